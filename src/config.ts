@@ -1,0 +1,74 @@
+/**
+ * Typed configuration, read once from the environment and the command line.
+ * Every setting the service honours is listed here and in the README.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL connection string; when absent the embedded PGlite engine is used. */
+  databaseUrl: string | undefined;
+  /** Folder that holds the embedded database (PGlite) files. */
+  dataDir: string;
+  logLevel: string;
+  /** Maximum connections of the PostgreSQL pool. */
+  poolSize: number;
+  /** Seed the default dataset when the database holds no MES data. */
+  seedOnEmpty: boolean;
+  adminPassword: string | undefined;
+  demoPin: string | undefined;
+  /** Cookies carry the Secure flag (set when served behind HTTPS). */
+  secureCookies: boolean;
+  sessionTtlHours: number;
+  /** Events older than this are pruned from the outbox. */
+  eventRetentionHours: number;
+  /** Offset of the plant's local time from UTC, for shift calendars. */
+  utcOffsetMinutes: number;
+}
+
+export class ConfigError extends Error {}
+
+function intFrom(name: string, raw: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolFrom(raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
+  let values: { port?: string; host?: string };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { port: { type: 'string', short: 'p' }, host: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  return {
+    port: intFrom('port', values.port ?? env.PORT, 3000, 0, 65535),
+    host: values.host ?? env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(env.MES_DATA_DIR || 'data'),
+    logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
+    poolSize: intFrom('MES_POOL_SIZE', env.MES_POOL_SIZE, 10, 1, 500),
+    seedOnEmpty: boolFrom(env.MES_SEED_ON_EMPTY, true),
+    adminPassword: env.MES_ADMIN_PASSWORD || undefined,
+    demoPin: env.MES_DEMO_PIN || undefined,
+    secureCookies: boolFrom(env.MES_SECURE_COOKIES, false),
+    sessionTtlHours: intFrom('MES_SESSION_TTL_HOURS', env.MES_SESSION_TTL_HOURS, 12, 1, 24 * 90),
+    eventRetentionHours: intFrom('MES_EVENT_RETENTION_HOURS', env.MES_EVENT_RETENTION_HOURS, 72, 1),
+    utcOffsetMinutes: intFrom('MES_UTC_OFFSET_MINUTES', env.MES_UTC_OFFSET_MINUTES, 0, -14 * 60, 14 * 60),
+  };
+}

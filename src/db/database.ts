@@ -1,0 +1,118 @@
+/**
+ * One data layer for two engines: Kysely's PostgresDialect over a `pg.Pool`,
+ * connected either to PostgreSQL (DATABASE_URL) or to an in-process PGlite
+ * through its node-postgres adapter. Same queries, same migrations.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { createPgConfig } from '@electric-sql/pglite/node-postgres';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from './schema.js';
+
+// bigint (int8) and numeric come back as numbers on both engines: ids stay
+// far below 2^53 and quantities are numeric(14,3).
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+
+export type Engine = 'postgres' | 'pglite';
+
+export interface Database {
+  db: Kysely<DB>;
+  engine: Engine;
+  /** Pool behind Kysely (size 1 on PGlite). */
+  pool: pg.Pool;
+  /** The embedded engine when engine = 'pglite'. */
+  pglite?: PGlite;
+  /** Where the data lives, for logs: a folder or a redacted URL. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export class DatabaseOpenError extends Error {}
+
+export interface OpenOptions {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  /** An already open PGlite (tests share a cloned template). */
+  pglite?: PGlite;
+  poolSize?: number;
+  applicationName?: string;
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable DATABASE_URL)';
+  }
+}
+
+export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
+  if (dataDir) fs.mkdirSync(dataDir, { recursive: true });
+  try {
+    const options = { extensions: { btree_gist } };
+    // the (dataDir, options) form ignores options when dataDir is undefined
+    const pglite = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
+    await pglite.waitReady;
+    return pglite;
+  } catch (error) {
+    throw new DatabaseOpenError(
+      `cannot open the embedded database in ${dataDir ?? 'memory'}: ${(error as Error).message || String(error)}` +
+        ' (if the folder is corrupt, move it away and start again; MES_DATA_DIR chooses another folder)',
+    );
+  }
+}
+
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      application_name: options.applicationName ?? 'burkol-mes',
+      connectionTimeoutMillis: 10_000,
+    });
+    pool.on('error', () => {
+      /* idle client lost (database restart): the pool replaces it on next use */
+    });
+    try {
+      await pool.query('select 1');
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw new DatabaseOpenError(
+        `cannot connect to PostgreSQL at ${redactUrl(options.databaseUrl)}: ${(error as Error).message || (error as { code?: string }).code || String(error)}`,
+      );
+    }
+    const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      engine: 'postgres',
+      pool,
+      location: redactUrl(options.databaseUrl),
+      async close() {
+        await db.destroy();
+      },
+    };
+  }
+
+  const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
+  const ownsPglite = !options.pglite;
+  const pglite = options.pglite ?? (await openPglite(dataDir));
+  const pool = new pg.Pool(createPgConfig(pglite));
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    engine: 'pglite',
+    pool,
+    pglite,
+    location: dataDir ?? 'memory',
+    async close() {
+      await db.destroy();
+      if (ownsPglite) await pglite.close();
+    },
+  };
+}

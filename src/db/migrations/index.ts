@@ -1,0 +1,10 @@
+/**
+ * The migration history, in order. Listed statically (rather than read from
+ * the folder) so the same list runs under tsx, from dist/ and inside tests.
+ */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_foundation.js';
+
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};

@@ -1,0 +1,295 @@
+/**
+ * Table types of schema `mes`, as Kysely sees them. Numbers: int8 and numeric
+ * are parsed to JS numbers (see database.ts); timestamps come back as Date.
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Json<T> = ColumnType<T, string | T, string | T>;
+
+export interface OperationTable {
+  id: string;
+  name: string;
+  description: Generated<string>;
+  default_efficiency: Generated<number>;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface StationTable {
+  id: string;
+  name: string;
+  description: Generated<string>;
+  location: Generated<string>;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface StationOperationTable {
+  station_id: string;
+  operation_id: string;
+}
+
+export type SubstationStatus = 'available' | 'in_use' | 'maintenance';
+export interface SubstationTable {
+  id: string;
+  station_id: string;
+  name: string;
+  status: Generated<SubstationStatus>;
+  current_assignment_id: string | null;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface ShiftCalendarTable {
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface ShiftCalendarWindowTable {
+  calendar_id: string;
+  weekday: number;
+  start_minute: number;
+  end_minute: number;
+}
+
+export interface ShiftCalendarExceptionTable {
+  calendar_id: string;
+  date: ColumnType<string, string, string>;
+  start_minute: number | null;
+  end_minute: number | null;
+  note: Generated<string>;
+}
+
+export type StoredWorkerStatus = 'available' | 'busy' | 'on_break';
+export interface WorkerTable {
+  id: string;
+  name: string;
+  email: string | null;
+  shift_calendar_id: string | null;
+  status: Generated<StoredWorkerStatus>;
+  current_plan_id: string | null;
+  current_node_id: number | null;
+  current_assignment_id: string | null;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface WorkerStationTable {
+  worker_id: string;
+  station_id: string;
+}
+
+export interface WorkerOperationTable {
+  worker_id: string;
+  operation_id: string;
+}
+
+export interface MaterialTable {
+  code: string;
+  name: string;
+  unit: string;
+  /** Moved only by ledger rows (trigger). */
+  stock: ColumnType<number, never, never>;
+  reserved: ColumnType<number, never, never>;
+  reorder_point: Generated<number>;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export type LedgerEntryType =
+  | 'opening'
+  | 'receipt'
+  | 'adjustment'
+  | 'reservation'
+  | 'reservation_release'
+  | 'consumption'
+  | 'production';
+
+export interface MaterialLedgerTable {
+  id: Generated<number>;
+  material_code: string;
+  entry_type: LedgerEntryType;
+  stock_delta: Generated<number>;
+  reserved_delta: Generated<number>;
+  plan_id: string | null;
+  node_id: number | null;
+  assignment_id: string | null;
+  reason: Generated<string>;
+  actor: string | null;
+  created_at: CreatedAt;
+}
+
+export type PlanStatus = 'draft' | 'released' | 'in_production' | 'paused' | 'completed' | 'cancelled';
+export interface ProductionPlanTable {
+  id: string;
+  work_order_code: string;
+  name: string;
+  quantity: number;
+  status: Generated<PlanStatus>;
+  version: Generated<number>;
+  note: Generated<string>;
+  allow_shortage: Generated<boolean>;
+  shortages: Json<unknown> | null;
+  planned_start: Timestamp | null;
+  planned_end: Timestamp | null;
+  released_at: Timestamp | null;
+  started_at: Timestamp | null;
+  completed_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export interface ProductionPlanNodeTable {
+  id: Generated<number>;
+  plan_id: string;
+  node_id: string;
+  sequence: number;
+  name: string;
+  operation_id: string;
+  quantity: number;
+  nominal_time: number;
+  efficiency: Generated<number>;
+  output_material_code: string | null;
+  output_quantity: Generated<number>;
+  position_x: Generated<number>;
+  position_y: Generated<number>;
+  note: Generated<string>;
+  pinned_station_id: string | null;
+  pinned_substation_id: string | null;
+  pinned_worker_id: string | null;
+}
+
+export interface NodePredecessorTable {
+  plan_id: string;
+  node_id: number;
+  predecessor_id: number;
+}
+
+export interface NodeStationTable {
+  plan_id: string;
+  node_id: number;
+  station_id: string;
+  priority: number;
+  time_minutes: number | null;
+}
+
+export interface NodeMaterialInputTable {
+  plan_id: string;
+  node_id: number;
+  material_code: string;
+  required_quantity: number;
+  from_node_id: number | null;
+}
+
+export type AssignmentStatus = 'pending' | 'ready' | 'in_progress' | 'paused' | 'completed' | 'cancelled';
+export interface WorkerAssignmentTable {
+  id: string;
+  plan_id: string;
+  node_id: number;
+  worker_id: string;
+  station_id: string;
+  substation_id: string;
+  status: Generated<AssignmentStatus>;
+  planned_start: Timestamp;
+  planned_end: Timestamp;
+  work_minutes: number;
+  pinned: Generated<boolean>;
+  wait_reason: string | null;
+  actual_start: Timestamp | null;
+  actual_end: Timestamp | null;
+  paused_minutes: Generated<number>;
+  worked_minutes: number | null;
+  good_quantity: number | null;
+  scrap_quantity: number | null;
+  scrap_reason: string | null;
+  note: Generated<string>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Generated<Date>;
+}
+
+export type EventTopic = 'plans' | 'assignments' | 'workers' | 'stations' | 'materials' | 'master';
+export interface EventTable {
+  id: Generated<number>;
+  tx_id: ColumnType<string, never, never>;
+  topic: EventTopic;
+  entity_type: string;
+  entity_id: string;
+  change: string;
+  plan_id: string | null;
+  worker_id: string | null;
+  station_id: string | null;
+  payload: Json<Record<string, unknown>>;
+  actor: string | null;
+  created_at: CreatedAt;
+}
+
+export interface CodeCounterTable {
+  prefix: string;
+  period: string;
+  last_value: number;
+}
+
+export type Role = 'admin' | 'planner' | 'operator';
+export interface UserTable {
+  id: Generated<number>;
+  username: string;
+  display_name: Generated<string>;
+  role: Role;
+  password_hash: string | null;
+  worker_id: string | null;
+  pin_hash: string | null;
+  disabled_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface SessionTable {
+  token_hash: string;
+  user_id: number;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  last_seen_at: Generated<Date>;
+}
+
+export interface DB {
+  'mes.operations': OperationTable;
+  'mes.stations': StationTable;
+  'mes.station_operations': StationOperationTable;
+  'mes.substations': SubstationTable;
+  'mes.shift_calendars': ShiftCalendarTable;
+  'mes.shift_calendar_windows': ShiftCalendarWindowTable;
+  'mes.shift_calendar_exceptions': ShiftCalendarExceptionTable;
+  'mes.workers': WorkerTable;
+  'mes.worker_stations': WorkerStationTable;
+  'mes.worker_operations': WorkerOperationTable;
+  'mes.materials': MaterialTable;
+  'mes.material_ledger': MaterialLedgerTable;
+  'mes.production_plans': ProductionPlanTable;
+  'mes.production_plan_nodes': ProductionPlanNodeTable;
+  'mes.node_predecessors': NodePredecessorTable;
+  'mes.node_stations': NodeStationTable;
+  'mes.node_material_inputs': NodeMaterialInputTable;
+  'mes.worker_assignments': WorkerAssignmentTable;
+  'mes.events': EventTable;
+  'mes.code_counters': CodeCounterTable;
+  'mes.users': UserTable;
+  'mes.sessions': SessionTable;
+}
+
+/** Every table of schema mes, for counts, clearing and integrity checks. */
+export const mesTables = [
+  'operations', 'stations', 'station_operations', 'substations', 'shift_calendars', 'shift_calendar_windows',
+  'shift_calendar_exceptions', 'workers', 'worker_stations', 'worker_operations', 'materials', 'material_ledger',
+  'production_plans', 'production_plan_nodes', 'node_predecessors', 'node_stations', 'node_material_inputs',
+  'worker_assignments', 'events', 'code_counters', 'users', 'sessions',
+] as const;

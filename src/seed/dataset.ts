@@ -1,0 +1,299 @@
+/**
+ * Deterministic demo data for a metal job shop. Pure: the same size and seed
+ * give the same rows. The routings follow a sheet-metal shop (cut → bend →
+ * weld → paint → assemble → inspect) with branches that merge.
+ */
+import { createRandom, type Random } from '../shared/random.js';
+
+export type SeedSize = 'minimal' | 'default' | 'full';
+
+export const seedSizes: Record<SeedSize, { workers: number; stations: number; plans: number }> = {
+  minimal: { workers: 3, stations: 2, plans: 1 },
+  default: { workers: 10, stations: 5, plans: 10 },
+  full: { workers: 50, stations: 20, plans: 100 },
+};
+
+export const operations = [
+  { id: 'OP-001', name: 'Laser cutting', description: 'Fiber laser cutting of sheet blanks' },
+  { id: 'OP-002', name: 'Punching', description: 'CNC turret punching of holes and louvres' },
+  { id: 'OP-003', name: 'Bending', description: 'Press brake bending' },
+  { id: 'OP-004', name: 'Welding', description: 'MIG/TIG welding of sub-assemblies' },
+  { id: 'OP-005', name: 'Grinding', description: 'Weld seam grinding and deburring' },
+  { id: 'OP-006', name: 'Painting', description: 'Powder coating and curing' },
+  { id: 'OP-007', name: 'Assembly', description: 'Mechanical assembly with fasteners' },
+  { id: 'OP-008', name: 'Inspection', description: 'Dimensional and visual quality inspection' },
+] as const;
+
+type OperationId = (typeof operations)[number]['id'];
+
+/** Station kinds; a dataset with n stations cycles through them. */
+const stationKinds: { name: string; ops: OperationId[]; substations: number; location: string }[] = [
+  { name: 'Laser cell', ops: ['OP-001', 'OP-002'], substations: 2, location: 'Hall A' },
+  { name: 'Press brake line', ops: ['OP-003'], substations: 3, location: 'Hall A' },
+  { name: 'Welding bay', ops: ['OP-004', 'OP-005'], substations: 3, location: 'Hall B' },
+  { name: 'Paint line', ops: ['OP-006'], substations: 2, location: 'Hall C' },
+  { name: 'Assembly and QC', ops: ['OP-007', 'OP-008'], substations: 3, location: 'Hall C' },
+];
+
+const minimalStationKinds: typeof stationKinds = [
+  { name: 'Cutting and forming cell', ops: ['OP-001', 'OP-002', 'OP-003'], substations: 2, location: 'Hall A' },
+  { name: 'Welding, finishing and assembly cell', ops: ['OP-004', 'OP-005', 'OP-006', 'OP-007', 'OP-008'], substations: 2, location: 'Hall B' },
+];
+
+export const shiftCalendars = [
+  { id: 'DAY', name: 'Day shift, Mon–Fri 06:00–14:00', windows: weekdays(1, 5, 6 * 60, 14 * 60) },
+  { id: 'LATE', name: 'Late shift, Mon–Fri 14:00–22:00', windows: weekdays(1, 5, 14 * 60, 22 * 60) },
+  { id: 'DAY-SAT', name: 'Day shift, Mon–Sat 07:00–15:30', windows: weekdays(1, 6, 7 * 60, 15 * 60 + 30) },
+];
+
+function weekdays(from: number, to: number, start: number, end: number) {
+  const rows: { weekday: number; start_minute: number; end_minute: number }[] = [];
+  for (let d = from; d <= to; d++) rows.push({ weekday: d, start_minute: start, end_minute: end });
+  return rows;
+}
+
+const rawMaterials = [
+  { code: 'SHEET-S235-2', name: 'Steel sheet S235, 2 mm, 1250×2500', unit: 'sheet', stock: 400 },
+  { code: 'SHEET-S235-3', name: 'Steel sheet S235, 3 mm, 1500×3000', unit: 'sheet', stock: 300 },
+  { code: 'SHEET-304-1.5', name: 'Stainless sheet 1.4301, 1.5 mm', unit: 'sheet', stock: 150 },
+  { code: 'SHEET-ALMG3-2', name: 'Aluminium sheet AlMg3, 2 mm', unit: 'sheet', stock: 200 },
+  { code: 'TUBE-40X40', name: 'Square tube 40×40×2, 6 m', unit: 'bar', stock: 250 },
+  { code: 'WIRE-SG2-1.0', name: 'Welding wire SG2, 1.0 mm', unit: 'kg', stock: 900 },
+  { code: 'POWDER-RAL7035', name: 'Powder coat RAL 7035 light grey', unit: 'kg', stock: 600 },
+  { code: 'POWDER-RAL9005', name: 'Powder coat RAL 9005 jet black', unit: 'kg', stock: 500 },
+  { code: 'FASTENER-M8', name: 'Hex bolt M8×25 with nut, zinc', unit: 'pcs', stock: 40000 },
+  { code: 'HINGE-120', name: 'Concealed hinge 120°', unit: 'pcs', stock: 6000 },
+];
+
+const products = [
+  'Control cabinet', 'Machine guard', 'Cable tray', 'Wall bracket', 'Tool trolley',
+  'Electrical enclosure', 'Conveyor frame', 'Stair stringer', 'Ventilation hood', 'Battery rack',
+];
+
+const firstNames = [
+  'Ahmet', 'Ayşe', 'Mehmet', 'Elif', 'Mustafa', 'Zeynep', 'Emre', 'Selin', 'Burak', 'Derya',
+  'Jonas', 'Anna', 'Lukas', 'Marta', 'Piotr', 'Sofia', 'Daniel', 'Ines', 'Tomasz', 'Lea',
+];
+const lastNames = [
+  'Yılmaz', 'Kaya', 'Demir', 'Şahin', 'Çelik', 'Öztürk', 'Arslan', 'Doğan', 'Koç', 'Aydın',
+  'Becker', 'Nowak', 'Schulz', 'Kowalski', 'Weber', 'Novak', 'Horvat', 'Meyer', 'Wagner', 'Costa',
+];
+
+export interface SeedDataset {
+  operations: { id: string; name: string; description: string }[];
+  stations: { id: string; name: string; location: string; description: string }[];
+  stationOperations: { station_id: string; operation_id: string }[];
+  substations: { id: string; station_id: string; name: string }[];
+  shiftCalendars: { id: string; name: string }[];
+  shiftWindows: { calendar_id: string; weekday: number; start_minute: number; end_minute: number }[];
+  shiftExceptions: { calendar_id: string; date: string; note: string }[];
+  workers: { id: string; name: string; email: string; shift_calendar_id: string }[];
+  workerStations: { worker_id: string; station_id: string }[];
+  workerOperations: { worker_id: string; operation_id: string }[];
+  materials: { code: string; name: string; unit: string; opening: number; reorder_point: number }[];
+  plans: SeedPlan[];
+}
+
+export interface SeedNode {
+  nodeId: string;
+  name: string;
+  operationId: string;
+  quantity: number;
+  nominalTime: number;
+  efficiency: number;
+  predecessors: string[];
+  stations: { stationId: string; priority: number; time?: number }[];
+  inputs: { materialCode: string; requiredQuantity: number; fromNodeId?: string }[];
+  output?: { materialCode: string; quantity: number };
+  x: number;
+  y: number;
+}
+
+export interface SeedPlan {
+  name: string;
+  quantity: number;
+  note: string;
+  nodes: SeedNode[];
+}
+
+const pad = (n: number, width = 3) => String(n).padStart(width, '0');
+
+export function buildDataset(size: SeedSize, seed = 1): SeedDataset {
+  const rnd = createRandom(seed);
+  const counts = seedSizes[size];
+  const kinds = size === 'minimal' ? minimalStationKinds : stationKinds;
+
+  const stations: SeedDataset['stations'] = [];
+  const stationOperations: SeedDataset['stationOperations'] = [];
+  const substations: SeedDataset['substations'] = [];
+  const stationsByOp = new Map<string, string[]>();
+  for (let i = 0; i < counts.stations; i++) {
+    const kind = kinds[i % kinds.length]!;
+    const id = `ST-${pad(i + 1)}`;
+    const copy = Math.floor(i / kinds.length) + 1;
+    stations.push({
+      id,
+      name: copy > 1 ? `${kind.name} ${copy}` : kind.name,
+      location: kind.location,
+      description: `${kind.name} (${kind.ops.join(', ')})`,
+    });
+    for (const op of kind.ops) {
+      stationOperations.push({ station_id: id, operation_id: op });
+      stationsByOp.set(op, [...(stationsByOp.get(op) ?? []), id]);
+    }
+    for (let s = 1; s <= kind.substations; s++) {
+      substations.push({ id: `${id}-${pad(s, 2)}`, station_id: id, name: `${kind.name} unit ${s}` });
+    }
+  }
+
+  // Workers: each is trained for one station kind's operations (plus sometimes
+  // one more) and allowed at every station of those kinds. Cycling through the
+  // kinds guarantees every operation has qualified workers.
+  const workers: SeedDataset['workers'] = [];
+  const workerStations: SeedDataset['workerStations'] = [];
+  const workerOperations: SeedDataset['workerOperations'] = [];
+  const calendarIds = shiftCalendars.map((c) => c.id);
+  for (let i = 0; i < counts.workers; i++) {
+    const id = `W-${pad(i + 1)}`;
+    const first = firstNames[(i * 7 + seed) % firstNames.length]!;
+    const last = lastNames[(i * 3 + Math.floor(i / lastNames.length) + seed) % lastNames.length]!;
+    const kind = kinds[i % kinds.length]!;
+    const ops = new Set<string>(kind.ops);
+    if (rnd.chance(0.4)) ops.add(rnd.pick(operations).id);
+    if (size === 'minimal') for (const op of operations) ops.add(op.id);
+    const allowed = new Set<string>();
+    for (const op of ops) for (const st of stationsByOp.get(op) ?? []) allowed.add(st);
+    workers.push({
+      id,
+      name: `${first} ${last}`,
+      email: `${first}.${last}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '') + `${i + 1}@burkol.example`,
+      shift_calendar_id: size === 'minimal' ? 'DAY' : calendarIds[i % 2 === 0 ? 0 : rnd.int(0, calendarIds.length - 1)]!,
+    });
+    for (const op of [...ops].sort()) workerOperations.push({ worker_id: id, operation_id: op });
+    for (const st of [...allowed].sort()) workerStations.push({ worker_id: id, station_id: st });
+  }
+
+  const productMaterials = products.map((p, i) => ({
+    code: `FG-${pad(i + 1)}`,
+    name: `${p} (finished)`,
+    unit: 'pcs',
+    opening: 0,
+    reorder_point: 0,
+  }));
+  const wipMaterials = products.map((p, i) => ({
+    code: `WIP-${pad(i + 1)}-FRAME`,
+    name: `${p} welded frame`,
+    unit: 'pcs',
+    opening: 0,
+    reorder_point: 0,
+  }));
+  const scale = size === 'full' ? 10 : 1;
+  const materials = [
+    ...rawMaterials.map((m) => ({ code: m.code, name: m.name, unit: m.unit, opening: m.stock * scale, reorder_point: Math.round(m.stock * scale * 0.1) })),
+    ...wipMaterials,
+    ...productMaterials,
+  ];
+
+  const plans: SeedPlan[] = [];
+  for (let p = 0; p < counts.plans; p++) {
+    plans.push(buildPlan(rnd, p, stationsByOp));
+  }
+
+  return {
+    operations: operations.map((o) => ({ ...o })),
+    stations,
+    stationOperations,
+    substations,
+    shiftCalendars: shiftCalendars.map(({ id, name }) => ({ id, name })),
+    shiftWindows: shiftCalendars.flatMap((c) => c.windows.map((w) => ({ calendar_id: c.id, ...w }))),
+    shiftExceptions: [
+      { calendar_id: 'DAY', date: '2026-12-25', note: 'Christmas Day' },
+      { calendar_id: 'DAY', date: '2027-01-01', note: "New Year's Day" },
+      { calendar_id: 'LATE', date: '2026-12-31', note: "New Year's Eve" },
+    ],
+    workers,
+    workerStations,
+    workerOperations,
+    materials,
+    plans,
+  };
+}
+
+function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, string[]>): SeedPlan {
+  const productIndex = index % products.length;
+  const product = products[productIndex]!;
+  const quantity = rnd.pick([5, 10, 20, 25, 50]);
+  const sheet = rnd.pick(rawMaterials.filter((m) => m.code.startsWith('SHEET')));
+  const powder = rnd.pick(['POWDER-RAL7035', 'POWDER-RAL9005']);
+  const frame = `WIP-${pad(productIndex + 1)}-FRAME`;
+  const nodes: SeedNode[] = [];
+  const candidates = (op: string) => {
+    const ids = stationsByOp.get(op) ?? [];
+    const chosen = rnd.shuffle(ids).slice(0, Math.min(ids.length, rnd.int(1, 3)));
+    return chosen.map((stationId, i) => ({
+      stationId,
+      priority: i + 1,
+      ...(i > 0 && rnd.chance(0.5) ? { time: round(rnd.int(8, 30) / 10) } : {}),
+    }));
+  };
+  const add = (n: Omit<SeedNode, 'stations' | 'x' | 'y' | 'quantity' | 'efficiency'> & { efficiency?: number }, col: number, row: number) => {
+    nodes.push({
+      quantity,
+      efficiency: n.efficiency ?? rnd.pick([0.9, 1, 1, 1.1]),
+      ...n,
+      stations: candidates(n.operationId),
+      x: col * 240,
+      y: row * 120,
+    });
+  };
+
+  // two (sometimes three) part branches: cut → bend/punch, merging into a weld
+  const branches = rnd.chance(0.35) ? 3 : 2;
+  const branchEnds: string[] = [];
+  let next = 1;
+  for (let b = 0; b < branches; b++) {
+    const cut = `N${next++}`;
+    add({ nodeId: cut, name: `Cut ${['side panels', 'base plate', 'brackets'][b]}`, operationId: 'OP-001', nominalTime: round(rnd.int(2, 8) / 2), predecessors: [], inputs: [{ materialCode: sheet.code, requiredQuantity: round(quantity * rnd.pick([0.25, 0.5, 1])) }] }, 0, b);
+    const form = `N${next++}`;
+    const punch = b === 1 && rnd.chance(0.5);
+    add({ nodeId: form, name: punch ? 'Punch ventilation pattern' : `Bend ${['side panels', 'base plate', 'brackets'][b]}`, operationId: punch ? 'OP-002' : 'OP-003', nominalTime: round(rnd.int(2, 10) / 2), predecessors: [cut], inputs: [] }, 1, b);
+    branchEnds.push(form);
+  }
+  const weld = `N${next++}`;
+  add({ nodeId: weld, name: 'Weld frame', operationId: 'OP-004', nominalTime: round(rnd.int(6, 20) / 2), predecessors: branchEnds, inputs: [{ materialCode: 'WIRE-SG2-1.0', requiredQuantity: round(quantity * 0.2) }], output: { materialCode: frame, quantity } }, 2, 0);
+  let last = weld;
+  if (rnd.chance(0.6)) {
+    const grind = `N${next++}`;
+    add({ nodeId: grind, name: 'Grind weld seams', operationId: 'OP-005', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [weld], inputs: [] }, 3, 0);
+    last = grind;
+  }
+  const paint = `N${next++}`;
+  add({ nodeId: paint, name: `Powder coat ${powder.slice(-7)}`, operationId: 'OP-006', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [last], inputs: [{ materialCode: powder, requiredQuantity: round(quantity * 0.3) }] }, 4, 0);
+  const assemble = `N${next++}`;
+  const assemblyInputs: SeedNode['inputs'] = [
+    { materialCode: frame, requiredQuantity: quantity, fromNodeId: weld },
+    { materialCode: 'FASTENER-M8', requiredQuantity: quantity * rnd.int(8, 24) },
+  ];
+  if (rnd.chance(0.4)) assemblyInputs.push({ materialCode: 'HINGE-120', requiredQuantity: quantity * 2 });
+  const assemblyPreds = [paint];
+  if (rnd.chance(0.4)) {
+    // a purchased-part branch: cut tube brackets in parallel with the frame
+    const tube = `N${next++}`;
+    add({ nodeId: tube, name: 'Cut tube brackets', operationId: 'OP-001', nominalTime: round(rnd.int(1, 4) / 2), predecessors: [], inputs: [{ materialCode: 'TUBE-40X40', requiredQuantity: round(quantity * 0.5) }] }, 3, 2);
+    assemblyPreds.push(tube);
+  }
+  add({ nodeId: assemble, name: `Assemble ${product.toLowerCase()}`, operationId: 'OP-007', nominalTime: round(rnd.int(4, 16) / 2), predecessors: assemblyPreds, inputs: assemblyInputs }, 5, 0);
+  const inspect = `N${next++}`;
+  add({ nodeId: inspect, name: 'Final inspection', operationId: 'OP-008', nominalTime: round(rnd.int(1, 4) / 2), efficiency: 1, predecessors: [assemble], inputs: [], output: { materialCode: `FG-${pad(productIndex + 1)}`, quantity } }, 6, 0);
+
+  return {
+    name: `${product} ×${quantity}`,
+    quantity,
+    note: `Customer order ${1000 + index * 7}`,
+    nodes,
+  };
+}
+
+function round(n: number): number {
+  return Math.round(n * 1000) / 1000;
+}

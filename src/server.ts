@@ -1,0 +1,75 @@
+/**
+ * Process wrapper: configuration, database, migrations, first-run seed,
+ * listen, and graceful shutdown on SIGTERM/SIGINT.
+ */
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { openDatabase } from './db/database.js';
+import { migrateToLatest } from './db/migrator.js';
+import { hasMesData, seedDatabase } from './seed/seed.js';
+import { describeFailure } from './shared/failure.js';
+
+async function main() {
+  const config = loadConfig();
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: config.poolSize });
+  const app = await buildApp({ database, config });
+  const log = app.log;
+  log.info({ engine: database.engine, data: database.location }, `database: ${database.engine} at ${database.location}`);
+
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) log.info({ applied }, 'migrations applied');
+    if (config.seedOnEmpty && !(await hasMesData(database.db))) {
+      const summary = await seedDatabase(database.db, {
+        size: 'default',
+        adminPassword: config.adminPassword,
+        demoPin: config.demoPin,
+      });
+      log.info({ counts: summary.counts }, 'empty database: seeded the default dataset');
+      printCredentials(summary.generatedAdminPassword, summary.generatedDemoPin);
+    }
+  } catch (error) {
+    await app.close();
+    await database.close();
+    throw error;
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.mes.draining = true;
+    log.info({ signal }, 'shutting down: draining connections');
+    const timer = setTimeout(() => {
+      log.error('shutdown took longer than 10 s; exiting');
+      process.exit(1);
+    }, 10_000);
+    timer.unref();
+    try {
+      await app.close();
+      await database.close();
+      log.info('stopped');
+      process.exit(0);
+    } catch (error) {
+      log.error({ err: error }, 'error during shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  log.info(`Burkol MES serving on http://localhost:${(app.server.address() as { port: number }).port} (data: ${database.location})`);
+}
+
+function printCredentials(password: string | undefined, pin: string | undefined) {
+  const lines: string[] = [];
+  if (password) lines.push(`  users "admin" and "planner", password: ${password}   (set MES_ADMIN_PASSWORD to choose it)`);
+  if (pin) lines.push(`  operators W-001, W-002, ... PIN: ${pin}   (set MES_DEMO_PIN to choose it)`);
+  if (lines.length > 0) process.stdout.write(`\nDemo accounts (shown once):\n${lines.join('\n')}\n\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`burkol-mes: ${describeFailure(error)}\n`);
+  process.exit(1);
+});

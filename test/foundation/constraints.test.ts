@@ -1,0 +1,139 @@
+import { sql } from 'kysely';
+import { beforeAll, expect, it } from 'vitest';
+import { seedDatabase } from '../../src/seed/seed.js';
+import { createTestDatabase, describeEachEngine } from '../helpers/engines.js';
+
+describeEachEngine('database guards', (ctx) => {
+  let nodeA: number;
+  let nodeB: number;
+  let planId: string;
+
+  beforeAll(async () => {
+    const db = ctx.database.db;
+    await seedDatabase(db, { size: 'minimal', clear: true, adminPassword: 'admin-pass-123', demoPin: '1234' });
+    const nodes = await db.selectFrom('mes.production_plan_nodes').select(['id', 'plan_id']).orderBy('sequence').limit(2).execute();
+    nodeA = nodes[0]!.id;
+    nodeB = nodes[1]!.id;
+    planId = nodes[0]!.plan_id;
+  });
+
+  const assignment = (id: string, node: number, worker: string, substation: string, start: string, end: string, status = 'pending') =>
+    sql`insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, status, planned_start, planned_end, work_minutes)
+        values (${id}, ${planId}, ${node}, ${worker}, 'ST-001', ${substation}, ${status}, ${start}::timestamptz, ${end}::timestamptz, 60)`;
+
+  it('generates plan codes PPL-MMYY-001, -002 and restarts each month', async () => {
+    const db = ctx.database.db;
+    await sql`delete from mes.code_counters where prefix = 'PPL'`.execute(db);
+    const mmyy = (await sql<{ p: string }>`select to_char(now(), 'MMYY') as p`.execute(db)).rows[0]!.p;
+    const first = await sql<{ c: string }>`select mes.generate_production_plan_code() as c`.execute(db);
+    const second = await sql<{ c: string }>`select mes.generate_production_plan_code() as c`.execute(db);
+    expect(first.rows[0]!.c).toBe(`PPL-${mmyy}-001`);
+    expect(second.rows[0]!.c).toBe(`PPL-${mmyy}-002`);
+    const other = await sql<{ c: string }>`select mes.next_code('PPL', '2031-02-10T12:00:00Z') as c`.execute(db);
+    expect(other.rows[0]!.c).toBe('PPL-0231-001');
+    const wo = await sql<{ c: string }>`select mes.generate_work_order_code() as c`.execute(db);
+    expect(wo.rows[0]!.c).toMatch(new RegExp(`^WO-${mmyy}-[0-9]{3}$`));
+  });
+
+  it('widens codes past 999 instead of truncating', async () => {
+    const db = ctx.database.db;
+    await sql`insert into mes.code_counters (prefix, period, last_value) values ('WA', '0130', 998)`.execute(db);
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      codes.push((await sql<{ c: string }>`select mes.next_code('WA', '2030-01-15T12:00:00Z') as c`.execute(db)).rows[0]!.c);
+    }
+    expect(codes).toEqual(['WA-0130-999', 'WA-0130-1000', 'WA-0130-1001']);
+  });
+
+  it('rejects an overlapping assignment of the same worker (exclusion constraint)', async () => {
+    const db = ctx.database.db;
+    await assignment('WA-0101-001', nodeA, 'W-001', 'ST-001-01', '2030-01-01T08:00Z', '2030-01-01T10:00Z').execute(db);
+    await expect(assignment('WA-0101-002', nodeB, 'W-001', 'ST-001-02', '2030-01-01T09:00Z', '2030-01-01T11:00Z').execute(db)).rejects.toMatchObject({
+      code: '23P01',
+      constraint: 'worker_assignments_worker_no_overlap',
+    });
+    // touching intervals do not overlap
+    await assignment('WA-0101-003', nodeB, 'W-001', 'ST-001-02', '2030-01-01T10:00Z', '2030-01-01T11:00Z').execute(db);
+    await sql`delete from mes.worker_assignments`.execute(db);
+  });
+
+  it('rejects an overlapping assignment of the same substation, but not of a cancelled one', async () => {
+    const db = ctx.database.db;
+    await assignment('WA-0101-010', nodeA, 'W-001', 'ST-001-01', '2030-01-02T08:00Z', '2030-01-02T10:00Z', 'cancelled').execute(db);
+    await assignment('WA-0101-011', nodeA, 'W-002', 'ST-001-01', '2030-01-02T08:30Z', '2030-01-02T10:00Z').execute(db);
+    await expect(assignment('WA-0101-012', nodeB, 'W-003', 'ST-001-01', '2030-01-02T09:00Z', '2030-01-02T09:30Z').execute(db)).rejects.toMatchObject({
+      code: '23P01',
+      constraint: 'worker_assignments_substation_no_overlap',
+    });
+    await sql`delete from mes.worker_assignments`.execute(db);
+  });
+
+  it('moves stock only through the ledger, never below zero, and keeps the ledger append-only', async () => {
+    const db = ctx.database.db;
+    const stock = async () => (await sql<{ stock: number; reserved: number }>`select stock, reserved from mes.materials where code = 'WIRE-SG2-1.0'`.execute(db)).rows[0]!;
+    const before = await stock();
+    await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reserved_delta, reason)
+              values ('WIRE-SG2-1.0', 'receipt', 10.5, 0, 'delivery'), ('WIRE-SG2-1.0', 'reservation', 0, 2, 'plan')`.execute(db);
+    expect(await stock()).toEqual({ stock: before.stock + 10.5, reserved: before.reserved + 2 });
+    await expect(
+      sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason) values ('WIRE-SG2-1.0', 'consumption', ${-(before.stock + 100)}, 'too much')`.execute(db),
+    ).rejects.toMatchObject({ code: '23514' });
+    await expect(sql`update mes.material_ledger set stock_delta = 0`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from mes.material_ledger`.execute(db)).rejects.toThrow(/append-only/);
+    expect(await stock()).toEqual({ stock: before.stock + 10.5, reserved: before.reserved + 2 });
+  });
+
+  it('keeps edges inside their plan', async () => {
+    const db = ctx.database.db;
+    const other = await sql<{ id: string }>`select mes.generate_production_plan_code() as id`.execute(db);
+    const otherId = other.rows[0]!.id;
+    await sql`insert into mes.production_plans (id, work_order_code, name, quantity) values (${otherId}, 'WO-X', 'other', 1)`.execute(db);
+    const foreign = await sql<{ id: number }>`insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time)
+      values (${otherId}, 'N1', 0, 'x', 'OP-001', 1, 1) returning id`.execute(db);
+    await expect(
+      sql`insert into mes.node_predecessors (plan_id, node_id, predecessor_id) values (${planId}, ${nodeA}, ${foreign.rows[0]!.id})`.execute(db),
+    ).rejects.toMatchObject({ code: '23503' });
+  });
+
+  // the PostgreSQL variant, on a separate connection, is the last test of this file
+  it.runIf(ctx.engine === 'pglite')('wakes listeners once per transaction, however many events it writes', async () => {
+    const pglite = ctx.database.pglite!;
+    const received: string[] = [];
+    const unlisten = await pglite.listen('mes_events', (payload) => received.push(payload));
+    await ctx.database.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < 5; i++) {
+        await sql`insert into mes.events (topic, entity_type, entity_id, change) values ('plans', 'plan', ${`P${i}`}, 'updated')`.execute(trx);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    await unlisten();
+    expect(received).toEqual(['']);
+  });
+});
+
+it.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL: 50 concurrent code requests never repeat, and a bulk event insert notifies once', async () => {
+  const test = await createTestDatabase('postgres', 50);
+  try {
+    const db = test.database.db;
+    const codes = await Promise.all(
+      Array.from({ length: 50 }, () => sql<{ c: string }>`select mes.generate_production_plan_code() as c`.execute(db).then((r) => r.rows[0]!.c)),
+    );
+    expect(new Set(codes).size).toBe(50);
+    const numbers = codes.map((c) => Number(c.split('-')[2])).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+
+    const listener = await test.database.pool.connect();
+    const received: unknown[] = [];
+    listener.on('notification', (n) => received.push(n.payload));
+    await listener.query('listen mes_events');
+    await db.transaction().execute(async (trx) => {
+      await sql`insert into mes.events (topic, entity_type, entity_id, change) select 'plans', 'plan', 'P' || g, 'updated' from generate_series(1, 100) g`.execute(trx);
+      await sql`insert into mes.events (topic, entity_type, entity_id, change) values ('workers', 'worker', 'W-001', 'updated')`.execute(trx);
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    listener.release();
+    expect(received).toEqual(['']);
+  } finally {
+    await test.drop();
+  }
+});

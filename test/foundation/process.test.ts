@@ -1,0 +1,78 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCommand, startServer } from '../helpers/processes.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-process-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('the server process', () => {
+  it('on an empty data folder: migrates, seeds the default dataset, serves /readyz, prints the demo accounts, stops on SIGTERM', async () => {
+    const dataDir = path.join(tmp, 'fresh');
+    const server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: '', MES_DEMO_PIN: '' });
+    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready', engine: 'pglite' });
+    expect(server.output()).toMatch(/users "admin" and "planner", password: [A-Za-z0-9]{16}/);
+    expect(server.output()).toContain(dataDir);
+    expect(await server.stop('SIGTERM')).toBe(0);
+    expect(server.output()).toContain('stopped');
+
+    // second start: existing data is kept, nothing is printed again
+    const again = await startServer({ MES_DATA_DIR: dataDir });
+    expect(again.output()).not.toContain('password:');
+    expect(await again.stop('SIGINT')).toBe(0);
+  });
+
+  it('refuses a corrupt data folder with one clear line and a non-zero exit', async () => {
+    const dataDir = path.join(tmp, 'corrupt');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'PG_VERSION'), 'garbage\n');
+    const result = await runCommand('src/server.ts', ['--port', '0'], { MES_DATA_DIR: dataDir });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^burkol-mes: cannot open the embedded database/);
+  });
+
+  it('refuses an unreachable DATABASE_URL with one clear line', async () => {
+    const result = await runCommand('src/server.ts', ['--port', '0'], { DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:1/nowhere' });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^burkol-mes: cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/nowhere/);
+    expect(result.stderr).not.toContain('secret');
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a bad port', async () => {
+    const result = await runCommand('src/server.ts', ['--port', 'abc'], { MES_DATA_DIR: path.join(tmp, 'unused') });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/port must be an integer/);
+  });
+});
+
+describe('the CLI', () => {
+  it('seed refuses unknown flags and conflicting sizes with a usage line, writing nothing', async () => {
+    const dataDir = path.join(tmp, 'cli');
+    const unknown = await runCommand('cli/seed.ts', ['--bogus'], { MES_DATA_DIR: dataDir });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^seed: Unknown option '--bogus'/);
+    const both = await runCommand('cli/seed.ts', ['--minimal', '--full'], { MES_DATA_DIR: dataDir });
+    expect(both.code).toBe(2);
+    expect(fs.existsSync(dataDir)).toBe(false);
+  });
+
+  it('migrate, seed --minimal, status and rollback work on the embedded engine', async () => {
+    const env = { MES_DATA_DIR: path.join(tmp, 'cli2') };
+    const up = await runCommand('cli/migrate.ts', ['up'], env);
+    expect(up.stdout).toContain('applied 0001_foundation');
+    const seed = await runCommand('cli/seed.ts', ['--minimal', '--seed', '3'], env);
+    expect(seed.code).toBe(0);
+    expect(seed.stdout).toMatch(/3 workers, 2 stations, \d+ substations, 1 plans/);
+    const again = await runCommand('cli/seed.ts', ['--minimal'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already holds MES data; add --clear/);
+    const status = await runCommand('cli/migrate.ts', ['status'], env);
+    expect(status.stdout).toContain('[x] 0001_foundation');
+    const down = await runCommand('cli/migrate.ts', ['down'], env);
+    expect(down.stdout).toContain('reverted 0001_foundation');
+  });
+});
