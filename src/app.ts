@@ -8,6 +8,12 @@ import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
 import type { Database, Engine } from './db/database.js';
 import type { DB } from './db/schema.js';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { installAuth } from './modules/auth/auth.hooks.js';
+import { apiModules } from './modules/index.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { DomainError, kindOfSqlState, problemOf } from './shared/errors.js';
 
@@ -105,6 +111,34 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     reply.code(404).type('application/problem+json').send(problemOf('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Burkol MES API',
+        version: '1',
+        description: 'Master data, production plans, scheduling and shop-floor execution. Errors are RFC 9457 problem documents.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'token from POST /api/mes/auth/login' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'mes_session' },
+        },
+      },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  installAuth(app);
+
   await app.register(healthRoutes);
+  await app.register(
+    async (api) => {
+      for (const module of apiModules) await api.register(module);
+    },
+    { prefix: '/api/mes' },
+  );
   return app;
 }

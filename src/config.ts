@@ -22,6 +22,8 @@ export interface Config {
   /** Cookies carry the Secure flag (set when served behind HTTPS). */
   secureCookies: boolean;
   sessionTtlHours: number;
+  /** Sign-in attempts allowed per client address per minute. */
+  loginRateLimit: number;
   /** Events older than this are pruned from the outbox. */
   eventRetentionHours: number;
   /** Offset of the plant's local time from UTC, for shift calendars. */
@@ -68,6 +70,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     demoPin: env.MES_DEMO_PIN || undefined,
     secureCookies: boolFrom(env.MES_SECURE_COOKIES, false),
     sessionTtlHours: intFrom('MES_SESSION_TTL_HOURS', env.MES_SESSION_TTL_HOURS, 12, 1, 24 * 90),
+    loginRateLimit: intFrom('MES_LOGIN_RATE_LIMIT', env.MES_LOGIN_RATE_LIMIT, 10, 1),
     eventRetentionHours: intFrom('MES_EVENT_RETENTION_HOURS', env.MES_EVENT_RETENTION_HOURS, 72, 1),
     utcOffsetMinutes: intFrom('MES_UTC_OFFSET_MINUTES', env.MES_UTC_OFFSET_MINUTES, 0, -14 * 60, 14 * 60),
   };

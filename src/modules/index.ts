@@ -1,0 +1,6 @@
+/** The API's modules, mounted under /api/mes. */
+import type { FastifyPluginAsync } from 'fastify';
+import { authRoutes } from './auth/auth.routes.js';
+import { operationsRoutes } from './operations/operations.routes.js';
+
+export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes];

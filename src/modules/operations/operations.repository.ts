@@ -1,0 +1,96 @@
+/** SQL of operations. */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { PageOf } from '../../shared/pagination.js';
+import type { Operation, OperationCreate, OperationListQuery, OperationUpdate } from './operations.schema.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+function selectOperations(db: Db) {
+  return db
+    .selectFrom('mes.operations as o')
+    .select([
+      'o.id',
+      'o.name',
+      'o.description',
+      'o.default_efficiency as defaultEfficiency',
+      'o.archived_at as archivedAt',
+      'o.created_at as createdAt',
+      'o.updated_at as updatedAt',
+      sql<string[]>`coalesce((select array_agg(so.station_id order by so.station_id) from mes.station_operations so where so.operation_id = o.id), '{}')`.as('stationIds'),
+    ]);
+}
+
+type Row = Awaited<ReturnType<ReturnType<typeof selectOperations>['executeTakeFirstOrThrow']>>;
+const toOperation = (r: Row): Operation => ({
+  ...r,
+  archivedAt: r.archivedAt ? r.archivedAt.toISOString() : null,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+export async function listOperations(db: Db, query: OperationListQuery & { limit: number; offset: number }): Promise<PageOf<Operation>> {
+  let q = selectOperations(db).select(sql<number>`count(*) over ()::int`.as('total'));
+  if (!query.includeArchived) q = q.where('o.archived_at', 'is', null);
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
+    q = q.where((eb) => eb.or([eb('o.id', 'ilike', like), eb('o.name', 'ilike', like)]));
+  }
+  const rows = await q.orderBy('o.id').limit(query.limit).offset(query.offset).execute();
+  return { items: rows.map(({ total: _t, ...r }) => toOperation(r)), total: rows[0]?.total ?? (await countOperations(db, query)), limit: query.limit, offset: query.offset };
+}
+
+async function countOperations(db: Db, query: OperationListQuery): Promise<number> {
+  if ((query.offset ?? 0) === 0) return 0;
+  let q = db.selectFrom('mes.operations as o').select(sql<number>`count(*)::int`.as('n'));
+  if (!query.includeArchived) q = q.where('o.archived_at', 'is', null);
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
+    q = q.where((eb) => eb.or([eb('o.id', 'ilike', like), eb('o.name', 'ilike', like)]));
+  }
+  return (await q.executeTakeFirstOrThrow()).n;
+}
+
+export async function findOperation(db: Db, id: string): Promise<Operation | undefined> {
+  const row = await selectOperations(db).where('o.id', '=', id).executeTakeFirst();
+  return row && toOperation(row);
+}
+
+export async function insertOperation(trx: Db, id: string, input: OperationCreate): Promise<void> {
+  await trx
+    .insertInto('mes.operations')
+    .values({ id, name: input.name, description: input.description ?? '', default_efficiency: input.defaultEfficiency ?? 1 })
+    .execute();
+}
+
+export async function updateOperation(trx: Db, id: string, input: OperationUpdate): Promise<boolean> {
+  const result = await trx
+    .updateTable('mes.operations')
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+      ...(input.defaultEfficiency !== undefined ? { default_efficiency: input.defaultEfficiency } : {}),
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Plans not yet finished whose nodes use the operation. */
+export async function activePlansUsingOperation(trx: Db, id: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('mes.production_plan_nodes as n')
+    .innerJoin('mes.production_plans as p', 'p.id', 'n.plan_id')
+    .select('p.id')
+    .distinct()
+    .where('n.operation_id', '=', id)
+    .where('p.status', 'in', ['draft', 'released', 'in_production', 'paused'])
+    .orderBy('p.id')
+    .limit(5)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function archiveOperation(trx: Db, id: string): Promise<void> {
+  await trx.updateTable('mes.operations').set({ archived_at: new Date() }).where('id', '=', id).where('archived_at', 'is', null).execute();
+}

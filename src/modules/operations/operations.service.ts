@@ -1,0 +1,44 @@
+/** Use cases of operations: one function, one transaction. */
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { recordEvents } from '../../realtime/outbox.js';
+import { nextMasterCode } from '../../shared/codes.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import * as repo from './operations.repository.js';
+import type { Operation, OperationCreate, OperationUpdate } from './operations.schema.js';
+
+export async function getOperation(db: Kysely<DB>, id: string): Promise<Operation> {
+  const operation = await repo.findOperation(db, id);
+  if (!operation) throw notFound('operation', id);
+  return operation;
+}
+
+export async function createOperation(db: Kysely<DB>, input: OperationCreate, actor: string): Promise<Operation> {
+  return db.transaction().execute(async (trx) => {
+    const id = input.id ?? (await nextMasterCode(trx, 'operations', 'OP'));
+    if (await repo.findOperation(trx, id)) throw new DomainError('conflict', `operation ${id} already exists`, { field: 'body/id' });
+    await repo.insertOperation(trx, id, input);
+    await recordEvents(trx, [{ topic: 'master', entityType: 'operation', entityId: id, change: 'created', payload: { name: input.name } }], actor);
+    return (await repo.findOperation(trx, id))!;
+  });
+}
+
+export async function updateOperation(db: Kysely<DB>, id: string, input: OperationUpdate, actor: string): Promise<Operation> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await repo.updateOperation(trx, id, input))) throw notFound('operation', id);
+    await recordEvents(trx, [{ topic: 'master', entityType: 'operation', entityId: id, change: 'updated', payload: { ...input } }], actor);
+    return (await repo.findOperation(trx, id))!;
+  });
+}
+
+export async function archiveOperation(db: Kysely<DB>, id: string, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!(await repo.findOperation(trx, id))) throw notFound('operation', id);
+    const plans = await repo.activePlansUsingOperation(trx, id);
+    if (plans.length > 0) {
+      throw new DomainError('conflict', `operation ${id} is used by plans that are not finished: ${plans.join(', ')}`, { dependents: plans });
+    }
+    await repo.archiveOperation(trx, id);
+    await recordEvents(trx, [{ topic: 'master', entityType: 'operation', entityId: id, change: 'archived' }], actor);
+  });
+}

@@ -1,0 +1,76 @@
+/** Talking to the app in tests: sign in, then inject requests with the bearer token. */
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { expect } from 'vitest';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../src/db/schema.js';
+import { countMesRows, seedDatabase } from '../../src/seed/seed.js';
+import type { SeedSize } from '../../src/seed/dataset.js';
+
+export const adminPassword = 'admin-pass-123';
+export const demoPin = '1234';
+
+export function seed(db: Kysely<DB>, size: SeedSize = 'default') {
+  return seedDatabase(db, { size, clear: true, adminPassword, demoPin });
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Client {
+  token: string;
+  request(method: Method, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  get(url: string): Promise<LightMyRequestResponse>;
+  post(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  put(url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  patch(url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  delete(url: string): Promise<LightMyRequestResponse>;
+}
+
+export function clientWithToken(app: FastifyInstance, token: string): Client {
+  const request = (method: Method, url: string, body?: unknown, headers: Record<string, string> = {}) =>
+    app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}`, ...headers },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+  return {
+    token,
+    request,
+    get: (url) => request('GET', url),
+    post: (url, body, headers) => request('POST', url, body ?? {}, headers),
+    put: (url, body, headers) => request('PUT', url, body, headers),
+    patch: (url, body) => request('PATCH', url, body),
+    delete: (url) => request('DELETE', url),
+  };
+}
+
+export async function signIn(app: FastifyInstance, username: string, password = adminPassword): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/mes/auth/login', payload: { username, password } });
+  expect(res.statusCode, res.body).toBe(200);
+  return clientWithToken(app, res.json().token);
+}
+
+export async function signInWorker(app: FastifyInstance, workerId: string, pin = demoPin): Promise<Client> {
+  const res = await app.inject({ method: 'POST', url: '/api/mes/auth/pin-login', payload: { workerId, pin } });
+  expect(res.statusCode, res.body).toBe(200);
+  return clientWithToken(app, res.json().token);
+}
+
+/** Asserts a problem document with a status, and optionally text in its detail. */
+export function expectProblem(res: LightMyRequestResponse, status: number, detail?: string | RegExp) {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const body = res.json();
+  expect(body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String) });
+  expect(res.body).not.toMatch(/ at .*\.(ts|js):\d+/); // no stack traces
+  if (detail !== undefined) expect(body.detail).toMatch(detail);
+  return body;
+}
+
+/** Runs a refused request and checks that no row of schema mes changed. */
+export async function expectNoWrite(db: Kysely<DB>, action: () => Promise<unknown>) {
+  const before = await countMesRows(db);
+  await action();
+  const after = await countMesRows(db);
+  expect(after).toEqual(before);
+}
