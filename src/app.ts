@@ -104,7 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       });
     }
     const kind = status === 413 ? 'too_large' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : 'bad_request';
-    return reply.code(status).type('application/problem+json').send({ ...problemOf(kind, fe.message), status });
+    return reply.code(status).type("application/problem+json").send({ ...problemOf(kind, fe.message), status });
   });
 
   app.setNotFoundHandler((request, reply) =>

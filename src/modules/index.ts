@@ -2,5 +2,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { authRoutes } from './auth/auth.routes.js';
 import { operationsRoutes } from './operations/operations.routes.js';
+import { plansRoutes } from './plans/plans.routes.js';
 
-export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes];
+export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes, plansRoutes];

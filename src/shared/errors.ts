@@ -71,7 +71,8 @@ export interface Problem {
 }
 
 export function problemOf(kind: ErrorKind, detail: string, extra: Record<string, unknown> = {}): Problem {
-  return { type: `urn:burkol-mes:problem:${kind}`, title: titleOfKind[kind], status: statusOfKind[kind], detail, ...extra };
+  // extra members never override the standard ones
+  return { ...extra, type: `urn:burkol-mes:problem:${kind}`, title: titleOfKind[kind], status: statusOfKind[kind], detail };
 }
 
 /** SQLSTATEs that mean "the request conflicts with data", mapped once. */

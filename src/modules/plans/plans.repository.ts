@@ -5,7 +5,8 @@
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import type { PlanDocument } from './plans.schema.js';
+import type { PlanCatalog, PlanReferences } from './plans.rules.js';
+import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
 
 export interface NewPlan {
   doc: PlanDocument;
@@ -115,8 +116,8 @@ export async function insertPlanGraphs(trx: Transaction<DB> | Kysely<DB>, graphs
  * each with operation, candidate stations, material inputs, predecessors and
  * its open assignment. Returns undefined for an unknown plan.
  */
-export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: string): Promise<PlanDetailRow | undefined> {
-  const result = await sql<{ plan: PlanDetailRow }>`
+export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: string): Promise<PlanDetail | undefined> {
+  const result = await sql<{ plan: PlanDetail }>`
     select json_build_object(
       'id', p.id, 'workOrderCode', p.work_order_code, 'name', p.name, 'quantity', p.quantity,
       'status', p.status, 'version', p.version, 'note', p.note, 'allowShortage', p.allow_shortage,
@@ -140,12 +141,12 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
              where e.node_id = n.id), '[]'::json),
           'assignedStations', coalesce((
             select json_agg(json_strip_nulls(json_build_object('stationId', s.station_id, 'stationName', st.name,
-                     'priority', s.priority, 'time', s.time_minutes)) order by s.priority, s.station_id)
+                     'priority', s.priority, 'time', s.time_minutes)) order by s.priority, s.station_id collate "C")
               from mes.node_stations s join mes.stations st on st.id = s.station_id
              where s.node_id = n.id), '[]'::json),
           'materialInputs', coalesce((
             select json_agg(json_strip_nulls(json_build_object('materialCode', i.material_code, 'materialName', m.name,
-                     'unit', m.unit, 'requiredQuantity', i.required_quantity, 'fromNodeId', fn.node_id)) order by i.material_code)
+                     'unit', m.unit, 'requiredQuantity', i.required_quantity, 'fromNodeId', fn.node_id)) order by i.material_code collate "C")
               from mes.node_material_inputs i join mes.materials m on m.code = i.material_code
               left join mes.production_plan_nodes fn on fn.id = i.from_node_id
              where i.node_id = n.id), '[]'::json),
@@ -167,32 +168,94 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
   return result.rows[0]?.plan;
 }
 
-export interface PlanDetailNode {
-  nodeId: string;
-  name: string;
-  operationId: string;
-  operationName: string;
-  quantity: number;
-  nominalTime: number;
-  efficiency: number;
-  output: { materialCode: string; quantity: number } | null;
-  position: { x: number; y: number };
-  note: string;
-  pin: { stationId?: string; substationId?: string; workerId?: string } | null;
-  predecessors: string[];
-  assignedStations: { stationId: string; stationName: string; priority: number; time?: number }[];
-  materialInputs: { materialCode: string; materialName: string; unit: string; requiredQuantity: number; fromNodeId?: string }[];
-  assignment: Record<string, unknown> | null;
+/** The master data a plan document refers to, in one query. */
+export async function loadPlanCatalog(db: Kysely<DB> | Transaction<DB>, refs: PlanReferences): Promise<PlanCatalog> {
+  const result = await sql<{ c: { operations: string[] | null; stations: Record<string, string[]> | null; materials: string[] | null; substations: Record<string, string> | null; workers: Record<string, { operations: string[]; stations: string[] }> | null } }>`
+    select json_build_object(
+      'operations', (select json_agg(id) from mes.operations where id = any(${refs.operations}::text[]) and archived_at is null),
+      'stations', (select json_object_agg(s.id, coalesce((select json_agg(so.operation_id) from mes.station_operations so where so.station_id = s.id), '[]'::json))
+                     from mes.stations s where s.id = any(${refs.stations}::text[]) and s.archived_at is null),
+      'materials', (select json_agg(code) from mes.materials where code = any(${refs.materials}::text[]) and archived_at is null),
+      'substations', (select json_object_agg(id, station_id) from mes.substations where id = any(${refs.substations}::text[]) and archived_at is null),
+      'workers', (select json_object_agg(w.id, json_build_object(
+                    'operations', coalesce((select json_agg(operation_id) from mes.worker_operations where worker_id = w.id), '[]'::json),
+                    'stations', coalesce((select json_agg(station_id) from mes.worker_stations where worker_id = w.id), '[]'::json)))
+                    from mes.workers w where w.id = any(${refs.workers}::text[]) and w.archived_at is null)
+    ) as c`.execute(db);
+  const c = result.rows[0]!.c;
+  return {
+    operations: new Set(c.operations ?? []),
+    stations: new Map(Object.entries(c.stations ?? {}).map(([id, ops]) => [id, new Set(ops)])),
+    materials: new Set(c.materials ?? []),
+    substations: new Map(Object.entries(c.substations ?? {})),
+    workers: new Map(Object.entries(c.workers ?? {}).map(([id, w]) => [id, { operations: new Set(w.operations), stations: new Set(w.stations) }])),
+  };
 }
 
-export interface PlanDetailRow {
-  id: string;
-  workOrderCode: string;
-  name: string;
-  quantity: number;
-  status: string;
-  version: number;
-  note: string;
-  nodes: PlanDetailNode[];
-  [key: string]: unknown;
+export interface PlanListFilter {
+  status?: PlanStatus[] | undefined;
+  workOrderCode?: string | undefined;
+  q?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** Plans newest first, with node count and progress; one query. */
+export async function listPlans(db: Kysely<DB> | Transaction<DB>, f: PlanListFilter) {
+  let q = db
+    .selectFrom('mes.production_plans as p')
+    .select([
+      'p.id',
+      'p.work_order_code as workOrderCode',
+      'p.name',
+      'p.quantity',
+      'p.status',
+      'p.version',
+      'p.planned_start as plannedStart',
+      'p.planned_end as plannedEnd',
+      'p.released_at as releasedAt',
+      'p.completed_at as completedAt',
+      'p.created_at as createdAt',
+      'p.updated_at as updatedAt',
+      sql<number>`(select count(*)::int from mes.production_plan_nodes n where n.plan_id = p.id)`.as('nodeCount'),
+      sql<number>`(select count(*)::int from mes.worker_assignments a where a.plan_id = p.id and a.status = 'completed')`.as('completedNodes'),
+      sql<number>`(select count(*)::int from mes.worker_assignments a where a.plan_id = p.id
+                     and a.status not in ('completed', 'cancelled') and a.planned_end < now())`.as('lateNodes'),
+      sql<number>`count(*) over ()::int`.as('total'),
+    ]);
+  if (f.status?.length) q = q.where('p.status', 'in', f.status);
+  if (f.workOrderCode) q = q.where('p.work_order_code', '=', f.workOrderCode);
+  if (f.from) q = q.where('p.created_at', '>=', new Date(f.from));
+  if (f.to) q = q.where('p.created_at', '<', new Date(f.to));
+  if (f.q) {
+    const like = `%${f.q.replace(/[\\%_]/g, '\\$&')}%`;
+    q = q.where((eb) => eb.or([eb('p.id', 'ilike', like), eb('p.name', 'ilike', like), eb('p.work_order_code', 'ilike', like)]));
+  }
+  return q.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc').limit(f.limit).offset(f.offset).execute();
+}
+
+export function lockPlan(trx: Transaction<DB>, planId: string) {
+  return trx.selectFrom('mes.production_plans').select(['id', 'status', 'version']).where('id', '=', planId).forUpdate().executeTakeFirst();
+}
+
+/** Replaces a draft's header and bumps its version; the graph is rewritten by the caller. */
+export async function updatePlanHeader(trx: Transaction<DB>, planId: string, doc: PlanDocument): Promise<number> {
+  const row = await trx
+    .updateTable('mes.production_plans')
+    .set((eb) => ({ work_order_code: doc.workOrderCode, name: doc.name, quantity: doc.quantity, note: doc.note ?? '', version: eb('version', '+', 1) }))
+    .where('id', '=', planId)
+    .returning('version')
+    .executeTakeFirstOrThrow();
+  return row.version;
+}
+
+export async function deletePlanGraph(trx: Transaction<DB>, planId: string): Promise<void> {
+  // edges, candidates and inputs go with their nodes (on delete cascade)
+  await trx.deleteFrom('mes.production_plan_nodes').where('plan_id', '=', planId).execute();
+}
+
+export async function deletePlan(trx: Transaction<DB>, planId: string): Promise<void> {
+  await trx.deleteFrom('mes.production_plans').where('id', '=', planId).execute();
 }

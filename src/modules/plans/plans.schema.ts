@@ -81,3 +81,113 @@ export const PlanDocument = Type.Object(
 
 export type PlanDocument = Static<typeof PlanDocument>;
 export type PlanNode = Static<typeof PlanNode>;
+
+// ---- API shapes around the document ---------------------------------------
+
+const DateTime = Type.String({ format: 'date-time' });
+const NullableDateTime = Type.Union([DateTime, Type.Null()]);
+
+export const PlanParams = Type.Object({ id: Type.String({ maxLength: 50, description: 'plan code, e.g. PPL-1126-001' }) });
+
+export const PlanListQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Array(PlanStatus, { maxItems: 6, description: 'repeat or comma-free list: ?status=draft&status=released' })),
+    workOrderCode: Type.Optional(Type.String({ maxLength: 50 })),
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'search in code, name and work order' })),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'created before' })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type PlanListQuery = Static<typeof PlanListQuery>;
+
+export const PlanSummary = Type.Object({
+  id: Type.String(),
+  workOrderCode: Type.String(),
+  name: Type.String(),
+  quantity: Type.Number(),
+  status: PlanStatus,
+  version: Type.Integer(),
+  nodeCount: Type.Integer(),
+  completedNodes: Type.Integer(),
+  progress: Type.Number({ description: 'completed nodes / nodes, 0..1' }),
+  lateNodes: Type.Integer({ description: 'open steps past their planned end' }),
+  plannedStart: NullableDateTime,
+  plannedEnd: NullableDateTime,
+  releasedAt: NullableDateTime,
+  completedAt: NullableDateTime,
+  createdAt: DateTime,
+  updatedAt: DateTime,
+});
+
+export const PlanAssignmentView = Type.Object({
+  id: Type.String(),
+  status: Type.String(),
+  workerId: Type.String(),
+  workerName: Type.String(),
+  stationId: Type.String(),
+  substationId: Type.String(),
+  plannedStart: DateTime,
+  plannedEnd: DateTime,
+  workMinutes: Type.Number(),
+  pinned: Type.Boolean(),
+  waitReason: Type.Union([Type.String(), Type.Null()]),
+  actualStart: NullableDateTime,
+  actualEnd: NullableDateTime,
+  pausedMinutes: Type.Number(),
+  workedMinutes: Type.Union([Type.Number(), Type.Null()]),
+  goodQuantity: Type.Union([Type.Number(), Type.Null()]),
+  scrapQuantity: Type.Union([Type.Number(), Type.Null()]),
+});
+
+export const PlanDetailNode = Type.Object({
+  nodeId: Type.String(),
+  name: Type.String(),
+  operationId: Type.String(),
+  operationName: Type.String(),
+  quantity: Type.Number(),
+  nominalTime: Type.Number(),
+  efficiency: Type.Number(),
+  output: Type.Union([NodeOutput, Type.Null()]),
+  position: Type.Object({ x: Type.Number(), y: Type.Number() }),
+  note: Type.String(),
+  pin: Type.Union([NodePin, Type.Null()]),
+  predecessors: Type.Array(Type.String()),
+  assignedStations: Type.Array(Type.Object({ stationId: Type.String(), stationName: Type.String(), priority: Type.Integer(), time: Type.Optional(Type.Number()) })),
+  materialInputs: Type.Array(
+    Type.Object({ materialCode: Type.String(), materialName: Type.String(), unit: Type.String(), requiredQuantity: Type.Number(), fromNodeId: Type.Optional(Type.String()) }),
+  ),
+  assignment: Type.Union([PlanAssignmentView, Type.Null()]),
+});
+
+export const PlanDetail = Type.Object({
+  id: Type.String(),
+  workOrderCode: Type.String(),
+  name: Type.String(),
+  quantity: Type.Number(),
+  status: PlanStatus,
+  version: Type.Integer(),
+  note: Type.String(),
+  allowShortage: Type.Boolean(),
+  shortages: Type.Union([Type.Array(Type.Object({ materialCode: Type.String(), required: Type.Number(), available: Type.Number() })), Type.Null()]),
+  plannedStart: NullableDateTime,
+  plannedEnd: NullableDateTime,
+  releasedAt: NullableDateTime,
+  startedAt: NullableDateTime,
+  completedAt: NullableDateTime,
+  cancelledAt: NullableDateTime,
+  createdBy: Type.Union([Type.String(), Type.Null()]),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+  nodes: Type.Array(PlanDetailNode),
+});
+
+export type PlanDetail = Static<typeof PlanDetail>;
+
+export const PlanUpdate = Type.Object(
+  { ...PlanDocument.properties, version: Type.Optional(Type.Integer({ minimum: 1, description: 'the version you edited; or send If-Match' })) },
+  { additionalProperties: false },
+);
+export type PlanUpdate = Static<typeof PlanUpdate>;

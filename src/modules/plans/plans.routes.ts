@@ -1,0 +1,113 @@
+/** /api/mes/production-plans: list, detail, create, replace a draft, delete, export, import. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { iso, isoOrNull } from '../../shared/dates.js';
+import { DomainError } from '../../shared/errors.js';
+import { Page, pageArgs } from '../../shared/pagination.js';
+import { Problem } from '../../shared/problem.schema.js';
+import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
+import * as repo from './plans.repository.js';
+import { PlanDetail, PlanDocument, PlanListQuery, PlanParams, PlanSummary, PlanUpdate } from './plans.schema.js';
+import { createPlan, deleteDraft, exportPlan, getPlanDetail, replaceDraft } from './plans.service.js';
+
+const tags = ['production plans'];
+const refusals = { 400: Problem, 404: Problem, 409: Problem, 422: Problem };
+
+/** The version a writer edited: If-Match ("3", W/"3") or the body's version. */
+function expectedVersion(ifMatch: string | undefined, bodyVersion: number | undefined): number {
+  const fromHeader = ifMatch?.match(/^(?:W\/)?"?(\d+)"?$/)?.[1];
+  const version = fromHeader !== undefined ? Number(fromHeader) : bodyVersion;
+  if (version === undefined) {
+    throw new DomainError('bad_request', 'send the version you edited, as an If-Match header or a version field, so a concurrent change is not overwritten', { field: 'body/version' });
+  }
+  return version;
+}
+
+export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db } = app.mes;
+
+  app.get(
+    '/production-plans',
+    { schema: { tags, summary: 'List plans, newest first', querystring: PlanListQuery, response: { 200: Page(PlanSummary) } } },
+    async (request) => {
+      const page = pageArgs(request.query);
+      const rows = await repo.listPlans(db, { ...request.query, ...page });
+      const total = rows[0]?.total ?? 0;
+      return {
+        items: rows.map(({ total: _t, ...r }) => ({
+          ...r,
+          progress: r.nodeCount === 0 ? 0 : r.completedNodes / r.nodeCount,
+          plannedStart: isoOrNull(r.plannedStart),
+          plannedEnd: isoOrNull(r.plannedEnd),
+          releasedAt: isoOrNull(r.releasedAt),
+          completedAt: isoOrNull(r.completedAt),
+          createdAt: iso(r.createdAt),
+          updatedAt: iso(r.updatedAt),
+        })),
+        total,
+        ...page,
+      };
+    },
+  );
+
+  app.get(
+    '/production-plans/:id',
+    { schema: { tags, summary: 'The whole plan: nodes, candidates, inputs, edges, assignments', params: PlanParams, response: { 200: PlanDetail, 404: Problem } } },
+    async (request, reply) => {
+      const plan = await getPlanDetail(db, request.params.id);
+      return reply.header('etag', `"${plan.version}"`).send(plan);
+    },
+  );
+
+  const create = async (doc: PlanDocument, actor: string) => {
+    const id = await createPlan(db, doc, actor);
+    return getPlanDetail(db, id);
+  };
+
+  app.post(
+    '/production-plans',
+    { schema: { tags, summary: 'Create a draft plan from a nested document', body: PlanDocument, response: { 201: PlanDetail, ...refusals } }, config: { roles: plannerRoles } },
+    async (request, reply) => {
+      const plan = await create(request.body, currentUser(request).username);
+      return reply.code(201).header('location', `/api/mes/production-plans/${plan.id}`).header('etag', `"${plan.version}"`).send(plan);
+    },
+  );
+
+  app.post(
+    '/production-plans/import',
+    { schema: { tags, summary: 'Import an exported plan as a new draft', body: PlanDocument, response: { 201: PlanDetail, ...refusals } }, config: { roles: plannerRoles } },
+    async (request, reply) => {
+      const plan = await create(request.body, currentUser(request).username);
+      return reply.code(201).header('location', `/api/mes/production-plans/${plan.id}`).send(plan);
+    },
+  );
+
+  app.put(
+    '/production-plans/:id',
+    {
+      schema: { tags, summary: 'Replace a draft (optimistic concurrency: If-Match or version)', params: PlanParams, body: PlanUpdate, response: { 200: PlanDetail, ...refusals } },
+      config: { roles: plannerRoles },
+    },
+    async (request, reply) => {
+      const { version, ...doc } = request.body;
+      await replaceDraft(db, request.params.id, doc, expectedVersion(request.headers['if-match'], version), currentUser(request).username);
+      const plan = await getPlanDetail(db, request.params.id);
+      return reply.header('etag', `"${plan.version}"`).send(plan);
+    },
+  );
+
+  app.delete(
+    '/production-plans/:id',
+    { schema: { tags, summary: 'Delete a draft', params: PlanParams, response: { 204: Type.Null(), 404: Problem, 409: Problem } }, config: { roles: plannerRoles } },
+    async (request, reply) => {
+      await deleteDraft(db, request.params.id, currentUser(request).username);
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/production-plans/:id/export',
+    { schema: { tags, summary: 'The plan as an importable document', params: PlanParams, response: { 200: PlanDocument, 404: Problem } } },
+    async (request) => exportPlan(db, request.params.id),
+  );
+};

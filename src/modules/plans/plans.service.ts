@@ -1,0 +1,100 @@
+/** Use cases of production plan documents: create, replace a draft, delete, export, import. */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { recordEvents } from '../../realtime/outbox.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import * as repo from './plans.repository.js';
+import { allowedPlanActions, isEditable, referencesOf, validatePlanDocument } from './plans.rules.js';
+import type { PlanDocument, PlanStatus } from './plans.schema.js';
+
+async function assertValid(db: Kysely<DB> | Transaction<DB>, doc: PlanDocument): Promise<void> {
+  const problems = validatePlanDocument(doc, await repo.loadPlanCatalog(db, referencesOf(doc)));
+  if (problems.length > 0) {
+    const first = problems[0]!;
+    throw new DomainError('rule_violated', problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more)`, {
+      field: first.field,
+      errors: problems,
+    });
+  }
+}
+
+export async function getPlanDetail(db: Kysely<DB>, planId: string) {
+  const plan = await repo.findPlanDetail(db, planId);
+  if (!plan) throw notFound('plan', planId);
+  return plan;
+}
+
+export async function createPlan(db: Kysely<DB>, doc: PlanDocument, actor: string): Promise<string> {
+  return db.transaction().execute(async (trx) => {
+    await assertValid(trx, doc);
+    const [id] = await repo.insertPlans(trx, [{ doc, createdBy: actor }]);
+    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: id!, planId: id!, change: 'created', payload: { status: 'draft', nodes: doc.nodes.length } }], actor);
+    return id!;
+  });
+}
+
+function notEditable(planId: string, status: PlanStatus) {
+  return new DomainError('invalid_transition', `plan ${planId} is ${status}; only drafts can be changed`, {
+    currentStatus: status,
+    allowedActions: allowedPlanActions(status),
+  });
+}
+
+export async function replaceDraft(db: Kysely<DB>, planId: string, doc: PlanDocument, expectedVersion: number, actor: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const plan = await repo.lockPlan(trx, planId);
+    if (!plan) throw notFound('plan', planId);
+    if (!isEditable(plan.status)) throw notEditable(planId, plan.status);
+    await assertValid(trx, doc);
+    if (plan.version !== expectedVersion) {
+      throw new DomainError('conflict', `plan ${planId} was changed by someone else: you edited version ${expectedVersion}, it is now at ${plan.version}; reload and edit again`, {
+        currentVersion: plan.version,
+      });
+    }
+    await repo.deletePlanGraph(trx, planId);
+    const version = await repo.updatePlanHeader(trx, planId, doc);
+    await repo.insertPlanGraphs(trx, [{ planId, doc }]);
+    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'updated', payload: { status: 'draft', version, nodes: doc.nodes.length } }], actor);
+    return version;
+  });
+}
+
+export async function deleteDraft(db: Kysely<DB>, planId: string, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const plan = await repo.lockPlan(trx, planId);
+    if (!plan) throw notFound('plan', planId);
+    if (!isEditable(plan.status)) throw notEditable(planId, plan.status);
+    await repo.deletePlan(trx, planId);
+    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'deleted' }], actor);
+  });
+}
+
+/** The plan as the document POST takes: a plan round-trips through export and import. */
+export async function exportPlan(db: Kysely<DB>, planId: string): Promise<PlanDocument> {
+  const plan = await getPlanDetail(db, planId);
+  return {
+    workOrderCode: plan.workOrderCode,
+    name: plan.name,
+    quantity: plan.quantity,
+    note: plan.note,
+    nodes: plan.nodes.map((n) => ({
+      nodeId: n.nodeId,
+      name: n.name,
+      operationId: n.operationId,
+      quantity: n.quantity,
+      nominalTime: n.nominalTime,
+      efficiency: n.efficiency,
+      predecessors: n.predecessors,
+      assignedStations: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { time: s.time } : {}) })),
+      materialInputs: n.materialInputs.map((m) => ({
+        materialCode: m.materialCode,
+        requiredQuantity: m.requiredQuantity,
+        ...(m.fromNodeId !== undefined ? { fromNodeId: m.fromNodeId } : {}),
+      })),
+      output: n.output,
+      position: n.position,
+      note: n.note,
+      ...(n.pin ? { pin: n.pin } : {}),
+    })),
+  };
+}
