@@ -69,12 +69,20 @@ export async function createUser(db: Kysely<DB>, input: CreateUserInput) {
   if (!input.password && !input.pin) throw new DomainError('rule_violated', 'give a password or a PIN', { field: 'password' });
   if (input.password && input.password.length < 8) throw new DomainError('rule_violated', 'a password has at least 8 characters', { field: 'password' });
   if (input.pin && !/^[0-9]{4,8}$/.test(input.pin)) throw new DomainError('rule_violated', 'a PIN has 4 to 8 digits', { field: 'pin' });
-  return repo.insertUser(db, {
-    username: input.username,
-    displayName: input.displayName ?? input.username,
-    role: input.role,
-    passwordHash: input.password ? await hashSecret(input.password) : null,
-    workerId: input.workerId ?? null,
-    pinHash: input.pin ? await hashSecret(input.pin) : null,
-  });
+  try {
+    return await repo.insertUser(db, {
+      username: input.username,
+      displayName: input.displayName ?? input.username,
+      role: input.role,
+      passwordHash: input.password ? await hashSecret(input.password) : null,
+      workerId: input.workerId ?? null,
+      pinHash: input.pin ? await hashSecret(input.pin) : null,
+    });
+  } catch (error) {
+    const constraint = (error as { constraint?: string }).constraint;
+    if (constraint === 'users_username_key') throw new DomainError('conflict', `user ${input.username} already exists`, { field: 'username' });
+    if (constraint === 'users_worker_id_key') throw new DomainError('conflict', `worker ${input.workerId} already has an account`, { field: 'workerId' });
+    if (constraint === 'users_worker_id_fkey') throw new DomainError('rule_violated', `worker ${input.workerId} does not exist`, { field: 'workerId' });
+    throw error;
+  }
 }
