@@ -2,6 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { authRoutes } from './auth/auth.routes.js';
 import { operationsRoutes } from './operations/operations.routes.js';
+import { lifecycleRoutes } from './plans/lifecycle.routes.js';
 import { plansRoutes } from './plans/plans.routes.js';
 
-export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes, plansRoutes];
+export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes, plansRoutes, lifecycleRoutes];

@@ -4,7 +4,7 @@
  * service, the routes and the UI.
  */
 import type { ProblemDetail } from '../../shared/errors.js';
-import type { PlanDocument, PlanStatus } from './plans.schema.js';
+import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
 
 // ---- lifecycle ------------------------------------------------------------
 
@@ -219,4 +219,33 @@ function isAncestor(byId: Map<string, { predecessors: string[] }>, ancestor: str
     stack.push(...(byId.get(id)?.predecessors ?? []));
   }
   return false;
+}
+
+/** The document form of a stored plan (what export gives and import takes). */
+export function documentOf(plan: PlanDetail): PlanDocument {
+  return {
+    workOrderCode: plan.workOrderCode,
+    name: plan.name,
+    quantity: plan.quantity,
+    note: plan.note,
+    nodes: plan.nodes.map((n) => ({
+      nodeId: n.nodeId,
+      name: n.name,
+      operationId: n.operationId,
+      quantity: n.quantity,
+      nominalTime: n.nominalTime,
+      efficiency: n.efficiency,
+      predecessors: n.predecessors,
+      assignedStations: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { time: s.time } : {}) })),
+      materialInputs: n.materialInputs.map((m) => ({
+        materialCode: m.materialCode,
+        requiredQuantity: m.requiredQuantity,
+        ...(m.fromNodeId !== undefined ? { fromNodeId: m.fromNodeId } : {}),
+      })),
+      output: n.output,
+      position: n.position,
+      note: n.note,
+      ...(n.pin ? { pin: n.pin } : {}),
+    })),
+  };
 }

@@ -191,3 +191,22 @@ export const PlanUpdate = Type.Object(
   { additionalProperties: false },
 );
 export type PlanUpdate = Static<typeof PlanUpdate>;
+
+export const ReleaseBody = Type.Object(
+  { allowShortage: Type.Optional(Type.Boolean({ default: false, description: 'release even when material is short; shortages are recorded' })) },
+  { additionalProperties: false },
+);
+
+export const ScheduleStatsSchema = Type.Object({
+  greedyMakespanMinutes: Type.Number(),
+  makespanMinutes: Type.Number(),
+  lowerBoundMinutes: Type.Number(),
+  iterations: Type.Integer(),
+  elapsedMs: Type.Number(),
+});
+
+export const TransitionResult = Type.Object({
+  plan: PlanDetail,
+  schedule: Type.Optional(ScheduleStatsSchema),
+  shortages: Type.Optional(Type.Array(Type.Object({ materialCode: Type.String(), required: Type.Number(), available: Type.Number() }))),
+});

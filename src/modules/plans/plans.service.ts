@@ -4,10 +4,10 @@ import type { DB } from '../../db/schema.js';
 import { recordEvents } from '../../realtime/outbox.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import * as repo from './plans.repository.js';
-import { allowedPlanActions, isEditable, referencesOf, validatePlanDocument } from './plans.rules.js';
+import { allowedPlanActions, documentOf, isEditable, referencesOf, validatePlanDocument } from './plans.rules.js';
 import type { PlanDocument, PlanStatus } from './plans.schema.js';
 
-async function assertValid(db: Kysely<DB> | Transaction<DB>, doc: PlanDocument): Promise<void> {
+export async function assertValid(db: Kysely<DB> | Transaction<DB>, doc: PlanDocument): Promise<void> {
   const problems = validatePlanDocument(doc, await repo.loadPlanCatalog(db, referencesOf(doc)));
   if (problems.length > 0) {
     const first = problems[0]!;
@@ -33,7 +33,7 @@ export async function createPlan(db: Kysely<DB>, doc: PlanDocument, actor: strin
   });
 }
 
-function notEditable(planId: string, status: PlanStatus) {
+export function notEditable(planId: string, status: PlanStatus) {
   return new DomainError('invalid_transition', `plan ${planId} is ${status}; only drafts can be changed`, {
     currentStatus: status,
     allowedActions: allowedPlanActions(status),
@@ -71,30 +71,5 @@ export async function deleteDraft(db: Kysely<DB>, planId: string, actor: string)
 
 /** The plan as the document POST takes: a plan round-trips through export and import. */
 export async function exportPlan(db: Kysely<DB>, planId: string): Promise<PlanDocument> {
-  const plan = await getPlanDetail(db, planId);
-  return {
-    workOrderCode: plan.workOrderCode,
-    name: plan.name,
-    quantity: plan.quantity,
-    note: plan.note,
-    nodes: plan.nodes.map((n) => ({
-      nodeId: n.nodeId,
-      name: n.name,
-      operationId: n.operationId,
-      quantity: n.quantity,
-      nominalTime: n.nominalTime,
-      efficiency: n.efficiency,
-      predecessors: n.predecessors,
-      assignedStations: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { time: s.time } : {}) })),
-      materialInputs: n.materialInputs.map((m) => ({
-        materialCode: m.materialCode,
-        requiredQuantity: m.requiredQuantity,
-        ...(m.fromNodeId !== undefined ? { fromNodeId: m.fromNodeId } : {}),
-      })),
-      output: n.output,
-      position: n.position,
-      note: n.note,
-      ...(n.pin ? { pin: n.pin } : {}),
-    })),
-  };
+  return documentOf(await getPlanDetail(db, planId));
 }

@@ -1,0 +1,98 @@
+/**
+ * API benchmark: seeds --full on PostgreSQL, then measures plan list, plan
+ * detail (a 30-node plan) and plan creation (10 and 1,000 nodes) next to two
+ * reference routes in the same run: a bare JSON route and SELECT 1 through the
+ * same pool. Loopback only, bounded in time.
+ *
+ *   npx tsx bench/api.ts            (BENCH_DATABASE_URL or DATABASE_URL chooses the server)
+ */
+import { sql } from 'kysely';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrator.js';
+import type { PlanDocument } from '../src/modules/plans/plans.schema.js';
+import { seedDatabase } from '../src/seed/seed.js';
+import { cannon, machine, percentile, scratchDatabase, table } from './lib.js';
+
+function chainPlan(nodes: number, name: string): PlanDocument {
+  const ops = ['OP-001', 'OP-003', 'OP-004', 'OP-006', 'OP-007', 'OP-008'];
+  const stationFor: Record<string, string> = { 'OP-001': 'ST-001', 'OP-003': 'ST-002', 'OP-004': 'ST-003', 'OP-006': 'ST-004', 'OP-007': 'ST-005', 'OP-008': 'ST-005' };
+  return {
+    workOrderCode: 'WO-BENCH',
+    name,
+    quantity: 10,
+    nodes: Array.from({ length: nodes }, (_, i) => {
+      const op = ops[i % ops.length]!;
+      // branching: every node after the first depends on one or two earlier ones
+      const predecessors = i === 0 ? [] : i % 3 === 0 && i > 1 ? [`N${i - 1}`, `N${i - 2}`] : [`N${i - 1}`];
+      return {
+        nodeId: `N${i}`,
+        name: `Step ${i}`,
+        operationId: op,
+        nominalTime: 1 + (i % 5),
+        predecessors,
+        // the --full dataset repeats each station kind every 5 stations: ST-001, ST-006, ...
+        assignedStations: [
+          { stationId: stationFor[op]!, priority: 1 },
+          { stationId: `ST-${String(Number(stationFor[op]!.slice(3)) + 5).padStart(3, '0')}`, priority: 2 },
+        ],
+        materialInputs: i % 4 === 0 ? [{ materialCode: 'SHEET-S235-2', requiredQuantity: 1 }] : [],
+      };
+    }),
+  };
+}
+
+async function main() {
+  const url = await scratchDatabase('mes_bench_api');
+  const config = { ...loadConfig([], { ...process.env, LOG_LEVEL: 'silent' }), databaseUrl: url, loginRateLimit: 1000 };
+  const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
+  await migrateToLatest(database.db);
+  const seeded = await seedDatabase(database.db, { size: 'full', adminPassword: 'bench-password', demoPin: '1234' });
+  const app = await buildApp({ database, config, logger: false });
+  app.get('/bench/bare', { config: { public: true } }, async () => ({ hello: 'world' }));
+  app.get('/bench/select1', { config: { public: true } }, async () => (await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows[0]);
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const login = await fetch(`${base}/api/mes/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner', password: 'bench-password' }) });
+  const { token } = (await login.json()) as { token: string };
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const post = (doc: PlanDocument) => fetch(`${base}/api/mes/production-plans`, { method: 'POST', headers, body: JSON.stringify(doc) });
+  const detailPlan = (await (await post(chainPlan(30, 'Detail bench plan'))).json()) as { id: string };
+
+  console.log(`machine: ${machine()}`);
+  console.log(`database: PostgreSQL (${url.replace(/\/\/[^@]*@/, '//')}), seeded --full: ${seeded.counts.production_plans} plans, ${seeded.counts.production_plan_nodes} nodes\n`);
+
+  const bare = await cannon('bare JSON route', { url: `${base}/bench/bare` });
+  const select1 = await cannon('SELECT 1 through the pool', { url: `${base}/bench/select1` });
+  const list = await cannon('GET plan list (50 per page)', { url: `${base}/api/mes/production-plans`, headers });
+  const detail = await cannon('GET plan detail (30 nodes)', { url: `${base}/api/mes/production-plans/${detailPlan.id}`, headers });
+  const create10 = await cannon('POST plan, 10 nodes (c=10)', { url: `${base}/api/mes/production-plans`, method: 'POST', headers, body: JSON.stringify(chainPlan(10, 'Bench 10')), connections: 10 });
+  console.log(table([bare, select1, list, detail, create10], select1));
+
+  // sequential timings: one request at a time, so the median is the cost of the request itself
+  const timings = async (doc: PlanDocument, n: number) => {
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      const res = await post(doc);
+      if (res.status !== 201) throw new Error(`create failed: ${res.status} ${await res.text()}`);
+      ms.push(performance.now() - t);
+    }
+    return ms.sort((a, b) => a - b);
+  };
+  const small = await timings(chainPlan(10, 'Seq 10'), 200);
+  const large = await timings(chainPlan(1000, 'Seq 1000'), 20);
+  console.log(`\nplan creation, one at a time (validation included):`);
+  console.log(`  10 nodes:    median ${percentile(small, 50).toFixed(2)} ms, p99 ${percentile(small, 99).toFixed(2)} ms (n=${small.length})   target median ≤ 5 ms`);
+  console.log(`  1,000 nodes: median ${percentile(large, 50).toFixed(1)} ms, max ${large[large.length - 1]!.toFixed(1)} ms (n=${large.length})   target median ≤ 150 ms`);
+  console.log(`\nplan detail: ${(detail.rps / select1.rps).toFixed(2)}× the SELECT 1 route's req/s, p99 ${detail.p99} ms   target ≥ 0.5× and p99 ≤ 10 ms`);
+
+  await app.close();
+  await database.close();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

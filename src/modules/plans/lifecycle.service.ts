@@ -1,0 +1,244 @@
+/**
+ * Plan lifecycle: release (reserve material + schedule), pause, resume,
+ * cancel, reschedule. Each is one transaction; illegal moves get 409 naming
+ * the current status and the allowed moves.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { type OutboxEvent, recordEvents } from '../../realtime/outbox.js';
+import type { ScheduleStats } from '../../scheduler/index.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import { cancelAssignments, insertAssignments, listPlanAssignments, releaseHolders } from '../assignments/assignments.repository.js';
+import { insertReservations, lockMaterials, type MaterialNeed, releaseReservations, type Shortage, shortagesOf } from '../materials/reservations.repository.js';
+import { type FixedNode, lockScheduling, scheduleNodes } from './plan-scheduling.js';
+import * as repo from './plans.repository.js';
+import { allowedPlanActions, documentOf, nextPlanStatus, type PlanAction } from './plans.rules.js';
+import type { PlanDetail, PlanStatus } from './plans.schema.js';
+import { assertValid } from './plans.service.js';
+
+export interface LifecycleOptions {
+  actor: string;
+  now: Date;
+  utcOffsetMinutes: number;
+  schedulerBudgetMs: number;
+}
+
+export interface TransitionResult {
+  plan: PlanDetail;
+  schedule?: ScheduleStats;
+  shortages?: Shortage[];
+}
+
+function refuse(planId: string, status: PlanStatus, action: PlanAction): never {
+  const allowed = allowedPlanActions(status);
+  throw new DomainError(
+    'invalid_transition',
+    `plan ${planId} is ${status}; it cannot be ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : `${action}d`}. Allowed now: ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}`,
+    { currentStatus: status, allowedActions: allowed },
+  );
+}
+
+async function lockForAction(trx: Transaction<DB>, planId: string, action: PlanAction) {
+  const plan = await repo.lockPlan(trx, planId);
+  if (!plan) throw notFound('plan', planId);
+  const next = nextPlanStatus(plan.status, action);
+  if (!next) refuse(planId, plan.status, action);
+  return { ...plan, next };
+}
+
+async function detail(trx: Transaction<DB>, planId: string): Promise<PlanDetail> {
+  return (await repo.findPlanDetail(trx, planId))!;
+}
+
+function assignmentEvents(planId: string, rows: { id: string; workerId: string; stationId: string; substationId: string; status: string; start: number; end: number; nodeId: string }[], change: string): OutboxEvent[] {
+  const events: OutboxEvent[] = rows.map((a) => ({
+    topic: 'assignments',
+    entityType: 'assignment',
+    entityId: a.id,
+    change,
+    planId,
+    workerId: a.workerId,
+    stationId: a.stationId,
+    payload: { status: a.status, nodeId: a.nodeId, substationId: a.substationId, plannedStart: new Date(a.start).toISOString(), plannedEnd: new Date(a.end).toISOString() },
+  }));
+  for (const workerId of new Set(rows.map((a) => a.workerId))) {
+    events.push({ topic: 'workers', entityType: 'worker', entityId: workerId, change: 'schedule_changed', workerId, planId, payload: { planId } });
+  }
+  return events;
+}
+
+export async function releasePlan(db: Kysely<DB>, planId: string, allowShortage: boolean, opts: LifecycleOptions): Promise<TransitionResult> {
+  return db.transaction().execute(async (trx) => {
+    await lockScheduling(trx);
+    const locked = await lockForAction(trx, planId, 'release');
+    const plan = await detail(trx, planId);
+    await assertValid(trx, documentOf(plan));
+
+    // material: inputs that come from stock (not from a predecessor's output)
+    const dbIds = new Map((await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute()).map((r) => [r.node_id, r.id]));
+    const needs: MaterialNeed[] = plan.nodes.flatMap((n) =>
+      n.materialInputs.filter((m) => m.fromNodeId === undefined).map((m) => ({ nodeId: dbIds.get(n.nodeId)!, materialCode: m.materialCode, quantity: m.requiredQuantity })),
+    );
+    const stock = await lockMaterials(trx, [...new Set(needs.map((n) => n.materialCode))]);
+    const shortages = shortagesOf(needs, stock);
+    if (shortages.length > 0 && !allowShortage) {
+      throw new DomainError(
+        'conflict',
+        `not enough material to release ${planId}: ${shortages.map((s) => `${s.materialCode} needs ${s.required}, ${s.available} available`).join('; ')}. Release with allowShortage to go ahead anyway`,
+        { shortages },
+      );
+    }
+    await insertReservations(trx, planId, needs, opts.actor);
+
+    const { rows, stats } = await scheduleNodes(trx, {
+      plan,
+      nodes: new Set(plan.nodes.map((n) => n.nodeId)),
+      fixed: new Map(),
+      completed: new Set(),
+      now: opts.now,
+      utcOffsetMinutes: opts.utcOffsetMinutes,
+      budgetMs: opts.schedulerBudgetMs,
+    });
+    const ids = await insertAssignments(trx, planId, rows);
+    const start = Math.min(...rows.map((r) => r.start));
+    const end = Math.max(...rows.map((r) => r.end));
+    await trx
+      .updateTable('mes.production_plans')
+      .set((eb) => ({
+        status: locked.next,
+        released_at: opts.now,
+        planned_start: new Date(start),
+        planned_end: new Date(end),
+        allow_shortage: allowShortage,
+        shortages: shortages.length > 0 ? JSON.stringify(shortages) : null,
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', planId)
+      .execute();
+
+    const nodeOf = new Map([...dbIds].map(([nodeId, id]) => [id, nodeId]));
+    await recordEvents(
+      trx,
+      [
+        { topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'released', payload: { status: locked.next, plannedStart: new Date(start).toISOString(), plannedEnd: new Date(end).toISOString(), shortages: shortages.length } },
+        ...assignmentEvents(planId, rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeOf.get(r.nodeId)! })), 'created'),
+        ...[...new Set(needs.map((n) => n.materialCode))].map((code) => ({ topic: 'materials' as const, entityType: 'material', entityId: code, change: 'reserved', planId })),
+      ],
+      opts.actor,
+    );
+    return { plan: await detail(trx, planId), schedule: stats, shortages };
+  });
+}
+
+export async function pausePlan(db: Kysely<DB>, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
+  return db.transaction().execute(async (trx) => {
+    const locked = await lockForAction(trx, planId, 'pause');
+    await trx.updateTable('mes.production_plans').set((eb) => ({ status: locked.next, version: eb('version', '+', 1) })).where('id', '=', planId).execute();
+    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'paused', payload: { status: locked.next, from: locked.status } }], opts.actor);
+    return { plan: await detail(trx, planId) };
+  });
+}
+
+/**
+ * Re-plans every assignment of the plan that has not started and is not
+ * pinned, against the current bookings. Started, completed and pinned ones stay.
+ */
+async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: LifecycleOptions): Promise<ScheduleStats | undefined> {
+  const plan = await detail(trx, planId);
+  const current = await listPlanAssignments(trx, planId, ['pending', 'ready', 'in_progress', 'paused', 'completed']);
+  const nodeIdOf = new Map((await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute()).map((r) => [r.id, r.node_id]));
+  const now = opts.now.getTime();
+  const fixed = new Map<string, FixedNode>();
+  const completed = new Set<string>();
+  const replaced: string[] = [];
+  for (const a of current) {
+    const nodeId = nodeIdOf.get(a.nodeId)!;
+    if (a.status === 'completed') {
+      completed.add(nodeId);
+      fixed.set(nodeId, { end: (a.actualEnd ?? a.plannedEnd).getTime() });
+    } else if (a.status === 'in_progress' || a.status === 'paused' || a.pinned) {
+      const end = Math.max(a.plannedEnd.getTime(), a.status === 'pending' || a.status === 'ready' ? 0 : now);
+      fixed.set(nodeId, { end, busy: { workerId: a.workerId, substationId: a.substationId, start: a.plannedStart.getTime(), end, label: a.id } });
+    } else {
+      replaced.push(a.id);
+    }
+  }
+  const open = new Set(plan.nodes.map((n) => n.nodeId).filter((id) => !fixed.has(id)));
+  if (open.size === 0) return undefined;
+  // the old bookings go first, or they would block their own replacements
+  await cancelAssignments(trx, replaced, 'rescheduled');
+  const { rows, stats } = await scheduleNodes(trx, { plan, nodes: open, fixed, completed, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.schedulerBudgetMs });
+  const ids = await insertAssignments(trx, planId, rows);
+  const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
+  await trx.updateTable('mes.production_plans').set({ planned_end: new Date(Math.max(...ends)) }).where('id', '=', planId).execute();
+  await recordEvents(
+    trx,
+    [
+      ...replaced.map((id) => ({ topic: 'assignments' as const, entityType: 'assignment', entityId: id, change: 'cancelled', planId, payload: { status: 'cancelled', reason: 'rescheduled' } })),
+      ...assignmentEvents(planId, rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })), 'created'),
+    ],
+    opts.actor,
+  );
+  return stats;
+}
+
+export async function resumePlan(db: Kysely<DB>, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
+  return db.transaction().execute(async (trx) => {
+    await lockScheduling(trx);
+    const locked = await lockForAction(trx, planId, 'resume');
+    const started = await trx.selectFrom('mes.production_plans').select('started_at').where('id', '=', planId).executeTakeFirstOrThrow();
+    // a plan that had started work goes back to production, not to released
+    const next: PlanStatus = started.started_at ? 'in_production' : locked.next;
+    await trx.updateTable('mes.production_plans').set((eb) => ({ status: next, version: eb('version', '+', 1) })).where('id', '=', planId).execute();
+    const schedule = await replanOpenWork(trx, planId, opts);
+    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'resumed', payload: { status: next } }], opts.actor);
+    return { plan: await detail(trx, planId), ...(schedule ? { schedule } : {}) };
+  });
+}
+
+export async function reschedulePlan(db: Kysely<DB>, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
+  return db.transaction().execute(async (trx) => {
+    await lockScheduling(trx);
+    const plan = await repo.lockPlan(trx, planId);
+    if (!plan) throw notFound('plan', planId);
+    if (!['released', 'in_production', 'paused'].includes(plan.status)) {
+      throw new DomainError('invalid_transition', `plan ${planId} is ${plan.status}; only released, in-production or paused plans can be rescheduled`, {
+        currentStatus: plan.status,
+        allowedActions: allowedPlanActions(plan.status),
+      });
+    }
+    const schedule = await replanOpenWork(trx, planId, opts);
+    await trx.updateTable('mes.production_plans').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', planId).execute();
+    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'rescheduled', payload: { status: plan.status } }], opts.actor);
+    return { plan: await detail(trx, planId), ...(schedule ? { schedule } : {}) };
+  });
+}
+
+export async function cancelPlan(db: Kysely<DB>, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
+  return db.transaction().execute(async (trx) => {
+    const locked = await lockForAction(trx, planId, 'cancel');
+    const open = await listPlanAssignments(trx, planId, ['pending', 'ready', 'in_progress', 'paused']);
+    const ids = open.map((a) => a.id);
+    const freed = await releaseHolders(trx, ids);
+    await cancelAssignments(trx, ids, 'plan cancelled');
+    const released = await releaseReservations(trx, planId, 'plan cancelled', opts.actor);
+    await trx
+      .updateTable('mes.production_plans')
+      .set((eb) => ({ status: locked.next, cancelled_at: opts.now, version: eb('version', '+', 1) }))
+      .where('id', '=', planId)
+      .execute();
+    const materials = released > 0 ? await sql<{ code: string }>`select distinct material_code as code from mes.material_ledger where plan_id = ${planId}`.execute(trx) : { rows: [] };
+    await recordEvents(
+      trx,
+      [
+        { topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'cancelled', payload: { status: locked.next, from: locked.status } },
+        ...open.map((a) => ({ topic: 'assignments' as const, entityType: 'assignment', entityId: a.id, change: 'cancelled', planId, workerId: a.workerId, stationId: a.stationId, payload: { status: 'cancelled' } })),
+        ...freed.workers.map((w) => ({ topic: 'workers' as const, entityType: 'worker', entityId: w, change: 'freed', workerId: w, payload: { status: 'available' } })),
+        ...freed.substations.map((s) => ({ topic: 'stations' as const, entityType: 'substation', entityId: s, change: 'freed', payload: { status: 'available' } })),
+        ...materials.rows.map((m) => ({ topic: 'materials' as const, entityType: 'material', entityId: m.code, change: 'reservation_released', planId })),
+      ],
+      opts.actor,
+    );
+    return { plan: await detail(trx, planId) };
+  });
+}

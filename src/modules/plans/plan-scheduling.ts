@@ -1,0 +1,118 @@
+/**
+ * Turns (part of) a stored plan into scheduler input, runs the scheduler and
+ * gives back assignment rows. Used inside the release, resume and reschedule
+ * transactions; the scheduler itself stays pure.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { type BookedInterval, type ScheduleStats, schedulePlan, type SchedulerNode, UnschedulableError } from '../../scheduler/index.js';
+import { DomainError } from '../../shared/errors.js';
+import type { NewAssignment } from '../assignments/assignments.repository.js';
+import type { PlanDetail } from './plans.schema.js';
+import { loadSchedulingResources } from './scheduling.repository.js';
+
+export interface FixedNode {
+  /** when the node's work is (or will be) done: successors start after it */
+  end: number;
+  /** still occupying a worker and substation: booked for others */
+  busy?: { workerId: string; substationId: string; start: number; end: number; label: string };
+}
+
+export interface ScheduleRequest {
+  plan: PlanDetail;
+  /** node ids to (re)schedule */
+  nodes: Set<string>;
+  /** nodes that keep their assignment (started, completed or pinned) */
+  fixed: Map<string, FixedNode>;
+  /** nodes whose predecessors are all completed */
+  completed: Set<string>;
+  now: Date;
+  utcOffsetMinutes: number;
+  budgetMs: number;
+}
+
+export interface ScheduleOutcome {
+  rows: NewAssignment[];
+  stats: ScheduleStats;
+}
+
+/** Db ids of a plan's nodes by their node id. */
+async function nodeDbIds(trx: Transaction<DB>, planId: string): Promise<Map<string, number>> {
+  const rows = await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute();
+  return new Map(rows.map((r) => [r.node_id, r.id]));
+}
+
+export async function scheduleNodes(trx: Transaction<DB>, req: ScheduleRequest): Promise<ScheduleOutcome> {
+  const { plan, nodes, fixed, now } = req;
+  const toSchedule = plan.nodes.filter((n) => nodes.has(n.nodeId));
+  const schedulerNodes: SchedulerNode[] = toSchedule.map((n) => {
+    const fixedEnds = n.predecessors.filter((p) => fixed.has(p)).map((p) => fixed.get(p)!.end);
+    return {
+      id: n.nodeId,
+      operationId: n.operationId,
+      quantity: n.quantity,
+      nominalTimeMinutes: n.nominalTime,
+      efficiency: n.efficiency,
+      predecessors: n.predecessors.filter((p) => nodes.has(p)),
+      candidates: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { timeMinutes: s.time } : {}) })),
+      ...(n.pin ? { pin: n.pin } : {}),
+      ...(fixedEnds.length > 0 ? { notBefore: Math.max(...fixedEnds) } : {}),
+    };
+  });
+  const resources = await loadSchedulingResources(trx, {
+    planId: plan.id,
+    stationIds: [...new Set(toSchedule.flatMap((n) => n.assignedStations.map((s) => s.stationId)))],
+    operationIds: [...new Set(toSchedule.map((n) => n.operationId))],
+    now,
+  });
+  const ownBusy: BookedInterval[] = [...fixed.values()].flatMap((f) =>
+    f.busy
+      ? [
+          { kind: 'worker' as const, id: f.busy.workerId, start: f.busy.start, end: f.busy.end, label: f.busy.label },
+          { kind: 'substation' as const, id: f.busy.substationId, start: f.busy.start, end: f.busy.end, label: f.busy.label },
+        ]
+      : [],
+  );
+
+  let result;
+  try {
+    result = schedulePlan({
+      now: now.getTime(),
+      utcOffsetMinutes: req.utcOffsetMinutes,
+      nodes: schedulerNodes,
+      stations: resources.stations,
+      workers: resources.workers,
+      booked: [...resources.booked, ...ownBusy],
+      options: { timeBudgetMs: req.budgetMs },
+    });
+  } catch (error) {
+    if (error instanceof UnschedulableError) {
+      const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
+      const errors = error.problems.map((p) => ({ field: `nodes/${index.get(p.nodeId) ?? '?'}`, message: `node ${p.nodeId}: ${p.reason}` }));
+      const first = errors[0]!;
+      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, { field: first.field, errors });
+    }
+    throw error;
+  }
+
+  const dbIds = await nodeDbIds(trx, plan.id);
+  const byId = new Map(plan.nodes.map((n) => [n.nodeId, n]));
+  const rows = result.assignments.map((a) => ({
+    nodeId: dbIds.get(a.nodeId)!,
+    workerId: a.workerId,
+    stationId: a.stationId,
+    substationId: a.substationId,
+    start: a.start,
+    end: a.end,
+    workMinutes: a.workMinutes,
+    status: byId.get(a.nodeId)!.predecessors.every((p) => req.completed.has(p)) ? ('ready' as const) : ('pending' as const),
+    pinned: false,
+    waitReason: a.waitReason ?? null,
+  }));
+  return { rows, stats: result.stats };
+}
+
+/** Serializes everything that books workers and substations, so two releases never plan into the same gap. */
+export async function lockScheduling(trx: Transaction<DB>): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext('burkol-mes:scheduling'))`.execute(trx);
+}

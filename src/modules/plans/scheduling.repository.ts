@@ -1,0 +1,88 @@
+/**
+ * Reads what the scheduler needs about the shop: candidate stations with their
+ * usable substations, the workers who could do the plan's operations there
+ * (with shift calendars), and what other plans already booked. One query.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { BookedInterval, SchedulerStation, SchedulerWorker, ShiftCalendar } from '../../scheduler/index.js';
+
+interface CalendarRow {
+  windows: { weekday: number; start: number; end: number }[] | null;
+  exceptions: { date: string; start: number | null; end: number | null }[] | null;
+}
+
+interface ResourcesRow {
+  stations: { id: string; substations: string[] }[] | null;
+  workers: { id: string; operations: string[]; stations: string[]; calendarId: string | null }[] | null;
+  calendars: Record<string, CalendarRow> | null;
+  booked: { kind: 'worker' | 'substation'; id: string; start: string; end: string; label: string }[] | null;
+}
+
+export interface SchedulingResources {
+  stations: SchedulerStation[];
+  workers: SchedulerWorker[];
+  booked: BookedInterval[];
+}
+
+export function toShiftCalendar(row: CalendarRow | undefined): ShiftCalendar {
+  const weekly: ShiftCalendar['weekly'] = Array.from({ length: 7 }, () => []);
+  for (const w of row?.windows ?? []) weekly[w.weekday]!.push({ start: w.start, end: w.end });
+  const byDate = new Map<string, { start: number; end: number }[]>();
+  for (const e of row?.exceptions ?? []) {
+    const list = byDate.get(e.date) ?? [];
+    if (e.start !== null && e.end !== null) list.push({ start: e.start, end: e.end });
+    byDate.set(e.date, list);
+  }
+  return { weekly, exceptions: [...byDate].map(([date, windows]) => ({ date, windows })) };
+}
+
+export async function loadSchedulingResources(
+  trx: Transaction<DB>,
+  opts: { planId: string; stationIds: string[]; operationIds: string[]; now: Date },
+): Promise<SchedulingResources> {
+  const { planId, stationIds, operationIds, now } = opts;
+  const result = await sql<{ r: ResourcesRow }>`
+    with st as (
+      select s.id from mes.stations s where s.id = any(${stationIds}::text[]) and s.archived_at is null
+    ), subs as (
+      select ss.id, ss.station_id from mes.substations ss join st on st.id = ss.station_id
+       where ss.archived_at is null and ss.status <> 'maintenance'
+    ), wk as (
+      select w.id, w.shift_calendar_id from mes.workers w
+       where w.archived_at is null
+         and exists (select 1 from mes.worker_operations wo where wo.worker_id = w.id and wo.operation_id = any(${operationIds}::text[]))
+         and exists (select 1 from mes.worker_stations ws join st on st.id = ws.station_id where ws.worker_id = w.id)
+    )
+    select json_build_object(
+      'stations', (select json_agg(json_build_object('id', st.id,
+                     'substations', coalesce((select json_agg(subs.id order by subs.id) from subs where subs.station_id = st.id), '[]'::json)) order by st.id) from st),
+      'workers', (select json_agg(json_build_object('id', wk.id, 'calendarId', wk.shift_calendar_id,
+                     'operations', (select json_agg(operation_id) from mes.worker_operations where worker_id = wk.id),
+                     'stations', (select json_agg(station_id) from mes.worker_stations where worker_id = wk.id)) order by wk.id) from wk),
+      'calendars', (select json_object_agg(c.id, json_build_object(
+                     'windows', (select json_agg(json_build_object('weekday', weekday, 'start', start_minute, 'end', end_minute))
+                                   from mes.shift_calendar_windows where calendar_id = c.id),
+                     'exceptions', (select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute))
+                                   from mes.shift_calendar_exceptions where calendar_id = c.id and date >= (${now}::timestamptz - interval '2 days')::date)))
+                     from mes.shift_calendars c where c.id in (select shift_calendar_id from wk)),
+      'booked', (select json_agg(b) from (
+                   select 'worker' as kind, a.worker_id as id, a.planned_start as start, greatest(a.planned_end, ${now}::timestamptz) as "end", a.id as label
+                     from mes.worker_assignments a
+                    where a.worker_id in (select id from wk) and a.plan_id <> ${planId}
+                      and a.status in ('pending', 'ready', 'in_progress', 'paused') and a.planned_end > ${now}::timestamptz - interval '1 day'
+                   union all
+                   select 'substation', a.substation_id, a.planned_start, greatest(a.planned_end, ${now}::timestamptz), a.id
+                     from mes.worker_assignments a
+                    where a.substation_id in (select id from subs) and a.plan_id <> ${planId}
+                      and a.status in ('pending', 'ready', 'in_progress', 'paused') and a.planned_end > ${now}::timestamptz - interval '1 day') b)
+    ) as r`.execute(trx);
+  const r = result.rows[0]!.r;
+  return {
+    stations: r.stations ?? [],
+    workers: (r.workers ?? [])
+      .filter((w) => w.calendarId !== null)
+      .map((w) => ({ id: w.id, operations: w.operations ?? [], stations: w.stations ?? [], calendar: toShiftCalendar(r.calendars?.[w.calendarId!]) })),
+    booked: (r.booked ?? []).map((b) => ({ kind: b.kind, id: b.id, start: Date.parse(b.start), end: Date.parse(b.end), label: b.label })),
+  };
+}

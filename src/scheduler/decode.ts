@@ -1,0 +1,568 @@
+/**
+ * Serial schedule generation scheme (SGS) with insertion.
+ *
+ * Nodes are taken one by one in the order of an activity list (a topological
+ * order). Each node gets the (station, substation, worker) option with the
+ * earliest finish among the options allowed by its mode restriction, and is
+ * inserted into the earliest gap where the worker (on shift, not busy) and the
+ * substation (not busy) are simultaneously free for its whole booking interval.
+ *
+ * Per-resource busy lists are sorted, disjoint arrays searched by binary search;
+ * options are visited in order of a cheap lower bound on their finish so most
+ * of them are pruned without a full fit.
+ */
+import type { CompiledCalendar } from './calendar.js';
+import type { Model } from './model.js';
+
+/** Why a node starts when it does (last constraint that moved its start). */
+export const BIND_READY = 0; // starts exactly at its precedence/release-ready time
+export const BIND_SHIFT = 1; // waited for the worker's shift
+export const BIND_WORKER = 2; // waited for the worker (busy)
+export const BIND_SUB = 3; // waited for the substation (busy)
+
+/** Option choice rule. EF: earliest finish, then priority. PF: best priority first, then earliest finish. */
+export const CHOICE_EF = 0;
+export const CHOICE_PF = 1;
+
+export interface Solution {
+  /** activity list, a topological order of node indices */
+  order: Int32Array;
+  /** -1 = free, else index into node.opts */
+  modeOpt: Int32Array;
+  /** -1 = free, else worker index (only set together with a compatible modeOpt) */
+  modeWorker: Int32Array;
+  choice: number;
+}
+
+export interface Decoded {
+  start: Float64Array;
+  end: Float64Array;
+  ready: Float64Array;
+  opt: Int32Array;
+  sub: Int32Array;
+  worker: Int32Array;
+  bind: Int8Array;
+  /** node index (>= 0) or -(booked+1) of the blocking interval */
+  bindRef: Int32Array;
+  bindUntil: Float64Array;
+  /** predecessor whose end defined `ready` (-1 = release/now) */
+  readyPred: Int32Array;
+  makespanEnd: number;
+  prioSum: number;
+  /** sum of squared worker loads (minutes^2): lower = more balanced */
+  loadSq: number;
+  /** sum of node ends in minutes after now: search guidance on makespan plateaus */
+  sumEnd: number;
+  feasible: boolean;
+  failNode: number;
+}
+
+export function newDecoded(n: number): Decoded {
+  return {
+    start: new Float64Array(n),
+    end: new Float64Array(n),
+    ready: new Float64Array(n),
+    opt: new Int32Array(n),
+    sub: new Int32Array(n),
+    worker: new Int32Array(n),
+    bind: new Int8Array(n),
+    bindRef: new Int32Array(n),
+    bindUntil: new Float64Array(n),
+    readyPred: new Int32Array(n),
+    makespanEnd: 0,
+    prioSum: 0,
+    loadSq: 0,
+    sumEnd: 0,
+    feasible: true,
+    failNode: -1,
+  };
+}
+
+export function copyDecoded(src: Decoded, dst: Decoded): void {
+  dst.start.set(src.start);
+  dst.end.set(src.end);
+  dst.ready.set(src.ready);
+  dst.opt.set(src.opt);
+  dst.sub.set(src.sub);
+  dst.worker.set(src.worker);
+  dst.bind.set(src.bind);
+  dst.bindRef.set(src.bindRef);
+  dst.bindUntil.set(src.bindUntil);
+  dst.readyPred.set(src.readyPred);
+  dst.makespanEnd = src.makespanEnd;
+  dst.prioSum = src.prioSum;
+  dst.loadSq = src.loadSq;
+  dst.sumEnd = src.sumEnd;
+  dst.feasible = src.feasible;
+  dst.failNode = src.failNode;
+}
+
+/** Search guidance: makespan, then sum of ends (compactness). <0 if a is better. */
+export function compareGuide(a: Decoded, b: Decoded): number {
+  if (a.feasible !== b.feasible) return a.feasible ? -1 : 1;
+  if (a.makespanEnd !== b.makespanEnd) return a.makespanEnd - b.makespanEnd;
+  return a.sumEnd - b.sumEnd;
+}
+
+/** Lexicographic objective: makespan, then priority sum, then load balance. <0 if a is better. */
+export function compareDecoded(a: Decoded, b: Decoded): number {
+  if (a.feasible !== b.feasible) return a.feasible ? -1 : 1;
+  if (a.makespanEnd !== b.makespanEnd) return a.makespanEnd - b.makespanEnd;
+  if (a.prioSum !== b.prioSum) return a.prioSum - b.prioSum;
+  const d = a.loadSq - b.loadSq;
+  // loads are sums of integers; ignore float noise
+  return Math.abs(d) < 1e-6 ? 0 : d;
+}
+
+function firstEndAfter(ends: number[], t: number, from: number): number {
+  let lo = from;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[mid]! > t) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+export class Decoder {
+  private readonly m: Model;
+  private readonly n: number;
+  // resource state
+  private readonly wS: number[][] = [];
+  private readonly wE: number[][] = [];
+  private readonly wO: number[][] = [];
+  private readonly sS: number[][] = [];
+  private readonly sE: number[][] = [];
+  private readonly sO: number[][] = [];
+  private readonly load: Float64Array;
+  // pair scratch
+  private cap = 64;
+  private pLb = new Float64Array(64);
+  private pKey = new Float64Array(64);
+  private pOpt = new Int32Array(64);
+  private pW = new Int32Array(64);
+  private pS = new Int32Array(64);
+  private stamp = 0;
+  private readonly calStamp: Float64Array;
+  private readonly calT0: Float64Array;
+  private readonly calE0: Float64Array;
+  private readonly wAloneCache: Float64Array;
+  private readonly sGapCache: Float64Array;
+  // fit result
+  private fStart = 0;
+  private fEnd = 0;
+  private fBind = 0;
+  private fRef = 0;
+  private fUntil = 0;
+  /** count of full pair fits (for profiling) */
+  fits = 0;
+
+  constructor(model: Model) {
+    this.m = model;
+    this.n = model.nodes.length;
+    this.load = new Float64Array(model.workerIds.length);
+    this.wAloneCache = new Float64Array(model.workerIds.length);
+    this.sGapCache = new Float64Array(model.subIds.length);
+    this.calStamp = new Float64Array(model.calCount).fill(-1);
+    this.calT0 = new Float64Array(model.calCount);
+    this.calE0 = new Float64Array(model.calCount);
+    for (let w = 0; w < model.workerIds.length; w++) {
+      this.wS.push([]);
+      this.wE.push([]);
+      this.wO.push([]);
+    }
+    for (let s = 0; s < model.subIds.length; s++) {
+      this.sS.push([]);
+      this.sE.push([]);
+      this.sO.push([]);
+    }
+  }
+
+  private reset(): void {
+    const m = this.m;
+    for (let w = 0; w < m.workerIds.length; w++) {
+      const b = m.workerBase[w]!;
+      this.wS[w] = b.starts.slice();
+      this.wE[w] = b.ends.slice();
+      this.wO[w] = b.owner.slice();
+    }
+    for (let s = 0; s < m.subIds.length; s++) {
+      const b = m.subBase[s]!;
+      this.sS[s] = b.starts.slice();
+      this.sE[s] = b.ends.slice();
+      this.sO[s] = b.owner.slice();
+    }
+    this.load.fill(0);
+  }
+
+  private ensureCap(k: number): void {
+    if (k <= this.cap) return;
+    let c = this.cap;
+    while (c < k) c *= 2;
+    this.cap = c;
+    this.pLb = new Float64Array(c);
+    this.pKey = new Float64Array(c);
+    this.pOpt = new Int32Array(c);
+    this.pW = new Int32Array(c);
+    this.pS = new Int32Array(c);
+  }
+
+  /**
+   * Earliest finish of the worker alone (ignoring the substation); Infinity if none in horizon.
+   * Busy intervals that leave a gap shorter (in wall time) than the work are skipped without
+   * touching the calendar: the task needs at least workMs of wall time.
+   */
+  private workerAlone(cal: CompiledCalendar, w: number, est: number, workMs: number): number {
+    const S = this.wS[w]!;
+    const E = this.wE[w]!;
+    const len = E.length;
+    let t = est;
+    let k = firstEndAfter(E, t, 0);
+    for (;;) {
+      while (k < len && S[k]! - t < workMs) {
+        if (E[k]! > t) t = E[k]!;
+        k++;
+      }
+      const t1 = cal.nextShiftStart(t);
+      if (t1 === Infinity) return Infinity;
+      if (t1 > t) {
+        t = t1;
+        if (k < len && S[k]! - t < workMs) continue;
+      }
+      const e = cal.addWork(t, workMs);
+      if (e === Infinity) return Infinity;
+      if (k < len && S[k]! < e) {
+        t = E[k]!;
+        k++;
+        continue;
+      }
+      return e;
+    }
+  }
+
+  /** Earliest start >= est of a gap of at least workMs on substation s. */
+  private subGap(s: number, est: number, workMs: number): number {
+    const S = this.sS[s]!;
+    const E = this.sE[s]!;
+    let g = est;
+    for (let k = firstEndAfter(E, est, 0); k < E.length; k++) {
+      if (S[k]! - g >= workMs) return g;
+      if (E[k]! > g) g = E[k]!;
+    }
+    return g;
+  }
+
+  /**
+   * Earliest joint fit of (worker, substation) at or after est: the worker on shift at the
+   * start, neither busy during [start, end). Sets fStart/fEnd and the binding cause
+   * (fBind/fRef/fUntil = the last constraint that moved the start); false if none in horizon.
+   */
+  private fit(cal: CompiledCalendar, w: number, s: number, est: number, workMs: number): boolean {
+    this.fits++;
+    const WS = this.wS[w]!;
+    const WE = this.wE[w]!;
+    const WO = this.wO[w]!;
+    const SS = this.sS[s]!;
+    const SE = this.sE[s]!;
+    const SO = this.sO[s]!;
+    const wl = WE.length;
+    const sl = SE.length;
+    let t = est;
+    let bind = BIND_READY;
+    let ref = -1;
+    let until = est;
+    let kw = firstEndAfter(WE, t, 0);
+    let ks = firstEndAfter(SE, t, 0);
+    for (;;) {
+      // skip busy intervals that leave no room for the task before them
+      let moved = true;
+      while (moved) {
+        moved = false;
+        while (kw < wl && WS[kw]! - t < workMs) {
+          if (WE[kw]! > t) {
+            t = until = WE[kw]!;
+            bind = BIND_WORKER;
+            ref = WO[kw]!;
+            moved = true;
+          }
+          kw++;
+        }
+        while (ks < sl && SS[ks]! - t < workMs) {
+          if (SE[ks]! > t) {
+            t = until = SE[ks]!;
+            bind = BIND_SUB;
+            ref = SO[ks]!;
+            moved = true;
+          }
+          ks++;
+        }
+      }
+      const t1 = cal.nextShiftStart(t);
+      if (t1 === Infinity) return false;
+      if (t1 > t) {
+        t = t1;
+        if (bind === BIND_READY) bind = BIND_SHIFT;
+        if ((kw < wl && WS[kw]! - t < workMs) || (ks < sl && SS[ks]! - t < workMs)) continue;
+      }
+      const e = cal.addWork(t, workMs);
+      if (e === Infinity) return false;
+      if (kw < wl && WS[kw]! < e) {
+        t = until = WE[kw]!;
+        bind = BIND_WORKER;
+        ref = WO[kw]!;
+        kw++;
+        continue;
+      }
+      if (ks < sl && SS[ks]! < e) {
+        t = until = SE[ks]!;
+        bind = BIND_SUB;
+        ref = SO[ks]!;
+        ks++;
+        continue;
+      }
+      this.fStart = t;
+      this.fEnd = e;
+      this.fBind = bind;
+      this.fRef = ref;
+      this.fUntil = until;
+      return true;
+    }
+  }
+
+  /** Number of list positions placed by the last decode (for revert). */
+  private placedUpTo = 0;
+
+  /** Full decode of `sol` into `out`; afterwards the decoder state reflects `out`. */
+  decode(sol: Solution, out: Decoded): boolean {
+    this.reset();
+    return this.run(sol, out, 0);
+  }
+
+  /**
+   * Re-decode only list positions >= p. Precondition: the decoder state reflects `base`
+   * (the last decode was of `base`, or it was reverted to it) and `sol` agrees with the
+   * solution of `base` on the order and modes of positions < p. The prefix of a serial
+   * SGS does not depend on the suffix, so removing the suffix nodes from the busy lists
+   * gives exactly the state after decoding the prefix.
+   */
+  decodeFrom(sol: Solution, out: Decoded, base: Decoded, p: number): boolean {
+    for (let i = p; i < this.n; i++) this.remove(sol.order[i]!, base);
+    copyDecoded(base, out);
+    return this.run(sol, out, p);
+  }
+
+  /** Undo decodeFrom(sol, out, base, p): the state reflects `base` again. */
+  revert(sol: Solution, out: Decoded, base: Decoded, p: number): void {
+    for (let i = p; i < this.placedUpTo; i++) this.remove(sol.order[i]!, out);
+    for (let i = p; i < this.n; i++) this.insert(sol.order[i]!, base);
+  }
+
+  private remove(v: number, d: Decoded): void {
+    const w = d.worker[v]!;
+    const s = d.sub[v]!;
+    const start = d.start[v]!;
+    {
+      const E = this.wE[w]!;
+      const k = firstEndAfter(E, start, 0);
+      if (this.wO[w]![k] !== v) throw new Error(`scheduler internal error: node ${v} not found on worker ${w}`);
+      this.wS[w]!.splice(k, 1);
+      E.splice(k, 1);
+      this.wO[w]!.splice(k, 1);
+    }
+    {
+      const E = this.sE[s]!;
+      const k = firstEndAfter(E, start, 0);
+      if (this.sO[s]![k] !== v) throw new Error(`scheduler internal error: node ${v} not found on substation ${s}`);
+      this.sS[s]!.splice(k, 1);
+      E.splice(k, 1);
+      this.sO[s]!.splice(k, 1);
+    }
+    this.load[w] = this.load[w]! - this.m.nodes[v]!.opts[d.opt[v]!]!.workMin;
+  }
+
+  private insert(v: number, d: Decoded): void {
+    const w = d.worker[v]!;
+    const s = d.sub[v]!;
+    const start = d.start[v]!;
+    const end = d.end[v]!;
+    {
+      const E = this.wE[w]!;
+      const k = firstEndAfter(E, start, 0);
+      this.wS[w]!.splice(k, 0, start);
+      E.splice(k, 0, end);
+      this.wO[w]!.splice(k, 0, v);
+    }
+    {
+      const E = this.sE[s]!;
+      const k = firstEndAfter(E, start, 0);
+      this.sS[s]!.splice(k, 0, start);
+      E.splice(k, 0, end);
+      this.sO[s]!.splice(k, 0, v);
+    }
+    this.load[w] = this.load[w]! + this.m.nodes[v]!.opts[d.opt[v]!]!.workMin;
+  }
+
+  private run(sol: Solution, out: Decoded, from: number): boolean {
+    const m = this.m;
+    const nodes = m.nodes;
+    const cals = m.cals;
+    const load = this.load;
+    const calIndex = m.calIndex;
+    const pf = sol.choice === CHOICE_PF;
+    out.feasible = true;
+    out.failNode = -1;
+    this.placedUpTo = from;
+    for (let oi = from; oi < this.n; oi++) {
+      const v = sol.order[oi]!;
+      const nd = nodes[v]!;
+      // precedence-ready time
+      let est = nd.release;
+      let rp = -1;
+      for (const p of nd.preds) {
+        const pe = out.end[p]!;
+        if (pe > est) {
+          est = pe;
+          rp = p;
+        }
+      }
+      out.ready[v] = est;
+      out.readyPred[v] = rp;
+
+      // enumerate allowed (option, worker, substation) triples with a lower bound on their finish
+      const mo = sol.modeOpt[v]!;
+      const mw = sol.modeWorker[v]!;
+      let np = 0;
+      const opts = nd.opts;
+      for (let o = 0; o < opts.length; o++) {
+        if (mo >= 0 && o !== mo) continue;
+        const op = opts[o]!;
+        const workMs = op.workMs;
+        const subs = op.subs;
+        const stamp = ++this.stamp;
+        for (const s of subs) this.sGapCache[s] = this.subGap(s, est, workMs) + workMs;
+        for (const w of op.workers) {
+          if (mw >= 0 && w !== mw) continue;
+          // calendar-only earliest window, shared by workers with the same calendar
+          const ci = calIndex[w]!;
+          const cal = cals[w]!;
+          if (this.calStamp[ci] !== stamp) {
+            this.calStamp[ci] = stamp;
+            const t0 = cal.nextShiftStart(est);
+            this.calT0[ci] = t0;
+            this.calE0[ci] = t0 === Infinity ? Infinity : cal.addWork(t0, workMs);
+          }
+          let we = this.calE0[ci]!;
+          if (we === Infinity) continue;
+          // exact worker-only fit only if the worker is busy inside that window
+          const E = this.wE[w]!;
+          const k = firstEndAfter(E, this.calT0[ci]!, 0);
+          if (k < E.length && this.wS[w]![k]! < we) {
+            we = this.workerAlone(cal, w, est, workMs);
+            if (we === Infinity) continue;
+          }
+          this.ensureCap(np + subs.length);
+          const key = pf ? op.prio : 0;
+          for (const s of subs) {
+            const sg = this.sGapCache[s]!;
+            this.pLb[np] = we > sg ? we : sg;
+            this.pKey[np] = key;
+            this.pOpt[np] = o;
+            this.pW[np] = w;
+            this.pS[np] = s;
+            np++;
+          }
+        }
+      }
+      const lb = this.pLb;
+      const keyA = this.pKey;
+
+      // best-first: repeatedly fit the unevaluated triple with the smallest (key, lb)
+      // until no remaining one can beat the incumbent (bounds are exact lower bounds)
+      let bestEnd = Infinity;
+      let bestKey = Infinity;
+      let bestPrio = Infinity;
+      let bestLoad = Infinity;
+      let bestStart = 0;
+      let bestP = -1;
+      let bBind = 0;
+      let bRef = -1;
+      let bUntil = 0;
+      for (;;) {
+        let p = -1;
+        let pk = Infinity;
+        let pl = Infinity;
+        for (let j = 0; j < np; j++) {
+          const kj = keyA[j]!;
+          const lj = lb[j]!;
+          if (kj < pk || (kj === pk && lj < pl)) {
+            p = j;
+            pk = kj;
+            pl = lj;
+          }
+        }
+        if (p < 0) break;
+        if (pk > bestKey || (pk === bestKey && pl > bestEnd)) break;
+        lb[p] = Infinity; // mark evaluated
+        keyA[p] = Infinity;
+        const o = this.pOpt[p]!;
+        const w = this.pW[p]!;
+        const op = opts[o]!;
+        if (!this.fit(cals[w]!, w, this.pS[p]!, est, op.workMs)) continue;
+        const e = this.fEnd;
+        const ld = load[w]!;
+        let better: boolean;
+        if (pk !== bestKey) better = pk < bestKey;
+        else if (e !== bestEnd) better = e < bestEnd;
+        else if (op.prio !== bestPrio) better = op.prio < bestPrio;
+        else if (ld !== bestLoad) better = ld < bestLoad;
+        else better = p < bestP;
+        if (better) {
+          bestKey = pk;
+          bestEnd = e;
+          bestPrio = op.prio;
+          bestLoad = ld;
+          bestStart = this.fStart;
+          bestP = p;
+          bBind = this.fBind;
+          bRef = this.fRef;
+          bUntil = this.fUntil;
+        }
+      }
+      if (bestP < 0) {
+        out.feasible = false;
+        out.failNode = v;
+        out.makespanEnd = Infinity;
+        return false;
+      }
+      const o = this.pOpt[bestP]!;
+      out.start[v] = bestStart;
+      out.end[v] = bestEnd;
+      out.opt[v] = o;
+      out.worker[v] = this.pW[bestP]!;
+      out.sub[v] = this.pS[bestP]!;
+      out.bind[v] = bBind;
+      out.bindRef[v] = bRef;
+      out.bindUntil[v] = bUntil;
+      this.insert(v, out);
+      this.placedUpTo = oi + 1;
+    }
+    // aggregates over all nodes
+    let makespanEnd = m.now;
+    let prioSum = 0;
+    let se = 0;
+    for (let v = 0; v < this.n; v++) {
+      const e = out.end[v]!;
+      if (e > makespanEnd) makespanEnd = e;
+      prioSum += nodes[v]!.opts[out.opt[v]!]!.prio;
+      se += (e - m.now) / 60_000;
+    }
+    let sq = 0;
+    for (let w = 0; w < load.length; w++) sq += load[w]! * load[w]!;
+    out.makespanEnd = makespanEnd;
+    out.prioSum = prioSum;
+    out.loadSq = sq;
+    out.sumEnd = se;
+    return true;
+  }
+}

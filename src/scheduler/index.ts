@@ -1,0 +1,192 @@
+/**
+ * Burkol MES finite-capacity scheduler (flexible job shop with precedence DAGs,
+ * workers with shift calendars, substations, and bookings of other plans).
+ *
+ * PURE module: no database, no I/O, no Date.now(), no Math.random(). `now` is
+ * injected, randomness comes from a seeded PRNG, and the clock is only read
+ * (through `options.clock`) to respect the time budget. With `maxIterations`
+ * set and a budget that is not reached, the same input gives the same output.
+ *
+ * SHIFT HANDLING (decision)
+ *  - A task must START inside one of its worker's shift windows.
+ *  - A task that does not fit before the end of the shift CONTINUES in the
+ *    worker's next shift(s): its booking interval [start, end) spans the
+ *    off-shift gap(s), `workMinutes` counts only on-shift minutes, and `end`
+ *    is the instant at which the required on-shift minutes are reached.
+ *  - Both the worker and the substation are held for the whole [start, end),
+ *    gaps included (the part stays clamped on the machine overnight; the worker
+ *    does not start anything else in between).
+ *  - Calendars are local time = UTC + utcOffsetMinutes; exceptions replace a
+ *    date's weekly windows ([] = day off); adjacent windows (e.g. 22-24 and
+ *    0-6 of the next day) form one continuous shift.
+ *  - Search horizon: HORIZON_DAYS (366) days from `now`. A worker with no shift
+ *    in it is unusable; a node that cannot be placed within it is reported in
+ *    an UnschedulableError.
+ *
+ * DURATION: ceil(timePerUnit * quantity / efficiency) whole minutes (>= 1),
+ * timePerUnit = candidate.timeMinutes ?? nominalTimeMinutes (a 1e-9 tolerance
+ * absorbs float noise such as 1.1 * 100 = 110.00000000000001).
+ *
+ * PINS are never changed and must be consistent: a pinned station must be one
+ * of the node's candidates, a pinned substation implies its station, a pinned
+ * worker must be qualified for the operation and allowed at a usable station;
+ * otherwise the node is reported in the UnschedulableError.
+ * BOOKINGS (`booked`) of unknown workers/substations are ignored, overlapping
+ * ones are merged, and all are half-open [start, end).
+ * `stats.iterations` counts local-search iterations only (0 with improve:false).
+ *
+ * ALGORITHM
+ *  1. Validate and compile the input (unknown predecessor, cycles, no capable
+ *     station, no qualified + allowed worker, bad pins, workers never on shift
+ *     -> UnschedulableError listing every problem with its node id).
+ *  2. Greedy: serial schedule generation (with insertion into gaps) over a
+ *     topological activity list ordered by Longest Remaining Path (ties: most
+ *     successors); each node takes the (station, substation, worker) with the
+ *     earliest finish, then lower candidate priority, then less loaded worker.
+ *     This is `stats.greedyMakespanMinutes`.
+ *  3. Improvement (options.improve, default true):
+ *     a) decode the lists of other dispatching rules (most successors, most
+ *        work remaining, earliest start, SPT, LPT, longest path through the
+ *        node, input order, and two priority-first option choices) and keep
+ *        the best;
+ *     b) iterated local search on the critical path (the chain of
+ *        predecessors / resource blockers that ends at the makespan): swap a
+ *        resource-blocked critical node ahead of its blocker in the list,
+ *        restrict a critical node to another station or worker (or lift a
+ *        restriction), ask a node for a better-priority station, move work off
+ *        the most loaded worker, shift a node within its precedence window;
+ *        non-worsening moves are accepted and a random kick restarts from the
+ *        best after a stall. Phase 1 (75% of the iterations/budget) compares
+ *        (makespan, sum of node ends) to cross makespan plateaus - shift
+ *        calendars make those large - and phase 2 the true objective.
+ *        Each move re-decodes only the part of the list from the first
+ *        changed position (the serial SGS prefix is unaffected), and a
+ *        rejected move is undone on the busy lists.
+ *     Objective (lexicographic): makespan, then sum of chosen candidate
+ *     priorities, then worker-load balance (sum of squared worker minutes).
+ *     Stops after maxIterations (default defaultMaxIterations(n):
+ *     150000 / (n + 20) clamped to 50..3000, i.e. ~150 for 1,000 nodes) or
+ *     before the time budget (default 1000 ms from the call, with a margin of
+ *     2 iterations + 3%) would be exceeded, or when the makespan equals the
+ *     lower bound with the best possible priority sum. Results are only
+ *     reproducible when maxIterations, not the budget, ends the search.
+ *  4. Lower bound (stats.lowerBoundMinutes): max of the calendar-aware longest
+ *     chain and worker/substation capacity bounds, see lowerbound.ts.
+ */
+import { MINUTE_MS, formatLocal, localDayNumber } from './calendar.js';
+import { BIND_SHIFT, BIND_SUB, BIND_WORKER, type Decoded } from './decode.js';
+import { computeLowerBounds } from './lowerbound.js';
+import { buildModel, type Model } from './model.js';
+import { Search, defaultMaxIterations } from './search.js';
+import type { ScheduleInput, ScheduleResult, ScheduledAssignment } from './types.js';
+import { UnschedulableError } from './types.js';
+
+export * from './types.js';
+export {
+  CompiledCalendar,
+  HORIZON_DAYS,
+  addWorkingMinutes,
+  formatLocal,
+  isOnShift,
+  nextShiftStart,
+  normalizeWindows,
+  workingMinutesBetween,
+} from './calendar.js';
+export { durationMinutes } from './model.js';
+export { defaultMaxIterations } from './search.js';
+
+const defaultClock = (): number => performance.now();
+
+export function schedulePlan(input: ScheduleInput): ScheduleResult {
+  const o = input.options ?? {};
+  const clock = o.clock ?? defaultClock;
+  const t0 = clock();
+  const model = buildModel(input);
+  const n = model.nodes.length;
+  const lb = computeLowerBounds(model);
+  const search = new Search(model, lb, {
+    improve: o.improve ?? true,
+    timeBudgetMs: o.timeBudgetMs ?? 1000,
+    maxIterations: o.maxIterations ?? defaultMaxIterations(n),
+    seed: o.seed ?? 1,
+    clock,
+    t0,
+  });
+  const res = search.run();
+  if (!res.best.feasible) {
+    const v = res.best.failNode;
+    throw new UnschedulableError([
+      {
+        nodeId: model.nodes[v]?.id ?? '?',
+        reason: 'cannot be placed within the scheduling horizon (qualified workers are booked or off shift until its end)',
+      },
+    ]);
+  }
+  const best = res.best;
+  const assignments = input.nodes.map((_, v) => assignmentOf(model, best, v));
+  const makespanEnd = n === 0 ? model.now : best.makespanEnd;
+  const minutes = (t: number): number => (t - model.now) / MINUTE_MS;
+  return {
+    assignments,
+    makespanEnd,
+    stats: {
+      greedyMakespanMinutes: n === 0 ? 0 : minutes(res.greedy.makespanEnd),
+      makespanMinutes: minutes(makespanEnd),
+      iterations: res.iterations,
+      elapsedMs: clock() - t0,
+      lowerBoundMinutes: n === 0 ? 0 : minutes(lb.end),
+    },
+  };
+}
+
+function assignmentOf(m: Model, d: Decoded, v: number): ScheduledAssignment {
+  const nd = m.nodes[v]!;
+  const op = nd.opts[d.opt[v]!]!;
+  const w = d.worker[v]!;
+  const s = d.sub[v]!;
+  const a: ScheduledAssignment = {
+    nodeId: nd.id,
+    stationId: m.stationIds[op.station]!,
+    substationId: m.subIds[s]!,
+    workerId: m.workerIds[w]!,
+    start: d.start[v]!,
+    end: d.end[v]!,
+    workMinutes: op.workMin,
+    priority: op.prio,
+  };
+  const reason = waitReason(m, d, v);
+  if (reason) a.waitReason = reason;
+  return a;
+}
+
+function waitReason(m: Model, d: Decoded, v: number): string | undefined {
+  const nd = m.nodes[v]!;
+  const start = d.start[v]!;
+  const rp = d.readyPred[v]!;
+  const precReady = Math.max(m.now, rp >= 0 ? d.end[rp]! : -Infinity);
+  if (start <= precReady) return undefined;
+  const day0 = localDayNumber(precReady, m.offset);
+  const fmt = (t: number): string => formatLocal(t, m.offset, localDayNumber(t, m.offset) !== day0);
+  const parts: string[] = [];
+  if (nd.notBefore > precReady) parts.push(`not before ${fmt(nd.notBefore)}`);
+  const w = m.workerIds[d.worker[v]!]!;
+  const ref = d.bindRef[v]!;
+  const until = d.bindUntil[v]!;
+  const what = ref >= 0 ? m.nodes[ref]!.id : (m.bookedLabels[-ref - 1] ?? 'another plan');
+  switch (d.bind[v]) {
+    case BIND_SHIFT:
+      parts.push(`waiting for shift of ${w} (starts ${fmt(start)})`);
+      break;
+    case BIND_WORKER:
+      parts.push(`waiting for ${w} (busy with ${what} until ${fmt(until)})`);
+      if (start > until) parts.push(`then for shift of ${w} (starts ${fmt(start)})`);
+      break;
+    case BIND_SUB:
+      parts.push(`substation ${m.subIds[d.sub[v]!]} busy until ${fmt(until)} (${what})`);
+      if (start > until) parts.push(`then waiting for shift of ${w} (starts ${fmt(start)})`);
+      break;
+    default:
+      break;
+  }
+  return parts.length > 0 ? parts.join('; ') : undefined;
+}

@@ -1,0 +1,452 @@
+/**
+ * Input validation and compilation of a ScheduleInput into an index-based
+ * model used by the decoder and the search.
+ */
+import { CompiledCalendar, HORIZON_DAYS, MINUTE_MS } from './calendar.js';
+import type { ScheduleInput, SchedulingProblem } from './types.js';
+import { UnschedulableError } from './types.js';
+
+/** One candidate station of a node with its eligible substations and workers. */
+export interface ModelOption {
+  /** index into node.candidates */
+  cand: number;
+  station: number;
+  prio: number;
+  workMin: number;
+  workMs: number;
+  /** global substation indices */
+  subs: number[];
+  /** worker indices (qualified, allowed at station, pin-compatible, on shift in horizon) */
+  workers: number[];
+}
+
+export interface ModelNode {
+  id: string;
+  preds: number[];
+  succs: number[];
+  /** max(now, notBefore) */
+  release: number;
+  notBefore: number;
+  opts: ModelOption[];
+  minWorkMin: number;
+  minPrio: number;
+  /** number of distinct (option, worker) pairs */
+  pairCount: number;
+}
+
+/** Busy intervals of one resource: sorted, disjoint, [start, end). owner >= 0 = plan node, < 0 = booked #(-owner-1). */
+export interface ResourceBase {
+  starts: number[];
+  ends: number[];
+  owner: number[];
+}
+
+export interface Model {
+  now: number;
+  offset: number;
+  nodes: ModelNode[];
+  /** a topological order (Kahn, smallest index first) */
+  topo: number[];
+  stationIds: string[];
+  subIds: string[];
+  subStation: number[];
+  workerIds: string[];
+  /** compiled calendar per worker (shared between identical calendars) */
+  cals: CompiledCalendar[];
+  /** index of the distinct calendar of each worker */
+  calIndex: number[];
+  calCount: number;
+  workerBase: ResourceBase[];
+  subBase: ResourceBase[];
+  bookedLabels: (string | undefined)[];
+  horizonEnd: number;
+}
+
+/** Duration in whole minutes; the epsilon absorbs float noise (1.1 * 100 = 110.00000000000001). */
+export function durationMinutes(timePerUnit: number, quantity: number, efficiency: number): number {
+  const raw = (timePerUnit * quantity) / efficiency;
+  return Math.max(1, Math.ceil(raw - 1e-9));
+}
+
+function isPos(x: unknown): x is number {
+  return typeof x === 'number' && Number.isFinite(x) && x > 0;
+}
+
+export function buildModel(input: ScheduleInput): Model {
+  const now = input.now;
+  const offset = input.utcOffsetMinutes ?? 0;
+  const problems: SchedulingProblem[] = [];
+  if (!Number.isFinite(now)) throw new TypeError('ScheduleInput.now must be a finite epoch-ms number');
+  if (!Number.isFinite(offset)) throw new TypeError('ScheduleInput.utcOffsetMinutes must be finite');
+
+  // ---- stations / substations ------------------------------------------------
+  const stationIds: string[] = [];
+  const stationIndex = new Map<string, number>();
+  const stationSubs: number[][] = [];
+  const subIds: string[] = [];
+  const subStation: number[] = [];
+  const subIndex = new Map<string, number>();
+  for (const st of input.stations) {
+    if (stationIndex.has(st.id)) continue; // first definition wins
+    const si = stationIds.length;
+    stationIndex.set(st.id, si);
+    stationIds.push(st.id);
+    const subs: number[] = [];
+    for (const sub of st.substations) {
+      if (subIndex.has(sub)) continue; // a substation belongs to one station
+      const k = subIds.length;
+      subIndex.set(sub, k);
+      subIds.push(sub);
+      subStation.push(si);
+      subs.push(k);
+    }
+    stationSubs.push(subs);
+  }
+
+  // ---- workers -----------------------------------------------------------------
+  const workerIds: string[] = [];
+  const workerIndex = new Map<string, number>();
+  const workerOps: Set<string>[] = [];
+  const workerStations: Set<string>[] = [];
+  const cals: CompiledCalendar[] = [];
+  const calIndex: number[] = [];
+  const distinctCals: CompiledCalendar[] = [];
+  const calByKey = new Map<string, number>();
+  const workerHasShift: boolean[] = [];
+  for (const w of input.workers) {
+    if (workerIndex.has(w.id)) continue;
+    workerIndex.set(w.id, workerIds.length);
+    workerIds.push(w.id);
+    workerOps.push(new Set(w.operations));
+    workerStations.push(new Set(w.stations));
+    // workers with identical calendars share one compiled calendar
+    const key = JSON.stringify(w.calendar ?? null);
+    let ci = calByKey.get(key);
+    if (ci === undefined) {
+      ci = distinctCals.length;
+      calByKey.set(key, ci);
+      distinctCals.push(new CompiledCalendar(w.calendar ?? { weekly: [] }, offset, now, HORIZON_DAYS));
+    }
+    const cal = distinctCals[ci]!;
+    cals.push(cal);
+    calIndex.push(ci);
+    workerHasShift.push(Number.isFinite(cal.nextShiftStart(now)));
+  }
+
+  // ---- nodes -------------------------------------------------------------------
+  const nodeIndex = new Map<string, number>();
+  input.nodes.forEach((n, i) => {
+    if (nodeIndex.has(n.id)) problems.push({ nodeId: n.id, reason: `duplicate node id ${n.id}` });
+    else nodeIndex.set(n.id, i);
+  });
+
+  const nodes: ModelNode[] = [];
+  input.nodes.forEach((n, i) => {
+    const bad = (reason: string): void => {
+      problems.push({ nodeId: n.id, reason });
+    };
+    const preds: number[] = [];
+    for (const p of n.predecessors ?? []) {
+      const pi = nodeIndex.get(p);
+      if (pi === undefined) bad(`unknown predecessor ${p}`);
+      else if (!preds.includes(pi)) preds.push(pi);
+    }
+    let numbersOk = true;
+    if (!isPos(n.quantity)) {
+      bad(`quantity must be > 0 (got ${String(n.quantity)})`);
+      numbersOk = false;
+    }
+    if (!isPos(n.nominalTimeMinutes)) {
+      bad(`nominalTimeMinutes must be > 0 (got ${String(n.nominalTimeMinutes)})`);
+      numbersOk = false;
+    }
+    if (!isPos(n.efficiency)) {
+      bad(`efficiency must be > 0 (got ${String(n.efficiency)})`);
+      numbersOk = false;
+    }
+    if (n.notBefore !== undefined && !Number.isFinite(n.notBefore)) bad('notBefore must be a finite epoch-ms number');
+
+    const pin = n.pin ?? {};
+    const problemsBefore = problems.length;
+    let pinStation: number | undefined;
+    if (pin.stationId !== undefined) {
+      pinStation = stationIndex.get(pin.stationId);
+      if (pinStation === undefined) bad(`pinned station ${pin.stationId} does not exist`);
+    }
+    let pinSub: number | undefined;
+    if (pin.substationId !== undefined) {
+      pinSub = subIndex.get(pin.substationId);
+      if (pinSub === undefined) bad(`pinned substation ${pin.substationId} does not exist`);
+      else {
+        const owner = subStation[pinSub]!;
+        if (pinStation !== undefined && pinStation !== owner) {
+          bad(`pinned substation ${pin.substationId} does not belong to pinned station ${pin.stationId}`);
+        }
+        pinStation = owner; // pinned substation implies its station
+      }
+    }
+    let pinWorker: number | undefined;
+    if (pin.workerId !== undefined) {
+      pinWorker = workerIndex.get(pin.workerId);
+      if (pinWorker === undefined) bad(`pinned worker ${pin.workerId} does not exist`);
+    }
+
+    const opts: ModelOption[] = [];
+    const noSubs: string[] = [];
+    const unknown: string[] = [];
+    const noWorker: string[] = [];
+    const offShift = new Set<string>();
+    let pinnedStationIsCandidate = pinStation === undefined;
+    (n.candidates ?? []).forEach((c, ci) => {
+      const si = stationIndex.get(c.stationId);
+      if (si === undefined) {
+        unknown.push(c.stationId);
+        return;
+      }
+      if (pinStation !== undefined && si !== pinStation) return;
+      pinnedStationIsCandidate = true;
+      let subs = stationSubs[si]!;
+      if (pinSub !== undefined) subs = subs.filter((s) => s === pinSub);
+      if (subs.length === 0) {
+        noSubs.push(c.stationId);
+        return;
+      }
+      if (c.timeMinutes !== undefined && !isPos(c.timeMinutes)) {
+        bad(`candidate ${c.stationId}: timeMinutes must be > 0 (got ${String(c.timeMinutes)})`);
+        return;
+      }
+      const workers: number[] = [];
+      let qualified = 0;
+      for (let w = 0; w < workerIds.length; w++) {
+        if (pinWorker !== undefined && w !== pinWorker) continue;
+        if (!workerOps[w]!.has(n.operationId) || !workerStations[w]!.has(c.stationId)) continue;
+        qualified++;
+        if (!workerHasShift[w]) {
+          offShift.add(workerIds[w]!);
+          continue;
+        }
+        workers.push(w);
+      }
+      if (qualified === 0) {
+        noWorker.push(c.stationId);
+        return;
+      }
+      if (workers.length === 0 || !numbersOk) return;
+      const workMin = durationMinutes(c.timeMinutes ?? n.nominalTimeMinutes, n.quantity, n.efficiency);
+      opts.push({
+        cand: ci,
+        station: si,
+        prio: Number.isFinite(c.priority) ? c.priority : 0,
+        workMin,
+        workMs: workMin * MINUTE_MS,
+        subs: subs.slice(),
+        workers,
+      });
+    });
+
+    const alreadyExplained = problems.length > problemsBefore;
+    if (alreadyExplained) {
+      // already explained by a pin (or candidate) problem reported above
+    } else if (pinStation !== undefined && !pinnedStationIsCandidate) {
+      bad(`pinned station ${stationIds[pinStation]} is not among the node's candidate stations`);
+    } else if (opts.length === 0 && numbersOk) {
+      const stationsTried = (n.candidates ?? []).length;
+      if (stationsTried === 0) bad('no capable station (no candidates)');
+      else if (noWorker.length === 0 && offShift.size === 0) {
+        const parts: string[] = [];
+        if (unknown.length) parts.push(`unknown station ${unknown.join(', ')}`);
+        if (noSubs.length) parts.push(`no substation at ${noSubs.join(', ')}`);
+        bad(`no capable station${parts.length ? ` (${parts.join('; ')})` : ''}`);
+      } else if (offShift.size > 0) {
+        bad(
+          `no qualified worker is on shift within the ${HORIZON_DAYS}-day horizon (${[...offShift].join(', ')} never on shift)`,
+        );
+      } else {
+        const who = pinWorker !== undefined ? `pinned worker ${workerIds[pinWorker]} is not qualified/allowed` : 'no qualified worker allowed';
+        bad(`${who} at ${noWorker.join(', ')} for ${n.operationId}`);
+      }
+    }
+
+    let minWorkMin = Infinity;
+    let minPrio = Infinity;
+    let pairCount = 0;
+    for (const o of opts) {
+      if (o.workMin < minWorkMin) minWorkMin = o.workMin;
+      if (o.prio < minPrio) minPrio = o.prio;
+      pairCount += o.workers.length;
+    }
+    const notBefore = n.notBefore !== undefined && Number.isFinite(n.notBefore) ? n.notBefore : -Infinity;
+    nodes.push({
+      id: n.id,
+      preds,
+      succs: [],
+      release: Math.max(now, notBefore),
+      notBefore,
+      opts,
+      minWorkMin,
+      minPrio,
+      pairCount,
+    });
+    void i;
+  });
+
+  // ---- precedence graph: successors, cycles, topological order ------------------
+  nodes.forEach((nd, i) => {
+    for (const p of nd.preds) nodes[p]!.succs.push(i);
+  });
+  const topo = kahn(nodes);
+  if (topo.length < nodes.length) {
+    for (const comp of cyclicComponents(nodes)) {
+      const names = comp.map((k) => nodes[k]!.id);
+      for (const k of comp) {
+        problems.push({
+          nodeId: nodes[k]!.id,
+          reason: comp.length === 1 ? 'precedence cycle (node is its own predecessor)' : `precedence cycle among ${names.join(', ')}`,
+        });
+      }
+    }
+  }
+
+  if (problems.length > 0) throw new UnschedulableError(problems);
+
+  // ---- booked intervals -----------------------------------------------------------
+  const bookedLabels: (string | undefined)[] = [];
+  const wRaw: { s: number; e: number; k: number }[][] = workerIds.map(() => []);
+  const sRaw: { s: number; e: number; k: number }[][] = subIds.map(() => []);
+  for (const b of input.booked ?? []) {
+    if (!(b.end > b.start) || !(b.end > now)) continue;
+    const list =
+      b.kind === 'worker'
+        ? wRaw[workerIndex.get(b.id) ?? -1]
+        : b.kind === 'substation'
+          ? sRaw[subIndex.get(b.id) ?? -1]
+          : undefined;
+    if (!list) continue; // unknown resource: irrelevant to this plan
+    list.push({ s: b.start, e: b.end, k: bookedLabels.length });
+    bookedLabels.push(b.label);
+  }
+  const toBase = (raw: { s: number; e: number; k: number }[]): ResourceBase => {
+    raw.sort((a, b) => a.s - b.s || a.e - b.e);
+    const base: ResourceBase = { starts: [], ends: [], owner: [] };
+    for (const r of raw) {
+      const n = base.starts.length;
+      if (n > 0 && r.s < base.ends[n - 1]!) {
+        if (r.e > base.ends[n - 1]!) base.ends[n - 1] = r.e; // merge overlapping bookings
+      } else {
+        base.starts.push(r.s);
+        base.ends.push(r.e);
+        base.owner.push(-(r.k + 1));
+      }
+    }
+    return base;
+  };
+
+  return {
+    now,
+    offset,
+    nodes,
+    topo,
+    stationIds,
+    subIds,
+    subStation,
+    workerIds,
+    cals,
+    calIndex,
+    calCount: distinctCals.length,
+    workerBase: wRaw.map(toBase),
+    subBase: sRaw.map(toBase),
+    bookedLabels,
+    horizonEnd: now + HORIZON_DAYS * 86_400_000,
+  };
+}
+
+function kahn(nodes: ModelNode[]): number[] {
+  const indeg = nodes.map((n) => n.preds.length);
+  const out: number[] = [];
+  // smallest index first, via a simple binary heap
+  const heap: number[] = [];
+  const push = (x: number): void => {
+    heap.push(x);
+    let i = heap.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (heap[p]! <= heap[i]!) break;
+      [heap[p], heap[i]] = [heap[i]!, heap[p]!];
+      i = p;
+    }
+  };
+  const pop = (): number => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && heap[l]! < heap[m]!) m = l;
+        if (r < heap.length && heap[r]! < heap[m]!) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+        i = m;
+      }
+    }
+    return top;
+  };
+  indeg.forEach((d, i) => {
+    if (d === 0) push(i);
+  });
+  while (heap.length > 0) {
+    const v = pop();
+    out.push(v);
+    for (const s of nodes[v]!.succs) if (--indeg[s]! === 0) push(s);
+  }
+  return out;
+}
+
+/** Strongly connected components that contain a cycle (Tarjan, iterative). */
+function cyclicComponents(nodes: ModelNode[]): number[][] {
+  const n = nodes.length;
+  const index = new Array<number>(n).fill(-1);
+  const low = new Array<number>(n).fill(0);
+  const onStack = new Array<boolean>(n).fill(false);
+  const stack: number[] = [];
+  const comps: number[][] = [];
+  let counter = 0;
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    const work: [number, number][] = [[root, 0]];
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const [v, ei] = frame;
+      if (ei === 0) {
+        index[v] = low[v] = counter++;
+        stack.push(v);
+        onStack[v] = true;
+      }
+      const succs = nodes[v]!.succs;
+      if (ei < succs.length) {
+        frame[1] = ei + 1;
+        const w = succs[ei]!;
+        if (index[w] === -1) work.push([w, 0]);
+        else if (onStack[w]) low[v] = Math.min(low[v]!, index[w]!);
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent) low[parent[0]] = Math.min(low[parent[0]]!, low[v]!);
+      if (low[v] === index[v]) {
+        const comp: number[] = [];
+        for (;;) {
+          const w = stack.pop()!;
+          onStack[w] = false;
+          comp.push(w);
+          if (w === v) break;
+        }
+        if (comp.length > 1 || nodes[v]!.succs.includes(v)) comps.push(comp.sort((a, b) => a - b));
+      }
+    }
+  }
+  return comps;
+}

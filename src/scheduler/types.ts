@@ -1,0 +1,139 @@
+/**
+ * Public types of the Burkol MES finite-capacity scheduler.
+ *
+ * All absolute times are epoch milliseconds (plain `number`) unless the name
+ * ends in `Minutes`. Shift windows are minutes from LOCAL midnight, where
+ * local time = UTC + `utcOffsetMinutes`.
+ */
+
+export type Minutes = number;
+
+/** Minutes from local midnight, 0..1440, start < end. */
+export interface ShiftWindow {
+  start: Minutes;
+  end: Minutes;
+}
+
+export interface ShiftCalendar {
+  /** index 0 = Sunday .. 6 = Saturday (getUTCDay of the local time). */
+  weekly: ShiftWindow[][];
+  /** 'YYYY-MM-DD' local date; replaces that day's windows ([] = day off). */
+  exceptions?: { date: string; windows: ShiftWindow[] }[];
+}
+
+export interface SchedulerNode {
+  /** node id within the plan, e.g. 'N1' */
+  id: string;
+  operationId: string;
+  /** > 0 */
+  quantity: number;
+  /** per unit, > 0 */
+  nominalTimeMinutes: number;
+  /** > 0 (1 = nominal); duration = ceil(timePerUnit * quantity / efficiency) minutes */
+  efficiency: number;
+  predecessors: string[];
+  /** timeMinutes = station-specific time per unit, overrides nominal */
+  candidates: { stationId: string; priority: number; timeMinutes?: number }[];
+  /** pins are never changed */
+  pin?: { stationId?: string; substationId?: string; workerId?: string };
+  /** epoch ms, optional earliest start */
+  notBefore?: number;
+}
+
+export interface SchedulerStation {
+  id: string;
+  substations: string[];
+}
+
+export interface SchedulerWorker {
+  id: string;
+  operations: string[];
+  stations: string[];
+  calendar: ShiftCalendar;
+}
+
+/** Busy by other plans, half-open [start, end). */
+export interface BookedInterval {
+  kind: 'worker' | 'substation';
+  id: string;
+  start: number;
+  end: number;
+  label?: string;
+}
+
+export interface ScheduleOptions {
+  /** default true */
+  improve?: boolean;
+  /** default 1000, hard cap on the whole call (validation excluded) */
+  timeBudgetMs?: number;
+  /** local-search iterations; default scaled to the instance size */
+  maxIterations?: number;
+  /** PRNG seed, default 1 */
+  seed?: number;
+  /** for the time budget only; default performance.now */
+  clock?: () => number;
+}
+
+export interface ScheduleInput {
+  /** epoch ms; nothing starts before now */
+  now: number;
+  /** local time = UTC + offset, for the shift calendars (default 0) */
+  utcOffsetMinutes?: number;
+  nodes: SchedulerNode[];
+  stations: SchedulerStation[];
+  workers: SchedulerWorker[];
+  booked: BookedInterval[];
+  options?: ScheduleOptions;
+}
+
+export interface ScheduledAssignment {
+  nodeId: string;
+  stationId: string;
+  substationId: string;
+  workerId: string;
+  /** epoch ms; the booking interval [start, end) may span off-shift gaps */
+  start: number;
+  end: number;
+  /** duration actually worked (excludes off-shift gaps) */
+  workMinutes: number;
+  /** priority of the chosen candidate */
+  priority: number;
+  /** why it does not start at the earliest precedence-ready time */
+  waitReason?: string;
+}
+
+export interface ScheduleStats {
+  greedyMakespanMinutes: number;
+  makespanMinutes: number;
+  iterations: number;
+  elapsedMs: number;
+  lowerBoundMinutes: number;
+}
+
+export interface ScheduleResult {
+  /** one per node, in input node order */
+  assignments: ScheduledAssignment[];
+  /** max end (equals `now` for an empty plan) */
+  makespanEnd: number;
+  stats: ScheduleStats;
+}
+
+export interface SchedulingProblem {
+  nodeId: string;
+  reason: string;
+}
+
+export class UnschedulableError extends Error {
+  readonly problems: SchedulingProblem[];
+
+  constructor(problems: SchedulingProblem[]) {
+    const head = problems
+      .slice(0, 5)
+      .map((p) => `${p.nodeId}: ${p.reason}`)
+      .join('; ');
+    const more = problems.length > 5 ? ` (+${problems.length - 5} more)` : '';
+    super(`plan cannot be scheduled: ${head}${more}`);
+    this.name = 'UnschedulableError';
+    this.problems = problems;
+  }
+}
