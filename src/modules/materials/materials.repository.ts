@@ -1,0 +1,172 @@
+/**
+ * SQL of materials and their ledger. Stock and reserved are never written
+ * here: a ledger row is inserted and the statement trigger
+ * mes.apply_material_ledger moves the quantities.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { DB, LedgerEntryType } from '../../db/schema.js';
+import type { PageOf } from '../../shared/pagination.js';
+import type { LedgerEntry, Material, MaterialCreate, MaterialListQuery, MaterialUpdate } from './materials.schema.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+const unfinishedPlanStatuses = ['draft', 'released', 'in_production', 'paused'] as const;
+const belowReorderPoint = sql<boolean>`m.stock - m.reserved < m.reorder_point`;
+
+function selectMaterials(db: Db) {
+  return db
+    .selectFrom('mes.materials as m')
+    .select([
+      'm.code',
+      'm.name',
+      'm.unit',
+      'm.stock',
+      'm.reserved',
+      sql<number>`m.stock - m.reserved`.as('available'),
+      'm.reorder_point as reorderPoint',
+      belowReorderPoint.as('belowReorderPoint'),
+      'm.archived_at as archivedAt',
+      'm.created_at as createdAt',
+      'm.updated_at as updatedAt',
+    ]);
+}
+
+type MaterialRow = Awaited<ReturnType<ReturnType<typeof selectMaterials>['executeTakeFirstOrThrow']>>;
+const toMaterial = (r: MaterialRow): Material => ({
+  ...r,
+  archivedAt: r.archivedAt ? r.archivedAt.toISOString() : null,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});
+
+export async function listMaterials(db: Db, query: MaterialListQuery & { limit: number; offset: number }): Promise<PageOf<Material>> {
+  let q = selectMaterials(db).select(sql<number>`count(*) over ()::int`.as('total'));
+  if (!query.includeArchived) q = q.where('m.archived_at', 'is', null);
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
+    q = q.where((eb) => eb.or([eb('m.code', 'ilike', like), eb('m.name', 'ilike', like)]));
+  }
+  if (query.belowReorderPoint !== undefined) q = q.where(query.belowReorderPoint ? belowReorderPoint : sql<boolean>`not (${belowReorderPoint})`);
+  // byte order: the same on every engine and database locale
+  const rows = await q.orderBy(sql`m.code collate "C"`).limit(query.limit).offset(query.offset).execute();
+  const total = rows[0]?.total ?? (query.offset > 0 ? (await listMaterials(db, { ...query, limit: 1, offset: 0 })).total : 0);
+  return { items: rows.map(({ total: _t, ...r }) => toMaterial(r)), total, limit: query.limit, offset: query.offset };
+}
+
+export async function findMaterial(db: Db, code: string): Promise<Material | undefined> {
+  const row = await selectMaterials(db).where('m.code', '=', code).executeTakeFirst();
+  return row && toMaterial(row);
+}
+
+/**
+ * Locks the material row and tells, in SQL, whether a stock change of
+ * `stockDelta` would take the stock below zero.
+ */
+export async function lockMaterial(trx: Transaction<DB>, code: string, stockDelta = 0) {
+  return trx
+    .selectFrom('mes.materials')
+    .select(['code', 'unit', 'stock', 'reserved', 'archived_at as archivedAt', sql<boolean>`stock + ${stockDelta}::numeric < 0`.as('wouldGoNegative')])
+    .where('code', '=', code)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function insertMaterial(trx: Db, input: MaterialCreate): Promise<void> {
+  await trx
+    .insertInto('mes.materials')
+    .values({ code: input.code, name: input.name, unit: input.unit, reorder_point: input.reorderPoint ?? 0 })
+    .execute();
+}
+
+export async function updateMaterial(trx: Db, code: string, input: MaterialUpdate): Promise<boolean> {
+  const result = await trx
+    .updateTable('mes.materials')
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.unit !== undefined ? { unit: input.unit } : {}),
+      ...(input.reorderPoint !== undefined ? { reorder_point: input.reorderPoint } : {}),
+    })
+    .where('code', '=', code)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface NewLedgerEntry {
+  materialCode: string;
+  kind: LedgerEntryType;
+  stockDelta: number;
+  reason: string;
+  actor: string | null;
+}
+
+/** Appends a ledger row (the trigger applies it to the material); returns its id. */
+export async function insertLedgerEntry(trx: Db, entry: NewLedgerEntry): Promise<number> {
+  const row = await trx
+    .insertInto('mes.material_ledger')
+    .values({ material_code: entry.materialCode, entry_type: entry.kind, stock_delta: entry.stockDelta, reason: entry.reason, actor: entry.actor })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+function selectLedger(db: Db) {
+  return db
+    .selectFrom('mes.material_ledger as l')
+    .leftJoin('mes.production_plan_nodes as n', 'n.id', 'l.node_id')
+    .select([
+      'l.id',
+      'l.material_code as materialCode',
+      'l.entry_type as kind',
+      'l.stock_delta as stockDelta',
+      'l.reserved_delta as reservedDelta',
+      'l.plan_id as planId',
+      'n.node_id as nodeId',
+      'l.assignment_id as assignmentId',
+      'l.reason',
+      'l.actor',
+      'l.created_at as createdAt',
+    ]);
+}
+
+type LedgerRow = Awaited<ReturnType<ReturnType<typeof selectLedger>['executeTakeFirstOrThrow']>>;
+const toLedgerEntry = (r: LedgerRow): LedgerEntry => ({ ...r, createdAt: r.createdAt.toISOString() });
+
+export async function findLedgerEntry(db: Db, id: number): Promise<LedgerEntry | undefined> {
+  const row = await selectLedger(db).where('l.id', '=', id).executeTakeFirst();
+  return row && toLedgerEntry(row);
+}
+
+/** The material's ledger, newest first. */
+export async function listLedger(db: Db, code: string, page: { limit: number; offset: number }): Promise<PageOf<LedgerEntry>> {
+  const rows = await selectLedger(db)
+    .select(sql<number>`count(*) over ()::int`.as('total'))
+    .where('l.material_code', '=', code)
+    .orderBy('l.id', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  const total = rows[0]?.total ?? (page.offset > 0 ? (await listLedger(db, code, { limit: 1, offset: 0 })).total : 0);
+  return { items: rows.map(({ total: _t, ...r }) => toLedgerEntry(r)), total, limit: page.limit, offset: page.offset };
+}
+
+/** Unfinished plans that consume or produce the material. */
+export async function plansUsingMaterial(trx: Db, code: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('mes.production_plans as p')
+    .select('p.id')
+    .where('p.status', 'in', unfinishedPlanStatuses)
+    .where((eb) =>
+      eb.or([
+        eb.exists(eb.selectFrom('mes.node_material_inputs as i').select(sql`1`.as('one')).whereRef('i.plan_id', '=', 'p.id').where('i.material_code', '=', code)),
+        eb.exists(eb.selectFrom('mes.production_plan_nodes as n').select(sql`1`.as('one')).whereRef('n.plan_id', '=', 'p.id').where('n.output_material_code', '=', code)),
+      ]),
+    )
+    .orderBy('p.id')
+    .limit(5)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export async function archiveMaterial(trx: Db, code: string): Promise<void> {
+  await trx.updateTable('mes.materials').set({ archived_at: new Date() }).where('code', '=', code).where('archived_at', 'is', null).execute();
+}

@@ -1,0 +1,89 @@
+/** Materials: stock on hand and reserved, moved only by rows of the material ledger. */
+import { type Static, Type } from 'typebox';
+import { MaterialCode } from '../plans/plans.schema.js';
+import { PageQuery } from '../../shared/pagination.js';
+
+export const ledgerEntryTypes = ['opening', 'receipt', 'adjustment', 'reservation', 'reservation_release', 'consumption', 'production'] as const;
+/** The kinds a person may post; the others come from plans and the shop floor. */
+export const manualEntryTypes = ['receipt', 'adjustment'] as const;
+
+const Name = Type.String({ minLength: 1, maxLength: 200 });
+const Unit = Type.String({ minLength: 1, maxLength: 20, description: 'e.g. pcs, kg, sheet' });
+const Amount = Type.Number({ minimum: 0, maximum: 1e9 });
+const Timestamp = Type.String({ format: 'date-time' });
+
+export const Material = Type.Object({
+  code: MaterialCode,
+  name: Type.String(),
+  unit: Type.String(),
+  stock: Type.Number({ description: 'on hand' }),
+  reserved: Type.Number({ description: 'promised to released plans' }),
+  available: Type.Number({ description: 'stock - reserved (negative when reservations exceed stock)' }),
+  reorderPoint: Type.Number(),
+  belowReorderPoint: Type.Boolean({ description: 'available < reorderPoint' }),
+  archivedAt: Type.Union([Timestamp, Type.Null()]),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type Material = Static<typeof Material>;
+
+export const MaterialCreate = Type.Object(
+  {
+    code: MaterialCode,
+    name: Name,
+    unit: Unit,
+    reorderPoint: Type.Optional(Amount),
+    openingStock: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9, description: 'written as an opening ledger row' })),
+  },
+  { additionalProperties: false },
+);
+export type MaterialCreate = Static<typeof MaterialCreate>;
+
+export const MaterialUpdate = Type.Object(
+  { name: Type.Optional(Name), unit: Type.Optional(Unit), reorderPoint: Type.Optional(Amount) },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type MaterialUpdate = Static<typeof MaterialUpdate>;
+
+export const MaterialListQuery = Type.Object(
+  {
+    q: Type.Optional(Type.String({ maxLength: 100, description: 'search in code and name' })),
+    belowReorderPoint: Type.Optional(Type.Boolean({ description: 'only materials whose available quantity is below the reorder point' })),
+    includeArchived: Type.Optional(Type.Boolean({ default: false })),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+export type MaterialListQuery = Static<typeof MaterialListQuery>;
+
+export const StockAdjustment = Type.Object(
+  {
+    quantity: Type.Number({ minimum: -1e9, maximum: 1e9, not: { const: 0 }, description: 'signed change of stock; not zero' }),
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+    kind: Type.Optional(Type.Enum(manualEntryTypes, { default: 'adjustment', description: 'receipt (goods in, positive) or adjustment (count correction, write-off)' })),
+  },
+  { additionalProperties: false },
+);
+export type StockAdjustment = Static<typeof StockAdjustment>;
+
+export const LedgerEntry = Type.Object({
+  id: Type.Integer(),
+  materialCode: Type.String(),
+  kind: Type.Enum(ledgerEntryTypes),
+  stockDelta: Type.Number(),
+  reservedDelta: Type.Number(),
+  planId: Type.Union([Type.String(), Type.Null()]),
+  nodeId: Type.Union([Type.String(), Type.Null()], { description: 'the node id inside the plan, e.g. N3' }),
+  assignmentId: Type.Union([Type.String(), Type.Null()]),
+  reason: Type.String(),
+  actor: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+});
+export type LedgerEntry = Static<typeof LedgerEntry>;
+
+export const AdjustmentResult = Type.Object({ entry: LedgerEntry, material: Material });
+export type AdjustmentResult = Static<typeof AdjustmentResult>;
+
+export const LedgerQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+
+export const MaterialParams = Type.Object({ code: Type.String({ maxLength: 50 }) });

@@ -1,0 +1,90 @@
+/** Use cases of materials: one function, one transaction. Quantities move only through ledger rows. */
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { recordEvents } from '../../realtime/outbox.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import type { PageOf } from '../../shared/pagination.js';
+import * as repo from './materials.repository.js';
+import type { AdjustmentResult, LedgerEntry, Material, MaterialCreate, MaterialUpdate, StockAdjustment } from './materials.schema.js';
+
+export async function getMaterial(db: Kysely<DB>, code: string): Promise<Material> {
+  const material = await repo.findMaterial(db, code);
+  if (!material) throw notFound('material', code);
+  return material;
+}
+
+export async function listLedger(db: Kysely<DB>, code: string, page: { limit: number; offset: number }): Promise<PageOf<LedgerEntry>> {
+  if (!(await repo.findMaterial(db, code))) throw notFound('material', code);
+  return repo.listLedger(db, code, page);
+}
+
+export async function createMaterial(db: Kysely<DB>, input: MaterialCreate, actor: string): Promise<Material> {
+  return db.transaction().execute(async (trx) => {
+    if (await repo.findMaterial(trx, input.code)) throw new DomainError('conflict', `material ${input.code} already exists`, { field: 'body/code' });
+    await repo.insertMaterial(trx, input);
+    const opening = input.openingStock ?? 0;
+    if (opening > 0) await repo.insertLedgerEntry(trx, { materialCode: input.code, kind: 'opening', stockDelta: opening, reason: 'opening stock', actor });
+    await recordEvents(trx, [{ topic: 'materials', entityType: 'material', entityId: input.code, change: 'created', payload: { name: input.name, openingStock: opening } }], actor);
+    return (await repo.findMaterial(trx, input.code))!;
+  });
+}
+
+export async function updateMaterial(db: Kysely<DB>, code: string, input: MaterialUpdate, actor: string): Promise<Material> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await repo.updateMaterial(trx, code, input))) throw notFound('material', code);
+    await recordEvents(trx, [{ topic: 'materials', entityType: 'material', entityId: code, change: 'updated', payload: { ...input } }], actor);
+    return (await repo.findMaterial(trx, code))!;
+  });
+}
+
+/** Archives a material no unfinished plan uses and nothing reserves; archiving twice changes nothing. */
+export async function archiveMaterial(db: Kysely<DB>, code: string, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const material = await repo.lockMaterial(trx, code);
+    if (!material) throw notFound('material', code);
+    if (material.archivedAt) return;
+    const plans = await repo.plansUsingMaterial(trx, code);
+    if (plans.length > 0) {
+      throw new DomainError('conflict', `material ${code} is used by plans that are not finished: ${plans.join(', ')}`, { dependents: plans });
+    }
+    if (material.reserved > 0) {
+      throw new DomainError('conflict', `material ${code} has ${material.reserved} ${material.unit} reserved`, { reserved: material.reserved });
+    }
+    await repo.archiveMaterial(trx, code);
+    await recordEvents(trx, [{ topic: 'materials', entityType: 'material', entityId: code, change: 'archived' }], actor);
+  });
+}
+
+/**
+ * Posts a receipt or an adjustment as a ledger row. The material row is locked
+ * first, so concurrent adjustments queue and none takes the stock below zero;
+ * the table's check constraint is the last guard.
+ */
+export async function adjustStock(db: Kysely<DB>, code: string, input: StockAdjustment, actor: string): Promise<AdjustmentResult> {
+  const kind = input.kind ?? 'adjustment';
+  if (kind === 'receipt' && input.quantity < 0) {
+    throw new DomainError('rule_violated', 'a receipt adds stock: its quantity must be positive (take stock out with an adjustment)', { field: 'body/quantity' });
+  }
+  return db.transaction().execute(async (trx) => {
+    const material = await repo.lockMaterial(trx, code, input.quantity);
+    if (!material) throw notFound('material', code);
+    if (material.archivedAt) throw new DomainError('conflict', `material ${code} is archived`);
+    if (material.wouldGoNegative) {
+      const required = -input.quantity;
+      throw new DomainError('conflict', `not enough ${code} in stock: the adjustment takes ${required} ${material.unit}, ${material.stock} ${material.unit} on hand`, {
+        field: 'body/quantity',
+        materialCode: code,
+        required,
+        available: material.stock,
+      });
+    }
+    const id = await repo.insertLedgerEntry(trx, { materialCode: code, kind, stockDelta: input.quantity, reason: input.reason, actor });
+    const updated = (await repo.findMaterial(trx, code))!;
+    await recordEvents(
+      trx,
+      [{ topic: 'materials', entityType: 'material', entityId: code, change: 'adjusted', payload: { entryId: id, kind, quantity: input.quantity, stock: updated.stock } }],
+      actor,
+    );
+    return { entry: (await repo.findLedgerEntry(trx, id))!, material: updated };
+  });
+}

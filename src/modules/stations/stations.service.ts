@@ -1,0 +1,156 @@
+/** Use cases of stations and substations: one function, one transaction. */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { recordEvents } from '../../realtime/outbox.js';
+import { nextMasterCode } from '../../shared/codes.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import * as repo from './stations.repository.js';
+import type { Station, StationCreate, StationUpdate, Substation, SubstationCreate, SubstationUpdate } from './stations.schema.js';
+
+export async function getStation(db: Kysely<DB>, id: string): Promise<Station> {
+  const station = await repo.findStation(db, id);
+  if (!station) throw notFound('station', id);
+  return station;
+}
+
+export async function getSubstation(db: Kysely<DB>, id: string): Promise<Substation> {
+  const substation = await repo.findSubstation(db, id);
+  if (!substation) throw notFound('substation', id);
+  return substation;
+}
+
+/** Every id must name an existing, non-archived operation (422 naming the first that does not). */
+async function assertActiveOperations(trx: Transaction<DB>, operationIds: readonly string[], field: string): Promise<void> {
+  const active = await repo.activeOperationIds(trx, operationIds);
+  const index = operationIds.findIndex((id) => !active.has(id));
+  if (index >= 0) {
+    throw new DomainError('rule_violated', `operation ${operationIds[index]} does not exist or is archived`, { field: `${field}/${index}` });
+  }
+}
+
+const substationPattern = (stationId: string) => new RegExp(`^${stationId}-([0-9]{2,})$`);
+const substationCode = (stationId: string, n: number) => `${stationId}-${String(n).padStart(2, '0')}`;
+
+export async function createStation(db: Kysely<DB>, input: StationCreate, actor: string): Promise<Station> {
+  return db.transaction().execute(async (trx) => {
+    const id = input.id ?? (await nextMasterCode(trx, 'stations', 'ST'));
+    if (await repo.findStation(trx, id)) throw new DomainError('conflict', `station ${id} already exists`, { field: 'body/id' });
+    const operationIds = input.operationIds ?? [];
+    await assertActiveOperations(trx, operationIds, 'body/operationIds');
+
+    // given substation ids must belong to this station; the others continue after the highest number
+    const given = (input.substations ?? []).map((s) => s.id);
+    const numbers: number[] = [];
+    for (const [i, subId] of given.entries()) {
+      if (subId === undefined) continue;
+      const match = substationPattern(id).exec(subId);
+      if (!match) throw new DomainError('rule_violated', `substation ${subId} must be numbered under its station: ${id}-01, ${id}-02, ...`, { field: `body/substations/${i}/id` });
+      if (given.indexOf(subId) !== i) throw new DomainError('rule_violated', `substation ${subId} is listed twice`, { field: `body/substations/${i}/id` });
+      numbers.push(Number(match[1]));
+    }
+    const taken = await repo.takenSubstationIds(trx, given.filter((s): s is string => s !== undefined));
+    const clash = given.findIndex((s) => s !== undefined && taken.has(s));
+    if (clash >= 0) throw new DomainError('conflict', `substation ${given[clash]} already exists`, { field: `body/substations/${clash}/id` });
+    let next = Math.max(0, ...numbers);
+    const substations = (input.substations ?? []).map((s) => ({ id: s.id ?? substationCode(id, ++next), stationId: id, name: s.name }));
+
+    await repo.insertStation(trx, id, input);
+    await repo.replaceStationOperations(trx, id, operationIds);
+    await repo.insertSubstations(trx, substations);
+    await recordEvents(
+      trx,
+      [
+        { topic: 'stations', entityType: 'station', entityId: id, stationId: id, change: 'created', payload: { name: input.name, operationIds } },
+        ...substations.map((s) => ({ topic: 'stations' as const, entityType: 'substation', entityId: s.id, stationId: id, change: 'created', payload: { name: s.name } })),
+      ],
+      actor,
+    );
+    return (await repo.findStation(trx, id))!;
+  });
+}
+
+export async function updateStation(db: Kysely<DB>, id: string, input: StationUpdate, actor: string): Promise<Station> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await repo.lockStation(trx, id))) throw notFound('station', id);
+    if (input.operationIds) {
+      await assertActiveOperations(trx, input.operationIds, 'body/operationIds');
+      const keep = new Set(input.operationIds);
+      const removed = (await repo.stationOperationIds(trx, id)).filter((op) => !keep.has(op));
+      const plans = await repo.plansUsingStationFor(trx, id, removed);
+      if (plans.length > 0) {
+        throw new DomainError('conflict', `plans that are not finished use station ${id} for ${removed.join(', ')}: ${plans.join(', ')}`, {
+          field: 'body/operationIds',
+          dependents: plans,
+        });
+      }
+      await repo.replaceStationOperations(trx, id, input.operationIds);
+    }
+    await repo.updateStation(trx, id, input);
+    await recordEvents(trx, [{ topic: 'stations', entityType: 'station', entityId: id, stationId: id, change: 'updated', payload: { ...input } }], actor);
+    return (await repo.findStation(trx, id))!;
+  });
+}
+
+function dependentsConflict(what: string, dependents: { plans: string[]; assignments: string[] }): DomainError | undefined {
+  const reasons = [
+    ...(dependents.plans.length > 0 ? [`plans that are not finished use it: ${dependents.plans.join(', ')}`] : []),
+    ...(dependents.assignments.length > 0 ? [`open assignments book it: ${dependents.assignments.join(', ')}`] : []),
+  ];
+  if (reasons.length === 0) return undefined;
+  return new DomainError('conflict', `${what} cannot be archived; ${reasons.join('; ')}`, { dependents: [...dependents.plans, ...dependents.assignments] });
+}
+
+/** Archives a station with its substations; archiving an archived station changes nothing. */
+export async function archiveStation(db: Kysely<DB>, id: string, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const station = await repo.lockStation(trx, id);
+    if (!station) throw notFound('station', id);
+    if (station.archivedAt) return;
+    const refused = dependentsConflict(`station ${id}`, await repo.stationDependents(trx, id));
+    if (refused) throw refused;
+    await repo.archiveStation(trx, id);
+    await recordEvents(trx, [{ topic: 'stations', entityType: 'station', entityId: id, stationId: id, change: 'archived' }], actor);
+  });
+}
+
+export async function createSubstation(db: Kysely<DB>, input: SubstationCreate, actor: string): Promise<Substation> {
+  return db.transaction().execute(async (trx) => {
+    // the station lock also serializes numbering
+    const station = await repo.lockStation(trx, input.stationId);
+    if (!station) throw new DomainError('rule_violated', `station ${input.stationId} does not exist`, { field: 'body/stationId' });
+    if (station.archivedAt) throw new DomainError('rule_violated', `station ${input.stationId} is archived`, { field: 'body/stationId' });
+    if (input.id !== undefined && !substationPattern(input.stationId).test(input.id)) {
+      throw new DomainError('rule_violated', `substation ${input.id} must be numbered under its station: ${input.stationId}-01, ${input.stationId}-02, ...`, { field: 'body/id' });
+    }
+    const id = input.id ?? substationCode(input.stationId, (await repo.lastSubstationNumber(trx, input.stationId)) + 1);
+    if ((await repo.takenSubstationIds(trx, [id])).size > 0) throw new DomainError('conflict', `substation ${id} already exists`, { field: 'body/id' });
+    await repo.insertSubstations(trx, [{ id, stationId: input.stationId, name: input.name }]);
+    await recordEvents(trx, [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: input.stationId, change: 'created', payload: { name: input.name } }], actor);
+    return (await repo.findSubstation(trx, id))!;
+  });
+}
+
+export async function updateSubstation(db: Kysely<DB>, id: string, input: SubstationUpdate, actor: string): Promise<Substation> {
+  return db.transaction().execute(async (trx) => {
+    const substation = await repo.lockSubstation(trx, id);
+    if (!substation) throw notFound('substation', id);
+    if (input.status !== undefined && substation.status === 'in_use') {
+      throw new DomainError('conflict', `substation ${id} is in use; its status changes when the work on it stops`, { field: 'body/status', status: substation.status });
+    }
+    await repo.updateSubstation(trx, id, input);
+    await recordEvents(trx, [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: substation.stationId, change: 'updated', payload: { ...input } }], actor);
+    return (await repo.findSubstation(trx, id))!;
+  });
+}
+
+export async function archiveSubstation(db: Kysely<DB>, id: string, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const substation = await repo.lockSubstation(trx, id);
+    if (!substation) throw notFound('substation', id);
+    if (substation.archivedAt) return;
+    const refused = dependentsConflict(`substation ${id}`, await repo.substationDependents(trx, id));
+    if (refused) throw refused;
+    await repo.archiveSubstation(trx, id);
+    await recordEvents(trx, [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: substation.stationId, change: 'archived' }], actor);
+  });
+}

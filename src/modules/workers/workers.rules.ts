@@ -1,0 +1,103 @@
+/**
+ * Pure rules of workers and shift calendars: "is this calendar on shift at t",
+ * the status the API reports, and the validation of calendar windows.
+ *
+ * Local time = UTC + utcOffsetMinutes (the plant's offset). Windows are
+ * half-open [startMinute, endMinute) minutes from local midnight on a weekday
+ * (0 = Sunday). Exceptions are local dates whose rows replace that weekday's
+ * windows; a row without minutes makes the date a day off.
+ */
+import type { StoredWorkerStatus } from '../../db/schema.js';
+import type { ProblemDetail } from '../../shared/errors.js';
+import type { WorkerStatus } from './workers.schema.js';
+
+export interface CalendarWindow {
+  weekday: number;
+  startMinute: number;
+  endMinute: number;
+}
+
+export interface CalendarException {
+  date: string;
+  startMinute?: number | null | undefined;
+  endMinute?: number | null | undefined;
+}
+
+export interface CalendarTimes {
+  windows: readonly CalendarWindow[];
+  exceptions: readonly CalendarException[];
+}
+
+/** Local date (YYYY-MM-DD), weekday (0 = Sunday) and minute of the day of an instant. */
+export function localTime(at: Date, utcOffsetMinutes: number): { date: string; weekday: number; minute: number } {
+  const local = new Date(at.getTime() + utcOffsetMinutes * 60_000);
+  return { date: local.toISOString().slice(0, 10), weekday: local.getUTCDay(), minute: local.getUTCHours() * 60 + local.getUTCMinutes() };
+}
+
+/** Whether a window of the calendar covers the instant `at`. */
+export function isOnShift(calendar: CalendarTimes, at: Date, utcOffsetMinutes: number): boolean {
+  const { date, weekday, minute } = localTime(at, utcOffsetMinutes);
+  const exceptions = calendar.exceptions.filter((e) => e.date === date);
+  const windows: { startMinute: number; endMinute: number }[] =
+    exceptions.length > 0
+      ? exceptions.flatMap((e) => (e.startMinute != null && e.endMinute != null ? [{ startMinute: e.startMinute, endMinute: e.endMinute }] : []))
+      : calendar.windows.filter((w) => w.weekday === weekday);
+  return windows.some((w) => w.startMinute <= minute && minute < w.endMinute);
+}
+
+/**
+ * The status the API reports: the stored one, except that an available worker
+ * whose calendar has no window now is `off_shift`. A worker without a
+ * calendar has no shift limits.
+ */
+export function reportedStatus(stored: StoredWorkerStatus, calendar: CalendarTimes | null, at: Date, utcOffsetMinutes: number): WorkerStatus {
+  if (stored === 'available' && calendar && !isOnShift(calendar, at, utcOffsetMinutes)) return 'off_shift';
+  return stored;
+}
+
+/**
+ * What is wrong with a calendar's windows and exceptions (empty = valid).
+ * Fields are paths inside the calendar document (windows/2/endMinute).
+ */
+export function shiftCalendarProblems(calendar: CalendarTimes): ProblemDetail[] {
+  const problems: ProblemDetail[] = [];
+  const spans: { key: string; start: number; end: number; field: string; label: string }[] = [];
+
+  calendar.windows.forEach((w, i) => {
+    if (w.startMinute >= w.endMinute) problems.push({ field: `windows/${i}/endMinute`, message: 'endMinute must be after startMinute' });
+    else spans.push({ key: `weekday ${w.weekday}`, start: w.startMinute, end: w.endMinute, field: `windows/${i}`, label: `window ${i}` });
+  });
+
+  const daysOff = new Map<string, number>();
+  const workingDates = new Map<string, number>();
+  calendar.exceptions.forEach((e, i) => {
+    const start = e.startMinute ?? null;
+    const end = e.endMinute ?? null;
+    if (start === null && end === null) {
+      if (daysOff.has(e.date)) problems.push({ field: `exceptions/${i}`, message: `${e.date} is listed as a day off twice` });
+      daysOff.set(e.date, i);
+    } else if (start === null || end === null) {
+      problems.push({ field: `exceptions/${i}/${start === null ? 'startMinute' : 'endMinute'}`, message: 'give both minutes for a working window, or neither for a day off' });
+    } else if (start >= end) {
+      problems.push({ field: `exceptions/${i}/endMinute`, message: 'endMinute must be after startMinute' });
+    } else {
+      if (!workingDates.has(e.date)) workingDates.set(e.date, i);
+      spans.push({ key: e.date, start, end, field: `exceptions/${i}`, label: `exception ${i}` });
+    }
+  });
+  for (const [date, i] of daysOff) {
+    if (workingDates.has(date)) problems.push({ field: `exceptions/${i}`, message: `${date} is a day off and has working windows (exception ${workingDates.get(date)})` });
+  }
+
+  // overlaps, among windows of one weekday and among exception windows of one date; touching is fine
+  const byKey = new Map<string, typeof spans>();
+  for (const s of spans) byKey.set(s.key, [...(byKey.get(s.key) ?? []), s]);
+  for (const [key, list] of byKey) {
+    const sorted = [...list].sort((a, b) => a.start - b.start || a.end - b.end);
+    for (let j = 1; j < sorted.length; j++) {
+      const prev = sorted.slice(0, j).find((p) => p.end > sorted[j]!.start);
+      if (prev) problems.push({ field: sorted[j]!.field, message: `overlaps ${prev.label} on ${key}` });
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,180 @@
+/** Use cases of workers and shift calendars: one function, one transaction. */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { recordEvents } from '../../realtime/outbox.js';
+import { nextMasterCode } from '../../shared/codes.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import type { PageOf } from '../../shared/pagination.js';
+import * as repo from './workers.repository.js';
+import { isOnShift, reportedStatus, shiftCalendarProblems } from './workers.rules.js';
+import type { ShiftCalendar, ShiftCalendarCreate, ShiftCalendarReplace, Worker, WorkerCreate, WorkerListQuery, WorkerUpdate } from './workers.schema.js';
+
+/** When "now" is, and the plant's offset from UTC: what off_shift is decided with. */
+export interface ShiftClock {
+  now: Date;
+  utcOffsetMinutes: number;
+}
+
+function toWorker(row: repo.WorkerRow, calendars: ReadonlyMap<string, ShiftCalendar>, clock: ShiftClock): Worker {
+  const { shiftCalendarId, storedStatus, currentPlanId, currentAssignmentId, currentNodeId, ...rest } = row;
+  const shiftCalendar = (shiftCalendarId && calendars.get(shiftCalendarId)) || null;
+  return {
+    ...rest,
+    shiftCalendar,
+    status: reportedStatus(storedStatus, shiftCalendar, clock.now, clock.utcOffsetMinutes),
+    currentTask: currentAssignmentId && currentPlanId ? { planId: currentPlanId, nodeId: currentNodeId, assignmentId: currentAssignmentId } : null,
+    archivedAt: rest.archivedAt ? rest.archivedAt.toISOString() : null,
+    createdAt: rest.createdAt.toISOString(),
+    updatedAt: rest.updatedAt.toISOString(),
+  };
+}
+
+async function loadWorker(db: Kysely<DB> | Transaction<DB>, id: string, clock: ShiftClock): Promise<Worker | undefined> {
+  const row = await repo.findWorker(db, id);
+  if (!row) return undefined;
+  const calendars = await repo.findShiftCalendars(db, row.shiftCalendarId ? [row.shiftCalendarId] : []);
+  return toWorker(row, new Map(calendars.map((c) => [c.id, c])), clock);
+}
+
+export async function listWorkers(db: Kysely<DB>, query: WorkerListQuery & { limit: number; offset: number }, clock: ShiftClock): Promise<PageOf<Worker>> {
+  // calendars are few: decide which are on shift now, and let SQL filter by that
+  const calendars = await repo.findShiftCalendars(db);
+  const onShiftCalendarIds = calendars.filter((c) => isOnShift(c, clock.now, clock.utcOffsetMinutes)).map((c) => c.id);
+  const { rows, total } = await repo.listWorkers(db, { ...query, onShiftCalendarIds });
+  const byId = new Map(calendars.map((c) => [c.id, c]));
+  return { items: rows.map((r) => toWorker(r, byId, clock)), total, limit: query.limit, offset: query.offset };
+}
+
+export async function getWorker(db: Kysely<DB>, id: string, clock: ShiftClock): Promise<Worker> {
+  const worker = await loadWorker(db, id, clock);
+  if (!worker) throw notFound('worker', id);
+  return worker;
+}
+
+/** Stations and operations must exist and not be archived; the calendar must exist (422 naming the field). */
+async function assertReferences(trx: Transaction<DB>, input: WorkerUpdate): Promise<void> {
+  const lists = [
+    ['station', 'mes.stations', 'stationIds', input.stationIds],
+    ['operation', 'mes.operations', 'operationIds', input.operationIds],
+  ] as const;
+  for (const [what, table, field, ids] of lists) {
+    if (!ids) continue;
+    const active = await repo.activeIds(trx, table, ids);
+    const index = ids.findIndex((id) => !active.has(id));
+    if (index >= 0) throw new DomainError('rule_violated', `${what} ${ids[index]} does not exist or is archived`, { field: `body/${field}/${index}` });
+  }
+  if (input.shiftCalendarId && !(await repo.findShiftCalendar(trx, input.shiftCalendarId))) {
+    throw new DomainError('rule_violated', `shift calendar ${input.shiftCalendarId} does not exist`, { field: 'body/shiftCalendarId' });
+  }
+}
+
+export async function createWorker(db: Kysely<DB>, input: WorkerCreate, actor: string, clock: ShiftClock): Promise<Worker> {
+  return db.transaction().execute(async (trx) => {
+    const id = input.id ?? (await nextMasterCode(trx, 'workers', 'W'));
+    if (await repo.findWorker(trx, id)) throw new DomainError('conflict', `worker ${id} already exists`, { field: 'body/id' });
+    await assertReferences(trx, input);
+    await repo.insertWorker(trx, id, input);
+    await repo.replaceWorkerLinks(trx, 'stations', id, input.stationIds ?? []);
+    await repo.replaceWorkerLinks(trx, 'operations', id, input.operationIds ?? []);
+    await recordEvents(trx, [{ topic: 'workers', entityType: 'worker', entityId: id, workerId: id, change: 'created', payload: { name: input.name } }], actor);
+    return (await loadWorker(trx, id, clock))!;
+  });
+}
+
+export async function updateWorker(db: Kysely<DB>, id: string, input: WorkerUpdate, actor: string, clock: ShiftClock): Promise<Worker> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await repo.lockWorker(trx, id))) throw notFound('worker', id);
+    await assertReferences(trx, input);
+    const current = (await repo.findWorker(trx, id))!;
+    const removed = (before: string[], after: string[] | undefined) => (after ? before.filter((x) => !after.includes(x)) : undefined);
+    const checks = [
+      ['stationIds', await repo.openAssignmentsOfWorker(trx, id, { stationIds: removed(current.stationIds, input.stationIds) ?? [] })],
+      ['operationIds', await repo.openAssignmentsOfWorker(trx, id, { operationIds: removed(current.operationIds, input.operationIds) ?? [] })],
+    ] as const;
+    for (const [field, assignments] of checks) {
+      if (assignments.length > 0) {
+        throw new DomainError('conflict', `worker ${id} has open assignments that need the removed ${field === 'stationIds' ? 'stations' : 'operations'}: ${assignments.join(', ')}`, {
+          field: `body/${field}`,
+          dependents: assignments,
+        });
+      }
+    }
+    await repo.updateWorker(trx, id, input);
+    if (input.stationIds) await repo.replaceWorkerLinks(trx, 'stations', id, input.stationIds);
+    if (input.operationIds) await repo.replaceWorkerLinks(trx, 'operations', id, input.operationIds);
+    await recordEvents(trx, [{ topic: 'workers', entityType: 'worker', entityId: id, workerId: id, change: 'updated', payload: { ...input } }], actor);
+    return (await loadWorker(trx, id, clock))!;
+  });
+}
+
+/** Archives a worker; archiving an archived worker changes nothing. */
+export async function archiveWorker(db: Kysely<DB>, id: string, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const worker = await repo.lockWorker(trx, id);
+    if (!worker) throw notFound('worker', id);
+    if (worker.archivedAt) return;
+    const assignments = await repo.openAssignmentsOfWorker(trx, id);
+    const plans = await repo.plansPinningWorker(trx, id);
+    if (assignments.length > 0 || plans.length > 0) {
+      const reasons = [
+        ...(assignments.length > 0 ? [`open assignments: ${assignments.join(', ')}`] : []),
+        ...(plans.length > 0 ? [`pinned in plans that are not finished: ${plans.join(', ')}`] : []),
+      ];
+      throw new DomainError('conflict', `worker ${id} cannot be archived; ${reasons.join('; ')}`, { dependents: [...assignments, ...plans] });
+    }
+    await repo.archiveWorker(trx, id);
+    await recordEvents(trx, [{ topic: 'workers', entityType: 'worker', entityId: id, workerId: id, change: 'archived' }], actor);
+  });
+}
+
+// ---- shift calendars ----------------------------------------------------------
+
+export async function getShiftCalendar(db: Kysely<DB>, id: string): Promise<ShiftCalendar> {
+  const calendar = await repo.findShiftCalendar(db, id);
+  if (!calendar) throw notFound('shift calendar', id);
+  return calendar;
+}
+
+function assertValidTimes(input: ShiftCalendarReplace): void {
+  const problems = shiftCalendarProblems({ windows: input.windows, exceptions: input.exceptions ?? [] });
+  if (problems.length === 0) return;
+  const errors = problems.map((p) => ({ ...p, field: `body/${p.field}` }));
+  throw new DomainError('rule_violated', `${errors[0]!.field}: ${errors[0]!.message}`, { field: errors[0]!.field, errors });
+}
+
+export async function createShiftCalendar(db: Kysely<DB>, input: ShiftCalendarCreate, actor: string): Promise<ShiftCalendar> {
+  return db.transaction().execute(async (trx) => {
+    if (await repo.findShiftCalendar(trx, input.id)) throw new DomainError('conflict', `shift calendar ${input.id} already exists`, { field: 'body/id' });
+    assertValidTimes(input);
+    await repo.insertShiftCalendar(trx, input.id, input.name);
+    await repo.replaceShiftCalendarTimes(trx, input.id, input.windows, input.exceptions ?? []);
+    await recordEvents(trx, [{ topic: 'workers', entityType: 'shift_calendar', entityId: input.id, change: 'created', payload: { name: input.name } }], actor);
+    return (await repo.findShiftCalendar(trx, input.id))!;
+  });
+}
+
+/** Replaces name, windows and exceptions. */
+export async function replaceShiftCalendar(db: Kysely<DB>, id: string, input: ShiftCalendarReplace, actor: string): Promise<ShiftCalendar> {
+  return db.transaction().execute(async (trx) => {
+    if (!(await repo.lockShiftCalendar(trx, id))) throw notFound('shift calendar', id);
+    assertValidTimes(input);
+    await repo.renameShiftCalendar(trx, id, input.name);
+    await repo.replaceShiftCalendarTimes(trx, id, input.windows, input.exceptions ?? []);
+    await recordEvents(trx, [{ topic: 'workers', entityType: 'shift_calendar', entityId: id, change: 'updated', payload: { name: input.name } }], actor);
+    return (await repo.findShiftCalendar(trx, id))!;
+  });
+}
+
+/** Deletes a calendar no active worker uses (archived workers that name it lose it). */
+export async function deleteShiftCalendar(db: Kysely<DB>, id: string, actor: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    if (!(await repo.lockShiftCalendar(trx, id))) throw notFound('shift calendar', id);
+    const active = await repo.activeWorkersUsingCalendar(trx, id);
+    if (active.length > 0) {
+      const shown = active.slice(0, 5).join(', ') + (active.length > 5 ? `, … (${active.length} in all)` : '');
+      throw new DomainError('conflict', `shift calendar ${id} is used by workers: ${shown}`, { dependents: active.slice(0, 50) });
+    }
+    await repo.deleteShiftCalendar(trx, id);
+    await recordEvents(trx, [{ topic: 'workers', entityType: 'shift_calendar', entityId: id, change: 'deleted' }], actor);
+  });
+}
