@@ -4,9 +4,9 @@ import { authRoutes } from './auth/auth.routes.js';
 import { operationsRoutes } from './operations/operations.routes.js';
 import { lifecycleRoutes } from './plans/lifecycle.routes.js';
 import { plansRoutes } from './plans/plans.routes.js';
+import { scheduleRoutes } from './plans/schedule.routes.js';
 import { materialsRoutes } from './materials/materials.routes.js';
 import { stationsRoutes } from './stations/stations.routes.js';
 import { workersRoutes } from './workers/workers.routes.js';
 
-
-export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes, plansRoutes, lifecycleRoutes, stationsRoutes, workersRoutes, materialsRoutes];
+export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes, plansRoutes, lifecycleRoutes, scheduleRoutes, stationsRoutes, workersRoutes, materialsRoutes];

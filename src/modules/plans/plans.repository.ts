@@ -4,6 +4,7 @@
  * plans and nodes, and edges find their node ids by (plan_id, node_id) in SQL.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { isoSql } from '../../shared/dates.js';
 import type { DB } from '../../db/schema.js';
 import type { PlanCatalog, PlanReferences } from './plans.rules.js';
 import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
@@ -121,9 +122,9 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
     select json_build_object(
       'id', p.id, 'workOrderCode', p.work_order_code, 'name', p.name, 'quantity', p.quantity,
       'status', p.status, 'version', p.version, 'note', p.note, 'allowShortage', p.allow_shortage,
-      'shortages', p.shortages, 'plannedStart', p.planned_start, 'plannedEnd', p.planned_end,
-      'releasedAt', p.released_at, 'startedAt', p.started_at, 'completedAt', p.completed_at,
-      'cancelledAt', p.cancelled_at, 'createdBy', p.created_by, 'createdAt', p.created_at, 'updatedAt', p.updated_at,
+      'shortages', p.shortages, 'plannedStart', ${isoSql('p.planned_start')}, 'plannedEnd', ${isoSql('p.planned_end')},
+      'releasedAt', ${isoSql('p.released_at')}, 'startedAt', ${isoSql('p.started_at')}, 'completedAt', ${isoSql('p.completed_at')},
+      'cancelledAt', ${isoSql('p.cancelled_at')}, 'createdBy', p.created_by, 'createdAt', ${isoSql('p.created_at')}, 'updatedAt', ${isoSql('p.updated_at')},
       'nodes', coalesce((
         select json_agg(json_build_object(
           'nodeId', n.node_id, 'name', n.name, 'operationId', n.operation_id, 'operationName', o.name,
@@ -153,9 +154,9 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
           'assignment', (
             select json_build_object('id', a.id, 'status', a.status, 'workerId', a.worker_id, 'workerName', w.name,
                      'stationId', a.station_id, 'substationId', a.substation_id,
-                     'plannedStart', a.planned_start, 'plannedEnd', a.planned_end, 'workMinutes', a.work_minutes,
+                     'plannedStart', ${isoSql('a.planned_start')}, 'plannedEnd', ${isoSql('a.planned_end')}, 'workMinutes', a.work_minutes,
                      'pinned', a.pinned, 'waitReason', a.wait_reason,
-                     'actualStart', a.actual_start, 'actualEnd', a.actual_end, 'pausedMinutes', a.paused_minutes,
+                     'actualStart', ${isoSql('a.actual_start')}, 'actualEnd', ${isoSql('a.actual_end')}, 'pausedMinutes', a.paused_minutes,
                      'workedMinutes', a.worked_minutes, 'goodQuantity', a.good_quantity, 'scrapQuantity', a.scrap_quantity)
               from mes.worker_assignments a join mes.workers w on w.id = a.worker_id
              where a.node_id = n.id and a.status <> 'cancelled')

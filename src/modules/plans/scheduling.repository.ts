@@ -25,6 +25,9 @@ export interface SchedulingResources {
   booked: BookedInterval[];
 }
 
+/** Round the clock: a worker without a calendar counts as always on shift (as the workers API reports). */
+export const alwaysOnShift: ShiftCalendar = { weekly: Array.from({ length: 7 }, () => [{ start: 0, end: 1440 }]) };
+
 export function toShiftCalendar(row: CalendarRow | undefined): ShiftCalendar {
   const weekly: ShiftCalendar['weekly'] = Array.from({ length: 7 }, () => []);
   for (const w of row?.windows ?? []) weekly[w.weekday]!.push({ start: w.start, end: w.end });
@@ -80,9 +83,12 @@ export async function loadSchedulingResources(
   const r = result.rows[0]!.r;
   return {
     stations: r.stations ?? [],
-    workers: (r.workers ?? [])
-      .filter((w) => w.calendarId !== null)
-      .map((w) => ({ id: w.id, operations: w.operations ?? [], stations: w.stations ?? [], calendar: toShiftCalendar(r.calendars?.[w.calendarId!]) })),
+    workers: (r.workers ?? []).map((w) => ({
+      id: w.id,
+      operations: w.operations ?? [],
+      stations: w.stations ?? [],
+      calendar: w.calendarId === null ? alwaysOnShift : toShiftCalendar(r.calendars?.[w.calendarId]),
+    })),
     booked: (r.booked ?? []).map((b) => ({ kind: b.kind, id: b.id, start: Date.parse(b.start), end: Date.parse(b.end), label: b.label })),
   };
 }
