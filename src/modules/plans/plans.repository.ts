@@ -1,7 +1,7 @@
 /**
- * SQL of production plans. Plan graphs are written in bulk: every table gets
- * one INSERT ... SELECT FROM jsonb_to_recordset($1), whatever the number of
- * plans and nodes, and edges find their node ids by (plan_id, node_id) in SQL.
+ * SQL of production plans. Plan graphs are written in bulk: one statement
+ * whatever the number of plans and nodes, every table filled by an
+ * INSERT ... SELECT FROM jsonb_to_recordset(...).
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { isoSql } from '../../shared/dates.js';
@@ -20,12 +20,6 @@ export async function insertPlans(trx: Transaction<DB> | Kysely<DB>, plans: NewP
   const codes = await sql<{ id: string }>`
     select mes.generate_production_plan_code() as id from generate_series(1, ${plans.length}::int) g order by g`.execute(trx);
   const ids = codes.rows.map((r) => r.id);
-  await insertPlanRows(trx, plans, ids);
-  await insertPlanGraphs(trx, plans.map((p, i) => ({ planId: ids[i]!, doc: p.doc })));
-  return ids;
-}
-
-async function insertPlanRows(trx: Transaction<DB> | Kysely<DB>, plans: NewPlan[], ids: string[]) {
   const rows = plans.map((p, i) => ({
     id: ids[i],
     work_order_code: p.doc.workOrderCode,
@@ -34,15 +28,28 @@ async function insertPlanRows(trx: Transaction<DB> | Kysely<DB>, plans: NewPlan[
     note: p.doc.note ?? '',
     created_by: p.createdBy,
   }));
-  await sql`
+  const planRows = sql`plan_rows as (
     insert into mes.production_plans (id, work_order_code, name, quantity, note, created_by)
     select id, work_order_code, name, quantity, note, created_by
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as x(id text, work_order_code text, name text, quantity numeric, note text, created_by text)`.execute(trx);
+        as x(id text, work_order_code text, name text, quantity numeric, note text, created_by text)
+    returning 1
+  ),`;
+  await insertGraphStatement(trx, plans.map((p, i) => ({ planId: ids[i]!, doc: p.doc })), planRows);
+  return ids;
 }
 
-/** Writes nodes, edges, candidate stations and inputs of plans whose rows exist and whose graphs are empty. */
-export async function insertPlanGraphs(trx: Transaction<DB> | Kysely<DB>, graphs: { planId: string; doc: PlanDocument }[]) {
+/** Writes nodes, edges, candidate stations and inputs of plans whose graphs are empty. */
+export async function insertPlanGraphs(trx: Transaction<DB> | Kysely<DB>, graphs: { planId: string; doc: PlanDocument }[]): Promise<void> {
+  await insertGraphStatement(trx, graphs, sql``);
+}
+
+/**
+ * One statement for the whole graph: nodes are inserted in a CTE whose
+ * RETURNING rows give edges, candidates and inputs their node ids, so no
+ * lookup touches the (large) nodes table; foreign keys are checked at the end.
+ */
+async function insertGraphStatement(trx: Transaction<DB> | Kysely<DB>, graphs: { planId: string; doc: PlanDocument }[], leading: ReturnType<typeof sql>) {
   const nodes: unknown[] = [];
   const edges: unknown[] = [];
   const stations: unknown[] = [];
@@ -77,48 +84,78 @@ export async function insertPlanGraphs(trx: Transaction<DB> | Kysely<DB>, graphs
     });
   }
   await sql`
-    insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency,
-      output_material_code, output_quantity, position_x, position_y, note, pinned_station_id, pinned_substation_id, pinned_worker_id)
-    select plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency,
-      output_material_code, output_quantity, position_x, position_y, note, pinned_station_id, pinned_substation_id, pinned_worker_id
-      from jsonb_to_recordset(${JSON.stringify(nodes)}::jsonb) as x(plan_id text, node_id text, sequence int, name text,
-        operation_id text, quantity numeric, nominal_time numeric, efficiency numeric, output_material_code text,
-        output_quantity numeric, position_x float8, position_y float8, note text, pinned_station_id text,
-        pinned_substation_id text, pinned_worker_id text)`.execute(trx);
-  if (edges.length > 0) {
-    await sql`
+    with ${leading} node_rows as (
+      insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency,
+        output_material_code, output_quantity, position_x, position_y, note, pinned_station_id, pinned_substation_id, pinned_worker_id)
+      select plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency,
+        output_material_code, output_quantity, position_x, position_y, note, pinned_station_id, pinned_substation_id, pinned_worker_id
+        from jsonb_to_recordset(${JSON.stringify(nodes)}::jsonb) as x(plan_id text, node_id text, sequence int, name text,
+          operation_id text, quantity numeric, nominal_time numeric, efficiency numeric, output_material_code text,
+          output_quantity numeric, position_x float8, position_y float8, note text, pinned_station_id text,
+          pinned_substation_id text, pinned_worker_id text)
+      returning id, plan_id, node_id
+    ), edge_rows as (
       insert into mes.node_predecessors (plan_id, node_id, predecessor_id)
       select e.plan_id, n.id, p.id
         from jsonb_to_recordset(${JSON.stringify(edges)}::jsonb) as e(plan_id text, node_id text, predecessor text)
-        join mes.production_plan_nodes n on n.plan_id = e.plan_id and n.node_id = e.node_id
-        join mes.production_plan_nodes p on p.plan_id = e.plan_id and p.node_id = e.predecessor`.execute(trx);
-  }
-  if (stations.length > 0) {
-    await sql`
+        join node_rows n on n.plan_id = e.plan_id and n.node_id = e.node_id
+        join node_rows p on p.plan_id = e.plan_id and p.node_id = e.predecessor
+      returning 1
+    ), station_rows as (
       insert into mes.node_stations (plan_id, node_id, station_id, priority, time_minutes)
       select s.plan_id, n.id, s.station_id, s.priority, s.time_minutes
         from jsonb_to_recordset(${JSON.stringify(stations)}::jsonb)
           as s(plan_id text, node_id text, station_id text, priority int, time_minutes numeric)
-        join mes.production_plan_nodes n on n.plan_id = s.plan_id and n.node_id = s.node_id`.execute(trx);
-  }
-  if (inputs.length > 0) {
-    await sql`
+        join node_rows n on n.plan_id = s.plan_id and n.node_id = s.node_id
+      returning 1
+    ), input_rows as (
       insert into mes.node_material_inputs (plan_id, node_id, material_code, required_quantity, from_node_id)
       select i.plan_id, n.id, i.material_code, i.required_quantity, f.id
         from jsonb_to_recordset(${JSON.stringify(inputs)}::jsonb)
           as i(plan_id text, node_id text, material_code text, required_quantity numeric, from_node text)
-        join mes.production_plan_nodes n on n.plan_id = i.plan_id and n.node_id = i.node_id
-        left join mes.production_plan_nodes f on f.plan_id = i.plan_id and f.node_id = i.from_node`.execute(trx);
-  }
+        join node_rows n on n.plan_id = i.plan_id and n.node_id = i.node_id
+        left join node_rows f on f.plan_id = i.plan_id and f.node_id = i.from_node
+      returning 1
+    )
+    select (select count(*) from node_rows) as nodes`.execute(trx);
 }
 
 /**
  * The whole plan in one SQL statement: the plan row and its nodes in order,
  * each with operation, candidate stations, material inputs, predecessors and
- * its open assignment. Returns undefined for an unknown plan.
+ * its open assignment. Each child table is read once through its plan_id
+ * index and grouped per node (not queried once per node).
  */
 export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: string): Promise<PlanDetail | undefined> {
   const result = await sql<{ plan: PlanDetail }>`
+    with n as (
+      select n.*, o.name as operation_name from mes.production_plan_nodes n
+        join mes.operations o on o.id = n.operation_id where n.plan_id = ${planId}
+    ), preds as (
+      select e.node_id, json_agg(pn.node_id order by pn.sequence) as list
+        from mes.node_predecessors e join n pn on pn.id = e.predecessor_id
+       where e.plan_id = ${planId} group by e.node_id
+    ), cands as (
+      select s.node_id, json_agg(json_strip_nulls(json_build_object('stationId', s.station_id, 'stationName', st.name,
+               'priority', s.priority, 'time', s.time_minutes)) order by s.priority, s.station_id collate "C") as list
+        from mes.node_stations s join mes.stations st on st.id = s.station_id
+       where s.plan_id = ${planId} group by s.node_id
+    ), inputs as (
+      select i.node_id, json_agg(json_strip_nulls(json_build_object('materialCode', i.material_code, 'materialName', m.name,
+               'unit', m.unit, 'requiredQuantity', i.required_quantity, 'fromNodeId', fn.node_id)) order by i.material_code collate "C") as list
+        from mes.node_material_inputs i join mes.materials m on m.code = i.material_code
+        left join n fn on fn.id = i.from_node_id
+       where i.plan_id = ${planId} group by i.node_id
+    ), asg as (
+      select a.node_id, json_build_object('id', a.id, 'status', a.status, 'workerId', a.worker_id, 'workerName', w.name,
+               'stationId', a.station_id, 'substationId', a.substation_id,
+               'plannedStart', ${isoSql('a.planned_start')}, 'plannedEnd', ${isoSql('a.planned_end')}, 'workMinutes', a.work_minutes,
+               'pinned', a.pinned, 'waitReason', a.wait_reason,
+               'actualStart', ${isoSql('a.actual_start')}, 'actualEnd', ${isoSql('a.actual_end')}, 'pausedMinutes', a.paused_minutes,
+               'workedMinutes', a.worked_minutes, 'goodQuantity', a.good_quantity, 'scrapQuantity', a.scrap_quantity) as obj
+        from mes.worker_assignments a join mes.workers w on w.id = a.worker_id
+       where a.plan_id = ${planId} and a.status <> 'cancelled'
+    )
     select json_build_object(
       'id', p.id, 'workOrderCode', p.work_order_code, 'name', p.name, 'quantity', p.quantity,
       'status', p.status, 'version', p.version, 'note', p.note, 'allowShortage', p.allow_shortage,
@@ -127,7 +164,7 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
       'cancelledAt', ${isoSql('p.cancelled_at')}, 'createdBy', p.created_by, 'createdAt', ${isoSql('p.created_at')}, 'updatedAt', ${isoSql('p.updated_at')},
       'nodes', coalesce((
         select json_agg(json_build_object(
-          'nodeId', n.node_id, 'name', n.name, 'operationId', n.operation_id, 'operationName', o.name,
+          'nodeId', n.node_id, 'name', n.name, 'operationId', n.operation_id, 'operationName', n.operation_name,
           'quantity', n.quantity, 'nominalTime', n.nominal_time, 'efficiency', n.efficiency,
           'output', case when n.output_material_code is null then null
                          else json_build_object('materialCode', n.output_material_code, 'quantity', n.output_quantity) end,
@@ -136,33 +173,13 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
           'pin', case when coalesce(n.pinned_station_id, n.pinned_substation_id, n.pinned_worker_id) is null then null
                       else json_strip_nulls(json_build_object('stationId', n.pinned_station_id,
                              'substationId', n.pinned_substation_id, 'workerId', n.pinned_worker_id)) end,
-          'predecessors', coalesce((
-            select json_agg(pn.node_id order by pn.sequence)
-              from mes.node_predecessors e join mes.production_plan_nodes pn on pn.id = e.predecessor_id
-             where e.node_id = n.id), '[]'::json),
-          'assignedStations', coalesce((
-            select json_agg(json_strip_nulls(json_build_object('stationId', s.station_id, 'stationName', st.name,
-                     'priority', s.priority, 'time', s.time_minutes)) order by s.priority, s.station_id collate "C")
-              from mes.node_stations s join mes.stations st on st.id = s.station_id
-             where s.node_id = n.id), '[]'::json),
-          'materialInputs', coalesce((
-            select json_agg(json_strip_nulls(json_build_object('materialCode', i.material_code, 'materialName', m.name,
-                     'unit', m.unit, 'requiredQuantity', i.required_quantity, 'fromNodeId', fn.node_id)) order by i.material_code collate "C")
-              from mes.node_material_inputs i join mes.materials m on m.code = i.material_code
-              left join mes.production_plan_nodes fn on fn.id = i.from_node_id
-             where i.node_id = n.id), '[]'::json),
-          'assignment', (
-            select json_build_object('id', a.id, 'status', a.status, 'workerId', a.worker_id, 'workerName', w.name,
-                     'stationId', a.station_id, 'substationId', a.substation_id,
-                     'plannedStart', ${isoSql('a.planned_start')}, 'plannedEnd', ${isoSql('a.planned_end')}, 'workMinutes', a.work_minutes,
-                     'pinned', a.pinned, 'waitReason', a.wait_reason,
-                     'actualStart', ${isoSql('a.actual_start')}, 'actualEnd', ${isoSql('a.actual_end')}, 'pausedMinutes', a.paused_minutes,
-                     'workedMinutes', a.worked_minutes, 'goodQuantity', a.good_quantity, 'scrapQuantity', a.scrap_quantity)
-              from mes.worker_assignments a join mes.workers w on w.id = a.worker_id
-             where a.node_id = n.id and a.status <> 'cancelled')
+          'predecessors', coalesce(preds.list, '[]'::json),
+          'assignedStations', coalesce(cands.list, '[]'::json),
+          'materialInputs', coalesce(inputs.list, '[]'::json),
+          'assignment', asg.obj
         ) order by n.sequence)
-          from mes.production_plan_nodes n join mes.operations o on o.id = n.operation_id
-         where n.plan_id = p.id), '[]'::json)
+          from n left join preds on preds.node_id = n.id left join cands on cands.node_id = n.id
+          left join inputs on inputs.node_id = n.id left join asg on asg.node_id = n.id), '[]'::json)
     ) as plan
     from mes.production_plans p
     where p.id = ${planId}`.execute(db);
