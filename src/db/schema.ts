@@ -218,6 +218,40 @@ export interface WorkerAssignmentTable {
   updated_at: Generated<Date>;
 }
 
+export type PauseReason = 'break' | 'material_missing' | 'machine_fault' | 'quality_problem' | 'other';
+export interface AssignmentPauseTable {
+  id: Generated<number>;
+  assignment_id: string;
+  reason: PauseReason;
+  note: Generated<string>;
+  started_at: Timestamp;
+  ended_at: Timestamp | null;
+  started_by: string | null;
+}
+
+export type ProblemCategory = 'material' | 'machine' | 'quality' | 'safety' | 'other';
+export interface AssignmentProblemTable {
+  id: Generated<number>;
+  assignment_id: string;
+  plan_id: string;
+  category: ProblemCategory;
+  text: string;
+  reported_by: string;
+  reported_at: Timestamp;
+  resolved_at: Timestamp | null;
+  resolved_by: string | null;
+  resolution: Generated<string>;
+}
+
+export interface IdempotencyKeyTable {
+  key: string;
+  user_id: number;
+  route: string;
+  status_code: number;
+  response: Json<unknown>;
+  created_at: CreatedAt;
+}
+
 export type EventTopic = 'plans' | 'assignments' | 'workers' | 'stations' | 'materials' | 'master';
 export interface EventTable {
   id: Generated<number>;
@@ -280,6 +314,9 @@ export interface DB {
   'mes.node_stations': NodeStationTable;
   'mes.node_material_inputs': NodeMaterialInputTable;
   'mes.worker_assignments': WorkerAssignmentTable;
+  'mes.assignment_pauses': AssignmentPauseTable;
+  'mes.assignment_problems': AssignmentProblemTable;
+  'mes.idempotency_keys': IdempotencyKeyTable;
   'mes.events': EventTable;
   'mes.code_counters': CodeCounterTable;
   'mes.users': UserTable;
@@ -291,5 +328,6 @@ export const mesTables = [
   'operations', 'stations', 'station_operations', 'substations', 'shift_calendars', 'shift_calendar_windows',
   'shift_calendar_exceptions', 'workers', 'worker_stations', 'worker_operations', 'materials', 'material_ledger',
   'production_plans', 'production_plan_nodes', 'node_predecessors', 'node_stations', 'node_material_inputs',
-  'worker_assignments', 'events', 'code_counters', 'users', 'sessions',
+  'worker_assignments', 'events', 'code_counters', 'users', 'sessions', 'assignment_pauses', 'assignment_problems',
+  'idempotency_keys',
 ] as const;

@@ -1,5 +1,8 @@
 /** The API's modules, mounted under /api/mes. */
 import type { FastifyPluginAsync } from 'fastify';
+import { assignmentsRoutes } from './assignments/assignments.routes.js';
+import { portalRoutes } from './assignments/portal.routes.js';
+import { problemsRoutes } from './assignments/problems.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { operationsRoutes } from './operations/operations.routes.js';
 import { lifecycleRoutes } from './plans/lifecycle.routes.js';
@@ -9,4 +12,4 @@ import { materialsRoutes } from './materials/materials.routes.js';
 import { stationsRoutes } from './stations/stations.routes.js';
 import { workersRoutes } from './workers/workers.routes.js';
 
-export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes, plansRoutes, lifecycleRoutes, scheduleRoutes, stationsRoutes, workersRoutes, materialsRoutes];
+export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes, plansRoutes, lifecycleRoutes, scheduleRoutes, stationsRoutes, workersRoutes, materialsRoutes, assignmentsRoutes, portalRoutes, problemsRoutes];

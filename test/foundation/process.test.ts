@@ -2,13 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { migrationNames } from '../../src/db/migrator.js';
 import { runCommand, startServer } from '../helpers/processes.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-process-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('the server process', () => {
-  it('on an empty data folder: migrates, seeds the default dataset, serves /readyz, prints the demo accounts, stops on SIGTERM', async () => {
+  it('on an empty data folder: migrates, seeds the default dataset, serves /readyz, prints the demo accounts, stops on SIGTERM', { timeout: 180_000 }, async () => {
     const dataDir = path.join(tmp, 'fresh');
     const server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: '', MES_DEMO_PIN: '' });
     expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
@@ -60,10 +61,10 @@ describe('the CLI', () => {
     expect(fs.existsSync(dataDir)).toBe(false);
   });
 
-  it('migrate, seed --minimal, status and rollback work on the embedded engine', async () => {
+  it('migrate, seed --minimal, status and rollback work on the embedded engine', { timeout: 240_000 }, async () => {
     const env = { MES_DATA_DIR: path.join(tmp, 'cli2') };
     const up = await runCommand('cli/migrate.ts', ['up'], env);
-    expect(up.stdout).toContain('applied 0001_foundation');
+    for (const name of migrationNames) expect(up.stdout).toContain(`applied ${name}`);
     const seed = await runCommand('cli/seed.ts', ['--minimal', '--seed', '3'], env);
     expect(seed.code).toBe(0);
     expect(seed.stdout).toMatch(/3 workers, 2 stations, \d+ substations, 1 plans/);
@@ -71,8 +72,8 @@ describe('the CLI', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already holds MES data; add --clear/);
     const status = await runCommand('cli/migrate.ts', ['status'], env);
-    expect(status.stdout).toContain('[x] 0001_foundation');
+    for (const name of migrationNames) expect(status.stdout).toContain(`[x] ${name}`);
     const down = await runCommand('cli/migrate.ts', ['down'], env);
-    expect(down.stdout).toContain('reverted 0001_foundation');
+    expect(down.stdout).toContain(`reverted ${migrationNames[migrationNames.length - 1]}`);
   });
 });

@@ -1,6 +1,6 @@
-/** SQL of worker assignments written by release, reschedule and cancel. */
-import { sql, type Transaction } from 'kysely';
-import type { AssignmentStatus, DB } from '../../db/schema.js';
+/** SQL of worker assignments: written by release, reschedule and cancel; moved by the shop-floor actions. */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { AssignmentStatus, DB, PauseReason, ProblemCategory } from '../../db/schema.js';
 
 export interface NewAssignment {
   nodeId: number;
@@ -77,4 +77,274 @@ export async function releaseHolders(trx: Transaction<DB>, assignmentIds: string
     .returning('id')
     .execute();
   return { workers: workers.map((w) => w.id), substations: substations.map((s) => s.id) };
+}
+
+// ---- shop floor: locks and writes of start, pause, resume, complete ---------------
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** Whose an assignment is and its plan, unlocked: the plan never changes; the worker may (a planner's pin), so check again once locked. */
+export function findAssignmentOwner(db: Db, id: string) {
+  return db.selectFrom('mes.worker_assignments').select(['id', 'plan_id as planId', 'worker_id as workerId']).where('id', '=', id).executeTakeFirst();
+}
+
+/** The assignment row with what the actions need of its node; locked until the transaction ends. Lock the plan first. */
+export function lockAssignment(trx: Transaction<DB>, id: string) {
+  return trx
+    .selectFrom('mes.worker_assignments as a')
+    .innerJoin('mes.production_plan_nodes as n', 'n.id', 'a.node_id')
+    .select([
+      'a.id',
+      'a.status',
+      'a.plan_id as planId',
+      'a.node_id as nodeDbId',
+      'n.node_id as nodeId',
+      'n.name as nodeName',
+      'n.quantity as nodeQuantity',
+      'n.output_material_code as outputMaterialCode',
+      'n.output_quantity as outputQuantity',
+      'a.worker_id as workerId',
+      'a.station_id as stationId',
+      'a.substation_id as substationId',
+      'a.actual_start as actualStart',
+    ])
+    .where('a.id', '=', id)
+    .forUpdate('a')
+    .executeTakeFirstOrThrow();
+}
+export type LockedAssignment = Awaited<ReturnType<typeof lockAssignment>>;
+
+/** The worker row, locked, with their other task in progress or paused (if any). */
+export async function lockWorkerForStart(trx: Transaction<DB>, workerId: string, assignmentId: string) {
+  const result = await sql<{ id: string; status: string; currentAssignmentId: string | null; otherTask: { assignmentId: string; status: string } | null }>`
+    select w.id, w.status, w.current_assignment_id as "currentAssignmentId",
+           coalesce(
+             (select json_build_object('assignmentId', x.id, 'status', x.status) from mes.worker_assignments x
+               where x.id = w.current_assignment_id and x.id <> ${assignmentId}),
+             (select json_build_object('assignmentId', x.id, 'status', x.status) from mes.worker_assignments x
+               where x.worker_id = w.id and x.status in ('in_progress', 'paused') and x.id <> ${assignmentId} order by x.id limit 1)
+           ) as "otherTask"
+      from mes.workers w where w.id = ${workerId}
+       for update of w`.execute(trx);
+  return result.rows[0]!;
+}
+
+export function lockSubstation(trx: Transaction<DB>, id: string) {
+  return trx
+    .selectFrom('mes.substations')
+    .select(['id', 'status', 'current_assignment_id as currentAssignmentId'])
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+}
+
+/** Predecessor nodes whose (open or completed) assignment is not completed, in plan order. */
+export async function waitingPredecessors(db: Db, nodeDbId: number) {
+  const result = await sql<{ nodeId: string; nodeName: string; assignmentId: string | null; status: AssignmentStatus | null; workerId: string | null; workerName: string | null }>`
+    select pn.node_id as "nodeId", pn.name as "nodeName", pa.id as "assignmentId", pa.status, pa.worker_id as "workerId", pw.name as "workerName"
+      from mes.node_predecessors e
+      join mes.production_plan_nodes pn on pn.id = e.predecessor_id
+      left join mes.worker_assignments pa on pa.node_id = pn.id and pa.status <> 'cancelled'
+      left join mes.workers pw on pw.id = pa.worker_id
+     where e.node_id = ${nodeDbId} and pa.status is distinct from 'completed'
+     order by pn.sequence`.execute(db);
+  return result.rows;
+}
+
+export async function markStarted(trx: Transaction<DB>, id: string, now: Date): Promise<void> {
+  await trx.updateTable('mes.worker_assignments').set((eb) => ({ status: 'in_progress', actual_start: now, version: eb('version', '+', 1) })).where('id', '=', id).execute();
+}
+
+/** The worker takes the task (busy) and the substation is in use by it. */
+export async function occupyHolders(trx: Transaction<DB>, a: { id: string; planId: string; nodeDbId: number; workerId: string; substationId: string }): Promise<void> {
+  await trx
+    .updateTable('mes.workers')
+    .set({ status: 'busy', current_plan_id: a.planId, current_node_id: a.nodeDbId, current_assignment_id: a.id })
+    .where('id', '=', a.workerId)
+    .execute();
+  await trx.updateTable('mes.substations').set({ status: 'in_use', current_assignment_id: a.id }).where('id', '=', a.substationId).execute();
+}
+
+/** Sets the stored status of the worker holding this assignment (busy or on_break). */
+export async function setHolderStatus(trx: Transaction<DB>, assignmentId: string, status: 'busy' | 'on_break'): Promise<string[]> {
+  const rows = await trx.updateTable('mes.workers').set({ status }).where('current_assignment_id', '=', assignmentId).returning('id').execute();
+  return rows.map((r) => r.id);
+}
+
+export async function setAssignmentStatus(trx: Transaction<DB>, id: string, status: AssignmentStatus, pausedMinutes?: number): Promise<void> {
+  await trx
+    .updateTable('mes.worker_assignments')
+    .set((eb) => ({ status, version: eb('version', '+', 1), ...(pausedMinutes !== undefined ? { paused_minutes: pausedMinutes } : {}) }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function openPause(trx: Transaction<DB>, p: { assignmentId: string; reason: PauseReason; note: string; at: Date; by: string }) {
+  return trx
+    .insertInto('mes.assignment_pauses')
+    .values({ assignment_id: p.assignmentId, reason: p.reason, note: p.note, started_at: p.at, started_by: p.by })
+    .returning(['id', 'started_at as startedAt'])
+    .executeTakeFirstOrThrow();
+}
+
+/** Ends the open pause (never before it began); undefined when none was open. */
+export async function closeOpenPause(trx: Transaction<DB>, assignmentId: string, at: Date) {
+  return trx
+    .updateTable('mes.assignment_pauses')
+    .set({ ended_at: sql`greatest(started_at, ${at}::timestamptz)` })
+    .where('assignment_id', '=', assignmentId)
+    .where('ended_at', 'is', null)
+    .returning(['id', 'reason', 'started_at as startedAt', 'ended_at as endedAt'])
+    .executeTakeFirst();
+}
+
+/**
+ * Ends the open pauses of assignments that stop for good (their plan is
+ * cancelled), so no pause stays open on a cancelled assignment. For cancelPlan.
+ */
+export async function endOpenPauses(trx: Transaction<DB>, assignmentIds: string[], at: Date): Promise<void> {
+  if (assignmentIds.length === 0) return;
+  await trx
+    .updateTable('mes.assignment_pauses')
+    .set({ ended_at: sql`greatest(started_at, ${at}::timestamptz)` })
+    .where('assignment_id', 'in', assignmentIds)
+    .where('ended_at', 'is', null)
+    .execute();
+}
+
+export function pauseTimes(trx: Transaction<DB>, assignmentId: string) {
+  return trx.selectFrom('mes.assignment_pauses').select(['started_at as startedAt', 'ended_at as endedAt']).where('assignment_id', '=', assignmentId).execute();
+}
+
+export async function markCompleted(
+  trx: Transaction<DB>,
+  id: string,
+  c: { at: Date; goodQuantity: number; scrapQuantity: number; scrapReason: string | null; note: string | undefined; pausedMinutes: number; workedMinutes: number },
+): Promise<void> {
+  await trx
+    .updateTable('mes.worker_assignments')
+    .set((eb) => ({
+      status: 'completed',
+      actual_end: c.at,
+      good_quantity: c.goodQuantity,
+      scrap_quantity: c.scrapQuantity,
+      scrap_reason: c.scrapReason,
+      paused_minutes: c.pausedMinutes,
+      worked_minutes: c.workedMinutes,
+      ...(c.note !== undefined ? { note: c.note } : {}),
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Material inputs of a node; fromNodeId is the node id of the predecessor whose output it is. */
+export async function nodeInputs(db: Db, nodeDbId: number) {
+  const result = await sql<{ materialCode: string; requiredQuantity: number; fromNodeId: string | null }>`
+    select i.material_code as "materialCode", i.required_quantity as "requiredQuantity", fn.node_id as "fromNodeId"
+      from mes.node_material_inputs i left join mes.production_plan_nodes fn on fn.id = i.from_node_id
+     where i.node_id = ${nodeDbId}
+     order by i.material_code collate "C"`.execute(db);
+  return result.rows;
+}
+
+/**
+ * The ledger rows of a completion, in one statement: per input a
+ * 'consumption' row (stock −actual; for inputs reserved at release also
+ * reserved −what the node still holds, so any difference returns to
+ * availability) and, when there is output, one 'production' row. Rows that
+ * would move nothing are left out.
+ */
+export async function insertCompletionLedger(
+  trx: Transaction<DB>,
+  c: { planId: string; nodeDbId: number; assignmentId: string; actor: string; consumption: { materialCode: string; quantity: number; fromStock: boolean }[]; production: { materialCode: string; quantity: number } | null },
+) {
+  const rows = [
+    ...c.consumption.map((x) => ({ material_code: x.materialCode, entry_type: 'consumption', qty: -x.quantity, from_stock: x.fromStock })),
+    ...(c.production && c.production.quantity > 0 ? [{ material_code: c.production.materialCode, entry_type: 'production', qty: c.production.quantity, from_stock: false }] : []),
+  ];
+  if (rows.length === 0) return [];
+  const result = await sql<{ materialCode: string; entryType: string; stockDelta: number; reservedDelta: number }>`
+    with held as (
+      select material_code, sum(reserved_delta) as reserved from mes.material_ledger
+       where plan_id = ${c.planId} and node_id = ${c.nodeDbId} group by material_code
+    ), entries as (
+      select x.material_code, x.entry_type, x.qty as stock_delta,
+             case when x.entry_type = 'consumption' and x.from_stock then -greatest(coalesce(h.reserved, 0), 0) else 0 end as reserved_delta
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(material_code text, entry_type text, qty numeric, from_stock boolean)
+        left join held h on h.material_code = x.material_code
+    )
+    insert into mes.material_ledger (material_code, entry_type, stock_delta, reserved_delta, plan_id, node_id, assignment_id, reason, actor)
+    select material_code, entry_type, stock_delta, reserved_delta, ${c.planId}, ${c.nodeDbId}, ${c.assignmentId},
+           case when entry_type = 'production' then 'produced by ' else 'consumed by ' end || ${c.assignmentId}, ${c.actor}
+      from entries where stock_delta <> 0 or reserved_delta <> 0
+    returning material_code as "materialCode", entry_type as "entryType", stock_delta as "stockDelta", reserved_delta as "reservedDelta"`.execute(trx);
+  return result.rows;
+}
+
+/** Pending successors of a node whose predecessors are now all completed become ready. */
+export async function readySuccessors(trx: Transaction<DB>, planId: string, nodeDbId: number) {
+  const result = await sql<{ id: string; workerId: string; stationId: string; substationId: string; nodeId: string }>`
+    update mes.worker_assignments a set status = 'ready', version = a.version + 1
+      from mes.production_plan_nodes n
+     where n.id = a.node_id and a.plan_id = ${planId} and a.status = 'pending'
+       and a.node_id in (select e.node_id from mes.node_predecessors e where e.predecessor_id = ${nodeDbId})
+       and not exists (
+         select 1 from mes.node_predecessors e
+          where e.node_id = a.node_id
+            and not exists (select 1 from mes.worker_assignments pa where pa.node_id = e.predecessor_id and pa.status = 'completed'))
+    returning a.id, a.worker_id as "workerId", a.station_id as "stationId", a.substation_id as "substationId", n.node_id as "nodeId"`.execute(trx);
+  return result.rows;
+}
+
+/** True when every node of the plan has a completed assignment. */
+export async function allNodesCompleted(trx: Transaction<DB>, planId: string): Promise<boolean> {
+  const result = await sql<{ done: boolean }>`
+    select not exists (
+      select 1 from mes.production_plan_nodes n
+       where n.plan_id = ${planId}
+         and not exists (select 1 from mes.worker_assignments a where a.node_id = n.id and a.status = 'completed')) as done`.execute(trx);
+  return result.rows[0]!.done;
+}
+
+/** Moves a plan on the shop floor's behalf: first start (in_production) or last completion (completed). */
+export async function movePlan(trx: Transaction<DB>, planId: string, status: 'in_production' | 'completed', at: Date): Promise<void> {
+  await trx
+    .updateTable('mes.production_plans')
+    .set((eb) => ({
+      status,
+      version: eb('version', '+', 1),
+      ...(status === 'in_production' ? { started_at: sql<Date>`coalesce(started_at, ${at}::timestamptz)` } : { completed_at: at }),
+    }))
+    .where('id', '=', planId)
+    .execute();
+}
+
+// ---- problems -------------------------------------------------------------------
+
+export async function insertProblem(trx: Transaction<DB>, p: { assignmentId: string; planId: string; category: ProblemCategory; text: string; by: string; at: Date }): Promise<number> {
+  const row = await trx
+    .insertInto('mes.assignment_problems')
+    .values({ assignment_id: p.assignmentId, plan_id: p.planId, category: p.category, text: p.text, reported_by: p.by, reported_at: p.at })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export function lockProblem(trx: Transaction<DB>, id: number) {
+  return trx
+    .selectFrom('mes.assignment_problems as pr')
+    .innerJoin('mes.worker_assignments as a', 'a.id', 'pr.assignment_id')
+    .select(['pr.id', 'pr.assignment_id as assignmentId', 'pr.plan_id as planId', 'pr.resolved_at as resolvedAt', 'pr.resolved_by as resolvedBy', 'a.worker_id as workerId', 'a.station_id as stationId'])
+    .where('pr.id', '=', id)
+    .forUpdate('pr')
+    .executeTakeFirst();
+}
+
+export async function resolveProblem(trx: Transaction<DB>, id: number, r: { by: string; at: Date; resolution: string }): Promise<void> {
+  await trx
+    .updateTable('mes.assignment_problems')
+    .set({ resolved_at: sql<Date>`greatest(reported_at, ${r.at}::timestamptz)`, resolved_by: r.by, resolution: r.resolution })
+    .where('id', '=', id)
+    .execute();
 }

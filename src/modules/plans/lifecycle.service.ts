@@ -8,7 +8,7 @@ import type { DB } from '../../db/schema.js';
 import { type OutboxEvent, recordEvents } from '../../realtime/outbox.js';
 import type { ScheduleStats } from '../../scheduler/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
-import { cancelAssignments, insertAssignments, listPlanAssignments, releaseHolders } from '../assignments/assignments.repository.js';
+import { cancelAssignments, endOpenPauses, insertAssignments, listPlanAssignments, releaseHolders } from '../assignments/assignments.repository.js';
 import { insertReservations, lockMaterials, type MaterialNeed, releaseReservations, type Shortage, shortagesOf } from '../materials/reservations.repository.js';
 import { type FixedNode, lockScheduling, scheduleNodes } from './plan-scheduling.js';
 import * as repo from './plans.repository.js';
@@ -220,6 +220,7 @@ export async function cancelPlan(db: Kysely<DB>, planId: string, opts: Lifecycle
     const open = await listPlanAssignments(trx, planId, ['pending', 'ready', 'in_progress', 'paused']);
     const ids = open.map((a) => a.id);
     const freed = await releaseHolders(trx, ids);
+    await endOpenPauses(trx, ids, opts.now);
     await cancelAssignments(trx, ids, 'plan cancelled');
     const released = await releaseReservations(trx, planId, 'plan cancelled', opts.actor);
     await trx

@@ -1,0 +1,200 @@
+/**
+ * Read SQL of shop-floor execution: the assignment detail, the assignment
+ * list, a worker's queue and problems. Each view is built by one statement
+ * (JSON assembled in SQL), whatever the number of rows.
+ */
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import type { DB, StoredWorkerStatus } from '../../db/schema.js';
+import { isoSql } from '../../shared/dates.js';
+import type { CalendarTimes } from '../workers/workers.rules.js';
+import type { AssignmentDetail, AssignmentStatus, AssignmentSummary, MaterialInputView, ProblemView } from './assignments.schema.js';
+import type { WaitingNode } from './assignments.rules.js';
+
+type Db = Kysely<DB> | Transaction<DB>;
+
+/** ISO 8601 in UTC with milliseconds, like Date.toISOString(), whatever the session time zone. */
+const iso = isoSql;
+
+const pauseJson = (alias: string) => sql`json_build_object('id', ${sql.raw(alias)}.id, 'reason', ${sql.raw(alias)}.reason, 'note', ${sql.raw(alias)}.note,
+  'startedAt', ${iso(`${alias}.started_at`)}, 'endedAt', ${iso(`${alias}.ended_at`)}, 'startedBy', ${sql.raw(alias)}.started_by)`;
+
+/** A problem as JSON; aliases pr (problem), pa (its assignment), pn (its node). */
+const problemJson = sql`json_build_object('id', pr.id, 'assignmentId', pr.assignment_id, 'planId', pr.plan_id,
+  'nodeId', pn.node_id, 'nodeName', pn.name, 'workerId', pa.worker_id, 'category', pr.category, 'text', pr.text,
+  'reportedBy', pr.reported_by, 'reportedAt', ${iso('pr.reported_at')}, 'resolvedAt', ${iso('pr.resolved_at')},
+  'resolvedBy', pr.resolved_by, 'resolution', pr.resolution)`;
+
+/** An assignment with plan, node, operation, station, substation and worker; aliases a, p, n, o, st, ss, w. */
+const summaryJson = sql`json_build_object(
+  'id', a.id, 'status', a.status, 'version', a.version,
+  'planId', p.id, 'planName', p.name, 'planStatus', p.status, 'workOrderCode', p.work_order_code,
+  'nodeId', n.node_id, 'nodeName', n.name, 'plannerNote', n.note, 'operationId', n.operation_id, 'operationName', o.name,
+  'stationId', a.station_id, 'stationName', st.name, 'substationId', a.substation_id, 'substationName', ss.name,
+  'workerId', a.worker_id, 'workerName', w.name, 'quantity', n.quantity,
+  'output', case when n.output_material_code is null then null
+                 else json_build_object('materialCode', n.output_material_code, 'quantity', n.output_quantity) end,
+  'plannedStart', ${iso('a.planned_start')}, 'plannedEnd', ${iso('a.planned_end')}, 'workMinutes', a.work_minutes,
+  'pinned', a.pinned, 'waitReason', a.wait_reason,
+  'actualStart', ${iso('a.actual_start')}, 'actualEnd', ${iso('a.actual_end')},
+  'pausedMinutes', a.paused_minutes, 'workedMinutes', a.worked_minutes,
+  'goodQuantity', a.good_quantity, 'scrapQuantity', a.scrap_quantity, 'scrapReason', a.scrap_reason, 'note', a.note,
+  'openPause', (select ${pauseJson('op')} from mes.assignment_pauses op where op.assignment_id = a.id and op.ended_at is null),
+  'createdAt', ${iso('a.created_at')}, 'updatedAt', ${iso('a.updated_at')})`;
+
+const fromAssignments = sql`mes.worker_assignments a
+  join mes.production_plans p on p.id = a.plan_id
+  join mes.production_plan_nodes n on n.id = a.node_id
+  join mes.operations o on o.id = n.operation_id
+  join mes.stations st on st.id = a.station_id
+  join mes.substations ss on ss.id = a.substation_id
+  join mes.workers w on w.id = a.worker_id`;
+
+const inputsJson = sql`coalesce((
+  select json_agg(json_build_object('materialCode', i.material_code, 'materialName', m.name, 'unit', m.unit,
+           'requiredQuantity', i.required_quantity, 'fromNodeId', fn.node_id) order by i.material_code collate "C")
+    from mes.node_material_inputs i join mes.materials m on m.code = i.material_code
+    left join mes.production_plan_nodes fn on fn.id = i.from_node_id
+   where i.node_id = a.node_id), '[]'::json)`;
+
+/** Predecessors of the assignment's node with their assignment; `openOnly` keeps those not completed. */
+const predecessorsJson = (openOnly: boolean) => sql`coalesce((
+  select json_agg(json_build_object('nodeId', pn.node_id, 'nodeName', pn.name, 'assignmentId', pa.id, 'status', pa.status,
+           'workerId', pa.worker_id, 'workerName', pw.name) order by pn.sequence)
+    from mes.node_predecessors e join mes.production_plan_nodes pn on pn.id = e.predecessor_id
+    left join mes.worker_assignments pa on pa.node_id = pn.id and pa.status <> 'cancelled'
+    left join mes.workers pw on pw.id = pa.worker_id
+   where e.node_id = a.node_id ${openOnly ? sql`and pa.status is distinct from 'completed'` : sql``}), '[]'::json)`;
+
+export async function findAssignmentDetail(db: Db, id: string): Promise<AssignmentDetail | undefined> {
+  const result = await sql<{ detail: AssignmentDetail }>`
+    select (${summaryJson})::jsonb || jsonb_build_object(
+      'materialInputs', ${inputsJson},
+      'predecessors', ${predecessorsJson(false)},
+      'pauses', coalesce((select json_agg(${pauseJson('pz')} order by pz.id) from mes.assignment_pauses pz where pz.assignment_id = a.id), '[]'::json),
+      'problems', coalesce((select json_agg(${problemJson} order by pr.id)
+                              from mes.assignment_problems pr
+                              join mes.worker_assignments pa on pa.id = pr.assignment_id
+                              join mes.production_plan_nodes pn on pn.id = pa.node_id
+                             where pr.assignment_id = a.id), '[]'::json)) as detail
+      from ${fromAssignments}
+     where a.id = ${id}`.execute(db);
+  return result.rows[0]?.detail;
+}
+
+export interface AssignmentFilter {
+  planId?: string | undefined;
+  workerId?: string | undefined;
+  stationId?: string | undefined;
+  substationId?: string | undefined;
+  status?: readonly AssignmentStatus[] | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+/** One page of assignments in planned order, with the total. */
+export async function listAssignments(db: Db, f: AssignmentFilter): Promise<{ items: AssignmentSummary[]; total: number }> {
+  const where: RawBuilder<unknown>[] = [sql`true`];
+  if (f.planId) where.push(sql`a.plan_id = ${f.planId}`);
+  if (f.workerId) where.push(sql`a.worker_id = ${f.workerId}`);
+  if (f.stationId) where.push(sql`a.station_id = ${f.stationId}`);
+  if (f.substationId) where.push(sql`a.substation_id = ${f.substationId}`);
+  if (f.status?.length) where.push(sql`a.status = any(${[...f.status]}::text[])`);
+  if (f.from) where.push(sql`a.planned_start >= ${f.from}::timestamptz`);
+  if (f.to) where.push(sql`a.planned_start < ${f.to}::timestamptz`);
+  const result = await sql<{ item: AssignmentSummary; total: number }>`
+    select ${summaryJson} as item, count(*) over ()::int as total
+      from ${fromAssignments}
+     where ${sql.join(where, sql` and `)}
+     order by a.planned_start, a.id
+     limit ${f.limit} offset ${f.offset}`.execute(db);
+  let total = result.rows[0]?.total ?? 0;
+  if (result.rows.length === 0 && f.offset > 0) {
+    const count = await sql<{ n: number }>`select count(*)::int as n from mes.worker_assignments a where ${sql.join(where, sql` and `)}`.execute(db);
+    total = count.rows[0]!.n;
+  }
+  return { items: result.rows.map((r) => r.item), total };
+}
+
+export interface QueueRow {
+  task: AssignmentSummary & { materialInputs: MaterialInputView[]; waitingFor: WaitingNode[] };
+  substationStatus: string;
+  substationAssignmentId: string | null;
+}
+
+/** A worker's open tasks: the current one (in progress, paused) first, then ready, then pending, each in planned order. */
+export async function findWorkerQueue(db: Db, workerId: string): Promise<QueueRow[]> {
+  const result = await sql<QueueRow>`
+    select (${summaryJson})::jsonb || jsonb_build_object('materialInputs', ${inputsJson}, 'waitingFor', ${predecessorsJson(true)}) as task,
+           ss.status as "substationStatus", ss.current_assignment_id as "substationAssignmentId"
+      from ${fromAssignments}
+     where a.worker_id = ${workerId} and a.status in ('in_progress', 'paused', 'ready', 'pending')
+     order by case a.status when 'in_progress' then 0 when 'paused' then 0 when 'ready' then 1 else 2 end, a.planned_start, a.id`.execute(db);
+  return result.rows;
+}
+
+export interface WorkerRecord {
+  id: string;
+  name: string;
+  status: StoredWorkerStatus;
+  currentAssignmentId: string | null;
+  currentPlanId: string | null;
+  currentStatus: AssignmentStatus | null;
+  calendar: CalendarTimes | null;
+}
+
+/** A worker with the shift windows and the exceptions around `at` (what on/off shift is decided with). */
+export async function findWorkerRecord(db: Db, workerId: string, at: Date): Promise<WorkerRecord | undefined> {
+  const result = await sql<WorkerRecord>`
+    select w.id, w.name, w.status, w.current_assignment_id as "currentAssignmentId", w.current_plan_id as "currentPlanId",
+           (select x.status from mes.worker_assignments x where x.id = w.current_assignment_id) as "currentStatus",
+           case when w.shift_calendar_id is null then null else json_build_object(
+             'windows', coalesce((select json_agg(json_build_object('weekday', cw.weekday, 'startMinute', cw.start_minute, 'endMinute', cw.end_minute))
+                                    from mes.shift_calendar_windows cw where cw.calendar_id = w.shift_calendar_id), '[]'::json),
+             'exceptions', coalesce((select json_agg(json_build_object('date', to_char(ce.date, 'YYYY-MM-DD'), 'startMinute', ce.start_minute, 'endMinute', ce.end_minute))
+                                      from mes.shift_calendar_exceptions ce
+                                     where ce.calendar_id = w.shift_calendar_id
+                                       and ce.date between (${at}::timestamptz - interval '2 days')::date and (${at}::timestamptz + interval '2 days')::date), '[]'::json)
+           ) end as calendar
+      from mes.workers w where w.id = ${workerId}`.execute(db);
+  return result.rows[0];
+}
+
+export interface ProblemFilter {
+  planId?: string | undefined;
+  assignmentId?: string | undefined;
+  open?: boolean | undefined;
+  limit: number;
+  offset: number;
+}
+
+const fromProblems = sql`mes.assignment_problems pr
+  join mes.worker_assignments pa on pa.id = pr.assignment_id
+  join mes.production_plan_nodes pn on pn.id = pa.node_id`;
+
+/** Problems newest first. */
+export async function listProblems(db: Db, f: ProblemFilter): Promise<{ items: ProblemView[]; total: number }> {
+  const where: RawBuilder<unknown>[] = [sql`true`];
+  if (f.planId) where.push(sql`pr.plan_id = ${f.planId}`);
+  if (f.assignmentId) where.push(sql`pr.assignment_id = ${f.assignmentId}`);
+  if (f.open === true) where.push(sql`pr.resolved_at is null`);
+  if (f.open === false) where.push(sql`pr.resolved_at is not null`);
+  const result = await sql<{ item: ProblemView; total: number }>`
+    select ${problemJson} as item, count(*) over ()::int as total
+      from ${fromProblems}
+     where ${sql.join(where, sql` and `)}
+     order by pr.id desc
+     limit ${f.limit} offset ${f.offset}`.execute(db);
+  let total = result.rows[0]?.total ?? 0;
+  if (result.rows.length === 0 && f.offset > 0) {
+    const count = await sql<{ n: number }>`select count(*)::int as n from mes.assignment_problems pr where ${sql.join(where, sql` and `)}`.execute(db);
+    total = count.rows[0]!.n;
+  }
+  return { items: result.rows.map((r) => r.item), total };
+}
+
+export async function findProblem(db: Db, id: number): Promise<ProblemView | undefined> {
+  const result = await sql<{ item: ProblemView }>`select ${problemJson} as item from ${fromProblems} where pr.id = ${id}`.execute(db);
+  return result.rows[0]?.item;
+}

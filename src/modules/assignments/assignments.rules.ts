@@ -1,0 +1,244 @@
+/**
+ * Pure rules of shop-floor execution: which action is allowed in which
+ * assignment and plan status, what may start, who may act, and the
+ * arithmetic of worked time, consumption and production. Shared by the
+ * services (refusals), the portal (canStart) and the UI.
+ */
+import { DomainError, type ProblemDetail } from '../../shared/errors.js';
+import type { PlanStatus } from '../plans/plans.schema.js';
+import type { AssignmentStatus, CompleteBody, PauseBody } from './assignments.schema.js';
+
+// ---- transitions ------------------------------------------------------------
+
+export type AssignmentAction = 'start' | 'pause' | 'resume' | 'complete' | 'report-problem';
+
+/**
+ * status -> action -> next status. `pending` may start too: what decides is
+ * the predecessors' state read at start, not the flag set when they finished.
+ */
+export const assignmentTransitions: Record<AssignmentStatus, Partial<Record<AssignmentAction, AssignmentStatus>>> = {
+  pending: { start: 'in_progress', 'report-problem': 'pending' },
+  ready: { start: 'in_progress', 'report-problem': 'ready' },
+  in_progress: { pause: 'paused', complete: 'completed', 'report-problem': 'in_progress' },
+  paused: { resume: 'in_progress', complete: 'completed', 'report-problem': 'paused' },
+  completed: { 'report-problem': 'completed' },
+  cancelled: {},
+};
+
+/**
+ * Plan statuses in which an action is allowed. A paused plan stops new
+ * work (start, resume, complete) but its operators can still pause what runs.
+ */
+export const planStatusesFor: Record<AssignmentAction, readonly PlanStatus[]> = {
+  start: ['released', 'in_production'],
+  pause: ['in_production', 'paused'],
+  resume: ['in_production'],
+  complete: ['in_production'],
+  'report-problem': ['released', 'in_production', 'paused', 'completed'],
+};
+
+/** The stored worker status after an action (report-problem changes nothing). */
+export const workerStatusAfter = { start: 'busy', pause: 'on_break', resume: 'busy', complete: 'available' } as const;
+
+const done: Record<AssignmentAction, string> = {
+  start: 'started',
+  pause: 'paused',
+  resume: 'resumed',
+  complete: 'completed',
+  'report-problem': 'given a problem report',
+};
+
+export function allowedAssignmentActions(status: AssignmentStatus): AssignmentAction[] {
+  return Object.keys(assignmentTransitions[status]) as AssignmentAction[];
+}
+
+export interface ActionFacts {
+  assignmentId: string;
+  status: AssignmentStatus;
+  planId: string;
+  planStatus: PlanStatus;
+}
+
+/**
+ * Why an action is refused in these statuses (409), or undefined when it is
+ * allowed: first the assignment's own transition, then the plan's status.
+ */
+export function actionRefusal(action: AssignmentAction, f: ActionFacts): DomainError | undefined {
+  const allowedActions = allowedAssignmentActions(f.status);
+  const extra = { currentStatus: f.status, planStatus: f.planStatus, allowedActions };
+  const next = assignmentTransitions[f.status][action];
+  const allowedText = `Allowed now: ${allowedActions.length > 0 ? allowedActions.join(', ') : 'nothing'}`;
+  if (!next) {
+    const why = f.status === 'cancelled' && f.planStatus === 'cancelled' ? ` (its plan ${f.planId} is cancelled)` : '';
+    return new DomainError('invalid_transition', `assignment ${f.assignmentId} is ${f.status}${why}; it cannot be ${done[action]}. ${allowedText}`, extra);
+  }
+  if (!planStatusesFor[action].includes(f.planStatus)) {
+    const hint = f.planStatus === 'paused' ? '; the planner must resume the plan first' : '';
+    return new DomainError(
+      'invalid_transition',
+      `plan ${f.planId} is ${f.planStatus}; assignment ${f.assignmentId} cannot be ${done[action]} while the plan is ${f.planStatus}${hint}`,
+      extra,
+    );
+  }
+  return undefined;
+}
+
+// ---- start --------------------------------------------------------------------
+
+export interface WaitingNode {
+  nodeId: string;
+  nodeName: string;
+  assignmentId: string | null;
+  status: AssignmentStatus | null;
+  workerId: string | null;
+  workerName: string | null;
+}
+
+export interface StartFacts extends ActionFacts {
+  /** predecessors whose assignment is not completed */
+  waitingFor: readonly WaitingNode[];
+  workerId: string;
+  /** the worker's task in progress or paused, if any */
+  workerTask: { assignmentId: string; status: string } | null;
+  substation: { id: string; status: string; currentAssignmentId: string | null };
+}
+
+/** Everything that must hold for a start, checked in this order; undefined = may start. */
+export function startRefusal(f: StartFacts): DomainError | undefined {
+  const base = actionRefusal('start', f);
+  if (base) return base;
+  const extra = { currentStatus: f.status, planStatus: f.planStatus };
+  if (f.waitingFor.length > 0) {
+    const list = f.waitingFor.map((w) => `${w.nodeId} "${w.nodeName}" (${w.assignmentId ? `${w.assignmentId}, ${w.status}` : 'not assigned'})`).join(', ');
+    return new DomainError('conflict', `assignment ${f.assignmentId} cannot start yet: waiting for ${list}`, { ...extra, waitingFor: f.waitingFor });
+  }
+  if (f.workerTask && f.workerTask.assignmentId !== f.assignmentId) {
+    return new DomainError(
+      'conflict',
+      `worker ${f.workerId} already has task ${f.workerTask.assignmentId} ${f.workerTask.status === 'paused' ? 'paused' : 'in progress'}; complete it before starting another`,
+      { ...extra, workerTask: f.workerTask },
+    );
+  }
+  if (f.substation.status === 'maintenance') {
+    return new DomainError('conflict', `substation ${f.substation.id} is under maintenance`, { ...extra, substationStatus: f.substation.status });
+  }
+  if (f.substation.currentAssignmentId && f.substation.currentAssignmentId !== f.assignmentId) {
+    return new DomainError('conflict', `substation ${f.substation.id} is in use by ${f.substation.currentAssignmentId}`, {
+      ...extra,
+      substationStatus: f.substation.status,
+      substationAssignmentId: f.substation.currentAssignmentId,
+    });
+  }
+  return undefined;
+}
+
+// ---- who may act ----------------------------------------------------------------
+
+export type Acting = 'self' | 'on_behalf';
+
+/** The assigned worker acts for themself; planners and admins act on the worker's behalf; other operators may not. */
+export function actingAs(user: { role: string; workerId: string | null }, assignedWorkerId: string): Acting | undefined {
+  if (user.role === 'operator') return user.workerId === assignedWorkerId ? 'self' : undefined;
+  return user.workerId === assignedWorkerId ? 'self' : 'on_behalf';
+}
+
+/** Operators read only their own tasks and queue. */
+export function mayRead(user: { role: string; workerId: string | null }, workerId: string): boolean {
+  return user.role !== 'operator' || user.workerId === workerId;
+}
+
+// ---- time ------------------------------------------------------------------------
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+const hasAtMost3Decimals = (x: number) => Math.abs(round3(x) - x) < 1e-9;
+
+/** Minutes of all pauses; an open pause counts up to `now`. */
+export function pausedMinutes(pauses: readonly { startedAt: Date; endedAt: Date | null }[], now: Date): number {
+  const ms = pauses.reduce((sum, p) => sum + Math.max(0, (p.endedAt ?? now).getTime() - p.startedAt.getTime()), 0);
+  return round2(ms / 60_000);
+}
+
+/** Worked minutes = (actual end − actual start) − paused minutes, never below zero, 2 decimals. */
+export function workedMinutes(actualStart: Date, actualEnd: Date, paused: number): number {
+  return Math.max(0, round2((actualEnd.getTime() - actualStart.getTime()) / 60_000 - paused));
+}
+
+// ---- pause -------------------------------------------------------------------------
+
+export function pauseProblems(body: PauseBody): ProblemDetail[] {
+  if (body.reason === 'other' && !body.note?.trim()) return [{ field: 'body/note', message: 'say why in a note when the reason is other' }];
+  return [];
+}
+
+// ---- completion ----------------------------------------------------------------------
+
+export interface NodeInput {
+  materialCode: string;
+  requiredQuantity: number;
+  /** node id of the predecessor whose output this is; null = reserved from stock at release */
+  fromNodeId: string | null;
+}
+
+export interface Consumption {
+  materialCode: string;
+  quantity: number;
+  fromStock: boolean;
+}
+
+/** What is wrong with a completion (422s with the field), given the node's inputs. */
+export function completionProblems(body: CompleteBody, inputs: readonly NodeInput[]): ProblemDetail[] {
+  const problems: ProblemDetail[] = [];
+  const scrap = body.scrapQuantity ?? 0;
+  if (!hasAtMost3Decimals(body.goodQuantity)) problems.push({ field: 'body/goodQuantity', message: 'goodQuantity has more than 3 decimals' });
+  if (!hasAtMost3Decimals(scrap)) problems.push({ field: 'body/scrapQuantity', message: 'scrapQuantity has more than 3 decimals' });
+  if (scrap > 0 && !body.scrapReason?.trim()) problems.push({ field: 'body/scrapReason', message: 'give a scrapReason when scrapQuantity is above zero' });
+  const known = new Set(inputs.map((i) => i.materialCode));
+  const seen = new Set<string>();
+  (body.materials ?? []).forEach((m, i) => {
+    const field = `body/materials/${i}`;
+    if (!known.has(m.materialCode)) {
+      problems.push({ field: `${field}/materialCode`, message: `${m.materialCode} is not an input of this step (inputs: ${[...known].join(', ') || 'none'})` });
+    }
+    if (seen.has(m.materialCode)) problems.push({ field: `${field}/materialCode`, message: `${m.materialCode} is listed twice` });
+    seen.add(m.materialCode);
+    if (!hasAtMost3Decimals(m.quantity)) problems.push({ field: `${field}/quantity`, message: 'quantity has more than 3 decimals' });
+  });
+  return problems;
+}
+
+/** Actual consumption per input: what the operator reported, else the required quantity. */
+export function consumptionOf(inputs: readonly NodeInput[], reported: CompleteBody['materials']): Consumption[] {
+  const actual = new Map((reported ?? []).map((m) => [m.materialCode, m.quantity]));
+  return inputs.map((i) => ({ materialCode: i.materialCode, quantity: round3(actual.get(i.materialCode) ?? i.requiredQuantity), fromStock: i.fromNodeId === null }));
+}
+
+/**
+ * The node's output that goes into stock: output quantity in proportion to
+ * the good quantity, output.quantity × good / node quantity, rounded to 3
+ * decimals (numeric(14,3)). Scrap produces nothing; more good parts than
+ * planned produce proportionally more.
+ */
+export function producedQuantity(outputQuantity: number, goodQuantity: number, nodeQuantity: number): number {
+  if (nodeQuantity <= 0) return 0;
+  return round3((outputQuantity * goodQuantity) / nodeQuantity);
+}
+
+export interface Shortage {
+  materialCode: string;
+  needed: number;
+  inStock: number;
+}
+
+/** Materials whose stock would go below zero (production of the same material in the step counts). */
+export function stockShortages(consumption: readonly Consumption[], production: { materialCode: string; quantity: number } | null, stock: ReadonlyMap<string, number>): Shortage[] {
+  const needed = new Map<string, number>();
+  for (const c of consumption) needed.set(c.materialCode, (needed.get(c.materialCode) ?? 0) + c.quantity);
+  const shortages: Shortage[] = [];
+  for (const [code, qty] of [...needed].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const produced = production?.materialCode === code ? production.quantity : 0;
+    const inStock = stock.get(code) ?? 0;
+    if (qty - produced > inStock + 1e-9) shortages.push({ materialCode: code, needed: round3(qty), inStock });
+  }
+  return shortages;
+}

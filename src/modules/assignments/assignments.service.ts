@@ -1,0 +1,201 @@
+/**
+ * Reads of shop-floor execution (assignment detail and list, a worker's
+ * queue) and the frame every action runs in: one transaction that honours an
+ * Idempotency-Key, locks plan → assignment (then the action locks worker,
+ * substation, materials, in that order), checks who may act, records the
+ * events and answers with the assignment and the worker's status.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { type OutboxEvent, recordEvents } from '../../realtime/outbox.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import type { PageOf } from '../../shared/pagination.js';
+import type { SessionUser } from '../auth/auth.schema.js';
+import { lockPlan } from '../plans/plans.repository.js';
+import type { PlanStatus } from '../plans/plans.schema.js';
+import { reportedStatus } from '../workers/workers.rules.js';
+import * as views from './assignment-views.repository.js';
+import * as repo from './assignments.repository.js';
+import { type Acting, actingAs, type AssignmentAction, actionRefusal, mayRead, startRefusal } from './assignments.rules.js';
+import type { ActionResult, AssignmentDetail, AssignmentListQuery, AssignmentSummary, ProblemView, WorkerState, WorkerTasks } from './assignments.schema.js';
+import * as idempotency from './idempotency.repository.js';
+
+/** When "now" is and the plant's offset from UTC (what off_shift is decided with). */
+export interface Clock {
+  now(): Date;
+  utcOffsetMinutes: number;
+}
+
+export interface ActionContext extends Clock {
+  user: SessionUser;
+  idempotencyKey?: string | undefined;
+}
+
+export interface ActionOutcome {
+  statusCode: number;
+  body: ActionResult;
+  /** true when an Idempotency-Key replay answered */
+  replayed: boolean;
+}
+
+function forbidden(what: string): DomainError {
+  return new DomainError('forbidden', `${what}; operators see and act on their own tasks only`);
+}
+
+// ---- reads ----------------------------------------------------------------------
+
+export async function workerState(db: Kysely<DB> | Transaction<DB>, workerId: string, clock: Clock): Promise<WorkerState | undefined> {
+  const now = clock.now();
+  const w = await views.findWorkerRecord(db, workerId, now);
+  if (!w) return undefined;
+  return {
+    id: w.id,
+    name: w.name,
+    status: reportedStatus(w.status, w.calendar, now, clock.utcOffsetMinutes),
+    currentAssignmentId: w.currentAssignmentId,
+    currentPlanId: w.currentPlanId,
+  };
+}
+
+export async function getAssignment(db: Kysely<DB>, id: string, user: SessionUser): Promise<AssignmentDetail> {
+  const detail = await views.findAssignmentDetail(db, id);
+  if (!detail) throw notFound('assignment', id);
+  if (!mayRead(user, detail.workerId)) throw forbidden(`assignment ${id} belongs to worker ${detail.workerId}`);
+  return detail;
+}
+
+export async function listAssignments(db: Kysely<DB>, query: AssignmentListQuery & { limit: number; offset: number }, user: SessionUser): Promise<PageOf<AssignmentSummary>> {
+  let workerId = query.workerId;
+  if (user.role === 'operator') {
+    if (workerId !== undefined && workerId !== user.workerId) throw forbidden(`you are worker ${user.workerId}, not ${workerId}`);
+    workerId = user.workerId ?? '';
+  }
+  const { items, total } = await views.listAssignments(db, { ...query, workerId });
+  return { items, total, limit: query.limit, offset: query.offset };
+}
+
+/** The worker's queue, with what each pending task waits for and whether it could start now. */
+export async function workerTasks(db: Kysely<DB>, workerId: string, user: SessionUser, clock: Clock): Promise<WorkerTasks> {
+  if (!mayRead(user, workerId)) throw forbidden(`you are worker ${user.workerId}, not ${workerId}`);
+  const worker = await views.findWorkerRecord(db, workerId, clock.now());
+  if (!worker) throw notFound('worker', workerId);
+  const rows = await views.findWorkerQueue(db, workerId);
+  const workerTask = worker.currentAssignmentId ? { assignmentId: worker.currentAssignmentId, status: worker.currentStatus ?? 'in_progress' } : null;
+  const now = clock.now();
+  return {
+    worker: {
+      id: worker.id,
+      name: worker.name,
+      status: reportedStatus(worker.status, worker.calendar, now, clock.utcOffsetMinutes),
+      currentAssignmentId: worker.currentAssignmentId,
+      currentPlanId: worker.currentPlanId,
+    },
+    tasks: rows.map(({ task, substationStatus, substationAssignmentId }) => {
+      const refusal =
+        task.status === 'in_progress' || task.status === 'paused'
+          ? actionRefusal('start', { assignmentId: task.id, status: task.status, planId: task.planId, planStatus: task.planStatus })
+          : startRefusal({
+              assignmentId: task.id,
+              status: task.status,
+              planId: task.planId,
+              planStatus: task.planStatus,
+              waitingFor: task.waitingFor,
+              workerId,
+              workerTask,
+              substation: { id: task.substationId, status: substationStatus, currentAssignmentId: substationAssignmentId },
+            });
+      return { ...task, canStart: refusal === undefined, startBlockedBy: refusal?.message ?? null };
+    }),
+  };
+}
+
+// ---- the frame of every action ------------------------------------------------------
+
+export interface ActionTarget extends repo.LockedAssignment {
+  planStatus: PlanStatus;
+  acting: Acting;
+  /** username of who acts */
+  actor: string;
+  now: Date;
+}
+
+export interface Performed {
+  events: OutboxEvent[];
+  problem?: ProblemView;
+}
+
+/**
+ * Runs one action in one transaction. With an Idempotency-Key: the key is
+ * locked first; a stored response for (key, user) is returned as it was
+ * (422 if the key was used for another action or assignment); otherwise the
+ * action runs and its successful response is stored in the same transaction.
+ */
+export async function runAction(
+  db: Kysely<DB>,
+  assignmentId: string,
+  action: AssignmentAction,
+  ctx: ActionContext,
+  perform: (trx: Transaction<DB>, target: ActionTarget) => Promise<Performed>,
+  statusCode = 200,
+): Promise<ActionOutcome> {
+  const route = `${action} ${assignmentId}`;
+  return db.transaction().execute(async (trx) => {
+    const key = ctx.idempotencyKey;
+    if (key !== undefined) {
+      await idempotency.lockIdempotencyKey(trx, key);
+      const stored = await idempotency.findStoredResponse(trx, key, ctx.user.id);
+      if (stored) {
+        if (stored.route !== route) {
+          throw new DomainError('rule_violated', `Idempotency-Key "${key}" was used for ${stored.route}; use a new key for ${route}`, { field: 'headers/idempotency-key' });
+        }
+        return { statusCode: stored.statusCode, body: stored.response as ActionResult, replayed: true };
+      }
+    }
+
+    const owner = await repo.findAssignmentOwner(trx, assignmentId);
+    if (!owner) throw notFound('assignment', assignmentId);
+    // refuse strangers before taking any lock; checked again on the locked row (a planner may have moved it)
+    if (!actingAs(ctx.user, owner.workerId)) throw forbidden(`assignment ${assignmentId} is assigned to worker ${owner.workerId}`);
+    // lock order everywhere: plan, assignment, worker, substation, materials
+    const plan = (await lockPlan(trx, owner.planId))!;
+    const locked = await repo.lockAssignment(trx, assignmentId);
+    const acting = actingAs(ctx.user, locked.workerId);
+    if (!acting) throw forbidden(`assignment ${assignmentId} is assigned to worker ${locked.workerId}`);
+    const target: ActionTarget = { ...locked, planStatus: plan.status, acting, actor: ctx.user.username, now: ctx.now() };
+    if (action !== 'start') {
+      const refusal = actionRefusal(action, { assignmentId, status: locked.status, planId: locked.planId, planStatus: plan.status });
+      if (refusal) throw refusal;
+    }
+
+    const { events, problem } = await perform(trx, target);
+    const onBehalfOf = acting === 'on_behalf' ? { onBehalfOf: locked.workerId } : {};
+    await recordEvents(trx, events.map((e) => ({ ...e, payload: { ...e.payload, ...onBehalfOf } })), ctx.user.username);
+
+    const assignment = (await views.findAssignmentDetail(trx, assignmentId))!;
+    const worker = (await workerState(trx, locked.workerId, ctx))!;
+    const body: ActionResult = { assignment, worker, ...(problem ? { problem } : {}) };
+    if (key !== undefined) {
+      await idempotency.storeResponse(trx, { key, userId: ctx.user.id, route, statusCode, response: body });
+      await idempotency.pruneExpiredKeys(trx);
+    }
+    return { statusCode, body, replayed: false };
+  });
+}
+
+// ---- event helpers shared by the actions ------------------------------------------------
+
+export function assignmentEvent(t: ActionTarget, change: string, payload: Record<string, unknown>): OutboxEvent {
+  return { topic: 'assignments', entityType: 'assignment', entityId: t.id, change, planId: t.planId, workerId: t.workerId, stationId: t.stationId, payload: { nodeId: t.nodeId, ...payload } };
+}
+
+export function workerEvent(t: ActionTarget, status: string, assignmentId: string | null): OutboxEvent {
+  return { topic: 'workers', entityType: 'worker', entityId: t.workerId, change: 'status_changed', planId: t.planId, workerId: t.workerId, payload: { status, assignmentId } };
+}
+
+export function substationEvent(t: ActionTarget, status: string, assignmentId: string | null): OutboxEvent {
+  return { topic: 'stations', entityType: 'substation', entityId: t.substationId, change: 'status_changed', planId: t.planId, stationId: t.stationId, payload: { status, assignmentId } };
+}
+
+export function planEvent(t: ActionTarget, change: string, status: PlanStatus): OutboxEvent {
+  return { topic: 'plans', entityType: 'plan', entityId: t.planId, change, planId: t.planId, payload: { status, from: t.planStatus, assignmentId: t.id } };
+}

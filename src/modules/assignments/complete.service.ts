@@ -1,0 +1,104 @@
+/**
+ * Complete: the step is done. In one transaction: an open pause ends; the
+ * node's inputs are consumed and its output produced through ledger rows;
+ * worker and substation are freed; successors whose predecessors are all
+ * completed become ready; the plan completes after its last node.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import type { OutboxEvent } from '../../realtime/outbox.js';
+import { DomainError } from '../../shared/errors.js';
+import { lockMaterials } from '../materials/reservations.repository.js';
+import { nextPlanStatus } from '../plans/plans.rules.js';
+import * as repo from './assignments.repository.js';
+import { completionProblems, consumptionOf, pausedMinutes, producedQuantity, stockShortages, workedMinutes, workerStatusAfter } from './assignments.rules.js';
+import type { CompleteBody } from './assignments.schema.js';
+import { type ActionContext, type ActionOutcome, assignmentEvent, planEvent, runAction, substationEvent, workerEvent } from './assignments.service.js';
+
+export function completeAssignment(db: Kysely<DB>, id: string, body: CompleteBody, ctx: ActionContext): Promise<ActionOutcome> {
+  return runAction(db, id, 'complete', ctx, async (trx, t) => {
+    const inputs = await repo.nodeInputs(trx, t.nodeDbId);
+    const problems = completionProblems(body, inputs);
+    if (problems.length > 0) {
+      const first = problems[0]!;
+      throw new DomainError('rule_violated', problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more)`, {
+        ...(first.field ? { field: first.field } : {}),
+        errors: problems,
+      });
+    }
+
+    const closedPause = await repo.closeOpenPause(trx, t.id, t.now);
+    const paused = pausedMinutes(await repo.pauseTimes(trx, t.id), t.now);
+    const worked = workedMinutes(t.actualStart!, t.now, paused);
+    const scrapQuantity = body.scrapQuantity ?? 0;
+    await repo.markCompleted(trx, t.id, {
+      at: t.now,
+      goodQuantity: body.goodQuantity,
+      scrapQuantity,
+      scrapReason: scrapQuantity > 0 ? body.scrapReason!.trim() : null,
+      note: body.note,
+      pausedMinutes: paused,
+      workedMinutes: worked,
+    });
+    await repo.releaseHolders(trx, [t.id]);
+    // lock order everywhere: plan, assignment, worker, substation, then materials (a shortage rolls it all back)
+    const consumption = consumptionOf(inputs, body.materials);
+    const production =
+      t.outputMaterialCode && t.outputQuantity > 0
+        ? { materialCode: t.outputMaterialCode, quantity: producedQuantity(t.outputQuantity, body.goodQuantity, t.nodeQuantity) }
+        : null;
+    const codes = [...new Set([...consumption.map((c) => c.materialCode), ...(production ? [production.materialCode] : [])])];
+    const stock = await lockMaterials(trx, codes);
+    const shortages = stockShortages(consumption, production, new Map([...stock].map(([code, s]) => [code, s.stock])));
+    if (shortages.length > 0) {
+      throw new DomainError(
+        'conflict',
+        `not enough stock to complete ${t.id}: ${shortages.map((s) => `${s.materialCode} needs ${s.needed}, ${s.inStock} in stock`).join('; ')}. Receive the material or report what was actually used`,
+        { currentStatus: t.status, shortages },
+      );
+    }
+
+    const ledger = await repo.insertCompletionLedger(trx, { planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, actor: t.actor, consumption, production });
+    const ready = await repo.readySuccessors(trx, t.planId, t.nodeDbId);
+
+    const events: OutboxEvent[] = [
+      assignmentEvent(t, 'completed', {
+        status: 'completed',
+        from: t.status,
+        goodQuantity: body.goodQuantity,
+        scrapQuantity,
+        workedMinutes: worked,
+        pausedMinutes: paused,
+        ...(closedPause ? { pauseId: closedPause.id } : {}),
+      }),
+      ...ready.map((r) => ({
+        topic: 'assignments' as const,
+        entityType: 'assignment',
+        entityId: r.id,
+        change: 'ready',
+        planId: t.planId,
+        workerId: r.workerId,
+        stationId: r.stationId,
+        payload: { status: 'ready', nodeId: r.nodeId, after: t.id },
+      })),
+      workerEvent(t, workerStatusAfter.complete, null),
+      substationEvent(t, 'available', null),
+      ...ledger.map((l) => ({
+        topic: 'materials' as const,
+        entityType: 'material',
+        entityId: l.materialCode,
+        change: l.entryType === 'production' ? 'produced' : 'consumed',
+        planId: t.planId,
+        payload: { assignmentId: t.id, stockDelta: l.stockDelta, reservedDelta: l.reservedDelta },
+      })),
+    ];
+    if (await repo.allNodesCompleted(trx, t.planId)) {
+      const next = nextPlanStatus(t.planStatus, 'complete');
+      if (next === 'completed') {
+        await repo.movePlan(trx, t.planId, next, t.now);
+        events.push(planEvent(t, 'completed', next));
+      }
+    }
+    return { events };
+  });
+}

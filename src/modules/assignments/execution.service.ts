@@ -1,0 +1,129 @@
+/**
+ * Shop-floor actions that move an assignment without touching material:
+ * start, pause, resume, report a problem; and a planner resolving a problem.
+ * Each runs inside runAction: one transaction, rows locked, events recorded.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from '../../db/schema.js';
+import { recordEvents } from '../../realtime/outbox.js';
+import { DomainError, notFound } from '../../shared/errors.js';
+import { nextPlanStatus } from '../plans/plans.rules.js';
+import * as views from './assignment-views.repository.js';
+import * as repo from './assignments.repository.js';
+import { pausedMinutes, pauseProblems, startRefusal, workerStatusAfter } from './assignments.rules.js';
+import type { PauseBody, ProblemBody, ProblemView, ResolveBody } from './assignments.schema.js';
+import { type ActionContext, type ActionOutcome, assignmentEvent, planEvent, runAction, substationEvent, workerEvent } from './assignments.service.js';
+
+function ruleViolated(problems: { field?: string; message: string }[]): DomainError {
+  const first = problems[0]!;
+  return new DomainError('rule_violated', first.message, { ...(first.field ? { field: first.field } : {}), errors: problems });
+}
+
+/**
+ * Start: every predecessor completed, the worker holds no other task, the
+ * substation is free, the plan released or in production. The worker becomes
+ * busy with it, the substation in use; the plan's first start moves it to
+ * in_production.
+ */
+export function startAssignment(db: Kysely<DB>, id: string, ctx: ActionContext): Promise<ActionOutcome> {
+  return runAction(db, id, 'start', ctx, async (trx, t) => {
+    const waitingFor = await repo.waitingPredecessors(trx, t.nodeDbId);
+    const worker = await repo.lockWorkerForStart(trx, t.workerId, t.id);
+    const substation = await repo.lockSubstation(trx, t.substationId);
+    const refusal = startRefusal({
+      assignmentId: t.id,
+      status: t.status,
+      planId: t.planId,
+      planStatus: t.planStatus,
+      waitingFor,
+      workerId: t.workerId,
+      workerTask: worker.otherTask,
+      substation,
+    });
+    if (refusal) throw refusal;
+
+    await repo.markStarted(trx, t.id, t.now);
+    await repo.occupyHolders(trx, t);
+    const events = [
+      assignmentEvent(t, 'started', { status: 'in_progress', from: t.status, actualStart: t.now.toISOString(), substationId: t.substationId }),
+      workerEvent(t, workerStatusAfter.start, t.id),
+      substationEvent(t, 'in_use', t.id),
+    ];
+    const next = nextPlanStatus(t.planStatus, 'start');
+    if (next === 'in_production') {
+      await repo.movePlan(trx, t.planId, next, t.now);
+      events.push(planEvent(t, 'started', next));
+    }
+    return { events };
+  });
+}
+
+/** Pause with a reason: the worker is on break (keeps the task), the substation stays in use. */
+export function pauseAssignment(db: Kysely<DB>, id: string, body: PauseBody, ctx: ActionContext): Promise<ActionOutcome> {
+  return runAction(db, id, 'pause', ctx, async (trx, t) => {
+    const problems = pauseProblems(body);
+    if (problems.length > 0) throw ruleViolated(problems);
+    const note = body.note?.trim() ?? '';
+    const pause = await repo.openPause(trx, { assignmentId: t.id, reason: body.reason, note, at: t.now, by: t.actor });
+    await repo.setAssignmentStatus(trx, t.id, 'paused');
+    await repo.setHolderStatus(trx, t.id, workerStatusAfter.pause);
+    return {
+      events: [
+        assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }),
+        workerEvent(t, workerStatusAfter.pause, t.id),
+      ],
+    };
+  });
+}
+
+/** Resume: the open pause ends and counts into paused minutes; the worker is busy again. */
+export function resumeAssignment(db: Kysely<DB>, id: string, ctx: ActionContext): Promise<ActionOutcome> {
+  return runAction(db, id, 'resume', ctx, async (trx, t) => {
+    const closed = await repo.closeOpenPause(trx, t.id, t.now);
+    const paused = pausedMinutes(await repo.pauseTimes(trx, t.id), t.now);
+    await repo.setAssignmentStatus(trx, t.id, 'in_progress', paused);
+    await repo.setHolderStatus(trx, t.id, workerStatusAfter.resume);
+    return {
+      events: [
+        assignmentEvent(t, 'resumed', { status: 'in_progress', pausedMinutes: paused, pauseId: closed?.id ?? null }),
+        workerEvent(t, workerStatusAfter.resume, t.id),
+      ],
+    };
+  });
+}
+
+/** Records a problem; no state changes. Answers 201 with the problem besides the assignment. */
+export function reportProblem(db: Kysely<DB>, id: string, body: ProblemBody, ctx: ActionContext): Promise<ActionOutcome> {
+  return runAction(
+    db,
+    id,
+    'report-problem',
+    ctx,
+    async (trx, t) => {
+      const text = body.text.trim();
+      if (text.length === 0) throw ruleViolated([{ field: 'body/text', message: 'describe the problem' }]);
+      const problemId = await repo.insertProblem(trx, { assignmentId: t.id, planId: t.planId, category: body.category, text, by: t.actor, at: t.now });
+      const problem = (await views.findProblem(trx, problemId))!;
+      return { events: [assignmentEvent(t, 'problem_reported', { problemId, category: body.category, status: t.status })], problem };
+    },
+    201,
+  );
+}
+
+/** A planner closes a problem with an optional resolution note; resolving twice is refused. */
+export async function resolveProblem(db: Kysely<DB>, id: number, body: ResolveBody, actor: string, now: Date): Promise<ProblemView> {
+  return db.transaction().execute(async (trx) => {
+    const problem = await repo.lockProblem(trx, id);
+    if (!problem) throw notFound('problem', String(id));
+    if (problem.resolvedAt) {
+      throw new DomainError('conflict', `problem ${id} was already resolved by ${problem.resolvedBy} at ${problem.resolvedAt.toISOString()}`, { resolvedBy: problem.resolvedBy });
+    }
+    await repo.resolveProblem(trx, id, { by: actor, at: now, resolution: body.resolution?.trim() ?? '' });
+    await recordEvents(
+      trx,
+      [{ topic: 'assignments', entityType: 'assignment', entityId: problem.assignmentId, change: 'problem_resolved', planId: problem.planId, workerId: problem.workerId, stationId: problem.stationId, payload: { problemId: id } }],
+      actor,
+    );
+    return (await views.findProblem(trx, id))!;
+  });
+}

@@ -1,0 +1,43 @@
+/**
+ * SQL of idempotency keys. A key is taken with a transaction-scoped advisory
+ * lock, so two requests carrying the same key queue: the second one reads
+ * what the first stored once it has committed.
+ */
+import { sql, type Transaction } from 'kysely';
+import type { DB } from '../../db/schema.js';
+
+/** How long a stored response answers retries. */
+export const idempotencyTtl = '24 hours';
+
+export async function lockIdempotencyKey(trx: Transaction<DB>, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${`idem:${key}`}))`.execute(trx);
+}
+
+export async function findStoredResponse(trx: Transaction<DB>, key: string, userId: number) {
+  return trx
+    .selectFrom('mes.idempotency_keys')
+    .select(['route', 'status_code as statusCode', 'response'])
+    .where('key', '=', key)
+    .where('user_id', '=', userId)
+    .where('created_at', '>', sql<Date>`now() - ${idempotencyTtl}::interval`)
+    .executeTakeFirst();
+}
+
+/** Stores a successful response; an expired row with the same key is replaced. */
+export async function storeResponse(trx: Transaction<DB>, r: { key: string; userId: number; route: string; statusCode: number; response: unknown }): Promise<void> {
+  await sql`
+    insert into mes.idempotency_keys (key, user_id, route, status_code, response)
+    values (${r.key}, ${r.userId}, ${r.route}, ${r.statusCode}, ${JSON.stringify(r.response)}::jsonb)
+    on conflict (key, user_id) do update
+      set route = excluded.route, status_code = excluded.status_code, response = excluded.response, created_at = now()`.execute(trx);
+}
+
+/** Deletes a batch of expired keys, skipping rows another transaction holds (never waits). */
+export async function pruneExpiredKeys(trx: Transaction<DB>, batch = 100): Promise<void> {
+  await sql`
+    delete from mes.idempotency_keys k
+     using (select key, user_id from mes.idempotency_keys
+             where created_at < now() - ${idempotencyTtl}::interval
+             order by created_at limit ${batch} for update skip locked) old
+     where k.key = old.key and k.user_id = old.user_id`.execute(trx);
+}

@@ -1,0 +1,26 @@
+/** The worker portal's queue: GET /api/mes/workers/:id/tasks */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Problem } from '../../shared/problem.schema.js';
+import { currentUser } from '../auth/auth.hooks.js';
+import { WorkerParams, WorkerTasks } from './assignments.schema.js';
+import { workerTasks } from './assignments.service.js';
+
+export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { db, config } = app.mes;
+
+  app.get(
+    '/workers/:id/tasks',
+    {
+      schema: {
+        tags: ['shop floor'],
+        summary: "A worker's queue: the current task, then ready, then pending ones with what they wait for",
+        description:
+          'Each task carries plan, work order, operation, station and substation, planned and actual times, quantity, material inputs and the planner’s note; ' +
+          'canStart and startBlockedBy say whether start would be accepted now. Operators read only their own queue.',
+        params: WorkerParams,
+        response: { 200: WorkerTasks, 401: Problem, 403: Problem, 404: Problem },
+      },
+    },
+    async (request) => workerTasks(db, request.params.id, currentUser(request), { now: () => new Date(), utcOffsetMinutes: config.utcOffsetMinutes }),
+  );
+};
