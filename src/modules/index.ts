@@ -11,5 +11,6 @@ import { scheduleRoutes } from './plans/schedule.routes.js';
 import { materialsRoutes } from './materials/materials.routes.js';
 import { stationsRoutes } from './stations/stations.routes.js';
 import { workersRoutes } from './workers/workers.routes.js';
+import { realtimeRoutes } from '../realtime/realtime.routes.js';
 
-export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes, plansRoutes, lifecycleRoutes, scheduleRoutes, stationsRoutes, workersRoutes, materialsRoutes, assignmentsRoutes, portalRoutes, problemsRoutes];
+export const apiModules: FastifyPluginAsync<any>[] = [authRoutes, operationsRoutes, plansRoutes, lifecycleRoutes, scheduleRoutes, stationsRoutes, workersRoutes, materialsRoutes, realtimeRoutes, assignmentsRoutes, portalRoutes, problemsRoutes];
