@@ -30,6 +30,10 @@ export interface Config {
   schedulerBudgetMs: number;
   /** Offset of the plant's local time from UTC, for shift calendars. */
   utcOffsetMinutes: number;
+  /** Bearer token that unlocks GET /metrics on the main port; unset = /metrics answers 404 there. */
+  metricsToken: string | undefined;
+  /** Serve /metrics (no token) on this separate port as well; unset = no second listener. */
+  metricsPort: number | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -46,6 +50,12 @@ function intFrom(name: string, raw: string | undefined, fallback: number, min = 
 function boolFrom(raw: string | undefined, fallback: boolean): boolean {
   if (raw === undefined || raw === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+function metricsTokenFrom(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 16 || /\s/.test(raw)) throw new ConfigError('MES_METRICS_TOKEN must be at least 16 characters without spaces');
+  return raw;
 }
 
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
@@ -76,5 +86,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     eventRetentionHours: intFrom('MES_EVENT_RETENTION_HOURS', env.MES_EVENT_RETENTION_HOURS, 72, 1),
     schedulerBudgetMs: intFrom('MES_SCHEDULER_BUDGET_MS', env.MES_SCHEDULER_BUDGET_MS, 150, 0, 60_000),
     utcOffsetMinutes: intFrom('MES_UTC_OFFSET_MINUTES', env.MES_UTC_OFFSET_MINUTES, 0, -14 * 60, 14 * 60),
+    metricsToken: metricsTokenFrom(env.MES_METRICS_TOKEN),
+    metricsPort: env.MES_METRICS_PORT ? intFrom('MES_METRICS_PORT', env.MES_METRICS_PORT, 0, 1, 65535) : undefined,
   };
 }

@@ -88,7 +88,98 @@ export const integrityChecks: IntegrityCheck[] = [
         from mes.worker_assignments a join mes.workers w on w.id = a.worker_id
        where a.status in ('in_progress', 'paused') and w.current_assignment_id is distinct from a.id`,
   },
+  {
+    name: 'busy_substations_have_a_task',
+    description: 'a substation in use holds exactly its task in progress or paused',
+    query: sql`
+      select s.id as kind, s.status || ' with task ' || coalesce(s.current_assignment_id, 'none') as id
+        from mes.substations s
+        left join mes.worker_assignments a on a.id = s.current_assignment_id
+       where s.current_assignment_id is not null
+         and (a.id is null or a.substation_id <> s.id or a.status not in ('in_progress', 'paused'))
+      union all
+      select a.substation_id, 'task ' || a.id || ' is ' || a.status || ' but the substation does not hold it'
+        from mes.worker_assignments a join mes.substations s on s.id = a.substation_id
+       where a.status in ('in_progress', 'paused') and s.current_assignment_id is distinct from a.id`,
+  },
+  {
+    name: 'assignments_match_their_plan',
+    description: 'open assignments belong to released, in-production or paused plans; started ones to plans that have started',
+    query: sql`
+      select 'plan ' || p.id || ' (' || p.status || ')' as kind, 'assignment ' || a.id || ' is still ' || a.status as id
+        from mes.worker_assignments a join mes.production_plans p on p.id = a.plan_id
+       where a.status in ('pending', 'ready', 'in_progress', 'paused')
+         and p.status not in ('released', 'in_production', 'paused')
+      union all
+      select 'plan ' || p.id || ' (' || p.status || ')', 'assignment ' || a.id || ' is ' || a.status
+        from mes.worker_assignments a join mes.production_plans p on p.id = a.plan_id
+       where a.status in ('in_progress', 'paused', 'completed')
+         and p.status in ('draft', 'released')`,
+  },
+  {
+    name: 'reservations_held_by_open_plans',
+    description: "a material's reserved quantity is the sum of what released, in-production and paused plans still hold",
+    query: sql`
+      select m.code as kind,
+             'reserved ' || m.reserved || ' vs held by open plans ' || coalesce(h.held, 0) as id
+        from mes.materials m
+        left join (select l.material_code, sum(l.reserved_delta) as held
+                     from mes.material_ledger l join mes.production_plans p on p.id = l.plan_id
+                    where p.status in ('released', 'in_production', 'paused')
+                    group by l.material_code) h on h.material_code = m.code
+       where m.reserved <> coalesce(h.held, 0)
+      union all
+      select l.material_code, 'plan ' || l.plan_id || ' node ' || l.node_id || ' holds ' || sum(l.reserved_delta)
+        from mes.material_ledger l
+       where l.plan_id is not null
+       group by l.material_code, l.plan_id, l.node_id
+      having sum(l.reserved_delta) < 0`,
+  },
+  {
+    name: 'outbox_covers_changes',
+    description: 'every plan released and every assignment created since the oldest kept event has its event in the outbox',
+    query: sql`
+      -- events older than the retention are pruned: look only at changes after the oldest kept event
+      -- (assignments and their events share the transaction's now(); released_at comes from the
+      -- application clock, hence a minute of margin for plans)
+      with horizon as (select min(created_at) as since from mes.events)
+      select 'plan ' || p.id as kind, 'released at ' || p.released_at || ' without a released event' as id
+        from mes.production_plans p cross join horizon h
+       where p.released_at > h.since + interval '1 minute'
+         and not exists (select 1 from mes.events e where e.entity_type = 'plan' and e.entity_id = p.id and e.change = 'released')
+      union all
+      select 'assignment ' || a.id, 'created at ' || a.created_at || ' without an event'
+        from mes.worker_assignments a cross join horizon h
+       where a.created_at >= h.since
+         and not exists (select 1 from mes.events e where e.entity_type = 'assignment' and e.entity_id = a.id)`,
+  },
+  {
+    name: 'outbox_transactions_consistent',
+    description: 'the events of one transaction share its timestamp, and none carries a transaction id from the future (it would never be delivered)',
+    query: sql`
+      select 'transaction ' || tx_id::text as kind, count(distinct created_at) || ' timestamps for ' || count(*) || ' events' as id
+        from mes.events group by tx_id having count(distinct created_at) > 1
+      union all
+      select 'event ' || e.id, 'tx_id ' || e.tx_id::text || ' has not started yet'
+        from mes.events e where e.tx_id >= pg_snapshot_xmax(pg_current_snapshot())`,
+  },
 ];
+
+export interface IntegrityResult {
+  check: string;
+  description: string;
+  rows: { kind: string; id: string }[];
+}
+
+/** Runs every check and returns each one's result, holding or not (the doctor's report). */
+export async function runEachIntegrityCheck(db: Kysely<DB>): Promise<IntegrityResult[]> {
+  const results: IntegrityResult[] = [];
+  for (const check of integrityChecks) {
+    const result = await check.query.execute(db);
+    results.push({ check: check.name, description: check.description, rows: result.rows as { kind: string; id: string }[] });
+  }
+  return results;
+}
 
 export interface IntegrityFailure {
   check: string;
@@ -97,11 +188,5 @@ export interface IntegrityFailure {
 }
 
 export async function runIntegrityChecks(db: Kysely<DB>): Promise<IntegrityFailure[]> {
-  const failures: IntegrityFailure[] = [];
-  for (const check of integrityChecks) {
-    const result = await check.query.execute(db);
-    const rows = result.rows as { kind: string; id: string }[];
-    if (rows.length > 0) failures.push({ check: check.name, description: check.description, rows });
-  }
-  return failures;
+  return (await runEachIntegrityCheck(db)).filter((r) => r.rows.length > 0);
 }

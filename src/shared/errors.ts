@@ -89,6 +89,9 @@ export function kindOfSqlState(code: string | undefined): { kind: ErrorKind; det
     case '40001':
     case '40P01':
       return { kind: 'conflict', detail: 'a concurrent change got in the way; retry the request' };
+    case '22021': // a NUL character (or bytes that are not UTF-8) in a text value
+    case '22P05': // \u0000 inside a JSON value
+      return { kind: 'bad_request', detail: 'a text value contains a character that cannot be stored (such as NUL)' };
     case '22001':
       return { kind: 'bad_request', detail: 'a value is too long' };
     case '22P02':

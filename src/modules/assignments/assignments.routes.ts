@@ -72,7 +72,11 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: `${who} Refused with 409 while a predecessor is not completed, while the worker has another task in progress or paused, while the substation is in use or under maintenance, or while the plan is not released or in production. The plan’s first start moves it to in_production.`,
       },
     },
-    async (request, reply) => send(reply, await startAssignment(db, request.params.id, context(request))),
+    async (request, reply) => {
+      const outcome = await startAssignment(db, request.params.id, context(request));
+      if (!outcome.replayed) app.metrics.tasksStarted.inc();
+      return send(reply, outcome);
+    },
   );
 
   app.post(
@@ -109,7 +113,11 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: CompleteBody,
       },
     },
-    async (request, reply) => send(reply, await completeAssignment(db, request.params.id, request.body, context(request))),
+    async (request, reply) => {
+      const outcome = await completeAssignment(db, request.params.id, request.body, context(request));
+      if (!outcome.replayed) app.metrics.tasksCompleted.inc();
+      return send(reply, outcome);
+    },
   );
 
   app.post(

@@ -32,7 +32,12 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       ...route,
     },
-    async (request) => releasePlan(db, request.params.id, request.body?.allowShortage ?? false, options(request)),
+    async (request) => {
+      const result = await releasePlan(db, request.params.id, request.body?.allowShortage ?? false, options(request));
+      app.metrics.plansReleased.inc();
+      if (result.schedule) app.metrics.schedulerDuration.observe(result.schedule.elapsedMs / 1000);
+      return result;
+    },
   );
 
   const simple = [
@@ -42,8 +47,10 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ['reschedule', 'Re-plan every not-started, unpinned assignment against current bookings', reschedulePlan],
   ] as const;
   for (const [action, summary, run] of simple) {
-    app.post(`/production-plans/:id/${action}`, { schema: { tags, summary, params: PlanParams, response }, ...route }, async (request) =>
-      run(db, request.params.id, options(request)),
-    );
+    app.post(`/production-plans/:id/${action}`, { schema: { tags, summary, params: PlanParams, response }, ...route }, async (request) => {
+      const result = await run(db, request.params.id, options(request));
+      if (result.schedule) app.metrics.schedulerDuration.observe(result.schedule.elapsedMs / 1000);
+      return result;
+    });
   }
 };

@@ -1,0 +1,204 @@
+/**
+ * Load test: 100 virtual users for 60 s against one server process on
+ * PostgreSQL — planners listing and reading plans, creating and releasing
+ * plans; operators fetching their tasks and starting/completing them — plus
+ * 1,000 open SSE clients. Loopback only, bounded in time.
+ *
+ *   npx tsx bench/load.ts [--seconds 60] [--users 100] [--sse 1000]
+ *
+ * Prints per-endpoint req/s, p50/p99, errors, SSE delivery latency, and the
+ * database connections in use (pg_stat_activity), next to a reference
+ * (GET /healthz) measured in the same run.
+ */
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createParser } from 'eventsource-parser';
+import pg from 'pg';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrator.js';
+import { seedDatabase } from '../src/seed/seed.js';
+import { machine, percentile, scratchDatabase } from './lib.js';
+
+const { values } = parseArgs({ options: { seconds: { type: 'string' }, users: { type: 'string' }, sse: { type: 'string' } } });
+const seconds = Number(values.seconds ?? 60);
+const users = Number(values.users ?? 100);
+const sseClients = Number(values.sse ?? 1000);
+const password = 'bench-password';
+const agent = new http.Agent({ keepAlive: true, maxSockets: users * 2 });
+
+interface Sample { ms: number; ok: boolean }
+const samples = new Map<string, Sample[]>();
+function record(name: string, ms: number, ok: boolean) {
+  (samples.get(name) ?? samples.set(name, []).get(name)!).push({ ms, ok });
+}
+
+function request(base: string, method: string, url: string, token?: string, body?: unknown, name = `${method} ${url}`): Promise<{ status: number; json: any }> {
+  const payload = body === undefined ? undefined : JSON.stringify(body);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = http.request(`${base}${url}`, {
+      method,
+      agent,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const status = res.statusCode ?? 0;
+        // 409 on a shop-floor action means another user got there first: expected under contention, not an error
+        record(name, performance.now() - started, status < 400 || status === 409);
+        let json: any = null;
+        try { json = JSON.parse(Buffer.concat(chunks).toString() || 'null'); } catch { /* not json */ }
+        resolve({ status, json });
+      });
+    });
+    req.on('error', () => { record(name, performance.now() - started, false); resolve({ status: 0, json: null }); });
+    if (payload) req.write(payload);
+    req.end();
+  });
+}
+
+async function main() {
+  const url = await scratchDatabase('mes_bench_load');
+  const database = await openDatabase({ databaseUrl: url, poolSize: 4 });
+  await migrateToLatest(database.db);
+  await seedDatabase(database.db, { size: 'full', adminPassword: password, demoPin: '1234' });
+  await database.close();
+
+  const port = 3400 + Math.floor(Math.random() * 500);
+  const server = spawn(path.resolve('node_modules/.bin/tsx'), ['src/server.ts', '--port', String(port), '--host', '127.0.0.1'], {
+    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', MES_LOGIN_RATE_LIMIT: '100000', MES_POOL_SIZE: '20', NODE_ENV: 'production' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try { if ((await fetch(`${base}/readyz`)).status === 200) break; } catch { /* starting */ }
+    if (i > 300) throw new Error('server did not start');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  try {
+    const planner = (await request(base, 'POST', '/api/mes/auth/login', undefined, { username: 'planner', password })).json.token as string;
+    // put work on the floor: release half of the seeded plans
+    const drafts = (await request(base, 'GET', '/api/mes/production-plans?status=draft&limit=50', planner)).json.items as { id: string }[];
+    for (const d of drafts) await request(base, 'POST', `/api/mes/production-plans/${d.id}/release`, planner, { allowShortage: true });
+    const operatorTokens: { workerId: string; token: string }[] = [];
+    for (let i = 1; i <= 50; i++) {
+      const workerId = `W-${String(i).padStart(3, '0')}`;
+      operatorTokens.push({ workerId, token: (await request(base, 'POST', '/api/mes/auth/pin-login', undefined, { workerId, pin: '1234' })).json.token });
+    }
+    samples.clear();
+
+    // SSE clients: measure commit -> client latency from each event's created_at
+    const sseLatency: number[] = [];
+    let sseEvents = 0;
+    let sseConnected = 0;
+    const sseRequests: http.ClientRequest[] = [];
+    for (let i = 0; i < sseClients; i++) {
+      const req = http.request(`${base}/api/mes/stream`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${planner}` }, agent: false });
+      req.on('response', (res) => {
+        if (res.statusCode === 200) sseConnected++;
+        const parser = createParser({
+          onEvent: (msg) => {
+            if (!msg.id) return;
+            sseEvents++;
+            if (i % 10 === 0) {
+              const created = Date.parse(JSON.parse(msg.data).createdAt);
+              if (Number.isFinite(created)) sseLatency.push(Date.now() - created);
+            }
+          },
+        });
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => parser.feed(chunk));
+        res.on('error', () => undefined);
+      });
+      req.on('error', () => undefined);
+      req.end();
+      sseRequests.push(req);
+    }
+    for (let i = 0; i < 100 && sseConnected < sseClients; i++) await new Promise((r) => setTimeout(r, 100));
+
+    const deadline = Date.now() + seconds * 1000;
+    const detailIds = drafts.map((d) => d.id);
+    const plannerUser = async (n: number) => {
+      let k = n;
+      while (Date.now() < deadline) {
+        k++;
+        if (k % 20 === 0) {
+          const plan = await request(base, 'POST', '/api/mes/production-plans', planner, {
+            workOrderCode: `WO-LOAD-${n}`, name: `Load ${n}-${k}`, quantity: 5,
+            nodes: [
+              { nodeId: 'A', name: 'Cut', operationId: 'OP-001', nominalTime: 1, predecessors: [], assignedStations: [{ stationId: 'ST-001', priority: 1 }, { stationId: 'ST-006', priority: 2 }], materialInputs: [{ materialCode: 'SHEET-S235-2', requiredQuantity: 1 }] },
+              { nodeId: 'B', name: 'Bend', operationId: 'OP-003', nominalTime: 1, predecessors: ['A'], assignedStations: [{ stationId: 'ST-002', priority: 1 }], materialInputs: [] },
+            ],
+          }, 'POST /production-plans');
+          if (plan.status === 201) await request(base, 'POST', `/api/mes/production-plans/${plan.json.id}/release`, planner, { allowShortage: true }, 'POST /production-plans/:id/release');
+        } else if (k % 2 === 0) {
+          await request(base, 'GET', '/api/mes/production-plans?limit=20', planner, undefined, 'GET /production-plans');
+        } else {
+          await request(base, 'GET', `/api/mes/production-plans/${detailIds[k % detailIds.length]}`, planner, undefined, 'GET /production-plans/:id');
+        }
+      }
+    };
+    const operatorUser = async (n: number) => {
+      const { workerId, token } = operatorTokens[n % operatorTokens.length]!;
+      while (Date.now() < deadline) {
+        const tasks = await request(base, 'GET', `/api/mes/workers/${workerId}/tasks`, token, undefined, 'GET /workers/:id/tasks');
+        const list = (tasks.json?.tasks ?? tasks.json?.items ?? []) as { id: string; status: string }[];
+        const current = list.find((t) => t.status === 'in_progress');
+        const ready = list.find((t) => t.status === 'ready');
+        if (current) {
+          await request(base, 'POST', `/api/mes/worker-assignments/${current.id}/complete`, token, { goodQuantity: 1 }, 'POST /worker-assignments/:id/complete');
+        } else if (ready) {
+          await request(base, 'POST', `/api/mes/worker-assignments/${ready.id}/start`, token, {}, 'POST /worker-assignments/:id/start');
+        } else {
+          await request(base, 'GET', '/healthz', undefined, undefined, 'GET /healthz (reference)');
+        }
+      }
+    };
+    const connections = new pg.Client({ connectionString: url });
+    await connections.connect();
+    const dbConnections: number[] = [];
+    const sampler = setInterval(async () => {
+      const r = await connections.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()`);
+      dbConnections.push(r.rows[0]!.n);
+    }, 1000);
+    const planners = Math.round(users * 0.3);
+    await Promise.all([
+      ...Array.from({ length: planners }, (_, i) => plannerUser(i)),
+      ...Array.from({ length: users - planners }, (_, i) => operatorUser(i)),
+    ]);
+    clearInterval(sampler);
+    await new Promise((r) => setTimeout(r, 1000)); // let the last events arrive
+    const listening = await connections.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen%'`);
+    await connections.end();
+    for (const r of sseRequests) r.destroy();
+
+    console.log(`machine: ${machine()}`);
+    console.log(`${users} virtual users (${planners} planners, ${users - planners} operators) for ${seconds} s, ${sseConnected}/${sseClients} SSE clients connected\n`);
+    console.log('| endpoint | requests | req/s | p50 ms | p99 ms | errors | error rate |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    let totalErrors = 0;
+    let total = 0;
+    for (const [name, list] of [...samples].sort()) {
+      const ms = list.map((s) => s.ms).sort((a, b) => a - b);
+      const errors = list.filter((s) => !s.ok).length;
+      totalErrors += errors;
+      total += list.length;
+      console.log(`| ${name} | ${list.length} | ${(list.length / seconds).toFixed(0)} | ${percentile(ms, 50).toFixed(1)} | ${percentile(ms, 99).toFixed(1)} | ${errors} | ${((100 * errors) / list.length).toFixed(2)}% |`);
+    }
+    sseLatency.sort((a, b) => a - b);
+    console.log(`\ntotal: ${total} requests, ${totalErrors} errors (${((100 * totalErrors) / Math.max(1, total)).toFixed(3)}%)`);
+    console.log(`SSE: ${sseEvents} events delivered to ${sseConnected} clients; commit→client latency p50 ${percentile(sseLatency, 50)} ms, p99 ${percentile(sseLatency, 99)} ms, max ${sseLatency[sseLatency.length - 1] ?? NaN} ms (sampled on every 10th client)`);
+    console.log(`database connections of the app during the run (pg_stat_activity): max ${Math.max(...dbConnections)}, listening connections: ${listening.rows[0]!.n}`);
+  } finally {
+    server.kill('SIGTERM');
+    agent.destroy();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
