@@ -2,7 +2,7 @@
  * Builds the Fastify app: plugins, the one error handler, and the modules.
  * The process wrapper (server.ts) and the tests both call buildApp.
  */
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyError, type FastifyReply, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Kysely } from 'kysely';
 import type { Config } from './config.js';
@@ -13,9 +13,11 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { installAuth } from './modules/auth/auth.hooks.js';
+import { metricsPlugin } from './metrics.js';
 import { apiModules } from './modules/index.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { DomainError, kindOfSqlState, problemOf } from './shared/errors.js';
+import { webUi } from './web.js';
 
 export interface MesContext {
   db: Kysely<DB>;
@@ -51,6 +53,11 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // errors Fastify raises before routing (bad URL encoding, over-long path parameters) are problems too
+    frameworkErrors: (error, _request, reply) => {
+      const problem = problemOf('bad_request', error.message);
+      void (reply as FastifyReply).code(problem.status).type('application/problem+json').send(problem);
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('mes', {
@@ -132,6 +139,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
   installAuth(app);
+  await app.register(metricsPlugin);
 
   await app.register(healthRoutes);
   await app.register(
@@ -140,5 +148,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     },
     { prefix: '/api/mes' },
   );
+  await app.register(webUi);
   return app;
 }

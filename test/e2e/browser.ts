@@ -1,0 +1,83 @@
+/**
+ * Browser plumbing of the end-to-end tests: the system Chromium through
+ * playwright-core (never a downloaded browser), an up-to-date web build,
+ * screenshots, and the gestures the plan designer needs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
+import { root } from '../helpers/processes.js';
+
+export const chromiumPath = '/usr/bin/chromium';
+export const hasChromium = fs.existsSync(chromiumPath);
+
+export const screenshotDir = path.join(root, 'test-results/screenshots');
+export const docsScreenshotDir = path.join(root, 'docs/screenshots');
+export const viewport = { width: 1280, height: 800 };
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+  });
+}
+
+/** Builds web/dist when it is missing or older than a file under web/ (so the test never runs a stale UI). */
+export async function ensureWebBuild(): Promise<void> {
+  const index = path.join(root, 'web/dist/index.html');
+  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
+  const newest = Math.max(newestMtime(path.join(root, 'web/src')), fs.statSync(path.join(root, 'web/index.html')).mtimeMs, fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs);
+  if (built > newest) return;
+  const { build } = await import('vite');
+  // vitest runs with NODE_ENV=test; the bundle must be a production build
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn', mode: 'production' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+export const shots: string[] = [];
+
+/** The pages the README shows (docs/screenshots); the others stay in test-results. */
+const documented = new Set(['login', 'production', 'designer', 'designer-cycle', 'plan', 'plan-schedule', 'portal', 'portal-complete', 'portal-offline', 'board', 'master-data-material']);
+
+/** A viewport screenshot into test-results/screenshots (and docs/screenshots with UPDATE_SCREENSHOTS=1). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  const file = path.join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path: file, animations: 'disabled' });
+  shots.push(file);
+  if (process.env.UPDATE_SCREENSHOTS === '1' && documented.has(name)) {
+    fs.mkdirSync(docsScreenshotDir, { recursive: true });
+    fs.copyFileSync(file, path.join(docsScreenshotDir, `${name}.png`));
+  }
+}
+
+/** Drags with the mouse from the centre of one element to the centre of another, in steps (React Flow's connection gesture). */
+export async function mouseDrag(page: Page, from: Locator, to: Locator): Promise<void> {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error('drag: an element is not visible');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2 + a.width / 2, (a.y + b.y) / 2 + a.height / 2, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Connects step `from` (its output handle) to step `to` (its input handle) on the designer canvas. */
+export async function connectSteps(page: Page, from: string, to: string): Promise<void> {
+  await mouseDrag(page, page.locator(`[data-testid="design-node-${from}"] .react-flow__handle.source`), page.locator(`[data-testid="design-node-${to}"] .react-flow__handle.target`));
+}

@@ -1,0 +1,285 @@
+/**
+ * The web UI end to end, in a real browser (system Chromium via
+ * playwright-core) against the real server process on a fresh database:
+ * a planner designs a branching plan in the designer (one real drag from the
+ * palette, edges drawn on the handles), saves and releases it; operators run
+ * every step from the worker portal in a second browser context while the
+ * planner's plan page and the live board follow without a reload.
+ * Screenshots of every page land in test-results/screenshots/
+ * (UPDATE_SCREENSHOTS=1 copies them to docs/screenshots/ for the README).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from '../helpers/processes.js';
+import { connectSteps, ensureWebBuild, hasChromium, launchBrowser, screenshot, shots, viewport } from './browser.js';
+
+const password = 'e2e-admin-pass-1';
+const pin = '4321';
+const timeout = 20_000;
+
+if (!hasChromium) console.log('web UI e2e skipped: /usr/bin/chromium is not installed (apt-get install -y --no-install-recommends chromium)');
+
+interface PlanNodeView {
+  nodeId: string;
+  assignment: { id: string; workerId: string; substationId: string; status: string } | null;
+}
+
+describe.skipIf(!hasChromium)('web UI in a browser', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let dataDir: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    // first the UI (the server serves web/dist only if it exists when it starts)
+    await ensureWebBuild();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-e2e-'));
+    server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin, MES_LOGIN_RATE_LIMIT: '1000' }, 150_000);
+    browser = await launchBrowser();
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (shots.length > 0) console.log(`screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport, baseURL: server.url, hasTouch: false });
+    context.setDefaultTimeout(timeout);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.log(`browser error: ${e.message}`));
+    return page;
+  }
+
+  async function signInPlanner(page: Page) {
+    await page.goto('/');
+    await page.getByLabel('User name').fill('planner');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Production plans' }).waitFor();
+  }
+
+  async function signInOperator(page: Page, workerId: string) {
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    if (await signOut.isVisible()) await signOut.click();
+    await page.goto('/portal');
+    await page.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
+    await page.getByLabel('Worker id').fill(workerId);
+    // the PIN on the on-screen keypad, as on the tablet
+    for (const digit of pin) await page.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('current-task').or(page.getByText('No tasks for you right now')).waitFor();
+  }
+
+  /** Waits until the element with that test id shows the text (live updates: the page is never reloaded). */
+  const waitText = (page: Page, testId: string, text: string | RegExp, ms = timeout) => page.getByTestId(testId).filter({ hasText: text }).first().waitFor({ timeout: ms });
+
+  it('planner designs and releases a plan; operators run it; plan page and live board follow live', async () => {
+    // ---- planner: sign in, production list ------------------------------------
+    const planner = await newPage();
+    await planner.goto('/');
+    await planner.getByLabel('User name').waitFor();
+    await screenshot(planner, 'login');
+    await signInPlanner(planner);
+    await planner.getByRole('cell', { name: 'PPL-' }).first().waitFor();
+    await screenshot(planner, 'production');
+
+    // ---- designer: five steps, branching, one real drag ------------------------
+    await planner.getByRole('button', { name: 'New plan' }).click();
+    await planner.getByText('new plan · not saved').waitFor();
+    await planner.getByLabel('Plan name').fill('E2E bracket set');
+    await planner.getByLabel('Work order').fill('WO-E2E-001');
+    await planner.getByLabel('Quantity', { exact: true }).fill('4');
+
+    // N1: dragged from the palette onto the canvas (HTML5 drag and drop)
+    await planner.getByTestId('palette-OP-001').dragTo(planner.getByTestId('designer-canvas'), { targetPosition: { x: 200, y: 150 } });
+    await planner.getByTestId('design-node-N1').waitFor();
+    // a fresh step misses its time: the problem shows on the node, saving is off
+    await waitText(planner, 'node-problems-N1', 'nominal time');
+    expect(await planner.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
+    await planner.getByLabel('Nominal time (min/unit)').fill('2');
+    await planner.getByLabel('Name', { exact: true }).fill('Cut blanks');
+    await planner.getByRole('button', { name: 'Add material input' }).click();
+    await planner.getByLabel('Input 1 material').selectOption('SHEET-S235-2');
+    await planner.locator('.designer-input').getByLabel('Quantity').fill('2');
+
+    // N2..N5 with the palette's + buttons (the keyboard way), each edited in the side panel
+    const steps: [string, string, string][] = [
+      ['Bending', 'Bend flanges', '1.5'],
+      ['Punching', 'Punch holes', '1'],
+      ['Welding', 'Weld bracket', '3'],
+      ['Inspection', 'Final inspection', '0.5'],
+    ];
+    for (const [operation, name, minutes] of steps) {
+      await planner.getByRole('button', { name: `Add step: ${operation}` }).click();
+      await planner.getByLabel('Name', { exact: true }).fill(name);
+      await planner.getByLabel('Nominal time (min/unit)').fill(minutes);
+    }
+    await planner.getByTestId('design-node-N5').waitFor();
+    await planner.getByRole('button', { name: 'Auto layout' }).click();
+    await planner.waitForTimeout(400);
+
+    // edges drawn from handle to handle: N1 → N2, N1 → N3, N2 → N4, N4 → N5
+    await connectSteps(planner, 'N1', 'N2');
+    await connectSteps(planner, 'N1', 'N3');
+    await connectSteps(planner, 'N2', 'N4');
+    await connectSteps(planner, 'N4', 'N5');
+    // N3 → N4 from the side panel (keyboard alternative)
+    await planner.getByTestId('design-node-N4').click();
+    await planner.getByLabel('Add predecessor').selectOption('N3');
+    await planner.getByRole('button', { name: 'Remove predecessor N3 of N4' }).waitFor();
+    expect(await planner.locator('.react-flow__edge').count()).toBe(5);
+    await planner.getByRole('button', { name: 'Auto layout' }).click();
+    await planner.waitForTimeout(400);
+
+    // a cycle is refused: N5 → N1 closes one; the nodes say so and saving is off
+    await connectSteps(planner, 'N5', 'N1');
+    await waitText(planner, 'node-problems-N1', /cycle: .*N1/);
+    expect(await planner.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
+    await screenshot(planner, 'designer-cycle');
+    await planner.getByTestId('design-node-N1').click();
+    await planner.getByRole('button', { name: 'Remove predecessor N5 of N1' }).click();
+    await planner.getByText('No problems: the plan can be saved.').waitFor();
+
+    await planner.getByRole('button', { name: 'Save draft' }).click();
+    await waitText(planner, 'designer-status', /PPL-\d{4}-\d{3} v1.*saved/);
+    const planId = /PPL-\d{4}-\d{3}/.exec((await planner.getByTestId('designer-status').textContent()) ?? '')![0];
+    expect(planner.url()).toContain(`/designer/${planId}`);
+    await planner.getByTestId('design-node-N4').click();
+    await planner.locator('.designer-panel').evaluate((el) => el.scrollTo(0, 0));
+    await screenshot(planner, 'designer');
+
+    // ---- release (confirmation dialog) → plan page ---------------------------------
+    await planner.getByRole('button', { name: 'Release…' }).click();
+    await planner.getByRole('button', { name: 'Yes, release' }).click();
+    await planner.waitForURL(`**/production/${planId}`);
+    await waitText(planner, 'plan-status', 'released');
+    await planner.getByTestId('gantt-bar-N1').waitFor();
+
+    const detail = (await (await planner.request.get(`/api/mes/production-plans/${planId}`)).json()) as { nodes: PlanNodeView[] };
+    const nodes = new Map(detail.nodes.map((n) => [n.nodeId, n]));
+    const assignment = (id: string) => nodes.get(id)!.assignment!;
+    expect([...nodes.values()].every((n) => n.assignment?.workerId)).toBe(true);
+
+    // a marker that a reload would wipe: the planner pages must update live
+    const board = await planner.context().newPage();
+    await board.goto('/board');
+    await board.getByRole('heading', { name: 'Live board' }).waitFor();
+    for (const p of [planner, board]) await p.evaluate(() => ((globalThis as unknown as { e2eMarker: number }).e2eMarker = 42));
+
+    // ---- operator of N1, second browser context: start ----------------------------
+    const operator = await newPage();
+    await signInOperator(operator, assignment('N1').workerId);
+    await waitText(operator, 'current-task-name', 'N1');
+    await screenshot(operator, 'portal');
+    await operator.getByRole('button', { name: '▶ Start' }).click();
+    await operator.locator('[data-testid="current-task"][data-status="in_progress"]').waitFor();
+    await operator.getByTestId('task-timer').waitFor();
+
+    await waitText(planner, 'step-status-N1', 'in progress');
+    await waitText(planner, 'plan-status', 'in production');
+    await waitText(board, `board-sub-${assignment('N1').substationId}`, 'N1');
+    await screenshot(board, 'board');
+
+    // ---- complete N1: good quantity typed on the keypad ------------------------------
+    await operator.getByRole('button', { name: '✔ Complete' }).click();
+    await operator.getByRole('button', { name: /^Good quantity .*tap to edit$/ }).click();
+    await operator.getByRole('button', { name: 'Good quantity: 4', exact: true }).click();
+    await screenshot(operator, 'portal-complete');
+    await operator.getByRole('button', { name: 'Complete: 4 good, 0 scrap' }).click();
+    await operator.getByText('Completed — well done').waitFor();
+
+    await waitText(planner, 'step-status-N1', 'completed');
+    await waitText(planner, 'plan-progress', '1/5 steps done');
+    await waitText(board, `board-plan-progress-${planId}`, '1/5');
+
+    // ---- the rest, each by its assigned operator ----------------------------------------
+    let signedIn = assignment('N1').workerId;
+    for (const nodeId of ['N2', 'N3', 'N4', 'N5']) {
+      const a = assignment(nodeId);
+      if (a.workerId !== signedIn) {
+        await signInOperator(operator, a.workerId);
+        signedIn = a.workerId;
+      }
+      await waitText(operator, 'current-task-name', nodeId);
+      if (nodeId === 'N2') {
+        // the tablet loses the network on the tap: the action is not lost, and the retry reuses its key
+        const keys: string[] = [];
+        operator.on('request', (r) => {
+          if (r.url().endsWith(`/worker-assignments/${a.id}/start`)) keys.push(r.headers()['idempotency-key'] ?? '');
+        });
+        await operator.context().setOffline(true);
+        await operator.getByRole('button', { name: '▶ Start' }).click();
+        await operator.getByText('did not reach the server').waitFor();
+        await operator.getByText('This tablet has no network').waitFor();
+        await screenshot(operator, 'portal-offline');
+        await operator.context().setOffline(false);
+        await operator.getByRole('button', { name: 'Retry' }).click();
+        await operator.locator('[data-testid="current-task"][data-status="in_progress"]').waitFor();
+        expect(keys.length).toBeGreaterThanOrEqual(2);
+        expect(new Set(keys).size).toBe(1);
+        expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+      } else {
+        await operator.getByRole('button', { name: '▶ Start' }).click();
+        await operator.locator('[data-testid="current-task"][data-status="in_progress"]').waitFor();
+      }
+      if (nodeId === 'N4') {
+        // pause with a reason, resume, and report a problem; the planner sees the pause live
+        await operator.getByRole('button', { name: '❚❚ Pause' }).click();
+        await operator.getByRole('button', { name: 'Machine fault' }).click();
+        await operator.getByRole('button', { name: 'Pause', exact: true }).click();
+        await operator.locator('[data-testid="current-task"][data-status="paused"]').waitFor();
+        await waitText(planner, 'step-status-N4', 'paused');
+        await operator.getByRole('button', { name: '▶ Resume' }).click();
+        await operator.locator('[data-testid="current-task"][data-status="in_progress"]').waitFor();
+        await operator.getByRole('button', { name: '⚠ Report problem' }).click();
+        await operator.getByRole('button', { name: 'Machine', exact: true }).click();
+        await operator.getByLabel('What is wrong?').fill('Wire feed slips now and then');
+        await operator.getByRole('button', { name: 'Send report' }).click();
+        await operator.getByText('Problem reported to the planner').waitFor();
+      }
+      await operator.getByRole('button', { name: '✔ Complete' }).click();
+      await operator.getByRole('button', { name: 'Complete: 4 good, 0 scrap' }).click();
+      await operator.getByText('Completed — well done').waitFor();
+      await waitText(planner, `step-status-${nodeId}`, 'completed');
+    }
+
+    await waitText(planner, 'plan-status', 'completed');
+    await waitText(planner, 'plan-progress', '5/5 steps done');
+    await board.getByTestId(`board-plan-progress-${planId}`).waitFor({ state: 'detached' });
+    for (const p of [planner, board]) expect(await p.evaluate(() => (globalThis as unknown as { e2eMarker?: number }).e2eMarker)).toBe(42);
+    await screenshot(planner, 'plan');
+
+    // ---- a refused action shows the server's message: release twice ----------------
+    const draft = (await (await planner.request.get('/api/mes/production-plans?status=draft&limit=1')).json()) as { items: { id: string }[] };
+    const draftId = draft.items[0]!.id;
+    await planner.goto(`/production/${draftId}`);
+    await planner.getByRole('button', { name: 'Release', exact: true }).click();
+    // meanwhile another planner releases it
+    expect((await planner.request.post(`/api/mes/production-plans/${draftId}/release`, { data: {} })).status()).toBe(200);
+    await planner.getByRole('button', { name: 'Yes, release' }).click();
+    await waitText(planner, 'problem-detail', `plan ${draftId} is released; it cannot be released`);
+    await screenshot(planner, 'refused');
+    await planner.getByRole('button', { name: 'Keep as is' }).click();
+    // the Gantt of that plan, now scheduled
+    await planner.getByTestId('gantt-bar-N1').waitFor();
+    await planner.getByRole('heading', { name: 'Schedule' }).evaluate((el) => el.scrollIntoView());
+    await screenshot(planner, 'plan-schedule');
+
+    // ---- master data ---------------------------------------------------------------
+    await planner.goto('/master/workers');
+    await planner.getByRole('row', { name: /W-001/ }).waitFor();
+    await screenshot(planner, 'master-data');
+    await planner.getByRole('tab', { name: 'Materials' }).click();
+    await planner.getByRole('row', { name: /SHEET-S235-2/ }).click();
+    await planner.getByRole('table', { name: 'Ledger of SHEET-S235-2' }).getByText('consumption').first().waitFor();
+    await screenshot(planner, 'master-data-material');
+  }, 300_000);
+});

@@ -1,0 +1,112 @@
+/**
+ * The app shell: who is signed in decides what they see. Operators get the
+ * worker portal only; planners and admins get production, the designer,
+ * master data and the live board.
+ */
+import { useQueryClient } from '@tanstack/react-query';
+import { type ReactNode, Suspense, lazy, useEffect } from 'react';
+import { api } from './api/client';
+import { LiveContext, useLiveStream } from './api/live';
+import { resource, useMe } from './api/queries';
+import type { SessionUser } from './api/types';
+import { LoginPage } from './auth/LoginPage';
+import { BoardPage } from './pages/board/BoardPage';
+import { MasterDataPage } from './pages/master/MasterDataPage';
+import { PortalPage } from './pages/portal/PortalPage';
+import { PlansPage } from './pages/production/PlansPage';
+import { Link, match, navigate, usePath } from './router';
+import { Alert, Button, LiveDot } from './ui';
+
+// React Flow and dagre load only with the pages that draw graphs (the tablet portal never needs them)
+const DesignerPage = lazy(() => import('./pages/designer/DesignerPage').then((m) => ({ default: m.DesignerPage })));
+const PlanPage = lazy(() => import('./pages/production/PlanPage').then((m) => ({ default: m.PlanPage })));
+
+const plannerNav = [
+  { to: '/production', label: 'Production' },
+  { to: '/designer', label: 'Plan designer' },
+  { to: '/master', label: 'Master data' },
+  { to: '/board', label: 'Live board' },
+];
+
+const plannerTopics = ['plans', 'assignments', 'workers', 'stations', 'materials', 'master'] as const;
+const operatorTopics = ['plans', 'assignments', 'workers'] as const;
+
+export function App() {
+  const me = useMe();
+  if (me.isPending) return <div className="empty">Loading…</div>;
+  if (me.isError)
+    return (
+      <div className="login">
+        <Alert title="Cannot reach the server">Retrying… {me.error.message}</Alert>
+      </div>
+    );
+  if (!me.data) return <LoginPage />;
+  return <SignedIn user={me.data} />;
+}
+
+function SignedIn({ user }: { user: SessionUser }) {
+  const path = usePath();
+  const queryClient = useQueryClient();
+  const isOperator = user.role === 'operator';
+  const live = useLiveStream(isOperator ? [...operatorTopics] : [...plannerTopics]);
+
+  useEffect(() => {
+    const home = isOperator ? '/portal' : '/production';
+    if (path === '/' || path === '/login' || (isOperator && path !== '/portal') || (!isOperator && path === '/portal')) navigate(home, { replace: true });
+  }, [path, isOperator]);
+
+  const signOut = async () => {
+    await api.post('/auth/logout').catch(() => undefined);
+    queryClient.clear();
+    queryClient.setQueryData(resource.me, null);
+    navigate('/', { replace: true });
+  };
+
+  const page = isOperator ? <PortalPage user={user} onSignOut={signOut} /> : plannerPage(path);
+  if (isOperator) return <LiveContext.Provider value={live}>{page}</LiveContext.Provider>;
+  const flush = path.startsWith('/designer');
+  return (
+    <LiveContext.Provider value={live}>
+      <div className="shell">
+        <header className="topbar">
+          <span className="topbar__brand">Burkol MES</span>
+          <nav className="topbar__nav" aria-label="Main">
+            {plannerNav.map((n) => (
+              <Link key={n.to} to={n.to} className="topbar__link" aria-current={path.startsWith(n.to) ? 'page' : undefined}>
+                {n.label}
+              </Link>
+            ))}
+          </nav>
+          <div className="topbar__user">
+            <LiveDot state={live.state} />
+            <span>
+              {user.displayName} <span className="muted">({user.role})</span>
+            </span>
+            <Button variant="on-dark" size="sm" onClick={signOut}>
+              Sign out
+            </Button>
+          </div>
+        </header>
+        <main className={flush ? 'main main--flush' : 'main'}>
+          <Suspense fallback={<div className="empty">Loading…</div>}>{page}</Suspense>
+        </main>
+      </div>
+    </LiveContext.Provider>
+  );
+}
+
+function plannerPage(path: string): ReactNode {
+  let m: Record<string, string> | null;
+  if ((m = match('/production/:id', path))) return <PlanPage id={m.id!} />;
+  if (match('/production', path)) return <PlansPage />;
+  if ((m = match('/designer/:id?', path))) return <DesignerPage id={m.id} />;
+  if ((m = match('/master/:tab?', path))) return <MasterDataPage tab={m.tab} />;
+  if (match('/board', path)) return <BoardPage />;
+  return (
+    <div className="page">
+      <Alert tone="warning" title="Page not found">
+        There is no page at {path}. <Link to="/production">Go to production</Link>
+      </Alert>
+    </div>
+  );
+}

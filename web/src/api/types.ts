@@ -1,0 +1,88 @@
+/**
+ * The API's shapes, taken from the server's schemas (types only: nothing of
+ * the server is bundled). Where the server defines a schema without a type
+ * alias, Static<typeof …> derives it.
+ */
+import type { Static } from 'typebox';
+import type {
+  AssignmentSummary as AssignmentSummarySchema,
+  ActionResult,
+  AssignmentStatus,
+  PauseReason,
+  ProblemCategory,
+  WorkerTask,
+  WorkerTasks,
+} from '../../../src/modules/assignments/assignments.schema.js';
+import type { SessionUser } from '../../../src/modules/auth/auth.schema.js';
+import type { LedgerEntry, Material } from '../../../src/modules/materials/materials.schema.js';
+import type { Operation } from '../../../src/modules/operations/operations.schema.js';
+import type { PlanDetail, PlanDocument, PlanNode, PlanStatus, PlanSummary as PlanSummarySchema, TransitionResult as TransitionResultSchema } from '../../../src/modules/plans/plans.schema.js';
+import type { Station } from '../../../src/modules/stations/stations.schema.js';
+import type { ShiftCalendar, Worker } from '../../../src/modules/workers/workers.schema.js';
+
+export type { ActionResult, AssignmentStatus, LedgerEntry, Material, Operation, PauseReason, PlanDetail, PlanDocument, PlanNode, PlanStatus, ProblemCategory, SessionUser, ShiftCalendar, Station, Worker, WorkerTask, WorkerTasks };
+export type PlanSummary = Static<typeof PlanSummarySchema>;
+export type AssignmentSummary = Static<typeof AssignmentSummarySchema>;
+export type TransitionResult = Static<typeof TransitionResultSchema>;
+export type PlanDetailNode = PlanDetail['nodes'][number];
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** One bar of GET /production-plans/:id/schedule (same shape as the server's ScheduleBar). */
+export interface ScheduleBar {
+  assignmentId: string;
+  planId: string;
+  nodeId: string;
+  name: string;
+  operationId: string;
+  status: string;
+  workerId: string;
+  workerName: string;
+  stationId: string;
+  stationName: string;
+  substationId: string;
+  substationName: string;
+  plannedStart: string;
+  plannedEnd: string;
+  actualStart: string | null;
+  actualEnd: string | null;
+  pinned: boolean;
+  waitReason: string | null;
+}
+
+export interface PlanSchedule {
+  planId: string;
+  stations: { stationId: string; stationName: string; substations: { substationId: string; substationName: string; bars: ScheduleBar[] }[] }[];
+  workers: { workerId: string; workerName: string; bars: ScheduleBar[] }[];
+}
+
+/** The JSON of every SSE message (the server's StreamEvent). */
+export interface StreamEvent {
+  id: number;
+  topic: 'plans' | 'assignments' | 'workers' | 'stations' | 'materials' | 'master';
+  entityType: string;
+  entityId: string;
+  change: string;
+  planId: string | null;
+  workerId: string | null;
+  stationId: string | null;
+  payload: Record<string, unknown>;
+  actor: string | null;
+  createdAt: string;
+}
+
+/** RFC 9457 problem document, as every error response carries. */
+export interface Problem {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  field?: string;
+  errors?: { field?: string; message: string }[];
+  [key: string]: unknown;
+}

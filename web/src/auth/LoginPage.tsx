@@ -1,0 +1,101 @@
+/** Sign in: planners and admins with a password, operators with worker id and PIN (touch keypad). */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { api } from '../api/client';
+import { ErrorAlert } from '../api/ErrorAlert';
+import { resource } from '../api/queries';
+import type { SessionUser } from '../api/types';
+import { Keypad } from '../pages/portal/Keypad';
+import { Button, Card, TextField, Tabs } from '../ui';
+
+type Mode = 'office' | 'floor';
+
+export function LoginPage() {
+  const [mode, setMode] = useState<Mode>(() => (window.location.pathname.startsWith('/portal') ? 'floor' : 'office'));
+  return (
+    <div className="login">
+      <div className="login__card">
+        <div className="login__brand">Burkol MES</div>
+        <Card>
+          <div className="stack">
+            <Tabs
+              label="How to sign in"
+              value={mode}
+              onChange={setMode}
+              items={[
+                { key: 'office', label: 'Office sign-in' },
+                { key: 'floor', label: 'Shop floor (PIN)' },
+              ]}
+            />
+            {mode === 'office' ? <PasswordForm /> : <PinForm />}
+          </div>
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+function useSignIn<T>(path: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: T) => api.post<{ user: SessionUser }>(path, body),
+    onSuccess: ({ user }) => queryClient.setQueryData(resource.me, user),
+  });
+}
+
+function PasswordForm() {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const signIn = useSignIn<{ username: string; password: string }>('/auth/login');
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        signIn.mutate({ username: username.trim(), password });
+      }}
+    >
+      <TextField label="User name" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
+      <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+      <ErrorAlert error={signIn.error} title="Sign-in refused" />
+      <Button type="submit" variant="primary" size="lg" disabled={!username || !password || signIn.isPending}>
+        {signIn.isPending ? 'Signing in…' : 'Sign in'}
+      </Button>
+    </form>
+  );
+}
+
+function PinForm() {
+  const [workerId, setWorkerId] = useState(() => localStorage.getItem('mes.lastWorkerId') ?? '');
+  const [pin, setPin] = useState('');
+  const signIn = useSignIn<{ workerId: string; pin: string }>('/auth/pin-login');
+  const normalized = normalizeWorkerId(workerId);
+  const submit = () => {
+    localStorage.setItem('mes.lastWorkerId', normalized);
+    signIn.mutate({ workerId: normalized, pin }, { onError: () => setPin('') });
+  };
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+    >
+      <TextField label="Worker id" name="workerId" className="input--lg" placeholder="W-001" autoCapitalize="characters" value={workerId} onChange={(e) => setWorkerId(e.target.value)} required />
+      <TextField label="PIN" name="pin" className="input--lg" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))} required />
+      <Keypad value={pin} onChange={(v) => setPin(v.replace(/\D/g, '').slice(0, 8))} decimals={false} label="PIN keypad" />
+      <ErrorAlert error={signIn.error} title="Sign-in refused" />
+      <Button type="submit" variant="primary" size="xl" disabled={!/^W-\d{3,}$/.test(normalized) || pin.length < 4 || signIn.isPending}>
+        {signIn.isPending ? 'Signing in…' : 'Sign in'}
+      </Button>
+    </form>
+  );
+}
+
+/** "w1", "W-1", "001" → "W-001". */
+function normalizeWorkerId(raw: string): string {
+  const digits = raw.trim().toUpperCase().replace(/^W-?/, '');
+  if (/^\d+$/.test(digits)) return `W-${digits.padStart(3, '0')}`;
+  return raw.trim().toUpperCase();
+}

@@ -1,0 +1,204 @@
+/**
+ * One generic master-data screen: search, a table, and a dialog that creates
+ * or edits a row from a list of field definitions, with archive. Each
+ * resource (operations, stations, workers, materials) is a configuration.
+ */
+import { useMutation, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import { type ReactNode, useState } from 'react';
+import { api, type Query } from '../../api/client';
+import { ErrorAlert } from '../../api/ErrorAlert';
+import type { Page } from '../../api/types';
+import { useDebounced } from '../../hooks';
+import { Button, Card, Checkbox, type Column, Dialog, type Option, SelectField, Table, TextAreaField, TextField } from '../../ui';
+
+export type FormValues = Record<string, string | string[]>;
+
+export interface FieldDef {
+  name: string;
+  label: string;
+  kind: 'text' | 'number' | 'textarea' | 'select' | 'checks';
+  options?: Option[];
+  required?: boolean;
+  /** Only when creating (ids). */
+  createOnly?: boolean;
+  hint?: string;
+  placeholder?: string;
+}
+
+export interface ResourceConfig<T> {
+  title: string;
+  singular: string;
+  /** API path, e.g. /operations */
+  path: string;
+  /** The query-key resource to refresh after a change. */
+  queryKey: readonly string[];
+  idOf: (row: T) => string;
+  useList: (query: Query) => UseQueryResult<Page<T>>;
+  columns: Column<T>[];
+  fields: FieldDef[];
+  empty: FormValues;
+  toForm: (row: T) => FormValues;
+  toCreate: (form: FormValues) => unknown;
+  toUpdate: (form: FormValues) => unknown;
+  /** More to show and do in the edit dialog of an existing row (substations, ledger). */
+  extra?: (row: T) => ReactNode;
+  archivable?: boolean;
+}
+
+export function ResourceView<T>({ config }: { config: ResourceConfig<T> }) {
+  const [q, setQ] = useState('');
+  const search = useDebounced(q.trim(), 250);
+  const list = config.useList({ q: search || undefined, limit: 500 });
+  const [editing, setEditing] = useState<{ row: T | null } | null>(null);
+  const rows = list.data?.items ?? [];
+  // the dialog follows live data: after a change elsewhere it shows the fresh row
+  const current = editing?.row ? (rows.find((r) => config.idOf(r) === config.idOf(editing.row as T)) ?? editing.row) : null;
+
+  return (
+    <Card flush>
+      <div className="card__header">
+        <div className="toolbar spacer">
+          <TextField label={`Search ${config.title.toLowerCase()}`} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Code or name" />
+          <span className="muted small">{list.data ? `${list.data.total} ${config.title.toLowerCase()}` : 'Loading…'}</span>
+        </div>
+        <Button variant="primary" onClick={() => setEditing({ row: null })}>
+          New {config.singular}
+        </Button>
+      </div>
+      <ErrorAlert error={list.error} />
+      <Table
+        caption={config.title}
+        columns={config.columns}
+        rows={rows}
+        rowKey={config.idOf}
+        onRowClick={(row) => setEditing({ row })}
+        rowLabel={(row) => `Edit ${config.singular} ${config.idOf(row)}`}
+        empty={list.isPending ? 'Loading…' : 'Nothing found'}
+      />
+      {editing && <EditDialog key={current ? config.idOf(current) : 'new'} config={config} row={current} onClose={() => setEditing(null)} />}
+    </Card>
+  );
+}
+
+function EditDialog<T>({ config, row, onClose }: { config: ResourceConfig<T>; row: T | null; onClose: () => void }) {
+  const queryClient = useQueryClient();
+  const [form, setForm] = useState<FormValues>(() => (row ? config.toForm(row) : config.empty));
+  const [confirmArchive, setConfirmArchive] = useState(false);
+  const id = row ? config.idOf(row) : null;
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: config.queryKey });
+  const save = useMutation({
+    mutationFn: () => (id ? api.patch(`${config.path}/${encodeURIComponent(id)}`, config.toUpdate(form)) : api.post(config.path, config.toCreate(form))),
+    onSuccess: () => {
+      refresh();
+      onClose();
+    },
+  });
+  const archive = useMutation({
+    mutationFn: () => api.delete(`${config.path}/${encodeURIComponent(id!)}`),
+    onSuccess: () => {
+      refresh();
+      onClose();
+    },
+  });
+  const set = (name: string, value: string | string[]) => setForm((f) => ({ ...f, [name]: value }));
+  const missing = config.fields.filter((f) => f.required && !(f.createOnly && id) && !String(form[f.name] ?? '').trim());
+
+  return (
+    <Dialog
+      open
+      wide
+      title={id ? `${config.singular[0]!.toUpperCase()}${config.singular.slice(1)} ${id}` : `New ${config.singular}`}
+      onClose={onClose}
+      onSubmit={() => missing.length === 0 && save.mutate()}
+      footer={
+        <>
+          {id && config.archivable !== false && (
+            <>
+              {confirmArchive ? (
+                <Button variant="danger" onClick={() => archive.mutate()} disabled={archive.isPending}>
+                  Yes, archive {id}
+                </Button>
+              ) : (
+                <Button variant="danger" onClick={() => setConfirmArchive(true)}>
+                  Archive…
+                </Button>
+              )}
+            </>
+          )}
+          <span className="spacer" />
+          <Button onClick={onClose}>Close</Button>
+          <Button type="submit" variant="primary" disabled={save.isPending || missing.length > 0}>
+            {id ? 'Save changes' : `Create ${config.singular}`}
+          </Button>
+        </>
+      }
+    >
+      <div className="form-grid">
+        {config.fields
+          .filter((f) => !(f.createOnly && id))
+          .map((f) => (
+            <FormField key={f.name} def={f} value={form[f.name]} onChange={(v) => set(f.name, v)} />
+          ))}
+      </div>
+      <ErrorAlert error={save.error} title="Save refused" />
+      <ErrorAlert error={archive.error} title="Archive refused" />
+      {row && config.extra?.(row)}
+    </Dialog>
+  );
+}
+
+function FormField({ def, value, onChange }: { def: FieldDef; value: string | string[] | undefined; onChange: (v: string | string[]) => void }) {
+  const text = typeof value === 'string' ? value : '';
+  const label = def.required ? `${def.label} *` : def.label;
+  switch (def.kind) {
+    case 'textarea':
+      return <TextAreaField wide label={label} hint={def.hint} value={text} onChange={(e) => onChange(e.target.value)} />;
+    case 'select':
+      return <SelectField label={label} hint={def.hint} value={text} onChange={(e) => onChange(e.target.value)} options={def.options ?? []} placeholder={def.placeholder ?? '—'} />;
+    case 'checks': {
+      const selected = Array.isArray(value) ? value : [];
+      return (
+        <fieldset className="fieldset field--wide">
+          <legend>{label}</legend>
+          <div className="checklist">
+            {(def.options ?? []).map((o) => (
+              <Checkbox
+                key={o.value}
+                label={o.label}
+                checked={selected.includes(o.value)}
+                onChange={(e) => onChange(e.target.checked ? [...selected, o.value] : selected.filter((s) => s !== o.value))}
+              />
+            ))}
+          </div>
+          {def.hint && <span className="field__hint">{def.hint}</span>}
+        </fieldset>
+      );
+    }
+    default:
+      return (
+        <TextField
+          label={label}
+          hint={def.hint}
+          placeholder={def.placeholder}
+          inputMode={def.kind === 'number' ? 'decimal' : undefined}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+          required={def.required}
+        />
+      );
+  }
+}
+
+/** Form text → the API's optional number (undefined when empty). */
+export function num(value: string | string[] | undefined): number | undefined {
+  const t = typeof value === 'string' ? value.trim().replace(',', '.') : '';
+  return t === '' ? undefined : Number(t);
+}
+
+export function str(value: string | string[] | undefined): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+export function list(value: string | string[] | undefined): string[] {
+  return Array.isArray(value) ? value : [];
+}

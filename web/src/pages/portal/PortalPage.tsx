@@ -1,0 +1,251 @@
+/**
+ * Worker portal, tablet first: the current task in large type with a running
+ * timer, big buttons for start / pause / resume / complete / report problem,
+ * and the queue with what each task waits for. Offline and refused actions
+ * are said plainly; a failed tap can be retried with the same key.
+ */
+import { useState } from 'react';
+import { describeError } from '../../api/client';
+import { ErrorAlert } from '../../api/ErrorAlert';
+import { useLive } from '../../api/live';
+import { useWorkerTasks } from '../../api/queries';
+import type { SessionUser, WorkerTask } from '../../api/types';
+import { formatClock, formatDateTime, formatMinutes, formatQuantity, formatTime } from '../../format';
+import { useNow, useOnline } from '../../hooks';
+import { Alert, Badge, Button, LiveDot, StatusBadge } from '../../ui';
+import { CompleteDialog, PauseDialog, ProblemDialog } from './ActionDialogs';
+import './portal.css';
+import { type ShopFloorAction, useShopFloorAction } from './useShopFloorAction';
+
+const doneText: Record<ShopFloorAction, string> = {
+  start: 'Started',
+  pause: 'Paused',
+  resume: 'Resumed',
+  complete: 'Completed — well done',
+  'report-problem': 'Problem reported to the planner',
+};
+
+export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: () => void }) {
+  const workerId = user.workerId ?? '';
+  const tasks = useWorkerTasks(workerId);
+  const online = useOnline();
+  const live = useLive();
+  const { state, perform, retry, dismiss } = useShopFloorAction(workerId);
+  const [dialog, setDialog] = useState<'pause' | 'complete' | 'problem' | null>(null);
+
+  const list = tasks.data?.tasks ?? [];
+  const current = list.find((t) => t.status === 'in_progress' || t.status === 'paused') ?? list.find((t) => t.status === 'ready') ?? list[0];
+  const queue = list.filter((t) => t !== current);
+  const worker = tasks.data?.worker;
+  const busy = state.pending !== null;
+  const run = async (action: ShopFloorAction, body?: unknown) => {
+    if (!current) return false;
+    return perform(action, current.id, body);
+  };
+
+  return (
+    <div className="portal">
+      <header className="portal__bar">
+        <span className="topbar__brand">Burkol MES</span>
+        <div>
+          <div className="portal__who">{worker?.name ?? user.displayName}</div>
+          <div className="muted small">
+            {workerId} {worker && <StatusBadge status={worker.status} />}
+          </div>
+        </div>
+        <span className="spacer" />
+        <LiveDot state={!online ? 'offline' : live.state} />
+        <Button size="lg" variant="on-dark" onClick={onSignOut}>
+          Sign out
+        </Button>
+      </header>
+
+      <div className="portal__messages" aria-live="polite">
+        {!online && (
+          <Alert tone="danger" title="Offline">
+            This tablet has no network. Actions are not sent until it is back.
+          </Alert>
+        )}
+        {tasks.isError && <ErrorAlert error={tasks.error} title="Cannot load your tasks" />}
+        {state.unsent && (
+          <Alert tone="danger" title="Not sent">
+            <div className="row">
+              <span>Your “{state.unsent.action.replace('-', ' ')}” did not reach the server. Tap Retry — it will not be done twice.</span>
+              <Button size="lg" variant="primary" onClick={() => void retry()} disabled={busy}>
+                Retry
+              </Button>
+              <Button size="lg" onClick={dismiss}>
+                Dismiss
+              </Button>
+            </div>
+          </Alert>
+        )}
+        {state.refused && (
+          <Alert tone="danger" title="Refused">
+            <div className="row">
+              <span data-testid="problem-detail">{describeError(state.refused).detail}</span>
+              <Button size="lg" onClick={dismiss}>
+                OK
+              </Button>
+            </div>
+          </Alert>
+        )}
+        {state.lastDone && !state.refused && !state.unsent && (
+          <Alert tone="success" key={state.lastDone.at}>
+            {doneText[state.lastDone.action]}
+          </Alert>
+        )}
+      </div>
+
+      <main className="portal__main">
+        <section className="portal__current card" aria-label="Current task">
+          {tasks.isPending ? (
+            <div className="empty">Loading your tasks…</div>
+          ) : !current ? (
+            <div className="empty portal__idle">
+              <div className="portal__title">No tasks for you right now</div>
+              <p>New work appears here as soon as a plan is released.</p>
+            </div>
+          ) : (
+            <CurrentTask task={current} busy={busy} onStart={() => void run('start')} onResume={() => void run('resume')} onDialog={setDialog} />
+          )}
+        </section>
+        <section className="portal__queue card" aria-label="Next tasks">
+          <h2 className="portal__queue-title">Next ({queue.length})</h2>
+          {queue.length === 0 && <p className="muted">Nothing else queued.</p>}
+          <ol>
+            {queue.map((t) => (
+              <QueueItem key={t.id} task={t} />
+            ))}
+          </ol>
+        </section>
+      </main>
+
+      {current && dialog === 'pause' && (
+        <PauseDialog busy={busy} onClose={() => setDialog(null)} onSubmit={async (body) => (await run('pause', body)) && setDialog(null)} error={state.refused ?? (state.unsent ? 'unsent' : null)} />
+      )}
+      {current && dialog === 'complete' && (
+        <CompleteDialog task={current} busy={busy} onClose={() => setDialog(null)} onSubmit={async (body) => (await run('complete', body)) && setDialog(null)} error={state.refused ?? (state.unsent ? 'unsent' : null)} />
+      )}
+      {current && dialog === 'problem' && (
+        <ProblemDialog busy={busy} onClose={() => setDialog(null)} onSubmit={async (body) => (await run('report-problem', body)) && setDialog(null)} error={state.refused ?? (state.unsent ? 'unsent' : null)} />
+      )}
+    </div>
+  );
+}
+
+function CurrentTask({ task, busy, onStart, onResume, onDialog }: { task: WorkerTask; busy: boolean; onStart: () => void; onResume: () => void; onDialog: (d: 'pause' | 'complete' | 'problem') => void }) {
+  const running = task.status === 'in_progress' || task.status === 'paused';
+  return (
+    <div className="stack" data-testid="current-task" data-assignment={task.id} data-status={task.status}>
+      <div className="row">
+        <StatusBadge status={task.status} large />
+        <span className="muted">
+          {task.planId} · {task.workOrderCode} · {task.planName}
+        </span>
+        {task.planStatus === 'paused' && <Badge tone="warning">plan paused</Badge>}
+      </div>
+      <div className="portal__title" data-testid="current-task-name">
+        <span className="mono">{task.nodeId}</span> {task.nodeName}
+      </div>
+      <div className="portal__facts">
+        <div>
+          <span className="muted">Operation</span>
+          <strong>{task.operationName}</strong>
+        </div>
+        <div>
+          <span className="muted">Where</span>
+          <strong>
+            {task.substationName} <span className="mono small">({task.substationId})</span>
+          </strong>
+        </div>
+        <div>
+          <span className="muted">Quantity</span>
+          <strong>{formatQuantity(task.quantity)}</strong>
+        </div>
+        <div>
+          <span className="muted">Planned</span>
+          <strong>
+            {formatDateTime(task.plannedStart)}–{formatTime(task.plannedEnd)} ({formatMinutes(task.workMinutes)})
+          </strong>
+        </div>
+      </div>
+      {running && <Timer task={task} />}
+      {task.materialInputs.length > 0 && (
+        <div className="small">
+          <span className="muted">Material: </span>
+          {task.materialInputs.map((m) => `${formatQuantity(m.requiredQuantity)} ${m.unit} ${m.materialName}${m.fromNodeId ? ` (from ${m.fromNodeId})` : ''}`).join(' · ')}
+        </div>
+      )}
+      {task.plannerNote && <Alert tone="info" title="Note from the planner">{task.plannerNote}</Alert>}
+      {!running && !task.canStart && task.startBlockedBy && (
+        <Alert tone="warning" title="Cannot start yet">
+          {task.startBlockedBy}
+        </Alert>
+      )}
+      <div className="portal__actions">
+        {(task.status === 'ready' || task.status === 'pending') && (
+          <Button size="xl" variant="primary" onClick={onStart} disabled={busy || !task.canStart}>
+            ▶ Start
+          </Button>
+        )}
+        {task.status === 'in_progress' && (
+          <>
+            <Button size="xl" variant="primary" onClick={() => onDialog('complete')} disabled={busy}>
+              ✔ Complete
+            </Button>
+            <Button size="xl" onClick={() => onDialog('pause')} disabled={busy}>
+              ❚❚ Pause
+            </Button>
+          </>
+        )}
+        {task.status === 'paused' && (
+          <Button size="xl" variant="primary" onClick={onResume} disabled={busy}>
+            ▶ Resume
+          </Button>
+        )}
+        <Button size="xl" variant="danger" onClick={() => onDialog('problem')} disabled={busy}>
+          ⚠ Report problem
+        </Button>
+      </div>
+    </div>
+  );
+}
+
+/** The running clock of the task: worked time so far, without pauses; frozen while paused. */
+function Timer({ task }: { task: WorkerTask }) {
+  const now = useNow(1000);
+  if (!task.actualStart) return null;
+  const end = task.openPause ? Date.parse(task.openPause.startedAt) : now;
+  const worked = end - Date.parse(task.actualStart) - task.pausedMinutes * 60_000;
+  const over = worked > task.workMinutes * 60_000;
+  return (
+    <div className="portal__timer" role="timer" aria-label="Worked time">
+      <span className={over ? 'portal__clock is-over' : 'portal__clock'} data-testid="task-timer">
+        {formatClock(worked)}
+      </span>
+      <span className="muted">
+        of {formatMinutes(task.workMinutes)} planned
+        {task.openPause && ` · paused (${task.openPause.reason.replace('_', ' ')}) since ${formatTime(task.openPause.startedAt)}`}
+      </span>
+    </div>
+  );
+}
+
+function QueueItem({ task }: { task: WorkerTask }) {
+  const waits = task.waitingFor.map((w) => `${w.nodeId} ${w.nodeName}${w.workerName ? ` (${w.workerName}, ${w.status?.replace('_', ' ') ?? 'not scheduled'})` : ''}`);
+  return (
+    <li className="portal__queue-item" data-testid={`queue-${task.id}`}>
+      <div className="row">
+        <StatusBadge status={task.status} />
+        <strong>
+          <span className="mono">{task.nodeId}</span> {task.nodeName}
+        </strong>
+      </div>
+      <div className="muted small">
+        {task.planId} · {task.substationId} · planned {formatDateTime(task.plannedStart)} ({formatMinutes(task.workMinutes)})
+      </div>
+      {waits.length > 0 ? <div className="small">Waits for: {waits.join('; ')}</div> : task.waitReason && <div className="small muted">{task.waitReason}</div>}
+    </li>
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * Lifecycle buttons of a plan (release, pause, resume, cancel, reschedule),
+ * each behind a confirmation dialog; a refusal shows the server's detail in
+ * the dialog. Which buttons appear comes from the shared transition table.
+ */
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { allowedPlanActions } from '../../../../src/modules/plans/plans.rules.js';
+import { api } from '../../api/client';
+import { ErrorAlert } from '../../api/ErrorAlert';
+import { resource } from '../../api/queries';
+import type { PlanDetail, PlanStatus, TransitionResult } from '../../api/types';
+import { Alert, Button, Checkbox, Dialog } from '../../ui';
+
+export type LifecycleAction = 'release' | 'pause' | 'resume' | 'cancel' | 'reschedule';
+
+const copy: Record<LifecycleAction, { label: string; question: string; explain: string; danger?: boolean }> = {
+  release: { label: 'Release', question: 'Release this plan?', explain: 'Material is reserved and every step is scheduled on a station, substation and worker. The draft can no longer be edited.' },
+  pause: { label: 'Pause', question: 'Pause this plan?', explain: 'Operators cannot start new steps of this plan until it is resumed. Steps already running continue.' },
+  resume: { label: 'Resume', question: 'Resume this plan?', explain: 'Steps that have not started are planned again from now.' },
+  cancel: { label: 'Cancel plan', question: 'Cancel this plan?', explain: 'Reservations are released and every open assignment is cancelled. This cannot be undone.', danger: true },
+  reschedule: { label: 'Reschedule', question: 'Reschedule this plan?', explain: 'Every step that has not started and is not pinned is planned again against the current bookings.' },
+};
+
+export function actionsFor(status: PlanStatus): LifecycleAction[] {
+  const actions: LifecycleAction[] = allowedPlanActions(status).flatMap((a) => (a === 'release' || a === 'pause' || a === 'resume' || a === 'cancel' ? [a] : []));
+  if (status === 'released' || status === 'in_production' || status === 'paused') actions.push('reschedule');
+  return actions;
+}
+
+export function PlanActions({ plan, onDone }: { plan: Pick<PlanDetail, 'id' | 'status'>; onDone?: (action: LifecycleAction, result: TransitionResult) => void }) {
+  const [open, setOpen] = useState<LifecycleAction | null>(null);
+  return (
+    <>
+      {actionsFor(plan.status).map((a) => (
+        <Button key={a} variant={a === 'release' ? 'primary' : copy[a].danger ? 'danger' : 'default'} onClick={() => setOpen(a)}>
+          {copy[a].label}
+        </Button>
+      ))}
+      {open && <ConfirmAction planId={plan.id} action={open} onClose={() => setOpen(null)} onDone={onDone} />}
+    </>
+  );
+}
+
+/** The confirmation dialog of one action; also used by the designer's Release. */
+export function ConfirmAction({ planId, action, onClose, onDone }: { planId: string; action: LifecycleAction; onClose: () => void; onDone?: ((action: LifecycleAction, result: TransitionResult) => void) | undefined }) {
+  const queryClient = useQueryClient();
+  const [allowShortage, setAllowShortage] = useState(false);
+  const run = useMutation({
+    mutationFn: () => api.post<TransitionResult>(`/production-plans/${encodeURIComponent(planId)}/${action}`, action === 'release' ? { allowShortage } : undefined),
+    onSuccess: (result) => {
+      queryClient.setQueryData([...resource.plan, planId], result.plan);
+      for (const key of [resource.plans, resource.schedule, resource.assignments]) void queryClient.invalidateQueries({ queryKey: key });
+      onDone?.(action, result);
+      if (!result.shortages?.length) onClose();
+    },
+  });
+  const c = copy[action];
+  const shortages = run.data?.shortages ?? [];
+  return (
+    <Dialog
+      open
+      title={`${c.question} (${planId})`}
+      onClose={onClose}
+      onSubmit={() => run.mutate()}
+      footer={
+        run.isSuccess ? (
+          <Button variant="primary" onClick={onClose}>
+            Close
+          </Button>
+        ) : (
+          <>
+            <Button onClick={onClose}>Keep as is</Button>
+            <Button type="submit" variant={c.danger ? 'danger' : 'primary'} disabled={run.isPending}>
+              {run.isPending ? 'Working…' : `Yes, ${c.label.toLowerCase()}`}
+            </Button>
+          </>
+        )
+      }
+    >
+      <p>{c.explain}</p>
+      {action === 'release' && !run.isSuccess && (
+        <Checkbox label="Release even when material is short (shortages are recorded)" checked={allowShortage} onChange={(e) => setAllowShortage(e.target.checked)} />
+      )}
+      <ErrorAlert error={run.error} title={`${c.label} refused`} />
+      {shortages.length > 0 && (
+        <Alert tone="warning" title="Released with shortages">
+          <ul>
+            {shortages.map((s) => (
+              <li key={s.materialCode}>
+                {s.materialCode}: need {s.required}, available {s.available}
+              </li>
+            ))}
+          </ul>
+        </Alert>
+      )}
+    </Dialog>
+  );
+}

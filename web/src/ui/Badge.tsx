@@ -1,0 +1,44 @@
+import type { ReactNode } from 'react';
+import { classNames } from './Button';
+import { cssVars } from './css';
+import { type Tone, statusLabel, statusTone } from './status';
+
+export function Badge({ tone = 'neutral', large, children, title }: { tone?: Tone; large?: boolean; children: ReactNode; title?: string }) {
+  return (
+    <span className={classNames('badge', `tone-${tone}`, large && 'badge--lg')} title={title}>
+      {children}
+    </span>
+  );
+}
+
+/** The badge of a plan, assignment, worker or substation status: one colour per meaning everywhere. */
+export function StatusBadge({ status, large }: { status: string; large?: boolean }) {
+  return (
+    <Badge tone={statusTone(status)} large={large}>
+      {statusLabel(status)}
+    </Badge>
+  );
+}
+
+export function ProgressBar({ done, total, label }: { done: number; total: number; label?: string }) {
+  const value = total > 0 ? done / total : 0;
+  const text = label ?? `${done}/${total}`;
+  return (
+    <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-valuetext={`${done} of ${total} steps done`}>
+      <div className="progress__track">
+        <div className="progress__fill" style={cssVars({ '--value': value })} />
+      </div>
+      <span className="progress__label">{text}</span>
+    </div>
+  );
+}
+
+export function LiveDot({ state }: { state: 'live' | 'connecting' | 'offline' }) {
+  const tone: Tone = state === 'live' ? 'success' : state === 'connecting' ? 'warning' : 'danger';
+  const text = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline';
+  return (
+    <span className={classNames('live-dot', `tone-${tone}`)} role="status" aria-live="polite">
+      {text}
+    </span>
+  );
+}
