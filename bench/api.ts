@@ -96,7 +96,7 @@ async function main() {
     releases.push(performance.now() - t);
     if (res.status !== 200) throw new Error(`release failed: ${res.status} ${await res.text()}`);
     const { schedule } = (await res.json()) as { schedule: { makespanMinutes: number; greedyMakespanMinutes: number; elapsedMs: number } };
-    makespans.push(`${schedule.greedyMakespanMinutes}→${schedule.makespanMinutes}`);
+    makespans.push(`${schedule.greedyMakespanMinutes.toFixed(0)}→${schedule.makespanMinutes.toFixed(0)}`);
   }
   releases.sort((a, b) => a - b);
   console.log(`  release of a 100-node plan on --full data: median ${percentile(releases, 50).toFixed(1)} ms, max ${releases[releases.length - 1]!.toFixed(1)} ms (n=10, scheduler budget ${config.schedulerBudgetMs} ms)   target ≤ 200 ms`);

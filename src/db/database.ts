@@ -17,6 +17,35 @@ import type { DB } from './schema.js';
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
+/**
+ * Statements that start with PREPARED (a SQL comment) are sent as named
+ * prepared statements, so PostgreSQL plans them once per connection instead
+ * of on every call. Used for the big, hot read queries (plan detail, lists),
+ * whose planning costs more than their execution.
+ */
+export const PREPARED = '/*prepared*/';
+
+function statementName(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return `mes_${(h1 >>> 0).toString(36)}${(h2 >>> 0).toString(36)}`;
+}
+
+class PreparingClient extends pg.Client {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  override query(config: any, values?: any, callback?: any): any {
+    if (typeof config === 'string' && config.startsWith(PREPARED)) {
+      return super.query({ name: statementName(config), text: config, values }, callback);
+    }
+    return super.query(config, values, callback);
+  }
+}
+
 export type Engine = 'postgres' | 'pglite';
 
 export interface Database {
@@ -71,6 +100,7 @@ export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({
+      Client: PreparingClient,
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       application_name: options.applicationName ?? 'burkol-mes',
@@ -102,7 +132,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
   const ownsPglite = !options.pglite;
   const pglite = options.pglite ?? (await openPglite(dataDir));
-  const pool = new pg.Pool(createPgConfig(pglite));
+  const pool = new pg.Pool({ ...createPgConfig(pglite), Client: PreparingClient });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

@@ -3,8 +3,9 @@
  * whatever the number of plans and nodes, every table filled by an
  * INSERT ... SELECT FROM jsonb_to_recordset(...).
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type InferResult, type Kysely, sql, type Transaction } from 'kysely';
 import { isoSql } from '../../shared/dates.js';
+import { PREPARED } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
 import type { PlanCatalog, PlanReferences } from './plans.rules.js';
 import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
@@ -127,7 +128,7 @@ async function insertGraphStatement(trx: Transaction<DB> | Kysely<DB>, graphs: {
  * index and grouped per node (not queried once per node).
  */
 export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: string): Promise<PlanDetail | undefined> {
-  const result = await sql<{ plan: PlanDetail }>`
+  const result = await sql<{ plan: PlanDetail }>`${sql.raw(PREPARED)}
     with n as (
       select n.*, o.name as operation_name from mes.production_plan_nodes n
         join mes.operations o on o.id = n.operation_id where n.plan_id = ${planId}
@@ -220,10 +221,26 @@ export interface PlanListFilter {
   offset: number;
 }
 
-/** Plans newest first, with node count and progress; one query. */
+/**
+ * Plans newest first, with node count and progress; one query. The page is
+ * cut first (with the total as a window count), so the per-plan counts run
+ * for the rows returned only.
+ */
 export async function listPlans(db: Kysely<DB> | Transaction<DB>, f: PlanListFilter) {
-  let q = db
-    .selectFrom('mes.production_plans as p')
+  const query = db
+    .with('page', (qb) => {
+      let q = qb.selectFrom('mes.production_plans as p').selectAll('p').select(sql<number>`count(*) over ()::int`.as('total'));
+      if (f.status?.length) q = q.where('p.status', 'in', f.status);
+      if (f.workOrderCode) q = q.where('p.work_order_code', '=', f.workOrderCode);
+      if (f.from) q = q.where('p.created_at', '>=', new Date(f.from));
+      if (f.to) q = q.where('p.created_at', '<', new Date(f.to));
+      if (f.q) {
+        const like = `%${f.q.replace(/[\\%_]/g, '\\$&')}%`;
+        q = q.where((eb) => eb.or([eb('p.id', 'ilike', like), eb('p.name', 'ilike', like), eb('p.work_order_code', 'ilike', like)]));
+      }
+      return q.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc').limit(f.limit).offset(f.offset);
+    })
+    .selectFrom('page as p')
     .select([
       'p.id',
       'p.work_order_code as workOrderCode',
@@ -237,21 +254,17 @@ export async function listPlans(db: Kysely<DB> | Transaction<DB>, f: PlanListFil
       'p.completed_at as completedAt',
       'p.created_at as createdAt',
       'p.updated_at as updatedAt',
+      'p.total',
       sql<number>`(select count(*)::int from mes.production_plan_nodes n where n.plan_id = p.id)`.as('nodeCount'),
       sql<number>`(select count(*)::int from mes.worker_assignments a where a.plan_id = p.id and a.status = 'completed')`.as('completedNodes'),
       sql<number>`(select count(*)::int from mes.worker_assignments a where a.plan_id = p.id
                      and a.status not in ('completed', 'cancelled') and a.planned_end < now())`.as('lateNodes'),
-      sql<number>`count(*) over ()::int`.as('total'),
-    ]);
-  if (f.status?.length) q = q.where('p.status', 'in', f.status);
-  if (f.workOrderCode) q = q.where('p.work_order_code', '=', f.workOrderCode);
-  if (f.from) q = q.where('p.created_at', '>=', new Date(f.from));
-  if (f.to) q = q.where('p.created_at', '<', new Date(f.to));
-  if (f.q) {
-    const like = `%${f.q.replace(/[\\%_]/g, '\\$&')}%`;
-    q = q.where((eb) => eb.or([eb('p.id', 'ilike', like), eb('p.name', 'ilike', like), eb('p.work_order_code', 'ilike', like)]));
-  }
-  return q.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc').limit(f.limit).offset(f.offset).execute();
+    ])
+    .orderBy('p.created_at', 'desc')
+    .orderBy('p.id', 'desc');
+  const compiled = query.compile();
+  const result = await db.executeQuery<InferResult<typeof query>[number]>({ ...compiled, sql: PREPARED + compiled.sql });
+  return result.rows;
 }
 
 export function lockPlan(trx: Transaction<DB>, planId: string) {
