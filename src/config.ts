@@ -84,7 +84,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     sessionTtlHours: intFrom('MES_SESSION_TTL_HOURS', env.MES_SESSION_TTL_HOURS, 12, 1, 24 * 90),
     loginRateLimit: intFrom('MES_LOGIN_RATE_LIMIT', env.MES_LOGIN_RATE_LIMIT, 10, 1),
     eventRetentionHours: intFrom('MES_EVENT_RETENTION_HOURS', env.MES_EVENT_RETENTION_HOURS, 72, 1),
-    schedulerBudgetMs: intFrom('MES_SCHEDULER_BUDGET_MS', env.MES_SCHEDULER_BUDGET_MS, 150, 0, 60_000),
+    schedulerBudgetMs: intFrom('MES_SCHEDULER_BUDGET_MS', env.MES_SCHEDULER_BUDGET_MS, 100, 0, 60_000),
     utcOffsetMinutes: intFrom('MES_UTC_OFFSET_MINUTES', env.MES_UTC_OFFSET_MINUTES, 0, -14 * 60, 14 * 60),
     metricsToken: metricsTokenFrom(env.MES_METRICS_TOKEN),
     metricsPort: env.MES_METRICS_PORT ? intFrom('MES_METRICS_PORT', env.MES_METRICS_PORT, 0, 1, 65535) : undefined,
