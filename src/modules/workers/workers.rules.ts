@@ -8,6 +8,8 @@
  * windows; a row without minutes makes the date a day off.
  */
 import type { StoredWorkerStatus } from '../../db/schema.js';
+import { isOnShift as schedulerIsOnShift } from '../../scheduler/calendar.js';
+import type { ShiftCalendar } from '../../scheduler/types.js';
 import type { ProblemDetail } from '../../shared/errors.js';
 import type { WorkerStatus } from './workers.schema.js';
 
@@ -34,15 +36,22 @@ export function localTime(at: Date, utcOffsetMinutes: number): { date: string; w
   return { date: local.toISOString().slice(0, 10), weekday: local.getUTCDay(), minute: local.getUTCHours() * 60 + local.getUTCMinutes() };
 }
 
-/** Whether a window of the calendar covers the instant `at`. */
+/** The calendar as the scheduler reads it: windows per weekday, exceptions per date ([] = day off). */
+export function toSchedulerCalendar(calendar: CalendarTimes): ShiftCalendar {
+  const weekly: ShiftCalendar['weekly'] = Array.from({ length: 7 }, () => []);
+  for (const w of calendar.windows) weekly[w.weekday]?.push({ start: w.startMinute, end: w.endMinute });
+  const byDate = new Map<string, { start: number; end: number }[]>();
+  for (const e of calendar.exceptions) {
+    const list = byDate.get(e.date) ?? [];
+    if (e.startMinute != null && e.endMinute != null) list.push({ start: e.startMinute, end: e.endMinute });
+    byDate.set(e.date, list);
+  }
+  return { weekly, exceptions: [...byDate].map(([date, windows]) => ({ date, windows })) };
+}
+
+/** Whether a window of the calendar covers the instant `at` (the scheduler's own rule, so both agree). */
 export function isOnShift(calendar: CalendarTimes, at: Date, utcOffsetMinutes: number): boolean {
-  const { date, weekday, minute } = localTime(at, utcOffsetMinutes);
-  const exceptions = calendar.exceptions.filter((e) => e.date === date);
-  const windows: { startMinute: number; endMinute: number }[] =
-    exceptions.length > 0
-      ? exceptions.flatMap((e) => (e.startMinute != null && e.endMinute != null ? [{ startMinute: e.startMinute, endMinute: e.endMinute }] : []))
-      : calendar.windows.filter((w) => w.weekday === weekday);
-  return windows.some((w) => w.startMinute <= minute && minute < w.endMinute);
+  return schedulerIsOnShift(toSchedulerCalendar(calendar), utcOffsetMinutes, at.getTime());
 }
 
 /**
