@@ -16,6 +16,9 @@ export type AssignmentAction = 'start' | 'pause' | 'resume' | 'complete' | 'repo
  * status -> action -> next status. `pending` may start too: what decides is
  * the predecessors' state read at start, not the flag set when they finished.
  */
+/** Assignments that book their worker and substation (the exclusion constraints' predicate). */
+export const openAssignmentStatuses = ['pending', 'ready', 'in_progress', 'paused'] as const satisfies readonly AssignmentStatus[];
+
 export const assignmentTransitions: Record<AssignmentStatus, Partial<Record<AssignmentAction, AssignmentStatus>>> = {
   pending: { start: 'in_progress', 'report-problem': 'pending' },
   ready: { start: 'in_progress', 'report-problem': 'ready' },

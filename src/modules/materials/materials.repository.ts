@@ -3,6 +3,7 @@
  * here: a ledger row is inserted and the statement trigger
  * mes.apply_material_ledger moves the quantities.
  */
+import { unfinishedPlanStatuses } from '../plans/plans.rules.js';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, LedgerEntryType } from '../../db/schema.js';
 import type { PageOf } from '../../shared/pagination.js';
@@ -10,7 +11,6 @@ import type { LedgerEntry, Material, MaterialCreate, MaterialListQuery, Material
 
 type Db = Kysely<DB> | Transaction<DB>;
 
-const unfinishedPlanStatuses = ['draft', 'released', 'in_production', 'paused'] as const;
 const belowReorderPoint = sql<boolean>`m.stock - m.reserved < m.reorder_point`;
 
 function selectMaterials(db: Db) {

@@ -1,4 +1,5 @@
 /** SQL of operations. */
+import { unfinishedPlanStatuses } from '../plans/plans.rules.js';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { PageOf } from '../../shared/pagination.js';
@@ -84,7 +85,7 @@ export async function activePlansUsingOperation(trx: Db, id: string): Promise<st
     .select('p.id')
     .distinct()
     .where('n.operation_id', '=', id)
-    .where('p.status', 'in', ['draft', 'released', 'in_production', 'paused'])
+    .where('p.status', 'in', unfinishedPlanStatuses)
     .orderBy('p.id')
     .limit(5)
     .execute();

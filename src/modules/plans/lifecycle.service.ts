@@ -3,6 +3,7 @@
  * cancel, reschedule. Each is one transaction; illegal moves get 409 naming
  * the current status and the allowed moves.
  */
+import { openAssignmentStatuses } from '../assignments/assignments.rules.js';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { type OutboxEvent, recordEvents } from '../../realtime/outbox.js';
@@ -217,7 +218,7 @@ export async function reschedulePlan(db: Kysely<DB>, planId: string, opts: Lifec
 export async function cancelPlan(db: Kysely<DB>, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     const locked = await lockForAction(trx, planId, 'cancel');
-    const open = await listPlanAssignments(trx, planId, ['pending', 'ready', 'in_progress', 'paused']);
+    const open = await listPlanAssignments(trx, planId, [...openAssignmentStatuses]);
     const ids = open.map((a) => a.id);
     const freed = await releaseHolders(trx, ids);
     await endOpenPauses(trx, ids, opts.now);

@@ -29,6 +29,9 @@ export function allowedPlanActions(status: PlanStatus): PlanAction[] {
   return (Object.keys(planTransitions[status]) as PlanAction[]).filter((a) => a !== 'start' && a !== 'complete');
 }
 
+/** Plans that still hold or may still hold work and material: master data they use cannot be archived. */
+export const unfinishedPlanStatuses = ['draft', 'released', 'in_production', 'paused'] as const satisfies readonly PlanStatus[];
+
 export const isEditable = (status: PlanStatus) => status === 'draft';
 
 // ---- document validation ----------------------------------------------------

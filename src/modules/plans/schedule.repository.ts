@@ -1,4 +1,5 @@
 /** SQL behind the Gantt views and planner pins. */
+import { openAssignmentStatuses } from '../assignments/assignments.rules.js';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { isoSql } from '../../shared/dates.js';
@@ -114,7 +115,7 @@ export function findOverlap(db: Db, assignmentId: string, workerId: string, subs
     .selectFrom('mes.worker_assignments')
     .select(['id', 'worker_id as workerId', 'substation_id as substationId', 'planned_start as plannedStart', 'planned_end as plannedEnd'])
     .where('id', '<>', assignmentId)
-    .where('status', 'in', ['pending', 'ready', 'in_progress', 'paused'])
+    .where('status', 'in', openAssignmentStatuses)
     .where((eb) => eb.or([eb('worker_id', '=', workerId), eb('substation_id', '=', substationId)]))
     .where('planned_start', '<', end)
     .where('planned_end', '>', start)

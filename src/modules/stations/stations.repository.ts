@@ -1,4 +1,6 @@
 /** SQL of stations and substations. */
+import { unfinishedPlanStatuses } from '../plans/plans.rules.js';
+import { openAssignmentStatuses } from '../assignments/assignments.rules.js';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { PageOf } from '../../shared/pagination.js';
@@ -7,8 +9,6 @@ import type { Station, StationCreate, StationListQuery, StationUpdate, Substatio
 type Db = Kysely<DB> | Transaction<DB>;
 type Paged<Q> = Q & { limit: number; offset: number };
 
-const unfinishedPlanStatuses = ['draft', 'released', 'in_production', 'paused'] as const;
-const openAssignmentStatuses = ['pending', 'ready', 'in_progress', 'paused'] as const;
 const iso = (d: Date) => d.toISOString();
 const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 

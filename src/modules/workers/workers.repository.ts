@@ -1,4 +1,6 @@
 /** SQL of workers. */
+import { unfinishedPlanStatuses } from '../plans/plans.rules.js';
+import { openAssignmentStatuses } from '../assignments/assignments.rules.js';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import type { PageOf } from '../../shared/pagination.js';
@@ -39,8 +41,6 @@ export async function findAvailableWorkers(
 type Db = Kysely<DB> | Transaction<DB>;
 type WorkerListArgs = WorkerListQuery & { limit: number; offset: number; onShiftCalendarIds: readonly string[] };
 
-const openAssignmentStatuses = ['pending', 'ready', 'in_progress', 'paused'] as const;
-const unfinishedPlanStatuses = ['draft', 'released', 'in_production', 'paused'] as const;
 
 function selectWorkers(db: Db) {
   return db
