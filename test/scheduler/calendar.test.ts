@@ -82,6 +82,14 @@ describe('calendar helpers', () => {
           fc.pre(weekly.some((d) => d.length > 0));
           const cal: ShiftCalendar = { weekly };
           const start = MON + startMin * MIN + 1234;
+          // Any 7 consecutive days hold exactly one week's shift minutes, so the
+          // 366-day horizon surely holds 52 weeks of work and surely not 53.
+          const perWeek = weekly.flat().reduce((n, w) => n + (w.end - w.start), 0);
+          if (perWeek * 53 < minutes) {
+            expect(() => addWorkingMinutes(cal, off, start, minutes)).toThrow(RangeError);
+            return;
+          }
+          fc.pre(perWeek * 52 >= minutes);
           const end = addWorkingMinutes(cal, off, start, minutes);
           const s0 = nextShiftStart(cal, off, start)!;
           expect(isOnShiftAt(cal, off, s0)).toBe(true);
