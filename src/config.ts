@@ -34,6 +34,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Serve /metrics (no token) on this separate port as well; unset = no second listener. */
   metricsPort: number | undefined;
+  /** Completed or cancelled plans finished this many days ago are archived hourly; undefined = never automatically. */
+  archiveAfterDays: number | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +52,11 @@ function intFrom(name: string, raw: string | undefined, fallback: number, min = 
 function boolFrom(raw: string | undefined, fallback: boolean): boolean {
   if (raw === undefined || raw === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+function archiveDaysFrom(raw: string | undefined): number | undefined {
+  if (raw !== undefined && raw.toLowerCase() === 'off') return undefined;
+  return intFrom('MES_ARCHIVE_AFTER_DAYS', raw, 90, 1, 36_500);
 }
 
 function metricsTokenFrom(raw: string | undefined): string | undefined {
@@ -88,5 +95,6 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     utcOffsetMinutes: intFrom('MES_UTC_OFFSET_MINUTES', env.MES_UTC_OFFSET_MINUTES, 0, -14 * 60, 14 * 60),
     metricsToken: metricsTokenFrom(env.MES_METRICS_TOKEN),
     metricsPort: env.MES_METRICS_PORT ? intFrom('MES_METRICS_PORT', env.MES_METRICS_PORT, 0, 1, 65535) : undefined,
+    archiveAfterDays: archiveDaysFrom(env.MES_ARCHIVE_AFTER_DAYS),
   };
 }

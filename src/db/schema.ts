@@ -147,6 +147,20 @@ export interface ProductionPlanTable {
   created_by: string | null;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  /** Set when the plan's graph moved to mes.plan_archives (completed or cancelled plans only). */
+  archived_at: Timestamp | null;
+}
+
+/** A finished plan's graph and history, moved out of the hot tables: the plan detail as last served. */
+export interface PlanArchiveTable {
+  plan_id: string;
+  archived_at: Generated<Date>;
+  archived_by: string | null;
+  node_count: number;
+  completed_nodes: number;
+  document: Json<unknown>;
+  problems: Json<unknown[]>;
+  pauses: Json<unknown[]>;
 }
 
 export interface ProductionPlanNodeTable {
@@ -309,6 +323,7 @@ export interface DB {
   'mes.materials': MaterialTable;
   'mes.material_ledger': MaterialLedgerTable;
   'mes.production_plans': ProductionPlanTable;
+  'mes.plan_archives': PlanArchiveTable;
   'mes.production_plan_nodes': ProductionPlanNodeTable;
   'mes.node_predecessors': NodePredecessorTable;
   'mes.node_stations': NodeStationTable;
@@ -329,5 +344,5 @@ export const mesTables = [
   'shift_calendar_exceptions', 'workers', 'worker_stations', 'worker_operations', 'materials', 'material_ledger',
   'production_plans', 'production_plan_nodes', 'node_predecessors', 'node_stations', 'node_material_inputs',
   'worker_assignments', 'events', 'code_counters', 'users', 'sessions', 'assignment_pauses', 'assignment_problems',
-  'idempotency_keys',
+  'idempotency_keys', 'plan_archives',
 ] as const;

@@ -136,6 +136,44 @@ export const integrityChecks: IntegrityCheck[] = [
       having sum(l.reserved_delta) < 0`,
   },
   {
+    name: 'archived_plans_moved_out',
+    description: 'an archived plan is finished, has its archive document and keeps no nodes or assignments in the hot tables',
+    query: sql`
+      select 'plan ' || p.id as kind, 'archived without an archive document' as id
+        from mes.production_plans p left join mes.plan_archives a on a.plan_id = p.id
+       where p.archived_at is not null and a.plan_id is null
+      union all
+      select 'plan ' || a.plan_id, 'has an archive document but is not marked archived'
+        from mes.plan_archives a join mes.production_plans p on p.id = a.plan_id
+       where p.archived_at is null
+      union all
+      select 'plan ' || p.id, count(*) || ' nodes still in the hot tables'
+        from mes.production_plans p join mes.production_plan_nodes n on n.plan_id = p.id
+       where p.archived_at is not null group by p.id
+      union all
+      select 'plan ' || p.id, count(*) || ' assignments still in the hot tables'
+        from mes.production_plans p join mes.worker_assignments a on a.plan_id = p.id
+       where p.archived_at is not null group by p.id`,
+  },
+  {
+    name: 'ledger_references',
+    description: 'a ledger row that names a node or assignment names one of its plan, live or archived',
+    query: sql`
+      select 'ledger ' || l.id as kind, 'node ' || l.node_id || ' of plan ' || coalesce(l.plan_id, '(none)') || ' does not exist' as id
+        from mes.material_ledger l
+        left join mes.production_plans p on p.id = l.plan_id
+       where l.node_id is not null
+         and (p.id is null or (p.archived_at is null
+              and not exists (select 1 from mes.production_plan_nodes n where n.id = l.node_id and n.plan_id = l.plan_id)))
+      union all
+      select 'ledger ' || l.id, 'assignment ' || l.assignment_id || ' of plan ' || coalesce(l.plan_id, '(none)') || ' does not exist'
+        from mes.material_ledger l
+        left join mes.production_plans p on p.id = l.plan_id
+       where l.assignment_id is not null
+         and (p.id is null or (p.archived_at is null
+              and not exists (select 1 from mes.worker_assignments a where a.id = l.assignment_id and a.plan_id = l.plan_id)))`,
+  },
+  {
     name: 'outbox_covers_changes',
     description: 'every plan released and every assignment created since the oldest kept event has its event in the outbox',
     query: sql`

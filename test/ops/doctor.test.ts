@@ -150,6 +150,22 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     },
   },
   {
+    check: 'archived_plans_moved_out',
+    how: 'a released plan marked archived with its graph still in place (check constraint switched off)',
+    run: async (trx, f) => {
+      await sql`alter table mes.production_plans drop constraint production_plans_archive_finished`.execute(trx);
+      await sql`update mes.production_plans set archived_at = now() where id = ${f.planId}`.execute(trx);
+    },
+  },
+  {
+    check: 'ledger_references',
+    how: "a ledger row naming a node and an assignment that are not the plan's",
+    run: async (trx, f) => {
+      await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, plan_id, node_id, assignment_id)
+                values (${f.reservedMaterial}, 'consumption', -1, ${f.planId}, -1, 'WA-0000-000')`.execute(trx);
+    },
+  },
+  {
     check: 'outbox_covers_changes',
     how: 'the events of the created assignments lost',
     run: async (trx) => {

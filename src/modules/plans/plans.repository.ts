@@ -157,12 +157,17 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
         from mes.worker_assignments a join mes.workers w on w.id = a.worker_id
        where a.plan_id = ${planId} and a.status <> 'cancelled'
     )
-    select json_build_object(
+    select case when p.archived_at is not null then (
+      -- archived: the document as it was served when the plan was archived
+      select (a.document || jsonb_build_object('archivedAt', ${isoSql('p.archived_at')}))::json
+        from mes.plan_archives a where a.plan_id = p.id
+    ) else json_build_object(
       'id', p.id, 'workOrderCode', p.work_order_code, 'name', p.name, 'quantity', p.quantity,
       'status', p.status, 'version', p.version, 'note', p.note, 'allowShortage', p.allow_shortage,
       'shortages', p.shortages, 'plannedStart', ${isoSql('p.planned_start')}, 'plannedEnd', ${isoSql('p.planned_end')},
       'releasedAt', ${isoSql('p.released_at')}, 'startedAt', ${isoSql('p.started_at')}, 'completedAt', ${isoSql('p.completed_at')},
       'cancelledAt', ${isoSql('p.cancelled_at')}, 'createdBy', p.created_by, 'createdAt', ${isoSql('p.created_at')}, 'updatedAt', ${isoSql('p.updated_at')},
+      'archivedAt', null,
       'nodes', coalesce((
         select json_agg(json_build_object(
           'nodeId', n.node_id, 'name', n.name, 'operationId', n.operation_id, 'operationName', n.operation_name,
@@ -181,7 +186,7 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
         ) order by n.sequence)
           from n left join preds on preds.node_id = n.id left join cands on cands.node_id = n.id
           left join inputs on inputs.node_id = n.id left join asg on asg.node_id = n.id), '[]'::json)
-    ) as plan
+    ) end as plan
     from mes.production_plans p
     where p.id = ${planId}`.execute(db);
   return result.rows[0]?.plan;
@@ -217,6 +222,7 @@ export interface PlanListFilter {
   q?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  archived?: boolean | undefined;
   limit: number;
   offset: number;
 }
@@ -234,6 +240,7 @@ export async function listPlans(db: Kysely<DB> | Transaction<DB>, f: PlanListFil
       if (f.workOrderCode) q = q.where('p.work_order_code', '=', f.workOrderCode);
       if (f.from) q = q.where('p.created_at', '>=', new Date(f.from));
       if (f.to) q = q.where('p.created_at', '<', new Date(f.to));
+      q = f.archived ? q.where('p.archived_at', 'is not', null) : q.where('p.archived_at', 'is', null);
       if (f.q) {
         const like = `%${f.q.replace(/[\\%_]/g, '\\$&')}%`;
         q = q.where((eb) => eb.or([eb('p.id', 'ilike', like), eb('p.name', 'ilike', like), eb('p.work_order_code', 'ilike', like)]));
@@ -254,9 +261,14 @@ export async function listPlans(db: Kysely<DB> | Transaction<DB>, f: PlanListFil
       'p.completed_at as completedAt',
       'p.created_at as createdAt',
       'p.updated_at as updatedAt',
+      'p.archived_at as archivedAt',
       'p.total',
-      sql<number>`(select count(*)::int from mes.production_plan_nodes n where n.plan_id = p.id)`.as('nodeCount'),
-      sql<number>`(select count(*)::int from mes.worker_assignments a where a.plan_id = p.id and a.status = 'completed')`.as('completedNodes'),
+      // an archived plan's counts were taken when its graph moved to the archive
+      sql<number>`case when p.archived_at is null then (select count(*)::int from mes.production_plan_nodes n where n.plan_id = p.id)
+                       else (select node_count from mes.plan_archives a where a.plan_id = p.id) end`.as('nodeCount'),
+      sql<number>`case when p.archived_at is null
+                       then (select count(*)::int from mes.worker_assignments a where a.plan_id = p.id and a.status = 'completed')
+                       else (select completed_nodes from mes.plan_archives a where a.plan_id = p.id) end`.as('completedNodes'),
       sql<number>`(select count(*)::int from mes.worker_assignments a where a.plan_id = p.id
                      and a.status not in ('completed', 'cancelled') and a.planned_end < now())`.as('lateNodes'),
     ])

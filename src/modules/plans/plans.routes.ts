@@ -43,6 +43,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
           completedAt: isoOrNull(r.completedAt),
           createdAt: iso(r.createdAt),
           updatedAt: iso(r.updatedAt),
+          archivedAt: isoOrNull(r.archivedAt),
         })),
         total,
         ...page,

@@ -96,6 +96,7 @@ export const PlanListQuery = Type.Object(
     q: Type.Optional(Type.String({ maxLength: 100, description: 'search in code, name and work order' })),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'created before' })),
+    archived: Type.Optional(Type.Boolean({ default: false, description: 'true: only archived plans; false (default): only plans in the hot tables' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
   },
@@ -120,6 +121,7 @@ export const PlanSummary = Type.Object({
   completedAt: NullableDateTime,
   createdAt: DateTime,
   updatedAt: DateTime,
+  archivedAt: NullableDateTime,
 });
 
 export const PlanAssignmentView = Type.Object({
@@ -181,6 +183,9 @@ export const PlanDetail = Type.Object({
   createdBy: Type.Union([Type.String(), Type.Null()]),
   createdAt: DateTime,
   updatedAt: DateTime,
+  archivedAt: Type.Union([DateTime, Type.Null()], {
+    description: 'set when the plan was archived: the document is then read from the archive, as it was when archived',
+  }),
   nodes: Type.Array(PlanDetailNode),
 });
 

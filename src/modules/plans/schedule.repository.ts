@@ -64,6 +64,25 @@ export function planBars(db: Db, planId: string): Promise<ScheduleBar[]> {
   return bars(db).where('a.plan_id', '=', planId).execute();
 }
 
+/** An archived plan's bars, from its archive document (station and substation names from master data). */
+export async function archivedPlanBars(db: Db, planId: string): Promise<ScheduleBar[]> {
+  const result = await sql<ScheduleBar>`
+    select a->>'id' as "assignmentId", x.plan_id as "planId", n->>'nodeId' as "nodeId", n->>'name' as name,
+           n->>'operationId' as "operationId", a->>'status' as status, a->>'workerId' as "workerId", a->>'workerName' as "workerName",
+           a->>'stationId' as "stationId", coalesce(s.name, a->>'stationId') as "stationName",
+           a->>'substationId' as "substationId", coalesce(ss.name, a->>'substationId') as "substationName",
+           a->>'plannedStart' as "plannedStart", a->>'plannedEnd' as "plannedEnd", a->>'actualStart' as "actualStart",
+           a->>'actualEnd' as "actualEnd", coalesce((a->>'pinned')::boolean, false) as pinned, a->>'waitReason' as "waitReason"
+      from mes.plan_archives x
+     cross join lateral jsonb_array_elements(x.document->'nodes') as n
+     cross join lateral (select n->'assignment' as a) as asg
+      left join mes.stations s on s.id = a->>'stationId'
+      left join mes.substations ss on ss.id = a->>'substationId'
+     where x.plan_id = ${planId} and jsonb_typeof(a) = 'object'
+     order by a->>'plannedStart', a->>'id'`.execute(db);
+  return result.rows;
+}
+
 export function workerBars(db: Db, workerId: string, from: Date, to: Date): Promise<ScheduleBar[]> {
   return bars(db).where('a.worker_id', '=', workerId).where('a.planned_end', '>', from).where('a.planned_start', '<', to).execute();
 }

@@ -9,7 +9,7 @@ import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
 import { pinAssignment } from './pin.service.js';
 import { PlanParams, StationId, SubstationId, WorkerId } from './plans.schema.js';
-import { planBars, type ScheduleBar, workerBars } from './schedule.repository.js';
+import { archivedPlanBars, planBars, type ScheduleBar, workerBars } from './schedule.repository.js';
 import { groupByStation, groupByWorker } from './schedule.rules.js';
 
 const DateTime = Type.String({ format: 'date-time' });
@@ -41,9 +41,9 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/production-plans/:id/schedule',
     { schema: { tags: ['plan lifecycle'], summary: "The plan's assignments as Gantt rows, by station/substation and by worker", params: PlanParams, response: { 200: PlanSchedule, 404: Problem } } },
     async (request) => {
-      const exists = await db.selectFrom('mes.production_plans').select('id').where('id', '=', request.params.id).executeTakeFirst();
-      if (!exists) throw notFound('plan', request.params.id);
-      const bars: ScheduleBar[] = await planBars(db, request.params.id);
+      const plan = await db.selectFrom('mes.production_plans').select(['id', 'archived_at']).where('id', '=', request.params.id).executeTakeFirst();
+      if (!plan) throw notFound('plan', request.params.id);
+      const bars: ScheduleBar[] = plan.archived_at ? await archivedPlanBars(db, plan.id) : await planBars(db, plan.id);
       return { planId: request.params.id, stations: groupByStation(bars), workers: groupByWorker(bars) };
     },
   );

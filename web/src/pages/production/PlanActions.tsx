@@ -97,3 +97,42 @@ export function ConfirmAction({ planId, action, onClose, onDone }: { planId: str
     </Dialog>
   );
 }
+
+/** Archive a finished plan (completed or cancelled, not yet archived), behind a confirmation. */
+export function ArchiveButton({ plan }: { plan: Pick<PlanDetail, 'id' | 'status' | 'archivedAt'> }) {
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const run = useMutation({
+    mutationFn: () => api.post<PlanDetail>(`/production-plans/${encodeURIComponent(plan.id)}/archive`),
+    onSuccess: (archived) => {
+      queryClient.setQueryData([...resource.plan, plan.id], archived);
+      void queryClient.invalidateQueries({ queryKey: resource.plans });
+      setOpen(false);
+    },
+  });
+  if (plan.archivedAt || (plan.status !== 'completed' && plan.status !== 'cancelled')) return null;
+  return (
+    <>
+      <Button onClick={() => setOpen(true)}>Archive</Button>
+      {open && (
+        <Dialog
+          open
+          title={`Archive this plan? (${plan.id})`}
+          onClose={() => setOpen(false)}
+          onSubmit={() => run.mutate()}
+          footer={
+            <>
+              <Button onClick={() => setOpen(false)}>Keep as is</Button>
+              <Button type="submit" variant="primary" disabled={run.isPending}>
+                {run.isPending ? 'Working…' : 'Yes, archive'}
+              </Button>
+            </>
+          }
+        >
+          <p>The plan leaves the production list and its steps move to the archive. It stays readable (Production → Archived) and can still be duplicated.</p>
+          <ErrorAlert error={run.error} title="Archive refused" />
+        </Dialog>
+      )}
+    </>
+  );
+}

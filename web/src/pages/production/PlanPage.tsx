@@ -10,7 +10,7 @@ import { PlanGraph } from '../../graph/PlanGraph';
 import { Link, navigate } from '../../router';
 import { Alert, Badge, Button, Card, type Column, ProgressBar, StatusBadge, Table, Tabs } from '../../ui';
 import { Gantt, type GanttMode } from './Gantt';
-import { PlanActions } from './PlanActions';
+import { ArchiveButton, PlanActions } from './PlanActions';
 
 export function PlanPage({ id }: { id: string }) {
   const plan = usePlan(id);
@@ -43,6 +43,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
             <span data-testid="plan-status">
               <StatusBadge status={plan.status} large />
             </span>
+            {plan.archivedAt && <Badge tone="neutral">Archived {formatDateTime(plan.archivedAt)}</Badge>}
           </div>
           <span className="muted">
             Work order <span className="mono">{plan.workOrderCode}</span> · quantity {plan.quantity}
@@ -55,6 +56,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
             Duplicate
           </Button>
           <PlanActions plan={plan} />
+          <ArchiveButton plan={plan} />
         </div>
       </div>
       <ErrorAlert error={duplicate.error} title="Duplicate refused" />

@@ -1,4 +1,4 @@
-/** Production: every plan with status, progress, planned end and late steps; filter by status and search. */
+/** Production: every plan with status, progress, planned end and late steps; filter by status (or archived) and search. */
 import { useState } from 'react';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { usePlans } from '../../api/queries';
@@ -37,10 +37,15 @@ const columns: Column<PlanSummary>[] = [
 ];
 
 export function PlansPage() {
-  const [status, setStatus] = useState<'' | 'open' | PlanStatus>('open');
+  const [status, setStatus] = useState<'' | 'open' | 'archived' | PlanStatus>('open');
   const [q, setQ] = useState('');
   const search = useDebounced(q.trim(), 250);
-  const plans = usePlans({ status: status === 'open' ? openStatuses : status ? [status] : undefined, q: search || undefined, limit: 200 });
+  const plans = usePlans({
+    status: status === 'open' ? openStatuses : status && status !== 'archived' ? [status] : undefined,
+    archived: status === 'archived' ? true : undefined,
+    q: search || undefined,
+    limit: 200,
+  });
 
   return (
     <div className="page">
@@ -60,7 +65,7 @@ export function PlansPage() {
               label="Status"
               value={status}
               onChange={(e) => setStatus(e.target.value as typeof status)}
-              options={[{ value: 'open', label: 'Open (not finished)' }, { value: '', label: 'All' }, ...statuses.map((s) => ({ value: s, label: statusLabel(s) }))]}
+              options={[{ value: 'open', label: 'Open (not finished)' }, { value: '', label: 'All' }, ...statuses.map((s) => ({ value: s, label: statusLabel(s) })), { value: 'archived', label: 'Archived' }]}
             />
             <TextField label="Search" type="search" placeholder="Plan, name or work order" value={q} onChange={(e) => setQ(e.target.value)} />
           </div>
