@@ -257,6 +257,18 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     for (const p of [planner, board]) expect(await p.evaluate(() => (globalThis as unknown as { e2eMarker?: number }).e2eMarker)).toBe(42);
     await screenshot(planner, 'plan');
 
+    // ---- archive the finished plan: it leaves the production list and stays readable ----
+    await planner.getByRole('button', { name: 'Archive', exact: true }).click();
+    await planner.getByRole('button', { name: 'Yes, archive' }).click();
+    await planner.getByText(/^Archived /).waitFor();
+    await waitText(planner, 'plan-progress', '5/5 steps done');
+    await planner.getByTestId('gantt-bar-N1').waitFor();
+    await planner.goto('/production');
+    await planner.getByRole('row', { name: /PPL-/ }).first().waitFor();
+    expect(await planner.getByRole('row', { name: new RegExp(planId) }).count()).toBe(0);
+    await planner.getByLabel('Status').selectOption('archived');
+    await planner.getByRole('row', { name: new RegExp(planId) }).waitFor();
+
     // ---- a refused action shows the server's message: release twice ----------------
     const draft = (await (await planner.request.get('/api/mes/production-plans?status=draft&limit=1')).json()) as { items: { id: string }[] };
     const draftId = draft.items[0]!.id;
