@@ -32,8 +32,13 @@ export interface Measured {
   requests: number;
 }
 
+/**
+ * autocannon in a worker thread: the load generator gets its own event loop,
+ * so its parsing and timing do not queue behind the server's (both share this
+ * process, and the machine's two cores with PostgreSQL).
+ */
 export async function cannon(name: string, options: autocannon.Options): Promise<Measured> {
-  const result = await autocannon({ duration: 5, connections: 50, ...options });
+  const result = await autocannon({ duration: 5, connections: 50, workers: 1, ...options } as autocannon.Options);
   const errors = result.errors + result.timeouts + result.non2xx;
   return { name, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors, requests: result.requests.total };
 }
