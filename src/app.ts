@@ -68,6 +68,14 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     draining: false,
   });
 
+  // While draining, every response closes its connection. server.close() closes only the keep-alive
+  // connections idle at that moment: one whose request was still in flight would otherwise stay open
+  // after its response (up to keepAliveTimeout, 72 s) and keep the process from exiting.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (app.mes.draining) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
     if (error instanceof DomainError) {
       const { errors, field, ...rest } = error.extra;

@@ -1,10 +1,22 @@
-/** Start the real server or a CLI command as a child process, for tests of the process itself. */
-import { type ChildProcess, spawn } from 'node:child_process';
+/**
+ * Start the real server or a CLI command as a child process, for tests of the process itself.
+ *
+ * One process, as in production (`node dist/src/server.js`): node with tsx's
+ * loader (`node --import tsx`), not the tsx CLI. The CLI runs the script in a
+ * second node process and relays signals to it: a SIGKILL reaches only the
+ * CLI and leaves the server running as an orphan, and a SIGTERM is turned
+ * into a SIGKILL when the busy server does not acknowledge it within ~30 ms,
+ * so a graceful shutdown could not be tested.
+ */
+import { type ChildProcess, type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 
 export const root = path.resolve(import.meta.dirname, '../..');
-const tsx = path.join(root, 'node_modules/.bin/tsx');
+
+function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env });
+}
 
 export interface RunResult {
   code: number | null;
@@ -14,7 +26,7 @@ export interface RunResult {
 
 export function runCommand(script: string, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [script, ...args], { cwd: root, env: { ...process.env, ...env } });
+    const child = spawnScript(script, args, { ...process.env, ...env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -49,10 +61,7 @@ export interface ServerProcess {
 
 export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawn(tsx, ['src/server.ts', '--port', String(port), '--host', '127.0.0.1'], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'production', ...env },
-  });
+  const child = spawnScript('src/server.ts', ['--port', String(port), '--host', '127.0.0.1'], { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'production', ...env });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));

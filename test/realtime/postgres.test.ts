@@ -98,6 +98,33 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('event streams on PostgreSQL', (
     expect(await listenerBackends()).toHaveLength(1);
   });
 
+  it('a client that moves to an instance whose listener is behind gets each event once, as that instance catches up', async () => {
+    // in a rollout the client's last id can come from the stopped instance before the other one has read it
+    const a = apps[0]!;
+    const b = await start();
+    const onA = await connect(a, '/api/mes/stream/plans');
+    await b.realtime.listener.stop(); // B stops reading the outbox and falls behind
+    const seen = Array.from({ length: 6 }, () => planEvent());
+    await commitEvents(db(), seen);
+    await onA.waitForEvents(6);
+    const lastSeen = onA.events().at(-1)!.id!;
+    onA.close();
+    expect(b.realtime.stats.position.id).toBeLessThan(Number(lastSeen));
+    const moved = await connect(b, '/api/mes/stream/plans', lastSeen);
+    const later = [planEvent(), planEvent()];
+    await commitEvents(db(), later);
+    await b.realtime.listener.start(); // B catches up: publishes `seen` (the client has them) and `later`
+    await moved.waitForEvents(2);
+    await caughtUp(b);
+    await sleep(100);
+    expect(entityIdsOf(moved)).toEqual(later.map((e) => e.entityId));
+    expect(moved.events().map((m) => m.id)).toEqual((await eventIds(db(), later.map((e) => e.entityId))).map(String));
+    expect(moved.messages.filter((m) => m.event === 'reset')).toEqual([]);
+    moved.close();
+    await b.close();
+    apps.splice(apps.indexOf(b), 1);
+  });
+
   it('loses nothing when the listener connection is terminated while events are written', async () => {
     // no poll safety net here: only the reconnect's catch-up read can deliver what was missed
     const running = await start({ pollMs: 60_000, reconnectMinMs: 300, reconnectMaxMs: 1_000 });
