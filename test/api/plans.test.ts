@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { type Client, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
@@ -37,6 +38,43 @@ describeEachEngine('/api/mes/production-plans', (ctx) => {
     const again = await planner.get(`/api/mes/production-plans/${plan.id}`);
     expect(again.json()).toEqual(plan);
     expect(again.headers.etag).toBe('"1"');
+  });
+
+  it('writes the plan, its graph and exactly one created event in the outbox', async () => {
+    const plan = (await planner.post('/api/mes/production-plans', samplePlan())).json();
+    const events = await ctx.database.db
+      .selectFrom('mes.events')
+      .select(['topic', 'entity_type', 'entity_id', 'change', 'plan_id', 'worker_id', 'station_id', 'payload', 'actor'])
+      .where('entity_id', '=', plan.id)
+      .execute();
+    expect(events).toEqual([
+      { topic: 'plans', entity_type: 'plan', entity_id: plan.id, change: 'created', plan_id: plan.id, worker_id: null, station_id: null, payload: { status: 'draft', nodes: 4 }, actor: 'planner' },
+    ]);
+  });
+
+  it('writes nothing, not even the code or an event, when the database refuses the graph (a station deleted after validation)', async () => {
+    const db = ctx.database.db;
+    await db.insertInto('mes.stations').values({ id: 'ST-900', name: 'Short-lived saw' }).execute();
+    await db.insertInto('mes.station_operations').values({ station_id: 'ST-900', operation_id: 'OP-001' }).execute();
+    // the station goes while the plan is being written: validation saw it, the foreign key does not
+    await sql`create function mes.test_drop_st900() returns trigger language plpgsql as $$
+      begin delete from mes.stations where id = 'ST-900'; return new; end $$`.execute(db);
+    await sql`create trigger test_drop_st900 before insert on mes.production_plans for each row execute function mes.test_drop_st900()`.execute(db);
+    try {
+      const counter = () => db.selectFrom('mes.code_counters').select(['prefix', 'period', 'last_value']).where('prefix', '=', 'PPL').execute();
+      const before = await counter();
+      await expectNoWrite(db, async () => {
+        const doc = samplePlan();
+        doc.nodes[0]!.assignedStations = [{ stationId: 'ST-900', priority: 1 }];
+        const problem = expectProblem(await planner.post('/api/mes/production-plans', doc), 422, /referenced record/);
+        expect(problem.constraint).toBe('node_stations_station_id_fkey');
+      });
+      expect(await counter()).toEqual(before);
+    } finally {
+      await sql`drop trigger test_drop_st900 on mes.production_plans`.execute(db);
+      await sql`drop function mes.test_drop_st900()`.execute(db);
+    }
+    expect((await planner.post('/api/mes/production-plans', samplePlan())).statusCode).toBe(201);
   });
 
   it('lists newest first with node count, progress and filters', async () => {

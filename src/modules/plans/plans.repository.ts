@@ -3,7 +3,7 @@
  * whatever the number of plans and nodes, every table filled by an
  * INSERT ... SELECT FROM jsonb_to_recordset(...).
  */
-import { type InferResult, type Kysely, sql, type Transaction } from 'kysely';
+import { type InferResult, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import { isoSql } from '../../shared/dates.js';
 import { PREPARED } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
@@ -13,52 +13,89 @@ import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
 export interface NewPlan {
   doc: PlanDocument;
   createdBy: string | null;
+  /**
+   * An outbox event about the new plan (topic plans, entity the plan), written
+   * by the same statement; see recordEvents for the columns.
+   */
+  event?: { change: string; payload: Record<string, unknown>; actor: string | null };
 }
 
-/** Inserts plans with their graphs; returns the generated plan codes in input order. */
-export async function insertPlans(trx: Transaction<DB> | Kysely<DB>, plans: NewPlan[]): Promise<string[]> {
+/**
+ * Inserts plans with their graphs (and their events, if any) in one statement:
+ * codes, plan rows, graph and outbox rows together, so a single plan is one
+ * round trip and atomic without BEGIN/COMMIT. Returns the generated plan codes
+ * in input order.
+ */
+export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPlan[]): Promise<string[]> {
   if (plans.length === 0) return [];
-  const codes = await sql<{ id: string }>`
-    select mes.generate_production_plan_code() as id from generate_series(1, ${plans.length}::int) g order by g`.execute(trx);
-  const ids = codes.rows.map((r) => r.id);
   const rows = plans.map((p, i) => ({
-    id: ids[i],
+    plan: i + 1,
     work_order_code: p.doc.workOrderCode,
     name: p.doc.name,
     quantity: p.doc.quantity,
     note: p.doc.note ?? '',
     created_by: p.createdBy,
   }));
-  const planRows = sql`plan_rows as (
+  const events = plans.flatMap((p, i) => (p.event ? [{ plan: i + 1, change: p.event.change, payload: p.event.payload, actor: p.event.actor }] : []));
+  // Codes are drawn in input order, once (the CTE is materialized). They are
+  // drawn over the recordset rather than generate_series(1, n) so that the
+  // estimates, hence the cost, do not depend on the parameters: the generic
+  // plan then costs what a custom one does and the prepared statement keeps it.
+  const head = sql`plan_in as (
+    select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as x(plan int, work_order_code text, name text, quantity numeric, note text, created_by text)
+  ), plan_ids as materialized (
+    select array(select mes.generate_production_plan_code() from plan_in order by plan) as ids
+  ), plan_rows as (
     insert into mes.production_plans (id, work_order_code, name, quantity, note, created_by)
-    select id, work_order_code, name, quantity, note, created_by
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-        as x(id text, work_order_code text, name text, quantity numeric, note text, created_by text)
+    select (select ids from plan_ids)[x.plan], x.work_order_code, x.name, x.quantity, x.note, x.created_by from plan_in x
     returning 1
-  ),`;
-  await insertGraphStatement(trx, plans.map((p, i) => ({ planId: ids[i]!, doc: p.doc })), planRows);
-  return ids;
+  )${
+    // only with events: the statement trigger on mes.events notifies even when no row is inserted
+    events.length === 0
+      ? sql``
+      : sql`, event_rows as (
+    insert into mes.events (topic, entity_type, entity_id, change, plan_id, payload, actor)
+    select 'plans', 'plan', (select ids from plan_ids)[x.plan], x.change, (select ids from plan_ids)[x.plan], x.payload, x.actor
+      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as x(plan int, change text, payload jsonb, actor text)
+    returning 1
+  )`
+  }`;
+  return insertGraphStatement(db, plans.map((p) => p.doc), head);
 }
 
 /** Writes nodes, edges, candidate stations and inputs of plans whose graphs are empty. */
-export async function insertPlanGraphs(trx: Transaction<DB> | Kysely<DB>, graphs: { planId: string; doc: PlanDocument }[]): Promise<void> {
-  await insertGraphStatement(trx, graphs, sql``);
+export async function insertPlanGraphs(db: Transaction<DB> | Kysely<DB>, graphs: { planId: string; doc: PlanDocument }[]): Promise<void> {
+  if (graphs.length === 0) return;
+  const ids = graphs.map((g) => g.planId);
+  await insertGraphStatement(db, graphs.map((g) => g.doc), sql`plan_ids as (select ${ids}::text[] as ids)`);
 }
 
 /**
- * One statement for the whole graph: nodes are inserted in a CTE whose
- * RETURNING rows give edges, candidates and inputs their node ids, so no
- * lookup touches the (large) nodes table; foreign keys are checked at the end.
+ * The one statement that writes plan graphs, shared by new plans and
+ * replaced drafts. `head` declares the one-row CTE plan_ids(ids text[]):
+ * the plan id of each document by its position in `docs`, which the JSON rows
+ * carry as `plan` (1-based); it may add CTEs that write the plan rows. Plan
+ * ids are looked up by subscript, not joined, so the planner's estimates of
+ * the CTEs stay those of the recordsets and it keeps hash joins (a join on
+ * a one-row CTE led it to nested loops over node_rows: quadratic). Nodes are
+ * inserted in a CTE whose RETURNING rows give edges, candidates and inputs
+ * their node ids, so no lookup touches the (large) nodes table; foreign keys
+ * are checked at the end. Prepared: its generic plan is the custom one, and
+ * planning costs more than a small plan's execution. Returns the plan ids in
+ * `docs` order.
  */
-async function insertGraphStatement(trx: Transaction<DB> | Kysely<DB>, graphs: { planId: string; doc: PlanDocument }[], leading: ReturnType<typeof sql>) {
+async function insertGraphStatement(db: Transaction<DB> | Kysely<DB>, docs: PlanDocument[], head: RawBuilder<unknown>): Promise<string[]> {
   const nodes: unknown[] = [];
   const edges: unknown[] = [];
   const stations: unknown[] = [];
   const inputs: unknown[] = [];
-  for (const { planId, doc } of graphs) {
+  docs.forEach((doc, i) => {
+    const plan = i + 1;
     doc.nodes.forEach((n, sequence) => {
+      // undefined leaves the key out of the JSON: the recordset reads it as null
       nodes.push({
-        plan_id: planId,
+        plan,
         node_id: n.nodeId,
         sequence,
         name: n.name,
@@ -66,59 +103,60 @@ async function insertGraphStatement(trx: Transaction<DB> | Kysely<DB>, graphs: {
         quantity: n.quantity ?? doc.quantity,
         nominal_time: n.nominalTime,
         efficiency: n.efficiency ?? 1,
-        output_material_code: n.output?.materialCode ?? null,
+        output_material_code: n.output?.materialCode,
         output_quantity: n.output?.quantity ?? 0,
         position_x: n.position?.x ?? 0,
         position_y: n.position?.y ?? 0,
         note: n.note ?? '',
-        pinned_station_id: n.pin?.stationId ?? null,
-        pinned_substation_id: n.pin?.substationId ?? null,
-        pinned_worker_id: n.pin?.workerId ?? null,
+        pinned_station_id: n.pin?.stationId,
+        pinned_substation_id: n.pin?.substationId,
+        pinned_worker_id: n.pin?.workerId,
       });
-      for (const p of n.predecessors) edges.push({ plan_id: planId, node_id: n.nodeId, predecessor: p });
+      for (const p of n.predecessors) edges.push({ plan, node_id: n.nodeId, predecessor: p });
       for (const s of n.assignedStations) {
-        stations.push({ plan_id: planId, node_id: n.nodeId, station_id: s.stationId, priority: s.priority, time_minutes: s.time ?? null });
+        stations.push({ plan, node_id: n.nodeId, station_id: s.stationId, priority: s.priority, time_minutes: s.time });
       }
       for (const m of n.materialInputs) {
-        inputs.push({ plan_id: planId, node_id: n.nodeId, material_code: m.materialCode, required_quantity: m.requiredQuantity, from_node: m.fromNodeId ?? null });
+        inputs.push({ plan, node_id: n.nodeId, material_code: m.materialCode, required_quantity: m.requiredQuantity, from_node: m.fromNodeId });
       }
     });
-  }
-  await sql`
-    with ${leading} node_rows as (
+  });
+  const result = await sql<{ ids: string[] }>`${sql.raw(PREPARED)}
+    with ${head}, node_rows as (
       insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency,
         output_material_code, output_quantity, position_x, position_y, note, pinned_station_id, pinned_substation_id, pinned_worker_id)
-      select plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency,
-        output_material_code, output_quantity, position_x, position_y, note, pinned_station_id, pinned_substation_id, pinned_worker_id
-        from jsonb_to_recordset(${JSON.stringify(nodes)}::jsonb) as x(plan_id text, node_id text, sequence int, name text,
+      select (select ids from plan_ids)[x.plan], x.node_id, x.sequence, x.name, x.operation_id, x.quantity, x.nominal_time, x.efficiency,
+        x.output_material_code, x.output_quantity, x.position_x, x.position_y, x.note, x.pinned_station_id, x.pinned_substation_id, x.pinned_worker_id
+        from jsonb_to_recordset(${JSON.stringify(nodes)}::jsonb) as x(plan int, node_id text, sequence int, name text,
           operation_id text, quantity numeric, nominal_time numeric, efficiency numeric, output_material_code text,
           output_quantity numeric, position_x float8, position_y float8, note text, pinned_station_id text,
           pinned_substation_id text, pinned_worker_id text)
       returning id, plan_id, node_id
     ), edge_rows as (
       insert into mes.node_predecessors (plan_id, node_id, predecessor_id)
-      select e.plan_id, n.id, p.id
-        from jsonb_to_recordset(${JSON.stringify(edges)}::jsonb) as e(plan_id text, node_id text, predecessor text)
-        join node_rows n on n.plan_id = e.plan_id and n.node_id = e.node_id
-        join node_rows p on p.plan_id = e.plan_id and p.node_id = e.predecessor
+      select n.plan_id, n.id, p.id
+        from jsonb_to_recordset(${JSON.stringify(edges)}::jsonb) as e(plan int, node_id text, predecessor text)
+        join node_rows n on n.plan_id = (select ids from plan_ids)[e.plan] and n.node_id = e.node_id
+        join node_rows p on p.plan_id = n.plan_id and p.node_id = e.predecessor
       returning 1
     ), station_rows as (
       insert into mes.node_stations (plan_id, node_id, station_id, priority, time_minutes)
-      select s.plan_id, n.id, s.station_id, s.priority, s.time_minutes
+      select n.plan_id, n.id, s.station_id, s.priority, s.time_minutes
         from jsonb_to_recordset(${JSON.stringify(stations)}::jsonb)
-          as s(plan_id text, node_id text, station_id text, priority int, time_minutes numeric)
-        join node_rows n on n.plan_id = s.plan_id and n.node_id = s.node_id
+          as s(plan int, node_id text, station_id text, priority int, time_minutes numeric)
+        join node_rows n on n.plan_id = (select ids from plan_ids)[s.plan] and n.node_id = s.node_id
       returning 1
     ), input_rows as (
       insert into mes.node_material_inputs (plan_id, node_id, material_code, required_quantity, from_node_id)
-      select i.plan_id, n.id, i.material_code, i.required_quantity, f.id
+      select n.plan_id, n.id, i.material_code, i.required_quantity, f.id
         from jsonb_to_recordset(${JSON.stringify(inputs)}::jsonb)
-          as i(plan_id text, node_id text, material_code text, required_quantity numeric, from_node text)
-        join node_rows n on n.plan_id = i.plan_id and n.node_id = i.node_id
-        left join node_rows f on f.plan_id = i.plan_id and f.node_id = i.from_node
+          as i(plan int, node_id text, material_code text, required_quantity numeric, from_node text)
+        join node_rows n on n.plan_id = (select ids from plan_ids)[i.plan] and n.node_id = i.node_id
+        left join node_rows f on f.plan_id = n.plan_id and f.node_id = i.from_node
       returning 1
     )
-    select (select count(*) from node_rows) as nodes`.execute(trx);
+    select ids from plan_ids`.execute(db);
+  return result.rows[0]!.ids;
 }
 
 /**
@@ -192,9 +230,9 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
   return result.rows[0]?.plan;
 }
 
-/** The master data a plan document refers to, in one query. */
+/** The master data a plan document refers to, in one query (prepared: it plans slower than it runs). */
 export async function loadPlanCatalog(db: Kysely<DB> | Transaction<DB>, refs: PlanReferences): Promise<PlanCatalog> {
-  const result = await sql<{ c: { operations: string[] | null; stations: Record<string, string[]> | null; materials: string[] | null; substations: Record<string, string> | null; workers: Record<string, { operations: string[]; stations: string[] }> | null } }>`
+  const result = await sql<{ c: { operations: string[] | null; stations: Record<string, string[]> | null; materials: string[] | null; substations: Record<string, string> | null; workers: Record<string, { operations: string[]; stations: string[] }> | null } }>`${sql.raw(PREPARED)}
     select json_build_object(
       'operations', (select json_agg(id) from mes.operations where id = any(${refs.operations}::text[]) and archived_at is null),
       'stations', (select json_object_agg(s.id, coalesce((select json_agg(so.operation_id) from mes.station_operations so where so.station_id = s.id), '[]'::json))

@@ -24,13 +24,19 @@ export async function getPlanDetail(db: Kysely<DB>, planId: string) {
   return plan;
 }
 
+/**
+ * Validates, then writes the plan, its graph and its 'created' event in one
+ * statement (atomic without BEGIN/COMMIT: two round trips in all). The
+ * catalog is read outside a transaction: under READ COMMITTED a read inside
+ * one would hold nothing either, and foreign keys still refuse the insert if
+ * a referenced record is deleted in between.
+ */
 export async function createPlan(db: Kysely<DB>, doc: PlanDocument, actor: string): Promise<string> {
-  return db.transaction().execute(async (trx) => {
-    await assertValid(trx, doc);
-    const [id] = await repo.insertPlans(trx, [{ doc, createdBy: actor }]);
-    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: id!, planId: id!, change: 'created', payload: { status: 'draft', nodes: doc.nodes.length } }], actor);
-    return id!;
-  });
+  await assertValid(db, doc);
+  const [id] = await repo.insertPlans(db, [
+    { doc, createdBy: actor, event: { change: 'created', payload: { status: 'draft', nodes: doc.nodes.length }, actor } },
+  ]);
+  return id!;
 }
 
 export function notEditable(planId: string, status: PlanStatus) {
