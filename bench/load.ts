@@ -4,15 +4,27 @@
  * plans; operators fetching their tasks and starting/completing them — plus
  * 1,000 open SSE clients. Loopback only, bounded in time.
  *
- *   npx tsx bench/load.ts [--seconds 60] [--users 100] [--sse 1000]
+ *   npx tsx bench/load.ts [--seconds 60] [--users 100] [--sse 1000] [--think-ms 1000] [--boards 1000]
+ *
+ * --think-ms: each virtual user waits a random 0.5–1.5 × this between two
+ *   requests (as a person at a screen does); 0 = back to back (a saturation
+ *   test: latency then only says how long the queue is).
+ * --boards: how many of the SSE clients watch everything (planner boards on
+ *   /api/mes/stream); the rest are operator tablets (signed in as a worker:
+ *   plan events and their own worker's events only). Default: all boards,
+ *   the worst case for fan-out.
+ *
+ * The SSE clients run in two child processes, so parsing 1,000 streams does
+ * not delay the virtual users' own timing.
  *
  * Prints per-endpoint req/s, p50/p99, errors, SSE delivery latency, and the
  * database connections in use (pg_stat_activity), next to a reference
  * (GET /healthz) measured in the same run.
  */
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createParser } from 'eventsource-parser';
 import pg from 'pg';
@@ -21,10 +33,15 @@ import { migrateToLatest } from '../src/db/migrator.js';
 import { seedDatabase } from '../src/seed/seed.js';
 import { machine, percentile, scratchDatabase } from './lib.js';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string' }, users: { type: 'string' }, sse: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string' }, users: { type: 'string' }, sse: { type: 'string' }, 'think-ms': { type: 'string' }, boards: { type: 'string' }, 'sse-child': { type: 'boolean' } },
+});
 const seconds = Number(values.seconds ?? 60);
 const users = Number(values.users ?? 100);
 const sseClients = Number(values.sse ?? 1000);
+const thinkMs = Number(values['think-ms'] ?? 1000);
+const boards = Math.min(sseClients, Number(values.boards ?? sseClients));
+const think = () => (thinkMs > 0 ? new Promise((r) => setTimeout(r, thinkMs * (0.5 + Math.random()))) : Promise.resolve());
 const password = 'bench-password';
 const agent = new http.Agent({ keepAlive: true, maxSockets: users * 2 });
 
@@ -68,7 +85,7 @@ async function main() {
   await database.close();
 
   const port = 3400 + Math.floor(Math.random() * 500);
-  const server = spawn(path.resolve('node_modules/.bin/tsx'), ['src/server.ts', '--port', String(port), '--host', '127.0.0.1'], {
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', '--port', String(port), '--host', '127.0.0.1'], {
     env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', MES_LOGIN_RATE_LIMIT: '100000', MES_POOL_SIZE: '20', NODE_ENV: 'production' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -90,40 +107,28 @@ async function main() {
     }
     samples.clear();
 
-    // SSE clients: measure commit -> client latency from each event's created_at
-    const sseLatency: number[] = [];
-    let sseEvents = 0;
-    let sseConnected = 0;
-    const sseRequests: http.ClientRequest[] = [];
-    for (let i = 0; i < sseClients; i++) {
-      const req = http.request(`${base}/api/mes/stream`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${planner}` }, agent: false });
-      req.on('response', (res) => {
-        if (res.statusCode === 200) sseConnected++;
-        const parser = createParser({
-          onEvent: (msg) => {
-            if (!msg.id) return;
-            sseEvents++;
-            if (i % 10 === 0) {
-              const created = Date.parse(JSON.parse(msg.data).createdAt);
-              if (Number.isFinite(created)) sseLatency.push(Date.now() - created);
-            }
-          },
-        });
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => parser.feed(chunk));
-        res.on('error', () => undefined);
-      });
-      req.on('error', () => undefined);
-      req.end();
-      sseRequests.push(req);
-    }
-    for (let i = 0; i < 100 && sseConnected < sseClients; i++) await new Promise((r) => setTimeout(r, 100));
+    // SSE clients in two child processes: boards see everything, tablets their own worker's events
+    const streams = Array.from({ length: sseClients }, (_, i) =>
+      i < boards ? { token: planner } : { token: operatorTokens[i % operatorTokens.length]!.token },
+    );
+    const sseChildren = [0, 1].map(() => fork(fileURLToPath(import.meta.url), ['--sse-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const connectedPer = await Promise.all(
+      sseChildren.map(
+        (child, c) =>
+          new Promise<number>((resolve) => {
+            child.once('message', (m) => resolve((m as { connected: number }).connected));
+            child.send({ base, streams: streams.filter((_, i) => i % 2 === c) } satisfies SseChildStart);
+          }),
+      ),
+    );
+    const sseConnected = connectedPer.reduce((a, b) => a + b, 0);
 
     const deadline = Date.now() + seconds * 1000;
     const detailIds = drafts.map((d) => d.id);
     const plannerUser = async (n: number) => {
       let k = n;
       while (Date.now() < deadline) {
+        await think();
         k++;
         if (k % 20 === 0) {
           const plan = await request(base, 'POST', '/api/mes/production-plans', planner, {
@@ -144,10 +149,12 @@ async function main() {
     const operatorUser = async (n: number) => {
       const { workerId, token } = operatorTokens[n % operatorTokens.length]!;
       while (Date.now() < deadline) {
+        await think();
         const tasks = await request(base, 'GET', `/api/mes/workers/${workerId}/tasks`, token, undefined, 'GET /workers/:id/tasks');
         const list = (tasks.json?.tasks ?? tasks.json?.items ?? []) as { id: string; status: string }[];
         const current = list.find((t) => t.status === 'in_progress');
         const ready = list.find((t) => t.status === 'ready');
+        if (current || ready) await think();
         if (current) {
           await request(base, 'POST', `/api/mes/worker-assignments/${current.id}/complete`, token, { goodQuantity: 1 }, 'POST /worker-assignments/:id/complete');
         } else if (ready) {
@@ -173,10 +180,21 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1000)); // let the last events arrive
     const listening = await connections.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen%'`);
     await connections.end();
-    for (const r of sseRequests) r.destroy();
+    const sseReports = await Promise.all(
+      sseChildren.map(
+        (child) =>
+          new Promise<SseChildReport>((resolve) => {
+            child.once('message', (m) => resolve(m as SseChildReport));
+            child.send('report');
+          }),
+      ),
+    );
+    const sseEvents = sseReports.reduce((a, r) => a + r.events, 0);
+    const sseLatency = sseReports.flatMap((r) => r.latencies);
 
     console.log(`machine: ${machine()}`);
-    console.log(`${users} virtual users (${planners} planners, ${users - planners} operators) for ${seconds} s, ${sseConnected}/${sseClients} SSE clients connected\n`);
+    console.log(`${users} virtual users (${planners} planners, ${users - planners} operators) for ${seconds} s, think time ${thinkMs > 0 ? `${thinkMs / 2}–${(thinkMs * 3) / 2} ms` : 'none'} between requests`);
+    console.log(`${sseConnected}/${sseClients} SSE clients connected: ${boards} boards (every event), ${sseClients - boards} operator tablets (plan events + their worker's)\n`);
     console.log('| endpoint | requests | req/s | p50 ms | p99 ms | errors | error rate |');
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     let totalErrors = 0;
@@ -190,7 +208,7 @@ async function main() {
     }
     sseLatency.sort((a, b) => a - b);
     console.log(`\ntotal: ${total} requests, ${totalErrors} errors (${((100 * totalErrors) / Math.max(1, total)).toFixed(3)}%)`);
-    console.log(`SSE: ${sseEvents} events delivered to ${sseConnected} clients; commit→client latency p50 ${percentile(sseLatency, 50)} ms, p99 ${percentile(sseLatency, 99)} ms, max ${sseLatency[sseLatency.length - 1] ?? NaN} ms (sampled on every 10th client)`);
+    console.log(`SSE: ${sseEvents} events delivered to ${sseConnected} clients; commit→client latency p50 ${percentile(sseLatency, 50)} ms, p99 ${percentile(sseLatency, 99)} ms, max ${sseLatency[sseLatency.length - 1] ?? NaN} ms (sampled on every 10th client: boards and tablets alike)`);
     console.log(`database connections of the app during the run (pg_stat_activity): max ${Math.max(...dbConnections)}, listening connections: ${listening.rows[0]!.n}`);
   } finally {
     server.kill('SIGTERM');
@@ -198,7 +216,62 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+interface SseChildStart {
+  base: string;
+  streams: { token: string }[];
+}
+
+interface SseChildReport {
+  events: number;
+  latencies: number[];
+}
+
+/** Child process: opens the streams, counts events and samples commit→client latency, reports when asked. */
+async function runSseChild(): Promise<void> {
+  const start = await new Promise<SseChildStart>((resolve) => process.once('message', (m) => resolve(m as SseChildStart)));
+  const latencies: number[] = [];
+  let events = 0;
+  let connected = 0;
+  const requests: http.ClientRequest[] = [];
+  await Promise.all(
+    start.streams.map(
+      ({ token }, i) =>
+        new Promise<void>((resolve) => {
+          const req = http.request(`${start.base}/api/mes/stream`, { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` }, agent: false });
+          req.on('response', (res) => {
+            if (res.statusCode === 200) connected++;
+            resolve();
+            const parser = createParser({
+              onEvent: (msg) => {
+                if (!msg.id) return;
+                events++;
+                if (i % 5 === 0) {
+                  const created = Date.parse(JSON.parse(msg.data).createdAt);
+                  if (Number.isFinite(created)) latencies.push(Date.now() - created);
+                }
+              },
+            });
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => parser.feed(chunk));
+            res.on('error', () => undefined);
+          });
+          req.on('error', () => resolve());
+          req.end();
+          requests.push(req);
+        }),
+    ),
+  );
+  process.send!({ connected });
+  await new Promise((resolve) => process.once('message', resolve));
+  for (const r of requests) r.destroy();
+  process.send!({ events, latencies } satisfies SseChildReport, () => process.exit(0));
+}
+
+if (values['sse-child']) {
+  await runSseChild();
+} else {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
