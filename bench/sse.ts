@@ -23,6 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { createParser } from 'eventsource-parser';
 import type pg from 'pg';
 import type { Database } from '../src/db/database.js';
@@ -351,8 +352,10 @@ async function runParent(): Promise<void> {
   const fanout: number[] = [];
   const publish = realtime.hub.publish.bind(realtime.hub);
   const fanoutCpu: number[] = [];
+  const publishedAt = new Map<number, number>();
   realtime.hub.publish = (events) => {
     const t0 = now();
+    for (const e of events) publishedAt.set(e.id, t0);
     const c0 = process.cpuUsage();
     publish(events);
     fanout.push(now() - t0);
@@ -360,6 +363,14 @@ async function runParent(): Promise<void> {
     fanoutCpu.push((c.user + c.system) / 1000);
   };
   const serverCpuStart = process.cpuUsage();
+  // what stalls the server's event loop while events flow: its own work, garbage collection, or waiting for a core
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  const gcPauses: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const loadStart: LoadStart = { base, token, rate, seconds, apiRate, databaseUrl };
   let load: LoadReport;
   if (databaseUrl) {
@@ -413,7 +424,13 @@ async function runParent(): Promise<void> {
   console.log(`streams cut             ${sum('ended')} (slow clients dropped by the server: ${stats.slowClientsDropped})`);
   console.log(`commit → client         ${summary(latencies)}`);
   console.log(`API GET /operations     ${apiResults.length} requests, ${apiErrors} errors, ${summary(apiResults.map((r) => r.ms))}`);
+  const pickup = expected.flatMap((id) => (publishedAt.has(id) && commitTimes[id] !== undefined ? [publishedAt.get(id)! - commitTimes[id]!] : []));
+  console.log(`commit → server publish ${summary(pickup)} (NOTIFY, outbox read and any wait behind an older open transaction)`);
   console.log(`server fan-out per read  ${summary(fanout)} (one read = events of one wake-up, to every client)`);
+  loopDelay.disable();
+  gcObserver.disconnect();
+  gcPauses.sort((a, b) => a - b);
+  console.log(`server event-loop delay p50 ${ms(loopDelay.percentile(50) / 1e6)} ms, p99 ${ms(loopDelay.percentile(99) / 1e6)} ms, max ${ms(loopDelay.max / 1e6)} ms; GC pauses ${gcPauses.length}, total ${ms(gcPauses.reduce((a, b) => a + b, 0))} ms, max ${ms(gcPauses.at(-1) ?? 0)} ms`);
   console.log(`  of which CPU time      ${summary(fanoutCpu)} (wall time well above CPU time = the process waited for a core)`);
   console.log(`CPU share while writing  server process${databaseUrl ? '' : ' (+ writer and API load)'} ${(((serverCpu.user + serverCpu.system) / 1e6 / writeSeconds) * 100).toFixed(0)}%, client processes ${reports.map((r) => `${(r.cpuShare * 100).toFixed(0)}%`).join(' ')} (of one core; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
   console.log('reference (same run, before the load, no SSE clients yet):');
