@@ -1,5 +1,6 @@
 /** SQL of users and sessions. Tokens are stored as SHA-256 hashes only. */
-import type { Kysely, Transaction } from 'kysely';
+import { type InferResult, type Kysely, sql, type Transaction } from 'kysely';
+import { PREPARED } from '../../db/database.js';
 import type { DB, Role } from '../../db/schema.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
@@ -30,15 +31,18 @@ export async function insertSession(db: Db, tokenHash: string, userId: number, e
   await db.insertInto('mes.sessions').values({ token_hash: tokenHash, user_id: userId, expires_at: expiresAt }).execute();
 }
 
-export function findSessionUser(db: Db, tokenHash: string) {
-  return db
+/** Runs on every signed-in request: a named prepared statement, planned once per connection. */
+export async function findSessionUser(db: Db, tokenHash: string) {
+  const query = db
     .selectFrom('mes.sessions as s')
     .innerJoin('mes.users as u', 'u.id', 's.user_id')
     .select([...userColumns, 's.expires_at as expiresAt'])
     .where('s.token_hash', '=', tokenHash)
-    .where('s.expires_at', '>', new Date())
-    .where('u.disabled_at', 'is', null)
-    .executeTakeFirst();
+    .where('s.expires_at', '>', sql<Date>`now()`)
+    .where('u.disabled_at', 'is', null);
+  const compiled = query.compile();
+  const result = await db.executeQuery<InferResult<typeof query>[number]>({ ...compiled, sql: PREPARED + compiled.sql });
+  return result.rows[0];
 }
 
 export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
