@@ -5,10 +5,11 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
-import { type BookedInterval, type ScheduleStats, schedulePlan, type SchedulerNode, UnschedulableError } from '../../scheduler/index.js';
+import { type BookedInterval, type ScheduleStats, type SchedulerNode, UnschedulableError } from '../../scheduler/index.js';
 import { DomainError } from '../../shared/errors.js';
 import type { NewAssignment } from '../assignments/assignments.repository.js';
 import type { PlanDetail } from './plans.schema.js';
+import { scheduleOnThread } from './scheduler-thread.js';
 import { loadSchedulingResources } from './scheduling.repository.js';
 
 export interface FixedNode {
@@ -76,7 +77,8 @@ export async function scheduleNodes(trx: Transaction<DB>, req: ScheduleRequest):
 
   let result;
   try {
-    result = schedulePlan({
+    // on a worker thread: the search must not stall the other requests of this process
+    result = await scheduleOnThread({
       now: now.getTime(),
       utcOffsetMinutes: req.utcOffsetMinutes,
       nodes: schedulerNodes,

@@ -1,0 +1,74 @@
+/**
+ * Runs the scheduler on a worker thread. Its search takes up to the whole
+ * time budget (MES_SCHEDULER_BUDGET_MS) of CPU; on the main thread that
+ * stalled every other request of the process for as long — in the load test,
+ * releases alone kept the event loop blocked a fifth of the time. One thread
+ * per process is enough: releases, resumes and reschedules are serialized by
+ * an advisory lock anyway. The thread starts on first use, does not keep the
+ * process alive, and is replaced if it dies (the request in flight fails).
+ *
+ * Under tsx (development, tests) a thread cannot load TypeScript by itself:
+ * scheduler.worker.dev.mjs registers tsx's loader in the thread first. From
+ * dist/ the compiled scheduler.worker.js is loaded directly.
+ */
+import { Worker } from 'node:worker_threads';
+import { type ScheduleInput, type ScheduleResult, UnschedulableError } from '../../scheduler/index.js';
+import type { ThreadRequest, ThreadResponse } from './scheduler.worker.js';
+
+const fromTypeScript = import.meta.url.endsWith('.ts');
+const entry = new URL(fromTypeScript ? './scheduler.worker.dev.mjs' : './scheduler.worker.js', import.meta.url);
+
+let worker: Worker | undefined;
+let nextId = 1;
+const pending = new Map<number, { resolve: (r: ScheduleResult) => void; reject: (e: Error) => void }>();
+
+function failAll(error: Error): void {
+  for (const p of pending.values()) p.reject(error);
+  pending.clear();
+}
+
+function thread(): Worker {
+  if (worker) return worker;
+  const w = new Worker(entry);
+  w.unref();
+  w.on('message', (response: ThreadResponse) => {
+    const p = pending.get(response.id);
+    if (!p) return;
+    pending.delete(response.id);
+    if ('result' in response) {
+      p.resolve(response.result);
+    } else if (response.error.problems) {
+      p.reject(new UnschedulableError(response.error.problems));
+    } else {
+      p.reject(Object.assign(new Error(response.error.message), { name: response.error.name }));
+    }
+  });
+  w.on('error', (error) => {
+    if (worker === w) worker = undefined;
+    failAll(error);
+  });
+  w.on('exit', (code) => {
+    if (worker === w) worker = undefined;
+    failAll(new Error(`the scheduler thread exited (code ${code})`));
+  });
+  worker = w;
+  return w;
+}
+
+/** schedulePlan on the worker thread; the same result, errors (UnschedulableError included) rethrown here. */
+export function scheduleOnThread(input: ScheduleInput): Promise<ScheduleResult> {
+  const { clock: _clock, ...options } = input.options ?? {};
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    // functions cannot cross threads: the thread uses its own clock for the budget
+    thread().postMessage({ id, input: { ...input, options } } satisfies ThreadRequest);
+  });
+}
+
+/** Ends the thread (tests; the process does not wait for it otherwise). */
+export async function stopSchedulerThread(): Promise<void> {
+  const w = worker;
+  worker = undefined;
+  if (w) await w.terminate();
+}
