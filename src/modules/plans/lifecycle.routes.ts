@@ -5,6 +5,7 @@ import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
 import { cancelPlan, type LifecycleOptions, pausePlan, releasePlan, reschedulePlan, resumePlan } from './lifecycle.service.js';
 import { PlanParams, ReleaseBody, TransitionResult } from './plans.schema.js';
+import { warmSchedulerThread } from './scheduler-thread.js';
 
 const tags = ['plan lifecycle'];
 const response = { 200: TransitionResult, 404: Problem, 409: Problem, 422: Problem };
@@ -18,6 +19,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schedulerBudgetMs: config.schedulerBudgetMs,
   });
   const route = { config: { roles: plannerRoles } };
+  app.addHook('onReady', async () => warmSchedulerThread());
 
   app.post(
     '/production-plans/:id/release',

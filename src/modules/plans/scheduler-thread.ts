@@ -1,11 +1,12 @@
 /**
  * Runs the scheduler on a worker thread. Its search takes up to the whole
  * time budget (MES_SCHEDULER_BUDGET_MS) of CPU; on the main thread that
- * stalled every other request of the process for as long — in the load test,
- * releases alone kept the event loop blocked a fifth of the time. One thread
+ * stalled every other request of the process for as long (in the load test,
+ * ~90 releases a minute at ~150 ms each: a fifth of the time). One thread
  * per process is enough: releases, resumes and reschedules are serialized by
- * an advisory lock anyway. The thread starts on first use, does not keep the
- * process alive, and is replaced if it dies (the request in flight fails).
+ * an advisory lock anyway. The thread starts when the app is ready (or on
+ * first use), does not keep the process alive, and is replaced if it dies
+ * (the request in flight fails).
  *
  * Under tsx (development, tests) a thread cannot load TypeScript by itself:
  * scheduler.worker.dev.mjs registers tsx's loader in the thread first. From
@@ -64,6 +65,11 @@ export function scheduleOnThread(input: ScheduleInput): Promise<ScheduleResult> 
     // functions cannot cross threads: the thread uses its own clock for the budget
     thread().postMessage({ id, input: { ...input, options } } satisfies ThreadRequest);
   });
+}
+
+/** Starts the thread ahead of the first release (loading it takes a few hundred ms under tsx). */
+export function warmSchedulerThread(): void {
+  thread();
 }
 
 /** Ends the thread (tests; the process does not wait for it otherwise). */
