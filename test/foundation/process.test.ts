@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrationNames } from '../../src/db/migrator.js';
-import { runCommand, startServer } from '../helpers/processes.js';
+import { root, runCommand, startServer } from '../helpers/processes.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-process-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -23,6 +23,27 @@ describe('the server process', () => {
     const again = await startServer({ MES_DATA_DIR: dataDir });
     expect(again.output()).not.toContain('password:');
     expect(await again.stop('SIGINT')).toBe(0);
+  });
+
+  it('the build output runs on plain node: it serves, releases a plan with the scheduler thread loaded from .js, and stops on SIGTERM', { timeout: 240_000 }, async () => {
+    // what `npm run build` compiles (tsconfig.build.json), into a folder of its own inside the project (node_modules resolve from there)
+    const out = path.join(root, '.build-test');
+    fs.rmSync(out, { recursive: true, force: true });
+    const tsc = await runCommand('node_modules/typescript/bin/tsc', ['-p', 'tsconfig.build.json', '--outDir', out], {}, 180_000);
+    try {
+      expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
+      expect(fs.existsSync(path.join(out, 'src/modules/plans/scheduler.worker.js'))).toBe(true);
+      const server = await startServer({ MES_DATA_DIR: path.join(tmp, 'built'), MES_ADMIN_PASSWORD: 'admin-pass-123' }, 60_000, path.join(out, 'src/server.js'));
+      const login = await fetch(`${server.url}/api/mes/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner', password: 'admin-pass-123' }) });
+      const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}`, 'content-type': 'application/json' };
+      const drafts = (await (await fetch(`${server.url}/api/mes/production-plans?status=draft&limit=1`, { headers })).json()) as { items: { id: string }[] };
+      const released = await fetch(`${server.url}/api/mes/production-plans/${drafts.items[0]!.id}/release`, { method: 'POST', headers, body: JSON.stringify({ allowShortage: true }) });
+      expect(released.status, await released.clone().text()).toBe(200);
+      expect(((await released.json()) as { plan: { status: string } }).plan.status).toBe('released');
+      expect(await server.stop('SIGTERM')).toBe(0);
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
   });
 
   it('refuses a corrupt data folder with one clear line and a non-zero exit', async () => {

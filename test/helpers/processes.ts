@@ -15,7 +15,9 @@ import path from 'node:path';
 export const root = path.resolve(import.meta.dirname, '../..');
 
 function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env });
+  // compiled JavaScript (a build's output) runs on plain node, as in production
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  return spawn(process.execPath, [...loader, script, ...args], { cwd: root, env });
 }
 
 export interface RunResult {
@@ -59,9 +61,9 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<ServerProcess> {
+export async function startServer(env: NodeJS.ProcessEnv, timeoutMs = 60_000, script = 'src/server.ts'): Promise<ServerProcess> {
   const port = await freePort();
-  const child = spawnScript('src/server.ts', ['--port', String(port), '--host', '127.0.0.1'], { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'production', ...env });
+  const child = spawnScript(script, ['--port', String(port), '--host', '127.0.0.1'], { ...process.env, LOG_LEVEL: 'info', NODE_ENV: 'production', ...env });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
