@@ -74,7 +74,7 @@
  *     chain and worker/substation capacity bounds, see lowerbound.ts.
  */
 import { MINUTE_MS, formatLocal, localDayNumber } from './calendar.js';
-import { BIND_SHIFT, BIND_SUB, BIND_WORKER, type Decoded } from './decode.js';
+import { BIND_SHIFT, BIND_SUB, BIND_WORKER, type Decoded } from './solution.js';
 import { computeLowerBounds } from './lowerbound.js';
 import { buildModel, type Model } from './model.js';
 import { Search, defaultMaxIterations } from './search.js';

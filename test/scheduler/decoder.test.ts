@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CHOICE_EF, CHOICE_PF, Decoder, newDecoded, type Decoded, type Solution } from '../../src/scheduler/decode.js';
+import { Decoder } from '../../src/scheduler/decode.js';
+import { CHOICE_EF, CHOICE_PF, newDecoded, type Decoded, type Solution } from '../../src/scheduler/solution.js';
 import { buildModel, type Model } from '../../src/scheduler/model.js';
 import { arbInstance } from './arbitraries.js';
 
