@@ -3,7 +3,7 @@
  * measures of each node (longest remaining path, descendants, their work) and
  * a topological order that picks, among the ready nodes, the best by two keys.
  */
-import type { Model } from './model.js';
+import { type Model, topologicalOrder } from './model.js';
 
 export interface Measures {
   /** longest remaining path incl. the node (min durations, minutes) */
@@ -73,52 +73,7 @@ export function measures(m: Model): Measures {
 
 /** Topological order picking, among ready nodes, max k1, then max k2, then smallest index. */
 export function orderByKeys(m: Model, k1: ArrayLike<number>, k2: ArrayLike<number>): Int32Array {
-  const n = m.nodes.length;
-  const indeg = new Int32Array(n);
-  for (let v = 0; v < n; v++) indeg[v] = m.nodes[v]!.preds.length;
-  const heap: number[] = [];
-  const better = (a: number, b: number): boolean =>
-    k1[a]! !== k1[b]! ? k1[a]! > k1[b]! : k2[a]! !== k2[b]! ? k2[a]! > k2[b]! : a < b;
-  const push = (x: number): void => {
-    heap.push(x);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!better(heap[i]!, heap[p]!)) break;
-      const t = heap[p]!;
-      heap[p] = heap[i]!;
-      heap[i] = t;
-      i = p;
-    }
-  };
-  const pop = (): number => {
-    const top = heap[0]!;
-    const last = heap.pop()!;
-    if (heap.length > 0) {
-      heap[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let b = i;
-        if (l < heap.length && better(heap[l]!, heap[b]!)) b = l;
-        if (r < heap.length && better(heap[r]!, heap[b]!)) b = r;
-        if (b === i) break;
-        const t = heap[b]!;
-        heap[b] = heap[i]!;
-        heap[i] = t;
-        i = b;
-      }
-    }
-    return top;
-  };
-  for (let v = 0; v < n; v++) if (indeg[v] === 0) push(v);
-  const out = new Int32Array(n);
-  let k = 0;
-  while (heap.length > 0) {
-    const v = pop();
-    out[k++] = v;
-    for (const s of m.nodes[v]!.succs) if (--indeg[s]! === 0) push(s);
-  }
-  return out;
+  return Int32Array.from(
+    topologicalOrder(m.nodes, (a, b) => (k1[a]! !== k1[b]! ? k1[a]! > k1[b]! : k2[a]! !== k2[b]! ? k2[a]! > k2[b]! : a < b)),
+  );
 }

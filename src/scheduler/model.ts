@@ -294,7 +294,8 @@ export function buildModel(input: ScheduleInput): Model {
   nodes.forEach((nd, i) => {
     for (const p of nd.preds) nodes[p]!.succs.push(i);
   });
-  const topo = kahn(nodes);
+  // smallest index first among the ready nodes
+  const topo = topologicalOrder(nodes, (a, b) => a < b);
   if (topo.length < nodes.length) {
     for (const comp of cyclicComponents(nodes)) {
       const names = comp.map((k) => nodes[k]!.id);
@@ -360,17 +361,21 @@ export function buildModel(input: ScheduleInput): Model {
   };
 }
 
-function kahn(nodes: ModelNode[]): number[] {
+/**
+ * Kahn's topological order: among the ready nodes the one `before` prefers
+ * goes first (a binary heap). On a cycle the nodes on or after it are left
+ * out, so a shorter result means the graph is not acyclic.
+ */
+export function topologicalOrder(nodes: readonly { preds: readonly number[]; succs: readonly number[] }[], before: (a: number, b: number) => boolean): number[] {
   const indeg = nodes.map((n) => n.preds.length);
   const out: number[] = [];
-  // smallest index first, via a simple binary heap
   const heap: number[] = [];
   const push = (x: number): void => {
     heap.push(x);
     let i = heap.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (heap[p]! <= heap[i]!) break;
+      if (!before(heap[i]!, heap[p]!)) break;
       [heap[p], heap[i]] = [heap[i]!, heap[p]!];
       i = p;
     }
@@ -385,8 +390,8 @@ function kahn(nodes: ModelNode[]): number[] {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;
-        if (l < heap.length && heap[l]! < heap[m]!) m = l;
-        if (r < heap.length && heap[r]! < heap[m]!) m = r;
+        if (l < heap.length && before(heap[l]!, heap[m]!)) m = l;
+        if (r < heap.length && before(heap[r]!, heap[m]!)) m = r;
         if (m === i) break;
         [heap[m], heap[i]] = [heap[i]!, heap[m]!];
         i = m;
