@@ -23,7 +23,6 @@
  */
 import { fork, spawn } from 'node:child_process';
 import http from 'node:http';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createParser } from 'eventsource-parser';

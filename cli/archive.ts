@@ -7,8 +7,8 @@
  * servers: rows another archiver holds are skipped.
  */
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
-import { archiveFinishedPlans } from '../src/modules/plans/archive.service.js';
+import { defaultArchiveAfterDays, loadConfig } from '../src/config.js';
+import { archiveAllFinished } from '../src/modules/plans/archive.service.js';
 import { runCli, UsageError, withDatabase } from './common.js';
 
 const usage = 'usage: archive [--older-than DAYS] [--limit N]';
@@ -32,19 +32,16 @@ runCli('archive', async () => {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const days = positiveInt('--older-than', values['older-than'], 0) ?? loadConfig([]).archiveAfterDays ?? 90;
-  const limit = positiveInt('--limit', values.limit, 1) ?? Number.POSITIVE_INFINITY;
+  const days = positiveInt('--older-than', values['older-than'], 0) ?? loadConfig([]).archiveAfterDays ?? defaultArchiveAfterDays;
+  const limit = positiveInt('--limit', values.limit, 1);
   await withDatabase(async ({ db }) => {
-    const now = new Date();
-    let archived = 0;
-    for (;;) {
-      const run = await archiveFinishedPlans(db, { olderThanDays: days, limit: Math.min(100, limit - archived), now, actor: 'cli' });
-      for (const id of run.archived) console.log(`archived ${id}`);
-      archived += run.archived.length;
-      if (run.archived.length === 0 || run.remaining === 0 || archived >= limit) {
-        console.log(`${archived} plans archived (finished before ${run.cutoff}); ${run.remaining} eligible left`);
-        return;
-      }
-    }
+    const run = await archiveAllFinished(db, {
+      olderThanDays: days,
+      now: new Date(),
+      actor: 'cli',
+      ...(limit === undefined ? {} : { limit }),
+      onBatch: (batch) => batch.archived.forEach((id) => console.log(`archived ${id}`)),
+    });
+    console.log(`${run.archived.length} plans archived (finished before ${run.cutoff}); ${run.remaining} eligible left`);
   });
 }, usage);

@@ -54,9 +54,12 @@ function boolFrom(raw: string | undefined, fallback: boolean): boolean {
   return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
 }
 
+/** Age (days since completed or cancelled) at which plans are archived, unless MES_ARCHIVE_AFTER_DAYS says otherwise. */
+export const defaultArchiveAfterDays = 90;
+
 function archiveDaysFrom(raw: string | undefined): number | undefined {
   if (raw !== undefined && raw.toLowerCase() === 'off') return undefined;
-  return intFrom('MES_ARCHIVE_AFTER_DAYS', raw, 90, 1, 36_500);
+  return intFrom('MES_ARCHIVE_AFTER_DAYS', raw, defaultArchiveAfterDays, 1, 36_500);
 }
 
 function metricsTokenFrom(raw: string | undefined): string | undefined {

@@ -171,9 +171,12 @@ describeEachEngine('archiving finished plans', (ctx) => {
       expect((await planner.post(`/api/mes/production-plans/${id}/cancel`)).statusCode).toBe(200);
       ids.push(id);
     }
-    expect(await archiveAllFinished(db(), 0, new Date(Date.now() + 1000), 2)).toBe(3);
+    const batches: number[] = [];
+    const options = { olderThanDays: 0, now: new Date(Date.now() + 1000), actor: 'test', batch: 2, onBatch: (r: { archived: string[] }) => batches.push(r.archived.length) };
+    expect((await archiveAllFinished(db(), options)).archived).toHaveLength(3);
+    expect(batches).toEqual([2, 1]);
     for (const id of ids) expect(await hotRows(id)).toBe(0);
-    expect(await archiveAllFinished(db(), 0, new Date(Date.now() + 1000), 2)).toBe(0);
+    expect((await archiveAllFinished(db(), options)).archived).toHaveLength(0);
   });
 
   it.runIf(ctx.engine === 'postgres')('two archivers at once take each plan exactly once', async () => {

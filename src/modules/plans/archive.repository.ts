@@ -21,16 +21,6 @@ export async function lockArchivable(trx: Transaction<DB>, cutoff: Date, limit: 
   return result.rows.map((r) => r.id);
 }
 
-/** The plan row, locked, with what archiving needs to know about it. */
-export function lockForArchive(trx: Transaction<DB>, planId: string) {
-  return trx
-    .selectFrom('mes.production_plans')
-    .select(['id', 'status', 'archived_at as archivedAt'])
-    .where('id', '=', planId)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
 /**
  * Moves the plans out of the hot tables: writes each archive row (the given
  * detail document, counts, problems and pauses), then deletes assignments

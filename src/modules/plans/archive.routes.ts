@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { defaultArchiveAfterDays } from '../../config.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
 import { archiveAllFinished, archiveFinishedPlans, archivePlan } from './archive.service.js';
@@ -33,7 +34,7 @@ const jobIntervalMs = 60 * 60 * 1000;
 
 export const archiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app.mes;
-  const defaultDays = config.archiveAfterDays ?? 90;
+  const defaultDays = config.archiveAfterDays ?? defaultArchiveAfterDays;
 
   app.post(
     '/production-plans/archive',
@@ -76,9 +77,9 @@ export const archiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   const run = () => {
-    running ??= archiveAllFinished(db, days, new Date())
-      .then((n) => {
-        if (n > 0) app.log.info({ archived: n, olderThanDays: days }, 'archived finished plans');
+    running ??= archiveAllFinished(db, { olderThanDays: days, now: new Date(), actor: 'system' })
+      .then((run) => {
+        if (run.archived.length > 0) app.log.info({ archived: run.archived.length, olderThanDays: days }, 'archived finished plans');
       })
       .catch((error: unknown) => app.log.warn({ err: error }, 'archiving finished plans failed'))
       .finally(() => (running = undefined));

@@ -43,7 +43,7 @@ export async function archiveFinishedPlans(
 /** Archives one completed or cancelled plan now, whatever its age; returns it as read from the archive. */
 export async function archivePlan(db: Kysely<DB>, planId: string, actor: string): Promise<PlanDetail> {
   await db.transaction().execute(async (trx) => {
-    const plan = await archive.lockForArchive(trx, planId);
+    const plan = await repo.lockPlan(trx, planId);
     if (!plan) throw notFound('plan', planId);
     if (plan.archivedAt) {
       throw new DomainError('conflict', `plan ${planId} is already archived (since ${plan.archivedAt.toISOString()})`, { currentStatus: plan.status });
@@ -60,14 +60,23 @@ export async function archivePlan(db: Kysely<DB>, planId: string, actor: string)
   return (await repo.findPlanDetail(db, planId))!;
 }
 
-/** Archives everything eligible, batch after batch (the hourly job of each instance). */
-export async function archiveAllFinished(db: Kysely<DB>, olderThanDays: number, now: Date, batch = 100): Promise<number> {
-  let total = 0;
+/**
+ * Archives everything eligible (or up to `limit` plans), batch after batch;
+ * the hourly job of each instance and `npm run archive`.
+ */
+export async function archiveAllFinished(
+  db: Kysely<DB>,
+  options: { olderThanDays: number; now: Date; actor: string; batch?: number; limit?: number; onBatch?: (run: ArchiveRun) => void },
+): Promise<ArchiveRun> {
+  const batch = options.batch ?? 100;
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const archived: string[] = [];
   for (;;) {
-    const run = await archiveFinishedPlans(db, { olderThanDays, limit: batch, now, actor: 'system' });
-    total += run.archived.length;
+    const run = await archiveFinishedPlans(db, { ...options, limit: Math.min(batch, limit - archived.length) });
+    options.onBatch?.(run);
+    archived.push(...run.archived);
     // a short batch means the rest is held by another instance or gone
-    if (run.archived.length < batch || run.remaining === 0) return total;
+    if (run.archived.length < batch || run.remaining === 0 || archived.length >= limit) return { ...run, archived };
   }
 }
 

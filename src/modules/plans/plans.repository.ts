@@ -318,7 +318,12 @@ export async function listPlans(db: Kysely<DB> | Transaction<DB>, f: PlanListFil
 }
 
 export function lockPlan(trx: Transaction<DB>, planId: string) {
-  return trx.selectFrom('mes.production_plans').select(['id', 'status', 'version']).where('id', '=', planId).forUpdate().executeTakeFirst();
+  return trx
+    .selectFrom('mes.production_plans')
+    .select(['id', 'status', 'version', 'archived_at as archivedAt'])
+    .where('id', '=', planId)
+    .forUpdate()
+    .executeTakeFirst();
 }
 
 /** Replaces a draft's header and bumps its version; the graph is rewritten by the caller. */
