@@ -6,6 +6,7 @@
  *
  *   npx tsx bench/api.ts            (BENCH_DATABASE_URL or DATABASE_URL chooses the server)
  */
+import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
@@ -49,11 +50,14 @@ async function main() {
   const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
   await migrateToLatest(database.db);
   const seeded = await seedDatabase(database.db, { size: 'full', adminPassword: 'bench-password', demoPin: '1234' });
-  const app = await buildApp({ database, config, logger: false });
-  app.get('/bench/bare', { config: { public: true } }, async () => ({ hello: 'world' }));
-  app.get('/bench/select1', { config: { public: true } }, async () => (await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows[0]);
-  // the same behind the session check every API route pays (one session lookup through the pool)
-  app.get('/bench/select1-signed-in', async () => (await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows[0]);
+  const withReferenceRoutes = (app: FastifyInstance) => {
+    app.get('/bench/bare', { config: { public: true } }, async () => ({ hello: 'world' }));
+    app.get('/bench/select1', { config: { public: true } }, async () => (await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows[0]);
+    // the same behind the session check every API route pays
+    app.get('/bench/select1-signed-in', async () => (await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows[0]);
+    return app;
+  };
+  const app = withReferenceRoutes(await buildApp({ database, config, logger: false }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const login = await fetch(`${base}/api/mes/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner', password: 'bench-password' }) });
@@ -70,8 +74,15 @@ async function main() {
   const select1Auth = await cannon('SELECT 1, signed in (session check)', { url: `${base}/bench/select1-signed-in`, headers });
   const list = await cannon('GET plan list (50 per page)', { url: `${base}/api/mes/production-plans`, headers });
   const detail = await cannon('GET plan detail (30 nodes)', { url: `${base}/api/mes/production-plans/${detailPlan.id}`, headers });
+  // the same on an instance with both per-process caches off (MES_PLAN_CACHE_MB=0, MES_SESSION_CACHE_SECONDS=0)
+  const uncached = withReferenceRoutes(await buildApp({ database, config: { ...config, planCacheMb: 0, sessionCacheSeconds: 0 }, logger: false }));
+  await uncached.listen({ port: 0, host: '127.0.0.1' });
+  const uncachedBase = `http://127.0.0.1:${(uncached.server.address() as { port: number }).port}`;
+  const detailUncached = await cannon('GET plan detail, caches off', { url: `${uncachedBase}/api/mes/production-plans/${detailPlan.id}`, headers });
+  const select1AuthUncached = await cannon('SELECT 1, signed in, session cache off', { url: `${uncachedBase}/bench/select1-signed-in`, headers });
+  await uncached.close();
   const create10 = await cannon('POST plan, 10 nodes (c=10)', { url: `${base}/api/mes/production-plans`, method: 'POST', headers, body: JSON.stringify(chainPlan(10, 'Bench 10')), connections: 10 });
-  console.log(table([bare, select1, select1Auth, list, detail, create10], select1));
+  console.log(table([bare, select1, select1Auth, select1AuthUncached, list, detail, detailUncached, create10], select1));
 
   // sequential timings: one request at a time, so the median is the cost of the request itself
   const timings = async (doc: PlanDocument, n: number) => {
@@ -106,6 +117,7 @@ async function main() {
   console.log(`    makespan minutes greedy→improved: ${makespans.join(', ')}`);
   console.log(`\nplan detail: ${(detail.rps / select1.rps).toFixed(2)}× the SELECT 1 route's req/s, p99 ${detail.p99} ms   target ≥ 0.5× and p99 ≤ 10 ms`);
   console.log(`  (${(detail.rps / select1Auth.rps).toFixed(2)}× the signed-in SELECT 1 route, which pays the same session check)`);
+  console.log(`  with both caches off: ${(detailUncached.rps / select1.rps).toFixed(2)}×, p99 ${detailUncached.p99} ms`);
 
   await app.close();
   await database.close();

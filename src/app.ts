@@ -17,6 +17,8 @@ import { metricsPlugin } from './metrics.js';
 import { apiModules } from './modules/index.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { DomainError, kindOfSqlState, problemOf } from './shared/errors.js';
+import { PlanDetailCache } from './modules/plans/detail-cache.js';
+import { SessionCache } from './modules/auth/session-cache.js';
 import { webUi } from './web.js';
 
 export interface MesContext {
@@ -26,6 +28,10 @@ export interface MesContext {
   config: Config;
   /** Set when shutdown begins: readiness fails so a balancer stops sending traffic. */
   draining: boolean;
+  /** Plan details this process keeps, each for the revision it was read at. */
+  planDetails: PlanDetailCache;
+  /** Signed-in users this process keeps for a short while. */
+  sessions: SessionCache;
 }
 
 declare module 'fastify' {
@@ -66,6 +72,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     database: options.database,
     config: options.config,
     draining: false,
+    planDetails: new PlanDetailCache(options.config.planCacheMb * 1024 * 1024),
+    sessions: new SessionCache(options.config.sessionCacheSeconds * 1000),
   });
 
   // While draining, every response closes its connection. server.close() closes only the keep-alive

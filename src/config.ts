@@ -36,6 +36,10 @@ export interface Config {
   metricsPort: number | undefined;
   /** Completed or cancelled plans finished this many days ago are archived hourly; undefined = never automatically. */
   archiveAfterDays: number | undefined;
+  /** Memory for serialized plan details kept per process, each served again only while its revision is current; 0 = off. */
+  planCacheMb: number;
+  /** Signed-in users are kept per process this long (dropped at once when a sign-out or user change is NOTIFYed); 0 = off. */
+  sessionCacheSeconds: number;
 }
 
 export class ConfigError extends Error {}
@@ -99,5 +103,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     metricsToken: metricsTokenFrom(env.MES_METRICS_TOKEN),
     metricsPort: env.MES_METRICS_PORT ? intFrom('MES_METRICS_PORT', env.MES_METRICS_PORT, 0, 1, 65535) : undefined,
     archiveAfterDays: archiveDaysFrom(env.MES_ARCHIVE_AFTER_DAYS),
+    planCacheMb: intFrom('MES_PLAN_CACHE_MB', env.MES_PLAN_CACHE_MB, 64, 0, 64 * 1024),
+    sessionCacheSeconds: intFrom('MES_SESSION_CACHE_SECONDS', env.MES_SESSION_CACHE_SECONDS, 60, 0, 3600),
   };
 }

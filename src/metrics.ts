@@ -103,6 +103,31 @@ export function createMetrics(app: FastifyInstance): MesMetrics {
     },
   });
 
+  // the caches count their own hits and misses; exported as counters at scrape time
+  new Counter({
+    name: 'mes_cache_lookups_total',
+    help: 'Lookups of the per-process caches by cache (plan_detail, session) and result (hit, miss)',
+    labelNames: ['cache', 'result'] as const,
+    registers,
+    collect() {
+      this.reset();
+      const { planDetails, sessions } = app.mes;
+      this.inc({ cache: 'plan_detail', result: 'hit' }, planDetails.hits);
+      this.inc({ cache: 'plan_detail', result: 'miss' }, planDetails.misses);
+      this.inc({ cache: 'session', result: 'hit' }, sessions.hits);
+      this.inc({ cache: 'session', result: 'miss' }, sessions.misses);
+    },
+  });
+  new Gauge({
+    name: 'mes_cache_entries',
+    help: 'Entries held by the per-process caches (plan_detail, session)',
+    labelNames: ['cache'] as const,
+    registers,
+    collect() {
+      this.set({ cache: 'plan_detail' }, app.mes.planDetails.count);
+      this.set({ cache: 'session' }, app.mes.sessions.count);
+    },
+  });
   new Gauge({
     name: 'mes_sse_clients',
     help: 'Open Server-Sent Events streams of this process',

@@ -309,6 +309,18 @@ export interface SessionTable {
   last_seen_at: Generated<Date>;
 }
 
+/** Stamped by triggers whenever anything a plan's detail is read from changes (0004). */
+export interface PlanRevisionTable {
+  plan_id: string;
+  revision: string;
+}
+
+/** One row, stamped by triggers when a name the plan detail shows changes (0004); not data, so not in mesTables. */
+export interface CatalogRevisionTable {
+  singleton: Generated<boolean>;
+  revision: Generated<string>;
+}
+
 export interface DB {
   'mes.operations': OperationTable;
   'mes.stations': StationTable;
@@ -324,6 +336,8 @@ export interface DB {
   'mes.material_ledger': MaterialLedgerTable;
   'mes.production_plans': ProductionPlanTable;
   'mes.plan_archives': PlanArchiveTable;
+  'mes.plan_revisions': PlanRevisionTable;
+  'mes.catalog_revision': CatalogRevisionTable;
   'mes.production_plan_nodes': ProductionPlanNodeTable;
   'mes.node_predecessors': NodePredecessorTable;
   'mes.node_stations': NodeStationTable;
@@ -344,5 +358,5 @@ export const mesTables = [
   'shift_calendar_exceptions', 'workers', 'worker_stations', 'worker_operations', 'materials', 'material_ledger',
   'production_plans', 'production_plan_nodes', 'node_predecessors', 'node_stations', 'node_material_inputs',
   'worker_assignments', 'events', 'code_counters', 'users', 'sessions', 'assignment_pauses', 'assignment_problems',
-  'idempotency_keys', 'plan_archives',
+  'idempotency_keys', 'plan_archives', 'plan_revisions',
 ] as const;

@@ -22,6 +22,14 @@ import type { EventHub } from './hub.js';
 import type { RealtimeSettings } from './realtime.schema.js';
 
 export const eventsChannel = 'mes_events';
+/** NOTIFYed with a user id when one of the user's sessions is deleted or the user changes (migration 0004). */
+export const sessionsChannel = 'mes_sessions';
+
+/** Told what the listening connection hears about sessions, and whether it is listening (the session cache). */
+export interface SessionSignals {
+  setLive(live: boolean): void;
+  dropUser(userId: string): void;
+}
 const heldReadMaxMs = 200;
 
 /** Delay before reconnect attempt `attempt` (0-based): min·2^attempt capped at max, half of it random. */
@@ -46,7 +54,7 @@ export class OutboxListener {
   private reading = false;
   private readAgain = false;
   private client: pg.Client | undefined;
-  private unlistenPglite: (() => Promise<void>) | undefined;
+  private unlistenPglite: (() => Promise<void>)[] = [];
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
@@ -61,7 +69,13 @@ export class OutboxListener {
     private readonly settings: ListenerSettings,
     private readonly hub: EventHub,
     private readonly log: FastifyBaseLogger,
+    private readonly sessions?: SessionSignals,
   ) {}
+
+  private setConnected(connected: boolean): void {
+    this.stats.connected = connected;
+    this.sessions?.setLive(connected);
+  }
 
   get isInitialized(): boolean {
     return this.initialized;
@@ -88,10 +102,9 @@ export class OutboxListener {
     clearTimeout(this.heldTimer);
     const client = this.client;
     this.client = undefined;
-    this.stats.connected = false;
+    this.setConnected(false);
     if (client) await client.end().catch(() => undefined);
-    if (this.unlistenPglite) await this.unlistenPglite().catch(() => undefined);
-    this.unlistenPglite = undefined;
+    for (const unlisten of this.unlistenPglite.splice(0)) await unlisten().catch(() => undefined);
     // let a read in flight finish before the pool closes
     await this.whenIdle();
   }
@@ -109,8 +122,10 @@ export class OutboxListener {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     if (this.database.engine === 'pglite') {
-      this.unlistenPglite = await this.database.pglite!.listen(eventsChannel, () => this.wake());
-      this.stats.connected = true;
+      const pglite = this.database.pglite!;
+      this.unlistenPglite.push(await pglite.listen(eventsChannel, () => this.wake()));
+      this.unlistenPglite.push(await pglite.listen(sessionsChannel, (userId) => this.sessions?.dropUser(userId)));
+      this.setConnected(true);
       return;
     }
     const client = new pg.Client({
@@ -121,13 +136,14 @@ export class OutboxListener {
     });
     client.on('notification', (message) => {
       if (message.channel === eventsChannel) this.wake();
+      else if (message.channel === sessionsChannel) this.sessions?.dropUser(message.payload ?? '');
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));
     this.client = client;
     try {
       await client.connect();
-      await client.query(`listen ${eventsChannel}`);
+      await client.query(`listen ${eventsChannel}; listen ${sessionsChannel}`);
     } catch (error) {
       client.removeAllListeners('end');
       await client.end().catch(() => undefined);
@@ -139,7 +155,7 @@ export class OutboxListener {
       return;
     }
     this.attempt = 0;
-    this.stats.connected = true;
+    this.setConnected(true);
     // catch up on whatever was committed while we were away
     this.wake();
   }
@@ -149,7 +165,7 @@ export class OutboxListener {
     if (this.client !== client) return; // an old connection's late 'end'
     if (this.reconnectTimer) return; // already scheduled
     this.client = undefined;
-    this.stats.connected = false;
+    this.setConnected(false);
     client.removeAllListeners('notification');
     client.on('error', () => undefined);
     const delay = backoffDelay(this.attempt++, this.settings.reconnectMinMs, this.settings.reconnectMaxMs);

@@ -46,7 +46,7 @@ const responses = {
 
 export const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const settings = { ...defaultRealtimeSettings, ...app.mes.config.realtime };
-  const realtime = new Realtime(app.mes.database, settings, app.mes.config.eventRetentionHours, app.log.child({ module: 'realtime' }));
+  const realtime = new Realtime(app.mes.database, settings, app.mes.config.eventRetentionHours, app.log.child({ module: 'realtime' }), app.mes.sessions);
   registry.set(app.mes, realtime);
 
   app.addHook('onReady', async () => {

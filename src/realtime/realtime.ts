@@ -8,7 +8,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../db/database.js';
 import { type Position, comparePositions, oldestEventId, positionOfEvent, pruneEvents, readMissedEvents } from './events.repository.js';
 import { EventHub } from './hub.js';
-import { OutboxListener } from './listener.js';
+import { OutboxListener, type SessionSignals } from './listener.js';
 import type { EventFilter } from './realtime.rules.js';
 import type { RealtimeSettings } from './realtime.schema.js';
 import { SseStream, heartbeatFrame } from './sse.js';
@@ -38,8 +38,9 @@ export class Realtime {
     readonly settings: RealtimeSettings,
     private readonly retentionHours: number,
     private readonly log: FastifyBaseLogger,
+    sessions?: SessionSignals,
   ) {
-    this.listener = new OutboxListener(database, settings, this.hub, log);
+    this.listener = new OutboxListener(database, settings, this.hub, log, sessions);
     this.hub.onSubscriberError = (error) => log.error({ err: error }, 'delivering events to an SSE stream failed');
   }
 

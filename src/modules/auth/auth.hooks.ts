@@ -33,7 +33,7 @@ export function installAuth(app: FastifyInstance): void {
     // unknown routes fall through to 404; the API documentation is public
     if (config?.public || !url || url.startsWith('/api/docs')) return;
     const token = sessionToken(request);
-    const user = token ? await authenticate(app.mes.db, token) : undefined;
+    const user = token ? await authenticate(app.mes.db, token, app.mes.sessions) : undefined;
     if (!user) throw new DomainError('unauthenticated', token ? 'the session has expired; sign in again' : 'sign in first');
     request.user = user;
     if (config?.roles && !config.roles.includes(user.role)) {

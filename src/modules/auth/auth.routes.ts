@@ -45,7 +45,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags: ['auth'], summary: 'End the session', response: { 204: Type.Null() } }, config: { public: true } },
     async (request, res) => {
       const token = sessionToken(request);
-      if (token) await logout(app.mes.db, token);
+      if (token) await logout(app.mes.db, token, app.mes.sessions);
       res.clearCookie(sessionCookie, { path: '/' });
       return res.code(204).send(null);
     },

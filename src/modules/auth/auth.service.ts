@@ -6,6 +6,7 @@ import { DomainError } from '../../shared/errors.js';
 import * as repo from './auth.repository.js';
 import type { Role, SessionUser } from './auth.schema.js';
 import { hashSecret, verifySecret } from './passwords.js';
+import type { SessionCache } from './session-cache.js';
 
 export interface IssuedSession {
   user: SessionUser;
@@ -44,15 +45,23 @@ export async function loginWithPin(db: Kysely<DB>, workerId: string, pin: string
   return issueSession(db, user, ttlHours);
 }
 
-export async function authenticate(db: Kysely<DB>, token: string): Promise<SessionUser | undefined> {
-  const found = await repo.findSessionUser(db, hashToken(token));
+export async function authenticate(db: Kysely<DB>, token: string, sessions?: SessionCache): Promise<SessionUser | undefined> {
+  const tokenHash = hashToken(token);
+  const kept = sessions?.get(tokenHash);
+  if (kept) return kept;
+  const ticket = sessions?.ticket ?? 0;
+  const found = await repo.findSessionUser(db, tokenHash);
   if (!found) return undefined;
-  const { expiresAt: _e, ...user } = found;
+  const { expiresAt, ...user } = found;
+  sessions?.set(tokenHash, user, expiresAt, ticket);
   return user;
 }
 
-export function logout(db: Kysely<DB>, token: string): Promise<void> {
-  return repo.deleteSession(db, hashToken(token));
+export async function logout(db: Kysely<DB>, token: string, sessions?: SessionCache): Promise<void> {
+  const tokenHash = hashToken(token);
+  await repo.deleteSession(db, tokenHash);
+  // at once here; other processes drop it when the trigger's NOTIFY reaches them
+  sessions?.drop(tokenHash);
 }
 
 export interface CreateUserInput {

@@ -10,7 +10,9 @@ import { recordEvents } from '../../realtime/outbox.js';
 import { addWorkingMinutes, durationMinutes, isOnShift } from '../../scheduler/index.js';
 import { formatLocal } from '../../scheduler/calendar.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import { findAssignmentOwner } from '../assignments/assignments.repository.js';
 import { lockScheduling } from './plan-scheduling.js';
+import { lockPlan } from './plans.repository.js';
 import { findAssignmentForPin, findOverlap, findWorkerForPin } from './schedule.repository.js';
 
 export interface PinInput {
@@ -23,6 +25,9 @@ export interface PinInput {
 export async function pinAssignment(db: Kysely<DB>, assignmentId: string, input: PinInput, opts: { actor: string; utcOffsetMinutes: number }) {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
+    // the plan before its assignment, like every other write path (lock order; the plan's revision stamp)
+    const owner = await findAssignmentOwner(trx, assignmentId);
+    if (owner) await lockPlan(trx, owner.planId);
     const a = await findAssignmentForPin(trx, assignmentId);
     if (!a) throw notFound('assignment', assignmentId);
     if (a.status !== 'pending' && a.status !== 'ready') {

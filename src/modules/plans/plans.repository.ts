@@ -166,7 +166,26 @@ async function insertGraphStatement(db: Transaction<DB> | Kysely<DB>, docs: Plan
  * index and grouped per node (not queried once per node).
  */
 export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: string): Promise<PlanDetail | undefined> {
-  const result = await sql<{ plan: PlanDetail }>`${sql.raw(PREPARED)}
+  return (await findRevisedPlanDetail(db, planId))?.plan;
+}
+
+/**
+ * What a kept copy of a plan's detail is valid for: the plan's revision stamp
+ * and the catalog's (names), both set by triggers (migration 0004).
+ */
+const revisionSql = (plan: string) => sql<string>`coalesce((select r.revision from mes.plan_revisions r where r.plan_id = ${sql.raw(plan)}), 0)::text
+  || '.' || coalesce((select c.revision from mes.catalog_revision c), 0)::text`;
+
+/** The revision a plan's detail has now; undefined when there is no such plan. One indexed lookup. */
+export async function findPlanRevision(db: Kysely<DB> | Transaction<DB>, planId: string): Promise<string | undefined> {
+  const result = await sql<{ revision: string }>`${sql.raw(PREPARED)}
+    select ${revisionSql('p.id')} as revision from mes.production_plans p where p.id = ${planId}`.execute(db);
+  return result.rows[0]?.revision;
+}
+
+/** The plan's detail and the revision it was read at (one statement, so one snapshot). */
+export async function findRevisedPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: string): Promise<{ plan: PlanDetail; revision: string } | undefined> {
+  const result = await sql<{ plan: PlanDetail; revision: string }>`${sql.raw(PREPARED)}
     with n as (
       select n.*, o.name as operation_name from mes.production_plan_nodes n
         join mes.operations o on o.id = n.operation_id where n.plan_id = ${planId}
@@ -224,10 +243,11 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
         ) order by n.sequence)
           from n left join preds on preds.node_id = n.id left join cands on cands.node_id = n.id
           left join inputs on inputs.node_id = n.id left join asg on asg.node_id = n.id), '[]'::json)
-    ) end as plan
+    ) end as plan,
+    ${revisionSql('p.id')} as revision
     from mes.production_plans p
     where p.id = ${planId}`.execute(db);
-  return result.rows[0]?.plan;
+  return result.rows[0];
 }
 
 /** The master data a plan document refers to, in one query (prepared: it plans slower than it runs). */

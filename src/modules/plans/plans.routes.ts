@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { iso, isoOrNull } from '../../shared/dates.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, notFound } from '../../shared/errors.js';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
@@ -24,7 +24,14 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 }
 
 export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db } = app.mes;
+  const { db, planDetails } = app.mes;
+
+  /** The kept detail if the plan has not changed since; 404 when there is no such plan. */
+  const keptDetail = async (id: string) => {
+    const revision = await repo.findPlanRevision(db, id);
+    if (revision === undefined) throw notFound('plan', id);
+    return planDetails.get(id, revision);
+  };
 
   app.get(
     '/production-plans',
@@ -55,8 +62,17 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/production-plans/:id',
     { schema: { tags, summary: 'The whole plan: nodes, candidates, inputs, edges, assignments', params: PlanParams, response: { 200: PlanDetail, 404: Problem } } },
     async (request, reply) => {
-      const plan = await getPlanDetail(db, request.params.id);
-      return reply.header('etag', `"${plan.version}"`).send(plan);
+      const id = request.params.id;
+      const kept = planDetails.enabled ? await keptDetail(id) : undefined;
+      // a JSON string with a JSON content type is sent as it is (the typed reply expects the object)
+      if (kept) return reply.header('etag', kept.etag).type('application/json; charset=utf-8').send(kept.body as never);
+      const found = await repo.findRevisedPlanDetail(db, id);
+      if (!found) throw notFound('plan', id);
+      const etag = `"${found.plan.version}"`;
+      // serialized by this route's response schema, once; kept for the revision it was read at
+      const body = reply.serialize(found.plan) as string;
+      planDetails.set(id, { revision: found.revision, etag, body });
+      return reply.header('etag', etag).type('application/json; charset=utf-8').send(body as never);
     },
   );
 

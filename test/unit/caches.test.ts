@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { SessionCache } from '../../src/modules/auth/session-cache.js';
+import { PlanDetailCache } from '../../src/modules/plans/detail-cache.js';
+
+const user = (id: number) => ({ id, username: `u${id}`, displayName: `User ${id}`, role: 'planner' as const, workerId: null });
+const inAnHour = () => new Date(Date.now() + 3600_000);
+
+describe('SessionCache', () => {
+  it('keeps nothing until the listener is live, and forgets everything when it goes or comes back', () => {
+    const cache = new SessionCache(60_000);
+    cache.set('a', user(1), inAnHour(), cache.ticket);
+    expect(cache.get('a')).toBeUndefined();
+    cache.setLive(true);
+    cache.set('a', user(1), inAnHour(), cache.ticket);
+    expect(cache.get('a')).toEqual(user(1));
+    cache.setLive(false);
+    expect(cache.get('a')).toBeUndefined();
+    cache.setLive(true);
+    expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('is off with a keeping time of 0', () => {
+    const cache = new SessionCache(0);
+    cache.setLive(true);
+    cache.set('a', user(1), inAnHour(), cache.ticket);
+    expect(cache.get('a')).toBeUndefined();
+  });
+
+  it('ends an entry with its session or its keeping time, whichever comes first', () => {
+    const cache = new SessionCache(60_000);
+    cache.setLive(true);
+    const now = 1_000_000;
+    cache.set('short', user(1), new Date(now + 5_000), cache.ticket, now);
+    cache.set('long', user(2), new Date(now + 3600_000), cache.ticket, now);
+    expect(cache.get('short', now + 4_999)).toBeDefined();
+    expect(cache.get('short', now + 5_000)).toBeUndefined();
+    expect(cache.get('long', now + 59_999)).toBeDefined();
+    expect(cache.get('long', now + 60_000)).toBeUndefined();
+  });
+
+  it("drops every session of a user, and a lookup in flight during a drop does not store its answer", () => {
+    const cache = new SessionCache(60_000);
+    cache.setLive(true);
+    cache.set('a1', user(1), inAnHour(), cache.ticket);
+    cache.set('a2', user(1), inAnHour(), cache.ticket);
+    cache.set('b', user(2), inAnHour(), cache.ticket);
+    const ticket = cache.ticket; // a lookup of 'a3' starts
+    cache.dropUser('1');
+    cache.set('a3', user(1), inAnHour(), ticket); // its answer arrives after the drop
+    expect([cache.get('a1'), cache.get('a2'), cache.get('a3')]).toEqual([undefined, undefined, undefined]);
+    expect(cache.get('b')).toEqual(user(2));
+    cache.drop('b');
+    expect(cache.get('b')).toBeUndefined();
+  });
+
+  it('holds at most maxEntries, dropping the oldest', () => {
+    const cache = new SessionCache(60_000, 2);
+    cache.setLive(true);
+    for (const k of ['a', 'b', 'c']) cache.set(k, user(1), inAnHour(), cache.ticket);
+    expect(cache.count).toBe(2);
+    expect(cache.get('a')).toBeUndefined();
+    expect(cache.get('c')).toBeDefined();
+  });
+});
+
+describe('PlanDetailCache', () => {
+  const kept = (revision: string, size = 10) => ({ revision, etag: '"1"', body: 'x'.repeat(size) });
+
+  it('serves an entry only for the revision it was read at', () => {
+    const cache = new PlanDetailCache(1000);
+    cache.set('P1', kept('5.1'));
+    expect(cache.get('P1', '5.1')?.body).toBe('x'.repeat(10));
+    expect(cache.get('P1', '6.1')).toBeUndefined();
+    expect(cache.get('P2', '5.1')).toBeUndefined();
+    expect([cache.hits, cache.misses]).toEqual([1, 2]);
+  });
+
+  it('stays within its size, dropping the least recently used', () => {
+    const cache = new PlanDetailCache(1000);
+    cache.set('A', kept('1', 200));
+    cache.set('B', kept('1', 200));
+    cache.set('C', kept('1', 200));
+    cache.get('A', '1');
+    cache.set('D', kept('1', 200));
+    cache.set('E', kept('1', 200));
+    cache.set('F', kept('1', 200)); // 1,200 > 1,000: B goes (A was used after it)
+    expect(cache.get('B', '1')).toBeUndefined();
+    expect(cache.get('A', '1')).toBeDefined();
+    expect(cache.count).toBe(5);
+    cache.set('huge', kept('1', 600)); // over a quarter of the whole: not kept
+    expect(cache.get('huge', '1')).toBeUndefined();
+  });
+
+  it('is off with a size of 0', () => {
+    const cache = new PlanDetailCache(0);
+    cache.set('A', kept('1'));
+    expect(cache.get('A', '1')).toBeUndefined();
+  });
+});
