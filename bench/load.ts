@@ -44,10 +44,11 @@ const think = () => (thinkMs > 0 ? new Promise((r) => setTimeout(r, thinkMs * (0
 const password = 'bench-password';
 const agent = new http.Agent({ keepAlive: true, maxSockets: users * 2 });
 
-interface Sample { ms: number; ok: boolean }
+interface Sample { ms: number; ok: boolean; status: number }
 const samples = new Map<string, Sample[]>();
-function record(name: string, ms: number, ok: boolean) {
-  (samples.get(name) ?? samples.set(name, []).get(name)!).push({ ms, ok });
+const conflictReasons = new Map<string, number>();
+function record(name: string, ms: number, ok: boolean, status: number) {
+  (samples.get(name) ?? samples.set(name, []).get(name)!).push({ ms, ok, status });
 }
 
 function request(base: string, method: string, url: string, token?: string, body?: unknown, name = `${method} ${url}`): Promise<{ status: number; json: any }> {
@@ -64,13 +65,18 @@ function request(base: string, method: string, url: string, token?: string, body
       res.on('end', () => {
         const status = res.statusCode ?? 0;
         // 409 on a shop-floor action means another user got there first: expected under contention, not an error
-        record(name, performance.now() - started, status < 400 || status === 409);
+        record(name, performance.now() - started, status < 400 || status === 409, status);
         let json: any = null;
         try { json = JSON.parse(Buffer.concat(chunks).toString() || 'null'); } catch { /* not json */ }
+        if (status === 409) {
+          // why: the detail without its ids, so alike refusals count together
+          const why = `${name}: ${String(json?.detail ?? '?').replace(/\b[A-Z]{2,3}-[\w-]+/g, '…').replace(/\d+/g, 'N')}`;
+          conflictReasons.set(why, (conflictReasons.get(why) ?? 0) + 1);
+        }
         resolve({ status, json });
       });
     });
-    req.on('error', () => { record(name, performance.now() - started, false); resolve({ status: 0, json: null }); });
+    req.on('error', () => { record(name, performance.now() - started, false, 0); resolve({ status: 0, json: null }); });
     if (payload) req.write(payload);
     req.end();
   });
@@ -84,8 +90,14 @@ async function main() {
   await database.close();
 
   const port = 3400 + Math.floor(Math.random() * 500);
-  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts', '--port', String(port), '--host', '127.0.0.1'], {
-    env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', MES_LOGIN_RATE_LIMIT: '100000', MES_POOL_SIZE: '20', NODE_ENV: 'production' },
+  const metricsPort = port + 1000;
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const server = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/server.ts', '--port', String(port), '--host', '127.0.0.1'], {
+    env: {
+      ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', MES_LOGIN_RATE_LIMIT: '100000', MES_POOL_SIZE: '20', NODE_ENV: 'production',
+      MES_METRICS_PORT: String(metricsPort),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -163,6 +175,12 @@ async function main() {
         }
       }
     };
+    // the server's own view: CPU seconds and event-loop delay over the run (the first scrape starts and resets them)
+    const scrape = async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      return new Map(text.split('\n').filter((l) => /^[a-z_0-9]+ /.test(l)).map((l) => [l.split(' ')[0]!, Number(l.split(' ')[1])] as const));
+    };
+    const before = await scrape();
     const connections = new pg.Client({ connectionString: url });
     await connections.connect();
     const dbConnections: number[] = [];
@@ -176,6 +194,7 @@ async function main() {
       ...Array.from({ length: users - planners }, (_, i) => operatorUser(i)),
     ]);
     clearInterval(sampler);
+    const after = await scrape();
     await new Promise((r) => setTimeout(r, 1000)); // let the last events arrive
     const listening = await connections.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and query ilike 'listen%'`);
     await connections.end();
@@ -194,8 +213,8 @@ async function main() {
     console.log(`machine: ${machine()}`);
     console.log(`${users} virtual users (${planners} planners, ${users - planners} operators) for ${seconds} s, think time ${thinkMs > 0 ? `${thinkMs / 2}–${(thinkMs * 3) / 2} ms` : 'none'} between requests`);
     console.log(`${sseConnected}/${sseClients} SSE clients connected: ${boards} boards (every event), ${sseClients - boards} operator tablets (plan events + their worker's)\n`);
-    console.log('| endpoint | requests | req/s | p50 ms | p99 ms | errors | error rate |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| endpoint | requests | req/s | p50 ms | p99 ms | errors | error rate | 409 (someone got there first) |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     let totalErrors = 0;
     let total = 0;
     for (const [name, list] of [...samples].sort()) {
@@ -203,12 +222,20 @@ async function main() {
       const errors = list.filter((s) => !s.ok).length;
       totalErrors += errors;
       total += list.length;
-      console.log(`| ${name} | ${list.length} | ${(list.length / seconds).toFixed(0)} | ${percentile(ms, 50).toFixed(1)} | ${percentile(ms, 99).toFixed(1)} | ${errors} | ${((100 * errors) / list.length).toFixed(2)}% |`);
+      const conflicts = list.filter((s) => s.status === 409).length;
+      console.log(`| ${name} | ${list.length} | ${(list.length / seconds).toFixed(0)} | ${percentile(ms, 50).toFixed(1)} | ${percentile(ms, 99).toFixed(1)} | ${errors} | ${((100 * errors) / list.length).toFixed(2)}% | ${conflicts} |`);
     }
     sseLatency.sort((a, b) => a - b);
     console.log(`\ntotal: ${total} requests, ${totalErrors} errors (${((100 * totalErrors) / Math.max(1, total)).toFixed(3)}%)`);
+    for (const [why, n] of [...conflictReasons].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`  409 × ${n}  ${why}`);
     console.log(`SSE: ${sseEvents} events delivered to ${sseConnected} clients; commit→client latency p50 ${percentile(sseLatency, 50)} ms, p99 ${percentile(sseLatency, 99)} ms, max ${sseLatency[sseLatency.length - 1] ?? NaN} ms (sampled on every 10th client: boards and tablets alike)`);
     console.log(`database connections of the app during the run (pg_stat_activity): max ${Math.max(...dbConnections)}, listening connections: ${listening.rows[0]!.n}`);
+    const cpu = (after.get('process_cpu_seconds_total')! - before.get('process_cpu_seconds_total')!) / seconds;
+    const lag = (name: string) => ((after.get(name) ?? NaN) * 1000).toFixed(0);
+    console.log(
+      `server process: ${(100 * cpu).toFixed(0)} % of one core; event-loop delay p50 ${lag('nodejs_eventloop_lag_p50_seconds')} ms, ` +
+        `p99 ${lag('nodejs_eventloop_lag_p99_seconds')} ms, max ${lag('nodejs_eventloop_lag_max_seconds')} ms`,
+    );
   } finally {
     server.kill('SIGTERM');
     agent.destroy();
