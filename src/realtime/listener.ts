@@ -6,6 +6,12 @@
  * position and publish to the hub, so a NOTIFY missed while disconnected
  * loses nothing: the next read catches up.
  *
+ * The same connection LISTENs on `mes_sessions` for the session cache: a
+ * user id there drops that user's kept sessions, and the cache is used only
+ * while this connection is up (emptied when it comes back). A connection that
+ * died without the socket noticing keeps the cache in use until the socket
+ * errors or MES_SESSION_CACHE_SECONDS ends each entry.
+ *
  * Reconnects use exponential backoff with jitter (half the delay fixed, half
  * random), so a fleet of processes does not reconnect in step after a
  * database restart.

@@ -89,4 +89,27 @@ describeEachEngine('shop floor under concurrency', (ctx) => {
     }
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
   });
+
+  // A completion readies the successor (its assignment row) while a planner pins that successor. Both
+  // stamp the plan's revision row (migration 0004); taking the plan before the assignment in both keeps
+  // them from deadlocking, which PostgreSQL would otherwise break by failing one of them.
+  it.runIf(ctx.engine === 'postgres')('a planner pinning a task while its predecessor completes: both apply, no deadlock', async () => {
+    for (let round = 0; round < 5; round++) {
+      const p = await releasedPlan('W-001', 'W-006');
+      for (const [w, id] of [['W-001', p.N1], ['W-006', p.N2]] as const) {
+        expect((await op[w]!.post(`/api/mes/worker-assignments/${id}/start`, {})).statusCode).toBe(200);
+      }
+      expect((await op['W-006']!.post(`/api/mes/worker-assignments/${p.N2}/complete`, { goodQuantity: 10 })).statusCode).toBe(200);
+      // pinned where it is: same worker, station and time
+      const { workerId } = (await planner.get(`/api/mes/worker-assignments/${p.N3}`)).json();
+      const [completed, pinned] = await Promise.all([
+        op['W-001']!.post(`/api/mes/worker-assignments/${p.N1}/complete`, { goodQuantity: 10 }),
+        planner.put(`/api/mes/worker-assignments/${p.N3}`, { workerId }),
+      ]);
+      expect([completed!.statusCode, pinned!.statusCode], `${completed!.body}\n${pinned!.body}`).toEqual([200, 200]);
+      expect((await planner.get(`/api/mes/worker-assignments/${p.N3}`)).json()).toMatchObject({ status: 'ready', pinned: true });
+      await finish(p.id);
+    }
+    expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
+  });
 });
