@@ -15,6 +15,7 @@ import { migrateToLatest } from '../src/db/migrator.js';
 import type { PlanDocument } from '../src/modules/plans/plans.schema.js';
 import { seedDatabase } from '../src/seed/seed.js';
 import { cannon, machine, percentile, scratchDatabase, table } from './lib.js';
+import { watchdog } from './watchdog.js';
 
 function chainPlan(nodes: number, name: string): PlanDocument {
   const ops = ['OP-001', 'OP-003', 'OP-004', 'OP-006', 'OP-007', 'OP-008'];
@@ -45,6 +46,7 @@ function chainPlan(nodes: number, name: string): PlanDocument {
 }
 
 async function main() {
+  watchdog('bench/api', 20 * 60_000);
   const url = await scratchDatabase('mes_bench_api');
   const config = { ...loadConfig([], { ...process.env, LOG_LEVEL: 'silent' }), databaseUrl: url, loginRateLimit: 1000 };
   const database = await openDatabase({ databaseUrl: url, poolSize: 10 });

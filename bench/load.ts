@@ -31,6 +31,7 @@ import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { seedDatabase } from '../src/seed/seed.js';
 import { machine, percentile, scratchDatabase } from './lib.js';
+import { watchdog } from './watchdog.js';
 
 const { values } = parseArgs({
   options: { seconds: { type: 'string' }, users: { type: 'string' }, sse: { type: 'string' }, 'think-ms': { type: 'string' }, boards: { type: 'string' }, 'sse-child': { type: 'boolean' } },
@@ -83,6 +84,7 @@ function request(base: string, method: string, url: string, token?: string, body
 }
 
 async function main() {
+  watchdog('bench/load', (seconds + 600) * 1000);
   const url = await scratchDatabase('mes_bench_load');
   const database = await openDatabase({ databaseUrl: url, poolSize: 4 });
   await migrateToLatest(database.db);
@@ -100,6 +102,7 @@ async function main() {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  process.on('exit', () => server.kill('SIGKILL')); // also when the watchdog ends the run
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try { if ((await fetch(`${base}/readyz`)).status === 200) break; } catch { /* starting */ }

@@ -27,6 +27,7 @@ import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import { createParser } from 'eventsource-parser';
 import type pg from 'pg';
 import type { Database } from '../src/db/database.js';
+import { watchdog } from './watchdog.js';
 
 // the client processes load only node:http and the parser; the server stack is imported where it runs
 const serverStack = async () => ({
@@ -293,11 +294,7 @@ async function runParent(): Promise<void> {
   const seconds = Number(values.seconds);
   const procs = Math.max(1, Math.min(Number(values.procs), clients));
   const apiRate = Number(values['api-rate']);
-  const watchdog = setTimeout(() => {
-    process.stderr.write('bench/sse: took too long; stopping\n');
-    process.exit(2);
-  }, (seconds + 120) * 1000);
-  watchdog.unref();
+  watchdog('bench/sse', (seconds + 120) * 1000);
 
   let tmp: string | undefined;
   const databaseUrl = process.env.DATABASE_URL || undefined;
