@@ -1,5 +1,5 @@
 /**
- * Event stream benchmark: `npx tsx bench/sse.ts [--clients 1000] [--rate 50] [--seconds 10] [--procs 2]`
+ * Event stream benchmark: `npx tsx bench/sse.ts [--clients 1000] [--rate 50] [--seconds 10] [--procs 2] [--api-rate 50] [--fanout-rest R]`
  *
  * One app on a loopback port (PostgreSQL from DATABASE_URL, else a temporary
  * PGlite folder), N SSE clients spread over a few child processes (node:http
@@ -286,6 +286,8 @@ async function runParent(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       procs: { type: 'string', default: '2' },
       'api-rate': { type: 'string', default: '50' },
+      // unset: the server's default (realtime.schema.ts)
+      'fanout-rest': { type: 'string' },
     },
   });
   const { sql, buildApp, loadConfig, openDatabase, migrateToLatest, createUser, realtimeOf } = await serverStack();
@@ -305,7 +307,12 @@ async function runParent(): Promise<void> {
   await sql`delete from mes.users where username = 'bench-sse'`.execute(database.db);
   await createUser(database.db, { username: 'bench-sse', role: 'planner', password });
 
-  const config = { ...loadConfig([], { NODE_ENV: 'production', LOG_LEVEL: 'warn' }), databaseUrl, loginRateLimit: 10_000 };
+  const config = {
+    ...loadConfig([], { NODE_ENV: 'production', LOG_LEVEL: 'warn' }),
+    databaseUrl,
+    loginRateLimit: 10_000,
+    realtime: values['fanout-rest'] === undefined ? {} : { fanoutRest: Number(values['fanout-rest']) },
+  };
   const app = await buildApp({ database, config });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;

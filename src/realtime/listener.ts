@@ -51,7 +51,7 @@ export interface ListenerStats {
   readErrors: number;
 }
 
-type ListenerSettings = Pick<RealtimeSettings, 'pollMs' | 'readBatchSize' | 'reconnectMinMs' | 'reconnectMaxMs' | 'listenerApplicationName'>;
+type ListenerSettings = Pick<RealtimeSettings, 'pollMs' | 'readBatchSize' | 'fanoutRest' | 'reconnectMinMs' | 'reconnectMaxMs' | 'listenerApplicationName'>;
 
 export class OutboxListener {
   private position: Position = origin;
@@ -65,6 +65,9 @@ export class OutboxListener {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private heldTimer: NodeJS.Timeout | undefined;
+  private restTimer: NodeJS.Timeout | undefined;
+  /** performance.now() before which the next read waits: the rest owed for the last fan-out. */
+  private restUntil = 0;
   private heldDelayMs = 0;
   private lastErrorLogAt = 0;
   private idleWaiters: (() => void)[] = [];
@@ -106,6 +109,7 @@ export class OutboxListener {
     clearInterval(this.pollTimer);
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.heldTimer);
+    clearTimeout(this.restTimer);
     const client = this.client;
     this.client = undefined;
     this.setConnected(false);
@@ -115,11 +119,26 @@ export class OutboxListener {
     await this.whenIdle();
   }
 
-  /** Reads new events soon; wake-ups that arrive during a read fold into one more read. */
+  /**
+   * Reads new events soon; wake-ups that arrive during a read fold into one
+   * more read. After a fan-out that took D ms the next read waits until
+   * fanoutRest × D ms have passed: under a stream of commits the fan-out
+   * keeps at most 1 / (1 + fanoutRest) of the event loop, and the commits of
+   * the rest go out together (one write per client); after a quiet spell a
+   * commit is read at once.
+   */
   wake(): void {
     if (this.stopped) return;
     if (this.reading) {
       this.readAgain = true;
+      return;
+    }
+    const rest = this.restUntil - performance.now();
+    if (rest > 0) {
+      this.restTimer ??= setTimeout(() => {
+        this.restTimer = undefined;
+        this.wake();
+      }, rest);
       return;
     }
     void this.read();
@@ -202,10 +221,15 @@ export class OutboxListener {
           const last = batch.events.at(-1);
           if (last) {
             this.position = { txId: last.txId, id: last.id };
+            const started = performance.now();
             this.hub.publish(batch.events);
+            const ended = performance.now();
+            this.restUntil = ended + (ended - started) * this.settings.fanoutRest;
           }
           if (batch.events.length < this.settings.readBatchSize || this.stopped) break;
         }
+        const rest = this.restUntil - performance.now();
+        if (this.readAgain && rest > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, rest));
       } while (this.readAgain && !this.stopped);
     } catch (error) {
       this.stats.readErrors++;

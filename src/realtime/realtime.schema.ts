@@ -79,6 +79,8 @@ export interface RealtimeSettings {
   replayPageSize: number;
   /** Rows per query when the listener reads new events. */
   readBatchSize: number;
+  /** After a fan-out of D ms the listener reads again no sooner than fanoutRest × D ms later (0 = at once). */
+  fanoutRest: number;
   /** How often events older than the retention are pruned. */
   pruneIntervalMs: number;
   /** Rows deleted per statement when pruning. */
@@ -98,6 +100,7 @@ export const defaultRealtimeSettings: RealtimeSettings = {
   maxPendingEvents: 20_000,
   replayPageSize: 1_000,
   readBatchSize: 1_000,
+  fanoutRest: 1,
   pruneIntervalMs: 10 * 60_000,
   pruneBatchSize: 5_000,
   reconnectMinMs: 100,
