@@ -91,6 +91,22 @@ describe('PlanDetailCache', () => {
     expect(cache.get('huge', '1')).toBeUndefined();
   });
 
+  it('reads the current revision only when something is kept for the plan', async () => {
+    const cache = new PlanDetailCache(1000);
+    let reads = 0;
+    const revision = (r: string) => async () => {
+      reads++;
+      return r;
+    };
+    expect(await cache.lookup('P1', revision('5.1'))).toBeUndefined();
+    expect(reads).toBe(0);
+    cache.set('P1', kept('5.1'));
+    expect((await cache.lookup('P1', revision('5.1')))?.revision).toBe('5.1');
+    expect(await cache.lookup('P1', revision('6.1'))).toBeUndefined();
+    expect(reads).toBe(2);
+    expect([cache.hits, cache.misses]).toEqual([1, 2]);
+  });
+
   it('is off with a size of 0', () => {
     const cache = new PlanDetailCache(0);
     cache.set('A', kept('1'));

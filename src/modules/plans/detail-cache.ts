@@ -27,6 +27,19 @@ export class PlanDetailCache {
     return this.entries.size;
   }
 
+  /**
+   * The kept detail of this plan if it is still current. The current revision
+   * is read only when something is kept to compare it with: a plan read for
+   * the first time costs the detail query alone.
+   */
+  async lookup(planId: string, currentRevision: () => Promise<string>): Promise<KeptDetail | undefined> {
+    if (!this.entries.has(planId)) {
+      if (this.enabled) this.misses++;
+      return undefined;
+    }
+    return this.get(planId, await currentRevision());
+  }
+
   /** The kept detail of this plan if it was read at this revision. */
   get(planId: string, revision: string): KeptDetail | undefined {
     const kept = this.entries.get(planId);
@@ -53,7 +66,7 @@ export class PlanDetailCache {
     }
   }
 
-  delete(planId: string): void {
+  private delete(planId: string): void {
     const kept = this.entries.get(planId);
     if (!kept) return;
     this.entries.delete(planId);

@@ -26,11 +26,10 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, planDetails } = app.mes;
 
-  /** The kept detail if the plan has not changed since; 404 when there is no such plan. */
-  const keptDetail = async (id: string) => {
+  const currentRevision = async (id: string) => {
     const revision = await repo.findPlanRevision(db, id);
     if (revision === undefined) throw notFound('plan', id);
-    return planDetails.get(id, revision);
+    return revision;
   };
 
   app.get(
@@ -63,7 +62,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
     { schema: { tags, summary: 'The whole plan: nodes, candidates, inputs, edges, assignments', params: PlanParams, response: { 200: PlanDetail, 404: Problem } } },
     async (request, reply) => {
       const id = request.params.id;
-      const kept = planDetails.enabled ? await keptDetail(id) : undefined;
+      const kept = await planDetails.lookup(id, () => currentRevision(id));
       // a JSON string with a JSON content type is sent as it is (the typed reply expects the object)
       if (kept) return reply.header('etag', kept.etag).type('application/json; charset=utf-8').send(kept.body as never);
       const found = await repo.findRevisedPlanDetail(db, id);
