@@ -4,7 +4,7 @@ import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
 import { countMesRows } from '../../src/seed/seed.js';
 import { type Client, seed, signIn } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
-import { normalizePlan, validPlanArb } from '../helpers/plans.js';
+import { normalizePlan, planArb, stationsByOperation, validPlanArb } from '../helpers/plans.js';
 
 /** Ways to break a valid document; each must be refused with 4xx. */
 const breakers: Record<string, (doc: PlanDocument, pick: number) => unknown> = {
@@ -53,14 +53,21 @@ const breakers: Record<string, (doc: PlanDocument, pick: number) => unknown> = {
 
 describeEachEngine('plan documents (property-based)', (ctx) => {
   let planner: Client;
+  // every operation gets two more capable stations, listed around its seeded
+  // one, so that candidates come in an order the stored one is not
+  const moreStations = new Map([...stationsByOperation].map(([op, [first]], i) => [op, [`ST-92${i}`, first!, `ST-91${i}`]]));
   beforeAll(async () => {
-    await seed(ctx.database.db, 'default');
+    const db = ctx.database.db;
+    await seed(db, 'default');
+    const added = [...moreStations].flatMap(([op, ids]) => ids.filter((id) => id.startsWith('ST-9')).map((id) => ({ id, op })));
+    await db.insertInto('mes.stations').values(added.map(({ id }) => ({ id, name: `Twin ${id}` }))).execute();
+    await db.insertInto('mes.station_operations').values(added.map(({ id, op }) => ({ station_id: id, operation_id: op }))).execute();
     planner = await signIn(await ctx.app(), 'planner');
   });
 
   it('POST → GET → export gives back the same document, for random valid plans', async () => {
     await fc.assert(
-      fc.asyncProperty(validPlanArb, async (doc) => {
+      fc.asyncProperty(planArb(moreStations), async (doc) => {
         const created = await planner.post('/api/mes/production-plans', doc);
         expect(created.statusCode, created.body).toBe(201);
         const id = created.json().id;

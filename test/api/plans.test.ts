@@ -134,6 +134,8 @@ describeEachEngine('/api/mes/production-plans', (ctx) => {
       const decimals = samplePlan();
       decimals.nodes[0]!.nominalTime = 1.23456;
       expectProblem(await post(decimals), 422, /more than 3 decimals/);
+      // the plan's own quantity too: it was stored rounded without a word
+      expect((await post(samplePlan({ quantity: 10.0005 }))).json()).toMatchObject({ status: 422, field: 'body/quantity' });
 
       const several = samplePlan();
       several.nodes[0]!.operationId = 'OP-077';

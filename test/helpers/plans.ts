@@ -29,8 +29,12 @@ export function samplePlan(overrides: Partial<PlanDocument> = {}): PlanDocument 
 
 const decimal = (min: number, max: number) => fc.integer({ min: Math.round(min * 1000), max: Math.round(max * 1000) }).map((n) => n / 1000);
 
-/** Random valid plans: a DAG (predecessors chosen among earlier nodes), capable stations, known materials. */
-export const validPlanArb: fc.Arbitrary<PlanDocument> = fc
+/**
+ * Random valid plans: a DAG (predecessors chosen among earlier nodes), every
+ * capable station of `stations` (operation -> station ids) as candidates,
+ * known materials.
+ */
+export const planArb = (stations: Map<string, string[]>): fc.Arbitrary<PlanDocument> => fc
   .integer({ min: 1, max: 12 })
   .chain((size) =>
     fc.record({
@@ -42,16 +46,23 @@ export const validPlanArb: fc.Arbitrary<PlanDocument> = fc
       nodes: fc.array(
         fc.record({
           name: fc.string({ minLength: 1, maxLength: 30 }),
-          operationId: fc.constantFrom(...stationsByOperation.keys()),
+          operationId: fc.constantFrom(...stations.keys()),
           quantity: fc.option(decimal(0.001, 1000), { nil: undefined }),
-          nominalTime: decimal(0.001, 500),
+          // a hair off the 3-decimal grid now and then (0.1 + 0.2 style): stored rounded
+          nominalTime: fc.tuple(decimal(0.001, 500), fc.constantFrom(0, 0, 1e-10)).map(([x, off]) => x + off),
           efficiency: fc.option(decimal(0.1, 2), { nil: undefined }),
           predSeed: fc.array(fc.nat(), { maxLength: 3 }),
           inputs: fc.uniqueArray(fc.record({ materialCode: fc.constantFrom(...rawMaterialCodes), requiredQuantity: decimal(0.001, 500) }), { maxLength: 3, selector: (m) => m.materialCode }),
           output: fc.option(fc.record({ materialCode: fc.constantFrom(...outputMaterialCodes), quantity: decimal(0, 500) }), { nil: undefined }),
           time: fc.option(decimal(0.1, 100), { nil: undefined }),
-          x: fc.integer({ min: -5000, max: 5000 }),
-          y: fc.integer({ min: -5000, max: 5000 }),
+          position: fc.option(
+            fc.record({ x: fc.double({ min: -5000, max: 5000, noNaN: true }), y: fc.integer({ min: -5000, max: 5000 }) }),
+            { nil: undefined },
+          ),
+          note: fc.option(fc.string({ maxLength: 30 }), { nil: undefined }),
+          // candidates listed in priority order, in reverse, or all at one priority (then by station id)
+          priorities: fc.constantFrom('ascending', 'descending', 'same'),
+          pinFirstStation: fc.boolean(),
           useFrom: fc.boolean(),
         }),
         { minLength: size, maxLength: size },
@@ -60,6 +71,7 @@ export const validPlanArb: fc.Arbitrary<PlanDocument> = fc
   )
   .map(({ ids, nodes, ...plan }) => {
     const built: PlanNode[] = nodes.map((n, i) => {
+      const candidates = stations.get(n.operationId)!;
       const predecessors = [...new Set(n.predSeed.filter(() => i > 0).map((s) => ids[s % i]!))];
       const inputs: PlanNode['materialInputs'] = [...n.inputs];
       if (n.useFrom) {
@@ -77,15 +89,24 @@ export const validPlanArb: fc.Arbitrary<PlanDocument> = fc
         nominalTime: n.nominalTime,
         ...(n.efficiency !== undefined ? { efficiency: n.efficiency } : {}),
         predecessors,
-        assignedStations: stationsByOperation.get(n.operationId)!.map((stationId, p) => ({ stationId, priority: p + 1, ...(n.time !== undefined ? { time: n.time } : {}) })),
+        assignedStations: candidates.map((stationId, p) => ({
+          stationId,
+          priority: n.priorities === 'same' ? 1 : n.priorities === 'ascending' ? p + 1 : candidates.length - p,
+          ...(n.time !== undefined ? { time: n.time } : {}),
+        })),
         materialInputs: inputs,
         ...(n.output ? { output: n.output } : {}),
-        position: { x: n.x, y: n.y },
+        ...(n.position ? { position: n.position } : {}),
+        ...(n.note !== undefined ? { note: n.note } : {}),
+        ...(n.pinFirstStation ? { pin: { stationId: candidates[0]! } } : {}),
       };
     });
     return { ...plan, nodes: built, ...(plan.note === undefined ? { note: undefined } : {}) } as PlanDocument;
   })
   .map((doc) => JSON.parse(JSON.stringify(doc)) as PlanDocument);
+
+/** Random valid plans on the default seed dataset. */
+export const validPlanArb = planArb(stationsByOperation);
 
 /** The document as export gives it back: defaults filled in, lists in their stored order. */
 export function normalizePlan(doc: PlanDocument): PlanDocument {
@@ -100,7 +121,7 @@ export function normalizePlan(doc: PlanDocument): PlanDocument {
       name: n.name,
       operationId: n.operationId,
       quantity: n.quantity ?? doc.quantity,
-      nominalTime: n.nominalTime,
+      nominalTime: Math.round(n.nominalTime * 1000) / 1000,
       efficiency: n.efficiency ?? 1,
       predecessors: [...n.predecessors].sort((a, b) => order.get(a)! - order.get(b)!),
       assignedStations: [...n.assignedStations].sort((a, b) => a.priority - b.priority || a.stationId.localeCompare(b.stationId)),

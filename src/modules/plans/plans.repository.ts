@@ -4,11 +4,20 @@
  * INSERT ... SELECT FROM jsonb_to_recordset(...).
  */
 import { type InferResult, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
-import { isoSql } from '../../shared/dates.js';
+import { isoSql, isoText } from '../../shared/dates.js';
 import { PREPARED } from '../../db/database.js';
 import type { DB } from '../../db/schema.js';
-import type { PlanCatalog, PlanReferences } from './plans.rules.js';
+import type { CatalogNames, PlanCatalog, PlanReferences } from './plans.rules.js';
 import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
+
+/** PlanDetail without its nodes: the plan row as the API shows it. */
+export type PlanHeader = Omit<PlanDetail, 'nodes'>;
+
+export interface InsertedPlan {
+  id: string;
+  /** the row as written, defaults and timestamps included */
+  header: PlanHeader;
+}
 
 export interface NewPlan {
   doc: PlanDocument;
@@ -24,9 +33,9 @@ export interface NewPlan {
  * Inserts plans with their graphs (and their events, if any) in one statement:
  * codes, plan rows, graph and outbox rows together, so a single plan is one
  * round trip and atomic without BEGIN/COMMIT. Returns the generated plan codes
- * in input order.
+ * and the rows as written, in input order.
  */
-export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPlan[]): Promise<string[]> {
+export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPlan[]): Promise<InsertedPlan[]> {
   if (plans.length === 0) return [];
   const rows = plans.map((p, i) => ({
     plan: i + 1,
@@ -47,9 +56,9 @@ export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPl
   ), plan_ids as materialized (
     select array(select mes.generate_production_plan_code() from plan_in order by plan) as ids
   ), plan_rows as (
-    insert into mes.production_plans (id, work_order_code, name, quantity, note, created_by)
+    insert into mes.production_plans as p (id, work_order_code, name, quantity, note, created_by)
     select (select ids from plan_ids)[x.plan], x.work_order_code, x.name, x.quantity, x.note, x.created_by from plan_in x
-    returning 1
+    returning p.id, json_build_object(${planHeaderFields('p')}) as header
   )${
     // only with events: the statement trigger on mes.events notifies even when no row is inserted
     events.length === 0
@@ -61,14 +70,20 @@ export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPl
     returning 1
   )`
   }`;
-  return insertGraphStatement(db, plans.map((p) => p.doc), head);
+  const result = await insertGraphStatement<{ headers: Record<string, PlanHeader> }>(
+    db,
+    plans.map((p) => p.doc),
+    head,
+    sql`, (select json_object_agg(id, header) from plan_rows) as headers`,
+  );
+  return result.ids.map((id) => ({ id, header: result.headers[id]! }));
 }
 
 /** Writes nodes, edges, candidate stations and inputs of plans whose graphs are empty. */
 export async function insertPlanGraphs(db: Transaction<DB> | Kysely<DB>, graphs: { planId: string; doc: PlanDocument }[]): Promise<void> {
   if (graphs.length === 0) return;
   const ids = graphs.map((g) => g.planId);
-  await insertGraphStatement(db, graphs.map((g) => g.doc), sql`plan_ids as (select ${ids}::text[] as ids)`);
+  await insertGraphStatement(db, graphs.map((g) => g.doc), sql`plan_ids as (select ${ids}::text[] as ids)`, sql``);
 }
 
 /**
@@ -83,9 +98,14 @@ export async function insertPlanGraphs(db: Transaction<DB> | Kysely<DB>, graphs:
  * their node ids, so no lookup touches the (large) nodes table; foreign keys
  * are checked at the end. Prepared: its generic plan is the custom one, and
  * planning costs more than a small plan's execution. Returns the plan ids in
- * `docs` order.
+ * `docs` order, with the columns `tail` adds to the final select.
  */
-async function insertGraphStatement(db: Transaction<DB> | Kysely<DB>, docs: PlanDocument[], head: RawBuilder<unknown>): Promise<string[]> {
+async function insertGraphStatement<T extends object = object>(
+  db: Transaction<DB> | Kysely<DB>,
+  docs: PlanDocument[],
+  head: RawBuilder<unknown>,
+  tail: RawBuilder<unknown>,
+): Promise<T & { ids: string[] }> {
   const nodes: unknown[] = [];
   const edges: unknown[] = [];
   const stations: unknown[] = [];
@@ -121,7 +141,7 @@ async function insertGraphStatement(db: Transaction<DB> | Kysely<DB>, docs: Plan
       }
     });
   });
-  const result = await sql<{ ids: string[] }>`${sql.raw(PREPARED)}
+  const result = await sql<T & { ids: string[] }>`${sql.raw(PREPARED)}
     with ${head}, node_rows as (
       insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency,
         output_material_code, output_quantity, position_x, position_y, note, pinned_station_id, pinned_substation_id, pinned_worker_id)
@@ -155,9 +175,20 @@ async function insertGraphStatement(db: Transaction<DB> | Kysely<DB>, docs: Plan
         left join node_rows f on f.plan_id = n.plan_id and f.node_id = i.from_node
       returning 1
     )
-    select ids from plan_ids`.execute(db);
-  return result.rows[0]!.ids;
+    select ids${tail} from plan_ids`.execute(db);
+  return result.rows[0]!;
 }
+
+/**
+ * The plan row's fields of PlanDetail (all but nodes) as json_build_object
+ * arguments: the detail query and plan creation's RETURNING share them.
+ */
+const planHeaderFields = (p: string) => sql.raw(`'id', ${p}.id, 'workOrderCode', ${p}.work_order_code, 'name', ${p}.name, 'quantity', ${p}.quantity,
+      'status', ${p}.status, 'version', ${p}.version, 'note', ${p}.note, 'allowShortage', ${p}.allow_shortage,
+      'shortages', ${p}.shortages, 'plannedStart', ${isoText(`${p}.planned_start`)}, 'plannedEnd', ${isoText(`${p}.planned_end`)},
+      'releasedAt', ${isoText(`${p}.released_at`)}, 'startedAt', ${isoText(`${p}.started_at`)}, 'completedAt', ${isoText(`${p}.completed_at`)},
+      'cancelledAt', ${isoText(`${p}.cancelled_at`)}, 'createdBy', ${p}.created_by, 'createdAt', ${isoText(`${p}.created_at`)},
+      'updatedAt', ${isoText(`${p}.updated_at`)}, 'archivedAt', null`);
 
 /**
  * The whole plan in one SQL statement: the plan row and its nodes in order,
@@ -218,13 +249,7 @@ export async function findRevisedPlanDetail(db: Kysely<DB> | Transaction<DB>, pl
       -- archived: the document as it was served when the plan was archived
       select (a.document || jsonb_build_object('archivedAt', ${isoSql('p.archived_at')}))::json
         from mes.plan_archives a where a.plan_id = p.id
-    ) else json_build_object(
-      'id', p.id, 'workOrderCode', p.work_order_code, 'name', p.name, 'quantity', p.quantity,
-      'status', p.status, 'version', p.version, 'note', p.note, 'allowShortage', p.allow_shortage,
-      'shortages', p.shortages, 'plannedStart', ${isoSql('p.planned_start')}, 'plannedEnd', ${isoSql('p.planned_end')},
-      'releasedAt', ${isoSql('p.released_at')}, 'startedAt', ${isoSql('p.started_at')}, 'completedAt', ${isoSql('p.completed_at')},
-      'cancelledAt', ${isoSql('p.cancelled_at')}, 'createdBy', p.created_by, 'createdAt', ${isoSql('p.created_at')}, 'updatedAt', ${isoSql('p.updated_at')},
-      'archivedAt', null,
+    ) else json_build_object(${planHeaderFields('p')},
       'nodes', coalesce((
         select json_agg(json_build_object(
           'nodeId', n.node_id, 'name', n.name, 'operationId', n.operation_id, 'operationName', n.operation_name,
@@ -250,14 +275,28 @@ export async function findRevisedPlanDetail(db: Kysely<DB> | Transaction<DB>, pl
   return result.rows[0];
 }
 
-/** The master data a plan document refers to, in one query (prepared: it plans slower than it runs). */
-export async function loadPlanCatalog(db: Kysely<DB> | Transaction<DB>, refs: PlanReferences): Promise<PlanCatalog> {
-  const result = await sql<{ c: { operations: string[] | null; stations: Record<string, string[]> | null; materials: string[] | null; substations: Record<string, string> | null; workers: Record<string, { operations: string[]; stations: string[] }> | null } }>`${sql.raw(PREPARED)}
+/**
+ * The master data a plan document refers to, in one query (prepared: it plans
+ * slower than it runs), with the names a new plan's detail shows.
+ */
+export async function loadPlanCatalog(db: Kysely<DB> | Transaction<DB>, refs: PlanReferences): Promise<PlanCatalog & { names: CatalogNames }> {
+  type Named = { name: string };
+  const result = await sql<{
+    c: {
+      operations: Record<string, string> | null;
+      stations: Record<string, Named & { operations: string[] }> | null;
+      materials: Record<string, Named & { unit: string }> | null;
+      substations: Record<string, string> | null;
+      workers: Record<string, { operations: string[]; stations: string[] }> | null;
+    };
+  }>`${sql.raw(PREPARED)}
     select json_build_object(
-      'operations', (select json_agg(id) from mes.operations where id = any(${refs.operations}::text[]) and archived_at is null),
-      'stations', (select json_object_agg(s.id, coalesce((select json_agg(so.operation_id) from mes.station_operations so where so.station_id = s.id), '[]'::json))
+      'operations', (select json_object_agg(id, name) from mes.operations where id = any(${refs.operations}::text[]) and archived_at is null),
+      'stations', (select json_object_agg(s.id, json_build_object('name', s.name,
+                     'operations', coalesce((select json_agg(so.operation_id) from mes.station_operations so where so.station_id = s.id), '[]'::json)))
                      from mes.stations s where s.id = any(${refs.stations}::text[]) and s.archived_at is null),
-      'materials', (select json_agg(code) from mes.materials where code = any(${refs.materials}::text[]) and archived_at is null),
+      'materials', (select json_object_agg(code, json_build_object('name', name, 'unit', unit))
+                      from mes.materials where code = any(${refs.materials}::text[]) and archived_at is null),
       'substations', (select json_object_agg(id, station_id) from mes.substations where id = any(${refs.substations}::text[]) and archived_at is null),
       'workers', (select json_object_agg(w.id, json_build_object(
                     'operations', coalesce((select json_agg(operation_id) from mes.worker_operations where worker_id = w.id), '[]'::json),
@@ -265,12 +304,20 @@ export async function loadPlanCatalog(db: Kysely<DB> | Transaction<DB>, refs: Pl
                     from mes.workers w where w.id = any(${refs.workers}::text[]) and w.archived_at is null)
     ) as c`.execute(db);
   const c = result.rows[0]!.c;
+  const operations = Object.entries(c.operations ?? {});
+  const stations = Object.entries(c.stations ?? {});
+  const materials = Object.entries(c.materials ?? {});
   return {
-    operations: new Set(c.operations ?? []),
-    stations: new Map(Object.entries(c.stations ?? {}).map(([id, ops]) => [id, new Set(ops)])),
-    materials: new Set(c.materials ?? []),
+    operations: new Set(operations.map(([id]) => id)),
+    stations: new Map(stations.map(([id, s]) => [id, new Set(s.operations)])),
+    materials: new Set(materials.map(([code]) => code)),
     substations: new Map(Object.entries(c.substations ?? {})),
     workers: new Map(Object.entries(c.workers ?? {}).map(([id, w]) => [id, { operations: new Set(w.operations), stations: new Set(w.stations) }])),
+    names: {
+      operations: new Map(operations),
+      stations: new Map(stations.map(([id, s]) => [id, s.name])),
+      materials: new Map(materials.map(([code, m]) => [code, { name: m.name, unit: m.unit }])),
+    },
   };
 }
 

@@ -75,10 +75,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const create = async (doc: PlanDocument, actor: string) => {
-    const id = await createPlan(db, doc, actor);
-    return getPlanDetail(db, id);
-  };
+  const create = (doc: PlanDocument, actor: string) => createPlan(db, doc, actor);
 
   app.post(
     '/production-plans',

@@ -126,6 +126,7 @@ export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): P
     else ids.set(n.nodeId, i);
   });
 
+  if (!hasAtMost3Decimals(doc.quantity)) add('quantity', 'quantity has more than 3 decimals');
   doc.nodes.forEach((n, i) => {
     const at = `nodes/${i}`;
     const label = `node ${n.nodeId}`;
@@ -222,6 +223,72 @@ function isAncestor(byId: Map<string, { predecessors: string[] }>, ancestor: str
     stack.push(...(byId.get(id)?.predecessors ?? []));
   }
   return false;
+}
+
+/** Names a new plan's detail shows, read with the catalog. */
+export interface CatalogNames {
+  operations: Map<string, string>;
+  stations: Map<string, string>;
+  materials: Map<string, { name: string; unit: string }>;
+}
+
+/** What a numeric(_, 3) column gives back for a value that passed the 3-decimal check. */
+const stored3 = (x: number) => Math.round(x * 1000) / 1000;
+/** Order of `collate "C"` for the ASCII codes of the catalog. */
+const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The detail of a plan just written from a valid document, built without
+ * reading it back: what the detail query returns (same defaults, rounding and
+ * order) for the plan row as written (`header`). A test compares the two for
+ * generated documents.
+ */
+export function detailOfNewPlan(doc: PlanDocument, header: Omit<PlanDetail, 'nodes'>, names: CatalogNames): PlanDetail {
+  const sequence = new Map(doc.nodes.map((n, i) => [n.nodeId, i]));
+  return {
+    ...header,
+    nodes: doc.nodes.map((n) => {
+      const pin = n.pin && (n.pin.stationId ?? n.pin.substationId ?? n.pin.workerId) !== undefined ? n.pin : undefined;
+      return {
+        nodeId: n.nodeId,
+        name: n.name,
+        operationId: n.operationId,
+        operationName: names.operations.get(n.operationId)!,
+        quantity: stored3(n.quantity ?? doc.quantity),
+        nominalTime: stored3(n.nominalTime),
+        efficiency: stored3(n.efficiency ?? 1),
+        output: n.output ? { materialCode: n.output.materialCode, quantity: stored3(n.output.quantity) } : null,
+        position: { x: n.position?.x ?? 0, y: n.position?.y ?? 0 },
+        note: n.note ?? '',
+        pin: pin
+          ? {
+              ...(pin.stationId !== undefined ? { stationId: pin.stationId } : {}),
+              ...(pin.substationId !== undefined ? { substationId: pin.substationId } : {}),
+              ...(pin.workerId !== undefined ? { workerId: pin.workerId } : {}),
+            }
+          : null,
+        predecessors: [...n.predecessors].sort((a, b) => sequence.get(a)! - sequence.get(b)!),
+        assignedStations: [...n.assignedStations]
+          .sort((a, b) => a.priority - b.priority || byCode(a.stationId, b.stationId))
+          .map((s) => ({
+            stationId: s.stationId,
+            stationName: names.stations.get(s.stationId)!,
+            priority: s.priority,
+            ...(s.time !== undefined ? { time: stored3(s.time) } : {}),
+          })),
+        materialInputs: [...n.materialInputs]
+          .sort((a, b) => byCode(a.materialCode, b.materialCode))
+          .map((m) => ({
+            materialCode: m.materialCode,
+            materialName: names.materials.get(m.materialCode)!.name,
+            unit: names.materials.get(m.materialCode)!.unit,
+            requiredQuantity: stored3(m.requiredQuantity),
+            ...(m.fromNodeId !== undefined ? { fromNodeId: m.fromNodeId } : {}),
+          })),
+        assignment: null,
+      };
+    }),
+  };
 }
 
 /** The document form of a stored plan (what export gives and import takes). */

@@ -4,11 +4,13 @@ import type { DB } from '../../db/schema.js';
 import { recordEvents } from '../../realtime/outbox.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import * as repo from './plans.repository.js';
-import { allowedPlanActions, documentOf, isEditable, referencesOf, validatePlanDocument } from './plans.rules.js';
-import type { PlanDocument, PlanStatus } from './plans.schema.js';
+import { allowedPlanActions, detailOfNewPlan, documentOf, isEditable, referencesOf, validatePlanDocument } from './plans.rules.js';
+import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
 
-export async function assertValid(db: Kysely<DB> | Transaction<DB>, doc: PlanDocument): Promise<void> {
-  const problems = validatePlanDocument(doc, await repo.loadPlanCatalog(db, referencesOf(doc)));
+/** Refuses a document that breaks a rule; returns the catalog it was checked against. */
+export async function assertValid(db: Kysely<DB> | Transaction<DB>, doc: PlanDocument) {
+  const catalog = await repo.loadPlanCatalog(db, referencesOf(doc));
+  const problems = validatePlanDocument(doc, catalog);
   if (problems.length > 0) {
     const first = problems[0]!;
     throw new DomainError('rule_violated', problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more)`, {
@@ -16,6 +18,7 @@ export async function assertValid(db: Kysely<DB> | Transaction<DB>, doc: PlanDoc
       errors: problems,
     });
   }
+  return catalog;
 }
 
 export async function getPlanDetail(db: Kysely<DB>, planId: string) {
@@ -26,17 +29,20 @@ export async function getPlanDetail(db: Kysely<DB>, planId: string) {
 
 /**
  * Validates, then writes the plan, its graph and its 'created' event in one
- * statement (atomic without BEGIN/COMMIT: two round trips in all). The
- * catalog is read outside a transaction: under READ COMMITTED a read inside
- * one would hold nothing either, and foreign keys still refuse the insert if
- * a referenced record is deleted in between.
+ * statement (atomic without BEGIN/COMMIT: two round trips in all) and returns
+ * the new plan's detail, built from the document, the names the validation
+ * read and the row as written rather than read back (a third round trip, and
+ * for 1,000 nodes a sixth of the time). The catalog is read outside a
+ * transaction: under READ COMMITTED a read inside one would hold nothing
+ * either, and foreign keys still refuse the insert if a referenced record is
+ * deleted in between.
  */
-export async function createPlan(db: Kysely<DB>, doc: PlanDocument, actor: string): Promise<string> {
-  await assertValid(db, doc);
-  const [id] = await repo.insertPlans(db, [
+export async function createPlan(db: Kysely<DB>, doc: PlanDocument, actor: string): Promise<PlanDetail> {
+  const catalog = await assertValid(db, doc);
+  const [plan] = await repo.insertPlans(db, [
     { doc, createdBy: actor, event: { change: 'created', payload: { status: 'draft', nodes: doc.nodes.length }, actor } },
   ]);
-  return id!;
+  return detailOfNewPlan(doc, plan!.header, catalog.names);
 }
 
 export function notEditable(planId: string, status: PlanStatus) {
