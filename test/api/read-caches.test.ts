@@ -127,6 +127,21 @@ describeEachEngine('per-process caches of plan details and sessions', (ctx) => {
     });
   }
 
+  it('answers reads that arrive together each with its own plan, as committed before they were sent', async () => {
+    const ids: string[] = [];
+    for (const name of ['Together A', 'Together B', 'Together C']) ids.push((await planner.post('/api/mes/production-plans', samplePlan({ name }))).json().id);
+    for (const id of ids) expect((await planner.get(`/api/mes/production-plans/${id}`)).statusCode).toBe(200);
+    await sql`update mes.production_plans set note = 'changed while kept' where id = ${ids[1]!}`.execute(db());
+    // their revisions are read in one query; each answer must still be its own and current
+    const asked = [ids[0]!, ids[1]!, ids[2]!, ids[1]!, 'PPL-0199-998', ids[0]!];
+    const answers = await Promise.all(asked.map((id) => planner.get(`/api/mes/production-plans/${id}`)));
+    answers.forEach((res, i) => {
+      if (asked[i] === 'PPL-0199-998') return expectProblem(res, 404);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ id: asked[i], note: asked[i] === ids[1] ? 'changed while kept' : '' });
+    });
+  });
+
   it('shows release, a started task and a worker rename at once on the other instance', async () => {
     // the edits above broke nothing the release needs except the edges: put the plan back in a fresh copy
     const created = await planner.post('/api/mes/production-plans', samplePlan({ name: 'Cache release plan' }));

@@ -207,11 +207,11 @@ export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: s
 const revisionSql = (plan: string) => sql<string>`coalesce((select r.revision from mes.plan_revisions r where r.plan_id = ${sql.raw(plan)}), 0)::text
   || '.' || coalesce((select c.revision from mes.catalog_revision c), 0)::text`;
 
-/** The revision a plan's detail has now; undefined when there is no such plan. One indexed lookup. */
-export async function findPlanRevision(db: Kysely<DB> | Transaction<DB>, planId: string): Promise<string | undefined> {
-  const result = await sql<{ revision: string }>`${sql.raw(PREPARED)}
-    select ${revisionSql('p.id')} as revision from mes.production_plans p where p.id = ${planId}`.execute(db);
-  return result.rows[0]?.revision;
+/** The revisions plans' details have now, by plan id; a plan that does not exist is left out. One indexed lookup per plan. */
+export async function findPlanRevisions(db: Kysely<DB> | Transaction<DB>, planIds: readonly string[]): Promise<Map<string, string>> {
+  const result = await sql<{ id: string; revision: string }>`${sql.raw(PREPARED)}
+    select p.id, ${revisionSql('p.id')} as revision from mes.production_plans p where p.id = any(${planIds}::text[])`.execute(db);
+  return new Map(result.rows.map((r) => [r.id, r.revision]));
 }
 
 /** The plan's detail and the revision it was read at (one statement, so one snapshot). */

@@ -1,5 +1,6 @@
 /** /api/mes/production-plans: list, detail, create, replace a draft, delete, export, import. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import DataLoader from 'dataloader';
 import { Type } from 'typebox';
 import { iso, isoOrNull } from '../../shared/dates.js';
 import { DomainError, notFound } from '../../shared/errors.js';
@@ -26,8 +27,18 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, planDetails } = app.mes;
 
+  // The revisions of kept details asked for by requests that arrive together
+  // are read in one query. It is sent after they arrived, so each request
+  // still sees every change committed before it was sent.
+  const revisions = new DataLoader<string, string | undefined>(
+    async (ids) => {
+      const found = await repo.findPlanRevisions(db, [...new Set(ids)]);
+      return ids.map((id) => found.get(id));
+    },
+    { cache: false, maxBatchSize: 500, batchScheduleFn: (send) => setImmediate(send) },
+  );
   const currentRevision = async (id: string) => {
-    const revision = await repo.findPlanRevision(db, id);
+    const revision = await revisions.load(id);
     if (revision === undefined) throw notFound('plan', id);
     return revision;
   };
