@@ -2,6 +2,11 @@
  * The scheduler on its worker thread: the same schedules as in-process, its
  * errors rethrown as they are, and the main event loop free while it searches.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { scheduleOnThread, stopSchedulerThread } from '../../src/modules/plans/scheduler-thread.js';
@@ -45,6 +50,25 @@ function wideInstance(budgetMs: number): ScheduleInput {
 
 describe('scheduler thread', () => {
   afterAll(stopSchedulerThread);
+
+  it('does not keep a process alive once it has scheduled (scripts and benchmarks end by themselves)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mes-thread-'));
+    const script = join(dir, 'schedule-once.mjs');
+    writeFileSync(
+      script,
+      `import { scheduleOnThread } from ${JSON.stringify(pathToFileURL(resolve('src/modules/plans/scheduler-thread.ts')).href)};
+      const result = await scheduleOnThread(${JSON.stringify(wideInstance(50))});
+      console.log('scheduled', result.assignments.length);`,
+    );
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+    rmSync(dir, { recursive: true, force: true });
+    // it ended too early instead (status 13: the answer was still awaited when nothing held the process)
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toBe('scheduled 200\n');
+    // killed by the timeout instead (it was, while the thread's port stayed referenced)
+    expect(run.signal).toBeNull();
+    expect(run.status).toBe(0);
+  });
 
   it('gives the same schedule as the in-process call when iterations, not time, end the search (property)', async () => {
     await fc.assert(

@@ -5,7 +5,7 @@
  * ~90 releases a minute at ~150 ms each: a fifth of the time). One thread
  * per process is enough: releases, resumes and reschedules are serialized by
  * an advisory lock anyway. The thread starts when the app is ready (or on
- * first use), does not keep the process alive, and is replaced if it dies
+ * first use), holds the process only while it owes an answer, and is replaced if it dies
  * (the request in flight fails).
  *
  * Under tsx (development, tests) a thread cannot load TypeScript by itself:
@@ -31,11 +31,11 @@ function failAll(error: Error): void {
 function thread(): Worker {
   if (worker) return worker;
   const w = new Worker(entry);
-  w.unref();
   w.on('message', (response: ThreadResponse) => {
     const p = pending.get(response.id);
     if (!p) return;
     pending.delete(response.id);
+    if (pending.size === 0) w.unref();
     if ('result' in response) {
       p.resolve(response.result);
     } else if (response.error.problems) {
@@ -52,6 +52,9 @@ function thread(): Worker {
     if (worker === w) worker = undefined;
     failAll(new Error(`the scheduler thread exited (code ${code})`));
   });
+  // the thread holds the process only while it owes an answer (set after the
+  // listeners: adding a 'message' listener refs its port again)
+  w.unref();
   worker = w;
   return w;
 }
@@ -61,9 +64,11 @@ export function scheduleOnThread(input: ScheduleInput): Promise<ScheduleResult> 
   const { clock: _clock, ...options } = input.options ?? {};
   const id = nextId++;
   return new Promise((resolve, reject) => {
+    const w = thread();
     pending.set(id, { resolve, reject });
+    w.ref();
     // functions cannot cross threads: the thread uses its own clock for the budget
-    thread().postMessage({ id, input: { ...input, options } } satisfies ThreadRequest);
+    w.postMessage({ id, input: { ...input, options } } satisfies ThreadRequest);
   });
 }
 
@@ -72,7 +77,7 @@ export function warmSchedulerThread(): void {
   thread();
 }
 
-/** Ends the thread (tests; the process does not wait for it otherwise). */
+/** Ends the thread (tests; an idle thread does not hold the process otherwise). */
 export async function stopSchedulerThread(): Promise<void> {
   const w = worker;
   worker = undefined;
