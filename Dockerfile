@@ -7,8 +7,17 @@
 # CLI inside the container: `node dist/cli/migrate.js status`, `node dist/cli/doctor.js`,
 # `node dist/cli/migrate.js down --to VERSION`, `node dist/cli/seed.js --minimal`.
 
+# ---- toolchain: argon2 (password hashing) compiles its addon on install ------
+# Its prebuilt linux-x64 binary (0.45.1) crashed on load under Node 20 on
+# Debian 12 (segmentation fault), so node-gyp-build compiles it, which needs
+# python3, make and g++ (not in node:20-slim). The runtime stage needs none.
+FROM node:20-slim AS toolchain
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+
 # ---- build: compile the server (dist/) and the web UI (web/dist/) ----------
-FROM node:20-slim AS build
+FROM toolchain AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -16,7 +25,7 @@ COPY . .
 RUN npm run build
 
 # ---- production dependencies only ------------------------------------------
-FROM node:20-slim AS deps
+FROM toolchain AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
