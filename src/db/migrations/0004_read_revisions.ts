@@ -39,6 +39,25 @@ const renames = [
   { table: 'workers', columns: ['name'] },
 ] as const;
 
+/**
+ * The stamping functions as this migration made them (0005 replaces them and
+ * restores these on its way down).
+ */
+export async function createBumpFunctions(db: Kysely<unknown>, verb: 'create' | 'create or replace'): Promise<void> {
+  for (const [kind, side, rows, column] of revisionFunctions) {
+    await sql`
+      ${sql.raw(verb)} function ${sql.raw(`mes.bump_plan_revision_${kind}_${side}`)}() returns trigger language plpgsql as $$
+      begin
+        insert into mes.plan_revisions (plan_id, revision)
+          select x.plan_id, nextval('mes.read_revision_seq')
+            from (select distinct y.${sql.raw(column)} as plan_id from ${sql.raw(rows)} y) x
+            join mes.production_plans p on p.id = x.plan_id
+        on conflict (plan_id) do update set revision = excluded.revision;
+        return null;
+      end $$`.execute(db);
+  }
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   // stamps rather than counters: never reused, not even after the tables are truncated and a plan code comes again
   await sql`create sequence mes.read_revision_seq`.execute(db);
@@ -49,18 +68,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )`.execute(db);
   await sql`insert into mes.plan_revisions (plan_id, revision) select id, nextval('mes.read_revision_seq') from mes.production_plans`.execute(db);
   // PostgreSQL allows transition tables only on single-event triggers: one function per side
-  for (const [kind, side, rows, column] of revisionFunctions) {
-    await sql`
-      create function ${sql.raw(`mes.bump_plan_revision_${kind}_${side}`)}() returns trigger language plpgsql as $$
-      begin
-        insert into mes.plan_revisions (plan_id, revision)
-          select x.plan_id, nextval('mes.read_revision_seq')
-            from (select distinct y.${sql.raw(column)} as plan_id from ${sql.raw(rows)} y) x
-            join mes.production_plans p on p.id = x.plan_id
-        on conflict (plan_id) do update set revision = excluded.revision;
-        return null;
-      end $$`.execute(db);
-  }
+  await createBumpFunctions(db, 'create');
   for (const table of planChildren) {
     for (const [event, side, rows] of [['insert', 'new', 'new_rows'], ['update', 'new', 'new_rows'], ['delete', 'old', 'old_rows']] as const) {
       await sql`
