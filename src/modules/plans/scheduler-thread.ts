@@ -5,8 +5,8 @@
  * ~90 releases a minute at ~150 ms each: a fifth of the time). One thread
  * per process is enough: releases, resumes and reschedules are serialized by
  * an advisory lock anyway. The thread starts when the app is ready (or on
- * first use), holds the process only while it owes an answer, and is replaced if it dies
- * (the request in flight fails).
+ * first use), holds the process only while it owes an answer, and is
+ * replaced if it dies (the request in flight fails).
  *
  * Under tsx (development, tests) a thread cannot load TypeScript by itself:
  * scheduler.worker.dev.mjs registers tsx's loader in the thread first. From
