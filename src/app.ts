@@ -17,6 +17,7 @@ import { metricsPlugin } from './metrics.js';
 import { apiModules } from './modules/index.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { DomainError, kindOfSqlState, problemOf } from './shared/errors.js';
+import { PlanCatalogCache } from './modules/plans/catalog-cache.js';
 import { PlanDetailCache } from './modules/plans/detail-cache.js';
 import { SessionCache } from './modules/auth/session-cache.js';
 import { webUi } from './web.js';
@@ -30,6 +31,8 @@ export interface MesContext {
   draining: boolean;
   /** Plan details this process keeps, each for the revision it was read at. */
   planDetails: PlanDetailCache;
+  /** the catalog new plans are validated against (off with the plan cache) */
+  planCatalogs: PlanCatalogCache;
   /** Signed-in users this process keeps for a short while. */
   sessions: SessionCache;
 }
@@ -73,6 +76,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     config: options.config,
     draining: false,
     planDetails: new PlanDetailCache(options.config.planCacheMb * 1024 * 1024),
+    planCatalogs: new PlanCatalogCache(options.config.planCacheMb > 0),
     sessions: new SessionCache(options.config.sessionCacheSeconds * 1000),
   });
 

@@ -111,9 +111,11 @@ export function createMetrics(app: FastifyInstance): MesMetrics {
     registers,
     collect() {
       this.reset();
-      const { planDetails, sessions } = app.mes;
+      const { planDetails, planCatalogs, sessions } = app.mes;
       this.inc({ cache: 'plan_detail', result: 'hit' }, planDetails.hits);
       this.inc({ cache: 'plan_detail', result: 'miss' }, planDetails.misses);
+      this.inc({ cache: 'plan_catalog', result: 'hit' }, planCatalogs.hits);
+      this.inc({ cache: 'plan_catalog', result: 'miss' }, planCatalogs.misses);
       this.inc({ cache: 'session', result: 'hit' }, sessions.hits);
       this.inc({ cache: 'session', result: 'miss' }, sessions.misses);
     },
@@ -125,6 +127,7 @@ export function createMetrics(app: FastifyInstance): MesMetrics {
     registers,
     collect() {
       this.set({ cache: 'plan_detail' }, app.mes.planDetails.count);
+      this.set({ cache: 'plan_catalog' }, app.mes.planCatalogs.count);
       this.set({ cache: 'session' }, app.mes.sessions.count);
     },
   });

@@ -318,7 +318,10 @@ export interface PlanRevisionTable {
 /** One row, stamped by triggers when a name the plan detail shows changes (0004); not data, so not in mesTables. */
 export interface CatalogRevisionTable {
   singleton: Generated<boolean>;
+  /** names shown in plan details (0004) */
   revision: Generated<string>;
+  /** what plan validation reads (0006) */
+  rules_revision: Generated<string>;
 }
 
 export interface DB {

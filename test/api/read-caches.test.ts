@@ -164,6 +164,58 @@ describeEachEngine('per-process caches of plan details and sessions', (ctx) => {
     expect((await read(plannerOnOther)).nodes.find((n: any) => n.nodeId === first.nodeId).assignment.workerName).toBe('Renamed worker');
   });
 
+  it('validates new plans against a kept catalog, and a catalog changed in plain SQL is seen at once', async () => {
+    const post = (doc = samplePlan()) => planner.post('/api/mes/production-plans', doc);
+    // the first may find a copy kept before the renames above, drop it and read the catalog again
+    expect((await post()).statusCode).toBe(201);
+    expect((await post()).statusCode).toBe(201);
+    const hits = app.mes.planCatalogs.hits;
+    expect((await post()).statusCode).toBe(201);
+    expect(app.mes.planCatalogs.hits).toBe(hits + 1);
+
+    // archived behind the API's back: the kept copy would accept it, the insert refuses to use that copy
+    await sql`update mes.stations set archived_at = now() where id = 'ST-003'`.execute(db());
+    try {
+      expectProblem(await post(), 422, /station ST-003 does not exist/);
+    } finally {
+      await sql`update mes.stations set archived_at = null where id = 'ST-003'`.execute(db());
+    }
+    expect((await post()).statusCode).toBe(201);
+
+    // a new capable station: the kept copy refuses it, the database decides
+    await sql`insert into mes.stations (id, name) values ('ST-950', 'New welding cell')`.execute(db());
+    await sql`insert into mes.station_operations (station_id, operation_id) values ('ST-950', 'OP-004')`.execute(db());
+    const onNewStation = samplePlan();
+    onNewStation.nodes[2]!.assignedStations = [{ stationId: 'ST-950', priority: 1 }];
+    const created = await post(onNewStation);
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().nodes[2].assignedStations[0].stationName).toBe('New welding cell');
+
+    // a rename: the answer shows the name as it is now
+    expect((await post()).statusCode).toBe(201);
+    await sql`update mes.operations set name = 'Laser cutting (renamed)' where id = 'OP-001'`.execute(db());
+    expect((await post()).json().nodes[0].operationName).toBe('Laser cutting (renamed)');
+  });
+
+  it('the catalog stamps move with what validation reads, not with the shop floor', async () => {
+    const stamps = async () => (await sql<{ names: string; rules: string }>`select revision as names, rules_revision as rules from mes.catalog_revision`.execute(db())).rows[0]!;
+    const before = await stamps();
+    await sql`update mes.workers set status = status, name = name`.execute(db());
+    await sql`update mes.substations set status = status, name = name`.execute(db());
+    await sql`update mes.materials set updated_at = updated_at`.execute(db());
+    expect(await stamps()).toEqual(before);
+    // an update of a master row counts only when it touches what validation reads
+    await sql`update mes.workers set archived_at = archived_at where false`.execute(db());
+    expect(await stamps()).toEqual(before);
+    // any statement on a link table counts
+    await sql`update mes.station_operations set operation_id = operation_id where false`.execute(db());
+    expect((await stamps()).rules).not.toBe(before.rules);
+    const at = (await stamps()).rules;
+    await sql`update mes.workers set archived_at = now() where id = 'W-002'`.execute(db());
+    expect((await stamps()).rules).not.toBe(at);
+    await sql`update mes.workers set archived_at = null where id = 'W-002'`.execute(db());
+  });
+
   it('a worker status change alone leaves the catalog revision as it was (no needless misses)', async () => {
     const before = await sql<{ revision: string }>`select revision from mes.catalog_revision`.execute(db());
     await sql`update mes.workers set status = status, name = name`.execute(db());
@@ -210,5 +262,6 @@ describeEachEngine('per-process caches of plan details and sessions', (ctx) => {
     expect(metrics).toMatch(/mes_cache_lookups_total\{cache="plan_detail",result="hit"\} [1-9]/);
     expect(metrics).toMatch(/mes_cache_lookups_total\{cache="session",result="hit"\} [1-9]/);
     expect(metrics).toMatch(/mes_cache_entries\{cache="plan_detail"\} \d+/);
+    expect(metrics).toMatch(/mes_cache_lookups_total\{cache="plan_catalog",result="hit"\} [1-9]/);
   });
 });

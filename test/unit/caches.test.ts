@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SessionCache } from '../../src/modules/auth/session-cache.js';
+import { type KeptCatalog, PlanCatalogCache } from '../../src/modules/plans/catalog-cache.js';
 import { PlanDetailCache } from '../../src/modules/plans/detail-cache.js';
 
 const user = (id: number) => ({ id, username: `u${id}`, displayName: `User ${id}`, role: 'planner' as const, workerId: null });
@@ -111,5 +112,35 @@ describe('PlanDetailCache', () => {
     const cache = new PlanDetailCache(0);
     cache.set('A', kept('1'));
     expect(cache.get('A', '1')).toBeUndefined();
+  });
+});
+
+describe('PlanCatalogCache', () => {
+  const catalog = (stamp: string) => ({ stamp }) as unknown as KeptCatalog;
+
+  it('reads the catalog once for everyone who asks while it loads, then keeps it', async () => {
+    const cache = new PlanCatalogCache(true);
+    let reads = 0;
+    const load = async () => {
+      reads++;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return catalog(`1.${reads}`);
+    };
+    const [a, b] = await Promise.all([cache.get(load), cache.get(load)]);
+    expect(reads).toBe(1);
+    expect(a).toBe(b);
+    expect(await cache.get(load)).toBe(a);
+    expect(reads).toBe(1);
+    expect({ hits: cache.hits, misses: cache.misses, count: cache.count }).toEqual({ hits: 1, misses: 2, count: 1 });
+  });
+
+  it('drops only the copy that was found stale, not one read since', async () => {
+    const cache = new PlanCatalogCache(true);
+    const first = await cache.get(async () => catalog('1.1'));
+    cache.drop(first);
+    expect(cache.count).toBe(0);
+    const second = await cache.get(async () => catalog('1.2'));
+    cache.drop(first);
+    expect(await cache.get(async () => catalog('1.3'))).toBe(second);
   });
 });

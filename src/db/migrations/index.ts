@@ -8,6 +8,7 @@ import * as m0002 from './0002_shop_floor.js';
 import * as m0003 from './0003_plan_archive.js';
 import * as m0004 from './0004_read_revisions.js';
 import * as m0005 from './0005_revision_stamps_by_index.js';
+import * as m0006 from './0006_plan_rules_revision.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003_plan_archive': m0003,
   '0004_read_revisions': m0004,
   '0005_revision_stamps_by_index': m0005,
+  '0006_plan_rules_revision': m0006,
 };

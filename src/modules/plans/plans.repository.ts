@@ -35,7 +35,7 @@ export interface NewPlan {
  * round trip and atomic without BEGIN/COMMIT. Returns the generated plan codes
  * and the rows as written, in input order.
  */
-export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPlan[]): Promise<InsertedPlan[]> {
+export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPlan[], onlyAtCatalogStamp?: string): Promise<InsertedPlan[]> {
   if (plans.length === 0) return [];
   const rows = plans.map((p, i) => ({
     plan: i + 1,
@@ -50,9 +50,13 @@ export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPl
   // drawn over the recordset rather than generate_series(1, n) so that the
   // estimates, hence the cost, do not depend on the parameters: the generic
   // plan then costs what a custom one does and the prepared statement keeps it.
+  // with a catalog stamp: nothing is written (no code drawn either) unless
+  // the catalog the plans were validated against is still the current one
+  const current = onlyAtCatalogStamp === undefined ? sql`true` : sql`${catalogStampSql} = ${onlyAtCatalogStamp}`;
   const head = sql`plan_in as (
     select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       as x(plan int, work_order_code text, name text, quantity numeric, note text, created_by text)
+     where ${current}
   ), plan_ids as materialized (
     select array(select mes.generate_production_plan_code() from plan_in order by plan) as ids
   ), plan_rows as (
@@ -67,16 +71,18 @@ export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPl
     insert into mes.events (topic, entity_type, entity_id, change, plan_id, payload, actor)
     select 'plans', 'plan', (select ids from plan_ids)[x.plan], x.change, (select ids from plan_ids)[x.plan], x.payload, x.actor
       from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as x(plan int, change text, payload jsonb, actor text)
+     where (select ids from plan_ids)[x.plan] is not null
     returning 1
   )`
   }`;
-  const result = await insertGraphStatement<{ headers: Record<string, PlanHeader> }>(
+  const result = await insertGraphStatement<{ headers: Record<string, PlanHeader> | null }>(
     db,
     plans.map((p) => p.doc),
     head,
     sql`, (select json_object_agg(id, header) from plan_rows) as headers`,
   );
-  return result.ids.map((id) => ({ id, header: result.headers[id]! }));
+  // no ids: refused by the catalog stamp
+  return result.ids.map((id) => ({ id, header: result.headers![id]! }));
 }
 
 /** Writes nodes, edges, candidate stations and inputs of plans whose graphs are empty. */
@@ -151,6 +157,7 @@ async function insertGraphStatement<T extends object = object>(
           operation_id text, quantity numeric, nominal_time numeric, efficiency numeric, output_material_code text,
           output_quantity numeric, position_x float8, position_y float8, note text, pinned_station_id text,
           pinned_substation_id text, pinned_worker_id text)
+       where (select ids from plan_ids)[x.plan] is not null
       returning id, plan_id, node_id
     ), edge_rows as (
       insert into mes.node_predecessors (plan_id, node_id, predecessor_id)
@@ -275,12 +282,17 @@ export async function findRevisedPlanDetail(db: Kysely<DB> | Transaction<DB>, pl
   return result.rows[0];
 }
 
+export type NamedPlanCatalog = PlanCatalog & { names: CatalogNames };
+
 /**
- * The master data a plan document refers to, in one query (prepared: it plans
- * slower than it runs), with the names a new plan's detail shows.
+ * The master data a plan document refers to (or all of it), in one query
+ * (prepared: it plans slower than it runs), with the names a new plan's detail
+ * shows and the stamp of both (migrations 0004 and 0006) read in the same
+ * snapshot.
  */
-export async function loadPlanCatalog(db: Kysely<DB> | Transaction<DB>, refs: PlanReferences): Promise<PlanCatalog & { names: CatalogNames }> {
+export async function loadPlanCatalog(db: Kysely<DB> | Transaction<DB>, refs: PlanReferences | 'all'): Promise<NamedPlanCatalog & { stamp: string }> {
   type Named = { name: string };
+  const among = (column: string, ids: (r: PlanReferences) => string[]) => (refs === 'all' ? sql`` : sql`and ${sql.ref(column)} = any(${ids(refs)}::text[])`);
   const result = await sql<{
     c: {
       operations: Record<string, string> | null;
@@ -289,21 +301,22 @@ export async function loadPlanCatalog(db: Kysely<DB> | Transaction<DB>, refs: Pl
       substations: Record<string, string> | null;
       workers: Record<string, { operations: string[]; stations: string[] }> | null;
     };
+    stamp: string;
   }>`${sql.raw(PREPARED)}
     select json_build_object(
-      'operations', (select json_object_agg(id, name) from mes.operations where id = any(${refs.operations}::text[]) and archived_at is null),
+      'operations', (select json_object_agg(id, name) from mes.operations where archived_at is null ${among('id', (r) => r.operations)}),
       'stations', (select json_object_agg(s.id, json_build_object('name', s.name,
                      'operations', coalesce((select json_agg(so.operation_id) from mes.station_operations so where so.station_id = s.id), '[]'::json)))
-                     from mes.stations s where s.id = any(${refs.stations}::text[]) and s.archived_at is null),
+                     from mes.stations s where s.archived_at is null ${among('s.id', (r) => r.stations)}),
       'materials', (select json_object_agg(code, json_build_object('name', name, 'unit', unit))
-                      from mes.materials where code = any(${refs.materials}::text[]) and archived_at is null),
-      'substations', (select json_object_agg(id, station_id) from mes.substations where id = any(${refs.substations}::text[]) and archived_at is null),
+                      from mes.materials where archived_at is null ${among('code', (r) => r.materials)}),
+      'substations', (select json_object_agg(id, station_id) from mes.substations where archived_at is null ${among('id', (r) => r.substations)}),
       'workers', (select json_object_agg(w.id, json_build_object(
                     'operations', coalesce((select json_agg(operation_id) from mes.worker_operations where worker_id = w.id), '[]'::json),
                     'stations', coalesce((select json_agg(station_id) from mes.worker_stations where worker_id = w.id), '[]'::json)))
-                    from mes.workers w where w.id = any(${refs.workers}::text[]) and w.archived_at is null)
-    ) as c`.execute(db);
-  const c = result.rows[0]!.c;
+                    from mes.workers w where w.archived_at is null ${among('w.id', (r) => r.workers)})
+    ) as c, ${catalogStampSql} as stamp`.execute(db);
+  const { c, stamp } = result.rows[0]!;
   const operations = Object.entries(c.operations ?? {});
   const stations = Object.entries(c.stations ?? {});
   const materials = Object.entries(c.materials ?? {});
@@ -318,8 +331,12 @@ export async function loadPlanCatalog(db: Kysely<DB> | Transaction<DB>, refs: Pl
       stations: new Map(stations.map(([id, s]) => [id, s.name])),
       materials: new Map(materials.map(([code, m]) => [code, { name: m.name, unit: m.unit }])),
     },
+    stamp,
   };
 }
+
+/** Names and validation rules of the catalog as one stamp (migrations 0004 and 0006). */
+const catalogStampSql = sql<string>`(select c.revision::text || '.' || c.rules_revision::text from mes.catalog_revision c)`;
 
 export interface PlanListFilter {
   status?: PlanStatus[] | undefined;

@@ -25,7 +25,7 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 }
 
 export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, planDetails } = app.mes;
+  const { db, planDetails, planCatalogs } = app.mes;
 
   // The revisions of kept details asked for by requests that arrive together
   // are read in one query. It is sent after they arrived, so each request
@@ -86,7 +86,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  const create = (doc: PlanDocument, actor: string) => createPlan(db, doc, actor);
+  const create = (doc: PlanDocument, actor: string) => createPlan(db, doc, actor, planCatalogs);
 
   app.post(
     '/production-plans',
