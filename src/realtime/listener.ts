@@ -228,9 +228,8 @@ export class OutboxListener {
           }
           if (batch.events.length < this.settings.readBatchSize || this.stopped) break;
         }
-        const rest = this.restUntil - performance.now();
-        if (this.readAgain && rest > 0 && !this.stopped) await new Promise((resolve) => setTimeout(resolve, rest));
-      } while (this.readAgain && !this.stopped);
+        // read again at once only if no rest is owed; otherwise wake() below waits it out
+      } while (this.readAgain && !this.stopped && performance.now() >= this.restUntil);
     } catch (error) {
       this.stats.readErrors++;
       held = false;
