@@ -106,7 +106,7 @@ export function createMetrics(app: FastifyInstance): MesMetrics {
   // the caches count their own hits and misses; exported as counters at scrape time
   new Counter({
     name: 'mes_cache_lookups_total',
-    help: 'Lookups of the per-process caches by cache (plan_detail, session) and result (hit, miss)',
+    help: 'Lookups of the per-process caches by cache (plan_detail, plan_catalog, session) and result (hit, miss)',
     labelNames: ['cache', 'result'] as const,
     registers,
     collect() {
@@ -122,7 +122,7 @@ export function createMetrics(app: FastifyInstance): MesMetrics {
   });
   new Gauge({
     name: 'mes_cache_entries',
-    help: 'Entries held by the per-process caches (plan_detail, session)',
+    help: 'Entries held by the per-process caches (plan_detail, plan_catalog, session)',
     labelNames: ['cache'] as const,
     registers,
     collect() {

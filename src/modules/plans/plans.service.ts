@@ -57,7 +57,7 @@ export async function createPlan(db: Kysely<DB>, doc: PlanDocument, actor: strin
   }
   const catalog = await assertValid(db, doc);
   // the kept copy refused what the database accepts: it was stale
-  if (refusedByKept) catalogs!.drop(refusedByKept);
+  if (refusedByKept) catalogs?.drop(refusedByKept);
   const [written] = await repo.insertPlans(db, [plan]);
   return detailOfNewPlan(doc, written!.header, catalog.names);
 }
