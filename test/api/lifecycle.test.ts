@@ -98,6 +98,41 @@ describeEachEngine('plan lifecycle', (ctx) => {
     });
   });
 
+  it('refuses a release with 422 naming the node when its only station stopped being capable after the draft, writing nothing', async () => {
+    const db = ctx.database.db;
+    await sql`insert into mes.stations (id, name) values ('ST-091', 'Spare paint booth')`.execute(db);
+    await sql`insert into mes.station_operations (station_id, operation_id) values ('ST-091', 'OP-006')`.execute(db);
+    await sql`insert into mes.substations (id, station_id, name) values ('ST-091-01', 'ST-091', 'Booth 1')`.execute(db);
+    await sql`insert into mes.worker_stations (worker_id, station_id) select worker_id, 'ST-091' from mes.worker_stations where station_id = 'ST-004'`.execute(db);
+    const doc = samplePlan();
+    doc.nodes[3]!.assignedStations = [{ stationId: 'ST-091', priority: 1 }];
+    const id = await newPlan(doc);
+    const refused = async (pattern: RegExp, field = 'nodes/3') =>
+      expectNoWrite(db, async () => {
+        const res = expectProblem(await planner.post(`/api/mes/production-plans/${id}/release`, {}), 422, pattern);
+        expect(res.field).toBe(field);
+        expect(await planStatus()).toBe('draft');
+      });
+    const planStatus = async () => (await db.selectFrom('mes.production_plans').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+
+    // every substation under maintenance: nowhere to work
+    await sql`update mes.substations set status = 'maintenance' where id = 'ST-091-01'`.execute(db);
+    await refused(/node N4: no capable station \(no substation at ST-091\)/);
+    await sql`update mes.substations set status = 'available' where id = 'ST-091-01'`.execute(db);
+    // the station no longer does the operation
+    await sql`delete from mes.station_operations where station_id = 'ST-091' and operation_id = 'OP-006'`.execute(db);
+    await refused(new RegExp(`plan ${id} no longer passes validation: node N4: station ST-091 cannot perform operation OP-006`), 'nodes/3/assignedStations/0/stationId');
+    await sql`insert into mes.station_operations (station_id, operation_id) values ('ST-091', 'OP-006')`.execute(db);
+    // the station is archived
+    await sql`update mes.stations set archived_at = now() where id = 'ST-091'`.execute(db);
+    await refused(new RegExp(`plan ${id} no longer passes validation: node N4: station ST-091 does not exist or is archived`), 'nodes/3/assignedStations/0/stationId');
+    await sql`update mes.stations set archived_at = null where id = 'ST-091'`.execute(db);
+
+    const res = await planner.post(`/api/mes/production-plans/${id}/release`, { allowShortage: true });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await planner.post(`/api/mes/production-plans/${id}/cancel`)).toMatchObject({ statusCode: 200 });
+  });
+
   it('pauses, resumes and reschedules: not-started work is re-planned, the plan keeps its shape', async () => {
     const id = await newPlan();
     await planner.post(`/api/mes/production-plans/${id}/release`, {});

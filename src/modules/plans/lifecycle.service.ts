@@ -73,7 +73,7 @@ export async function releasePlan(db: Kysely<DB>, planId: string, allowShortage:
     await lockScheduling(trx);
     const locked = await lockForAction(trx, planId, 'release');
     const plan = await detail(trx, planId);
-    await assertValid(trx, documentOf(plan));
+    await assertValid(trx, documentOf(plan), { planId });
 
     // material: inputs that come from stock (not from a predecessor's output)
     const dbIds = new Map((await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute()).map((r) => [r.node_id, r.id]));

@@ -116,10 +116,13 @@ export function findCycle(nodes: { nodeId: string; predecessors: string[] }[]): 
   return undefined;
 }
 
-/** Every problem of a plan document, with the JSON path of the field. Empty = valid. */
+/**
+ * Every problem of a plan document, with the JSON path of the field inside
+ * the document (`nodes/2/operationId`). Empty = valid.
+ */
 export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): ProblemDetail[] {
   const problems: ProblemDetail[] = [];
-  const add = (field: string, message: string) => problems.push({ field: `body/${field}`, message });
+  const add = (field: string, message: string) => problems.push({ field, message });
   const ids = new Map<string, number>();
   doc.nodes.forEach((n, i) => {
     if (ids.has(n.nodeId)) add(`nodes/${i}/nodeId`, `node id ${n.nodeId} is used twice (nodes ${ids.get(n.nodeId)} and ${i})`);
@@ -130,7 +133,7 @@ export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): P
   doc.nodes.forEach((n, i) => {
     const at = `nodes/${i}`;
     const label = `node ${n.nodeId}`;
-    if (!catalog.operations.has(n.operationId)) add(`${at}/operationId`, `${label}: operation ${n.operationId} does not exist`);
+    if (!catalog.operations.has(n.operationId)) add(`${at}/operationId`, `${label}: operation ${n.operationId} does not exist or is archived`);
     for (const [field, value] of [['nominalTime', n.nominalTime], ['quantity', n.quantity], ['efficiency', n.efficiency]] as const) {
       if (value !== undefined && !hasAtMost3Decimals(value)) add(`${at}/${field}`, `${label}: ${field} has more than 3 decimals`);
     }
@@ -144,7 +147,7 @@ export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): P
       if (seenStations.has(s.stationId)) add(`${field}/stationId`, `${label}: station ${s.stationId} is listed twice`);
       seenStations.add(s.stationId);
       const ops = catalog.stations.get(s.stationId);
-      if (!ops) add(`${field}/stationId`, `${label}: station ${s.stationId} does not exist`);
+      if (!ops) add(`${field}/stationId`, `${label}: station ${s.stationId} does not exist or is archived`);
       else if (catalog.operations.has(n.operationId) && !ops.has(n.operationId)) {
         add(`${field}/stationId`, `${label}: station ${s.stationId} cannot perform operation ${n.operationId}`);
       }
@@ -155,7 +158,7 @@ export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): P
       const field = `${at}/materialInputs/${j}`;
       if (seenMaterials.has(m.materialCode)) add(`${field}/materialCode`, `${label}: material ${m.materialCode} is listed twice`);
       seenMaterials.add(m.materialCode);
-      if (!catalog.materials.has(m.materialCode)) add(`${field}/materialCode`, `${label}: material ${m.materialCode} does not exist`);
+      if (!catalog.materials.has(m.materialCode)) add(`${field}/materialCode`, `${label}: material ${m.materialCode} does not exist or is archived`);
       if (!hasAtMost3Decimals(m.requiredQuantity)) add(`${field}/requiredQuantity`, `${label}: quantity has more than 3 decimals`);
       if (m.fromNodeId !== undefined) {
         if (m.fromNodeId === n.nodeId) add(`${field}/fromNodeId`, `${label} cannot take material from itself`);
@@ -163,7 +166,7 @@ export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): P
       }
     });
     if (n.output) {
-      if (!catalog.materials.has(n.output.materialCode)) add(`${at}/output/materialCode`, `${label}: material ${n.output.materialCode} does not exist`);
+      if (!catalog.materials.has(n.output.materialCode)) add(`${at}/output/materialCode`, `${label}: material ${n.output.materialCode} does not exist or is archived`);
       if (!hasAtMost3Decimals(n.output.quantity)) add(`${at}/output/quantity`, `${label}: quantity has more than 3 decimals`);
     }
     validatePin(n, i, catalog, add);
@@ -199,14 +202,14 @@ function validatePin(n: PlanDocument['nodes'][number], i: number, catalog: PlanC
   if (stationId && !candidates.has(stationId)) add(`nodes/${i}/pin/stationId`, `${label}: pinned station ${stationId} is not one of its candidate stations`);
   if (substationId) {
     const owner = catalog.substations.get(substationId);
-    if (!owner) add(`nodes/${i}/pin/substationId`, `${label}: substation ${substationId} does not exist`);
+    if (!owner) add(`nodes/${i}/pin/substationId`, `${label}: substation ${substationId} does not exist or is archived`);
     else if (!candidates.has(owner) || (stationId && owner !== stationId)) {
       add(`nodes/${i}/pin/substationId`, `${label}: substation ${substationId} belongs to ${owner}, which is not the node's station`);
     }
   }
   if (workerId) {
     const worker = catalog.workers.get(workerId);
-    if (!worker) add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} does not exist`);
+    if (!worker) add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} does not exist or is archived`);
     else if (!worker.operations.has(n.operationId)) add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} is not qualified for ${n.operationId}`);
     else if (![...candidates].some((s) => worker.stations.has(s))) add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} is not allowed at any of its stations`);
   }

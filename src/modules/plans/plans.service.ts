@@ -8,13 +8,18 @@ import * as repo from './plans.repository.js';
 import { allowedPlanActions, detailOfNewPlan, documentOf, isEditable, referencesOf, validatePlanDocument } from './plans.rules.js';
 import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
 
-/** Refuses a document that breaks a rule; returns the catalog it was checked against. */
-export async function assertValid(db: Kysely<DB> | Transaction<DB>, doc: PlanDocument) {
+/**
+ * Refuses a document that breaks a rule; returns the catalog it was checked
+ * against. A document being saved is the request body (fields `body/…`); a
+ * stored plan checked again at release is named as such (fields `nodes/…`).
+ */
+export async function assertValid(db: Kysely<DB> | Transaction<DB>, doc: PlanDocument, stored?: { planId: string }) {
   const catalog = await repo.loadPlanCatalog(db, referencesOf(doc));
-  const problems = validatePlanDocument(doc, catalog);
+  const problems = validatePlanDocument(doc, catalog).map((p) => (stored ? p : { ...p, field: `body/${p.field}` }));
   if (problems.length > 0) {
     const first = problems[0]!;
-    throw new DomainError('rule_violated', problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more)`, {
+    const message = problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more)`;
+    throw new DomainError('rule_violated', stored ? `plan ${stored.planId} no longer passes validation: ${message}` : message, {
       field: first.field,
       errors: problems,
     });

@@ -138,14 +138,14 @@ export function problemsOf(doc: PlanDocument, catalog: PlanCatalog): Problems {
     byNode.set(id, list);
   };
 
-  if (!doc.name) add(null, 'body/name', 'the plan needs a name');
-  if (!doc.workOrderCode) add(null, 'body/workOrderCode', 'the plan needs a work order');
-  else if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(doc.workOrderCode)) add(null, 'body/workOrderCode', 'work order: letters, digits and . _ / - only');
-  if (!positive(doc.quantity)) add(null, 'body/quantity', 'plan quantity must be more than 0');
-  if (doc.nodes.length === 0) add(null, 'body/nodes', 'add at least one step (drag an operation onto the canvas)');
+  if (!doc.name) add(null, 'name', 'the plan needs a name');
+  if (!doc.workOrderCode) add(null, 'workOrderCode', 'the plan needs a work order');
+  else if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(doc.workOrderCode)) add(null, 'workOrderCode', 'work order: letters, digits and . _ / - only');
+  if (!positive(doc.quantity)) add(null, 'quantity', 'plan quantity must be more than 0');
+  if (doc.nodes.length === 0) add(null, 'nodes', 'add at least one step (drag an operation onto the canvas)');
 
   doc.nodes.forEach((n, i) => {
-    const at = `body/nodes/${i}`;
+    const at = `nodes/${i}`;
     if (!n.name) add(i, `${at}/name`, 'name is required');
     if (!positive(n.nominalTime)) add(i, `${at}/nominalTime`, 'nominal time (min per unit) is required');
     if (n.quantity !== undefined && !positive(n.quantity)) add(i, `${at}/quantity`, 'quantity must be more than 0');
@@ -176,7 +176,7 @@ export function problemsOf(doc: PlanDocument, catalog: PlanCatalog): Problems {
     const field = p.field ?? '';
     if (p.message.startsWith('cycle:')) continue;
     if ([...reported].some((r) => field === r || field.startsWith(`${r}/`))) continue;
-    const m = /^body\/nodes\/(\d+)/.exec(field);
+    const m = /^nodes\/(\d+)/.exec(field);
     // the rule's message starts with "node N3: "; on the node itself that is noise
     add(m ? Number(m[1]) : null, field, p.message.replace(/^node [A-Za-z0-9_-]+:\s*/, ''));
   }
