@@ -164,8 +164,8 @@ describeEachEngine('plan lifecycle', (ctx) => {
     expect(res.json().plan.nodes.every((n: Node) => n.assignment === null)).toBe(true);
     expect(await materialState('WIRE-SG2-1.0')).toEqual(before);
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
-    for (const action of ['release', 'pause', 'resume', 'cancel']) {
-      expectProblem(await planner.post(`/api/mes/production-plans/${id}/${action}`, {}), 409, /is cancelled.*Allowed now: nothing/);
+    for (const [action, done] of [['release', 'released'], ['pause', 'paused'], ['resume', 'resumed'], ['cancel', 'cancelled']]) {
+      expectProblem(await planner.post(`/api/mes/production-plans/${id}/${action}`, {}), 409, new RegExp(`is cancelled; it cannot be ${done}\\. Allowed now: nothing`));
     }
     expectProblem(await planner.post('/api/mes/production-plans/PPL-0101-999/release', {}), 404);
   });

@@ -30,11 +30,13 @@ export interface TransitionResult {
   shortages?: Shortage[];
 }
 
+const pastTense: Record<PlanAction, string> = { release: 'released', pause: 'paused', resume: 'resumed', cancel: 'cancelled', start: 'started', complete: 'completed' };
+
 function refuse(planId: string, status: PlanStatus, action: PlanAction): never {
   const allowed = allowedPlanActions(status);
   throw new DomainError(
     'invalid_transition',
-    `plan ${planId} is ${status}; it cannot be ${action === 'pause' ? 'paused' : action === 'resume' ? 'resumed' : `${action}d`}. Allowed now: ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}`,
+    `plan ${planId} is ${status}; it cannot be ${pastTense[action]}. Allowed now: ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}`,
     { currentStatus: status, allowedActions: allowed },
   );
 }
