@@ -227,6 +227,9 @@ export interface WorkerAssignmentTable {
   scrap_quantity: number | null;
   scrap_reason: string | null;
   note: Generated<string>;
+  /** user who started / completed the step (0007); on a worker's behalf when not the worker's own account */
+  started_by: string | null;
+  completed_by: string | null;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
@@ -263,6 +266,8 @@ export interface IdempotencyKeyTable {
   route: string;
   status_code: number;
   response: Json<unknown>;
+  /** sha256 of the first request's body (0007); null on older rows */
+  request_hash: string | null;
   created_at: CreatedAt;
 }
 

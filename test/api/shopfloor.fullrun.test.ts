@@ -27,7 +27,10 @@ describeEachEngine('shop floor: a whole plan run through the API (--minimal)', (
 
   it('releases the seeded plan, runs every node in graph order with PIN-signed-in workers, and completes the plan', async () => {
     const db = ctx.database.db;
-    const planId = (await sql<{ id: string }>`select id from mes.production_plans order by id limit 1`.execute(db)).rows[0]!.id;
+    // the planner finds the one plan of --minimal through the API, like everything that acts below
+    const plans = await planner.get('/api/mes/production-plans');
+    expect(plans.json()).toMatchObject({ total: 1, items: [{ status: 'draft' }] });
+    const planId = plans.json().items[0].id as string;
     const released = await planner.post(`/api/mes/production-plans/${planId}/release`, {});
     expect(released.statusCode, released.body).toBe(200);
     expect(released.json().shortages).toEqual([]);

@@ -83,6 +83,29 @@ describeEachEngine('shop floor execution', (ctx) => {
     expect(ready.items.map((i: { nodeId: string }) => i.nodeId).sort()).toEqual(['N1', 'N2']);
     expect((await planner.get(`/api/mes/worker-assignments?planId=${p.id}&workerId=W-003&limit=1`)).json()).toMatchObject({ total: 1, limit: 1, items: [{ nodeId: 'N3' }] });
 
+    // station, substation, planned window and pages
+    const all = list.json().items as { id: string; stationId: string; substationId: string; plannedStart: string; plannedEnd: string }[];
+    const weld = (await planner.get(`/api/mes/worker-assignments?planId=${p.id}&stationId=ST-003`)).json();
+    expect(weld.items.map((i: { nodeId: string }) => i.nodeId)).toEqual(['N3']);
+    const onSub = all[0]!.substationId;
+    const bySub = (await planner.get(`/api/mes/worker-assignments?planId=${p.id}&substationId=${onSub}`)).json();
+    expect(bySub.total).toBe(all.filter((i) => i.substationId === onSub).length);
+    // a window holds what is planned to run in it, also what began before it
+    const third = all[2]!.plannedStart;
+    const at = (iso: string) => Date.parse(iso);
+    const fromThird = (await planner.get(`/api/mes/worker-assignments?planId=${p.id}&from=${encodeURIComponent(third)}`)).json();
+    expect(fromThird.items.map((i: { id: string }) => i.id)).toEqual(all.filter((i) => at(i.plannedEnd) > at(third)).map((i) => i.id));
+    const untilThird = (await planner.get(`/api/mes/worker-assignments?planId=${p.id}&to=${encodeURIComponent(third)}`)).json();
+    expect(untilThird.items.map((i: { id: string }) => i.id)).toEqual(all.filter((i) => at(i.plannedStart) < at(third)).map((i) => i.id));
+    const first = all[0]!;
+    const inside = new Date((at(first.plannedStart) + at(first.plannedEnd)) / 2).toISOString();
+    const running = (await planner.get(`/api/mes/worker-assignments?planId=${p.id}&from=${inside}&to=${inside}`)).json();
+    expect(running.items.map((i: { id: string }) => i.id)).toContain(first.id);
+    const page2 = (await planner.get(`/api/mes/worker-assignments?planId=${p.id}&limit=2&offset=2`)).json();
+    expect(page2).toMatchObject({ total: 4, limit: 2, offset: 2 });
+    expect(page2.items.map((i: { id: string }) => i.id)).toEqual(all.slice(2).map((i) => i.id));
+    expectProblem(await planner.get(`/api/mes/worker-assignments?planId=${p.id}&status=nonsense`), 400);
+
     const mine = (await op['W-001']!.get(`/api/mes/worker-assignments?planId=${p.id}`)).json();
     expect(mine.items.map((i: { workerId: string }) => i.workerId)).toEqual(['W-001']);
     expectProblem(await op['W-001']!.get('/api/mes/worker-assignments?workerId=W-006'), 403, /you are worker W-001/);
@@ -144,7 +167,7 @@ describeEachEngine('shop floor execution', (ctx) => {
     const res = await act(op['W-001']!, p.N1!, 'start');
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
-    expect(body.assignment).toMatchObject({ id: p.N1, status: 'in_progress', planStatus: 'in_production', version: 2 });
+    expect(body.assignment).toMatchObject({ id: p.N1, status: 'in_progress', planStatus: 'in_production', version: 2, startedBy: 'W-001' });
     expect(Date.now() - Date.parse(body.assignment.actualStart)).toBeLessThan(60_000);
     expect(body.worker).toMatchObject({ id: 'W-001', status: 'busy', currentAssignmentId: p.N1, currentPlanId: p.id });
     const holders = await sql`select (select status from mes.substations where id = 'ST-001-01') as sub, (select current_node_id from mes.workers where id = 'W-001') as node,
@@ -181,6 +204,9 @@ describeEachEngine('shop floor execution', (ctx) => {
     const res = await act(planner, q.N2!, 'start');
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().worker).toMatchObject({ id: 'W-006', status: 'busy' });
+    // on record with the assignment itself, not only in the (pruned) events
+    expect(res.json().assignment).toMatchObject({ workerId: 'W-006', startedBy: 'planner', completedBy: null });
+    expect((await planner.get(`/api/mes/worker-assignments/${q.N2}`)).json()).toMatchObject({ startedBy: 'planner' });
     const events = await db().selectFrom('mes.events').select(['topic', 'actor', 'payload']).where('plan_id', '=', q.id).where('change', 'in', ['started', 'status_changed']).execute();
     expect(events.length).toBeGreaterThanOrEqual(4);
     for (const e of events) expect(e).toMatchObject({ actor: 'planner', payload: { onBehalfOf: 'W-006' } });
@@ -236,7 +262,8 @@ describeEachEngine('shop floor execution', (ctx) => {
     const paused = await act(w, p.N1!, 'pause', { reason: 'machine_fault', note: 'Nozzle clogged' });
     expect(paused.statusCode, paused.body).toBe(200);
     expect(paused.json().assignment).toMatchObject({ status: 'paused', openPause: { reason: 'machine_fault', note: 'Nozzle clogged', endedAt: null, startedBy: 'W-001' } });
-    expect(paused.json().worker).toMatchObject({ status: 'on_break', currentAssignmentId: p.N1 });
+    // a machine fault is not a break: the worker stays busy with the task
+    expect(paused.json().worker).toMatchObject({ status: 'busy', currentAssignmentId: p.N1 });
     expect((await sql`select status, current_assignment_id from mes.substations where id = 'ST-001-01'`.execute(db())).rows[0]).toEqual({ status: 'in_use', current_assignment_id: p.N1 });
     expect((await eventsOf(p.N1!)).at(-1)).toMatchObject({ change: 'paused', payload: { reason: 'machine_fault' } });
     await refusedWithoutWrite(async () => {
@@ -252,6 +279,11 @@ describeEachEngine('shop floor execution', (ctx) => {
     expect(resumed.json().assignment.pauses).toHaveLength(1);
     expect(resumed.json().assignment.openPause).toBeNull();
     expect(resumed.json().worker).toMatchObject({ status: 'busy' });
+
+    const onBreak = await act(w, p.N1!, 'pause', { reason: 'break' });
+    expect(onBreak.json().worker).toMatchObject({ status: 'on_break', currentAssignmentId: p.N1 });
+    expect((await eventsOf('W-001')).at(-1)).toMatchObject({ topic: 'workers', payload: { status: 'on_break' } });
+    expect((await act(w, p.N1!, 'resume')).json().worker).toMatchObject({ status: 'busy' });
 
     const done = await act(w, p.N1!, 'complete', { goodQuantity: 10 });
     expect(done.statusCode, done.body).toBe(200);
@@ -270,13 +302,15 @@ describeEachEngine('shop floor execution', (ctx) => {
       expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9, scrapQuantity: 1 }), 422, /scrapReason/).field).toBe('body/scrapReason');
       expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9, materials: [{ materialCode: 'HINGE-120', quantity: 1 }] }), 422, /HINGE-120 is not an input/).field).toBe('body/materials/0/materialCode');
       expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: -1 }), 400);
+      expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 0, scrapQuantity: 0 }), 422, /report at least one part/).field).toBe('body/goodQuantity');
+      expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 500000 }), 422, /good \+ scrap is 500000, more than the 10 planned .*overrun: true/).field).toBe('body/goodQuantity');
       const short = expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 10, materials: [{ materialCode: 'SHEET-S235-2', quantity: 999999 }] }), 409, /not enough stock to complete .*SHEET-S235-2 needs 999999, \d+ in stock/);
       expect(short.shortages).toEqual([{ materialCode: 'SHEET-S235-2', needed: 999999, inStock: sheet.stock }]);
     });
 
     const done = await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9, scrapQuantity: 1, scrapReason: 'burr on edge', note: 'one sheet bent', materials: [{ materialCode: 'SHEET-S235-2', quantity: 6 }] });
     expect(done.statusCode, done.body).toBe(200);
-    expect(done.json().assignment).toMatchObject({ status: 'completed', goodQuantity: 9, scrapQuantity: 1, scrapReason: 'burr on edge', note: 'one sheet bent' });
+    expect(done.json().assignment).toMatchObject({ status: 'completed', goodQuantity: 9, scrapQuantity: 1, scrapReason: 'burr on edge', note: 'one sheet bent', startedBy: 'W-001', completedBy: 'W-001' });
     expect(['available', 'off_shift']).toContain(done.json().worker.status);
     expect(await material('SHEET-S235-2')).toEqual({ stock: sheet.stock - 6, reserved: sheet.reserved - 5 });
     const ledger = await sql`select entry_type, stock_delta, reserved_delta from mes.material_ledger where assignment_id = ${p.N1}`.execute(db());
@@ -370,6 +404,13 @@ describeEachEngine('shop floor execution', (ctx) => {
     expectProblem(await act(w, p.N1!, 'pause', { reason: 'other' }, k2), 422);
     expect((await act(w, p.N1!, 'pause', { reason: 'other', note: 'fetching a tool' }, k2)).statusCode).toBe(200);
     expect((await act(w, p.N1!, 'pause', { reason: 'other', note: 'fetching a tool' }, k2)).headers['idempotent-replayed']).toBe('true');
+    // the same key with another body is another request: refused, not answered with the first result
+    await refusedWithoutWrite(async () => {
+      const other = expectProblem(await act(w, p.N1!, 'pause', { reason: 'machine_fault' }, k2), 422, /was used for pause WA-\S+ with a different body/);
+      expect(other.field).toBe('headers/idempotency-key');
+    });
+    // the order of the keys does not make another body
+    expect((await act(w, p.N1!, 'pause', { note: 'fetching a tool', reason: 'other' }, k2)).headers['idempotent-replayed']).toBe('true');
     // keys older than 24 hours answer nothing and are pruned by the next stored action
     await sql`update mes.idempotency_keys set created_at = now() - interval '25 hours' where key = ${key['idempotency-key']}`.execute(db());
     expectProblem(await act(w, p.N1!, 'start', {}, key), 409, /is paused/);

@@ -124,12 +124,24 @@ describe('pause and completion checks', () => {
   ];
 
   it('wants a scrap reason, known inputs listed once, at most 3 decimals', () => {
-    expect(completionProblems({ goodQuantity: 10 }, inputs)).toEqual([]);
-    expect(completionProblems({ goodQuantity: 9, scrapQuantity: 1 }, inputs).map((p) => p.field)).toEqual(['body/scrapReason']);
-    expect(completionProblems({ goodQuantity: 1.0005 }, inputs).map((p) => p.field)).toEqual(['body/goodQuantity']);
-    const bad = completionProblems({ goodQuantity: 1, materials: [{ materialCode: 'BOLT', quantity: 1 }, { materialCode: 'SHEET', quantity: 1 }, { materialCode: 'SHEET', quantity: 2 }] }, inputs);
+    expect(completionProblems({ goodQuantity: 10 }, inputs, 10)).toEqual([]);
+    expect(completionProblems({ goodQuantity: 9, scrapQuantity: 1 }, inputs, 10).map((p) => p.field)).toEqual(['body/scrapReason']);
+    expect(completionProblems({ goodQuantity: 1.0005 }, inputs, 10).map((p) => p.field)).toEqual(['body/goodQuantity']);
+    const bad = completionProblems({ goodQuantity: 1, materials: [{ materialCode: 'BOLT', quantity: 1 }, { materialCode: 'SHEET', quantity: 1 }, { materialCode: 'SHEET', quantity: 2 }] }, inputs, 10);
     expect(bad.map((p) => p.field)).toEqual(['body/materials/0/materialCode', 'body/materials/2/materialCode']);
     expect(bad[0]!.message).toMatch(/BOLT is not an input of this step \(inputs: SHEET, FRAME\)/);
+  });
+
+  it('wants at least one part reported, and more than planned only when confirmed', () => {
+    const nothing = completionProblems({ goodQuantity: 0, scrapQuantity: 0 }, inputs, 10);
+    expect(nothing).toEqual([{ field: 'body/goodQuantity', message: expect.stringMatching(/report at least one part/) }]);
+    expect(completionProblems({ goodQuantity: 0, scrapQuantity: 10, scrapReason: 'burn' }, inputs, 10)).toEqual([]);
+    expect(completionProblems({ goodQuantity: 9.5, scrapQuantity: 0.5, scrapReason: 'edge' }, inputs, 10)).toEqual([]);
+    const over = completionProblems({ goodQuantity: 10, scrapQuantity: 0.001, scrapReason: 'edge' }, inputs, 10);
+    expect(over).toEqual([{ field: 'body/goodQuantity', message: 'good + scrap is 10.001, more than the 10 planned for this step; send overrun: true to confirm' }]);
+    expect(completionProblems({ goodQuantity: 500000 }, inputs, 10).map((p) => p.field)).toEqual(['body/goodQuantity']);
+    expect(completionProblems({ goodQuantity: 12, overrun: true }, inputs, 10)).toEqual([]);
+    expect(completionProblems({ goodQuantity: 12, overrun: false }, inputs, 10)).toHaveLength(1);
   });
 
   it('consumes what was reported, else the required quantity', () => {

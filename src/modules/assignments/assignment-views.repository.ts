@@ -28,7 +28,7 @@ const problemJson = sql`json_build_object('id', pr.id, 'assignmentId', pr.assign
 /** An assignment with plan, node, operation, station, substation and worker; aliases a, p, n, o, st, ss, w. */
 const summaryJson = sql`json_build_object(
   'id', a.id, 'status', a.status, 'version', a.version,
-  'planId', p.id, 'planName', p.name, 'planStatus', p.status, 'workOrderCode', p.work_order_code,
+  'planId', p.id, 'planName', p.name, 'planStatus', p.status, 'workOrderCode', p.work_order_code, 'planNote', p.note,
   'nodeId', n.node_id, 'nodeName', n.name, 'plannerNote', n.note, 'operationId', n.operation_id, 'operationName', o.name,
   'stationId', a.station_id, 'stationName', st.name, 'substationId', a.substation_id, 'substationName', ss.name,
   'workerId', a.worker_id, 'workerName', w.name, 'quantity', n.quantity,
@@ -37,6 +37,7 @@ const summaryJson = sql`json_build_object(
   'plannedStart', ${iso('a.planned_start')}, 'plannedEnd', ${iso('a.planned_end')}, 'workMinutes', a.work_minutes,
   'pinned', a.pinned, 'waitReason', a.wait_reason,
   'actualStart', ${iso('a.actual_start')}, 'actualEnd', ${iso('a.actual_end')},
+  'startedBy', a.started_by, 'completedBy', a.completed_by,
   'pausedMinutes', a.paused_minutes, 'workedMinutes', a.worked_minutes,
   'goodQuantity', a.good_quantity, 'scrapQuantity', a.scrap_quantity, 'scrapReason', a.scrap_reason, 'note', a.note,
   'openPause', (select ${pauseJson('op')} from mes.assignment_pauses op where op.assignment_id = a.id and op.ended_at is null),
@@ -104,7 +105,8 @@ export async function listAssignments(db: Db, f: AssignmentFilter): Promise<{ it
   if (f.stationId) where.push(sql`a.station_id = ${f.stationId}`);
   if (f.substationId) where.push(sql`a.substation_id = ${f.substationId}`);
   if (f.status?.length) where.push(sql`a.status = any(${[...f.status]}::text[])`);
-  if (f.from) where.push(sql`a.planned_start >= ${f.from}::timestamptz`);
+  // a window: everything planned to run in it, also what began before `from` and is still going
+  if (f.from) where.push(sql`a.planned_end > ${f.from}::timestamptz`);
   if (f.to) where.push(sql`a.planned_start < ${f.to}::timestamptz`);
   const result = await sql<{ item: AssignmentSummary; total: number }>`
     select ${summaryJson} as item, count(*) over ()::int as total

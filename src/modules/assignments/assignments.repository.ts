@@ -151,8 +151,12 @@ export async function waitingPredecessors(db: Db, nodeDbId: number) {
   return result.rows;
 }
 
-export async function markStarted(trx: Transaction<DB>, id: string, now: Date): Promise<void> {
-  await trx.updateTable('mes.worker_assignments').set((eb) => ({ status: 'in_progress', actual_start: now, version: eb('version', '+', 1) })).where('id', '=', id).execute();
+export async function markStarted(trx: Transaction<DB>, id: string, now: Date, by: string): Promise<void> {
+  await trx
+    .updateTable('mes.worker_assignments')
+    .set((eb) => ({ status: 'in_progress', actual_start: now, started_by: by, version: eb('version', '+', 1) }))
+    .where('id', '=', id)
+    .execute();
 }
 
 /** The worker takes the task (busy) and the substation is in use by it. */
@@ -219,13 +223,14 @@ export function pauseTimes(trx: Transaction<DB>, assignmentId: string) {
 export async function markCompleted(
   trx: Transaction<DB>,
   id: string,
-  c: { at: Date; goodQuantity: number; scrapQuantity: number; scrapReason: string | null; note: string | undefined; pausedMinutes: number; workedMinutes: number },
+  c: { at: Date; by: string; goodQuantity: number; scrapQuantity: number; scrapReason: string | null; note: string | undefined; pausedMinutes: number; workedMinutes: number },
 ): Promise<void> {
   await trx
     .updateTable('mes.worker_assignments')
     .set((eb) => ({
       status: 'completed',
       actual_end: c.at,
+      completed_by: c.by,
       good_quantity: c.goodQuantity,
       scrap_quantity: c.scrapQuantity,
       scrap_reason: c.scrapReason,

@@ -21,6 +21,7 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       now: () => new Date(),
       utcOffsetMinutes: config.utcOffsetMinutes,
       idempotencyKey: typeof key === 'string' ? key : undefined,
+      requestBody: request.body,
     };
   };
   const send = (reply: FastifyReply, outcome: ActionOutcome) => {

@@ -40,8 +40,18 @@ export const planStatusesFor: Record<AssignmentAction, readonly PlanStatus[]> = 
   'report-problem': ['released', 'in_production', 'paused', 'completed'],
 };
 
-/** The stored worker status after an action (report-problem changes nothing). */
-export const workerStatusAfter = { start: 'busy', pause: 'on_break', resume: 'busy', complete: 'available' } as const;
+/** The stored worker status after an action (report-problem changes nothing); a pause: see workerStatusOnPause. */
+export const workerStatusAfter = { start: 'busy', resume: 'busy', complete: 'available' } as const;
+
+/**
+ * A pause for a break puts the worker on break. Any other pause (material
+ * missing, machine fault, quality problem, other) keeps them busy: they still
+ * hold the paused task, cannot start another, and are dealing with the cause,
+ * so the board must not show them as on break.
+ */
+export function workerStatusOnPause(reason: PauseBody['reason']): 'on_break' | 'busy' {
+  return reason === 'break' ? 'on_break' : 'busy';
+}
 
 const done: Record<AssignmentAction, string> = {
   start: 'started',
@@ -189,12 +199,26 @@ export interface Consumption {
   fromStock: boolean;
 }
 
-/** What is wrong with a completion (422s with the field), given the node's inputs. */
-export function completionProblems(body: CompleteBody, inputs: readonly NodeInput[]): ProblemDetail[] {
+/**
+ * What is wrong with a completion (422s with the field), given the node's
+ * inputs and planned quantity. A completion reports at least one part, good
+ * or scrap; more than planned must be confirmed (`overrun`), so a slip on the
+ * keypad cannot put a hundred times the output into stock.
+ */
+export function completionProblems(body: CompleteBody, inputs: readonly NodeInput[], plannedQuantity: number): ProblemDetail[] {
   const problems: ProblemDetail[] = [];
   const scrap = body.scrapQuantity ?? 0;
   if (!hasAtMost3Decimals(body.goodQuantity)) problems.push({ field: 'body/goodQuantity', message: 'goodQuantity has more than 3 decimals' });
   if (!hasAtMost3Decimals(scrap)) problems.push({ field: 'body/scrapQuantity', message: 'scrapQuantity has more than 3 decimals' });
+  const reported = round3(body.goodQuantity + scrap);
+  if (reported === 0) {
+    problems.push({ field: 'body/goodQuantity', message: 'report at least one part, good or scrap; to stop without producing, pause with a reason or report a problem' });
+  } else if (reported > plannedQuantity + 1e-9 && body.overrun !== true) {
+    problems.push({
+      field: 'body/goodQuantity',
+      message: `good + scrap is ${reported}, more than the ${plannedQuantity} planned for this step; send overrun: true to confirm`,
+    });
+  }
   if (scrap > 0 && !body.scrapReason?.trim()) problems.push({ field: 'body/scrapReason', message: 'give a scrapReason when scrapQuantity is above zero' });
   const known = new Set(inputs.map((i) => i.materialCode));
   const seen = new Set<string>();

@@ -29,6 +29,8 @@ export interface Clock {
 export interface ActionContext extends Clock {
   user: SessionUser;
   idempotencyKey?: string | undefined;
+  /** the request's body, as parsed: a retry under the same key must send the same */
+  requestBody?: unknown;
 }
 
 export interface ActionOutcome {
@@ -127,8 +129,9 @@ export interface Performed {
 /**
  * Runs one action in one transaction. With an Idempotency-Key: the key is
  * locked first; a stored response for (key, user) is returned as it was
- * (422 if the key was used for another action or assignment); otherwise the
- * action runs and its successful response is stored in the same transaction.
+ * (422 if the key was used for another action, another assignment or another
+ * request body); otherwise the action runs and its successful response is
+ * stored in the same transaction.
  */
 export async function runAction(
   db: Kysely<DB>,
@@ -141,12 +144,20 @@ export async function runAction(
   const route = `${action} ${assignmentId}`;
   return db.transaction().execute(async (trx) => {
     const key = ctx.idempotencyKey;
+    const requestHash = idempotency.requestHash(ctx.requestBody);
     if (key !== undefined) {
       await idempotency.lockIdempotencyKey(trx, key);
       const stored = await idempotency.findStoredResponse(trx, key, ctx.user.id);
       if (stored) {
         if (stored.route !== route) {
           throw new DomainError('rule_violated', `Idempotency-Key "${key}" was used for ${stored.route}; use a new key for ${route}`, { field: 'headers/idempotency-key' });
+        }
+        if (stored.requestHash !== null && stored.requestHash !== requestHash) {
+          throw new DomainError(
+            'rule_violated',
+            `Idempotency-Key "${key}" was used for ${route} with a different body; a retry sends the same body, another action needs a new key`,
+            { field: 'headers/idempotency-key' },
+          );
         }
         return { statusCode: stored.statusCode, body: stored.response as ActionResult, replayed: true };
       }
@@ -175,7 +186,7 @@ export async function runAction(
     const worker = (await workerState(trx, locked.workerId, ctx))!;
     const body: ActionResult = { assignment, worker, ...(problem ? { problem } : {}) };
     if (key !== undefined) {
-      await idempotency.storeResponse(trx, { key, userId: ctx.user.id, route, statusCode, response: body });
+      await idempotency.storeResponse(trx, { key, userId: ctx.user.id, route, requestHash, statusCode, response: body });
       await idempotency.pruneExpiredKeys(trx);
     }
     return { statusCode, body, replayed: false };

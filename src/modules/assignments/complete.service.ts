@@ -18,7 +18,7 @@ import { type ActionContext, type ActionOutcome, assignmentEvent, planEvent, run
 export function completeAssignment(db: Kysely<DB>, id: string, body: CompleteBody, ctx: ActionContext): Promise<ActionOutcome> {
   return runAction(db, id, 'complete', ctx, async (trx, t) => {
     const inputs = await repo.nodeInputs(trx, t.nodeDbId);
-    const problems = completionProblems(body, inputs);
+    const problems = completionProblems(body, inputs, t.nodeQuantity);
     if (problems.length > 0) {
       const first = problems[0]!;
       throw new DomainError('rule_violated', problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more)`, {
@@ -33,6 +33,7 @@ export function completeAssignment(db: Kysely<DB>, id: string, body: CompleteBod
     const scrapQuantity = body.scrapQuantity ?? 0;
     await repo.markCompleted(trx, t.id, {
       at: t.now,
+      by: t.actor,
       goodQuantity: body.goodQuantity,
       scrapQuantity,
       scrapReason: scrapQuantity > 0 ? body.scrapReason!.trim() : null,

@@ -10,7 +10,7 @@ import { DomainError, notFound } from '../../shared/errors.js';
 import { nextPlanStatus } from '../plans/plans.rules.js';
 import * as views from './assignment-views.repository.js';
 import * as repo from './assignments.repository.js';
-import { pausedMinutes, pauseProblems, startRefusal, workerStatusAfter } from './assignments.rules.js';
+import { pausedMinutes, pauseProblems, startRefusal, workerStatusAfter, workerStatusOnPause } from './assignments.rules.js';
 import type { PauseBody, ProblemBody, ProblemView, ResolveBody } from './assignments.schema.js';
 import { type ActionContext, type ActionOutcome, assignmentEvent, planEvent, runAction, substationEvent, workerEvent } from './assignments.service.js';
 
@@ -42,7 +42,7 @@ export function startAssignment(db: Kysely<DB>, id: string, ctx: ActionContext):
     });
     if (refusal) throw refusal;
 
-    await repo.markStarted(trx, t.id, t.now);
+    await repo.markStarted(trx, t.id, t.now, t.actor);
     await repo.occupyHolders(trx, t);
     const events = [
       assignmentEvent(t, 'started', { status: 'in_progress', from: t.status, actualStart: t.now.toISOString(), substationId: t.substationId }),
@@ -58,7 +58,7 @@ export function startAssignment(db: Kysely<DB>, id: string, ctx: ActionContext):
   });
 }
 
-/** Pause with a reason: the worker is on break (keeps the task), the substation stays in use. */
+/** Pause with a reason: the worker keeps the task (on break, or busy with the cause), the substation stays in use. */
 export function pauseAssignment(db: Kysely<DB>, id: string, body: PauseBody, ctx: ActionContext): Promise<ActionOutcome> {
   return runAction(db, id, 'pause', ctx, async (trx, t) => {
     const problems = pauseProblems(body);
@@ -66,11 +66,12 @@ export function pauseAssignment(db: Kysely<DB>, id: string, body: PauseBody, ctx
     const note = body.note?.trim() ?? '';
     const pause = await repo.openPause(trx, { assignmentId: t.id, reason: body.reason, note, at: t.now, by: t.actor });
     await repo.setAssignmentStatus(trx, t.id, 'paused');
-    await repo.setHolderStatus(trx, t.id, workerStatusAfter.pause);
+    const workerStatus = workerStatusOnPause(body.reason);
+    await repo.setHolderStatus(trx, t.id, workerStatus);
     return {
       events: [
         assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }),
-        workerEvent(t, workerStatusAfter.pause, t.id),
+        workerEvent(t, workerStatus, t.id),
       ],
     };
   });

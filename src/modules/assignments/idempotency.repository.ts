@@ -3,11 +3,20 @@
  * lock, so two requests carrying the same key queue: the second one reads
  * what the first stored once it has committed.
  */
+import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
+import { stringify } from 'safe-stable-stringify';
 import type { DB } from '../../db/schema.js';
 
 /** How long a stored response answers retries. */
 export const idempotencyTtl = '24 hours';
+
+/** sha256 of the body with its keys sorted (the order a client writes them in does not matter); no body = {}. */
+export function requestHash(body: unknown): string {
+  return createHash('sha256')
+    .update(stringify(body ?? {}) ?? '{}')
+    .digest('hex');
+}
 
 export async function lockIdempotencyKey(trx: Transaction<DB>, key: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext(${`idem:${key}`}))`.execute(trx);
@@ -16,7 +25,7 @@ export async function lockIdempotencyKey(trx: Transaction<DB>, key: string): Pro
 export async function findStoredResponse(trx: Transaction<DB>, key: string, userId: number) {
   return trx
     .selectFrom('mes.idempotency_keys')
-    .select(['route', 'status_code as statusCode', 'response'])
+    .select(['route', 'status_code as statusCode', 'response', 'request_hash as requestHash'])
     .where('key', '=', key)
     .where('user_id', '=', userId)
     .where('created_at', '>', sql<Date>`now() - ${idempotencyTtl}::interval`)
@@ -24,12 +33,16 @@ export async function findStoredResponse(trx: Transaction<DB>, key: string, user
 }
 
 /** Stores a successful response; an expired row with the same key is replaced. */
-export async function storeResponse(trx: Transaction<DB>, r: { key: string; userId: number; route: string; statusCode: number; response: unknown }): Promise<void> {
+export async function storeResponse(
+  trx: Transaction<DB>,
+  r: { key: string; userId: number; route: string; requestHash: string; statusCode: number; response: unknown },
+): Promise<void> {
   await sql`
-    insert into mes.idempotency_keys (key, user_id, route, status_code, response)
-    values (${r.key}, ${r.userId}, ${r.route}, ${r.statusCode}, ${JSON.stringify(r.response)}::jsonb)
+    insert into mes.idempotency_keys (key, user_id, route, request_hash, status_code, response)
+    values (${r.key}, ${r.userId}, ${r.route}, ${r.requestHash}, ${r.statusCode}, ${JSON.stringify(r.response)}::jsonb)
     on conflict (key, user_id) do update
-      set route = excluded.route, status_code = excluded.status_code, response = excluded.response, created_at = now()`.execute(trx);
+      set route = excluded.route, request_hash = excluded.request_hash, status_code = excluded.status_code,
+          response = excluded.response, created_at = now()`.execute(trx);
 }
 
 /** Deletes a batch of expired keys, skipping rows another transaction holds (never waits). */

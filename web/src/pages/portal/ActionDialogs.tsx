@@ -114,9 +114,10 @@ export function CompleteDialog({
   busy: boolean;
   error: DialogError;
   onClose: () => void;
-  onSubmit: (body: { goodQuantity: number; scrapQuantity: number; scrapReason?: string }) => void;
+  onSubmit: (body: { goodQuantity: number; scrapQuantity: number; scrapReason?: string; overrun?: true }) => void;
 }) {
   const [good, setGood] = useState(String(task.quantity));
+  const [overrun, setOverrun] = useState(false);
   const [scrap, setScrap] = useState('0');
   const [field, setField] = useState<'good' | 'scrap'>('good');
   const [reason, setReason] = useState('');
@@ -125,7 +126,9 @@ export function CompleteDialog({
   const goodN = Number(good || '0');
   const scrapN = Number(scrap || '0');
   const needsReason = scrapN > 0 && !reason.trim();
-  const valid = Number.isFinite(goodN) && Number.isFinite(scrapN) && goodN + scrapN > 0 && !needsReason;
+  // more than planned is allowed, but only when the operator says so (the server refuses it otherwise)
+  const over = goodN + scrapN > task.quantity;
+  const valid = Number.isFinite(goodN) && Number.isFinite(scrapN) && goodN + scrapN > 0 && !needsReason && (!over || overrun);
   const value = field === 'good' ? good : scrap;
   const setValue = field === 'good' ? setGood : setScrap;
   const choose = (f: 'good' | 'scrap') => {
@@ -146,7 +149,7 @@ export function CompleteDialog({
       wide
       title={`Complete ${task.nodeId} ${task.nodeName}`}
       onClose={onClose}
-      onSubmit={() => valid && onSubmit({ goodQuantity: goodN, scrapQuantity: scrapN, ...(scrapN > 0 ? { scrapReason: reason.trim() } : {}) })}
+      onSubmit={() => valid && onSubmit({ goodQuantity: goodN, scrapQuantity: scrapN, ...(scrapN > 0 ? { scrapReason: reason.trim() } : {}), ...(over ? { overrun: true as const } : {}) })}
       footer={
         <>
           <Button size="lg" onClick={onClose}>
@@ -181,6 +184,13 @@ export function CompleteDialog({
           </Button>
         </div>
       </div>
+      {over && (
+        <Alert tone="warning" title={`${goodN + scrapN} parts is more than the ${task.quantity} planned`}>
+          <Button size="lg" aria-pressed={overrun} onClick={() => setOverrun(!overrun)}>
+            Yes, more than planned
+          </Button>
+        </Alert>
+      )}
       {scrapN > 0 && (
         <div className="stack">
           <div className="choice-grid" role="group" aria-label="Scrap reason">
