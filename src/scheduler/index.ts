@@ -65,11 +65,15 @@
  *     Objective (lexicographic): makespan, then sum of chosen candidate
  *     priorities, then worker-load balance (sum of squared worker minutes).
  *     Stops after maxIterations (default defaultMaxIterations(n):
- *     150000 / (n + 20) clamped to 50..3000, i.e. ~150 for 1,000 nodes) or
- *     before the time budget (default 1000 ms from the call, with a margin of
- *     2 iterations + 3%) would be exceeded, or when the makespan equals the
- *     lower bound with the best possible priority sum. Results are only
- *     reproducible when maxIterations, not the budget, ends the search.
+ *     150000 / (n + 20) clamped to 50..3000, i.e. ~150 for 1,000 nodes), after
+ *     `patience` iterations without a new best (default 4 stalls: 80 for
+ *     small plans, 400 for 100 nodes, 600 from 150 nodes; in phase 1 this
+ *     moves on to phase 2, in phase 2 it ends the search), or before the time
+ *     budget (default 1000 ms from the call, with a margin of 2 iterations +
+ *     3%) would be exceeded, or when the makespan equals the lower bound with
+ *     the best possible priority sum. Results are reproducible whenever the
+ *     iterations or the patience, not the budget, end the search (on a busy
+ *     machine the 100 ms release budget can still end it first).
  *  4. Lower bound (stats.lowerBoundMinutes): max of the calendar-aware longest
  *     chain and worker/substation capacity bounds, see lowerbound.ts.
  */
@@ -77,7 +81,7 @@ import { MINUTE_MS, formatLocal, localDayNumber } from './calendar.js';
 import { BIND_SHIFT, BIND_SUB, BIND_WORKER, type Decoded } from './solution.js';
 import { computeLowerBounds } from './lowerbound.js';
 import { buildModel, type Model } from './model.js';
-import { Search, defaultMaxIterations } from './search.js';
+import { Search, defaultMaxIterations, defaultPatience } from './search.js';
 import type { ScheduleInput, ScheduleResult, ScheduledAssignment } from './types.js';
 import { UnschedulableError } from './types.js';
 
@@ -108,6 +112,7 @@ export function schedulePlan(input: ScheduleInput): ScheduleResult {
     improve: o.improve ?? true,
     timeBudgetMs: o.timeBudgetMs ?? 1000,
     maxIterations: o.maxIterations ?? defaultMaxIterations(n),
+    patience: o.patience ?? defaultPatience(n),
     seed: o.seed ?? 1,
     clock,
     t0,

@@ -24,6 +24,8 @@ export interface SearchOptions {
   improve: boolean;
   timeBudgetMs: number;
   maxIterations: number;
+  /** stop after this many iterations without a new best (0 = never) */
+  patience: number;
   seed: number;
   clock: () => number;
   /** clock() value at the start of the call */
@@ -36,6 +38,21 @@ export interface SearchResult {
   greedy: Decoded;
   iterations: number;
   ruleResults: { rule: string; makespanEnd: number }[];
+}
+
+/**
+ * Default patience: iterations without a new best before the search gives up,
+ * four stalls' worth (each stall ends in a kick from the best). In practice
+ * this, not the clock, ends the search at release, so the same plan against
+ * the same bookings gets the same schedule however busy the machine is.
+ */
+export function defaultPatience(nodeCount: number): number {
+  return 4 * stallLimitOf(nodeCount);
+}
+
+/** Non-improving moves before a kick. */
+function stallLimitOf(nodeCount: number): number {
+  return Math.max(20, Math.min(150, nodeCount));
 }
 
 /** Default number of local-search iterations, scaled so big plans stay well inside the budget. */
@@ -388,7 +405,10 @@ export class Search {
     const maxIt = this.opt.maxIterations;
     const budget = this.opt.timeBudgetMs;
     if (maxIt <= 0 || this.optimal(best)) return 0;
-    const stallLimit = Math.max(20, Math.min(150, n));
+    const stallLimit = stallLimitOf(n);
+    const patience = this.opt.patience;
+    let lastGain = 0;
+    let phase1Done = false;
     const bestSol = startSol; // updated in place
     const curSol = cloneSolution(startSol);
     const candSol = cloneSolution(startSol);
@@ -405,10 +425,16 @@ export class Search {
     let it = 0;
     for (; it < maxIt; it++) {
       if (this.optimal(best)) break;
+      if (patience > 0 && it - lastGain >= patience) {
+        // phase 1 ran dry: go on to phase 2 early; phase 2 ran dry: done
+        if (phase2) break;
+        phase1Done = true;
+        lastGain = it;
+      }
       const before = this.elapsed();
       // keep a margin for a slower iteration and for building the result
       if (before + 2 * iterCost + 0.03 * budget > budget) break;
-      if (!phase2 && (it >= 0.75 * maxIt || before >= 0.75 * budget)) {
+      if (!phase2 && (phase1Done || it >= 0.75 * maxIt || before >= 0.75 * budget)) {
         phase2 = true;
         copySolution(bestSol, curSol);
         this.dec.decode(curSol, curDec);
@@ -458,11 +484,13 @@ export class Search {
         copyDecoded(curDec, best);
         copySolution(curSol, bestSol);
         if (phase2) stall = 0;
+        lastGain = it;
       }
       if (!phase2 && curDec.feasible && compareGuide(curDec, guideDec) < 0) {
         copyDecoded(curDec, guideDec);
         copySolution(curSol, guideSol);
         stall = 0;
+        lastGain = it;
       }
       const cost = this.elapsed() - before;
       iterCost = cost > iterCost ? cost : iterCost * 0.9 + cost * 0.1;

@@ -68,6 +68,8 @@ export interface ScheduleOptions {
   timeBudgetMs?: number;
   /** local-search iterations; default scaled to the instance size */
   maxIterations?: number;
+  /** iterations without a new best before the search stops; default defaultPatience(n), 0 = never */
+  patience?: number;
   /** PRNG seed, default 1 */
   seed?: number;
   /** for the time budget only; default performance.now */

@@ -53,6 +53,33 @@ describe('scheduler properties (fast-check)', () => {
     );
   });
 
+  it('with the default patience, the search ends by itself: a slow and a fast clock give the same schedule', () => {
+    fc.assert(
+      fc.property(arbInstance(), (input) => {
+        // no iteration cap and a budget neither clock reaches: only patience (or optimality) can end it
+        const options = { maxIterations: 1_000_000, timeBudgetMs: 1e12, seed: 5 };
+        let slow = 0;
+        const a = run(input, { ...options, clock: () => 0 });
+        const b = run(structuredClone(input), { ...options, clock: () => (slow += 1) });
+        expect(withoutTiming(b)).toEqual(withoutTiming(a));
+        expect(a.stats.iterations).toBeLessThan(1_000_000);
+        expect(checkSchedule(input, a)).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('patience 0 keeps searching until the iteration cap', () => {
+    fc.assert(
+      fc.property(arbInstance(), (input) => {
+        const res = run(input, { maxIterations: 600, timeBudgetMs: 1e12, seed: 5, patience: 0 });
+        // only an optimal schedule (makespan at the bound with the best priorities) ends it sooner
+        if (res.stats.iterations < 600) expect(res.stats.makespanMinutes).toBe(res.stats.lowerBoundMinutes);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('larger random plans stay feasible', () => {
     fc.assert(
       fc.property(arbInstance({ maxNodes: 20 }), (input) => {
