@@ -12,6 +12,7 @@ import type {
   Operation,
   Page,
   PlanDetail,
+  PlanMaterials,
   PlanSchedule,
   PlanSummary,
   SessionUser,
@@ -33,6 +34,7 @@ export const resource = {
   operations: ['operations'],
   materials: ['materials'],
   ledger: ['ledger'],
+  planMaterials: ['plan-materials'],
   calendars: ['shift-calendars'],
 } as const;
 
@@ -71,6 +73,11 @@ export function usePlan(id: string | undefined) {
 
 export function useSchedule(id: string, enabled = true) {
   return useQuery({ queryKey: [...resource.schedule, id], queryFn: () => api.get<PlanSchedule>(`/production-plans/${encodeURIComponent(id)}/schedule`), enabled });
+}
+
+/** Per material of a plan: required, reserved, consumed, returned, short (kept fresh by 'materials' and 'plans' events). */
+export function usePlanMaterials(id: string) {
+  return useQuery({ queryKey: [...resource.planMaterials, id], queryFn: () => api.get<PlanMaterials>(`/production-plans/${encodeURIComponent(id)}/materials`) });
 }
 
 export function useLedger(code: string | undefined) {
