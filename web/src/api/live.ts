@@ -16,7 +16,8 @@ const touches: Record<StreamEvent['topic'], ResourceName[]> = {
   // release reserves and cancel gives back: a plan's material figures move with its status
   plans: ['plans', 'plan', 'schedule', 'tasks', 'assignments', 'planMaterials'],
   assignments: ['plans', 'plan', 'schedule', 'assignments', 'tasks', 'stations', 'workers'],
-  workers: ['workers', 'tasks'],
+  // shift calendars are changed on the workers topic
+  workers: ['workers', 'tasks', 'calendars'],
   stations: ['stations'],
   materials: ['materials', 'ledger', 'planMaterials'],
   master: ['operations', 'stations', 'workers', 'materials', 'calendars'],

@@ -64,7 +64,7 @@ export const useOperations = (query: Query = { limit: 500 }) => useList<Operatio
 export const useStations = (query: Query = { limit: 500 }) => useList<Station>('stations', '/stations', query);
 export const useWorkers = (query: Query = { limit: 500 }) => useList<Worker>('workers', '/workers', query);
 export const useMaterials = (query: Query = { limit: 500 }) => useList<Material>('materials', '/materials', query);
-export const useCalendars = () => useList<ShiftCalendar>('calendars', '/shift-calendars', { limit: 500 });
+export const useCalendars = (query: Query = { limit: 500 }) => useList<ShiftCalendar>('calendars', '/shift-calendars', query);
 export const useAssignments = (query: Query) => useList<AssignmentSummary>('assignments', '/worker-assignments', query);
 
 export function usePlan(id: string | undefined) {
