@@ -78,6 +78,9 @@ describeEachEngine('/api/mes/workers and /api/mes/shift-calendars', (ctx) => {
     const list = (await operator.get('/api/mes/shift-calendars')).json();
     expect(list).toMatchObject({ total: 3 });
     expect(ids(list)).toEqual(['DAY', 'DAY-SAT', 'LATE']);
+    expect(ids((await operator.get('/api/mes/shift-calendars?q=day')).json())).toEqual(['DAY', 'DAY-SAT']);
+    expect((await planner.get('/api/mes/shift-calendars?q=14:00')).json()).toMatchObject({ total: 2, items: [{ id: 'DAY' }, { id: 'LATE' }] });
+    expect((await planner.get('/api/mes/shift-calendars?q=100%25')).json()).toMatchObject({ items: [], total: 0 });
     const dayCal = (await planner.get('/api/mes/shift-calendars/DAY')).json();
     expect(dayCal.windows).toHaveLength(5);
     expect(dayCal.exceptions.map((e: { date: string }) => e.date)).toEqual(['2026-12-25', '2027-01-01']);

@@ -162,6 +162,7 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     await planner.waitForURL(`**/production/${planId}`);
     await waitText(planner, 'plan-status', 'released');
     await planner.getByTestId('gantt-bar-N1').waitFor();
+    await waitText(planner, 'material-reserved-SHEET-S235-2', /^2 sheet$/);
 
     const detail = (await (await planner.request.get(`/api/mes/production-plans/${planId}`)).json()) as { nodes: PlanNodeView[] };
     const nodes = new Map(detail.nodes.map((n) => [n.nodeId, n]));
@@ -198,6 +199,9 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
 
     await waitText(planner, 'step-status-N1', 'completed');
     await waitText(planner, 'plan-progress', '1/5 steps done');
+    // the plan's material follows live: the reservation became consumption
+    await waitText(planner, 'material-consumed-SHEET-S235-2', /^2 sheet$/);
+    await waitText(planner, 'material-reserved-SHEET-S235-2', /^0 sheet$/);
     await waitText(board, `board-plan-progress-${planId}`, '1/5');
 
     // ---- the rest, each by its assigned operator ----------------------------------------
@@ -293,5 +297,20 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     await planner.getByRole('row', { name: /SHEET-S235-2/ }).click();
     await planner.getByRole('table', { name: 'Ledger of SHEET-S235-2' }).getByText('consumption').first().waitFor();
     await screenshot(planner, 'master-data-material');
+
+    // a shift calendar made in the editor: a night window and a closed day, then listed
+    await planner.getByRole('button', { name: 'Close' }).click();
+    await planner.getByRole('tab', { name: 'Shift calendars' }).click();
+    await planner.getByRole('button', { name: 'New shift calendar' }).click();
+    await planner.getByLabel('Code *').fill('NIGHT');
+    await planner.getByLabel('Name *').fill('Night shift');
+    await planner.getByRole('button', { name: 'Add a window on Monday' }).click();
+    await planner.getByLabel('Monday window 1 start').fill('22:00');
+    await planner.getByLabel('Monday window 1 end').fill('06:00');
+    await planner.getByRole('button', { name: '+ Exception' }).click();
+    await planner.getByLabel('Exception 1 date').fill('2026-12-24');
+    await planner.getByRole('button', { name: 'Create shift calendar' }).click();
+    await planner.getByRole('row', { name: 'Edit shift calendar NIGHT' }).filter({ hasText: 'Mon 22:00–06:00 (next day)' }).filter({ hasText: '2026-12-24 closed' }).waitFor();
+    await screenshot(planner, 'master-data-calendar');
   }, 300_000);
 });

@@ -7,7 +7,7 @@ import { unfinishedPlanStatuses } from '../plans/plans.rules.js';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB, LedgerEntryType } from '../../db/schema.js';
 import type { PageOf } from '../../shared/pagination.js';
-import type { LedgerEntry, Material, MaterialCreate, MaterialListQuery, MaterialUpdate } from './materials.schema.js';
+import type { LedgerEntry, Material, MaterialCreate, MaterialListQuery, MaterialUpdate, PlanMaterial } from './materials.schema.js';
 
 type Db = Kysely<DB> | Transaction<DB>;
 
@@ -169,4 +169,60 @@ export async function plansUsingMaterial(trx: Db, code: string): Promise<string[
 
 export async function archiveMaterial(trx: Db, code: string): Promise<void> {
   await trx.updateTable('mes.materials').set({ archived_at: new Date() }).where('code', '=', code).where('archived_at', 'is', null).execute();
+}
+
+/**
+ * Per material a plan takes from stock: required (its stock inputs; of an
+ * archived plan, from the archived document), and from the plan's ledger rows
+ * reserved (what it holds now), consumed (stock taken by completions) and
+ * returned (reservation given back unused: at a completion the part of the
+ * held quantity above the actual one, at cancel the rest), with the shortage
+ * the release recorded. One statement; undefined when the plan does not exist.
+ */
+export async function findPlanMaterials(db: Db, planId: string): Promise<PlanMaterial[] | undefined> {
+  const result = await sql<{ items: PlanMaterial[] }>`
+    with required as (
+      select i.material_code as code, sum(i.required_quantity) as qty
+        from mes.node_material_inputs i
+       where i.plan_id = ${planId} and i.from_node_id is null
+       group by i.material_code
+      union all
+      select x."materialCode", sum(x."requiredQuantity")
+        from mes.plan_archives a
+        cross join lateral jsonb_array_elements(a.document -> 'nodes') as n(node)
+        cross join lateral jsonb_to_recordset(n.node -> 'materialInputs') as x("materialCode" text, "requiredQuantity" numeric, "fromNodeId" text)
+       where a.plan_id = ${planId} and x."fromNodeId" is null
+       group by x."materialCode"
+    ), ledger as (
+      select l.material_code as code,
+             sum(l.reserved_delta) as reserved,
+             coalesce(-sum(l.stock_delta) filter (where l.entry_type = 'consumption'), 0) as consumed,
+             coalesce(sum(case when l.entry_type = 'reservation_release' then -l.reserved_delta
+                               when l.entry_type = 'consumption' then greatest(l.stock_delta - l.reserved_delta, 0) end), 0) as returned,
+             bool_or(l.entry_type = 'reservation') as was_reserved
+        from mes.material_ledger l
+       where l.plan_id = ${planId} and l.entry_type in ('reservation', 'reservation_release', 'consumption')
+       group by l.material_code
+    ), short as (
+      select s."materialCode" as code, greatest(s.required - s.available, 0) as qty
+        from mes.production_plans p
+        cross join lateral jsonb_to_recordset(coalesce(p.shortages, '[]'::jsonb)) as s("materialCode" text, required numeric, available numeric)
+       where p.id = ${planId}
+    ), codes as (
+      select code from required union select code from ledger where was_reserved
+    )
+    select coalesce((
+      select json_agg(json_build_object(
+               'materialCode', m.code, 'materialName', m.name, 'unit', m.unit,
+               'required', coalesce(r.qty, 0), 'reserved', greatest(coalesce(l.reserved, 0), 0),
+               'consumed', coalesce(l.consumed, 0), 'returned', coalesce(l.returned, 0), 'short', coalesce(s.qty, 0))
+             order by m.code collate "C")
+        from codes c
+        join mes.materials m on m.code = c.code
+        left join required r on r.code = c.code
+        left join ledger l on l.code = c.code
+        left join short s on s.code = c.code
+    ), '[]'::json) as items
+    from mes.production_plans p where p.id = ${planId}`.execute(db);
+  return result.rows[0]?.items;
 }

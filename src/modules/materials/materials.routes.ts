@@ -1,11 +1,12 @@
-/** /api/mes/materials */
+/** /api/mes/materials, and /api/mes/production-plans/:id/materials (a plan's material from its ledger rows) */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
 import * as repo from './materials.repository.js';
-import { AdjustmentResult, LedgerEntry, LedgerQuery, Material, MaterialCreate, MaterialListQuery, MaterialParams, MaterialUpdate, StockAdjustment } from './materials.schema.js';
+import { PlanParams } from '../plans/plans.schema.js';
+import { AdjustmentResult, LedgerEntry, LedgerQuery, Material, MaterialCreate, MaterialListQuery, MaterialParams, MaterialUpdate, PlanMaterials, StockAdjustment } from './materials.schema.js';
 import * as service from './materials.service.js';
 
 const tags = ['master data'];
@@ -76,5 +77,21 @@ export const materialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/materials/:code/ledger',
     { schema: { tags, summary: "The material's ledger, newest first", params: MaterialParams, querystring: LedgerQuery, response: { 200: Page(LedgerEntry), ...read, 404: Problem } } },
     async (request) => service.listLedger(db, request.params.code, pageArgs(request.query)),
+  );
+
+  // read like the plan detail: any signed-in user
+  app.get(
+    '/production-plans/:id/materials',
+    {
+      schema: {
+        tags: ['production plans'],
+        summary: "The plan's material per code: required, reserved, consumed, returned and short",
+        description:
+          'Per material the plan takes from stock (inputs not fed by a predecessor): required from the inputs, reserved/consumed/returned from the ledger rows of the plan, short from the shortages recorded at release. Archived plans too.',
+        params: PlanParams,
+        response: { 200: PlanMaterials, ...read, 404: Problem },
+      },
+    },
+    async (request) => service.getPlanMaterials(db, request.params.id),
   );
 };

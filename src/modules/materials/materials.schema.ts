@@ -87,3 +87,22 @@ export type AdjustmentResult = Static<typeof AdjustmentResult>;
 export const LedgerQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
 
 export const MaterialParams = Type.Object({ code: Type.String({ maxLength: 50 }) });
+
+/** One material a plan takes from stock, and where it stands, from the plan's ledger rows. */
+export const PlanMaterial = Type.Object({
+  materialCode: Type.String(),
+  materialName: Type.String(),
+  unit: Type.String(),
+  required: Type.Number({ description: "sum of the plan's inputs taken from stock (not from a predecessor's output)" }),
+  reserved: Type.Number({ description: 'held for the plan now: reserved at release, not yet consumed or given back' }),
+  consumed: Type.Number({ description: 'taken from stock by completed steps (their actual quantities)' }),
+  returned: Type.Number({ description: 'reserved but given back: a step that used less than was reserved, or the rest of a cancelled plan' }),
+  short: Type.Number({ description: 'required − available when the release recorded a shortage of the material (released with allowShortage); 0 otherwise' }),
+});
+export type PlanMaterial = Static<typeof PlanMaterial>;
+
+export const PlanMaterials = Type.Object({
+  planId: Type.String(),
+  items: Type.Array(PlanMaterial, { description: 'in material code order' }),
+});
+export type PlanMaterials = Static<typeof PlanMaterials>;

@@ -5,7 +5,7 @@ import { recordEvents } from '../../realtime/outbox.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
 import * as repo from './materials.repository.js';
-import type { AdjustmentResult, LedgerEntry, Material, MaterialCreate, MaterialUpdate, StockAdjustment } from './materials.schema.js';
+import type { AdjustmentResult, LedgerEntry, Material, MaterialCreate, MaterialUpdate, PlanMaterials, StockAdjustment } from './materials.schema.js';
 
 export async function getMaterial(db: Kysely<DB>, code: string): Promise<Material> {
   const material = await repo.findMaterial(db, code);
@@ -16,6 +16,12 @@ export async function getMaterial(db: Kysely<DB>, code: string): Promise<Materia
 export async function listLedger(db: Kysely<DB>, code: string, page: { limit: number; offset: number }): Promise<PageOf<LedgerEntry>> {
   if (!(await repo.findMaterial(db, code))) throw notFound('material', code);
   return repo.listLedger(db, code, page);
+}
+
+export async function getPlanMaterials(db: Kysely<DB>, planId: string): Promise<PlanMaterials> {
+  const items = await repo.findPlanMaterials(db, planId);
+  if (!items) throw notFound('plan', planId);
+  return { planId, items };
 }
 
 export async function createMaterial(db: Kysely<DB>, input: MaterialCreate, actor: string): Promise<Material> {

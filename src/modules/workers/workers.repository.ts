@@ -191,9 +191,15 @@ function selectShiftCalendars(db: Db) {
     ]);
 }
 
-export async function listShiftCalendars(db: Db, page: { limit: number; offset: number }): Promise<PageOf<ShiftCalendar>> {
-  const rows = await selectShiftCalendars(db).select(sql<number>`count(*) over ()::int`.as('total')).orderBy('c.id').limit(page.limit).offset(page.offset).execute();
-  const total = rows[0]?.total ?? (page.offset > 0 ? (await listShiftCalendars(db, { limit: 1, offset: 0 })).total : 0);
+/** One page of calendars in code order; `q` searches code and name. */
+export async function listShiftCalendars(db: Db, page: { q?: string | undefined; limit: number; offset: number }): Promise<PageOf<ShiftCalendar>> {
+  let q = selectShiftCalendars(db).select(sql<number>`count(*) over ()::int`.as('total'));
+  if (page.q) {
+    const like = `%${page.q.replace(/[\\%_]/g, '\\$&')}%`;
+    q = q.where((eb) => eb.or([eb('c.id', 'ilike', like), eb('c.name', 'ilike', like)]));
+  }
+  const rows = await q.orderBy('c.id').limit(page.limit).offset(page.offset).execute();
+  const total = rows[0]?.total ?? (page.offset > 0 ? (await listShiftCalendars(db, { q: page.q, limit: 1, offset: 0 })).total : 0);
   return { items: rows.map(({ total: _t, ...r }) => r), total, limit: page.limit, offset: page.offset };
 }
 

@@ -71,8 +71,8 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/shift-calendars',
-    { schema: { tags, summary: 'List shift calendars', querystring: ShiftCalendarListQuery, response: { 200: Page(ShiftCalendar), ...read } } },
-    async (request) => repo.listShiftCalendars(db, pageArgs(request.query)),
+    { schema: { tags, summary: 'List shift calendars (filter: q)', querystring: ShiftCalendarListQuery, response: { 200: Page(ShiftCalendar), ...read } } },
+    async (request) => repo.listShiftCalendars(db, { q: request.query.q, ...pageArgs(request.query) }),
   );
 
   app.get(

@@ -66,7 +66,10 @@ export type ShiftCalendarCreate = Static<typeof ShiftCalendarCreate>;
 export const ShiftCalendarReplace = Type.Object({ name: Name, ...CalendarRules }, { additionalProperties: false });
 export type ShiftCalendarReplace = Static<typeof ShiftCalendarReplace>;
 
-export const ShiftCalendarListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });
+export const ShiftCalendarListQuery = Type.Object(
+  { q: Type.Optional(Type.String({ maxLength: 100, description: 'search in code and name' })), ...PageQuery },
+  { additionalProperties: false },
+);
 export type ShiftCalendarListQuery = Static<typeof ShiftCalendarListQuery>;
 
 // ---- workers ----------------------------------------------------------------

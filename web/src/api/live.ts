@@ -13,11 +13,13 @@ import type { StreamEvent } from './types';
 export type LiveState = 'connecting' | 'live' | 'offline';
 
 const touches: Record<StreamEvent['topic'], ResourceName[]> = {
-  plans: ['plans', 'plan', 'schedule', 'tasks', 'assignments'],
+  // release reserves and cancel gives back: a plan's material figures move with its status
+  plans: ['plans', 'plan', 'schedule', 'tasks', 'assignments', 'planMaterials'],
   assignments: ['plans', 'plan', 'schedule', 'assignments', 'tasks', 'stations', 'workers'],
-  workers: ['workers', 'tasks'],
+  // shift calendars are changed on the workers topic
+  workers: ['workers', 'tasks', 'calendars'],
   stations: ['stations'],
-  materials: ['materials', 'ledger'],
+  materials: ['materials', 'ledger', 'planMaterials'],
   master: ['operations', 'stations', 'workers', 'materials', 'calendars'],
 };
 

@@ -12,6 +12,7 @@ import type {
   Operation,
   Page,
   PlanDetail,
+  PlanMaterials,
   PlanSchedule,
   PlanSummary,
   SessionUser,
@@ -33,6 +34,7 @@ export const resource = {
   operations: ['operations'],
   materials: ['materials'],
   ledger: ['ledger'],
+  planMaterials: ['plan-materials'],
   calendars: ['shift-calendars'],
 } as const;
 
@@ -62,7 +64,7 @@ export const useOperations = (query: Query = { limit: 500 }) => useList<Operatio
 export const useStations = (query: Query = { limit: 500 }) => useList<Station>('stations', '/stations', query);
 export const useWorkers = (query: Query = { limit: 500 }) => useList<Worker>('workers', '/workers', query);
 export const useMaterials = (query: Query = { limit: 500 }) => useList<Material>('materials', '/materials', query);
-export const useCalendars = () => useList<ShiftCalendar>('calendars', '/shift-calendars', { limit: 500 });
+export const useCalendars = (query: Query = { limit: 500 }) => useList<ShiftCalendar>('calendars', '/shift-calendars', query);
 export const useAssignments = (query: Query) => useList<AssignmentSummary>('assignments', '/worker-assignments', query);
 
 export function usePlan(id: string | undefined) {
@@ -71,6 +73,11 @@ export function usePlan(id: string | undefined) {
 
 export function useSchedule(id: string, enabled = true) {
   return useQuery({ queryKey: [...resource.schedule, id], queryFn: () => api.get<PlanSchedule>(`/production-plans/${encodeURIComponent(id)}/schedule`), enabled });
+}
+
+/** Per material of a plan: required, reserved, consumed, returned, short (kept fresh by 'materials' and 'plans' events). */
+export function usePlanMaterials(id: string) {
+  return useQuery({ queryKey: [...resource.planMaterials, id], queryFn: () => api.get<PlanMaterials>(`/production-plans/${encodeURIComponent(id)}/materials`) });
 }
 
 export function useLedger(code: string | undefined) {

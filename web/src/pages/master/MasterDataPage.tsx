@@ -1,12 +1,14 @@
-/** Master data: operations, stations with substations, workers, materials with stock and ledger, shift calendars. */
+/** Master data: operations, stations with substations, workers, materials with stock and ledger, shift calendars with their weekly hours and exceptions. */
 import { useMemo } from 'react';
 import { useCalendars, useMaterials, useOperations, useStations, useWorkers, resource } from '../../api/queries';
 import type { Material, Operation, ShiftCalendar, Station, Worker } from '../../api/types';
 import { formatQuantity } from '../../format';
 import { navigate } from '../../router';
-import { Badge, Card, type Column, StatusBadge, Table, Tabs } from '../../ui';
+import { Badge, StatusBadge, Tabs } from '../../ui';
 import { MaterialStock } from './MaterialStock';
 import { list, num, ResourceView, type ResourceConfig, str } from './ResourceView';
+import { formatMinute, summarizeWeek, weeklyMinutes } from './shiftCalendar';
+import { ShiftCalendarDialog } from './ShiftCalendarDialog';
 import { StationSubstations } from './StationSubstations';
 
 type Tab = 'operations' | 'stations' | 'workers' | 'materials' | 'calendars';
@@ -40,7 +42,7 @@ export function MasterDataPage({ tab }: { tab: string | undefined }) {
         {current === 'stations' && <ResourceView config={stationsConfig(opOptions)} />}
         {current === 'workers' && <ResourceView config={workersConfig(opOptions, stationOptions, calendarOptions)} />}
         {current === 'materials' && <ResourceView config={materialsConfig} />}
-        {current === 'calendars' && <CalendarsView calendars={calendars.data?.items ?? []} />}
+        {current === 'calendars' && <ResourceView config={calendarsConfig} />}
       </div>
     </div>
   );
@@ -193,20 +195,34 @@ const materialsConfig: ResourceConfig<Material> = {
   extra: (m) => <MaterialStock material={m} />,
 };
 
-const weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
-
-const calendarColumns: Column<ShiftCalendar>[] = [
-  { key: 'id', header: 'Code', render: (c) => <span className="mono">{c.id}</span> },
-  { key: 'name', header: 'Name', render: (c) => c.name },
-  { key: 'windows', header: 'Windows', render: (c) => c.windows.map((w) => `${weekday[w.weekday]} ${hhmm(w.startMinute)}–${hhmm(w.endMinute)}`).join(', ') },
-  { key: 'exceptions', header: 'Exceptions', render: (c) => c.exceptions.map((e) => `${e.date}${e.note ? ` ${e.note}` : ''}`).join(', ') || '—' },
-];
-
-function CalendarsView({ calendars }: { calendars: ShiftCalendar[] }) {
-  return (
-    <Card flush>
-      <Table caption="Shift calendars" columns={calendarColumns} rows={calendars} rowKey={(c) => c.id} />
-    </Card>
-  );
-}
+const calendarsConfig: ResourceConfig<ShiftCalendar> = {
+  title: 'Shift calendars',
+  singular: 'shift calendar',
+  path: '/shift-calendars',
+  queryKey: resource.calendars,
+  idOf: (c) => c.id,
+  useList: useCalendars,
+  columns: [
+    { key: 'id', header: 'Code', className: 'nowrap', render: (c) => <span className="mono">{c.id}</span> },
+    { key: 'name', header: 'Name', render: (c) => c.name },
+    { key: 'week', header: 'Weekly hours', render: (c) => summarizeWeek(c.windows) || <Badge tone="warning">no windows</Badge> },
+    { key: 'hours', header: 'h / week', numeric: true, render: (c) => formatQuantity(Math.round((weeklyMinutes(c.windows) / 60) * 100) / 100) },
+    {
+      key: 'exceptions',
+      header: 'Exceptions',
+      render: (c) =>
+        c.exceptions.length === 0 ? (
+          '—'
+        ) : (
+          <span className="small">
+            {c.exceptions
+              .slice(0, 3)
+              .map((e) => `${e.date} ${e.startMinute === null || e.endMinute === null ? 'closed' : `${formatMinute(e.startMinute)}–${formatMinute(e.endMinute)}`}`)
+              .join(', ')}
+            {c.exceptions.length > 3 && ` +${c.exceptions.length - 3} more`}
+          </span>
+        ),
+    },
+  ],
+  dialog: ShiftCalendarDialog,
+};

@@ -1,7 +1,8 @@
 /**
  * One generic master-data screen: search, a table, and a dialog that creates
  * or edits a row from a list of field definitions, with archive. Each
- * resource (operations, stations, workers, materials) is a configuration.
+ * resource (operations, stations, workers, materials) is a configuration;
+ * one with a dialog of its own (shift calendars) reuses the list only.
  */
 import { useMutation, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
@@ -25,7 +26,7 @@ export interface FieldDef {
   placeholder?: string;
 }
 
-export interface ResourceConfig<T> {
+interface ListConfig<T> {
   title: string;
   singular: string;
   /** API path, e.g. /operations */
@@ -35,6 +36,11 @@ export interface ResourceConfig<T> {
   idOf: (row: T) => string;
   useList: (query: Query) => UseQueryResult<Page<T>>;
   columns: Column<T>[];
+}
+
+/** The generic dialog: a form from field definitions, PATCH to save, DELETE to archive. */
+interface FormConfig<T> {
+  dialog?: undefined;
   fields: FieldDef[];
   empty: FormValues;
   toForm: (row: T) => FormValues;
@@ -44,6 +50,13 @@ export interface ResourceConfig<T> {
   extra?: (row: T) => ReactNode;
   archivable?: boolean;
 }
+
+/** A dialog of its own (shift calendars: weekly windows and exceptions); `row` is null for a new one. */
+interface DialogConfig<T> {
+  dialog: (props: { row: T | null; onClose: () => void }) => ReactNode;
+}
+
+export type ResourceConfig<T> = ListConfig<T> & (FormConfig<T> | DialogConfig<T>);
 
 export function ResourceView<T>({ config }: { config: ResourceConfig<T> }) {
   const [q, setQ] = useState('');
@@ -75,12 +88,17 @@ export function ResourceView<T>({ config }: { config: ResourceConfig<T> }) {
         rowLabel={(row) => `Edit ${config.singular} ${config.idOf(row)}`}
         empty={list.isPending ? 'Loading…' : 'Nothing found'}
       />
-      {editing && <EditDialog key={current ? config.idOf(current) : 'new'} config={config} row={current} onClose={() => setEditing(null)} />}
+      {editing &&
+        (config.dialog ? (
+          <config.dialog key={current ? config.idOf(current) : 'new'} row={current} onClose={() => setEditing(null)} />
+        ) : (
+          <EditDialog key={current ? config.idOf(current) : 'new'} config={config} row={current} onClose={() => setEditing(null)} />
+        ))}
     </Card>
   );
 }
 
-function EditDialog<T>({ config, row, onClose }: { config: ResourceConfig<T>; row: T | null; onClose: () => void }) {
+function EditDialog<T>({ config, row, onClose }: { config: ListConfig<T> & FormConfig<T>; row: T | null; onClose: () => void }) {
   const queryClient = useQueryClient();
   const [form, setForm] = useState<FormValues>(() => (row ? config.toForm(row) : config.empty));
   const [confirmArchive, setConfirmArchive] = useState(false);

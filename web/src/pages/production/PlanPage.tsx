@@ -11,6 +11,7 @@ import { Link, navigate } from '../../router';
 import { Alert, Badge, Button, Card, type Column, ProgressBar, StatusBadge, Table, Tabs } from '../../ui';
 import { Gantt, type GanttMode } from './Gantt';
 import { ArchiveButton, PlanActions } from './PlanActions';
+import { PlanMaterialsTable } from './PlanMaterials';
 
 export function PlanPage({ id }: { id: string }) {
   const plan = usePlan(id);
@@ -115,6 +116,8 @@ function PlanView({ plan }: { plan: PlanDetail }) {
         <Table caption="Steps of the plan" columns={stepColumns} rows={plan.nodes} rowKey={(n) => n.nodeId} />
       </Card>
       <Card title="Material inputs" flush>
+        <PlanMaterialsTable planId={plan.id} />
+        <h3 className="card__subtitle">Per step</h3>
         <Table
           caption="Material inputs"
           columns={materialColumns}
