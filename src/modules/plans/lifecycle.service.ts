@@ -11,7 +11,7 @@ import type { ScheduleStats } from '../../scheduler/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { cancelAssignments, endOpenPauses, insertAssignments, listPlanAssignments, releaseHolders } from '../assignments/assignments.repository.js';
 import { insertReservations, lockMaterials, type MaterialNeed, releaseReservations, type Shortage, shortagesOf } from '../materials/reservations.repository.js';
-import { type FixedNode, lockScheduling, scheduleNodes } from './plan-scheduling.js';
+import { type FixedNode, lockScheduling, type PinnedNode, scheduleNodes } from './plan-scheduling.js';
 import * as repo from './plans.repository.js';
 import { allowedPlanActions, documentOf, nextPlanStatus, type PlanAction } from './plans.rules.js';
 import type { PlanDetail, PlanStatus } from './plans.schema.js';
@@ -141,8 +141,11 @@ export async function pausePlan(db: Kysely<DB>, planId: string, opts: LifecycleO
 }
 
 /**
- * Re-plans every assignment of the plan that has not started and is not
- * pinned, against the current bookings. Started, completed and pinned ones stay.
+ * Re-plans every assignment of the plan that has not started, against the
+ * current bookings. Started and completed ones stay. A pinned one keeps its
+ * worker, station and substation and starts no earlier than the planner set,
+ * but is re-timed with the others: it moves later when its predecessors or the
+ * bookings need it to, and never stays in the past.
  */
 async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: LifecycleOptions): Promise<ScheduleStats | undefined> {
   const plan = await detail(trx, planId);
@@ -150,6 +153,7 @@ async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: Lifecy
   const nodeIdOf = new Map((await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute()).map((r) => [r.id, r.node_id]));
   const now = opts.now.getTime();
   const fixed = new Map<string, FixedNode>();
+  const pinned = new Map<string, PinnedNode>();
   const completed = new Set<string>();
   const replaced: string[] = [];
   for (const a of current) {
@@ -157,10 +161,11 @@ async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: Lifecy
     if (a.status === 'completed') {
       completed.add(nodeId);
       fixed.set(nodeId, { end: (a.actualEnd ?? a.plannedEnd).getTime() });
-    } else if (a.status === 'in_progress' || a.status === 'paused' || a.pinned) {
-      const end = Math.max(a.plannedEnd.getTime(), a.status === 'pending' || a.status === 'ready' ? 0 : now);
+    } else if (a.status === 'in_progress' || a.status === 'paused') {
+      const end = Math.max(a.plannedEnd.getTime(), now);
       fixed.set(nodeId, { end, busy: { workerId: a.workerId, substationId: a.substationId, start: a.plannedStart.getTime(), end, label: a.id } });
     } else {
+      if (a.pinned) pinned.set(nodeId, { workerId: a.workerId, stationId: a.stationId, substationId: a.substationId, notBefore: Math.max(a.plannedStart.getTime(), now) });
       replaced.push(a.id);
     }
   }
@@ -168,7 +173,7 @@ async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: Lifecy
   if (open.size === 0) return undefined;
   // the old bookings go first, or they would block their own replacements
   await cancelAssignments(trx, replaced, 'rescheduled');
-  const { rows, stats } = await scheduleNodes(trx, { plan, nodes: open, fixed, completed, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.schedulerBudgetMs });
+  const { rows, stats } = await scheduleNodes(trx, { plan, nodes: open, fixed, pinned, completed, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.schedulerBudgetMs });
   const ids = await insertAssignments(trx, planId, rows);
   const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
   await trx.updateTable('mes.production_plans').set({ planned_end: new Date(Math.max(...ends)) }).where('id', '=', planId).execute();

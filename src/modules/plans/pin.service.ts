@@ -2,7 +2,8 @@
  * A planner moves one not-yet-started assignment to another worker, station,
  * substation or start time. The move is validated like the scheduler would
  * (qualified, allowed, candidate station, inside the worker's shift, after the
- * predecessors, no overlap) and pins the assignment: reschedules keep it.
+ * predecessors, no overlap) and pins the assignment: reschedules keep its
+ * worker, station and substation, and do not start it earlier than set here.
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
