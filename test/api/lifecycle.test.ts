@@ -179,6 +179,27 @@ describeEachEngine('plan lifecycle', (ctx) => {
     expect((await planner.post(`/api/mes/production-plans/${id}/cancel`)).statusCode).toBe(200);
   });
 
+  it('on reschedule, the worker who lost a task hears of it: the cancelled event names them, and they get schedule_changed', async () => {
+    const db = ctx.database.db;
+    const id = await newPlan();
+    const cut = ((await planner.post(`/api/mes/production-plans/${id}/release`, {})).json().plan.nodes as Node[])[0]!.assignment!;
+    // the cutter may no longer work at the laser: both cuts go to the other cutter (cutters work nowhere else)
+    await sql`delete from mes.worker_stations where worker_id = ${cut.workerId} and station_id = ${cut.stationId}`.execute(db);
+    try {
+      const res = await planner.post(`/api/mes/production-plans/${id}/reschedule`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect((res.json().plan.nodes as Node[]).map((n) => n.assignment!.workerId)).not.toContain(cut.workerId);
+      const { rows } = await sql<{ topic: string; entity_id: string; change: string; worker_id: string | null; station_id: string | null }>`
+        select topic, entity_id, change, worker_id, station_id from mes.events
+         where tx_id = (select tx_id from mes.events where plan_id = ${id} and change = 'rescheduled')`.execute(db);
+      expect(rows).toContainEqual({ topic: 'assignments', entity_id: cut.id, change: 'cancelled', worker_id: cut.workerId, station_id: cut.stationId });
+      expect(rows).toContainEqual({ topic: 'workers', entity_id: cut.workerId, change: 'schedule_changed', worker_id: cut.workerId, station_id: null });
+    } finally {
+      await sql`insert into mes.worker_stations (worker_id, station_id) values (${cut.workerId}, ${cut.stationId})`.execute(db);
+      await planner.post(`/api/mes/production-plans/${id}/cancel`);
+    }
+  });
+
   it('cancel gives back every reservation and cancels open assignments; a cancelled plan accepts nothing', async () => {
     const before = await materialState('WIRE-SG2-1.0');
     const id = await newPlan();

@@ -51,7 +51,13 @@ async function detail(trx: Transaction<DB>, planId: string): Promise<PlanDetail>
   return (await repo.findPlanDetail(trx, planId))!;
 }
 
-function assignmentEvents(planId: string, rows: { id: string; workerId: string; stationId: string; substationId: string; status: string; start: number; end: number; nodeId: string }[], change: string): OutboxEvent[] {
+/** An event per assignment, and a `schedule_changed` per worker concerned (theirs, and `alsoChanged`: workers who lost work). */
+function assignmentEvents(
+  planId: string,
+  rows: { id: string; workerId: string; stationId: string; substationId: string; status: string; start: number; end: number; nodeId: string }[],
+  change: string,
+  alsoChanged: string[] = [],
+): OutboxEvent[] {
   const events: OutboxEvent[] = rows.map((a) => ({
     topic: 'assignments',
     entityType: 'assignment',
@@ -62,7 +68,7 @@ function assignmentEvents(planId: string, rows: { id: string; workerId: string; 
     stationId: a.stationId,
     payload: { status: a.status, nodeId: a.nodeId, substationId: a.substationId, plannedStart: new Date(a.start).toISOString(), plannedEnd: new Date(a.end).toISOString() },
   }));
-  for (const workerId of new Set(rows.map((a) => a.workerId))) {
+  for (const workerId of new Set([...rows.map((a) => a.workerId), ...alsoChanged])) {
     events.push({ topic: 'workers', entityType: 'worker', entityId: workerId, change: 'schedule_changed', workerId, planId, payload: { planId } });
   }
   return events;
@@ -155,7 +161,7 @@ async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: Lifecy
   const fixed = new Map<string, FixedNode>();
   const pinned = new Map<string, PinnedNode>();
   const completed = new Set<string>();
-  const replaced: string[] = [];
+  const replaced: typeof current = [];
   for (const a of current) {
     const nodeId = nodeIdOf.get(a.nodeId)!;
     if (a.status === 'completed') {
@@ -166,13 +172,13 @@ async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: Lifecy
       fixed.set(nodeId, { end, busy: { workerId: a.workerId, substationId: a.substationId, start: a.plannedStart.getTime(), end, label: a.id } });
     } else {
       if (a.pinned) pinned.set(nodeId, { workerId: a.workerId, stationId: a.stationId, substationId: a.substationId, notBefore: Math.max(a.plannedStart.getTime(), now) });
-      replaced.push(a.id);
+      replaced.push(a);
     }
   }
   const open = new Set(plan.nodes.map((n) => n.nodeId).filter((id) => !fixed.has(id)));
   if (open.size === 0) return undefined;
   // the old bookings go first, or they would block their own replacements
-  await cancelAssignments(trx, replaced, 'rescheduled');
+  await cancelAssignments(trx, replaced.map((a) => a.id), 'rescheduled');
   const { rows, stats } = await scheduleNodes(trx, { plan, nodes: open, fixed, pinned, completed, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.schedulerBudgetMs });
   const ids = await insertAssignments(trx, planId, rows);
   const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
@@ -180,8 +186,9 @@ async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: Lifecy
   await recordEvents(
     trx,
     [
-      ...replaced.map((id) => ({ topic: 'assignments' as const, entityType: 'assignment', entityId: id, change: 'cancelled', planId, payload: { status: 'cancelled', reason: 'rescheduled' } })),
-      ...assignmentEvents(planId, rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })), 'created'),
+      // with the worker and station, so a stream filtered to them learns the task was withdrawn
+      ...replaced.map((a) => ({ topic: 'assignments' as const, entityType: 'assignment', entityId: a.id, change: 'cancelled', planId, workerId: a.workerId, stationId: a.stationId, payload: { status: 'cancelled', reason: 'rescheduled' } })),
+      ...assignmentEvents(planId, rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })), 'created', replaced.map((a) => a.workerId)),
     ],
     opts.actor,
   );
