@@ -75,6 +75,18 @@ export const integrityChecks: IntegrityCheck[] = [
        where a.status in ('pending', 'ready', 'in_progress', 'paused') and b.status in ('pending', 'ready', 'in_progress', 'paused')`,
   },
   {
+    name: 'successors_start_after_predecessors',
+    description: 'no not-started assignment is planned to start before an assignment of one of its predecessor nodes ends (a completed one ends at the earlier of its planned and actual end: a reschedule plans from the actual one)',
+    query: sql`
+      select 'assignment ' || a.id as kind,
+             'starts ' || a.planned_start || ', before ' || p.id || ' (' || p.status || ') of a predecessor ends ' || p.planned_end as id
+        from mes.worker_assignments a
+        join mes.node_predecessors e on e.node_id = a.node_id
+        join mes.worker_assignments p on p.node_id = e.predecessor_id and p.status <> 'cancelled'
+       where a.status in ('pending', 'ready')
+         and a.planned_start < case when p.status = 'completed' then least(p.planned_end, coalesce(p.actual_end, p.planned_end)) else p.planned_end end`,
+  },
+  {
     name: 'busy_workers_have_a_task',
     description: 'a worker marked busy or on break has exactly that task in progress or paused',
     query: sql`

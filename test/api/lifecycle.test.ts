@@ -2,13 +2,14 @@ import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { runIntegrityChecks } from '../../src/integrity/checks.js';
 import { type Client, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
-import { describeEachEngine } from '../helpers/engines.js';
+import { describeEachEngine, testConfig } from '../helpers/engines.js';
+import { resumePlan } from '../../src/modules/plans/lifecycle.service.js';
 import { samplePlan } from '../helpers/plans.js';
 
 interface Node {
   nodeId: string;
   predecessors: string[];
-  assignment: { id: string; status: string; workerId: string; stationId: string; substationId: string; plannedStart: string; plannedEnd: string } | null;
+  assignment: { id: string; status: string; workerId: string; stationId: string; substationId: string; plannedStart: string; plannedEnd: string; pinned: boolean } | null;
   assignedStations: { stationId: string }[];
 }
 
@@ -151,6 +152,52 @@ describeEachEngine('plan lifecycle', (ctx) => {
     expect(cancelled.rows[0]!.n).toBe(8); // replaced twice: by resume and by reschedule
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
     expectProblem(await planner.post(`/api/mes/production-plans/${(await newPlan())}/reschedule`), 409, /is draft; only released/);
+  });
+
+  it('re-times a pinned step on resume: same worker and substation, but not before its predecessors end nor before now', async () => {
+    const id = await newPlan();
+    const released = (await planner.post(`/api/mes/production-plans/${id}/release`, {})).json().plan.nodes as Node[];
+    const weld = released[2]!.assignment!; // N3, after both cuts
+    const pin = await planner.put(`/api/mes/worker-assignments/${weld.id}`, { workerId: weld.workerId, substationId: weld.substationId });
+    expect(pin.statusCode, pin.body).toBe(200);
+    expect((await planner.post(`/api/mes/production-plans/${id}/pause`)).statusCode).toBe(200);
+    // resumed two days after the weld was due: its old time is in the past, and the cuts move past it
+    const now = new Date(Date.parse(weld.plannedEnd) + 2 * 86_400_000);
+    const { utcOffsetMinutes, schedulerBudgetMs } = testConfig();
+    await resumePlan(ctx.database.db, id, { actor: 'planner', now, utcOffsetMinutes, schedulerBudgetMs });
+    const nodes = (await planner.get(`/api/mes/production-plans/${id}`)).json().nodes as Node[];
+    const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+    for (const n of nodes) {
+      const start = Date.parse(n.assignment!.plannedStart);
+      expect(start, n.nodeId).toBeGreaterThanOrEqual(now.getTime());
+      for (const p of n.predecessors) expect(start, `${n.nodeId} after ${p}`).toBeGreaterThanOrEqual(Date.parse(byId.get(p)!.assignment!.plannedEnd));
+    }
+    expect(nodes[2]!.assignment).toMatchObject({ workerId: weld.workerId, stationId: weld.stationId, substationId: weld.substationId, pinned: true });
+    expect(nodes[2]!.assignment!.id).not.toBe(weld.id);
+    expect(nodes.filter((n) => n.assignment!.pinned).map((n) => n.nodeId)).toEqual(['N3']);
+    expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
+    expect((await planner.post(`/api/mes/production-plans/${id}/cancel`)).statusCode).toBe(200);
+  });
+
+  it('on reschedule, the worker who lost a task hears of it: the cancelled event names them, and they get schedule_changed', async () => {
+    const db = ctx.database.db;
+    const id = await newPlan();
+    const cut = ((await planner.post(`/api/mes/production-plans/${id}/release`, {})).json().plan.nodes as Node[])[0]!.assignment!;
+    // the cutter may no longer work at the laser: both cuts go to the other cutter (cutters work nowhere else)
+    await sql`delete from mes.worker_stations where worker_id = ${cut.workerId} and station_id = ${cut.stationId}`.execute(db);
+    try {
+      const res = await planner.post(`/api/mes/production-plans/${id}/reschedule`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect((res.json().plan.nodes as Node[]).map((n) => n.assignment!.workerId)).not.toContain(cut.workerId);
+      const { rows } = await sql<{ topic: string; entity_id: string; change: string; worker_id: string | null; station_id: string | null }>`
+        select topic, entity_id, change, worker_id, station_id from mes.events
+         where tx_id = (select tx_id from mes.events where plan_id = ${id} and change = 'rescheduled')`.execute(db);
+      expect(rows).toContainEqual({ topic: 'assignments', entity_id: cut.id, change: 'cancelled', worker_id: cut.workerId, station_id: cut.stationId });
+      expect(rows).toContainEqual({ topic: 'workers', entity_id: cut.workerId, change: 'schedule_changed', worker_id: cut.workerId, station_id: null });
+    } finally {
+      await sql`insert into mes.worker_stations (worker_id, station_id) values (${cut.workerId}, ${cut.stationId})`.execute(db);
+      await planner.post(`/api/mes/production-plans/${id}/cancel`);
+    }
   });
 
   it('cancel gives back every reservation and cancels open assignments; a cancelled plan accepts nothing', async () => {

@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runIntegrityChecks } from '../../src/integrity/checks.js';
 import { type Client, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
-import { describeEachEngine } from '../helpers/engines.js';
+import { reschedulePlan } from '../../src/modules/plans/lifecycle.service.js';
+import { describeEachEngine, testConfig } from '../helpers/engines.js';
 import { samplePlan } from '../helpers/plans.js';
 
 describeEachEngine('schedule views and planner pins', (ctx) => {
@@ -48,7 +49,8 @@ describeEachEngine('schedule views and planner pins', (ctx) => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ substationId: otherSub, plannedStart: later, pinned: true });
     const rescheduled = (await planner.post(`/api/mes/production-plans/${planId}/reschedule`)).json().plan;
-    expect(rescheduled.nodes[3].assignment).toMatchObject({ id: paint.id, substationId: otherSub, plannedStart: later, pinned: true });
+    // a new row, on the same worker and substation, at the planner's time (nothing needs it later)
+    expect(rescheduled.nodes[3].assignment).toMatchObject({ workerId: paint.workerId, substationId: otherSub, plannedStart: later, pinned: true });
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
   });
 
@@ -63,25 +65,92 @@ describeEachEngine('schedule views and planner pins', (ctx) => {
       expectProblem(await put({ substationId: 'ST-001-01' }), 422, /not a candidate/);
       const unqualified = (await sql<{ id: string }>`select id from mes.workers where id not in (select worker_id from mes.worker_operations where operation_id = 'OP-004') order by id limit 1`.execute(ctx.database.db)).rows[0]!.id;
       expectProblem(await put({ workerId: unqualified }), 422, new RegExp(`worker ${unqualified} is not qualified for OP-004`));
-      expectProblem(await put({ plannedStart: '2020-01-01T08:00:00Z' }), 422, /(not on shift|before its predecessors)/);
       const sunday = new Date(Date.parse(weld.plannedStart) + 14 * 86_400_000);
       sunday.setUTCDate(sunday.getUTCDate() + ((7 - sunday.getUTCDay()) % 7));
       sunday.setUTCHours(3, 0, 0, 0);
       expectProblem(await put({ plannedStart: sunday.toISOString() }), 422, /is not on shift at/);
-      expectProblem(await put({ plannedStart: plan.nodes[0]!.assignment.plannedStart }), 422, /before its predecessors end/);
+      const predecessorsEnd = Math.max(Date.parse(plan.nodes[0]!.assignment.plannedEnd), Date.parse(plan.nodes[1]!.assignment.plannedEnd));
+      expectProblem(await put({ plannedStart: new Date(predecessorsEnd - 60_000).toISOString() }), 422, /before its predecessors end/);
       expectProblem(await put({}), 400);
       expectProblem(await planner.put('/api/mes/worker-assignments/WA-0101-999', { workerId: 'W-001' }), 404);
     });
   });
 
-  it('refuses a move onto a booked substation with 409 naming the booking', async () => {
-    plan = await fresh();
-    const cutA = plan.nodes[0]!.assignment;
-    const cutB = plan.nodes[1]!.assignment;
-    if (cutA.substationId === cutB.substationId) return expect(cutA.plannedEnd <= cutB.plannedStart || cutB.plannedEnd <= cutA.plannedStart).toBe(true);
-    // put cut B on cut A's substation at cut A's time
-    await expectNoWrite(ctx.database.db, async () => {
-      expectProblem(await planner.put(`/api/mes/worker-assignments/${cutB.id}`, { substationId: cutA.substationId, plannedStart: cutA.plannedStart }), 409, new RegExp(`is booked by ${cutA.id}`));
+  describe('on a plan moved a month ahead, with extra workers and substations', () => {
+    // the plan's open work starts a month from now, so each refused move below differs from a valid one in one rule only
+    beforeAll(async () => {
+      const { utcOffsetMinutes, schedulerBudgetMs } = testConfig();
+      await reschedulePlan(ctx.database.db, planId, { actor: 'planner', now: new Date(Date.now() + 30 * 86_400_000), utcOffsetMinutes, schedulerBudgetMs });
+      plan = await fresh();
+      // round-the-clock workers (no shift calendar): W-901 cuts and welds, W-902 cuts, W-903 may cut but at no station
+      await sql`insert into mes.workers (id, name) values ('W-901', 'Any hour 1'), ('W-902', 'Any hour 2'), ('W-903', 'Nowhere')`.execute(ctx.database.db);
+      await sql`insert into mes.worker_operations (worker_id, operation_id) values ('W-901', 'OP-001'), ('W-901', 'OP-004'), ('W-902', 'OP-001'), ('W-903', 'OP-001')`.execute(ctx.database.db);
+      await sql`insert into mes.worker_stations (worker_id, station_id) values ('W-901', 'ST-001'), ('W-901', 'ST-003'), ('W-902', 'ST-001')`.execute(ctx.database.db);
+      await sql`insert into mes.substations (id, station_id, name) values ('ST-001-09', 'ST-001', 'Spare laser')`.execute(ctx.database.db);
+      await sql`insert into mes.substations (id, station_id, name, status) values ('ST-003-07', 'ST-003', 'Bay in repair', 'maintenance')`.execute(ctx.database.db);
+      await sql`insert into mes.substations (id, station_id, name, archived_at) values ('ST-003-08', 'ST-003', 'Old bay', now())`.execute(ctx.database.db);
+    });
+
+    it('refuses a move onto a booked substation with 409 naming the booking', async () => {
+      const [cutA, cutB] = [plan.nodes[0]!.assignment, plan.nodes[1]!.assignment];
+      // cut B on cut A's substation at cut A's start, by a worker who is free then
+      await expectNoWrite(ctx.database.db, async () => {
+        const body = { workerId: 'W-902', substationId: cutA.substationId, plannedStart: cutA.plannedStart };
+        const res = expectProblem(await planner.put(`/api/mes/worker-assignments/${cutB.id}`, body), 409, new RegExp(`^substation ${cutA.substationId} is booked by ${cutA.id} from `));
+        expect(res.conflictingAssignmentId).toBe(cutA.id);
+      });
+    });
+
+    it("refuses a move onto a booked worker with 409 naming the booking", async () => {
+      const [cutA, cutB] = [plan.nodes[0]!.assignment, plan.nodes[1]!.assignment];
+      // cut B by cut A's worker at cut A's start, on a substation nobody books
+      await expectNoWrite(ctx.database.db, async () => {
+        const body = { workerId: cutA.workerId, substationId: 'ST-001-09', plannedStart: cutA.plannedStart };
+        const res = expectProblem(await planner.put(`/api/mes/worker-assignments/${cutB.id}`, body), 409, new RegExp(`^worker ${cutA.workerId} is booked by ${cutA.id} from `));
+        expect(res.conflictingAssignmentId).toBe(cutA.id);
+      });
+    });
+
+    it('refuses a worker who is not allowed at the station with 422 on workerId', async () => {
+      await expectNoWrite(ctx.database.db, async () => {
+        const res = expectProblem(await planner.put(`/api/mes/worker-assignments/${plan.nodes[0]!.assignment.id}`, { workerId: 'W-903' }), 422, /^worker W-903 is not allowed at ST-001$/);
+        expect(res.field).toBe('body/workerId');
+      });
+    });
+
+    it('refuses a start that has passed with 422 on plannedStart', async () => {
+      const cut = plan.nodes[0]!.assignment;
+      await expectNoWrite(ctx.database.db, async () => {
+        const res = expectProblem(await planner.put(`/api/mes/worker-assignments/${cut.id}`, { workerId: 'W-901', plannedStart: new Date(Date.now() - 3_600_000).toISOString() }), 422, /^node N1 would start at .*, which has passed/);
+        expect(res.field).toBe('body/plannedStart');
+      });
+    });
+
+    it('refuses a move that would end after a successor starts with 422 naming the successor', async () => {
+      const [weld, paint] = [plan.nodes[2]!.assignment, plan.nodes[3]!.assignment];
+      await expectNoWrite(ctx.database.db, async () => {
+        const res = expectProblem(
+          await planner.put(`/api/mes/worker-assignments/${weld.id}`, { workerId: 'W-901', plannedStart: paint.plannedStart }),
+          422,
+          new RegExp(`^node N3 would end at .*, after its successor N4 \\(${paint.id}\\) starts at .*; move N4 first or reschedule the plan$`),
+        );
+        expect(res.field).toBe('body/plannedStart');
+      });
+    });
+
+    it('refuses a substation that does not exist, is archived, under maintenance or of another station with 422 on substationId', async () => {
+      const weld = plan.nodes[2]!.assignment;
+      const put = (body: object) => planner.put(`/api/mes/worker-assignments/${weld.id}`, body);
+      await expectNoWrite(ctx.database.db, async () => {
+        for (const [body, detail] of [
+          [{ substationId: 'ST-003-99' }, /^substation ST-003-99 does not exist$/],
+          [{ substationId: 'ST-003-08' }, /^substation ST-003-08 is archived$/],
+          [{ substationId: 'ST-003-07' }, /^substation ST-003-07 is under maintenance$/],
+          [{ stationId: 'ST-003', substationId: 'ST-004-01' }, /^substation ST-004-01 does not belong to station ST-003$/],
+        ] as const) {
+          expect(expectProblem(await put(body), 422, detail).field).toBe('body/substationId');
+        }
+      });
     });
   });
 });

@@ -88,6 +88,15 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     },
   },
   {
+    check: 'successors_start_after_predecessors',
+    how: 'a pending assignment moved a year earlier, before its predecessors',
+    run: async (trx, f) => {
+      // a year back nothing else is booked: only precedence breaks
+      await sql`update mes.worker_assignments set planned_start = planned_start - interval '365 days', planned_end = planned_end - interval '365 days'
+                where id = ${f.pending.id}`.execute(trx);
+    },
+  },
+  {
     check: 'busy_workers_have_a_task',
     how: 'a worker marked busy with a task that has not started',
     run: async (trx, f) => {

@@ -46,7 +46,7 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     ['pause', 'Pause: no new starts until resumed', pausePlan],
     ['resume', 'Resume a paused plan and re-plan what has not started', resumePlan],
     ['cancel', 'Cancel: release reservations and cancel open assignments', cancelPlan],
-    ['reschedule', 'Re-plan every not-started, unpinned assignment against current bookings', reschedulePlan],
+    ['reschedule', 'Re-plan every not-started assignment against current bookings; pinned ones keep their worker and substation', reschedulePlan],
   ] as const;
   for (const [action, summary, run] of simple) {
     app.post(`/production-plans/:id/${action}`, { schema: { tags, summary, params: PlanParams, response }, ...route }, async (request) => {

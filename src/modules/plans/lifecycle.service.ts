@@ -11,7 +11,7 @@ import type { ScheduleStats } from '../../scheduler/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { cancelAssignments, endOpenPauses, insertAssignments, listPlanAssignments, releaseHolders } from '../assignments/assignments.repository.js';
 import { insertReservations, lockMaterials, type MaterialNeed, releaseReservations, type Shortage, shortagesOf } from '../materials/reservations.repository.js';
-import { type FixedNode, lockScheduling, scheduleNodes } from './plan-scheduling.js';
+import { type FixedNode, lockScheduling, type PinnedNode, scheduleNodes } from './plan-scheduling.js';
 import * as repo from './plans.repository.js';
 import { allowedPlanActions, documentOf, nextPlanStatus, type PlanAction } from './plans.rules.js';
 import type { PlanDetail, PlanStatus } from './plans.schema.js';
@@ -53,7 +53,13 @@ async function detail(trx: Transaction<DB>, planId: string): Promise<PlanDetail>
   return (await repo.findPlanDetail(trx, planId))!;
 }
 
-function assignmentEvents(planId: string, rows: { id: string; workerId: string; stationId: string; substationId: string; status: string; start: number; end: number; nodeId: string }[], change: string): OutboxEvent[] {
+/** An event per assignment, and a `schedule_changed` per worker concerned (theirs, and `alsoChanged`: workers who lost work). */
+function assignmentEvents(
+  planId: string,
+  rows: { id: string; workerId: string; stationId: string; substationId: string; status: string; start: number; end: number; nodeId: string }[],
+  change: string,
+  alsoChanged: string[] = [],
+): OutboxEvent[] {
   const events: OutboxEvent[] = rows.map((a) => ({
     topic: 'assignments',
     entityType: 'assignment',
@@ -64,7 +70,7 @@ function assignmentEvents(planId: string, rows: { id: string; workerId: string; 
     stationId: a.stationId,
     payload: { status: a.status, nodeId: a.nodeId, substationId: a.substationId, plannedStart: new Date(a.start).toISOString(), plannedEnd: new Date(a.end).toISOString() },
   }));
-  for (const workerId of new Set(rows.map((a) => a.workerId))) {
+  for (const workerId of new Set([...rows.map((a) => a.workerId), ...alsoChanged])) {
     events.push({ topic: 'workers', entityType: 'worker', entityId: workerId, change: 'schedule_changed', workerId, planId, payload: { planId } });
   }
   return events;
@@ -143,8 +149,11 @@ export async function pausePlan(db: Kysely<DB>, planId: string, opts: LifecycleO
 }
 
 /**
- * Re-plans every assignment of the plan that has not started and is not
- * pinned, against the current bookings. Started, completed and pinned ones stay.
+ * Re-plans every assignment of the plan that has not started, against the
+ * current bookings. Started and completed ones stay. A pinned one keeps its
+ * worker, station and substation and starts no earlier than the planner set,
+ * but is re-timed with the others: it moves later when its predecessors or the
+ * bookings need it to, and never stays in the past.
  */
 async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: LifecycleOptions): Promise<ScheduleStats | undefined> {
   const plan = await detail(trx, planId);
@@ -152,33 +161,36 @@ async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: Lifecy
   const nodeIdOf = new Map((await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute()).map((r) => [r.id, r.node_id]));
   const now = opts.now.getTime();
   const fixed = new Map<string, FixedNode>();
+  const pinned = new Map<string, PinnedNode>();
   const completed = new Set<string>();
-  const replaced: string[] = [];
+  const replaced: typeof current = [];
   for (const a of current) {
     const nodeId = nodeIdOf.get(a.nodeId)!;
     if (a.status === 'completed') {
       completed.add(nodeId);
       fixed.set(nodeId, { end: (a.actualEnd ?? a.plannedEnd).getTime() });
-    } else if (a.status === 'in_progress' || a.status === 'paused' || a.pinned) {
-      const end = Math.max(a.plannedEnd.getTime(), a.status === 'pending' || a.status === 'ready' ? 0 : now);
+    } else if (a.status === 'in_progress' || a.status === 'paused') {
+      const end = Math.max(a.plannedEnd.getTime(), now);
       fixed.set(nodeId, { end, busy: { workerId: a.workerId, substationId: a.substationId, start: a.plannedStart.getTime(), end, label: a.id } });
     } else {
-      replaced.push(a.id);
+      if (a.pinned) pinned.set(nodeId, { workerId: a.workerId, stationId: a.stationId, substationId: a.substationId, notBefore: Math.max(a.plannedStart.getTime(), now) });
+      replaced.push(a);
     }
   }
   const open = new Set(plan.nodes.map((n) => n.nodeId).filter((id) => !fixed.has(id)));
   if (open.size === 0) return undefined;
   // the old bookings go first, or they would block their own replacements
-  await cancelAssignments(trx, replaced, 'rescheduled');
-  const { rows, stats } = await scheduleNodes(trx, { plan, nodes: open, fixed, completed, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.schedulerBudgetMs });
+  await cancelAssignments(trx, replaced.map((a) => a.id), 'rescheduled');
+  const { rows, stats } = await scheduleNodes(trx, { plan, nodes: open, fixed, pinned, completed, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.schedulerBudgetMs });
   const ids = await insertAssignments(trx, planId, rows);
   const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
   await trx.updateTable('mes.production_plans').set({ planned_end: new Date(Math.max(...ends)) }).where('id', '=', planId).execute();
   await recordEvents(
     trx,
     [
-      ...replaced.map((id) => ({ topic: 'assignments' as const, entityType: 'assignment', entityId: id, change: 'cancelled', planId, payload: { status: 'cancelled', reason: 'rescheduled' } })),
-      ...assignmentEvents(planId, rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })), 'created'),
+      // with the worker and station, so a stream filtered to them learns the task was withdrawn
+      ...replaced.map((a) => ({ topic: 'assignments' as const, entityType: 'assignment', entityId: a.id, change: 'cancelled', planId, workerId: a.workerId, stationId: a.stationId, payload: { status: 'cancelled', reason: 'rescheduled' } })),
+      ...assignmentEvents(planId, rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })), 'created', replaced.map((a) => a.workerId)),
     ],
     opts.actor,
   );

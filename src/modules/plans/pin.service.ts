@@ -1,8 +1,10 @@
 /**
  * A planner moves one not-yet-started assignment to another worker, station,
  * substation or start time. The move is validated like the scheduler would
- * (qualified, allowed, candidate station, inside the worker's shift, after the
- * predecessors, no overlap) and pins the assignment: reschedules keep it.
+ * (qualified, allowed, candidate station, a usable substation of it, not in the
+ * past, inside the worker's shift, after the predecessors and before the
+ * successors, no overlap) and pins the assignment: reschedules keep its
+ * worker, station and substation, and do not start it earlier than set here.
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.js';
@@ -13,7 +15,7 @@ import { DomainError, notFound } from '../../shared/errors.js';
 import { findAssignmentOwner } from '../assignments/assignments.repository.js';
 import { lockScheduling } from './plan-scheduling.js';
 import { lockPlan } from './plans.repository.js';
-import { findAssignmentForPin, findOverlap, findWorkerForPin } from './schedule.repository.js';
+import { findAssignmentForPin, findFirstSuccessor, findOverlap, findSubstationForPin, findWorkerForPin } from './schedule.repository.js';
 
 export interface PinInput {
   workerId?: string | undefined;
@@ -22,7 +24,7 @@ export interface PinInput {
   plannedStart?: string | undefined;
 }
 
-export async function pinAssignment(db: Kysely<DB>, assignmentId: string, input: PinInput, opts: { actor: string; utcOffsetMinutes: number }) {
+export async function pinAssignment(db: Kysely<DB>, assignmentId: string, input: PinInput, opts: { actor: string; now: Date; utcOffsetMinutes: number }) {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
     // the plan before its assignment, like every other write path (lock order; the plan's revision stamp)
@@ -37,12 +39,19 @@ export async function pinAssignment(db: Kysely<DB>, assignmentId: string, input:
       throw new DomainError('invalid_transition', `plan ${a.planId} is ${a.planStatus}; its assignments cannot be moved`, { currentStatus: a.planStatus });
     }
     const rule = (field: string, message: string) => new DomainError('rule_violated', message, { field: `body/${field}` });
-    const stationId = input.stationId ?? (input.substationId ? input.substationId.replace(/-\d+$/, '') : a.stationId);
+    const at = (ms: number) => formatLocal(ms, opts.utcOffsetMinutes, true);
+    const chosenSub = input.substationId !== undefined ? await findSubstationForPin(trx, input.substationId) : undefined;
+    if (input.substationId !== undefined && !chosenSub) throw rule('substationId', `substation ${input.substationId} does not exist`);
+    const stationId = input.stationId ?? chosenSub?.stationId ?? a.stationId;
     const candidate = (a.candidates ?? []).find((c) => c.stationId === stationId);
     if (!candidate) throw rule('stationId', `station ${stationId} is not a candidate of node ${a.nodeId}`);
     const substationId = input.substationId ?? (stationId === a.stationId ? a.substationId : undefined);
     if (!substationId) throw rule('substationId', `choose a substation of ${stationId}`);
-    if (!substationId.startsWith(`${stationId}-`)) throw rule('substationId', `substation ${substationId} does not belong to station ${stationId}`);
+    const substation = chosenSub ?? (await findSubstationForPin(trx, substationId));
+    if (!substation) throw rule('substationId', `substation ${substationId} does not exist`);
+    if (substation.stationId !== stationId) throw rule('substationId', `substation ${substationId} does not belong to station ${stationId}`);
+    if (substation.archived) throw rule('substationId', `substation ${substationId} is archived`);
+    if (substation.status === 'maintenance') throw rule('substationId', `substation ${substationId} is under maintenance`);
     const workerId = input.workerId ?? a.workerId;
     const worker = await findWorkerForPin(trx, workerId);
     if (!worker) throw rule('workerId', `worker ${workerId} does not exist`);
@@ -50,20 +59,30 @@ export async function pinAssignment(db: Kysely<DB>, assignmentId: string, input:
     if (!worker.stations.has(stationId)) throw rule('workerId', `worker ${workerId} is not allowed at ${stationId}`);
 
     const start = input.plannedStart ? Date.parse(input.plannedStart) : a.plannedStart.getTime();
-    if (!isOnShift(worker.calendar, opts.utcOffsetMinutes, start)) {
-      throw rule('plannedStart', `worker ${workerId} is not on shift at ${formatLocal(start, opts.utcOffsetMinutes, true)}`);
+    if (start < opts.now.getTime()) {
+      throw rule('plannedStart', `node ${a.nodeId} would start at ${at(start)}, which has passed; choose a start from ${at(opts.now.getTime())} on`);
     }
     if (a.predecessorsEnd && start < Date.parse(a.predecessorsEnd)) {
-      throw rule('plannedStart', `node ${a.nodeId} cannot start before its predecessors end at ${formatLocal(Date.parse(a.predecessorsEnd), opts.utcOffsetMinutes, true)}`);
+      throw rule('plannedStart', `node ${a.nodeId} cannot start before its predecessors end at ${at(Date.parse(a.predecessorsEnd))}`);
+    }
+    if (!isOnShift(worker.calendar, opts.utcOffsetMinutes, start)) {
+      throw rule('plannedStart', `worker ${workerId} is not on shift at ${at(start)}`);
     }
     const minutes = durationMinutes(candidate.time ?? a.nominalTime, a.quantity, a.efficiency);
     const end = addWorkingMinutes(worker.calendar, opts.utcOffsetMinutes, start, minutes);
+    const successor = await findFirstSuccessor(trx, a.nodeDbId);
+    if (successor && end > successor.plannedStart.getTime()) {
+      throw rule(
+        'plannedStart',
+        `node ${a.nodeId} would end at ${at(end)}, after its successor ${successor.nodeId} (${successor.id}) starts at ${at(successor.plannedStart.getTime())}; move ${successor.nodeId} first or reschedule the plan`,
+      );
+    }
     const clash = await findOverlap(trx, assignmentId, workerId, substationId, new Date(start), new Date(end));
     if (clash) {
       const who = clash.workerId === workerId ? `worker ${workerId}` : `substation ${substationId}`;
       throw new DomainError(
         'conflict',
-        `${who} is booked by ${clash.id} from ${formatLocal(clash.plannedStart.getTime(), opts.utcOffsetMinutes, true)} to ${formatLocal(clash.plannedEnd.getTime(), opts.utcOffsetMinutes, true)}`,
+        `${who} is booked by ${clash.id} from ${at(clash.plannedStart.getTime())} to ${at(clash.plannedEnd.getTime())}`,
         { conflictingAssignmentId: clash.id },
       );
     }

@@ -19,12 +19,23 @@ export interface FixedNode {
   busy?: { workerId: string; substationId: string; start: number; end: number; label: string };
 }
 
+/** A not-started assignment a planner pinned: re-timed, but on the same worker, station and substation. */
+export interface PinnedNode {
+  workerId: string;
+  stationId: string;
+  substationId: string;
+  /** the planner's start (or now, if that has passed): the node starts no earlier */
+  notBefore: number;
+}
+
 export interface ScheduleRequest {
   plan: PlanDetail;
   /** node ids to (re)schedule */
   nodes: Set<string>;
-  /** nodes that keep their assignment (started, completed or pinned) */
+  /** nodes that keep their assignment (started or completed) */
   fixed: Map<string, FixedNode>;
+  /** nodes among `nodes` pinned by a planner; their new rows stay pinned */
+  pinned?: Map<string, PinnedNode>;
   /** nodes whose predecessors are all completed */
   completed: Set<string>;
   now: Date;
@@ -48,6 +59,10 @@ export async function scheduleNodes(trx: Transaction<DB>, req: ScheduleRequest):
   const toSchedule = plan.nodes.filter((n) => nodes.has(n.nodeId));
   const schedulerNodes: SchedulerNode[] = toSchedule.map((n) => {
     const fixedEnds = n.predecessors.filter((p) => fixed.has(p)).map((p) => fixed.get(p)!.end);
+    const kept = req.pinned?.get(n.nodeId);
+    // the assignment's pin overrides the document's for the resources it fixes (all three)
+    const pin = kept ? { ...n.pin, workerId: kept.workerId, stationId: kept.stationId, substationId: kept.substationId } : n.pin;
+    const earliest = kept ? [...fixedEnds, kept.notBefore] : fixedEnds;
     return {
       id: n.nodeId,
       operationId: n.operationId,
@@ -56,8 +71,8 @@ export async function scheduleNodes(trx: Transaction<DB>, req: ScheduleRequest):
       efficiency: n.efficiency,
       predecessors: n.predecessors.filter((p) => nodes.has(p)),
       candidates: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { timeMinutes: s.time } : {}) })),
-      ...(n.pin ? { pin: n.pin } : {}),
-      ...(fixedEnds.length > 0 ? { notBefore: Math.max(...fixedEnds) } : {}),
+      ...(pin ? { pin } : {}),
+      ...(earliest.length > 0 ? { notBefore: Math.max(...earliest) } : {}),
     };
   });
   const resources = await loadSchedulingResources(trx, {
@@ -108,7 +123,7 @@ export async function scheduleNodes(trx: Transaction<DB>, req: ScheduleRequest):
     end: a.end,
     workMinutes: a.workMinutes,
     status: byId.get(a.nodeId)!.predecessors.every((p) => req.completed.has(p)) ? ('ready' as const) : ('pending' as const),
-    pinned: false,
+    pinned: req.pinned?.has(a.nodeId) ?? false,
     waitReason: a.waitReason ?? null,
   }));
   return { rows, stats: result.stats };

@@ -128,6 +128,29 @@ export async function findWorkerForPin(db: Db, workerId: string) {
   };
 }
 
+/** A substation with its station, whether archived and its status. */
+export function findSubstationForPin(db: Db, substationId: string) {
+  return db
+    .selectFrom('mes.substations')
+    .select(['id', 'station_id as stationId', 'status', sql<boolean>`archived_at is not null`.as('archived')])
+    .where('id', '=', substationId)
+    .executeTakeFirst();
+}
+
+/** The earliest-planned not-cancelled assignment of the node's successors, if any. */
+export function findFirstSuccessor(db: Db, nodeDbId: number) {
+  return db
+    .selectFrom('mes.node_predecessors as e')
+    .innerJoin('mes.production_plan_nodes as n', 'n.id', 'e.node_id')
+    .innerJoin('mes.worker_assignments as a', 'a.node_id', 'e.node_id')
+    .select(['a.id', 'n.node_id as nodeId', 'a.planned_start as plannedStart'])
+    .where('e.predecessor_id', '=', nodeDbId)
+    .where('a.status', '<>', 'cancelled')
+    .orderBy('a.planned_start')
+    .orderBy('a.id')
+    .executeTakeFirst();
+}
+
 /** An active booking of the worker or substation overlapping [start, end), other than the assignment itself. */
 export function findOverlap(db: Db, assignmentId: string, workerId: string, substationId: string, start: Date, end: Date) {
   return db

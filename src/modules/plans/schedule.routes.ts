@@ -82,6 +82,6 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       config: { roles: plannerRoles },
     },
-    async (request) => pinAssignment(db, request.params.id, request.body, { actor: currentUser(request).username, utcOffsetMinutes: config.utcOffsetMinutes }),
+    async (request) => pinAssignment(db, request.params.id, request.body, { actor: currentUser(request).username, now: new Date(), utcOffsetMinutes: config.utcOffsetMinutes }),
   );
 };

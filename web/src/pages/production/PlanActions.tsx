@@ -19,7 +19,7 @@ const copy: Record<LifecycleAction, { label: string; question: string; explain: 
   pause: { label: 'Pause', question: 'Pause this plan?', explain: 'Operators cannot start new steps of this plan until it is resumed. Steps already running continue.' },
   resume: { label: 'Resume', question: 'Resume this plan?', explain: 'Steps that have not started are planned again from now.' },
   cancel: { label: 'Cancel plan', question: 'Cancel this plan?', explain: 'Reservations are released and every open assignment is cancelled. This cannot be undone.', danger: true },
-  reschedule: { label: 'Reschedule', question: 'Reschedule this plan?', explain: 'Every step that has not started and is not pinned is planned again against the current bookings.' },
+  reschedule: { label: 'Reschedule', question: 'Reschedule this plan?', explain: 'Every step that has not started is planned again against the current bookings; pinned steps keep their worker and substation and do not start earlier than set.' },
 };
 
 export function actionsFor(status: PlanStatus): LifecycleAction[] {
