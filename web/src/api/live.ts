@@ -14,7 +14,8 @@ export type LiveState = 'connecting' | 'live' | 'offline';
 
 const touches: Record<StreamEvent['topic'], ResourceName[]> = {
   plans: ['plans', 'plan', 'schedule', 'tasks', 'assignments'],
-  assignments: ['plans', 'plan', 'schedule', 'assignments', 'tasks', 'stations', 'workers'],
+  // problem_reported and problem_resolved come on this topic too
+  assignments: ['plans', 'plan', 'schedule', 'assignments', 'tasks', 'stations', 'workers', 'problems'],
   workers: ['workers', 'tasks'],
   stations: ['stations'],
   materials: ['materials', 'ledger'],
