@@ -28,7 +28,7 @@ import { resource, useMaterials, useOperations, usePlan, useStations, useWorkers
 import type { Material, Operation, PlanDetail, Station, Worker } from '../../api/types';
 import '../../graph/graph.css';
 import { autoLayout, needsLayout, nodeHeight, nodeWidth } from '../../graph/layout';
-import { navigate } from '../../router';
+import { navigate, useNavigationGuard } from '../../router';
 import { Alert, Button, NumberInput, StatusBadge, TextField, Field } from '../../ui';
 import { ConfirmAction } from '../production/PlanActions';
 import { useDuplicate } from '../production/PlanPage';
@@ -74,7 +74,8 @@ export function DesignerPage({ id }: { id: string | undefined }) {
         catalogData={catalogData}
         onSavedNew={(newId) => {
           savedAs.current = newId;
-          navigate(`/designer/${newId}`, { replace: true });
+          // the same editing session under its new id: nothing is lost
+          navigate(`/designer/${newId}`, { replace: true, force: true });
         }}
       />
     </ReactFlowProvider>
@@ -208,7 +209,8 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
     if (n) void flow.setCenter(n.position.x + nodeWidth / 2, n.position.y + nodeHeight / 2, { duration: 200, zoom: flow.getZoom() });
   };
 
-  // closing the tab with unsaved changes asks first
+  // leaving with unsaved changes asks first: in the app (links, back/forward) and closing the tab
+  useNavigationGuard(dirty ? 'This plan has unsaved changes. Leave the designer and lose them?' : null);
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
