@@ -47,7 +47,7 @@ export function BoardPage() {
           <StationCard key={s.id} station={s} running={bySubstation} problems={open.byAssignment} now={now} />
         ))}
       </section>
-      <div className="grid-2">
+      <div className="grid-2 board-tables">
         <Card title="Plans in production" flush>
           <Table caption="Plans in production" columns={planCols} rows={plans.data?.items ?? []} rowKey={(p) => p.id} empty="No plan is released or running" />
         </Card>

@@ -195,19 +195,34 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
       </span>
     ),
   },
-  { key: 'worker', header: 'Worker', render: (n) => (n.assignment ? `${n.assignment.workerName} (${n.assignment.workerId})` : '—') },
+  {
+    key: 'worker',
+    header: 'Worker',
+    render: (n) =>
+      n.assignment ? (
+        <span>
+          {n.assignment.workerName} <span className="mono muted small nowrap">{n.assignment.workerId}</span>
+        </span>
+      ) : (
+        '—'
+      ),
+  },
   { key: 'where', header: 'Substation', render: (n) => <span className="mono">{n.assignment?.substationId ?? n.assignedStations.map((s) => s.stationId).join(', ')}</span> },
   {
-    key: 'planned',
-    header: 'Planned',
+    // planned over actual in one column: the table fits 1024 px with room for the note
+    key: 'when',
+    header: 'Planned / actual',
     className: 'nowrap',
-    render: (n) => (n.assignment ? `${formatDateTime(n.assignment.plannedStart)}–${formatTime(n.assignment.plannedEnd)}` : `${formatMinutes(n.nominalTime * n.quantity / n.efficiency)}`),
-  },
-  {
-    key: 'actual',
-    header: 'Actual',
-    className: 'nowrap',
-    render: (n) => (n.assignment?.actualStart ? `${formatDateTime(n.assignment.actualStart)}–${n.assignment.actualEnd ? formatTime(n.assignment.actualEnd) : 'now'}` : '—'),
+    render: (n) => (
+      <span className="step-when">
+        <span>{n.assignment ? `${formatDateTime(n.assignment.plannedStart)}–${formatTime(n.assignment.plannedEnd)}` : formatMinutes((n.nominalTime * n.quantity) / n.efficiency)}</span>
+        {n.assignment?.actualStart && (
+          <span className="muted small">
+            actual {formatDateTime(n.assignment.actualStart)}–{n.assignment.actualEnd ? formatTime(n.assignment.actualEnd) : 'now'}
+          </span>
+        )}
+      </span>
+    ),
   },
   {
     key: 'qty',
