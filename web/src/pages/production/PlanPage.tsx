@@ -4,10 +4,10 @@ import { useMemo, useState } from 'react';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useAssignments, usePlan, useProblems, useSchedule } from '../../api/queries';
-import type { AssignmentSummary, PlanDetail, PlanDetailNode, PlanDocument, ProblemView } from '../../api/types';
+import type { AssignmentSummary, PlanDetail, PlanDetailNode, PlanDocument, ProblemView, WaitingFor } from '../../api/types';
 import { formatDateTime, formatMinutes, formatQuantity, formatTime, formatWhen } from '../../format';
 import { PlanGraph } from '../../graph/PlanGraph';
-import { pauseReasonLabel } from '../../labels';
+import { describeScheduleWait, describeWaitingFor, pauseReasonLabel } from '../../labels';
 import { Link, navigate } from '../../router';
 import { Alert, Badge, Button, Card, type Column, ProgressBar, StatusBadge, Table, Tabs } from '../../ui';
 import { Gantt, type GanttMode } from './Gantt';
@@ -156,6 +156,8 @@ interface FloorReports {
   problems: ProblemView[];
   openByNode: Map<string, number>;
   workerName: (workerId: string) => string | undefined;
+  /** The predecessors of a step not completed yet (the portal's waitingFor, from the plan detail). */
+  waitingFor: (node: PlanDetailNode) => WaitingFor[];
 }
 
 /** What operators reported on this plan: open pauses and scrap reasons of its steps, and its problems. */
@@ -170,7 +172,15 @@ function useFloorReports(plan: PlanDetail): FloorReports {
     for (const p of list) if (!p.resolvedAt) openByNode.set(p.nodeId, (openByNode.get(p.nodeId) ?? 0) + 1);
     const byNode = new Map((assignments.data?.items ?? []).filter((a) => a.planId === plan.id).map((a) => [a.nodeId, a]));
     const names = new Map(plan.nodes.flatMap((n) => (n.assignment ? [[n.assignment.workerId, n.assignment.workerName] as const] : [])));
-    return { byNode, problems: list, openByNode, workerName: (id: string) => names.get(id) };
+    const nodes = new Map(plan.nodes.map((n) => [n.nodeId, n]));
+    const waitingFor = (node: PlanDetailNode): WaitingFor[] =>
+      node.predecessors.flatMap((id) => {
+        const p = nodes.get(id);
+        const a = p?.assignment;
+        if (!p || a?.status === 'completed') return [];
+        return [{ nodeId: p.nodeId, nodeName: p.name, assignmentId: a?.id ?? null, status: (a?.status ?? null) as WaitingFor['status'], workerId: a?.workerId ?? null, workerName: a?.workerName ?? null }];
+      });
+    return { byNode, problems: list, openByNode, workerName: (id: string) => names.get(id), waitingFor };
   }, [assignments.data, problems.data, plan.id, plan.nodes]);
 }
 
@@ -230,11 +240,11 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
     numeric: true,
     render: (n) => (n.assignment?.goodQuantity !== null && n.assignment?.goodQuantity !== undefined ? `${formatQuantity(n.assignment.goodQuantity)} / ${formatQuantity(n.assignment.scrapQuantity ?? 0)}` : '—'),
   },
-  { key: 'note', header: 'Note', render: (n) => <StepNote node={n} summary={floor.byNode.get(n.nodeId)} /> },
+  { key: 'note', header: 'Note', render: (n) => <StepNote node={n} summary={floor.byNode.get(n.nodeId)} waitingFor={floor.waitingFor} /> },
 ];
 
 /** Why a paused step stands, what a completed one scrapped, what a waiting one waits for. */
-function StepNote({ node, summary }: { node: PlanDetailNode; summary: AssignmentSummary | undefined }) {
+function StepNote({ node, summary, waitingFor }: { node: PlanDetailNode; summary: AssignmentSummary | undefined; waitingFor: FloorReports['waitingFor'] }) {
   const a = node.assignment;
   if (!a) return null;
   const pause = a.status === 'paused' ? summary?.openPause : null;
@@ -251,7 +261,15 @@ function StepNote({ node, summary }: { node: PlanDetailNode; summary: Assignment
         <Badge tone="danger">scrap {formatQuantity(a.scrapQuantity)}</Badge> {summary?.scrapReason && <span className="step-note__text">{summary.scrapReason}</span>}
       </span>
     );
-  return <span className="muted small">{a.status === 'ready' || a.status === 'pending' ? (a.waitReason ?? '') : ''}</span>;
+  if (a.status !== 'ready' && a.status !== 'pending') return null;
+  // the scheduler's reason names ids and the server's local time: it stays as the tooltip
+  const waits = waitingFor(node);
+  const text = waits.length > 0 ? `waits for ${describeWaitingFor(waits)}` : describeScheduleWait(a);
+  return text ? (
+    <span className="muted small" title={a.waitReason ?? undefined} data-testid={`step-note-${node.nodeId}`}>
+      {text}
+    </span>
+  ) : null;
 }
 
 const materialColumns: Column<{ node: PlanDetailNode; m: PlanDetailNode['materialInputs'][number] }>[] = [
