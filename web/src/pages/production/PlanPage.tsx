@@ -189,12 +189,14 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
     key: 'step',
     header: 'Step',
     render: (n) => (
-      <span>
-        <span className="mono">{n.nodeId}</span> {n.name}
+      <span className="step-cell">
+        <span>
+          <span className="mono">{n.nodeId}</span> {n.name}
+        </span>
+        <span className="muted small">{n.operationName}</span>
       </span>
     ),
   },
-  { key: 'op', header: 'Operation', render: (n) => n.operationName },
   {
     key: 'status',
     header: 'Status',
@@ -207,19 +209,24 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
   },
   {
     key: 'worker',
-    header: 'Worker',
-    render: (n) =>
-      n.assignment ? (
+    header: 'Worker / substation',
+    render: (n) => (
+      <span className="step-cell">
         <span>
-          {n.assignment.workerName} <span className="mono muted small nowrap">{n.assignment.workerId}</span>
+          {n.assignment ? (
+            <>
+              {n.assignment.workerName} <span className="mono muted small nowrap">{n.assignment.workerId}</span>
+            </>
+          ) : (
+            '—'
+          )}
         </span>
-      ) : (
-        '—'
-      ),
+        <span className="mono small">{n.assignment?.substationId ?? n.assignedStations.map((s) => s.stationId).join(', ')}</span>
+      </span>
+    ),
   },
-  { key: 'where', header: 'Substation', render: (n) => <span className="mono">{n.assignment?.substationId ?? n.assignedStations.map((s) => s.stationId).join(', ')}</span> },
   {
-    // planned over actual in one column: the table fits 1024 px with room for the note
+    // two facts a cell (operation under the step, substation under the worker, actual under planned): the table fits 1024 px with room for the note
     key: 'when',
     header: 'Planned / actual',
     className: 'nowrap',
