@@ -235,12 +235,15 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
         await operator.locator('[data-testid="current-task"][data-status="in_progress"]').waitFor();
       }
       if (nodeId === 'N4') {
-        // pause with a reason, resume, and report a problem; the planner sees the pause live
+        // pause with a reason, resume, and report a problem; the planner and the board see the pause and its reason live
         await operator.getByRole('button', { name: '❚❚ Pause' }).click();
         await operator.getByRole('button', { name: 'Machine fault' }).click();
+        await operator.getByLabel('Note (optional)').fill('Wire spool empty');
         await operator.getByRole('button', { name: 'Pause', exact: true }).click();
         await operator.locator('[data-testid="current-task"][data-status="paused"]').waitFor();
         await waitText(planner, 'step-status-N4', 'paused');
+        await waitText(planner, 'step-note-N4', /Machine fault.*since.*Wire spool empty/);
+        await waitText(board, `board-pause-${a.substationId}`, 'Machine fault');
         await operator.getByRole('button', { name: '▶ Resume' }).click();
         await operator.locator('[data-testid="current-task"][data-status="in_progress"]').waitFor();
         await operator.getByRole('button', { name: '⚠ Report problem' }).click();
@@ -248,6 +251,19 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
         await operator.getByLabel('What is wrong?').fill('Wire feed slips now and then');
         await operator.getByRole('button', { name: 'Send report' }).click();
         await operator.getByText('Problem reported to the planner').waitFor();
+        // the report reaches the planner's plan page and the board without a reload; the planner resolves it
+        await waitText(planner, 'plan-problems', 'Wire feed slips now and then');
+        await waitText(planner, 'plan-open-problems', '1 open');
+        await waitText(planner, 'step-status-N4', '1 open');
+        await waitText(board, `board-problems-${a.substationId}`, '1 open problem');
+        await planner.getByTestId('plan-problems').evaluate((el) => el.scrollIntoView());
+        await screenshot(planner, 'plan-problems');
+        await planner.getByRole('button', { name: /^Resolve problem \d+: Wire feed slips/ }).click();
+        await planner.getByLabel('What was done (optional)').fill('Feed rollers cleaned');
+        await planner.getByRole('button', { name: 'Mark resolved' }).click();
+        await waitText(planner, 'plan-open-problems', 'all resolved');
+        await waitText(planner, 'plan-problems', 'Feed rollers cleaned');
+        await board.getByTestId(`board-problems-${a.substationId}`).waitFor({ state: 'detached' });
       }
       await operator.getByRole('button', { name: '✔ Complete' }).click();
       await operator.getByRole('button', { name: 'Complete: 4 good, 0 scrap' }).click();

@@ -14,7 +14,7 @@ import { BoardPage } from './pages/board/BoardPage';
 import { MasterDataPage } from './pages/master/MasterDataPage';
 import { PortalPage } from './pages/portal/PortalPage';
 import { PlansPage } from './pages/production/PlansPage';
-import { Link, match, navigate, usePath } from './router';
+import { Link, confirmLeave, match, navigate, usePath } from './router';
 import { Alert, Button, LiveDot } from './ui';
 
 // React Flow and dagre load only with the pages that draw graphs (the tablet portal never needs them)
@@ -52,14 +52,16 @@ function SignedIn({ user }: { user: SessionUser }) {
 
   useEffect(() => {
     const home = isOperator ? '/portal' : '/production';
-    if (path === '/' || path === '/login' || (isOperator && path !== '/portal') || (!isOperator && path === '/portal')) navigate(home, { replace: true });
+    if (path === '/' || path === '/login' || (isOperator && path !== '/portal') || (!isOperator && path === '/portal')) navigate(home, { replace: true, force: true });
   }, [path, isOperator]);
 
   const signOut = async () => {
+    // unsaved work (the designer) is lost by signing out too: ask first
+    if (!confirmLeave()) return;
     await api.post('/auth/logout').catch(() => undefined);
     queryClient.clear();
     queryClient.setQueryData(resource.me, null);
-    navigate('/', { replace: true });
+    navigate('/', { replace: true, force: true });
   };
 
   const page = isOperator ? <PortalPage user={user} onSignOut={signOut} /> : plannerPage(path);

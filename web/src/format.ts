@@ -11,6 +11,12 @@ export function formatTime(iso: string | null | undefined): string {
   return iso ? time.format(new Date(iso)) : '—';
 }
 
+/** A moment of today as its time, of another day with the day too ("since 06:40" / "since Fri 27 Nov, 14:10"). */
+export function formatWhen(iso: string | null | undefined, now = Date.now()): string {
+  if (!iso) return '—';
+  return new Date(iso).toDateString() === new Date(now).toDateString() ? formatTime(iso) : formatDateTime(iso);
+}
+
 export function formatDay(date: Date): string {
   return dayMonth.format(date);
 }

@@ -15,7 +15,8 @@ export type LiveState = 'connecting' | 'live' | 'offline';
 const touches: Record<StreamEvent['topic'], ResourceName[]> = {
   // release reserves and cancel gives back: a plan's material figures move with its status
   plans: ['plans', 'plan', 'schedule', 'tasks', 'assignments', 'planMaterials'],
-  assignments: ['plans', 'plan', 'schedule', 'assignments', 'tasks', 'stations', 'workers'],
+  // problem_reported and problem_resolved come on this topic too
+  assignments: ['plans', 'plan', 'schedule', 'assignments', 'tasks', 'stations', 'workers', 'problems'],
   // shift calendars are changed on the workers topic
   workers: ['workers', 'tasks', 'calendars'],
   stations: ['stations'],

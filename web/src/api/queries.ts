@@ -15,6 +15,7 @@ import type {
   PlanMaterials,
   PlanSchedule,
   PlanSummary,
+  ProblemView,
   SessionUser,
   ShiftCalendar,
   Station,
@@ -36,6 +37,7 @@ export const resource = {
   ledger: ['ledger'],
   planMaterials: ['plan-materials'],
   calendars: ['shift-calendars'],
+  problems: ['problems'],
 } as const;
 
 export type ResourceName = keyof typeof resource;
@@ -65,7 +67,9 @@ export const useStations = (query: Query = { limit: 500 }) => useList<Station>('
 export const useWorkers = (query: Query = { limit: 500 }) => useList<Worker>('workers', '/workers', query);
 export const useMaterials = (query: Query = { limit: 500 }) => useList<Material>('materials', '/materials', query);
 export const useCalendars = (query: Query = { limit: 500 }) => useList<ShiftCalendar>('calendars', '/shift-calendars', query);
-export const useAssignments = (query: Query) => useList<AssignmentSummary>('assignments', '/worker-assignments', query);
+export const useAssignments = (query: Query, enabled = true) => useList<AssignmentSummary>('assignments', '/worker-assignments', query, enabled);
+/** What operators reported (planners and admins only), newest first. */
+export const useProblems = (query: Query, enabled = true) => useList<ProblemView>('problems', '/problems', query, enabled);
 
 export function usePlan(id: string | undefined) {
   return useQuery({ queryKey: [...resource.plan, id], queryFn: () => api.get<PlanDetail>(`/production-plans/${encodeURIComponent(id!)}`), enabled: !!id });

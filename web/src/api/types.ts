@@ -10,6 +10,8 @@ import type {
   AssignmentStatus,
   PauseReason,
   ProblemCategory,
+  ProblemView,
+  WaitingFor as WaitingForSchema,
   WorkerTask,
   WorkerTasks,
 } from '../../../src/modules/assignments/assignments.schema.js';
@@ -20,10 +22,12 @@ import type { PlanDetail, PlanDocument, PlanNode, PlanStatus, PlanSummary as Pla
 import type { Station } from '../../../src/modules/stations/stations.schema.js';
 import type { ShiftCalendar, Worker } from '../../../src/modules/workers/workers.schema.js';
 
-export type { ActionResult, AssignmentStatus, LedgerEntry, Material, Operation, PauseReason, PlanDetail, PlanDocument, PlanMaterial, PlanMaterials, PlanNode, PlanStatus, ProblemCategory, SessionUser, ShiftCalendar, Station, Worker, WorkerTask, WorkerTasks };
+export type { ActionResult, AssignmentStatus, LedgerEntry, Material, Operation, PauseReason, PlanDetail, PlanDocument, PlanMaterial, PlanMaterials, PlanNode, PlanStatus, ProblemCategory, ProblemView, SessionUser, ShiftCalendar, Station, Worker, WorkerTask, WorkerTasks };
 export type PlanSummary = Static<typeof PlanSummarySchema>;
 export type AssignmentSummary = Static<typeof AssignmentSummarySchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;
+/** A predecessor a step waits for, with its assignment (the portal's waitingFor). */
+export type WaitingFor = Static<typeof WaitingForSchema>;
 export type PlanDetailNode = PlanDetail['nodes'][number];
 
 export interface Page<T> {

@@ -6,6 +6,7 @@ import type { PlanDetail, PlanDetailNode } from '../api/types';
 import { formatTime } from '../format';
 import { Badge, StatusBadge, classNames, statusTone } from '../ui';
 import './graph.css';
+import { InitialFit } from './InitialFit';
 import { autoLayout, needsLayout } from './layout';
 
 type StepData = { node: PlanDetailNode };
@@ -61,7 +62,8 @@ export function PlanGraph({ plan }: { plan: PlanDetail }) {
 
   return (
     <div className="graph" aria-label={`Graph of plan ${plan.id}`}>
-      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView minZoom={0.2} nodesConnectable={false} elementsSelectable={false}>
+      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} minZoom={0.2} nodesConnectable={false} elementsSelectable={false}>
+        <InitialFit />
         <Background gap={24} />
         <Controls showInteractive={false} />
       </ReactFlow>

@@ -27,8 +27,9 @@ import { ErrorAlert } from '../../api/ErrorAlert';
 import { resource, useMaterials, useOperations, usePlan, useStations, useWorkers } from '../../api/queries';
 import type { Material, Operation, PlanDetail, Station, Worker } from '../../api/types';
 import '../../graph/graph.css';
+import { InitialFit } from '../../graph/InitialFit';
 import { autoLayout, needsLayout, nodeHeight, nodeWidth } from '../../graph/layout';
-import { navigate } from '../../router';
+import { navigate, useNavigationGuard } from '../../router';
 import { Alert, Button, NumberInput, StatusBadge, TextField, Field } from '../../ui';
 import { ConfirmAction } from '../production/PlanActions';
 import { useDuplicate } from '../production/PlanPage';
@@ -41,7 +42,6 @@ import './designer.css';
 
 const nodeTypes = { step: DesignNode };
 // props of <ReactFlow> are module constants: a new object per render would update its store on every keystroke
-const fitViewOptions = { padding: 0.2, maxZoom: 1.1 };
 const deleteKeys = ['Delete', 'Backspace'];
 const ariaLabels = { 'node.a11yDescription.default': 'Press Enter or Space to select this step; arrow keys move it.' };
 const isValidConnection = (c: { source: string; target: string }) => c.source !== c.target;
@@ -74,7 +74,8 @@ export function DesignerPage({ id }: { id: string | undefined }) {
         catalogData={catalogData}
         onSavedNew={(newId) => {
           savedAs.current = newId;
-          navigate(`/designer/${newId}`, { replace: true });
+          // the same editing session under its new id: nothing is lost
+          navigate(`/designer/${newId}`, { replace: true, force: true });
         }}
       />
     </ReactFlowProvider>
@@ -99,6 +100,7 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
     return start.nodes.map((n) => ({ ...n, position: pos.get(n.id)! }));
   });
   const [edges, setEdges] = useState<Edge[]>(start.edges);
+  const [opensEmpty] = useState(start.nodes.length === 0);
   const [saved, setSaved] = useState<{ id: string; version: number; status: PlanDetail['status'] } | null>(initial ? { id: initial.id, version: initial.version, status: initial.status } : null);
   const [dirty, setDirty] = useState(false);
   const [releasing, setReleasing] = useState(false);
@@ -208,7 +210,8 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
     if (n) void flow.setCenter(n.position.x + nodeWidth / 2, n.position.y + nodeHeight / 2, { duration: 200, zoom: flow.getZoom() });
   };
 
-  // closing the tab with unsaved changes asks first
+  // leaving with unsaved changes asks first: in the app (links, back/forward) and closing the tab
+  useNavigationGuard(dirty ? 'This plan has unsaved changes. Leave the designer and lose them?' : null);
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
@@ -290,12 +293,11 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
                 nodesConnectable={!readOnly}
                 elementsSelectable
                 deleteKeyCode={readOnly ? null : deleteKeys}
-                fitView
-                fitViewOptions={fitViewOptions}
                 minZoom={0.1}
                 onlyRenderVisibleElements={nodes.length > 60}
                 ariaLabelConfig={ariaLabels}
               >
+                {!opensEmpty && <InitialFit />}
                 <Background gap={24} />
                 <Controls />
                 {nodes.length > 12 && <MiniMap pannable zoomable />}

@@ -195,7 +195,7 @@ export function CompleteDialog({
         <div className="stack">
           <div className="choice-grid" role="group" aria-label="Scrap reason">
             {scrapReasons.map((r) => (
-              <Button key={r} aria-pressed={reason === r} onClick={() => setReason(r)}>
+              <Button key={r} size="lg" aria-pressed={reason === r} onClick={() => setReason(r)}>
                 {r}
               </Button>
             ))}

@@ -12,6 +12,7 @@ import { useWorkerTasks } from '../../api/queries';
 import type { SessionUser, WorkerTask } from '../../api/types';
 import { formatClock, formatDateTime, formatMinutes, formatQuantity, formatTime } from '../../format';
 import { useNow, useOnline } from '../../hooks';
+import { describeScheduleWait, describeWaitingFor } from '../../labels';
 import { Alert, Badge, Button, LiveDot, StatusBadge } from '../../ui';
 import { CompleteDialog, PauseDialog, ProblemDialog } from './ActionDialogs';
 import './portal.css';
@@ -180,7 +181,8 @@ function CurrentTask({ task, busy, onStart, onResume, onDialog }: { task: Worker
       {task.plannerNote && <Alert tone="info" title="Note from the planner">{task.plannerNote}</Alert>}
       {!running && !task.canStart && task.startBlockedBy && (
         <Alert tone="warning" title="Cannot start yet">
-          {task.startBlockedBy}
+          {/* the server's message names assignment ids: say it with the steps and who has them */}
+          {task.waitingFor.length > 0 ? <span title={task.startBlockedBy}>Waits for {describeWaitingFor(task.waitingFor, { names: true })}</span> : task.startBlockedBy}
         </Alert>
       )}
       <div className="portal__actions">
@@ -233,7 +235,8 @@ function Timer({ task }: { task: WorkerTask }) {
 }
 
 function QueueItem({ task }: { task: WorkerTask }) {
-  const waits = task.waitingFor.map((w) => `${w.nodeId} ${w.nodeName}${w.workerName ? ` (${w.workerName}, ${w.status?.replace('_', ' ') ?? 'not scheduled'})` : ''}`);
+  // the planned start is on the line above: say only what the task waits for
+  const scheduleWait = describeScheduleWait(task, { self: true, start: false });
   return (
     <li className="portal__queue-item" data-testid={`queue-${task.id}`}>
       <div className="row">
@@ -245,7 +248,17 @@ function QueueItem({ task }: { task: WorkerTask }) {
       <div className="muted small">
         {task.planId} · {task.substationId} · planned {formatDateTime(task.plannedStart)} ({formatMinutes(task.workMinutes)})
       </div>
-      {waits.length > 0 ? <div className="small">Waits for: {waits.join('; ')}</div> : task.waitReason && <div className="small muted">{task.waitReason}</div>}
+      {task.waitingFor.length > 0 ? (
+        <div className="small" title={task.waitReason ?? undefined}>
+          Waits for {describeWaitingFor(task.waitingFor, { names: true })}
+        </div>
+      ) : (
+        scheduleWait && (
+          <div className="small muted" title={task.waitReason ?? undefined}>
+            {scheduleWait}
+          </div>
+        )
+      )}
     </li>
   );
 }

@@ -1,17 +1,20 @@
-/** One plan: header with lifecycle actions, the graph, the Gantt, steps and material inputs; all live. */
+/** One plan: header with lifecycle actions, what the shop floor reported, the graph, the Gantt, steps and material inputs; all live. */
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { api } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
-import { usePlan, useSchedule } from '../../api/queries';
-import type { PlanDetail, PlanDetailNode, PlanDocument } from '../../api/types';
-import { formatDateTime, formatMinutes, formatQuantity, formatTime } from '../../format';
+import { useAssignments, usePlan, useProblems, useSchedule } from '../../api/queries';
+import type { AssignmentSummary, PlanDetail, PlanDetailNode, PlanDocument, ProblemView, WaitingFor } from '../../api/types';
+import { formatDateTime, formatMinutes, formatQuantity, formatTime, formatWhen } from '../../format';
 import { PlanGraph } from '../../graph/PlanGraph';
+import { describeScheduleWait, describeWaitingFor, pauseReasonLabel } from '../../labels';
 import { Link, navigate } from '../../router';
 import { Alert, Badge, Button, Card, type Column, ProgressBar, StatusBadge, Table, Tabs } from '../../ui';
 import { Gantt, type GanttMode } from './Gantt';
 import { ArchiveButton, PlanActions } from './PlanActions';
 import { PlanMaterialsTable } from './PlanMaterials';
+import './plan.css';
+import { PlanProblems, sortProblems } from './PlanProblems';
 
 export function PlanPage({ id }: { id: string }) {
   const plan = usePlan(id);
@@ -32,6 +35,9 @@ function PlanView({ plan }: { plan: PlanDetail }) {
   const done = plan.nodes.filter((n) => n.assignment?.status === 'completed').length;
   const late = plan.nodes.filter((n) => isLate(n)).length;
   const duplicate = useDuplicate(plan);
+  const floor = useFloorReports(plan);
+  const columns = useMemo(() => stepColumns(floor), [floor]);
+  const openProblems = floor.problems.filter((p) => !p.resolvedAt).length;
 
   return (
     <div className="page">
@@ -82,8 +88,19 @@ function PlanView({ plan }: { plan: PlanDetail }) {
           </dd>
           <dt>Late steps</dt>
           <dd>{late > 0 ? <Badge tone="danger">{late} late</Badge> : 'none'}</dd>
+          <dt>Problems</dt>
+          <dd data-testid="plan-open-problems">
+            {openProblems > 0 ? (
+              <Badge tone="danger">⚠ {openProblems} open</Badge>
+            ) : floor.problems.length > 0 ? (
+              'all resolved'
+            ) : (
+              'none reported'
+            )}
+          </dd>
         </dl>
       </Card>
+      {floor.problems.length > 0 && <PlanProblems problems={floor.problems} workerName={floor.workerName} />}
       <Card title="Graph" flush className="plan-graph-card">
         <PlanGraph plan={plan} />
       </Card>
@@ -113,7 +130,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
         </div>
       </Card>
       <Card title="Steps" flush>
-        <Table caption="Steps of the plan" columns={stepColumns} rows={plan.nodes} rowKey={(n) => n.nodeId} />
+        <Table caption="Steps of the plan" columns={columns} rows={plan.nodes} rowKey={(n) => n.nodeId} />
       </Card>
       <Card title="Material inputs" flush>
         <PlanMaterialsTable planId={plan.id} />
@@ -135,39 +152,97 @@ function isLate(n: PlanDetailNode): boolean {
   return !!a && a.status !== 'completed' && a.status !== 'cancelled' && Date.parse(a.plannedEnd) < Date.now();
 }
 
-const stepColumns: Column<PlanDetailNode>[] = [
+interface FloorReports {
+  /** The assignment summaries by node: the plan detail carries no open pause and no scrap reason. */
+  byNode: Map<string, AssignmentSummary>;
+  /** The plan's problems, open first. */
+  problems: ProblemView[];
+  openByNode: Map<string, number>;
+  workerName: (workerId: string) => string | undefined;
+  /** The predecessors of a step not completed yet (the portal's waitingFor, from the plan detail). */
+  waitingFor: (node: PlanDetailNode) => WaitingFor[];
+}
+
+/** What operators reported on this plan: open pauses and scrap reasons of its steps, and its problems. */
+function useFloorReports(plan: PlanDetail): FloorReports {
+  const scheduled = plan.status !== 'draft';
+  const assignments = useAssignments({ planId: plan.id, limit: 500 }, scheduled);
+  const problems = useProblems({ planId: plan.id, limit: 500 }, scheduled);
+  return useMemo(() => {
+    // the previous plan's lists stay as placeholders while this plan's load: keep only this plan's
+    const list = sortProblems((problems.data?.items ?? []).filter((p) => p.planId === plan.id));
+    const openByNode = new Map<string, number>();
+    for (const p of list) if (!p.resolvedAt) openByNode.set(p.nodeId, (openByNode.get(p.nodeId) ?? 0) + 1);
+    const byNode = new Map((assignments.data?.items ?? []).filter((a) => a.planId === plan.id).map((a) => [a.nodeId, a]));
+    const names = new Map(plan.nodes.flatMap((n) => (n.assignment ? [[n.assignment.workerId, n.assignment.workerName] as const] : [])));
+    const nodes = new Map(plan.nodes.map((n) => [n.nodeId, n]));
+    const waitingFor = (node: PlanDetailNode): WaitingFor[] =>
+      node.predecessors.flatMap((id) => {
+        const p = nodes.get(id);
+        const a = p?.assignment;
+        if (!p || a?.status === 'completed') return [];
+        return [{ nodeId: p.nodeId, nodeName: p.name, assignmentId: a?.id ?? null, status: (a?.status ?? null) as WaitingFor['status'], workerId: a?.workerId ?? null, workerName: a?.workerName ?? null }];
+      });
+    return { byNode, problems: list, openByNode, workerName: (id: string) => names.get(id), waitingFor };
+  }, [assignments.data, problems.data, plan.id, plan.nodes]);
+}
+
+const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
   {
     key: 'step',
     header: 'Step',
     render: (n) => (
-      <span>
-        <span className="mono">{n.nodeId}</span> {n.name}
+      <span className="step-cell">
+        <span>
+          <span className="mono">{n.nodeId}</span> {n.name}
+        </span>
+        <span className="muted small">{n.operationName}</span>
       </span>
     ),
   },
-  { key: 'op', header: 'Operation', render: (n) => n.operationName },
   {
     key: 'status',
     header: 'Status',
     render: (n) => (
       <span data-testid={`step-status-${n.nodeId}`}>
-        {n.assignment ? <StatusBadge status={n.assignment.status} /> : <Badge>not scheduled</Badge>} {isLate(n) && <Badge tone="danger">late</Badge>}
+        {n.assignment ? <StatusBadge status={n.assignment.status} /> : <Badge>not scheduled</Badge>} {isLate(n) && <Badge tone="danger">late</Badge>}{' '}
+        {floor.openByNode.has(n.nodeId) && <Badge tone="danger">⚠ {floor.openByNode.get(n.nodeId)} open</Badge>}
       </span>
     ),
   },
-  { key: 'worker', header: 'Worker', render: (n) => (n.assignment ? `${n.assignment.workerName} (${n.assignment.workerId})` : '—') },
-  { key: 'where', header: 'Substation', render: (n) => <span className="mono">{n.assignment?.substationId ?? n.assignedStations.map((s) => s.stationId).join(', ')}</span> },
   {
-    key: 'planned',
-    header: 'Planned',
-    className: 'nowrap',
-    render: (n) => (n.assignment ? `${formatDateTime(n.assignment.plannedStart)}–${formatTime(n.assignment.plannedEnd)}` : `${formatMinutes(n.nominalTime * n.quantity / n.efficiency)}`),
+    key: 'worker',
+    header: 'Worker / substation',
+    render: (n) => (
+      <span className="step-cell">
+        <span>
+          {n.assignment ? (
+            <>
+              {n.assignment.workerName} <span className="mono muted small nowrap">{n.assignment.workerId}</span>
+            </>
+          ) : (
+            '—'
+          )}
+        </span>
+        <span className="mono small">{n.assignment?.substationId ?? n.assignedStations.map((s) => s.stationId).join(', ')}</span>
+      </span>
+    ),
   },
   {
-    key: 'actual',
-    header: 'Actual',
+    // two facts a cell (operation under the step, substation under the worker, actual under planned): the table fits 1024 px with room for the note
+    key: 'when',
+    header: 'Planned / actual',
     className: 'nowrap',
-    render: (n) => (n.assignment?.actualStart ? `${formatDateTime(n.assignment.actualStart)}–${n.assignment.actualEnd ? formatTime(n.assignment.actualEnd) : 'now'}` : '—'),
+    render: (n) => (
+      <span className="step-when">
+        <span>{n.assignment ? `${formatDateTime(n.assignment.plannedStart)}–${formatTime(n.assignment.plannedEnd)}` : formatMinutes((n.nominalTime * n.quantity) / n.efficiency)}</span>
+        {n.assignment?.actualStart && (
+          <span className="muted small">
+            actual {formatDateTime(n.assignment.actualStart)}–{n.assignment.actualEnd ? formatTime(n.assignment.actualEnd) : 'now'}
+          </span>
+        )}
+      </span>
+    ),
   },
   {
     key: 'qty',
@@ -175,12 +250,37 @@ const stepColumns: Column<PlanDetailNode>[] = [
     numeric: true,
     render: (n) => (n.assignment?.goodQuantity !== null && n.assignment?.goodQuantity !== undefined ? `${formatQuantity(n.assignment.goodQuantity)} / ${formatQuantity(n.assignment.scrapQuantity ?? 0)}` : '—'),
   },
-  {
-    key: 'wait',
-    header: 'Note',
-    render: (n) => <span className="muted small">{n.assignment && (n.assignment.status === 'ready' || n.assignment.status === 'pending') ? (n.assignment.waitReason ?? '') : ''}</span>,
-  },
+  { key: 'note', header: 'Note', render: (n) => <StepNote node={n} summary={floor.byNode.get(n.nodeId)} waitingFor={floor.waitingFor} /> },
 ];
+
+/** Why a paused step stands, what a completed one scrapped, what a waiting one waits for. */
+function StepNote({ node, summary, waitingFor }: { node: PlanDetailNode; summary: AssignmentSummary | undefined; waitingFor: FloorReports['waitingFor'] }) {
+  const a = node.assignment;
+  if (!a) return null;
+  const pause = a.status === 'paused' ? summary?.openPause : null;
+  if (pause)
+    return (
+      <span className="step-note" data-testid={`step-note-${node.nodeId}`}>
+        <Badge tone="warning">{pauseReasonLabel[pause.reason]}</Badge> <span className="muted">since {formatWhen(pause.startedAt)}</span>
+        {pause.note && <span className="step-note__text">“{pause.note}”</span>}
+      </span>
+    );
+  if (a.status === 'completed' && (a.scrapQuantity ?? 0) > 0)
+    return (
+      <span className="step-note" data-testid={`step-note-${node.nodeId}`}>
+        <Badge tone="danger">scrap {formatQuantity(a.scrapQuantity)}</Badge> {summary?.scrapReason && <span className="step-note__text">{summary.scrapReason}</span>}
+      </span>
+    );
+  if (a.status !== 'ready' && a.status !== 'pending') return null;
+  // the scheduler's reason names ids and the server's local time: it stays as the tooltip
+  const waits = waitingFor(node);
+  const text = waits.length > 0 ? `waits for ${describeWaitingFor(waits)}` : describeScheduleWait(a);
+  return text ? (
+    <span className="muted small" title={a.waitReason ?? undefined} data-testid={`step-note-${node.nodeId}`}>
+      {text}
+    </span>
+  ) : null;
+}
 
 const materialColumns: Column<{ node: PlanDetailNode; m: PlanDetailNode['materialInputs'][number] }>[] = [
   { key: 'step', header: 'Step', render: (r) => `${r.node.nodeId} ${r.node.name}` },
