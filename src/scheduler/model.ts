@@ -171,12 +171,12 @@ export function buildModel(input: ScheduleInput): Model {
     let pinStation: number | undefined;
     if (pin.stationId !== undefined) {
       pinStation = stationIndex.get(pin.stationId);
-      if (pinStation === undefined) bad(`pinned station ${pin.stationId} does not exist`);
+      if (pinStation === undefined) bad(`pinned station ${pin.stationId} is not available (unknown or archived)`);
     }
     let pinSub: number | undefined;
     if (pin.substationId !== undefined) {
       pinSub = subIndex.get(pin.substationId);
-      if (pinSub === undefined) bad(`pinned substation ${pin.substationId} does not exist`);
+      if (pinSub === undefined) bad(`pinned substation ${pin.substationId} is not available (unknown, archived or under maintenance)`);
       else {
         const owner = subStation[pinSub]!;
         if (pinStation !== undefined && pinStation !== owner) {
@@ -188,7 +188,7 @@ export function buildModel(input: ScheduleInput): Model {
     let pinWorker: number | undefined;
     if (pin.workerId !== undefined) {
       pinWorker = workerIndex.get(pin.workerId);
-      if (pinWorker === undefined) bad(`pinned worker ${pin.workerId} does not exist`);
+      if (pinWorker === undefined) bad(`pinned worker ${pin.workerId} is not available (unknown, archived, or neither qualified nor allowed for this plan's steps)`);
     }
 
     const opts: ModelOption[] = [];

@@ -100,7 +100,7 @@ describe('UnschedulableError', () => {
     expect(p.map((x) => x.nodeId)).toEqual(['N1', 'N2', 'N3', 'N4']);
     expect(p[0]!.reason).toMatch(/pinned station ST-2 is not among/);
     expect(p[1]!.reason).toMatch(/pinned worker W-2/);
-    expect(p[2]!.reason).toMatch(/pinned substation ST-9-9 does not exist/);
+    expect(p[2]!.reason).toMatch(/pinned substation ST-9-9 is not available \(unknown, archived or under maintenance\)/);
     expect(p[3]!.reason).toMatch(/does not belong/);
   });
 
