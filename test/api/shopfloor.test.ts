@@ -29,7 +29,7 @@ describeEachEngine('shop floor execution', (ctx) => {
 
   /** Creates and releases samplePlan with pins; returns the plan id and the assignment id of each node. */
   const releasedPlan = async (overrides: Partial<Record<string, Pin>> = {}) => {
-    const doc: PlanDocument = samplePlan({ name: `Shop floor ${Math.random().toString(36).slice(2, 8)}` });
+    const doc: PlanDocument = samplePlan({ name: `Shop floor ${Math.random().toString(36).slice(2, 8)}`, note: 'Customer order 1028, drawing rev. C' });
     for (const n of doc.nodes) {
       const pin = { ...pins[n.nodeId]!, ...overrides[n.nodeId] };
       n.pin = { stationId: pin.substationId.slice(0, 6), substationId: pin.substationId, workerId: pin.workerId };
@@ -114,7 +114,7 @@ describeEachEngine('shop floor execution', (ctx) => {
 
     const detail = (await op['W-001']!.get(`/api/mes/worker-assignments/${p.N1}`)).json();
     expect(detail).toMatchObject({
-      id: p.N1, status: 'ready', planId: p.id, workOrderCode: 'WO-TEST-1', nodeId: 'N1', nodeName: 'Cut sides', operationId: 'OP-001', operationName: 'Laser cutting',
+      id: p.N1, status: 'ready', planId: p.id, workOrderCode: 'WO-TEST-1', planNote: 'Customer order 1028, drawing rev. C', nodeId: 'N1', nodeName: 'Cut sides', operationId: 'OP-001', operationName: 'Laser cutting',
       stationId: 'ST-001', stationName: 'Laser cell', substationId: 'ST-001-01', workerId: 'W-001', quantity: 10, actualStart: null, actualEnd: null,
       pausedMinutes: 0, workedMinutes: null, goodQuantity: null, openPause: null, pauses: [], problems: [], predecessors: [],
       materialInputs: [{ materialCode: 'SHEET-S235-2', unit: 'sheet', requiredQuantity: 5, fromNodeId: null }],

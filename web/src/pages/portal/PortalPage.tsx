@@ -179,6 +179,7 @@ function CurrentTask({ task, busy, onStart, onResume, onDialog }: { task: Worker
         </div>
       )}
       {task.plannerNote && <Alert tone="info" title="Note from the planner">{task.plannerNote}</Alert>}
+      {task.planNote && <Alert tone="info" title={`About ${task.workOrderCode}`}>{task.planNote}</Alert>}
       {!running && !task.canStart && task.startBlockedBy && (
         <Alert tone="warning" title="Cannot start yet">
           {/* the server's message names assignment ids: say it with the steps and who has them */}
