@@ -51,7 +51,10 @@ function newestMtime(dir: string): number {
 export const shots: string[] = [];
 
 /** The pages the README shows (docs/screenshots); the others stay in test-results. */
-const documented = new Set(['login', 'production', 'designer', 'designer-cycle', 'plan', 'plan-schedule', 'portal', 'portal-complete', 'portal-offline', 'board', 'master-data-material']);
+const documented = new Set([
+  'login', 'production', 'designer', 'designer-cycle', 'plan', 'plan-problems', 'plan-schedule', 'refused',
+  'portal', 'portal-complete', 'portal-offline', 'board', 'master-data-material', 'master-data-calendar',
+]);
 
 /** A viewport screenshot into test-results/screenshots (and docs/screenshots with UPDATE_SCREENSHOTS=1). */
 export async function screenshot(page: Page, name: string): Promise<void> {
