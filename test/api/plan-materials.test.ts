@@ -3,15 +3,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
 import { type Client, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
-import { samplePlan } from '../helpers/plans.js';
-
-/** samplePlan's steps pinned, so each test knows who does what (N1, N2 cut; N3 weld; N4 paint). */
-const pins: Record<string, { workerId: string; substationId: string }> = {
-  N1: { workerId: 'W-001', substationId: 'ST-001-01' },
-  N2: { workerId: 'W-006', substationId: 'ST-001-02' },
-  N3: { workerId: 'W-003', substationId: 'ST-003-01' },
-  N4: { workerId: 'W-004', substationId: 'ST-004-01' },
-};
+import { pinSamplePlan, samplePins, samplePlan } from '../helpers/plans.js';
 
 type Item = { materialCode: string; required: number; reserved: number; consumed: number; returned: number; short: number };
 
@@ -27,7 +19,7 @@ describeEachEngine('/api/mes/production-plans/:id/materials', (ctx) => {
   });
 
   const createPlan = async (doc: PlanDocument = samplePlan()) => {
-    for (const n of doc.nodes) n.pin = { stationId: pins[n.nodeId]!.substationId.slice(0, 6), ...pins[n.nodeId]! };
+    pinSamplePlan(doc);
     const created = await planner.post('/api/mes/production-plans', { ...doc, name: `Materials ${Math.random().toString(36).slice(2, 8)}` });
     expect(created.statusCode, created.body).toBe(201);
     return created.json().id as string;
@@ -42,7 +34,7 @@ describeEachEngine('/api/mes/production-plans/:id/materials', (ctx) => {
   const assignment = async (planId: string, nodeId: string) =>
     (await planner.get(`/api/mes/production-plans/${planId}`)).json().nodes.find((n: { nodeId: string }) => n.nodeId === nodeId).assignment.id as string;
   const run = async (planId: string, nodeId: string, body: unknown) => {
-    const worker = op[pins[nodeId]!.workerId]!;
+    const worker = op[samplePins[nodeId]!.workerId]!;
     const id = await assignment(planId, nodeId);
     expect((await worker.post(`/api/mes/worker-assignments/${id}/start`)).statusCode).toBe(200);
     const done = await worker.post(`/api/mes/worker-assignments/${id}/complete`, body);

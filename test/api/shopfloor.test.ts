@@ -4,16 +4,7 @@ import { runIntegrityChecks } from '../../src/integrity/checks.js';
 import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
 import { type Client, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
-import { samplePlan } from '../helpers/plans.js';
-
-type Pin = { workerId: string; substationId: string };
-/** Default pins of samplePlan's N1..N4 (cut, cut, weld, paint): each test knows who does what. */
-const pins: Record<string, Pin> = {
-  N1: { workerId: 'W-001', substationId: 'ST-001-01' },
-  N2: { workerId: 'W-006', substationId: 'ST-001-02' },
-  N3: { workerId: 'W-003', substationId: 'ST-003-01' },
-  N4: { workerId: 'W-004', substationId: 'ST-004-01' },
-};
+import { pinSamplePlan, type SamplePin, samplePlan } from '../helpers/plans.js';
 
 describeEachEngine('shop floor execution', (ctx) => {
   let planner: Client;
@@ -28,12 +19,9 @@ describeEachEngine('shop floor execution', (ctx) => {
   });
 
   /** Creates and releases samplePlan with pins; returns the plan id and the assignment id of each node. */
-  const releasedPlan = async (overrides: Partial<Record<string, Pin>> = {}) => {
+  const releasedPlan = async (overrides: Partial<Record<string, SamplePin>> = {}) => {
     const doc: PlanDocument = samplePlan({ name: `Shop floor ${Math.random().toString(36).slice(2, 8)}`, note: 'Customer order 1028, drawing rev. C' });
-    for (const n of doc.nodes) {
-      const pin = { ...pins[n.nodeId]!, ...overrides[n.nodeId] };
-      n.pin = { stationId: pin.substationId.slice(0, 6), substationId: pin.substationId, workerId: pin.workerId };
-    }
+    pinSamplePlan(doc, overrides);
     const created = await planner.post('/api/mes/production-plans', doc);
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as string;

@@ -11,6 +11,24 @@ for (const so of dataset.stationOperations) {
 export const rawMaterialCodes = dataset.materials.filter((m) => !m.code.startsWith('FG-') && !m.code.startsWith('WIP-')).map((m) => m.code);
 export const outputMaterialCodes = dataset.materials.filter((m) => m.code.startsWith('WIP-') || m.code.startsWith('FG-')).map((m) => m.code);
 
+export type SamplePin = { workerId: string; substationId: string };
+/** Default pins of samplePlan's N1..N4 (cut, cut, weld, paint), so a shop-floor test knows who does what. */
+export const samplePins: Readonly<Record<string, SamplePin>> = {
+  N1: { workerId: 'W-001', substationId: 'ST-001-01' },
+  N2: { workerId: 'W-006', substationId: 'ST-001-02' },
+  N3: { workerId: 'W-003', substationId: 'ST-003-01' },
+  N4: { workerId: 'W-004', substationId: 'ST-004-01' },
+};
+
+/** Pins every node of `doc` to samplePins, with `overrides` per node id; returns the document. */
+export function pinSamplePlan(doc: PlanDocument, overrides: Partial<Record<string, Partial<SamplePin>>> = {}): PlanDocument {
+  for (const n of doc.nodes) {
+    const pin = { ...samplePins[n.nodeId]!, ...overrides[n.nodeId] };
+    n.pin = { stationId: pin.substationId.slice(0, 6), substationId: pin.substationId, workerId: pin.workerId };
+  }
+  return doc;
+}
+
 /** A small branching plan: two cuts merging into a weld, then paint. */
 export function samplePlan(overrides: Partial<PlanDocument> = {}): PlanDocument {
   return {
