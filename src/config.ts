@@ -17,6 +17,8 @@ export interface Config {
   poolSize: number;
   /** Seed the default dataset when the database holds no MES data. */
   seedOnEmpty: boolean;
+  /** after seeding an empty database at start: release two demo plans and start one step */
+  demoFloor: boolean;
   adminPassword: string | undefined;
   demoPin: string | undefined;
   /** Cookies carry the Secure flag (set when served behind HTTPS). */
@@ -92,6 +94,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'silent' : 'info'),
     poolSize: intFrom('MES_POOL_SIZE', env.MES_POOL_SIZE, 10, 1, 500),
     seedOnEmpty: boolFrom(env.MES_SEED_ON_EMPTY, true),
+    demoFloor: boolFrom(env.MES_DEMO_FLOOR, true),
     adminPassword: env.MES_ADMIN_PASSWORD || undefined,
     demoPin: env.MES_DEMO_PIN || undefined,
     secureCookies: boolFrom(env.MES_SECURE_COOKIES, false),

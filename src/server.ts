@@ -6,6 +6,7 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
+import { startDemoFloor } from './seed/demo-floor.js';
 import { hasMesData, seedDatabase } from './seed/seed.js';
 import { describeFailure } from './shared/failure.js';
 
@@ -27,6 +28,18 @@ async function main() {
       });
       log.info({ counts: summary.counts }, 'empty database: seeded the default dataset');
       printCredentials(summary.generatedAdminPassword, summary.generatedDemoPin);
+      if (config.demoFloor) {
+        // a demo, not the product: if it cannot be set up, the service still starts
+        try {
+          const floor = await startDemoFloor(app, {
+            adminPassword: config.adminPassword ?? summary.generatedAdminPassword!,
+            demoPin: config.demoPin ?? summary.generatedDemoPin!,
+          });
+          log.info(floor, `demo floor: released ${floor.released.join(', ')}${floor.started ? `; ${floor.started.workerId} started ${floor.started.assignmentId}` : ''}`);
+        } catch (error) {
+          log.warn({ err: error }, 'demo floor not set up');
+        }
+      }
     }
   } catch (error) {
     await app.close();

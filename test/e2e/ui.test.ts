@@ -37,7 +37,8 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     // first the UI (the server serves web/dist only if it exists when it starts)
     await ensureWebBuild();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-e2e-'));
-    server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin, MES_LOGIN_RATE_LIMIT: '1000' }, 150_000);
+    // without the demo floor: the scenario's operators must be free, and the board must show only its plan
+    server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin, MES_LOGIN_RATE_LIMIT: '1000', MES_DEMO_FLOOR: 'false' }, 150_000);
     browser = await launchBrowser();
   }, 300_000);
 

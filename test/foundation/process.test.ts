@@ -16,6 +16,18 @@ describe('the server process', () => {
     expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready', engine: 'pglite' });
     expect(server.output()).toMatch(/users "admin" and "planner", password: [A-Za-z0-9]{16}/);
     expect(server.output()).toContain(dataDir);
+    // the demo floor: two plans released through the API, the first ready step started by its own worker
+    const password = /password: ([A-Za-z0-9]{16})/.exec(server.output())![1]!;
+    const login = await fetch(`${server.url}/api/mes/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner', password }) });
+    const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+    const count = async (query: string) => ((await (await fetch(`${server.url}/api/mes/${query}`, { headers })).json()) as { total: number }).total;
+    expect(await count('production-plans?status=in_production')).toBe(1);
+    expect(await count('production-plans?status=released')).toBe(1);
+    expect(await count('production-plans?status=draft')).toBe(8);
+    const running = (await (await fetch(`${server.url}/api/mes/worker-assignments?status=in_progress`, { headers })).json()) as { items: { workerId: string; startedBy: string }[] };
+    expect(running.items).toHaveLength(1);
+    expect(running.items[0]!.startedBy).toBe(running.items[0]!.workerId);
+    expect(server.output()).toMatch(/demo floor: released PPL-\d{4}-\d{3}, PPL-\d{4}-\d{3}; W-\d{3} started WA-/);
     expect(await server.stop('SIGTERM')).toBe(0);
     expect(server.output()).toContain('stopped');
 
