@@ -304,6 +304,10 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     // the Gantt of that plan, now scheduled
     await planner.getByTestId('gantt-bar-N1').waitFor();
     await planner.getByRole('heading', { name: 'Schedule' }).evaluate((el) => el.scrollIntoView());
+    // bars are reachable by keyboard, and the focused one's details show under the chart
+    await planner.getByTestId('gantt-bar-N1').first().focus();
+    await waitText(planner, 'gantt-focused', /^N1 .* planned /);
+    expect(await planner.getByTestId('gantt-bar-N1').first().getAttribute('aria-label')).toMatch(/^N1 .* planned /);
     await screenshot(planner, 'plan-schedule');
 
     // ---- master data ---------------------------------------------------------------

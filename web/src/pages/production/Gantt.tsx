@@ -1,9 +1,11 @@
 /**
  * A hand-drawn Gantt of a plan's assignments: rows by substation (grouped by
  * station) or by worker; the planned bar in the status colour, the actual
- * run as a stripe beneath it, a line at now.
+ * run as a stripe beneath it, a line at now. Bars are focusable: Tab walks
+ * them, a screen reader reads each one's details, and the focused bar's
+ * details show under the chart (the hover title is not for keyboards).
  */
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import type { PlanSchedule, ScheduleBar } from '../../api/types';
 import { formatDay, formatTime } from '../../format';
 import { useNow } from '../../hooks';
@@ -50,72 +52,83 @@ export function Gantt({ schedule, mode }: { schedule: PlanSchedule; mode: GanttM
     return { start, end, ticks, step };
   }, [schedule, now]);
 
+  const [focused, setFocused] = useState<string | null>(null);
   if (!range) return <div className="empty">No assignments yet: the plan is scheduled when it is released.</div>;
   const pos = (iso: string) => (Date.parse(iso) - range.start) / (range.end - range.start);
   const frac = (t: number) => (t - range.start) / (range.end - range.start);
 
   return (
-    <div className="gantt" role="table" aria-label={mode === 'worker' ? 'Schedule by worker' : 'Schedule by station and substation'}>
-      <div className="gantt__row gantt__axis" role="row">
-        <div className="gantt__label" role="columnheader">
-          {mode === 'worker' ? 'Worker' : 'Substation'}
+    <>
+      <div className="gantt" role="table" aria-label={mode === 'worker' ? 'Schedule by worker' : 'Schedule by station and substation'}>
+        <div className="gantt__row gantt__axis" role="row">
+          <div className="gantt__label" role="columnheader">
+            {mode === 'worker' ? 'Worker' : 'Substation'}
+          </div>
+          <div className="gantt__track" role="columnheader">
+            {range.ticks.map((t) => (
+              <span key={t} className="gantt__tick" style={cssVars({ '--x': frac(t) })}>
+                {range.step >= 24 * hour || new Date(t).getHours() === 0 ? formatDay(new Date(t)) : formatTime(new Date(t).toISOString())}
+              </span>
+            ))}
+          </div>
         </div>
-        <div className="gantt__track" role="columnheader">
-          {range.ticks.map((t) => (
-            <span key={t} className="gantt__tick" style={cssVars({ '--x': frac(t) })}>
-              {range.step >= 24 * hour || new Date(t).getHours() === 0 ? formatDay(new Date(t)) : formatTime(new Date(t).toISOString())}
-            </span>
-          ))}
-        </div>
-      </div>
-      {groups.map((g, gi) => (
-        <div key={g.label ?? gi} role="rowgroup">
-          {g.label && (
-            <div className="gantt__group" role="row">
-              <span role="rowheader">{g.label}</span>
-            </div>
-          )}
-          {g.rows.map((row) => (
-            <div key={row.key} className="gantt__row" role="row">
-              <div className="gantt__label" role="rowheader">
-                <span>{row.label}</span>
-                {row.sublabel && <span className="muted small mono">{row.sublabel}</span>}
+        {groups.map((g, gi) => (
+          <div key={g.label ?? gi} role="rowgroup">
+            {g.label && (
+              <div className="gantt__group" role="row">
+                <span role="rowheader">{g.label}</span>
               </div>
-              <div className="gantt__track" role="cell">
-                {range.ticks.map((t) => (
-                  <span key={t} className="gantt__gridline" style={cssVars({ '--x': frac(t) })} />
-                ))}
-                {now >= range.start && now <= range.end && <span className="gantt__now" style={cssVars({ '--x': frac(now) })} title="now" />}
-                {row.bars.map((b) => {
-                  const x = pos(b.plannedStart);
-                  const w = Math.max(pos(b.plannedEnd) - x, 0.004);
-                  const ax = b.actualStart ? pos(b.actualStart) : null;
-                  const aw = ax !== null ? Math.max((b.actualEnd ? pos(b.actualEnd) : frac(now)) - ax, 0.004) : 0;
-                  const title = `${b.nodeId} ${b.name} · ${mode === 'worker' ? b.substationId : b.workerName} · planned ${formatTime(b.plannedStart)}–${formatTime(b.plannedEnd)}${
-                    b.actualStart ? ` · actual ${formatTime(b.actualStart)}–${b.actualEnd ? formatTime(b.actualEnd) : 'now'}` : ''
-                  } · ${statusLabel(b.status)}${b.waitReason ? ` · ${b.waitReason}` : ''}`;
-                  return (
-                    <div key={b.assignmentId}>
-                      <span
-                        className={classNames('gantt__bar', `tone-${statusTone(b.status)}`, b.pinned && 'is-pinned')}
-                        style={cssVars({ '--x': x, '--w': w })}
-                        title={title}
-                        data-testid={`gantt-bar-${b.nodeId}`}
-                        data-status={b.status}
-                      >
-                        <span className="gantt__bar-label">
-                          {b.nodeId} {mode === 'worker' ? b.substationId : b.workerName.split(' ')[0]}
+            )}
+            {g.rows.map((row) => (
+              <div key={row.key} className="gantt__row" role="row">
+                <div className="gantt__label" role="rowheader">
+                  <span>{row.label}</span>
+                  {row.sublabel && <span className="muted small mono">{row.sublabel}</span>}
+                </div>
+                <div className="gantt__track" role="cell">
+                  {range.ticks.map((t) => (
+                    <span key={t} className="gantt__gridline" style={cssVars({ '--x': frac(t) })} />
+                  ))}
+                  {now >= range.start && now <= range.end && <span className="gantt__now" style={cssVars({ '--x': frac(now) })} title="now" />}
+                  {row.bars.map((b) => {
+                    const x = pos(b.plannedStart);
+                    const w = Math.max(pos(b.plannedEnd) - x, 0.004);
+                    const ax = b.actualStart ? pos(b.actualStart) : null;
+                    const aw = ax !== null ? Math.max((b.actualEnd ? pos(b.actualEnd) : frac(now)) - ax, 0.004) : 0;
+                    const title = `${b.nodeId} ${b.name} · ${mode === 'worker' ? b.substationId : b.workerName} · planned ${formatTime(b.plannedStart)}–${formatTime(b.plannedEnd)}${
+                      b.actualStart ? ` · actual ${formatTime(b.actualStart)}–${b.actualEnd ? formatTime(b.actualEnd) : 'now'}` : ''
+                    } · ${statusLabel(b.status)}${b.waitReason ? ` · ${b.waitReason}` : ''}`;
+                    return (
+                      <div key={b.assignmentId}>
+                        <span
+                          className={classNames('gantt__bar', `tone-${statusTone(b.status)}`, b.pinned && 'is-pinned')}
+                          style={cssVars({ '--x': x, '--w': w })}
+                          title={title}
+                          tabIndex={0}
+                          role="img"
+                          aria-label={title}
+                          onFocus={() => setFocused(title)}
+                          onBlur={() => setFocused(null)}
+                          data-testid={`gantt-bar-${b.nodeId}`}
+                          data-status={b.status}
+                        >
+                          <span className="gantt__bar-label">
+                            {b.nodeId} {mode === 'worker' ? b.substationId : b.workerName.split(' ')[0]}
+                          </span>
                         </span>
-                      </span>
-                      {ax !== null && <span className="gantt__actual" style={cssVars({ '--x': ax, '--w': aw })} title={`actual: ${title}`} />}
-                    </div>
-                  );
-                })}
+                        {ax !== null && <span className="gantt__actual" style={cssVars({ '--x': ax, '--w': aw })} title={`actual: ${title}`} />}
+                      </div>
+                    );
+                  })}
+                </div>
               </div>
-            </div>
-          ))}
-        </div>
-      ))}
-    </div>
+            ))}
+          </div>
+        ))}
+      </div>
+      <p className="gantt__detail muted small" aria-hidden="true" data-testid="gantt-focused">
+        {focused ?? 'Tab to a bar for its details.'}
+      </p>
+    </>
   );
 }
