@@ -35,7 +35,11 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const [dialog, setDialog] = useState<'pause' | 'complete' | 'problem' | null>(null);
 
   const list = tasks.data?.tasks ?? [];
-  const current = list.find((t) => t.status === 'in_progress' || t.status === 'paused') ?? list.find((t) => t.status === 'ready') ?? list[0];
+  // with nothing running, the operator may pick another ready task than the planned first one
+  const [chosenId, setChosenId] = useState<string | null>(null);
+  const running = list.find((t) => t.status === 'in_progress' || t.status === 'paused');
+  const chosen = list.find((t) => t.id === chosenId && t.status === 'ready');
+  const current = running ?? chosen ?? list.find((t) => t.status === 'ready') ?? list[0];
   const queue = list.filter((t) => t !== current);
   const worker = tasks.data?.worker;
   const busy = state.pending !== null;
@@ -116,7 +120,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           {queue.length === 0 && <p className="muted">Nothing else queued.</p>}
           <ol>
             {queue.map((t) => (
-              <QueueItem key={t.id} task={t} />
+              <QueueItem key={t.id} task={t} onChoose={!running && t.status === 'ready' && t.canStart ? () => setChosenId(t.id) : undefined} />
             ))}
           </ol>
         </section>
@@ -235,7 +239,7 @@ function Timer({ task }: { task: WorkerTask }) {
   );
 }
 
-function QueueItem({ task }: { task: WorkerTask }) {
+function QueueItem({ task, onChoose }: { task: WorkerTask; onChoose?: (() => void) | undefined }) {
   // the planned start is on the line above: say only what the task waits for
   const scheduleWait = describeScheduleWait(task, { self: true, start: false });
   return (
@@ -259,6 +263,11 @@ function QueueItem({ task }: { task: WorkerTask }) {
             {scheduleWait}
           </div>
         )
+      )}
+      {onChoose && (
+        <Button size="lg" onClick={onChoose} aria-label={`Do ${task.nodeId} ${task.nodeName} next`}>
+          Do this one next
+        </Button>
       )}
     </li>
   );
