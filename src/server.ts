@@ -2,12 +2,15 @@
  * Process wrapper: configuration, database, migrations, first-run seed,
  * listen, and graceful shutdown on SIGTERM/SIGINT.
  */
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
 import { buildApp } from './app.js';
-import { loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
+import type { DB } from './db/schema.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { startDemoFloor } from './seed/demo-floor.js';
-import { hasMesData, seedDatabase } from './seed/seed.js';
+import { hasMesData, SeedRefusedError, seedDatabase } from './seed/seed.js';
 import { describeFailure } from './shared/failure.js';
 
 async function main() {
@@ -20,27 +23,7 @@ async function main() {
   try {
     const applied = await migrateToLatest(database.db);
     if (applied.length > 0) log.info({ applied }, 'migrations applied');
-    if (config.seedOnEmpty && !(await hasMesData(database.db))) {
-      const summary = await seedDatabase(database.db, {
-        size: 'default',
-        adminPassword: config.adminPassword,
-        demoPin: config.demoPin,
-      });
-      log.info({ counts: summary.counts }, 'empty database: seeded the default dataset');
-      printCredentials(summary.generatedAdminPassword, summary.generatedDemoPin);
-      if (config.demoFloor) {
-        // a demo, not the product: if it cannot be set up, the service still starts
-        try {
-          const floor = await startDemoFloor(app, {
-            adminPassword: config.adminPassword ?? summary.generatedAdminPassword!,
-            demoPin: config.demoPin ?? summary.generatedDemoPin!,
-          });
-          log.info(floor, `demo floor: released ${floor.released.join(', ')}${floor.started ? `; ${floor.started.workerId} started ${floor.started.assignmentId}` : ''}`);
-        } catch (error) {
-          log.warn({ err: error }, 'demo floor not set up');
-        }
-      }
-    }
+    if (config.seedOnEmpty && !(await hasMesData(database.db))) await seedFirstRun(app, database.db, config);
   } catch (error) {
     await app.close();
     await database.close();
@@ -76,6 +59,31 @@ async function main() {
 
   await app.listen({ port: config.port, host: config.host });
   log.info(`Burkol MES serving on http://localhost:${(app.server.address() as { port: number }).port} (data: ${database.location})`);
+}
+
+/** The default dataset on an empty database, and the demo floor on top of it. */
+async function seedFirstRun(app: FastifyInstance, db: Kysely<DB>, config: Config) {
+  let summary;
+  try {
+    summary = await seedDatabase(db, { size: 'default', adminPassword: config.adminPassword, demoPin: config.demoPin });
+  } catch (error) {
+    // two instances starting on one empty database: the other one seeded it while this one waited
+    if (error instanceof SeedRefusedError) return void app.log.info('empty database: another process seeded it first');
+    throw error;
+  }
+  app.log.info({ counts: summary.counts }, 'empty database: seeded the default dataset');
+  printCredentials(summary.generatedAdminPassword, summary.generatedDemoPin);
+  if (!config.demoFloor) return;
+  // a demo, not the product: if it cannot be set up, the service still starts
+  try {
+    const floor = await startDemoFloor(app, {
+      adminPassword: config.adminPassword ?? summary.generatedAdminPassword!,
+      demoPin: config.demoPin ?? summary.generatedDemoPin!,
+    });
+    app.log.info(floor, `demo floor: released ${floor.released.join(', ')}${floor.started ? `; ${floor.started.workerId} started ${floor.started.assignmentId}` : ''}`);
+  } catch (error) {
+    app.log.warn({ err: error }, 'demo floor not set up');
+  }
 }
 
 function printCredentials(password: string | undefined, pin: string | undefined) {

@@ -69,6 +69,8 @@ export async function seedDatabase(db: Kysely<DB>, options: SeedOptions): Promis
   const [adminHash, pinHash] = await Promise.all([hashSecret(adminPassword), hashSecret(demoPin)]);
 
   await db.transaction().execute(async (trx) => {
+    // two processes seeding one empty database (two instances' first start): the second waits, then finds the data
+    await sql`select pg_advisory_xact_lock(hashtext('burkol-mes:seed'))`.execute(trx);
     if (options.clear) await clearMesData(trx);
     else if (await hasMesData(trx)) {
       throw new SeedRefusedError('the database already holds MES data; add --clear to replace it');

@@ -43,6 +43,17 @@ describeEachEngine('seed', (ctx) => {
     expect(await countMesRows(db)).toEqual(before);
   });
 
+  it.runIf(ctx.engine === 'postgres')('two processes seeding one empty database: one seeds, the other waits and is refused', async () => {
+    const db = ctx.database.db;
+    await sql.raw(`truncate ${['operations', 'stations', 'materials', 'workers', 'shift_calendars', 'users', 'production_plans', 'code_counters'].map((t) => `mes.${t}`).join(', ')} restart identity cascade`).execute(db);
+    expect((await countMesRows(db)).operations).toBe(0);
+    const results = await Promise.allSettled([0, 1].map(() => seedDatabase(db, { size: 'minimal', adminPassword: 'admin-pass-123', demoPin: '1234' })));
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason).toBeInstanceOf(SeedRefusedError);
+    expect((await countMesRows(db)).workers).toBe(seedSizes.minimal.workers);
+    expect(await runIntegrityChecks(db)).toEqual([]);
+  });
+
   it('generates the admin password and the demo PIN when none is configured', async () => {
     const summary = await seedDatabase(ctx.database.db, { size: 'minimal', clear: true });
     expect(summary.generatedAdminPassword).toMatch(/^[A-Za-z0-9]{16}$/);
