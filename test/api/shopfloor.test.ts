@@ -294,6 +294,8 @@ describeEachEngine('shop floor execution', (ctx) => {
       expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 500000 }), 422, /good \+ scrap is 500000, more than the 10 planned .*overrun: true/).field).toBe('body/goodQuantity');
       const short = expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 10, materials: [{ materialCode: 'SHEET-S235-2', quantity: 999999 }] }), 409, /not enough stock to complete .*SHEET-S235-2 needs 999999, \d+ in stock/);
       expect(short.shortages).toEqual([{ materialCode: 'SHEET-S235-2', needed: 999999, inStock: sheet.stock }]);
+      // the refusal carries the state it met: the completion it started to write is not in it
+      expect(short.current).toMatchObject({ assignment: { id: p.N1, status: 'in_progress', actualEnd: null, goodQuantity: null }, worker: { id: 'W-001', status: 'busy', currentAssignmentId: p.N1 } });
     });
 
     const done = await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9, scrapQuantity: 1, scrapReason: 'burr on edge', note: 'one sheet bent', materials: [{ materialCode: 'SHEET-S235-2', quantity: 6 }] });
@@ -305,7 +307,10 @@ describeEachEngine('shop floor execution', (ctx) => {
     expect(ledger.rows).toEqual([{ entry_type: 'consumption', stock_delta: -6, reserved_delta: -5 }]);
     expect((await sql`select status from mes.substations where id = 'ST-001-01'`.execute(db())).rows[0]).toEqual({ status: 'available' });
     await refusedWithoutWrite(async () => {
-      expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9 }), 409, /is completed; it cannot be completed/)).toMatchObject({ currentStatus: 'completed' });
+      expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9 }), 409, /is completed; it cannot be completed/)).toMatchObject({
+        currentStatus: 'completed',
+        current: { assignment: { id: p.N1, status: 'completed', goodQuantity: 9, completedBy: 'W-001' }, worker: { id: 'W-001', currentAssignmentId: null } },
+      });
     });
     expect((await planner.get(`/api/mes/worker-assignments/${p.N3}`)).json().status).toBe('pending');
 

@@ -5,7 +5,7 @@
  * substation, materials, in that order), checks who may act, records the
  * events and answers with the assignment and the worker's status.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/schema.js';
 import { type OutboxEvent, recordEvents } from '../../realtime/outbox.js';
 import { DomainError, notFound } from '../../shared/errors.js';
@@ -173,12 +173,28 @@ export async function runAction(
     const acting = actingAs(ctx.user, locked.workerId);
     if (!acting) throw forbidden(`assignment ${assignmentId} is assigned to worker ${locked.workerId}`);
     const target: ActionTarget = { ...locked, planStatus: plan.status, acting, actor: ctx.user.username, now: ctx.now() };
+    // a refused action answers with the state it met, so the tablet can show it without asking again
+    const withCurrentState = async (error: unknown): Promise<never> => {
+      if (!(error instanceof DomainError) || (error.kind !== 'conflict' && error.kind !== 'invalid_transition')) throw error;
+      const current: ActionResult = { assignment: (await views.findAssignmentDetail(trx, assignmentId))!, worker: (await workerState(trx, locked.workerId, ctx))! };
+      throw new DomainError(error.kind, error.message, { ...error.extra, current });
+    };
     if (action !== 'start') {
       const refusal = actionRefusal(action, { assignmentId, status: locked.status, planId: locked.planId, planStatus: plan.status });
-      if (refusal) throw refusal;
+      if (refusal) await withCurrentState(refusal);
     }
 
-    const { events, problem } = await perform(trx, target);
+    // an action may write before it finds a reason to refuse (a completion short of stock): undo that before reading the state
+    await sql`savepoint action`.execute(trx);
+    let performed: Performed;
+    try {
+      performed = await perform(trx, target);
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      await sql`rollback to savepoint action`.execute(trx);
+      return withCurrentState(error);
+    }
+    const { events, problem } = performed;
     const onBehalfOf = acting === 'on_behalf' ? { onBehalfOf: locked.workerId } : {};
     await recordEvents(trx, events.map((e) => ({ ...e, payload: { ...e.payload, ...onBehalfOf } })), ctx.user.username);
 
