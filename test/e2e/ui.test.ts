@@ -333,5 +333,26 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     await planner.getByRole('button', { name: 'Create shift calendar' }).click();
     await planner.getByRole('row', { name: 'Edit shift calendar NIGHT' }).filter({ hasText: 'Mon 22:00–06:00 (next day)' }).filter({ hasText: '2026-12-24 closed' }).waitFor();
     await screenshot(planner, 'master-data-calendar');
+
+    // ---- the plans list pages by 50 ---------------------------------------------------
+    const doc = (i: number) => ({
+      workOrderCode: `WO-PAGE-${i}`,
+      name: `Paging ${i}`,
+      quantity: 1,
+      nodes: [{ nodeId: 'N1', name: 'Cut', operationId: 'OP-001', nominalTime: 1, predecessors: [], assignedStations: [{ stationId: 'ST-001', priority: 1 }], materialInputs: [] }],
+    });
+    for (let i = 0; i < 45; i++) expect((await planner.request.post('/api/mes/production-plans', { data: doc(i) })).status()).toBe(201);
+    await planner.goto('/production');
+    const total = Number(/^(\d+) plans$/.exec((await planner.getByText(/^\d+ plans$/).textContent()) ?? '')?.[1]);
+    expect(total).toBeGreaterThan(50);
+    await waitText(planner, 'pager-range', `1–50 of ${total}`);
+    expect(await planner.getByRole('row', { name: /^Open plan / }).count()).toBe(50);
+    await planner.getByRole('button', { name: 'Next ›' }).click();
+    await waitText(planner, 'pager-range', `51–${total} of ${total}`);
+    expect(await planner.getByRole('row', { name: /^Open plan / }).count()).toBe(total - 50);
+    // a search starts again at the first page (on page 2 its 11 matches would show nothing); the range always tells the rows shown
+    await planner.getByLabel('Search').fill('Paging 1');
+    await planner.getByRole('row', { name: /Paging 1\b/ }).first().waitFor();
+    expect(await planner.getByRole('row', { name: /^Open plan / }).count()).toBe(11);
   }, 300_000);
 });

@@ -6,10 +6,11 @@ import type { PlanStatus, PlanSummary } from '../../api/types';
 import { formatDateTime } from '../../format';
 import { useDebounced } from '../../hooks';
 import { Link, navigate } from '../../router';
-import { Badge, Button, Card, type Column, ProgressBar, SelectField, StatusBadge, Table, TextField, statusLabel } from '../../ui';
+import { Badge, Button, Card, type Column, Pager, ProgressBar, SelectField, StatusBadge, Table, TextField, statusLabel } from '../../ui';
 
 const statuses: PlanStatus[] = ['draft', 'released', 'in_production', 'paused', 'completed', 'cancelled'];
 const openStatuses: PlanStatus[] = ['draft', 'released', 'in_production', 'paused'];
+const pageSize = 50;
 
 const columns: Column<PlanSummary>[] = [
   {
@@ -40,11 +41,16 @@ export function PlansPage() {
   const [status, setStatus] = useState<'' | 'open' | 'archived' | PlanStatus>('open');
   const [q, setQ] = useState('');
   const search = useDebounced(q.trim(), 250);
+  const [page, setPage] = useState({ offset: 0, filters: '' });
+  // another filter or search starts again at the first page
+  const filters = `${status}|${search}`;
+  const offset = page.filters === filters ? page.offset : 0;
   const plans = usePlans({
     status: status === 'open' ? openStatuses : status && status !== 'archived' ? [status] : undefined,
     archived: status === 'archived' ? true : undefined,
     q: search || undefined,
-    limit: 200,
+    limit: pageSize,
+    offset,
   });
 
   return (
@@ -80,6 +86,7 @@ export function PlansPage() {
           rowLabel={(p) => `Open plan ${p.id} ${p.name}`}
           empty={plans.isPending ? 'Loading…' : 'No plans match'}
         />
+        {plans.data && <Pager label="Production plans" total={plans.data.total} offset={plans.data.offset} limit={pageSize} onOffset={(o) => setPage({ offset: o, filters })} />}
       </Card>
     </div>
   );
