@@ -144,7 +144,8 @@ export async function runAction(
   const route = `${action} ${assignmentId}`;
   return db.transaction().execute(async (trx) => {
     const key = ctx.idempotencyKey;
-    const requestHash = idempotency.requestHash(ctx.requestBody);
+    // only a request under a key is compared with a later one
+    const requestHash = key !== undefined ? idempotency.requestHash(ctx.requestBody) : '';
     if (key !== undefined) {
       await idempotency.lockIdempotencyKey(trx, key);
       const stored = await idempotency.findStoredResponse(trx, key, ctx.user.id);
@@ -173,11 +174,12 @@ export async function runAction(
     const acting = actingAs(ctx.user, locked.workerId);
     if (!acting) throw forbidden(`assignment ${assignmentId} is assigned to worker ${locked.workerId}`);
     const target: ActionTarget = { ...locked, planStatus: plan.status, acting, actor: ctx.user.username, now: ctx.now() };
+    // what every answer carries: the assignment and its worker as they are now
+    const stateNow = async (): Promise<ActionResult> => ({ assignment: (await views.findAssignmentDetail(trx, assignmentId))!, worker: (await workerState(trx, locked.workerId, ctx))! });
     // a refused action answers with the state it met, so the tablet can show it without asking again
     const withCurrentState = async (error: unknown): Promise<never> => {
       if (!(error instanceof DomainError) || (error.kind !== 'conflict' && error.kind !== 'invalid_transition')) throw error;
-      const current: ActionResult = { assignment: (await views.findAssignmentDetail(trx, assignmentId))!, worker: (await workerState(trx, locked.workerId, ctx))! };
-      throw new DomainError(error.kind, error.message, { ...error.extra, current });
+      throw new DomainError(error.kind, error.message, { ...error.extra, current: await stateNow() });
     };
     if (action !== 'start') {
       const refusal = actionRefusal(action, { assignmentId, status: locked.status, planId: locked.planId, planStatus: plan.status });
@@ -198,9 +200,7 @@ export async function runAction(
     const onBehalfOf = acting === 'on_behalf' ? { onBehalfOf: locked.workerId } : {};
     await recordEvents(trx, events.map((e) => ({ ...e, payload: { ...e.payload, ...onBehalfOf } })), ctx.user.username);
 
-    const assignment = (await views.findAssignmentDetail(trx, assignmentId))!;
-    const worker = (await workerState(trx, locked.workerId, ctx))!;
-    const body: ActionResult = { assignment, worker, ...(problem ? { problem } : {}) };
+    const body: ActionResult = { ...(await stateNow()), ...(problem ? { problem } : {}) };
     if (key !== undefined) {
       await idempotency.storeResponse(trx, { key, userId: ctx.user.id, route, requestHash, statusCode, response: body });
       await idempotency.pruneExpiredKeys(trx);

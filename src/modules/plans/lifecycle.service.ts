@@ -11,7 +11,7 @@ import type { ScheduleStats } from '../../scheduler/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { cancelAssignments, endOpenPauses, insertAssignments, listPlanAssignments, releaseHolders } from '../assignments/assignments.repository.js';
 import { insertReservations, lockMaterials, type MaterialNeed, releaseReservations, type Shortage, shortagesOf } from '../materials/reservations.repository.js';
-import { type FixedNode, lockScheduling, type PinnedNode, scheduleNodes } from './plan-scheduling.js';
+import { type FixedNode, lockScheduling, nodeDbIds, type PinnedNode, scheduleNodes } from './plan-scheduling.js';
 import * as repo from './plans.repository.js';
 import { allowedPlanActions, documentOf, nextPlanStatus, type PlanAction } from './plans.rules.js';
 import type { PlanDetail, PlanStatus } from './plans.schema.js';
@@ -84,7 +84,7 @@ export async function releasePlan(db: Kysely<DB>, planId: string, allowShortage:
     await assertValid(trx, documentOf(plan), { planId });
 
     // material: inputs that come from stock (not from a predecessor's output)
-    const dbIds = new Map((await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute()).map((r) => [r.node_id, r.id]));
+    const dbIds = await nodeDbIds(trx, planId);
     const needs: MaterialNeed[] = plan.nodes.flatMap((n) =>
       n.materialInputs.filter((m) => m.fromNodeId === undefined).map((m) => ({ nodeId: dbIds.get(n.nodeId)!, materialCode: m.materialCode, quantity: m.requiredQuantity })),
     );
@@ -104,6 +104,7 @@ export async function releasePlan(db: Kysely<DB>, planId: string, allowShortage:
       nodes: new Set(plan.nodes.map((n) => n.nodeId)),
       fixed: new Map(),
       completed: new Set(),
+      dbIds,
       now: opts.now,
       utcOffsetMinutes: opts.utcOffsetMinutes,
       budgetMs: opts.schedulerBudgetMs,
@@ -158,7 +159,8 @@ export async function pausePlan(db: Kysely<DB>, planId: string, opts: LifecycleO
 async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: LifecycleOptions): Promise<ScheduleStats | undefined> {
   const plan = await detail(trx, planId);
   const current = await listPlanAssignments(trx, planId, ['pending', 'ready', 'in_progress', 'paused', 'completed']);
-  const nodeIdOf = new Map((await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute()).map((r) => [r.id, r.node_id]));
+  const dbIds = await nodeDbIds(trx, planId);
+  const nodeIdOf = new Map([...dbIds].map(([nodeId, id]) => [id, nodeId]));
   const now = opts.now.getTime();
   const fixed = new Map<string, FixedNode>();
   const pinned = new Map<string, PinnedNode>();
@@ -181,7 +183,7 @@ async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: Lifecy
   if (open.size === 0) return undefined;
   // the old bookings go first, or they would block their own replacements
   await cancelAssignments(trx, replaced.map((a) => a.id), 'rescheduled');
-  const { rows, stats } = await scheduleNodes(trx, { plan, nodes: open, fixed, pinned, completed, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.schedulerBudgetMs });
+  const { rows, stats } = await scheduleNodes(trx, { plan, nodes: open, fixed, pinned, completed, dbIds, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.schedulerBudgetMs });
   const ids = await insertAssignments(trx, planId, rows);
   const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
   await trx.updateTable('mes.production_plans').set({ planned_end: new Date(Math.max(...ends)) }).where('id', '=', planId).execute();

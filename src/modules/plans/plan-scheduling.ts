@@ -38,6 +38,8 @@ export interface ScheduleRequest {
   pinned?: Map<string, PinnedNode>;
   /** nodes whose predecessors are all completed */
   completed: Set<string>;
+  /** db id of every node of the plan, by node id (the caller has read them already) */
+  dbIds: Map<string, number>;
   now: Date;
   utcOffsetMinutes: number;
   budgetMs: number;
@@ -49,7 +51,7 @@ export interface ScheduleOutcome {
 }
 
 /** Db ids of a plan's nodes by their node id. */
-async function nodeDbIds(trx: Transaction<DB>, planId: string): Promise<Map<string, number>> {
+export async function nodeDbIds(trx: Transaction<DB>, planId: string): Promise<Map<string, number>> {
   const rows = await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute();
   return new Map(rows.map((r) => [r.node_id, r.id]));
 }
@@ -112,7 +114,7 @@ export async function scheduleNodes(trx: Transaction<DB>, req: ScheduleRequest):
     throw error;
   }
 
-  const dbIds = await nodeDbIds(trx, plan.id);
+  const { dbIds } = req;
   const byId = new Map(plan.nodes.map((n) => [n.nodeId, n]));
   const rows = result.assignments.map((a) => ({
     nodeId: dbIds.get(a.nodeId)!,
