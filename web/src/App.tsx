@@ -4,7 +4,8 @@
  * master data and the live board.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, Suspense, lazy, useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
+import { Route, Router, Switch, useLocation } from 'wouter';
 import { api } from './api/client';
 import { LiveContext, useLiveStream } from './api/live';
 import { resource, useMe } from './api/queries';
@@ -14,7 +15,7 @@ import { BoardPage } from './pages/board/BoardPage';
 import { MasterDataPage } from './pages/master/MasterDataPage';
 import { PortalPage } from './pages/portal/PortalPage';
 import { PlansPage } from './pages/production/PlansPage';
-import { Link, confirmLeave, match, navigate, usePath } from './router';
+import { Link, confirmLeave, navigate, useGuardedLocation } from './router';
 import { Alert, Button, LiveDot } from './ui';
 
 // React Flow and dagre load only with the pages that draw graphs (the tablet portal never needs them)
@@ -41,11 +42,15 @@ export function App() {
       </div>
     );
   if (!me.data) return <LoginPage />;
-  return <SignedIn user={me.data} />;
+  return (
+    <Router hook={useGuardedLocation}>
+      <SignedIn user={me.data} />
+    </Router>
+  );
 }
 
 function SignedIn({ user }: { user: SessionUser }) {
-  const path = usePath();
+  const [path] = useLocation();
   const queryClient = useQueryClient();
   const isOperator = user.role === 'operator';
   const live = useLiveStream(isOperator ? [...operatorTopics] : [...plannerTopics]);
@@ -64,7 +69,7 @@ function SignedIn({ user }: { user: SessionUser }) {
     navigate('/', { replace: true, force: true });
   };
 
-  const page = isOperator ? <PortalPage user={user} onSignOut={signOut} /> : plannerPage(path);
+  const page = isOperator ? <PortalPage user={user} onSignOut={signOut} /> : <PlannerPages />;
   if (isOperator) return <LiveContext.Provider value={live}>{page}</LiveContext.Provider>;
   const flush = path.startsWith('/designer');
   return (
@@ -97,13 +102,23 @@ function SignedIn({ user }: { user: SessionUser }) {
   );
 }
 
-function plannerPage(path: string): ReactNode {
-  let m: Record<string, string> | null;
-  if ((m = match('/production/:id', path))) return <PlanPage id={m.id!} />;
-  if (match('/production', path)) return <PlansPage />;
-  if ((m = match('/designer/:id?', path))) return <DesignerPage id={m.id} />;
-  if ((m = match('/master/:tab?', path))) return <MasterDataPage tab={m.tab} />;
-  if (match('/board', path)) return <BoardPage />;
+function PlannerPages() {
+  return (
+    <Switch>
+      <Route path="/production/:id">{(p) => <PlanPage id={p.id} />}</Route>
+      <Route path="/production" component={PlansPage} />
+      <Route path="/designer/:id?">{(p) => <DesignerPage id={p.id} />}</Route>
+      <Route path="/master/:tab?">{(p) => <MasterDataPage tab={p.tab} />}</Route>
+      <Route path="/board" component={BoardPage} />
+      <Route>
+        <NotFound />
+      </Route>
+    </Switch>
+  );
+}
+
+function NotFound() {
+  const [path] = useLocation();
   return (
     <div className="page">
       <Alert tone="warning" title="Page not found">

@@ -17,10 +17,13 @@ const columns: Column<PlanSummary>[] = [
     key: 'id',
     header: 'Plan',
     className: 'nowrap',
+    // the row opens the plan too: a click on the link (also ctrl-click for a new tab) is the link's alone
     render: (p) => (
-      <Link to={`/production/${p.id}`} className="mono" onClick={(e) => e.stopPropagation()}>
-        {p.id}
-      </Link>
+      <span onClick={(e) => e.stopPropagation()}>
+        <Link to={`/production/${p.id}`} className="mono">
+          {p.id}
+        </Link>
+      </span>
     ),
   },
   { key: 'name', header: 'Name', render: (p) => p.name },

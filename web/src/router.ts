@@ -1,9 +1,13 @@
 /**
- * A small history-API router: the app has a handful of pages, no nested
- * layouts. A page with unsaved work registers a navigation guard: leaving by
- * a link, navigate() or the browser's back/forward then asks first.
+ * Routing is wouter's (<Router hook={useGuardedLocation}>, Switch, Route,
+ * Link); this module is the location it reads. A page with unsaved work
+ * registers a navigation guard: leaving by a link, navigate() or the
+ * browser's back/forward then asks first.
  */
-import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
+import type { BaseLocationHook } from 'wouter';
+
+export { Link } from 'wouter';
 
 // the path the app shows: it changes only when a navigation is accepted, so a
 // refused back/forward never renders the other page for a moment
@@ -12,6 +16,10 @@ const listeners = new Set<() => void>();
 const notify = () => {
   currentPath = window.location.pathname;
   for (const l of listeners) l();
+};
+const subscribe = (onChange: () => void) => {
+  listeners.add(onChange);
+  return () => void listeners.delete(onChange);
 };
 
 // every history entry the app makes carries its index, so that a refused
@@ -48,20 +56,10 @@ window.addEventListener('popstate', (e) => {
   notify();
 });
 
-const subscribe = (onChange: () => void) => {
-  listeners.add(onChange);
-  return () => {
-    listeners.delete(onChange);
-  };
-};
-
-export function usePath(): string {
-  return useSyncExternalStore(subscribe, () => currentPath);
-}
-
 /**
  * Goes to `to` unless a guard refuses. `force` skips the guards: for moves
- * that keep the work (a saved new plan gets its own URL).
+ * that keep the work (a saved new plan gets its own URL). wouter's Link calls
+ * this too (through useGuardedLocation).
  */
 export function navigate(to: string, options: { replace?: boolean; force?: boolean } = {}): boolean {
   if (to === window.location.pathname + window.location.search) return true;
@@ -72,45 +70,15 @@ export function navigate(to: string, options: { replace?: boolean; force?: boole
   return true;
 }
 
+/** wouter's location hook: the accepted path, and the guarded navigate. */
+export const useGuardedLocation: BaseLocationHook = () => [useSyncExternalStore(subscribe, () => currentPath), navigate];
+
 /** While `message` is set, leaving the page (links, navigate, back/forward) asks with it first. */
 export function useNavigationGuard(message: string | null) {
   useEffect(() => {
     if (!message) return;
     const guard = { message };
     guards.add(guard);
-    return () => {
-      guards.delete(guard);
-    };
+    return () => void guards.delete(guard);
   }, [message]);
-}
-
-/** Matches "/production/:id" against a path; returns the params or null. */
-export function match(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split('/').filter(Boolean);
-  const s = path.split('/').filter(Boolean);
-  const params: Record<string, string> = {};
-  for (let i = 0; i < Math.max(p.length, s.length); i++) {
-    const part = p[i];
-    const seg = s[i];
-    if (part === undefined) return null;
-    if (part.startsWith(':')) {
-      const optional = part.endsWith('?');
-      if (seg === undefined) {
-        if (optional) continue;
-        return null;
-      }
-      params[part.slice(1).replace('?', '')] = decodeURIComponent(seg);
-    } else if (part !== seg) return null;
-  }
-  return params;
-}
-
-export function Link({ to, onClick, ...rest }: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {
-  const handle = (e: MouseEvent<HTMLAnchorElement>) => {
-    onClick?.(e);
-    if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
-    e.preventDefault();
-    navigate(to);
-  };
-  return <a href={to} onClick={handle} {...rest} />;
 }
