@@ -3,12 +3,10 @@
  * worker portal only; planners and admins get production, the designer,
  * master data and the live board.
  */
-import { useQueryClient } from '@tanstack/react-query';
 import { Suspense, lazy, useEffect } from 'react';
 import { Route, Router, Switch, useLocation } from 'wouter';
-import { api } from './api/client';
 import { LiveContext, useLiveStream } from './api/live';
-import { resource, useMe } from './api/queries';
+import { useMe, useSignOut } from './api/auth';
 import type { SessionUser } from './api/types';
 import { LoginPage } from './auth/LoginPage';
 import { BoardPage } from './pages/board/BoardPage';
@@ -51,7 +49,7 @@ export function App() {
 
 function SignedIn({ user }: { user: SessionUser }) {
   const [path] = useLocation();
-  const queryClient = useQueryClient();
+  const endSession = useSignOut();
   const isOperator = user.role === 'operator';
   const live = useLiveStream(isOperator ? [...operatorTopics] : [...plannerTopics]);
 
@@ -63,9 +61,7 @@ function SignedIn({ user }: { user: SessionUser }) {
   const signOut = async () => {
     // unsaved work (the designer) is lost by signing out too: ask first
     if (!confirmLeave()) return;
-    await api.post('/auth/logout').catch(() => undefined);
-    queryClient.clear();
-    queryClient.setQueryData(resource.me, null);
+    await endSession();
     navigate('/', { replace: true, force: true });
   };
 

@@ -2,13 +2,13 @@ import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@ta
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client';
-import { resource } from './api/queries';
+import { authKeys } from './api/auth';
 import { App } from './App';
 import './ui';
 
 /** A 401 anywhere means the session is gone: forget the user, the login page appears. */
 function onError(error: unknown) {
-  if (error instanceof ApiError && error.status === 401) queryClient.setQueryData(resource.me, null);
+  if (error instanceof ApiError && error.status === 401) queryClient.setQueryData(authKeys.me, null);
 }
 
 const queryClient: QueryClient = new QueryClient({

@@ -4,25 +4,32 @@
  * are batched so that a release of a 100-step plan triggers one refetch per
  * resource, not one per event.
  */
-import { useQueryClient } from '@tanstack/react-query';
+import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
+import { assignmentKeys } from './assignments';
+import { authKeys } from './auth';
 import { apiBase } from './client';
-import { type ResourceName, resource } from './queries';
+import { calendarKeys, materialKeys, operationKeys, stationKeys, workerKeys } from './masterData';
+import { planKeys } from './plans';
+import { problemKeys } from './problems';
 import type { StreamEvent } from './types';
 
 export type LiveState = 'connecting' | 'live' | 'offline';
 
-const touches: Record<StreamEvent['topic'], ResourceName[]> = {
+const touches: Record<StreamEvent['topic'], QueryKey[]> = {
   // release reserves and cancel gives back: a plan's material figures move with its status
-  plans: ['plans', 'plan', 'schedule', 'tasks', 'assignments', 'planMaterials'],
+  plans: [planKeys.all, assignmentKeys.all],
   // problem_reported and problem_resolved come on this topic too
-  assignments: ['plans', 'plan', 'schedule', 'assignments', 'tasks', 'stations', 'workers', 'problems'],
+  assignments: [planKeys.lists(), planKeys.details(), planKeys.schedules(), assignmentKeys.all, stationKeys.all, workerKeys.all, problemKeys.all],
   // shift calendars are changed on the workers topic
-  workers: ['workers', 'tasks', 'calendars'],
-  stations: ['stations'],
-  materials: ['materials', 'ledger', 'planMaterials'],
-  master: ['operations', 'stations', 'workers', 'materials', 'calendars'],
+  workers: [workerKeys.all, assignmentKeys.tasks(), calendarKeys.all],
+  stations: [stationKeys.all],
+  materials: [materialKeys.all, planKeys.materials()],
+  master: [operationKeys.all, stationKeys.all, workerKeys.lists(), materialKeys.lists(), calendarKeys.all],
 };
+
+/** Every cached answer but the session: after a gap or a reset. */
+const everything: QueryKey[] = [planKeys.all, assignmentKeys.all, problemKeys.all, operationKeys.all, stationKeys.all, workerKeys.all, materialKeys.all, calendarKeys.all];
 
 export const LiveContext = createContext<{ state: LiveState; lastEventAt: number | null }>({ state: 'connecting', lastEventAt: null });
 export const useLive = () => useContext(LiveContext);
@@ -39,19 +46,22 @@ export function useLiveStream(topics: StreamEvent['topic'][] | null): { state: L
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
-    const pending = new Set<ResourceName>();
+    // keys by their JSON: one invalidation per key however many events name it
+    const pending = new Map<string, QueryKey>();
     let everOpened = false;
 
     const flush = () => {
       flushTimer = undefined;
-      for (const name of pending) void queryClient.invalidateQueries({ queryKey: resource[name] });
+      // a key under another pending key (plans.list under plans) is refreshed by that one already
+      const keys = [...pending.values()];
+      const covered = (k: QueryKey) => keys.some((p) => p !== k && p.length < k.length && p.every((part, i) => part === k[i]));
+      for (const queryKey of keys) if (!covered(queryKey)) void queryClient.invalidateQueries({ queryKey });
       pending.clear();
     };
-    const invalidate = (names: readonly ResourceName[]) => {
-      for (const n of names) pending.add(n);
+    const invalidate = (keys: readonly QueryKey[]) => {
+      for (const k of keys) pending.set(JSON.stringify(k), k);
       flushTimer ??= setTimeout(flush, 150);
     };
-    const everything = Object.keys(resource).filter((k) => k !== 'me') as ResourceName[];
 
     const connect = () => {
       setState('connecting');
@@ -79,7 +89,7 @@ export function useLiveStream(topics: StreamEvent['topic'][] | null): { state: L
         setState(navigator.onLine ? 'connecting' : 'offline');
         if (source?.readyState === EventSource.CLOSED) {
           // the server refused (signed out, restarting): check the session and retry later
-          void queryClient.invalidateQueries({ queryKey: resource.me });
+          void queryClient.invalidateQueries({ queryKey: authKeys.me });
           retryTimer = setTimeout(connect, 5_000);
         }
       };

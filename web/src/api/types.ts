@@ -20,9 +20,9 @@ import type { LedgerEntry, Material, PlanMaterial, PlanMaterials } from '../../.
 import type { Operation } from '../../../src/modules/operations/operations.schema.js';
 import type { PlanDetail, PlanDocument, PlanNode, PlanStatus, PlanSummary as PlanSummarySchema, TransitionResult as TransitionResultSchema } from '../../../src/modules/plans/plans.schema.js';
 import type { Station } from '../../../src/modules/stations/stations.schema.js';
-import type { ShiftCalendar, Worker } from '../../../src/modules/workers/workers.schema.js';
+import type { ShiftCalendar, ShiftCalendarReplace, Worker } from '../../../src/modules/workers/workers.schema.js';
 
-export type { ActionResult, AssignmentStatus, LedgerEntry, Material, Operation, PauseReason, PlanDetail, PlanDocument, PlanMaterial, PlanMaterials, PlanNode, PlanStatus, ProblemCategory, ProblemView, SessionUser, ShiftCalendar, Station, Worker, WorkerTask, WorkerTasks };
+export type { ActionResult, AssignmentStatus, LedgerEntry, Material, Operation, PauseReason, PlanDetail, PlanDocument, PlanMaterial, PlanMaterials, PlanNode, PlanStatus, ProblemCategory, ProblemView, SessionUser, ShiftCalendar, ShiftCalendarReplace, Station, Worker, WorkerTask, WorkerTasks };
 export type PlanSummary = Static<typeof PlanSummarySchema>;
 export type AssignmentSummary = Static<typeof AssignmentSummarySchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;

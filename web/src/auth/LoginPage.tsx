@@ -1,12 +1,8 @@
 /** Sign in: planners and admins with a password, operators with worker id and PIN (touch keypad). */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../api/client';
 import { ErrorAlert } from '../api/ErrorAlert';
-import { resource } from '../api/queries';
-import type { SessionUser } from '../api/types';
-import { Keypad } from '../pages/portal/Keypad';
-import { Button, Card, TextField, Tabs } from '../ui';
+import { useSignIn } from '../api/auth';
+import { Button, Card, Keypad, TextField, Tabs } from '../ui';
 
 type Mode = 'office' | 'floor';
 
@@ -35,24 +31,16 @@ export function LoginPage() {
   );
 }
 
-function useSignIn<T>(path: string) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (body: T) => api.post<{ user: SessionUser }>(path, body),
-    onSuccess: ({ user }) => queryClient.setQueryData(resource.me, user),
-  });
-}
-
 function PasswordForm() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const signIn = useSignIn<{ username: string; password: string }>('/auth/login');
+  const signIn = useSignIn();
   return (
     <form
       className="stack"
       onSubmit={(e) => {
         e.preventDefault();
-        signIn.mutate({ username: username.trim(), password });
+        signIn.mutate({ kind: 'password', username: username.trim(), password });
       }}
     >
       <TextField label="User name" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
@@ -68,11 +56,11 @@ function PasswordForm() {
 function PinForm() {
   const [workerId, setWorkerId] = useState(() => localStorage.getItem('mes.lastWorkerId') ?? '');
   const [pin, setPin] = useState('');
-  const signIn = useSignIn<{ workerId: string; pin: string }>('/auth/pin-login');
+  const signIn = useSignIn();
   const normalized = normalizeWorkerId(workerId);
   const submit = () => {
     localStorage.setItem('mes.lastWorkerId', normalized);
-    signIn.mutate({ workerId: normalized, pin }, { onError: () => setPin('') });
+    signIn.mutate({ kind: 'pin', workerId: normalized, pin }, { onError: () => setPin('') });
   };
   return (
     <form

@@ -7,6 +7,7 @@ export { Button, IconButton, classNames } from './Button';
 export { Card } from './Card';
 export { cssVars } from './css';
 export { Dialog } from './Dialog';
+export { Keypad } from './Keypad';
 export { Pager } from './Pager';
 export { Checkbox, Field, NumberField, NumberInput, type Option, parseNumber, SelectField, TextAreaField, TextField } from './Field';
 export { type Tone, statusLabel, statusTone } from './status';

@@ -8,7 +8,10 @@
 import { useMemo } from 'react';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useLive } from '../../api/live';
-import { useAssignments, usePlans, useProblems, useStations, useWorkers } from '../../api/queries';
+import { useAssignments } from '../../api/assignments';
+import { useStations, useWorkers } from '../../api/masterData';
+import { usePlans } from '../../api/plans';
+import { useProblems } from '../../api/problems';
 import type { AssignmentSummary, PlanSummary, ProblemView, Station, Worker } from '../../api/types';
 import { formatClock, formatDateTime, formatMinutes, formatTime, formatWhen } from '../../format';
 import { pauseReasonLabel, problemCategoryLabel } from '../../labels';

@@ -5,7 +5,6 @@
  * step. Problems are found as you type, with the server's own rules, and
  * shown on the nodes; saving is possible when there are none.
  */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   Background,
   type Connection,
@@ -22,9 +21,9 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { type DragEvent, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
-import { resource, useMaterials, useOperations, usePlan, useStations, useWorkers } from '../../api/queries';
+import { useMaterials, useOperations, useStations, useWorkers } from '../../api/masterData';
+import { useDuplicatePlan, usePlan, useSavePlan } from '../../api/plans';
 import type { Material, Operation, PlanDetail, Station, Worker } from '../../api/types';
 import '../../graph/graph.css';
 import { InitialFit } from '../../graph/InitialFit';
@@ -32,7 +31,6 @@ import { autoLayout, needsLayout, nodeHeight, nodeWidth } from '../../graph/layo
 import { navigate, useNavigationGuard } from '../../router';
 import { Alert, Button, NumberInput, StatusBadge, TextField, Field } from '../../ui';
 import { ConfirmAction } from '../production/PlanActions';
-import { useDuplicate } from '../production/PlanPage';
 import { DesignerContext, type DesignerLookups, DesignNode } from './DesignNode';
 import { catalogOf, emptyMeta, fromPlan, newStep, nextNodeId, type PlanMeta, problemsOf, type Step, type StepNode, stepEdge, toDocument } from './model';
 import { NodePanel } from './NodePanel';
@@ -90,7 +88,6 @@ interface CatalogData {
 }
 
 function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | null; catalogData: CatalogData; onSavedNew: (id: string) => void }) {
-  const queryClient = useQueryClient();
   const flow = useReactFlow<StepNode>();
   const start = useMemo(() => (initial ? fromPlan(initial) : { meta: emptyMeta, nodes: [] as StepNode[], edges: [] as Edge[] }), [initial]);
   const [meta, setMeta] = useState<PlanMeta>(start.meta);
@@ -220,23 +217,15 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
   }, [dirty]);
 
   // ---- save, release, duplicate ---------------------------------------------
-  const save = useMutation({
-    mutationFn: () => {
-      const body = toDocument(meta, nodes, edges);
-      return saved
-        ? api.put<PlanDetail>(`/production-plans/${encodeURIComponent(saved.id)}`, body, { headers: { 'if-match': `"${saved.version}"` } })
-        : api.post<PlanDetail>('/production-plans', body);
-    },
+  const save = useSavePlan({
     onSuccess: (plan) => {
       const isNew = !saved;
       setSaved({ id: plan.id, version: plan.version, status: plan.status });
       setDirty(false);
-      queryClient.setQueryData([...resource.plan, plan.id], plan);
-      void queryClient.invalidateQueries({ queryKey: resource.plans });
       if (isNew) onSavedNew(plan.id);
     },
   });
-  const duplicate = useDuplicate({ id: saved?.id ?? '' });
+  const duplicate = useDuplicatePlan(saved?.id ?? '', { onSuccess: (copy) => navigate(`/designer/${copy.id}`) });
 
   const selected = nodes.find((n) => n.selected);
   const nodeList = useMemo(() => nodes.map((n) => ({ id: n.id, name: n.data.step.name })), [nodes]);
@@ -267,7 +256,7 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
               'new plan · not saved'
             )}
           </span>
-          <Button variant="primary" onClick={() => save.mutate()} disabled={!canSave} title={problems.count > 0 ? `Fix ${problems.count} problems first` : undefined}>
+          <Button variant="primary" onClick={() => save.mutate({ saved, document: toDocument(meta, nodes, edges) })} disabled={!canSave} title={problems.count > 0 ? `Fix ${problems.count} problems first` : undefined}>
             {save.isPending ? 'Saving…' : 'Save draft'}
           </Button>
           <Button onClick={() => setReleasing(true)} disabled={!canRelease} title={dirty ? 'Save first' : undefined}>

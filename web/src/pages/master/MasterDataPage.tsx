@@ -1,6 +1,6 @@
 /** Master data: operations, stations with substations, workers, materials with stock and ledger, shift calendars with their weekly hours and exceptions. */
 import { useMemo } from 'react';
-import { useCalendars, useMaterials, useOperations, useStations, useWorkers, resource } from '../../api/queries';
+import { useCalendars, useMaterials, useOperations, useStations, useWorkers } from '../../api/masterData';
 import type { Material, Operation, ShiftCalendar, Station, Worker } from '../../api/types';
 import { formatQuantity } from '../../format';
 import { navigate } from '../../router';
@@ -51,8 +51,7 @@ export function MasterDataPage({ tab }: { tab: string | undefined }) {
 const operationsConfig: ResourceConfig<Operation> = {
   title: 'Operations',
   singular: 'operation',
-  path: '/operations',
-  queryKey: resource.operations,
+  noun: 'operations',
   idOf: (o) => o.id,
   useList: useOperations,
   columns: [
@@ -77,8 +76,7 @@ const operationsConfig: ResourceConfig<Operation> = {
 const stationsConfig = (opOptions: { value: string; label: string }[]): ResourceConfig<Station> => ({
   title: 'Stations',
   singular: 'station',
-  path: '/stations',
-  queryKey: resource.stations,
+  noun: 'stations',
   idOf: (s) => s.id,
   useList: useStations,
   columns: [
@@ -123,8 +121,7 @@ const stationsConfig = (opOptions: { value: string; label: string }[]): Resource
 const workersConfig = (opOptions: { value: string; label: string }[], stationOptions: { value: string; label: string }[], calendarOptions: { value: string; label: string }[]): ResourceConfig<Worker> => ({
   title: 'Workers',
   singular: 'worker',
-  path: '/workers',
-  queryKey: resource.workers,
+  noun: 'workers',
   idOf: (w) => w.id,
   useList: useWorkers,
   columns: [
@@ -159,8 +156,7 @@ const workersConfig = (opOptions: { value: string; label: string }[], stationOpt
 const materialsConfig: ResourceConfig<Material> = {
   title: 'Materials',
   singular: 'material',
-  path: '/materials',
-  queryKey: resource.materials,
+  noun: 'materials',
   idOf: (m) => m.code,
   useList: useMaterials,
   columns: [
@@ -198,8 +194,6 @@ const materialsConfig: ResourceConfig<Material> = {
 const calendarsConfig: ResourceConfig<ShiftCalendar> = {
   title: 'Shift calendars',
   singular: 'shift calendar',
-  path: '/shift-calendars',
-  queryKey: resource.calendars,
   idOf: (c) => c.id,
   useList: useCalendars,
   columns: [

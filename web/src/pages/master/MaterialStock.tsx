@@ -1,9 +1,7 @@
 /** Stock of a material: book a receipt or an adjustment, and read the ledger. */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
-import { resource, useLedger } from '../../api/queries';
+import { useBookStock, useLedger } from '../../api/masterData';
 import type { LedgerEntry, Material } from '../../api/types';
 import { formatDateTime, formatQuantity } from '../../format';
 import { Badge, Button, type Column, SelectField, Table, TextField } from '../../ui';
@@ -23,18 +21,15 @@ function signed(n: number): string {
 }
 
 export function MaterialStock({ material }: { material: Material }) {
-  const queryClient = useQueryClient();
   const ledger = useLedger(material.code);
   const [kind, setKind] = useState<'receipt' | 'adjustment'>('receipt');
   const [quantity, setQuantity] = useState('');
   const [reason, setReason] = useState('');
   const q = Number(quantity.replace(',', '.'));
-  const book = useMutation({
-    mutationFn: () => api.post(`/materials/${encodeURIComponent(material.code)}/adjustments`, { kind, quantity: q, reason: reason.trim() }),
+  const book = useBookStock(material.code, {
     onSuccess: () => {
       setQuantity('');
       setReason('');
-      for (const key of [resource.materials, resource.ledger]) void queryClient.invalidateQueries({ queryKey: key });
     },
   });
   return (
@@ -58,7 +53,7 @@ export function MaterialStock({ material }: { material: Material }) {
           />
           <TextField label={`Quantity (${material.unit}, signed)`} inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} />
           <TextField label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <Button onClick={() => book.mutate()} disabled={!quantity || !Number.isFinite(q) || q === 0 || !reason.trim() || book.isPending}>
+          <Button onClick={() => book.mutate({ kind, quantity: q, reason: reason.trim() })} disabled={!quantity || !Number.isFinite(q) || q === 0 || !reason.trim() || book.isPending}>
             Book
           </Button>
         </div>

@@ -4,9 +4,10 @@
  * resource (operations, stations, workers, materials) is a configuration;
  * one with a dialog of its own (shift calendars) reuses the list only.
  */
-import { useMutation, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
+import type { UseQueryResult } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import { api, type Query } from '../../api/client';
+import type { Query } from '../../api/client';
+import { type MasterNoun, useArchiveMasterRow, useSaveMasterRow } from '../../api/masterData';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import type { Page } from '../../api/types';
 import { useDebounced } from '../../hooks';
@@ -29,10 +30,6 @@ export interface FieldDef {
 interface ListConfig<T> {
   title: string;
   singular: string;
-  /** API path, e.g. /operations */
-  path: string;
-  /** The query-key resource to refresh after a change. */
-  queryKey: readonly string[];
   idOf: (row: T) => string;
   useList: (query: Query) => UseQueryResult<Page<T>>;
   columns: Column<T>[];
@@ -41,6 +38,8 @@ interface ListConfig<T> {
 /** The generic dialog: a form from field definitions, PATCH to save, DELETE to archive. */
 interface FormConfig<T> {
   dialog?: undefined;
+  /** The resource the form saves and archives. */
+  noun: MasterNoun;
   fields: FieldDef[];
   empty: FormValues;
   toForm: (row: T) => FormValues;
@@ -99,25 +98,11 @@ export function ResourceView<T>({ config }: { config: ResourceConfig<T> }) {
 }
 
 function EditDialog<T>({ config, row, onClose }: { config: ListConfig<T> & FormConfig<T>; row: T | null; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const [form, setForm] = useState<FormValues>(() => (row ? config.toForm(row) : config.empty));
   const [confirmArchive, setConfirmArchive] = useState(false);
   const id = row ? config.idOf(row) : null;
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: config.queryKey });
-  const save = useMutation({
-    mutationFn: () => (id ? api.patch(`${config.path}/${encodeURIComponent(id)}`, config.toUpdate(form)) : api.post(config.path, config.toCreate(form))),
-    onSuccess: () => {
-      refresh();
-      onClose();
-    },
-  });
-  const archive = useMutation({
-    mutationFn: () => api.delete(`${config.path}/${encodeURIComponent(id!)}`),
-    onSuccess: () => {
-      refresh();
-      onClose();
-    },
-  });
+  const save = useSaveMasterRow(config.noun, { onSuccess: onClose });
+  const archive = useArchiveMasterRow(config.noun, { onSuccess: onClose });
   const set = (name: string, value: string | string[]) => setForm((f) => ({ ...f, [name]: value }));
   const missing = config.fields.filter((f) => f.required && !(f.createOnly && id) && !String(form[f.name] ?? '').trim());
 
@@ -127,13 +112,13 @@ function EditDialog<T>({ config, row, onClose }: { config: ListConfig<T> & FormC
       wide
       title={id ? `${config.singular[0]!.toUpperCase()}${config.singular.slice(1)} ${id}` : `New ${config.singular}`}
       onClose={onClose}
-      onSubmit={() => missing.length === 0 && save.mutate()}
+      onSubmit={() => missing.length === 0 && save.mutate({ id, body: id ? config.toUpdate(form) : config.toCreate(form) })}
       footer={
         <>
           {id && config.archivable !== false && (
             <>
               {confirmArchive ? (
-                <Button variant="danger" onClick={() => archive.mutate()} disabled={archive.isPending}>
+                <Button variant="danger" onClick={() => archive.mutate(id)} disabled={archive.isPending}>
                   Yes, archive {id}
                 </Button>
               ) : (

@@ -4,11 +4,10 @@
  * dated exceptions (closed all day, or special hours). Saved with one PUT
  * (or POST) of the whole calendar; deleted when no active worker uses it.
  */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
-import { ApiError, api } from '../../api/client';
+import { ApiError } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
-import { resource } from '../../api/queries';
+import { useDeleteCalendar, useSaveCalendar } from '../../api/masterData';
 import type { ShiftCalendar } from '../../api/types';
 import { Button, Dialog, IconButton, TextField } from '../../ui';
 import {
@@ -28,7 +27,6 @@ import {
 import './master.css';
 
 export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | null; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const ids = useId();
   const creating = row === null;
   const [draft, setDraft] = useState<CalendarDraft>(() => toDraft(row));
@@ -44,26 +42,8 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
     setFocusId(null);
   }, [focusId]);
 
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: resource.calendars });
-  const save = useMutation({
-    mutationFn: () => {
-      const payload = { name: draft.name.trim(), windows: body.windows, exceptions: body.exceptions };
-      return creating ? api.post('/shift-calendars', { id: draft.id.trim(), ...payload }) : api.put(`/shift-calendars/${encodeURIComponent(row.id)}`, payload);
-    },
-    onSuccess: () => {
-      refresh();
-      // a worker's embedded calendar changes with it
-      void queryClient.invalidateQueries({ queryKey: resource.workers });
-      onClose();
-    },
-  });
-  const remove = useMutation({
-    mutationFn: () => api.delete(`/shift-calendars/${encodeURIComponent(row!.id)}`),
-    onSuccess: () => {
-      refresh();
-      onClose();
-    },
-  });
+  const save = useSaveCalendar({ onSuccess: onClose });
+  const remove = useDeleteCalendar({ onSuccess: onClose });
   // the server's field errors on the rows they are about (the request's rows, so they stay put while editing)
   const [sentKeys, setSentKeys] = useState(body);
   const serverErrors = useMemo(
@@ -79,7 +59,8 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
   const submit = () => {
     if (problems.size > 0 || save.isPending) return;
     setSentKeys(body);
-    save.mutate();
+    const payload = { name: draft.name.trim(), windows: body.windows, exceptions: body.exceptions };
+    save.mutate(creating ? { create: draft.id.trim(), body: payload } : { replace: row.id, body: payload });
   };
 
   const setWindow = (key: string, patch: Partial<WindowDraft>) => setDraft((d) => ({ ...d, windows: d.windows.map((w) => (w.key === key ? { ...w, ...patch } : w)) }));
@@ -118,7 +99,7 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
         <>
           {!creating &&
             (confirmDelete ? (
-              <Button variant="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
+              <Button variant="danger" onClick={() => remove.mutate(row.id)} disabled={remove.isPending}>
                 Yes, delete {row.id}
               </Button>
             ) : (

@@ -2,8 +2,7 @@
 import { useState } from 'react';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import type { PauseReason, ProblemCategory, WorkerTask } from '../../api/types';
-import { Alert, Button, Dialog, TextAreaField } from '../../ui';
-import { Keypad } from './Keypad';
+import { Alert, Button, Dialog, Keypad, TextAreaField } from '../../ui';
 
 type DialogError = unknown;
 

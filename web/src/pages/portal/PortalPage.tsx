@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { describeError } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useLive } from '../../api/live';
-import { useWorkerTasks } from '../../api/queries';
+import { type ShopFloorAction, useShopFloorAction, useWorkerTasks } from '../../api/assignments';
 import type { SessionUser, WorkerTask } from '../../api/types';
 import { formatClock, formatDateTime, formatMinutes, formatQuantity, formatTime } from '../../format';
 import { useNow, useOnline } from '../../hooks';
@@ -16,7 +16,6 @@ import { describeScheduleWait, describeWaitingFor } from '../../labels';
 import { Alert, Badge, Button, LiveDot, StatusBadge } from '../../ui';
 import { CompleteDialog, PauseDialog, ProblemDialog } from './ActionDialogs';
 import './portal.css';
-import { type ShopFloorAction, useShopFloorAction } from './useShopFloorAction';
 
 const doneText: Record<ShopFloorAction, string> = {
   start: 'Started',

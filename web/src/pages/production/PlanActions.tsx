@@ -3,16 +3,14 @@
  * each behind a confirmation dialog; a refusal shows the server's detail in
  * the dialog. Which buttons appear comes from the shared transition table.
  */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { allowedPlanActions } from '../../../../src/modules/plans/plans.rules.js';
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
-import { resource } from '../../api/queries';
+import { type LifecycleAction, useArchivePlan, usePlanTransition } from '../../api/plans';
 import type { PlanDetail, PlanStatus, TransitionResult } from '../../api/types';
 import { Alert, Button, Checkbox, Dialog } from '../../ui';
 
-export type LifecycleAction = 'release' | 'pause' | 'resume' | 'cancel' | 'reschedule';
+export type { LifecycleAction };
 
 const copy: Record<LifecycleAction, { label: string; question: string; explain: string; danger?: boolean }> = {
   release: { label: 'Release', question: 'Release this plan?', explain: 'Material is reserved and every step is scheduled on a station, substation and worker. The draft can no longer be edited.' },
@@ -44,13 +42,9 @@ export function PlanActions({ plan, onDone }: { plan: Pick<PlanDetail, 'id' | 's
 
 /** The confirmation dialog of one action; also used by the designer's Release. */
 export function ConfirmAction({ planId, action, onClose, onDone }: { planId: string; action: LifecycleAction; onClose: () => void; onDone?: ((action: LifecycleAction, result: TransitionResult) => void) | undefined }) {
-  const queryClient = useQueryClient();
   const [allowShortage, setAllowShortage] = useState(false);
-  const run = useMutation({
-    mutationFn: () => api.post<TransitionResult>(`/production-plans/${encodeURIComponent(planId)}/${action}`, action === 'release' ? { allowShortage } : undefined),
+  const run = usePlanTransition(planId, action, {
     onSuccess: (result) => {
-      queryClient.setQueryData([...resource.plan, planId], result.plan);
-      for (const key of [resource.plans, resource.schedule, resource.assignments]) void queryClient.invalidateQueries({ queryKey: key });
       onDone?.(action, result);
       if (!result.shortages?.length) onClose();
     },
@@ -62,7 +56,7 @@ export function ConfirmAction({ planId, action, onClose, onDone }: { planId: str
       open
       title={`${c.question} (${planId})`}
       onClose={onClose}
-      onSubmit={() => run.mutate()}
+      onSubmit={() => run.mutate({ allowShortage })}
       footer={
         run.isSuccess ? (
           <Button variant="primary" onClick={onClose}>
@@ -100,16 +94,8 @@ export function ConfirmAction({ planId, action, onClose, onDone }: { planId: str
 
 /** Archive a finished plan (completed or cancelled, not yet archived), behind a confirmation. */
 export function ArchiveButton({ plan }: { plan: Pick<PlanDetail, 'id' | 'status' | 'archivedAt'> }) {
-  const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const run = useMutation({
-    mutationFn: () => api.post<PlanDetail>(`/production-plans/${encodeURIComponent(plan.id)}/archive`),
-    onSuccess: (archived) => {
-      queryClient.setQueryData([...resource.plan, plan.id], archived);
-      void queryClient.invalidateQueries({ queryKey: resource.plans });
-      setOpen(false);
-    },
-  });
+  const run = useArchivePlan(plan.id, { onSuccess: () => setOpen(false) });
   if (plan.archivedAt || (plan.status !== 'completed' && plan.status !== 'cancelled')) return null;
   return (
     <>

@@ -1,6 +1,6 @@
 /** Where a plan's stock materials stand: required, reserved, consumed, returned and short per material, live from the plan's ledger rows. */
 import { ErrorAlert } from '../../api/ErrorAlert';
-import { usePlanMaterials } from '../../api/queries';
+import { usePlanMaterials } from '../../api/plans';
 import type { PlanMaterial } from '../../api/types';
 import { formatQuantity } from '../../format';
 import { Badge, type Column, Table } from '../../ui';

@@ -1,10 +1,10 @@
 /** One plan: header with lifecycle actions, what the shop floor reported, the graph, the Gantt, steps and material inputs; all live. */
-import { useMutation } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
-import { useAssignments, usePlan, useProblems, useSchedule } from '../../api/queries';
-import type { AssignmentSummary, PlanDetail, PlanDetailNode, PlanDocument, ProblemView, WaitingFor } from '../../api/types';
+import { useAssignments } from '../../api/assignments';
+import { useDuplicatePlan, usePlan, useSchedule } from '../../api/plans';
+import { useProblems } from '../../api/problems';
+import type { AssignmentSummary, PlanDetail, PlanDetailNode, ProblemView, WaitingFor } from '../../api/types';
 import { formatDateTime, formatMinutes, formatQuantity, formatTime, formatWhen } from '../../format';
 import { PlanGraph } from '../../graph/PlanGraph';
 import { describeScheduleWait, describeWaitingFor, pauseReasonLabel } from '../../labels';
@@ -34,7 +34,8 @@ function PlanView({ plan }: { plan: PlanDetail }) {
   const schedule = useSchedule(plan.id, plan.status !== 'draft');
   const done = plan.nodes.filter((n) => n.assignment?.status === 'completed').length;
   const late = plan.nodes.filter((n) => isLate(n)).length;
-  const duplicate = useDuplicate(plan);
+  // the copy opens in the designer
+  const duplicate = useDuplicatePlan(plan.id, { onSuccess: (copy) => navigate(`/designer/${copy.id}`) });
   const floor = useFloorReports(plan);
   const columns = useMemo(() => stepColumns(floor), [floor]);
   const openProblems = floor.problems.filter((p) => !p.resolvedAt).length;
@@ -289,15 +290,3 @@ const materialColumns: Column<{ node: PlanDetailNode; m: PlanDetailNode['materia
   { key: 'qty', header: 'Required', numeric: true, render: (r) => `${formatQuantity(r.m.requiredQuantity)} ${r.m.unit}` },
   { key: 'from', header: 'Source', render: (r) => (r.m.fromNodeId ? `output of ${r.m.fromNodeId}` : 'stock') },
 ];
-
-/** Duplicate = export, then import as a new draft named "… (copy)"; opens the copy in the designer. */
-export function useDuplicate(plan: { id: string }) {
-  return useMutation({
-    mutationFn: async () => {
-      const doc = await api.get<PlanDocument>(`/production-plans/${encodeURIComponent(plan.id)}/export`);
-      const name = `${doc.name} (copy)`.slice(0, 200);
-      return api.post<PlanDetail>('/production-plans/import', { ...doc, name });
-    },
-    onSuccess: (copy) => navigate(`/designer/${copy.id}`),
-  });
-}

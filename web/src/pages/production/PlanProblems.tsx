@@ -4,11 +4,9 @@
  * note. Kept live by the stream (problem_reported / problem_resolved come on
  * the assignments topic).
  */
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { api } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
-import { resource } from '../../api/queries';
+import { useResolveProblem } from '../../api/problems';
 import type { ProblemView } from '../../api/types';
 import { formatDateTime } from '../../format';
 import { problemCategoryLabel } from '../../labels';
@@ -94,21 +92,14 @@ function Reporter({ problem, workerName }: { problem: ProblemView; workerName: (
 }
 
 function ResolveDialog({ problem, workerName, onClose }: { problem: ProblemView; workerName: (workerId: string) => string | undefined; onClose: () => void }) {
-  const queryClient = useQueryClient();
   const [resolution, setResolution] = useState('');
-  const run = useMutation({
-    mutationFn: () => api.post<ProblemView>(`/problems/${problem.id}/resolve`, resolution.trim() ? { resolution: resolution.trim() } : {}),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: resource.problems });
-      onClose();
-    },
-  });
+  const run = useResolveProblem(problem.id, { onSuccess: onClose });
   return (
     <Dialog
       open
       title={`Resolve problem on ${problem.nodeId} ${problem.nodeName}`}
       onClose={onClose}
-      onSubmit={() => run.mutate()}
+      onSubmit={() => run.mutate(resolution.trim())}
       footer={
         <>
           <Button onClick={onClose}>Keep open</Button>

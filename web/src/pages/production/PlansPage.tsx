@@ -1,7 +1,7 @@
 /** Production: every plan with status, progress, planned end and late steps; filter by status (or archived) and search. */
 import { useState } from 'react';
 import { ErrorAlert } from '../../api/ErrorAlert';
-import { usePlans } from '../../api/queries';
+import { usePlans } from '../../api/plans';
 import type { PlanStatus, PlanSummary } from '../../api/types';
 import { formatDateTime } from '../../format';
 import { useDebounced } from '../../hooks';

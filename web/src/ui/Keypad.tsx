@@ -1,5 +1,5 @@
 /** An on-screen numeric keypad with big keys, for gloves and tablets. */
-import { Button, IconButton } from '../../ui';
+import { Button, IconButton } from './Button';
 
 export function Keypad({ value, onChange, decimals = true, label }: { value: string; onChange: (value: string) => void; decimals?: boolean; label: string }) {
   const press = (key: string) => {
