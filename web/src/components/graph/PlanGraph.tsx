@@ -2,9 +2,9 @@
 import { Background, Controls, type Edge, Handle, MarkerType, type Node, type NodeProps, Position, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { memo, useMemo } from 'react';
-import type { PlanDetail, PlanDetailNode } from '../api/types';
-import { formatTime } from '../format';
-import { Badge, StatusBadge, classNames, statusTone } from '../ui';
+import type { PlanDetail, PlanDetailNode } from '../../api/types';
+import { formatTime } from '../../format';
+import { Badge, StatusBadge, classNames, statusTone } from '../../ui';
 import './graph.css';
 import { InitialFit } from './InitialFit';
 import { autoLayout, needsLayout } from './layout';

@@ -4,11 +4,11 @@
  * the dialog. Which buttons appear comes from the shared transition table.
  */
 import { useState } from 'react';
-import { allowedPlanActions } from '../../../../src/modules/plans/plans.rules.js';
-import { ErrorAlert } from '../../api/ErrorAlert';
-import { type LifecycleAction, useArchivePlan, usePlanTransition } from '../../api/plans';
-import type { PlanDetail, PlanStatus, TransitionResult } from '../../api/types';
-import { Alert, Button, Checkbox, Dialog } from '../../ui';
+import { allowedPlanActions } from '../../../src/modules/plans/plans.rules.js';
+import { ErrorAlert } from '../api/ErrorAlert';
+import { type LifecycleAction, useArchivePlan, usePlanTransition } from '../api/plans';
+import type { PlanDetail, PlanStatus, TransitionResult } from '../api/types';
+import { Alert, Button, Checkbox, Dialog } from '../ui';
 
 export type { LifecycleAction };
 
