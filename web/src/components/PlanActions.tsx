@@ -10,8 +10,6 @@ import { type LifecycleAction, useArchivePlan, usePlanTransition } from '../api/
 import type { PlanDetail, PlanStatus, TransitionResult } from '../api/types';
 import { Alert, Button, Checkbox, Dialog } from '../ui';
 
-export type { LifecycleAction };
-
 const copy: Record<LifecycleAction, { label: string; question: string; explain: string; danger?: boolean }> = {
   release: { label: 'Release', question: 'Release this plan?', explain: 'Material is reserved and every step is scheduled on a station, substation and worker. The draft can no longer be edited.' },
   pause: { label: 'Pause', question: 'Pause this plan?', explain: 'Operators cannot start new steps of this plan until it is resumed. Steps already running continue.' },
