@@ -3,6 +3,9 @@
  * are parsed to JS numbers (see database.ts); timestamps come back as Date.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { AssignmentStatus, PauseReason, PlanStatus, ProblemCategory } from '../shared/schema.js';
+
+export type { AssignmentStatus, PauseReason, PlanStatus, ProblemCategory };
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -127,7 +130,6 @@ export interface MaterialLedgerTable {
   created_at: CreatedAt;
 }
 
-export type PlanStatus = 'draft' | 'released' | 'in_production' | 'paused' | 'completed' | 'cancelled';
 export interface ProductionPlanTable {
   id: string;
   work_order_code: string;
@@ -205,7 +207,6 @@ export interface NodeMaterialInputTable {
   from_node_id: number | null;
 }
 
-export type AssignmentStatus = 'pending' | 'ready' | 'in_progress' | 'paused' | 'completed' | 'cancelled';
 export interface WorkerAssignmentTable {
   id: string;
   plan_id: string;
@@ -235,7 +236,6 @@ export interface WorkerAssignmentTable {
   updated_at: Generated<Date>;
 }
 
-export type PauseReason = 'break' | 'material_missing' | 'machine_fault' | 'quality_problem' | 'other';
 export interface AssignmentPauseTable {
   id: Generated<number>;
   assignment_id: string;
@@ -246,7 +246,6 @@ export interface AssignmentPauseTable {
   started_by: string | null;
 }
 
-export type ProblemCategory = 'material' | 'machine' | 'quality' | 'safety' | 'other';
 export interface AssignmentProblemTable {
   id: Generated<number>;
   assignment_id: string;

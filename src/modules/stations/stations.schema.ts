@@ -1,6 +1,6 @@
 /** Stations (work centers) and their substations (one machine or bench each). */
 import { type Static, Type } from 'typebox';
-import { OperationId, StationId, SubstationId } from '../plans/plans.schema.js';
+import { OperationId, StationId, SubstationId } from '../../shared/schema.js';
 import { PageQuery } from '../../shared/pagination.js';
 
 export const substationStatuses = ['available', 'in_use', 'maintenance'] as const;

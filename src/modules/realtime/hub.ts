@@ -5,7 +5,7 @@
  * event of a batch gets the same bytes as all the others.
  */
 import { type StoredEvent, type Position, origin } from './events.repository.js';
-import { eventFrame } from './sse.js';
+import { eventFrame } from './sse-frames.js';
 
 export interface Delivery {
   event: StoredEvent;

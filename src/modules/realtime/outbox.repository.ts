@@ -3,8 +3,9 @@
  * recordEvents inside the transaction that makes the change; all its events
  * go in one INSERT, and the statement trigger wakes listeners once.
  */
-import { sql, type Transaction } from 'kysely';
-import type { DB, EventTopic } from '../db/schema.js';
+import type { Trx } from '../../db/database.js';
+import { sql } from 'kysely';
+import type { EventTopic } from '../../db/schema.js';
 
 export interface OutboxEvent {
   topic: EventTopic;
@@ -19,7 +20,7 @@ export interface OutboxEvent {
   payload?: Record<string, unknown>;
 }
 
-export async function recordEvents(trx: Transaction<DB>, events: OutboxEvent[], actor: string | null): Promise<void> {
+export async function recordEvents(trx: Trx, events: OutboxEvent[], actor: string | null): Promise<void> {
   if (events.length === 0) return;
   const rows = events.map((e) => ({
     topic: e.topic,

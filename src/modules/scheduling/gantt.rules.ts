@@ -1,8 +1,8 @@
-/** Pure grouping of schedule bars into Gantt rows. */
-import type { ScheduleBar } from './schedule.repository.js';
+/** Pure grouping of Gantt bars into rows, by station and substation or by worker. */
+import type { GanttBar } from './gantt.schema.js';
 
-export function groupByStation(bars: ScheduleBar[]) {
-  const stations = new Map<string, { stationId: string; stationName: string; substations: Map<string, { substationId: string; substationName: string; bars: ScheduleBar[] }> }>();
+export function groupByStation(bars: GanttBar[]) {
+  const stations = new Map<string, { stationId: string; stationName: string; substations: Map<string, { substationId: string; substationName: string; bars: GanttBar[] }> }>();
   for (const b of bars) {
     const st = stations.get(b.stationId) ?? { stationId: b.stationId, stationName: b.stationName, substations: new Map() };
     stations.set(b.stationId, st);
@@ -15,8 +15,8 @@ export function groupByStation(bars: ScheduleBar[]) {
     .map((s) => ({ ...s, substations: [...s.substations.values()].sort((a, b) => (a.substationId < b.substationId ? -1 : 1)) }));
 }
 
-export function groupByWorker(bars: ScheduleBar[]) {
-  const workers = new Map<string, { workerId: string; workerName: string; bars: ScheduleBar[] }>();
+export function groupByWorker(bars: GanttBar[]) {
+  const workers = new Map<string, { workerId: string; workerName: string; bars: GanttBar[] }>();
   for (const b of bars) {
     const w = workers.get(b.workerId) ?? { workerId: b.workerId, workerName: b.workerName, bars: [] };
     workers.set(b.workerId, w);

@@ -22,7 +22,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import pg from 'pg';
-import type { Database } from '../db/database.js';
+import type { Database } from '../../db/database.js';
 import { type Position, origin, readCommittedEvents, safeHead } from './events.repository.js';
 import type { EventHub } from './hub.js';
 import type { RealtimeSettings } from './realtime.schema.js';

@@ -11,9 +11,9 @@ import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 
-/** web/dist next to src/ (tsx) or next to dist/src/ (compiled). */
-export function webDistDir(): string | undefined {
-  const candidates = [path.resolve(import.meta.dirname, '../web/dist'), path.resolve(import.meta.dirname, '../../web/dist')];
+/** web/dist next to src/ (tsx: src/plugins/) or next to dist/src/ (compiled: dist/src/plugins/). */
+function webDistDir(): string | undefined {
+  const candidates = [path.resolve(import.meta.dirname, '../../web/dist'), path.resolve(import.meta.dirname, '../../../web/dist')];
   return candidates.find((dir) => fs.existsSync(path.join(dir, 'index.html')));
 }
 

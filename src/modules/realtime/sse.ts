@@ -32,31 +32,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type StoredEvent, type Position, comparePositions } from './events.repository.js';
 import type { Batch, Delivery, Subscriber } from './hub.js';
 import { type EventFilter, matchesFilter } from './realtime.rules.js';
-import type { ResetNotice, StreamEvent } from './realtime.schema.js';
-
-export function wireEvent(e: StoredEvent): StreamEvent {
-  return {
-    id: e.id,
-    topic: e.topic,
-    entityType: e.entityType,
-    entityId: e.entityId,
-    change: e.change,
-    planId: e.planId,
-    workerId: e.workerId,
-    stationId: e.stationId,
-    payload: e.payload,
-    actor: e.actor,
-    createdAt: e.createdAt,
-  };
-}
-
-export function eventFrame(e: StoredEvent): string {
-  return `id: ${e.id}\nevent: ${e.topic}\ndata: ${JSON.stringify(wireEvent(e))}\n\n`;
-}
-
-export function heartbeatFrame(position: Position): Buffer {
-  return Buffer.from(position.id > 0 ? `: heartbeat\nid: ${position.id}\n\n` : ': heartbeat\n\n');
-}
+import type { ResetNotice } from './realtime.schema.js';
+import { eventFrame } from './sse-frames.js';
 
 const responseHead = [
   'HTTP/1.1 200 OK',

@@ -3,7 +3,7 @@
  * SSE message carries, and the settings of the realtime module.
  */
 import { type Static, Type } from 'typebox';
-import type { EventTopic } from '../db/schema.js';
+import type { EventTopic } from '../../db/schema.js';
 
 export const eventTopics = ['plans', 'assignments', 'workers', 'stations', 'materials', 'master'] as const satisfies readonly EventTopic[];
 
@@ -108,7 +108,7 @@ export const defaultRealtimeSettings: RealtimeSettings = {
   listenerApplicationName: 'burkol-mes-listener',
 };
 
-declare module '../config.js' {
+declare module '../../config.js' {
   interface Config {
     /** Overrides of the realtime defaults (tests and benchmarks tune heartbeats and polling). */
     realtime?: Partial<RealtimeSettings>;

@@ -1,28 +1,16 @@
 /**
- * /api/mes/stream… — Server-Sent Events. The plugin also owns the realtime
- * module's lifecycle: the listener starts when the app is ready; open streams
- * end before the server closes (preClose), and the listener stops on close.
+ * /api/mes/stream… — Server-Sent Events, served by the process's realtime
+ * service (`app.realtime`, started and stopped by src/plugins/realtime.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { MesContext } from '../app.js';
-import type { EventTopic } from '../db/schema.js';
-import { currentUser } from '../modules/auth/auth.hooks.js';
-import { DomainError } from '../shared/errors.js';
-import { Problem } from '../shared/problem.schema.js';
-import { Realtime } from './realtime.js';
+import type { EventTopic } from '../../db/schema.js';
+import { currentUser } from '../auth/index.js';
+import { DomainError } from '../../shared/errors.js';
+import { Problem } from '../../shared/problem.schema.js';
 import { filterFor, parseTopics } from './realtime.rules.js';
-import { StreamEvent, StreamQuery, TopicStreamQuery, defaultRealtimeSettings } from './realtime.schema.js';
-
-const registry = new WeakMap<MesContext, Realtime>();
-
-/** The realtime module of an app (tests and benchmarks read its stats, prune, beat). */
-export function realtimeOf(app: FastifyInstance): Realtime {
-  const realtime = registry.get(app.mes);
-  if (!realtime) throw new Error('the realtime routes are not registered on this app');
-  return realtime;
-}
+import { StreamEvent, StreamQuery, TopicStreamQuery } from './realtime.schema.js';
 
 const tags = ['events'];
 
@@ -45,19 +33,7 @@ const responses = {
 };
 
 export const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const settings = { ...defaultRealtimeSettings, ...app.mes.config.realtime };
-  const realtime = new Realtime(app.mes.database, settings, app.mes.config.eventRetentionHours, app.log.child({ module: 'realtime' }), app.mes.sessions);
-  registry.set(app.mes, realtime);
-
-  app.addHook('onReady', async () => {
-    await realtime.start();
-  });
-  app.addHook('preClose', async () => {
-    realtime.endStreams();
-  });
-  app.addHook('onClose', async () => {
-    await realtime.stop();
-  });
+  const { realtime } = app;
 
   const stream = async (
     request: FastifyRequest,

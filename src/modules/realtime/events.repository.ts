@@ -9,8 +9,9 @@
  * so no row below it can still appear), and walk a cursor over (tx_id, id).
  * Delivered order is (tx_id, id).
  */
-import { type Kysely, sql } from 'kysely';
-import type { DB } from '../db/schema.js';
+import { type Selectable, sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { EventTable } from '../../db/schema.js';
 import type { EventFilter } from './realtime.rules.js';
 import type { StreamEvent } from './realtime.schema.js';
 
@@ -34,20 +35,8 @@ export interface StoredEvent extends StreamEvent {
   txId: string;
 }
 
-interface EventRow {
-  id: number;
-  tx_id: string;
-  topic: StreamEvent['topic'];
-  entity_type: string;
-  entity_id: string;
-  change: string;
-  plan_id: string | null;
-  worker_id: string | null;
-  station_id: string | null;
-  payload: Record<string, unknown>;
-  actor: string | null;
-  created_at: Date | string;
-}
+/** A row of mes.events as read here (payload may arrive as JSON text from a raw query). */
+type EventRow = Selectable<EventTable>;
 
 const columns = sql.raw(
   'e.id, e.tx_id::text as tx_id, e.topic, e.entity_type, e.entity_id, e.change, e.plan_id, e.worker_id, e.station_id, e.payload, e.actor, e.created_at',
@@ -77,7 +66,7 @@ const after = (p: Position) => sql`(e.tx_id, e.id) > (${p.txId}::xid8, ${p.id}::
  * delivered order. `held` tells that committed events exist beyond the safe
  * horizon (an older transaction is still open): the caller reads again soon.
  */
-export async function readCommittedEvents(db: Kysely<DB>, from: Position, limit: number): Promise<{ events: StoredEvent[]; held: boolean }> {
+export async function readCommittedEvents(db: Db, from: Position, limit: number): Promise<{ events: StoredEvent[]; held: boolean }> {
   const { rows } = await sql<EventRow & { held: boolean }>`
     with snap as materialized (select pg_snapshot_xmin(pg_current_snapshot()) as xmin)
     select exists (select 1 from mes.events h, snap where h.tx_id >= snap.xmin) as held, e.*
@@ -93,7 +82,7 @@ export async function readCommittedEvents(db: Kysely<DB>, from: Position, limit:
 }
 
 /** The newest position every earlier event of which is final: where a fresh listener starts. */
-export async function safeHead(db: Kysely<DB>): Promise<Position> {
+export async function safeHead(db: Db): Promise<Position> {
   const { rows } = await sql<{ tx_id: string; id: number }>`
     select e.tx_id::text as tx_id, e.id from mes.events e
      where e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -103,12 +92,12 @@ export async function safeHead(db: Kysely<DB>): Promise<Position> {
 }
 
 /** Where a client that last saw event `id` stands, or undefined if that event is not kept. */
-export async function positionOfEvent(db: Kysely<DB>, id: number): Promise<Position | undefined> {
+export async function positionOfEvent(db: Db, id: number): Promise<Position | undefined> {
   const { rows } = await sql<{ tx_id: string }>`select tx_id::text as tx_id from mes.events where id = ${id}`.execute(db);
   return rows[0] ? { txId: rows[0].tx_id, id } : undefined;
 }
 
-export async function oldestEventId(db: Kysely<DB>): Promise<number | null> {
+export async function oldestEventId(db: Db): Promise<number | null> {
   const { rows } = await sql<{ id: number | null }>`select min(id) as id from mes.events`.execute(db);
   return rows[0]?.id == null ? null : Number(rows[0].id);
 }
@@ -134,7 +123,7 @@ function filterSql(filter: EventFilter) {
  * and including `upTo` (the listener's position when the client subscribed),
  * matching its filter, in delivered order.
  */
-export async function readMissedEvents(db: Kysely<DB>, from: Position, upTo: Position, filter: EventFilter, limit: number): Promise<StoredEvent[]> {
+export async function readMissedEvents(db: Db, from: Position, upTo: Position, filter: EventFilter, limit: number): Promise<StoredEvent[]> {
   const { rows } = await sql<EventRow>`
     select ${columns} from mes.events e
      where ${after(from)}
@@ -150,7 +139,7 @@ export async function readMissedEvents(db: Kysely<DB>, from: Position, upTo: Pos
  * no statement holds many locks or a long transaction. Rows another process
  * is already deleting are skipped. Returns how many rows went.
  */
-export async function pruneEvents(db: Kysely<DB>, options: { retentionHours: number; batchSize?: number }): Promise<number> {
+export async function pruneEvents(db: Db, options: { retentionHours: number; batchSize?: number }): Promise<number> {
   const batchSize = options.batchSize ?? 5_000;
   let total = 0;
   for (;;) {
@@ -167,4 +156,13 @@ export async function pruneEvents(db: Kysely<DB>, options: { retentionHours: num
     total += deleted;
     if (deleted < batchSize) return total;
   }
+}
+
+/** Age in seconds of the oldest committed event after `position` (0 when caught up). */
+export async function undeliveredEventAge(db: Db, position: Position): Promise<number> {
+  const { rows } = await sql<{ age: number | string | null }>`
+    select extract(epoch from now() - min(e.created_at)) as age from mes.events e
+     where ${after(position)}`.execute(db);
+  const age = Number(rows[0]?.age ?? 0);
+  return Number.isFinite(age) && age > 0 ? age : 0;
 }

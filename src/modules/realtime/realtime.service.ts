@@ -5,13 +5,14 @@
  */
 import type { Socket } from 'node:net';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Database } from '../db/database.js';
-import { type Position, comparePositions, oldestEventId, positionOfEvent, pruneEvents, readMissedEvents } from './events.repository.js';
+import type { Database } from '../../db/database.js';
+import { type Position, comparePositions, oldestEventId, positionOfEvent, pruneEvents, readMissedEvents, undeliveredEventAge } from './events.repository.js';
 import { EventHub } from './hub.js';
 import { OutboxListener, type SessionSignals } from './listener.js';
 import type { EventFilter } from './realtime.rules.js';
 import type { RealtimeSettings } from './realtime.schema.js';
-import { SseStream, heartbeatFrame } from './sse.js';
+import { heartbeatFrame } from './sse-frames.js';
+import { SseStream } from './sse.js';
 
 export interface RealtimeStats {
   clients: number;
@@ -53,6 +54,11 @@ export class Realtime {
       listenerReconnects: this.listener.stats.reconnects,
       position: this.hub.position,
     };
+  }
+
+  /** Age in seconds of the oldest committed event this process has not fanned out yet (0 when caught up). */
+  undeliveredEventAge(): Promise<number> {
+    return undeliveredEventAge(this.database.db, this.hub.position);
   }
 
   get isReady(): boolean {

@@ -6,25 +6,17 @@
  * successors, no overlap) and pins the assignment: reschedules keep its
  * worker, station and substation, and do not start it earlier than set here.
  */
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { recordEvents } from '../../realtime/outbox.js';
-import { addWorkingMinutes, durationMinutes, isOnShift } from '../../scheduler/index.js';
-import { formatLocal } from '../../scheduler/calendar.js';
+import type { Db } from '../../db/database.js';
+import { lockScheduling } from '../../db/locks.js';
+import { addWorkingMinutes, durationMinutes, formatLocal, isOnShift } from '../../scheduler/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
-import { findAssignmentOwner } from '../assignments/assignments.repository.js';
-import { lockScheduling } from './plan-scheduling.js';
-import { lockPlan } from './plans.repository.js';
-import { findAssignmentForPin, findFirstSuccessor, findOverlap, findSubstationForPin, findWorkerForPin } from './schedule.repository.js';
+import { findAssignmentOwner, moveAssignment } from '../assignments/index.js';
+import { lockPlan } from '../plans/index.js';
+import { recordEvents } from '../realtime/index.js';
+import type { MoveBody } from './scheduling.schema.js';
+import { findAssignmentForPin, findFirstSuccessor, findOverlap, findSubstationForPin, findWorkerForPin } from './scheduling.repository.js';
 
-export interface PinInput {
-  workerId?: string | undefined;
-  stationId?: string | undefined;
-  substationId?: string | undefined;
-  plannedStart?: string | undefined;
-}
-
-export async function pinAssignment(db: Kysely<DB>, assignmentId: string, input: PinInput, opts: { actor: string; now: Date; utcOffsetMinutes: number }) {
+export async function pinAssignment(db: Db, assignmentId: string, input: MoveBody, opts: { actor: string; now: Date; utcOffsetMinutes: number }) {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
     // the plan before its assignment, like every other write path (lock order; the plan's revision stamp)
@@ -86,21 +78,7 @@ export async function pinAssignment(db: Kysely<DB>, assignmentId: string, input:
         { conflictingAssignmentId: clash.id },
       );
     }
-    await trx
-      .updateTable('mes.worker_assignments')
-      .set((eb) => ({
-        worker_id: workerId,
-        station_id: stationId,
-        substation_id: substationId,
-        planned_start: new Date(start),
-        planned_end: new Date(end),
-        work_minutes: minutes,
-        pinned: true,
-        wait_reason: null,
-        version: eb('version', '+', 1),
-      }))
-      .where('id', '=', assignmentId)
-      .execute();
+    await moveAssignment(trx, assignmentId, { workerId, stationId, substationId, start: new Date(start), end: new Date(end), workMinutes: minutes });
     const payload = { nodeId: a.nodeId, workerId, stationId, substationId, plannedStart: new Date(start).toISOString(), plannedEnd: new Date(end).toISOString(), pinned: true };
     await recordEvents(
       trx,

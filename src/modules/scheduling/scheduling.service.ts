@@ -1,14 +1,14 @@
 /**
  * Turns (part of) a stored plan into scheduler input, runs the scheduler and
  * gives back assignment rows. Used inside the release, resume and reschedule
- * transactions; the scheduler itself stays pure.
+ * transactions, after `lockScheduling` (src/db/locks.ts); the scheduler itself
+ * stays pure, and its caller writes the rows.
  */
-import { sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { Trx } from '../../db/database.js';
 import { type BookedInterval, type ScheduleStats, type SchedulerNode, UnschedulableError } from '../../scheduler/index.js';
 import { DomainError } from '../../shared/errors.js';
-import type { NewAssignment } from '../assignments/assignments.repository.js';
-import type { PlanDetail } from './plans.schema.js';
+import type { NewAssignment } from '../assignments/index.js';
+import type { PlanDetail } from '../plans/index.js';
 import { scheduleOnThread } from './scheduler-thread.js';
 import { loadSchedulingResources } from './scheduling.repository.js';
 
@@ -50,13 +50,7 @@ export interface ScheduleOutcome {
   stats: ScheduleStats;
 }
 
-/** Db ids of a plan's nodes by their node id. */
-export async function nodeDbIds(trx: Transaction<DB>, planId: string): Promise<Map<string, number>> {
-  const rows = await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute();
-  return new Map(rows.map((r) => [r.node_id, r.id]));
-}
-
-export async function scheduleNodes(trx: Transaction<DB>, req: ScheduleRequest): Promise<ScheduleOutcome> {
+export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<ScheduleOutcome> {
   const { plan, nodes, fixed, now } = req;
   const toSchedule = plan.nodes.filter((n) => nodes.has(n.nodeId));
   const schedulerNodes: SchedulerNode[] = toSchedule.map((n) => {
@@ -129,9 +123,4 @@ export async function scheduleNodes(trx: Transaction<DB>, req: ScheduleRequest):
     waitReason: a.waitReason ?? null,
   }));
   return { rows, stats: result.stats };
-}
-
-/** Serializes everything that books workers and substations, so two releases never plan into the same gap. */
-export async function lockScheduling(trx: Transaction<DB>): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext('burkol-mes:scheduling'))`.execute(trx);
 }

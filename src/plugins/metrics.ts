@@ -9,7 +9,7 @@
  *   routes observe them through `app.metrics` (services stay free of metrics);
  * - realtime: SSE clients and the age of the oldest committed event this
  *   process has not fanned out yet, read at scrape time when the realtime
- *   module is registered.
+ *   plugin is registered.
  *
  * Exposure: `GET /metrics` answers only when MES_METRICS_TOKEN is set and the
  * request sends `Authorization: Bearer <token>` (404 otherwise, so the main port
@@ -19,10 +19,10 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { sql } from 'kysely';
+import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { realtimeOf, type Realtime } from './realtime/index.js';
-import { DomainError } from './shared/errors.js';
+import type { Realtime } from '../modules/realtime/index.js';
+import { DomainError } from '../shared/errors.js';
 
 export interface MesMetrics {
   registry: Registry;
@@ -42,22 +42,9 @@ declare module 'fastify' {
   }
 }
 
+/** The realtime service, when the app has one (its plugin registered). */
 function realtimeIfAny(app: FastifyInstance): Realtime | undefined {
-  try {
-    return realtimeOf(app);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Age in seconds of the oldest committed event after `position` (0 when caught up). */
-async function undeliveredEventAge(app: FastifyInstance, realtime: Realtime): Promise<number> {
-  const { txId, id } = realtime.hub.position;
-  const { rows } = await sql<{ age: number | string | null }>`
-    select extract(epoch from now() - min(e.created_at)) as age from mes.events e
-     where (e.tx_id, e.id) > (${txId}::xid8, ${id}::bigint)`.execute(app.mes.db);
-  const age = Number(rows[0]?.age ?? 0);
-  return Number.isFinite(age) && age > 0 ? age : 0;
+  return app.hasDecorator('realtime') ? app.realtime : undefined;
 }
 
 export function createMetrics(app: FastifyInstance): MesMetrics {
@@ -155,7 +142,7 @@ export function createMetrics(app: FastifyInstance): MesMetrics {
       const realtime = realtimeIfAny(app);
       if (!realtime?.isReady) return this.set(0);
       try {
-        this.set(await undeliveredEventAge(app, realtime));
+        this.set(await realtime.undeliveredEventAge());
       } catch (error) {
         app.log.warn({ err: error }, 'metrics: cannot read the event lag');
       }
@@ -245,7 +232,5 @@ const plugin: FastifyPluginAsync = async (app) => {
     });
   }
 };
-// share the decorator and the hook with the whole app (what fastify-plugin does)
-(plugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
 
-export const metricsPlugin = plugin;
+export const metricsPlugin = fp(plugin, { name: 'mes-metrics' });
