@@ -265,7 +265,7 @@ function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, string[
     assemblyPreds.push(tube);
   }
   add({ nodeId: assemble, name: `Assemble ${product.toLowerCase()}`, operationId: 'OP-007', nominalTime: round(rnd.int(4, 16) / 2), predecessors: assemblyPreds, materialInputs: assemblyInputs }, 5, 0);
-  const inspect = `N${next++}`;
+  const inspect = `N${next}`;
   add({ nodeId: inspect, name: 'Final inspection', operationId: 'OP-008', nominalTime: round(rnd.int(1, 4) / 2), efficiency: 1, predecessors: [assemble], materialInputs: [], output: { materialCode: `FG-${pad(productIndex + 1)}`, quantity } }, 6, 0);
 
   return {
