@@ -44,9 +44,9 @@ module.exports = {
       name: 'cross-module-through-index',
       severity: 'error',
       comment:
-        "A module reaches another module only through that module's index.ts. Schemas are the exception: a *.schema.ts may use another module's *.schema.ts directly (schemas are public, the web imports them too, and schema-imports-only-schemas keeps a schema from importing an index).",
-      from: { path: MODULE, pathNot: '\\.schema\\.ts$' },
-      to: { path: '^src/modules/[^/]+/', pathNot: ['^src/modules/$1/', MODULE_INDEX] },
+        "A module reaches another module only through that module's index.ts. Schemas are the exception: they are the public contract (the web compiles against them too), so any file may import another module's *.schema.ts directly, and schema-imports-only-schemas keeps a schema from pulling in more.",
+      from: { path: MODULE },
+      to: { path: '^src/modules/[^/]+/', pathNot: ['^src/modules/$1/', MODULE_INDEX, '\\.schema\\.ts$'] },
     },
     {
       name: 'src-through-module-index',
@@ -73,9 +73,10 @@ module.exports = {
     {
       name: 'rules-are-pure',
       severity: 'error',
-      comment: 'A *.rules.ts file is pure domain logic: no repository, service or routes.',
+      comment:
+        'A *.rules.ts file is pure domain logic, shared by the services, the routes and the web UI: it imports only schemas, other rules, src/shared and the pure scheduler.',
       from: { path: '^src/modules/.+\\.rules\\.ts$' },
-      to: { path: '\\.(repository|service|routes)\\.ts$' },
+      to: { path: '^(src|web|cli|test|bench)/', pathNot: ['\\.(schema|rules)\\.ts$', '^src/shared/', '^src/scheduler/'] },
     },
     {
       name: 'schema-imports-only-schemas',
@@ -106,18 +107,19 @@ module.exports = {
       to: { path: '^(test|bench|cli|web)/' },
     },
     {
-      name: 'web-uses-server-schemas-only',
+      name: 'web-uses-server-schemas-and-rules-only',
       severity: 'error',
-      comment: 'The web UI may take from src/ only *.schema.ts files and src/shared (it derives the API types from the TypeBox schemas).',
+      comment:
+        'The web UI may take from src/ only *.schema.ts files (it derives the API types from the TypeBox schemas), pure *.rules.ts files (the same checks in the browser as on the server; rules-are-pure keeps them free of the server) and src/shared.',
       from: { path: '^web/src/' },
-      to: { path: '^src/', pathNot: ['\\.schema\\.ts$', '^src/shared/'] },
+      to: { path: '^src/', pathNot: ['\\.(schema|rules)\\.ts$', '^src/shared/'] },
     },
     {
       name: 'web-uses-server-types-only',
       severity: 'error',
-      comment: 'What the web UI takes from src/ is types (`import type`): no server code in the bundle.',
+      comment: 'What the web UI takes from src/ other than pure rules is types (`import type`): no other server code in the bundle.',
       from: { path: '^web/src/' },
-      to: { path: '^src/', dependencyTypesNot: ['type-only'] },
+      to: { path: '^src/', pathNot: '\\.rules\\.ts$', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'web-pages-isolated',

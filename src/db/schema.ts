@@ -3,9 +3,9 @@
  * are parsed to JS numbers (see database.ts); timestamps come back as Date.
  */
 import type { ColumnType, Generated } from 'kysely';
-import type { AssignmentStatus, PauseReason, PlanStatus, ProblemCategory } from '../shared/schema.js';
+import type { AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus } from '../shared/schema.js';
 
-export type { AssignmentStatus, PauseReason, PlanStatus, ProblemCategory };
+export type { AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus };
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -36,7 +36,6 @@ export interface StationOperationTable {
   operation_id: string;
 }
 
-export type SubstationStatus = 'available' | 'in_use' | 'maintenance';
 export interface SubstationTable {
   id: string;
   station_id: string;
@@ -69,7 +68,6 @@ export interface ShiftCalendarExceptionTable {
   note: Generated<string>;
 }
 
-export type StoredWorkerStatus = 'available' | 'busy' | 'on_break';
 export interface WorkerTable {
   id: string;
   name: string;
@@ -270,7 +268,6 @@ export interface IdempotencyKeyTable {
   created_at: CreatedAt;
 }
 
-export type EventTopic = 'plans' | 'assignments' | 'workers' | 'stations' | 'materials' | 'master';
 export interface EventTable {
   id: Generated<number>;
   tx_id: ColumnType<string, never, never>;

@@ -4,10 +4,10 @@
  */
 import type { Db } from '../db/database.js';
 import { sql } from 'kysely';
-import { type DB, mesTables } from '../db/schema.js';
+import { mesTables } from '../db/schema.js';
 import { insertPlans } from '../modules/plans/plans.repository.js';
 import { generatePassword, generatePin, hashSecret } from '../modules/auth/passwords.js';
-import { buildDataset, type SeedDataset, type SeedSize } from './dataset.js';
+import { buildDataset, type SeedSize } from './dataset.js';
 
 export interface SeedOptions {
   size: SeedSize;

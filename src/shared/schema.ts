@@ -29,6 +29,18 @@ export const problemCategories = ['material', 'machine', 'quality', 'safety', 'o
 export const ProblemCategory = Type.Enum(problemCategories);
 export type ProblemCategory = (typeof problemCategories)[number];
 
+export const substationStatuses = ['available', 'in_use', 'maintenance'] as const;
+export const SubstationStatus = Type.Enum(substationStatuses);
+export type SubstationStatus = (typeof substationStatuses)[number];
+
+/** A worker's status as stored; the API also reports `off_shift`, from the shift calendar. */
+export const storedWorkerStatuses = ['available', 'busy', 'on_break'] as const;
+export type StoredWorkerStatus = (typeof storedWorkerStatuses)[number];
+
+/** The topics of the events outbox and its streams. */
+export const eventTopics = ['plans', 'assignments', 'workers', 'stations', 'materials', 'master'] as const;
+export type EventTopic = (typeof eventTopics)[number];
+
 // ---- codes -------------------------------------------------------------------------
 
 const Code = (pattern: string, description: string) => Type.String({ pattern, maxLength: 50, description });

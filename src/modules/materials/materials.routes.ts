@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/index.js';
-import { PlanParams } from '../plans/plans.schema.js';
+import { PlanParams } from '../plans/index.js';
 import { AdjustmentResult, LedgerEntry, LedgerQuery, Material, MaterialCreate, MaterialListQuery, MaterialParams, MaterialUpdate, PlanMaterials, StockAdjustment } from './materials.schema.js';
 import * as service from './materials.service.js';
 

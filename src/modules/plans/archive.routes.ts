@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import { defaultArchiveAfterDays } from '../../config.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/index.js';
-import { archiveAllFinished, archiveFinishedPlans, archivePlan } from './archive.service.js';
+import { archiveFinishedPlans, archivePlan } from './archive.service.js';
 import { PlanDetail, PlanParams } from './plans.schema.js';
 
 const tags = ['production plans'];

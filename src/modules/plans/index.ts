@@ -8,7 +8,7 @@ export {
   unfinishedPlansReferencing,
 } from './plans.repository.js';
 export { documentOf, nextPlanStatus } from './plans.rules.js';
-export type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
+export { type PlanDetail, type PlanDocument, PlanParams, type PlanStatus } from './plans.schema.js';
 export { archiveAllFinished } from './archive.service.js';
 export { PlanCatalogCache } from './catalog-cache.js';
 export { PlanDetailCache } from './detail-cache.js';

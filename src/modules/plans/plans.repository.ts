@@ -9,7 +9,7 @@ import { PREPARED, type Db, type Trx } from '../../db/database.js';
 import { take } from '../../db/locks.js';
 import { unfinishedPlanStatuses } from '../../shared/schema.js';
 import type { CatalogNames, PlanCatalog, PlanReferences } from './plans.rules.js';
-import type { Shortage } from '../materials/materials.schema.js';
+import type { Shortage } from '../materials/index.js';
 import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
 
 /** PlanDetail without its nodes: the plan row as the API shows it. */

@@ -204,7 +204,7 @@ export class OutboxListener {
 
   private async read(): Promise<void> {
     this.reading = true;
-    let held = false;
+    let held: boolean;
     try {
       do {
         this.readAgain = false;

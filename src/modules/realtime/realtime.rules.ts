@@ -11,7 +11,7 @@
  * never widen an operator's slice (asking for another worker's id simply
  * yields no worker or assignment events).
  */
-import type { EventTopic } from '../../db/schema.js';
+import type { EventTopic } from '../../shared/schema.js';
 import type { SessionUser } from '../auth/auth.schema.js';
 import { eventTopics } from './realtime.schema.js';
 

@@ -3,9 +3,9 @@
  * SSE message carries, and the settings of the realtime module.
  */
 import { type Static, Type } from 'typebox';
-import type { EventTopic } from '../../db/schema.js';
+import { eventTopics } from '../../shared/schema.js';
 
-export const eventTopics = ['plans', 'assignments', 'workers', 'stations', 'materials', 'master'] as const satisfies readonly EventTopic[];
+export { eventTopics };
 
 const topicList = `(${eventTopics.join('|')})`;
 
