@@ -52,7 +52,8 @@ function record(name: string, ms: number, ok: boolean, status: number) {
   (samples.get(name) ?? samples.set(name, []).get(name)!).push({ ms, ok, status });
 }
 
-function request(base: string, method: string, url: string, token?: string, body?: unknown, name = `${method} ${url}`): Promise<{ status: number; json: any }> {
+/** `T` is what the caller expects the JSON answer to be (unchecked); `json` is null when the body is empty or not JSON. */
+function request<T = unknown>(base: string, method: string, url: string, token?: string, body?: unknown, name = `${method} ${url}`): Promise<{ status: number; json: T }> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const started = performance.now();
   return new Promise((resolve) => {
@@ -67,17 +68,17 @@ function request(base: string, method: string, url: string, token?: string, body
         const status = res.statusCode ?? 0;
         // 409 on a shop-floor action means another user got there first: expected under contention, not an error
         record(name, performance.now() - started, status < 400 || status === 409, status);
-        let json: any = null;
+        let json: unknown = null;
         try { json = JSON.parse(Buffer.concat(chunks).toString() || 'null'); } catch { /* not json */ }
         if (status === 409) {
           // why: the detail without its ids, so alike refusals count together
-          const why = `${name}: ${String(json?.detail ?? '?').replace(/\b[A-Z]{2,3}-[\w-]+/g, '…').replace(/\d+/g, 'N')}`;
+          const why = `${name}: ${String((json as { detail?: unknown } | null)?.detail ?? '?').replace(/\b[A-Z]{2,3}-[\w-]+/g, '…').replace(/\d+/g, 'N')}`;
           conflictReasons.set(why, (conflictReasons.get(why) ?? 0) + 1);
         }
-        resolve({ status, json });
+        resolve({ status, json: json as T });
       });
     });
-    req.on('error', () => { record(name, performance.now() - started, false, 0); resolve({ status: 0, json: null }); });
+    req.on('error', () => { record(name, performance.now() - started, false, 0); resolve({ status: 0, json: null as T }); });
     if (payload) req.write(payload);
     req.end();
   });
@@ -110,14 +111,14 @@ async function main() {
     await new Promise((r) => setTimeout(r, 200));
   }
   try {
-    const planner = (await request(base, 'POST', '/api/mes/auth/login', undefined, { username: 'planner', password })).json.token as string;
+    const planner = (await request<{ token: string }>(base, 'POST', '/api/mes/auth/login', undefined, { username: 'planner', password })).json.token;
     // put work on the floor: release half of the seeded plans
-    const drafts = (await request(base, 'GET', '/api/mes/production-plans?status=draft&limit=50', planner)).json.items as { id: string }[];
+    const drafts = (await request<{ items: { id: string }[] }>(base, 'GET', '/api/mes/production-plans?status=draft&limit=50', planner)).json.items;
     for (const d of drafts) await request(base, 'POST', `/api/mes/production-plans/${d.id}/release`, planner, { allowShortage: true });
     const operatorTokens: { workerId: string; token: string }[] = [];
     for (let i = 1; i <= 50; i++) {
       const workerId = `W-${String(i).padStart(3, '0')}`;
-      operatorTokens.push({ workerId, token: (await request(base, 'POST', '/api/mes/auth/pin-login', undefined, { workerId, pin: '1234' })).json.token });
+      operatorTokens.push({ workerId, token: (await request<{ token: string }>(base, 'POST', '/api/mes/auth/pin-login', undefined, { workerId, pin: '1234' })).json.token });
     }
     samples.clear();
 
@@ -145,7 +146,7 @@ async function main() {
         await think();
         k++;
         if (k % 20 === 0) {
-          const plan = await request(base, 'POST', '/api/mes/production-plans', planner, {
+          const plan = await request<{ id: string }>(base, 'POST', '/api/mes/production-plans', planner, {
             workOrderCode: `WO-LOAD-${n}`, name: `Load ${n}-${k}`, quantity: 5,
             nodes: [
               { nodeId: 'A', name: 'Cut', operationId: 'OP-001', nominalTime: 1, predecessors: [], assignedStations: [{ stationId: 'ST-001', priority: 1 }, { stationId: 'ST-006', priority: 2 }], materialInputs: [{ materialCode: 'SHEET-S235-2', requiredQuantity: 1 }] },
@@ -160,12 +161,13 @@ async function main() {
         }
       }
     };
+    type Task = { id: string; status: string };
     const operatorUser = async (n: number) => {
       const { workerId, token } = operatorTokens[n % operatorTokens.length]!;
       while (Date.now() < deadline) {
         await think();
-        const tasks = await request(base, 'GET', `/api/mes/workers/${workerId}/tasks`, token, undefined, 'GET /workers/:id/tasks');
-        const list = (tasks.json?.tasks ?? tasks.json?.items ?? []) as { id: string; status: string }[];
+        const tasks = await request<{ tasks?: Task[]; items?: Task[] } | null>(base, 'GET', `/api/mes/workers/${workerId}/tasks`, token, undefined, 'GET /workers/:id/tasks');
+        const list = tasks.json?.tasks ?? tasks.json?.items ?? [];
         const current = list.find((t) => t.status === 'in_progress');
         const ready = list.find((t) => t.status === 'ready');
         if (current || ready) await think();

@@ -38,7 +38,7 @@ const serverStack = async () => ({
   ...(await import('../src/db/database.js')),
   ...(await import('../src/db/migrator.js')),
   ...(await import('../src/modules/auth/auth.service.js')),
-  ...(await import('../src/realtime/index.js')),
+  ...(await import('../src/modules/realtime/index.js')),
 });
 
 const now = () => performance.timeOrigin + performance.now();
@@ -290,7 +290,7 @@ async function runParent(): Promise<void> {
       'fanout-rest': { type: 'string' },
     },
   });
-  const { sql, buildApp, loadConfig, openDatabase, migrateToLatest, createUser, realtimeOf } = await serverStack();
+  const { sql, buildApp, loadConfig, openDatabase, migrateToLatest, createUser } = await serverStack();
   const clients = Number(values.clients);
   const rate = Number(values.rate);
   const seconds = Number(values.seconds);
@@ -318,7 +318,7 @@ async function runParent(): Promise<void> {
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   const login = await app.inject({ method: 'POST', url: '/api/mes/auth/login', payload: { username: 'bench-sse', password } });
   const token = login.json().token as string;
-  const realtime = realtimeOf(app);
+  const realtime = app.realtime;
 
   console.log(`bench/sse: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, engine ${database.engine} (${database.location})`);
   console.log(`clients ${clients} in ${procs} processes, writer ${rate} commits/s for ${seconds} s, API up to ${apiRate} req/s alongside (${apiCallers} callers)`);

@@ -3,11 +3,9 @@
  * listen, and graceful shutdown on SIGTERM/SIGINT.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { buildApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
-import type { DB } from './db/schema.js';
-import { openDatabase } from './db/database.js';
+import { openDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
 import { startDemoFloor } from './seed/demo-floor.js';
 import { hasMesData, SeedRefusedError, seedDatabase } from './seed/seed.js';
@@ -62,7 +60,7 @@ async function main() {
 }
 
 /** The default dataset on an empty database, and the demo floor on top of it. */
-async function seedFirstRun(app: FastifyInstance, db: Kysely<DB>, config: Config) {
+async function seedFirstRun(app: FastifyInstance, db: Db, config: Config) {
   let summary;
   try {
     summary = await seedDatabase(db, { size: 'default', adminPassword: config.adminPassword, demoPin: config.demoPin });

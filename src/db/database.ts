@@ -8,7 +8,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 
@@ -47,6 +47,39 @@ class PreparingClient extends pg.Client {
 }
 
 export type Engine = 'postgres' | 'pglite';
+
+/**
+ * What queries run on: the pool or a transaction (a Transaction is a Kysely).
+ * A function that must run inside a transaction (it locks rows) takes `Trx`.
+ * Every repository and service takes one of these two, never Kysely itself.
+ */
+export type Db = Kysely<DB>;
+export type Trx = Transaction<DB>;
+
+/**
+ * Runs `work` under a savepoint: if it throws, what it wrote is rolled back
+ * and the transaction goes on (the error is rethrown). For an action that may
+ * write before it finds a reason to refuse, whose refusal still reads state.
+ */
+export async function withSavepoint<T>(trx: Trx, name: string, work: () => Promise<T>): Promise<T> {
+  await sql`savepoint ${sql.id(name)}`.execute(trx);
+  try {
+    return await work();
+  } catch (error) {
+    await sql`rollback to savepoint ${sql.id(name)}`.execute(trx);
+    throw error;
+  }
+}
+
+/** True when the database answers a trivial query (readiness). */
+export async function isReachable(db: Db): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface Database {
   db: Kysely<DB>;

@@ -7,7 +7,15 @@ import { migrations } from './migrations/index.js';
 
 export const migrationNames = Object.keys(migrations);
 
-export function createMigrator(db: Kysely<any>): Migrator {
+/**
+ * A database at any version of the schema (the migrations run across them):
+ * what Kysely's Migrator and its migrations take, and what Kysely<DB> and
+ * the tests' untyped handles both are.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type MigrationDb = Kysely<any>;
+
+export function createMigrator(db: MigrationDb): Migrator {
   return new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -37,24 +45,24 @@ function unwrap(result: MigrationResultSet): string[] {
   return (result.results ?? []).map((r) => `${r.direction === 'Up' ? 'applied' : 'reverted'} ${r.migrationName}`);
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: MigrationDb): Promise<string[]> {
   return unwrap(await createMigrator(db).migrateToLatest());
 }
 
 /** One step down. */
-export async function migrateDown(db: Kysely<any>): Promise<string[]> {
+export async function migrateDown(db: MigrationDb): Promise<string[]> {
   return unwrap(await createMigrator(db).migrateDown());
 }
 
 /** Down (or up) to a named version; '0' or 'none' reverts everything. */
-export async function migrateTo(db: Kysely<any>, target: string): Promise<string[]> {
+export async function migrateTo(db: MigrationDb, target: string): Promise<string[]> {
   if (target === '0' || target === 'none') return unwrap(await createMigrator(db).migrateTo(NO_MIGRATIONS));
   const name = migrationNames.find((n) => n === target || n.startsWith(`${target}_`));
   if (!name) throw new MigrationError(`unknown migration "${target}"; known: ${migrationNames.join(', ')}`);
   return unwrap(await createMigrator(db).migrateTo(name));
 }
 
-export async function appliedMigrations(db: Kysely<any>): Promise<string[]> {
+export async function appliedMigrations(db: MigrationDb): Promise<string[]> {
   const all = await createMigrator(db).getMigrations();
   return all.filter((m) => m.executedAt).map((m) => m.name);
 }

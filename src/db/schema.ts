@@ -3,6 +3,9 @@
  * are parsed to JS numbers (see database.ts); timestamps come back as Date.
  */
 import type { ColumnType, Generated } from 'kysely';
+import type { AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus } from '../shared/schema.js';
+
+export type { AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus };
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -33,7 +36,6 @@ export interface StationOperationTable {
   operation_id: string;
 }
 
-export type SubstationStatus = 'available' | 'in_use' | 'maintenance';
 export interface SubstationTable {
   id: string;
   station_id: string;
@@ -66,7 +68,6 @@ export interface ShiftCalendarExceptionTable {
   note: Generated<string>;
 }
 
-export type StoredWorkerStatus = 'available' | 'busy' | 'on_break';
 export interface WorkerTable {
   id: string;
   name: string;
@@ -127,7 +128,6 @@ export interface MaterialLedgerTable {
   created_at: CreatedAt;
 }
 
-export type PlanStatus = 'draft' | 'released' | 'in_production' | 'paused' | 'completed' | 'cancelled';
 export interface ProductionPlanTable {
   id: string;
   work_order_code: string;
@@ -205,7 +205,6 @@ export interface NodeMaterialInputTable {
   from_node_id: number | null;
 }
 
-export type AssignmentStatus = 'pending' | 'ready' | 'in_progress' | 'paused' | 'completed' | 'cancelled';
 export interface WorkerAssignmentTable {
   id: string;
   plan_id: string;
@@ -235,7 +234,6 @@ export interface WorkerAssignmentTable {
   updated_at: Generated<Date>;
 }
 
-export type PauseReason = 'break' | 'material_missing' | 'machine_fault' | 'quality_problem' | 'other';
 export interface AssignmentPauseTable {
   id: Generated<number>;
   assignment_id: string;
@@ -246,7 +244,6 @@ export interface AssignmentPauseTable {
   started_by: string | null;
 }
 
-export type ProblemCategory = 'material' | 'machine' | 'quality' | 'safety' | 'other';
 export interface AssignmentProblemTable {
   id: Generated<number>;
   assignment_id: string;
@@ -271,7 +268,6 @@ export interface IdempotencyKeyTable {
   created_at: CreatedAt;
 }
 
-export type EventTopic = 'plans' | 'assignments' | 'workers' | 'stations' | 'materials' | 'master';
 export interface EventTable {
   id: Generated<number>;
   tx_id: ColumnType<string, never, never>;

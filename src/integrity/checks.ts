@@ -2,8 +2,8 @@
  * The invariants of DESIGN.md as SQL. Each check returns the offending rows
  * (empty = holds). Used by `npm run doctor`, by the tests and after the seed.
  */
-import { type Kysely, sql } from 'kysely';
-import type { DB } from '../db/schema.js';
+import type { Db } from '../db/database.js';
+import { sql } from 'kysely';
 
 export interface IntegrityCheck {
   name: string;
@@ -222,7 +222,7 @@ export interface IntegrityResult {
 }
 
 /** Runs every check and returns each one's result, holding or not (the doctor's report). */
-export async function runEachIntegrityCheck(db: Kysely<DB>): Promise<IntegrityResult[]> {
+export async function runEachIntegrityCheck(db: Db): Promise<IntegrityResult[]> {
   const results: IntegrityResult[] = [];
   for (const check of integrityChecks) {
     const result = await check.query.execute(db);
@@ -237,6 +237,6 @@ export interface IntegrityFailure {
   rows: { kind: string; id: string }[];
 }
 
-export async function runIntegrityChecks(db: Kysely<DB>): Promise<IntegrityFailure[]> {
+export async function runIntegrityChecks(db: Db): Promise<IntegrityFailure[]> {
   return (await runEachIntegrityCheck(db)).filter((r) => r.rows.length > 0);
 }

@@ -153,7 +153,7 @@ export class Search {
     if (!greedy.feasible || !this.opt.improve || n === 0) {
       return { best: greedy, bestSolution: bestSol, greedy, iterations: 0, ruleResults };
     }
-    let best = cloneDecoded(cur);
+    const best = cloneDecoded(cur);
     let lastCost = this.elapsed();
 
     // 1) other dispatching rules, keep the best

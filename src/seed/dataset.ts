@@ -3,6 +3,7 @@
  * give the same rows. The routings follow a sheet-metal shop (cut → bend →
  * weld → paint → assemble → inspect) with branches that merge.
  */
+import type { PlanDocument, PlanNode } from '../modules/plans/plans.schema.js';
 import { createRandom, type Random } from '../shared/random.js';
 
 export type SeedSize = 'minimal' | 'default' | 'full';
@@ -94,27 +95,9 @@ export interface SeedDataset {
   plans: SeedPlan[];
 }
 
-export interface SeedNode {
-  nodeId: string;
-  name: string;
-  operationId: string;
-  quantity: number;
-  nominalTime: number;
-  efficiency: number;
-  predecessors: string[];
-  stations: { stationId: string; priority: number; time?: number }[];
-  inputs: { materialCode: string; requiredQuantity: number; fromNodeId?: string }[];
-  output?: { materialCode: string; quantity: number };
-  x: number;
-  y: number;
-}
-
-export interface SeedPlan {
-  name: string;
-  quantity: number;
-  note: string;
-  nodes: SeedNode[];
-}
+/** A seed plan is a plan document but for its work order, which the seed draws from the database's numbering. */
+export type SeedPlan = Omit<PlanDocument, 'workOrderCode'>;
+type SeedNode = PlanNode & { quantity: number; efficiency: number };
 
 const pad = (n: number, width = 3) => String(n).padStart(width, '0');
 
@@ -236,14 +219,13 @@ function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, string[
       ...(i > 0 && rnd.chance(0.5) ? { time: round(rnd.int(8, 30) / 10) } : {}),
     }));
   };
-  const add = (n: Omit<SeedNode, 'stations' | 'x' | 'y' | 'quantity' | 'efficiency'> & { efficiency?: number }, col: number, row: number) => {
+  const add = (n: Omit<SeedNode, 'assignedStations' | 'position' | 'quantity' | 'efficiency'> & { efficiency?: number }, col: number, row: number) => {
     nodes.push({
       quantity,
       efficiency: n.efficiency ?? rnd.pick([0.9, 1, 1, 1.1]),
       ...n,
-      stations: candidates(n.operationId),
-      x: col * 240,
-      y: row * 120,
+      assignedStations: candidates(n.operationId),
+      position: { x: col * 240, y: row * 120 },
     });
   };
 
@@ -253,24 +235,24 @@ function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, string[
   let next = 1;
   for (let b = 0; b < branches; b++) {
     const cut = `N${next++}`;
-    add({ nodeId: cut, name: `Cut ${['side panels', 'base plate', 'brackets'][b]}`, operationId: 'OP-001', nominalTime: round(rnd.int(2, 8) / 2), predecessors: [], inputs: [{ materialCode: sheet.code, requiredQuantity: round(quantity * rnd.pick([0.25, 0.5, 1])) }] }, 0, b);
+    add({ nodeId: cut, name: `Cut ${['side panels', 'base plate', 'brackets'][b]}`, operationId: 'OP-001', nominalTime: round(rnd.int(2, 8) / 2), predecessors: [], materialInputs: [{ materialCode: sheet.code, requiredQuantity: round(quantity * rnd.pick([0.25, 0.5, 1])) }] }, 0, b);
     const form = `N${next++}`;
     const punch = b === 1 && rnd.chance(0.5);
-    add({ nodeId: form, name: punch ? 'Punch ventilation pattern' : `Bend ${['side panels', 'base plate', 'brackets'][b]}`, operationId: punch ? 'OP-002' : 'OP-003', nominalTime: round(rnd.int(2, 10) / 2), predecessors: [cut], inputs: [] }, 1, b);
+    add({ nodeId: form, name: punch ? 'Punch ventilation pattern' : `Bend ${['side panels', 'base plate', 'brackets'][b]}`, operationId: punch ? 'OP-002' : 'OP-003', nominalTime: round(rnd.int(2, 10) / 2), predecessors: [cut], materialInputs: [] }, 1, b);
     branchEnds.push(form);
   }
   const weld = `N${next++}`;
-  add({ nodeId: weld, name: 'Weld frame', operationId: 'OP-004', nominalTime: round(rnd.int(6, 20) / 2), predecessors: branchEnds, inputs: [{ materialCode: 'WIRE-SG2-1.0', requiredQuantity: round(quantity * 0.2) }], output: { materialCode: frame, quantity } }, 2, 0);
+  add({ nodeId: weld, name: 'Weld frame', operationId: 'OP-004', nominalTime: round(rnd.int(6, 20) / 2), predecessors: branchEnds, materialInputs: [{ materialCode: 'WIRE-SG2-1.0', requiredQuantity: round(quantity * 0.2) }], output: { materialCode: frame, quantity } }, 2, 0);
   let last = weld;
   if (rnd.chance(0.6)) {
     const grind = `N${next++}`;
-    add({ nodeId: grind, name: 'Grind weld seams', operationId: 'OP-005', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [weld], inputs: [] }, 3, 0);
+    add({ nodeId: grind, name: 'Grind weld seams', operationId: 'OP-005', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [weld], materialInputs: [] }, 3, 0);
     last = grind;
   }
   const paint = `N${next++}`;
-  add({ nodeId: paint, name: `Powder coat ${powder.slice(-7)}`, operationId: 'OP-006', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [last], inputs: [{ materialCode: powder, requiredQuantity: round(quantity * 0.3) }] }, 4, 0);
+  add({ nodeId: paint, name: `Powder coat ${powder.slice(-7)}`, operationId: 'OP-006', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [last], materialInputs: [{ materialCode: powder, requiredQuantity: round(quantity * 0.3) }] }, 4, 0);
   const assemble = `N${next++}`;
-  const assemblyInputs: SeedNode['inputs'] = [
+  const assemblyInputs: SeedNode['materialInputs'] = [
     { materialCode: frame, requiredQuantity: quantity, fromNodeId: weld },
     { materialCode: 'FASTENER-M8', requiredQuantity: quantity * rnd.int(8, 24) },
   ];
@@ -279,12 +261,12 @@ function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, string[
   if (rnd.chance(0.4)) {
     // a purchased-part branch: cut tube brackets in parallel with the frame
     const tube = `N${next++}`;
-    add({ nodeId: tube, name: 'Cut tube brackets', operationId: 'OP-001', nominalTime: round(rnd.int(1, 4) / 2), predecessors: [], inputs: [{ materialCode: 'TUBE-40X40', requiredQuantity: round(quantity * 0.5) }] }, 3, 2);
+    add({ nodeId: tube, name: 'Cut tube brackets', operationId: 'OP-001', nominalTime: round(rnd.int(1, 4) / 2), predecessors: [], materialInputs: [{ materialCode: 'TUBE-40X40', requiredQuantity: round(quantity * 0.5) }] }, 3, 2);
     assemblyPreds.push(tube);
   }
-  add({ nodeId: assemble, name: `Assemble ${product.toLowerCase()}`, operationId: 'OP-007', nominalTime: round(rnd.int(4, 16) / 2), predecessors: assemblyPreds, inputs: assemblyInputs }, 5, 0);
-  const inspect = `N${next++}`;
-  add({ nodeId: inspect, name: 'Final inspection', operationId: 'OP-008', nominalTime: round(rnd.int(1, 4) / 2), efficiency: 1, predecessors: [assemble], inputs: [], output: { materialCode: `FG-${pad(productIndex + 1)}`, quantity } }, 6, 0);
+  add({ nodeId: assemble, name: `Assemble ${product.toLowerCase()}`, operationId: 'OP-007', nominalTime: round(rnd.int(4, 16) / 2), predecessors: assemblyPreds, materialInputs: assemblyInputs }, 5, 0);
+  const inspect = `N${next}`;
+  add({ nodeId: inspect, name: 'Final inspection', operationId: 'OP-008', nominalTime: round(rnd.int(1, 4) / 2), efficiency: 1, predecessors: [assemble], materialInputs: [], output: { materialCode: `FG-${pad(productIndex + 1)}`, quantity } }, 6, 0);
 
   return {
     name: `${product} ×${quantity}`,

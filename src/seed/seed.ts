@@ -2,12 +2,12 @@
  * Writes a seed dataset in one transaction with bulk inserts. Used by the
  * `seed` CLI and by `npm start` on an empty database.
  */
-import { type Kysely, sql } from 'kysely';
-import { type DB, mesTables } from '../db/schema.js';
+import type { Db } from '../db/database.js';
+import { sql } from 'kysely';
+import { mesTables } from '../db/schema.js';
 import { insertPlans } from '../modules/plans/plans.repository.js';
-import type { PlanDocument } from '../modules/plans/plans.schema.js';
 import { generatePassword, generatePin, hashSecret } from '../modules/auth/passwords.js';
-import { buildDataset, type SeedDataset, type SeedSize } from './dataset.js';
+import { buildDataset, type SeedSize } from './dataset.js';
 
 export interface SeedOptions {
   size: SeedSize;
@@ -27,39 +27,17 @@ export interface SeedSummary {
 
 export class SeedRefusedError extends Error {}
 
-export async function hasMesData(db: Kysely<DB>): Promise<boolean> {
+export async function hasMesData(db: Db): Promise<boolean> {
   const row = await db.selectFrom('mes.operations').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
   return row.n > 0;
 }
 
-export async function clearMesData(db: Kysely<DB>): Promise<void> {
+export async function clearMesData(db: Db): Promise<void> {
   const tables = mesTables.map((t) => `mes.${t}`).join(', ');
   await sql.raw(`truncate ${tables} restart identity cascade`).execute(db);
 }
 
-function toPlanDocument(plan: SeedDataset['plans'][number], workOrderCode: string): PlanDocument {
-  return {
-    workOrderCode,
-    name: plan.name,
-    quantity: plan.quantity,
-    note: plan.note,
-    nodes: plan.nodes.map((n) => ({
-      nodeId: n.nodeId,
-      name: n.name,
-      operationId: n.operationId,
-      quantity: n.quantity,
-      nominalTime: n.nominalTime,
-      efficiency: n.efficiency,
-      predecessors: n.predecessors,
-      assignedStations: n.stations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time ? { time: s.time } : {}) })),
-      materialInputs: n.inputs.map((i) => ({ materialCode: i.materialCode, requiredQuantity: i.requiredQuantity, ...(i.fromNodeId ? { fromNodeId: i.fromNodeId } : {}) })),
-      ...(n.output ? { output: n.output } : {}),
-      position: { x: n.x, y: n.y },
-    })),
-  };
-}
-
-export async function seedDatabase(db: Kysely<DB>, options: SeedOptions): Promise<SeedSummary> {
+export async function seedDatabase(db: Db, options: SeedOptions): Promise<SeedSummary> {
   const data = buildDataset(options.size, options.seed ?? 1);
   const adminPassword = options.adminPassword ?? generatePassword();
   const demoPin = options.demoPin ?? generatePin();
@@ -102,7 +80,7 @@ export async function seedDatabase(db: Kysely<DB>, options: SeedOptions): Promis
       select mes.generate_work_order_code() as code from generate_series(1, ${data.plans.length}::int) g order by g`.execute(trx);
     await insertPlans(
       trx,
-      data.plans.map((p, i) => ({ doc: toPlanDocument(p, workOrders.rows[i]!.code), createdBy: 'seed' })),
+      data.plans.map((p, i) => ({ doc: { ...p, workOrderCode: workOrders.rows[i]!.code }, createdBy: 'seed' })),
     );
     step(4);
     await trx
@@ -123,7 +101,7 @@ export async function seedDatabase(db: Kysely<DB>, options: SeedOptions): Promis
   };
 }
 
-export async function countMesRows(db: Kysely<DB>): Promise<Record<string, number>> {
+export async function countMesRows(db: Db): Promise<Record<string, number>> {
   const parts = mesTables.map((t) => `select '${t}' as t, count(*)::int as n from mes.${t}`).join(' union all ');
   const result = await sql.raw<{ t: string; n: number }>(parts).execute(db);
   return Object.fromEntries(result.rows.map((r) => [r.t, r.n]));

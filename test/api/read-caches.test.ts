@@ -11,6 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { DB } from '../../src/db/schema.js';
 import { setUserDisabled } from '../../src/modules/auth/auth.repository.js';
+import type { PlanDetail } from '../../src/modules/plans/plans.schema.js';
 import { getPlanDetail } from '../../src/modules/plans/plans.service.js';
 import { type Client, clientWithToken, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
 import { describeEachEngine, testConfig } from '../helpers/engines.js';
@@ -77,17 +78,17 @@ describeEachEngine('per-process caches of plan details and sessions', (ctx) => {
   });
 
   // every source the detail is built from, changed behind the API's back, as another writer would
-  const changes: { what: string; change: () => Promise<unknown>; seen: (plan: any) => unknown }[] = [
+  const changes: { what: string; change: () => Promise<unknown>; seen: (plan: PlanDetail) => unknown }[] = [
     { what: 'the plan row', change: () => sql`update mes.production_plans set note = 'changed note' where id = ${planId}`.execute(db()), seen: (p) => p.note === 'changed note' },
     {
       what: 'a node',
       change: () => sql`update mes.production_plan_nodes set name = 'Renamed node' where plan_id = ${planId} and sequence = 0`.execute(db()),
-      seen: (p) => p.nodes[0].name === 'Renamed node',
+      seen: (p) => p.nodes[0]!.name === 'Renamed node',
     },
     {
       what: 'a candidate station',
       change: () => sql`update mes.node_stations set priority = priority + 10 where plan_id = ${planId}`.execute(db()),
-      seen: (p) => p.nodes[0].assignedStations.every((s: { priority: number }) => s.priority > 10),
+      seen: (p) => p.nodes[0]!.assignedStations.every((s: { priority: number }) => s.priority > 10),
     },
     {
       what: 'an edge (deleted)',
@@ -102,7 +103,7 @@ describeEachEngine('per-process caches of plan details and sessions', (ctx) => {
     {
       what: "an operation's name",
       change: () => sql`update mes.operations set name = 'Renamed operation' where id = (select operation_id from mes.production_plan_nodes where plan_id = ${planId} and sequence = 0)`.execute(db()),
-      seen: (p) => p.nodes[0].operationName === 'Renamed operation',
+      seen: (p) => p.nodes[0]!.operationName === 'Renamed operation',
     },
     {
       what: "a station's name",
@@ -146,22 +147,23 @@ describeEachEngine('per-process caches of plan details and sessions', (ctx) => {
     // the edits above broke nothing the release needs except the edges: put the plan back in a fresh copy
     const created = await planner.post('/api/mes/production-plans', samplePlan({ name: 'Cache release plan' }));
     const id = created.json().id as string;
-    const read = async (client: Client) => (await client.get(`/api/mes/production-plans/${id}`)).json();
+    const read = async (client: Client) => (await client.get(`/api/mes/production-plans/${id}`)).json<PlanDetail>();
     expect((await read(plannerOnOther)).status).toBe('draft');
     expect((await planner.post(`/api/mes/production-plans/${id}/release`, { allowShortage: true })).statusCode).toBe(200);
     const released = await read(plannerOnOther);
     expect(released.status).toBe('released');
-    const first = released.nodes.find((n: any) => n.assignment?.status === 'ready');
+    const first = released.nodes.find((n) => n.assignment?.status === 'ready');
     expect(first).toBeDefined();
+    const assignment = first!.assignment!;
 
-    const operator = await signInWorker(other, first.assignment.workerId);
-    expect((await operator.post(`/api/mes/worker-assignments/${first.assignment.id}/start`)).statusCode).toBe(200);
+    const operator = await signInWorker(other, assignment.workerId);
+    expect((await operator.post(`/api/mes/worker-assignments/${assignment.id}/start`)).statusCode).toBe(200);
     const started = await read(planner);
     expect(started.status).toBe('in_production');
-    expect(started.nodes.find((n: any) => n.nodeId === first.nodeId).assignment.status).toBe('in_progress');
+    expect(started.nodes.find((n) => n.nodeId === first!.nodeId)!.assignment!.status).toBe('in_progress');
 
-    await sql`update mes.workers set name = 'Renamed worker' where id = ${first.assignment.workerId}`.execute(db());
-    expect((await read(plannerOnOther)).nodes.find((n: any) => n.nodeId === first.nodeId).assignment.workerName).toBe('Renamed worker');
+    await sql`update mes.workers set name = 'Renamed worker' where id = ${assignment.workerId}`.execute(db());
+    expect((await read(plannerOnOther)).nodes.find((n) => n.nodeId === first!.nodeId)!.assignment!.workerName).toBe('Renamed worker');
   });
 
   it('validates new plans against a kept catalog, and a catalog changed in plain SQL is seen at once', async () => {

@@ -143,6 +143,29 @@ describeEachEngine('shop floor execution', (ctx) => {
     await finish(p.id);
   });
 
+  it('shows on the plan detail what each step waits for, as the worker queue does', async () => {
+    const draft = await planner.post('/api/mes/production-plans', pinSamplePlan(samplePlan({ name: `Waits ${Math.random().toString(36).slice(2, 8)}` })));
+    const waits = (plan: { nodes: { nodeId: string; waitingFor?: unknown }[] }) => Object.fromEntries(plan.nodes.map((n) => [n.nodeId, n.waitingFor]));
+    const unscheduled = (nodeId: string, nodeName: string) => ({ nodeId, nodeName, assignmentId: null, status: null, workerId: null, workerName: null });
+    expect(waits(draft.json())).toEqual({ N1: [], N2: [], N3: [unscheduled('N1', 'Cut sides'), unscheduled('N2', 'Cut base')], N4: [unscheduled('N3', 'Weld frame')] });
+    expect(waits((await planner.get(`/api/mes/production-plans/${draft.json().id}`)).json())).toEqual(waits(draft.json()));
+
+    const p = await releasedPlan();
+    expect((await act(op['W-001']!, p.N1, 'start')).statusCode).toBe(200);
+    const done = await act(op['W-001']!, p.N1, 'complete', { goodQuantity: 10 });
+    expect(done.statusCode, done.body).toBe(200);
+    const detail = (await planner.get(`/api/mes/production-plans/${p.id}`)).json();
+    expect(waits(detail)).toEqual({
+      N1: [],
+      N2: [],
+      N3: [{ nodeId: 'N2', nodeName: 'Cut base', assignmentId: p.N2, status: 'ready', workerId: 'W-006', workerName: expect.any(String) }],
+      N4: [{ nodeId: 'N3', nodeName: 'Weld frame', assignmentId: p.N3, status: 'pending', workerId: 'W-003', workerName: expect.any(String) }],
+    });
+    const weld = (await op['W-003']!.get('/api/mes/workers/W-003/tasks')).json().tasks.find((t: { id: string }) => t.id === p.N3);
+    expect(waits(detail).N3).toEqual(weld.waitingFor);
+    await finish(p.id);
+  });
+
   it('starts only with predecessors done, by the assigned worker, with no other task running; the first start moves the plan', async () => {
     const p = await releasedPlan({ N2: { workerId: 'W-001', substationId: 'ST-001-02' } });
     await refusedWithoutWrite(async () => {

@@ -2,10 +2,11 @@ import { type Kysely, Migrator, sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { appliedMigrations, migrateDown, migrateTo, migrateToLatest, migrationNames } from '../../src/db/migrator.js';
 import { migrations } from '../../src/db/migrations/index.js';
+import type { DB } from '../../src/db/schema.js';
 import { describeEachEngine } from '../helpers/engines.js';
 
 /** Everything of schema mes that a migration defines, as comparable text. */
-async function catalog(db: Kysely<any>): Promise<string[]> {
+async function catalog(db: Kysely<DB>): Promise<string[]> {
   const result = await sql<{ item: string }>`
     select 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') as item
       from information_schema.columns where table_schema = 'mes'
@@ -24,7 +25,7 @@ async function catalog(db: Kysely<any>): Promise<string[]> {
   return result.rows.map((r) => r.item);
 }
 
-async function schemaExists(db: Kysely<any>): Promise<boolean> {
+async function schemaExists(db: Kysely<DB>): Promise<boolean> {
   const r = await sql<{ n: number }>`select count(*)::int as n from pg_namespace where nspname = 'mes'`.execute(db);
   return r.rows[0]!.n === 1;
 }
@@ -63,7 +64,7 @@ describeEachEngine('migrations', (ctx) => {
         getMigrations: async () => ({
           ...migrations,
           '9999_broken': {
-            up: async (trx: Kysely<any>) => {
+            up: async (trx: Kysely<unknown>) => {
               await sql`create table mes.half_written (id int)`.execute(trx);
               await sql`select * from mes.no_such_table`.execute(trx);
             },

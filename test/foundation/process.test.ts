@@ -44,7 +44,7 @@ describe('the server process', () => {
     const tsc = await runCommand('node_modules/typescript/bin/tsc', ['-p', 'tsconfig.build.json', '--outDir', out], {}, 180_000);
     try {
       expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
-      expect(fs.existsSync(path.join(out, 'src/modules/plans/scheduler.worker.js'))).toBe(true);
+      expect(fs.existsSync(path.join(out, 'src/modules/scheduling/scheduler.worker.js'))).toBe(true);
       const server = await startServer({ MES_DATA_DIR: path.join(tmp, 'built'), MES_ADMIN_PASSWORD: 'admin-pass-123' }, 60_000, path.join(out, 'src/server.js'));
       const login = await fetch(`${server.url}/api/mes/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner', password: 'admin-pass-123' }) });
       const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}`, 'content-type': 'application/json' };

@@ -25,10 +25,10 @@ describeEachEngine("the seed's two queries", (ctx) => {
       expect(node.operationId).toBe(source.operationId);
       expect(node.predecessors.slice().sort()).toEqual(source.predecessors.slice().sort());
       expect(node.assignedStations.map((s) => [s.stationId, s.priority, s.time])).toEqual(
-        source.stations.slice().sort((a, b) => a.priority - b.priority).map((s) => [s.stationId, s.priority, s.time]),
+        source.assignedStations.slice().sort((a, b) => a.priority - b.priority).map((s) => [s.stationId, s.priority, s.time]),
       );
       expect(node.materialInputs.map((m) => [m.materialCode, m.requiredQuantity, m.fromNodeId]).sort()).toEqual(
-        source.inputs.map((m) => [m.materialCode, m.requiredQuantity, m.fromNodeId]).sort(),
+        source.materialInputs.map((m) => [m.materialCode, m.requiredQuantity, m.fromNodeId]).sort(),
       );
       expect(node.assignment).toBeNull();
     }

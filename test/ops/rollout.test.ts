@@ -18,7 +18,7 @@
  */
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { recordEvents } from '../../src/realtime/outbox.js';
+import { recordEvents } from '../../src/modules/realtime/outbox.repository.js';
 import { adminPassword, seed } from '../helpers/api.js';
 import { type TestDatabase, createTestDatabase } from '../helpers/engines.js';
 import { type ServerProcess, startServer } from '../helpers/processes.js';

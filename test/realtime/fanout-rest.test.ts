@@ -5,7 +5,7 @@
  * A subscriber that takes 50 ms per batch stands in for 1,000 sockets.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Batch } from '../../src/realtime/hub.js';
+import type { Batch } from '../../src/modules/realtime/hub.js';
 import { describeEachEngine } from '../helpers/engines.js';
 import { type RunningApp, commitEvents, planEvent, startApp } from './helpers.js';
 

@@ -5,8 +5,8 @@ import type { Kysely } from 'kysely';
 import { buildApp } from '../../src/app.js';
 import type { Database } from '../../src/db/database.js';
 import type { DB } from '../../src/db/schema.js';
-import { type OutboxEvent, recordEvents } from '../../src/realtime/outbox.js';
-import { type Realtime, type RealtimeSettings, realtimeOf } from '../../src/realtime/index.js';
+import { type OutboxEvent, recordEvents } from '../../src/modules/realtime/outbox.repository.js';
+import type { Realtime, RealtimeSettings } from '../../src/modules/realtime/index.js';
 import { testConfig } from '../helpers/engines.js';
 
 export interface RunningApp {
@@ -21,7 +21,7 @@ export async function startApp(database: Database, realtime: Partial<RealtimeSet
   const app = await buildApp({ database, config: testConfig({ realtime: { heartbeatMs: 60_000, ...realtime } }), logger: false });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  return { app, base, realtime: realtimeOf(app), close: () => app.close() };
+  return { app, base, realtime: app.realtime, close: () => app.close() };
 }
 
 let counter = 0;

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordEvents } from '../../src/realtime/outbox.js';
+import { recordEvents } from '../../src/modules/realtime/outbox.repository.js';
 import { type Client, seed, signIn } from '../helpers/api.js';
 import { type TestDatabase, createTestDatabase } from '../helpers/engines.js';
 import { type RunningApp, commitEvents, eventIds, planEvent, sleep, startApp } from './helpers.js';

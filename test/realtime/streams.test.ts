@@ -6,7 +6,7 @@
 import net from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { backoffDelay } from '../../src/realtime/listener.js';
+import { backoffDelay } from '../../src/modules/realtime/listener.js';
 import { type Client, seed, signIn, signInWorker } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
 import { type RunningApp, commitEvents, eventIds, planEvent, sleep, startApp } from './helpers.js';
@@ -202,7 +202,7 @@ describeEachEngine('event streams', (ctx) => {
     await sql`update mes.events set created_at = now() - interval '80 hours' where entity_id in (${sql.join(batch.map((e) => e.entityId))})`.execute(db);
     const keep = planEvent();
     await commitEvents(db, [keep]);
-    const { pruneEvents } = await import('../../src/realtime/index.js');
+    const { pruneEvents } = await import('../../src/modules/realtime/index.js');
     expect(await pruneEvents(db, { retentionHours: 72, batchSize: 5 })).toBe(23);
     expect(await eventIds(db, [keep.entityId])).toHaveLength(1);
   });

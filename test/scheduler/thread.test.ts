@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scheduleOnThread, stopSchedulerThread } from '../../src/modules/plans/scheduler-thread.js';
+import { scheduleOnThread, stopSchedulerThread } from '../../src/modules/scheduling/scheduler-thread.js';
 import { schedulePlan, UnschedulableError } from '../../src/scheduler/index.js';
 import type { ScheduleInput, SchedulerNode, ShiftCalendar } from '../../src/scheduler/types.js';
 import { arbInstance } from './arbitraries.js';
@@ -56,7 +56,7 @@ describe('scheduler thread', () => {
     const script = join(dir, 'schedule-once.mjs');
     writeFileSync(
       script,
-      `import { scheduleOnThread } from ${JSON.stringify(pathToFileURL(resolve('src/modules/plans/scheduler-thread.ts')).href)};
+      `import { scheduleOnThread } from ${JSON.stringify(pathToFileURL(resolve('src/modules/scheduling/scheduler-thread.ts')).href)};
       const result = await scheduleOnThread(${JSON.stringify(wideInstance(50))});
       console.log('scheduled', result.assignments.length);`,
     );

@@ -3,15 +3,14 @@
  * list, a worker's queue and problems. Each view is built by one statement
  * (JSON assembled in SQL), whatever the number of rows.
  */
-import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
-import type { DB, StoredWorkerStatus } from '../../db/schema.js';
-import { PREPARED } from '../../db/database.js';
+import { type RawBuilder, sql } from 'kysely';
+import type { StoredWorkerStatus } from '../../db/schema.js';
+import { PREPARED, type Db } from '../../db/database.js';
 import { isoSql } from '../../shared/dates.js';
-import type { CalendarTimes } from '../workers/workers.rules.js';
+import type { CalendarTimes } from '../workers/index.js';
 import type { AssignmentDetail, AssignmentStatus, AssignmentSummary, MaterialInputView, ProblemView } from './assignments.schema.js';
 import type { WaitingNode } from './assignments.rules.js';
 
-type Db = Kysely<DB> | Transaction<DB>;
 
 /** ISO 8601 in UTC with milliseconds, like Date.toISOString(), whatever the session time zone. */
 const iso = isoSql;

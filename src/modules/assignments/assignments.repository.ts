@@ -1,6 +1,12 @@
-/** SQL of worker assignments: written by release, reschedule and cancel; moved by the shop-floor actions. */
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { AssignmentStatus, DB, PauseReason, ProblemCategory } from '../../db/schema.js';
+/**
+ * SQL of worker assignments, their pauses and problems (this module owns those
+ * tables and mes.idempotency_keys): written by release, reschedule and cancel,
+ * moved by a planner, and moved on by the shop-floor actions.
+ */
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../db/database.js';
+import { take } from '../../db/locks.js';
+import type { AssignmentStatus, PauseReason, ProblemCategory } from '../../db/schema.js';
 
 export interface NewAssignment {
   nodeId: number;
@@ -16,7 +22,7 @@ export interface NewAssignment {
 }
 
 /** Inserts assignments in one statement; returns their WA codes in input order. */
-export async function insertAssignments(trx: Transaction<DB>, planId: string, rows: NewAssignment[]): Promise<string[]> {
+export async function insertAssignments(trx: Trx, planId: string, rows: NewAssignment[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const codes = await sql<{ id: string }>`
     select mes.generate_assignment_code() as id from generate_series(1, ${rows.length}::int) g order by g`.execute(trx);
@@ -44,7 +50,8 @@ export async function insertAssignments(trx: Transaction<DB>, planId: string, ro
 }
 
 /** Open assignments of a plan with what reschedule and cancel need. */
-export function listPlanAssignments(trx: Transaction<DB>, planId: string, statuses: AssignmentStatus[]) {
+export function listPlanAssignments(trx: Trx, planId: string, statuses: AssignmentStatus[]) {
+  take(trx, 'assignment');
   return trx
     .selectFrom('mes.worker_assignments')
     .select(['id', 'node_id as nodeId', 'worker_id as workerId', 'station_id as stationId', 'substation_id as substationId', 'status', 'pinned',
@@ -56,32 +63,35 @@ export function listPlanAssignments(trx: Transaction<DB>, planId: string, status
     .execute();
 }
 
-export async function cancelAssignments(trx: Transaction<DB>, ids: string[], reason: string): Promise<void> {
+export async function cancelAssignments(trx: Trx, ids: string[], reason: string): Promise<void> {
   if (ids.length === 0) return;
   await trx.updateTable('mes.worker_assignments').set({ status: 'cancelled', wait_reason: reason }).where('id', 'in', ids).execute();
 }
 
-/** Frees the workers and substations that hold any of these assignments. */
-export async function releaseHolders(trx: Transaction<DB>, assignmentIds: string[]): Promise<{ workers: string[]; substations: string[] }> {
-  if (assignmentIds.length === 0) return { workers: [], substations: [] };
-  const workers = await trx
-    .updateTable('mes.workers')
-    .set({ status: 'available', current_plan_id: null, current_node_id: null, current_assignment_id: null })
-    .where('current_assignment_id', 'in', assignmentIds)
-    .returning('id')
+/** A planner's move: the not-started assignment goes to this worker, station, substation and time, pinned. */
+export async function moveAssignment(
+  trx: Trx,
+  id: string,
+  to: { workerId: string; stationId: string; substationId: string; start: Date; end: Date; workMinutes: number },
+): Promise<void> {
+  await trx
+    .updateTable('mes.worker_assignments')
+    .set((eb) => ({
+      worker_id: to.workerId,
+      station_id: to.stationId,
+      substation_id: to.substationId,
+      planned_start: to.start,
+      planned_end: to.end,
+      work_minutes: to.workMinutes,
+      pinned: true,
+      wait_reason: null,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', id)
     .execute();
-  const substations = await trx
-    .updateTable('mes.substations')
-    .set({ status: 'available', current_assignment_id: null })
-    .where('current_assignment_id', 'in', assignmentIds)
-    .returning('id')
-    .execute();
-  return { workers: workers.map((w) => w.id), substations: substations.map((s) => s.id) };
 }
 
 // ---- shop floor: locks and writes of start, pause, resume, complete ---------------
-
-type Db = Kysely<DB> | Transaction<DB>;
 
 /** Whose an assignment is and its plan, unlocked: the plan never changes; the worker may (a planner's pin), so check again once locked. */
 export function findAssignmentOwner(db: Db, id: string) {
@@ -89,7 +99,8 @@ export function findAssignmentOwner(db: Db, id: string) {
 }
 
 /** The assignment row with what the actions need of its node; locked until the transaction ends. Lock the plan first. */
-export function lockAssignment(trx: Transaction<DB>, id: string) {
+export function lockAssignment(trx: Trx, id: string) {
+  take(trx, 'assignment');
   return trx
     .selectFrom('mes.worker_assignments as a')
     .innerJoin('mes.production_plan_nodes as n', 'n.id', 'a.node_id')
@@ -114,30 +125,6 @@ export function lockAssignment(trx: Transaction<DB>, id: string) {
 }
 export type LockedAssignment = Awaited<ReturnType<typeof lockAssignment>>;
 
-/** The worker row, locked, with their other task in progress or paused (if any). */
-export async function lockWorkerForStart(trx: Transaction<DB>, workerId: string, assignmentId: string) {
-  const result = await sql<{ id: string; status: string; currentAssignmentId: string | null; otherTask: { assignmentId: string; status: string } | null }>`
-    select w.id, w.status, w.current_assignment_id as "currentAssignmentId",
-           coalesce(
-             (select json_build_object('assignmentId', x.id, 'status', x.status) from mes.worker_assignments x
-               where x.id = w.current_assignment_id and x.id <> ${assignmentId}),
-             (select json_build_object('assignmentId', x.id, 'status', x.status) from mes.worker_assignments x
-               where x.worker_id = w.id and x.status in ('in_progress', 'paused') and x.id <> ${assignmentId} order by x.id limit 1)
-           ) as "otherTask"
-      from mes.workers w where w.id = ${workerId}
-       for update of w`.execute(trx);
-  return result.rows[0]!;
-}
-
-export function lockSubstation(trx: Transaction<DB>, id: string) {
-  return trx
-    .selectFrom('mes.substations')
-    .select(['id', 'status', 'current_assignment_id as currentAssignmentId'])
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-}
-
 /** Predecessor nodes whose (open or completed) assignment is not completed, in plan order. */
 export async function waitingPredecessors(db: Db, nodeDbId: number) {
   const result = await sql<{ nodeId: string; nodeName: string; assignmentId: string | null; status: AssignmentStatus | null; workerId: string | null; workerName: string | null }>`
@@ -151,7 +138,7 @@ export async function waitingPredecessors(db: Db, nodeDbId: number) {
   return result.rows;
 }
 
-export async function markStarted(trx: Transaction<DB>, id: string, now: Date, by: string): Promise<void> {
+export async function markStarted(trx: Trx, id: string, now: Date, by: string): Promise<void> {
   await trx
     .updateTable('mes.worker_assignments')
     .set((eb) => ({ status: 'in_progress', actual_start: now, started_by: by, version: eb('version', '+', 1) }))
@@ -159,23 +146,7 @@ export async function markStarted(trx: Transaction<DB>, id: string, now: Date, b
     .execute();
 }
 
-/** The worker takes the task (busy) and the substation is in use by it. */
-export async function occupyHolders(trx: Transaction<DB>, a: { id: string; planId: string; nodeDbId: number; workerId: string; substationId: string }): Promise<void> {
-  await trx
-    .updateTable('mes.workers')
-    .set({ status: 'busy', current_plan_id: a.planId, current_node_id: a.nodeDbId, current_assignment_id: a.id })
-    .where('id', '=', a.workerId)
-    .execute();
-  await trx.updateTable('mes.substations').set({ status: 'in_use', current_assignment_id: a.id }).where('id', '=', a.substationId).execute();
-}
-
-/** Sets the stored status of the worker holding this assignment (busy or on_break). */
-export async function setHolderStatus(trx: Transaction<DB>, assignmentId: string, status: 'busy' | 'on_break'): Promise<string[]> {
-  const rows = await trx.updateTable('mes.workers').set({ status }).where('current_assignment_id', '=', assignmentId).returning('id').execute();
-  return rows.map((r) => r.id);
-}
-
-export async function setAssignmentStatus(trx: Transaction<DB>, id: string, status: AssignmentStatus, pausedMinutes?: number): Promise<void> {
+export async function setAssignmentStatus(trx: Trx, id: string, status: AssignmentStatus, pausedMinutes?: number): Promise<void> {
   await trx
     .updateTable('mes.worker_assignments')
     .set((eb) => ({ status, version: eb('version', '+', 1), ...(pausedMinutes !== undefined ? { paused_minutes: pausedMinutes } : {}) }))
@@ -183,7 +154,7 @@ export async function setAssignmentStatus(trx: Transaction<DB>, id: string, stat
     .execute();
 }
 
-export async function openPause(trx: Transaction<DB>, p: { assignmentId: string; reason: PauseReason; note: string; at: Date; by: string }) {
+export async function openPause(trx: Trx, p: { assignmentId: string; reason: PauseReason; note: string; at: Date; by: string }) {
   return trx
     .insertInto('mes.assignment_pauses')
     .values({ assignment_id: p.assignmentId, reason: p.reason, note: p.note, started_at: p.at, started_by: p.by })
@@ -192,7 +163,7 @@ export async function openPause(trx: Transaction<DB>, p: { assignmentId: string;
 }
 
 /** Ends the open pause (never before it began); undefined when none was open. */
-export async function closeOpenPause(trx: Transaction<DB>, assignmentId: string, at: Date) {
+export async function closeOpenPause(trx: Trx, assignmentId: string, at: Date) {
   return trx
     .updateTable('mes.assignment_pauses')
     .set({ ended_at: sql`greatest(started_at, ${at}::timestamptz)` })
@@ -206,7 +177,7 @@ export async function closeOpenPause(trx: Transaction<DB>, assignmentId: string,
  * Ends the open pauses of assignments that stop for good (their plan is
  * cancelled), so no pause stays open on a cancelled assignment. For cancelPlan.
  */
-export async function endOpenPauses(trx: Transaction<DB>, assignmentIds: string[], at: Date): Promise<void> {
+export async function endOpenPauses(trx: Trx, assignmentIds: string[], at: Date): Promise<void> {
   if (assignmentIds.length === 0) return;
   await trx
     .updateTable('mes.assignment_pauses')
@@ -216,12 +187,12 @@ export async function endOpenPauses(trx: Transaction<DB>, assignmentIds: string[
     .execute();
 }
 
-export function pauseTimes(trx: Transaction<DB>, assignmentId: string) {
+export function pauseTimes(trx: Trx, assignmentId: string) {
   return trx.selectFrom('mes.assignment_pauses').select(['started_at as startedAt', 'ended_at as endedAt']).where('assignment_id', '=', assignmentId).execute();
 }
 
 export async function markCompleted(
-  trx: Transaction<DB>,
+  trx: Trx,
   id: string,
   c: { at: Date; by: string; goodQuantity: number; scrapQuantity: number; scrapReason: string | null; note: string | undefined; pausedMinutes: number; workedMinutes: number },
 ): Promise<void> {
@@ -253,42 +224,8 @@ export async function nodeInputs(db: Db, nodeDbId: number) {
   return result.rows;
 }
 
-/**
- * The ledger rows of a completion, in one statement: per input a
- * 'consumption' row (stock −actual; for inputs reserved at release also
- * reserved −what the node still holds, so any difference returns to
- * availability) and, when there is output, one 'production' row. Rows that
- * would move nothing are left out.
- */
-export async function insertCompletionLedger(
-  trx: Transaction<DB>,
-  c: { planId: string; nodeDbId: number; assignmentId: string; actor: string; consumption: { materialCode: string; quantity: number; fromStock: boolean }[]; production: { materialCode: string; quantity: number } | null },
-) {
-  const rows = [
-    ...c.consumption.map((x) => ({ material_code: x.materialCode, entry_type: 'consumption', qty: -x.quantity, from_stock: x.fromStock })),
-    ...(c.production && c.production.quantity > 0 ? [{ material_code: c.production.materialCode, entry_type: 'production', qty: c.production.quantity, from_stock: false }] : []),
-  ];
-  if (rows.length === 0) return [];
-  const result = await sql<{ materialCode: string; entryType: string; stockDelta: number; reservedDelta: number }>`
-    with held as (
-      select material_code, sum(reserved_delta) as reserved from mes.material_ledger
-       where plan_id = ${c.planId} and node_id = ${c.nodeDbId} group by material_code
-    ), entries as (
-      select x.material_code, x.entry_type, x.qty as stock_delta,
-             case when x.entry_type = 'consumption' and x.from_stock then -greatest(coalesce(h.reserved, 0), 0) else 0 end as reserved_delta
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(material_code text, entry_type text, qty numeric, from_stock boolean)
-        left join held h on h.material_code = x.material_code
-    )
-    insert into mes.material_ledger (material_code, entry_type, stock_delta, reserved_delta, plan_id, node_id, assignment_id, reason, actor)
-    select material_code, entry_type, stock_delta, reserved_delta, ${c.planId}, ${c.nodeDbId}, ${c.assignmentId},
-           case when entry_type = 'production' then 'produced by ' else 'consumed by ' end || ${c.assignmentId}, ${c.actor}
-      from entries where stock_delta <> 0 or reserved_delta <> 0
-    returning material_code as "materialCode", entry_type as "entryType", stock_delta as "stockDelta", reserved_delta as "reservedDelta"`.execute(trx);
-  return result.rows;
-}
-
 /** Pending successors of a node whose predecessors are now all completed become ready. */
-export async function readySuccessors(trx: Transaction<DB>, planId: string, nodeDbId: number) {
+export async function readySuccessors(trx: Trx, planId: string, nodeDbId: number) {
   const result = await sql<{ id: string; workerId: string; stationId: string; substationId: string; nodeId: string }>`
     update mes.worker_assignments a set status = 'ready', version = a.version + 1
       from mes.production_plan_nodes n
@@ -303,7 +240,7 @@ export async function readySuccessors(trx: Transaction<DB>, planId: string, node
 }
 
 /** True when every node of the plan has a completed assignment. */
-export async function allNodesCompleted(trx: Transaction<DB>, planId: string): Promise<boolean> {
+export async function allNodesCompleted(trx: Trx, planId: string): Promise<boolean> {
   const result = await sql<{ done: boolean }>`
     select not exists (
       select 1 from mes.production_plan_nodes n
@@ -312,22 +249,9 @@ export async function allNodesCompleted(trx: Transaction<DB>, planId: string): P
   return result.rows[0]!.done;
 }
 
-/** Moves a plan on the shop floor's behalf: first start (in_production) or last completion (completed). */
-export async function movePlan(trx: Transaction<DB>, planId: string, status: 'in_production' | 'completed', at: Date): Promise<void> {
-  await trx
-    .updateTable('mes.production_plans')
-    .set((eb) => ({
-      status,
-      version: eb('version', '+', 1),
-      ...(status === 'in_production' ? { started_at: sql<Date>`coalesce(started_at, ${at}::timestamptz)` } : { completed_at: at }),
-    }))
-    .where('id', '=', planId)
-    .execute();
-}
-
 // ---- problems -------------------------------------------------------------------
 
-export async function insertProblem(trx: Transaction<DB>, p: { assignmentId: string; planId: string; category: ProblemCategory; text: string; by: string; at: Date }): Promise<number> {
+export async function insertProblem(trx: Trx, p: { assignmentId: string; planId: string; category: ProblemCategory; text: string; by: string; at: Date }): Promise<number> {
   const row = await trx
     .insertInto('mes.assignment_problems')
     .values({ assignment_id: p.assignmentId, plan_id: p.planId, category: p.category, text: p.text, reported_by: p.by, reported_at: p.at })
@@ -336,7 +260,8 @@ export async function insertProblem(trx: Transaction<DB>, p: { assignmentId: str
   return row.id;
 }
 
-export function lockProblem(trx: Transaction<DB>, id: number) {
+export function lockProblem(trx: Trx, id: number) {
+  take(trx, 'problem');
   return trx
     .selectFrom('mes.assignment_problems as pr')
     .innerJoin('mes.worker_assignments as a', 'a.id', 'pr.assignment_id')
@@ -346,7 +271,7 @@ export function lockProblem(trx: Transaction<DB>, id: number) {
     .executeTakeFirst();
 }
 
-export async function resolveProblem(trx: Transaction<DB>, id: number, r: { by: string; at: Date; resolution: string }): Promise<void> {
+export async function resolveProblem(trx: Trx, id: number, r: { by: string; at: Date; resolution: string }): Promise<void> {
   await trx
     .updateTable('mes.assignment_problems')
     .set({ resolved_at: sql<Date>`greatest(reported_at, ${r.at}::timestamptz)`, resolved_by: r.by, resolution: r.resolution })

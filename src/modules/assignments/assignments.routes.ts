@@ -1,9 +1,13 @@
-/** /api/mes/worker-assignments: list, detail, and the shop-floor actions start, pause, resume, complete, report-problem. */
+/**
+ * /api/mes/worker-assignments: list, detail, a planner's move (PUT), and the
+ * shop-floor actions start, pause, resume, complete, report-problem.
+ */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser } from '../auth/auth.hooks.js';
+import { currentUser, plannerRoles } from '../auth/index.js';
+import { MoveBody, MoveResult, pinAssignment } from '../scheduling/index.js';
 import { ActionResult, AssignmentDetail, AssignmentListQuery, AssignmentParams, AssignmentSummary, CompleteBody, IdempotencyHeaders, PauseBody, ProblemBody } from './assignments.schema.js';
 import { type ActionContext, type ActionOutcome, getAssignment, listAssignments } from './assignments.service.js';
 import { completeAssignment } from './complete.service.js';
@@ -133,5 +137,21 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => send(reply, await reportProblem(db, request.params.id, request.body, context(request))),
+  );
+
+  app.put(
+    '/worker-assignments/:id',
+    {
+      schema: {
+        tags: ['plan lifecycle'],
+        summary: 'Move a not-started assignment to another worker, station, substation or time; pins it against reschedules',
+        params: AssignmentParams,
+        body: MoveBody,
+        response: { 200: MoveResult, 404: Problem, 409: Problem, 422: Problem },
+      },
+      config: { roles: plannerRoles },
+    },
+    async (request) =>
+      pinAssignment(db, request.params.id, request.body, { actor: currentUser(request).username, now: new Date(), utcOffsetMinutes: config.utcOffsetMinutes }),
   );
 };

@@ -5,7 +5,7 @@
  * services (refusals), the portal (canStart) and the UI.
  */
 import { DomainError, type ProblemDetail } from '../../shared/errors.js';
-import type { PlanStatus } from '../plans/plans.schema.js';
+import type { PlanStatus } from '../../shared/schema.js';
 import type { AssignmentStatus, CompleteBody, PauseBody } from './assignments.schema.js';
 
 // ---- transitions ------------------------------------------------------------

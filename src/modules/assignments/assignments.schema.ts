@@ -5,25 +5,23 @@
  */
 import { type Static, Type } from 'typebox';
 import { PageQuery } from '../../shared/pagination.js';
-import { PlanStatus, StationId, SubstationId, WorkerId } from '../plans/plans.schema.js';
+import {
+  AssignmentStatus,
+  DateTime,
+  NullableDateTime,
+  NullableNumber,
+  NullableString,
+  PauseReason,
+  PlanStatus,
+  ProblemCategory,
+  StationId,
+  SubstationId,
+  WorkerId,
+} from '../../shared/schema.js';
+import { WaitingFor } from '../plans/plans.schema.js';
 import { WorkerStatus } from '../workers/workers.schema.js';
 
-export const assignmentStatuses = ['pending', 'ready', 'in_progress', 'paused', 'completed', 'cancelled'] as const;
-export const AssignmentStatus = Type.Enum(assignmentStatuses);
-export type AssignmentStatus = (typeof assignmentStatuses)[number];
-
-export const pauseReasons = ['break', 'material_missing', 'machine_fault', 'quality_problem', 'other'] as const;
-export const PauseReason = Type.Enum(pauseReasons);
-export type PauseReason = (typeof pauseReasons)[number];
-
-export const problemCategories = ['material', 'machine', 'quality', 'safety', 'other'] as const;
-export const ProblemCategory = Type.Enum(problemCategories);
-export type ProblemCategory = (typeof problemCategories)[number];
-
-const DateTime = Type.String({ format: 'date-time' });
-const NullableDateTime = Type.Union([DateTime, Type.Null()]);
-const NullableNumber = Type.Union([Type.Number(), Type.Null()]);
-const NullableString = Type.Union([Type.String(), Type.Null()]);
+export { AssignmentStatus, PauseReason, ProblemCategory, WaitingFor };
 /** Quantities are numeric(14,3) in the database: at most 3 decimals (checked by the rules). */
 const Amount = Type.Number({ minimum: 0, maximum: 1e9 });
 const AssignmentCode = Type.String({ maxLength: 50, description: 'assignment code, e.g. WA-0126-001' });
@@ -53,15 +51,6 @@ export const MaterialInputView = Type.Object({
   fromNodeId: Type.Union([Type.String(), Type.Null()], { description: 'set when the material is the output of that earlier node (not reserved from stock)' }),
 });
 export type MaterialInputView = Static<typeof MaterialInputView>;
-
-export const WaitingFor = Type.Object({
-  nodeId: Type.String(),
-  nodeName: Type.String(),
-  assignmentId: NullableString,
-  status: Type.Union([AssignmentStatus, Type.Null()]),
-  workerId: NullableString,
-  workerName: NullableString,
-});
 
 export const PauseView = Type.Object({
   id: Type.Integer(),

@@ -5,20 +5,22 @@
  * substation, materials, in that order), checks who may act, records the
  * events and answers with the assignment and the worker's status.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { type OutboxEvent, recordEvents } from '../../realtime/outbox.js';
+import { type Db, type Trx, withSavepoint } from '../../db/database.js';
+import { type OutboxEvent, recordEvents } from '../realtime/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
-import type { SessionUser } from '../auth/auth.schema.js';
-import { lockPlan } from '../plans/plans.repository.js';
-import type { PlanStatus } from '../plans/plans.schema.js';
-import { reportedStatus } from '../workers/workers.rules.js';
+import type { SessionUser } from '../auth/index.js';
+import { lockPlan } from '../plans/index.js';
+import type { PlanStatus } from '../../shared/schema.js';
+import { reportedStatus } from '../workers/index.js';
 import * as views from './assignment-views.repository.js';
 import * as repo from './assignments.repository.js';
 import { type Acting, actingAs, type AssignmentAction, actionRefusal, mayRead, startRefusal } from './assignments.rules.js';
 import type { ActionResult, AssignmentDetail, AssignmentListQuery, AssignmentSummary, ProblemView, WorkerState, WorkerTasks } from './assignments.schema.js';
 import * as idempotency from './idempotency.repository.js';
+
+/** Reads that need nothing but the query. */
+export { listProblems } from './assignment-views.repository.js';
 
 /** When "now" is and the plant's offset from UTC (what off_shift is decided with). */
 export interface Clock {
@@ -46,7 +48,7 @@ function forbidden(what: string): DomainError {
 
 // ---- reads ----------------------------------------------------------------------
 
-export async function workerState(db: Kysely<DB> | Transaction<DB>, workerId: string, clock: Clock): Promise<WorkerState | undefined> {
+export async function workerState(db: Db, workerId: string, clock: Clock): Promise<WorkerState | undefined> {
   const now = clock.now();
   const w = await views.findWorkerRecord(db, workerId, now);
   if (!w) return undefined;
@@ -59,14 +61,14 @@ export async function workerState(db: Kysely<DB> | Transaction<DB>, workerId: st
   };
 }
 
-export async function getAssignment(db: Kysely<DB>, id: string, user: SessionUser): Promise<AssignmentDetail> {
+export async function getAssignment(db: Db, id: string, user: SessionUser): Promise<AssignmentDetail> {
   const detail = await views.findAssignmentDetail(db, id);
   if (!detail) throw notFound('assignment', id);
   if (!mayRead(user, detail.workerId)) throw forbidden(`assignment ${id} belongs to worker ${detail.workerId}`);
   return detail;
 }
 
-export async function listAssignments(db: Kysely<DB>, query: AssignmentListQuery & { limit: number; offset: number }, user: SessionUser): Promise<PageOf<AssignmentSummary>> {
+export async function listAssignments(db: Db, query: AssignmentListQuery & { limit: number; offset: number }, user: SessionUser): Promise<PageOf<AssignmentSummary>> {
   let workerId = query.workerId;
   if (user.role === 'operator') {
     if (workerId !== undefined && workerId !== user.workerId) throw forbidden(`you are worker ${user.workerId}, not ${workerId}`);
@@ -77,7 +79,7 @@ export async function listAssignments(db: Kysely<DB>, query: AssignmentListQuery
 }
 
 /** The worker's queue, with what each pending task waits for and whether it could start now. */
-export async function workerTasks(db: Kysely<DB>, workerId: string, user: SessionUser, clock: Clock): Promise<WorkerTasks> {
+export async function workerTasks(db: Db, workerId: string, user: SessionUser, clock: Clock): Promise<WorkerTasks> {
   if (!mayRead(user, workerId)) throw forbidden(`you are worker ${user.workerId}, not ${workerId}`);
   const worker = await views.findWorkerRecord(db, workerId, clock.now());
   if (!worker) throw notFound('worker', workerId);
@@ -134,11 +136,11 @@ export interface Performed {
  * stored in the same transaction.
  */
 export async function runAction(
-  db: Kysely<DB>,
+  db: Db,
   assignmentId: string,
   action: AssignmentAction,
   ctx: ActionContext,
-  perform: (trx: Transaction<DB>, target: ActionTarget) => Promise<Performed>,
+  perform: (trx: Trx, target: ActionTarget) => Promise<Performed>,
   statusCode = 200,
 ): Promise<ActionOutcome> {
   const route = `${action} ${assignmentId}`;
@@ -168,7 +170,7 @@ export async function runAction(
     if (!owner) throw notFound('assignment', assignmentId);
     // refuse strangers before taking any lock; checked again on the locked row (a planner may have moved it)
     if (!actingAs(ctx.user, owner.workerId)) throw forbidden(`assignment ${assignmentId} is assigned to worker ${owner.workerId}`);
-    // lock order everywhere: plan, assignment, worker, substation, materials
+    // lock order (src/db/locks.ts): the plan, then the assignment; the action takes worker, substation and materials after
     const plan = (await lockPlan(trx, owner.planId))!;
     const locked = await repo.lockAssignment(trx, assignmentId);
     const acting = actingAs(ctx.user, locked.workerId);
@@ -187,13 +189,11 @@ export async function runAction(
     }
 
     // an action may write before it finds a reason to refuse (a completion short of stock): undo that before reading the state
-    await sql`savepoint action`.execute(trx);
     let performed: Performed;
     try {
-      performed = await perform(trx, target);
+      performed = await withSavepoint(trx, 'action', () => perform(trx, target));
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      await sql`rollback to savepoint action`.execute(trx);
       return withCurrentState(error);
     }
     const { events, problem } = performed;

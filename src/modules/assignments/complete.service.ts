@@ -4,18 +4,19 @@
  * worker and substation are freed; successors whose predecessors are all
  * completed become ready; the plan completes after its last node.
  */
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import type { OutboxEvent } from '../../realtime/outbox.js';
+import type { Db } from '../../db/database.js';
+import type { OutboxEvent } from '../realtime/index.js';
 import { DomainError } from '../../shared/errors.js';
-import { lockMaterials } from '../materials/reservations.repository.js';
-import { nextPlanStatus } from '../plans/plans.rules.js';
+import { insertCompletionLedger, lockMaterials } from '../materials/index.js';
+import { movePlan, nextPlanStatus } from '../plans/index.js';
+import { freeSubstationsHolding } from '../stations/index.js';
+import { freeWorkersHolding } from '../workers/index.js';
 import * as repo from './assignments.repository.js';
 import { completionProblems, consumptionOf, pausedMinutes, producedQuantity, stockShortages, workedMinutes, workerStatusAfter } from './assignments.rules.js';
 import type { CompleteBody } from './assignments.schema.js';
 import { type ActionContext, type ActionOutcome, assignmentEvent, planEvent, runAction, substationEvent, workerEvent } from './assignments.service.js';
 
-export function completeAssignment(db: Kysely<DB>, id: string, body: CompleteBody, ctx: ActionContext): Promise<ActionOutcome> {
+export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: ActionContext): Promise<ActionOutcome> {
   return runAction(db, id, 'complete', ctx, async (trx, t) => {
     const inputs = await repo.nodeInputs(trx, t.nodeDbId);
     const problems = completionProblems(body, inputs, t.nodeQuantity);
@@ -41,8 +42,9 @@ export function completeAssignment(db: Kysely<DB>, id: string, body: CompleteBod
       pausedMinutes: paused,
       workedMinutes: worked,
     });
-    await repo.releaseHolders(trx, [t.id]);
-    // lock order everywhere: plan, assignment, worker, substation, then materials (a shortage rolls it all back)
+    // lock order (src/db/locks.ts): the worker and substation, then materials (a shortage rolls it all back)
+    await freeWorkersHolding(trx, [t.id]);
+    await freeSubstationsHolding(trx, [t.id]);
     const consumption = consumptionOf(inputs, body.materials);
     const production =
       t.outputMaterialCode && t.outputQuantity > 0
@@ -59,7 +61,7 @@ export function completeAssignment(db: Kysely<DB>, id: string, body: CompleteBod
       );
     }
 
-    const ledger = await repo.insertCompletionLedger(trx, { planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, actor: t.actor, consumption, production });
+    const ledger = await insertCompletionLedger(trx, { planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, actor: t.actor, consumption, production });
     const ready = await repo.readySuccessors(trx, t.planId, t.nodeDbId);
 
     const events: OutboxEvent[] = [
@@ -96,7 +98,7 @@ export function completeAssignment(db: Kysely<DB>, id: string, body: CompleteBod
     if (await repo.allNodesCompleted(trx, t.planId)) {
       const next = nextPlanStatus(t.planStatus, 'complete');
       if (next === 'completed') {
-        await repo.movePlan(trx, t.planId, next, t.now);
+        await movePlan(trx, t.planId, next, t.now);
         events.push(planEvent(t, 'completed', next));
       }
     }

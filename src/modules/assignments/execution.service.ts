@@ -3,11 +3,12 @@
  * start, pause, resume, report a problem; and a planner resolving a problem.
  * Each runs inside runAction: one transaction, rows locked, events recorded.
  */
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { recordEvents } from '../../realtime/outbox.js';
+import type { Db } from '../../db/database.js';
+import { recordEvents } from '../realtime/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
-import { nextPlanStatus } from '../plans/plans.rules.js';
+import { movePlan, nextPlanStatus } from '../plans/index.js';
+import { lockSubstation, occupySubstation } from '../stations/index.js';
+import { lockWorkerForStart, occupyWorker, setStatusOfHolder } from '../workers/index.js';
 import * as views from './assignment-views.repository.js';
 import * as repo from './assignments.repository.js';
 import { pausedMinutes, pauseProblems, startRefusal, workerStatusAfter, workerStatusOnPause } from './assignments.rules.js';
@@ -25,11 +26,11 @@ function ruleViolated(problems: { field?: string; message: string }[]): DomainEr
  * busy with it, the substation in use; the plan's first start moves it to
  * in_production.
  */
-export function startAssignment(db: Kysely<DB>, id: string, ctx: ActionContext): Promise<ActionOutcome> {
+export function startAssignment(db: Db, id: string, ctx: ActionContext): Promise<ActionOutcome> {
   return runAction(db, id, 'start', ctx, async (trx, t) => {
     const waitingFor = await repo.waitingPredecessors(trx, t.nodeDbId);
-    const worker = await repo.lockWorkerForStart(trx, t.workerId, t.id);
-    const substation = await repo.lockSubstation(trx, t.substationId);
+    const worker = await lockWorkerForStart(trx, t.workerId, t.id);
+    const substation = (await lockSubstation(trx, t.substationId))!;
     const refusal = startRefusal({
       assignmentId: t.id,
       status: t.status,
@@ -43,7 +44,8 @@ export function startAssignment(db: Kysely<DB>, id: string, ctx: ActionContext):
     if (refusal) throw refusal;
 
     await repo.markStarted(trx, t.id, t.now, t.actor);
-    await repo.occupyHolders(trx, t);
+    await occupyWorker(trx, t.workerId, { assignmentId: t.id, planId: t.planId, nodeDbId: t.nodeDbId });
+    await occupySubstation(trx, t.substationId, t.id);
     const events = [
       assignmentEvent(t, 'started', { status: 'in_progress', from: t.status, actualStart: t.now.toISOString(), substationId: t.substationId }),
       workerEvent(t, workerStatusAfter.start, t.id),
@@ -51,7 +53,7 @@ export function startAssignment(db: Kysely<DB>, id: string, ctx: ActionContext):
     ];
     const next = nextPlanStatus(t.planStatus, 'start');
     if (next === 'in_production') {
-      await repo.movePlan(trx, t.planId, next, t.now);
+      await movePlan(trx, t.planId, next, t.now);
       events.push(planEvent(t, 'started', next));
     }
     return { events };
@@ -59,7 +61,7 @@ export function startAssignment(db: Kysely<DB>, id: string, ctx: ActionContext):
 }
 
 /** Pause with a reason: the worker keeps the task (on break, or busy with the cause), the substation stays in use. */
-export function pauseAssignment(db: Kysely<DB>, id: string, body: PauseBody, ctx: ActionContext): Promise<ActionOutcome> {
+export function pauseAssignment(db: Db, id: string, body: PauseBody, ctx: ActionContext): Promise<ActionOutcome> {
   return runAction(db, id, 'pause', ctx, async (trx, t) => {
     const problems = pauseProblems(body);
     if (problems.length > 0) throw ruleViolated(problems);
@@ -67,7 +69,7 @@ export function pauseAssignment(db: Kysely<DB>, id: string, body: PauseBody, ctx
     const pause = await repo.openPause(trx, { assignmentId: t.id, reason: body.reason, note, at: t.now, by: t.actor });
     await repo.setAssignmentStatus(trx, t.id, 'paused');
     const workerStatus = workerStatusOnPause(body.reason);
-    await repo.setHolderStatus(trx, t.id, workerStatus);
+    await setStatusOfHolder(trx, t.id, workerStatus);
     return {
       events: [
         assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }),
@@ -78,12 +80,12 @@ export function pauseAssignment(db: Kysely<DB>, id: string, body: PauseBody, ctx
 }
 
 /** Resume: the open pause ends and counts into paused minutes; the worker is busy again. */
-export function resumeAssignment(db: Kysely<DB>, id: string, ctx: ActionContext): Promise<ActionOutcome> {
+export function resumeAssignment(db: Db, id: string, ctx: ActionContext): Promise<ActionOutcome> {
   return runAction(db, id, 'resume', ctx, async (trx, t) => {
     const closed = await repo.closeOpenPause(trx, t.id, t.now);
     const paused = pausedMinutes(await repo.pauseTimes(trx, t.id), t.now);
     await repo.setAssignmentStatus(trx, t.id, 'in_progress', paused);
-    await repo.setHolderStatus(trx, t.id, workerStatusAfter.resume);
+    await setStatusOfHolder(trx, t.id, workerStatusAfter.resume);
     return {
       events: [
         assignmentEvent(t, 'resumed', { status: 'in_progress', pausedMinutes: paused, pauseId: closed?.id ?? null }),
@@ -94,7 +96,7 @@ export function resumeAssignment(db: Kysely<DB>, id: string, ctx: ActionContext)
 }
 
 /** Records a problem; no state changes. Answers 201 with the problem besides the assignment. */
-export function reportProblem(db: Kysely<DB>, id: string, body: ProblemBody, ctx: ActionContext): Promise<ActionOutcome> {
+export function reportProblem(db: Db, id: string, body: ProblemBody, ctx: ActionContext): Promise<ActionOutcome> {
   return runAction(
     db,
     id,
@@ -112,7 +114,7 @@ export function reportProblem(db: Kysely<DB>, id: string, body: ProblemBody, ctx
 }
 
 /** A planner closes a problem with an optional resolution note; resolving twice is refused. */
-export async function resolveProblem(db: Kysely<DB>, id: number, body: ResolveBody, actor: string, now: Date): Promise<ProblemView> {
+export async function resolveProblem(db: Db, id: number, body: ResolveBody, actor: string, now: Date): Promise<ProblemView> {
   return db.transaction().execute(async (trx) => {
     const problem = await repo.lockProblem(trx, id);
     if (!problem) throw notFound('problem', String(id));

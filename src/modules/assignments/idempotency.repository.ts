@@ -3,10 +3,11 @@
  * lock, so two requests carrying the same key queue: the second one reads
  * what the first stored once it has committed.
  */
+import type { Trx } from '../../db/database.js';
 import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
+import { sql } from 'kysely';
+import { take } from '../../db/locks.js';
 import { stringify } from 'safe-stable-stringify';
-import type { DB } from '../../db/schema.js';
 
 /** How long a stored response answers retries. */
 export const idempotencyTtl = '24 hours';
@@ -18,11 +19,12 @@ export function requestHash(body: unknown): string {
     .digest('hex');
 }
 
-export async function lockIdempotencyKey(trx: Transaction<DB>, key: string): Promise<void> {
+export async function lockIdempotencyKey(trx: Trx, key: string): Promise<void> {
+  take(trx, 'idempotency-key');
   await sql`select pg_advisory_xact_lock(hashtext(${`idem:${key}`}))`.execute(trx);
 }
 
-export async function findStoredResponse(trx: Transaction<DB>, key: string, userId: number) {
+export async function findStoredResponse(trx: Trx, key: string, userId: number) {
   return trx
     .selectFrom('mes.idempotency_keys')
     .select(['route', 'status_code as statusCode', 'response', 'request_hash as requestHash'])
@@ -34,7 +36,7 @@ export async function findStoredResponse(trx: Transaction<DB>, key: string, user
 
 /** Stores a successful response; an expired row with the same key is replaced. */
 export async function storeResponse(
-  trx: Transaction<DB>,
+  trx: Trx,
   r: { key: string; userId: number; route: string; requestHash: string; statusCode: number; response: unknown },
 ): Promise<void> {
   await sql`
@@ -46,7 +48,7 @@ export async function storeResponse(
 }
 
 /** Deletes a batch of expired keys, skipping rows another transaction holds (never waits). */
-export async function pruneExpiredKeys(trx: Transaction<DB>, batch = 100): Promise<void> {
+export async function pruneExpiredKeys(trx: Trx, batch = 100): Promise<void> {
   await sql`
     delete from mes.idempotency_keys k
      using (select key, user_id from mes.idempotency_keys

@@ -1,7 +1,7 @@
 /** The worker portal's queue: GET /api/mes/workers/:id/tasks */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser } from '../auth/auth.hooks.js';
+import { currentUser } from '../auth/index.js';
 import { WorkerParams, WorkerTasks } from './assignments.schema.js';
 import { workerTasks } from './assignments.service.js';
 

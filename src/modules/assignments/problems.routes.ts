@@ -2,9 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
-import * as views from './assignment-views.repository.js';
+import { currentUser, plannerRoles } from '../auth/index.js';
 import { ProblemListQuery, ProblemParams, ProblemView, ResolveBody } from './assignments.schema.js';
+import { listProblems } from './assignments.service.js';
 import { resolveProblem } from './execution.service.js';
 
 const tags = ['shop floor'];
@@ -26,7 +26,7 @@ export const problemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const page = pageArgs(request.query);
-      const { items, total } = await views.listProblems(db, { ...request.query, ...page });
+      const { items, total } = await listProblems(db, { ...request.query, ...page });
       return { items, total, ...page };
     },
   );

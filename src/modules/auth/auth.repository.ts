@@ -1,9 +1,8 @@
 /** SQL of users and sessions. Tokens are stored as SHA-256 hashes only. */
-import { type InferResult, type Kysely, sql, type Transaction } from 'kysely';
-import { PREPARED } from '../../db/database.js';
-import type { DB, Role } from '../../db/schema.js';
+import { type InferResult, sql } from 'kysely';
+import { PREPARED, type Db } from '../../db/database.js';
+import type { Role } from '../../db/schema.js';
 
-type Db = Kysely<DB> | Transaction<DB>;
 
 const userColumns = ['u.id', 'u.username', 'u.display_name as displayName', 'u.role', 'u.worker_id as workerId'] as const;
 

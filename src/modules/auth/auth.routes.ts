@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, sessionCookie, sessionToken } from './auth.hooks.js';
+import { currentUser, sessionCookie, sessionToken } from './auth.request.js';
 import { LoginBody, LoginResponse, PinLoginBody, SessionUser } from './auth.schema.js';
 import { type IssuedSession, loginWithPassword, loginWithPin, logout } from './auth.service.js';
 

@@ -1,7 +1,6 @@
 /** Sign-in, sessions and accounts. */
+import type { Db } from '../../db/database.js';
 import crypto from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
 import { DomainError } from '../../shared/errors.js';
 import * as repo from './auth.repository.js';
 import type { Role, SessionUser } from './auth.schema.js';
@@ -22,14 +21,14 @@ const dummyHash = hashSecret('burkol-mes-dummy-secret');
 
 const invalidCredentials = () => new DomainError('unauthenticated', 'user name or password is wrong');
 
-async function issueSession(db: Kysely<DB>, user: SessionUser, ttlHours: number): Promise<IssuedSession> {
+async function issueSession(db: Db, user: SessionUser, ttlHours: number): Promise<IssuedSession> {
   const token = crypto.randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
   await repo.insertSession(db, hashToken(token), user.id, expiresAt);
   return { user, token, expiresAt };
 }
 
-export async function loginWithPassword(db: Kysely<DB>, username: string, password: string, ttlHours: number): Promise<IssuedSession> {
+export async function loginWithPassword(db: Db, username: string, password: string, ttlHours: number): Promise<IssuedSession> {
   const found = await repo.findUserForLogin(db, username);
   const ok = await verifySecret(found?.passwordHash ?? (await dummyHash), password);
   if (!found || !found.passwordHash || !ok) throw invalidCredentials();
@@ -37,7 +36,7 @@ export async function loginWithPassword(db: Kysely<DB>, username: string, passwo
   return issueSession(db, user, ttlHours);
 }
 
-export async function loginWithPin(db: Kysely<DB>, workerId: string, pin: string, ttlHours: number): Promise<IssuedSession> {
+export async function loginWithPin(db: Db, workerId: string, pin: string, ttlHours: number): Promise<IssuedSession> {
   const found = await repo.findOperatorForPinLogin(db, workerId);
   const ok = await verifySecret(found?.pinHash ?? (await dummyHash), pin);
   if (!found || !found.pinHash || !ok) throw new DomainError('unauthenticated', 'worker id or PIN is wrong');
@@ -45,7 +44,7 @@ export async function loginWithPin(db: Kysely<DB>, workerId: string, pin: string
   return issueSession(db, user, ttlHours);
 }
 
-export async function authenticate(db: Kysely<DB>, token: string, sessions?: SessionCache): Promise<SessionUser | undefined> {
+export async function authenticate(db: Db, token: string, sessions?: SessionCache): Promise<SessionUser | undefined> {
   const tokenHash = hashToken(token);
   const kept = sessions?.get(tokenHash);
   if (kept) return kept;
@@ -57,7 +56,7 @@ export async function authenticate(db: Kysely<DB>, token: string, sessions?: Ses
   return user;
 }
 
-export async function logout(db: Kysely<DB>, token: string, sessions?: SessionCache): Promise<void> {
+export async function logout(db: Db, token: string, sessions?: SessionCache): Promise<void> {
   const tokenHash = hashToken(token);
   await repo.deleteSession(db, tokenHash);
   // at once here; other processes drop it when the trigger's NOTIFY reaches them
@@ -73,7 +72,7 @@ export interface CreateUserInput {
   pin?: string;
 }
 
-export async function createUser(db: Kysely<DB>, input: CreateUserInput) {
+export async function createUser(db: Db, input: CreateUserInput) {
   if (input.role === 'operator' && !input.workerId) throw new DomainError('rule_violated', 'an operator account needs --worker', { field: 'workerId' });
   if (!input.password && !input.pin) throw new DomainError('rule_violated', 'give a password or a PIN', { field: 'password' });
   if (input.password && input.password.length < 8) throw new DomainError('rule_violated', 'a password has at least 8 characters', { field: 'password' });

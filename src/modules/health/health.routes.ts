@@ -1,7 +1,7 @@
 /** Liveness and readiness: /healthz says the process is up, /readyz that it can serve. */
 import type { FastifyPluginAsync } from 'fastify';
-import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { isReachable } from '../../db/database.js';
 
 const Health = Type.Object({ status: Type.String(), engine: Type.Optional(Type.String()), detail: Type.Optional(Type.String()) });
 
@@ -13,12 +13,8 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
     { schema: { tags: ['health'], response: { 200: Health, 503: Health } }, config: { public: true } },
     async (_request, reply) => {
       if (app.mes.draining) return reply.code(503).send({ status: 'draining' });
-      try {
-        await sql`select 1`.execute(app.mes.db);
-        return { status: 'ready', engine: app.mes.engine };
-      } catch {
-        return reply.code(503).send({ status: 'unavailable', detail: 'database unreachable' });
-      }
+      if (await isReachable(app.mes.db)) return { status: 'ready', engine: app.mes.engine };
+      return reply.code(503).send({ status: 'unavailable', detail: 'database unreachable' });
     },
   );
 };

@@ -3,13 +3,13 @@
  * here: a ledger row is inserted and the statement trigger
  * mes.apply_material_ledger moves the quantities.
  */
-import { unfinishedPlanStatuses } from '../plans/plans.rules.js';
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB, LedgerEntryType } from '../../db/schema.js';
+import type { Db, Trx } from '../../db/database.js';
+import { sql } from 'kysely';
+import type { LedgerEntryType } from '../../db/schema.js';
+import { take } from '../../db/locks.js';
 import type { PageOf } from '../../shared/pagination.js';
 import type { LedgerEntry, Material, MaterialCreate, MaterialListQuery, MaterialUpdate, PlanMaterial } from './materials.schema.js';
 
-type Db = Kysely<DB> | Transaction<DB>;
 
 const belowReorderPoint = sql<boolean>`m.stock - m.reserved < m.reorder_point`;
 
@@ -62,7 +62,8 @@ export async function findMaterial(db: Db, code: string): Promise<Material | und
  * Locks the material row and tells, in SQL, whether a stock change of
  * `stockDelta` would take the stock below zero.
  */
-export async function lockMaterial(trx: Transaction<DB>, code: string, stockDelta = 0) {
+export async function lockMaterial(trx: Trx, code: string, stockDelta = 0) {
+  take(trx, 'material');
   return trx
     .selectFrom('mes.materials')
     .select(['code', 'unit', 'stock', 'reserved', 'archived_at as archivedAt', sql<boolean>`stock + ${stockDelta}::numeric < 0`.as('wouldGoNegative')])
@@ -147,24 +148,6 @@ export async function listLedger(db: Db, code: string, page: { limit: number; of
     .execute();
   const total = rows[0]?.total ?? (page.offset > 0 ? (await listLedger(db, code, { limit: 1, offset: 0 })).total : 0);
   return { items: rows.map(({ total: _t, ...r }) => toLedgerEntry(r)), total, limit: page.limit, offset: page.offset };
-}
-
-/** Unfinished plans that consume or produce the material. */
-export async function plansUsingMaterial(trx: Db, code: string): Promise<string[]> {
-  const rows = await trx
-    .selectFrom('mes.production_plans as p')
-    .select('p.id')
-    .where('p.status', 'in', unfinishedPlanStatuses)
-    .where((eb) =>
-      eb.or([
-        eb.exists(eb.selectFrom('mes.node_material_inputs as i').select(sql`1`.as('one')).whereRef('i.plan_id', '=', 'p.id').where('i.material_code', '=', code)),
-        eb.exists(eb.selectFrom('mes.production_plan_nodes as n').select(sql`1`.as('one')).whereRef('n.plan_id', '=', 'p.id').where('n.output_material_code', '=', code)),
-      ]),
-    )
-    .orderBy('p.id')
-    .limit(5)
-    .execute();
-  return rows.map((r) => r.id);
 }
 
 export async function archiveMaterial(trx: Db, code: string): Promise<void> {

@@ -3,9 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
-import * as repo from './materials.repository.js';
-import { PlanParams } from '../plans/plans.schema.js';
+import { currentUser, plannerRoles } from '../auth/index.js';
+import { PlanParams } from '../plans/index.js';
 import { AdjustmentResult, LedgerEntry, LedgerQuery, Material, MaterialCreate, MaterialListQuery, MaterialParams, MaterialUpdate, PlanMaterials, StockAdjustment } from './materials.schema.js';
 import * as service from './materials.service.js';
 
@@ -20,7 +19,7 @@ export const materialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/materials',
     { schema: { tags, summary: 'List materials (filters: q, belowReorderPoint)', querystring: MaterialListQuery, response: { 200: Page(Material), ...read } } },
-    async (request) => repo.listMaterials(db, { ...request.query, ...pageArgs(request.query) }),
+    async (request) => service.listMaterials(db, { ...request.query, ...pageArgs(request.query) }),
   );
 
   app.get(

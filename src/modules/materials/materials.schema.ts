@@ -1,6 +1,6 @@
 /** Materials: stock on hand and reserved, moved only by rows of the material ledger. */
 import { type Static, Type } from 'typebox';
-import { MaterialCode } from '../plans/plans.schema.js';
+import { MaterialCode } from '../../shared/schema.js';
 import { PageQuery } from '../../shared/pagination.js';
 
 export const ledgerEntryTypes = ['opening', 'receipt', 'adjustment', 'reservation', 'reservation_release', 'consumption', 'production'] as const;
@@ -106,3 +106,7 @@ export const PlanMaterials = Type.Object({
   items: Type.Array(PlanMaterial, { description: 'in material code order' }),
 });
 export type PlanMaterials = Static<typeof PlanMaterials>;
+
+/** A material a plan needs more of than is available (at release). */
+export const Shortage = Type.Object({ materialCode: Type.String(), required: Type.Number(), available: Type.Number() });
+export type Shortage = Static<typeof Shortage>;

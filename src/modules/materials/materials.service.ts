@@ -1,30 +1,33 @@
 /** Use cases of materials: one function, one transaction. Quantities move only through ledger rows. */
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { recordEvents } from '../../realtime/outbox.js';
+import type { Db } from '../../db/database.js';
+import { recordEvents } from '../realtime/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
+import { unfinishedPlansReferencing } from '../plans/index.js';
 import * as repo from './materials.repository.js';
 import type { AdjustmentResult, LedgerEntry, Material, MaterialCreate, MaterialUpdate, PlanMaterials, StockAdjustment } from './materials.schema.js';
 
-export async function getMaterial(db: Kysely<DB>, code: string): Promise<Material> {
+/** Reads that need nothing but the query. */
+export { listMaterials } from './materials.repository.js';
+
+export async function getMaterial(db: Db, code: string): Promise<Material> {
   const material = await repo.findMaterial(db, code);
   if (!material) throw notFound('material', code);
   return material;
 }
 
-export async function listLedger(db: Kysely<DB>, code: string, page: { limit: number; offset: number }): Promise<PageOf<LedgerEntry>> {
+export async function listLedger(db: Db, code: string, page: { limit: number; offset: number }): Promise<PageOf<LedgerEntry>> {
   if (!(await repo.findMaterial(db, code))) throw notFound('material', code);
   return repo.listLedger(db, code, page);
 }
 
-export async function getPlanMaterials(db: Kysely<DB>, planId: string): Promise<PlanMaterials> {
+export async function getPlanMaterials(db: Db, planId: string): Promise<PlanMaterials> {
   const items = await repo.findPlanMaterials(db, planId);
   if (!items) throw notFound('plan', planId);
   return { planId, items };
 }
 
-export async function createMaterial(db: Kysely<DB>, input: MaterialCreate, actor: string): Promise<Material> {
+export async function createMaterial(db: Db, input: MaterialCreate, actor: string): Promise<Material> {
   return db.transaction().execute(async (trx) => {
     if (await repo.findMaterial(trx, input.code)) throw new DomainError('conflict', `material ${input.code} already exists`, { field: 'body/code' });
     await repo.insertMaterial(trx, input);
@@ -35,7 +38,7 @@ export async function createMaterial(db: Kysely<DB>, input: MaterialCreate, acto
   });
 }
 
-export async function updateMaterial(db: Kysely<DB>, code: string, input: MaterialUpdate, actor: string): Promise<Material> {
+export async function updateMaterial(db: Db, code: string, input: MaterialUpdate, actor: string): Promise<Material> {
   return db.transaction().execute(async (trx) => {
     if (!(await repo.updateMaterial(trx, code, input))) throw notFound('material', code);
     await recordEvents(trx, [{ topic: 'materials', entityType: 'material', entityId: code, change: 'updated', payload: { ...input } }], actor);
@@ -44,12 +47,12 @@ export async function updateMaterial(db: Kysely<DB>, code: string, input: Materi
 }
 
 /** Archives a material no unfinished plan uses and nothing reserves; archiving twice changes nothing. */
-export async function archiveMaterial(db: Kysely<DB>, code: string, actor: string): Promise<void> {
+export async function archiveMaterial(db: Db, code: string, actor: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const material = await repo.lockMaterial(trx, code);
     if (!material) throw notFound('material', code);
     if (material.archivedAt) return;
-    const plans = await repo.plansUsingMaterial(trx, code);
+    const plans = await unfinishedPlansReferencing(trx, { materialCode: code });
     if (plans.length > 0) {
       throw new DomainError('conflict', `material ${code} is used by plans that are not finished: ${plans.join(', ')}`, { dependents: plans });
     }
@@ -66,7 +69,7 @@ export async function archiveMaterial(db: Kysely<DB>, code: string, actor: strin
  * first, so concurrent adjustments queue and none takes the stock below zero;
  * the table's check constraint is the last guard.
  */
-export async function adjustStock(db: Kysely<DB>, code: string, input: StockAdjustment, actor: string): Promise<AdjustmentResult> {
+export async function adjustStock(db: Db, code: string, input: StockAdjustment, actor: string): Promise<AdjustmentResult> {
   const kind = input.kind ?? 'adjustment';
   if (kind === 'receipt' && input.quantity < 0) {
     throw new DomainError('rule_violated', 'a receipt adds stock: its quantity must be positive (take stock out with an adjustment)', { field: 'body/quantity' });

@@ -1,11 +1,9 @@
 /** SQL of operations. */
-import { unfinishedPlanStatuses } from '../plans/plans.rules.js';
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { Db } from '../../db/database.js';
+import { sql } from 'kysely';
 import type { PageOf } from '../../shared/pagination.js';
 import type { Operation, OperationCreate, OperationListQuery, OperationUpdate } from './operations.schema.js';
 
-type Db = Kysely<DB> | Transaction<DB>;
 
 function selectOperations(db: Db) {
   return db
@@ -75,21 +73,6 @@ export async function updateOperation(trx: Db, id: string, input: OperationUpdat
     .where('id', '=', id)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
-}
-
-/** Plans not yet finished whose nodes use the operation. */
-export async function activePlansUsingOperation(trx: Db, id: string): Promise<string[]> {
-  const rows = await trx
-    .selectFrom('mes.production_plan_nodes as n')
-    .innerJoin('mes.production_plans as p', 'p.id', 'n.plan_id')
-    .select('p.id')
-    .distinct()
-    .where('n.operation_id', '=', id)
-    .where('p.status', 'in', unfinishedPlanStatuses)
-    .orderBy('p.id')
-    .limit(5)
-    .execute();
-  return rows.map((r) => r.id);
 }
 
 export async function archiveOperation(trx: Db, id: string): Promise<void> {

@@ -1,6 +1,6 @@
 /** Operations: kinds of work (laser cutting, bending, welding, ...). */
 import { type Static, Type } from 'typebox';
-import { OperationId } from '../plans/plans.schema.js';
+import { OperationId } from '../../shared/schema.js';
 import { PageQuery } from '../../shared/pagination.js';
 
 export const Operation = Type.Object({

@@ -1,19 +1,22 @@
 /** Use cases of operations: one function, one transaction. */
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { recordEvents } from '../../realtime/outbox.js';
+import type { Db } from '../../db/database.js';
+import { recordEvents } from '../realtime/index.js';
 import { nextMasterCode } from '../../shared/codes.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import { unfinishedPlansReferencing } from '../plans/index.js';
 import * as repo from './operations.repository.js';
 import type { Operation, OperationCreate, OperationUpdate } from './operations.schema.js';
 
-export async function getOperation(db: Kysely<DB>, id: string): Promise<Operation> {
+/** Reads that need nothing but the query. */
+export { listOperations } from './operations.repository.js';
+
+export async function getOperation(db: Db, id: string): Promise<Operation> {
   const operation = await repo.findOperation(db, id);
   if (!operation) throw notFound('operation', id);
   return operation;
 }
 
-export async function createOperation(db: Kysely<DB>, input: OperationCreate, actor: string): Promise<Operation> {
+export async function createOperation(db: Db, input: OperationCreate, actor: string): Promise<Operation> {
   return db.transaction().execute(async (trx) => {
     const id = input.id ?? (await nextMasterCode(trx, 'operations', 'OP'));
     if (await repo.findOperation(trx, id)) throw new DomainError('conflict', `operation ${id} already exists`, { field: 'body/id' });
@@ -23,7 +26,7 @@ export async function createOperation(db: Kysely<DB>, input: OperationCreate, ac
   });
 }
 
-export async function updateOperation(db: Kysely<DB>, id: string, input: OperationUpdate, actor: string): Promise<Operation> {
+export async function updateOperation(db: Db, id: string, input: OperationUpdate, actor: string): Promise<Operation> {
   return db.transaction().execute(async (trx) => {
     if (!(await repo.updateOperation(trx, id, input))) throw notFound('operation', id);
     await recordEvents(trx, [{ topic: 'master', entityType: 'operation', entityId: id, change: 'updated', payload: { ...input } }], actor);
@@ -31,10 +34,10 @@ export async function updateOperation(db: Kysely<DB>, id: string, input: Operati
   });
 }
 
-export async function archiveOperation(db: Kysely<DB>, id: string, actor: string): Promise<void> {
+export async function archiveOperation(db: Db, id: string, actor: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (!(await repo.findOperation(trx, id))) throw notFound('operation', id);
-    const plans = await repo.activePlansUsingOperation(trx, id);
+    const plans = await unfinishedPlansReferencing(trx, { operationId: id });
     if (plans.length > 0) {
       throw new DomainError('conflict', `operation ${id} is used by plans that are not finished: ${plans.join(', ')}`, { dependents: plans });
     }

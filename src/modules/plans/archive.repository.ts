@@ -2,15 +2,17 @@
  * SQL of plan archiving: finished plans' graphs and assignments move from the
  * hot tables into one mes.plan_archives row per plan (see migration 0003).
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
+import type { Db, Trx } from '../../db/database.js';
+import { sql } from 'kysely';
+import { take } from '../../db/locks.js';
 import { isoSql } from '../../shared/dates.js';
 import type { PlanStatus } from './plans.schema.js';
 
 export const archivableStatuses: readonly PlanStatus[] = ['completed', 'cancelled'];
 
 /** Finished, unarchived plans that finished before `cutoff`, oldest first, locked; rows another archiver holds are skipped. */
-export async function lockArchivable(trx: Transaction<DB>, cutoff: Date, limit: number): Promise<string[]> {
+export async function lockArchivable(trx: Trx, cutoff: Date, limit: number): Promise<string[]> {
+  take(trx, 'plan');
   const result = await sql<{ id: string }>`
     select id from mes.production_plans
      where archived_at is null and status in ('completed', 'cancelled')
@@ -23,12 +25,12 @@ export async function lockArchivable(trx: Transaction<DB>, cutoff: Date, limit: 
 
 /**
  * Moves the plans out of the hot tables: writes each archive row (the given
- * detail document, counts, problems and pauses), then deletes assignments
- * (their pauses and problems go with them) and nodes (edges, candidates and
- * inputs go with them), and marks the plans archived. The material ledger is
+ * detail document, counts, problems and pauses), then deletes the nodes
+ * (edges, candidates, inputs, assignments, pauses and problems go with them,
+ * by the foreign keys' cascades), and marks the plans archived. The material ledger is
  * left as it is.
  */
-export async function moveToArchive(trx: Transaction<DB>, documents: Map<string, unknown>, actor: string | null): Promise<void> {
+export async function moveToArchive(trx: Trx, documents: Map<string, unknown>, actor: string | null): Promise<void> {
   const ids = [...documents.keys()];
   if (ids.length === 0) return;
   await sql`
@@ -49,13 +51,13 @@ export async function moveToArchive(trx: Transaction<DB>, documents: Map<string,
                       where a.plan_id = p.id), '[]'::jsonb)
       from mes.production_plans p
       join jsonb_each(${JSON.stringify(Object.fromEntries(documents))}::jsonb) as d(plan_id, document) on d.plan_id = p.id`.execute(trx);
-  await trx.deleteFrom('mes.worker_assignments').where('plan_id', 'in', ids).execute();
+  // edges, candidates, inputs and the assignments (with their pauses and problems) go with their nodes: on delete cascade
   await trx.deleteFrom('mes.production_plan_nodes').where('plan_id', 'in', ids).execute();
   await trx.updateTable('mes.production_plans').set({ archived_at: sql<Date>`now()` }).where('id', 'in', ids).execute();
 }
 
 /** Finished, unarchived plans that finished before `cutoff` (what a run would archive). */
-export async function countArchivable(db: Kysely<DB>, cutoff: Date): Promise<number> {
+export async function countArchivable(db: Db, cutoff: Date): Promise<number> {
   const result = await sql<{ n: number }>`
     select count(*)::int as n from mes.production_plans
      where archived_at is null and status in ('completed', 'cancelled') and coalesce(completed_at, cancelled_at) < ${cutoff}`.execute(db);

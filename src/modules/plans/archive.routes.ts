@@ -1,14 +1,13 @@
 /**
- * /api/mes/production-plans/archive and /:id/archive, and the hourly archiving
- * job (MES_ARCHIVE_AFTER_DAYS; every instance runs it, rows locked by one are
- * skipped by the other).
+ * /api/mes/production-plans/archive and /:id/archive (the hourly job that
+ * archives on its own is src/plugins/archive-job.ts).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { defaultArchiveAfterDays } from '../../config.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
-import { archiveAllFinished, archiveFinishedPlans, archivePlan } from './archive.service.js';
+import { currentUser, plannerRoles } from '../auth/index.js';
+import { archiveFinishedPlans, archivePlan } from './archive.service.js';
 import { PlanDetail, PlanParams } from './plans.schema.js';
 
 const tags = ['production plans'];
@@ -28,9 +27,6 @@ const ArchiveRunView = Type.Object({
   archived: Type.Array(Type.String(), { description: 'plan codes archived by this run' }),
   remaining: Type.Integer({ description: 'eligible plans left for a later run' }),
 });
-
-/** How often each instance looks for plans to archive when MES_ARCHIVE_AFTER_DAYS is on. */
-const jobIntervalMs = 60 * 60 * 1000;
 
 export const archiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app.mes;
@@ -71,25 +67,4 @@ export const archiveRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => archivePlan(db, request.params.id, currentUser(request).username),
   );
-
-  if (config.archiveAfterDays === undefined) return;
-  const days = config.archiveAfterDays;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= archiveAllFinished(db, { olderThanDays: days, now: new Date(), actor: 'system' })
-      .then((run) => {
-        if (run.archived.length > 0) app.log.info({ archived: run.archived.length, olderThanDays: days }, 'archived finished plans');
-      })
-      .catch((error: unknown) => app.log.warn({ err: error }, 'archiving finished plans failed'))
-      .finally(() => (running = undefined));
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(run, jobIntervalMs);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
-  });
 };

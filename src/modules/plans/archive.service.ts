@@ -5,9 +5,8 @@
  * duplicate, the list with `archived=true`). Runs in batches, each one
  * transaction; two instances archiving at once skip each other's rows.
  */
-import type { Kysely } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { recordEvents } from '../../realtime/outbox.js';
+import type { Db } from '../../db/database.js';
+import { recordEvents } from '../realtime/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import * as archive from './archive.repository.js';
 import * as repo from './plans.repository.js';
@@ -25,7 +24,7 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 /** Archives up to `limit` plans completed or cancelled more than `olderThanDays` days before `now`, oldest first. */
 export async function archiveFinishedPlans(
-  db: Kysely<DB>,
+  db: Db,
   options: { olderThanDays: number; limit: number; now: Date; actor: string | null },
 ): Promise<ArchiveRun> {
   const cutoff = new Date(options.now.getTime() - options.olderThanDays * dayMs);
@@ -41,7 +40,7 @@ export async function archiveFinishedPlans(
 }
 
 /** Archives one completed or cancelled plan now, whatever its age; returns it as read from the archive. */
-export async function archivePlan(db: Kysely<DB>, planId: string, actor: string): Promise<PlanDetail> {
+export async function archivePlan(db: Db, planId: string, actor: string): Promise<PlanDetail> {
   await db.transaction().execute(async (trx) => {
     const plan = await repo.lockPlan(trx, planId);
     if (!plan) throw notFound('plan', planId);
@@ -65,7 +64,7 @@ export async function archivePlan(db: Kysely<DB>, planId: string, actor: string)
  * the hourly job of each instance and `npm run archive`.
  */
 export async function archiveAllFinished(
-  db: Kysely<DB>,
+  db: Db,
   options: { olderThanDays: number; now: Date; actor: string; batch?: number; limit?: number; onBatch?: (run: ArchiveRun) => void },
 ): Promise<ArchiveRun> {
   const batch = options.batch ?? 100;

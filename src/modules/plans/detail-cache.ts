@@ -3,8 +3,12 @@
  * for the revision it was read at: the route first reads the plan's current
  * revision (one indexed lookup; triggers stamp it on every change, migration
  * 0004), so a change committed anywhere is seen by the next request here.
- * Bounded by size; least recently used entries go first.
+ * Bounded by size (characters of the kept bodies, MES_PLAN_CACHE_MB); least
+ * recently used entries go first, and one body over a quarter of the whole
+ * is not kept at all.
  */
+import { LRUCache } from 'lru-cache';
+
 export interface KeptDetail {
   revision: string;
   etag: string;
@@ -12,19 +16,23 @@ export interface KeptDetail {
 }
 
 export class PlanDetailCache {
-  private readonly entries = new Map<string, KeptDetail>();
-  private size = 0;
+  private readonly entries: LRUCache<string, KeptDetail> | undefined;
   hits = 0;
   misses = 0;
 
-  constructor(private readonly maxChars: number) {}
+  constructor(maxChars: number) {
+    this.entries =
+      maxChars > 0
+        ? new LRUCache<string, KeptDetail>({ maxSize: maxChars, maxEntrySize: Math.max(1, Math.floor(maxChars / 4)), sizeCalculation: (kept) => Math.max(1, kept.body.length) })
+        : undefined;
+  }
 
   get enabled(): boolean {
-    return this.maxChars > 0;
+    return this.entries !== undefined;
   }
 
   get count(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 
   /**
@@ -33,7 +41,7 @@ export class PlanDetailCache {
    * the first time costs the detail query alone.
    */
   async lookup(planId: string, currentRevision: () => Promise<string>): Promise<KeptDetail | undefined> {
-    if (!this.entries.has(planId)) {
+    if (!this.entries?.has(planId)) {
       if (this.enabled) this.misses++;
       return undefined;
     }
@@ -42,34 +50,16 @@ export class PlanDetailCache {
 
   /** The kept detail of this plan if it was read at this revision. */
   get(planId: string, revision: string): KeptDetail | undefined {
-    const kept = this.entries.get(planId);
+    const kept = this.entries?.get(planId);
     if (!kept || kept.revision !== revision) {
       this.misses++;
       return undefined;
     }
     this.hits++;
-    // most recently used last
-    this.entries.delete(planId);
-    this.entries.set(planId, kept);
     return kept;
   }
 
   set(planId: string, kept: KeptDetail): void {
-    if (!this.enabled || kept.body.length > this.maxChars / 4) return;
-    this.delete(planId);
-    this.entries.set(planId, kept);
-    this.size += kept.body.length;
-    for (const [id, oldest] of this.entries) {
-      if (this.size <= this.maxChars) break;
-      this.entries.delete(id);
-      this.size -= oldest.body.length;
-    }
-  }
-
-  private delete(planId: string): void {
-    const kept = this.entries.get(planId);
-    if (!kept) return;
-    this.entries.delete(planId);
-    this.size -= kept.body.length;
+    this.entries?.set(planId, kept);
   }
 }

@@ -2,10 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
+import { currentUser, plannerRoles } from '../auth/index.js';
 import { cancelPlan, type LifecycleOptions, pausePlan, releasePlan, reschedulePlan, resumePlan } from './lifecycle.service.js';
 import { PlanParams, ReleaseBody, TransitionResult } from './plans.schema.js';
-import { warmSchedulerThread } from './scheduler-thread.js';
 
 const tags = ['plan lifecycle'];
 const response = { 200: TransitionResult, 404: Problem, 409: Problem, 422: Problem };
@@ -19,7 +18,6 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schedulerBudgetMs: config.schedulerBudgetMs,
   });
   const route = { config: { roles: plannerRoles } };
-  app.addHook('onReady', async () => warmSchedulerThread());
 
   app.post(
     '/production-plans/:id/release',

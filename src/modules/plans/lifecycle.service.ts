@@ -3,15 +3,17 @@
  * cancel, reschedule. Each is one transaction; illegal moves get 409 naming
  * the current status and the allowed moves.
  */
-import { openAssignmentStatuses } from '../assignments/assignments.rules.js';
-import { sql, type Kysely, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { type OutboxEvent, recordEvents } from '../../realtime/outbox.js';
+import type { Db, Trx } from '../../db/database.js';
+import { lockScheduling } from '../../db/locks.js';
 import type { ScheduleStats } from '../../scheduler/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
-import { cancelAssignments, endOpenPauses, insertAssignments, listPlanAssignments, releaseHolders } from '../assignments/assignments.repository.js';
-import { insertReservations, lockMaterials, type MaterialNeed, releaseReservations, type Shortage, shortagesOf } from '../materials/reservations.repository.js';
-import { type FixedNode, lockScheduling, nodeDbIds, type PinnedNode, scheduleNodes } from './plan-scheduling.js';
+import { openAssignmentStatuses } from '../../shared/schema.js';
+import { cancelAssignments, endOpenPauses, insertAssignments, listPlanAssignments } from '../assignments/index.js';
+import { insertReservations, lockMaterials, type MaterialNeed, materialsInLedgerOf, releaseReservations, type Shortage, shortagesOf } from '../materials/index.js';
+import { type OutboxEvent, recordEvents } from '../realtime/index.js';
+import { type FixedNode, type PinnedNode, scheduleNodes } from '../scheduling/index.js';
+import { freeSubstationsHolding } from '../stations/index.js';
+import { freeWorkersHolding } from '../workers/index.js';
 import * as repo from './plans.repository.js';
 import { allowedPlanActions, documentOf, nextPlanStatus, type PlanAction } from './plans.rules.js';
 import type { PlanDetail, PlanStatus } from './plans.schema.js';
@@ -41,7 +43,7 @@ function refuse(planId: string, status: PlanStatus, action: PlanAction): never {
   );
 }
 
-async function lockForAction(trx: Transaction<DB>, planId: string, action: PlanAction) {
+async function lockForAction(trx: Trx, planId: string, action: PlanAction) {
   const plan = await repo.lockPlan(trx, planId);
   if (!plan) throw notFound('plan', planId);
   const next = nextPlanStatus(plan.status, action);
@@ -49,7 +51,7 @@ async function lockForAction(trx: Transaction<DB>, planId: string, action: PlanA
   return { ...plan, next };
 }
 
-async function detail(trx: Transaction<DB>, planId: string): Promise<PlanDetail> {
+async function detail(trx: Trx, planId: string): Promise<PlanDetail> {
   return (await repo.findPlanDetail(trx, planId))!;
 }
 
@@ -76,7 +78,7 @@ function assignmentEvents(
   return events;
 }
 
-export async function releasePlan(db: Kysely<DB>, planId: string, allowShortage: boolean, opts: LifecycleOptions): Promise<TransitionResult> {
+export async function releasePlan(db: Db, planId: string, allowShortage: boolean, opts: LifecycleOptions): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
     const locked = await lockForAction(trx, planId, 'release');
@@ -84,7 +86,7 @@ export async function releasePlan(db: Kysely<DB>, planId: string, allowShortage:
     await assertValid(trx, documentOf(plan), { planId });
 
     // material: inputs that come from stock (not from a predecessor's output)
-    const dbIds = await nodeDbIds(trx, planId);
+    const dbIds = await repo.nodeDbIds(trx, planId);
     const needs: MaterialNeed[] = plan.nodes.flatMap((n) =>
       n.materialInputs.filter((m) => m.fromNodeId === undefined).map((m) => ({ nodeId: dbIds.get(n.nodeId)!, materialCode: m.materialCode, quantity: m.requiredQuantity })),
     );
@@ -112,19 +114,7 @@ export async function releasePlan(db: Kysely<DB>, planId: string, allowShortage:
     const ids = await insertAssignments(trx, planId, rows);
     const start = Math.min(...rows.map((r) => r.start));
     const end = Math.max(...rows.map((r) => r.end));
-    await trx
-      .updateTable('mes.production_plans')
-      .set((eb) => ({
-        status: locked.next,
-        released_at: opts.now,
-        planned_start: new Date(start),
-        planned_end: new Date(end),
-        allow_shortage: allowShortage,
-        shortages: shortages.length > 0 ? JSON.stringify(shortages) : null,
-        version: eb('version', '+', 1),
-      }))
-      .where('id', '=', planId)
-      .execute();
+    await repo.markReleased(trx, planId, { status: locked.next, at: opts.now, plannedStart: new Date(start), plannedEnd: new Date(end), allowShortage, shortages });
 
     const nodeOf = new Map([...dbIds].map(([nodeId, id]) => [id, nodeId]));
     await recordEvents(
@@ -140,10 +130,10 @@ export async function releasePlan(db: Kysely<DB>, planId: string, allowShortage:
   });
 }
 
-export async function pausePlan(db: Kysely<DB>, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
+export async function pausePlan(db: Db, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     const locked = await lockForAction(trx, planId, 'pause');
-    await trx.updateTable('mes.production_plans').set((eb) => ({ status: locked.next, version: eb('version', '+', 1) })).where('id', '=', planId).execute();
+    await repo.setPlanStatus(trx, planId, locked.next);
     await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'paused', payload: { status: locked.next, from: locked.status } }], opts.actor);
     return { plan: await detail(trx, planId) };
   });
@@ -156,10 +146,10 @@ export async function pausePlan(db: Kysely<DB>, planId: string, opts: LifecycleO
  * but is re-timed with the others: it moves later when its predecessors or the
  * bookings need it to, and never stays in the past.
  */
-async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: LifecycleOptions): Promise<ScheduleStats | undefined> {
+async function replanOpenWork(trx: Trx, planId: string, opts: LifecycleOptions): Promise<ScheduleStats | undefined> {
   const plan = await detail(trx, planId);
   const current = await listPlanAssignments(trx, planId, ['pending', 'ready', 'in_progress', 'paused', 'completed']);
-  const dbIds = await nodeDbIds(trx, planId);
+  const dbIds = await repo.nodeDbIds(trx, planId);
   const nodeIdOf = new Map([...dbIds].map(([nodeId, id]) => [id, nodeId]));
   const now = opts.now.getTime();
   const fixed = new Map<string, FixedNode>();
@@ -186,7 +176,7 @@ async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: Lifecy
   const { rows, stats } = await scheduleNodes(trx, { plan, nodes: open, fixed, pinned, completed, dbIds, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.schedulerBudgetMs });
   const ids = await insertAssignments(trx, planId, rows);
   const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
-  await trx.updateTable('mes.production_plans').set({ planned_end: new Date(Math.max(...ends)) }).where('id', '=', planId).execute();
+  await repo.setPlannedEnd(trx, planId, new Date(Math.max(...ends)));
   await recordEvents(
     trx,
     [
@@ -199,21 +189,20 @@ async function replanOpenWork(trx: Transaction<DB>, planId: string, opts: Lifecy
   return stats;
 }
 
-export async function resumePlan(db: Kysely<DB>, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
+export async function resumePlan(db: Db, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
     const locked = await lockForAction(trx, planId, 'resume');
-    const started = await trx.selectFrom('mes.production_plans').select('started_at').where('id', '=', planId).executeTakeFirstOrThrow();
     // a plan that had started work goes back to production, not to released
-    const next: PlanStatus = started.started_at ? 'in_production' : locked.next;
-    await trx.updateTable('mes.production_plans').set((eb) => ({ status: next, version: eb('version', '+', 1) })).where('id', '=', planId).execute();
+    const next: PlanStatus = (await repo.hasStarted(trx, planId)) ? 'in_production' : locked.next;
+    await repo.setPlanStatus(trx, planId, next);
     const schedule = await replanOpenWork(trx, planId, opts);
     await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'resumed', payload: { status: next } }], opts.actor);
     return { plan: await detail(trx, planId), ...(schedule ? { schedule } : {}) };
   });
 }
 
-export async function reschedulePlan(db: Kysely<DB>, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
+export async function reschedulePlan(db: Db, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
     const plan = await repo.lockPlan(trx, planId);
@@ -225,27 +214,24 @@ export async function reschedulePlan(db: Kysely<DB>, planId: string, opts: Lifec
       });
     }
     const schedule = await replanOpenWork(trx, planId, opts);
-    await trx.updateTable('mes.production_plans').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', planId).execute();
+    await repo.bumpPlanVersion(trx, planId);
     await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'rescheduled', payload: { status: plan.status } }], opts.actor);
     return { plan: await detail(trx, planId), ...(schedule ? { schedule } : {}) };
   });
 }
 
-export async function cancelPlan(db: Kysely<DB>, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
+export async function cancelPlan(db: Db, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     const locked = await lockForAction(trx, planId, 'cancel');
     const open = await listPlanAssignments(trx, planId, [...openAssignmentStatuses]);
     const ids = open.map((a) => a.id);
-    const freed = await releaseHolders(trx, ids);
+    // lock order: the plan and its assignments are locked; the workers and substations holding them next, then materials
+    const freed = { workers: await freeWorkersHolding(trx, ids), substations: await freeSubstationsHolding(trx, ids) };
     await endOpenPauses(trx, ids, opts.now);
     await cancelAssignments(trx, ids, 'plan cancelled');
     const released = await releaseReservations(trx, planId, 'plan cancelled', opts.actor);
-    await trx
-      .updateTable('mes.production_plans')
-      .set((eb) => ({ status: locked.next, cancelled_at: opts.now, version: eb('version', '+', 1) }))
-      .where('id', '=', planId)
-      .execute();
-    const materials = released > 0 ? await sql<{ code: string }>`select distinct material_code as code from mes.material_ledger where plan_id = ${planId}`.execute(trx) : { rows: [] };
+    await repo.setPlanStatus(trx, planId, locked.next, opts.now);
+    const materials = released > 0 ? await materialsInLedgerOf(trx, planId) : [];
     await recordEvents(
       trx,
       [
@@ -253,7 +239,7 @@ export async function cancelPlan(db: Kysely<DB>, planId: string, opts: Lifecycle
         ...open.map((a) => ({ topic: 'assignments' as const, entityType: 'assignment', entityId: a.id, change: 'cancelled', planId, workerId: a.workerId, stationId: a.stationId, payload: { status: 'cancelled' } })),
         ...freed.workers.map((w) => ({ topic: 'workers' as const, entityType: 'worker', entityId: w, change: 'freed', workerId: w, payload: { status: 'available' } })),
         ...freed.substations.map((s) => ({ topic: 'stations' as const, entityType: 'substation', entityId: s, change: 'freed', payload: { status: 'available' } })),
-        ...materials.rows.map((m) => ({ topic: 'materials' as const, entityType: 'material', entityId: m.code, change: 'reservation_released', planId })),
+        ...materials.map((code) => ({ topic: 'materials' as const, entityType: 'material', entityId: code, change: 'reservation_released', planId })),
       ],
       opts.actor,
     );

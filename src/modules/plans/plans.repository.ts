@@ -3,11 +3,13 @@
  * whatever the number of plans and nodes, every table filled by an
  * INSERT ... SELECT FROM jsonb_to_recordset(...).
  */
-import { type InferResult, type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import { type InferResult, type RawBuilder, sql } from 'kysely';
 import { isoSql, isoText } from '../../shared/dates.js';
-import { PREPARED } from '../../db/database.js';
-import type { DB } from '../../db/schema.js';
+import { PREPARED, type Db, type Trx } from '../../db/database.js';
+import { take } from '../../db/locks.js';
+import { unfinishedPlanStatuses } from '../../shared/schema.js';
 import type { CatalogNames, PlanCatalog, PlanReferences } from './plans.rules.js';
+import type { Shortage } from '../materials/index.js';
 import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
 
 /** PlanDetail without its nodes: the plan row as the API shows it. */
@@ -35,7 +37,7 @@ export interface NewPlan {
  * round trip and atomic without BEGIN/COMMIT. Returns the generated plan codes
  * and the rows as written, in input order.
  */
-export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPlan[], onlyAtCatalogStamp?: string): Promise<InsertedPlan[]> {
+export async function insertPlans(db: Db, plans: NewPlan[], onlyAtCatalogStamp?: string): Promise<InsertedPlan[]> {
   if (plans.length === 0) return [];
   const rows = plans.map((p, i) => ({
     plan: i + 1,
@@ -86,7 +88,7 @@ export async function insertPlans(db: Transaction<DB> | Kysely<DB>, plans: NewPl
 }
 
 /** Writes nodes, edges, candidate stations and inputs of plans whose graphs are empty. */
-export async function insertPlanGraphs(db: Transaction<DB> | Kysely<DB>, graphs: { planId: string; doc: PlanDocument }[]): Promise<void> {
+export async function insertPlanGraphs(db: Db, graphs: { planId: string; doc: PlanDocument }[]): Promise<void> {
   if (graphs.length === 0) return;
   const ids = graphs.map((g) => g.planId);
   await insertGraphStatement(db, graphs.map((g) => g.doc), sql`plan_ids as (select ${ids}::text[] as ids)`, sql``);
@@ -107,7 +109,7 @@ export async function insertPlanGraphs(db: Transaction<DB> | Kysely<DB>, graphs:
  * `docs` order, with the columns `tail` adds to the final select.
  */
 async function insertGraphStatement<T extends object = object>(
-  db: Transaction<DB> | Kysely<DB>,
+  db: Db,
   docs: PlanDocument[],
   head: RawBuilder<unknown>,
   tail: RawBuilder<unknown>,
@@ -203,7 +205,7 @@ const planHeaderFields = (p: string) => sql.raw(`'id', ${p}.id, 'workOrderCode',
  * its open assignment. Each child table is read once through its plan_id
  * index and grouped per node (not queried once per node).
  */
-export async function findPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: string): Promise<PlanDetail | undefined> {
+export async function findPlanDetail(db: Db, planId: string): Promise<PlanDetail | undefined> {
   return (await findRevisedPlanDetail(db, planId))?.plan;
 }
 
@@ -215,14 +217,14 @@ const revisionSql = (plan: string) => sql<string>`coalesce((select r.revision fr
   || '.' || coalesce((select c.revision from mes.catalog_revision c), 0)::text`;
 
 /** The revisions plans' details have now, by plan id; a plan that does not exist is left out. One indexed lookup per plan. */
-export async function findPlanRevisions(db: Kysely<DB> | Transaction<DB>, planIds: readonly string[]): Promise<Map<string, string>> {
+export async function findPlanRevisions(db: Db, planIds: readonly string[]): Promise<Map<string, string>> {
   const result = await sql<{ id: string; revision: string }>`${sql.raw(PREPARED)}
     select p.id, ${revisionSql('p.id')} as revision from mes.production_plans p where p.id = any(${planIds}::text[])`.execute(db);
   return new Map(result.rows.map((r) => [r.id, r.revision]));
 }
 
 /** The plan's detail and the revision it was read at (one statement, so one snapshot). */
-export async function findRevisedPlanDetail(db: Kysely<DB> | Transaction<DB>, planId: string): Promise<{ plan: PlanDetail; revision: string } | undefined> {
+export async function findRevisedPlanDetail(db: Db, planId: string): Promise<{ plan: PlanDetail; revision: string } | undefined> {
   const result = await sql<{ plan: PlanDetail; revision: string }>`${sql.raw(PREPARED)}
     with n as (
       select n.*, o.name as operation_name from mes.production_plan_nodes n
@@ -243,7 +245,7 @@ export async function findRevisedPlanDetail(db: Kysely<DB> | Transaction<DB>, pl
         left join n fn on fn.id = i.from_node_id
        where i.plan_id = ${planId} group by i.node_id
     ), asg as (
-      select a.node_id, json_build_object('id', a.id, 'status', a.status, 'workerId', a.worker_id, 'workerName', w.name,
+      select a.node_id, a.id, a.status, a.worker_id, w.name as worker_name, json_build_object('id', a.id, 'status', a.status, 'workerId', a.worker_id, 'workerName', w.name,
                'stationId', a.station_id, 'substationId', a.substation_id,
                'plannedStart', ${isoSql('a.planned_start')}, 'plannedEnd', ${isoSql('a.planned_end')}, 'workMinutes', a.work_minutes,
                'pinned', a.pinned, 'waitReason', a.wait_reason,
@@ -251,6 +253,14 @@ export async function findRevisedPlanDetail(db: Kysely<DB> | Transaction<DB>, pl
                'workedMinutes', a.worked_minutes, 'goodQuantity', a.good_quantity, 'scrapQuantity', a.scrap_quantity) as obj
         from mes.worker_assignments a join mes.workers w on w.id = a.worker_id
        where a.plan_id = ${planId} and a.status <> 'cancelled'
+    ), waits as (
+      -- what each step waits for: its predecessors whose step is not completed (the portal's waitingFor)
+      select e.node_id, json_agg(json_build_object('nodeId', pn.node_id, 'nodeName', pn.name, 'assignmentId', pa.id,
+               'status', pa.status, 'workerId', pa.worker_id, 'workerName', pa.worker_name) order by pn.sequence) as list
+        from mes.node_predecessors e join n pn on pn.id = e.predecessor_id
+        left join asg pa on pa.node_id = pn.id
+       where e.plan_id = ${planId} and pa.status is distinct from 'completed'
+       group by e.node_id
     )
     select case when p.archived_at is not null then (
       -- archived: the document as it was served when the plan was archived
@@ -271,10 +281,12 @@ export async function findRevisedPlanDetail(db: Kysely<DB> | Transaction<DB>, pl
           'predecessors', coalesce(preds.list, '[]'::json),
           'assignedStations', coalesce(cands.list, '[]'::json),
           'materialInputs', coalesce(inputs.list, '[]'::json),
-          'assignment', asg.obj
+          'assignment', asg.obj,
+          'waitingFor', coalesce(waits.list, '[]'::json)
         ) order by n.sequence)
           from n left join preds on preds.node_id = n.id left join cands on cands.node_id = n.id
-          left join inputs on inputs.node_id = n.id left join asg on asg.node_id = n.id), '[]'::json)
+          left join inputs on inputs.node_id = n.id left join asg on asg.node_id = n.id
+          left join waits on waits.node_id = n.id), '[]'::json)
     ) end as plan,
     ${revisionSql('p.id')} as revision
     from mes.production_plans p
@@ -290,7 +302,7 @@ export type NamedPlanCatalog = PlanCatalog & { names: CatalogNames };
  * shows and the stamp of both (migrations 0004 and 0006) read in the same
  * snapshot.
  */
-export async function loadPlanCatalog(db: Kysely<DB> | Transaction<DB>, refs: PlanReferences | 'all'): Promise<NamedPlanCatalog & { stamp: string }> {
+export async function loadPlanCatalog(db: Db, refs: PlanReferences | 'all'): Promise<NamedPlanCatalog & { stamp: string }> {
   type Named = { name: string };
   const among = (column: string, ids: (r: PlanReferences) => string[]) => (refs === 'all' ? sql`` : sql`and ${sql.ref(column)} = any(${ids(refs)}::text[])`);
   const result = await sql<{
@@ -354,7 +366,7 @@ export interface PlanListFilter {
  * cut first (with the total as a window count), so the per-plan counts run
  * for the rows returned only.
  */
-export async function listPlans(db: Kysely<DB> | Transaction<DB>, f: PlanListFilter) {
+export async function listPlans(db: Db, f: PlanListFilter) {
   const query = db
     .with('page', (qb) => {
       let q = qb.selectFrom('mes.production_plans as p').selectAll('p').select(sql<number>`count(*) over ()::int`.as('total'));
@@ -401,7 +413,8 @@ export async function listPlans(db: Kysely<DB> | Transaction<DB>, f: PlanListFil
   return result.rows;
 }
 
-export function lockPlan(trx: Transaction<DB>, planId: string) {
+export function lockPlan(trx: Trx, planId: string) {
+  take(trx, 'plan');
   return trx
     .selectFrom('mes.production_plans')
     .select(['id', 'status', 'version', 'archived_at as archivedAt'])
@@ -411,7 +424,7 @@ export function lockPlan(trx: Transaction<DB>, planId: string) {
 }
 
 /** Replaces a draft's header and bumps its version; the graph is rewritten by the caller. */
-export async function updatePlanHeader(trx: Transaction<DB>, planId: string, doc: PlanDocument): Promise<number> {
+export async function updatePlanHeader(trx: Trx, planId: string, doc: PlanDocument): Promise<number> {
   const row = await trx
     .updateTable('mes.production_plans')
     .set((eb) => ({ work_order_code: doc.workOrderCode, name: doc.name, quantity: doc.quantity, note: doc.note ?? '', version: eb('version', '+', 1) }))
@@ -421,11 +434,131 @@ export async function updatePlanHeader(trx: Transaction<DB>, planId: string, doc
   return row.version;
 }
 
-export async function deletePlanGraph(trx: Transaction<DB>, planId: string): Promise<void> {
+export async function deletePlanGraph(trx: Trx, planId: string): Promise<void> {
   // edges, candidates and inputs go with their nodes (on delete cascade)
   await trx.deleteFrom('mes.production_plan_nodes').where('plan_id', '=', planId).execute();
 }
 
-export async function deletePlan(trx: Transaction<DB>, planId: string): Promise<void> {
+export async function deletePlan(trx: Trx, planId: string): Promise<void> {
   await trx.deleteFrom('mes.production_plans').where('id', '=', planId).execute();
+}
+
+/** Db ids of a plan's nodes by their node id. */
+export async function nodeDbIds(trx: Trx, planId: string): Promise<Map<string, number>> {
+  const rows = await trx.selectFrom('mes.production_plan_nodes').select(['id', 'node_id']).where('plan_id', '=', planId).execute();
+  return new Map(rows.map((r) => [r.node_id, r.id]));
+}
+
+// ---- the plan's lifecycle ---------------------------------------------------------------
+
+/** A plan that starts or ends on the floor moves on: first start (in_production) or last completion (completed). */
+export async function movePlan(trx: Trx, planId: string, status: 'in_production' | 'completed', at: Date): Promise<void> {
+  await trx
+    .updateTable('mes.production_plans')
+    .set((eb) => ({
+      status,
+      version: eb('version', '+', 1),
+      ...(status === 'in_production' ? { started_at: sql<Date>`coalesce(started_at, ${at}::timestamptz)` } : { completed_at: at }),
+    }))
+    .where('id', '=', planId)
+    .execute();
+}
+
+/** The plan is released: its status, when, its planned window and what was short. */
+export async function markReleased(
+  trx: Trx,
+  planId: string,
+  r: { status: PlanStatus; at: Date; plannedStart: Date; plannedEnd: Date; allowShortage: boolean; shortages: Shortage[] },
+): Promise<void> {
+  await trx
+    .updateTable('mes.production_plans')
+    .set((eb) => ({
+      status: r.status,
+      released_at: r.at,
+      planned_start: r.plannedStart,
+      planned_end: r.plannedEnd,
+      allow_shortage: r.allowShortage,
+      shortages: r.shortages.length > 0 ? JSON.stringify(r.shortages) : null,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', planId)
+    .execute();
+}
+
+/** A planner's move of the plan (pause, resume) and, on cancel, when it was cancelled. */
+export async function setPlanStatus(trx: Trx, planId: string, status: PlanStatus, cancelledAt?: Date): Promise<void> {
+  await trx
+    .updateTable('mes.production_plans')
+    .set((eb) => ({ status, version: eb('version', '+', 1), ...(cancelledAt ? { cancelled_at: cancelledAt } : {}) }))
+    .where('id', '=', planId)
+    .execute();
+}
+
+/** A new version of the plan whose status stays (its schedule changed). */
+export async function bumpPlanVersion(trx: Trx, planId: string): Promise<void> {
+  await trx.updateTable('mes.production_plans').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', planId).execute();
+}
+
+export async function setPlannedEnd(trx: Trx, planId: string, plannedEnd: Date): Promise<void> {
+  await trx.updateTable('mes.production_plans').set({ planned_end: plannedEnd }).where('id', '=', planId).execute();
+}
+
+/** Whether work on the plan has ever started (a resumed plan goes back to production, not to released). */
+export async function hasStarted(trx: Trx, planId: string): Promise<boolean> {
+  const row = await trx.selectFrom('mes.production_plans').select('started_at').where('id', '=', planId).executeTakeFirstOrThrow();
+  return row.started_at !== null;
+}
+
+// ---- what refers to master data ----------------------------------------------------------
+
+/** Master data a plan's nodes may refer to; a station may be narrowed to the nodes of some operations. */
+export type PlanReference =
+  | { operationId: string }
+  | { stationId: string; operationIds?: readonly string[] }
+  | { substationId: string }
+  | { workerId: string }
+  | { materialCode: string };
+
+/**
+ * Up to five unfinished plans (draft to paused) with a node that refers to it:
+ * by operation; a station as a candidate or pinned; a substation or worker
+ * pinned; a material as an input or the output. What keeps master data from
+ * being archived or losing what such a plan relies on.
+ */
+export async function unfinishedPlansReferencing(db: Db, ref: PlanReference): Promise<string[]> {
+  if ('stationId' in ref && ref.operationIds?.length === 0) return [];
+  const rows = await db
+    .selectFrom('mes.production_plans as p')
+    .select('p.id')
+    .where('p.status', 'in', unfinishedPlanStatuses)
+    .where((eb) => {
+      const nodes = eb.selectFrom('mes.production_plan_nodes as n').select(sql`1`.as('one')).whereRef('n.plan_id', '=', 'p.id');
+      if ('operationId' in ref) return eb.exists(nodes.where('n.operation_id', '=', ref.operationId));
+      if ('substationId' in ref) return eb.exists(nodes.where('n.pinned_substation_id', '=', ref.substationId));
+      if ('workerId' in ref) return eb.exists(nodes.where('n.pinned_worker_id', '=', ref.workerId));
+      if ('materialCode' in ref) {
+        const code = ref.materialCode;
+        return eb.exists(
+          nodes.where((n) =>
+            n.or([
+              n('n.output_material_code', '=', code),
+              n.exists(n.selectFrom('mes.node_material_inputs as i').select(sql`1`.as('one')).whereRef('i.node_id', '=', 'n.id').where('i.material_code', '=', code)),
+            ]),
+          ),
+        );
+      }
+      const station = ref.stationId;
+      let onStation = nodes.where((n) =>
+        n.or([
+          n('n.pinned_station_id', '=', station),
+          n.exists(n.selectFrom('mes.node_stations as ns').select(sql`1`.as('one')).whereRef('ns.node_id', '=', 'n.id').where('ns.station_id', '=', station)),
+        ]),
+      );
+      if (ref.operationIds) onStation = onStation.where('n.operation_id', 'in', ref.operationIds);
+      return eb.exists(onStation);
+    })
+    .orderBy('p.id')
+    .limit(5)
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -1,15 +1,13 @@
-/** /api/mes/production-plans: list, detail, create, replace a draft, delete, export, import. */
+/** /api/mes/production-plans: list, detail, create, replace a draft, delete, export, import; the plan's Gantt rows. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import DataLoader from 'dataloader';
 import { Type } from 'typebox';
-import { iso, isoOrNull } from '../../shared/dates.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError } from '../../shared/errors.js';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
-import * as repo from './plans.repository.js';
+import { currentUser, plannerRoles } from '../auth/index.js';
+import { PlanGantt, planGantt } from '../scheduling/index.js';
 import { PlanDetail, PlanDocument, PlanListQuery, PlanParams, PlanSummary, PlanUpdate } from './plans.schema.js';
-import { createPlan, deleteDraft, exportPlan, getPlanDetail, replaceDraft } from './plans.service.js';
+import { createPlan, deleteDraft, exportPlan, getPlanDetail, getRevisedPlanDetail, listPlans, planRevisionReader, replaceDraft } from './plans.service.js';
 
 const tags = ['production plans'];
 const refusals = { 400: Problem, 404: Problem, 409: Problem, 422: Problem };
@@ -26,46 +24,12 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 
 export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, planDetails, planCatalogs } = app.mes;
-
-  // The revisions of kept details asked for by requests that arrive together
-  // are read in one query. It is sent after they arrived, so each request
-  // still sees every change committed before it was sent.
-  const revisions = new DataLoader<string, string | undefined>(
-    async (ids) => {
-      const found = await repo.findPlanRevisions(db, [...new Set(ids)]);
-      return ids.map((id) => found.get(id));
-    },
-    { cache: false, maxBatchSize: 500, batchScheduleFn: (send) => setImmediate(send) },
-  );
-  const currentRevision = async (id: string) => {
-    const revision = await revisions.load(id);
-    if (revision === undefined) throw notFound('plan', id);
-    return revision;
-  };
+  const currentRevision = planRevisionReader(db);
 
   app.get(
     '/production-plans',
     { schema: { tags, summary: 'List plans, newest first', querystring: PlanListQuery, response: { 200: Page(PlanSummary) } } },
-    async (request) => {
-      const page = pageArgs(request.query);
-      const rows = await repo.listPlans(db, { ...request.query, ...page });
-      const total = rows[0]?.total ?? 0;
-      return {
-        items: rows.map(({ total: _t, ...r }) => ({
-          ...r,
-          progress: r.nodeCount === 0 ? 0 : r.completedNodes / r.nodeCount,
-          plannedStart: isoOrNull(r.plannedStart),
-          plannedEnd: isoOrNull(r.plannedEnd),
-          releasedAt: isoOrNull(r.releasedAt),
-          completedAt: isoOrNull(r.completedAt),
-          createdAt: iso(r.createdAt),
-          updatedAt: iso(r.updatedAt),
-          archivedAt: isoOrNull(r.archivedAt),
-        })),
-        total,
-        ...page,
-      };
-    },
+    async (request) => listPlans(db, { ...request.query, ...pageArgs(request.query) }),
   );
 
   app.get(
@@ -76,14 +40,26 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const kept = await planDetails.lookup(id, () => currentRevision(id));
       // a JSON string with a JSON content type is sent as it is (the typed reply expects the object)
       if (kept) return reply.header('etag', kept.etag).type('application/json; charset=utf-8').send(kept.body as never);
-      const found = await repo.findRevisedPlanDetail(db, id);
-      if (!found) throw notFound('plan', id);
+      const found = await getRevisedPlanDetail(db, id);
       const etag = `"${found.plan.version}"`;
       // serialized by this route's response schema, once; kept for the revision it was read at
       const body = reply.serialize(found.plan) as string;
       planDetails.set(id, { revision: found.revision, etag, body });
       return reply.header('etag', etag).type('application/json; charset=utf-8').send(body as never);
     },
+  );
+
+  app.get(
+    '/production-plans/:id/schedule',
+    {
+      schema: {
+        tags: ['plan lifecycle'],
+        summary: "The plan's assignments as Gantt rows, by station/substation and by worker",
+        params: PlanParams,
+        response: { 200: PlanGantt, 404: Problem },
+      },
+    },
+    async (request) => planGantt(db, request.params.id),
   );
 
   const create = (doc: PlanDocument, actor: string) => createPlan(db, doc, actor, planCatalogs);

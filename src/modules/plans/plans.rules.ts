@@ -248,10 +248,12 @@ const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export function detailOfNewPlan(doc: PlanDocument, header: Omit<PlanDetail, 'nodes'>, names: CatalogNames): PlanDetail {
   const sequence = new Map(doc.nodes.map((n, i) => [n.nodeId, i]));
+  const nameOf = new Map(doc.nodes.map((n) => [n.nodeId, n.name]));
   return {
     ...header,
     nodes: doc.nodes.map((n) => {
       const pin = n.pin && (n.pin.stationId ?? n.pin.substationId ?? n.pin.workerId) !== undefined ? n.pin : undefined;
+      const predecessors = [...n.predecessors].sort((a, b) => sequence.get(a)! - sequence.get(b)!);
       return {
         nodeId: n.nodeId,
         name: n.name,
@@ -270,7 +272,7 @@ export function detailOfNewPlan(doc: PlanDocument, header: Omit<PlanDetail, 'nod
               ...(pin.workerId !== undefined ? { workerId: pin.workerId } : {}),
             }
           : null,
-        predecessors: [...n.predecessors].sort((a, b) => sequence.get(a)! - sequence.get(b)!),
+        predecessors,
         assignedStations: [...n.assignedStations]
           .sort((a, b) => a.priority - b.priority || byCode(a.stationId, b.stationId))
           .map((s) => ({
@@ -289,6 +291,8 @@ export function detailOfNewPlan(doc: PlanDocument, header: Omit<PlanDetail, 'nod
             ...(m.fromNodeId !== undefined ? { fromNodeId: m.fromNodeId } : {}),
           })),
         assignment: null,
+        // nothing is scheduled yet: a step waits for every predecessor
+        waitingFor: predecessors.map((p) => ({ nodeId: p, nodeName: nameOf.get(p)!, assignmentId: null, status: null, workerId: null, workerName: null })),
       };
     }),
   };

@@ -3,17 +3,22 @@
  * back, defined once. The API's validation, types and OpenAPI come from here.
  */
 import { type Static, Type } from 'typebox';
+import {
+  AssignmentStatus,
+  DateTime,
+  MaterialCode,
+  NullableDateTime,
+  NullableString,
+  OperationId,
+  PlanStatus,
+  StationId,
+  SubstationId,
+  WorkerId,
+} from '../../shared/schema.js';
+import { Shortage } from '../materials/materials.schema.js';
 
-export const planStatuses = ['draft', 'released', 'in_production', 'paused', 'completed', 'cancelled'] as const;
-export const PlanStatus = Type.Enum(planStatuses);
-export type PlanStatus = (typeof planStatuses)[number];
+export { PlanStatus };
 
-const Code = (pattern: string, description: string) => Type.String({ pattern, maxLength: 50, description });
-export const OperationId = Code('^OP-[0-9]{3,}$', 'operation code, e.g. OP-001');
-export const StationId = Code('^ST-[0-9]{3,}$', 'station code, e.g. ST-001');
-export const SubstationId = Code('^ST-[0-9]{3,}-[0-9]{2,}$', 'substation code, e.g. ST-001-01');
-export const WorkerId = Code('^W-[0-9]{3,}$', 'worker code, e.g. W-001');
-export const MaterialCode = Code('^[A-Z0-9][A-Z0-9._-]{1,49}$', 'material code, e.g. SHEET-S235-2');
 export const NodeId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', description: 'node id, unique inside the plan, e.g. N1' });
 export const Quantity = Type.Number({ exclusiveMinimum: 0, maximum: 1e9 });
 
@@ -84,9 +89,6 @@ export type PlanNode = Static<typeof PlanNode>;
 
 // ---- API shapes around the document ---------------------------------------
 
-const DateTime = Type.String({ format: 'date-time' });
-const NullableDateTime = Type.Union([DateTime, Type.Null()]);
-
 export const PlanParams = Type.Object({ id: Type.String({ maxLength: 50, description: 'plan code, e.g. PPL-1126-001' }) });
 
 export const PlanListQuery = Type.Object(
@@ -104,25 +106,33 @@ export const PlanListQuery = Type.Object(
 );
 export type PlanListQuery = Static<typeof PlanListQuery>;
 
-export const PlanSummary = Type.Object({
+/** The plan row's fields that the list and the detail both show. */
+const planHeader = {
   id: Type.String(),
   workOrderCode: Type.String(),
   name: Type.String(),
   quantity: Type.Number(),
   status: PlanStatus,
   version: Type.Integer(),
-  nodeCount: Type.Integer(),
-  completedNodes: Type.Integer(),
-  progress: Type.Number({ description: 'completed nodes / nodes, 0..1' }),
-  lateNodes: Type.Integer({ description: 'open steps past their planned end' }),
   plannedStart: NullableDateTime,
   plannedEnd: NullableDateTime,
   releasedAt: NullableDateTime,
   completedAt: NullableDateTime,
   createdAt: DateTime,
   updatedAt: DateTime,
-  archivedAt: NullableDateTime,
+  archivedAt: Type.Union([DateTime, Type.Null()], {
+    description: 'set when the plan was archived: its graph and assignments are then read from the archive, as they were when archived',
+  }),
+};
+
+export const PlanSummary = Type.Object({
+  ...planHeader,
+  nodeCount: Type.Integer(),
+  completedNodes: Type.Integer(),
+  progress: Type.Number({ description: 'completed nodes / nodes, 0..1' }),
+  lateNodes: Type.Integer({ description: 'open steps past their planned end' }),
 });
+export type PlanSummary = Static<typeof PlanSummary>;
 
 export const PlanAssignmentView = Type.Object({
   id: Type.String(),
@@ -144,6 +154,17 @@ export const PlanAssignmentView = Type.Object({
   scrapQuantity: Type.Union([Type.Number(), Type.Null()]),
 });
 
+/** A predecessor a step waits for: its node and its assignment, if it has one. */
+export const WaitingFor = Type.Object({
+  nodeId: Type.String(),
+  nodeName: Type.String(),
+  assignmentId: NullableString,
+  status: Type.Union([AssignmentStatus, Type.Null()]),
+  workerId: NullableString,
+  workerName: NullableString,
+});
+export type WaitingFor = Static<typeof WaitingFor>;
+
 export const PlanDetailNode = Type.Object({
   nodeId: Type.String(),
   name: Type.String(),
@@ -162,30 +183,19 @@ export const PlanDetailNode = Type.Object({
     Type.Object({ materialCode: Type.String(), materialName: Type.String(), unit: Type.String(), requiredQuantity: Type.Number(), fromNodeId: Type.Optional(Type.String()) }),
   ),
   assignment: Type.Union([PlanAssignmentView, Type.Null()]),
+  waitingFor: Type.Optional(
+    Type.Array(WaitingFor, { description: 'predecessors whose step is not completed yet, in plan order (absent on plans archived before it was added)' }),
+  ),
 });
 
 export const PlanDetail = Type.Object({
-  id: Type.String(),
-  workOrderCode: Type.String(),
-  name: Type.String(),
-  quantity: Type.Number(),
-  status: PlanStatus,
-  version: Type.Integer(),
+  ...planHeader,
   note: Type.String(),
   allowShortage: Type.Boolean(),
-  shortages: Type.Union([Type.Array(Type.Object({ materialCode: Type.String(), required: Type.Number(), available: Type.Number() })), Type.Null()]),
-  plannedStart: NullableDateTime,
-  plannedEnd: NullableDateTime,
-  releasedAt: NullableDateTime,
+  shortages: Type.Union([Type.Array(Shortage), Type.Null()]),
   startedAt: NullableDateTime,
-  completedAt: NullableDateTime,
   cancelledAt: NullableDateTime,
   createdBy: Type.Union([Type.String(), Type.Null()]),
-  createdAt: DateTime,
-  updatedAt: DateTime,
-  archivedAt: Type.Union([DateTime, Type.Null()], {
-    description: 'set when the plan was archived: the document is then read from the archive, as it was when archived',
-  }),
   nodes: Type.Array(PlanDetailNode),
 });
 
@@ -213,5 +223,5 @@ export const ScheduleStatsSchema = Type.Object({
 export const TransitionResult = Type.Object({
   plan: PlanDetail,
   schedule: Type.Optional(ScheduleStatsSchema),
-  shortages: Type.Optional(Type.Array(Type.Object({ materialCode: Type.String(), required: Type.Number(), available: Type.Number() }))),
+  shortages: Type.Optional(Type.Array(Shortage)),
 });

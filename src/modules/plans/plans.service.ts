@@ -1,19 +1,21 @@
-/** Use cases of production plan documents: create, replace a draft, delete, export, import. */
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { recordEvents } from '../../realtime/outbox.js';
+/** Use cases of production plan documents: list and read, create, replace a draft, delete, export, import. */
+import DataLoader from 'dataloader';
+import type { Db } from '../../db/database.js';
+import { iso, isoOrNull } from '../../shared/dates.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import type { PageOf } from '../../shared/pagination.js';
+import { recordEvents } from '../realtime/index.js';
 import type { KeptCatalog, PlanCatalogCache } from './catalog-cache.js';
 import * as repo from './plans.repository.js';
 import { allowedPlanActions, detailOfNewPlan, documentOf, isEditable, referencesOf, validatePlanDocument } from './plans.rules.js';
-import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
+import type { PlanDetail, PlanDocument, PlanStatus, PlanSummary } from './plans.schema.js';
 
 /**
  * Refuses a document that breaks a rule; returns the catalog it was checked
  * against. A document being saved is the request body (fields `body/…`); a
  * stored plan checked again at release is named as such (fields `nodes/…`).
  */
-export async function assertValid(db: Kysely<DB> | Transaction<DB>, doc: PlanDocument, stored?: { planId: string }) {
+export async function assertValid(db: Db, doc: PlanDocument, stored?: { planId: string }) {
   const catalog = await repo.loadPlanCatalog(db, referencesOf(doc));
   const problems = validatePlanDocument(doc, catalog).map((p) => (stored ? p : { ...p, field: `body/${p.field}` }));
   if (problems.length > 0) {
@@ -27,7 +29,56 @@ export async function assertValid(db: Kysely<DB> | Transaction<DB>, doc: PlanDoc
   return catalog;
 }
 
-export async function getPlanDetail(db: Kysely<DB>, planId: string) {
+/** Plans newest first, a page of them, with their progress (see PlanListQuery). */
+export async function listPlans(db: Db, query: repo.PlanListFilter): Promise<PageOf<PlanSummary>> {
+  const rows = await repo.listPlans(db, query);
+  return {
+    items: rows.map(({ total: _total, ...r }) => ({
+      ...r,
+      progress: r.nodeCount === 0 ? 0 : r.completedNodes / r.nodeCount,
+      plannedStart: isoOrNull(r.plannedStart),
+      plannedEnd: isoOrNull(r.plannedEnd),
+      releasedAt: isoOrNull(r.releasedAt),
+      completedAt: isoOrNull(r.completedAt),
+      createdAt: iso(r.createdAt),
+      updatedAt: iso(r.updatedAt),
+      archivedAt: isoOrNull(r.archivedAt),
+    })),
+    total: rows[0]?.total ?? 0,
+    limit: query.limit,
+    offset: query.offset,
+  };
+}
+
+/**
+ * Reads the current revision of plans' details (what a kept copy must match),
+ * one plan per call; the calls of requests that arrive together go to the
+ * database as one query. It is sent after they arrived, so each request still
+ * sees every change committed before it was sent.
+ */
+export function planRevisionReader(db: Db): (planId: string) => Promise<string> {
+  const revisions = new DataLoader<string, string | undefined>(
+    async (ids) => {
+      const found = await repo.findPlanRevisions(db, [...new Set(ids)]);
+      return ids.map((id) => found.get(id));
+    },
+    { cache: false, maxBatchSize: 500, batchScheduleFn: (send) => setImmediate(send) },
+  );
+  return async (planId) => {
+    const revision = await revisions.load(planId);
+    if (revision === undefined) throw notFound('plan', planId);
+    return revision;
+  };
+}
+
+/** The plan's detail and the revision it was read at. */
+export async function getRevisedPlanDetail(db: Db, planId: string): Promise<{ plan: PlanDetail; revision: string }> {
+  const found = await repo.findRevisedPlanDetail(db, planId);
+  if (!found) throw notFound('plan', planId);
+  return found;
+}
+
+export async function getPlanDetail(db: Db, planId: string) {
   const plan = await repo.findPlanDetail(db, planId);
   if (!plan) throw notFound('plan', planId);
   return plan;
@@ -47,7 +98,7 @@ export async function getPlanDetail(db: Kysely<DB>, planId: string) {
  * nothing either, and foreign keys still refuse the insert if a referenced
  * record is deleted in between.
  */
-export async function createPlan(db: Kysely<DB>, doc: PlanDocument, actor: string, catalogs?: PlanCatalogCache): Promise<PlanDetail> {
+export async function createPlan(db: Db, doc: PlanDocument, actor: string, catalogs?: PlanCatalogCache): Promise<PlanDetail> {
   const plan: repo.NewPlan = { doc, createdBy: actor, event: { change: 'created', payload: { status: 'draft', nodes: doc.nodes.length }, actor } };
   let refusedByKept: KeptCatalog | undefined;
   if (catalogs?.enabled) {
@@ -74,7 +125,7 @@ export function notEditable(planId: string, status: PlanStatus) {
   });
 }
 
-export async function replaceDraft(db: Kysely<DB>, planId: string, doc: PlanDocument, expectedVersion: number, actor: string): Promise<number> {
+export async function replaceDraft(db: Db, planId: string, doc: PlanDocument, expectedVersion: number, actor: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
     const plan = await repo.lockPlan(trx, planId);
     if (!plan) throw notFound('plan', planId);
@@ -93,7 +144,7 @@ export async function replaceDraft(db: Kysely<DB>, planId: string, doc: PlanDocu
   });
 }
 
-export async function deleteDraft(db: Kysely<DB>, planId: string, actor: string): Promise<void> {
+export async function deleteDraft(db: Db, planId: string, actor: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const plan = await repo.lockPlan(trx, planId);
     if (!plan) throw notFound('plan', planId);
@@ -104,6 +155,6 @@ export async function deleteDraft(db: Kysely<DB>, planId: string, actor: string)
 }
 
 /** The plan as the document POST takes: a plan round-trips through export and import. */
-export async function exportPlan(db: Kysely<DB>, planId: string): Promise<PlanDocument> {
+export async function exportPlan(db: Db, planId: string): Promise<PlanDocument> {
   return documentOf(await getPlanDetail(db, planId));
 }

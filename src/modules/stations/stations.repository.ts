@@ -1,12 +1,11 @@
-/** SQL of stations and substations. */
-import { unfinishedPlanStatuses } from '../plans/plans.rules.js';
-import { openAssignmentStatuses } from '../assignments/assignments.rules.js';
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
+/** SQL of stations, the operations they perform, and their substations (this module owns those tables). */
+import type { Db, Trx } from '../../db/database.js';
+import { sql } from 'kysely';
 import type { PageOf } from '../../shared/pagination.js';
+import { openAssignmentStatuses } from '../../shared/schema.js';
+import { take } from '../../db/locks.js';
 import type { Station, StationCreate, StationListQuery, StationUpdate, Substation, SubstationListQuery, SubstationUpdate } from './stations.schema.js';
 
-type Db = Kysely<DB> | Transaction<DB>;
 type Paged<Q> = Q & { limit: number; offset: number };
 
 const iso = (d: Date) => d.toISOString();
@@ -70,7 +69,8 @@ export async function findStation(db: Db, id: string): Promise<Station | undefin
 }
 
 /** Locks the station row; undefined when it does not exist. */
-export async function lockStation(trx: Transaction<DB>, id: string): Promise<{ id: string; archivedAt: Date | null } | undefined> {
+export async function lockStation(trx: Trx, id: string): Promise<{ id: string; archivedAt: Date | null } | undefined> {
+  take(trx, 'station');
   return trx.selectFrom('mes.stations').select(['id', 'archived_at as archivedAt']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
@@ -115,48 +115,8 @@ export async function replaceStationOperations(trx: Db, stationId: string, opera
     .execute();
 }
 
-/** Unfinished plans whose nodes of these operations may run on (or are pinned to) the station. */
-export async function plansUsingStationFor(trx: Db, stationId: string, operationIds: readonly string[]): Promise<string[]> {
-  if (operationIds.length === 0) return [];
-  const rows = await trx
-    .selectFrom('mes.production_plan_nodes as n')
-    .innerJoin('mes.production_plans as p', 'p.id', 'n.plan_id')
-    .select('p.id')
-    .distinct()
-    .where('n.operation_id', 'in', operationIds)
-    .where('p.status', 'in', unfinishedPlanStatuses)
-    .where((eb) =>
-      eb.or([
-        eb('n.pinned_station_id', '=', stationId),
-        eb.exists(eb.selectFrom('mes.node_stations as ns').select(sql`1`.as('one')).whereRef('ns.node_id', '=', 'n.id').where('ns.station_id', '=', stationId)),
-      ]),
-    )
-    .orderBy('p.id')
-    .limit(5)
-    .execute();
-  return rows.map((r) => r.id);
-}
-
-/** What keeps a station from being archived: unfinished plans using it and open assignments on it. */
-export async function stationDependents(trx: Db, stationId: string): Promise<{ plans: string[]; assignments: string[] }> {
-  const plans = await trx
-    .selectFrom('mes.production_plans as p')
-    .select('p.id')
-    .where('p.status', 'in', unfinishedPlanStatuses)
-    .where((eb) =>
-      eb.or([
-        eb.exists(eb.selectFrom('mes.node_stations as ns').select(sql`1`.as('one')).whereRef('ns.plan_id', '=', 'p.id').where('ns.station_id', '=', stationId)),
-        eb.exists(eb.selectFrom('mes.production_plan_nodes as n').select(sql`1`.as('one')).whereRef('n.plan_id', '=', 'p.id').where('n.pinned_station_id', '=', stationId)),
-      ]),
-    )
-    .orderBy('p.id')
-    .limit(5)
-    .execute();
-  const assignments = await openAssignments(trx, 'station_id', stationId);
-  return { plans: plans.map((r) => r.id), assignments };
-}
-
-async function openAssignments(trx: Db, column: 'station_id' | 'substation_id', id: string): Promise<string[]> {
+/** Up to five open assignments that book the station or substation (they keep it from being archived). */
+export async function openAssignments(trx: Db, column: 'station_id' | 'substation_id', id: string): Promise<string[]> {
   const rows = await trx
     .selectFrom('mes.worker_assignments')
     .select('id')
@@ -214,10 +174,12 @@ export async function findSubstation(db: Db, id: string): Promise<Substation | u
   return row && toSubstation(row);
 }
 
-export async function lockSubstation(trx: Transaction<DB>, id: string) {
+/** The substation row, locked: its station, status, archiving and the assignment that holds it. */
+export async function lockSubstation(trx: Trx, id: string) {
+  take(trx, 'substation');
   return trx
     .selectFrom('mes.substations')
-    .select(['id', 'station_id as stationId', 'status', 'archived_at as archivedAt'])
+    .select(['id', 'station_id as stationId', 'status', 'archived_at as archivedAt', 'current_assignment_id as currentAssignmentId'])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();
@@ -256,21 +218,25 @@ export async function updateSubstation(trx: Db, id: string, input: SubstationUpd
     .execute();
 }
 
-/** What keeps a substation from being archived: open assignments on it and unfinished plans pinned to it. */
-export async function substationDependents(trx: Db, id: string): Promise<{ plans: string[]; assignments: string[] }> {
-  const plans = await trx
-    .selectFrom('mes.production_plan_nodes as n')
-    .innerJoin('mes.production_plans as p', 'p.id', 'n.plan_id')
-    .select('p.id')
-    .distinct()
-    .where('n.pinned_substation_id', '=', id)
-    .where('p.status', 'in', unfinishedPlanStatuses)
-    .orderBy('p.id')
-    .limit(5)
-    .execute();
-  return { plans: plans.map((r) => r.id), assignments: await openAssignments(trx, 'substation_id', id) };
-}
-
 export async function archiveSubstation(trx: Db, id: string): Promise<void> {
   await trx.updateTable('mes.substations').set({ archived_at: new Date() }).where('id', '=', id).where('archived_at', 'is', null).execute();
+}
+
+// ---- the shop floor's hold on substations ---------------------------------------------
+
+/** The substation is in use by the assignment. */
+export async function occupySubstation(trx: Trx, substationId: string, assignmentId: string): Promise<void> {
+  await trx.updateTable('mes.substations').set({ status: 'in_use', current_assignment_id: assignmentId }).where('id', '=', substationId).execute();
+}
+
+/** Frees the substations held by any of these assignments (available); returns their ids. */
+export async function freeSubstationsHolding(trx: Trx, assignmentIds: readonly string[]): Promise<string[]> {
+  if (assignmentIds.length === 0) return [];
+  const rows = await trx
+    .updateTable('mes.substations')
+    .set({ status: 'available', current_assignment_id: null })
+    .where('current_assignment_id', 'in', assignmentIds)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }

@@ -3,8 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
-import * as repo from './stations.repository.js';
+import { currentUser, plannerRoles } from '../auth/index.js';
 import {
   Station,
   StationCreate,
@@ -29,7 +28,7 @@ export const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/stations',
     { schema: { tags, summary: 'List stations (filters: q, operationId)', querystring: StationListQuery, response: { 200: Page(Station), ...read } } },
-    async (request) => repo.listStations(db, { ...request.query, ...pageArgs(request.query) }),
+    async (request) => service.listStations(db, { ...request.query, ...pageArgs(request.query) }),
   );
 
   app.get(
@@ -79,7 +78,7 @@ export const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/substations',
     { schema: { tags, summary: 'List substations (filter: stationId)', querystring: SubstationListQuery, response: { 200: Page(Substation), ...read } } },
-    async (request) => repo.listSubstations(db, { ...request.query, ...pageArgs(request.query) }),
+    async (request) => service.listSubstations(db, { ...request.query, ...pageArgs(request.query) }),
   );
 
   app.get(

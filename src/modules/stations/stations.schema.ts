@@ -1,10 +1,8 @@
 /** Stations (work centers) and their substations (one machine or bench each). */
 import { type Static, Type } from 'typebox';
-import { OperationId, StationId, SubstationId } from '../plans/plans.schema.js';
+import { OperationId, StationId, SubstationId, SubstationStatus } from '../../shared/schema.js';
 import { PageQuery } from '../../shared/pagination.js';
 
-export const substationStatuses = ['available', 'in_use', 'maintenance'] as const;
-export const SubstationStatus = Type.Enum(substationStatuses);
 /** What a planner may set; `in_use` is set only by the shop floor. */
 export const settableSubstationStatuses = ['available', 'maintenance'] as const;
 

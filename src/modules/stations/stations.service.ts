@@ -1,26 +1,29 @@
 /** Use cases of stations and substations: one function, one transaction. */
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { recordEvents } from '../../realtime/outbox.js';
+import type { Db, Trx } from '../../db/database.js';
+import { recordEvents } from '../realtime/index.js';
 import { nextMasterCode } from '../../shared/codes.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import { unfinishedPlansReferencing } from '../plans/index.js';
 import * as repo from './stations.repository.js';
 import type { Station, StationCreate, StationUpdate, Substation, SubstationCreate, SubstationUpdate } from './stations.schema.js';
 
-export async function getStation(db: Kysely<DB>, id: string): Promise<Station> {
+/** Reads that need nothing but the query. */
+export { listStations, listSubstations } from './stations.repository.js';
+
+export async function getStation(db: Db, id: string): Promise<Station> {
   const station = await repo.findStation(db, id);
   if (!station) throw notFound('station', id);
   return station;
 }
 
-export async function getSubstation(db: Kysely<DB>, id: string): Promise<Substation> {
+export async function getSubstation(db: Db, id: string): Promise<Substation> {
   const substation = await repo.findSubstation(db, id);
   if (!substation) throw notFound('substation', id);
   return substation;
 }
 
 /** Every id must name an existing, non-archived operation (422 naming the first that does not). */
-async function assertActiveOperations(trx: Transaction<DB>, operationIds: readonly string[], field: string): Promise<void> {
+async function assertActiveOperations(trx: Trx, operationIds: readonly string[], field: string): Promise<void> {
   const active = await repo.activeOperationIds(trx, operationIds);
   const index = operationIds.findIndex((id) => !active.has(id));
   if (index >= 0) {
@@ -31,7 +34,7 @@ async function assertActiveOperations(trx: Transaction<DB>, operationIds: readon
 const substationPattern = (stationId: string) => new RegExp(`^${stationId}-([0-9]{2,})$`);
 const substationCode = (stationId: string, n: number) => `${stationId}-${String(n).padStart(2, '0')}`;
 
-export async function createStation(db: Kysely<DB>, input: StationCreate, actor: string): Promise<Station> {
+export async function createStation(db: Db, input: StationCreate, actor: string): Promise<Station> {
   return db.transaction().execute(async (trx) => {
     const id = input.id ?? (await nextMasterCode(trx, 'stations', 'ST'));
     if (await repo.findStation(trx, id)) throw new DomainError('conflict', `station ${id} already exists`, { field: 'body/id' });
@@ -69,14 +72,14 @@ export async function createStation(db: Kysely<DB>, input: StationCreate, actor:
   });
 }
 
-export async function updateStation(db: Kysely<DB>, id: string, input: StationUpdate, actor: string): Promise<Station> {
+export async function updateStation(db: Db, id: string, input: StationUpdate, actor: string): Promise<Station> {
   return db.transaction().execute(async (trx) => {
     if (!(await repo.lockStation(trx, id))) throw notFound('station', id);
     if (input.operationIds) {
       await assertActiveOperations(trx, input.operationIds, 'body/operationIds');
       const keep = new Set(input.operationIds);
       const removed = (await repo.stationOperationIds(trx, id)).filter((op) => !keep.has(op));
-      const plans = await repo.plansUsingStationFor(trx, id, removed);
+      const plans = await unfinishedPlansReferencing(trx, { stationId: id, operationIds: removed });
       if (plans.length > 0) {
         throw new DomainError('conflict', `plans that are not finished use station ${id} for ${removed.join(', ')}: ${plans.join(', ')}`, {
           field: 'body/operationIds',
@@ -101,19 +104,19 @@ function dependentsConflict(what: string, dependents: { plans: string[]; assignm
 }
 
 /** Archives a station with its substations; archiving an archived station changes nothing. */
-export async function archiveStation(db: Kysely<DB>, id: string, actor: string): Promise<void> {
+export async function archiveStation(db: Db, id: string, actor: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const station = await repo.lockStation(trx, id);
     if (!station) throw notFound('station', id);
     if (station.archivedAt) return;
-    const refused = dependentsConflict(`station ${id}`, await repo.stationDependents(trx, id));
+    const refused = dependentsConflict(`station ${id}`, { plans: await unfinishedPlansReferencing(trx, { stationId: id }), assignments: await repo.openAssignments(trx, 'station_id', id) });
     if (refused) throw refused;
     await repo.archiveStation(trx, id);
     await recordEvents(trx, [{ topic: 'stations', entityType: 'station', entityId: id, stationId: id, change: 'archived' }], actor);
   });
 }
 
-export async function createSubstation(db: Kysely<DB>, input: SubstationCreate, actor: string): Promise<Substation> {
+export async function createSubstation(db: Db, input: SubstationCreate, actor: string): Promise<Substation> {
   return db.transaction().execute(async (trx) => {
     // the station lock also serializes numbering
     const station = await repo.lockStation(trx, input.stationId);
@@ -130,7 +133,7 @@ export async function createSubstation(db: Kysely<DB>, input: SubstationCreate, 
   });
 }
 
-export async function updateSubstation(db: Kysely<DB>, id: string, input: SubstationUpdate, actor: string): Promise<Substation> {
+export async function updateSubstation(db: Db, id: string, input: SubstationUpdate, actor: string): Promise<Substation> {
   return db.transaction().execute(async (trx) => {
     const substation = await repo.lockSubstation(trx, id);
     if (!substation) throw notFound('substation', id);
@@ -143,12 +146,12 @@ export async function updateSubstation(db: Kysely<DB>, id: string, input: Substa
   });
 }
 
-export async function archiveSubstation(db: Kysely<DB>, id: string, actor: string): Promise<void> {
+export async function archiveSubstation(db: Db, id: string, actor: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const substation = await repo.lockSubstation(trx, id);
     if (!substation) throw notFound('substation', id);
     if (substation.archivedAt) return;
-    const refused = dependentsConflict(`substation ${id}`, await repo.substationDependents(trx, id));
+    const refused = dependentsConflict(`substation ${id}`, { plans: await unfinishedPlansReferencing(trx, { substationId: id }), assignments: await repo.openAssignments(trx, 'substation_id', id) });
     if (refused) throw refused;
     await repo.archiveSubstation(trx, id);
     await recordEvents(trx, [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: substation.stationId, change: 'archived' }], actor);

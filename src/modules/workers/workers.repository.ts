@@ -1,9 +1,9 @@
-/** SQL of workers. */
-import { unfinishedPlanStatuses } from '../plans/plans.rules.js';
-import { openAssignmentStatuses } from '../assignments/assignments.rules.js';
-import { type Kysely, sql, type Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
+/** SQL of workers, their qualifications and allowed stations, and shift calendars (this module owns those tables). */
+import type { Db, Trx } from '../../db/database.js';
+import { sql } from 'kysely';
 import type { PageOf } from '../../shared/pagination.js';
+import { openAssignmentStatuses } from '../../shared/schema.js';
+import { take } from '../../db/locks.js';
 import type { CalendarWindow } from './workers.rules.js';
 import type { ShiftCalendar, ShiftExceptionRow, WorkerCreate, WorkerListQuery, WorkerUpdate } from './workers.schema.js';
 
@@ -12,7 +12,7 @@ import type { ShiftCalendar, ShiftExceptionRow, WorkerCreate, WorkerListQuery, W
  * "available workers for a node" question), optionally qualified for an operation.
  */
 export async function findAvailableWorkers(
-  db: Kysely<DB> | Transaction<DB>,
+  db: Db,
   stationId: string,
   operationId?: string,
 ): Promise<{ id: string; name: string; shiftCalendarId: string | null }[]> {
@@ -38,7 +38,6 @@ export async function findAvailableWorkers(
 
 // ---- workers ----------------------------------------------------------------
 
-type Db = Kysely<DB> | Transaction<DB>;
 type WorkerListArgs = WorkerListQuery & { limit: number; offset: number; onShiftCalendarIds: readonly string[] };
 
 
@@ -97,7 +96,8 @@ export async function findWorker(db: Db, id: string): Promise<WorkerRow | undefi
   return selectWorkers(db).where('w.id', '=', id).executeTakeFirst();
 }
 
-export async function lockWorker(trx: Transaction<DB>, id: string) {
+export async function lockWorker(trx: Trx, id: string) {
+  take(trx, 'worker');
   return trx.selectFrom('mes.workers').select(['id', 'archived_at as archivedAt']).where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
@@ -153,23 +153,53 @@ export async function openAssignmentsOfWorker(trx: Db, workerId: string, only: {
   return (await q.orderBy('a.id').limit(5).execute()).map((r) => r.id);
 }
 
-/** Unfinished plans with a node pinned to the worker. */
-export async function plansPinningWorker(trx: Db, workerId: string): Promise<string[]> {
-  const rows = await trx
-    .selectFrom('mes.production_plan_nodes as n')
-    .innerJoin('mes.production_plans as p', 'p.id', 'n.plan_id')
-    .select('p.id')
-    .distinct()
-    .where('n.pinned_worker_id', '=', workerId)
-    .where('p.status', 'in', unfinishedPlanStatuses)
-    .orderBy('p.id')
-    .limit(5)
+export async function archiveWorker(trx: Db, id: string): Promise<void> {
+  await trx.updateTable('mes.workers').set({ archived_at: new Date() }).where('id', '=', id).where('archived_at', 'is', null).execute();
+}
+
+// ---- the shop floor's hold on workers ---------------------------------------------
+
+/** The worker row, locked, with their other task in progress or paused (if any). */
+export async function lockWorkerForStart(trx: Trx, workerId: string, assignmentId: string) {
+  take(trx, 'worker');
+  const result = await sql<{ id: string; status: string; currentAssignmentId: string | null; otherTask: { assignmentId: string; status: string } | null }>`
+    select w.id, w.status, w.current_assignment_id as "currentAssignmentId",
+           coalesce(
+             (select json_build_object('assignmentId', x.id, 'status', x.status) from mes.worker_assignments x
+               where x.id = w.current_assignment_id and x.id <> ${assignmentId}),
+             (select json_build_object('assignmentId', x.id, 'status', x.status) from mes.worker_assignments x
+               where x.worker_id = w.id and x.status in ('in_progress', 'paused') and x.id <> ${assignmentId} order by x.id limit 1)
+           ) as "otherTask"
+      from mes.workers w where w.id = ${workerId}
+       for update of w`.execute(trx);
+  return result.rows[0]!;
+}
+
+/** The worker takes the assignment: busy with it. */
+export async function occupyWorker(trx: Trx, workerId: string, task: { assignmentId: string; planId: string; nodeDbId: number }): Promise<void> {
+  await trx
+    .updateTable('mes.workers')
+    .set({ status: 'busy', current_plan_id: task.planId, current_node_id: task.nodeDbId, current_assignment_id: task.assignmentId })
+    .where('id', '=', workerId)
     .execute();
+}
+
+/** Sets the stored status of the worker holding this assignment (busy or on_break); returns who that was. */
+export async function setStatusOfHolder(trx: Trx, assignmentId: string, status: 'busy' | 'on_break'): Promise<string[]> {
+  const rows = await trx.updateTable('mes.workers').set({ status }).where('current_assignment_id', '=', assignmentId).returning('id').execute();
   return rows.map((r) => r.id);
 }
 
-export async function archiveWorker(trx: Db, id: string): Promise<void> {
-  await trx.updateTable('mes.workers').set({ archived_at: new Date() }).where('id', '=', id).where('archived_at', 'is', null).execute();
+/** Frees the workers holding any of these assignments (available, no current task); returns their ids. */
+export async function freeWorkersHolding(trx: Trx, assignmentIds: readonly string[]): Promise<string[]> {
+  if (assignmentIds.length === 0) return [];
+  const rows = await trx
+    .updateTable('mes.workers')
+    .set({ status: 'available', current_plan_id: null, current_node_id: null, current_assignment_id: null })
+    .where('current_assignment_id', 'in', assignmentIds)
+    .returning('id')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 // ---- shift calendars ----------------------------------------------------------
@@ -215,7 +245,8 @@ export async function findShiftCalendar(db: Db, id: string): Promise<ShiftCalend
   return selectShiftCalendars(db).where('c.id', '=', id).executeTakeFirst();
 }
 
-export async function lockShiftCalendar(trx: Transaction<DB>, id: string): Promise<boolean> {
+export async function lockShiftCalendar(trx: Trx, id: string): Promise<boolean> {
+  take(trx, 'shift-calendar');
   return (await trx.selectFrom('mes.shift_calendars').select('id').where('id', '=', id).forUpdate().executeTakeFirst()) !== undefined;
 }
 

@@ -1,10 +1,10 @@
-/** /api/mes/workers and /api/mes/shift-calendars */
+/** /api/mes/workers (with a worker's bookings across plans) and /api/mes/shift-calendars */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/auth.hooks.js';
-import * as repo from './workers.repository.js';
+import { currentUser, plannerRoles } from '../auth/index.js';
+import { WorkerGantt, WorkerGanttQuery, workerGantt } from '../scheduling/index.js';
 import { IdParams, ShiftCalendar, ShiftCalendarCreate, ShiftCalendarListQuery, ShiftCalendarReplace, Worker, WorkerCreate, WorkerListQuery, WorkerUpdate } from './workers.schema.js';
 import * as service from './workers.service.js';
 
@@ -72,7 +72,7 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/shift-calendars',
     { schema: { tags, summary: 'List shift calendars (filter: q)', querystring: ShiftCalendarListQuery, response: { 200: Page(ShiftCalendar), ...read } } },
-    async (request) => repo.listShiftCalendars(db, { q: request.query.q, ...pageArgs(request.query) }),
+    async (request) => service.listShiftCalendars(db, { q: request.query.q, ...pageArgs(request.query) }),
   );
 
   app.get(
@@ -106,5 +106,19 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await service.deleteShiftCalendar(db, request.params.id, currentUser(request).username);
       return reply.code(204).send(null);
     },
+  );
+
+  app.get(
+    '/workers/:id/schedule',
+    {
+      schema: {
+        tags: ['plan lifecycle'],
+        summary: "A worker's bookings across plans in a time range (default: yesterday to two weeks ahead)",
+        params: Type.Object({ id: Type.String({ maxLength: 50 }) }),
+        querystring: WorkerGanttQuery,
+        response: { 200: WorkerGantt, 403: Problem, 404: Problem },
+      },
+    },
+    async (request) => workerGantt(db, request.params.id, currentUser(request), request.query, new Date()),
   );
 };

@@ -7,7 +7,7 @@
  * (0 = Sunday). Exceptions are local dates whose rows replace that weekday's
  * windows; a row without minutes makes the date a day off.
  */
-import type { StoredWorkerStatus } from '../../db/schema.js';
+import type { StoredWorkerStatus } from '../../shared/schema.js';
 import { isOnShift as schedulerIsOnShift } from '../../scheduler/calendar.js';
 import type { ShiftCalendar } from '../../scheduler/types.js';
 import type { ProblemDetail } from '../../shared/errors.js';

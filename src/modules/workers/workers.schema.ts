@@ -1,6 +1,6 @@
 /** Workers (qualified for operations, allowed at stations) and their shift calendars. */
 import { type Static, type TInteger, type TString, Type } from 'typebox';
-import { OperationId, StationId, WorkerId } from '../plans/plans.schema.js';
+import { OperationId, StationId, WorkerId } from '../../shared/schema.js';
 import { PageQuery } from '../../shared/pagination.js';
 
 /** Stored: available, busy, on_break. Reported besides: off_shift (available, but outside every shift window now). */

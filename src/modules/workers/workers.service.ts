@@ -1,13 +1,16 @@
 /** Use cases of workers and shift calendars: one function, one transaction. */
-import type { Kysely, Transaction } from 'kysely';
-import type { DB } from '../../db/schema.js';
-import { recordEvents } from '../../realtime/outbox.js';
+import type { Db, Trx } from '../../db/database.js';
+import { recordEvents } from '../realtime/index.js';
 import { nextMasterCode } from '../../shared/codes.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
+import { unfinishedPlansReferencing } from '../plans/index.js';
 import * as repo from './workers.repository.js';
 import { isOnShift, reportedStatus, shiftCalendarProblems } from './workers.rules.js';
 import type { ShiftCalendar, ShiftCalendarCreate, ShiftCalendarReplace, Worker, WorkerCreate, WorkerListQuery, WorkerUpdate } from './workers.schema.js';
+
+/** Reads that need nothing but the query. */
+export { listShiftCalendars } from './workers.repository.js';
 
 /** When "now" is, and the plant's offset from UTC: what off_shift is decided with. */
 export interface ShiftClock {
@@ -29,14 +32,14 @@ function toWorker(row: repo.WorkerRow, calendars: ReadonlyMap<string, ShiftCalen
   };
 }
 
-async function loadWorker(db: Kysely<DB> | Transaction<DB>, id: string, clock: ShiftClock): Promise<Worker | undefined> {
+async function loadWorker(db: Db, id: string, clock: ShiftClock): Promise<Worker | undefined> {
   const row = await repo.findWorker(db, id);
   if (!row) return undefined;
   const calendars = await repo.findShiftCalendars(db, row.shiftCalendarId ? [row.shiftCalendarId] : []);
   return toWorker(row, new Map(calendars.map((c) => [c.id, c])), clock);
 }
 
-export async function listWorkers(db: Kysely<DB>, query: WorkerListQuery & { limit: number; offset: number }, clock: ShiftClock): Promise<PageOf<Worker>> {
+export async function listWorkers(db: Db, query: WorkerListQuery & { limit: number; offset: number }, clock: ShiftClock): Promise<PageOf<Worker>> {
   // calendars are few: decide which are on shift now, and let SQL filter by that
   const calendars = await repo.findShiftCalendars(db);
   const onShiftCalendarIds = calendars.filter((c) => isOnShift(c, clock.now, clock.utcOffsetMinutes)).map((c) => c.id);
@@ -45,14 +48,14 @@ export async function listWorkers(db: Kysely<DB>, query: WorkerListQuery & { lim
   return { items: rows.map((r) => toWorker(r, byId, clock)), total, limit: query.limit, offset: query.offset };
 }
 
-export async function getWorker(db: Kysely<DB>, id: string, clock: ShiftClock): Promise<Worker> {
+export async function getWorker(db: Db, id: string, clock: ShiftClock): Promise<Worker> {
   const worker = await loadWorker(db, id, clock);
   if (!worker) throw notFound('worker', id);
   return worker;
 }
 
 /** Stations and operations must exist and not be archived; the calendar must exist (422 naming the field). */
-async function assertReferences(trx: Transaction<DB>, input: WorkerUpdate): Promise<void> {
+async function assertReferences(trx: Trx, input: WorkerUpdate): Promise<void> {
   const lists = [
     ['station', 'mes.stations', 'stationIds', input.stationIds],
     ['operation', 'mes.operations', 'operationIds', input.operationIds],
@@ -68,7 +71,7 @@ async function assertReferences(trx: Transaction<DB>, input: WorkerUpdate): Prom
   }
 }
 
-export async function createWorker(db: Kysely<DB>, input: WorkerCreate, actor: string, clock: ShiftClock): Promise<Worker> {
+export async function createWorker(db: Db, input: WorkerCreate, actor: string, clock: ShiftClock): Promise<Worker> {
   return db.transaction().execute(async (trx) => {
     const id = input.id ?? (await nextMasterCode(trx, 'workers', 'W'));
     if (await repo.findWorker(trx, id)) throw new DomainError('conflict', `worker ${id} already exists`, { field: 'body/id' });
@@ -81,7 +84,7 @@ export async function createWorker(db: Kysely<DB>, input: WorkerCreate, actor: s
   });
 }
 
-export async function updateWorker(db: Kysely<DB>, id: string, input: WorkerUpdate, actor: string, clock: ShiftClock): Promise<Worker> {
+export async function updateWorker(db: Db, id: string, input: WorkerUpdate, actor: string, clock: ShiftClock): Promise<Worker> {
   return db.transaction().execute(async (trx) => {
     if (!(await repo.lockWorker(trx, id))) throw notFound('worker', id);
     await assertReferences(trx, input);
@@ -108,13 +111,13 @@ export async function updateWorker(db: Kysely<DB>, id: string, input: WorkerUpda
 }
 
 /** Archives a worker; archiving an archived worker changes nothing. */
-export async function archiveWorker(db: Kysely<DB>, id: string, actor: string): Promise<void> {
+export async function archiveWorker(db: Db, id: string, actor: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const worker = await repo.lockWorker(trx, id);
     if (!worker) throw notFound('worker', id);
     if (worker.archivedAt) return;
     const assignments = await repo.openAssignmentsOfWorker(trx, id);
-    const plans = await repo.plansPinningWorker(trx, id);
+    const plans = await unfinishedPlansReferencing(trx, { workerId: id });
     if (assignments.length > 0 || plans.length > 0) {
       const reasons = [
         ...(assignments.length > 0 ? [`open assignments: ${assignments.join(', ')}`] : []),
@@ -129,7 +132,7 @@ export async function archiveWorker(db: Kysely<DB>, id: string, actor: string): 
 
 // ---- shift calendars ----------------------------------------------------------
 
-export async function getShiftCalendar(db: Kysely<DB>, id: string): Promise<ShiftCalendar> {
+export async function getShiftCalendar(db: Db, id: string): Promise<ShiftCalendar> {
   const calendar = await repo.findShiftCalendar(db, id);
   if (!calendar) throw notFound('shift calendar', id);
   return calendar;
@@ -142,7 +145,7 @@ function assertValidTimes(input: ShiftCalendarReplace): void {
   throw new DomainError('rule_violated', `${errors[0]!.field}: ${errors[0]!.message}`, { field: errors[0]!.field, errors });
 }
 
-export async function createShiftCalendar(db: Kysely<DB>, input: ShiftCalendarCreate, actor: string): Promise<ShiftCalendar> {
+export async function createShiftCalendar(db: Db, input: ShiftCalendarCreate, actor: string): Promise<ShiftCalendar> {
   return db.transaction().execute(async (trx) => {
     if (await repo.findShiftCalendar(trx, input.id)) throw new DomainError('conflict', `shift calendar ${input.id} already exists`, { field: 'body/id' });
     assertValidTimes(input);
@@ -154,7 +157,7 @@ export async function createShiftCalendar(db: Kysely<DB>, input: ShiftCalendarCr
 }
 
 /** Replaces name, windows and exceptions. */
-export async function replaceShiftCalendar(db: Kysely<DB>, id: string, input: ShiftCalendarReplace, actor: string): Promise<ShiftCalendar> {
+export async function replaceShiftCalendar(db: Db, id: string, input: ShiftCalendarReplace, actor: string): Promise<ShiftCalendar> {
   return db.transaction().execute(async (trx) => {
     if (!(await repo.lockShiftCalendar(trx, id))) throw notFound('shift calendar', id);
     assertValidTimes(input);
@@ -166,7 +169,7 @@ export async function replaceShiftCalendar(db: Kysely<DB>, id: string, input: Sh
 }
 
 /** Deletes a calendar no active worker uses (archived workers that name it lose it). */
-export async function deleteShiftCalendar(db: Kysely<DB>, id: string, actor: string): Promise<void> {
+export async function deleteShiftCalendar(db: Db, id: string, actor: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     if (!(await repo.lockShiftCalendar(trx, id))) throw notFound('shift calendar', id);
     const active = await repo.activeWorkersUsingCalendar(trx, id);

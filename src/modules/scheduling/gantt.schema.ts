@@ -1,0 +1,43 @@
+/** Shapes of the Gantt views: one bar per assignment, grouped by station and substation or by worker. */
+import { type Static, Type } from 'typebox';
+import { DateTime, NullableDateTime, NullableString } from '../../shared/schema.js';
+
+export const GanttBar = Type.Object({
+  assignmentId: Type.String(),
+  planId: Type.String(),
+  nodeId: Type.String(),
+  name: Type.String(),
+  operationId: Type.String(),
+  status: Type.String(),
+  workerId: Type.String(),
+  workerName: Type.String(),
+  stationId: Type.String(),
+  stationName: Type.String(),
+  substationId: Type.String(),
+  substationName: Type.String(),
+  plannedStart: DateTime,
+  plannedEnd: DateTime,
+  actualStart: NullableDateTime,
+  actualEnd: NullableDateTime,
+  pinned: Type.Boolean(),
+  waitReason: NullableString,
+});
+export type GanttBar = Static<typeof GanttBar>;
+
+export const PlanGantt = Type.Object({
+  planId: Type.String(),
+  stations: Type.Array(
+    Type.Object({
+      stationId: Type.String(),
+      stationName: Type.String(),
+      substations: Type.Array(Type.Object({ substationId: Type.String(), substationName: Type.String(), bars: Type.Array(GanttBar) })),
+    }),
+  ),
+  workers: Type.Array(Type.Object({ workerId: Type.String(), workerName: Type.String(), bars: Type.Array(GanttBar) })),
+});
+export type PlanGantt = Static<typeof PlanGantt>;
+
+export const WorkerGantt = Type.Object({ workerId: Type.String(), from: DateTime, to: DateTime, bars: Type.Array(GanttBar) });
+export type WorkerGantt = Static<typeof WorkerGantt>;
+
+export const WorkerGanttQuery = Type.Object({ from: Type.Optional(DateTime), to: Type.Optional(DateTime) }, { additionalProperties: false });

@@ -1,0 +1,181 @@
+/**
+ * Reads of scheduling: what the scheduler needs about the shop (candidate
+ * stations with their usable substations, the workers who could do the plan's
+ * operations there with their shift calendars, and what other plans already
+ * booked; one query), and what a planner's move of one assignment is checked
+ * against. Scheduling owns no table: the rows it plans are written by the
+ * assignments and plans repositories.
+ */
+import { sql } from 'kysely';
+import type { Db, Trx } from '../../db/database.js';
+import { take } from '../../db/locks.js';
+import { isoSql } from '../../shared/dates.js';
+import { openAssignmentStatuses } from '../../shared/schema.js';
+import type { BookedInterval, SchedulerStation, SchedulerWorker, ShiftCalendar } from '../../scheduler/index.js';
+
+interface CalendarRow {
+  windows: { weekday: number; start: number; end: number }[] | null;
+  exceptions: { date: string; start: number | null; end: number | null }[] | null;
+}
+
+interface ResourcesRow {
+  stations: { id: string; substations: string[] }[] | null;
+  workers: { id: string; operations: string[]; stations: string[]; calendarId: string | null }[] | null;
+  calendars: Record<string, CalendarRow> | null;
+  booked: { kind: 'worker' | 'substation'; id: string; start: string; end: string; label: string }[] | null;
+}
+
+export interface SchedulingResources {
+  stations: SchedulerStation[];
+  workers: SchedulerWorker[];
+  booked: BookedInterval[];
+}
+
+/** Round the clock: a worker without a calendar counts as always on shift (as the workers API reports). */
+export const alwaysOnShift: ShiftCalendar = { weekly: Array.from({ length: 7 }, () => [{ start: 0, end: 1440 }]) };
+
+export function toShiftCalendar(row: CalendarRow | undefined): ShiftCalendar {
+  const weekly: ShiftCalendar['weekly'] = Array.from({ length: 7 }, () => []);
+  for (const w of row?.windows ?? []) weekly[w.weekday]!.push({ start: w.start, end: w.end });
+  const byDate = new Map<string, { start: number; end: number }[]>();
+  for (const e of row?.exceptions ?? []) {
+    const list = byDate.get(e.date) ?? [];
+    if (e.start !== null && e.end !== null) list.push({ start: e.start, end: e.end });
+    byDate.set(e.date, list);
+  }
+  return { weekly, exceptions: [...byDate].map(([date, windows]) => ({ date, windows })) };
+}
+
+export async function loadSchedulingResources(
+  trx: Trx,
+  opts: { planId: string; stationIds: string[]; operationIds: string[]; now: Date },
+): Promise<SchedulingResources> {
+  const { planId, stationIds, operationIds, now } = opts;
+  const result = await sql<{ r: ResourcesRow }>`
+    with st as (
+      select s.id from mes.stations s where s.id = any(${stationIds}::text[]) and s.archived_at is null
+    ), subs as (
+      select ss.id, ss.station_id from mes.substations ss join st on st.id = ss.station_id
+       where ss.archived_at is null and ss.status <> 'maintenance'
+    ), wk as (
+      select w.id, w.shift_calendar_id from mes.workers w
+       where w.archived_at is null
+         and exists (select 1 from mes.worker_operations wo where wo.worker_id = w.id and wo.operation_id = any(${operationIds}::text[]))
+         and exists (select 1 from mes.worker_stations ws join st on st.id = ws.station_id where ws.worker_id = w.id)
+    )
+    select json_build_object(
+      'stations', (select json_agg(json_build_object('id', st.id,
+                     'substations', coalesce((select json_agg(subs.id order by subs.id) from subs where subs.station_id = st.id), '[]'::json)) order by st.id) from st),
+      'workers', (select json_agg(json_build_object('id', wk.id, 'calendarId', wk.shift_calendar_id,
+                     'operations', (select json_agg(operation_id) from mes.worker_operations where worker_id = wk.id),
+                     'stations', (select json_agg(station_id) from mes.worker_stations where worker_id = wk.id)) order by wk.id) from wk),
+      'calendars', (select json_object_agg(c.id, json_build_object(
+                     'windows', (select json_agg(json_build_object('weekday', weekday, 'start', start_minute, 'end', end_minute))
+                                   from mes.shift_calendar_windows where calendar_id = c.id),
+                     'exceptions', (select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute))
+                                   from mes.shift_calendar_exceptions where calendar_id = c.id and date >= (${now}::timestamptz - interval '2 days')::date)))
+                     from mes.shift_calendars c where c.id in (select shift_calendar_id from wk)),
+      'booked', (select json_agg(b) from (
+                   select 'worker' as kind, a.worker_id as id, a.planned_start as start, greatest(a.planned_end, ${now}::timestamptz) as "end", a.id as label
+                     from mes.worker_assignments a
+                    where a.worker_id in (select id from wk) and a.plan_id <> ${planId}
+                      and a.status in ('pending', 'ready', 'in_progress', 'paused') and a.planned_end > ${now}::timestamptz - interval '1 day'
+                   union all
+                   select 'substation', a.substation_id, a.planned_start, greatest(a.planned_end, ${now}::timestamptz), a.id
+                     from mes.worker_assignments a
+                    where a.substation_id in (select id from subs) and a.plan_id <> ${planId}
+                      and a.status in ('pending', 'ready', 'in_progress', 'paused') and a.planned_end > ${now}::timestamptz - interval '1 day') b)
+    ) as r`.execute(trx);
+  const r = result.rows[0]!.r;
+  return {
+    stations: r.stations ?? [],
+    workers: (r.workers ?? []).map((w) => ({
+      id: w.id,
+      operations: w.operations ?? [],
+      stations: w.stations ?? [],
+      calendar: w.calendarId === null ? alwaysOnShift : toShiftCalendar(r.calendars?.[w.calendarId]),
+    })),
+    booked: (r.booked ?? []).map((b) => ({ kind: b.kind, id: b.id, start: Date.parse(b.start), end: Date.parse(b.end), label: b.label })),
+  };
+}
+
+// ---- a planner's move ----------------------------------------------------------------
+
+/** What a pin needs: the assignment, its node, plan status and predecessors' planned ends. */
+export async function findAssignmentForPin(trx: Trx, assignmentId: string) {
+  take(trx, 'assignment');
+  const row = await trx
+    .selectFrom('mes.worker_assignments as a')
+    .innerJoin('mes.production_plan_nodes as n', 'n.id', 'a.node_id')
+    .innerJoin('mes.production_plans as p', 'p.id', 'a.plan_id')
+    .select([
+      'a.id', 'a.plan_id as planId', 'a.node_id as nodeDbId', 'n.node_id as nodeId', 'n.operation_id as operationId', 'n.quantity',
+      'n.nominal_time as nominalTime', 'n.efficiency', 'a.status', 'a.worker_id as workerId', 'a.station_id as stationId',
+      'a.substation_id as substationId', 'a.planned_start as plannedStart', 'p.status as planStatus',
+      sql<{ stationId: string; time: number | null }[]>`(select json_agg(json_build_object('stationId', station_id, 'time', time_minutes)) from mes.node_stations where node_id = a.node_id)`.as('candidates'),
+      sql<string | null>`(select ${isoSql('max(pa.planned_end)')} from mes.node_predecessors e
+        join mes.worker_assignments pa on pa.node_id = e.predecessor_id and pa.status <> 'cancelled' where e.node_id = a.node_id)`.as('predecessorsEnd'),
+    ])
+    .where('a.id', '=', assignmentId)
+    .forUpdate('a')
+    .executeTakeFirst();
+  return row;
+}
+
+export async function findWorkerForPin(db: Db, workerId: string) {
+  const row = await sql<{ id: string; operations: string[] | null; stations: string[] | null; calendar: Parameters<typeof toShiftCalendar>[0] | null; hasCalendar: boolean }>`
+    select w.id,
+      (select json_agg(operation_id) from mes.worker_operations where worker_id = w.id) as operations,
+      (select json_agg(station_id) from mes.worker_stations where worker_id = w.id) as stations,
+      w.shift_calendar_id is not null as "hasCalendar",
+      json_build_object(
+        'windows', (select json_agg(json_build_object('weekday', weekday, 'start', start_minute, 'end', end_minute)) from mes.shift_calendar_windows where calendar_id = w.shift_calendar_id),
+        'exceptions', (select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute)) from mes.shift_calendar_exceptions where calendar_id = w.shift_calendar_id)
+      ) as calendar
+    from mes.workers w where w.id = ${workerId} and w.archived_at is null`.execute(db);
+  const w = row.rows[0];
+  if (!w) return undefined;
+  return {
+    id: w.id,
+    operations: new Set(w.operations ?? []),
+    stations: new Set(w.stations ?? []),
+    calendar: w.hasCalendar ? toShiftCalendar(w.calendar ?? undefined) : alwaysOnShift,
+  };
+}
+
+/** A substation with its station, whether archived and its status. */
+export function findSubstationForPin(db: Db, substationId: string) {
+  return db
+    .selectFrom('mes.substations')
+    .select(['id', 'station_id as stationId', 'status', sql<boolean>`archived_at is not null`.as('archived')])
+    .where('id', '=', substationId)
+    .executeTakeFirst();
+}
+
+/** The earliest-planned not-cancelled assignment of the node's successors, if any. */
+export function findFirstSuccessor(db: Db, nodeDbId: number) {
+  return db
+    .selectFrom('mes.node_predecessors as e')
+    .innerJoin('mes.production_plan_nodes as n', 'n.id', 'e.node_id')
+    .innerJoin('mes.worker_assignments as a', 'a.node_id', 'e.node_id')
+    .select(['a.id', 'n.node_id as nodeId', 'a.planned_start as plannedStart'])
+    .where('e.predecessor_id', '=', nodeDbId)
+    .where('a.status', '<>', 'cancelled')
+    .orderBy('a.planned_start')
+    .orderBy('a.id')
+    .executeTakeFirst();
+}
+
+/** An active booking of the worker or substation overlapping [start, end), other than the assignment itself. */
+export function findOverlap(db: Db, assignmentId: string, workerId: string, substationId: string, start: Date, end: Date) {
+  return db
+    .selectFrom('mes.worker_assignments')
+    .select(['id', 'worker_id as workerId', 'substation_id as substationId', 'planned_start as plannedStart', 'planned_end as plannedEnd'])
+    .where('id', '<>', assignmentId)
+    .where('status', 'in', openAssignmentStatuses)
+    .where((eb) => eb.or([eb('worker_id', '=', workerId), eb('substation_id', '=', substationId)]))
+    .where('planned_start', '<', end)
+    .where('planned_end', '>', start)
+    .orderBy('planned_start')
+    .executeTakeFirst();
+}

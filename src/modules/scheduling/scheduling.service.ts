@@ -1,0 +1,126 @@
+/**
+ * Turns (part of) a stored plan into scheduler input, runs the scheduler and
+ * gives back assignment rows. Used inside the release, resume and reschedule
+ * transactions, after `lockScheduling` (src/db/locks.ts); the scheduler itself
+ * stays pure, and its caller writes the rows.
+ */
+import type { Trx } from '../../db/database.js';
+import { type BookedInterval, type ScheduleStats, type SchedulerNode, UnschedulableError } from '../../scheduler/index.js';
+import { DomainError } from '../../shared/errors.js';
+import type { NewAssignment } from '../assignments/index.js';
+import type { PlanDetail } from '../plans/index.js';
+import { scheduleOnThread } from './scheduler-thread.js';
+import { loadSchedulingResources } from './scheduling.repository.js';
+
+export interface FixedNode {
+  /** when the node's work is (or will be) done: successors start after it */
+  end: number;
+  /** still occupying a worker and substation: booked for others */
+  busy?: { workerId: string; substationId: string; start: number; end: number; label: string };
+}
+
+/** A not-started assignment a planner pinned: re-timed, but on the same worker, station and substation. */
+export interface PinnedNode {
+  workerId: string;
+  stationId: string;
+  substationId: string;
+  /** the planner's start (or now, if that has passed): the node starts no earlier */
+  notBefore: number;
+}
+
+export interface ScheduleRequest {
+  plan: PlanDetail;
+  /** node ids to (re)schedule */
+  nodes: Set<string>;
+  /** nodes that keep their assignment (started or completed) */
+  fixed: Map<string, FixedNode>;
+  /** nodes among `nodes` pinned by a planner; their new rows stay pinned */
+  pinned?: Map<string, PinnedNode>;
+  /** nodes whose predecessors are all completed */
+  completed: Set<string>;
+  /** db id of every node of the plan, by node id (the caller has read them already) */
+  dbIds: Map<string, number>;
+  now: Date;
+  utcOffsetMinutes: number;
+  budgetMs: number;
+}
+
+export interface ScheduleOutcome {
+  rows: NewAssignment[];
+  stats: ScheduleStats;
+}
+
+export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<ScheduleOutcome> {
+  const { plan, nodes, fixed, now } = req;
+  const toSchedule = plan.nodes.filter((n) => nodes.has(n.nodeId));
+  const schedulerNodes: SchedulerNode[] = toSchedule.map((n) => {
+    const fixedEnds = n.predecessors.filter((p) => fixed.has(p)).map((p) => fixed.get(p)!.end);
+    const kept = req.pinned?.get(n.nodeId);
+    // the assignment's pin overrides the document's for the resources it fixes (all three)
+    const pin = kept ? { ...n.pin, workerId: kept.workerId, stationId: kept.stationId, substationId: kept.substationId } : n.pin;
+    const earliest = kept ? [...fixedEnds, kept.notBefore] : fixedEnds;
+    return {
+      id: n.nodeId,
+      operationId: n.operationId,
+      quantity: n.quantity,
+      nominalTimeMinutes: n.nominalTime,
+      efficiency: n.efficiency,
+      predecessors: n.predecessors.filter((p) => nodes.has(p)),
+      candidates: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { timeMinutes: s.time } : {}) })),
+      ...(pin ? { pin } : {}),
+      ...(earliest.length > 0 ? { notBefore: Math.max(...earliest) } : {}),
+    };
+  });
+  const resources = await loadSchedulingResources(trx, {
+    planId: plan.id,
+    stationIds: [...new Set(toSchedule.flatMap((n) => n.assignedStations.map((s) => s.stationId)))],
+    operationIds: [...new Set(toSchedule.map((n) => n.operationId))],
+    now,
+  });
+  const ownBusy: BookedInterval[] = [...fixed.values()].flatMap((f) =>
+    f.busy
+      ? [
+          { kind: 'worker' as const, id: f.busy.workerId, start: f.busy.start, end: f.busy.end, label: f.busy.label },
+          { kind: 'substation' as const, id: f.busy.substationId, start: f.busy.start, end: f.busy.end, label: f.busy.label },
+        ]
+      : [],
+  );
+
+  let result;
+  try {
+    // on a worker thread: the search must not stall the other requests of this process
+    result = await scheduleOnThread({
+      now: now.getTime(),
+      utcOffsetMinutes: req.utcOffsetMinutes,
+      nodes: schedulerNodes,
+      stations: resources.stations,
+      workers: resources.workers,
+      booked: [...resources.booked, ...ownBusy],
+      options: { timeBudgetMs: req.budgetMs },
+    });
+  } catch (error) {
+    if (error instanceof UnschedulableError) {
+      const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
+      const errors = error.problems.map((p) => ({ field: `nodes/${index.get(p.nodeId) ?? '?'}`, message: `node ${p.nodeId}: ${p.reason}` }));
+      const first = errors[0]!;
+      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, { field: first.field, errors });
+    }
+    throw error;
+  }
+
+  const { dbIds } = req;
+  const byId = new Map(plan.nodes.map((n) => [n.nodeId, n]));
+  const rows = result.assignments.map((a) => ({
+    nodeId: dbIds.get(a.nodeId)!,
+    workerId: a.workerId,
+    stationId: a.stationId,
+    substationId: a.substationId,
+    start: a.start,
+    end: a.end,
+    workMinutes: a.workMinutes,
+    status: byId.get(a.nodeId)!.predecessors.every((p) => req.completed.has(p)) ? ('ready' as const) : ('pending' as const),
+    pinned: req.pinned?.has(a.nodeId) ?? false,
+    waitReason: a.waitReason ?? null,
+  }));
+  return { rows, stats: result.stats };
+}

@@ -1,0 +1,35 @@
+/**
+ * Sessions on every request: every route needs a signed-in user unless its
+ * config says `public: true` (the API documentation is public too), and a
+ * route may name the roles it admits (`roles: ['admin', 'planner']`). The
+ * user is found from the `mes_session` cookie or a bearer token, through the
+ * process's session cache, and put on `request.user`.
+ */
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
+import { authenticate, sessionToken } from '../modules/auth/index.js';
+import { DomainError } from '../shared/errors.js';
+
+const auth: FastifyPluginAsync = async (app) => {
+  await app.register(fastifyCookie);
+  // off by default: the sign-in routes set their own limits
+  await app.register(fastifyRateLimit, { global: false });
+  app.decorateRequest('user', null);
+  app.addHook('onRequest', async (request) => {
+    const config = request.routeOptions.config;
+    const url = request.routeOptions.url;
+    // unknown routes fall through to 404; the API documentation is public
+    if (config?.public || !url || url.startsWith('/api/docs')) return;
+    const token = sessionToken(request);
+    const user = token ? await authenticate(app.mes.db, token, app.mes.sessions) : undefined;
+    if (!user) throw new DomainError('unauthenticated', token ? 'the session has expired; sign in again' : 'sign in first');
+    request.user = user;
+    if (config?.roles && !config.roles.includes(user.role)) {
+      throw new DomainError('forbidden', `this needs the role ${config.roles.join(' or ')}; you are ${user.role}`);
+    }
+  });
+};
+
+export const authPlugin = fp(auth, { name: 'mes-auth', dependencies: ['mes-errors'] });
