@@ -5,7 +5,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { assignmentKeys } from './assignments';
 import { api, type Query } from './client';
-import type { Page, PlanDetail, PlanDocument, PlanMaterials, PlanSchedule, PlanSummary, TransitionResult } from './types';
+import type { Page, PlanDetail, PlanDocument, PlanGantt, PlanMaterials, PlanSummary, TransitionResult } from './types';
 
 export const planKeys = {
   all: ['plans'] as const,
@@ -30,7 +30,7 @@ export function usePlan(id: string | undefined) {
 }
 
 export function useSchedule(id: string, enabled = true) {
-  return useQuery({ queryKey: planKeys.schedule(id), queryFn: () => api.get<PlanSchedule>(`${planPath(id)}/schedule`), enabled });
+  return useQuery({ queryKey: planKeys.schedule(id), queryFn: () => api.get<PlanGantt>(`${planPath(id)}/schedule`), enabled });
 }
 
 /** Per material of a plan: required, reserved, consumed, returned, short (kept fresh by 'materials' and 'plans' events). */

@@ -19,10 +19,11 @@ import type { SessionUser } from '../../../src/modules/auth/auth.schema.js';
 import type { LedgerEntry, Material, PlanMaterial, PlanMaterials } from '../../../src/modules/materials/materials.schema.js';
 import type { Operation } from '../../../src/modules/operations/operations.schema.js';
 import type { PlanDetail, PlanDocument, PlanNode, PlanStatus, PlanSummary as PlanSummarySchema, TransitionResult as TransitionResultSchema } from '../../../src/modules/plans/plans.schema.js';
+import type { GanttBar, PlanGantt } from '../../../src/modules/scheduling/gantt.schema.js';
 import type { Station } from '../../../src/modules/stations/stations.schema.js';
 import type { ShiftCalendar, ShiftCalendarReplace, Worker } from '../../../src/modules/workers/workers.schema.js';
 
-export type { ActionResult, AssignmentStatus, LedgerEntry, Material, Operation, PauseReason, PlanDetail, PlanDocument, PlanMaterial, PlanMaterials, PlanNode, PlanStatus, ProblemCategory, ProblemView, SessionUser, ShiftCalendar, ShiftCalendarReplace, Station, Worker, WorkerTask, WorkerTasks };
+export type { ActionResult, AssignmentStatus, GanttBar, LedgerEntry, Material, Operation, PauseReason, PlanDetail, PlanDocument, PlanGantt, PlanMaterial, PlanMaterials, PlanNode, PlanStatus, ProblemCategory, ProblemView, SessionUser, ShiftCalendar, ShiftCalendarReplace, Station, Worker, WorkerTask, WorkerTasks };
 export type PlanSummary = Static<typeof PlanSummarySchema>;
 export type AssignmentSummary = Static<typeof AssignmentSummarySchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;
@@ -37,35 +38,11 @@ export interface Page<T> {
   offset: number;
 }
 
-/** One bar of GET /production-plans/:id/schedule (same shape as the server's ScheduleBar). */
-export interface ScheduleBar {
-  assignmentId: string;
-  planId: string;
-  nodeId: string;
-  name: string;
-  operationId: string;
-  status: string;
-  workerId: string;
-  workerName: string;
-  stationId: string;
-  stationName: string;
-  substationId: string;
-  substationName: string;
-  plannedStart: string;
-  plannedEnd: string;
-  actualStart: string | null;
-  actualEnd: string | null;
-  pinned: boolean;
-  waitReason: string | null;
-}
-
-export interface PlanSchedule {
-  planId: string;
-  stations: { stationId: string; stationName: string; substations: { substationId: string; substationName: string; bars: ScheduleBar[] }[] }[];
-  workers: { workerId: string; workerName: string; bars: ScheduleBar[] }[];
-}
-
-/** The JSON of every SSE message (the server's StreamEvent). */
+/**
+ * The JSON of every SSE message (the server's StreamEvent). A hand copy:
+ * realtime.schema.ts augments the server's config module, so the web's
+ * compile cannot include it.
+ */
 export interface StreamEvent {
   id: number;
   topic: 'plans' | 'assignments' | 'workers' | 'stations' | 'materials' | 'master';

@@ -6,7 +6,7 @@
  * details show under the chart (the hover title is not for keyboards).
  */
 import { useMemo, useState } from 'react';
-import type { PlanSchedule, ScheduleBar } from '../../api/types';
+import type { GanttBar, PlanGantt } from '../../api/types';
 import { formatDay, formatTime } from '../../format';
 import { useNow } from '../../hooks';
 import { classNames, cssVars, statusLabel, statusTone } from '../../ui';
@@ -18,13 +18,13 @@ interface Row {
   key: string;
   label: string;
   sublabel?: string;
-  bars: ScheduleBar[];
+  bars: GanttBar[];
 }
 
 const hour = 3_600_000;
 const steps = [1, 2, 4, 6, 12, 24, 48].map((h) => h * hour);
 
-export function Gantt({ schedule, mode }: { schedule: PlanSchedule; mode: GanttMode }) {
+export function Gantt({ schedule, mode }: { schedule: PlanGantt; mode: GanttMode }) {
   const now = useNow(60_000);
   const groups = useMemo(() => {
     if (mode === 'worker') return [{ label: null, rows: schedule.workers.map((w): Row => ({ key: w.workerId, label: w.workerName, sublabel: w.workerId, bars: w.bars })) }];
