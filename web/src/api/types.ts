@@ -11,14 +11,21 @@ import type {
   PauseReason,
   ProblemCategory,
   ProblemView,
-  WaitingFor as WaitingForSchema,
   WorkerTask,
   WorkerTasks,
 } from '../../../src/modules/assignments/assignments.schema.js';
 import type { SessionUser } from '../../../src/modules/auth/auth.schema.js';
 import type { LedgerEntry, Material, PlanMaterial, PlanMaterials } from '../../../src/modules/materials/materials.schema.js';
 import type { Operation } from '../../../src/modules/operations/operations.schema.js';
-import type { PlanDetail, PlanDocument, PlanNode, PlanStatus, PlanSummary as PlanSummarySchema, TransitionResult as TransitionResultSchema } from '../../../src/modules/plans/plans.schema.js';
+import type {
+  PlanDetail,
+  PlanDocument,
+  PlanNode,
+  PlanStatus,
+  PlanSummary as PlanSummarySchema,
+  TransitionResult as TransitionResultSchema,
+  WaitingFor,
+} from '../../../src/modules/plans/plans.schema.js';
 import type { GanttBar, PlanGantt } from '../../../src/modules/scheduling/gantt.schema.js';
 import type { Station } from '../../../src/modules/stations/stations.schema.js';
 import type { ShiftCalendar, ShiftCalendarReplace, Worker } from '../../../src/modules/workers/workers.schema.js';
@@ -27,8 +34,8 @@ export type { ActionResult, AssignmentStatus, GanttBar, LedgerEntry, Material, O
 export type PlanSummary = Static<typeof PlanSummarySchema>;
 export type AssignmentSummary = Static<typeof AssignmentSummarySchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;
-/** A predecessor a step waits for, with its assignment (the portal's waitingFor). */
-export type WaitingFor = Static<typeof WaitingForSchema>;
+/** A predecessor a step waits for, with its assignment (the portal's task and the plan detail's nodes carry a list). */
+export type { WaitingFor };
 export type PlanDetailNode = PlanDetail['nodes'][number];
 
 export interface Page<T> {

@@ -4,7 +4,7 @@ import { ErrorAlert } from '../../api/ErrorAlert';
 import { useAssignments } from '../../api/assignments';
 import { useDuplicatePlan, usePlan, useSchedule } from '../../api/plans';
 import { useProblems } from '../../api/problems';
-import type { AssignmentSummary, PlanDetail, PlanDetailNode, ProblemView, WaitingFor } from '../../api/types';
+import type { AssignmentSummary, PlanDetail, PlanDetailNode, ProblemView } from '../../api/types';
 import { formatDateTime, formatMinutes, formatQuantity, formatTime, formatWhen } from '../../format';
 import { PlanGraph } from '../../components/graph/PlanGraph';
 import { describeScheduleWait, describeWaitingFor, pauseReasonLabel } from '../../labels';
@@ -160,8 +160,6 @@ interface FloorReports {
   problems: ProblemView[];
   openByNode: Map<string, number>;
   workerName: (workerId: string) => string | undefined;
-  /** The predecessors of a step not completed yet (the portal's waitingFor, from the plan detail). */
-  waitingFor: (node: PlanDetailNode) => WaitingFor[];
 }
 
 /** What operators reported on this plan: open pauses and scrap reasons of its steps, and its problems. */
@@ -176,15 +174,7 @@ function useFloorReports(plan: PlanDetail): FloorReports {
     for (const p of list) if (!p.resolvedAt) openByNode.set(p.nodeId, (openByNode.get(p.nodeId) ?? 0) + 1);
     const byNode = new Map((assignments.data?.items ?? []).filter((a) => a.planId === plan.id).map((a) => [a.nodeId, a]));
     const names = new Map(plan.nodes.flatMap((n) => (n.assignment ? [[n.assignment.workerId, n.assignment.workerName] as const] : [])));
-    const nodes = new Map(plan.nodes.map((n) => [n.nodeId, n]));
-    const waitingFor = (node: PlanDetailNode): WaitingFor[] =>
-      node.predecessors.flatMap((id) => {
-        const p = nodes.get(id);
-        const a = p?.assignment;
-        if (!p || a?.status === 'completed') return [];
-        return [{ nodeId: p.nodeId, nodeName: p.name, assignmentId: a?.id ?? null, status: (a?.status ?? null) as WaitingFor['status'], workerId: a?.workerId ?? null, workerName: a?.workerName ?? null }];
-      });
-    return { byNode, problems: list, openByNode, workerName: (id: string) => names.get(id), waitingFor };
+    return { byNode, problems: list, openByNode, workerName: (id: string) => names.get(id) };
   }, [assignments.data, problems.data, plan.id, plan.nodes]);
 }
 
@@ -251,11 +241,11 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
     numeric: true,
     render: (n) => (n.assignment?.goodQuantity !== null && n.assignment?.goodQuantity !== undefined ? `${formatQuantity(n.assignment.goodQuantity)} / ${formatQuantity(n.assignment.scrapQuantity ?? 0)}` : '—'),
   },
-  { key: 'note', header: 'Note', render: (n) => <StepNote node={n} summary={floor.byNode.get(n.nodeId)} waitingFor={floor.waitingFor} /> },
+  { key: 'note', header: 'Note', render: (n) => <StepNote node={n} summary={floor.byNode.get(n.nodeId)} /> },
 ];
 
 /** Why a paused step stands, what a completed one scrapped, what a waiting one waits for. */
-function StepNote({ node, summary, waitingFor }: { node: PlanDetailNode; summary: AssignmentSummary | undefined; waitingFor: FloorReports['waitingFor'] }) {
+function StepNote({ node, summary }: { node: PlanDetailNode; summary: AssignmentSummary | undefined }) {
   const a = node.assignment;
   if (!a) return null;
   const pause = a.status === 'paused' ? summary?.openPause : null;
@@ -274,7 +264,8 @@ function StepNote({ node, summary, waitingFor }: { node: PlanDetailNode; summary
     );
   if (a.status !== 'ready' && a.status !== 'pending') return null;
   // the scheduler's reason names ids and the server's local time: it stays as the tooltip
-  const waits = waitingFor(node);
+  // the server's list of unfinished predecessors; a plan archived before it existed has none: no wait is shown
+  const waits = node.waitingFor ?? [];
   const text = waits.length > 0 ? `waits for ${describeWaitingFor(waits)}` : describeScheduleWait(a);
   return text ? (
     <span className="muted small" title={a.waitReason ?? undefined} data-testid={`step-note-${node.nodeId}`}>
