@@ -91,7 +91,12 @@ export async function insertPlans(db: Db, plans: NewPlan[], onlyAtCatalogStamp?:
 export async function insertPlanGraphs(db: Db, graphs: { planId: string; doc: PlanDocument }[]): Promise<void> {
   if (graphs.length === 0) return;
   const ids = graphs.map((g) => g.planId);
-  await insertGraphStatement(db, graphs.map((g) => g.doc), sql`plan_ids as (select ${ids}::text[] as ids)`, sql``);
+  await insertGraphStatement(
+    db,
+    graphs.map((g) => g.doc),
+    sql`plan_ids as (select ${ids}::text[] as ids)`,
+    sql``,
+  );
 }
 
 /**
@@ -192,7 +197,8 @@ async function insertGraphStatement<T extends object = object>(
  * The plan row's fields of PlanDetail (all but nodes) as json_build_object
  * arguments: the detail query and plan creation's RETURNING share them.
  */
-const planHeaderFields = (p: string) => sql.raw(`'id', ${p}.id, 'workOrderCode', ${p}.work_order_code, 'name', ${p}.name, 'quantity', ${p}.quantity,
+const planHeaderFields = (p: string) =>
+  sql.raw(`'id', ${p}.id, 'workOrderCode', ${p}.work_order_code, 'name', ${p}.name, 'quantity', ${p}.quantity,
       'status', ${p}.status, 'version', ${p}.version, 'note', ${p}.note, 'allowShortage', ${p}.allow_shortage,
       'shortages', ${p}.shortages, 'plannedStart', ${isoText(`${p}.planned_start`)}, 'plannedEnd', ${isoText(`${p}.planned_end`)},
       'releasedAt', ${isoText(`${p}.released_at`)}, 'startedAt', ${isoText(`${p}.started_at`)}, 'completedAt', ${isoText(`${p}.completed_at`)},
@@ -369,7 +375,10 @@ export interface PlanListFilter {
 export async function listPlans(db: Db, f: PlanListFilter) {
   const query = db
     .with('page', (qb) => {
-      let q = qb.selectFrom('mes.production_plans as p').selectAll('p').select(sql<number>`count(*) over ()::int`.as('total'));
+      let q = qb
+        .selectFrom('mes.production_plans as p')
+        .selectAll('p')
+        .select(sql<number>`count(*) over ()::int`.as('total'));
       if (f.status?.length) q = q.where('p.status', 'in', f.status);
       if (f.workOrderCode) q = q.where('p.work_order_code', '=', f.workOrderCode);
       if (f.from) q = q.where('p.created_at', '>=', new Date(f.from));
@@ -496,7 +505,11 @@ export async function setPlanStatus(trx: Trx, planId: string, status: PlanStatus
 
 /** A new version of the plan whose status stays (its schedule changed). */
 export async function bumpPlanVersion(trx: Trx, planId: string): Promise<void> {
-  await trx.updateTable('mes.production_plans').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', planId).execute();
+  await trx
+    .updateTable('mes.production_plans')
+    .set((eb) => ({ version: eb('version', '+', 1) }))
+    .where('id', '=', planId)
+    .execute();
 }
 
 export async function setPlannedEnd(trx: Trx, planId: string, plannedEnd: Date): Promise<void> {
@@ -532,7 +545,10 @@ export async function unfinishedPlansReferencing(db: Db, ref: PlanReference): Pr
     .select('p.id')
     .where('p.status', 'in', unfinishedPlanStatuses)
     .where((eb) => {
-      const nodes = eb.selectFrom('mes.production_plan_nodes as n').select(sql`1`.as('one')).whereRef('n.plan_id', '=', 'p.id');
+      const nodes = eb
+        .selectFrom('mes.production_plan_nodes as n')
+        .select(sql`1`.as('one'))
+        .whereRef('n.plan_id', '=', 'p.id');
       if ('operationId' in ref) return eb.exists(nodes.where('n.operation_id', '=', ref.operationId));
       if ('substationId' in ref) return eb.exists(nodes.where('n.pinned_substation_id', '=', ref.substationId));
       if ('workerId' in ref) return eb.exists(nodes.where('n.pinned_worker_id', '=', ref.workerId));
@@ -542,7 +558,13 @@ export async function unfinishedPlansReferencing(db: Db, ref: PlanReference): Pr
           nodes.where((n) =>
             n.or([
               n('n.output_material_code', '=', code),
-              n.exists(n.selectFrom('mes.node_material_inputs as i').select(sql`1`.as('one')).whereRef('i.node_id', '=', 'n.id').where('i.material_code', '=', code)),
+              n.exists(
+                n
+                  .selectFrom('mes.node_material_inputs as i')
+                  .select(sql`1`.as('one'))
+                  .whereRef('i.node_id', '=', 'n.id')
+                  .where('i.material_code', '=', code),
+              ),
             ]),
           ),
         );
@@ -551,7 +573,13 @@ export async function unfinishedPlansReferencing(db: Db, ref: PlanReference): Pr
       let onStation = nodes.where((n) =>
         n.or([
           n('n.pinned_station_id', '=', station),
-          n.exists(n.selectFrom('mes.node_stations as ns').select(sql`1`.as('one')).whereRef('ns.node_id', '=', 'n.id').where('ns.station_id', '=', station)),
+          n.exists(
+            n
+              .selectFrom('mes.node_stations as ns')
+              .select(sql`1`.as('one'))
+              .whereRef('ns.node_id', '=', 'n.id')
+              .where('ns.station_id', '=', station),
+          ),
         ]),
       );
       if (ref.operationIds) onStation = onStation.where('n.operation_id', 'in', ref.operationIds);

@@ -132,14 +132,22 @@ export async function replaceDraft(db: Db, planId: string, doc: PlanDocument, ex
     if (!isEditable(plan.status)) throw notEditable(planId, plan.status);
     await assertValid(trx, doc);
     if (plan.version !== expectedVersion) {
-      throw new DomainError('conflict', `plan ${planId} was changed by someone else: you edited version ${expectedVersion}, it is now at ${plan.version}; reload and edit again`, {
-        currentVersion: plan.version,
-      });
+      throw new DomainError(
+        'conflict',
+        `plan ${planId} was changed by someone else: you edited version ${expectedVersion}, it is now at ${plan.version}; reload and edit again`,
+        {
+          currentVersion: plan.version,
+        },
+      );
     }
     await repo.deletePlanGraph(trx, planId);
     const version = await repo.updatePlanHeader(trx, planId, doc);
     await repo.insertPlanGraphs(trx, [{ planId, doc }]);
-    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'updated', payload: { status: 'draft', version, nodes: doc.nodes.length } }], actor);
+    await recordEvents(
+      trx,
+      [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'updated', payload: { status: 'draft', version, nodes: doc.nodes.length } }],
+      actor,
+    );
     return version;
   });
 }
