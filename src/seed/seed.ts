@@ -5,7 +5,7 @@
 import type { Db } from '../db/database.js';
 import { sql } from 'kysely';
 import { mesTables } from '../db/schema.js';
-import { insertPlans } from '../modules/plans/plans.repository.js';
+import { insertPlans } from '../modules/plans/index.js';
 import { generatePassword, generatePin, hashSecret } from '../modules/auth/passwords.js';
 import { buildDataset, type SeedSize } from './dataset.js';
 
