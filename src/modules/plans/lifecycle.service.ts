@@ -99,6 +99,20 @@ function assignmentEvents(
   return events;
 }
 
+/** An assignment withdrawn, with its worker and station, so a stream filtered to them learns it. */
+function cancelledEvent(planId: string, a: { id: string; workerId: string; stationId: string }, reason?: string): OutboxEvent {
+  return {
+    topic: 'assignments',
+    entityType: 'assignment',
+    entityId: a.id,
+    change: 'cancelled',
+    planId,
+    workerId: a.workerId,
+    stationId: a.stationId,
+    payload: { status: 'cancelled', ...(reason ? { reason } : {}) },
+  };
+}
+
 export async function releasePlan(db: Db, planId: string, allowShortage: boolean, opts: LifecycleOptions): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
@@ -246,17 +260,7 @@ async function replanOpenWork(trx: Trx, planId: string, opts: LifecycleOptions):
   await recordEvents(
     trx,
     [
-      // with the worker and station, so a stream filtered to them learns the task was withdrawn
-      ...replaced.map((a) => ({
-        topic: 'assignments' as const,
-        entityType: 'assignment',
-        entityId: a.id,
-        change: 'cancelled',
-        planId,
-        workerId: a.workerId,
-        stationId: a.stationId,
-        payload: { status: 'cancelled', reason: 'rescheduled' },
-      })),
+      ...replaced.map((a) => cancelledEvent(planId, a, 'rescheduled')),
       ...assignmentEvents(
         planId,
         rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })),
@@ -320,16 +324,7 @@ export async function cancelPlan(db: Db, planId: string, opts: LifecycleOptions)
       trx,
       [
         { topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'cancelled', payload: { status: locked.next, from: locked.status } },
-        ...open.map((a) => ({
-          topic: 'assignments' as const,
-          entityType: 'assignment',
-          entityId: a.id,
-          change: 'cancelled',
-          planId,
-          workerId: a.workerId,
-          stationId: a.stationId,
-          payload: { status: 'cancelled' },
-        })),
+        ...open.map((a) => cancelledEvent(planId, a)),
         ...freed.workers.map((w) => ({
           topic: 'workers' as const,
           entityType: 'worker',
