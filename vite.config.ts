@@ -1,7 +1,7 @@
 /**
  * The web UI (web/): `npm run dev:web` serves it with hot reload and proxies
  * /api to the API server on :3000; `npm run build:web` writes web/dist, which
- * the API server serves at / (src/web.ts).
+ * the API server serves at / (src/plugins/web-ui.ts).
  */
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';

@@ -19,7 +19,14 @@ import { watchdog } from './watchdog.js';
 
 function chainPlan(nodes: number, name: string): PlanDocument {
   const ops = ['OP-001', 'OP-003', 'OP-004', 'OP-006', 'OP-007', 'OP-008'];
-  const stationFor: Record<string, string> = { 'OP-001': 'ST-001', 'OP-003': 'ST-002', 'OP-004': 'ST-003', 'OP-006': 'ST-004', 'OP-007': 'ST-005', 'OP-008': 'ST-005' };
+  const stationFor: Record<string, string> = {
+    'OP-001': 'ST-001',
+    'OP-003': 'ST-002',
+    'OP-004': 'ST-003',
+    'OP-006': 'ST-004',
+    'OP-007': 'ST-005',
+    'OP-008': 'ST-005',
+  };
   return {
     workOrderCode: 'WO-BENCH',
     name,
@@ -62,14 +69,20 @@ async function main() {
   const app = withReferenceRoutes(await buildApp({ database, config, logger: false }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-  const login = await fetch(`${base}/api/mes/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner', password: 'bench-password' }) });
+  const login = await fetch(`${base}/api/mes/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'planner', password: 'bench-password' }),
+  });
   const { token } = (await login.json()) as { token: string };
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const post = (doc: PlanDocument) => fetch(`${base}/api/mes/production-plans`, { method: 'POST', headers, body: JSON.stringify(doc) });
   const detailPlan = (await (await post(chainPlan(30, 'Detail bench plan'))).json()) as { id: string };
 
   console.log(`machine: ${machine()}`);
-  console.log(`database: PostgreSQL (${url.replace(/\/\/[^@]*@/, '//')}), seeded --full: ${seeded.counts.production_plans} plans, ${seeded.counts.production_plan_nodes} nodes\n`);
+  console.log(
+    `database: PostgreSQL (${url.replace(/\/\/[^@]*@/, '//')}), seeded --full: ${seeded.counts.production_plans} plans, ${seeded.counts.production_plan_nodes} nodes\n`,
+  );
 
   const bare = await cannon('bare JSON route', { url: `${base}/bench/bare` });
   const select1 = await cannon('SELECT 1 through the pool', { url: `${base}/bench/select1` });
@@ -77,7 +90,9 @@ async function main() {
   const list = await cannon('GET plan list (50 per page)', { url: `${base}/api/mes/production-plans`, headers });
   const detail = await cannon('GET plan detail (30 nodes)', { url: `${base}/api/mes/production-plans/${detailPlan.id}`, headers });
   // every seeded plan in turn (each connection walks the list), so reads that arrive together ask for different plans
-  const seededIds = ((await (await fetch(`${base}/api/mes/production-plans?limit=500`, { headers })).json()) as { items: { id: string }[] }).items.map((p) => p.id);
+  const seededIds = ((await (await fetch(`${base}/api/mes/production-plans?limit=500`, { headers })).json()) as { items: { id: string }[] }).items.map(
+    (p) => p.id,
+  );
   const detailMany = await cannon(`GET plan detail, ${seededIds.length} plans in turn`, {
     url: base,
     headers,
@@ -90,7 +105,13 @@ async function main() {
   const detailUncached = await cannon('GET plan detail, caches off', { url: `${uncachedBase}/api/mes/production-plans/${detailPlan.id}`, headers });
   const select1AuthUncached = await cannon('SELECT 1, signed in, session cache off', { url: `${uncachedBase}/bench/select1-signed-in`, headers });
   await uncached.close();
-  const create10 = await cannon('POST plan, 10 nodes (c=10)', { url: `${base}/api/mes/production-plans`, method: 'POST', headers, body: JSON.stringify(chainPlan(10, 'Bench 10')), connections: 10 });
+  const create10 = await cannon('POST plan, 10 nodes (c=10)', {
+    url: `${base}/api/mes/production-plans`,
+    method: 'POST',
+    headers,
+    body: JSON.stringify(chainPlan(10, 'Bench 10')),
+    connections: 10,
+  });
   console.log(table([bare, select1, select1Auth, select1AuthUncached, list, detail, detailMany, detailUncached, create10], select1));
 
   // sequential timings: one request at a time, so the median is the cost of the request itself
@@ -107,8 +128,12 @@ async function main() {
   const small = await timings(chainPlan(10, 'Seq 10'), 200);
   const large = await timings(chainPlan(1000, 'Seq 1000'), 20);
   console.log(`\nplan creation, one at a time (validation included):`);
-  console.log(`  10 nodes:    median ${percentile(small, 50).toFixed(2)} ms, p99 ${percentile(small, 99).toFixed(2)} ms (n=${small.length})   target median ≤ 5 ms`);
-  console.log(`  1,000 nodes: median ${percentile(large, 50).toFixed(1)} ms, max ${large[large.length - 1]!.toFixed(1)} ms (n=${large.length})   target median ≤ 150 ms`);
+  console.log(
+    `  10 nodes:    median ${percentile(small, 50).toFixed(2)} ms, p99 ${percentile(small, 99).toFixed(2)} ms (n=${small.length})   target median ≤ 5 ms`,
+  );
+  console.log(
+    `  1,000 nodes: median ${percentile(large, 50).toFixed(1)} ms, max ${large[large.length - 1]!.toFixed(1)} ms (n=${large.length})   target median ≤ 150 ms`,
+  );
   // release end to end: validation, reservation, scheduling against everything already booked, bulk writes
   const releases: number[] = [];
   const makespans: string[] = [];
@@ -119,10 +144,14 @@ async function main() {
     releases.push(performance.now() - t);
     if (res.status !== 200) throw new Error(`release failed: ${res.status} ${await res.text()}`);
     const { schedule } = (await res.json()) as { schedule: { makespanMinutes: number; greedyMakespanMinutes: number; elapsedMs: number; iterations: number } };
-    makespans.push(`${schedule.greedyMakespanMinutes.toFixed(0)}→${schedule.makespanMinutes.toFixed(0)} (${schedule.iterations} it, ${schedule.elapsedMs.toFixed(0)} ms)`);
+    makespans.push(
+      `${schedule.greedyMakespanMinutes.toFixed(0)}→${schedule.makespanMinutes.toFixed(0)} (${schedule.iterations} it, ${schedule.elapsedMs.toFixed(0)} ms)`,
+    );
   }
   releases.sort((a, b) => a - b);
-  console.log(`  release of a 100-node plan on --full data: median ${percentile(releases, 50).toFixed(1)} ms, max ${releases[releases.length - 1]!.toFixed(1)} ms (n=10, scheduler budget ${config.schedulerBudgetMs} ms)   target ≤ 200 ms`);
+  console.log(
+    `  release of a 100-node plan on --full data: median ${percentile(releases, 50).toFixed(1)} ms, max ${releases[releases.length - 1]!.toFixed(1)} ms (n=10, scheduler budget ${config.schedulerBudgetMs} ms)   target ≤ 200 ms`,
+  );
   console.log(`    makespan minutes greedy→improved (local-search iterations, scheduler time): ${makespans.join(', ')}`);
   console.log(`\nplan detail: ${(detail.rps / select1.rps).toFixed(2)}× the SELECT 1 route's req/s, p99 ${detail.p99} ms   target ≥ 0.5× and p99 ≤ 10 ms`);
   console.log(`  (${(detail.rps / select1Auth.rps).toFixed(2)}× the signed-in SELECT 1 route, which pays the same session check)`);

@@ -29,7 +29,13 @@ import { watchdog } from './watchdog.js';
 
 /** A branching plan on the default dataset: four parallel lines that merge every tenth step. */
 function branchingPlan(size: number): PlanDocument {
-  const ops: [string, string][] = [['OP-001', 'ST-001'], ['OP-003', 'ST-002'], ['OP-004', 'ST-003'], ['OP-006', 'ST-004'], ['OP-008', 'ST-005']];
+  const ops: [string, string][] = [
+    ['OP-001', 'ST-001'],
+    ['OP-003', 'ST-002'],
+    ['OP-004', 'ST-003'],
+    ['OP-006', 'ST-004'],
+    ['OP-008', 'ST-005'],
+  ];
   return {
     workOrderCode: 'WO-BENCH-UI',
     name: `Designer bench ×${size}`,
@@ -37,7 +43,15 @@ function branchingPlan(size: number): PlanDocument {
     nodes: Array.from({ length: size }, (_, i) => {
       const [operationId, stationId] = ops[i % ops.length]!;
       const predecessors = i < 4 ? [] : i % 10 === 9 ? [`N${i - 1}`, `N${i - 2}`, `N${i - 3}`] : [`N${i - 4}`];
-      return { nodeId: `N${i}`, name: `Step ${i}`, operationId, nominalTime: 1 + (i % 4), predecessors, assignedStations: [{ stationId, priority: 1 }], materialInputs: [] };
+      return {
+        nodeId: `N${i}`,
+        name: `Step ${i}`,
+        operationId,
+        nominalTime: 1 + (i % 4),
+        predecessors,
+        assignedStations: [{ stationId, priority: 1 }],
+        materialInputs: [],
+      };
     }),
   };
 }
@@ -183,9 +197,15 @@ async function main() {
     for (let r = 0; r < rounds; r++) all.push(await measure(page, id, size));
   }
 
-  const med = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+  const med = (xs: number[]) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
   console.log(`\nmedians of ${rounds} rounds each; the 5-node plan is the same-run reference`);
-  console.log('| steps | open ms | drag: frames in 60 moves | frame p95 ms | frame max ms | long tasks (total ms) | first key → canvas ms | next keys p50 / max ms | auto layout ms |');
+  console.log(
+    '| steps | open ms | drag: frames in 60 moves | frame p95 ms | frame max ms | long tasks (total ms) | first key → canvas ms | next keys p50 / max ms | auto layout ms |',
+  );
   console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const size of [5, 100, 300]) {
     const f = all.filter((x) => x.size === size);

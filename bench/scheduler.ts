@@ -29,15 +29,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { schedulePlan } from '../src/scheduler/index.js';
-import type {
-  BookedInterval,
-  ScheduleInput,
-  ScheduleResult,
-  SchedulerNode,
-  SchedulerStation,
-  SchedulerWorker,
-  ShiftCalendar,
-} from '../src/scheduler/index.js';
+import type { BookedInterval, ScheduleInput, ScheduleResult, SchedulerNode, SchedulerStation, SchedulerWorker, ShiftCalendar } from '../src/scheduler/index.js';
 
 class Rng {
   private s: number;
@@ -74,7 +66,15 @@ const EARLY: ShiftCalendar = {
   weekly: [[], [{ start: 360, end: 840 }], [{ start: 360, end: 840 }], [{ start: 360, end: 840 }], [{ start: 360, end: 840 }], [{ start: 360, end: 840 }], []],
 };
 const LATE: ShiftCalendar = {
-  weekly: [[], [{ start: 840, end: 1320 }], [{ start: 840, end: 1320 }], [{ start: 840, end: 1320 }], [{ start: 840, end: 1320 }], [{ start: 840, end: 1320 }], []],
+  weekly: [
+    [],
+    [{ start: 840, end: 1320 }],
+    [{ start: 840, end: 1320 }],
+    [{ start: 840, end: 1320 }],
+    [{ start: 840, end: 1320 }],
+    [{ start: 840, end: 1320 }],
+    [],
+  ],
 };
 
 /** Job graph shapes: a chain of k nodes, or a branch/merge graph. Returns predecessor lists (local indices). */
@@ -258,8 +258,7 @@ function runCase(name: string, input: ScheduleInput, options: ScheduleInput['opt
 function printTable(rows: Row[]): void {
   const head = ['instance', 'nodes', 'ms', 'iters', 'greedy', 'rules', 'improved', 'impr%', 'LB', 'ratio', 'cLB(work)'];
   const widths = [24, 6, 6, 6, 8, 8, 9, 6, 8, 6, 10];
-  const line = (cells: (string | number)[]): string =>
-    cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[0]!) : pad(c, widths[i]!))).join(' ');
+  const line = (cells: (string | number)[]): string => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[0]!) : pad(c, widths[i]!))).join(' ');
   console.log(line(head));
   console.log('-'.repeat(widths.reduce((a, b) => a + b + 1, 0)));
   for (const r of rows) {
@@ -320,9 +319,7 @@ function main(): void {
 
   console.log('Burkol MES scheduler benchmark');
   console.log(`node ${process.version}, now = ${new Date(NOW).toISOString()}, utcOffset ${UTC_OFFSET} min`);
-  console.log(
-    `reference: 1000-node plan, validation + topo sort + lower bound + one greedy decode (improve:false), median of 5 = ${ref.toFixed(1)} ms`,
-  );
+  console.log(`reference: 1000-node plan, validation + topo sort + lower bound + one greedy decode (improve:false), median of 5 = ${ref.toFixed(1)} ms`);
   console.log('makespans in wall-clock minutes from now; greedy = LRP list + earliest finish; rules = best dispatching rule (no local search);');
   console.log('LB = calendar-aware bound in wall-clock minutes: earliest finish of every chain walked through the shift calendars,');
   console.log('     and on-shift worker capacity (minus bookings) / substation capacity vs. total shortest work; valid with shifts.');

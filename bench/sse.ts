@@ -255,7 +255,11 @@ async function runLoad(database: Database, start: LoadStart): Promise<LoadReport
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     let commitAt = 0;
     await database.db.transaction().execute(async (trx) => {
-      await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: `PPL-BENCH-${i}`, change: 'updated', planId: `PPL-BENCH-${i}`, payload: { seq: i } }], 'bench');
+      await recordEvents(
+        trx,
+        [{ topic: 'plans', entityType: 'plan', entityId: `PPL-BENCH-${i}`, change: 'updated', planId: `PPL-BENCH-${i}`, payload: { seq: i } }],
+        'bench',
+      );
       const { rows } = await sql<{ id: number }>`select max(id) as id from mes.events where tx_id = pg_current_xact_id()`.execute(trx);
       expected.push(Number(rows[0]!.id));
       commitAt = now(); // COMMIT is sent right after this callback returns
@@ -321,7 +325,9 @@ async function runParent(): Promise<void> {
   const realtime = app.realtime;
 
   console.log(`bench/sse: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, engine ${database.engine} (${database.location})`);
-  console.log(`clients ${clients} in ${procs} processes, writer ${rate} commits/s for ${seconds} s, API up to ${apiRate} req/s alongside (${apiCallers} callers)`);
+  console.log(
+    `clients ${clients} in ${procs} processes, writer ${rate} commits/s for ${seconds} s, API up to ${apiRate} req/s alongside (${apiCallers} callers)`,
+  );
   const fdLimit = (() => {
     try {
       return fs.readFileSync('/proc/self/limits', 'utf8').match(/Max open files\s+(\d+)/)?.[1] ?? '?';
@@ -350,7 +356,9 @@ async function runParent(): Promise<void> {
   );
   const connected = ready.reduce((n, r) => n + r.connected, 0);
   const connectFailed = ready.reduce((n, r) => n + r.failed, 0);
-  console.log(`connected ${connected}/${clients} SSE clients in ${ms(Math.max(...ready.map((r) => r.connectMs)))} ms (${connectFailed} failed); server sees ${realtime.stats.clients}; open fds ${fs.readdirSync('/proc/self/fd').length} (limit ${fdLimit})`);
+  console.log(
+    `connected ${connected}/${clients} SSE clients in ${ms(Math.max(...ready.map((r) => r.connectMs)))} ms (${connectFailed} failed); server sees ${realtime.stats.clients}; open fds ${fs.readdirSync('/proc/self/fd').length} (limit ${fdLimit})`,
+  );
 
   // writer and API load: a process of their own on PostgreSQL; in this process on PGlite (one embedded instance)
   const fanout: number[] = [];
@@ -434,9 +442,16 @@ async function runParent(): Promise<void> {
   loopDelay.disable();
   gcObserver.disconnect();
   gcPauses.sort((a, b) => a - b);
-  console.log(`server event-loop delay p50 ${ms(loopDelay.percentile(50) / 1e6)} ms, p99 ${ms(loopDelay.percentile(99) / 1e6)} ms, max ${ms(loopDelay.max / 1e6)} ms; GC pauses ${gcPauses.length}, total ${ms(gcPauses.reduce((a, b) => a + b, 0))} ms, max ${ms(gcPauses.at(-1) ?? 0)} ms`);
+  console.log(
+    `server event-loop delay p50 ${ms(loopDelay.percentile(50) / 1e6)} ms, p99 ${ms(loopDelay.percentile(99) / 1e6)} ms, max ${ms(loopDelay.max / 1e6)} ms; GC pauses ${gcPauses.length}, total ${ms(gcPauses.reduce((a, b) => a + b, 0))} ms, max ${ms(gcPauses.at(-1) ?? 0)} ms`,
+  );
   console.log(`  of which CPU time      ${summary(fanoutCpu)} (wall time well above CPU time = the process waited for a core)`);
-  console.log(`CPU share while writing  server process${databaseUrl ? '' : ' (+ writer and API load)'} ${(((serverCpu.user + serverCpu.system) / 1e6 / writeSeconds) * 100).toFixed(0)}%, client processes ${reports.map((r) => `${(r.cpuShare * 100).toFixed(0)}%`).join(' ')} (of one core; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  console.log(
+    `CPU share while writing  server process${databaseUrl ? '' : ' (+ writer and API load)'} ${(((serverCpu.user + serverCpu.system) / 1e6 / writeSeconds) * 100).toFixed(0)}%, client processes ${reports.map((r) => `${(r.cpuShare * 100).toFixed(0)}%`).join(' ')} (of one core; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')})`,
+  );
   console.log('reference (same run, before the load, no SSE clients yet):');
   console.log(`  NOTIFY → listener     ${summary(notify)}  [${database.engine}]`);
   console.log(`  GET /healthz          ${summary(bare)}`);

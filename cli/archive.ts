@@ -20,28 +20,32 @@ function positiveInt(name: string, raw: string | undefined, min: number): number
   return n;
 }
 
-runCli('archive', async () => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: process.argv.slice(2),
-      options: { 'older-than': { type: 'string' }, limit: { type: 'string' } },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const days = positiveInt('--older-than', values['older-than'], 0) ?? loadConfig([]).archiveAfterDays ?? defaultArchiveAfterDays;
-  const limit = positiveInt('--limit', values.limit, 1);
-  await withDatabase(async ({ db }) => {
-    const run = await archiveAllFinished(db, {
-      olderThanDays: days,
-      now: new Date(),
-      actor: 'cli',
-      ...(limit === undefined ? {} : { limit }),
-      onBatch: (batch) => batch.archived.forEach((id) => console.log(`archived ${id}`)),
+runCli(
+  'archive',
+  async () => {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: process.argv.slice(2),
+        options: { 'older-than': { type: 'string' }, limit: { type: 'string' } },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    const days = positiveInt('--older-than', values['older-than'], 0) ?? loadConfig([]).archiveAfterDays ?? defaultArchiveAfterDays;
+    const limit = positiveInt('--limit', values.limit, 1);
+    await withDatabase(async ({ db }) => {
+      const run = await archiveAllFinished(db, {
+        olderThanDays: days,
+        now: new Date(),
+        actor: 'cli',
+        ...(limit === undefined ? {} : { limit }),
+        onBatch: (batch) => batch.archived.forEach((id) => console.log(`archived ${id}`)),
+      });
+      console.log(`${run.archived.length} plans archived (finished before ${run.cutoff}); ${run.remaining} eligible left`);
     });
-    console.log(`${run.archived.length} plans archived (finished before ${run.cutoff}); ${run.remaining} eligible left`);
-  });
-}, usage);
+  },
+  usage,
+);

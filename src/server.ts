@@ -78,7 +78,10 @@ async function seedFirstRun(app: FastifyInstance, db: Db, config: Config) {
       adminPassword: config.adminPassword ?? summary.generatedAdminPassword!,
       demoPin: config.demoPin ?? summary.generatedDemoPin!,
     });
-    app.log.info(floor, `demo floor: released ${floor.released.join(', ')}${floor.started ? `; ${floor.started.workerId} started ${floor.started.assignmentId}` : ''}`);
+    app.log.info(
+      floor,
+      `demo floor: released ${floor.released.join(', ')}${floor.started ? `; ${floor.started.workerId} started ${floor.started.assignmentId}` : ''}`,
+    );
   } catch (error) {
     app.log.warn({ err: error }, 'demo floor not set up');
   }

@@ -15,7 +15,18 @@
 import { sql } from 'kysely';
 import type { Trx } from './database.js';
 
-export const lockOrder = ['idempotency-key', 'scheduling', 'plan', 'assignment', 'problem', 'worker', 'shift-calendar', 'station', 'substation', 'material'] as const;
+export const lockOrder = [
+  'idempotency-key',
+  'scheduling',
+  'plan',
+  'assignment',
+  'problem',
+  'worker',
+  'shift-calendar',
+  'station',
+  'substation',
+  'material',
+] as const;
 export type LockKind = (typeof lockOrder)[number];
 
 const rank = new Map<LockKind, number>(lockOrder.map((kind, i) => [kind, i]));

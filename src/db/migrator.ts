@@ -37,10 +37,7 @@ function unwrap(result: MigrationResultSet): string[] {
   const failed = result.results?.find((r) => r.status === 'Error');
   if (result.error) {
     const cause = result.error instanceof Error ? result.error.message : String(result.error);
-    throw new MigrationError(
-      failed ? `migration ${failed.migrationName} failed: ${cause}` : `migration failed: ${cause}`,
-      failed?.migrationName,
-    );
+    throw new MigrationError(failed ? `migration ${failed.migrationName} failed: ${cause}` : `migration failed: ${cause}`, failed?.migrationName);
   }
   return (result.results ?? []).map((r) => `${r.direction === 'Up' ? 'applied' : 'reverted'} ${r.migrationName}`);
 }

@@ -105,14 +105,7 @@ export interface MaterialTable {
   updated_at: Generated<Date>;
 }
 
-export type LedgerEntryType =
-  | 'opening'
-  | 'receipt'
-  | 'adjustment'
-  | 'reservation'
-  | 'reservation_release'
-  | 'consumption'
-  | 'production';
+export type LedgerEntryType = 'opening' | 'receipt' | 'adjustment' | 'reservation' | 'reservation_release' | 'consumption' | 'production';
 
 export interface MaterialLedgerTable {
   id: Generated<number>;
@@ -358,9 +351,31 @@ export interface DB {
 
 /** Every table of schema mes, for counts, clearing and integrity checks. */
 export const mesTables = [
-  'operations', 'stations', 'station_operations', 'substations', 'shift_calendars', 'shift_calendar_windows',
-  'shift_calendar_exceptions', 'workers', 'worker_stations', 'worker_operations', 'materials', 'material_ledger',
-  'production_plans', 'production_plan_nodes', 'node_predecessors', 'node_stations', 'node_material_inputs',
-  'worker_assignments', 'events', 'code_counters', 'users', 'sessions', 'assignment_pauses', 'assignment_problems',
-  'idempotency_keys', 'plan_archives', 'plan_revisions',
+  'operations',
+  'stations',
+  'station_operations',
+  'substations',
+  'shift_calendars',
+  'shift_calendar_windows',
+  'shift_calendar_exceptions',
+  'workers',
+  'worker_stations',
+  'worker_operations',
+  'materials',
+  'material_ledger',
+  'production_plans',
+  'production_plan_nodes',
+  'node_predecessors',
+  'node_stations',
+  'node_material_inputs',
+  'worker_assignments',
+  'events',
+  'code_counters',
+  'users',
+  'sessions',
+  'assignment_pauses',
+  'assignment_problems',
+  'idempotency_keys',
+  'plan_archives',
+  'plan_revisions',
 ] as const;

@@ -76,7 +76,8 @@ export const integrityChecks: IntegrityCheck[] = [
   },
   {
     name: 'successors_start_after_predecessors',
-    description: 'no not-started assignment is planned to start before an assignment of one of its predecessor nodes ends (a completed one ends at the earlier of its planned and actual end: a reschedule plans from the actual one)',
+    description:
+      'no not-started assignment is planned to start before an assignment of one of its predecessor nodes ends (a completed one ends at the earlier of its planned and actual end: a reschedule plans from the actual one)',
     query: sql`
       select 'assignment ' || a.id as kind,
              'starts ' || a.planned_start || ', before ' || p.id || ' (' || p.status || ') of a predecessor ends ' || p.planned_end as id

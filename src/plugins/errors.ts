@@ -19,7 +19,17 @@ export const frameworkErrors: FastifyServerOptions['frameworkErrors'] = (error, 
 };
 
 const kindOfStatus = (status: number) =>
-  status === 413 ? 'too_large' : status === 401 ? 'unauthenticated' : status === 403 ? 'forbidden' : status === 404 ? 'not_found' : status === 429 ? 'rate_limited' : 'bad_request';
+  status === 413
+    ? 'too_large'
+    : status === 401
+      ? 'unauthenticated'
+      : status === 403
+        ? 'forbidden'
+        : status === 404
+          ? 'not_found'
+          : status === 429
+            ? 'rate_limited'
+            : 'bad_request';
 
 const errors: FastifyPluginAsync = async (app) => {
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
@@ -62,7 +72,10 @@ const errors: FastifyPluginAsync = async (app) => {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).type('application/problem+json').send(problemOf('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    reply
+      .code(404)
+      .type('application/problem+json')
+      .send(problemOf('not_found', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 };
 

@@ -16,7 +16,13 @@ declare module 'fastify' {
 
 const realtime: FastifyPluginAsync = async (app) => {
   const { database, config, sessions } = app.mes;
-  const service = new Realtime(database, { ...defaultRealtimeSettings, ...config.realtime }, config.eventRetentionHours, app.log.child({ module: 'realtime' }), sessions);
+  const service = new Realtime(
+    database,
+    { ...defaultRealtimeSettings, ...config.realtime },
+    config.eventRetentionHours,
+    app.log.child({ module: 'realtime' }),
+    sessions,
+  );
   app.decorate('realtime', service);
   app.addHook('onReady', async () => {
     await service.start();

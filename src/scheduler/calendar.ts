@@ -239,12 +239,7 @@ export function isOnShift(calendar: ShiftCalendar, utcOffsetMinutes: number, t: 
  * on-shift instant >= start. The work pauses over off-shift gaps and resumes in
  * the next shift. Throws RangeError if it does not fit in HORIZON_DAYS.
  */
-export function addWorkingMinutes(
-  calendar: ShiftCalendar,
-  utcOffsetMinutes: number,
-  start: number,
-  minutes: number,
-): number {
+export function addWorkingMinutes(calendar: ShiftCalendar, utcOffsetMinutes: number, start: number, minutes: number): number {
   const c = new CompiledCalendar(calendar, utcOffsetMinutes, start);
   const r = c.addWork(start, minutes * MINUTE_MS);
   if (!Number.isFinite(r)) {

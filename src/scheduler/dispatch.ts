@@ -73,7 +73,5 @@ export function measures(m: Model): Measures {
 
 /** Topological order picking, among ready nodes, max k1, then max k2, then smallest index. */
 export function orderByKeys(m: Model, k1: ArrayLike<number>, k2: ArrayLike<number>): Int32Array {
-  return Int32Array.from(
-    topologicalOrder(m.nodes, (a, b) => (k1[a]! !== k1[b]! ? k1[a]! > k1[b]! : k2[a]! !== k2[b]! ? k2[a]! > k2[b]! : a < b)),
-  );
+  return Int32Array.from(topologicalOrder(m.nodes, (a, b) => (k1[a]! !== k1[b]! ? k1[a]! > k1[b]! : k2[a]! !== k2[b]! ? k2[a]! > k2[b]! : a < b)));
 }

@@ -138,12 +138,7 @@ function closeGroups(groups: Group[]): Group[] {
 }
 
 /** Booked time of a resource inside [a, b), measured by `measure`. */
-function bookedWithin(
-  base: { starts: number[]; ends: number[] },
-  a: number,
-  b: number,
-  measure: (x: number, y: number) => number,
-): number {
+function bookedWithin(base: { starts: number[]; ends: number[] }, a: number, b: number, measure: (x: number, y: number) => number): number {
   let sum = 0;
   for (let k = 0; k < base.starts.length; k++) {
     const x = Math.max(a, base.starts[k]!);

@@ -188,7 +188,8 @@ export function buildModel(input: ScheduleInput): Model {
     let pinWorker: number | undefined;
     if (pin.workerId !== undefined) {
       pinWorker = workerIndex.get(pin.workerId);
-      if (pinWorker === undefined) bad(`pinned worker ${pin.workerId} is not available (unknown, archived, or neither qualified nor allowed for this plan's steps)`);
+      if (pinWorker === undefined)
+        bad(`pinned worker ${pin.workerId} is not available (unknown, archived, or neither qualified nor allowed for this plan's steps)`);
     }
 
     const opts: ModelOption[] = [];
@@ -258,9 +259,7 @@ export function buildModel(input: ScheduleInput): Model {
         if (noSubs.length) parts.push(`no substation at ${noSubs.join(', ')}`);
         bad(`no capable station${parts.length ? ` (${parts.join('; ')})` : ''}`);
       } else if (offShift.size > 0) {
-        bad(
-          `no qualified worker is on shift within the ${HORIZON_DAYS}-day horizon (${[...offShift].join(', ')} never on shift)`,
-        );
+        bad(`no qualified worker is on shift within the ${HORIZON_DAYS}-day horizon (${[...offShift].join(', ')} never on shift)`);
       } else {
         const who = pinWorker !== undefined ? `pinned worker ${workerIds[pinWorker]} is not qualified/allowed` : 'no qualified worker allowed';
         bad(`${who} at ${noWorker.join(', ')} for ${n.operationId}`);
@@ -316,12 +315,7 @@ export function buildModel(input: ScheduleInput): Model {
   const sRaw: { s: number; e: number; k: number }[][] = subIds.map(() => []);
   for (const b of input.booked ?? []) {
     if (!(b.end > b.start) || !(b.end > now)) continue;
-    const list =
-      b.kind === 'worker'
-        ? wRaw[workerIndex.get(b.id) ?? -1]
-        : b.kind === 'substation'
-          ? sRaw[subIndex.get(b.id) ?? -1]
-          : undefined;
+    const list = b.kind === 'worker' ? wRaw[workerIndex.get(b.id) ?? -1] : b.kind === 'substation' ? sRaw[subIndex.get(b.id) ?? -1] : undefined;
     if (!list) continue; // unknown resource: irrelevant to this plan
     list.push({ s: b.start, e: b.end, k: bookedLabels.length });
     bookedLabels.push(b.label);
@@ -366,7 +360,10 @@ export function buildModel(input: ScheduleInput): Model {
  * goes first (a binary heap). On a cycle the nodes on or after it are left
  * out, so a shorter result means the graph is not acyclic.
  */
-export function topologicalOrder(nodes: readonly { preds: readonly number[]; succs: readonly number[] }[], before: (a: number, b: number) => boolean): number[] {
+export function topologicalOrder(
+  nodes: readonly { preds: readonly number[]; succs: readonly number[] }[],
+  before: (a: number, b: number) => boolean,
+): number[] {
   const indeg = nodes.map((n) => n.preds.length);
   const out: number[] = [];
   const heap: number[] = [];

@@ -3,18 +3,7 @@
  * the critical path) over activity lists decoded by the serial SGS.
  */
 import { Decoder } from './decode.js';
-import {
-  BIND_SUB,
-  BIND_WORKER,
-  CHOICE_EF,
-  CHOICE_PF,
-  compareDecoded,
-  compareGuide,
-  copyDecoded,
-  newDecoded,
-  type Decoded,
-  type Solution,
-} from './solution.js';
+import { BIND_SUB, BIND_WORKER, CHOICE_EF, CHOICE_PF, compareDecoded, compareGuide, copyDecoded, newDecoded, type Decoded, type Solution } from './solution.js';
 import { measures, orderByKeys } from './dispatch.js';
 import type { LowerBounds } from './lowerbound.js';
 import type { Model } from './model.js';

@@ -67,17 +67,61 @@ const rawMaterials = [
 ];
 
 const products = [
-  'Control cabinet', 'Machine guard', 'Cable tray', 'Wall bracket', 'Tool trolley',
-  'Electrical enclosure', 'Conveyor frame', 'Stair stringer', 'Ventilation hood', 'Battery rack',
+  'Control cabinet',
+  'Machine guard',
+  'Cable tray',
+  'Wall bracket',
+  'Tool trolley',
+  'Electrical enclosure',
+  'Conveyor frame',
+  'Stair stringer',
+  'Ventilation hood',
+  'Battery rack',
 ];
 
 const firstNames = [
-  'Ahmet', 'Ayşe', 'Mehmet', 'Elif', 'Mustafa', 'Zeynep', 'Emre', 'Selin', 'Burak', 'Derya',
-  'Jonas', 'Anna', 'Lukas', 'Marta', 'Piotr', 'Sofia', 'Daniel', 'Ines', 'Tomasz', 'Lea',
+  'Ahmet',
+  'Ayşe',
+  'Mehmet',
+  'Elif',
+  'Mustafa',
+  'Zeynep',
+  'Emre',
+  'Selin',
+  'Burak',
+  'Derya',
+  'Jonas',
+  'Anna',
+  'Lukas',
+  'Marta',
+  'Piotr',
+  'Sofia',
+  'Daniel',
+  'Ines',
+  'Tomasz',
+  'Lea',
 ];
 const lastNames = [
-  'Yılmaz', 'Kaya', 'Demir', 'Şahin', 'Çelik', 'Öztürk', 'Arslan', 'Doğan', 'Koç', 'Aydın',
-  'Becker', 'Nowak', 'Schulz', 'Kowalski', 'Weber', 'Novak', 'Horvat', 'Meyer', 'Wagner', 'Costa',
+  'Yılmaz',
+  'Kaya',
+  'Demir',
+  'Şahin',
+  'Çelik',
+  'Öztürk',
+  'Arslan',
+  'Doğan',
+  'Koç',
+  'Aydın',
+  'Becker',
+  'Nowak',
+  'Schulz',
+  'Kowalski',
+  'Weber',
+  'Novak',
+  'Horvat',
+  'Meyer',
+  'Wagner',
+  'Costa',
 ];
 
 export interface SeedDataset {
@@ -149,7 +193,11 @@ export function buildDataset(size: SeedSize, seed = 1): SeedDataset {
     workers.push({
       id,
       name: `${first} ${last}`,
-      email: `${first}.${last}`.toLowerCase().normalize('NFD').replace(/[^a-z.]/g, '') + `${i + 1}@burkol.example`,
+      email:
+        `${first}.${last}`
+          .toLowerCase()
+          .normalize('NFD')
+          .replace(/[^a-z.]/g, '') + `${i + 1}@burkol.example`,
       shift_calendar_id: size === 'minimal' ? 'DAY' : calendarIds[i % 2 === 0 ? 0 : rnd.int(0, calendarIds.length - 1)]!,
     });
     for (const op of [...ops].sort()) workerOperations.push({ worker_id: id, operation_id: op });
@@ -235,22 +283,71 @@ function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, string[
   let next = 1;
   for (let b = 0; b < branches; b++) {
     const cut = `N${next++}`;
-    add({ nodeId: cut, name: `Cut ${['side panels', 'base plate', 'brackets'][b]}`, operationId: 'OP-001', nominalTime: round(rnd.int(2, 8) / 2), predecessors: [], materialInputs: [{ materialCode: sheet.code, requiredQuantity: round(quantity * rnd.pick([0.25, 0.5, 1])) }] }, 0, b);
+    add(
+      {
+        nodeId: cut,
+        name: `Cut ${['side panels', 'base plate', 'brackets'][b]}`,
+        operationId: 'OP-001',
+        nominalTime: round(rnd.int(2, 8) / 2),
+        predecessors: [],
+        materialInputs: [{ materialCode: sheet.code, requiredQuantity: round(quantity * rnd.pick([0.25, 0.5, 1])) }],
+      },
+      0,
+      b,
+    );
     const form = `N${next++}`;
     const punch = b === 1 && rnd.chance(0.5);
-    add({ nodeId: form, name: punch ? 'Punch ventilation pattern' : `Bend ${['side panels', 'base plate', 'brackets'][b]}`, operationId: punch ? 'OP-002' : 'OP-003', nominalTime: round(rnd.int(2, 10) / 2), predecessors: [cut], materialInputs: [] }, 1, b);
+    add(
+      {
+        nodeId: form,
+        name: punch ? 'Punch ventilation pattern' : `Bend ${['side panels', 'base plate', 'brackets'][b]}`,
+        operationId: punch ? 'OP-002' : 'OP-003',
+        nominalTime: round(rnd.int(2, 10) / 2),
+        predecessors: [cut],
+        materialInputs: [],
+      },
+      1,
+      b,
+    );
     branchEnds.push(form);
   }
   const weld = `N${next++}`;
-  add({ nodeId: weld, name: 'Weld frame', operationId: 'OP-004', nominalTime: round(rnd.int(6, 20) / 2), predecessors: branchEnds, materialInputs: [{ materialCode: 'WIRE-SG2-1.0', requiredQuantity: round(quantity * 0.2) }], output: { materialCode: frame, quantity } }, 2, 0);
+  add(
+    {
+      nodeId: weld,
+      name: 'Weld frame',
+      operationId: 'OP-004',
+      nominalTime: round(rnd.int(6, 20) / 2),
+      predecessors: branchEnds,
+      materialInputs: [{ materialCode: 'WIRE-SG2-1.0', requiredQuantity: round(quantity * 0.2) }],
+      output: { materialCode: frame, quantity },
+    },
+    2,
+    0,
+  );
   let last = weld;
   if (rnd.chance(0.6)) {
     const grind = `N${next++}`;
-    add({ nodeId: grind, name: 'Grind weld seams', operationId: 'OP-005', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [weld], materialInputs: [] }, 3, 0);
+    add(
+      { nodeId: grind, name: 'Grind weld seams', operationId: 'OP-005', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [weld], materialInputs: [] },
+      3,
+      0,
+    );
     last = grind;
   }
   const paint = `N${next++}`;
-  add({ nodeId: paint, name: `Powder coat ${powder.slice(-7)}`, operationId: 'OP-006', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [last], materialInputs: [{ materialCode: powder, requiredQuantity: round(quantity * 0.3) }] }, 4, 0);
+  add(
+    {
+      nodeId: paint,
+      name: `Powder coat ${powder.slice(-7)}`,
+      operationId: 'OP-006',
+      nominalTime: round(rnd.int(2, 6) / 2),
+      predecessors: [last],
+      materialInputs: [{ materialCode: powder, requiredQuantity: round(quantity * 0.3) }],
+    },
+    4,
+    0,
+  );
   const assemble = `N${next++}`;
   const assemblyInputs: SeedNode['materialInputs'] = [
     { materialCode: frame, requiredQuantity: quantity, fromNodeId: weld },
@@ -261,12 +358,47 @@ function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, string[
   if (rnd.chance(0.4)) {
     // a purchased-part branch: cut tube brackets in parallel with the frame
     const tube = `N${next++}`;
-    add({ nodeId: tube, name: 'Cut tube brackets', operationId: 'OP-001', nominalTime: round(rnd.int(1, 4) / 2), predecessors: [], materialInputs: [{ materialCode: 'TUBE-40X40', requiredQuantity: round(quantity * 0.5) }] }, 3, 2);
+    add(
+      {
+        nodeId: tube,
+        name: 'Cut tube brackets',
+        operationId: 'OP-001',
+        nominalTime: round(rnd.int(1, 4) / 2),
+        predecessors: [],
+        materialInputs: [{ materialCode: 'TUBE-40X40', requiredQuantity: round(quantity * 0.5) }],
+      },
+      3,
+      2,
+    );
     assemblyPreds.push(tube);
   }
-  add({ nodeId: assemble, name: `Assemble ${product.toLowerCase()}`, operationId: 'OP-007', nominalTime: round(rnd.int(4, 16) / 2), predecessors: assemblyPreds, materialInputs: assemblyInputs }, 5, 0);
+  add(
+    {
+      nodeId: assemble,
+      name: `Assemble ${product.toLowerCase()}`,
+      operationId: 'OP-007',
+      nominalTime: round(rnd.int(4, 16) / 2),
+      predecessors: assemblyPreds,
+      materialInputs: assemblyInputs,
+    },
+    5,
+    0,
+  );
   const inspect = `N${next}`;
-  add({ nodeId: inspect, name: 'Final inspection', operationId: 'OP-008', nominalTime: round(rnd.int(1, 4) / 2), efficiency: 1, predecessors: [assemble], materialInputs: [], output: { materialCode: `FG-${pad(productIndex + 1)}`, quantity } }, 6, 0);
+  add(
+    {
+      nodeId: inspect,
+      name: 'Final inspection',
+      operationId: 'OP-008',
+      nominalTime: round(rnd.int(1, 4) / 2),
+      efficiency: 1,
+      predecessors: [assemble],
+      materialInputs: [],
+      output: { materialCode: `FG-${pad(productIndex + 1)}`, quantity },
+    },
+    6,
+    0,
+  );
 
   return {
     name: `${product} ×${quantity}`,

@@ -30,7 +30,8 @@ export async function startDemoFloor(app: FastifyInstance, credentials: { adminP
   const planner = await call<{ token: string }>('POST', '/api/mes/auth/login', undefined, { username: 'planner', password: credentials.adminPassword });
   const drafts = await call<{ items: { id: string }[] }>('GET', '/api/mes/production-plans?status=draft&limit=2', planner.token);
   const released: Detail[] = [];
-  for (const { id } of drafts.items) released.push(await call<Detail>('POST', `/api/mes/production-plans/${id}/release`, planner.token, { allowShortage: true }));
+  for (const { id } of drafts.items)
+    released.push(await call<Detail>('POST', `/api/mes/production-plans/${id}/release`, planner.token, { allowShortage: true }));
   const floor: DemoFloor = { released: released.map((r) => r.plan.id) };
 
   const first = released[0]?.plan.nodes

@@ -5,7 +5,7 @@
 import type { Db } from '../db/database.js';
 import { sql } from 'kysely';
 import { mesTables } from '../db/schema.js';
-import { insertPlans } from '../modules/plans/plans.repository.js';
+import { insertPlans } from '../modules/plans/index.js';
 import { generatePassword, generatePin, hashSecret } from '../modules/auth/passwords.js';
 import { buildDataset, type SeedSize } from './dataset.js';
 
@@ -28,7 +28,10 @@ export interface SeedSummary {
 export class SeedRefusedError extends Error {}
 
 export async function hasMesData(db: Db): Promise<boolean> {
-  const row = await db.selectFrom('mes.operations').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('mes.operations')
+    .select(sql<number>`count(*)::int`.as('n'))
+    .executeTakeFirstOrThrow();
   return row.n > 0;
 }
 
@@ -73,7 +76,9 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<SeedSu
     const opening = data.materials.filter((m) => m.opening > 0);
     await trx
       .insertInto('mes.material_ledger')
-      .values(opening.map((m) => ({ material_code: m.code, entry_type: 'opening' as const, stock_delta: m.opening, reason: 'opening stock (seed)', actor: 'seed' })))
+      .values(
+        opening.map((m) => ({ material_code: m.code, entry_type: 'opening' as const, stock_delta: m.opening, reason: 'opening stock (seed)', actor: 'seed' })),
+      )
       .execute();
     step(3);
     const workOrders = await sql<{ code: string }>`

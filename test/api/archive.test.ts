@@ -37,7 +37,11 @@ describeEachEngine('archiving finished plans', (ctx) => {
              + (select count(*) from mes.assignment_problems where plan_id = ${planId}) as n`.execute(db())
     ).rows[0]!.n;
   const stockAndLedger = async () =>
-    (await sql`select code, stock, reserved, (select count(*) from mes.material_ledger l where l.material_code = m.code) as entries from mes.materials m order by code`.execute(db())).rows;
+    (
+      await sql`select code, stock, reserved, (select count(*) from mes.material_ledger l where l.material_code = m.code) as entries from mes.materials m order by code`.execute(
+        db(),
+      )
+    ).rows;
 
   /** Releases a plan and runs every node to completion (a problem reported and a pause on the first). */
   async function runToCompletion(planId: string) {
@@ -113,10 +117,18 @@ describeEachEngine('archiving finished plans', (ctx) => {
     expect(cold.items[0]).toEqual({ ...listed, archivedAt: archived.archivedAt, updatedAt: expect.any(String) });
     expect(Date.parse(cold.items[0].updatedAt)).toBeGreaterThanOrEqual(Date.parse(listed.updatedAt));
 
-    const archive = (await sql<{ problems: unknown[]; pauses: unknown[] }>`select problems, pauses from mes.plan_archives where plan_id = ${completedId}`.execute(db())).rows[0]!;
+    const archive = (
+      await sql<{ problems: unknown[]; pauses: unknown[] }>`select problems, pauses from mes.plan_archives where plan_id = ${completedId}`.execute(db())
+    ).rows[0]!;
     expect(archive.problems).toEqual([expect.objectContaining({ category: 'machine', text: 'coolant low' })]);
     expect(archive.pauses).toEqual([expect.objectContaining({ reason: 'break', endedAt: expect.any(String) })]);
-    const events = await db().selectFrom('mes.events').select(['change', 'payload']).where('plan_id', '=', completedId).where('topic', '=', 'plans').orderBy('id').execute();
+    const events = await db()
+      .selectFrom('mes.events')
+      .select(['change', 'payload'])
+      .where('plan_id', '=', completedId)
+      .where('topic', '=', 'plans')
+      .orderBy('id')
+      .execute();
     expect(events.at(-1)).toEqual({ change: 'archived', payload: { status: 'completed', nodes: before.nodes.length } });
   });
 
@@ -172,7 +184,13 @@ describeEachEngine('archiving finished plans', (ctx) => {
       ids.push(id);
     }
     const batches: number[] = [];
-    const options = { olderThanDays: 0, now: new Date(Date.now() + 1000), actor: 'test', batch: 2, onBatch: (r: { archived: string[] }) => batches.push(r.archived.length) };
+    const options = {
+      olderThanDays: 0,
+      now: new Date(Date.now() + 1000),
+      actor: 'test',
+      batch: 2,
+      onBatch: (r: { archived: string[] }) => batches.push(r.archived.length),
+    };
     expect((await archiveAllFinished(db(), options)).archived).toHaveLength(3);
     expect(batches).toEqual([2, 1]);
     for (const id of ids) expect(await hotRows(id)).toBe(0);
@@ -188,9 +206,7 @@ describeEachEngine('archiving finished plans', (ctx) => {
       ids.push(id);
     }
     const now = new Date(Date.now() + 1000);
-    const runs = await Promise.all(
-      Array.from({ length: 3 }, () => archiveFinishedPlans(db(), { olderThanDays: 0, limit: 2, now, actor: 'test' })),
-    );
+    const runs = await Promise.all(Array.from({ length: 3 }, () => archiveFinishedPlans(db(), { olderThanDays: 0, limit: 2, now, actor: 'test' })));
     const taken = runs.flatMap((r) => r.archived);
     expect(new Set(taken).size).toBe(taken.length);
     expect(taken.sort()).toEqual(ids.sort());

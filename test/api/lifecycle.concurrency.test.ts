@@ -15,7 +15,9 @@ describeEachEngine('concurrent releases', (ctx) => {
 
   it.runIf(ctx.engine === 'postgres')('50 releases competing for one material never reserve more than the stock, and the ledger equals stock', async () => {
     const db = ctx.database.db;
-    const { stock, reserved } = (await sql<{ stock: number; reserved: number }>`select stock, reserved from mes.materials where code = 'TUBE-40X40'`.execute(db)).rows[0]!;
+    const { stock, reserved } = (
+      await sql<{ stock: number; reserved: number }>`select stock, reserved from mes.materials where code = 'TUBE-40X40'`.execute(db)
+    ).rows[0]!;
     const each = 20;
     const fits = Math.floor((stock - reserved) / each);
     const ids: string[] = [];
@@ -27,7 +29,13 @@ describeEachEngine('concurrent releases', (ctx) => {
     const results = await Promise.all(ids.map((id) => planner.post(`/api/mes/production-plans/${id}/release`, {})));
     const ok = results.filter((r) => r.statusCode === 200).length;
     const short = results.filter((r) => r.statusCode === 409 && /not enough material/.test(r.json().detail)).length;
-    expect(ok + short, results.map((r) => r.body).join('\n').slice(0, 500)).toBe(50);
+    expect(
+      ok + short,
+      results
+        .map((r) => r.body)
+        .join('\n')
+        .slice(0, 500),
+    ).toBe(50);
     expect(ok).toBe(Math.min(50, fits));
     const after = (await sql<{ stock: number; reserved: number }>`select stock, reserved from mes.materials where code = 'TUBE-40X40'`.execute(db)).rows[0]!;
     expect(after.stock).toBe(stock);

@@ -9,7 +9,16 @@ import { samplePlan } from '../helpers/plans.js';
 interface Node {
   nodeId: string;
   predecessors: string[];
-  assignment: { id: string; status: string; workerId: string; stationId: string; substationId: string; plannedStart: string; plannedEnd: string; pinned: boolean } | null;
+  assignment: {
+    id: string;
+    status: string;
+    workerId: string;
+    stationId: string;
+    substationId: string;
+    plannedStart: string;
+    plannedEnd: string;
+    pinned: boolean;
+  } | null;
   assignedStations: { stationId: string }[];
 }
 
@@ -57,12 +66,21 @@ describeEachEngine('plan lifecycle', (ctx) => {
     expect(after).toEqual({ stock: before.stock, reserved: before.reserved + 5 });
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
 
-    const events = await ctx.database.db.selectFrom('mes.events').select(['topic', 'change']).where('plan_id', '=', id).where('change', '!=', 'created').execute();
+    const events = await ctx.database.db
+      .selectFrom('mes.events')
+      .select(['topic', 'change'])
+      .where('plan_id', '=', id)
+      .where('change', '!=', 'created')
+      .execute();
     expect(events.filter((e) => e.topic === 'plans').map((e) => e.change)).toEqual(['released']);
     const created = await ctx.database.db.selectFrom('mes.events').select('entity_id').where('plan_id', '=', id).where('topic', '=', 'assignments').execute();
     expect(created).toHaveLength(4);
 
-    const again = expectProblem(await planner.post(`/api/mes/production-plans/${id}/release`, {}), 409, /is released; it cannot be released\. Allowed now: pause, cancel/);
+    const again = expectProblem(
+      await planner.post(`/api/mes/production-plans/${id}/release`, {}),
+      409,
+      /is released; it cannot be released\. Allowed now: pause, cancel/,
+    );
     expect(again).toMatchObject({ currentStatus: 'released', allowedActions: ['pause', 'cancel'] });
   });
 
@@ -72,7 +90,11 @@ describeEachEngine('plan lifecycle', (ctx) => {
     doc.nodes[1]!.materialInputs = [{ materialCode: 'HINGE-120', requiredQuantity: 999999 }];
     const id = await newPlan(doc);
     await expectNoWrite(ctx.database.db, async () => {
-      const res = expectProblem(await planner.post(`/api/mes/production-plans/${id}/release`, {}), 409, /not enough material.*HINGE-120 needs 999999.*SHEET-S235-2 needs 100000/);
+      const res = expectProblem(
+        await planner.post(`/api/mes/production-plans/${id}/release`, {}),
+        409,
+        /not enough material.*HINGE-120 needs 999999.*SHEET-S235-2 needs 100000/,
+      );
       expect(res.shortages).toEqual([
         { materialCode: 'HINGE-120', required: 999999, available: expect.any(Number) },
         { materialCode: 'SHEET-S235-2', required: 100000, available: expect.any(Number) },
@@ -81,7 +103,11 @@ describeEachEngine('plan lifecycle', (ctx) => {
     const forced = await planner.post(`/api/mes/production-plans/${id}/release`, { allowShortage: true });
     expect(forced.statusCode, forced.body).toBe(200);
     expect(forced.json().shortages).toHaveLength(2);
-    expect(forced.json().plan).toMatchObject({ status: 'released', allowShortage: true, shortages: [{ materialCode: 'HINGE-120' }, { materialCode: 'SHEET-S235-2' }] });
+    expect(forced.json().plan).toMatchObject({
+      status: 'released',
+      allowShortage: true,
+      shortages: [{ materialCode: 'HINGE-120' }, { materialCode: 'SHEET-S235-2' }],
+    });
     await planner.post(`/api/mes/production-plans/${id}/cancel`);
   });
 
@@ -104,7 +130,9 @@ describeEachEngine('plan lifecycle', (ctx) => {
     await sql`insert into mes.stations (id, name) values ('ST-091', 'Spare paint booth')`.execute(db);
     await sql`insert into mes.station_operations (station_id, operation_id) values ('ST-091', 'OP-006')`.execute(db);
     await sql`insert into mes.substations (id, station_id, name) values ('ST-091-01', 'ST-091', 'Booth 1')`.execute(db);
-    await sql`insert into mes.worker_stations (worker_id, station_id) select worker_id, 'ST-091' from mes.worker_stations where station_id = 'ST-004'`.execute(db);
+    await sql`insert into mes.worker_stations (worker_id, station_id) select worker_id, 'ST-091' from mes.worker_stations where station_id = 'ST-004'`.execute(
+      db,
+    );
     const doc = samplePlan();
     doc.nodes[3]!.assignedStations = [{ stationId: 'ST-091', priority: 1 }];
     const id = await newPlan(doc);
@@ -122,11 +150,17 @@ describeEachEngine('plan lifecycle', (ctx) => {
     await sql`update mes.substations set status = 'available' where id = 'ST-091-01'`.execute(db);
     // the station no longer does the operation
     await sql`delete from mes.station_operations where station_id = 'ST-091' and operation_id = 'OP-006'`.execute(db);
-    await refused(new RegExp(`plan ${id} no longer passes validation: node N4: station ST-091 cannot perform operation OP-006`), 'nodes/3/assignedStations/0/stationId');
+    await refused(
+      new RegExp(`plan ${id} no longer passes validation: node N4: station ST-091 cannot perform operation OP-006`),
+      'nodes/3/assignedStations/0/stationId',
+    );
     await sql`insert into mes.station_operations (station_id, operation_id) values ('ST-091', 'OP-006')`.execute(db);
     // the station is archived
     await sql`update mes.stations set archived_at = now() where id = 'ST-091'`.execute(db);
-    await refused(new RegExp(`plan ${id} no longer passes validation: node N4: station ST-091 does not exist or is archived`), 'nodes/3/assignedStations/0/stationId');
+    await refused(
+      new RegExp(`plan ${id} no longer passes validation: node N4: station ST-091 does not exist or is archived`),
+      'nodes/3/assignedStations/0/stationId',
+    );
     await sql`update mes.stations set archived_at = null where id = 'ST-091'`.execute(db);
 
     const res = await planner.post(`/api/mes/production-plans/${id}/release`, { allowShortage: true });
@@ -148,10 +182,12 @@ describeEachEngine('plan lifecycle', (ctx) => {
     expect(rescheduled.statusCode, rescheduled.body).toBe(200);
     const after = rescheduled.json().plan.nodes as Node[];
     expect(after.every((n) => n.assignment && !before.includes(n.assignment.id))).toBe(true);
-    const cancelled = await sql<{ n: number }>`select count(*)::int as n from mes.worker_assignments where plan_id = ${id} and status = 'cancelled'`.execute(ctx.database.db);
+    const cancelled = await sql<{ n: number }>`select count(*)::int as n from mes.worker_assignments where plan_id = ${id} and status = 'cancelled'`.execute(
+      ctx.database.db,
+    );
     expect(cancelled.rows[0]!.n).toBe(8); // replaced twice: by resume and by reschedule
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
-    expectProblem(await planner.post(`/api/mes/production-plans/${(await newPlan())}/reschedule`), 409, /is draft; only released/);
+    expectProblem(await planner.post(`/api/mes/production-plans/${await newPlan()}/reschedule`), 409, /is draft; only released/);
   });
 
   it('re-times a pinned step on resume: same worker and substation, but not before its predecessors end nor before now', async () => {
@@ -211,8 +247,17 @@ describeEachEngine('plan lifecycle', (ctx) => {
     expect(res.json().plan.nodes.every((n: Node) => n.assignment === null)).toBe(true);
     expect(await materialState('WIRE-SG2-1.0')).toEqual(before);
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
-    for (const [action, done] of [['release', 'released'], ['pause', 'paused'], ['resume', 'resumed'], ['cancel', 'cancelled']]) {
-      expectProblem(await planner.post(`/api/mes/production-plans/${id}/${action}`, {}), 409, new RegExp(`is cancelled; it cannot be ${done}\\. Allowed now: nothing`));
+    for (const [action, done] of [
+      ['release', 'released'],
+      ['pause', 'paused'],
+      ['resume', 'resumed'],
+      ['cancel', 'cancelled'],
+    ]) {
+      expectProblem(
+        await planner.post(`/api/mes/production-plans/${id}/${action}`, {}),
+        409,
+        new RegExp(`is cancelled; it cannot be ${done}\\. Allowed now: nothing`),
+      );
     }
     expectProblem(await planner.post('/api/mes/production-plans/PPL-0101-999/release', {}), 404);
   });
@@ -226,7 +271,9 @@ describeEachEngine('plan lifecycle', (ctx) => {
   });
 
   it('releases a seeded plan on shared resources without double-booking anyone', async () => {
-    const drafts = await sql<{ id: string }>`select id from mes.production_plans where status = 'draft' and created_by = 'seed' order by id limit 5`.execute(ctx.database.db);
+    const drafts = await sql<{ id: string }>`select id from mes.production_plans where status = 'draft' and created_by = 'seed' order by id limit 5`.execute(
+      ctx.database.db,
+    );
     for (const { id } of drafts.rows) {
       const res = await planner.post(`/api/mes/production-plans/${id}/release`, { allowShortage: true });
       expect(res.statusCode, res.body).toBe(200);

@@ -24,7 +24,16 @@ describeEachEngine('/api/mes/materials', (ctx) => {
     const expected = data.materials.map((m) => m.code).sort();
     expect(all.total).toBe(expected.length);
     expect(codes(all)).toEqual(expected);
-    expect(all.items[0]).toMatchObject({ code: 'FASTENER-M8', unit: 'pcs', stock: 40000, reserved: 0, available: 40000, reorderPoint: 4000, belowReorderPoint: false, archivedAt: null });
+    expect(all.items[0]).toMatchObject({
+      code: 'FASTENER-M8',
+      unit: 'pcs',
+      stock: 40000,
+      reserved: 0,
+      available: 40000,
+      reorderPoint: 4000,
+      belowReorderPoint: false,
+      archivedAt: null,
+    });
     const page = (await planner.get('/api/mes/materials?limit=4&offset=2')).json();
     expect(page).toMatchObject({ total: expected.length, limit: 4, offset: 2 });
     expect(codes(page)).toEqual(expected.slice(2, 6));
@@ -34,7 +43,13 @@ describeEachEngine('/api/mes/materials', (ctx) => {
   });
 
   it('gets one material by code, or 404', async () => {
-    expect((await operator.get('/api/mes/materials/SHEET-S235-2')).json()).toMatchObject({ code: 'SHEET-S235-2', unit: 'sheet', stock: 400, available: 400, reorderPoint: 40 });
+    expect((await operator.get('/api/mes/materials/SHEET-S235-2')).json()).toMatchObject({
+      code: 'SHEET-S235-2',
+      unit: 'sheet',
+      stock: 400,
+      available: 400,
+      reorderPoint: 40,
+    });
     expectProblem(await planner.get('/api/mes/materials/NOPE-1'), 404, 'material NOPE-1 does not exist');
   });
 
@@ -43,7 +58,10 @@ describeEachEngine('/api/mes/materials', (ctx) => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ code: 'BOLT-M10', stock: 100, reserved: 0, available: 100, reorderPoint: 50 });
     const ledger = (await planner.get('/api/mes/materials/BOLT-M10/ledger')).json();
-    expect(ledger).toMatchObject({ total: 1, items: [{ kind: 'opening', stockDelta: 100, reservedDelta: 0, reason: 'opening stock', actor: 'planner', planId: null, nodeId: null }] });
+    expect(ledger).toMatchObject({
+      total: 1,
+      items: [{ kind: 'opening', stockDelta: 100, reservedDelta: 0, reason: 'opening stock', actor: 'planner', planId: null, nodeId: null }],
+    });
     const empty = await planner.post('/api/mes/materials', { code: 'NUT-M10', name: 'Hex nut M10', unit: 'pcs' });
     expect(empty.json()).toMatchObject({ stock: 0, reorderPoint: 0 });
     expect((await planner.get('/api/mes/materials/NUT-M10/ledger')).json()).toMatchObject({ items: [], total: 0 });
@@ -85,7 +103,11 @@ describeEachEngine('/api/mes/materials', (ctx) => {
 
   it('refuses to take stock below zero, naming required and available (409), writing nothing', async () => {
     await expectNoWrite(ctx.database.db, async () => {
-      const res = expectProblem(await adjust('BOLT-M10', { quantity: -80.001, reason: 'too much' }), 409, 'not enough BOLT-M10 in stock: the adjustment takes 80.001 pcs, 80 pcs on hand');
+      const res = expectProblem(
+        await adjust('BOLT-M10', { quantity: -80.001, reason: 'too much' }),
+        409,
+        'not enough BOLT-M10 in stock: the adjustment takes 80.001 pcs, 80 pcs on hand',
+      );
       expect(res).toMatchObject({ field: 'body/quantity', materialCode: 'BOLT-M10', required: 80.001, available: 80 });
     });
     expect((await planner.get('/api/mes/materials/BOLT-M10')).json().stock).toBe(80);
@@ -95,8 +117,12 @@ describeEachEngine('/api/mes/materials', (ctx) => {
     await expectNoWrite(ctx.database.db, async () => {
       expect(expectProblem(await planner.post('/api/mes/materials', { code: 'X1', name: 'x' }), 400).field).toBe('body/unit');
       expect(expectProblem(await planner.post('/api/mes/materials', { code: 'lower-case', name: 'x', unit: 'pcs' }), 400).field).toBe('body/code');
-      expect(expectProblem(await planner.post('/api/mes/materials', { code: 'X1', name: 'x', unit: 'pcs', stock: 5 }), 400, /unknown property "stock"/).field).toBe('body/stock');
-      expect(expectProblem(await planner.post('/api/mes/materials', { code: 'X1', name: 'x', unit: 'pcs', openingStock: -1 }), 400).field).toBe('body/openingStock');
+      expect(
+        expectProblem(await planner.post('/api/mes/materials', { code: 'X1', name: 'x', unit: 'pcs', stock: 5 }), 400, /unknown property "stock"/).field,
+      ).toBe('body/stock');
+      expect(expectProblem(await planner.post('/api/mes/materials', { code: 'X1', name: 'x', unit: 'pcs', openingStock: -1 }), 400).field).toBe(
+        'body/openingStock',
+      );
       expect(expectProblem(await planner.patch('/api/mes/materials/BOLT-M10', { stock: 1 }), 400).field).toBe('body/stock');
       expectProblem(await planner.patch('/api/mes/materials/BOLT-M10', {}), 400);
       expect(expectProblem(await planner.patch('/api/mes/materials/BOLT-M10', { reorderPoint: -5 }), 400).field).toBe('body/reorderPoint');
@@ -106,8 +132,12 @@ describeEachEngine('/api/mes/materials', (ctx) => {
       expect(expectProblem(await adjust('BOLT-M10', { quantity: 5, reason: 'x'.repeat(501) }), 400).field).toBe('body/reason');
       expect(expectProblem(await adjust('BOLT-M10', { quantity: 5, reason: 'x', kind: 'consumption' }), 400).field).toBe('body/kind');
       expect(expectProblem(await adjust('BOLT-M10', { quantity: 5, reason: 'x', planId: 'PPL-0101-001' }), 400).field).toBe('body/planId');
-      expect(expectProblem(await adjust('BOLT-M10', { quantity: -5, reason: 'return', kind: 'receipt' }), 422, /receipt adds stock/).field).toBe('body/quantity');
-      expect(expectProblem(await planner.post('/api/mes/materials', { code: 'BOLT-M10', name: 'dup', unit: 'pcs' }), 409, 'already exists').field).toBe('body/code');
+      expect(expectProblem(await adjust('BOLT-M10', { quantity: -5, reason: 'return', kind: 'receipt' }), 422, /receipt adds stock/).field).toBe(
+        'body/quantity',
+      );
+      expect(expectProblem(await planner.post('/api/mes/materials', { code: 'BOLT-M10', name: 'dup', unit: 'pcs' }), 409, 'already exists').field).toBe(
+        'body/code',
+      );
       expectProblem(await adjust('NOPE-1', { quantity: 5, reason: 'x' }), 404, 'material NOPE-1 does not exist');
       expectProblem(await planner.patch('/api/mes/materials/NOPE-1', { name: 'x' }), 404);
       expectProblem(await planner.delete('/api/mes/materials/NOPE-1'), 404);
@@ -134,7 +164,10 @@ describeEachEngine('/api/mes/materials', (ctx) => {
       expect(expectProblem(await planner.delete('/api/mes/materials/NUT-M10'), 409, 'material NUT-M10 has 4 box reserved').reserved).toBe(4);
     });
     expect((await planner.get('/api/mes/materials/NUT-M10')).json()).toMatchObject({ stock: 10, reserved: 4, available: 6 });
-    await db.insertInto('mes.material_ledger').values({ material_code: 'NUT-M10', entry_type: 'reservation_release', reserved_delta: -4, reason: 'test' }).execute();
+    await db
+      .insertInto('mes.material_ledger')
+      .values({ material_code: 'NUT-M10', entry_type: 'reservation_release', reserved_delta: -4, reason: 'test' })
+      .execute();
   });
 
   it('archives an unused material (204); an archived one takes no adjustments', async () => {

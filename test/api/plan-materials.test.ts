@@ -58,9 +58,11 @@ describeEachEngine('/api/mes/production-plans/:id/materials', (ctx) => {
     ]);
     expect((await planner.post(`/api/mes/production-plans/${id}/release`, {})).statusCode).toBe(200);
     const released = await materials(id);
-    const inputs = (await planner.get(`/api/mes/production-plans/${id}`)).json().nodes.flatMap((n: { materialInputs: { materialCode: string; requiredQuantity: number; fromNodeId?: string }[] }) =>
-      n.materialInputs.filter((m) => !m.fromNodeId),
-    );
+    const inputs = (await planner.get(`/api/mes/production-plans/${id}`))
+      .json()
+      .nodes.flatMap((n: { materialInputs: { materialCode: string; requiredQuantity: number; fromNodeId?: string }[] }) =>
+        n.materialInputs.filter((m) => !m.fromNodeId),
+      );
     expect(released.map((m) => [m.materialCode, m.required, m.reserved])).toEqual(
       inputs.map((m: { materialCode: string; requiredQuantity: number }) => [m.materialCode, m.requiredQuantity, m.requiredQuantity]).sort(),
     );
@@ -74,7 +76,15 @@ describeEachEngine('/api/mes/production-plans/:id/materials', (ctx) => {
 
     // more than required: all of it consumed, nothing returned
     await run(id, 'N1', { goodQuantity: 10, materials: [{ materialCode: 'SHEET-S235-2', quantity: 6 }] });
-    expect((await byCode(id))['SHEET-S235-2']).toEqual({ materialName: expect.any(String), unit: 'sheet', required: 5, reserved: 0, consumed: 6, returned: 0, short: 0 });
+    expect((await byCode(id))['SHEET-S235-2']).toEqual({
+      materialName: expect.any(String),
+      unit: 'sheet',
+      required: 5,
+      reserved: 0,
+      consumed: 6,
+      returned: 0,
+      short: 0,
+    });
     await run(id, 'N2', { goodQuantity: 10 });
     // less than required: the rest goes back
     await run(id, 'N3', { goodQuantity: 10, materials: [{ materialCode: 'WIRE-SG2-1.0', quantity: 1.5 }] });
@@ -90,7 +100,9 @@ describeEachEngine('/api/mes/production-plans/:id/materials', (ctx) => {
     expect(cancelled['WIRE-SG2-1.0']).toMatchObject({ consumed: 1.5, returned: 0.5 });
     // the figures agree with the ledger
     const ledger = await sql<{ code: string; reserved: number }>`
-      select material_code as code, sum(reserved_delta) as reserved from mes.material_ledger where plan_id = ${id} group by material_code`.execute(ctx.database.db);
+      select material_code as code, sum(reserved_delta) as reserved from mes.material_ledger where plan_id = ${id} group by material_code`.execute(
+      ctx.database.db,
+    );
     expect(ledger.rows.every((r) => Number(r.reserved) === 0)).toBe(true);
 
     const archived = await planner.post(`/api/mes/production-plans/${id}/archive`);

@@ -60,8 +60,14 @@ describeEachEngine('plan documents (property-based)', (ctx) => {
     const db = ctx.database.db;
     await seed(db, 'default');
     const added = [...moreStations].flatMap(([op, ids]) => ids.filter((id) => id.startsWith('ST-9')).map((id) => ({ id, op })));
-    await db.insertInto('mes.stations').values(added.map(({ id }) => ({ id, name: `Twin ${id}` }))).execute();
-    await db.insertInto('mes.station_operations').values(added.map(({ id, op }) => ({ station_id: id, operation_id: op }))).execute();
+    await db
+      .insertInto('mes.stations')
+      .values(added.map(({ id }) => ({ id, name: `Twin ${id}` })))
+      .execute();
+    await db
+      .insertInto('mes.station_operations')
+      .values(added.map(({ id, op }) => ({ station_id: id, operation_id: op })))
+      .execute();
     planner = await signIn(await ctx.app(), 'planner');
   });
 

@@ -48,7 +48,17 @@ describeEachEngine('/api/mes/production-plans', (ctx) => {
       .where('entity_id', '=', plan.id)
       .execute();
     expect(events).toEqual([
-      { topic: 'plans', entity_type: 'plan', entity_id: plan.id, change: 'created', plan_id: plan.id, worker_id: null, station_id: null, payload: { status: 'draft', nodes: 4 }, actor: 'planner' },
+      {
+        topic: 'plans',
+        entity_type: 'plan',
+        entity_id: plan.id,
+        change: 'created',
+        plan_id: plan.id,
+        worker_id: null,
+        station_id: null,
+        payload: { status: 'draft', nodes: 4 },
+        actor: 'planner',
+      },
     ]);
   });
 

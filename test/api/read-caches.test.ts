@@ -79,7 +79,11 @@ describeEachEngine('per-process caches of plan details and sessions', (ctx) => {
 
   // every source the detail is built from, changed behind the API's back, as another writer would
   const changes: { what: string; change: () => Promise<unknown>; seen: (plan: PlanDetail) => unknown }[] = [
-    { what: 'the plan row', change: () => sql`update mes.production_plans set note = 'changed note' where id = ${planId}`.execute(db()), seen: (p) => p.note === 'changed note' },
+    {
+      what: 'the plan row',
+      change: () => sql`update mes.production_plans set note = 'changed note' where id = ${planId}`.execute(db()),
+      seen: (p) => p.note === 'changed note',
+    },
     {
       what: 'a node',
       change: () => sql`update mes.production_plan_nodes set name = 'Renamed node' where plan_id = ${planId} and sequence = 0`.execute(db()),
@@ -102,17 +106,26 @@ describeEachEngine('per-process caches of plan details and sessions', (ctx) => {
     },
     {
       what: "an operation's name",
-      change: () => sql`update mes.operations set name = 'Renamed operation' where id = (select operation_id from mes.production_plan_nodes where plan_id = ${planId} and sequence = 0)`.execute(db()),
+      change: () =>
+        sql`update mes.operations set name = 'Renamed operation' where id = (select operation_id from mes.production_plan_nodes where plan_id = ${planId} and sequence = 0)`.execute(
+          db(),
+        ),
       seen: (p) => p.nodes[0]!.operationName === 'Renamed operation',
     },
     {
       what: "a station's name",
-      change: () => sql`update mes.stations set name = 'Renamed station' where id = (select min(station_id) from mes.node_stations where plan_id = ${planId})`.execute(db()),
+      change: () =>
+        sql`update mes.stations set name = 'Renamed station' where id = (select min(station_id) from mes.node_stations where plan_id = ${planId})`.execute(
+          db(),
+        ),
       seen: (p) => p.nodes.some((n: { assignedStations: { stationName: string }[] }) => n.assignedStations.some((s) => s.stationName === 'Renamed station')),
     },
     {
       what: "a material's unit",
-      change: () => sql`update mes.materials set unit = 'box' where code = (select min(material_code) from mes.node_material_inputs where plan_id = ${planId})`.execute(db()),
+      change: () =>
+        sql`update mes.materials set unit = 'box' where code = (select min(material_code) from mes.node_material_inputs where plan_id = ${planId})`.execute(
+          db(),
+        ),
       seen: (p) => p.nodes.some((n: { materialInputs: { unit: string }[] }) => n.materialInputs.some((i) => i.unit === 'box')),
     },
   ];
@@ -200,7 +213,8 @@ describeEachEngine('per-process caches of plan details and sessions', (ctx) => {
   });
 
   it('the catalog stamps move with what validation reads, not with the shop floor', async () => {
-    const stamps = async () => (await sql<{ names: string; rules: string }>`select revision as names, rules_revision as rules from mes.catalog_revision`.execute(db())).rows[0]!;
+    const stamps = async () =>
+      (await sql<{ names: string; rules: string }>`select revision as names, rules_revision as rules from mes.catalog_revision`.execute(db())).rows[0]!;
     const before = await stamps();
     await sql`update mes.workers set status = status, name = name`.execute(db());
     await sql`update mes.substations set status = status, name = name`.execute(db());

@@ -9,7 +9,12 @@ import { samplePlan } from '../helpers/plans.js';
 describeEachEngine('schedule views and planner pins', (ctx) => {
   let planner: Client;
   let planId: string;
-  let plan: { nodes: { nodeId: string; assignment: { id: string; workerId: string; stationId: string; substationId: string; plannedStart: string; plannedEnd: string } }[] };
+  let plan: {
+    nodes: {
+      nodeId: string;
+      assignment: { id: string; workerId: string; stationId: string; substationId: string; plannedStart: string; plannedEnd: string };
+    }[];
+  };
 
   beforeAll(async () => {
     await seed(ctx.database.db, 'default');
@@ -22,7 +27,9 @@ describeEachEngine('schedule views and planner pins', (ctx) => {
     const res = await planner.get(`/api/mes/production-plans/${planId}/schedule`);
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
-    const stationBars = body.stations.flatMap((s: { substations: { bars: { assignmentId: string }[] }[] }) => s.substations.flatMap((x) => x.bars.map((b) => b.assignmentId)));
+    const stationBars = body.stations.flatMap((s: { substations: { bars: { assignmentId: string }[] }[] }) =>
+      s.substations.flatMap((x) => x.bars.map((b) => b.assignmentId)),
+    );
     const workerBars = body.workers.flatMap((w: { bars: { assignmentId: string }[] }) => w.bars.map((b) => b.assignmentId));
     const ids = plan.nodes.map((n) => n.assignment.id).sort();
     expect(stationBars.sort()).toEqual(ids);
@@ -63,7 +70,13 @@ describeEachEngine('schedule views and planner pins', (ctx) => {
     await expectNoWrite(ctx.database.db, async () => {
       expectProblem(await put({ stationId: 'ST-001' }), 422, /station ST-001 is not a candidate of node N3/);
       expectProblem(await put({ substationId: 'ST-001-01' }), 422, /not a candidate/);
-      const unqualified = (await sql<{ id: string }>`select id from mes.workers where id not in (select worker_id from mes.worker_operations where operation_id = 'OP-004') order by id limit 1`.execute(ctx.database.db)).rows[0]!.id;
+      const unqualified = (
+        await sql<{
+          id: string;
+        }>`select id from mes.workers where id not in (select worker_id from mes.worker_operations where operation_id = 'OP-004') order by id limit 1`.execute(
+          ctx.database.db,
+        )
+      ).rows[0]!.id;
       expectProblem(await put({ workerId: unqualified }), 422, new RegExp(`worker ${unqualified} is not qualified for OP-004`));
       const sunday = new Date(Date.parse(weld.plannedStart) + 14 * 86_400_000);
       sunday.setUTCDate(sunday.getUTCDate() + ((7 - sunday.getUTCDay()) % 7));
@@ -84,10 +97,16 @@ describeEachEngine('schedule views and planner pins', (ctx) => {
       plan = await fresh();
       // round-the-clock workers (no shift calendar): W-901 cuts and welds, W-902 cuts, W-903 may cut but at no station
       await sql`insert into mes.workers (id, name) values ('W-901', 'Any hour 1'), ('W-902', 'Any hour 2'), ('W-903', 'Nowhere')`.execute(ctx.database.db);
-      await sql`insert into mes.worker_operations (worker_id, operation_id) values ('W-901', 'OP-001'), ('W-901', 'OP-004'), ('W-902', 'OP-001'), ('W-903', 'OP-001')`.execute(ctx.database.db);
-      await sql`insert into mes.worker_stations (worker_id, station_id) values ('W-901', 'ST-001'), ('W-901', 'ST-003'), ('W-902', 'ST-001')`.execute(ctx.database.db);
+      await sql`insert into mes.worker_operations (worker_id, operation_id) values ('W-901', 'OP-001'), ('W-901', 'OP-004'), ('W-902', 'OP-001'), ('W-903', 'OP-001')`.execute(
+        ctx.database.db,
+      );
+      await sql`insert into mes.worker_stations (worker_id, station_id) values ('W-901', 'ST-001'), ('W-901', 'ST-003'), ('W-902', 'ST-001')`.execute(
+        ctx.database.db,
+      );
       await sql`insert into mes.substations (id, station_id, name) values ('ST-001-09', 'ST-001', 'Spare laser')`.execute(ctx.database.db);
-      await sql`insert into mes.substations (id, station_id, name, status) values ('ST-003-07', 'ST-003', 'Bay in repair', 'maintenance')`.execute(ctx.database.db);
+      await sql`insert into mes.substations (id, station_id, name, status) values ('ST-003-07', 'ST-003', 'Bay in repair', 'maintenance')`.execute(
+        ctx.database.db,
+      );
       await sql`insert into mes.substations (id, station_id, name, archived_at) values ('ST-003-08', 'ST-003', 'Old bay', now())`.execute(ctx.database.db);
     });
 
@@ -96,24 +115,36 @@ describeEachEngine('schedule views and planner pins', (ctx) => {
       // cut B on cut A's substation at cut A's start, by a worker who is free then
       await expectNoWrite(ctx.database.db, async () => {
         const body = { workerId: 'W-902', substationId: cutA.substationId, plannedStart: cutA.plannedStart };
-        const res = expectProblem(await planner.put(`/api/mes/worker-assignments/${cutB.id}`, body), 409, new RegExp(`^substation ${cutA.substationId} is booked by ${cutA.id} from `));
+        const res = expectProblem(
+          await planner.put(`/api/mes/worker-assignments/${cutB.id}`, body),
+          409,
+          new RegExp(`^substation ${cutA.substationId} is booked by ${cutA.id} from `),
+        );
         expect(res.conflictingAssignmentId).toBe(cutA.id);
       });
     });
 
-    it("refuses a move onto a booked worker with 409 naming the booking", async () => {
+    it('refuses a move onto a booked worker with 409 naming the booking', async () => {
       const [cutA, cutB] = [plan.nodes[0]!.assignment, plan.nodes[1]!.assignment];
       // cut B by cut A's worker at cut A's start, on a substation nobody books
       await expectNoWrite(ctx.database.db, async () => {
         const body = { workerId: cutA.workerId, substationId: 'ST-001-09', plannedStart: cutA.plannedStart };
-        const res = expectProblem(await planner.put(`/api/mes/worker-assignments/${cutB.id}`, body), 409, new RegExp(`^worker ${cutA.workerId} is booked by ${cutA.id} from `));
+        const res = expectProblem(
+          await planner.put(`/api/mes/worker-assignments/${cutB.id}`, body),
+          409,
+          new RegExp(`^worker ${cutA.workerId} is booked by ${cutA.id} from `),
+        );
         expect(res.conflictingAssignmentId).toBe(cutA.id);
       });
     });
 
     it('refuses a worker who is not allowed at the station with 422 on workerId', async () => {
       await expectNoWrite(ctx.database.db, async () => {
-        const res = expectProblem(await planner.put(`/api/mes/worker-assignments/${plan.nodes[0]!.assignment.id}`, { workerId: 'W-903' }), 422, /^worker W-903 is not allowed at ST-001$/);
+        const res = expectProblem(
+          await planner.put(`/api/mes/worker-assignments/${plan.nodes[0]!.assignment.id}`, { workerId: 'W-903' }),
+          422,
+          /^worker W-903 is not allowed at ST-001$/,
+        );
         expect(res.field).toBe('body/workerId');
       });
     });
@@ -121,7 +152,11 @@ describeEachEngine('schedule views and planner pins', (ctx) => {
     it('refuses a start that has passed with 422 on plannedStart', async () => {
       const cut = plan.nodes[0]!.assignment;
       await expectNoWrite(ctx.database.db, async () => {
-        const res = expectProblem(await planner.put(`/api/mes/worker-assignments/${cut.id}`, { workerId: 'W-901', plannedStart: new Date(Date.now() - 3_600_000).toISOString() }), 422, /^node N1 would start at .*, which has passed/);
+        const res = expectProblem(
+          await planner.put(`/api/mes/worker-assignments/${cut.id}`, { workerId: 'W-901', plannedStart: new Date(Date.now() - 3_600_000).toISOString() }),
+          422,
+          /^node N1 would start at .*, which has passed/,
+        );
         expect(res.field).toBe('body/plannedStart');
       });
     });

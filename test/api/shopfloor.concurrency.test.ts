@@ -41,8 +41,15 @@ describeEachEngine('shop floor under concurrency', (ctx) => {
     const ok = replies.filter((r) => r.statusCode === 200);
     const refused = replies.filter((r) => r.statusCode === 409);
     expect(ok).toHaveLength(1);
-    expect(refused, replies.filter((r) => r.statusCode !== 200 && r.statusCode !== 409).map((r) => r.body).join('\n')).toHaveLength(99);
-    for (const r of refused) expect(r.json()).toMatchObject({ currentStatus: 'in_progress', detail: expect.stringMatching(/is in_progress; it cannot be started/) });
+    expect(
+      refused,
+      replies
+        .filter((r) => r.statusCode !== 200 && r.statusCode !== 409)
+        .map((r) => r.body)
+        .join('\n'),
+    ).toHaveLength(99);
+    for (const r of refused)
+      expect(r.json()).toMatchObject({ currentStatus: 'in_progress', detail: expect.stringMatching(/is in_progress; it cannot be started/) });
     expect(await startedEvents(p.N1)).toBe(1);
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
     await finish(p.id);
@@ -57,9 +64,19 @@ describeEachEngine('shop floor under concurrency', (ctx) => {
     expect(replies.filter((r) => r.headers['idempotent-replayed'] === 'true')).toHaveLength(99);
     expect(await startedEvents(p.N1)).toBe(1);
     const row = await sql<{ n: number; starts: number }>`
-      select count(*)::int as n, count(distinct actual_start)::int as starts from mes.worker_assignments where id = ${p.N1} and status = 'in_progress'`.execute(ctx.database.db);
+      select count(*)::int as n, count(distinct actual_start)::int as starts from mes.worker_assignments where id = ${p.N1} and status = 'in_progress'`.execute(
+      ctx.database.db,
+    );
     expect(row.rows[0]).toEqual({ n: 1, starts: 1 });
-    expect(replies[0]!.json().assignment.actualStart).toBe((await sql<{ t: string }>`select to_char(actual_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as t from mes.worker_assignments where id = ${p.N1}`.execute(ctx.database.db)).rows[0]!.t);
+    expect(replies[0]!.json().assignment.actualStart).toBe(
+      (
+        await sql<{
+          t: string;
+        }>`select to_char(actual_start at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as t from mes.worker_assignments where id = ${p.N1}`.execute(
+          ctx.database.db,
+        )
+      ).rows[0]!.t,
+    );
     await finish(p.id);
   });
 
@@ -68,7 +85,9 @@ describeEachEngine('shop floor under concurrency', (ctx) => {
     const replies = await Promise.all([p.N1, p.N2, p.N1, p.N2].map((id) => op['W-001']!.post(`/api/mes/worker-assignments/${id}/start`, {})));
     expect(replies.filter((r) => r.statusCode === 200)).toHaveLength(1);
     expect(replies.filter((r) => r.statusCode === 409)).toHaveLength(3);
-    const busy = await sql<{ n: number }>`select count(*)::int as n from mes.worker_assignments where worker_id = 'W-001' and status = 'in_progress'`.execute(ctx.database.db);
+    const busy = await sql<{ n: number }>`select count(*)::int as n from mes.worker_assignments where worker_id = 'W-001' and status = 'in_progress'`.execute(
+      ctx.database.db,
+    );
     expect(busy.rows[0]!.n).toBe(1);
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
     await finish(p.id);
@@ -96,7 +115,10 @@ describeEachEngine('shop floor under concurrency', (ctx) => {
   it.runIf(ctx.engine === 'postgres')('a planner pinning a task while its predecessor completes: both apply, no deadlock', async () => {
     for (let round = 0; round < 5; round++) {
       const p = await releasedPlan('W-001', 'W-006');
-      for (const [w, id] of [['W-001', p.N1], ['W-006', p.N2]] as const) {
+      for (const [w, id] of [
+        ['W-001', p.N1],
+        ['W-006', p.N2],
+      ] as const) {
         expect((await op[w]!.post(`/api/mes/worker-assignments/${id}/start`, {})).statusCode).toBe(200);
       }
       expect((await op['W-006']!.post(`/api/mes/worker-assignments/${p.N2}/complete`, { goodQuantity: 10 })).statusCode).toBe(200);

@@ -9,7 +9,15 @@ interface DetailNode {
   predecessors: string[];
   quantity: number;
   output: { materialCode: string; quantity: number } | null;
-  assignment: { id: string; status: string; workerId: string; actualStart: string | null; actualEnd: string | null; workedMinutes: number | null; goodQuantity: number | null } | null;
+  assignment: {
+    id: string;
+    status: string;
+    workerId: string;
+    actualStart: string | null;
+    actualEnd: string | null;
+    workedMinutes: number | null;
+    goodQuantity: number | null;
+  } | null;
 }
 
 describeEachEngine('shop floor: a whole plan run through the API (--minimal)', (ctx) => {
@@ -39,7 +47,8 @@ describeEachEngine('shop floor: a whole plan run through the API (--minimal)', (
     const finished = nodes0.filter((n) => n.output?.materialCode.startsWith('FG-'));
     expect(finished).toHaveLength(1);
     const fgCode = finished[0]!.output!.materialCode;
-    const stockOf = async (code: string) => (await sql<{ stock: number; reserved: number }>`select stock, reserved from mes.materials where code = ${code}`.execute(db)).rows[0]!;
+    const stockOf = async (code: string) =>
+      (await sql<{ stock: number; reserved: number }>`select stock, reserved from mes.materials where code = ${code}`.execute(db)).rows[0]!;
     const fgBefore = await stockOf(fgCode);
 
     const done = new Set<string>();
@@ -82,7 +91,9 @@ describeEachEngine('shop floor: a whole plan run through the API (--minimal)', (
     }
 
     expect(await runIntegrityChecks(db)).toEqual([]);
-    const busy = await sql<{ n: number }>`select count(*)::int as n from mes.workers where status <> 'available' or current_assignment_id is not null`.execute(db);
+    const busy = await sql<{ n: number }>`select count(*)::int as n from mes.workers where status <> 'available' or current_assignment_id is not null`.execute(
+      db,
+    );
     expect(busy.rows[0]!.n).toBe(0);
     const inUse = await sql<{ n: number }>`select count(*)::int as n from mes.substations where status = 'in_use'`.execute(db);
     expect(inUse.rows[0]!.n).toBe(0);

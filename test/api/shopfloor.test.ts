@@ -44,7 +44,9 @@ describeEachEngine('shop floor execution', (ctx) => {
 
   /** Everything an action could change: counts of every table (expectNoWrite) and the rows that move. */
   const state = async () => ({
-    assignments: (await sql`select id, status, version, actual_start, actual_end, paused_minutes, good_quantity from mes.worker_assignments order by id`.execute(db())).rows,
+    assignments: (
+      await sql`select id, status, version, actual_start, actual_end, paused_minutes, good_quantity from mes.worker_assignments order by id`.execute(db())
+    ).rows,
     workers: (await sql`select id, status, current_assignment_id from mes.workers order by id`.execute(db())).rows,
     substations: (await sql`select id, status, current_assignment_id from mes.substations order by id`.execute(db())).rows,
     plans: (await sql`select id, status, version from mes.production_plans order by id`.execute(db())).rows,
@@ -57,8 +59,10 @@ describeEachEngine('shop floor execution', (ctx) => {
       await refuse();
       expect(await state()).toEqual(before);
     });
-  const eventsOf = (entityId: string) => db().selectFrom('mes.events').select(['topic', 'change', 'actor', 'payload']).where('entity_id', '=', entityId).orderBy('id').execute();
-  const material = async (code: string) => (await sql<{ stock: number; reserved: number }>`select stock, reserved from mes.materials where code = ${code}`.execute(db())).rows[0]!;
+  const eventsOf = (entityId: string) =>
+    db().selectFrom('mes.events').select(['topic', 'change', 'actor', 'payload']).where('entity_id', '=', entityId).orderBy('id').execute();
+  const material = async (code: string) =>
+    (await sql<{ stock: number; reserved: number }>`select stock, reserved from mes.materials where code = ${code}`.execute(db())).rows[0]!;
 
   it('lists and shows assignments with plan, node, station and worker; operators see only their own', async () => {
     const p = await releasedPlan();
@@ -69,7 +73,11 @@ describeEachEngine('shop floor execution', (ctx) => {
     expect(starts).toEqual([...starts].sort((a, b) => a - b));
     const ready = (await planner.get(`/api/mes/worker-assignments?planId=${p.id}&status=ready&status=in_progress`)).json();
     expect(ready.items.map((i: { nodeId: string }) => i.nodeId).sort()).toEqual(['N1', 'N2']);
-    expect((await planner.get(`/api/mes/worker-assignments?planId=${p.id}&workerId=W-003&limit=1`)).json()).toMatchObject({ total: 1, limit: 1, items: [{ nodeId: 'N3' }] });
+    expect((await planner.get(`/api/mes/worker-assignments?planId=${p.id}&workerId=W-003&limit=1`)).json()).toMatchObject({
+      total: 1,
+      limit: 1,
+      items: [{ nodeId: 'N3' }],
+    });
 
     // station, substation, planned window and pages
     const all = list.json().items as { id: string; stationId: string; substationId: string; plannedStart: string; plannedEnd: string }[];
@@ -102,9 +110,29 @@ describeEachEngine('shop floor execution', (ctx) => {
 
     const detail = (await op['W-001']!.get(`/api/mes/worker-assignments/${p.N1}`)).json();
     expect(detail).toMatchObject({
-      id: p.N1, status: 'ready', planId: p.id, workOrderCode: 'WO-TEST-1', planNote: 'Customer order 1028, drawing rev. C', nodeId: 'N1', nodeName: 'Cut sides', operationId: 'OP-001', operationName: 'Laser cutting',
-      stationId: 'ST-001', stationName: 'Laser cell', substationId: 'ST-001-01', workerId: 'W-001', quantity: 10, actualStart: null, actualEnd: null,
-      pausedMinutes: 0, workedMinutes: null, goodQuantity: null, openPause: null, pauses: [], problems: [], predecessors: [],
+      id: p.N1,
+      status: 'ready',
+      planId: p.id,
+      workOrderCode: 'WO-TEST-1',
+      planNote: 'Customer order 1028, drawing rev. C',
+      nodeId: 'N1',
+      nodeName: 'Cut sides',
+      operationId: 'OP-001',
+      operationName: 'Laser cutting',
+      stationId: 'ST-001',
+      stationName: 'Laser cell',
+      substationId: 'ST-001-01',
+      workerId: 'W-001',
+      quantity: 10,
+      actualStart: null,
+      actualEnd: null,
+      pausedMinutes: 0,
+      workedMinutes: null,
+      goodQuantity: null,
+      openPause: null,
+      pauses: [],
+      problems: [],
+      predecessors: [],
       materialInputs: [{ materialCode: 'SHEET-S235-2', unit: 'sheet', requiredQuantity: 5, fromNodeId: null }],
     });
     const paint = (await planner.get(`/api/mes/worker-assignments/${p.N4}`)).json();
@@ -127,7 +155,11 @@ describeEachEngine('shop floor execution', (ctx) => {
     const welder = (await op['W-003']!.get('/api/mes/workers/W-003/tasks')).json();
     const weld = welder.tasks.find((t: { id: string }) => t.id === p.N3);
     expect(weld).toMatchObject({
-      status: 'pending', canStart: false, plannerNote: '', operationName: 'Welding', workOrderCode: 'WO-TEST-1',
+      status: 'pending',
+      canStart: false,
+      plannerNote: '',
+      operationName: 'Welding',
+      workOrderCode: 'WO-TEST-1',
       materialInputs: [{ materialCode: 'WIRE-SG2-1.0', materialName: expect.any(String), unit: 'kg', requiredQuantity: 2, fromNodeId: null }],
       waitingFor: [
         { nodeId: 'N1', nodeName: 'Cut sides', assignmentId: p.N1, status: 'ready', workerId: 'W-001', workerName: expect.any(String) },
@@ -147,7 +179,12 @@ describeEachEngine('shop floor execution', (ctx) => {
     const draft = await planner.post('/api/mes/production-plans', pinSamplePlan(samplePlan({ name: `Waits ${Math.random().toString(36).slice(2, 8)}` })));
     const waits = (plan: { nodes: { nodeId: string; waitingFor?: unknown }[] }) => Object.fromEntries(plan.nodes.map((n) => [n.nodeId, n.waitingFor]));
     const unscheduled = (nodeId: string, nodeName: string) => ({ nodeId, nodeName, assignmentId: null, status: null, workerId: null, workerName: null });
-    expect(waits(draft.json())).toEqual({ N1: [], N2: [], N3: [unscheduled('N1', 'Cut sides'), unscheduled('N2', 'Cut base')], N4: [unscheduled('N3', 'Weld frame')] });
+    expect(waits(draft.json())).toEqual({
+      N1: [],
+      N2: [],
+      N3: [unscheduled('N1', 'Cut sides'), unscheduled('N2', 'Cut base')],
+      N4: [unscheduled('N3', 'Weld frame')],
+    });
     expect(waits((await planner.get(`/api/mes/production-plans/${draft.json().id}`)).json())).toEqual(waits(draft.json()));
 
     const p = await releasedPlan();
@@ -181,8 +218,11 @@ describeEachEngine('shop floor execution', (ctx) => {
     expect(body.assignment).toMatchObject({ id: p.N1, status: 'in_progress', planStatus: 'in_production', version: 2, startedBy: 'W-001' });
     expect(Date.now() - Date.parse(body.assignment.actualStart)).toBeLessThan(60_000);
     expect(body.worker).toMatchObject({ id: 'W-001', status: 'busy', currentAssignmentId: p.N1, currentPlanId: p.id });
-    const holders = await sql`select (select status from mes.substations where id = 'ST-001-01') as sub, (select current_node_id from mes.workers where id = 'W-001') as node,
-      (select status from mes.production_plans where id = ${p.id}) as plan, (select started_at from mes.production_plans where id = ${p.id}) as started`.execute(db());
+    const holders =
+      await sql`select (select status from mes.substations where id = 'ST-001-01') as sub, (select current_node_id from mes.workers where id = 'W-001') as node,
+      (select status from mes.production_plans where id = ${p.id}) as plan, (select started_at from mes.production_plans where id = ${p.id}) as started`.execute(
+        db(),
+      );
     expect(holders.rows[0]).toMatchObject({ sub: 'in_use', node: expect.any(Number), plan: 'in_production', started: expect.any(Date) });
     expect(await eventsOf(p.N1!)).toContainEqual(expect.objectContaining({ topic: 'assignments', change: 'started', actor: 'W-001' }));
     expect((await eventsOf('W-001')).at(-1)).toMatchObject({ topic: 'workers', change: 'status_changed', payload: { status: 'busy', assignmentId: p.N1 } });
@@ -190,8 +230,12 @@ describeEachEngine('shop floor execution', (ctx) => {
     expect((await eventsOf(p.id)).map((e) => e.change)).toContain('started');
 
     await refusedWithoutWrite(async () => {
-      expect(expectProblem(await act(op['W-001']!, p.N1!, 'start'), 409, /is in_progress; it cannot be started/)).toMatchObject({ currentStatus: 'in_progress' });
-      expect(expectProblem(await act(op['W-001']!, p.N2!, 'start'), 409, new RegExp(`worker W-001 already has task ${p.N1} in progress`))).toMatchObject({ currentStatus: 'ready' });
+      expect(expectProblem(await act(op['W-001']!, p.N1!, 'start'), 409, /is in_progress; it cannot be started/)).toMatchObject({
+        currentStatus: 'in_progress',
+      });
+      expect(expectProblem(await act(op['W-001']!, p.N2!, 'start'), 409, new RegExp(`worker W-001 already has task ${p.N1} in progress`))).toMatchObject({
+        currentStatus: 'ready',
+      });
     });
     expect(await runIntegrityChecks(db())).toEqual([]);
     await finish(p.id);
@@ -218,7 +262,12 @@ describeEachEngine('shop floor execution', (ctx) => {
     // on record with the assignment itself, not only in the (pruned) events
     expect(res.json().assignment).toMatchObject({ workerId: 'W-006', startedBy: 'planner', completedBy: null });
     expect((await planner.get(`/api/mes/worker-assignments/${q.N2}`)).json()).toMatchObject({ startedBy: 'planner' });
-    const events = await db().selectFrom('mes.events').select(['topic', 'actor', 'payload']).where('plan_id', '=', q.id).where('change', 'in', ['started', 'status_changed']).execute();
+    const events = await db()
+      .selectFrom('mes.events')
+      .select(['topic', 'actor', 'payload'])
+      .where('plan_id', '=', q.id)
+      .where('change', 'in', ['started', 'status_changed'])
+      .execute();
     expect(events.length).toBeGreaterThanOrEqual(4);
     for (const e of events) expect(e).toMatchObject({ actor: 'planner', payload: { onBehalfOf: 'W-006' } });
     await finish(q.id);
@@ -246,8 +295,16 @@ describeEachEngine('shop floor execution', (ctx) => {
 
     expect((await planner.post(`/api/mes/production-plans/${p.id}/cancel`)).statusCode).toBe(200);
     await refusedWithoutWrite(async () => {
-      for (const [who, node, action] of [['W-001', 'N1', 'resume'], ['W-006', 'N2', 'complete'], ['W-003', 'N3', 'start']] as const) {
-        const res = expectProblem(await act(op[who]!, a[node]!, action, action === 'complete' ? { goodQuantity: 1 } : {}), 409, new RegExp(`is cancelled \\(its plan ${p.id} is cancelled\\)`));
+      for (const [who, node, action] of [
+        ['W-001', 'N1', 'resume'],
+        ['W-006', 'N2', 'complete'],
+        ['W-003', 'N3', 'start'],
+      ] as const) {
+        const res = expectProblem(
+          await act(op[who]!, a[node]!, action, action === 'complete' ? { goodQuantity: 1 } : {}),
+          409,
+          new RegExp(`is cancelled \\(its plan ${p.id} is cancelled\\)`),
+        );
         expect(res).toMatchObject({ currentStatus: 'cancelled', planStatus: 'cancelled' });
       }
     });
@@ -272,10 +329,16 @@ describeEachEngine('shop floor execution', (ctx) => {
     await sql`update mes.worker_assignments set actual_start = actual_start - interval '90 minutes' where id = ${p.N1}`.execute(db());
     const paused = await act(w, p.N1!, 'pause', { reason: 'machine_fault', note: 'Nozzle clogged' });
     expect(paused.statusCode, paused.body).toBe(200);
-    expect(paused.json().assignment).toMatchObject({ status: 'paused', openPause: { reason: 'machine_fault', note: 'Nozzle clogged', endedAt: null, startedBy: 'W-001' } });
+    expect(paused.json().assignment).toMatchObject({
+      status: 'paused',
+      openPause: { reason: 'machine_fault', note: 'Nozzle clogged', endedAt: null, startedBy: 'W-001' },
+    });
     // a machine fault is not a break: the worker stays busy with the task
     expect(paused.json().worker).toMatchObject({ status: 'busy', currentAssignmentId: p.N1 });
-    expect((await sql`select status, current_assignment_id from mes.substations where id = 'ST-001-01'`.execute(db())).rows[0]).toEqual({ status: 'in_use', current_assignment_id: p.N1 });
+    expect((await sql`select status, current_assignment_id from mes.substations where id = 'ST-001-01'`.execute(db())).rows[0]).toEqual({
+      status: 'in_use',
+      current_assignment_id: p.N1,
+    });
     expect((await eventsOf(p.N1!)).at(-1)).toMatchObject({ change: 'paused', payload: { reason: 'machine_fault' } });
     await refusedWithoutWrite(async () => {
       expectProblem(await act(w, p.N1!, 'pause', { reason: 'break' }), 409, /is paused; it cannot be paused/);
@@ -310,20 +373,57 @@ describeEachEngine('shop floor execution', (ctx) => {
     const frame = await material('WIP-001-FRAME');
     expect((await act(op['W-001']!, p.N1!, 'start')).statusCode).toBe(200);
     await refusedWithoutWrite(async () => {
-      expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9, scrapQuantity: 1 }), 422, /scrapReason/).field).toBe('body/scrapReason');
-      expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9, materials: [{ materialCode: 'HINGE-120', quantity: 1 }] }), 422, /HINGE-120 is not an input/).field).toBe('body/materials/0/materialCode');
+      expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9, scrapQuantity: 1 }), 422, /scrapReason/).field).toBe(
+        'body/scrapReason',
+      );
+      expect(
+        expectProblem(
+          await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9, materials: [{ materialCode: 'HINGE-120', quantity: 1 }] }),
+          422,
+          /HINGE-120 is not an input/,
+        ).field,
+      ).toBe('body/materials/0/materialCode');
       expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: -1 }), 400);
-      expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 0, scrapQuantity: 0 }), 422, /report at least one part/).field).toBe('body/goodQuantity');
-      expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 500000 }), 422, /good \+ scrap is 500000, more than the 10 planned .*overrun: true/).field).toBe('body/goodQuantity');
-      const short = expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 10, materials: [{ materialCode: 'SHEET-S235-2', quantity: 999999 }] }), 409, /not enough stock to complete .*SHEET-S235-2 needs 999999, \d+ in stock/);
+      expect(expectProblem(await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 0, scrapQuantity: 0 }), 422, /report at least one part/).field).toBe(
+        'body/goodQuantity',
+      );
+      expect(
+        expectProblem(
+          await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 500000 }),
+          422,
+          /good \+ scrap is 500000, more than the 10 planned .*overrun: true/,
+        ).field,
+      ).toBe('body/goodQuantity');
+      const short = expectProblem(
+        await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 10, materials: [{ materialCode: 'SHEET-S235-2', quantity: 999999 }] }),
+        409,
+        /not enough stock to complete .*SHEET-S235-2 needs 999999, \d+ in stock/,
+      );
       expect(short.shortages).toEqual([{ materialCode: 'SHEET-S235-2', needed: 999999, inStock: sheet.stock }]);
       // the refusal carries the state it met: the completion it started to write is not in it
-      expect(short.current).toMatchObject({ assignment: { id: p.N1, status: 'in_progress', actualEnd: null, goodQuantity: null }, worker: { id: 'W-001', status: 'busy', currentAssignmentId: p.N1 } });
+      expect(short.current).toMatchObject({
+        assignment: { id: p.N1, status: 'in_progress', actualEnd: null, goodQuantity: null },
+        worker: { id: 'W-001', status: 'busy', currentAssignmentId: p.N1 },
+      });
     });
 
-    const done = await act(op['W-001']!, p.N1!, 'complete', { goodQuantity: 9, scrapQuantity: 1, scrapReason: 'burr on edge', note: 'one sheet bent', materials: [{ materialCode: 'SHEET-S235-2', quantity: 6 }] });
+    const done = await act(op['W-001']!, p.N1!, 'complete', {
+      goodQuantity: 9,
+      scrapQuantity: 1,
+      scrapReason: 'burr on edge',
+      note: 'one sheet bent',
+      materials: [{ materialCode: 'SHEET-S235-2', quantity: 6 }],
+    });
     expect(done.statusCode, done.body).toBe(200);
-    expect(done.json().assignment).toMatchObject({ status: 'completed', goodQuantity: 9, scrapQuantity: 1, scrapReason: 'burr on edge', note: 'one sheet bent', startedBy: 'W-001', completedBy: 'W-001' });
+    expect(done.json().assignment).toMatchObject({
+      status: 'completed',
+      goodQuantity: 9,
+      scrapQuantity: 1,
+      scrapReason: 'burr on edge',
+      note: 'one sheet bent',
+      startedBy: 'W-001',
+      completedBy: 'W-001',
+    });
     expect(['available', 'off_shift']).toContain(done.json().worker.status);
     expect(await material('SHEET-S235-2')).toEqual({ stock: sheet.stock - 6, reserved: sheet.reserved - 5 });
     const ledger = await sql`select entry_type, stock_delta, reserved_delta from mes.material_ledger where assignment_id = ${p.N1}`.execute(db());
@@ -367,7 +467,9 @@ describeEachEngine('shop floor execution', (ctx) => {
     expect(plan.nodes.find((n: { nodeId: string }) => n.nodeId === 'N3').assignment).toMatchObject({ status: 'completed', goodQuantity: 8, scrapQuantity: 2 });
     const held = await sql<{ n: number }>`select coalesce(sum(reserved_delta), 0)::float as n from mes.material_ledger where plan_id = ${p.id}`.execute(db());
     expect(held.rows[0]!.n).toBe(0);
-    const changes = (await db().selectFrom('mes.events').select('change').where('topic', '=', 'materials').where('plan_id', '=', p.id).execute()).map((e) => e.change);
+    const changes = (await db().selectFrom('mes.events').select('change').where('topic', '=', 'materials').where('plan_id', '=', p.id).execute()).map(
+      (e) => e.change,
+    );
     expect(changes.filter((c) => c === 'produced')).toHaveLength(1);
     expect(changes.filter((c) => c === 'consumed')).toHaveLength(4);
     expect(await runIntegrityChecks(db())).toEqual([]);
@@ -383,7 +485,15 @@ describeEachEngine('shop floor execution', (ctx) => {
     const res = await act(op['W-001']!, p.N1!, 'report-problem', { category: 'machine', text: 'Laser lens is dirty' });
     expect(res.statusCode, res.body).toBe(201);
     const problem = res.json().problem;
-    expect(problem).toMatchObject({ assignmentId: p.N1, planId: p.id, nodeId: 'N1', category: 'machine', text: 'Laser lens is dirty', reportedBy: 'W-001', resolvedAt: null });
+    expect(problem).toMatchObject({
+      assignmentId: p.N1,
+      planId: p.id,
+      nodeId: 'N1',
+      category: 'machine',
+      text: 'Laser lens is dirty',
+      reportedBy: 'W-001',
+      resolvedAt: null,
+    });
     expect(res.json().assignment).toMatchObject({ status: 'ready', problems: [{ id: problem.id }] });
     expect((await eventsOf(p.N1!)).at(-1)).toMatchObject({ change: 'problem_reported', payload: { problemId: problem.id } });
 

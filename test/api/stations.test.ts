@@ -25,8 +25,16 @@ describeEachEngine('/api/mes/stations and /api/mes/substations', (ctx) => {
     await db
       .insertInto('mes.worker_assignments')
       .values({
-        id, plan_id: planId, node_id: nodeId, worker_id: 'W-001', station_id: stationId, substation_id: substationId, status,
-        planned_start: `2030-01-01T${String(hour).padStart(2, '0')}:00:00Z`, planned_end: `2030-01-01T${String(hour).padStart(2, '0')}:30:00Z`, work_minutes: 30,
+        id,
+        plan_id: planId,
+        node_id: nodeId,
+        worker_id: 'W-001',
+        station_id: stationId,
+        substation_id: substationId,
+        status,
+        planned_start: `2030-01-01T${String(hour).padStart(2, '0')}:00:00Z`,
+        planned_end: `2030-01-01T${String(hour).padStart(2, '0')}:30:00Z`,
+        work_minutes: 30,
         ...(status === 'in_progress' ? { actual_start: new Date() } : {}),
       })
       .execute();
@@ -40,7 +48,10 @@ describeEachEngine('/api/mes/stations and /api/mes/substations', (ctx) => {
       id: 'ST-001',
       name: 'Laser cell',
       location: 'Hall A',
-      operations: [{ id: 'OP-001', name: 'Laser cutting' }, { id: 'OP-002', name: 'Punching' }],
+      operations: [
+        { id: 'OP-001', name: 'Laser cutting' },
+        { id: 'OP-002', name: 'Punching' },
+      ],
       substations: [
         { id: 'ST-001-01', name: 'Laser cell unit 1', status: 'available', currentAssignmentId: null },
         { id: 'ST-001-02', name: 'Laser cell unit 2', status: 'available', currentAssignmentId: null },
@@ -100,7 +111,9 @@ describeEachEngine('/api/mes/stations and /api/mes/substations', (ctx) => {
       expect(expectProblem(await planner.post('/api/mes/stations', { name: 'x', colour: 'red' }), 400, /unknown property "colour"/).field).toBe('body/colour');
       expect(expectProblem(await planner.post('/api/mes/stations', { id: 'STATION-1', name: 'x' }), 400).field).toBe('body/id');
       expect(expectProblem(await planner.post('/api/mes/stations', { name: 'x', operationIds: ['OP-001', 'OP-001'] }), 400).field).toBe('body/operationIds');
-      expect(expectProblem(await planner.post('/api/mes/stations', { name: 'x', substations: [{ name: 'a', kind: 'b' }] }), 400).field).toBe('body/substations/0/kind');
+      expect(expectProblem(await planner.post('/api/mes/stations', { name: 'x', substations: [{ name: 'a', kind: 'b' }] }), 400).field).toBe(
+        'body/substations/0/kind',
+      );
       expectProblem(await planner.patch('/api/mes/stations/ST-001', {}), 400);
       expect(expectProblem(await planner.patch('/api/mes/stations/ST-001', { name: '' }), 400).field).toBe('body/name');
     });
@@ -110,13 +123,29 @@ describeEachEngine('/api/mes/stations and /api/mes/substations', (ctx) => {
     await planner.post('/api/mes/operations', { id: 'OP-050', name: 'Retired' });
     expect((await planner.delete('/api/mes/operations/OP-050')).statusCode).toBe(204);
     await expectNoWrite(ctx.database.db, async () => {
-      const unknownOp = expectProblem(await planner.post('/api/mes/stations', { name: 'x', operationIds: ['OP-001', 'OP-099'] }), 422, 'operation OP-099 does not exist or is archived');
+      const unknownOp = expectProblem(
+        await planner.post('/api/mes/stations', { name: 'x', operationIds: ['OP-001', 'OP-099'] }),
+        422,
+        'operation OP-099 does not exist or is archived',
+      );
       expect(unknownOp.field).toBe('body/operationIds/1');
       expect(expectProblem(await planner.patch('/api/mes/stations/ST-006', { operationIds: ['OP-050'] }), 422).field).toBe('body/operationIds/0');
-      expect(expectProblem(await planner.post('/api/mes/stations', { name: 'x', substations: [{ id: 'ST-001-09', name: 'a' }] }), 422, /numbered under its station/).field).toBe(
-        'body/substations/0/id',
+      expect(
+        expectProblem(await planner.post('/api/mes/stations', { name: 'x', substations: [{ id: 'ST-001-09', name: 'a' }] }), 422, /numbered under its station/)
+          .field,
+      ).toBe('body/substations/0/id');
+      expectProblem(
+        await planner.post('/api/mes/stations', {
+          id: 'ST-200',
+          name: 'x',
+          substations: [
+            { id: 'ST-200-01', name: 'a' },
+            { id: 'ST-200-01', name: 'b' },
+          ],
+        }),
+        422,
+        /listed twice/,
       );
-      expectProblem(await planner.post('/api/mes/stations', { id: 'ST-200', name: 'x', substations: [{ id: 'ST-200-01', name: 'a' }, { id: 'ST-200-01', name: 'b' }] }), 422, /listed twice/);
       expect(expectProblem(await planner.post('/api/mes/stations', { id: 'ST-001', name: 'dup' }), 409, 'station ST-001 already exists').field).toBe('body/id');
       expectProblem(await planner.patch('/api/mes/stations/ST-404', { name: 'x' }), 404);
       expectProblem(await planner.delete('/api/mes/stations/ST-404'), 404);
@@ -191,10 +220,14 @@ describeEachEngine('/api/mes/stations and /api/mes/substations', (ctx) => {
       expect(expectProblem(await planner.post('/api/mes/substations', { name: 'x' }), 400).field).toBe('body/stationId');
       expect(expectProblem(await planner.post('/api/mes/substations', { stationId: 'ST-001', name: 'x', extra: 1 }), 400).field).toBe('body/extra');
       expect(expectProblem(await planner.patch('/api/mes/substations/ST-001-01', { status: 'in_use' }), 400).field).toBe('body/status');
-      expect(expectProblem(await planner.post('/api/mes/substations', { stationId: 'ST-999', name: 'x' }), 422, 'station ST-999 does not exist').field).toBe('body/stationId');
+      expect(expectProblem(await planner.post('/api/mes/substations', { stationId: 'ST-999', name: 'x' }), 422, 'station ST-999 does not exist').field).toBe(
+        'body/stationId',
+      );
       expectProblem(await planner.post('/api/mes/substations', { stationId: 'ST-300', name: 'x' }), 422, 'station ST-300 is archived');
       expect(expectProblem(await planner.post('/api/mes/substations', { stationId: 'ST-001', id: 'ST-002-09', name: 'x' }), 422).field).toBe('body/id');
-      expect(expectProblem(await planner.post('/api/mes/substations', { stationId: 'ST-001', id: 'ST-001-01', name: 'x' }), 409, 'already exists').field).toBe('body/id');
+      expect(expectProblem(await planner.post('/api/mes/substations', { stationId: 'ST-001', id: 'ST-001-01', name: 'x' }), 409, 'already exists').field).toBe(
+        'body/id',
+      );
       expectProblem(await planner.patch('/api/mes/substations/ST-001-99', { name: 'x' }), 404);
       expectProblem(await planner.delete('/api/mes/substations/ST-001-99'), 404);
     });

@@ -29,8 +29,16 @@ describeEachEngine('/api/mes/workers and /api/mes/shift-calendars', (ctx) => {
     await db
       .insertInto('mes.worker_assignments')
       .values({
-        id, plan_id: n.plan_id, node_id: n.id, worker_id: workerId, station_id: stationId, substation_id: `${stationId}-01`, status,
-        planned_start: '2030-01-01T06:00:00Z', planned_end: '2030-01-01T07:00:00Z', work_minutes: 60,
+        id,
+        plan_id: n.plan_id,
+        node_id: n.id,
+        worker_id: workerId,
+        station_id: stationId,
+        substation_id: `${stationId}-01`,
+        status,
+        planned_start: '2030-01-01T06:00:00Z',
+        planned_end: '2030-01-01T07:00:00Z',
+        work_minutes: 60,
         ...(status === 'in_progress' ? { actual_start: new Date() } : {}),
       })
       .execute();
@@ -48,7 +56,11 @@ describeEachEngine('/api/mes/workers and /api/mes/shift-calendars', (ctx) => {
       email: w1.email,
       stationIds: data.workerStations.filter((s) => s.worker_id === 'W-001').map((s) => s.station_id),
       operationIds: data.workerOperations.filter((s) => s.worker_id === 'W-001').map((s) => s.operation_id),
-      shiftCalendar: { id: 'DAY', name: expect.stringContaining('Day shift'), windows: expect.arrayContaining([{ weekday: 1, startMinute: 360, endMinute: 840 }]) },
+      shiftCalendar: {
+        id: 'DAY',
+        name: expect.stringContaining('Day shift'),
+        windows: expect.arrayContaining([{ weekday: 1, startMinute: 360, endMinute: 840 }]),
+      },
       currentTask: null,
       archivedAt: null,
     });
@@ -89,7 +101,11 @@ describeEachEngine('/api/mes/workers and /api/mes/shift-calendars', (ctx) => {
     const always = await planner.post('/api/mes/shift-calendars', { id: 'ALWAYS', name: 'Around the clock', windows: allWeek });
     expect(always.statusCode, always.body).toBe(201);
     expect(always.json()).toMatchObject({ id: 'ALWAYS', windows: allWeek, exceptions: [] });
-    const never = await planner.post('/api/mes/shift-calendars', { id: 'NEVER', name: 'Draft calendar', windows: [{ weekday: 1, startMinute: 0, endMinute: 60 }] });
+    const never = await planner.post('/api/mes/shift-calendars', {
+      id: 'NEVER',
+      name: 'Draft calendar',
+      windows: [{ weekday: 1, startMinute: 0, endMinute: 60 }],
+    });
     expect(never.statusCode).toBe(201);
     const replaced = await planner.put('/api/mes/shift-calendars/NEVER', {
       name: 'Never on shift',
@@ -119,18 +135,28 @@ describeEachEngine('/api/mes/workers and /api/mes/shift-calendars', (ctx) => {
 
   it('refuses bad shift calendars: 400 for the shape, 422 for the rules, 409, 404, writing nothing', async () => {
     await expectNoWrite(ctx.database.db, async () => {
-      const cal = (windows: unknown, exceptions?: unknown) => planner.post('/api/mes/shift-calendars', { id: 'BAD', name: 'Bad', windows, ...(exceptions ? { exceptions } : {}) });
+      const cal = (windows: unknown, exceptions?: unknown) =>
+        planner.post('/api/mes/shift-calendars', { id: 'BAD', name: 'Bad', windows, ...(exceptions ? { exceptions } : {}) });
       expect(expectProblem(await cal([{ weekday: 7, startMinute: 0, endMinute: 60 }]), 400).field).toBe('body/windows/0/weekday');
       expect(expectProblem(await cal([{ weekday: 1, startMinute: 0, endMinute: 1441 }]), 400).field).toBe('body/windows/0/endMinute');
       expect(expectProblem(await cal([{ weekday: 1, startMinute: 0, endMinute: 60, shift: 'A' }]), 400).field).toBe('body/windows/0/shift');
       expect(expectProblem(await cal([], [{ date: '2026-13-45' }]), 400).field).toBe('body/exceptions/0/date');
       const backwards = expectProblem(await cal([{ weekday: 1, startMinute: 600, endMinute: 300 }]), 422, 'endMinute must be after startMinute');
       expect(backwards.field).toBe('body/windows/0/endMinute');
-      const overlap = expectProblem(await cal([{ weekday: 3, startMinute: 360, endMinute: 840 }, { weekday: 3, startMinute: 800, endMinute: 900 }]), 422, /overlaps window 0 on weekday 3/);
+      const overlap = expectProblem(
+        await cal([
+          { weekday: 3, startMinute: 360, endMinute: 840 },
+          { weekday: 3, startMinute: 800, endMinute: 900 },
+        ]),
+        422,
+        /overlaps window 0 on weekday 3/,
+      );
       expect(overlap.field).toBe('body/windows/1');
       expect(overlap.errors).toHaveLength(1);
       expect(expectProblem(await cal([], [{ date: '2026-06-01', startMinute: 60 }]), 422).field).toBe('body/exceptions/0/endMinute');
-      expect(expectProblem(await planner.post('/api/mes/shift-calendars', { id: 'DAY', name: 'dup', windows: [] }), 409, 'already exists').field).toBe('body/id');
+      expect(expectProblem(await planner.post('/api/mes/shift-calendars', { id: 'DAY', name: 'dup', windows: [] }), 409, 'already exists').field).toBe(
+        'body/id',
+      );
       expectProblem(await planner.put('/api/mes/shift-calendars/NOPE', { name: 'x', windows: [] }), 404);
       expectProblem(await planner.put('/api/mes/shift-calendars/DAY', { name: 'x', windows: [{ weekday: 1, startMinute: 9, endMinute: 5 }] }), 422);
       expectProblem(await planner.delete('/api/mes/shift-calendars/NOPE'), 404);
@@ -140,7 +166,13 @@ describeEachEngine('/api/mes/workers and /api/mes/shift-calendars', (ctx) => {
   });
 
   it('creates workers (201) with a generated code', async () => {
-    const on = await planner.post('/api/mes/workers', { name: 'Ada Always', email: 'ada@burkol.example', shiftCalendarId: 'ALWAYS', stationIds: ['ST-001'], operationIds: ['OP-001'] });
+    const on = await planner.post('/api/mes/workers', {
+      name: 'Ada Always',
+      email: 'ada@burkol.example',
+      shiftCalendarId: 'ALWAYS',
+      stationIds: ['ST-001'],
+      operationIds: ['OP-001'],
+    });
     expect(on.statusCode, on.body).toBe(201);
     expect(on.json()).toMatchObject({
       id: 'W-011',
@@ -208,12 +240,18 @@ describeEachEngine('/api/mes/workers and /api/mes/shift-calendars', (ctx) => {
       expect(expectProblem(await planner.post('/api/mes/workers', { name: 'x', stationIds: ['ST-001', 'ST-001'] }), 400).field).toBe('body/stationIds');
       expectProblem(await planner.patch('/api/mes/workers/W-001', {}), 400);
       expect(expectProblem(await planner.get('/api/mes/workers?status=sleeping'), 400).field).toBe('querystring/status');
-      expect(expectProblem(await planner.post('/api/mes/workers', { name: 'x', stationIds: ['ST-001', 'ST-099'] }), 422, 'station ST-099 does not exist or is archived').field).toBe(
-        'body/stationIds/1',
-      );
+      expect(
+        expectProblem(
+          await planner.post('/api/mes/workers', { name: 'x', stationIds: ['ST-001', 'ST-099'] }),
+          422,
+          'station ST-099 does not exist or is archived',
+        ).field,
+      ).toBe('body/stationIds/1');
       expect(expectProblem(await planner.post('/api/mes/workers', { name: 'x', stationIds: ['ST-050'] }), 422).field).toBe('body/stationIds/0');
       expect(expectProblem(await planner.patch('/api/mes/workers/W-001', { operationIds: ['OP-077'] }), 422).field).toBe('body/operationIds/0');
-      expect(expectProblem(await planner.post('/api/mes/workers', { name: 'x', shiftCalendarId: 'NIGHT' }), 422, 'shift calendar NIGHT does not exist').field).toBe('body/shiftCalendarId');
+      expect(
+        expectProblem(await planner.post('/api/mes/workers', { name: 'x', shiftCalendarId: 'NIGHT' }), 422, 'shift calendar NIGHT does not exist').field,
+      ).toBe('body/shiftCalendarId');
       expect(expectProblem(await planner.post('/api/mes/workers', { id: 'W-001', name: 'dup' }), 409, 'worker W-001 already exists').field).toBe('body/id');
       expectProblem(await planner.patch('/api/mes/workers/W-404', { name: 'x' }), 404);
       expectProblem(await planner.delete('/api/mes/workers/W-404'), 404);
@@ -223,7 +261,11 @@ describeEachEngine('/api/mes/workers and /api/mes/shift-calendars', (ctx) => {
   it('refuses to take away what open assignments need, or to archive a worker with open assignments (409)', async () => {
     await book('WA-0101-002', 'W-002', 'ST-002', 'OP-003', 'ready');
     await expectNoWrite(ctx.database.db, async () => {
-      const station = expectProblem(await planner.patch('/api/mes/workers/W-002', { stationIds: [] }), 409, /open assignments that need the removed stations: WA-0101-002/);
+      const station = expectProblem(
+        await planner.patch('/api/mes/workers/W-002', { stationIds: [] }),
+        409,
+        /open assignments that need the removed stations: WA-0101-002/,
+      );
       expect(station.field).toBe('body/stationIds');
       const op = expectProblem(await planner.patch('/api/mes/workers/W-002', { operationIds: ['OP-001'] }), 409, /removed operations: WA-0101-002/);
       expect(op.field).toBe('body/operationIds');

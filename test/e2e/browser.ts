@@ -18,7 +18,15 @@ export const viewport = { width: 1280, height: 800 };
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 
@@ -26,7 +34,11 @@ export function launchBrowser(): Promise<Browser> {
 export async function ensureWebBuild(): Promise<void> {
   const index = path.join(root, 'web/dist/index.html');
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  const newest = Math.max(newestMtime(path.join(root, 'web/src')), fs.statSync(path.join(root, 'web/index.html')).mtimeMs, fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs);
+  const newest = Math.max(
+    newestMtime(path.join(root, 'web/src')),
+    fs.statSync(path.join(root, 'web/index.html')).mtimeMs,
+    fs.statSync(path.join(root, 'vite.config.ts')).mtimeMs,
+  );
   if (built > newest) return;
   const { build } = await import('vite');
   // vitest runs with NODE_ENV=test; the bundle must be a production build
@@ -52,8 +64,20 @@ export const shots: string[] = [];
 
 /** The pages the README shows (docs/screenshots); the others stay in test-results. */
 const documented = new Set([
-  'login', 'production', 'designer', 'designer-cycle', 'plan', 'plan-problems', 'plan-schedule', 'refused',
-  'portal', 'portal-complete', 'portal-offline', 'board', 'master-data-material', 'master-data-calendar',
+  'login',
+  'production',
+  'designer',
+  'designer-cycle',
+  'plan',
+  'plan-problems',
+  'plan-schedule',
+  'refused',
+  'portal',
+  'portal-complete',
+  'portal-offline',
+  'board',
+  'master-data-material',
+  'master-data-calendar',
 ]);
 
 /** A viewport screenshot into test-results/screenshots (and docs/screenshots with UPDATE_SCREENSHOTS=1). */
@@ -82,5 +106,9 @@ export async function mouseDrag(page: Page, from: Locator, to: Locator): Promise
 
 /** Connects step `from` (its output handle) to step `to` (its input handle) on the designer canvas. */
 export async function connectSteps(page: Page, from: string, to: string): Promise<void> {
-  await mouseDrag(page, page.locator(`[data-testid="design-node-${from}"] .react-flow__handle.source`), page.locator(`[data-testid="design-node-${to}"] .react-flow__handle.target`));
+  await mouseDrag(
+    page,
+    page.locator(`[data-testid="design-node-${from}"] .react-flow__handle.source`),
+    page.locator(`[data-testid="design-node-${to}"] .react-flow__handle.target`),
+  );
 }

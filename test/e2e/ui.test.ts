@@ -38,7 +38,10 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     await ensureWebBuild();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-e2e-'));
     // without the demo floor: the scenario's operators must be free, and the board must show only its plan
-    server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin, MES_LOGIN_RATE_LIMIT: '1000', MES_DEMO_FLOOR: 'false' }, 150_000);
+    server = await startServer(
+      { MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin, MES_LOGIN_RATE_LIMIT: '1000', MES_DEMO_FLOOR: 'false' },
+      150_000,
+    );
     browser = await launchBrowser();
   }, 300_000);
 
@@ -80,7 +83,8 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
   }
 
   /** Waits until the element with that test id shows the text (live updates: the page is never reloaded). */
-  const waitText = (page: Page, testId: string, text: string | RegExp, ms = timeout) => page.getByTestId(testId).filter({ hasText: text }).first().waitFor({ timeout: ms });
+  const waitText = (page: Page, testId: string, text: string | RegExp, ms = timeout) =>
+    page.getByTestId(testId).filter({ hasText: text }).first().waitFor({ timeout: ms });
 
   it('planner designs and releases a plan; operators run it; plan page and live board follow live', async () => {
     // ---- planner: sign in, production list ------------------------------------
@@ -331,7 +335,11 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     await planner.getByRole('button', { name: '+ Exception' }).click();
     await planner.getByLabel('Exception 1 date').fill('2026-12-24');
     await planner.getByRole('button', { name: 'Create shift calendar' }).click();
-    await planner.getByRole('row', { name: 'Edit shift calendar NIGHT' }).filter({ hasText: 'Mon 22:00–06:00 (next day)' }).filter({ hasText: '2026-12-24 closed' }).waitFor();
+    await planner
+      .getByRole('row', { name: 'Edit shift calendar NIGHT' })
+      .filter({ hasText: 'Mon 22:00–06:00 (next day)' })
+      .filter({ hasText: '2026-12-24 closed' })
+      .waitFor();
     await screenshot(planner, 'master-data-calendar');
 
     // ---- the plans list pages by 50 ---------------------------------------------------
@@ -339,7 +347,17 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
       workOrderCode: `WO-PAGE-${i}`,
       name: `Paging ${i}`,
       quantity: 1,
-      nodes: [{ nodeId: 'N1', name: 'Cut', operationId: 'OP-001', nominalTime: 1, predecessors: [], assignedStations: [{ stationId: 'ST-001', priority: 1 }], materialInputs: [] }],
+      nodes: [
+        {
+          nodeId: 'N1',
+          name: 'Cut',
+          operationId: 'OP-001',
+          nominalTime: 1,
+          predecessors: [],
+          assignedStations: [{ stationId: 'ST-001', priority: 1 }],
+          materialInputs: [],
+        },
+      ],
     });
     for (let i = 0; i < 45; i++) expect((await planner.request.post('/api/mes/production-plans', { data: doc(i) })).status()).toBe(201);
     await planner.goto('/production');
@@ -352,7 +370,10 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     expect(await planner.getByRole('row', { name: /^Open plan / }).count()).toBe(total - 50);
     // a search starts again at the first page (on page 2 its 11 matches would show nothing); the range always tells the rows shown
     await planner.getByLabel('Search').fill('Paging 1');
-    await planner.getByRole('row', { name: /Paging 1\b/ }).first().waitFor();
+    await planner
+      .getByRole('row', { name: /Paging 1\b/ })
+      .first()
+      .waitFor();
     expect(await planner.getByRole('row', { name: /^Open plan / }).count()).toBe(11);
   }, 300_000);
 });

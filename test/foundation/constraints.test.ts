@@ -70,13 +70,16 @@ describeEachEngine('database guards', (ctx) => {
 
   it('moves stock only through the ledger, never below zero, and keeps the ledger append-only', async () => {
     const db = ctx.database.db;
-    const stock = async () => (await sql<{ stock: number; reserved: number }>`select stock, reserved from mes.materials where code = 'WIRE-SG2-1.0'`.execute(db)).rows[0]!;
+    const stock = async () =>
+      (await sql<{ stock: number; reserved: number }>`select stock, reserved from mes.materials where code = 'WIRE-SG2-1.0'`.execute(db)).rows[0]!;
     const before = await stock();
     await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reserved_delta, reason)
               values ('WIRE-SG2-1.0', 'receipt', 10.5, 0, 'delivery'), ('WIRE-SG2-1.0', 'reservation', 0, 2, 'plan')`.execute(db);
     expect(await stock()).toEqual({ stock: before.stock + 10.5, reserved: before.reserved + 2 });
     await expect(
-      sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason) values ('WIRE-SG2-1.0', 'consumption', ${-(before.stock + 100)}, 'too much')`.execute(db),
+      sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason) values ('WIRE-SG2-1.0', 'consumption', ${-(before.stock + 100)}, 'too much')`.execute(
+        db,
+      ),
     ).rejects.toMatchObject({ code: '23514' });
     await expect(sql`update mes.material_ledger set stock_delta = 0`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from mes.material_ledger`.execute(db)).rejects.toThrow(/append-only/);
@@ -127,7 +130,9 @@ it.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL: 50 concurrent code requests
     listener.on('notification', (n) => received.push(n.payload));
     await listener.query('listen mes_events');
     await db.transaction().execute(async (trx) => {
-      await sql`insert into mes.events (topic, entity_type, entity_id, change) select 'plans', 'plan', 'P' || g, 'updated' from generate_series(1, 100) g`.execute(trx);
+      await sql`insert into mes.events (topic, entity_type, entity_id, change) select 'plans', 'plan', 'P' || g, 'updated' from generate_series(1, 100) g`.execute(
+        trx,
+      );
       await sql`insert into mes.events (topic, entity_type, entity_id, change) values ('workers', 'worker', 'W-001', 'updated')`.execute(trx);
     });
     await new Promise((r) => setTimeout(r, 200));

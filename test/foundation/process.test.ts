@@ -9,54 +9,80 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-process-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('the server process', () => {
-  it('on an empty data folder: migrates, seeds the default dataset, serves /readyz, prints the demo accounts, stops on SIGTERM', { timeout: 180_000 }, async () => {
-    const dataDir = path.join(tmp, 'fresh');
-    const server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: '', MES_DEMO_PIN: '' });
-    expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
-    expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready', engine: 'pglite' });
-    expect(server.output()).toMatch(/users "admin" and "planner", password: [A-Za-z0-9]{16}/);
-    expect(server.output()).toContain(dataDir);
-    // the demo floor: two plans released through the API, the first ready step started by its own worker
-    const password = /password: ([A-Za-z0-9]{16})/.exec(server.output())![1]!;
-    const login = await fetch(`${server.url}/api/mes/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner', password }) });
-    const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
-    const count = async (query: string) => ((await (await fetch(`${server.url}/api/mes/${query}`, { headers })).json()) as { total: number }).total;
-    expect(await count('production-plans?status=in_production')).toBe(1);
-    expect(await count('production-plans?status=released')).toBe(1);
-    expect(await count('production-plans?status=draft')).toBe(8);
-    const running = (await (await fetch(`${server.url}/api/mes/worker-assignments?status=in_progress`, { headers })).json()) as { items: { workerId: string; startedBy: string }[] };
-    expect(running.items).toHaveLength(1);
-    expect(running.items[0]!.startedBy).toBe(running.items[0]!.workerId);
-    expect(server.output()).toMatch(/demo floor: released PPL-\d{4}-\d{3}, PPL-\d{4}-\d{3}; W-\d{3} started WA-/);
-    expect(await server.stop('SIGTERM')).toBe(0);
-    expect(server.output()).toContain('stopped');
-
-    // second start: existing data is kept, nothing is printed again
-    const again = await startServer({ MES_DATA_DIR: dataDir });
-    expect(again.output()).not.toContain('password:');
-    expect(await again.stop('SIGINT')).toBe(0);
-  });
-
-  it('the build output runs on plain node: it serves, releases a plan with the scheduler thread loaded from .js, and stops on SIGTERM', { timeout: 240_000 }, async () => {
-    // what `npm run build` compiles (tsconfig.build.json), into a folder of its own inside the project (node_modules resolve from there)
-    const out = path.join(root, '.build-test');
-    fs.rmSync(out, { recursive: true, force: true });
-    const tsc = await runCommand('node_modules/typescript/bin/tsc', ['-p', 'tsconfig.build.json', '--outDir', out], {}, 180_000);
-    try {
-      expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
-      expect(fs.existsSync(path.join(out, 'src/modules/scheduling/scheduler.worker.js'))).toBe(true);
-      const server = await startServer({ MES_DATA_DIR: path.join(tmp, 'built'), MES_ADMIN_PASSWORD: 'admin-pass-123' }, 60_000, path.join(out, 'src/server.js'));
-      const login = await fetch(`${server.url}/api/mes/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner', password: 'admin-pass-123' }) });
-      const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}`, 'content-type': 'application/json' };
-      const drafts = (await (await fetch(`${server.url}/api/mes/production-plans?status=draft&limit=1`, { headers })).json()) as { items: { id: string }[] };
-      const released = await fetch(`${server.url}/api/mes/production-plans/${drafts.items[0]!.id}/release`, { method: 'POST', headers, body: JSON.stringify({ allowShortage: true }) });
-      expect(released.status, await released.clone().text()).toBe(200);
-      expect(((await released.json()) as { plan: { status: string } }).plan.status).toBe('released');
+  it(
+    'on an empty data folder: migrates, seeds the default dataset, serves /readyz, prints the demo accounts, stops on SIGTERM',
+    { timeout: 180_000 },
+    async () => {
+      const dataDir = path.join(tmp, 'fresh');
+      const server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: '', MES_DEMO_PIN: '' });
+      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+      expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready', engine: 'pglite' });
+      expect(server.output()).toMatch(/users "admin" and "planner", password: [A-Za-z0-9]{16}/);
+      expect(server.output()).toContain(dataDir);
+      // the demo floor: two plans released through the API, the first ready step started by its own worker
+      const password = /password: ([A-Za-z0-9]{16})/.exec(server.output())![1]!;
+      const login = await fetch(`${server.url}/api/mes/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'planner', password }),
+      });
+      const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+      const count = async (query: string) => ((await (await fetch(`${server.url}/api/mes/${query}`, { headers })).json()) as { total: number }).total;
+      expect(await count('production-plans?status=in_production')).toBe(1);
+      expect(await count('production-plans?status=released')).toBe(1);
+      expect(await count('production-plans?status=draft')).toBe(8);
+      const running = (await (await fetch(`${server.url}/api/mes/worker-assignments?status=in_progress`, { headers })).json()) as {
+        items: { workerId: string; startedBy: string }[];
+      };
+      expect(running.items).toHaveLength(1);
+      expect(running.items[0]!.startedBy).toBe(running.items[0]!.workerId);
+      expect(server.output()).toMatch(/demo floor: released PPL-\d{4}-\d{3}, PPL-\d{4}-\d{3}; W-\d{3} started WA-/);
       expect(await server.stop('SIGTERM')).toBe(0);
-    } finally {
+      expect(server.output()).toContain('stopped');
+
+      // second start: existing data is kept, nothing is printed again
+      const again = await startServer({ MES_DATA_DIR: dataDir });
+      expect(again.output()).not.toContain('password:');
+      expect(await again.stop('SIGINT')).toBe(0);
+    },
+  );
+
+  it(
+    'the build output runs on plain node: it serves, releases a plan with the scheduler thread loaded from .js, and stops on SIGTERM',
+    { timeout: 240_000 },
+    async () => {
+      // what `npm run build` compiles (tsconfig.build.json), into a folder of its own inside the project (node_modules resolve from there)
+      const out = path.join(root, '.build-test');
       fs.rmSync(out, { recursive: true, force: true });
-    }
-  });
+      const tsc = await runCommand('node_modules/typescript/bin/tsc', ['-p', 'tsconfig.build.json', '--outDir', out], {}, 180_000);
+      try {
+        expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
+        expect(fs.existsSync(path.join(out, 'src/modules/scheduling/scheduler.worker.js'))).toBe(true);
+        const server = await startServer(
+          { MES_DATA_DIR: path.join(tmp, 'built'), MES_ADMIN_PASSWORD: 'admin-pass-123' },
+          60_000,
+          path.join(out, 'src/server.js'),
+        );
+        const login = await fetch(`${server.url}/api/mes/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'planner', password: 'admin-pass-123' }),
+        });
+        const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}`, 'content-type': 'application/json' };
+        const drafts = (await (await fetch(`${server.url}/api/mes/production-plans?status=draft&limit=1`, { headers })).json()) as { items: { id: string }[] };
+        const released = await fetch(`${server.url}/api/mes/production-plans/${drafts.items[0]!.id}/release`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ allowShortage: true }),
+        });
+        expect(released.status, await released.clone().text()).toBe(200);
+        expect(((await released.json()) as { plan: { status: string } }).plan.status).toBe('released');
+        expect(await server.stop('SIGTERM')).toBe(0);
+      } finally {
+        fs.rmSync(out, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('refuses a corrupt data folder with one clear line and a non-zero exit', async () => {
     const dataDir = path.join(tmp, 'corrupt');

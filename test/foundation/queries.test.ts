@@ -25,7 +25,10 @@ describeEachEngine("the seed's two queries", (ctx) => {
       expect(node.operationId).toBe(source.operationId);
       expect(node.predecessors.slice().sort()).toEqual(source.predecessors.slice().sort());
       expect(node.assignedStations.map((s) => [s.stationId, s.priority, s.time])).toEqual(
-        source.assignedStations.slice().sort((a, b) => a.priority - b.priority).map((s) => [s.stationId, s.priority, s.time]),
+        source.assignedStations
+          .slice()
+          .sort((a, b) => a.priority - b.priority)
+          .map((s) => [s.stationId, s.priority, s.time]),
       );
       expect(node.materialInputs.map((m) => [m.materialCode, m.requiredQuantity, m.fromNodeId]).sort()).toEqual(
         source.materialInputs.map((m) => [m.materialCode, m.requiredQuantity, m.fromNodeId]).sort(),
@@ -41,7 +44,10 @@ describeEachEngine("the seed's two queries", (ctx) => {
   it('finds the available workers for station ST-001, and leaves out busy ones', async () => {
     const db = ctx.database.db;
     const data = buildDataset('default', 1);
-    const allowed = data.workerStations.filter((ws) => ws.station_id === 'ST-001').map((ws) => ws.worker_id).sort();
+    const allowed = data.workerStations
+      .filter((ws) => ws.station_id === 'ST-001')
+      .map((ws) => ws.worker_id)
+      .sort();
     expect(allowed.length).toBeGreaterThan(1);
     const found = await findAvailableWorkers(db, 'ST-001');
     expect(found.map((w) => w.id)).toEqual(allowed);

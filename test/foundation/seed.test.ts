@@ -45,7 +45,11 @@ describeEachEngine('seed', (ctx) => {
 
   it.runIf(ctx.engine === 'postgres')('two processes seeding one empty database: one seeds, the other waits and is refused', async () => {
     const db = ctx.database.db;
-    await sql.raw(`truncate ${['operations', 'stations', 'materials', 'workers', 'shift_calendars', 'users', 'production_plans', 'code_counters'].map((t) => `mes.${t}`).join(', ')} restart identity cascade`).execute(db);
+    await sql
+      .raw(
+        `truncate ${['operations', 'stations', 'materials', 'workers', 'shift_calendars', 'users', 'production_plans', 'code_counters'].map((t) => `mes.${t}`).join(', ')} restart identity cascade`,
+      )
+      .execute(db);
     expect((await countMesRows(db)).operations).toBe(0);
     const results = await Promise.allSettled([0, 1].map(() => seedDatabase(db, { size: 'minimal', adminPassword: 'admin-pass-123', demoPin: '1234' })));
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);

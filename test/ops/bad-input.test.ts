@@ -41,7 +41,9 @@ interface WriteRoute {
 }
 
 function writeRoutes(app: FastifyInstance): WriteRoute[] {
-  const doc = app.swagger() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>> };
+  const doc = app.swagger() as {
+    paths: Record<string, Record<string, { parameters?: { in: string; name: string }[]; requestBody?: { content: Record<string, { schema: JsonSchema }> } }>>;
+  };
   const routes: WriteRoute[] = [];
   for (const [path, operations] of Object.entries(doc.paths)) {
     if (!path.startsWith('/api/mes/')) continue;
@@ -69,7 +71,7 @@ const injections = [
   "' or 1=1 --",
   "'; drop table mes.operations; --",
   '" or ""="',
-  "1; select pg_sleep(10)",
+  '1; select pg_sleep(10)',
   '<script>alert(1)</script>',
   '<img src=x onerror=alert(1)>',
   '{{7*7}}',
@@ -102,12 +104,26 @@ const deep = deeplyNested(2_000);
 
 const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.string({ unit: 'binary', maxLength: 20 }), fc.constantFrom(...injections));
 const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(Number.MAX_SAFE_INTEGER), fc.constant(-1e308));
-const big = fc.constantFrom<unknown>(hugeString, hugeArray, deep, { nested: deep }, Array.from({ length: 2_000 }, () => ({ a: hugeString.slice(0, 100) })));
-const anyJson: fc.Arbitrary<unknown> = fc.oneof({ weight: 4, arbitrary: scalar }, { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) }, { weight: 1, arbitrary: big });
+const big = fc.constantFrom<unknown>(
+  hugeString,
+  hugeArray,
+  deep,
+  { nested: deep },
+  Array.from({ length: 2_000 }, () => ({ a: hugeString.slice(0, 100) })),
+);
+const anyJson: fc.Arbitrary<unknown> = fc.oneof(
+  { weight: 4, arbitrary: scalar },
+  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
+  { weight: 1, arbitrary: big },
+);
 /** Values that never coerce to a scalar or an array (coerceTypes is on). */
 const notScalar = fc.oneof(fc.dictionary(text, anyJson, { minKeys: 0, maxKeys: 3 }), fc.constant({ length: 1, 0: 'x' }));
 /** Values that never coerce to an object. */
-const notObject = fc.oneof(scalar.filter((v) => v !== null), fc.array(anyJson, { minLength: 1, maxLength: 3 }), fc.constant(hugeString));
+const notObject = fc.oneof(
+  scalar.filter((v) => v !== null),
+  fc.array(anyJson, { minLength: 1, maxLength: 3 }),
+  fc.constant(hugeString),
+);
 
 function typeOf(schema: JsonSchema | undefined): string | undefined {
   return typeof schema?.type === 'string' ? schema.type : undefined;
@@ -139,9 +155,7 @@ function invalidBodies(schema: JsonSchema | undefined): fc.Arbitrary<unknown> {
   });
   if (typed.length > 0) {
     // known fields only, at least one of the wrong type
-    variants.push(
-      fc.tuple(known, fc.constantFrom(...typed)).chain(([k, t]) => t.wrong.map((value) => ({ ...k, [t.p]: value }))),
-    );
+    variants.push(fc.tuple(known, fc.constantFrom(...typed)).chain(([k, t]) => t.wrong.map((value) => ({ ...k, [t.p]: value }))));
   }
   const required = schema?.required ?? [];
   if (required.length > 0) {
@@ -158,7 +172,22 @@ function invalidBodies(schema: JsonSchema | undefined): fc.Arbitrary<unknown> {
 }
 
 const garbageId = fc.oneof(
-  fc.constantFrom('OP-999', 'ST-999', 'ST-999-99', 'W-999', 'PPL-0199-999', 'WA-0199-999', 'NOPE-1', '999999999', '0', '-1', '1.5', 'a'.repeat(49), 'a'.repeat(51), 'a'.repeat(300)),
+  fc.constantFrom(
+    'OP-999',
+    'ST-999',
+    'ST-999-99',
+    'W-999',
+    'PPL-0199-999',
+    'WA-0199-999',
+    'NOPE-1',
+    '999999999',
+    '0',
+    '-1',
+    '1.5',
+    'a'.repeat(49),
+    'a'.repeat(51),
+    'a'.repeat(300),
+  ),
   fc.constantFrom(...injections).filter((s) => s !== ''),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 60 }),
 );
@@ -171,7 +200,8 @@ function urlOf(route: WriteRoute, ids: Record<string, string>): string {
 
 function problemFailure(res: LightMyRequestResponse): string | undefined {
   if (res.statusCode < 400 || res.statusCode >= 500) return `status ${res.statusCode}: ${res.body.slice(0, 300)}`;
-  if (!String(res.headers['content-type']).startsWith('application/problem+json')) return `content-type ${res.headers['content-type']}: ${res.body.slice(0, 200)}`;
+  if (!String(res.headers['content-type']).startsWith('application/problem+json'))
+    return `content-type ${res.headers['content-type']}: ${res.body.slice(0, 200)}`;
   let body: { status?: unknown; detail?: unknown };
   try {
     body = res.json();
@@ -239,16 +269,14 @@ describeEachEngine('bad input to every write route', (ctx) => {
 
   const paramsArb = (route: WriteRoute): fc.Arbitrary<Record<string, string>> => {
     if (route.params.length === 0) return fc.constant({});
-    return fc.record(
-      Object.fromEntries(
-        route.params.map((p) => [p, route.body ? fc.oneof(fc.constant(existingFor(route, p)), garbageId) : garbageId]),
-      ),
-    );
+    return fc.record(Object.fromEntries(route.params.map((p) => [p, route.body ? fc.oneof(fc.constant(existingFor(route, p)), garbageId) : garbageId])));
   };
 
   const headersArb = (route: WriteRoute): fc.Arbitrary<Record<string, string>> =>
     route.idempotencyHeader
-      ? fc.option(fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 300 }), fc.constant('k'.repeat(5_000))), { nil: undefined }).map((key): Record<string, string> => (key === undefined ? {} : { 'idempotency-key': key }))
+      ? fc
+          .option(fc.oneof(fc.string({ unit: 'grapheme-ascii', maxLength: 300 }), fc.constant('k'.repeat(5_000))), { nil: undefined })
+          .map((key): Record<string, string> => (key === undefined ? {} : { 'idempotency-key': key }))
       : fc.constant({});
 
   const rowsUnchanged = async () => expect(await countMesRows(ctx.database.db)).toEqual(snapshot);
@@ -256,7 +284,13 @@ describeEachEngine('bad input to every write route', (ctx) => {
   it('finds the write routes in the OpenAPI document', () => {
     expect(routes.length).toBeGreaterThanOrEqual(30);
     const labels = routes.map((r) => r.label);
-    for (const expected of ['POST /api/mes/operations', 'PUT /api/mes/production-plans/{id}', 'POST /api/mes/production-plans/{id}/release', 'DELETE /api/mes/workers/{id}', 'POST /api/mes/materials/{code}/adjustments']) {
+    for (const expected of [
+      'POST /api/mes/operations',
+      'PUT /api/mes/production-plans/{id}',
+      'POST /api/mes/production-plans/{id}/release',
+      'DELETE /api/mes/workers/{id}',
+      'POST /api/mes/materials/{code}/adjustments',
+    ]) {
       expect(labels).toContain(expected);
     }
   });
@@ -296,7 +330,9 @@ describeEachEngine('bad input to every write route', (ctx) => {
       ];
       for (const [what, payload, type, status] of cases) {
         const res = await app.inject({ method: route.method, url, payload, headers: { authorization: `Bearer ${admin.token}`, 'content-type': type } });
-        const failure = problemFailure(res) ?? (res.statusCode === status || (!route.body && res.statusCode === 404) ? undefined : `status ${res.statusCode}, expected ${status}`);
+        const failure =
+          problemFailure(res) ??
+          (res.statusCode === status || (!route.body && res.statusCode === 404) ? undefined : `status ${res.statusCode}, expected ${status}`);
         if (failure) failures.push(`${route.label} ${what}: ${failure}`);
       }
     }

@@ -20,17 +20,29 @@ it.runIf(process.env.TEST_DATABASE_URL)('survives SIGKILL under write load with 
     let acknowledged = 0;
     for (let round = 0; round < 3; round++) {
       const server = await startServer(env);
-      const login = await fetch(`${server.url}/api/mes/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'planner', password: 'admin-pass-123' }) });
+      const login = await fetch(`${server.url}/api/mes/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'planner', password: 'admin-pass-123' }),
+      });
       const { token } = (await login.json()) as { token: string };
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       let stop = false;
       const writer = async () => {
         while (!stop) {
           try {
-            const res = await fetch(`${server.url}/api/mes/production-plans`, { method: 'POST', headers, body: JSON.stringify(samplePlan({ name: `Crash ${round}` })) });
+            const res = await fetch(`${server.url}/api/mes/production-plans`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify(samplePlan({ name: `Crash ${round}` })),
+            });
             if (res.status !== 201) continue;
             const { id } = (await res.json()) as { id: string };
-            const rel = await fetch(`${server.url}/api/mes/production-plans/${id}/release`, { method: 'POST', headers, body: JSON.stringify({ allowShortage: true }) });
+            const rel = await fetch(`${server.url}/api/mes/production-plans/${id}/release`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ allowShortage: true }),
+            });
             if (rel.status === 200) acknowledged++;
           } catch {
             return; // the server died under us
@@ -57,7 +69,9 @@ it.runIf(process.env.TEST_DATABASE_URL)('survives SIGKILL under write load with 
                   <> (select count(*) from mes.production_plan_nodes n where n.plan_id = p.id)
                or not exists (select 1 from mes.material_ledger l where l.plan_id = p.id and l.entry_type = 'reservation')))`.execute(db);
       expect(halfWritten.rows).toEqual([]);
-      const released = await sql<{ n: number }>`select count(*)::int as n from mes.production_plans where status = 'released' and name like 'Crash %'`.execute(db);
+      const released = await sql<{ n: number }>`select count(*)::int as n from mes.production_plans where status = 'released' and name like 'Crash %'`.execute(
+        db,
+      );
       // every release the server acknowledged is durable
       expect(released.rows[0]!.n).toBeGreaterThanOrEqual(acknowledged);
     }

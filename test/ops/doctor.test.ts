@@ -57,7 +57,9 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     check: 'acyclic_graphs',
     how: 'an edge that closes a cycle',
     run: async (trx, f) => {
-      await sql`insert into mes.node_predecessors (plan_id, node_id, predecessor_id) values (${f.planId}, ${f.edge.predecessor_id}, ${f.edge.node_id})`.execute(trx);
+      await sql`insert into mes.node_predecessors (plan_id, node_id, predecessor_id) values (${f.planId}, ${f.edge.predecessor_id}, ${f.edge.node_id})`.execute(
+        trx,
+      );
     },
   },
   {
@@ -65,7 +67,9 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     how: 'a ledger row written with the ledger trigger switched off',
     run: async (trx) => {
       await sql`set local session_replication_role = replica`.execute(trx);
-      await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason) values ('FASTENER-M8', 'receipt', 100, 'bypassing the trigger')`.execute(trx);
+      await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason) values ('FASTENER-M8', 'receipt', 100, 'bypassing the trigger')`.execute(
+        trx,
+      );
     },
   },
   {
@@ -109,7 +113,9 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     how: 'a worker marked busy with no task at all, with its check constraint dropped',
     run: async (trx, f) => {
       const { rows } = await sql<{ conname: string }>`
-        select conname from pg_constraint where conrelid = 'mes.workers'::regclass and contype = 'c' and pg_get_constraintdef(oid) like '%available%current_assignment_id%'`.execute(trx);
+        select conname from pg_constraint where conrelid = 'mes.workers'::regclass and contype = 'c' and pg_get_constraintdef(oid) like '%available%current_assignment_id%'`.execute(
+        trx,
+      );
       expect(rows).toHaveLength(1);
       await sql`alter table mes.workers drop constraint ${sql.id(rows[0]!.conname)}`.execute(trx);
       await sql`update mes.workers set status = 'busy' where id = ${f.ready.worker_id}`.execute(trx);
@@ -155,7 +161,9 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     check: 'reservations_held_by_open_plans',
     how: 'a reservation that belongs to no plan',
     run: async (trx, f) => {
-      await sql`insert into mes.material_ledger (material_code, entry_type, reserved_delta, reason) values (${f.reservedMaterial}, 'reservation', 1, 'no plan')`.execute(trx);
+      await sql`insert into mes.material_ledger (material_code, entry_type, reserved_delta, reason) values (${f.reservedMaterial}, 'reservation', 1, 'no plan')`.execute(
+        trx,
+      );
     },
   },
   {
@@ -185,7 +193,9 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     check: 'outbox_covers_changes',
     how: 'the release event lost while the outbox goes back an hour',
     run: async (trx, f) => {
-      await sql`insert into mes.events (topic, entity_type, entity_id, change, created_at) values ('master', 'operation', 'OP-001', 'updated', now() - interval '1 hour')`.execute(trx);
+      await sql`insert into mes.events (topic, entity_type, entity_id, change, created_at) values ('master', 'operation', 'OP-001', 'updated', now() - interval '1 hour')`.execute(
+        trx,
+      );
       await sql`delete from mes.events where entity_type = 'plan' and entity_id = ${f.planId} and change = 'released'`.execute(trx);
     },
   },
@@ -194,7 +204,9 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     how: 'two events of one transaction with different times',
     run: async (trx) => {
       await sql`insert into mes.events (topic, entity_type, entity_id, change) values ('master', 'operation', 'OP-001', 'updated')`.execute(trx);
-      await sql`insert into mes.events (topic, entity_type, entity_id, change, created_at) values ('master', 'operation', 'OP-001', 'updated', now() - interval '1 second')`.execute(trx);
+      await sql`insert into mes.events (topic, entity_type, entity_id, change, created_at) values ('master', 'operation', 'OP-001', 'updated', now() - interval '1 second')`.execute(
+        trx,
+      );
     },
   },
   {
@@ -202,7 +214,9 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     how: 'an event stamped with a transaction id from the future',
     run: async (trx) => {
       await sql`insert into mes.events (topic, entity_type, entity_id, change, tx_id)
-                values ('master', 'operation', 'OP-001', 'updated', (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1000000)::text::xid8)`.execute(trx);
+                values ('master', 'operation', 'OP-001', 'updated', (pg_snapshot_xmax(pg_current_snapshot())::text::bigint + 1000000)::text::xid8)`.execute(
+        trx,
+      );
     },
   },
 ];

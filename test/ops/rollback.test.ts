@@ -52,7 +52,12 @@ describeEachEngine('rollback of a database with data', (ctx) => {
     const target = migrationNames[i]!;
     it(`down to ${target} keeps the rows of the remaining tables; up again restores the schema with them`, async () => {
       const lines = await migrateTo(db(), target.slice(0, 4));
-      expect(lines).toEqual(migrationNames.slice(i + 1).reverse().map((n) => `reverted ${n}`));
+      expect(lines).toEqual(
+        migrationNames
+          .slice(i + 1)
+          .reverse()
+          .map((n) => `reverted ${n}`),
+      );
       expect(await appliedMigrations(db())).toEqual(migrationNames.slice(0, i + 1));
       const remaining = await mesTablesNow(db());
       const dropped = latestTables.filter((t) => !remaining.includes(t));

@@ -282,7 +282,11 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('blue-green rollout on one Postg
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       const codes = Array.from({ length: writerCount }, (_, i) => `RT-ROLLOUT-${i + 1}`);
       for (const code of codes) {
-        const res = await fetch(`${a.url}/api/mes/materials`, { method: 'POST', headers, body: JSON.stringify({ code, name: `Rollout ${code}`, unit: 'pcs' }) });
+        const res = await fetch(`${a.url}/api/mes/materials`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify({ code, name: `Rollout ${code}`, unit: 'pcs' }),
+        });
         expect(res.status, await res.text()).toBe(201);
       }
       writers = new Writers(balancer, headers, codes);
@@ -363,7 +367,10 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('blue-green rollout on one Postg
       // readiness: 200 until the signal; once it failed (503 draining, or refused), never 200 again.
       // An answer right after the signal may still be 200: the request can be read before the signal is handled.
       const { answers, atSignal } = prober;
-      expect(answers.slice(0, atSignal).every((s) => s === 200), answers.join(' ')).toBe(true);
+      expect(
+        answers.slice(0, atSignal).every((s) => s === 200),
+        answers.join(' '),
+      ).toBe(true);
       const firstDown = answers.findIndex((s) => s !== 200);
       if (firstDown >= 0) expect(answers.slice(firstDown), answers.slice(atSignal).join(' ')).not.toContain(200);
       expect(a.output()).toContain('shutting down: draining connections');

@@ -29,7 +29,15 @@ let counter = 0;
 /** A plans event with a unique entity id (tests tell their events apart by it). */
 export function planEvent(overrides: Partial<OutboxEvent> = {}): OutboxEvent {
   counter++;
-  return { topic: 'plans', entityType: 'plan', entityId: `PPL-T-${counter}`, change: 'updated', planId: `PPL-T-${counter}`, payload: { n: counter }, ...overrides };
+  return {
+    topic: 'plans',
+    entityType: 'plan',
+    entityId: `PPL-T-${counter}`,
+    change: 'updated',
+    planId: `PPL-T-${counter}`,
+    payload: { n: counter },
+    ...overrides,
+  };
 }
 
 /** Commits the events in one transaction of its own, as services do. */

@@ -118,7 +118,14 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('event streams on PostgreSQL', (
     await caughtUp(b);
     await sleep(100);
     expect(entityIdsOf(moved)).toEqual(later.map((e) => e.entityId));
-    expect(moved.events().map((m) => m.id)).toEqual((await eventIds(db(), later.map((e) => e.entityId))).map(String));
+    expect(moved.events().map((m) => m.id)).toEqual(
+      (
+        await eventIds(
+          db(),
+          later.map((e) => e.entityId),
+        )
+      ).map(String),
+    );
     expect(moved.messages.filter((m) => m.event === 'reset')).toEqual([]);
     moved.close();
     await b.close();
@@ -149,7 +156,14 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('event streams on PostgreSQL', (
     await client.waitForEvents(90, 10_000);
     await sleep(100);
     expect(entityIdsOf(client)).toEqual(events.map((e) => e.entityId));
-    expect(client.events().map((m) => m.id)).toEqual((await eventIds(db(), events.map((e) => e.entityId))).map(String));
+    expect(client.events().map((m) => m.id)).toEqual(
+      (
+        await eventIds(
+          db(),
+          events.map((e) => e.entityId),
+        )
+      ).map(String),
+    );
     expect(running.realtime.stats.listenerReconnects).toBeGreaterThanOrEqual(2);
     const now = await listenerBackends();
     expect(now).toHaveLength(apps.length);

@@ -12,7 +12,18 @@ import { describeEachEngine } from '../helpers/engines.js';
 import { type RunningApp, commitEvents, eventIds, planEvent, sleep, startApp } from './helpers.js';
 import { type SseClient, type StreamMessage, connectSse, eventData } from './sse-client.js';
 
-type Data = { id: number; topic: string; entityId: string; change: string; planId: string | null; workerId: string | null; stationId: string | null; payload: Record<string, unknown>; actor: string | null; createdAt: string };
+type Data = {
+  id: number;
+  topic: string;
+  entityId: string;
+  change: string;
+  planId: string | null;
+  workerId: string | null;
+  stationId: string | null;
+  payload: Record<string, unknown>;
+  actor: string | null;
+  createdAt: string;
+};
 
 describeEachEngine('event streams', (ctx) => {
   let running: RunningApp;
@@ -120,14 +131,25 @@ describeEachEngine('event streams', (ctx) => {
     await sleep(100);
     const got = eventData<Data>(again.events());
     expect(got.map((d) => d.entityId)).toEqual([...missed, live].map((e) => e.entityId));
-    expect(again.events().map((m) => m.id)).toEqual((await eventIds(ctx.database.db, [...missed, live].map((e) => e.entityId))).map(String));
+    expect(again.events().map((m) => m.id)).toEqual(
+      (
+        await eventIds(
+          ctx.database.db,
+          [...missed, live].map((e) => e.entityId),
+        )
+      ).map(String),
+    );
     expect(again.messages.filter((m) => m.event === 'reset')).toEqual([]);
   });
 
   it('resumes from the position a quiet filtered stream was given, and the query form of the id works', async () => {
     const quiet = await connect('/api/mes/stream?planId=PPL-Q-1');
     await commitEvents(ctx.database.db, [planEvent()]);
-    await quiet.waitFor((c) => c.comments.includes('heartbeat') && c.lastEventId === String(running.realtime.stats.position.id), 3_000, 'a heartbeat with the position');
+    await quiet.waitFor(
+      (c) => c.comments.includes('heartbeat') && c.lastEventId === String(running.realtime.stats.position.id),
+      3_000,
+      'a heartbeat with the position',
+    );
     const position = quiet.lastEventId!;
     quiet.close();
     const wanted = planEvent({ entityId: 'PPL-Q-1', planId: 'PPL-Q-1' });
@@ -172,14 +194,22 @@ describeEachEngine('event streams', (ctx) => {
   it('sends `reset` when Last-Event-ID is older than the retention, then carries on live', async () => {
     const old = [planEvent(), planEvent()];
     await commitEvents(ctx.database.db, old);
-    const oldIds = await eventIds(ctx.database.db, old.map((e) => e.entityId));
+    const oldIds = await eventIds(
+      ctx.database.db,
+      old.map((e) => e.entityId),
+    );
     const db = ctx.database.db;
     await sql`update mes.events set created_at = now() - interval '100 hours' where id <= ${oldIds[1]!}`.execute(db);
     const kept = planEvent();
     await commitEvents(db, [kept]);
     const deleted = await running.realtime.prune(72);
     expect(deleted).toBeGreaterThanOrEqual(2);
-    expect(await eventIds(db, old.map((e) => e.entityId))).toEqual([]);
+    expect(
+      await eventIds(
+        db,
+        old.map((e) => e.entityId),
+      ),
+    ).toEqual([]);
 
     const stream = await connect('/api/mes/stream', { lastEventId: String(oldIds[0]) });
     await stream.waitFor((c) => c.messages.some((m) => m.event === 'reset'), 3_000, 'reset');
@@ -268,7 +298,10 @@ describeEachEngine('event streams', (ctx) => {
       const big = 'x'.repeat(50_000);
       let written = 0;
       while (small.realtime.stats.slowClientsDropped === 0 && written < 600) {
-        await commitEvents(ctx.database.db, Array.from({ length: 20 }, () => planEvent({ payload: { big } })));
+        await commitEvents(
+          ctx.database.db,
+          Array.from({ length: 20 }, () => planEvent({ payload: { big } })),
+        );
         written += 20;
         await sleep(10);
       }

@@ -6,15 +6,7 @@
  * consistent pins. Every generated instance is schedulable by construction.
  */
 import fc from 'fast-check';
-import type {
-  BookedInterval,
-  ScheduleInput,
-  SchedulerNode,
-  SchedulerStation,
-  SchedulerWorker,
-  ShiftCalendar,
-  ShiftWindow,
-} from '../../src/scheduler/types.js';
+import type { BookedInterval, ScheduleInput, SchedulerNode, SchedulerStation, SchedulerWorker, ShiftCalendar, ShiftWindow } from '../../src/scheduler/types.js';
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -65,10 +57,10 @@ const arbRawNode: fc.Arbitrary<RawNode> = fc.record({
   eff: fc.constantFrom(0.5, 0.8, 1, 1.1, 1.5, 2),
   predMask: fc.nat(255),
   chain: fc.boolean(),
-  cands: fc.array(
-    fc.record({ station: fc.nat(3), prio: fc.integer({ min: 1, max: 3 }), time: fc.option(fc.integer({ min: 1, max: 60 })) }),
-    { minLength: 0, maxLength: 3 },
-  ),
+  cands: fc.array(fc.record({ station: fc.nat(3), prio: fc.integer({ min: 1, max: 3 }), time: fc.option(fc.integer({ min: 1, max: 60 })) }), {
+    minLength: 0,
+    maxLength: 3,
+  }),
   workerHint: fc.nat(7),
   pinMask: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat(7) }),
   subHint: fc.nat(3),

@@ -1,12 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  addWorkingMinutes,
-  isOnShift,
-  nextShiftStart,
-  workingMinutesBetween,
-  type ShiftCalendar,
-} from '../../src/scheduler/index.js';
+import { addWorkingMinutes, isOnShift, nextShiftStart, workingMinutesBetween, type ShiftCalendar } from '../../src/scheduler/index.js';
 import { isOnShiftAt, onShiftMs } from './checker.js';
 
 const MIN = 60_000;
@@ -57,21 +51,24 @@ describe('calendar helpers', () => {
   });
 
   it('windows touching midnight form one continuous shift', () => {
-    const night: ShiftCalendar = { weekly: Array.from({ length: 7 }, () => [{ start: 0, end: 360 }, { start: 1320, end: 1440 }]) };
+    const night: ShiftCalendar = {
+      weekly: Array.from({ length: 7 }, () => [
+        { start: 0, end: 360 },
+        { start: 1320, end: 1440 },
+      ]),
+    };
     expect(isOnShift(night, 0, at(1, 0))).toBe(true);
     expect(addWorkingMinutes(night, 0, at(0, 23), 180)).toBe(at(1, 2));
     expect(isOnShift(night, 0, at(1, 6))).toBe(false);
   });
 
   it('addWorkingMinutes agrees with a window-by-window count (property)', () => {
-    const arbWin = fc
-      .uniqueArray(fc.integer({ min: 0, max: 48 }), { minLength: 2, maxLength: 4 })
-      .map((p) => {
-        const s = p.slice().sort((a, b) => a - b);
-        const out: { start: number; end: number }[] = [];
-        for (let i = 0; i + 1 < s.length; i += 2) out.push({ start: s[i]! * 30, end: s[i + 1]! * 30 });
-        return out;
-      });
+    const arbWin = fc.uniqueArray(fc.integer({ min: 0, max: 48 }), { minLength: 2, maxLength: 4 }).map((p) => {
+      const s = p.slice().sort((a, b) => a - b);
+      const out: { start: number; end: number }[] = [];
+      for (let i = 0; i + 1 < s.length; i += 2) out.push({ start: s[i]! * 30, end: s[i + 1]! * 30 });
+      return out;
+    });
     fc.assert(
       fc.property(
         fc.array(fc.oneof(fc.constant<{ start: number; end: number }[]>([]), arbWin), { minLength: 7, maxLength: 7 }),

@@ -83,8 +83,7 @@ export function checkSchedule(input: ScheduleInput, result: ScheduleResult): str
       continue;
     }
     maxEnd = Math.max(maxEnd, a.end);
-    const cand = n.candidates.find((c) => c.stationId === a.stationId && c.priority === a.priority) ??
-      n.candidates.find((c) => c.stationId === a.stationId);
+    const cand = n.candidates.find((c) => c.stationId === a.stationId && c.priority === a.priority) ?? n.candidates.find((c) => c.stationId === a.stationId);
     if (!cand) errs.push(`${tag}: station ${a.stationId} is not a candidate`);
     const st = stations.get(a.stationId);
     if (!st) errs.push(`${tag}: unknown station ${a.stationId}`);

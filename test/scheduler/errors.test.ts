@@ -53,9 +53,7 @@ describe('UnschedulableError', () => {
   });
 
   it('cycle names every node of the cycle', () => {
-    const p = problemsOf(
-      base([node('N1', { predecessors: ['N3'] }), node('N2', { predecessors: ['N1'] }), node('N3', { predecessors: ['N2'] }), node('N4')]),
-    );
+    const p = problemsOf(base([node('N1', { predecessors: ['N3'] }), node('N2', { predecessors: ['N1'] }), node('N3', { predecessors: ['N2'] }), node('N4')]));
     expect(p.map((x) => x.nodeId).sort()).toEqual(['N1', 'N2', 'N3']);
     expect(p[0]!.reason).toMatch(/cycle/);
     const self = problemsOf(base([node('N1', { predecessors: ['N1'] })]));

@@ -21,7 +21,11 @@ function node(id: string, minutes: number, stations: (string | [string, number, 
     efficiency: 1,
     predecessors: [],
     candidates: stations.map((s) =>
-      typeof s === 'string' ? { stationId: s, priority: 1 } : s[2] === undefined ? { stationId: s[0], priority: s[1] } : { stationId: s[0], priority: s[1], timeMinutes: s[2] },
+      typeof s === 'string'
+        ? { stationId: s, priority: 1 }
+        : s[2] === undefined
+          ? { stationId: s[0], priority: s[1] }
+          : { stationId: s[0], priority: s[1], timeMinutes: s[2] },
     ),
     ...extra,
   };
@@ -44,7 +48,10 @@ describe('hand-built examples', () => {
     const input: ScheduleInput = {
       now: MON,
       nodes: [
-        node('X', 10, [['A', 1], ['B', 2, 12]]),
+        node('X', 10, [
+          ['A', 1],
+          ['B', 2, 12],
+        ]),
         node('Y', 10, ['A']),
         node('Z', 1, ['C'], { predecessors: ['X'] }),
       ],
@@ -69,7 +76,13 @@ describe('hand-built examples', () => {
     // L (100 min) fixes the makespan; S is faster on B (prio 2) but fits on A (prio 1) anyway.
     const input: ScheduleInput = {
       now: MON,
-      nodes: [node('L', 100, ['C']), node('S', 30, [['A', 1], ['B', 2, 20]])],
+      nodes: [
+        node('L', 100, ['C']),
+        node('S', 30, [
+          ['A', 1],
+          ['B', 2, 20],
+        ]),
+      ],
       stations: ['A', 'B', 'C'].map((id) => ({ id, substations: [`${id}-1`] })),
       workers: [worker('W1', ['A', 'B']), worker('W2', ['C'])],
       booked: [],
@@ -149,10 +162,7 @@ describe('hand-built examples', () => {
   it('respects pins, notBefore and booked worker time', () => {
     const input: ScheduleInput = {
       now: MON,
-      nodes: [
-        node('N1', 30, ['A', 'B'], { pin: { substationId: 'B-2' } }),
-        node('N2', 30, ['A', 'B'], { pin: { workerId: 'W2' }, notBefore: MON + 2 * HOUR }),
-      ],
+      nodes: [node('N1', 30, ['A', 'B'], { pin: { substationId: 'B-2' } }), node('N2', 30, ['A', 'B'], { pin: { workerId: 'W2' }, notBefore: MON + 2 * HOUR })],
       stations: [
         { id: 'A', substations: ['A-1'] },
         { id: 'B', substations: ['B-1', 'B-2'] },
@@ -191,9 +201,20 @@ describe('hand-built examples', () => {
 
   it('stops on the injected clock (time budget) and stays feasible', () => {
     const nodes: SchedulerNode[] = [];
-    for (let j = 0; j < 10; j++) for (let k = 0; k < 4; k++) {
-      nodes.push(node(`J${j}-${k}`, 10 + ((j * 7 + k * 3) % 20), [['A', 1], ['B', 2, 15]], k > 0 ? { predecessors: [`J${j}-${k - 1}`] } : {}));
-    }
+    for (let j = 0; j < 10; j++)
+      for (let k = 0; k < 4; k++) {
+        nodes.push(
+          node(
+            `J${j}-${k}`,
+            10 + ((j * 7 + k * 3) % 20),
+            [
+              ['A', 1],
+              ['B', 2, 15],
+            ],
+            k > 0 ? { predecessors: [`J${j}-${k - 1}`] } : {},
+          ),
+        );
+      }
     const input: ScheduleInput = {
       now: MON,
       nodes,

@@ -82,7 +82,10 @@ describe('scheduler thread', () => {
           return;
         }
         const threaded = await scheduleOnThread(input);
-        expect({ ...threaded, stats: { ...threaded.stats, elapsedMs: 0 } }).toEqual({ ...(local as typeof threaded), stats: { ...(local as typeof threaded).stats, elapsedMs: 0 } });
+        expect({ ...threaded, stats: { ...threaded.stats, elapsedMs: 0 } }).toEqual({
+          ...(local as typeof threaded),
+          stats: { ...(local as typeof threaded).stats, elapsedMs: 0 },
+        });
       }),
       { numRuns: 25 },
     );

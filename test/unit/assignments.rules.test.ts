@@ -39,8 +39,12 @@ describe('actionRefusal', () => {
     expect(twice.kind).toBe('invalid_transition');
     expect(twice.message).toBe('assignment WA-0126-001 is completed; it cannot be completed. Allowed now: report-problem');
     expect(twice.extra).toMatchObject({ currentStatus: 'completed', planStatus: 'completed' });
-    expect(actionRefusal('resume', facts({ status: 'in_progress', planStatus: 'in_production' }))!.message).toMatch(/is in_progress; it cannot be resumed\. Allowed now: pause, complete, report-problem/);
-    expect(actionRefusal('start', facts({ status: 'cancelled', planStatus: 'cancelled' }))!.message).toMatch(/is cancelled \(its plan PPL-0126-001 is cancelled\); .*Allowed now: nothing/);
+    expect(actionRefusal('resume', facts({ status: 'in_progress', planStatus: 'in_production' }))!.message).toMatch(
+      /is in_progress; it cannot be resumed\. Allowed now: pause, complete, report-problem/,
+    );
+    expect(actionRefusal('start', facts({ status: 'cancelled', planStatus: 'cancelled' }))!.message).toMatch(
+      /is cancelled \(its plan PPL-0126-001 is cancelled\); .*Allowed now: nothing/,
+    );
   });
 
   it('names the plan status when the plan stops the action', () => {
@@ -64,7 +68,12 @@ describe('actionRefusal', () => {
 
 describe('startRefusal', () => {
   it('waits for every predecessor, naming them', () => {
-    const r = startRefusal(facts({ status: 'pending', waitingFor: [{ nodeId: 'N1', nodeName: 'Cut', assignmentId: 'WA-0126-002', status: 'in_progress', workerId: 'W-002', workerName: 'Ayşe' }] }))!;
+    const r = startRefusal(
+      facts({
+        status: 'pending',
+        waitingFor: [{ nodeId: 'N1', nodeName: 'Cut', assignmentId: 'WA-0126-002', status: 'in_progress', workerId: 'W-002', workerName: 'Ayşe' }],
+      }),
+    )!;
     expect(r.kind).toBe('conflict');
     expect(r.message).toBe('assignment WA-0126-001 cannot start yet: waiting for N1 "Cut" (WA-0126-002, in_progress)');
     expect(r.extra.waitingFor).toHaveLength(1);
@@ -76,11 +85,17 @@ describe('startRefusal', () => {
     );
     expect(startRefusal(facts({ workerTask: { assignmentId: 'WA-0126-001', status: 'in_progress' } }))).toBeUndefined();
     expect(startRefusal(facts({ substation: { id: 'ST-001-01', status: 'maintenance', currentAssignmentId: null } }))!.message).toMatch(/under maintenance/);
-    expect(startRefusal(facts({ substation: { id: 'ST-001-01', status: 'in_use', currentAssignmentId: 'WA-0126-005' } }))!.message).toBe('substation ST-001-01 is in use by WA-0126-005');
+    expect(startRefusal(facts({ substation: { id: 'ST-001-01', status: 'in_use', currentAssignmentId: 'WA-0126-005' } }))!.message).toBe(
+      'substation ST-001-01 is in use by WA-0126-005',
+    );
   });
 
   it('checks the transition and the plan before anything else', () => {
-    expect(startRefusal(facts({ status: 'in_progress', waitingFor: [{ nodeId: 'N1', nodeName: 'x', assignmentId: null, status: null, workerId: null, workerName: null }] }))!.message).toMatch(/is in_progress; it cannot be started/);
+    expect(
+      startRefusal(
+        facts({ status: 'in_progress', waitingFor: [{ nodeId: 'N1', nodeName: 'x', assignmentId: null, status: null, workerId: null, workerName: null }] }),
+      )!.message,
+    ).toMatch(/is in_progress; it cannot be started/);
     expect(startRefusal(facts({ planStatus: 'paused', workerTask: { assignmentId: 'WA-0126-009', status: 'paused' } }))!.message).toMatch(/plan .* is paused/);
   });
 });
@@ -100,7 +115,15 @@ describe('time', () => {
   const t = (m: number) => new Date(Date.UTC(2026, 2, 2, 8, 0) + m * 60_000);
   it('sums pauses, counting an open one up to now', () => {
     expect(pausedMinutes([], t(10))).toBe(0);
-    expect(pausedMinutes([{ startedAt: t(10), endedAt: t(25) }, { startedAt: t(40), endedAt: null }], t(45))).toBe(20);
+    expect(
+      pausedMinutes(
+        [
+          { startedAt: t(10), endedAt: t(25) },
+          { startedAt: t(40), endedAt: null },
+        ],
+        t(45),
+      ),
+    ).toBe(20);
     expect(pausedMinutes([{ startedAt: t(0), endedAt: new Date(t(0).getTime() + 20_000) }], t(1))).toBe(0.33);
   });
 
@@ -127,7 +150,18 @@ describe('pause and completion checks', () => {
     expect(completionProblems({ goodQuantity: 10 }, inputs, 10)).toEqual([]);
     expect(completionProblems({ goodQuantity: 9, scrapQuantity: 1 }, inputs, 10).map((p) => p.field)).toEqual(['body/scrapReason']);
     expect(completionProblems({ goodQuantity: 1.0005 }, inputs, 10).map((p) => p.field)).toEqual(['body/goodQuantity']);
-    const bad = completionProblems({ goodQuantity: 1, materials: [{ materialCode: 'BOLT', quantity: 1 }, { materialCode: 'SHEET', quantity: 1 }, { materialCode: 'SHEET', quantity: 2 }] }, inputs, 10);
+    const bad = completionProblems(
+      {
+        goodQuantity: 1,
+        materials: [
+          { materialCode: 'BOLT', quantity: 1 },
+          { materialCode: 'SHEET', quantity: 1 },
+          { materialCode: 'SHEET', quantity: 2 },
+        ],
+      },
+      inputs,
+      10,
+    );
     expect(bad.map((p) => p.field)).toEqual(['body/materials/0/materialCode', 'body/materials/2/materialCode']);
     expect(bad[0]!.message).toMatch(/BOLT is not an input of this step \(inputs: SHEET, FRAME\)/);
   });
@@ -138,7 +172,9 @@ describe('pause and completion checks', () => {
     expect(completionProblems({ goodQuantity: 0, scrapQuantity: 10, scrapReason: 'burn' }, inputs, 10)).toEqual([]);
     expect(completionProblems({ goodQuantity: 9.5, scrapQuantity: 0.5, scrapReason: 'edge' }, inputs, 10)).toEqual([]);
     const over = completionProblems({ goodQuantity: 10, scrapQuantity: 0.001, scrapReason: 'edge' }, inputs, 10);
-    expect(over).toEqual([{ field: 'body/goodQuantity', message: 'good + scrap is 10.001, more than the 10 planned for this step; send overrun: true to confirm' }]);
+    expect(over).toEqual([
+      { field: 'body/goodQuantity', message: 'good + scrap is 10.001, more than the 10 planned for this step; send overrun: true to confirm' },
+    ]);
     expect(completionProblems({ goodQuantity: 500000 }, inputs, 10).map((p) => p.field)).toEqual(['body/goodQuantity']);
     expect(completionProblems({ goodQuantity: 12, overrun: true }, inputs, 10)).toEqual([]);
     expect(completionProblems({ goodQuantity: 12, overrun: false }, inputs, 10)).toHaveLength(1);
@@ -161,9 +197,30 @@ describe('pause and completion checks', () => {
   });
 
   it('finds materials that would go below zero, counting what the step produces', () => {
-    const use = [{ materialCode: 'SHEET', quantity: 6, fromStock: true }, { materialCode: 'FRAME', quantity: 10, fromStock: false }];
-    expect(stockShortages(use, null, new Map([['SHEET', 6], ['FRAME', 8]]))).toEqual([{ materialCode: 'FRAME', needed: 10, inStock: 8 }]);
-    expect(stockShortages(use, { materialCode: 'FRAME', quantity: 2 }, new Map([['SHEET', 6], ['FRAME', 8]]))).toEqual([]);
+    const use = [
+      { materialCode: 'SHEET', quantity: 6, fromStock: true },
+      { materialCode: 'FRAME', quantity: 10, fromStock: false },
+    ];
+    expect(
+      stockShortages(
+        use,
+        null,
+        new Map([
+          ['SHEET', 6],
+          ['FRAME', 8],
+        ]),
+      ),
+    ).toEqual([{ materialCode: 'FRAME', needed: 10, inStock: 8 }]);
+    expect(
+      stockShortages(
+        use,
+        { materialCode: 'FRAME', quantity: 2 },
+        new Map([
+          ['SHEET', 6],
+          ['FRAME', 8],
+        ]),
+      ),
+    ).toEqual([]);
     expect(stockShortages(use, null, new Map())).toEqual([
       { materialCode: 'FRAME', needed: 10, inStock: 0 },
       { materialCode: 'SHEET', needed: 6, inStock: 0 },

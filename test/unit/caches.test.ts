@@ -39,7 +39,7 @@ describe('SessionCache', () => {
     expect(cache.get('long', now + 60_000)).toBeUndefined();
   });
 
-  it("drops every session of a user, and a lookup in flight during a drop does not store its answer", () => {
+  it('drops every session of a user, and a lookup in flight during a drop does not store its answer', () => {
     const cache = new SessionCache(60_000);
     cache.setLive(true);
     cache.set('a1', user(1), inAnHour(), cache.ticket);

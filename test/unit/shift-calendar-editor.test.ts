@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { shiftCalendarProblems } from '../../src/modules/workers/workers.rules.js';
-import { type CalendarDraft, draftProblems, draftWindows, parseTime, serverRowErrors, summarizeWeek, toBody, toDraft } from '../../web/src/pages/master/shiftCalendar.js';
+import {
+  type CalendarDraft,
+  draftProblems,
+  draftWindows,
+  parseTime,
+  serverRowErrors,
+  summarizeWeek,
+  toBody,
+  toDraft,
+} from '../../web/src/pages/master/shiftCalendar.js';
 
 const w = (weekday: number, start: string, end: string) => ({ key: `k${weekday}${start}`, weekday, start, end });
-const draft = (windows: CalendarDraft['windows'], exceptions: CalendarDraft['exceptions'] = []): CalendarDraft => ({ id: 'NIGHT', name: 'Night', windows, exceptions });
+const draft = (windows: CalendarDraft['windows'], exceptions: CalendarDraft['exceptions'] = []): CalendarDraft => ({
+  id: 'NIGHT',
+  name: 'Night',
+  windows,
+  exceptions,
+});
 const x = (date: string, closed: boolean, start = '', end = '', note = '') => ({ key: `x${date}${start}`, date, closed, start, end, note });
 
 describe('shift calendar editor model', () => {
@@ -31,18 +45,27 @@ describe('shift calendar editor model', () => {
       [1, '06:00', '14:00'],
     ]);
     // a whole day stays a whole day
-    expect(draftWindows([{ weekday: 1, startMinute: 0, endMinute: 1440 }, { weekday: 2, startMinute: 0, endMinute: 1440 }])).toHaveLength(2);
+    expect(
+      draftWindows([
+        { weekday: 1, startMinute: 0, endMinute: 1440 },
+        { weekday: 2, startMinute: 0, endMinute: 1440 },
+      ]),
+    ).toHaveLength(2);
   });
 
   it('sends exceptions closed all day or with special hours (00:00 as an end is midnight)', () => {
-    const body = toBody(draft([], [x('2026-12-24', false, '06:00', '12:00', ' Christmas Eve '), x('2026-12-25', true), x('2026-12-31', false, '18:00', '00:00')]));
+    const body = toBody(
+      draft([], [x('2026-12-24', false, '06:00', '12:00', ' Christmas Eve '), x('2026-12-25', true), x('2026-12-31', false, '18:00', '00:00')]),
+    );
     expect(body.exceptions).toEqual([
       { date: '2026-12-24', startMinute: 360, endMinute: 720, note: 'Christmas Eve' },
       { date: '2026-12-25', startMinute: null, endMinute: null, note: '' },
       { date: '2026-12-31', startMinute: 1080, endMinute: 1440, note: '' },
     ]);
     expect(shiftCalendarProblems({ windows: [], exceptions: body.exceptions })).toEqual([]);
-    expect(toDraft({ id: 'A', name: 'A', windows: [], exceptions: [{ date: '2026-12-25', startMinute: null, endMinute: null, note: 'closed' }] }).exceptions[0]).toMatchObject({ closed: true, start: '', end: '' });
+    expect(
+      toDraft({ id: 'A', name: 'A', windows: [], exceptions: [{ date: '2026-12-25', startMinute: null, endMinute: null, note: 'closed' }] }).exceptions[0],
+    ).toMatchObject({ closed: true, start: '', end: '' });
   });
 
   it('finds what the server would refuse, on the row it is about', () => {
@@ -55,8 +78,8 @@ describe('shift calendar editor model', () => {
     );
     expect(Object.fromEntries(problems)).toEqual({
       'k113:00': 'overlaps Mon 06:00–14:00',
-      'k28': 'starts and ends at the same time',
-      'k3x': 'start: use hh:mm, e.g. 06:00',
+      k28: 'starts and ends at the same time',
+      k3x: 'start: use hh:mm, e.g. 06:00',
       'k105:00': 'overlaps Sun 22:00–06:00',
       'x2026-12-2412:00': 'special hours end on the same date, after they start',
       'x2026-12-25': '2026-12-25 is closed here and has special hours in another row',
@@ -81,14 +104,25 @@ describe('shift calendar editor model', () => {
       ],
       keys,
     );
-    expect(Object.fromEntries(errors)).toEqual({ b: 'overlaps window 0 on weekday 1', c: 'endMinute must be after startMinute', id: 'shift calendar NIGHT already exists' });
+    expect(Object.fromEntries(errors)).toEqual({
+      b: 'overlaps window 0 on weekday 1',
+      c: 'endMinute must be after startMinute',
+      id: 'shift calendar NIGHT already exists',
+    });
   });
 
   it('summarizes a week: equal days together, Monday first', () => {
     const weekdays = [1, 2, 3, 4, 5].map((d) => ({ weekday: d, startMinute: 360, endMinute: 840 }));
     expect(summarizeWeek(weekdays)).toBe('Mon–Fri 06:00–14:00');
-    expect(summarizeWeek([...weekdays, { weekday: 6, startMinute: 420, endMinute: 720 }, { weekday: 0, startMinute: 420, endMinute: 720 }])).toBe('Mon–Fri 06:00–14:00; Sat, Sun 07:00–12:00');
-    expect(summarizeWeek([{ weekday: 5, startMinute: 1320, endMinute: 1440 }, { weekday: 6, startMinute: 0, endMinute: 360 }])).toBe('Fri 22:00–06:00 (next day)');
+    expect(summarizeWeek([...weekdays, { weekday: 6, startMinute: 420, endMinute: 720 }, { weekday: 0, startMinute: 420, endMinute: 720 }])).toBe(
+      'Mon–Fri 06:00–14:00; Sat, Sun 07:00–12:00',
+    );
+    expect(
+      summarizeWeek([
+        { weekday: 5, startMinute: 1320, endMinute: 1440 },
+        { weekday: 6, startMinute: 0, endMinute: 360 },
+      ]),
+    ).toBe('Fri 22:00–06:00 (next day)');
     expect(summarizeWeek([])).toBe('');
   });
 });

@@ -70,7 +70,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // PostgreSQL allows transition tables only on single-event triggers: one function per side
   await createBumpFunctions(db, 'create');
   for (const table of planChildren) {
-    for (const [event, side, rows] of [['insert', 'new', 'new_rows'], ['update', 'new', 'new_rows'], ['delete', 'old', 'old_rows']] as const) {
+    for (const [event, side, rows] of [
+      ['insert', 'new', 'new_rows'],
+      ['update', 'new', 'new_rows'],
+      ['delete', 'old', 'old_rows'],
+    ] as const) {
       await sql`
         create trigger ${sql.raw(`${table}_revision_${event}`)} after ${sql.raw(event)} on ${sql.table(`mes.${table}`)}
           referencing ${sql.raw(side)} table as ${sql.raw(rows)}
@@ -137,7 +141,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop table mes.catalog_revision`.execute(db);
   for (const event of ['insert', 'update']) await sql`drop trigger ${sql.raw(`production_plans_revision_${event}`)} on mes.production_plans`.execute(db);
   for (const table of planChildren) {
-    for (const event of ['insert', 'update', 'delete']) await sql`drop trigger ${sql.raw(`${table}_revision_${event}`)} on ${sql.table(`mes.${table}`)}`.execute(db);
+    for (const event of ['insert', 'update', 'delete'])
+      await sql`drop trigger ${sql.raw(`${table}_revision_${event}`)} on ${sql.table(`mes.${table}`)}`.execute(db);
   }
   for (const [kind, side] of revisionFunctions) await sql`drop function ${sql.raw(`mes.bump_plan_revision_${kind}_${side}`)}()`.execute(db);
   await sql`drop table mes.plan_revisions`.execute(db);

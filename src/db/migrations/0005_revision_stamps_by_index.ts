@@ -19,7 +19,10 @@ import { type Kysely, sql } from 'kysely';
 import { createBumpFunctions } from './0004_read_revisions.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  for (const [kind, column] of [['child', 'plan_id'], ['plan', 'id']] as const) {
+  for (const [kind, column] of [
+    ['child', 'plan_id'],
+    ['plan', 'id'],
+  ] as const) {
     await sql`
       create or replace function ${sql.raw(`mes.bump_plan_revision_${kind}_new`)}() returns trigger language plpgsql as $$
       begin

@@ -61,7 +61,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of links) await sql`drop trigger ${sql.raw(`${table}_rules_revision`)} on ${sql.table(`mes.${table}`)}`.execute(db);
   for (const { table } of masters) {
-    for (const event of ['update', ...masterEvents]) await sql`drop trigger ${sql.raw(`${table}_rules_revision_${event}`)} on ${sql.table(`mes.${table}`)}`.execute(db);
+    for (const event of ['update', ...masterEvents])
+      await sql`drop trigger ${sql.raw(`${table}_rules_revision_${event}`)} on ${sql.table(`mes.${table}`)}`.execute(db);
   }
   await sql`drop function mes.bump_rules_revision()`.execute(db);
   await sql`alter table mes.catalog_revision drop column rules_revision`.execute(db);

@@ -11,7 +11,6 @@ import type { CalendarTimes } from '../workers/index.js';
 import type { AssignmentDetail, AssignmentStatus, AssignmentSummary, MaterialInputView, ProblemView } from './assignments.schema.js';
 import type { WaitingNode } from './assignments.rules.js';
 
-
 /** ISO 8601 in UTC with milliseconds, like Date.toISOString(), whatever the session time zone. */
 const iso = isoSql;
 

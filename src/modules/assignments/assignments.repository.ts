@@ -45,7 +45,9 @@ export async function insertAssignments(trx: Trx, planId: string, rows: NewAssig
       work_minutes, status, pinned, wait_reason)
     select id, ${planId}, node_id, worker_id, station_id, substation_id, planned_start, planned_end, work_minutes, status, pinned, wait_reason
       from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(id text, node_id bigint, worker_id text, station_id text,
-        substation_id text, planned_start timestamptz, planned_end timestamptz, work_minutes numeric, status text, pinned boolean, wait_reason text)`.execute(trx);
+        substation_id text, planned_start timestamptz, planned_end timestamptz, work_minutes numeric, status text, pinned boolean, wait_reason text)`.execute(
+    trx,
+  );
   return ids;
 }
 
@@ -54,8 +56,18 @@ export function listPlanAssignments(trx: Trx, planId: string, statuses: Assignme
   take(trx, 'assignment');
   return trx
     .selectFrom('mes.worker_assignments')
-    .select(['id', 'node_id as nodeId', 'worker_id as workerId', 'station_id as stationId', 'substation_id as substationId', 'status', 'pinned',
-      'planned_start as plannedStart', 'planned_end as plannedEnd', 'actual_end as actualEnd'])
+    .select([
+      'id',
+      'node_id as nodeId',
+      'worker_id as workerId',
+      'station_id as stationId',
+      'substation_id as substationId',
+      'status',
+      'pinned',
+      'planned_start as plannedStart',
+      'planned_end as plannedEnd',
+      'actual_end as actualEnd',
+    ])
     .where('plan_id', '=', planId)
     .where('status', 'in', statuses)
     .orderBy('planned_start')
@@ -127,7 +139,14 @@ export type LockedAssignment = Awaited<ReturnType<typeof lockAssignment>>;
 
 /** Predecessor nodes whose (open or completed) assignment is not completed, in plan order. */
 export async function waitingPredecessors(db: Db, nodeDbId: number) {
-  const result = await sql<{ nodeId: string; nodeName: string; assignmentId: string | null; status: AssignmentStatus | null; workerId: string | null; workerName: string | null }>`
+  const result = await sql<{
+    nodeId: string;
+    nodeName: string;
+    assignmentId: string | null;
+    status: AssignmentStatus | null;
+    workerId: string | null;
+    workerName: string | null;
+  }>`
     select pn.node_id as "nodeId", pn.name as "nodeName", pa.id as "assignmentId", pa.status, pa.worker_id as "workerId", pw.name as "workerName"
       from mes.node_predecessors e
       join mes.production_plan_nodes pn on pn.id = e.predecessor_id
@@ -194,7 +213,16 @@ export function pauseTimes(trx: Trx, assignmentId: string) {
 export async function markCompleted(
   trx: Trx,
   id: string,
-  c: { at: Date; by: string; goodQuantity: number; scrapQuantity: number; scrapReason: string | null; note: string | undefined; pausedMinutes: number; workedMinutes: number },
+  c: {
+    at: Date;
+    by: string;
+    goodQuantity: number;
+    scrapQuantity: number;
+    scrapReason: string | null;
+    note: string | undefined;
+    pausedMinutes: number;
+    workedMinutes: number;
+  },
 ): Promise<void> {
   await trx
     .updateTable('mes.worker_assignments')
@@ -251,7 +279,10 @@ export async function allNodesCompleted(trx: Trx, planId: string): Promise<boole
 
 // ---- problems -------------------------------------------------------------------
 
-export async function insertProblem(trx: Trx, p: { assignmentId: string; planId: string; category: ProblemCategory; text: string; by: string; at: Date }): Promise<number> {
+export async function insertProblem(
+  trx: Trx,
+  p: { assignmentId: string; planId: string; category: ProblemCategory; text: string; by: string; at: Date },
+): Promise<number> {
   const row = await trx
     .insertInto('mes.assignment_problems')
     .values({ assignment_id: p.assignmentId, plan_id: p.planId, category: p.category, text: p.text, reported_by: p.by, reported_at: p.at })
@@ -265,7 +296,15 @@ export function lockProblem(trx: Trx, id: number) {
   return trx
     .selectFrom('mes.assignment_problems as pr')
     .innerJoin('mes.worker_assignments as a', 'a.id', 'pr.assignment_id')
-    .select(['pr.id', 'pr.assignment_id as assignmentId', 'pr.plan_id as planId', 'pr.resolved_at as resolvedAt', 'pr.resolved_by as resolvedBy', 'a.worker_id as workerId', 'a.station_id as stationId'])
+    .select([
+      'pr.id',
+      'pr.assignment_id as assignmentId',
+      'pr.plan_id as planId',
+      'pr.resolved_at as resolvedAt',
+      'pr.resolved_by as resolvedBy',
+      'a.worker_id as workerId',
+      'a.station_id as stationId',
+    ])
     .where('pr.id', '=', id)
     .forUpdate('pr')
     .executeTakeFirst();

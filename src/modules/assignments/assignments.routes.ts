@@ -8,7 +8,17 @@ import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/index.js';
 import { MoveBody, MoveResult, pinAssignment } from '../scheduling/index.js';
-import { ActionResult, AssignmentDetail, AssignmentListQuery, AssignmentParams, AssignmentSummary, CompleteBody, IdempotencyHeaders, PauseBody, ProblemBody } from './assignments.schema.js';
+import {
+  ActionResult,
+  AssignmentDetail,
+  AssignmentListQuery,
+  AssignmentParams,
+  AssignmentSummary,
+  CompleteBody,
+  IdempotencyHeaders,
+  PauseBody,
+  ProblemBody,
+} from './assignments.schema.js';
 import { type ActionContext, type ActionOutcome, getAssignment, listAssignments } from './assignments.service.js';
 import { completeAssignment } from './complete.service.js';
 import { pauseAssignment, reportProblem, resumeAssignment, startAssignment } from './execution.service.js';

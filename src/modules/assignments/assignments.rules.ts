@@ -212,7 +212,10 @@ export function completionProblems(body: CompleteBody, inputs: readonly NodeInpu
   if (!hasAtMost3Decimals(scrap)) problems.push({ field: 'body/scrapQuantity', message: 'scrapQuantity has more than 3 decimals' });
   const reported = round3(body.goodQuantity + scrap);
   if (reported === 0) {
-    problems.push({ field: 'body/goodQuantity', message: 'report at least one part, good or scrap; to stop without producing, pause with a reason or report a problem' });
+    problems.push({
+      field: 'body/goodQuantity',
+      message: 'report at least one part, good or scrap; to stop without producing, pause with a reason or report a problem',
+    });
   } else if (reported > plannedQuantity + 1e-9 && body.overrun !== true) {
     problems.push({
       field: 'body/goodQuantity',
@@ -237,7 +240,11 @@ export function completionProblems(body: CompleteBody, inputs: readonly NodeInpu
 /** Actual consumption per input: what the operator reported, else the required quantity. */
 export function consumptionOf(inputs: readonly NodeInput[], reported: CompleteBody['materials']): Consumption[] {
   const actual = new Map((reported ?? []).map((m) => [m.materialCode, m.quantity]));
-  return inputs.map((i) => ({ materialCode: i.materialCode, quantity: round3(actual.get(i.materialCode) ?? i.requiredQuantity), fromStock: i.fromNodeId === null }));
+  return inputs.map((i) => ({
+    materialCode: i.materialCode,
+    quantity: round3(actual.get(i.materialCode) ?? i.requiredQuantity),
+    fromStock: i.fromNodeId === null,
+  }));
 }
 
 /**
@@ -258,7 +265,11 @@ export interface Shortage {
 }
 
 /** Materials whose stock would go below zero (production of the same material in the step counts). */
-export function stockShortages(consumption: readonly Consumption[], production: { materialCode: string; quantity: number } | null, stock: ReadonlyMap<string, number>): Shortage[] {
+export function stockShortages(
+  consumption: readonly Consumption[],
+  production: { materialCode: string; quantity: number } | null,
+  stock: ReadonlyMap<string, number>,
+): Shortage[] {
   const needed = new Map<string, number>();
   for (const c of consumption) needed.set(c.materialCode, (needed.get(c.materialCode) ?? 0) + c.quantity);
   const shortages: Shortage[] = [];

@@ -36,7 +36,8 @@ export const IdempotencyHeaders = Type.Object({
       minLength: 1,
       maxLength: 200,
       pattern: '^[\\x21-\\x7E]+$',
-      description: 'a retried request with the same key (same user, same action on the same assignment) within 24 h gets the first result back instead of acting twice',
+      description:
+        'a retried request with the same key (same user, same action on the same assignment) within 24 h gets the first result back instead of acting twice',
     }),
   ),
 });
@@ -108,7 +109,9 @@ export const AssignmentSummary = Type.Object({
   waitReason: NullableString,
   actualStart: NullableDateTime,
   actualEnd: NullableDateTime,
-  startedBy: Type.Union([Type.String(), Type.Null()], { description: "user who started the step: the worker's own account, or a planner/admin on the worker's behalf" }),
+  startedBy: Type.Union([Type.String(), Type.Null()], {
+    description: "user who started the step: the worker's own account, or a planner/admin on the worker's behalf",
+  }),
   completedBy: Type.Union([Type.String(), Type.Null()], { description: 'user who completed the step' }),
   pausedMinutes: Type.Number({ description: 'closed pauses; an open pause counts once it ends' }),
   workedMinutes: Type.Union([Type.Number(), Type.Null()], { description: '(actual end − actual start) − paused minutes; set at completion' }),
@@ -194,7 +197,7 @@ export const CompleteBody = Type.Object(
     scrapQuantity: Type.Optional(Amount),
     scrapReason: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'required when scrapQuantity > 0' })),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
-    overrun: Type.Optional(Type.Boolean({ description: 'confirms good + scrap above the step\'s planned quantity; without it such a completion is refused' })),
+    overrun: Type.Optional(Type.Boolean({ description: "confirms good + scrap above the step's planned quantity; without it such a completion is refused" })),
     materials: Type.Optional(
       Type.Array(Type.Object({ materialCode: Type.String({ maxLength: 50 }), quantity: Amount }, { additionalProperties: false }), {
         maxItems: 100,
@@ -206,10 +209,7 @@ export const CompleteBody = Type.Object(
 );
 export type CompleteBody = Static<typeof CompleteBody>;
 
-export const ProblemBody = Type.Object(
-  { category: ProblemCategory, text: Type.String({ minLength: 1, maxLength: 2000 }) },
-  { additionalProperties: false },
-);
+export const ProblemBody = Type.Object({ category: ProblemCategory, text: Type.String({ minLength: 1, maxLength: 2000 }) }, { additionalProperties: false });
 export type ProblemBody = Static<typeof ProblemBody>;
 
 export const ResolveBody = Type.Object({ resolution: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false });

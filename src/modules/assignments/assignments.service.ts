@@ -68,7 +68,11 @@ export async function getAssignment(db: Db, id: string, user: SessionUser): Prom
   return detail;
 }
 
-export async function listAssignments(db: Db, query: AssignmentListQuery & { limit: number; offset: number }, user: SessionUser): Promise<PageOf<AssignmentSummary>> {
+export async function listAssignments(
+  db: Db,
+  query: AssignmentListQuery & { limit: number; offset: number },
+  user: SessionUser,
+): Promise<PageOf<AssignmentSummary>> {
   let workerId = query.workerId;
   if (user.role === 'operator') {
     if (workerId !== undefined && workerId !== user.workerId) throw forbidden(`you are worker ${user.workerId}, not ${workerId}`);
@@ -153,7 +157,9 @@ export async function runAction(
       const stored = await idempotency.findStoredResponse(trx, key, ctx.user.id);
       if (stored) {
         if (stored.route !== route) {
-          throw new DomainError('rule_violated', `Idempotency-Key "${key}" was used for ${stored.route}; use a new key for ${route}`, { field: 'headers/idempotency-key' });
+          throw new DomainError('rule_violated', `Idempotency-Key "${key}" was used for ${stored.route}; use a new key for ${route}`, {
+            field: 'headers/idempotency-key',
+          });
         }
         if (stored.requestHash !== null && stored.requestHash !== requestHash) {
           throw new DomainError(
@@ -177,7 +183,10 @@ export async function runAction(
     if (!acting) throw forbidden(`assignment ${assignmentId} is assigned to worker ${locked.workerId}`);
     const target: ActionTarget = { ...locked, planStatus: plan.status, acting, actor: ctx.user.username, now: ctx.now() };
     // what every answer carries: the assignment and its worker as they are now
-    const stateNow = async (): Promise<ActionResult> => ({ assignment: (await views.findAssignmentDetail(trx, assignmentId))!, worker: (await workerState(trx, locked.workerId, ctx))! });
+    const stateNow = async (): Promise<ActionResult> => ({
+      assignment: (await views.findAssignmentDetail(trx, assignmentId))!,
+      worker: (await workerState(trx, locked.workerId, ctx))!,
+    });
     // a refused action answers with the state it met, so the tablet can show it without asking again
     const withCurrentState = async (error: unknown): Promise<never> => {
       if (!(error instanceof DomainError) || (error.kind !== 'conflict' && error.kind !== 'invalid_transition')) throw error;
@@ -198,7 +207,11 @@ export async function runAction(
     }
     const { events, problem } = performed;
     const onBehalfOf = acting === 'on_behalf' ? { onBehalfOf: locked.workerId } : {};
-    await recordEvents(trx, events.map((e) => ({ ...e, payload: { ...e.payload, ...onBehalfOf } })), ctx.user.username);
+    await recordEvents(
+      trx,
+      events.map((e) => ({ ...e, payload: { ...e.payload, ...onBehalfOf } })),
+      ctx.user.username,
+    );
 
     const body: ActionResult = { ...(await stateNow()), ...(problem ? { problem } : {}) };
     if (key !== undefined) {
@@ -212,15 +225,40 @@ export async function runAction(
 // ---- event helpers shared by the actions ------------------------------------------------
 
 export function assignmentEvent(t: ActionTarget, change: string, payload: Record<string, unknown>): OutboxEvent {
-  return { topic: 'assignments', entityType: 'assignment', entityId: t.id, change, planId: t.planId, workerId: t.workerId, stationId: t.stationId, payload: { nodeId: t.nodeId, ...payload } };
+  return {
+    topic: 'assignments',
+    entityType: 'assignment',
+    entityId: t.id,
+    change,
+    planId: t.planId,
+    workerId: t.workerId,
+    stationId: t.stationId,
+    payload: { nodeId: t.nodeId, ...payload },
+  };
 }
 
 export function workerEvent(t: ActionTarget, status: string, assignmentId: string | null): OutboxEvent {
-  return { topic: 'workers', entityType: 'worker', entityId: t.workerId, change: 'status_changed', planId: t.planId, workerId: t.workerId, payload: { status, assignmentId } };
+  return {
+    topic: 'workers',
+    entityType: 'worker',
+    entityId: t.workerId,
+    change: 'status_changed',
+    planId: t.planId,
+    workerId: t.workerId,
+    payload: { status, assignmentId },
+  };
 }
 
 export function substationEvent(t: ActionTarget, status: string, assignmentId: string | null): OutboxEvent {
-  return { topic: 'stations', entityType: 'substation', entityId: t.substationId, change: 'status_changed', planId: t.planId, stationId: t.stationId, payload: { status, assignmentId } };
+  return {
+    topic: 'stations',
+    entityType: 'substation',
+    entityId: t.substationId,
+    change: 'status_changed',
+    planId: t.planId,
+    stationId: t.stationId,
+    payload: { status, assignmentId },
+  };
 }
 
 export function planEvent(t: ActionTarget, change: string, status: PlanStatus): OutboxEvent {

@@ -71,10 +71,7 @@ export function pauseAssignment(db: Db, id: string, body: PauseBody, ctx: Action
     const workerStatus = workerStatusOnPause(body.reason);
     await setStatusOfHolder(trx, t.id, workerStatus);
     return {
-      events: [
-        assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }),
-        workerEvent(t, workerStatus, t.id),
-      ],
+      events: [assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }), workerEvent(t, workerStatus, t.id)],
     };
   });
 }
@@ -119,12 +116,25 @@ export async function resolveProblem(db: Db, id: number, body: ResolveBody, acto
     const problem = await repo.lockProblem(trx, id);
     if (!problem) throw notFound('problem', String(id));
     if (problem.resolvedAt) {
-      throw new DomainError('conflict', `problem ${id} was already resolved by ${problem.resolvedBy} at ${problem.resolvedAt.toISOString()}`, { resolvedBy: problem.resolvedBy });
+      throw new DomainError('conflict', `problem ${id} was already resolved by ${problem.resolvedBy} at ${problem.resolvedAt.toISOString()}`, {
+        resolvedBy: problem.resolvedBy,
+      });
     }
     await repo.resolveProblem(trx, id, { by: actor, at: now, resolution: body.resolution?.trim() ?? '' });
     await recordEvents(
       trx,
-      [{ topic: 'assignments', entityType: 'assignment', entityId: problem.assignmentId, change: 'problem_resolved', planId: problem.planId, workerId: problem.workerId, stationId: problem.stationId, payload: { problemId: id } }],
+      [
+        {
+          topic: 'assignments',
+          entityType: 'assignment',
+          entityId: problem.assignmentId,
+          change: 'problem_resolved',
+          planId: problem.planId,
+          workerId: problem.workerId,
+          stationId: problem.stationId,
+          payload: { problemId: id },
+        },
+      ],
       actor,
     );
     return (await views.findProblem(trx, id))!;

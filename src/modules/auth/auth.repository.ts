@@ -3,7 +3,6 @@ import { type InferResult, sql } from 'kysely';
 import { PREPARED, type Db } from '../../db/database.js';
 import type { Role } from '../../db/schema.js';
 
-
 const userColumns = ['u.id', 'u.username', 'u.display_name as displayName', 'u.role', 'u.worker_id as workerId'] as const;
 
 export function findUserForLogin(db: Db, username: string) {
@@ -101,7 +100,10 @@ export async function setUserDisabled(db: Db, username: string, disabled: boolea
     .where('username', '=', username)
     .executeTakeFirst();
   if (disabled) {
-    await db.deleteFrom('mes.sessions').where('user_id', 'in', db.selectFrom('mes.users').select('id').where('username', '=', username)).execute();
+    await db
+      .deleteFrom('mes.sessions')
+      .where('user_id', 'in', db.selectFrom('mes.users').select('id').where('username', '=', username))
+      .execute();
   }
   return Number(result.numUpdatedRows) === 1;
 }

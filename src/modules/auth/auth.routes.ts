@@ -34,7 +34,12 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/auth/pin-login',
     {
-      schema: { tags: ['auth'], summary: 'Operators sign in with worker id and PIN', body: PinLoginBody, response: { 200: LoginResponse, 401: Problem, 429: Problem } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Operators sign in with worker id and PIN',
+        body: PinLoginBody,
+        response: { 200: LoginResponse, 401: Problem, 429: Problem },
+      },
       config: { public: true, rateLimit },
     },
     async (request, res) => reply(res, await loginWithPin(app.mes.db, request.body.workerId, request.body.pin, config.sessionTtlHours)),
@@ -51,9 +56,7 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get(
-    '/auth/me',
-    { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: SessionUser, 401: Problem } } },
-    async (request) => currentUser(request),
+  app.get('/auth/me', { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: SessionUser, 401: Problem } } }, async (request) =>
+    currentUser(request),
   );
 };

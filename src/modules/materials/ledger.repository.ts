@@ -13,13 +13,7 @@ import type { MaterialNeed } from './materials.rules.js';
 export async function lockMaterials(trx: Trx, codes: string[]) {
   take(trx, 'material');
   if (codes.length === 0) return new Map<string, { stock: number; reserved: number }>();
-  const rows = await trx
-    .selectFrom('mes.materials')
-    .select(['code', 'stock', 'reserved'])
-    .where('code', 'in', codes)
-    .orderBy('code')
-    .forUpdate()
-    .execute();
+  const rows = await trx.selectFrom('mes.materials').select(['code', 'stock', 'reserved']).where('code', 'in', codes).orderBy('code').forUpdate().execute();
   return new Map(rows.map((r) => [r.code, { stock: r.stock, reserved: r.reserved }]));
 }
 
@@ -72,11 +66,20 @@ export async function materialsInLedgerOf(trx: Trx, planId: string): Promise<str
  */
 export async function insertCompletionLedger(
   trx: Trx,
-  c: { planId: string; nodeDbId: number; assignmentId: string; actor: string; consumption: { materialCode: string; quantity: number; fromStock: boolean }[]; production: { materialCode: string; quantity: number } | null },
+  c: {
+    planId: string;
+    nodeDbId: number;
+    assignmentId: string;
+    actor: string;
+    consumption: { materialCode: string; quantity: number; fromStock: boolean }[];
+    production: { materialCode: string; quantity: number } | null;
+  },
 ) {
   const rows = [
     ...c.consumption.map((x) => ({ material_code: x.materialCode, entry_type: 'consumption', qty: -x.quantity, from_stock: x.fromStock })),
-    ...(c.production && c.production.quantity > 0 ? [{ material_code: c.production.materialCode, entry_type: 'production', qty: c.production.quantity, from_stock: false }] : []),
+    ...(c.production && c.production.quantity > 0
+      ? [{ material_code: c.production.materialCode, entry_type: 'production', qty: c.production.quantity, from_stock: false }]
+      : []),
   ];
   if (rows.length === 0) return [];
   const result = await sql<{ materialCode: string; entryType: string; stockDelta: number; reservedDelta: number }>`

@@ -10,7 +10,6 @@ import { take } from '../../db/locks.js';
 import type { PageOf } from '../../shared/pagination.js';
 import type { LedgerEntry, Material, MaterialCreate, MaterialListQuery, MaterialUpdate, PlanMaterial } from './materials.schema.js';
 
-
 const belowReorderPoint = sql<boolean>`m.stock - m.reserved < m.reorder_point`;
 
 function selectMaterials(db: Db) {
@@ -48,7 +47,11 @@ export async function listMaterials(db: Db, query: MaterialListQuery & { limit: 
   }
   if (query.belowReorderPoint !== undefined) q = q.where(query.belowReorderPoint ? belowReorderPoint : sql<boolean>`not (${belowReorderPoint})`);
   // byte order: the same on every engine and database locale
-  const rows = await q.orderBy(sql`m.code collate "C"`).limit(query.limit).offset(query.offset).execute();
+  const rows = await q
+    .orderBy(sql`m.code collate "C"`)
+    .limit(query.limit)
+    .offset(query.offset)
+    .execute();
   const total = rows[0]?.total ?? (query.offset > 0 ? (await listMaterials(db, { ...query, limit: 1, offset: 0 })).total : 0);
   return { items: rows.map(({ total: _t, ...r }) => toMaterial(r)), total, limit: query.limit, offset: query.offset };
 }

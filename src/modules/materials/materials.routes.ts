@@ -5,7 +5,18 @@ import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/index.js';
 import { PlanParams } from '../plans/index.js';
-import { AdjustmentResult, LedgerEntry, LedgerQuery, Material, MaterialCreate, MaterialListQuery, MaterialParams, MaterialUpdate, PlanMaterials, StockAdjustment } from './materials.schema.js';
+import {
+  AdjustmentResult,
+  LedgerEntry,
+  LedgerQuery,
+  Material,
+  MaterialCreate,
+  MaterialListQuery,
+  MaterialParams,
+  MaterialUpdate,
+  PlanMaterials,
+  StockAdjustment,
+} from './materials.schema.js';
 import * as service from './materials.service.js';
 
 const tags = ['master data'];
@@ -24,19 +35,38 @@ export const materialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/materials/:code',
-    { schema: { tags, summary: 'One material with stock, reserved and available', params: MaterialParams, response: { 200: Material, ...read, 404: Problem } } },
+    {
+      schema: { tags, summary: 'One material with stock, reserved and available', params: MaterialParams, response: { 200: Material, ...read, 404: Problem } },
+    },
     async (request) => service.getMaterial(db, request.params.code),
   );
 
   app.post(
     '/materials',
-    { schema: { tags, summary: 'Create a material (opening stock is booked as a ledger row)', body: MaterialCreate, response: { 201: Material, ...write, 409: Problem } }, config },
+    {
+      schema: {
+        tags,
+        summary: 'Create a material (opening stock is booked as a ledger row)',
+        body: MaterialCreate,
+        response: { 201: Material, ...write, 409: Problem },
+      },
+      config,
+    },
     async (request, reply) => reply.code(201).send(await service.createMaterial(db, request.body, currentUser(request).username)),
   );
 
   app.patch(
     '/materials/:code',
-    { schema: { tags, summary: 'Change name, unit or reorder point', params: MaterialParams, body: MaterialUpdate, response: { 200: Material, ...write, 404: Problem } }, config },
+    {
+      schema: {
+        tags,
+        summary: 'Change name, unit or reorder point',
+        params: MaterialParams,
+        body: MaterialUpdate,
+        response: { 200: Material, ...write, 404: Problem },
+      },
+      config,
+    },
     async (request) => service.updateMaterial(db, request.params.code, request.body, currentUser(request).username),
   );
 
@@ -74,7 +104,15 @@ export const materialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/materials/:code/ledger',
-    { schema: { tags, summary: "The material's ledger, newest first", params: MaterialParams, querystring: LedgerQuery, response: { 200: Page(LedgerEntry), ...read, 404: Problem } } },
+    {
+      schema: {
+        tags,
+        summary: "The material's ledger, newest first",
+        params: MaterialParams,
+        querystring: LedgerQuery,
+        response: { 200: Page(LedgerEntry), ...read, 404: Problem },
+      },
+    },
     async (request) => service.listLedger(db, request.params.code, pageArgs(request.query)),
   );
 

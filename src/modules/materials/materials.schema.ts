@@ -60,7 +60,9 @@ export const StockAdjustment = Type.Object(
   {
     quantity: Type.Number({ minimum: -1e9, maximum: 1e9, not: { const: 0 }, description: 'signed change of stock; not zero' }),
     reason: Type.String({ minLength: 1, maxLength: 500 }),
-    kind: Type.Optional(Type.Enum(manualEntryTypes, { default: 'adjustment', description: 'receipt (goods in, positive) or adjustment (count correction, write-off)' })),
+    kind: Type.Optional(
+      Type.Enum(manualEntryTypes, { default: 'adjustment', description: 'receipt (goods in, positive) or adjustment (count correction, write-off)' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -33,7 +33,11 @@ export async function createMaterial(db: Db, input: MaterialCreate, actor: strin
     await repo.insertMaterial(trx, input);
     const opening = input.openingStock ?? 0;
     if (opening > 0) await repo.insertLedgerEntry(trx, { materialCode: input.code, kind: 'opening', stockDelta: opening, reason: 'opening stock', actor });
-    await recordEvents(trx, [{ topic: 'materials', entityType: 'material', entityId: input.code, change: 'created', payload: { name: input.name, openingStock: opening } }], actor);
+    await recordEvents(
+      trx,
+      [{ topic: 'materials', entityType: 'material', entityId: input.code, change: 'created', payload: { name: input.name, openingStock: opening } }],
+      actor,
+    );
     return (await repo.findMaterial(trx, input.code))!;
   });
 }
@@ -72,7 +76,9 @@ export async function archiveMaterial(db: Db, code: string, actor: string): Prom
 export async function adjustStock(db: Db, code: string, input: StockAdjustment, actor: string): Promise<AdjustmentResult> {
   const kind = input.kind ?? 'adjustment';
   if (kind === 'receipt' && input.quantity < 0) {
-    throw new DomainError('rule_violated', 'a receipt adds stock: its quantity must be positive (take stock out with an adjustment)', { field: 'body/quantity' });
+    throw new DomainError('rule_violated', 'a receipt adds stock: its quantity must be positive (take stock out with an adjustment)', {
+      field: 'body/quantity',
+    });
   }
   return db.transaction().execute(async (trx) => {
     const material = await repo.lockMaterial(trx, code, input.quantity);
@@ -80,18 +86,30 @@ export async function adjustStock(db: Db, code: string, input: StockAdjustment, 
     if (material.archivedAt) throw new DomainError('conflict', `material ${code} is archived`);
     if (material.wouldGoNegative) {
       const required = -input.quantity;
-      throw new DomainError('conflict', `not enough ${code} in stock: the adjustment takes ${required} ${material.unit}, ${material.stock} ${material.unit} on hand`, {
-        field: 'body/quantity',
-        materialCode: code,
-        required,
-        available: material.stock,
-      });
+      throw new DomainError(
+        'conflict',
+        `not enough ${code} in stock: the adjustment takes ${required} ${material.unit}, ${material.stock} ${material.unit} on hand`,
+        {
+          field: 'body/quantity',
+          materialCode: code,
+          required,
+          available: material.stock,
+        },
+      );
     }
     const id = await repo.insertLedgerEntry(trx, { materialCode: code, kind, stockDelta: input.quantity, reason: input.reason, actor });
     const updated = (await repo.findMaterial(trx, code))!;
     await recordEvents(
       trx,
-      [{ topic: 'materials', entityType: 'material', entityId: code, change: 'adjusted', payload: { entryId: id, kind, quantity: input.quantity, stock: updated.stock } }],
+      [
+        {
+          topic: 'materials',
+          entityType: 'material',
+          entityId: code,
+          change: 'adjusted',
+          payload: { entryId: id, kind, quantity: input.quantity, stock: updated.stock },
+        },
+      ],
       actor,
     );
     return { entry: (await repo.findLedgerEntry(trx, id))!, material: updated };

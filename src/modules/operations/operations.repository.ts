@@ -4,7 +4,6 @@ import { sql } from 'kysely';
 import type { PageOf } from '../../shared/pagination.js';
 import type { Operation, OperationCreate, OperationListQuery, OperationUpdate } from './operations.schema.js';
 
-
 function selectOperations(db: Db) {
   return db
     .selectFrom('mes.operations as o')
@@ -16,7 +15,9 @@ function selectOperations(db: Db) {
       'o.archived_at as archivedAt',
       'o.created_at as createdAt',
       'o.updated_at as updatedAt',
-      sql<string[]>`coalesce((select array_agg(so.station_id order by so.station_id) from mes.station_operations so where so.operation_id = o.id), '{}')`.as('stationIds'),
+      sql<string[]>`coalesce((select array_agg(so.station_id order by so.station_id) from mes.station_operations so where so.operation_id = o.id), '{}')`.as(
+        'stationIds',
+      ),
     ]);
 }
 
@@ -36,7 +37,12 @@ export async function listOperations(db: Db, query: OperationListQuery & { limit
     q = q.where((eb) => eb.or([eb('o.id', 'ilike', like), eb('o.name', 'ilike', like)]));
   }
   const rows = await q.orderBy('o.id').limit(query.limit).offset(query.offset).execute();
-  return { items: rows.map(({ total: _t, ...r }) => toOperation(r)), total: rows[0]?.total ?? (await countOperations(db, query)), limit: query.limit, offset: query.offset };
+  return {
+    items: rows.map(({ total: _t, ...r }) => toOperation(r)),
+    total: rows[0]?.total ?? (await countOperations(db, query)),
+    limit: query.limit,
+    offset: query.offset,
+  };
 }
 
 async function countOperations(db: Db, query: OperationListQuery): Promise<number> {

@@ -12,12 +12,16 @@ const tags = ['master data'];
 export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.mes;
 
-  app.get('/operations', { schema: { tags, summary: 'List operations', querystring: OperationListQuery, response: { 200: Page(Operation) } } }, async (request) =>
-    service.listOperations(db, { ...request.query, ...pageArgs(request.query) }),
+  app.get(
+    '/operations',
+    { schema: { tags, summary: 'List operations', querystring: OperationListQuery, response: { 200: Page(Operation) } } },
+    async (request) => service.listOperations(db, { ...request.query, ...pageArgs(request.query) }),
   );
 
-  app.get('/operations/:id', { schema: { tags, summary: 'One operation', params: OperationParams, response: { 200: Operation, 404: Problem } } }, async (request) =>
-    service.getOperation(db, request.params.id),
+  app.get(
+    '/operations/:id',
+    { schema: { tags, summary: 'One operation', params: OperationParams, response: { 200: Operation, 404: Problem } } },
+    async (request) => service.getOperation(db, request.params.id),
   );
 
   app.post(
@@ -28,14 +32,22 @@ export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.patch(
     '/operations/:id',
-    { schema: { tags, summary: 'Change an operation', params: OperationParams, body: OperationUpdate, response: { 200: Operation, 404: Problem } }, config: { roles: plannerRoles } },
+    {
+      schema: { tags, summary: 'Change an operation', params: OperationParams, body: OperationUpdate, response: { 200: Operation, 404: Problem } },
+      config: { roles: plannerRoles },
+    },
     async (request) => service.updateOperation(db, request.params.id, request.body, currentUser(request).username),
   );
 
   app.delete(
     '/operations/:id',
     {
-      schema: { tags, summary: 'Archive an operation (refused while unfinished plans use it)', params: OperationParams, response: { 204: Type.Null(), 404: Problem, 409: Problem } },
+      schema: {
+        tags,
+        summary: 'Archive an operation (refused while unfinished plans use it)',
+        params: OperationParams,
+        response: { 204: Type.Null(), 404: Problem, 409: Problem },
+      },
       config: { roles: plannerRoles },
     },
     async (request, reply) => {

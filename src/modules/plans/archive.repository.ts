@@ -53,7 +53,11 @@ export async function moveToArchive(trx: Trx, documents: Map<string, unknown>, a
       join jsonb_each(${JSON.stringify(Object.fromEntries(documents))}::jsonb) as d(plan_id, document) on d.plan_id = p.id`.execute(trx);
   // edges, candidates, inputs and the assignments (with their pauses and problems) go with their nodes: on delete cascade
   await trx.deleteFrom('mes.production_plan_nodes').where('plan_id', 'in', ids).execute();
-  await trx.updateTable('mes.production_plans').set({ archived_at: sql<Date>`now()` }).where('id', 'in', ids).execute();
+  await trx
+    .updateTable('mes.production_plans')
+    .set({ archived_at: sql<Date>`now()` })
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** Finished, unarchived plans that finished before `cutoff` (what a run would archive). */

@@ -15,7 +15,11 @@ const tags = ['production plans'];
 export const ArchiveBody = Type.Object(
   {
     olderThanDays: Type.Optional(
-      Type.Integer({ minimum: 0, maximum: 36_500, description: 'finished (completed or cancelled) at least this many days ago; default MES_ARCHIVE_AFTER_DAYS or 90' }),
+      Type.Integer({
+        minimum: 0,
+        maximum: 36_500,
+        description: 'finished (completed or cancelled) at least this many days ago; default MES_ARCHIVE_AFTER_DAYS or 90',
+      }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100, description: 'at most this many plans in this run, oldest first' })),
   },

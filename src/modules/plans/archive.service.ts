@@ -23,10 +23,7 @@ export interface ArchiveRun {
 const dayMs = 24 * 60 * 60 * 1000;
 
 /** Archives up to `limit` plans completed or cancelled more than `olderThanDays` days before `now`, oldest first. */
-export async function archiveFinishedPlans(
-  db: Db,
-  options: { olderThanDays: number; limit: number; now: Date; actor: string | null },
-): Promise<ArchiveRun> {
+export async function archiveFinishedPlans(db: Db, options: { olderThanDays: number; limit: number; now: Date; actor: string | null }): Promise<ArchiveRun> {
   const cutoff = new Date(options.now.getTime() - options.olderThanDays * dayMs);
   const archived = await db.transaction().execute(async (trx) => {
     const ids = await archive.lockArchivable(trx, cutoff, options.limit);

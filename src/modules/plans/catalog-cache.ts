@@ -6,7 +6,7 @@
  * the one this copy was read at, and a document the copy refuses is decided
  * against the database. Either way the copy is then dropped and read again.
  */
-import type { NamedPlanCatalog } from './plans.repository.js';
+import type { NamedPlanCatalog } from './plan-documents.repository.js';
 
 export type KeptCatalog = NamedPlanCatalog & { stamp: string };
 

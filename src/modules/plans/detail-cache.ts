@@ -23,7 +23,11 @@ export class PlanDetailCache {
   constructor(maxChars: number) {
     this.entries =
       maxChars > 0
-        ? new LRUCache<string, KeptDetail>({ maxSize: maxChars, maxEntrySize: Math.max(1, Math.floor(maxChars / 4)), sizeCalculation: (kept) => Math.max(1, kept.body.length) })
+        ? new LRUCache<string, KeptDetail>({
+            maxSize: maxChars,
+            maxEntrySize: Math.max(1, Math.floor(maxChars / 4)),
+            sizeCalculation: (kept) => Math.max(1, kept.body.length),
+          })
         : undefined;
   }
 

@@ -1,13 +1,7 @@
 /** What the plans module offers the rest of the app: plans' rows and rules, what refers to master data, archiving, the per-process caches. */
-export {
-  findPlanDetail,
-  insertPlans,
-  lockPlan,
-  movePlan,
-  type PlanReference,
-  unfinishedPlansReferencing,
-} from './plans.repository.js';
-export { documentOf, nextPlanStatus } from './plans.rules.js';
+export { insertPlans } from './plan-documents.repository.js';
+export { findPlanDetail, lockPlan, movePlan, type PlanReference, unfinishedPlansReferencing } from './plans.repository.js';
+export { nextPlanStatus } from './plans.rules.js';
 export { type PlanDetail, type PlanDocument, PlanParams, type PlanStatus } from './plans.schema.js';
 export { archiveAllFinished } from './archive.service.js';
 export { PlanCatalogCache } from './catalog-cache.js';

@@ -25,7 +25,8 @@ export const lifecycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Release a draft: reserve material, schedule every node, create assignments',
-        description: 'Refused with 409 and the short materials listed when stock is short, unless allowShortage is true; 422 naming the node when a node has no capable station or qualified worker.',
+        description:
+          'Refused with 409 and the short materials listed when stock is short, unless allowShortage is true; 422 naming the node when a node has no capable station or qualified worker.',
         params: PlanParams,
         body: ReleaseBody,
         response,

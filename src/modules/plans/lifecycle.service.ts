@@ -9,7 +9,15 @@ import type { ScheduleStats } from '../../scheduler/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { openAssignmentStatuses } from '../../shared/schema.js';
 import { cancelAssignments, endOpenPauses, insertAssignments, listPlanAssignments } from '../assignments/index.js';
-import { insertReservations, lockMaterials, type MaterialNeed, materialsInLedgerOf, releaseReservations, type Shortage, shortagesOf } from '../materials/index.js';
+import {
+  insertReservations,
+  lockMaterials,
+  type MaterialNeed,
+  materialsInLedgerOf,
+  releaseReservations,
+  type Shortage,
+  shortagesOf,
+} from '../materials/index.js';
 import { type OutboxEvent, recordEvents } from '../realtime/index.js';
 import { type FixedNode, type PinnedNode, scheduleNodes } from '../scheduling/index.js';
 import { freeSubstationsHolding } from '../stations/index.js';
@@ -32,7 +40,14 @@ export interface TransitionResult {
   shortages?: Shortage[];
 }
 
-const pastTense: Record<PlanAction, string> = { release: 'released', pause: 'paused', resume: 'resumed', cancel: 'cancelled', start: 'started', complete: 'completed' };
+const pastTense: Record<PlanAction, string> = {
+  release: 'released',
+  pause: 'paused',
+  resume: 'resumed',
+  cancel: 'cancelled',
+  start: 'started',
+  complete: 'completed',
+};
 
 function refuse(planId: string, status: PlanStatus, action: PlanAction): never {
   const allowed = allowedPlanActions(status);
@@ -70,12 +85,32 @@ function assignmentEvents(
     planId,
     workerId: a.workerId,
     stationId: a.stationId,
-    payload: { status: a.status, nodeId: a.nodeId, substationId: a.substationId, plannedStart: new Date(a.start).toISOString(), plannedEnd: new Date(a.end).toISOString() },
+    payload: {
+      status: a.status,
+      nodeId: a.nodeId,
+      substationId: a.substationId,
+      plannedStart: new Date(a.start).toISOString(),
+      plannedEnd: new Date(a.end).toISOString(),
+    },
   }));
   for (const workerId of new Set([...rows.map((a) => a.workerId), ...alsoChanged])) {
     events.push({ topic: 'workers', entityType: 'worker', entityId: workerId, change: 'schedule_changed', workerId, planId, payload: { planId } });
   }
   return events;
+}
+
+/** An assignment withdrawn, with its worker and station, so a stream filtered to them learns it. */
+function cancelledEvent(planId: string, a: { id: string; workerId: string; stationId: string }, reason?: string): OutboxEvent {
+  return {
+    topic: 'assignments',
+    entityType: 'assignment',
+    entityId: a.id,
+    change: 'cancelled',
+    planId,
+    workerId: a.workerId,
+    stationId: a.stationId,
+    payload: { status: 'cancelled', ...(reason ? { reason } : {}) },
+  };
 }
 
 export async function releasePlan(db: Db, planId: string, allowShortage: boolean, opts: LifecycleOptions): Promise<TransitionResult> {
@@ -88,7 +123,9 @@ export async function releasePlan(db: Db, planId: string, allowShortage: boolean
     // material: inputs that come from stock (not from a predecessor's output)
     const dbIds = await repo.nodeDbIds(trx, planId);
     const needs: MaterialNeed[] = plan.nodes.flatMap((n) =>
-      n.materialInputs.filter((m) => m.fromNodeId === undefined).map((m) => ({ nodeId: dbIds.get(n.nodeId)!, materialCode: m.materialCode, quantity: m.requiredQuantity })),
+      n.materialInputs
+        .filter((m) => m.fromNodeId === undefined)
+        .map((m) => ({ nodeId: dbIds.get(n.nodeId)!, materialCode: m.materialCode, quantity: m.requiredQuantity })),
     );
     const stock = await lockMaterials(trx, [...new Set(needs.map((n) => n.materialCode))]);
     const shortages = shortagesOf(needs, stock);
@@ -114,15 +151,39 @@ export async function releasePlan(db: Db, planId: string, allowShortage: boolean
     const ids = await insertAssignments(trx, planId, rows);
     const start = Math.min(...rows.map((r) => r.start));
     const end = Math.max(...rows.map((r) => r.end));
-    await repo.markReleased(trx, planId, { status: locked.next, at: opts.now, plannedStart: new Date(start), plannedEnd: new Date(end), allowShortage, shortages });
+    await repo.markReleased(trx, planId, {
+      status: locked.next,
+      at: opts.now,
+      plannedStart: new Date(start),
+      plannedEnd: new Date(end),
+      allowShortage,
+      shortages,
+    });
 
     const nodeOf = new Map([...dbIds].map(([nodeId, id]) => [id, nodeId]));
     await recordEvents(
       trx,
       [
-        { topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'released', payload: { status: locked.next, plannedStart: new Date(start).toISOString(), plannedEnd: new Date(end).toISOString(), shortages: shortages.length } },
-        ...assignmentEvents(planId, rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeOf.get(r.nodeId)! })), 'created'),
-        ...[...new Set(needs.map((n) => n.materialCode))].map((code) => ({ topic: 'materials' as const, entityType: 'material', entityId: code, change: 'reserved', planId })),
+        {
+          topic: 'plans',
+          entityType: 'plan',
+          entityId: planId,
+          planId,
+          change: 'released',
+          payload: { status: locked.next, plannedStart: new Date(start).toISOString(), plannedEnd: new Date(end).toISOString(), shortages: shortages.length },
+        },
+        ...assignmentEvents(
+          planId,
+          rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeOf.get(r.nodeId)! })),
+          'created',
+        ),
+        ...[...new Set(needs.map((n) => n.materialCode))].map((code) => ({
+          topic: 'materials' as const,
+          entityType: 'material',
+          entityId: code,
+          change: 'reserved',
+          planId,
+        })),
       ],
       opts.actor,
     );
@@ -134,7 +195,11 @@ export async function pausePlan(db: Db, planId: string, opts: LifecycleOptions):
   return db.transaction().execute(async (trx) => {
     const locked = await lockForAction(trx, planId, 'pause');
     await repo.setPlanStatus(trx, planId, locked.next);
-    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'paused', payload: { status: locked.next, from: locked.status } }], opts.actor);
+    await recordEvents(
+      trx,
+      [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'paused', payload: { status: locked.next, from: locked.status } }],
+      opts.actor,
+    );
     return { plan: await detail(trx, planId) };
   });
 }
@@ -165,24 +230,43 @@ async function replanOpenWork(trx: Trx, planId: string, opts: LifecycleOptions):
       const end = Math.max(a.plannedEnd.getTime(), now);
       fixed.set(nodeId, { end, busy: { workerId: a.workerId, substationId: a.substationId, start: a.plannedStart.getTime(), end, label: a.id } });
     } else {
-      if (a.pinned) pinned.set(nodeId, { workerId: a.workerId, stationId: a.stationId, substationId: a.substationId, notBefore: Math.max(a.plannedStart.getTime(), now) });
+      if (a.pinned)
+        pinned.set(nodeId, { workerId: a.workerId, stationId: a.stationId, substationId: a.substationId, notBefore: Math.max(a.plannedStart.getTime(), now) });
       replaced.push(a);
     }
   }
   const open = new Set(plan.nodes.map((n) => n.nodeId).filter((id) => !fixed.has(id)));
   if (open.size === 0) return undefined;
   // the old bookings go first, or they would block their own replacements
-  await cancelAssignments(trx, replaced.map((a) => a.id), 'rescheduled');
-  const { rows, stats } = await scheduleNodes(trx, { plan, nodes: open, fixed, pinned, completed, dbIds, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.schedulerBudgetMs });
+  await cancelAssignments(
+    trx,
+    replaced.map((a) => a.id),
+    'rescheduled',
+  );
+  const { rows, stats } = await scheduleNodes(trx, {
+    plan,
+    nodes: open,
+    fixed,
+    pinned,
+    completed,
+    dbIds,
+    now: opts.now,
+    utcOffsetMinutes: opts.utcOffsetMinutes,
+    budgetMs: opts.schedulerBudgetMs,
+  });
   const ids = await insertAssignments(trx, planId, rows);
   const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
   await repo.setPlannedEnd(trx, planId, new Date(Math.max(...ends)));
   await recordEvents(
     trx,
     [
-      // with the worker and station, so a stream filtered to them learns the task was withdrawn
-      ...replaced.map((a) => ({ topic: 'assignments' as const, entityType: 'assignment', entityId: a.id, change: 'cancelled', planId, workerId: a.workerId, stationId: a.stationId, payload: { status: 'cancelled', reason: 'rescheduled' } })),
-      ...assignmentEvents(planId, rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })), 'created', replaced.map((a) => a.workerId)),
+      ...replaced.map((a) => cancelledEvent(planId, a, 'rescheduled')),
+      ...assignmentEvents(
+        planId,
+        rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })),
+        'created',
+        replaced.map((a) => a.workerId),
+      ),
     ],
     opts.actor,
   );
@@ -215,7 +299,11 @@ export async function reschedulePlan(db: Db, planId: string, opts: LifecycleOpti
     }
     const schedule = await replanOpenWork(trx, planId, opts);
     await repo.bumpPlanVersion(trx, planId);
-    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'rescheduled', payload: { status: plan.status } }], opts.actor);
+    await recordEvents(
+      trx,
+      [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'rescheduled', payload: { status: plan.status } }],
+      opts.actor,
+    );
     return { plan: await detail(trx, planId), ...(schedule ? { schedule } : {}) };
   });
 }
@@ -236,9 +324,22 @@ export async function cancelPlan(db: Db, planId: string, opts: LifecycleOptions)
       trx,
       [
         { topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'cancelled', payload: { status: locked.next, from: locked.status } },
-        ...open.map((a) => ({ topic: 'assignments' as const, entityType: 'assignment', entityId: a.id, change: 'cancelled', planId, workerId: a.workerId, stationId: a.stationId, payload: { status: 'cancelled' } })),
-        ...freed.workers.map((w) => ({ topic: 'workers' as const, entityType: 'worker', entityId: w, change: 'freed', workerId: w, payload: { status: 'available' } })),
-        ...freed.substations.map((s) => ({ topic: 'stations' as const, entityType: 'substation', entityId: s, change: 'freed', payload: { status: 'available' } })),
+        ...open.map((a) => cancelledEvent(planId, a)),
+        ...freed.workers.map((w) => ({
+          topic: 'workers' as const,
+          entityType: 'worker',
+          entityId: w,
+          change: 'freed',
+          workerId: w,
+          payload: { status: 'available' },
+        })),
+        ...freed.substations.map((s) => ({
+          topic: 'stations' as const,
+          entityType: 'substation',
+          entityId: s,
+          change: 'freed',
+          payload: { status: 'available' },
+        })),
         ...materials.map((code) => ({ topic: 'materials' as const, entityType: 'material', entityId: code, change: 'reservation_released', planId })),
       ],
       opts.actor,

@@ -17,7 +17,9 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
   const fromHeader = ifMatch?.match(/^(?:W\/)?"?(\d+)"?$/)?.[1];
   const version = fromHeader !== undefined ? Number(fromHeader) : bodyVersion;
   if (version === undefined) {
-    throw new DomainError('bad_request', 'send the version you edited, as an If-Match header or a version field, so a concurrent change is not overwritten', { field: 'body/version' });
+    throw new DomainError('bad_request', 'send the version you edited, as an If-Match header or a version field, so a concurrent change is not overwritten', {
+      field: 'body/version',
+    });
   }
   return version;
 }
@@ -34,18 +36,32 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/production-plans/:id',
-    { schema: { tags, summary: 'The whole plan: nodes, candidates, inputs, edges, assignments', params: PlanParams, response: { 200: PlanDetail, 404: Problem } } },
+    {
+      schema: {
+        tags,
+        summary: 'The whole plan: nodes, candidates, inputs, edges, assignments',
+        params: PlanParams,
+        response: { 200: PlanDetail, 404: Problem },
+      },
+    },
     async (request, reply) => {
       const id = request.params.id;
       const kept = await planDetails.lookup(id, () => currentRevision(id));
       // a JSON string with a JSON content type is sent as it is (the typed reply expects the object)
-      if (kept) return reply.header('etag', kept.etag).type('application/json; charset=utf-8').send(kept.body as never);
+      if (kept)
+        return reply
+          .header('etag', kept.etag)
+          .type('application/json; charset=utf-8')
+          .send(kept.body as never);
       const found = await getRevisedPlanDetail(db, id);
       const etag = `"${found.plan.version}"`;
       // serialized by this route's response schema, once; kept for the revision it was read at
       const body = reply.serialize(found.plan) as string;
       planDetails.set(id, { revision: found.revision, etag, body });
-      return reply.header('etag', etag).type('application/json; charset=utf-8').send(body as never);
+      return reply
+        .header('etag', etag)
+        .type('application/json; charset=utf-8')
+        .send(body as never);
     },
   );
 
@@ -66,7 +82,10 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/production-plans',
-    { schema: { tags, summary: 'Create a draft plan from a nested document', body: PlanDocument, response: { 201: PlanDetail, ...refusals } }, config: { roles: plannerRoles } },
+    {
+      schema: { tags, summary: 'Create a draft plan from a nested document', body: PlanDocument, response: { 201: PlanDetail, ...refusals } },
+      config: { roles: plannerRoles },
+    },
     async (request, reply) => {
       const plan = await create(request.body, currentUser(request).username);
       return reply.code(201).header('location', `/api/mes/production-plans/${plan.id}`).header('etag', `"${plan.version}"`).send(plan);
@@ -75,7 +94,10 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/production-plans/import',
-    { schema: { tags, summary: 'Import an exported plan as a new draft', body: PlanDocument, response: { 201: PlanDetail, ...refusals } }, config: { roles: plannerRoles } },
+    {
+      schema: { tags, summary: 'Import an exported plan as a new draft', body: PlanDocument, response: { 201: PlanDetail, ...refusals } },
+      config: { roles: plannerRoles },
+    },
     async (request, reply) => {
       const plan = await create(request.body, currentUser(request).username);
       return reply.code(201).header('location', `/api/mes/production-plans/${plan.id}`).send(plan);
@@ -85,7 +107,13 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/production-plans/:id',
     {
-      schema: { tags, summary: 'Replace a draft (optimistic concurrency: If-Match or version)', params: PlanParams, body: PlanUpdate, response: { 200: PlanDetail, ...refusals } },
+      schema: {
+        tags,
+        summary: 'Replace a draft (optimistic concurrency: If-Match or version)',
+        params: PlanParams,
+        body: PlanUpdate,
+        response: { 200: PlanDetail, ...refusals },
+      },
       config: { roles: plannerRoles },
     },
     async (request, reply) => {
@@ -98,7 +126,10 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.delete(
     '/production-plans/:id',
-    { schema: { tags, summary: 'Delete a draft', params: PlanParams, response: { 204: Type.Null(), 404: Problem, 409: Problem } }, config: { roles: plannerRoles } },
+    {
+      schema: { tags, summary: 'Delete a draft', params: PlanParams, response: { 204: Type.Null(), 404: Problem, 409: Problem } },
+      config: { roles: plannerRoles },
+    },
     async (request, reply) => {
       await deleteDraft(db, request.params.id, currentUser(request).username);
       return reply.code(204).send(null);

@@ -134,7 +134,11 @@ export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): P
     const at = `nodes/${i}`;
     const label = `node ${n.nodeId}`;
     if (!catalog.operations.has(n.operationId)) add(`${at}/operationId`, `${label}: operation ${n.operationId} does not exist or is archived`);
-    for (const [field, value] of [['nominalTime', n.nominalTime], ['quantity', n.quantity], ['efficiency', n.efficiency]] as const) {
+    for (const [field, value] of [
+      ['nominalTime', n.nominalTime],
+      ['quantity', n.quantity],
+      ['efficiency', n.efficiency],
+    ] as const) {
       if (value !== undefined && !hasAtMost3Decimals(value)) add(`${at}/${field}`, `${label}: ${field} has more than 3 decimals`);
     }
     n.predecessors.forEach((p, j) => {
@@ -166,7 +170,8 @@ export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): P
       }
     });
     if (n.output) {
-      if (!catalog.materials.has(n.output.materialCode)) add(`${at}/output/materialCode`, `${label}: material ${n.output.materialCode} does not exist or is archived`);
+      if (!catalog.materials.has(n.output.materialCode))
+        add(`${at}/output/materialCode`, `${label}: material ${n.output.materialCode} does not exist or is archived`);
       if (!hasAtMost3Decimals(n.output.quantity)) add(`${at}/output/quantity`, `${label}: quantity has more than 3 decimals`);
     }
     validatePin(n, i, catalog, add);
@@ -211,7 +216,8 @@ function validatePin(n: PlanDocument['nodes'][number], i: number, catalog: PlanC
     const worker = catalog.workers.get(workerId);
     if (!worker) add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} does not exist or is archived`);
     else if (!worker.operations.has(n.operationId)) add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} is not qualified for ${n.operationId}`);
-    else if (![...candidates].some((s) => worker.stations.has(s))) add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} is not allowed at any of its stations`);
+    else if (![...candidates].some((s) => worker.stations.has(s)))
+      add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} is not allowed at any of its stations`);
   }
 }
 

@@ -40,10 +40,7 @@ export const NodeMaterialInput = Type.Object(
   { additionalProperties: false },
 );
 
-export const NodeOutput = Type.Object(
-  { materialCode: MaterialCode, quantity: Type.Number({ minimum: 0, maximum: 1e9 }) },
-  { additionalProperties: false },
-);
+export const NodeOutput = Type.Object({ materialCode: MaterialCode, quantity: Type.Number({ minimum: 0, maximum: 1e9 }) }, { additionalProperties: false });
 
 export const NodePin = Type.Object(
   {
@@ -178,9 +175,17 @@ export const PlanDetailNode = Type.Object({
   note: Type.String(),
   pin: Type.Union([NodePin, Type.Null()]),
   predecessors: Type.Array(Type.String()),
-  assignedStations: Type.Array(Type.Object({ stationId: Type.String(), stationName: Type.String(), priority: Type.Integer(), time: Type.Optional(Type.Number()) })),
+  assignedStations: Type.Array(
+    Type.Object({ stationId: Type.String(), stationName: Type.String(), priority: Type.Integer(), time: Type.Optional(Type.Number()) }),
+  ),
   materialInputs: Type.Array(
-    Type.Object({ materialCode: Type.String(), materialName: Type.String(), unit: Type.String(), requiredQuantity: Type.Number(), fromNodeId: Type.Optional(Type.String()) }),
+    Type.Object({
+      materialCode: Type.String(),
+      materialName: Type.String(),
+      unit: Type.String(),
+      requiredQuantity: Type.Number(),
+      fromNodeId: Type.Optional(Type.String()),
+    }),
   ),
   assignment: Type.Union([PlanAssignmentView, Type.Null()]),
   waitingFor: Type.Optional(

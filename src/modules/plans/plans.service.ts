@@ -6,6 +6,7 @@ import { DomainError, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
 import { recordEvents } from '../realtime/index.js';
 import type { KeptCatalog, PlanCatalogCache } from './catalog-cache.js';
+import * as documents from './plan-documents.repository.js';
 import * as repo from './plans.repository.js';
 import { allowedPlanActions, detailOfNewPlan, documentOf, isEditable, referencesOf, validatePlanDocument } from './plans.rules.js';
 import type { PlanDetail, PlanDocument, PlanStatus, PlanSummary } from './plans.schema.js';
@@ -16,7 +17,7 @@ import type { PlanDetail, PlanDocument, PlanStatus, PlanSummary } from './plans.
  * stored plan checked again at release is named as such (fields `nodes/…`).
  */
 export async function assertValid(db: Db, doc: PlanDocument, stored?: { planId: string }) {
-  const catalog = await repo.loadPlanCatalog(db, referencesOf(doc));
+  const catalog = await documents.loadPlanCatalog(db, referencesOf(doc));
   const problems = validatePlanDocument(doc, catalog).map((p) => (stored ? p : { ...p, field: `body/${p.field}` }));
   if (problems.length > 0) {
     const first = problems[0]!;
@@ -99,12 +100,12 @@ export async function getPlanDetail(db: Db, planId: string) {
  * record is deleted in between.
  */
 export async function createPlan(db: Db, doc: PlanDocument, actor: string, catalogs?: PlanCatalogCache): Promise<PlanDetail> {
-  const plan: repo.NewPlan = { doc, createdBy: actor, event: { change: 'created', payload: { status: 'draft', nodes: doc.nodes.length }, actor } };
+  const plan: documents.NewPlan = { doc, createdBy: actor, event: { change: 'created', payload: { status: 'draft', nodes: doc.nodes.length }, actor } };
   let refusedByKept: KeptCatalog | undefined;
   if (catalogs?.enabled) {
-    const kept = await catalogs.get(() => repo.loadPlanCatalog(db, 'all'));
+    const kept = await catalogs.get(() => documents.loadPlanCatalog(db, 'all'));
     if (validatePlanDocument(doc, kept).length === 0) {
-      const [written] = await repo.insertPlans(db, [plan], kept.stamp);
+      const [written] = await documents.insertPlans(db, [plan], kept.stamp);
       if (written) return detailOfNewPlan(doc, written.header, kept.names);
       catalogs.drop(kept);
     } else {
@@ -114,7 +115,7 @@ export async function createPlan(db: Db, doc: PlanDocument, actor: string, catal
   const catalog = await assertValid(db, doc);
   // the kept copy refused what the database accepts: it was stale
   if (refusedByKept) catalogs?.drop(refusedByKept);
-  const [written] = await repo.insertPlans(db, [plan]);
+  const [written] = await documents.insertPlans(db, [plan]);
   return detailOfNewPlan(doc, written!.header, catalog.names);
 }
 
@@ -132,14 +133,22 @@ export async function replaceDraft(db: Db, planId: string, doc: PlanDocument, ex
     if (!isEditable(plan.status)) throw notEditable(planId, plan.status);
     await assertValid(trx, doc);
     if (plan.version !== expectedVersion) {
-      throw new DomainError('conflict', `plan ${planId} was changed by someone else: you edited version ${expectedVersion}, it is now at ${plan.version}; reload and edit again`, {
-        currentVersion: plan.version,
-      });
+      throw new DomainError(
+        'conflict',
+        `plan ${planId} was changed by someone else: you edited version ${expectedVersion}, it is now at ${plan.version}; reload and edit again`,
+        {
+          currentVersion: plan.version,
+        },
+      );
     }
-    await repo.deletePlanGraph(trx, planId);
-    const version = await repo.updatePlanHeader(trx, planId, doc);
-    await repo.insertPlanGraphs(trx, [{ planId, doc }]);
-    await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'updated', payload: { status: 'draft', version, nodes: doc.nodes.length } }], actor);
+    await documents.deletePlanGraph(trx, planId);
+    const version = await documents.updatePlanHeader(trx, planId, doc);
+    await documents.insertPlanGraphs(trx, [{ planId, doc }]);
+    await recordEvents(
+      trx,
+      [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'updated', payload: { status: 'draft', version, nodes: doc.nodes.length } }],
+      actor,
+    );
     return version;
   });
 }
@@ -149,7 +158,7 @@ export async function deleteDraft(db: Db, planId: string, actor: string): Promis
     const plan = await repo.lockPlan(trx, planId);
     if (!plan) throw notFound('plan', planId);
     if (!isEditable(plan.status)) throw notEditable(planId, plan.status);
-    await repo.deletePlan(trx, planId);
+    await documents.deletePlan(trx, planId);
     await recordEvents(trx, [{ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'deleted' }], actor);
   });
 }

@@ -25,7 +25,7 @@ const responses = {
   200: {
     description: 'an endless event stream',
     // OpenAPI 3.1 has no item schema for event streams: the schema given is that of one message's data line
-    content: { 'text/event-stream': { schema: Type.Object(StreamEvent.properties, { description: 'the JSON of one message\'s data line' }) } },
+    content: { 'text/event-stream': { schema: Type.Object(StreamEvent.properties, { description: "the JSON of one message's data line" }) } },
   },
   400: Problem,
   401: Problem,
@@ -52,7 +52,15 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/stream',
-    { schema: { tags, summary: 'Events of chosen topics, filtered by plan, worker or station', description: streamDescription, querystring: StreamQuery, response: responses } },
+    {
+      schema: {
+        tags,
+        summary: 'Events of chosen topics, filtered by plan, worker or station',
+        description: streamDescription,
+        querystring: StreamQuery,
+        response: responses,
+      },
+    },
     async (request, reply) => stream(request, reply, request.query, parseTopics(request.query.topics)),
   );
 

@@ -6,7 +6,11 @@ import type { GanttBar } from './gantt.schema.js';
 
 /** Whether the plan exists and is archived (its bars then come from the archive); undefined when it does not exist. */
 export function findGanttPlan(db: Db, planId: string) {
-  return db.selectFrom('mes.production_plans').select(['id', sql<boolean>`archived_at is not null`.as('archived')]).where('id', '=', planId).executeTakeFirst();
+  return db
+    .selectFrom('mes.production_plans')
+    .select(['id', sql<boolean>`archived_at is not null`.as('archived')])
+    .where('id', '=', planId)
+    .executeTakeFirst();
 }
 
 export async function workerExists(db: Db, workerId: string): Promise<boolean> {

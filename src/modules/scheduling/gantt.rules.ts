@@ -2,7 +2,10 @@
 import type { GanttBar } from './gantt.schema.js';
 
 export function groupByStation(bars: GanttBar[]) {
-  const stations = new Map<string, { stationId: string; stationName: string; substations: Map<string, { substationId: string; substationName: string; bars: GanttBar[] }> }>();
+  const stations = new Map<
+    string,
+    { stationId: string; stationName: string; substations: Map<string, { substationId: string; substationName: string; bars: GanttBar[] }> }
+  >();
   for (const b of bars) {
     const st = stations.get(b.stationId) ?? { stationId: b.stationId, stationName: b.stationName, substations: new Map() };
     stations.set(b.stationId, st);

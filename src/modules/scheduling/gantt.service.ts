@@ -16,7 +16,13 @@ export async function planGantt(db: Db, planId: string): Promise<PlanGantt> {
 }
 
 /** A worker's bars in a time range (default: from a day ago to two weeks ahead); operators see only their own. */
-export async function workerGantt(db: Db, workerId: string, user: SessionUser, range: { from?: string | undefined; to?: string | undefined }, now: Date): Promise<WorkerGantt> {
+export async function workerGantt(
+  db: Db,
+  workerId: string,
+  user: SessionUser,
+  range: { from?: string | undefined; to?: string | undefined },
+  now: Date,
+): Promise<WorkerGantt> {
   if (user.role === 'operator' && user.workerId !== workerId) throw new DomainError('forbidden', 'operators see only their own schedule');
   if (!(await repo.workerExists(db, workerId))) throw notFound('worker', workerId);
   const from = range.from ? new Date(range.from) : new Date(now.getTime() - dayMs);

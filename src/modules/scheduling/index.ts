@@ -4,4 +4,4 @@ export { pinAssignment } from './pins.service.js';
 export { MoveBody, MoveResult } from './scheduling.schema.js';
 export { planGantt, workerGantt } from './gantt.service.js';
 export { PlanGantt, WorkerGantt, WorkerGanttQuery } from './gantt.schema.js';
-export { scheduleOnThread, stopSchedulerThread, warmSchedulerThread } from './scheduler-thread.js';
+export { warmSchedulerThread } from './scheduler-thread.js';

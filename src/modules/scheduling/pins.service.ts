@@ -25,7 +25,9 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
     const a = await findAssignmentForPin(trx, assignmentId);
     if (!a) throw notFound('assignment', assignmentId);
     if (a.status !== 'pending' && a.status !== 'ready') {
-      throw new DomainError('invalid_transition', `assignment ${assignmentId} is ${a.status}; only work that has not started can be moved`, { currentStatus: a.status });
+      throw new DomainError('invalid_transition', `assignment ${assignmentId} is ${a.status}; only work that has not started can be moved`, {
+        currentStatus: a.status,
+      });
     }
     if (!['released', 'in_production', 'paused'].includes(a.planStatus)) {
       throw new DomainError('invalid_transition', `plan ${a.planId} is ${a.planStatus}; its assignments cannot be moved`, { currentStatus: a.planStatus });
@@ -72,19 +74,32 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
     const clash = await findOverlap(trx, assignmentId, workerId, substationId, new Date(start), new Date(end));
     if (clash) {
       const who = clash.workerId === workerId ? `worker ${workerId}` : `substation ${substationId}`;
-      throw new DomainError(
-        'conflict',
-        `${who} is booked by ${clash.id} from ${at(clash.plannedStart.getTime())} to ${at(clash.plannedEnd.getTime())}`,
-        { conflictingAssignmentId: clash.id },
-      );
+      throw new DomainError('conflict', `${who} is booked by ${clash.id} from ${at(clash.plannedStart.getTime())} to ${at(clash.plannedEnd.getTime())}`, {
+        conflictingAssignmentId: clash.id,
+      });
     }
     await moveAssignment(trx, assignmentId, { workerId, stationId, substationId, start: new Date(start), end: new Date(end), workMinutes: minutes });
-    const payload = { nodeId: a.nodeId, workerId, stationId, substationId, plannedStart: new Date(start).toISOString(), plannedEnd: new Date(end).toISOString(), pinned: true };
+    const payload = {
+      nodeId: a.nodeId,
+      workerId,
+      stationId,
+      substationId,
+      plannedStart: new Date(start).toISOString(),
+      plannedEnd: new Date(end).toISOString(),
+      pinned: true,
+    };
     await recordEvents(
       trx,
       [
         { topic: 'assignments', entityType: 'assignment', entityId: assignmentId, change: 'pinned', planId: a.planId, workerId, stationId, payload },
-        ...[...new Set([a.workerId, workerId])].map((w) => ({ topic: 'workers' as const, entityType: 'worker', entityId: w, change: 'schedule_changed', workerId: w, planId: a.planId })),
+        ...[...new Set([a.workerId, workerId])].map((w) => ({
+          topic: 'workers' as const,
+          entityType: 'worker',
+          entityId: w,
+          change: 'schedule_changed',
+          workerId: w,
+          planId: a.planId,
+        })),
       ],
       opts.actor,
     );

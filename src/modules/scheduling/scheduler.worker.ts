@@ -11,8 +11,7 @@ export interface ThreadRequest {
 }
 
 export type ThreadResponse =
-  | { id: number; result: ReturnType<typeof schedulePlan> }
-  | { id: number; error: { name: string; message: string; problems?: UnschedulableError['problems'] } };
+  { id: number; result: ReturnType<typeof schedulePlan> } | { id: number; error: { name: string; message: string; problems?: UnschedulableError['problems'] } };
 
 parentPort!.on('message', ({ id, input }: ThreadRequest) => {
   let response: ThreadResponse;

@@ -109,10 +109,23 @@ export async function findAssignmentForPin(trx: Trx, assignmentId: string) {
     .innerJoin('mes.production_plan_nodes as n', 'n.id', 'a.node_id')
     .innerJoin('mes.production_plans as p', 'p.id', 'a.plan_id')
     .select([
-      'a.id', 'a.plan_id as planId', 'a.node_id as nodeDbId', 'n.node_id as nodeId', 'n.operation_id as operationId', 'n.quantity',
-      'n.nominal_time as nominalTime', 'n.efficiency', 'a.status', 'a.worker_id as workerId', 'a.station_id as stationId',
-      'a.substation_id as substationId', 'a.planned_start as plannedStart', 'p.status as planStatus',
-      sql<{ stationId: string; time: number | null }[]>`(select json_agg(json_build_object('stationId', station_id, 'time', time_minutes)) from mes.node_stations where node_id = a.node_id)`.as('candidates'),
+      'a.id',
+      'a.plan_id as planId',
+      'a.node_id as nodeDbId',
+      'n.node_id as nodeId',
+      'n.operation_id as operationId',
+      'n.quantity',
+      'n.nominal_time as nominalTime',
+      'n.efficiency',
+      'a.status',
+      'a.worker_id as workerId',
+      'a.station_id as stationId',
+      'a.substation_id as substationId',
+      'a.planned_start as plannedStart',
+      'p.status as planStatus',
+      sql<
+        { stationId: string; time: number | null }[]
+      >`(select json_agg(json_build_object('stationId', station_id, 'time', time_minutes)) from mes.node_stations where node_id = a.node_id)`.as('candidates'),
       sql<string | null>`(select ${isoSql('max(pa.planned_end)')} from mes.node_predecessors e
         join mes.worker_assignments pa on pa.node_id = e.predecessor_id and pa.status <> 'cancelled' where e.node_id = a.node_id)`.as('predecessorsEnd'),
     ])
@@ -123,7 +136,13 @@ export async function findAssignmentForPin(trx: Trx, assignmentId: string) {
 }
 
 export async function findWorkerForPin(db: Db, workerId: string) {
-  const row = await sql<{ id: string; operations: string[] | null; stations: string[] | null; calendar: Parameters<typeof toShiftCalendar>[0] | null; hasCalendar: boolean }>`
+  const row = await sql<{
+    id: string;
+    operations: string[] | null;
+    stations: string[] | null;
+    calendar: Parameters<typeof toShiftCalendar>[0] | null;
+    hasCalendar: boolean;
+  }>`
     select w.id,
       (select json_agg(operation_id) from mes.worker_operations where worker_id = w.id) as operations,
       (select json_agg(station_id) from mes.worker_stations where worker_id = w.id) as stations,

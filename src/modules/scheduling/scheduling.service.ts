@@ -103,7 +103,10 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
       const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
       const errors = error.problems.map((p) => ({ field: `nodes/${index.get(p.nodeId) ?? '?'}`, message: `node ${p.nodeId}: ${p.reason}` }));
       const first = errors[0]!;
-      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, { field: first.field, errors });
+      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
+        field: first.field,
+        errors,
+      });
     }
     throw error;
   }

@@ -14,26 +14,24 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 // ---- stations --------------------------------------------------------------
 
 function selectStations(db: Db) {
-  return db
-    .selectFrom('mes.stations as s')
-    .select([
-      's.id',
-      's.name',
-      's.description',
-      's.location',
-      's.archived_at as archivedAt',
-      's.created_at as createdAt',
-      's.updated_at as updatedAt',
-      sql<Station['operations']>`coalesce((
+  return db.selectFrom('mes.stations as s').select([
+    's.id',
+    's.name',
+    's.description',
+    's.location',
+    's.archived_at as archivedAt',
+    's.created_at as createdAt',
+    's.updated_at as updatedAt',
+    sql<Station['operations']>`coalesce((
         select json_agg(json_build_object('id', o.id, 'name', o.name) order by o.id)
           from mes.station_operations so join mes.operations o on o.id = so.operation_id
          where so.station_id = s.id), '[]'::json)`.as('operations'),
-      sql<Station['substations']>`coalesce((
+    sql<Station['substations']>`coalesce((
         select json_agg(json_build_object('id', ss.id, 'name', ss.name, 'status', ss.status,
                                           'currentAssignmentId', ss.current_assignment_id) order by ss.id)
           from mes.substations ss
          where ss.station_id = s.id and ss.archived_at is null), '[]'::json)`.as('substations'),
-    ]);
+  ]);
 }
 
 type StationRow = Awaited<ReturnType<ReturnType<typeof selectStations>['executeTakeFirstOrThrow']>>;
@@ -54,7 +52,12 @@ export async function listStations(db: Db, query: Paged<StationListQuery>): Prom
   if (query.operationId) {
     const operationId = query.operationId;
     q = q.where(({ exists, selectFrom }) =>
-      exists(selectFrom('mes.station_operations as so').select(sql`1`.as('one')).whereRef('so.station_id', '=', 's.id').where('so.operation_id', '=', operationId)),
+      exists(
+        selectFrom('mes.station_operations as so')
+          .select(sql`1`.as('one'))
+          .whereRef('so.station_id', '=', 's.id')
+          .where('so.operation_id', '=', operationId),
+      ),
     );
   }
   const rows = await q.orderBy('s.id').limit(query.limit).offset(query.offset).execute();
@@ -86,7 +89,12 @@ export async function updateStation(trx: Db, id: string, input: StationUpdate): 
   // always touches the row, so updated_at moves when only the operations change
   await trx
     .updateTable('mes.stations')
-    .set({ updated_at: new Date(), ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}), ...(location !== undefined ? { location } : {}) })
+    .set({
+      updated_at: new Date(),
+      ...(name !== undefined ? { name } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(location !== undefined ? { location } : {}),
+    })
     .where('id', '=', id)
     .execute();
 }

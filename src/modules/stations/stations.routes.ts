@@ -39,7 +39,15 @@ export const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/stations',
-    { schema: { tags, summary: 'Create a station with its operations and substations', body: StationCreate, response: { 201: Station, ...write, 409: Problem, 422: Problem } }, config },
+    {
+      schema: {
+        tags,
+        summary: 'Create a station with its operations and substations',
+        body: StationCreate,
+        response: { 201: Station, ...write, 409: Problem, 422: Problem },
+      },
+      config,
+    },
     async (request, reply) => reply.code(201).send(await service.createStation(db, request.body, currentUser(request).username)),
   );
 
@@ -89,7 +97,10 @@ export const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/substations',
-    { schema: { tags, summary: 'Add a substation to a station', body: SubstationCreate, response: { 201: Substation, ...write, 409: Problem, 422: Problem } }, config },
+    {
+      schema: { tags, summary: 'Add a substation to a station', body: SubstationCreate, response: { 201: Substation, ...write, 409: Problem, 422: Problem } },
+      config,
+    },
     async (request, reply) => reply.code(201).send(await service.createSubstation(db, request.body, currentUser(request).username)),
   );
 
@@ -111,7 +122,12 @@ export const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/substations/:id',
     {
-      schema: { tags, summary: 'Archive a substation (refused while open assignments book it)', params: StationParams, response: { 204: Type.Null(), ...write, 404: Problem, 409: Problem } },
+      schema: {
+        tags,
+        summary: 'Archive a substation (refused while open assignments book it)',
+        params: StationParams,
+        response: { 204: Type.Null(), ...write, 404: Problem, 409: Problem },
+      },
       config,
     },
     async (request, reply) => {

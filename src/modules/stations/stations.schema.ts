@@ -40,15 +40,7 @@ export const StationCreate = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     location: Type.Optional(Type.String({ maxLength: 200 })),
     operationIds: Type.Optional(OperationIds),
-    substations: Type.Optional(
-      Type.Array(
-        Type.Object(
-          { id: Type.Optional(SubstationId), name: Name },
-          { additionalProperties: false },
-        ),
-        { maxItems: 100 },
-      ),
-    ),
+    substations: Type.Optional(Type.Array(Type.Object({ id: Type.Optional(SubstationId), name: Name }, { additionalProperties: false }), { maxItems: 100 })),
   },
   { additionalProperties: false },
 );

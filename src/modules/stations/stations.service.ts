@@ -47,11 +47,17 @@ export async function createStation(db: Db, input: StationCreate, actor: string)
     for (const [i, subId] of given.entries()) {
       if (subId === undefined) continue;
       const match = substationPattern(id).exec(subId);
-      if (!match) throw new DomainError('rule_violated', `substation ${subId} must be numbered under its station: ${id}-01, ${id}-02, ...`, { field: `body/substations/${i}/id` });
+      if (!match)
+        throw new DomainError('rule_violated', `substation ${subId} must be numbered under its station: ${id}-01, ${id}-02, ...`, {
+          field: `body/substations/${i}/id`,
+        });
       if (given.indexOf(subId) !== i) throw new DomainError('rule_violated', `substation ${subId} is listed twice`, { field: `body/substations/${i}/id` });
       numbers.push(Number(match[1]));
     }
-    const taken = await repo.takenSubstationIds(trx, given.filter((s): s is string => s !== undefined));
+    const taken = await repo.takenSubstationIds(
+      trx,
+      given.filter((s): s is string => s !== undefined),
+    );
     const clash = given.findIndex((s) => s !== undefined && taken.has(s));
     if (clash >= 0) throw new DomainError('conflict', `substation ${given[clash]} already exists`, { field: `body/substations/${clash}/id` });
     let next = Math.max(0, ...numbers);
@@ -64,7 +70,14 @@ export async function createStation(db: Db, input: StationCreate, actor: string)
       trx,
       [
         { topic: 'stations', entityType: 'station', entityId: id, stationId: id, change: 'created', payload: { name: input.name, operationIds } },
-        ...substations.map((s) => ({ topic: 'stations' as const, entityType: 'substation', entityId: s.id, stationId: id, change: 'created', payload: { name: s.name } })),
+        ...substations.map((s) => ({
+          topic: 'stations' as const,
+          entityType: 'substation',
+          entityId: s.id,
+          stationId: id,
+          change: 'created',
+          payload: { name: s.name },
+        })),
       ],
       actor,
     );
@@ -109,7 +122,10 @@ export async function archiveStation(db: Db, id: string, actor: string): Promise
     const station = await repo.lockStation(trx, id);
     if (!station) throw notFound('station', id);
     if (station.archivedAt) return;
-    const refused = dependentsConflict(`station ${id}`, { plans: await unfinishedPlansReferencing(trx, { stationId: id }), assignments: await repo.openAssignments(trx, 'station_id', id) });
+    const refused = dependentsConflict(`station ${id}`, {
+      plans: await unfinishedPlansReferencing(trx, { stationId: id }),
+      assignments: await repo.openAssignments(trx, 'station_id', id),
+    });
     if (refused) throw refused;
     await repo.archiveStation(trx, id);
     await recordEvents(trx, [{ topic: 'stations', entityType: 'station', entityId: id, stationId: id, change: 'archived' }], actor);
@@ -123,12 +139,18 @@ export async function createSubstation(db: Db, input: SubstationCreate, actor: s
     if (!station) throw new DomainError('rule_violated', `station ${input.stationId} does not exist`, { field: 'body/stationId' });
     if (station.archivedAt) throw new DomainError('rule_violated', `station ${input.stationId} is archived`, { field: 'body/stationId' });
     if (input.id !== undefined && !substationPattern(input.stationId).test(input.id)) {
-      throw new DomainError('rule_violated', `substation ${input.id} must be numbered under its station: ${input.stationId}-01, ${input.stationId}-02, ...`, { field: 'body/id' });
+      throw new DomainError('rule_violated', `substation ${input.id} must be numbered under its station: ${input.stationId}-01, ${input.stationId}-02, ...`, {
+        field: 'body/id',
+      });
     }
     const id = input.id ?? substationCode(input.stationId, (await repo.lastSubstationNumber(trx, input.stationId)) + 1);
     if ((await repo.takenSubstationIds(trx, [id])).size > 0) throw new DomainError('conflict', `substation ${id} already exists`, { field: 'body/id' });
     await repo.insertSubstations(trx, [{ id, stationId: input.stationId, name: input.name }]);
-    await recordEvents(trx, [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: input.stationId, change: 'created', payload: { name: input.name } }], actor);
+    await recordEvents(
+      trx,
+      [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: input.stationId, change: 'created', payload: { name: input.name } }],
+      actor,
+    );
     return (await repo.findSubstation(trx, id))!;
   });
 }
@@ -138,10 +160,17 @@ export async function updateSubstation(db: Db, id: string, input: SubstationUpda
     const substation = await repo.lockSubstation(trx, id);
     if (!substation) throw notFound('substation', id);
     if (input.status !== undefined && substation.status === 'in_use') {
-      throw new DomainError('conflict', `substation ${id} is in use; its status changes when the work on it stops`, { field: 'body/status', status: substation.status });
+      throw new DomainError('conflict', `substation ${id} is in use; its status changes when the work on it stops`, {
+        field: 'body/status',
+        status: substation.status,
+      });
     }
     await repo.updateSubstation(trx, id, input);
-    await recordEvents(trx, [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: substation.stationId, change: 'updated', payload: { ...input } }], actor);
+    await recordEvents(
+      trx,
+      [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: substation.stationId, change: 'updated', payload: { ...input } }],
+      actor,
+    );
     return (await repo.findSubstation(trx, id))!;
   });
 }
@@ -151,7 +180,10 @@ export async function archiveSubstation(db: Db, id: string, actor: string): Prom
     const substation = await repo.lockSubstation(trx, id);
     if (!substation) throw notFound('substation', id);
     if (substation.archivedAt) return;
-    const refused = dependentsConflict(`substation ${id}`, { plans: await unfinishedPlansReferencing(trx, { substationId: id }), assignments: await repo.openAssignments(trx, 'substation_id', id) });
+    const refused = dependentsConflict(`substation ${id}`, {
+      plans: await unfinishedPlansReferencing(trx, { substationId: id }),
+      assignments: await repo.openAssignments(trx, 'substation_id', id),
+    });
     if (refused) throw refused;
     await repo.archiveSubstation(trx, id);
     await recordEvents(trx, [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: substation.stationId, change: 'archived' }], actor);

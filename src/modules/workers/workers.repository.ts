@@ -40,26 +40,27 @@ export async function findAvailableWorkers(
 
 type WorkerListArgs = WorkerListQuery & { limit: number; offset: number; onShiftCalendarIds: readonly string[] };
 
-
 function selectWorkers(db: Db) {
-  return db
-    .selectFrom('mes.workers as w')
-    .select([
-      'w.id',
-      'w.name',
-      'w.email',
-      'w.shift_calendar_id as shiftCalendarId',
-      'w.status as storedStatus',
-      'w.current_plan_id as currentPlanId',
-      'w.current_assignment_id as currentAssignmentId',
-      'w.archived_at as archivedAt',
-      'w.created_at as createdAt',
-      'w.updated_at as updatedAt',
-      sql<string | null>`(select n.node_id from mes.production_plan_nodes n
+  return db.selectFrom('mes.workers as w').select([
+    'w.id',
+    'w.name',
+    'w.email',
+    'w.shift_calendar_id as shiftCalendarId',
+    'w.status as storedStatus',
+    'w.current_plan_id as currentPlanId',
+    'w.current_assignment_id as currentAssignmentId',
+    'w.archived_at as archivedAt',
+    'w.created_at as createdAt',
+    'w.updated_at as updatedAt',
+    sql<string | null>`(select n.node_id from mes.production_plan_nodes n
         where n.id = coalesce(w.current_node_id, (select a.node_id from mes.worker_assignments a where a.id = w.current_assignment_id)))`.as('currentNodeId'),
-      sql<string[]>`coalesce((select array_agg(ws.station_id order by ws.station_id) from mes.worker_stations ws where ws.worker_id = w.id), '{}')`.as('stationIds'),
-      sql<string[]>`coalesce((select array_agg(wo.operation_id order by wo.operation_id) from mes.worker_operations wo where wo.worker_id = w.id), '{}')`.as('operationIds'),
-    ]);
+    sql<string[]>`coalesce((select array_agg(ws.station_id order by ws.station_id) from mes.worker_stations ws where ws.worker_id = w.id), '{}')`.as(
+      'stationIds',
+    ),
+    sql<string[]>`coalesce((select array_agg(wo.operation_id order by wo.operation_id) from mes.worker_operations wo where wo.worker_id = w.id), '{}')`.as(
+      'operationIds',
+    ),
+  ]);
 }
 export type WorkerRow = Awaited<ReturnType<ReturnType<typeof selectWorkers>['executeTakeFirstOrThrow']>>;
 
@@ -74,13 +75,23 @@ export async function listWorkers(db: Db, query: WorkerListArgs): Promise<{ rows
   if (query.stationId) {
     const stationId = query.stationId;
     q = q.where(({ exists, selectFrom }) =>
-      exists(selectFrom('mes.worker_stations as ws').select(sql`1`.as('one')).whereRef('ws.worker_id', '=', 'w.id').where('ws.station_id', '=', stationId)),
+      exists(
+        selectFrom('mes.worker_stations as ws')
+          .select(sql`1`.as('one'))
+          .whereRef('ws.worker_id', '=', 'w.id')
+          .where('ws.station_id', '=', stationId),
+      ),
     );
   }
   if (query.operationId) {
     const operationId = query.operationId;
     q = q.where(({ exists, selectFrom }) =>
-      exists(selectFrom('mes.worker_operations as wo').select(sql`1`.as('one')).whereRef('wo.worker_id', '=', 'w.id').where('wo.operation_id', '=', operationId)),
+      exists(
+        selectFrom('mes.worker_operations as wo')
+          .select(sql`1`.as('one'))
+          .whereRef('wo.worker_id', '=', 'w.id')
+          .where('wo.operation_id', '=', operationId),
+      ),
     );
   }
   const onShift = sql<boolean>`(w.shift_calendar_id is null or w.shift_calendar_id = any(${[...query.onShiftCalendarIds]}::text[]))`;
@@ -132,15 +143,27 @@ export async function updateWorker(trx: Db, id: string, input: WorkerUpdate): Pr
 export async function replaceWorkerLinks(trx: Db, link: 'stations' | 'operations', workerId: string, ids: readonly string[]): Promise<void> {
   if (link === 'stations') {
     await trx.deleteFrom('mes.worker_stations').where('worker_id', '=', workerId).execute();
-    if (ids.length > 0) await trx.insertInto('mes.worker_stations').values(ids.map((station_id) => ({ worker_id: workerId, station_id }))).execute();
+    if (ids.length > 0)
+      await trx
+        .insertInto('mes.worker_stations')
+        .values(ids.map((station_id) => ({ worker_id: workerId, station_id })))
+        .execute();
   } else {
     await trx.deleteFrom('mes.worker_operations').where('worker_id', '=', workerId).execute();
-    if (ids.length > 0) await trx.insertInto('mes.worker_operations').values(ids.map((operation_id) => ({ worker_id: workerId, operation_id }))).execute();
+    if (ids.length > 0)
+      await trx
+        .insertInto('mes.worker_operations')
+        .values(ids.map((operation_id) => ({ worker_id: workerId, operation_id })))
+        .execute();
   }
 }
 
 /** Open assignments of the worker; narrowed to some stations or operations when given. */
-export async function openAssignmentsOfWorker(trx: Db, workerId: string, only: { stationIds?: readonly string[]; operationIds?: readonly string[] } = {}): Promise<string[]> {
+export async function openAssignmentsOfWorker(
+  trx: Db,
+  workerId: string,
+  only: { stationIds?: readonly string[]; operationIds?: readonly string[] } = {},
+): Promise<string[]> {
   if (only.stationIds?.length === 0 || only.operationIds?.length === 0) return [];
   let q = trx
     .selectFrom('mes.worker_assignments as a')
@@ -205,20 +228,18 @@ export async function freeWorkersHolding(trx: Trx, assignmentIds: readonly strin
 // ---- shift calendars ----------------------------------------------------------
 
 function selectShiftCalendars(db: Db) {
-  return db
-    .selectFrom('mes.shift_calendars as c')
-    .select([
-      'c.id',
-      'c.name',
-      sql<ShiftCalendar['windows']>`coalesce((
+  return db.selectFrom('mes.shift_calendars as c').select([
+    'c.id',
+    'c.name',
+    sql<ShiftCalendar['windows']>`coalesce((
         select json_agg(json_build_object('weekday', cw.weekday, 'startMinute', cw.start_minute, 'endMinute', cw.end_minute)
                         order by cw.weekday, cw.start_minute)
           from mes.shift_calendar_windows cw where cw.calendar_id = c.id), '[]'::json)`.as('windows'),
-      sql<ShiftCalendar['exceptions']>`coalesce((
+    sql<ShiftCalendar['exceptions']>`coalesce((
         select json_agg(json_build_object('date', ce.date::text, 'startMinute', ce.start_minute, 'endMinute', ce.end_minute, 'note', ce.note)
                         order by ce.date, ce.start_minute nulls first)
           from mes.shift_calendar_exceptions ce where ce.calendar_id = c.id), '[]'::json)`.as('exceptions'),
-    ]);
+  ]);
 }
 
 /** One page of calendars in code order; `q` searches code and name. */
@@ -273,7 +294,9 @@ export async function replaceShiftCalendarTimes(trx: Db, id: string, windows: re
   if (exceptions.length > 0) {
     await trx
       .insertInto('mes.shift_calendar_exceptions')
-      .values(exceptions.map((e) => ({ calendar_id: id, date: e.date, start_minute: e.startMinute ?? null, end_minute: e.endMinute ?? null, note: e.note ?? '' })))
+      .values(
+        exceptions.map((e) => ({ calendar_id: id, date: e.date, start_minute: e.startMinute ?? null, end_minute: e.endMinute ?? null, note: e.note ?? '' })),
+      )
       .execute();
   }
 }

@@ -5,7 +5,17 @@ import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/index.js';
 import { WorkerGantt, WorkerGanttQuery, workerGantt } from '../scheduling/index.js';
-import { IdParams, ShiftCalendar, ShiftCalendarCreate, ShiftCalendarListQuery, ShiftCalendarReplace, Worker, WorkerCreate, WorkerListQuery, WorkerUpdate } from './workers.schema.js';
+import {
+  IdParams,
+  ShiftCalendar,
+  ShiftCalendarCreate,
+  ShiftCalendarListQuery,
+  ShiftCalendarReplace,
+  Worker,
+  WorkerCreate,
+  WorkerListQuery,
+  WorkerUpdate,
+} from './workers.schema.js';
 import * as service from './workers.service.js';
 
 const tags = ['master data'];
@@ -32,7 +42,9 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/workers/:id',
-    { schema: { tags, summary: 'One worker with shift calendar, status and current task', params: IdParams, response: { 200: Worker, ...read, 404: Problem } } },
+    {
+      schema: { tags, summary: 'One worker with shift calendar, status and current task', params: IdParams, response: { 200: Worker, ...read, 404: Problem } },
+    },
     async (request) => service.getWorker(db, request.params.id, clock()),
   );
 
@@ -60,7 +72,12 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/workers/:id',
     {
-      schema: { tags, summary: 'Archive a worker (refused while the worker has open assignments)', params: IdParams, response: { 204: Type.Null(), ...write, 404: Problem, 409: Problem } },
+      schema: {
+        tags,
+        summary: 'Archive a worker (refused while the worker has open assignments)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...write, 404: Problem, 409: Problem },
+      },
       config,
     },
     async (request, reply) => {
@@ -77,20 +94,36 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/shift-calendars/:id',
-    { schema: { tags, summary: 'One shift calendar with its windows and exceptions', params: IdParams, response: { 200: ShiftCalendar, ...read, 404: Problem } } },
+    {
+      schema: {
+        tags,
+        summary: 'One shift calendar with its windows and exceptions',
+        params: IdParams,
+        response: { 200: ShiftCalendar, ...read, 404: Problem },
+      },
+    },
     async (request) => service.getShiftCalendar(db, request.params.id),
   );
 
   app.post(
     '/shift-calendars',
-    { schema: { tags, summary: 'Create a shift calendar', body: ShiftCalendarCreate, response: { 201: ShiftCalendar, ...write, 409: Problem, 422: Problem } }, config },
+    {
+      schema: { tags, summary: 'Create a shift calendar', body: ShiftCalendarCreate, response: { 201: ShiftCalendar, ...write, 409: Problem, 422: Problem } },
+      config,
+    },
     async (request, reply) => reply.code(201).send(await service.createShiftCalendar(db, request.body, currentUser(request).username)),
   );
 
   app.put(
     '/shift-calendars/:id',
     {
-      schema: { tags, summary: 'Replace name, windows and exceptions of a shift calendar', params: IdParams, body: ShiftCalendarReplace, response: { 200: ShiftCalendar, ...write, 404: Problem, 422: Problem } },
+      schema: {
+        tags,
+        summary: 'Replace name, windows and exceptions of a shift calendar',
+        params: IdParams,
+        body: ShiftCalendarReplace,
+        response: { 200: ShiftCalendar, ...write, 404: Problem, 422: Problem },
+      },
       config,
     },
     async (request) => service.replaceShiftCalendar(db, request.params.id, request.body, currentUser(request).username),
@@ -99,7 +132,12 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.delete(
     '/shift-calendars/:id',
     {
-      schema: { tags, summary: 'Delete a shift calendar (refused while workers use it)', params: IdParams, response: { 204: Type.Null(), ...write, 404: Problem, 409: Problem } },
+      schema: {
+        tags,
+        summary: 'Delete a shift calendar (refused while workers use it)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...write, 404: Problem, 409: Problem },
+      },
       config,
     },
     async (request, reply) => {

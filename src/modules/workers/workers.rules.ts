@@ -86,7 +86,10 @@ export function shiftCalendarProblems(calendar: CalendarTimes): ProblemDetail[] 
       if (daysOff.has(e.date)) problems.push({ field: `exceptions/${i}`, message: `${e.date} is listed as a day off twice` });
       daysOff.set(e.date, i);
     } else if (start === null || end === null) {
-      problems.push({ field: `exceptions/${i}/${start === null ? 'startMinute' : 'endMinute'}`, message: 'give both minutes for a working window, or neither for a day off' });
+      problems.push({
+        field: `exceptions/${i}/${start === null ? 'startMinute' : 'endMinute'}`,
+        message: 'give both minutes for a working window, or neither for a day off',
+      });
     } else if (start >= end) {
       problems.push({ field: `exceptions/${i}/endMinute`, message: 'endMinute must be after startMinute' });
     } else {
@@ -95,7 +98,8 @@ export function shiftCalendarProblems(calendar: CalendarTimes): ProblemDetail[] 
     }
   });
   for (const [date, i] of daysOff) {
-    if (workingDates.has(date)) problems.push({ field: `exceptions/${i}`, message: `${date} is a day off and has working windows (exception ${workingDates.get(date)})` });
+    if (workingDates.has(date))
+      problems.push({ field: `exceptions/${i}`, message: `${date} is a day off and has working windows (exception ${workingDates.get(date)})` });
   }
 
   // overlaps, among windows of one weekday and among exception windows of one date; touching is fine

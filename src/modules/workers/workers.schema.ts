@@ -82,10 +82,7 @@ export const Worker = Type.Object({
   stationIds: Type.Array(Type.String(), { description: 'stations the worker is allowed at' }),
   operationIds: Type.Array(Type.String(), { description: 'operations the worker is qualified for' }),
   status: WorkerStatus,
-  currentTask: Type.Union([
-    Type.Object({ planId: Type.String(), nodeId: Type.Union([Type.String(), Type.Null()]), assignmentId: Type.String() }),
-    Type.Null(),
-  ]),
+  currentTask: Type.Union([Type.Object({ planId: Type.String(), nodeId: Type.Union([Type.String(), Type.Null()]), assignmentId: Type.String() }), Type.Null()]),
   archivedAt: Type.Union([Timestamp, Type.Null()]),
   createdAt: Timestamp,
   updatedAt: Timestamp,

@@ -96,10 +96,14 @@ export async function updateWorker(db: Db, id: string, input: WorkerUpdate, acto
     ] as const;
     for (const [field, assignments] of checks) {
       if (assignments.length > 0) {
-        throw new DomainError('conflict', `worker ${id} has open assignments that need the removed ${field === 'stationIds' ? 'stations' : 'operations'}: ${assignments.join(', ')}`, {
-          field: `body/${field}`,
-          dependents: assignments,
-        });
+        throw new DomainError(
+          'conflict',
+          `worker ${id} has open assignments that need the removed ${field === 'stationIds' ? 'stations' : 'operations'}: ${assignments.join(', ')}`,
+          {
+            field: `body/${field}`,
+            dependents: assignments,
+          },
+        );
       }
     }
     await repo.updateWorker(trx, id, input);
