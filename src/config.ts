@@ -4,8 +4,11 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { RealtimeSettings } from './modules/realtime/realtime.schema.js';
 
 export interface Config {
+  /** Overrides of the realtime defaults (tests and benchmarks tune heartbeats and polling). */
+  realtime?: Partial<RealtimeSettings>;
   port: number;
   host: string;
   /** PostgreSQL connection string; when absent the embedded PGlite engine is used. */

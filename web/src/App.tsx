@@ -55,7 +55,8 @@ function SignedIn({ user }: { user: SessionUser }) {
 
   useEffect(() => {
     const home = isOperator ? '/portal' : '/production';
-    if (path === '/' || path === '/login' || (isOperator && path !== '/portal') || (!isOperator && path === '/portal')) navigate(home, { replace: true, force: true });
+    if (path === '/' || path === '/login' || (isOperator && path !== '/portal') || (!isOperator && path === '/portal'))
+      navigate(home, { replace: true, force: true });
   }, [path, isOperator]);
 
   const signOut = async () => {

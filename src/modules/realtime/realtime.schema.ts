@@ -107,10 +107,3 @@ export const defaultRealtimeSettings: RealtimeSettings = {
   reconnectMaxMs: 10_000,
   listenerApplicationName: 'burkol-mes-listener',
 };
-
-declare module '../../config.js' {
-  interface Config {
-    /** Overrides of the realtime defaults (tests and benchmarks tune heartbeats and polling). */
-    realtime?: Partial<RealtimeSettings>;
-  }
-}

@@ -17,7 +17,12 @@ export const assignmentKeys = {
 };
 
 export function useAssignments(query: Query, enabled = true) {
-  return useQuery({ queryKey: assignmentKeys.list(query), queryFn: () => api.get<Page<AssignmentSummary>>('/worker-assignments', query), placeholderData: keepPreviousData, enabled });
+  return useQuery({
+    queryKey: assignmentKeys.list(query),
+    queryFn: () => api.get<Page<AssignmentSummary>>('/worker-assignments', query),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
 }
 
 export function useWorkerTasks(workerId: string) {

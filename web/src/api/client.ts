@@ -79,7 +79,8 @@ export async function request<T>(method: string, path: string, options: RequestO
   }
   if (!response.ok) {
     if (response.status >= 502 && response.status <= 504 && data === undefined) throw new NetworkError('the server is not answering');
-    const problem: Problem = data && typeof data === 'object' ? (data as Problem) : { title: response.statusText, status: response.status, detail: text || response.statusText };
+    const problem: Problem =
+      data && typeof data === 'object' ? (data as Problem) : { title: response.statusText, status: response.status, detail: text || response.statusText };
     throw new ApiError(response.status, problem);
   }
   return data as T;

@@ -29,7 +29,16 @@ const touches: Record<StreamEvent['topic'], QueryKey[]> = {
 };
 
 /** Every cached answer but the session: after a gap or a reset. */
-const everything: QueryKey[] = [planKeys.all, assignmentKeys.all, problemKeys.all, operationKeys.all, stationKeys.all, workerKeys.all, materialKeys.all, calendarKeys.all];
+const everything: QueryKey[] = [
+  planKeys.all,
+  assignmentKeys.all,
+  problemKeys.all,
+  operationKeys.all,
+  stationKeys.all,
+  workerKeys.all,
+  materialKeys.all,
+  calendarKeys.all,
+];
 
 export const LiveContext = createContext<{ state: LiveState; lastEventAt: number | null }>({ state: 'connecting', lastEventAt: null });
 export const useLive = () => useContext(LiveContext);

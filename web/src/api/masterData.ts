@@ -78,7 +78,8 @@ export function useArchiveMasterRow(noun: MasterNoun, { onSuccess }: Callbacks =
   });
 }
 
-export type SubstationChange = { kind: 'add'; stationId: string; name: string } | { kind: 'status'; id: string; status: 'available' | 'maintenance' } | { kind: 'archive'; id: string };
+export type SubstationChange =
+  { kind: 'add'; stationId: string; name: string } | { kind: 'status'; id: string; status: 'available' | 'maintenance' } | { kind: 'archive'; id: string };
 
 /** Adds a substation to a station, puts one in or out of maintenance, or archives it. */
 export function useChangeSubstation({ onSuccess }: { onSuccess?: (change: SubstationChange) => void } = {}) {
@@ -100,7 +101,8 @@ export function useChangeSubstation({ onSuccess }: { onSuccess?: (change: Substa
 export function useBookStock(code: string, { onSuccess }: Callbacks = {}) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (booking: { kind: 'receipt' | 'adjustment'; quantity: number; reason: string }) => api.post(`/materials/${encodeURIComponent(code)}/adjustments`, booking),
+    mutationFn: (booking: { kind: 'receipt' | 'adjustment'; quantity: number; reason: string }) =>
+      api.post(`/materials/${encodeURIComponent(code)}/adjustments`, booking),
     onSuccess: () => {
       onSuccess?.();
       void queryClient.invalidateQueries({ queryKey: materialKeys.all });
@@ -108,13 +110,14 @@ export function useBookStock(code: string, { onSuccess }: Callbacks = {}) {
   });
 }
 
-
 /** Creates a shift calendar (POST with its new id) or replaces one (PUT of the whole calendar). */
 export function useSaveCalendar({ onSuccess }: Callbacks = {}) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (save: { create: string; body: ShiftCalendarReplace } | { replace: string; body: ShiftCalendarReplace }) =>
-      'create' in save ? api.post('/shift-calendars', { id: save.create, ...save.body }) : api.put(`/shift-calendars/${encodeURIComponent(save.replace)}`, save.body),
+      'create' in save
+        ? api.post('/shift-calendars', { id: save.create, ...save.body })
+        : api.put(`/shift-calendars/${encodeURIComponent(save.replace)}`, save.body),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: calendarKeys.all });
       // a worker's embedded calendar changes with it

@@ -47,7 +47,9 @@ export function useSavePlan({ onSuccess }: Callbacks<PlanDetail> = {}) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ saved, document }: { saved: { id: string; version: number } | null; document: PlanDocument }) =>
-      saved ? api.put<PlanDetail>(planPath(saved.id), document, { headers: { 'if-match': `"${saved.version}"` } }) : api.post<PlanDetail>('/production-plans', document),
+      saved
+        ? api.put<PlanDetail>(planPath(saved.id), document, { headers: { 'if-match': `"${saved.version}"` } })
+        : api.post<PlanDetail>('/production-plans', document),
     onSuccess: (plan) => {
       queryClient.setQueryData(planKeys.detail(plan.id), plan);
       void queryClient.invalidateQueries({ queryKey: planKeys.lists() });
@@ -62,7 +64,8 @@ export type LifecycleAction = 'release' | 'pause' | 'resume' | 'cancel' | 'resch
 export function usePlanTransition(planId: string, action: LifecycleAction, { onSuccess }: Callbacks<TransitionResult> = {}) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ allowShortage }: { allowShortage: boolean }) => api.post<TransitionResult>(`${planPath(planId)}/${action}`, action === 'release' ? { allowShortage } : undefined),
+    mutationFn: ({ allowShortage }: { allowShortage: boolean }) =>
+      api.post<TransitionResult>(`${planPath(planId)}/${action}`, action === 'release' ? { allowShortage } : undefined),
     onSuccess: (result) => {
       queryClient.setQueryData(planKeys.detail(planId), result.plan);
       for (const key of [planKeys.lists(), planKeys.schedules(), assignmentKeys.lists()]) void queryClient.invalidateQueries({ queryKey: key });

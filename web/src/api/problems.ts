@@ -11,7 +11,12 @@ export const problemKeys = {
 
 /** Newest first. */
 export function useProblems(query: Query, enabled = true) {
-  return useQuery({ queryKey: problemKeys.list(query), queryFn: () => api.get<Page<ProblemView>>('/problems', query), placeholderData: keepPreviousData, enabled });
+  return useQuery({
+    queryKey: problemKeys.list(query),
+    queryFn: () => api.get<Page<ProblemView>>('/problems', query),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
 }
 
 /** Marks a problem resolved, with an optional note of what was done. */

@@ -30,7 +30,31 @@ import type { GanttBar, PlanGantt } from '../../../src/modules/scheduling/gantt.
 import type { Station } from '../../../src/modules/stations/stations.schema.js';
 import type { ShiftCalendar, ShiftCalendarReplace, Worker } from '../../../src/modules/workers/workers.schema.js';
 
-export type { ActionResult, AssignmentStatus, GanttBar, LedgerEntry, Material, Operation, PauseReason, PlanDetail, PlanDocument, PlanGantt, PlanMaterial, PlanMaterials, PlanNode, PlanStatus, ProblemCategory, ProblemView, SessionUser, ShiftCalendar, ShiftCalendarReplace, Station, Worker, WorkerTask, WorkerTasks };
+export type {
+  ActionResult,
+  AssignmentStatus,
+  GanttBar,
+  LedgerEntry,
+  Material,
+  Operation,
+  PauseReason,
+  PlanDetail,
+  PlanDocument,
+  PlanGantt,
+  PlanMaterial,
+  PlanMaterials,
+  PlanNode,
+  PlanStatus,
+  ProblemCategory,
+  ProblemView,
+  SessionUser,
+  ShiftCalendar,
+  ShiftCalendarReplace,
+  Station,
+  Worker,
+  WorkerTask,
+  WorkerTasks,
+};
 export type PlanSummary = Static<typeof PlanSummarySchema>;
 export type AssignmentSummary = Static<typeof AssignmentSummarySchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;

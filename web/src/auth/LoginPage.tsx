@@ -44,7 +44,15 @@ function PasswordForm() {
       }}
     >
       <TextField label="User name" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
-      <TextField label="Password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        required
+      />
       <ErrorAlert error={signIn.error} title="Sign-in refused" />
       <Button type="submit" variant="primary" size="lg" disabled={!username || !password || signIn.isPending}>
         {signIn.isPending ? 'Signing in…' : 'Sign in'}
@@ -70,8 +78,27 @@ function PinForm() {
         submit();
       }}
     >
-      <TextField label="Worker id" name="workerId" className="input--lg" placeholder="W-001" autoCapitalize="characters" value={workerId} onChange={(e) => setWorkerId(e.target.value)} required />
-      <TextField label="PIN" name="pin" className="input--lg" type="password" inputMode="numeric" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))} required />
+      <TextField
+        label="Worker id"
+        name="workerId"
+        className="input--lg"
+        placeholder="W-001"
+        autoCapitalize="characters"
+        value={workerId}
+        onChange={(e) => setWorkerId(e.target.value)}
+        required
+      />
+      <TextField
+        label="PIN"
+        name="pin"
+        className="input--lg"
+        type="password"
+        inputMode="numeric"
+        autoComplete="off"
+        value={pin}
+        onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
+        required
+      />
       <Keypad value={pin} onChange={(v) => setPin(v.replace(/\D/g, '').slice(0, 8))} decimals={false} label="PIN keypad" />
       <ErrorAlert error={signIn.error} title="Sign-in refused" />
       <Button type="submit" variant="primary" size="xl" disabled={!/^W-\d{3,}$/.test(normalized) || pin.length < 4 || signIn.isPending}>

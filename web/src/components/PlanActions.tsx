@@ -11,20 +11,46 @@ import type { PlanDetail, PlanStatus, TransitionResult } from '../api/types';
 import { Alert, Button, Checkbox, Dialog } from '../ui';
 
 const copy: Record<LifecycleAction, { label: string; question: string; explain: string; danger?: boolean }> = {
-  release: { label: 'Release', question: 'Release this plan?', explain: 'Material is reserved and every step is scheduled on a station, substation and worker. The draft can no longer be edited.' },
-  pause: { label: 'Pause', question: 'Pause this plan?', explain: 'Operators cannot start new steps of this plan until it is resumed. Steps already running continue.' },
+  release: {
+    label: 'Release',
+    question: 'Release this plan?',
+    explain: 'Material is reserved and every step is scheduled on a station, substation and worker. The draft can no longer be edited.',
+  },
+  pause: {
+    label: 'Pause',
+    question: 'Pause this plan?',
+    explain: 'Operators cannot start new steps of this plan until it is resumed. Steps already running continue.',
+  },
   resume: { label: 'Resume', question: 'Resume this plan?', explain: 'Steps that have not started are planned again from now.' },
-  cancel: { label: 'Cancel plan', question: 'Cancel this plan?', explain: 'Reservations are released and every open assignment is cancelled. This cannot be undone.', danger: true },
-  reschedule: { label: 'Reschedule', question: 'Reschedule this plan?', explain: 'Every step that has not started is planned again against the current bookings; pinned steps keep their worker and substation and do not start earlier than set.' },
+  cancel: {
+    label: 'Cancel plan',
+    question: 'Cancel this plan?',
+    explain: 'Reservations are released and every open assignment is cancelled. This cannot be undone.',
+    danger: true,
+  },
+  reschedule: {
+    label: 'Reschedule',
+    question: 'Reschedule this plan?',
+    explain:
+      'Every step that has not started is planned again against the current bookings; pinned steps keep their worker and substation and do not start earlier than set.',
+  },
 };
 
 export function actionsFor(status: PlanStatus): LifecycleAction[] {
-  const actions: LifecycleAction[] = allowedPlanActions(status).flatMap((a) => (a === 'release' || a === 'pause' || a === 'resume' || a === 'cancel' ? [a] : []));
+  const actions: LifecycleAction[] = allowedPlanActions(status).flatMap((a) =>
+    a === 'release' || a === 'pause' || a === 'resume' || a === 'cancel' ? [a] : [],
+  );
   if (status === 'released' || status === 'in_production' || status === 'paused') actions.push('reschedule');
   return actions;
 }
 
-export function PlanActions({ plan, onDone }: { plan: Pick<PlanDetail, 'id' | 'status'>; onDone?: (action: LifecycleAction, result: TransitionResult) => void }) {
+export function PlanActions({
+  plan,
+  onDone,
+}: {
+  plan: Pick<PlanDetail, 'id' | 'status'>;
+  onDone?: (action: LifecycleAction, result: TransitionResult) => void;
+}) {
   const [open, setOpen] = useState<LifecycleAction | null>(null);
   return (
     <>
@@ -39,7 +65,17 @@ export function PlanActions({ plan, onDone }: { plan: Pick<PlanDetail, 'id' | 's
 }
 
 /** The confirmation dialog of one action; also used by the designer's Release. */
-export function ConfirmAction({ planId, action, onClose, onDone }: { planId: string; action: LifecycleAction; onClose: () => void; onDone?: ((action: LifecycleAction, result: TransitionResult) => void) | undefined }) {
+export function ConfirmAction({
+  planId,
+  action,
+  onClose,
+  onDone,
+}: {
+  planId: string;
+  action: LifecycleAction;
+  onClose: () => void;
+  onDone?: ((action: LifecycleAction, result: TransitionResult) => void) | undefined;
+}) {
   const [allowShortage, setAllowShortage] = useState(false);
   const run = usePlanTransition(planId, action, {
     onSuccess: (result) => {
@@ -72,7 +108,11 @@ export function ConfirmAction({ planId, action, onClose, onDone }: { planId: str
     >
       <p>{c.explain}</p>
       {action === 'release' && !run.isSuccess && (
-        <Checkbox label="Release even when material is short (shortages are recorded)" checked={allowShortage} onChange={(e) => setAllowShortage(e.target.checked)} />
+        <Checkbox
+          label="Release even when material is short (shortages are recorded)"
+          checked={allowShortage}
+          onChange={(e) => setAllowShortage(e.target.checked)}
+        />
       )}
       <ErrorAlert error={run.error} title={`${c.label} refused`} />
       {shortages.length > 0 && (

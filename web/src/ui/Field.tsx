@@ -59,7 +59,15 @@ export interface Option {
   label: string;
 }
 
-export function SelectField({ label, hint, error, wide, options, placeholder, ...select }: Common & SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string }) {
+export function SelectField({
+  label,
+  hint,
+  error,
+  wide,
+  options,
+  placeholder,
+  ...select
+}: Common & SelectHTMLAttributes<HTMLSelectElement> & { options: Option[]; placeholder?: string }) {
   return (
     <Field label={label} hint={hint} error={error} wide={wide}>
       {(control) => (

@@ -1,7 +1,19 @@
 /** "1–50 of 213" with Previous / Next, for lists the API pages (limit + offset). */
 import { Button } from './Button';
 
-export function Pager({ total, offset, limit, onOffset, label }: { total: number; offset: number; limit: number; onOffset: (offset: number) => void; label: string }) {
+export function Pager({
+  total,
+  offset,
+  limit,
+  onOffset,
+  label,
+}: {
+  total: number;
+  offset: number;
+  limit: number;
+  onOffset: (offset: number) => void;
+  label: string;
+}) {
   if (total <= limit && offset === 0) return null;
   const last = Math.min(offset + limit, total);
   return (

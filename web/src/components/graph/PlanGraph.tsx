@@ -27,9 +27,7 @@ const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
       <div className="graph-node__name" title={node.name}>
         {node.name}
       </div>
-      <div className="graph-node__meta">
-        {a ? `${a.workerName} · ${a.substationId} · ${formatTime(a.actualStart ?? a.plannedStart)}` : node.operationName}
-      </div>
+      <div className="graph-node__meta">{a ? `${a.workerName} · ${a.substationId} · ${formatTime(a.actualStart ?? a.plannedStart)}` : node.operationName}</div>
       <Handle type="source" position={Position.Right} isConnectable={false} />
     </div>
   );

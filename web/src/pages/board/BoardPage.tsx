@@ -39,7 +39,8 @@ export function BoardPage() {
         <div className="page-header__title">
           <h1>Live board</h1>
           <span className="muted">
-            {live.lastEventAt ? `last change ${formatTime(new Date(live.lastEventAt).toISOString())}` : 'waiting for changes'} · {running.data?.items.length ?? 0} {running.data?.items.length === 1 ? 'task' : 'tasks'} running
+            {live.lastEventAt ? `last change ${formatTime(new Date(live.lastEventAt).toISOString())}` : 'waiting for changes'} ·{' '}
+            {running.data?.items.length ?? 0} {running.data?.items.length === 1 ? 'task' : 'tasks'} running
           </span>
         </div>
         <LiveDot state={live.state} />
@@ -78,7 +79,17 @@ function groupProblems(list: readonly ProblemView[]): OpenProblems {
   return { byAssignment, byPlan };
 }
 
-function StationCard({ station, running, problems, now }: { station: Station; running: Map<string, AssignmentSummary>; problems: Map<string, ProblemView[]>; now: number }) {
+function StationCard({
+  station,
+  running,
+  problems,
+  now,
+}: {
+  station: Station;
+  running: Map<string, AssignmentSummary>;
+  problems: Map<string, ProblemView[]>;
+  now: number;
+}) {
   return (
     <Card title={`${station.name}`} actions={<span className="mono muted small">{station.id}</span>} flush data-testid={`board-station-${station.id}`}>
       <ul className="board-subs">
@@ -90,7 +101,11 @@ function StationCard({ station, running, problems, now }: { station: Station; ru
                 <strong className="spacer">{ss.name}</strong>
                 <StatusBadge status={a ? a.status : ss.status} />
               </div>
-              {a ? <Running a={a} problems={problems.get(a.id) ?? []} now={now} /> : <span className="muted small">{ss.status === 'maintenance' ? 'under maintenance' : 'idle'}</span>}
+              {a ? (
+                <Running a={a} problems={problems.get(a.id) ?? []} now={now} />
+              ) : (
+                <span className="muted small">{ss.status === 'maintenance' ? 'under maintenance' : 'idle'}</span>
+              )}
             </li>
           );
         })}
@@ -105,7 +120,10 @@ function Running({ a, problems, now }: { a: AssignmentSummary; problems: Problem
   return (
     <div className="small board-running">
       <div>
-        <span className="mono">{a.planId}</span> · <strong>{a.nodeId} {a.nodeName}</strong>
+        <span className="mono">{a.planId}</span> ·{' '}
+        <strong>
+          {a.nodeId} {a.nodeName}
+        </strong>
       </div>
       <div>
         {a.workerName} · since {formatTime(a.actualStart)} ({formatClock(now - since).replace(/:\d\d$/, '')} h)
@@ -115,7 +133,8 @@ function Running({ a, problems, now }: { a: AssignmentSummary; problems: Problem
       </div>
       {a.status === 'paused' && a.openPause && (
         <div className="board-pause" data-testid={`board-pause-${a.substationId}`}>
-          <Badge tone="warning">{pauseReasonLabel[a.openPause.reason]}</Badge> since {formatWhen(a.openPause.startedAt, now)} ({formatMinutes((now - Date.parse(a.openPause.startedAt)) / 60_000)})
+          <Badge tone="warning">{pauseReasonLabel[a.openPause.reason]}</Badge> since {formatWhen(a.openPause.startedAt, now)} (
+          {formatMinutes((now - Date.parse(a.openPause.startedAt)) / 60_000)})
           {a.openPause.note && <div className="board-pause__note">“{a.openPause.note}”</div>}
         </div>
       )}

@@ -103,10 +103,22 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
       <div className="designer">
         <div className="designer-toolbar" role="toolbar" aria-label="Plan">
           <TextField label="Plan name" value={meta.name} disabled={readOnly} onChange={(e) => editMeta({ name: e.target.value })} maxLength={200} />
-          <TextField label="Work order" value={meta.workOrderCode} disabled={readOnly} onChange={(e) => editMeta({ workOrderCode: e.target.value })} maxLength={50} placeholder="WO-…" />
+          <TextField
+            label="Work order"
+            value={meta.workOrderCode}
+            disabled={readOnly}
+            onChange={(e) => editMeta({ workOrderCode: e.target.value })}
+            maxLength={50}
+            placeholder="WO-…"
+          />
           <Field label="Quantity" className="field--qty">
             {(control) => (
-              <NumberInput {...control} value={Number.isNaN(meta.quantity) ? undefined : meta.quantity} disabled={readOnly} onValue={(v) => editMeta({ quantity: v ?? Number.NaN })} />
+              <NumberInput
+                {...control}
+                value={Number.isNaN(meta.quantity) ? undefined : meta.quantity}
+                disabled={readOnly}
+                onValue={(v) => editMeta({ quantity: v ?? Number.NaN })}
+              />
             )}
           </Field>
           <Button onClick={layout} disabled={readOnly || nodes.length === 0}>
@@ -122,7 +134,12 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
               'new plan · not saved'
             )}
           </span>
-          <Button variant="primary" onClick={() => save.mutate({ saved, document: state.document() })} disabled={!canSave} title={problems.count > 0 ? `Fix ${problems.count} problems first` : undefined}>
+          <Button
+            variant="primary"
+            onClick={() => save.mutate({ saved, document: state.document() })}
+            disabled={!canSave}
+            title={problems.count > 0 ? `Fix ${problems.count} problems first` : undefined}
+          >
             {save.isPending ? 'Saving…' : 'Save draft'}
           </Button>
           <Button onClick={() => setReleasing(true)} disabled={!canRelease} title={dirty ? 'Save first' : undefined}>
@@ -166,18 +183,37 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
           </aside>
         </div>
       </div>
-      {releasing && saved && <ConfirmAction planId={saved.id} action="release" onClose={() => setReleasing(false)} onDone={() => navigate(`/production/${saved.id}`)} />}
+      {releasing && saved && (
+        <ConfirmAction planId={saved.id} action="release" onClose={() => setReleasing(false)} onDone={() => navigate(`/production/${saved.id}`)} />
+      )}
     </DesignerContext.Provider>
   );
 }
 
-function SelectedStep({ node, store, ...rest }: { node: StepNode; store: ProblemStore; predecessors: string[]; otherNodes: { id: string; name: string }[]; catalogData: CatalogData; readOnly: boolean } & Pick<
-  Parameters<typeof NodePanel>[0],
-  'onChange' | 'onAddPredecessor' | 'onRemovePredecessor' | 'onDelete'
->) {
+function SelectedStep({
+  node,
+  store,
+  ...rest
+}: {
+  node: StepNode;
+  store: ProblemStore;
+  predecessors: string[];
+  otherNodes: { id: string; name: string }[];
+  catalogData: CatalogData;
+  readOnly: boolean;
+} & Pick<Parameters<typeof NodePanel>[0], 'onChange' | 'onAddPredecessor' | 'onRemovePredecessor' | 'onDelete'>) {
   const problems = useNodeProblems(store, node.id);
   const { catalogData, ...props } = rest;
-  return <NodePanel step={node.data.step} problems={problems} operations={catalogData.operations} stations={catalogData.stations} materials={catalogData.materials} {...props} />;
+  return (
+    <NodePanel
+      step={node.data.step}
+      problems={problems}
+      operations={catalogData.operations}
+      stations={catalogData.stations}
+      materials={catalogData.materials}
+      {...props}
+    />
+  );
 }
 
 function ProblemList({ problems, onSelect }: { problems: ReturnType<typeof problemsOf>; onSelect: (nodeId: string) => void }) {

@@ -80,7 +80,11 @@ export function NodePanel(props: NodePanelProps) {
         options={operations.map((o) => ({ value: o.id, label: `${o.id} ${o.name}${o.archivedAt ? ' (archived)' : ''}` }))}
       />
       <div className="form-grid">
-        <NumberField label="Nominal time (min/unit)" value={Number.isNaN(step.nominalTime) ? undefined : step.nominalTime} onValue={(v) => change({ nominalTime: orNaN(v) })} />
+        <NumberField
+          label="Nominal time (min/unit)"
+          value={Number.isNaN(step.nominalTime) ? undefined : step.nominalTime}
+          onValue={(v) => change({ nominalTime: orNaN(v) })}
+        />
         <NumberField label="Quantity" hint="empty = plan quantity" value={step.quantity} onValue={(v) => change({ quantity: v })} />
         <NumberField label="Efficiency" hint="empty = operation default" value={step.efficiency} onValue={(v) => change({ efficiency: v })} />
       </div>
@@ -111,7 +115,9 @@ export function NodePanel(props: NodePanelProps) {
           })}
           {incapable.map((a) => (
             <div key={a.stationId} className="row">
-              <span className="badge tone-danger">{a.stationId} cannot do {step.operationId}</span>
+              <span className="badge tone-danger">
+                {a.stationId} cannot do {step.operationId}
+              </span>
               <Button size="sm" onClick={() => setCandidate(a.stationId, null)}>
                 Remove
               </Button>
@@ -137,7 +143,11 @@ export function NodePanel(props: NodePanelProps) {
                   </select>
                 )}
               </Field>
-              <NumberField label="Quantity" value={Number.isNaN(m.requiredQuantity) ? undefined : m.requiredQuantity} onValue={(v) => setInput(j, { requiredQuantity: orNaN(v) })} />
+              <NumberField
+                label="Quantity"
+                value={Number.isNaN(m.requiredQuantity) ? undefined : m.requiredQuantity}
+                onValue={(v) => setInput(j, { requiredQuantity: orNaN(v) })}
+              />
               <SelectField
                 label="From step"
                 value={m.fromNodeId ?? ''}

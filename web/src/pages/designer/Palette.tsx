@@ -5,7 +5,15 @@ import { IconButton } from '../../ui';
 
 export const operationMime = 'application/x-mes-operation';
 
-export const Palette = memo(function Palette({ operations, onAdd, disabled }: { operations: Operation[]; onAdd: (operationId: string) => void; disabled: boolean }) {
+export const Palette = memo(function Palette({
+  operations,
+  onAdd,
+  disabled,
+}: {
+  operations: Operation[];
+  onAdd: (operationId: string) => void;
+  disabled: boolean;
+}) {
   const start = (id: string) => (e: DragEvent) => {
     e.dataTransfer.setData(operationMime, id);
     e.dataTransfer.setData('text/plain', id);

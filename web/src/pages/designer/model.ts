@@ -64,8 +64,16 @@ export function fromPlan(plan: PlanDetail): { meta: PlanMeta; nodes: StepNode[];
           quantity: n.quantity,
           nominalTime: n.nominalTime,
           efficiency: n.efficiency,
-          assignedStations: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { time: s.time } : {}) })),
-          materialInputs: n.materialInputs.map((m) => ({ materialCode: m.materialCode, requiredQuantity: m.requiredQuantity, ...(m.fromNodeId ? { fromNodeId: m.fromNodeId } : {}) })),
+          assignedStations: n.assignedStations.map((s) => ({
+            stationId: s.stationId,
+            priority: s.priority,
+            ...(s.time !== undefined ? { time: s.time } : {}),
+          })),
+          materialInputs: n.materialInputs.map((m) => ({
+            materialCode: m.materialCode,
+            requiredQuantity: m.requiredQuantity,
+            ...(m.fromNodeId ? { fromNodeId: m.fromNodeId } : {}),
+          })),
           output: n.output,
           note: n.note,
           ...(n.pin ? { pin: n.pin } : {}),
@@ -152,7 +160,8 @@ export function problemsOf(doc: PlanDocument, catalog: PlanCatalog): Problems {
     if (n.efficiency !== undefined && !(positive(n.efficiency) && n.efficiency <= 5)) add(i, `${at}/efficiency`, 'efficiency must be between 0 and 5');
     if (n.assignedStations.length === 0) add(i, `${at}/assignedStations`, 'choose at least one station');
     n.assignedStations.forEach((s, j) => {
-      if (!Number.isInteger(s.priority) || s.priority < 1 || s.priority > 99) add(i, `${at}/assignedStations/${j}/priority`, `${s.stationId}: priority must be a whole number 1–99`);
+      if (!Number.isInteger(s.priority) || s.priority < 1 || s.priority > 99)
+        add(i, `${at}/assignedStations/${j}/priority`, `${s.stationId}: priority must be a whole number 1–99`);
       if (s.time !== undefined && !positive(s.time)) add(i, `${at}/assignedStations/${j}/time`, `${s.stationId}: time must be more than 0`);
     });
     n.materialInputs.forEach((m, j) => {

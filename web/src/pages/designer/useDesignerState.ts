@@ -104,7 +104,9 @@ export function useDesignerState(initial: PlanDetail | null, catalogData: Catalo
       if (!op) return;
       setNodes((nds) => {
         const nodeId = nextNodeId(nds);
-        const at = position ?? (nds.length === 0 ? { x: 40, y: 40 } : { x: Math.max(...nds.map((n) => n.position.x)) + nodeWidth + 60, y: nds[nds.length - 1]!.position.y });
+        const at =
+          position ??
+          (nds.length === 0 ? { x: 40, y: 40 } : { x: Math.max(...nds.map((n) => n.position.x)) + nodeWidth + 60, y: nds[nds.length - 1]!.position.y });
         const node: StepNode = { id: nodeId, type: 'step', position: at, data: { step: newStep(nodeId, op, catalogData.stations) }, selected: true };
         return [...nds.map((n) => (n.selected ? { ...n, selected: false } : n)), node];
       });

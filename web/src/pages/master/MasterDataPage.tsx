@@ -69,8 +69,17 @@ const operationsConfig: ResourceConfig<Operation> = {
   ],
   empty: { id: '', name: '', defaultEfficiency: '', description: '' },
   toForm: (o) => ({ name: o.name, defaultEfficiency: String(o.defaultEfficiency), description: o.description }),
-  toCreate: (f) => ({ ...(str(f.id) ? { id: str(f.id) } : {}), name: str(f.name), description: str(f.description), ...(num(f.defaultEfficiency) !== undefined ? { defaultEfficiency: num(f.defaultEfficiency) } : {}) }),
-  toUpdate: (f) => ({ name: str(f.name), description: str(f.description), ...(num(f.defaultEfficiency) !== undefined ? { defaultEfficiency: num(f.defaultEfficiency) } : {}) }),
+  toCreate: (f) => ({
+    ...(str(f.id) ? { id: str(f.id) } : {}),
+    name: str(f.name),
+    description: str(f.description),
+    ...(num(f.defaultEfficiency) !== undefined ? { defaultEfficiency: num(f.defaultEfficiency) } : {}),
+  }),
+  toUpdate: (f) => ({
+    name: str(f.name),
+    description: str(f.description),
+    ...(num(f.defaultEfficiency) !== undefined ? { defaultEfficiency: num(f.defaultEfficiency) } : {}),
+  }),
 };
 
 const stationsConfig = (opOptions: { value: string; label: string }[]): ResourceConfig<Station> => ({
@@ -118,7 +127,11 @@ const stationsConfig = (opOptions: { value: string; label: string }[]): Resource
   extra: (s) => <StationSubstations station={s} />,
 });
 
-const workersConfig = (opOptions: { value: string; label: string }[], stationOptions: { value: string; label: string }[], calendarOptions: { value: string; label: string }[]): ResourceConfig<Worker> => ({
+const workersConfig = (
+  opOptions: { value: string; label: string }[],
+  stationOptions: { value: string; label: string }[],
+  calendarOptions: { value: string; label: string }[],
+): ResourceConfig<Worker> => ({
   title: 'Workers',
   singular: 'worker',
   noun: 'workers',
@@ -150,7 +163,13 @@ const workersConfig = (opOptions: { value: string; label: string }[], stationOpt
     operationIds: list(f.operationIds),
     stationIds: list(f.stationIds),
   }),
-  toUpdate: (f) => ({ name: str(f.name), email: str(f.email) || null, shiftCalendarId: str(f.shiftCalendarId) || null, operationIds: list(f.operationIds), stationIds: list(f.stationIds) }),
+  toUpdate: (f) => ({
+    name: str(f.name),
+    email: str(f.email) || null,
+    shiftCalendarId: str(f.shiftCalendarId) || null,
+    operationIds: list(f.operationIds),
+    stationIds: list(f.stationIds),
+  }),
 });
 
 const materialsConfig: ResourceConfig<Material> = {
@@ -168,7 +187,14 @@ const materialsConfig: ResourceConfig<Material> = {
       key: 'available',
       header: 'Available',
       numeric: true,
-      render: (m) => (m.belowReorderPoint ? <Badge tone="warning">{formatQuantity(m.available)} (below {formatQuantity(m.reorderPoint)})</Badge> : formatQuantity(m.available)),
+      render: (m) =>
+        m.belowReorderPoint ? (
+          <Badge tone="warning">
+            {formatQuantity(m.available)} (below {formatQuantity(m.reorderPoint)})
+          </Badge>
+        ) : (
+          formatQuantity(m.available)
+        ),
     },
   ],
   fields: [
@@ -211,7 +237,9 @@ const calendarsConfig: ResourceConfig<ShiftCalendar> = {
           <span className="small">
             {c.exceptions
               .slice(0, 3)
-              .map((e) => `${e.date} ${e.startMinute === null || e.endMinute === null ? 'closed' : `${formatMinute(e.startMinute)}–${formatMinute(e.endMinute)}`}`)
+              .map(
+                (e) => `${e.date} ${e.startMinute === null || e.endMinute === null ? 'closed' : `${formatMinute(e.startMinute)}–${formatMinute(e.endMinute)}`}`,
+              )
               .join(', ')}
             {c.exceptions.length > 3 && ` +${c.exceptions.length - 3} more`}
           </span>

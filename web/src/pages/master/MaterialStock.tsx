@@ -8,7 +8,15 @@ import { Badge, Button, type Column, SelectField, Table, TextField } from '../..
 
 const ledgerColumns: Column<LedgerEntry>[] = [
   { key: 'at', header: 'When', className: 'nowrap', render: (e) => formatDateTime(e.createdAt) },
-  { key: 'kind', header: 'Kind', render: (e) => <Badge tone={e.kind === 'consumption' ? 'warning' : e.kind === 'production' || e.kind === 'receipt' ? 'success' : 'neutral'}>{e.kind.replace('_', ' ')}</Badge> },
+  {
+    key: 'kind',
+    header: 'Kind',
+    render: (e) => (
+      <Badge tone={e.kind === 'consumption' ? 'warning' : e.kind === 'production' || e.kind === 'receipt' ? 'success' : 'neutral'}>
+        {e.kind.replace('_', ' ')}
+      </Badge>
+    ),
+  },
   { key: 'stock', header: 'Stock Δ', numeric: true, render: (e) => signed(e.stockDelta) },
   { key: 'reserved', header: 'Reserved Δ', numeric: true, render: (e) => signed(e.reservedDelta) },
   { key: 'ref', header: 'Plan / step', render: (e) => (e.planId ? `${e.planId}${e.nodeId ? ` ${e.nodeId}` : ''}` : '—') },
@@ -37,7 +45,9 @@ export function MaterialStock({ material }: { material: Material }) {
       <legend>Stock</legend>
       <div className="stack">
         <div className="row">
-          <Badge tone="info">stock {formatQuantity(material.stock)} {material.unit}</Badge>
+          <Badge tone="info">
+            stock {formatQuantity(material.stock)} {material.unit}
+          </Badge>
           <Badge tone="active">reserved {formatQuantity(material.reserved)}</Badge>
           <Badge tone={material.belowReorderPoint ? 'warning' : 'success'}>available {formatQuantity(material.available)}</Badge>
         </div>
@@ -53,12 +63,21 @@ export function MaterialStock({ material }: { material: Material }) {
           />
           <TextField label={`Quantity (${material.unit}, signed)`} inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} />
           <TextField label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-          <Button onClick={() => book.mutate({ kind, quantity: q, reason: reason.trim() })} disabled={!quantity || !Number.isFinite(q) || q === 0 || !reason.trim() || book.isPending}>
+          <Button
+            onClick={() => book.mutate({ kind, quantity: q, reason: reason.trim() })}
+            disabled={!quantity || !Number.isFinite(q) || q === 0 || !reason.trim() || book.isPending}
+          >
             Book
           </Button>
         </div>
         <ErrorAlert error={book.error} title="Booking refused" />
-        <Table caption={`Ledger of ${material.code}`} columns={ledgerColumns} rows={ledger.data?.items ?? []} rowKey={(e) => String(e.id)} empty={ledger.isPending ? 'Loading…' : 'No movements'} />
+        <Table
+          caption={`Ledger of ${material.code}`}
+          columns={ledgerColumns}
+          rows={ledger.data?.items ?? []}
+          rowKey={(e) => String(e.id)}
+          empty={ledger.isPending ? 'Loading…' : 'No movements'}
+        />
       </div>
     </fieldset>
   );

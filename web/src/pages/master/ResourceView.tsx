@@ -157,7 +157,16 @@ function FormField({ def, value, onChange }: { def: FieldDef; value: string | st
     case 'textarea':
       return <TextAreaField wide label={label} hint={def.hint} value={text} onChange={(e) => onChange(e.target.value)} />;
     case 'select':
-      return <SelectField label={label} hint={def.hint} value={text} onChange={(e) => onChange(e.target.value)} options={def.options ?? []} placeholder={def.placeholder ?? '—'} />;
+      return (
+        <SelectField
+          label={label}
+          hint={def.hint}
+          value={text}
+          onChange={(e) => onChange(e.target.value)}
+          options={def.options ?? []}
+          placeholder={def.placeholder ?? '—'}
+        />
+      );
     case 'checks': {
       const selected = Array.isArray(value) ? value : [];
       return (

@@ -47,7 +47,13 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
   // the server's field errors on the rows they are about (the request's rows, so they stay put while editing)
   const [sentKeys, setSentKeys] = useState(body);
   const serverErrors = useMemo(
-    () => (save.error instanceof ApiError ? serverRowErrors(save.error.problem.errors ?? (save.error.problem.field ? [{ field: save.error.problem.field, message: save.error.problem.detail ?? '' }] : []), sentKeys) : new Map<string, string>()),
+    () =>
+      save.error instanceof ApiError
+        ? serverRowErrors(
+            save.error.problem.errors ?? (save.error.problem.field ? [{ field: save.error.problem.field, message: save.error.problem.detail ?? '' }] : []),
+            sentKeys,
+          )
+        : new Map<string, string>(),
     [save.error, sentKeys],
   );
   // a refusal is shown below the rows: bring it into view (the dialog body scrolls at 1024×768)
@@ -63,13 +69,16 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
     save.mutate(creating ? { create: draft.id.trim(), body: payload } : { replace: row.id, body: payload });
   };
 
-  const setWindow = (key: string, patch: Partial<WindowDraft>) => setDraft((d) => ({ ...d, windows: d.windows.map((w) => (w.key === key ? { ...w, ...patch } : w)) }));
+  const setWindow = (key: string, patch: Partial<WindowDraft>) =>
+    setDraft((d) => ({ ...d, windows: d.windows.map((w) => (w.key === key ? { ...w, ...patch } : w)) }));
   const addWindow = (weekday: number) => {
     const same = draft.windows.filter((w) => w.weekday === weekday);
     const last = same.at(-1);
     // a new day copies the day before's first window; a second window follows the first
     const before = draft.windows.find((w) => w.weekday === weekOrder[weekOrder.indexOf(weekday) - 1]);
-    const next: WindowDraft = last ? { key: newKey('w'), weekday, start: last.end, end: '' } : { key: newKey('w'), weekday, start: before?.start ?? '06:00', end: before?.end ?? '14:00' };
+    const next: WindowDraft = last
+      ? { key: newKey('w'), weekday, start: last.end, end: '' }
+      : { key: newKey('w'), weekday, start: before?.start ?? '06:00', end: before?.end ?? '14:00' };
     setDraft((d) => ({ ...d, windows: [...d.windows, next] }));
     setFocusId(`${ids}-${next.key}-start`);
   };
@@ -77,7 +86,8 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
     setDraft((d) => ({ ...d, windows: d.windows.filter((x) => x.key !== w.key) }));
     setFocusId(`${ids}-add-${w.weekday}`);
   };
-  const setException = (key: string, patch: Partial<ExceptionDraft>) => setDraft((d) => ({ ...d, exceptions: d.exceptions.map((x) => (x.key === key ? { ...x, ...patch } : x)) }));
+  const setException = (key: string, patch: Partial<ExceptionDraft>) =>
+    setDraft((d) => ({ ...d, exceptions: d.exceptions.map((x) => (x.key === key ? { ...x, ...patch } : x)) }));
   const addException = () => {
     const next: ExceptionDraft = { key: newKey('x'), date: '', closed: true, start: '', end: '', note: '' };
     setDraft((d) => ({ ...d, exceptions: [...d.exceptions, next] }));
@@ -108,7 +118,11 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
               </Button>
             ))}
           <span className="spacer" />
-          {problems.size > 0 && <span className="muted small">{!draft.name.trim() || (creating && !draft.id.trim()) ? 'Give it a code and a name to save' : 'Fix the marked fields to save'}</span>}
+          {problems.size > 0 && (
+            <span className="muted small">
+              {!draft.name.trim() || (creating && !draft.id.trim()) ? 'Give it a code and a name to save' : 'Fix the marked fields to save'}
+            </span>
+          )}
           <Button onClick={onClose}>Close</Button>
           <Button type="submit" variant="primary" disabled={save.isPending || problems.size > 0}>
             {creating ? 'Create shift calendar' : 'Save changes'}
@@ -139,7 +153,9 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
 
       <fieldset className="fieldset">
         <legend>Weekly hours</legend>
-        <p className="muted small calendar-hint">Times as hh:mm. An end before the start runs past midnight into the next day (night shift); 24:00 or 00:00 ends at midnight.</p>
+        <p className="muted small calendar-hint">
+          Times as hh:mm. An end before the start runs past midnight into the next day (night shift); 24:00 or 00:00 ends at midnight.
+        </p>
         <div className="calendar-week">
           {weekOrder.map((weekday) => {
             const day = weekdayNames[weekday]!;
@@ -181,7 +197,15 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
         <div className="stack">
           {draft.exceptions.length === 0 && <span className="muted small">No exceptions</span>}
           {draft.exceptions.map((x, i) => (
-            <ExceptionRow key={x.key} idBase={`${ids}-${x.key}`} n={i + 1} row={x} onChange={(patch) => setException(x.key, patch)} onRemove={() => removeException(x.key)} error={errorOf(x.key)} />
+            <ExceptionRow
+              key={x.key}
+              idBase={`${ids}-${x.key}`}
+              n={i + 1}
+              row={x}
+              onChange={(patch) => setException(x.key, patch)}
+              onRemove={() => removeException(x.key)}
+              error={errorOf(x.key)}
+            />
           ))}
           <div>
             <Button size="sm" id={`${ids}-add-exception`} onClick={addException}>
@@ -215,9 +239,27 @@ function TimeRange(props: {
   return (
     <span className="calendar-window">
       <span className="calendar-window__times">
-        <input id={`${idBase}-start`} className="input calendar-time" inputMode="numeric" placeholder="06:00" aria-label={`${label} start`} value={props.start} onChange={(e) => props.onStart(e.target.value)} {...invalid} />
+        <input
+          id={`${idBase}-start`}
+          className="input calendar-time"
+          inputMode="numeric"
+          placeholder="06:00"
+          aria-label={`${label} start`}
+          value={props.start}
+          onChange={(e) => props.onStart(e.target.value)}
+          {...invalid}
+        />
         <span aria-hidden="true">–</span>
-        <input id={`${idBase}-end`} className="input calendar-time" inputMode="numeric" placeholder="14:00" aria-label={`${label} end`} value={props.end} onChange={(e) => props.onEnd(e.target.value)} {...invalid} />
+        <input
+          id={`${idBase}-end`}
+          className="input calendar-time"
+          inputMode="numeric"
+          placeholder="14:00"
+          aria-label={`${label} end`}
+          value={props.end}
+          onChange={(e) => props.onEnd(e.target.value)}
+          {...invalid}
+        />
         {props.note && <span className="muted small">{props.note}</span>}
         <IconButton size="sm" label={`Remove ${label}`} onClick={props.onRemove}>
           ×
@@ -232,13 +274,42 @@ function TimeRange(props: {
   );
 }
 
-function ExceptionRow({ idBase, n, row, onChange, onRemove, error }: { idBase: string; n: number; row: ExceptionDraft; onChange: (patch: Partial<ExceptionDraft>) => void; onRemove: () => void; error?: string | undefined }) {
+function ExceptionRow({
+  idBase,
+  n,
+  row,
+  onChange,
+  onRemove,
+  error,
+}: {
+  idBase: string;
+  n: number;
+  row: ExceptionDraft;
+  onChange: (patch: Partial<ExceptionDraft>) => void;
+  onRemove: () => void;
+  error?: string | undefined;
+}) {
   const label = `Exception ${n}`;
   const invalid = error ? { 'aria-invalid': true as const, 'aria-describedby': `${idBase}-error` } : {};
   return (
     <div className="calendar-exception" role="group" aria-label={row.date ? `${label}, ${row.date}` : label}>
-      <input id={`${idBase}-date`} type="date" className="input calendar-date" aria-label={`${label} date`} value={row.date} onChange={(e) => onChange({ date: e.target.value })} {...invalid} />
-      <select className="select calendar-kind" aria-label={`${label} kind`} value={row.closed ? 'closed' : 'hours'} onChange={(e) => onChange({ closed: e.target.value === 'closed', ...(e.target.value === 'hours' && !row.start ? { start: '06:00', end: '12:00' } : {}) })}>
+      <input
+        id={`${idBase}-date`}
+        type="date"
+        className="input calendar-date"
+        aria-label={`${label} date`}
+        value={row.date}
+        onChange={(e) => onChange({ date: e.target.value })}
+        {...invalid}
+      />
+      <select
+        className="select calendar-kind"
+        aria-label={`${label} kind`}
+        value={row.closed ? 'closed' : 'hours'}
+        onChange={(e) =>
+          onChange({ closed: e.target.value === 'closed', ...(e.target.value === 'hours' && !row.start ? { start: '06:00', end: '12:00' } : {}) })
+        }
+      >
         <option value="closed">Closed all day</option>
         <option value="hours">Special hours</option>
       </select>
@@ -246,12 +317,35 @@ function ExceptionRow({ idBase, n, row, onChange, onRemove, error }: { idBase: s
         <span className="calendar-exception__times muted small">no work</span>
       ) : (
         <span className="calendar-exception__times">
-          <input className="input calendar-time" inputMode="numeric" placeholder="06:00" aria-label={`${label} start`} value={row.start} onChange={(e) => onChange({ start: e.target.value })} {...invalid} />
+          <input
+            className="input calendar-time"
+            inputMode="numeric"
+            placeholder="06:00"
+            aria-label={`${label} start`}
+            value={row.start}
+            onChange={(e) => onChange({ start: e.target.value })}
+            {...invalid}
+          />
           <span aria-hidden="true">–</span>
-          <input className="input calendar-time" inputMode="numeric" placeholder="12:00" aria-label={`${label} end`} value={row.end} onChange={(e) => onChange({ end: e.target.value })} {...invalid} />
+          <input
+            className="input calendar-time"
+            inputMode="numeric"
+            placeholder="12:00"
+            aria-label={`${label} end`}
+            value={row.end}
+            onChange={(e) => onChange({ end: e.target.value })}
+            {...invalid}
+          />
         </span>
       )}
-      <input className="input calendar-note" aria-label={`${label} note`} placeholder="Note, e.g. Christmas Eve" maxLength={200} value={row.note} onChange={(e) => onChange({ note: e.target.value })} />
+      <input
+        className="input calendar-note"
+        aria-label={`${label} note`}
+        placeholder="Note, e.g. Christmas Eve"
+        maxLength={200}
+        value={row.note}
+        onChange={(e) => onChange({ note: e.target.value })}
+      />
       <IconButton size="sm" label={`Remove ${label.toLowerCase()}`} onClick={onRemove}>
         ×
       </IconButton>

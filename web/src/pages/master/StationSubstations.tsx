@@ -35,9 +35,20 @@ export function StationSubstations({ station }: { station: Station }) {
     <fieldset className="fieldset">
       <legend>Substations of {station.id}</legend>
       <div className="stack">
-        <Table caption={`Substations of ${station.id}`} columns={columns} rows={station.substations} rowKey={(s) => s.id} empty="No substations: work cannot be booked here" />
+        <Table
+          caption={`Substations of ${station.id}`}
+          columns={columns}
+          rows={station.substations}
+          rowKey={(s) => s.id}
+          empty="No substations: work cannot be booked here"
+        />
         <div className="toolbar">
-          <TextField label="New substation name" value={name} onChange={(e) => setName(e.target.value)} placeholder={`${station.name} unit ${station.substations.length + 1}`} />
+          <TextField
+            label="New substation name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            placeholder={`${station.name} unit ${station.substations.length + 1}`}
+          />
           <Button onClick={() => change.mutate({ kind: 'add', stationId: station.id, name: name.trim() })} disabled={!name.trim() || change.isPending}>
             Add substation
           </Button>

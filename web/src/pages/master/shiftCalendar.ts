@@ -153,7 +153,8 @@ export function draftProblems(draft: CalendarDraft, creating: boolean): Map<stri
   const add = (key: string, message: string) => {
     if (!problems.has(key)) problems.set(key, message);
   };
-  if (creating && !idPattern.test(draft.id.trim())) add('id', draft.id.trim() ? 'letters, digits, dot, dash or underscore; up to 50' : 'give the calendar a code');
+  if (creating && !idPattern.test(draft.id.trim()))
+    add('id', draft.id.trim() ? 'letters, digits, dot, dash or underscore; up to 50' : 'give the calendar a code');
   if (!draft.name.trim()) add('name', 'give the calendar a name');
 
   const spans: { key: string; day: string; start: number; end: number; label: string }[] = [];
@@ -227,7 +228,7 @@ export function summarizeWeek(windows: CalendarData['windows']): string {
       .join(', '),
   );
   const parts: string[] = [];
-  for (let i = 0; i < 7; ) {
+  for (let i = 0; i < 7;) {
     let j = i;
     while (j + 1 < 7 && perDay[j + 1] === perDay[i]) j++;
     if (perDay[i]) {

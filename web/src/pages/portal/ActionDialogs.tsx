@@ -25,7 +25,17 @@ const pauseReasons: Record<PauseReason, string> = {
   other: 'Other',
 };
 
-export function PauseDialog({ busy, error, onClose, onSubmit }: { busy: boolean; error: DialogError; onClose: () => void; onSubmit: (body: { reason: PauseReason; note?: string }) => void }) {
+export function PauseDialog({
+  busy,
+  error,
+  onClose,
+  onSubmit,
+}: {
+  busy: boolean;
+  error: DialogError;
+  onClose: () => void;
+  onSubmit: (body: { reason: PauseReason; note?: string }) => void;
+}) {
   const [reason, setReason] = useState<PauseReason | null>(null);
   const [note, setNote] = useState('');
   const needsNote = reason === 'other' && !note.trim();
@@ -53,7 +63,12 @@ export function PauseDialog({ busy, error, onClose, onSubmit }: { busy: boolean;
           </Button>
         ))}
       </div>
-      <TextAreaField label={reason === 'other' ? 'What happened? (required)' : 'Note (optional)'} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+      <TextAreaField
+        label={reason === 'other' ? 'What happened? (required)' : 'Note (optional)'}
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+        maxLength={2000}
+      />
       <ActionError error={error} />
     </Dialog>
   );
@@ -67,7 +82,17 @@ const problemCategories: Record<ProblemCategory, string> = {
   other: 'Other',
 };
 
-export function ProblemDialog({ busy, error, onClose, onSubmit }: { busy: boolean; error: DialogError; onClose: () => void; onSubmit: (body: { category: ProblemCategory; text: string }) => void }) {
+export function ProblemDialog({
+  busy,
+  error,
+  onClose,
+  onSubmit,
+}: {
+  busy: boolean;
+  error: DialogError;
+  onClose: () => void;
+  onSubmit: (body: { category: ProblemCategory; text: string }) => void;
+}) {
   const [category, setCategory] = useState<ProblemCategory | null>(null);
   const [text, setText] = useState('');
   return (
@@ -148,7 +173,15 @@ export function CompleteDialog({
       wide
       title={`Complete ${task.nodeId} ${task.nodeName}`}
       onClose={onClose}
-      onSubmit={() => valid && onSubmit({ goodQuantity: goodN, scrapQuantity: scrapN, ...(scrapN > 0 ? { scrapReason: reason.trim() } : {}), ...(over ? { overrun: true as const } : {}) })}
+      onSubmit={() =>
+        valid &&
+        onSubmit({
+          goodQuantity: goodN,
+          scrapQuantity: scrapN,
+          ...(scrapN > 0 ? { scrapReason: reason.trim() } : {}),
+          ...(over ? { overrun: true as const } : {}),
+        })
+      }
       footer={
         <>
           <Button size="lg" onClick={onClose}>
@@ -162,13 +195,25 @@ export function CompleteDialog({
     >
       <div className="complete-grid">
         <div className="stack">
-          <button type="button" className="qty-display" aria-pressed={field === 'good'} onClick={() => choose('good')} aria-label={`Good quantity ${good || 0}, tap to edit`}>
+          <button
+            type="button"
+            className="qty-display"
+            aria-pressed={field === 'good'}
+            onClick={() => choose('good')}
+            aria-label={`Good quantity ${good || 0}, tap to edit`}
+          >
             <span className="muted">Good</span>
             <span className="qty-display__value" data-testid="good-quantity">
               {good || '0'}
             </span>
           </button>
-          <button type="button" className="qty-display" aria-pressed={field === 'scrap'} onClick={() => choose('scrap')} aria-label={`Scrap quantity ${scrap || 0}, tap to edit`}>
+          <button
+            type="button"
+            className="qty-display"
+            aria-pressed={field === 'scrap'}
+            onClick={() => choose('scrap')}
+            aria-label={`Scrap quantity ${scrap || 0}, tap to edit`}
+          >
             <span className="muted">Scrap</span>
             <span className="qty-display__value" data-testid="scrap-quantity">
               {scrap || '0'}

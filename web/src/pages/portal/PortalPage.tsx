@@ -126,19 +126,47 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
       </main>
 
       {current && dialog === 'pause' && (
-        <PauseDialog busy={busy} onClose={() => setDialog(null)} onSubmit={async (body) => (await run('pause', body)) && setDialog(null)} error={state.refused ?? (state.unsent ? 'unsent' : null)} />
+        <PauseDialog
+          busy={busy}
+          onClose={() => setDialog(null)}
+          onSubmit={async (body) => (await run('pause', body)) && setDialog(null)}
+          error={state.refused ?? (state.unsent ? 'unsent' : null)}
+        />
       )}
       {current && dialog === 'complete' && (
-        <CompleteDialog task={current} busy={busy} onClose={() => setDialog(null)} onSubmit={async (body) => (await run('complete', body)) && setDialog(null)} error={state.refused ?? (state.unsent ? 'unsent' : null)} />
+        <CompleteDialog
+          task={current}
+          busy={busy}
+          onClose={() => setDialog(null)}
+          onSubmit={async (body) => (await run('complete', body)) && setDialog(null)}
+          error={state.refused ?? (state.unsent ? 'unsent' : null)}
+        />
       )}
       {current && dialog === 'problem' && (
-        <ProblemDialog busy={busy} onClose={() => setDialog(null)} onSubmit={async (body) => (await run('report-problem', body)) && setDialog(null)} error={state.refused ?? (state.unsent ? 'unsent' : null)} />
+        <ProblemDialog
+          busy={busy}
+          onClose={() => setDialog(null)}
+          onSubmit={async (body) => (await run('report-problem', body)) && setDialog(null)}
+          error={state.refused ?? (state.unsent ? 'unsent' : null)}
+        />
       )}
     </div>
   );
 }
 
-function CurrentTask({ task, busy, onStart, onResume, onDialog }: { task: WorkerTask; busy: boolean; onStart: () => void; onResume: () => void; onDialog: (d: 'pause' | 'complete' | 'problem') => void }) {
+function CurrentTask({
+  task,
+  busy,
+  onStart,
+  onResume,
+  onDialog,
+}: {
+  task: WorkerTask;
+  busy: boolean;
+  onStart: () => void;
+  onResume: () => void;
+  onDialog: (d: 'pause' | 'complete' | 'problem') => void;
+}) {
   const running = task.status === 'in_progress' || task.status === 'paused';
   return (
     <div className="stack" data-testid="current-task" data-assignment={task.id} data-status={task.status}>
@@ -178,15 +206,29 @@ function CurrentTask({ task, busy, onStart, onResume, onDialog }: { task: Worker
       {task.materialInputs.length > 0 && (
         <div className="small">
           <span className="muted">Material: </span>
-          {task.materialInputs.map((m) => `${formatQuantity(m.requiredQuantity)} ${m.unit} ${m.materialName}${m.fromNodeId ? ` (from ${m.fromNodeId})` : ''}`).join(' · ')}
+          {task.materialInputs
+            .map((m) => `${formatQuantity(m.requiredQuantity)} ${m.unit} ${m.materialName}${m.fromNodeId ? ` (from ${m.fromNodeId})` : ''}`)
+            .join(' · ')}
         </div>
       )}
-      {task.plannerNote && <Alert tone="info" title="Note from the planner">{task.plannerNote}</Alert>}
-      {task.planNote && <Alert tone="info" title={`About ${task.workOrderCode}`}>{task.planNote}</Alert>}
+      {task.plannerNote && (
+        <Alert tone="info" title="Note from the planner">
+          {task.plannerNote}
+        </Alert>
+      )}
+      {task.planNote && (
+        <Alert tone="info" title={`About ${task.workOrderCode}`}>
+          {task.planNote}
+        </Alert>
+      )}
       {!running && !task.canStart && task.startBlockedBy && (
         <Alert tone="warning" title="Cannot start yet">
           {/* the server's message names assignment ids: say it with the steps and who has them */}
-          {task.waitingFor.length > 0 ? <span title={task.startBlockedBy}>Waits for {describeWaitingFor(task.waitingFor, { names: true })}</span> : task.startBlockedBy}
+          {task.waitingFor.length > 0 ? (
+            <span title={task.startBlockedBy}>Waits for {describeWaitingFor(task.waitingFor, { names: true })}</span>
+          ) : (
+            task.startBlockedBy
+          )}
         </Alert>
       )}
       <div className="portal__actions">

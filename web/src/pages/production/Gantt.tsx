@@ -27,7 +27,8 @@ const steps = [1, 2, 4, 6, 12, 24, 48].map((h) => h * hour);
 export function Gantt({ schedule, mode }: { schedule: PlanGantt; mode: GanttMode }) {
   const now = useNow(60_000);
   const groups = useMemo(() => {
-    if (mode === 'worker') return [{ label: null, rows: schedule.workers.map((w): Row => ({ key: w.workerId, label: w.workerName, sublabel: w.workerId, bars: w.bars })) }];
+    if (mode === 'worker')
+      return [{ label: null, rows: schedule.workers.map((w): Row => ({ key: w.workerId, label: w.workerName, sublabel: w.workerId, bars: w.bars })) }];
     return schedule.stations.map((s) => ({
       label: `${s.stationName} (${s.stationId})`,
       rows: s.substations.map((ss): Row => ({ key: ss.substationId, label: ss.substationName, sublabel: ss.substationId, bars: ss.bars })),
@@ -41,7 +42,12 @@ export function Gantt({ schedule, mode }: { schedule: PlanGantt; mode: GanttMode
     let to = Number.NEGATIVE_INFINITY;
     for (const b of bars) {
       from = Math.min(from, Date.parse(b.plannedStart), b.actualStart ? Date.parse(b.actualStart) : Number.POSITIVE_INFINITY);
-      to = Math.max(to, Date.parse(b.plannedEnd), b.actualEnd ? Date.parse(b.actualEnd) : Number.NEGATIVE_INFINITY, b.status === 'in_progress' ? now : Number.NEGATIVE_INFINITY);
+      to = Math.max(
+        to,
+        Date.parse(b.plannedEnd),
+        b.actualEnd ? Date.parse(b.actualEnd) : Number.NEGATIVE_INFINITY,
+        b.status === 'in_progress' ? now : Number.NEGATIVE_INFINITY,
+      );
     }
     const span = Math.max(to - from, hour);
     const step = steps.find((s) => span / s <= 12) ?? 7 * 24 * hour;

@@ -91,13 +91,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
           <dd>{late > 0 ? <Badge tone="danger">{late} late</Badge> : 'none'}</dd>
           <dt>Problems</dt>
           <dd data-testid="plan-open-problems">
-            {openProblems > 0 ? (
-              <Badge tone="danger">⚠ {openProblems} open</Badge>
-            ) : floor.problems.length > 0 ? (
-              'all resolved'
-            ) : (
-              'none reported'
-            )}
+            {openProblems > 0 ? <Badge tone="danger">⚠ {openProblems} open</Badge> : floor.problems.length > 0 ? 'all resolved' : 'none reported'}
           </dd>
         </dl>
       </Card>
@@ -226,7 +220,11 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
     className: 'nowrap',
     render: (n) => (
       <span className="step-when">
-        <span>{n.assignment ? `${formatDateTime(n.assignment.plannedStart)}–${formatTime(n.assignment.plannedEnd)}` : formatMinutes((n.nominalTime * n.quantity) / n.efficiency)}</span>
+        <span>
+          {n.assignment
+            ? `${formatDateTime(n.assignment.plannedStart)}–${formatTime(n.assignment.plannedEnd)}`
+            : formatMinutes((n.nominalTime * n.quantity) / n.efficiency)}
+        </span>
         {n.assignment?.actualStart && (
           <span className="muted small">
             actual {formatDateTime(n.assignment.actualStart)}–{n.assignment.actualEnd ? formatTime(n.assignment.actualEnd) : 'now'}
@@ -239,7 +237,10 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
     key: 'qty',
     header: 'Good / scrap',
     numeric: true,
-    render: (n) => (n.assignment?.goodQuantity !== null && n.assignment?.goodQuantity !== undefined ? `${formatQuantity(n.assignment.goodQuantity)} / ${formatQuantity(n.assignment.scrapQuantity ?? 0)}` : '—'),
+    render: (n) =>
+      n.assignment?.goodQuantity !== null && n.assignment?.goodQuantity !== undefined
+        ? `${formatQuantity(n.assignment.goodQuantity)} / ${formatQuantity(n.assignment.scrapQuantity ?? 0)}`
+        : '—',
   },
   { key: 'note', header: 'Note', render: (n) => <StepNote node={n} summary={floor.byNode.get(n.nodeId)} /> },
 ];
@@ -259,7 +260,8 @@ function StepNote({ node, summary }: { node: PlanDetailNode; summary: Assignment
   if (a.status === 'completed' && (a.scrapQuantity ?? 0) > 0)
     return (
       <span className="step-note" data-testid={`step-note-${node.nodeId}`}>
-        <Badge tone="danger">scrap {formatQuantity(a.scrapQuantity)}</Badge> {summary?.scrapReason && <span className="step-note__text">{summary.scrapReason}</span>}
+        <Badge tone="danger">scrap {formatQuantity(a.scrapQuantity)}</Badge>{' '}
+        {summary?.scrapReason && <span className="step-note__text">{summary.scrapReason}</span>}
       </span>
     );
   if (a.status !== 'ready' && a.status !== 'pending') return null;

@@ -74,7 +74,12 @@ export function PlansPage() {
               label="Status"
               value={status}
               onChange={(e) => setStatus(e.target.value as typeof status)}
-              options={[{ value: 'open', label: 'Open (not finished)' }, { value: '', label: 'All' }, ...statuses.map((s) => ({ value: s, label: statusLabel(s) })), { value: 'archived', label: 'Archived' }]}
+              options={[
+                { value: 'open', label: 'Open (not finished)' },
+                { value: '', label: 'All' },
+                ...statuses.map((s) => ({ value: s, label: statusLabel(s) })),
+                { value: 'archived', label: 'Archived' },
+              ]}
             />
             <TextField label="Search" type="search" placeholder="Plan, name or work order" value={q} onChange={(e) => setQ(e.target.value)} />
           </div>
@@ -89,7 +94,15 @@ export function PlansPage() {
           rowLabel={(p) => `Open plan ${p.id} ${p.name}`}
           empty={plans.isPending ? 'Loading…' : 'No plans match'}
         />
-        {plans.data && <Pager label="Production plans" total={plans.data.total} offset={plans.data.offset} limit={pageSize} onOffset={(o) => setPage({ offset: o, filters })} />}
+        {plans.data && (
+          <Pager
+            label="Production plans"
+            total={plans.data.total}
+            offset={plans.data.offset}
+            limit={pageSize}
+            onOffset={(o) => setPage({ offset: o, filters })}
+          />
+        )}
       </Card>
     </div>
   );
