@@ -69,24 +69,8 @@ export interface Page<T> {
   offset: number;
 }
 
-/**
- * The JSON of every SSE message (the server's StreamEvent). A hand copy:
- * realtime.schema.ts augments the server's config module, so the web's
- * compile cannot include it.
- */
-export interface StreamEvent {
-  id: number;
-  topic: 'plans' | 'assignments' | 'workers' | 'stations' | 'materials' | 'master';
-  entityType: string;
-  entityId: string;
-  change: string;
-  planId: string | null;
-  workerId: string | null;
-  stationId: string | null;
-  payload: Record<string, unknown>;
-  actor: string | null;
-  createdAt: string;
-}
+/** The JSON of every SSE message. */
+export type { StreamEvent } from '../../../src/modules/realtime/realtime.schema.js';
 
 /** RFC 9457 problem document, as every error response carries. */
 export interface Problem {
