@@ -1,7 +1,9 @@
 /**
  * Sessions on every request: every route needs a signed-in user unless its
- * config says `public: true` (the API documentation is public too), and a
- * route may name the roles it admits (`roles: ['admin', 'planner']`). The
+ * config says `public: true` (the API documentation is public too), and
+ * every API route names the roles it admits (`roles: plannerRoles`, or
+ * `anyRole` where the service narrows what an operator sees); a route that
+ * says neither is refused when the app is built. The
  * user is found from the `mes_session` cookie or a bearer token, through the
  * process's session cache, and put on `request.user`.
  */
@@ -17,6 +19,11 @@ const auth: FastifyPluginAsync = async (app) => {
   // off by default: the sign-in routes set their own limits
   await app.register(fastifyRateLimit, { global: false });
   app.decorateRequest('user', null);
+  // least privilege by construction: every API route states who may call it (public, or the roles it admits)
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/mes/') || route.config?.public || route.config?.roles) return;
+    throw new Error(`route ${String(route.method)} ${route.url} declares neither config.public nor config.roles`);
+  });
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config;
     const url = request.routeOptions.url;

@@ -161,11 +161,17 @@ describeEachEngine('shop floor execution', (ctx) => {
       operationName: 'Welding',
       workOrderCode: 'WO-TEST-1',
       materialInputs: [{ materialCode: 'WIRE-SG2-1.0', materialName: expect.any(String), unit: 'kg', requiredQuantity: 2, fromNodeId: null }],
+      // another worker's steps: their state, not who works on them (least privilege)
       waitingFor: [
-        { nodeId: 'N1', nodeName: 'Cut sides', assignmentId: p.N1, status: 'ready', workerId: 'W-001', workerName: expect.any(String) },
-        { nodeId: 'N2', nodeName: 'Cut base', assignmentId: p.N2, status: 'in_progress', workerId: 'W-001', workerName: expect.any(String) },
+        { nodeId: 'N1', nodeName: 'Cut sides', assignmentId: p.N1, status: 'ready', workerId: null, workerName: null },
+        { nodeId: 'N2', nodeName: 'Cut base', assignmentId: p.N2, status: 'in_progress', workerId: null, workerName: null },
       ],
     });
+    const seenByPlanner = (await planner.get('/api/mes/workers/W-003/tasks')).json().tasks.find((t: { id: string }) => t.id === p.N3);
+    expect(seenByPlanner.waitingFor).toEqual([
+      { nodeId: 'N1', nodeName: 'Cut sides', assignmentId: p.N1, status: 'ready', workerId: 'W-001', workerName: expect.any(String) },
+      { nodeId: 'N2', nodeName: 'Cut base', assignmentId: p.N2, status: 'in_progress', workerId: 'W-001', workerName: expect.any(String) },
+    ]);
     expect(weld.startBlockedBy).toMatch(/waiting for N1 "Cut sides".*N2 "Cut base"/);
     expect(['available', 'off_shift']).toContain(welder.worker.status);
 
@@ -198,7 +204,7 @@ describeEachEngine('shop floor execution', (ctx) => {
       N3: [{ nodeId: 'N2', nodeName: 'Cut base', assignmentId: p.N2, status: 'ready', workerId: 'W-006', workerName: expect.any(String) }],
       N4: [{ nodeId: 'N3', nodeName: 'Weld frame', assignmentId: p.N3, status: 'pending', workerId: 'W-003', workerName: expect.any(String) }],
     });
-    const weld = (await op['W-003']!.get('/api/mes/workers/W-003/tasks')).json().tasks.find((t: { id: string }) => t.id === p.N3);
+    const weld = (await planner.get('/api/mes/workers/W-003/tasks')).json().tasks.find((t: { id: string }) => t.id === p.N3);
     expect(waits(detail).N3).toEqual(weld.waitingFor);
     await finish(p.id);
   });

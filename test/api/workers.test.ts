@@ -45,8 +45,9 @@ describeEachEngine('/api/mes/workers and /api/mes/shift-calendars', (ctx) => {
     return n;
   }
 
-  it('lists workers in id order with calendars, stations and operations, and pages', async () => {
-    const all = (await operator.get('/api/mes/workers')).json();
+  it('lists workers in id order with calendars, stations and operations, and pages; not to operators', async () => {
+    expectProblem(await operator.get('/api/mes/workers'), 403);
+    const all = (await planner.get('/api/mes/workers')).json();
     expect(all.total).toBe(10);
     expect(ids(all)).toEqual(data.workers.map((w) => w.id));
     const w1 = data.workers[0]!;
@@ -81,8 +82,10 @@ describeEachEngine('/api/mes/workers and /api/mes/shift-calendars', (ctx) => {
     expect(ids((await planner.get('/api/mes/workers?operationId=OP-004&stationId=ST-003&limit=500')).json())).toEqual(both);
   });
 
-  it('gets one worker, or 404', async () => {
-    expect((await operator.get('/api/mes/workers/W-003')).json()).toMatchObject({ id: 'W-003', name: data.workers[2]!.name });
+  it('gets one worker, or 404; an operator only their own', async () => {
+    expect((await planner.get('/api/mes/workers/W-003')).json()).toMatchObject({ id: 'W-003', name: data.workers[2]!.name, email: data.workers[2]!.email });
+    expect((await operator.get('/api/mes/workers/W-001')).json()).toMatchObject({ id: 'W-001', email: data.workers[0]!.email });
+    expectProblem(await operator.get('/api/mes/workers/W-003'), 403);
     expectProblem(await planner.get('/api/mes/workers/W-999'), 404, 'worker W-999 does not exist');
   });
 

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/index.js';
+import { anyRole, currentUser, plannerRoles } from '../auth/index.js';
 import { MoveBody, MoveResult, pinAssignment } from '../scheduling/index.js';
 import {
   ActionResult,
@@ -53,6 +53,7 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: AssignmentListQuery,
         response: { 200: Page(AssignmentSummary), 400: Problem, 401: Problem, 403: Problem },
       },
+      config: { roles: anyRole },
     },
     async (request) => listAssignments(db, { ...request.query, ...pageArgs(request.query) }, currentUser(request)),
   );
@@ -66,6 +67,7 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: AssignmentParams,
         response: { 200: AssignmentDetail, 401: Problem, 403: Problem, 404: Problem },
       },
+      config: { roles: anyRole },
     },
     async (request) => getAssignment(db, request.params.id, currentUser(request)),
   );
@@ -86,6 +88,7 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Start a task',
         description: `${who} Refused with 409 while a predecessor is not completed, while the worker has another task in progress or paused, while the substation is in use or under maintenance, or while the plan is not released or in production. The plan’s first start moves it to in_production.`,
       },
+      config: { roles: anyRole },
     },
     async (request, reply) => {
       const outcome = await startAssignment(db, request.params.id, context(request));
@@ -104,13 +107,17 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description: `${who} The worker is on break and keeps the task; the substation stays in use. A note is required when the reason is other.`,
         body: PauseBody,
       },
+      config: { roles: anyRole },
     },
     async (request, reply) => send(reply, await pauseAssignment(db, request.params.id, request.body, context(request))),
   );
 
   app.post(
     '/worker-assignments/:id/resume',
-    { schema: { ...action, tags, summary: 'Resume a paused task', description: `${who} The pause ends and counts into paused minutes.` } },
+    {
+      schema: { ...action, tags, summary: 'Resume a paused task', description: `${who} The pause ends and counts into paused minutes.` },
+      config: { roles: anyRole },
+    },
     async (request, reply) => send(reply, await resumeAssignment(db, request.params.id, context(request))),
   );
 
@@ -127,6 +134,7 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Refused with 409 listing material, needed and in stock when stock would go below zero. Successors become ready when all their predecessors are completed; the last node completes the plan.',
         body: CompleteBody,
       },
+      config: { roles: anyRole },
     },
     async (request, reply) => {
       const outcome = await completeAssignment(db, request.params.id, request.body, context(request));
@@ -145,6 +153,7 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: ProblemBody,
         response: { 201: ActionResult, ...refusals },
       },
+      config: { roles: anyRole },
     },
     async (request, reply) => send(reply, await reportProblem(db, request.params.id, request.body, context(request))),
   );

@@ -155,6 +155,18 @@ export function actingAs(user: { role: string; workerId: string | null }, assign
   return user.workerId === assignedWorkerId ? 'self' : 'on_behalf';
 }
 
+/**
+ * What an operator may see of the steps around theirs: each step and its
+ * state, but not who else works on it (least privilege; planners see all).
+ */
+export function seenBy<T extends { workerId: string | null; workerName: string | null }>(
+  user: { role: string; workerId: string | null },
+  steps: readonly T[],
+): T[] {
+  if (user.role !== 'operator') return [...steps];
+  return steps.map((s) => (s.workerId === null || s.workerId === user.workerId ? s : { ...s, workerId: null, workerName: null }));
+}
+
 /** Operators read only their own tasks and queue. */
 export function mayRead(user: { role: string; workerId: string | null }, workerId: string): boolean {
   return user.role !== 'operator' || user.workerId === workerId;

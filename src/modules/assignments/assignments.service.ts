@@ -15,7 +15,7 @@ import type { PlanStatus } from '../../shared/schema.js';
 import { reportedStatus } from '../workers/index.js';
 import * as views from './assignment-views.repository.js';
 import * as repo from './assignments.repository.js';
-import { type Acting, actingAs, type AssignmentAction, actionRefusal, mayRead, startRefusal } from './assignments.rules.js';
+import { type Acting, actingAs, type AssignmentAction, actionRefusal, mayRead, seenBy, startRefusal } from './assignments.rules.js';
 import type { ActionResult, AssignmentDetail, AssignmentListQuery, AssignmentSummary, ProblemView, WorkerState, WorkerTasks } from './assignments.schema.js';
 import * as idempotency from './idempotency.repository.js';
 
@@ -65,7 +65,7 @@ export async function getAssignment(db: Db, id: string, user: SessionUser): Prom
   const detail = await views.findAssignmentDetail(db, id);
   if (!detail) throw notFound('assignment', id);
   if (!mayRead(user, detail.workerId)) throw forbidden(`assignment ${id} belongs to worker ${detail.workerId}`);
-  return detail;
+  return { ...detail, predecessors: seenBy(user, detail.predecessors) };
 }
 
 export async function listAssignments(
@@ -98,7 +98,8 @@ export async function workerTasks(db: Db, workerId: string, user: SessionUser, c
       currentAssignmentId: worker.currentAssignmentId,
       currentPlanId: worker.currentPlanId,
     },
-    tasks: rows.map(({ task, substationStatus, substationAssignmentId }) => {
+    tasks: rows.map(({ task: found, substationStatus, substationAssignmentId }) => {
+      const task = { ...found, waitingFor: seenBy(user, found.waitingFor) };
       const refusal =
         task.status === 'in_progress' || task.status === 'paused'
           ? actionRefusal('start', { assignmentId: task.id, status: task.status, planId: task.planId, planStatus: task.planStatus })
@@ -124,6 +125,8 @@ export interface ActionTarget extends repo.LockedAssignment {
   acting: Acting;
   /** username of who acts */
   actor: string;
+  /** who acts, for what they may see in a refusal */
+  user: SessionUser;
   now: Date;
 }
 
@@ -181,7 +184,7 @@ export async function runAction(
     const locked = await repo.lockAssignment(trx, assignmentId);
     const acting = actingAs(ctx.user, locked.workerId);
     if (!acting) throw forbidden(`assignment ${assignmentId} is assigned to worker ${locked.workerId}`);
-    const target: ActionTarget = { ...locked, planStatus: plan.status, acting, actor: ctx.user.username, now: ctx.now() };
+    const target: ActionTarget = { ...locked, planStatus: plan.status, acting, actor: ctx.user.username, user: ctx.user, now: ctx.now() };
     // what every answer carries: the assignment and its worker as they are now
     const stateNow = async (): Promise<ActionResult> => ({
       assignment: (await views.findAssignmentDetail(trx, assignmentId))!,

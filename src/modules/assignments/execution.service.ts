@@ -11,7 +11,7 @@ import { lockSubstation, occupySubstation } from '../stations/index.js';
 import { lockWorkerForStart, occupyWorker, setStatusOfHolder } from '../workers/index.js';
 import * as views from './assignment-views.repository.js';
 import * as repo from './assignments.repository.js';
-import { pausedMinutes, pauseProblems, startRefusal, workerStatusAfter, workerStatusOnPause } from './assignments.rules.js';
+import { pausedMinutes, pauseProblems, seenBy, startRefusal, workerStatusAfter, workerStatusOnPause } from './assignments.rules.js';
 import type { PauseBody, ProblemBody, ProblemView, ResolveBody } from './assignments.schema.js';
 import { type ActionContext, type ActionOutcome, assignmentEvent, planEvent, runAction, substationEvent, workerEvent } from './assignments.service.js';
 
@@ -28,7 +28,7 @@ function ruleViolated(problems: { field?: string; message: string }[]): DomainEr
  */
 export function startAssignment(db: Db, id: string, ctx: ActionContext): Promise<ActionOutcome> {
   return runAction(db, id, 'start', ctx, async (trx, t) => {
-    const waitingFor = await repo.waitingPredecessors(trx, t.nodeDbId);
+    const waitingFor = seenBy(t.user, await repo.waitingPredecessors(trx, t.nodeDbId));
     const worker = await lockWorkerForStart(trx, t.workerId, t.id);
     const substation = (await lockSubstation(trx, t.substationId))!;
     const refusal = startRefusal({

@@ -1,7 +1,7 @@
 /** The worker portal's queue: GET /api/mes/workers/:id/tasks */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser } from '../auth/index.js';
+import { anyRole, currentUser } from '../auth/index.js';
 import { WorkerParams, WorkerTasks } from './assignments.schema.js';
 import { workerTasks } from './assignments.service.js';
 
@@ -20,6 +20,7 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: WorkerParams,
         response: { 200: WorkerTasks, 401: Problem, 403: Problem, 404: Problem },
       },
+      config: { roles: anyRole },
     },
     async (request) => workerTasks(db, request.params.id, currentUser(request), { now: () => new Date(), utcOffsetMinutes: config.utcOffsetMinutes }),
   );

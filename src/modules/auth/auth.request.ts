@@ -34,4 +34,7 @@ export function currentUser(request: FastifyRequest): SessionUser {
   return request.user;
 }
 
+/** Routes for planners and admins. */
 export const plannerRoles = ['admin', 'planner'] as const;
+/** Routes any signed-in user may call; what an operator then sees is narrowed by the service (their own work). */
+export const anyRole = ['admin', 'planner', 'operator'] as const;

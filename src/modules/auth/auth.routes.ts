@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, sessionCookie, sessionToken } from './auth.request.js';
+import { anyRole, currentUser, sessionCookie, sessionToken } from './auth.request.js';
 import { LoginBody, LoginResponse, PinLoginBody, SessionUser } from './auth.schema.js';
 import { type IssuedSession, loginWithPassword, loginWithPin, logout } from './auth.service.js';
 
@@ -56,7 +56,9 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.get('/auth/me', { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: SessionUser, 401: Problem } } }, async (request) =>
-    currentUser(request),
+  app.get(
+    '/auth/me',
+    { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: SessionUser, 401: Problem } }, config: { roles: anyRole } },
+    async (request) => currentUser(request),
   );
 };

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/index.js';
+import { anyRole, currentUser, plannerRoles } from '../auth/index.js';
 import { PlanParams } from '../plans/index.js';
 import {
   AdjustmentResult,
@@ -29,7 +29,10 @@ export const materialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/materials',
-    { schema: { tags, summary: 'List materials (filters: q, belowReorderPoint)', querystring: MaterialListQuery, response: { 200: Page(Material), ...read } } },
+    {
+      schema: { tags, summary: 'List materials (filters: q, belowReorderPoint)', querystring: MaterialListQuery, response: { 200: Page(Material), ...read } },
+      config: { roles: anyRole },
+    },
     async (request) => service.listMaterials(db, { ...request.query, ...pageArgs(request.query) }),
   );
 
@@ -37,6 +40,7 @@ export const materialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/materials/:code',
     {
       schema: { tags, summary: 'One material with stock, reserved and available', params: MaterialParams, response: { 200: Material, ...read, 404: Problem } },
+      config: { roles: anyRole },
     },
     async (request) => service.getMaterial(db, request.params.code),
   );
@@ -112,6 +116,7 @@ export const materialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: LedgerQuery,
         response: { 200: Page(LedgerEntry), ...read, 404: Problem },
       },
+      config: { roles: plannerRoles },
     },
     async (request) => service.listLedger(db, request.params.code, pageArgs(request.query)),
   );
@@ -128,6 +133,7 @@ export const materialsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: PlanParams,
         response: { 200: PlanMaterials, ...read, 404: Problem },
       },
+      config: { roles: plannerRoles },
     },
     async (request) => service.getPlanMaterials(db, request.params.id),
   );

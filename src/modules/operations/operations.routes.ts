@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/index.js';
+import { anyRole, currentUser, plannerRoles } from '../auth/index.js';
 import { Operation, OperationCreate, OperationListQuery, OperationParams, OperationUpdate } from './operations.schema.js';
 import * as service from './operations.service.js';
 
@@ -14,13 +14,13 @@ export const operationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/operations',
-    { schema: { tags, summary: 'List operations', querystring: OperationListQuery, response: { 200: Page(Operation) } } },
+    { schema: { tags, summary: 'List operations', querystring: OperationListQuery, response: { 200: Page(Operation) } }, config: { roles: anyRole } },
     async (request) => service.listOperations(db, { ...request.query, ...pageArgs(request.query) }),
   );
 
   app.get(
     '/operations/:id',
-    { schema: { tags, summary: 'One operation', params: OperationParams, response: { 200: Operation, 404: Problem } } },
+    { schema: { tags, summary: 'One operation', params: OperationParams, response: { 200: Operation, 404: Problem } }, config: { roles: anyRole } },
     async (request) => service.getOperation(db, request.params.id),
   );
 

@@ -30,7 +30,10 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/production-plans',
-    { schema: { tags, summary: 'List plans, newest first', querystring: PlanListQuery, response: { 200: Page(PlanSummary) } } },
+    {
+      schema: { tags, summary: 'List plans, newest first', querystring: PlanListQuery, response: { 200: Page(PlanSummary) } },
+      config: { roles: plannerRoles },
+    },
     async (request) => listPlans(db, { ...request.query, ...pageArgs(request.query) }),
   );
 
@@ -43,6 +46,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: PlanParams,
         response: { 200: PlanDetail, 404: Problem },
       },
+      config: { roles: plannerRoles },
     },
     async (request, reply) => {
       const id = request.params.id;
@@ -74,6 +78,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: PlanParams,
         response: { 200: PlanGantt, 404: Problem },
       },
+      config: { roles: plannerRoles },
     },
     async (request) => planGantt(db, request.params.id),
   );
@@ -138,7 +143,10 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/production-plans/:id/export',
-    { schema: { tags, summary: 'The plan as an importable document', params: PlanParams, response: { 200: PlanDocument, 404: Problem } } },
+    {
+      schema: { tags, summary: 'The plan as an importable document', params: PlanParams, response: { 200: PlanDocument, 404: Problem } },
+      config: { roles: plannerRoles },
+    },
     async (request) => exportPlan(db, request.params.id),
   );
 };

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { EventTopic } from '../../db/schema.js';
-import { currentUser } from '../auth/index.js';
+import { anyRole, currentUser } from '../auth/index.js';
 import { DomainError } from '../../shared/errors.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { filterFor, parseTopics } from './realtime.rules.js';
@@ -60,6 +60,7 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: StreamQuery,
         response: responses,
       },
+      config: { roles: anyRole },
     },
     async (request, reply) => stream(request, reply, request.query, parseTopics(request.query.topics)),
   );
@@ -67,7 +68,10 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   for (const topic of ['plans', 'assignments', 'workers'] as const) {
     app.get(
       `/stream/${topic}`,
-      { schema: { tags, summary: `Events of topic ${topic}`, description: streamDescription, querystring: TopicStreamQuery, response: responses } },
+      {
+        schema: { tags, summary: `Events of topic ${topic}`, description: streamDescription, querystring: TopicStreamQuery, response: responses },
+        config: { roles: anyRole },
+      },
       async (request, reply) => stream(request, reply, request.query, [topic]),
     );
   }

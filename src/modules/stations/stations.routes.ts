@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/index.js';
+import { anyRole, currentUser, plannerRoles } from '../auth/index.js';
 import {
   Station,
   StationCreate,
@@ -27,13 +27,19 @@ export const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/stations',
-    { schema: { tags, summary: 'List stations (filters: q, operationId)', querystring: StationListQuery, response: { 200: Page(Station), ...read } } },
+    {
+      schema: { tags, summary: 'List stations (filters: q, operationId)', querystring: StationListQuery, response: { 200: Page(Station), ...read } },
+      config: { roles: anyRole },
+    },
     async (request) => service.listStations(db, { ...request.query, ...pageArgs(request.query) }),
   );
 
   app.get(
     '/stations/:id',
-    { schema: { tags, summary: 'One station with its operations and substations', params: StationParams, response: { 200: Station, ...read, 404: Problem } } },
+    {
+      schema: { tags, summary: 'One station with its operations and substations', params: StationParams, response: { 200: Station, ...read, 404: Problem } },
+      config: { roles: anyRole },
+    },
     async (request) => service.getStation(db, request.params.id),
   );
 
@@ -85,13 +91,16 @@ export const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/substations',
-    { schema: { tags, summary: 'List substations (filter: stationId)', querystring: SubstationListQuery, response: { 200: Page(Substation), ...read } } },
+    {
+      schema: { tags, summary: 'List substations (filter: stationId)', querystring: SubstationListQuery, response: { 200: Page(Substation), ...read } },
+      config: { roles: anyRole },
+    },
     async (request) => service.listSubstations(db, { ...request.query, ...pageArgs(request.query) }),
   );
 
   app.get(
     '/substations/:id',
-    { schema: { tags, summary: 'One substation', params: StationParams, response: { 200: Substation, ...read, 404: Problem } } },
+    { schema: { tags, summary: 'One substation', params: StationParams, response: { 200: Substation, ...read, 404: Problem } }, config: { roles: anyRole } },
     async (request) => service.getSubstation(db, request.params.id),
   );
 

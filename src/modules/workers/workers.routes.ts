@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
-import { currentUser, plannerRoles } from '../auth/index.js';
+import { anyRole, currentUser, plannerRoles } from '../auth/index.js';
 import { WorkerGantt, WorkerGanttQuery, workerGantt } from '../scheduling/index.js';
 import {
   IdParams,
@@ -36,6 +36,7 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: WorkerListQuery,
         response: { 200: Page(Worker), ...read },
       },
+      config: { roles: plannerRoles },
     },
     async (request) => service.listWorkers(db, { ...request.query, ...pageArgs(request.query) }, clock()),
   );
@@ -44,8 +45,9 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/workers/:id',
     {
       schema: { tags, summary: 'One worker with shift calendar, status and current task', params: IdParams, response: { 200: Worker, ...read, 404: Problem } },
+      config: { roles: anyRole },
     },
-    async (request) => service.getWorker(db, request.params.id, clock()),
+    async (request) => service.getWorker(db, request.params.id, clock(), currentUser(request)),
   );
 
   app.post(
@@ -88,7 +90,10 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/shift-calendars',
-    { schema: { tags, summary: 'List shift calendars (filter: q)', querystring: ShiftCalendarListQuery, response: { 200: Page(ShiftCalendar), ...read } } },
+    {
+      schema: { tags, summary: 'List shift calendars (filter: q)', querystring: ShiftCalendarListQuery, response: { 200: Page(ShiftCalendar), ...read } },
+      config: { roles: anyRole },
+    },
     async (request) => service.listShiftCalendars(db, { q: request.query.q, ...pageArgs(request.query) }),
   );
 
@@ -101,6 +106,7 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: IdParams,
         response: { 200: ShiftCalendar, ...read, 404: Problem },
       },
+      config: { roles: anyRole },
     },
     async (request) => service.getShiftCalendar(db, request.params.id),
   );
@@ -156,6 +162,7 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
         querystring: WorkerGanttQuery,
         response: { 200: WorkerGantt, 403: Problem, 404: Problem },
       },
+      config: { roles: anyRole },
     },
     async (request) => workerGantt(db, request.params.id, currentUser(request), request.query, new Date()),
   );

@@ -48,7 +48,10 @@ export async function listWorkers(db: Db, query: WorkerListQuery & { limit: numb
   return { items: rows.map((r) => toWorker(r, byId, clock)), total, limit: query.limit, offset: query.offset };
 }
 
-export async function getWorker(db: Db, id: string, clock: ShiftClock): Promise<Worker> {
+/** One worker; an operator may read only their own record (planners and admins any). */
+export async function getWorker(db: Db, id: string, clock: ShiftClock, user: { role: string; workerId: string | null }): Promise<Worker> {
+  if (user.role === 'operator' && user.workerId !== id)
+    throw new DomainError('forbidden', `you are worker ${user.workerId}, not ${id}; operators read only their own record`);
   const worker = await loadWorker(db, id, clock);
   if (!worker) throw notFound('worker', id);
   return worker;
