@@ -34,6 +34,7 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { realtimePlugin } from './plugins/realtime.js';
 import { schedulerThreadPlugin } from './plugins/scheduler-thread.js';
+import { buildValidator } from './plugins/validation.js';
 import { webUi } from './plugins/web-ui.js';
 
 export interface BuildAppOptions {
@@ -49,7 +50,9 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     bodyLimit: 5 * 1024 * 1024,
     // per-request lines only when debugging: under load they cost more than the request
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
+    // query strings, path parameters and headers are coerced from their strings; JSON bodies never are (plugins/validation.ts)
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    schemaController: { compilersFactory: { buildValidator } },
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     frameworkErrors,

@@ -37,6 +37,15 @@ function statementName(text: string): string {
 }
 
 class PreparingClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    // A connection lost while the client is checked out of the pool but between
+    // queries emits 'error' with no listener (the pool listens only to idle
+    // clients), which would end the process. Queries still get the error; the
+    // pool drops the client when it is released, as it is no longer queryable.
+    this.on('error', () => undefined);
+  }
+
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config === 'string' && config.startsWith(PREPARED)) {
@@ -94,6 +103,14 @@ export interface Database {
 }
 
 export class DatabaseOpenError extends Error {}
+
+/** A query asked of an embedded database that has been closed (shutdown, or a test stopping it). */
+export class DatabaseClosedError extends Error {
+  readonly code = 'MES_DATABASE_CLOSED';
+  constructor() {
+    super('PGlite is closed');
+  }
+}
 
 export interface OpenOptions {
   databaseUrl?: string | undefined;
@@ -166,7 +183,13 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const ownsPglite = !options.pglite;
   const pglite = options.pglite ?? (await openPglite(dataDir));
   const pool = new pg.Pool({ ...createPgConfig(pglite), Client: PreparingClient });
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // a query sent to a closed PGlite fails inside its adapter (an unhandled TypeError):
+  // refuse it before it is sent, so the caller gets an error it can answer 503 to
+  const guarded = {
+    connect: () => (pglite.closed ? Promise.reject(new DatabaseClosedError()) : pool.connect()),
+    end: () => pool.end(),
+  };
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: guarded }) });
   return {
     db,
     engine: 'pglite',

@@ -3,12 +3,14 @@
  * problem document (application/problem+json) naming the field and the rule.
  * Domain errors carry their kind; schema validation names the first broken
  * field (all of them in `errors`); a database refusal is mapped by its
- * SQLSTATE; anything else is a 500 that is logged and says nothing of the
- * internals. Unknown routes answer a 404 problem too.
+ * SQLSTATE (naming the column's field when the database says it); a database
+ * that cannot be reached is a 503 with Retry-After; anything else is a 500
+ * that is logged and says nothing of the internals. Unknown routes answer a
+ * 404 problem too.
  */
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError, kindOfSqlState, problemOf } from '../shared/errors.js';
+import { DomainError, fieldOfDatabaseError, isDatabaseUnreachable, kindOfSqlState, problemOf } from '../shared/errors.js';
 
 type ValidationError = FastifyError & { validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[] };
 
@@ -30,6 +32,9 @@ const kindOfStatus = (status: number) =>
           : status === 429
             ? 'rate_limited'
             : 'bad_request';
+
+/** Seconds a client is asked to wait when the database cannot be reached. */
+export const retryAfterSeconds = 5;
 
 const errors: FastifyPluginAsync = async (app) => {
   app.setErrorHandler((error: FastifyError | DomainError | Error, request, reply) => {
@@ -55,8 +60,18 @@ const errors: FastifyPluginAsync = async (app) => {
     if (sqlKind && typeof (error as { severity?: unknown }).severity === 'string') {
       request.log.info({ err: error }, 'database refused the change');
       const constraint = (error as { constraint?: string }).constraint;
-      const problem = problemOf(sqlKind.kind, sqlKind.detail, constraint ? { constraint } : {});
+      const field = fieldOfDatabaseError(error as { column?: string; constraint?: string; table?: string });
+      const problem = problemOf(sqlKind.kind, field ? `${field}: ${sqlKind.detail}` : sqlKind.detail, {
+        ...(field ? { field } : {}),
+        ...(constraint ? { constraint } : {}),
+      });
       return send(problem.status, problem);
+    }
+    // a closed PGlite fails in whatever way its adapter happens to: the flag says what happened
+    if (isDatabaseUnreachable(error) || app.mes?.database.pglite?.closed) {
+      request.log.warn({ err: error }, 'database unreachable');
+      reply.header('retry-after', String(retryAfterSeconds));
+      return send(503, problemOf('unavailable', 'the database cannot be reached; retry shortly'));
     }
     const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
     if (status === 500) {

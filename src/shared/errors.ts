@@ -75,7 +75,12 @@ export function problemOf(kind: ErrorKind, detail: string, extra: Record<string,
   return { ...extra, type: `urn:burkol-mes:problem:${kind}`, title: titleOfKind[kind], status: statusOfKind[kind], detail };
 }
 
-/** SQLSTATEs that mean "the request conflicts with data", mapped once. */
+/**
+ * SQLSTATEs the database raises on what a request sent, mapped once. The
+ * request validators refuse most such input before any SQL (naming the
+ * field); this table is the backstop, so a value that slips through is still
+ * a 4xx and never a 500.
+ */
 export function kindOfSqlState(code: string | undefined): { kind: ErrorKind; detail: string } | undefined {
   switch (code) {
     case '23505':
@@ -84,6 +89,8 @@ export function kindOfSqlState(code: string | undefined): { kind: ErrorKind; det
       return { kind: 'rule_violated', detail: 'a referenced record does not exist or is still in use' };
     case '23514':
       return { kind: 'rule_violated', detail: 'a value is out of its allowed range' };
+    case '23502':
+      return { kind: 'bad_request', detail: 'a required value is missing (null)' };
     case '23P01':
       return { kind: 'conflict', detail: 'the booking overlaps another active booking of the same worker or substation' };
     case '40001':
@@ -94,10 +101,74 @@ export function kindOfSqlState(code: string | undefined): { kind: ErrorKind; det
       return { kind: 'bad_request', detail: 'a text value contains a character that cannot be stored (such as NUL)' };
     case '22001':
       return { kind: 'bad_request', detail: 'a value is too long' };
-    case '22P02':
-    case '22003':
+    case '22007': // invalid_datetime_format
+    case '22008': // datetime_field_overflow: year 0, or beyond 294276
+      return { kind: 'bad_request', detail: 'a date or time is not valid or out of range' };
+    case '22003': // numeric_value_out_of_range: an integer or numeric(p,s) overflow
+      return { kind: 'bad_request', detail: 'a number is out of range' };
+    case '22P02': // invalid_text_representation (also a lone surrogate inside JSON text)
+    case '22023': // invalid_parameter_value
+    case '2202E': // array_subscript_error
+    case '22004': // null_value_not_allowed
+    case '22012': // division_by_zero
+    case '22025': // invalid_escape_sequence (LIKE)
+    case '2201B': // invalid_regular_expression
       return { kind: 'bad_request', detail: 'a value has the wrong format or is out of range' };
+    case '54000': // program_limit_exceeded (a value too large to index, too many array elements)
+    case '54001': // statement_too_complex (deeply nested JSON)
+      return { kind: 'too_large', detail: 'a value is too large for the database' };
     default:
-      return undefined;
+      return code?.startsWith('22') ? { kind: 'bad_request', detail: 'a value has the wrong format or is out of range' } : undefined;
   }
+}
+
+/**
+ * The column a database refusal names: PostgreSQL reports it for a NOT NULL
+ * violation, and names column constraints `<table>_<column>_check|key|fkey`.
+ * Given as the API's camelCase name (the columns are the fields' snake_case).
+ */
+export function fieldOfDatabaseError(error: { column?: string; constraint?: string; table?: string }): string | undefined {
+  let column = error.column;
+  if (!column && error.constraint && error.table && error.constraint.startsWith(`${error.table}_`)) {
+    column = error.constraint.slice(error.table.length + 1).replace(/_(check\d*|key|fkey|excl|not_null)$/, '');
+    if (column === error.constraint.slice(error.table.length + 1)) column = undefined; // pkey, or a table constraint
+  }
+  if (!column || !/^[a-z][a-z0-9_]*$/.test(column)) return undefined;
+  return column.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+const unreachableCodes = new Set([
+  'MES_DATABASE_CLOSED',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+]);
+const unreachableMessages = [
+  /^Connection terminated/i, // pg: the server closed the connection
+  /timeout exceeded when trying to connect/i, // pg.Pool: no connection within connectionTimeoutMillis
+  /not queryable/i, // pg: a client whose connection failed
+  /Cannot use a pool after calling end/i,
+];
+
+/**
+ * True when an error says the database cannot be reached (refused, reset or
+ * terminated connections, a pool timeout, the server shutting down or out of
+ * connections): the request may succeed later, so it answers 503.
+ */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error instanceof AggregateError && error.errors.some(isDatabaseUnreachable)) return true;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (unreachableCodes.has(code)) return true;
+    // SQLSTATE 08xxx connection exception; 57P01-57P03 shutdown, crash, cannot connect now; 53300 too many connections
+    if (/^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+  }
+  return unreachableMessages.some((m) => m.test(error.message));
 }

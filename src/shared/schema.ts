@@ -52,6 +52,16 @@ export const MaterialCode = Code('^[A-Z0-9][A-Z0-9._-]{1,49}$', 'material code, 
 
 // ---- scalars -----------------------------------------------------------------------
 
+/**
+ * A positive amount kept at 3 decimals (numeric(…,3) columns checked > 0):
+ * below 0.001 it would round to 0 and break the check, so it is refused here,
+ * naming the field, instead of by the database.
+ */
+export const PositiveAmount = (maximum: number, options: { description?: string } = {}) => Type.Number({ minimum: 0.001, maximum, ...options });
+
+/** A row id of a bigint identity column: an integer JavaScript and PostgreSQL agree on. */
+export const RowId = (options: { description?: string } = {}) => Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, ...options });
+
 export const DateTime = Type.String({ format: 'date-time' });
 export const NullableDateTime = Type.Union([DateTime, Type.Null()]);
 export const NullableNumber = Type.Union([Type.Number(), Type.Null()]);

@@ -1,8 +1,8 @@
 /** Talking to the app in tests: sign in, then inject requests with the bearer token. */
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { Kysely } from 'kysely';
-import type { DB } from '../../src/db/schema.js';
+import { type Kysely, sql } from 'kysely';
+import { type DB, mesTables } from '../../src/db/schema.js';
 import { countMesRows, seedDatabase } from '../../src/seed/seed.js';
 import type { SeedSize } from '../../src/seed/dataset.js';
 
@@ -73,4 +73,17 @@ export async function expectNoWrite(db: Kysely<DB>, action: () => Promise<unknow
   await action();
   const after = await countMesRows(db);
   expect(after).toEqual(before);
+}
+
+/**
+ * Row count and a checksum of the contents of every table of schema mes
+ * (md5 of its rows as text, in text order): equal before and after means
+ * nothing was written, not even an update in place.
+ */
+export async function mesContents(db: Kysely<DB>): Promise<Record<string, { rows: number; md5: string }>> {
+  const parts = mesTables.map(
+    (t) => `select '${t}' as t, count(*)::int as n, md5(coalesce(string_agg(x::text, E'\\n' order by x::text), '')) as md5 from mes.${t} x`,
+  );
+  const result = await sql.raw<{ t: string; n: number; md5: string }>(parts.join(' union all ')).execute(db);
+  return Object.fromEntries(result.rows.map((r) => [r.t, { rows: r.n, md5: r.md5 }]));
 }

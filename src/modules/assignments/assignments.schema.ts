@@ -14,6 +14,7 @@ import {
   PauseReason,
   PlanStatus,
   ProblemCategory,
+  RowId,
   StationId,
   SubstationId,
   WorkerId,
@@ -28,7 +29,7 @@ const AssignmentCode = Type.String({ maxLength: 50, description: 'assignment cod
 
 export const AssignmentParams = Type.Object({ id: AssignmentCode });
 export const WorkerParams = Type.Object({ id: Type.String({ maxLength: 50, description: 'worker code, e.g. W-001' }) });
-export const ProblemParams = Type.Object({ id: Type.Integer({ minimum: 1, description: 'problem id' }) });
+export const ProblemParams = Type.Object({ id: RowId({ description: 'problem id' }) });
 
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(

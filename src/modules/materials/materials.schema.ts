@@ -58,7 +58,13 @@ export type MaterialListQuery = Static<typeof MaterialListQuery>;
 
 export const StockAdjustment = Type.Object(
   {
-    quantity: Type.Number({ minimum: -1e9, maximum: 1e9, not: { const: 0 }, description: 'signed change of stock; not zero' }),
+    // kept at 3 decimals: a change that rounds to 0 would be no change
+    quantity: Type.Number({
+      minimum: -1e9,
+      maximum: 1e9,
+      not: { exclusiveMinimum: -0.001, exclusiveMaximum: 0.001 },
+      description: 'signed change of stock; at least 0.001 either way',
+    }),
     reason: Type.String({ minLength: 1, maxLength: 500 }),
     kind: Type.Optional(
       Type.Enum(manualEntryTypes, { default: 'adjustment', description: 'receipt (goods in, positive) or adjustment (count correction, write-off)' }),

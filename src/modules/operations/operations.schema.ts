@@ -1,6 +1,6 @@
 /** Operations: kinds of work (laser cutting, bending, welding, ...). */
 import { type Static, Type } from 'typebox';
-import { OperationId } from '../../shared/schema.js';
+import { OperationId, PositiveAmount } from '../../shared/schema.js';
 import { PageQuery } from '../../shared/pagination.js';
 
 export const Operation = Type.Object({
@@ -20,7 +20,7 @@ export const OperationCreate = Type.Object(
     id: Type.Optional(OperationId),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
-    defaultEfficiency: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 5 })),
+    defaultEfficiency: Type.Optional(PositiveAmount(5)),
   },
   { additionalProperties: false },
 );
@@ -30,7 +30,7 @@ export const OperationUpdate = Type.Object(
   {
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
-    defaultEfficiency: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 5 })),
+    defaultEfficiency: Type.Optional(PositiveAmount(5)),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -11,6 +11,7 @@ import {
   NullableString,
   OperationId,
   PlanStatus,
+  PositiveAmount,
   StationId,
   SubstationId,
   WorkerId,
@@ -20,13 +21,13 @@ import { Shortage } from '../materials/materials.schema.js';
 export { PlanStatus };
 
 export const NodeId = Type.String({ pattern: '^[A-Za-z0-9_-]{1,40}$', description: 'node id, unique inside the plan, e.g. N1' });
-export const Quantity = Type.Number({ exclusiveMinimum: 0, maximum: 1e9 });
+export const Quantity = PositiveAmount(1e9);
 
 export const NodeStation = Type.Object(
   {
     stationId: StationId,
     priority: Type.Integer({ minimum: 1, maximum: 99, description: '1 = preferred' }),
-    time: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100000, description: 'station-specific minutes per unit' })),
+    time: Type.Optional(PositiveAmount(100000, { description: 'station-specific minutes per unit' })),
   },
   { additionalProperties: false },
 );
@@ -57,8 +58,8 @@ export const PlanNode = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     operationId: OperationId,
     quantity: Type.Optional(Quantity),
-    nominalTime: Type.Number({ exclusiveMinimum: 0, maximum: 100000, description: 'minutes per unit' }),
-    efficiency: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 5 })),
+    nominalTime: PositiveAmount(100000, { description: 'minutes per unit' }),
+    efficiency: Type.Optional(PositiveAmount(5)),
     predecessors: Type.Array(NodeId, { maxItems: 200, uniqueItems: true }),
     assignedStations: Type.Array(NodeStation, { minItems: 1, maxItems: 50 }),
     materialInputs: Type.Array(NodeMaterialInput, { maxItems: 100 }),
@@ -207,7 +208,10 @@ export const PlanDetail = Type.Object({
 export type PlanDetail = Static<typeof PlanDetail>;
 
 export const PlanUpdate = Type.Object(
-  { ...PlanDocument.properties, version: Type.Optional(Type.Integer({ minimum: 1, description: 'the version you edited; or send If-Match' })) },
+  {
+    ...PlanDocument.properties,
+    version: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'the version you edited; or send If-Match' })),
+  },
   { additionalProperties: false },
 );
 export type PlanUpdate = Static<typeof PlanUpdate>;
