@@ -46,6 +46,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { config } = options;
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
+    // X-Forwarded-* believed only from configured proxies (MES_TRUST_PROXY): request.protocol, request.host, request.ip
+    trustProxy: config.trustProxy,
     bodyLimit: 5 * 1024 * 1024,
     // per-request lines only when debugging: under load they cost more than the request
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
