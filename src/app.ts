@@ -28,6 +28,7 @@ import { stationsRoutes } from './modules/stations/stations.routes.js';
 import { workersRoutes } from './modules/workers/workers.routes.js';
 import { archiveJobPlugin } from './plugins/archive-job.js';
 import { authPlugin } from './plugins/auth.js';
+import { csrfPlugin } from './plugins/csrf.js';
 import { drainingPlugin } from './plugins/draining.js';
 import { errorsPlugin, frameworkErrors } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
@@ -60,6 +61,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(errorsPlugin);
   await app.register(drainingPlugin);
+  await app.register(csrfPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin);
   await app.register(metricsPlugin);
