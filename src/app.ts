@@ -35,6 +35,7 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { realtimePlugin } from './plugins/realtime.js';
 import { schedulerThreadPlugin } from './plugins/scheduler-thread.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { webUi } from './plugins/web-ui.js';
 
 export interface BuildAppOptions {
@@ -61,6 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(errorsPlugin);
   await app.register(drainingPlugin);
+  await app.register(securityHeadersPlugin);
   await app.register(csrfPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin);
