@@ -28,12 +28,14 @@ import { stationsRoutes } from './modules/stations/stations.routes.js';
 import { workersRoutes } from './modules/workers/workers.routes.js';
 import { archiveJobPlugin } from './plugins/archive-job.js';
 import { authPlugin } from './plugins/auth.js';
+import { csrfPlugin } from './plugins/csrf.js';
 import { drainingPlugin } from './plugins/draining.js';
 import { errorsPlugin, frameworkErrors } from './plugins/errors.js';
 import { metricsPlugin } from './plugins/metrics.js';
 import { openapiPlugin } from './plugins/openapi.js';
 import { realtimePlugin } from './plugins/realtime.js';
 import { schedulerThreadPlugin } from './plugins/scheduler-thread.js';
+import { securityHeadersPlugin } from './plugins/security-headers.js';
 import { buildValidator } from './plugins/validation.js';
 import { webUi } from './plugins/web-ui.js';
 
@@ -47,6 +49,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const { config } = options;
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
+    // X-Forwarded-* believed only from configured proxies (MES_TRUST_PROXY): request.protocol, request.host, request.ip
+    trustProxy: config.trustProxy,
     bodyLimit: 5 * 1024 * 1024,
     // per-request lines only when debugging: under load they cost more than the request
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
@@ -61,6 +65,8 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
 
   await app.register(errorsPlugin);
   await app.register(drainingPlugin);
+  await app.register(securityHeadersPlugin);
+  await app.register(csrfPlugin);
   await app.register(openapiPlugin);
   await app.register(authPlugin);
   await app.register(metricsPlugin);

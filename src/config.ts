@@ -24,8 +24,18 @@ export interface Config {
   demoFloor: boolean;
   adminPassword: string | undefined;
   demoPin: string | undefined;
-  /** Cookies carry the Secure flag (set when served behind HTTPS). */
+  /** Cookies always carry the Secure flag; without it they do whenever the request came over HTTPS. */
   secureCookies: boolean;
+  /**
+   * Origins besides the server's own (scheme://host[:port]) whose pages may send cookie-authenticated
+   * changes: the public address behind a proxy that rewrites Host, a separate UI origin.
+   */
+  allowedOrigins: string[];
+  /**
+   * Fastify's trustProxy: whether X-Forwarded-For/-Proto/-Host are believed (so `request.protocol`
+   * is https behind a TLS-terminating proxy). false (default), true, or the proxies' addresses/CIDRs.
+   */
+  trustProxy: boolean | string;
   sessionTtlHours: number;
   /** Sign-in attempts allowed per client address per minute. */
   loginRateLimit: number;
@@ -77,6 +87,45 @@ function metricsTokenFrom(raw: string | undefined): string | undefined {
   return raw;
 }
 
+/** MES_ALLOWED_ORIGINS: comma-separated http(s) origins, each scheme://host[:port] (normalized; no path, query or wildcard). */
+export function allowedOriginsFrom(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  const origins = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  return [
+    ...new Set(
+      origins.map((entry) => {
+        let url: URL;
+        try {
+          url = new URL(entry);
+        } catch {
+          throw new ConfigError(`MES_ALLOWED_ORIGINS: "${entry}" is not an origin (scheme://host[:port])`);
+        }
+        const bare = url.pathname === '/' && !url.search && !url.hash && !url.username && !url.password;
+        if (!['http:', 'https:'].includes(url.protocol) || !bare || entry.includes('*')) {
+          throw new ConfigError(`MES_ALLOWED_ORIGINS: "${entry}" must be an http(s) origin such as https://mes.example.com, without path or wildcard`);
+        }
+        return url.origin;
+      }),
+    ),
+  ];
+}
+
+/** MES_TRUST_PROXY: off (default) | true (any direct peer is a proxy) | comma-separated addresses or CIDRs of the proxies. */
+export function trustProxyFrom(raw: string | undefined): boolean | string {
+  const value = raw?.trim() ?? '';
+  if (value === '' || ['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  const entries = value.split(',').map((entry) => entry.trim());
+  const address = /^[0-9a-fA-F.:]+(\/\d{1,3})?$/;
+  if (entries.some((entry) => !address.test(entry) && !['loopback', 'linklocal', 'uniquelocal'].includes(entry))) {
+    throw new ConfigError(`MES_TRUST_PROXY must be true, false or the proxies' addresses/CIDRs (comma-separated), got "${raw}"`);
+  }
+  return entries.join(',');
+}
+
 export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): Config {
   let values: { port?: string; host?: string };
   try {
@@ -101,6 +150,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     adminPassword: env.MES_ADMIN_PASSWORD || undefined,
     demoPin: env.MES_DEMO_PIN || undefined,
     secureCookies: boolFrom(env.MES_SECURE_COOKIES, false),
+    allowedOrigins: allowedOriginsFrom(env.MES_ALLOWED_ORIGINS),
+    trustProxy: trustProxyFrom(env.MES_TRUST_PROXY),
     sessionTtlHours: intFrom('MES_SESSION_TTL_HOURS', env.MES_SESSION_TTL_HOURS, 12, 1, 24 * 90),
     loginRateLimit: intFrom('MES_LOGIN_RATE_LIMIT', env.MES_LOGIN_RATE_LIMIT, 10, 1),
     eventRetentionHours: intFrom('MES_EVENT_RETENTION_HOURS', env.MES_EVENT_RETENTION_HOURS, 72, 1),

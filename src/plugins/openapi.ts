@@ -3,6 +3,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { cspString, docsCsp } from './security-headers.js';
 
 const openapi: FastifyPluginAsync = async (app) => {
   await app.register(fastifySwagger, {
@@ -22,7 +23,8 @@ const openapi: FastifyPluginAsync = async (app) => {
       security: [{ bearer: [] }, { cookie: [] }],
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  // the UI's own Content-Security-Policy (security-headers.ts), set on its page and files after helmet's
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: cspString(docsCsp) });
 };
 
 export const openapiPlugin = fp(openapi, { name: 'mes-openapi' });

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
 import { root } from '../helpers/processes.js';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -28,6 +28,25 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-dev-shm-usage',
     ],
   });
+}
+
+/**
+ * Collects the Content-Security-Policy violations of every page of a context:
+ * the console errors Chromium prints for them, and the `securitypolicyviolation`
+ * events (reported on the console by an init script, which CSP does not
+ * govern). A test asserts the list stays empty: the UI must work under the
+ * server's policy, never by the policy being loosened.
+ */
+export async function collectCspViolations(context: BrowserContext, violations: string[] = []): Promise<string[]> {
+  await context.addInitScript({
+    content: `document.addEventListener('securitypolicyviolation', (e) =>
+      console.error('CSP violation: ' + e.violatedDirective + ' blocked ' + (e.blockedURI || 'inline') + ' in ' + (e.sourceFile || e.documentURI) + ':' + e.lineNumber));`,
+  });
+  context.on('console', (message) => {
+    const text = message.text();
+    if (/Content Security Policy|CSP violation/i.test(text)) violations.push(`${message.location().url}: ${text}`);
+  });
+  return violations;
 }
 
 /** Builds web/dist when it is missing or older than a file under web/ (so the test never runs a stale UI). */

@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ServerProcess, startServer } from '../helpers/processes.js';
-import { connectSteps, ensureWebBuild, hasChromium, launchBrowser, screenshot, shots, viewport } from './browser.js';
+import { collectCspViolations, connectSteps, ensureWebBuild, hasChromium, launchBrowser, screenshot, shots, viewport } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const pin = '4321';
@@ -32,6 +32,8 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
   let browser: Browser;
   let dataDir: string;
   const contexts: BrowserContext[] = [];
+  /** CSP violations reported by any page of the run; each test ends by asserting there were none. */
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     // first the UI (the server serves web/dist only if it exists when it starts)
@@ -57,6 +59,7 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     const context = await browser.newContext({ viewport, baseURL: server.url, hasTouch: false });
     context.setDefaultTimeout(timeout);
     contexts.push(context);
+    await collectCspViolations(context, cspViolations);
     const page = await context.newPage();
     page.on('pageerror', (e) => console.log(`browser error: ${e.message}`));
     return page;
@@ -300,7 +303,9 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     await planner.goto(`/production/${draftId}`);
     await planner.getByRole('button', { name: 'Release', exact: true }).click();
     // meanwhile another planner releases it
-    expect((await planner.request.post(`/api/mes/production-plans/${draftId}/release`, { data: {} })).status()).toBe(200);
+    // the API request shares the page's session cookie, so it names the page's origin like a browser would (the CSRF check)
+    const sameOrigin = { origin: server.url };
+    expect((await planner.request.post(`/api/mes/production-plans/${draftId}/release`, { data: {}, headers: sameOrigin })).status()).toBe(200);
     await planner.getByRole('button', { name: 'Yes, release' }).click();
     await waitText(planner, 'problem-detail', `plan ${draftId} is released; it cannot be released`);
     await screenshot(planner, 'refused');
@@ -359,7 +364,7 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
         },
       ],
     });
-    for (let i = 0; i < 45; i++) expect((await planner.request.post('/api/mes/production-plans', { data: doc(i) })).status()).toBe(201);
+    for (let i = 0; i < 45; i++) expect((await planner.request.post('/api/mes/production-plans', { data: doc(i), headers: sameOrigin })).status()).toBe(201);
     await planner.goto('/production');
     const total = Number(/^(\d+) plans$/.exec((await planner.getByText(/^\d+ plans$/).textContent()) ?? '')?.[1]);
     expect(total).toBeGreaterThan(50);
@@ -375,5 +380,14 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
       .first()
       .waitFor();
     expect(await planner.getByRole('row', { name: /^Open plan / }).count()).toBe(11);
+    expect(cspViolations, cspViolations.join('\n')).toEqual([]);
   }, 300_000);
+
+  it('serves the API documentation under its own Content-Security-Policy', async () => {
+    const page = await newPage();
+    await page.goto('/api/docs');
+    await page.locator('.opblock-summary').first().click();
+    await page.locator('.opblock-body').first().waitFor();
+    expect(cspViolations, cspViolations.join('\n')).toEqual([]);
+  }, 60_000);
 });

@@ -15,7 +15,8 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     res.setCookie(sessionCookie, session.token, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: config.secureCookies,
+      // Secure over HTTPS (request.protocol honours X-Forwarded-Proto only with MES_TRUST_PROXY), always with MES_SECURE_COOKIES
+      secure: config.secureCookies || res.request.protocol === 'https',
       path: '/',
       expires: session.expiresAt,
     });

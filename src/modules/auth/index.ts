@@ -3,3 +3,4 @@ export { anyRole, currentUser, plannerRoles, sessionToken } from './auth.request
 export type { Role, SessionUser } from './auth.schema.js';
 export { authenticate } from './auth.service.js';
 export { SessionCache } from './session-cache.js';
+export { sessionCookie } from './auth.request.js';
