@@ -293,6 +293,8 @@ export interface UserTable {
   pin_hash: string | null;
   disabled_at: Timestamp | null;
   created_at: CreatedAt;
+  /** Stamped by a trigger when a session is issued (0009). */
+  last_login_at: Generated<Date | null>;
 }
 
 export interface SessionTable {
