@@ -293,7 +293,7 @@ export interface UserTable {
   pin_hash: string | null;
   disabled_at: Timestamp | null;
   created_at: CreatedAt;
-  /** Stamped by a trigger when a session is issued (0009). */
+  /** Start of the newest deleted session, stamped by a trigger (0009); live sessions may be newer. */
   last_login_at: Generated<Date | null>;
 }
 

@@ -3,6 +3,7 @@
  * its refusals, and what a change does to signing in and to sessions.
  */
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { type Client, demoPin, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
@@ -301,6 +302,11 @@ describeEachEngine('user administration', (ctx) => {
     expectProblem(await admin.delete('/api/mes/users/ghost/sessions'), 404);
     expectProblem(await admin.get('/api/mes/users/ghost/sessions'), 404);
     expect((await events('sven')).map((e) => e.change)).toEqual(['created', 'sessions_ended', 'sessions_ended']);
+    // the last sign-in outlives the sessions, and a user with sessions can still be deleted in SQL
+    expect((await admin.get('/api/mes/users/sven')).json().lastLoginAt).toBe(list.items[0].createdAt);
+    await signIn(app, 'sven', created.password);
+    await sql`delete from mes.users where username = 'sven'`.execute(ctx.database.db);
+    expectProblem(await admin.get('/api/mes/users/sven'), 404);
   });
 
   it('gives a worker portal access in one step: creates the account, then replaces its PIN and enables it', async () => {

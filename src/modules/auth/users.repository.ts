@@ -22,7 +22,8 @@ function selectUsers(db: Db) {
       sql<boolean>`u.pin_hash is not null`.as('hasPin'),
       'u.disabled_at as disabledAt',
       'u.created_at as createdAt',
-      'u.last_login_at as lastLoginAt',
+      // the newest live session, or the newest one that is gone (0009)
+      sql<Date | null>`greatest(u.last_login_at, (select max(s.created_at) from mes.sessions s where s.user_id = u.id))`.as('lastLoginAt'),
       sql<number>`(select count(*)::int from mes.sessions s where s.user_id = u.id and s.expires_at > now())`.as('activeSessions'),
     ]);
 }
