@@ -17,6 +17,7 @@ import { assignmentsRoutes } from './modules/assignments/assignments.routes.js';
 import { portalRoutes } from './modules/assignments/portal.routes.js';
 import { problemsRoutes } from './modules/assignments/problems.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { usersRoutes } from './modules/auth/users.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { materialsRoutes } from './modules/materials/materials.routes.js';
 import { operationsRoutes } from './modules/operations/operations.routes.js';
@@ -79,6 +80,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     async (api) => {
       for (const routes of [
         authRoutes,
+        usersRoutes,
         operationsRoutes,
         stationsRoutes,
         workersRoutes,

@@ -293,6 +293,8 @@ export interface UserTable {
   pin_hash: string | null;
   disabled_at: Timestamp | null;
   created_at: CreatedAt;
+  /** Start of the newest deleted session, stamped by a trigger (0009); live sessions may be newer. */
+  last_login_at: Generated<Date | null>;
 }
 
 export interface SessionTable {

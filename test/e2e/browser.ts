@@ -49,8 +49,33 @@ export async function collectCspViolations(context: BrowserContext, violations: 
   return violations;
 }
 
-/** Builds web/dist when it is missing or older than a file under web/ (so the test never runs a stale UI). */
+/**
+ * Builds web/dist when it is missing or older than a file under web/ (so the test never runs a stale UI).
+ * Test files run in parallel processes: a lock directory lets one build while the others wait for it.
+ */
 export async function ensureWebBuild(): Promise<void> {
+  const lock = path.join(root, 'web/.build-lock');
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // a lock left by a killed run is stale after 5 minutes
+      const held = fs.statSync(lock, { throwIfNoEntry: false });
+      if ((held && Date.now() - held.mtimeMs > 300_000) || Date.now() > deadline) fs.rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  try {
+    await buildIfStale();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+async function buildIfStale(): Promise<void> {
   const index = path.join(root, 'web/dist/index.html');
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
   const newest = Math.max(

@@ -254,6 +254,7 @@ describeEachEngine('bad input to every write route', (ctx) => {
       ['shift-calendars', (await db.selectFrom('mes.shift_calendars').select('id').executeTakeFirstOrThrow()).id],
       ['materials', 'FASTENER-M8'],
       ['problems', String(problem.rows[0]!.id)],
+      ['users', 'planner'],
     ]);
     routes = writeRoutes(app);
     snapshot = await countMesRows(db);

@@ -13,6 +13,7 @@ import { BoardPage } from './pages/board/BoardPage';
 import { MasterDataPage } from './pages/master/MasterDataPage';
 import { PortalPage } from './pages/portal/PortalPage';
 import { PlansPage } from './pages/production/PlansPage';
+import { UsersPage } from './pages/users/UsersPage';
 import { Link, confirmLeave, navigate, useGuardedLocation } from './router';
 import { Alert, Button, LiveDot } from './ui';
 
@@ -26,6 +27,9 @@ const plannerNav = [
   { to: '/master', label: 'Master data' },
   { to: '/board', label: 'Live board' },
 ];
+
+/** Only admins administer users. */
+const adminNav = [{ to: '/users', label: 'Users' }];
 
 const plannerTopics = ['plans', 'assignments', 'workers', 'stations', 'materials', 'master'] as const;
 const operatorTopics = ['plans', 'assignments', 'workers'] as const;
@@ -66,7 +70,9 @@ function SignedIn({ user }: { user: SessionUser }) {
     navigate('/', { replace: true, force: true });
   };
 
-  const page = isOperator ? <PortalPage user={user} onSignOut={signOut} /> : <PlannerPages />;
+  const isAdmin = user.role === 'admin';
+  const nav = isAdmin ? [...plannerNav, ...adminNav] : plannerNav;
+  const page = isOperator ? <PortalPage user={user} onSignOut={signOut} /> : <PlannerPages isAdmin={isAdmin} />;
   if (isOperator) return <LiveContext.Provider value={live}>{page}</LiveContext.Provider>;
   const flush = path.startsWith('/designer');
   return (
@@ -75,7 +81,7 @@ function SignedIn({ user }: { user: SessionUser }) {
         <header className="topbar">
           <span className="topbar__brand">Burkol MES</span>
           <nav className="topbar__nav" aria-label="Main">
-            {plannerNav.map((n) => (
+            {nav.map((n) => (
               <Link key={n.to} to={n.to} className="topbar__link" aria-current={path.startsWith(n.to) ? 'page' : undefined}>
                 {n.label}
               </Link>
@@ -99,9 +105,10 @@ function SignedIn({ user }: { user: SessionUser }) {
   );
 }
 
-function PlannerPages() {
+function PlannerPages({ isAdmin }: { isAdmin: boolean }) {
   return (
     <Switch>
+      {isAdmin && <Route path="/users" component={UsersPage} />}
       <Route path="/production/:id">{(p) => <PlanPage id={p.id} />}</Route>
       <Route path="/production" component={PlansPage} />
       <Route path="/designer/:id?">{(p) => <DesignerPage id={p.id} />}</Route>

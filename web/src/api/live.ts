@@ -12,6 +12,7 @@ import { apiBase } from './client';
 import { calendarKeys, materialKeys, operationKeys, stationKeys, workerKeys } from './masterData';
 import { planKeys } from './plans';
 import { problemKeys } from './problems';
+import { userKeys } from './users';
 import type { StreamEvent } from './types';
 
 export type LiveState = 'connecting' | 'live' | 'offline';
@@ -25,7 +26,8 @@ const touches: Record<StreamEvent['topic'], QueryKey[]> = {
   workers: [workerKeys.all, assignmentKeys.tasks(), calendarKeys.all],
   stations: [stationKeys.all],
   materials: [materialKeys.all, planKeys.materials()],
-  master: [operationKeys.all, stationKeys.all, workerKeys.lists(), materialKeys.lists(), calendarKeys.all],
+  // user accounts are master data too (admins only get their lists)
+  master: [operationKeys.all, stationKeys.all, workerKeys.lists(), materialKeys.lists(), calendarKeys.all, userKeys.all],
 };
 
 /** Every cached answer but the session: after a gap or a reset. */

@@ -15,6 +15,7 @@ import type {
   WorkerTasks,
 } from '../../../src/modules/assignments/assignments.schema.js';
 import type { SessionUser } from '../../../src/modules/auth/auth.schema.js';
+import type { PortalAccessResult, SessionView, UserCreate, UserUpdate, UserView, UserWithSecret } from '../../../src/modules/auth/users.schema.js';
 import type { LedgerEntry, Material, PlanMaterial, PlanMaterials } from '../../../src/modules/materials/materials.schema.js';
 import type { Operation } from '../../../src/modules/operations/operations.schema.js';
 import type {
@@ -45,12 +46,18 @@ export type {
   PlanMaterials,
   PlanNode,
   PlanStatus,
+  PortalAccessResult,
   ProblemCategory,
   ProblemView,
   SessionUser,
+  SessionView,
   ShiftCalendar,
   ShiftCalendarReplace,
   Station,
+  UserCreate,
+  UserUpdate,
+  UserView,
+  UserWithSecret,
   Worker,
   WorkerTask,
   WorkerTasks,

@@ -9,6 +9,7 @@ export { cssVars } from './css';
 export { Dialog } from './Dialog';
 export { Keypad } from './Keypad';
 export { Pager } from './Pager';
+export { SecretNotice } from './Secret';
 export { Checkbox, Field, NumberField, NumberInput, type Option, parseNumber, SelectField, TextAreaField, TextField } from './Field';
 export { type Tone, statusLabel, statusTone } from './status';
 export { type Column, Table } from './Table';

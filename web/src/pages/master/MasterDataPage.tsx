@@ -10,6 +10,7 @@ import { list, num, ResourceView, type ResourceConfig, str } from './ResourceVie
 import { formatMinute, summarizeWeek, weeklyMinutes } from './shiftCalendar';
 import { ShiftCalendarDialog } from './ShiftCalendarDialog';
 import { StationSubstations } from './StationSubstations';
+import { WorkerPortalAccess } from './WorkerPortalAccess';
 
 type Tab = 'operations' | 'stations' | 'workers' | 'materials' | 'calendars';
 const tabs: { key: Tab; label: string }[] = [
@@ -170,6 +171,7 @@ const workersConfig = (
     operationIds: list(f.operationIds),
     stationIds: list(f.stationIds),
   }),
+  extra: (w) => <WorkerPortalAccess worker={w} />,
 });
 
 const materialsConfig: ResourceConfig<Material> = {

@@ -1,0 +1,143 @@
+/**
+ * User administration in a real browser (issue #19): an admin creates a
+ * worker in master data and gives it portal access in one step; the operator
+ * signs in on the portal with the PIN shown once; the admin disables the
+ * account on the Users page and the portal drops to its sign-in screen. On
+ * the way: a planner account created from the Users page, whose generated
+ * password signs in. Screenshots (1024 px wide) land in test-results/screenshots/.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServerProcess, startServer } from '../helpers/processes.js';
+import { ensureWebBuild, hasChromium, launchBrowser, screenshot, shots } from './browser.js';
+
+const password = 'e2e-admin-pass-1';
+const timeout = 20_000;
+/** A tablet notices a disabled account on its next request: the live stream's refusal, or the task list's refresh every 60 s at the latest. */
+const portalNotices = 75_000;
+
+describe.skipIf(!hasChromium)('user administration in a browser', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+  let dataDir: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    await ensureWebBuild();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-e2e-users-'));
+    server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_LOGIN_RATE_LIMIT: '1000', MES_DEMO_FLOOR: 'false' }, 150_000);
+    browser = await launchBrowser();
+  }, 300_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (shots.length > 0) console.log(`screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+  });
+
+  async function newPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, baseURL: server.url });
+    context.setDefaultTimeout(timeout);
+    contexts.push(context);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.log(`browser error: ${e.message}`));
+    return page;
+  }
+
+  it('admin gives a new worker portal access; the operator signs in; disabling the account signs the portal out', async () => {
+    // ---- admin: sign in; the Users link is in the header -----------------------------
+    const admin = await newPage();
+    await admin.goto('/');
+    await admin.getByLabel('User name').fill('admin');
+    await admin.getByLabel('Password').fill(password);
+    await admin.getByRole('button', { name: 'Sign in' }).click();
+    await admin.getByRole('heading', { name: 'Production plans' }).waitFor();
+    await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
+    await admin.getByRole('heading', { name: 'Users', exact: true }).waitFor();
+    await admin.getByRole('row', { name: 'Manage user admin' }).waitFor();
+    await screenshot(admin, 'users');
+
+    // ---- a planner account from the Users page: its generated password signs in ------
+    await admin.getByRole('button', { name: 'New user' }).click();
+    await admin.getByLabel('User name *').fill('maria');
+    await admin.getByLabel('Display name').fill('Maria Planner');
+    await admin.getByRole('button', { name: 'Create user' }).click();
+    const generated = await admin.getByTestId('new-secret').inputValue();
+    expect(generated).toMatch(/^[A-Za-z0-9]{16}$/);
+    await screenshot(admin, 'users-new-password');
+    await admin.getByRole('button', { name: 'Done' }).click();
+    // (outside the browser: a sign-in there would replace the admin's session cookie)
+    const maria = await fetch(`${server.url}/api/mes/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'maria', password: generated }),
+    });
+    expect(maria.status).toBe(200);
+
+    // ---- master data: a new worker, then portal access in one step --------------------
+    await admin.getByRole('link', { name: 'Master data' }).click();
+    await admin.getByRole('tab', { name: 'Workers' }).click();
+    await admin.getByRole('button', { name: 'New worker' }).click();
+    await admin.getByLabel('Name *').fill('Erika Portal');
+    await admin.getByRole('button', { name: 'Create worker' }).click();
+    const row = admin.getByRole('row', { name: /Edit worker W-/ }).filter({ hasText: 'Erika Portal' });
+    await row.waitFor();
+    const workerId = (await row.getAttribute('aria-label'))!.replace('Edit worker ', '');
+    await row.click();
+    await admin.getByText('no portal account').waitFor();
+    await admin.getByRole('button', { name: 'Give portal access' }).click();
+    const pin = await admin.getByTestId('new-secret').inputValue();
+    expect(pin).toMatch(/^[0-9]{6}$/);
+    await admin.getByTestId('new-secret').scrollIntoViewIfNeeded();
+    await screenshot(admin, 'worker-portal-access');
+    await admin.getByRole('button', { name: 'Close' }).click();
+
+    // ---- the operator signs in on the portal with that PIN ----------------------------
+    const tablet = await newPage();
+    await tablet.goto('/portal');
+    await tablet.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
+    await tablet.getByLabel('Worker id').fill(workerId);
+    for (const digit of pin) await tablet.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
+    await tablet.getByRole('button', { name: 'Sign in' }).click();
+    await tablet.getByText('No tasks for you right now').waitFor();
+    await tablet.getByText('Erika Portal').first().waitFor();
+
+    // ---- admin: the account on the Users page, signed in once; disable it --------------
+    await admin.getByRole('link', { name: 'Users' }).click();
+    const account = admin.getByRole('row', { name: `Manage user ${workerId}` });
+    await account.getByRole('cell', { name: '1', exact: true }).waitFor();
+    await screenshot(admin, 'users-with-operator');
+    await account.click();
+    await admin
+      .getByRole('cell', { name: 'this session' })
+      .or(admin.getByRole('button', { name: 'End', exact: true }))
+      .first()
+      .waitFor();
+    await screenshot(admin, 'user-dialog');
+    await admin.getByRole('button', { name: 'Disable account…' }).click();
+    await admin.getByRole('button', { name: `Yes, disable ${workerId}` }).click();
+    await admin.getByRole('button', { name: 'Enable account' }).waitFor();
+    await admin.getByText('Not signed in anywhere').waitFor();
+    await screenshot(admin, 'user-disabled');
+
+    // ---- the portal drops to its sign-in screen -----------------------------------------
+    await tablet.getByRole('tab', { name: 'Shop floor (PIN)' }).waitFor({ timeout: portalNotices });
+    await screenshot(tablet, 'portal-after-disable');
+    // and the PIN no longer opens it
+    await tablet.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
+    await tablet.getByLabel('Worker id').fill(workerId);
+    for (const digit of pin) await tablet.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
+    await tablet.getByRole('button', { name: 'Sign in' }).click();
+    await tablet.getByText('worker id or PIN is wrong').waitFor();
+
+    // ---- an admin cannot disable their own account from the page ------------------------
+    await admin.getByRole('button', { name: 'Close' }).click();
+    await admin.getByRole('row', { name: 'Manage user admin' }).click();
+    expect(await admin.getByRole('button', { name: 'Disable account…' }).isDisabled()).toBe(true);
+  }, 300_000);
+});
