@@ -89,6 +89,19 @@ const matrix: Record<string, Rule> = {
   'GET /api/mes/problems': 'planner',
   'POST /api/mes/problems/{id}/resolve': 'planner',
 
+  'GET /api/mes/users': 'admin',
+  'GET /api/mes/users/{username}': 'admin',
+  'POST /api/mes/users': 'admin',
+  'PATCH /api/mes/users/{username}': 'admin',
+  'POST /api/mes/users/portal-access': 'admin',
+  'POST /api/mes/users/{username}/password': 'admin',
+  'POST /api/mes/users/{username}/pin': 'admin',
+  'POST /api/mes/users/{username}/disable': 'admin',
+  'POST /api/mes/users/{username}/enable': 'admin',
+  'GET /api/mes/users/{username}/sessions': 'admin',
+  'DELETE /api/mes/users/{username}/sessions': 'admin',
+  'DELETE /api/mes/users/{username}/sessions/{sessionId}': 'admin',
+
   'GET /api/mes/stream': 'any',
   'GET /api/mes/stream/plans': 'any',
   'GET /api/mes/stream/assignments': 'any',
@@ -100,7 +113,7 @@ const allowed = (rule: Rule, role: Role) =>
   rule === 'public' || rule === 'any' || rule === 'own' || (rule === 'planner' ? role !== 'operator' : role === 'admin');
 
 /** Ids nobody has: a let-through request finds nothing to act on. */
-const missing: Record<string, string> = { id: '999999', code: 'NO-SUCH-MATERIAL' };
+const missing: Record<string, string> = { id: '999999', code: 'NO-SUCH-MATERIAL', username: 'no-such-user', sessionId: '0000000000000000' };
 
 function apiRoutes(app: FastifyInstance): string[] {
   const doc = app.swagger() as { paths: Record<string, Record<string, unknown>> };
