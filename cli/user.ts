@@ -1,19 +1,23 @@
 /**
- * npm run user -- add USERNAME --role admin|planner|operator [--password P] [--worker W-001 --pin 1234] [--name "Full Name"]
- * npm run user -- list
- * npm run user -- passwd USERNAME [--password P] [--pin 1234]
+ * npm run user -- add USERNAME --role admin|planner|operator [--password P] [--worker W-001 --pin 123456] [--name "Full Name"]
+ * npm run user -- list                  (with "locked until …" for accounts locked after failed sign-ins)
+ * npm run user -- passwd USERNAME [--password P] [--pin 123456]
  * npm run user -- disable USERNAME | enable USERNAME
- * A password that is not given is generated and printed once.
+ * npm run user -- unlock USERNAME       (lifts a sign-in lock and forgets the failed attempts)
+ * A password that is not given is generated and printed once. A new PIN has 6 to 8 digits.
+ * Disabling a user and changing a password or PIN end every session of the
+ * user at once, open event streams included (a trigger, migration 0008).
  */
 import { parseArgs } from 'node:util';
-import { listUsers, setUserDisabled, updateUserSecrets } from '../src/modules/auth/auth.repository.js';
+import { setUserDisabled } from '../src/modules/auth/auth.repository.js';
 import { roles, type Role } from '../src/modules/auth/auth.schema.js';
-import { createUser } from '../src/modules/auth/auth.service.js';
-import { generatePassword, hashSecret } from '../src/modules/auth/passwords.js';
+import { changeUserSecrets, checkNewSecrets, createUser, listUsers, unlockUser } from '../src/modules/auth/auth.service.js';
+import { generatePassword } from '../src/modules/auth/passwords.js';
+import { DomainError } from '../src/shared/errors.js';
 import { runCli, UsageError, withDatabase } from './common.js';
 
 const usage =
-  'usage: user add USERNAME --role ROLE [--password P] [--worker W-001 --pin PIN] [--name NAME] | list | passwd USERNAME [--password P] [--pin PIN] | disable USERNAME | enable USERNAME';
+  'usage: user add USERNAME --role ROLE [--password P] [--worker W-001 --pin PIN] [--name NAME] | list | passwd USERNAME [--password P] [--pin PIN] | disable USERNAME | enable USERNAME | unlock USERNAME';
 
 runCli(
   'user',
@@ -58,19 +62,19 @@ runCli(
         }
         case 'list':
           for (const u of await listUsers(db)) {
-            console.log(`${u.username.padEnd(20)} ${u.role.padEnd(9)} ${u.workerId ?? ''}${u.disabledAt ? ' (disabled)' : ''}`);
+            const locked = u.lockedUntil ? ` (locked until ${u.lockedUntil.toISOString()})` : '';
+            console.log(`${u.username.padEnd(20)} ${u.role.padEnd(9)} ${u.workerId ?? ''}${u.disabledAt ? ' (disabled)' : ''}${locked}`);
           }
           return;
         case 'passwd': {
           const name = needName();
           const password = values.password ?? (values.pin ? undefined : generatePassword());
-          if (values.pin && !/^[0-9]{4,8}$/.test(values.pin)) throw new UsageError('a PIN has 4 to 8 digits');
-          if (password && password.length < 8) throw new UsageError('a password has at least 8 characters');
-          const ok = await updateUserSecrets(db, name, {
-            ...(password ? { passwordHash: await hashSecret(password) } : {}),
-            ...(values.pin ? { pinHash: await hashSecret(values.pin) } : {}),
-          });
-          if (!ok) throw new Error(`no user ${name}`);
+          try {
+            checkNewSecrets({ password, pin: values.pin });
+          } catch (error) {
+            throw error instanceof DomainError ? new UsageError(error.message) : error;
+          }
+          await changeUserSecrets(db, name, { ...(password ? { password } : {}), ...(values.pin ? { pin: values.pin } : {}) });
           console.log(`updated ${name}`);
           if (password && !values.password) console.log(`password: ${password}`);
           return;
@@ -80,6 +84,12 @@ runCli(
           const name = needName();
           if (!(await setUserDisabled(db, name, command === 'disable'))) throw new Error(`no user ${name}`);
           console.log(`${command}d ${name}`);
+          return;
+        }
+        case 'unlock': {
+          const name = needName();
+          const { wasLocked } = await unlockUser(db, name);
+          console.log(wasLocked ? `unlocked ${name}` : `${name} was not locked; its failed sign-ins are forgotten`);
           return;
         }
         default:

@@ -39,6 +39,12 @@ export interface Config {
   sessionTtlHours: number;
   /** Sign-in attempts allowed per client address per minute. */
   loginRateLimit: number;
+  /** Failed sign-ins of one account within the window that lock it, whatever the client address. */
+  loginLockoutAttempts: number;
+  loginLockoutWindowMinutes: number;
+  /** The first lock; each further lock before a good sign-in lasts twice as long, up to the maximum. */
+  loginLockoutSeconds: number;
+  loginLockoutMaxSeconds: number;
   /** Events older than this are pruned from the outbox. */
   eventRetentionHours: number;
   /** Time the scheduler may spend improving a schedule at release. */
@@ -154,6 +160,10 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     trustProxy: trustProxyFrom(env.MES_TRUST_PROXY),
     sessionTtlHours: intFrom('MES_SESSION_TTL_HOURS', env.MES_SESSION_TTL_HOURS, 12, 1, 24 * 90),
     loginRateLimit: intFrom('MES_LOGIN_RATE_LIMIT', env.MES_LOGIN_RATE_LIMIT, 10, 1),
+    loginLockoutAttempts: intFrom('MES_LOGIN_LOCKOUT_ATTEMPTS', env.MES_LOGIN_LOCKOUT_ATTEMPTS, 5, 1, 1000),
+    loginLockoutWindowMinutes: intFrom('MES_LOGIN_LOCKOUT_WINDOW_MINUTES', env.MES_LOGIN_LOCKOUT_WINDOW_MINUTES, 15, 1, 24 * 60),
+    loginLockoutSeconds: intFrom('MES_LOGIN_LOCKOUT_SECONDS', env.MES_LOGIN_LOCKOUT_SECONDS, 60, 1, 24 * 3600),
+    loginLockoutMaxSeconds: intFrom('MES_LOGIN_LOCKOUT_MAX_SECONDS', env.MES_LOGIN_LOCKOUT_MAX_SECONDS, 3600, 1, 7 * 24 * 3600),
     eventRetentionHours: intFrom('MES_EVENT_RETENTION_HOURS', env.MES_EVENT_RETENTION_HOURS, 72, 1),
     schedulerBudgetMs: intFrom('MES_SCHEDULER_BUDGET_MS', env.MES_SCHEDULER_BUDGET_MS, 100, 0, 60_000),
     utcOffsetMinutes: intFrom('MES_UTC_OFFSET_MINUTES', env.MES_UTC_OFFSET_MINUTES, 0, -14 * 60, 14 * 60),

@@ -305,6 +305,16 @@ export interface SessionTable {
   last_seen_at: Generated<Date>;
 }
 
+/** Failed sign-ins of an account and its lock (0008); the row goes with a good sign-in or an unlock. */
+export interface SignInFailureTable {
+  user_id: number;
+  failures: Generated<number>;
+  window_started_at: Generated<Date>;
+  last_failed_at: Generated<Date>;
+  lockouts: Generated<number>;
+  locked_until: Date | null;
+}
+
 /** Stamped by triggers whenever anything a plan's detail is read from changes (0004). */
 export interface PlanRevisionTable {
   plan_id: string;
@@ -349,6 +359,7 @@ export interface DB {
   'mes.code_counters': CodeCounterTable;
   'mes.users': UserTable;
   'mes.sessions': SessionTable;
+  'mes.sign_in_failures': SignInFailureTable;
 }
 
 /** Every table of schema mes, for counts, clearing and integrity checks. */
@@ -375,6 +386,7 @@ export const mesTables = [
   'code_counters',
   'users',
   'sessions',
+  'sign_in_failures',
   'assignment_pauses',
   'assignment_problems',
   'idempotency_keys',

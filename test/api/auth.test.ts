@@ -68,8 +68,10 @@ describeEachEngine('authentication and roles', (ctx) => {
     await expect(createUser(db, { username: 'op', role: 'operator', pin: '1234' })).rejects.toThrow(/needs --worker/);
     await expect(createUser(db, { username: 'shorty', role: 'planner', password: 'short' })).rejects.toThrow(/at least 8/);
     await expect(createUser(db, { username: 'maria', role: 'planner', password: 'long-enough-2' })).rejects.toThrow('user maria already exists');
-    await expect(createUser(db, { username: 'op2', role: 'operator', workerId: 'W-001', pin: '5555' })).rejects.toThrow('worker W-001 already has an account');
-    await expect(createUser(db, { username: 'op3', role: 'operator', workerId: 'W-404', pin: '5555' })).rejects.toThrow('worker W-404 does not exist');
+    await expect(createUser(db, { username: 'op2', role: 'operator', workerId: 'W-001', pin: '555555' })).rejects.toThrow(
+      'worker W-001 already has an account',
+    );
+    await expect(createUser(db, { username: 'op3', role: 'operator', workerId: 'W-404', pin: '555555' })).rejects.toThrow('worker W-404 does not exist');
     const app = await ctx.app();
     expect((await (await signIn(app, 'maria', 'long-enough-1')).get('/api/mes/auth/me')).json().role).toBe('planner');
   });

@@ -10,6 +10,7 @@ import * as m0004 from './0004_read_revisions.js';
 import * as m0005 from './0005_revision_stamps_by_index.js';
 import * as m0006 from './0006_plan_rules_revision.js';
 import * as m0007 from './0007_action_records.js';
+import * as m0008 from './0008_session_ends_and_lockout.js';
 import * as m0009 from './0009_user_last_login.js';
 
 export const migrations: Record<string, Migration> = {
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
   '0005_revision_stamps_by_index': m0005,
   '0006_plan_rules_revision': m0006,
   '0007_action_records': m0007,
+  '0008_session_ends_and_lockout': m0008,
   '0009_user_last_login': m0009,
 };

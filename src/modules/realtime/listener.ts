@@ -8,7 +8,9 @@
  *
  * The same connection LISTENs on `mes_sessions` for the session cache: a
  * user id there drops that user's kept sessions, and the cache is used only
- * while this connection is up (emptied when it comes back). A connection that
+ * while this connection is up (emptied when it comes back). `<user id>:<reason>`
+ * there says sessions of the user were deleted and why (migration 0008): the
+ * realtime service ends the SSE streams of those sessions. A connection that
  * died without the socket noticing keeps the cache in use until the socket
  * errors or MES_SESSION_CACHE_SECONDS ends each entry.
  *
@@ -28,13 +30,25 @@ import type { EventHub } from './hub.js';
 import type { RealtimeSettings } from './realtime.schema.js';
 
 export const eventsChannel = 'mes_events';
-/** NOTIFYed with a user id when one of the user's sessions is deleted or the user changes (migration 0004). */
+/**
+ * NOTIFYed with a user id when one of the user's sessions is deleted or the user changes (migration 0004),
+ * and with `<user id>:<reason>` when sessions of the user are deleted (migration 0008).
+ */
 export const sessionsChannel = 'mes_sessions';
 
-/** Told what the listening connection hears about sessions, and whether it is listening (the session cache). */
+/** Told what the listening connection hears about sessions, and whether it is listening (the session cache, the streams). */
 export interface SessionSignals {
   setLive(live: boolean): void;
   dropUser(userId: string): void;
+  /** Sessions of the user were deleted, for this reason (`logout`, `disabled`, …). */
+  sessionsEnded?(userId: string, reason: string): void;
+}
+
+/** Passes one `mes_sessions` payload on: `<user id>` or `<user id>:<reason>`. */
+export function signalSessions(signals: SessionSignals | undefined, payload: string): void {
+  const ended = /^([0-9]+):([a-z_]{1,40})$/.exec(payload);
+  if (ended) signals?.sessionsEnded?.(ended[1]!, ended[2]!);
+  else signals?.dropUser(payload);
 }
 const heldReadMaxMs = 200;
 
@@ -149,7 +163,7 @@ export class OutboxListener {
     if (this.database.engine === 'pglite') {
       const pglite = this.database.pglite!;
       this.unlistenPglite.push(await pglite.listen(eventsChannel, () => this.wake()));
-      this.unlistenPglite.push(await pglite.listen(sessionsChannel, (userId) => this.sessions?.dropUser(userId)));
+      this.unlistenPglite.push(await pglite.listen(sessionsChannel, (payload) => signalSessions(this.sessions, payload)));
       this.setConnected(true);
       return;
     }
@@ -161,7 +175,7 @@ export class OutboxListener {
     });
     client.on('notification', (message) => {
       if (message.channel === eventsChannel) this.wake();
-      else if (message.channel === sessionsChannel) this.sessions?.dropUser(message.payload ?? '');
+      else if (message.channel === sessionsChannel) signalSessions(this.sessions, message.payload ?? '');
     });
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client));

@@ -6,11 +6,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { EventTopic } from '../../db/schema.js';
-import { anyRole, currentUser } from '../auth/index.js';
+import { anyRole, currentUser, sessionToken } from '../auth/index.js';
 import { DomainError } from '../../shared/errors.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { filterFor, parseTopics } from './realtime.rules.js';
-import { StreamEvent, StreamQuery, TopicStreamQuery } from './realtime.schema.js';
+import { SessionEndedNotice, StreamEvent, StreamQuery, TopicStreamQuery, sessionEndReasons } from './realtime.schema.js';
 
 const tags = ['events'];
 
@@ -19,13 +19,27 @@ const streamDescription = `Server-Sent Events (text/event-stream). Each message:
 Delivered in commit-safe order. Reconnect with the \`Last-Event-ID\` header (EventSource does it) or \`?lastEventId=\`
 to get what was missed; if that event has been pruned, an \`event: reset\` message says to reload, then the stream goes on live.
 Comment lines are heartbeats; \`retry:\` hints the reconnect delay. Operators see plan events, and worker and assignment
-events of their own worker only.`;
+events of their own worker only.
+
+A stream lives as long as the session it was opened with, on every instance. When that session ends the last message is
+\`event: session_ended\` with \`data: {"reason": …}\` (SessionEndedNotice: ${sessionEndReasons.join(', ')}), and the server
+closes the stream; reconnecting with the same token answers 401 — sign in again.`;
 
 const responses = {
   200: {
     description: 'an endless event stream',
     // OpenAPI 3.1 has no item schema for event streams: the schema given is that of one message's data line
-    content: { 'text/event-stream': { schema: Type.Object(StreamEvent.properties, { description: "the JSON of one message's data line" }) } },
+    content: {
+      'text/event-stream': {
+        schema: Type.Union(
+          [
+            Type.Object(StreamEvent.properties, { description: "the JSON of a topic message's data line" }),
+            Type.Object(SessionEndedNotice.properties, { description: 'the JSON of the last message, `event: session_ended`' }),
+          ],
+          { description: "the JSON of one message's data line" },
+        ),
+      },
+    },
   },
   400: Problem,
   401: Problem,
@@ -43,11 +57,14 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
   ) => {
     const user = currentUser(request);
     if (!realtime.isReady) throw new DomainError('unavailable', 'the event stream is starting or stopping; retry shortly');
+    const token = sessionToken(request);
+    const session = token ? await realtime.sessionFor(token) : undefined;
+    if (!session) throw new DomainError('unauthenticated', 'the session has expired; sign in again');
     const filter = filterFor(user, { topics, planId: query.planId, workerId: query.workerId, stationId: query.stationId });
     const header = request.headers['last-event-id'];
     const lastEventId = (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined) ?? query.lastEventId;
     reply.hijack();
-    await realtime.openStream(request.raw.socket, filter, lastEventId, request.log);
+    await realtime.openStream(request.raw.socket, filter, lastEventId, request.log, session);
   };
 
   app.get(

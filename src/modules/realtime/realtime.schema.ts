@@ -64,6 +64,28 @@ export interface ResetNotice {
   oldestEventId: number | null;
 }
 
+/** Why a stream's session ended: the `reason` of its last message, `event: session_ended`. */
+export const sessionEndReasons = [
+  'logout',
+  'disabled',
+  'credentials_changed',
+  'role_changed',
+  'worker_archived',
+  'user_deleted',
+  'expired',
+  'revoked',
+] as const;
+export type SessionEndReason = (typeof sessionEndReasons)[number];
+
+/** The JSON of a `session_ended` message, the last of a stream whose session has ended. */
+export const SessionEndedNotice = Type.Object({
+  reason: Type.Enum(sessionEndReasons, {
+    description:
+      'logout: signed out; disabled: the account was disabled; credentials_changed: its password or PIN changed; role_changed: its role or worker changed; worker_archived: its worker was archived; user_deleted; expired: the session reached its end; revoked: the session was deleted otherwise',
+  }),
+});
+export type SessionEndedNotice = Static<typeof SessionEndedNotice>;
+
 export interface RealtimeSettings {
   /** A comment line every this many ms keeps proxies and clients from timing out. */
   heartbeatMs: number;

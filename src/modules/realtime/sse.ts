@@ -23,7 +23,9 @@
  * `event: <topic>` (plans, assignments, workers, stations, materials, master),
  * so a browser EventSource on the combined stream can addEventListener per
  * topic; `event: reset` says the client's position is gone (reload, then carry
- * on live). Heartbeats are comment lines, followed by `id: <position>` while
+ * on live); `event: session_ended` (data `{"reason": …}`) is the last message
+ * of a stream whose session ended (sign-out, account disabled, credentials
+ * changed, …), after which the stream closes. Heartbeats are comment lines, followed by `id: <position>` while
  * the stream is live, so a client whose filter matched nothing for a while
  * still resumes from a recent position.
  */
@@ -32,7 +34,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type StoredEvent, type Position, comparePositions } from './events.repository.js';
 import type { Batch, Delivery, Subscriber } from './hub.js';
 import { type EventFilter, matchesFilter } from './realtime.rules.js';
-import type { ResetNotice } from './realtime.schema.js';
+import type { ResetNotice, SessionEndedNotice } from './realtime.schema.js';
 import { eventFrame } from './sse-frames.js';
 
 const responseHead = [
@@ -45,6 +47,14 @@ const responseHead = [
   '',
   '',
 ].join('\r\n');
+
+/** The session a stream was opened with: the stream ends with it. */
+export interface StreamSession {
+  /** As text, as the `mes_sessions` NOTIFY names it. */
+  userId: string;
+  tokenHash: string;
+  expiresAt: Date;
+}
 
 export interface SseStreamOptions {
   maxBufferedBytes: number;
@@ -68,6 +78,7 @@ export class SseStream implements Subscriber {
     private readonly socket: Socket,
     readonly filter: EventFilter,
     private readonly options: SseStreamOptions,
+    readonly session?: StreamSession,
   ) {
     socket.on('close', () => this.closed());
     socket.on('error', () => this.closed());
@@ -154,6 +165,14 @@ export class SseStream implements Subscriber {
   heartbeat(frame: Buffer, plain: Buffer): void {
     if (this.state === 'live') this.write(this.seenUpTo ? plain : frame);
     else if (this.state === 'replaying') this.write(plain);
+  }
+
+  /** The stream's session ended: a last `session_ended` message says why, then the stream ends. */
+  endSession(notice: SessionEndedNotice): void {
+    if (this.state === 'closed') return;
+    this.pending = [];
+    this.write(Buffer.from(`event: session_ended\ndata: ${JSON.stringify(notice)}\n\n`));
+    this.end();
   }
 
   /** Ends the stream (shutdown): flushes what is buffered, then closes; cut after `graceMs` if the client does not read. */
