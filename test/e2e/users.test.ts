@@ -16,8 +16,8 @@ import { ensureWebBuild, hasChromium, launchBrowser, screenshot, shots } from '.
 
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
-/** A tablet notices a disabled account on its next request: the live stream's refusal, or the task list's refresh every 60 s at the latest. */
-const portalNotices = 75_000;
+/** A tablet notices a disabled account at once: the server ends its live stream with a `session_ended` event. */
+const portalNotices = 10_000;
 
 describe.skipIf(!hasChromium)('user administration in a browser', () => {
   let server: ServerProcess;

@@ -95,6 +95,12 @@ export function useLiveStream(topics: StreamEvent['topic'][] | null): { state: L
       };
       for (const topic of key.split(',')) source.addEventListener(topic, onEvent);
       source.addEventListener('reset', () => invalidate(everything));
+      // the server ended the session (sign-out elsewhere, disabled, new PIN…): the login page appears at once
+      source.addEventListener('session_ended', () => {
+        stopped = true;
+        source?.close();
+        queryClient.setQueryData(authKeys.me, null);
+      });
       source.onerror = () => {
         if (stopped) return;
         setState(navigator.onLine ? 'connecting' : 'offline');
