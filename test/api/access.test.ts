@@ -98,6 +98,7 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/users/{username}/pin': 'admin',
   'POST /api/mes/users/{username}/disable': 'admin',
   'POST /api/mes/users/{username}/enable': 'admin',
+  'POST /api/mes/users/{username}/unlock': 'admin',
   'GET /api/mes/users/{username}/sessions': 'admin',
   'DELETE /api/mes/users/{username}/sessions': 'admin',
   'DELETE /api/mes/users/{username}/sessions/{sessionId}': 'admin',

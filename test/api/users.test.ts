@@ -335,6 +335,28 @@ describeEachEngine('user administration', (ctx) => {
     expectProblem(await admin.post('/api/mes/users/portal-access', { workerId: archived }), 422, /archived/);
   });
 
+  it('shows an account locked by failed sign-ins and lifts the lock; lifting an unlocked account changes nothing', async () => {
+    const created = await admin.post('/api/mes/users', { username: 'locked-planner', role: 'planner' });
+    expect(created.statusCode, created.body).toBe(201);
+    const password = created.json().password as string;
+    for (let i = 0; i < 5; i++) expect((await login(app, 'locked-planner', 'wrong-password')).statusCode).toBeGreaterThanOrEqual(400);
+    expectProblem(await login(app, 'locked-planner', password), 429);
+    const locked = (await admin.get('/api/mes/users/locked-planner')).json();
+    expect(Date.parse(locked.lockedUntil)).toBeGreaterThan(Date.now());
+    expect((await admin.get('/api/mes/users?q=locked-planner')).json().items[0].lockedUntil).toBe(locked.lockedUntil);
+
+    const lifted = await admin.post('/api/mes/users/locked-planner/unlock');
+    expect(lifted.statusCode, lifted.body).toBe(200);
+    expect(lifted.json()).toMatchObject({ username: 'locked-planner', lockedUntil: null });
+    expect((await login(app, 'locked-planner', password)).statusCode).toBe(200);
+    expect((await events('locked-planner')).map((e) => e.change)).toContain('unlocked');
+
+    const before = (await events('locked-planner')).length;
+    expect((await admin.post('/api/mes/users/locked-planner/unlock')).json()).toMatchObject({ lockedUntil: null });
+    expect(await events('locked-planner')).toHaveLength(before);
+    expectProblem(await admin.post('/api/mes/users/no-such-user/unlock'), 404);
+  });
+
   it('documents every route in the OpenAPI document', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/api/docs/json' })).json();
     for (const [path, method] of [

@@ -25,6 +25,8 @@ function selectUsers(db: Db) {
       // the newest live session, or the newest one that is gone (0009)
       sql<Date | null>`greatest(u.last_login_at, (select max(s.created_at) from mes.sessions s where s.user_id = u.id))`.as('lastLoginAt'),
       sql<number>`(select count(*)::int from mes.sessions s where s.user_id = u.id and s.expires_at > now())`.as('activeSessions'),
+      // locked after failed sign-ins (0008), by the database's clock
+      sql<Date | null>`(select f.locked_until from mes.sign_in_failures f where f.user_id = u.id and f.locked_until > now())`.as('lockedUntil'),
     ]);
 }
 export type UserRow = Awaited<ReturnType<ReturnType<typeof selectUsers>['executeTakeFirstOrThrow']>>;

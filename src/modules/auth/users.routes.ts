@@ -148,6 +148,20 @@ export const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
     );
   }
 
+  app.post(
+    '/users/:username/unlock',
+    {
+      schema: {
+        tags,
+        summary: 'Lift the sign-in lock that failed attempts put on the account',
+        params: UsernameParams,
+        response: { 200: UserView, ...refused, 404: Problem },
+      },
+      config,
+    },
+    async (request) => service.unlock(db, request.params.username, actor(request)),
+  );
+
   app.get(
     '/users/:username/sessions',
     {

@@ -27,6 +27,7 @@ export const UserView = Type.Object({
   createdAt: DateTime,
   lastLoginAt: Type.Union([DateTime, Type.Null()], { description: 'when the newest session was issued' }),
   activeSessions: Type.Integer({ description: 'sessions not yet expired' }),
+  lockedUntil: Type.Union([DateTime, Type.Null()], { description: 'set while sign-in is locked after failed attempts; an admin may lift it (POST …/unlock)' }),
 });
 export type UserView = Static<typeof UserView>;
 

@@ -14,7 +14,7 @@ import { DomainError, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
 import { recordEvents } from '../realtime/index.js';
 import type { Role, SessionUser } from './auth.schema.js';
-import { hashToken } from './auth.service.js';
+import { hashToken, unlockUser } from './auth.service.js';
 import { generatePassword, generatePin, hashSecret } from './passwords.js';
 import * as repo from './users.repository.js';
 import type {
@@ -41,6 +41,7 @@ function toView(row: repo.UserRow): UserView {
     disabledAt: row.disabledAt ? row.disabledAt.toISOString() : null,
     createdAt: row.createdAt.toISOString(),
     lastLoginAt: row.lastLoginAt ? row.lastLoginAt.toISOString() : null,
+    lockedUntil: row.lockedUntil ? row.lockedUntil.toISOString() : null,
   };
 }
 
@@ -197,6 +198,16 @@ export async function setDisabled(db: Db, username: string, disabled: boolean, a
     if (disabled) await repo.deleteSessions(trx, current.id);
     const user = await load(trx, username);
     await record(trx, user, disabled ? 'disabled' : 'enabled', actor);
+    return user;
+  });
+}
+
+/** Lifts the account's sign-in lock and forgets its failed attempts; an account that is not locked stays as it is. */
+export async function unlock(db: Db, username: string, actor: Actor): Promise<UserView> {
+  return db.transaction().execute(async (trx) => {
+    const { wasLocked } = await unlockUser(trx, username);
+    const user = await load(trx, username);
+    if (wasLocked) await record(trx, user, 'unlocked', actor);
     return user;
   });
 }

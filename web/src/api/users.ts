@@ -55,6 +55,9 @@ export const useSetUserDisabled = () =>
     api.post<UserView>(`${path(username)}/${disabled ? 'disable' : 'enable'}`),
   );
 
+/** Lifts the sign-in lock failed attempts put on the account. */
+export const useUnlockUser = () => useUserMutation((username: string) => api.post<UserView>(`${path(username)}/unlock`));
+
 /** Ends one session of the account, or all of them (sessionId absent). */
 export const useEndSessions = () =>
   useUserMutation(({ username, sessionId }: { username: string; sessionId?: string }) =>

@@ -8,7 +8,7 @@ import { useMe } from '../../api/auth';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useWorkers } from '../../api/masterData';
 import type { SessionView, UserView } from '../../api/types';
-import { useCreateUser, useEndSessions, useResetSecret, useSetUserDisabled, useUpdateUser, useUserSessions, useUsers } from '../../api/users';
+import { useCreateUser, useEndSessions, useResetSecret, useSetUserDisabled, useUnlockUser, useUpdateUser, useUserSessions, useUsers } from '../../api/users';
 import { formatDateTime } from '../../format';
 import { useDebounced } from '../../hooks';
 import { Badge, Button, Card, type Column, Dialog, Pager, SecretNotice, SelectField, Table, TextField } from '../../ui';
@@ -110,7 +110,12 @@ const columns: Column<UserView>[] = [
   {
     key: 'status',
     header: 'Status',
-    render: (u) => (u.disabledAt ? <Badge tone="warning">disabled</Badge> : <Badge tone="success">enabled</Badge>),
+    render: (u) => (
+      <span className="row">
+        {u.disabledAt ? <Badge tone="warning">disabled</Badge> : <Badge tone="success">enabled</Badge>}
+        {u.lockedUntil && <Badge tone="danger">locked</Badge>}
+      </span>
+    ),
   },
   {
     key: 'last',
@@ -234,6 +239,7 @@ function UserDialog({ user, onClose }: { user: UserView | undefined; onClose: ()
   const update = useUpdateUser();
   const reset = useResetSecret();
   const disable = useSetUserDisabled();
+  const unlock = useUnlockUser();
   const workerOptions = useWorkerOptions();
   if (!user) return null;
   const self = me?.id === user.id;
@@ -298,6 +304,17 @@ function UserDialog({ user, onClose }: { user: UserView | undefined; onClose: ()
             <>
               <dt>Disabled</dt>
               <dd>{formatDateTime(user.disabledAt)}</dd>
+            </>
+          )}
+          {user.lockedUntil && (
+            <>
+              <dt>Locked</dt>
+              <dd className="row">
+                until {formatDateTime(user.lockedUntil)}, after failed sign-ins
+                <Button size="sm" onClick={() => unlock.mutate(user.username)} disabled={unlock.isPending}>
+                  Lift lock
+                </Button>
+              </dd>
             </>
           )}
         </dl>
