@@ -125,10 +125,11 @@ describeEachEngine('/api/mes/production-plans/:id/materials', (ctx) => {
     expect((await byCode(id))['HINGE-120']).toMatchObject({ reserved: 0, returned: 100000, short: 100000 - available });
   });
 
-  it('answers 404 for an unknown plan; any signed-in user may read it, strangers may not (401)', async () => {
+  it('answers 404 for an unknown plan; planners may read it, operators not (403, least privilege), strangers not (401)', async () => {
     expectProblem(await planner.get('/api/mes/production-plans/PPL-9999-999/materials'), 404, 'plan PPL-9999-999 does not exist');
     const id = await createPlan();
-    expect(await materials(id, op['W-001']!)).toHaveLength(3);
+    expect(await materials(id, planner)).toHaveLength(3);
+    expectProblem(await op['W-001']!.get(`/api/mes/production-plans/${id}/materials`), 403);
     const app = await ctx.app();
     expectProblem(await app.inject({ method: 'GET', url: `/api/mes/production-plans/${id}/materials` }), 401);
   });
