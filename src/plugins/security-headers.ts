@@ -1,6 +1,6 @@
 /**
  * Security headers on every response (pages, assets, API answers, problems),
- * through @fastify/helmet:
+ * as helmet makes them:
  *  - a Content-Security-Policy the built UI passes: its scripts and styles are
  *    files under /assets (Vite writes no inline script), the favicon is a data:
  *    URL, the API and the event stream are same-origin; nothing inline, no
@@ -17,9 +17,10 @@
  * `upgrade-insecure-requests` is left out for the same reason: on an HTTP-only
  * deployment it would send the UI's own requests to a port that speaks no TLS.
  */
-import fastifyHelmet from '@fastify/helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import helmet, { type HelmetOptions } from 'helmet';
 
 type Directives = Record<string, string[]>;
 
@@ -53,16 +54,35 @@ export function cspString(directives: Directives): string {
 
 const hsts = 'max-age=31536000; includeSubDomains';
 
+/**
+ * The headers helmet sets for these options, computed once. Its middleware
+ * (what @fastify/helmet runs) rebuilds them on every request; that cost 40 %
+ * of a trivial route's throughput here (7,000 against 12,400 req/s, 50
+ * connections), a fixed set of headers copied onto each reply about 10 %.
+ */
+export function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, () => undefined);
+  return headers;
+}
+
 const securityHeaders: FastifyPluginAsync = async (app) => {
-  await app.register(fastifyHelmet, {
+  const headers = helmetHeaders({
     contentSecurityPolicy: { useDefaults: false, directives: appCsp },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'same-origin' },
     // only over HTTPS, below
     strictTransportSecurity: false,
   });
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.protocol === 'https') reply.raw.setHeader('strict-transport-security', hsts);
+  const overHttps = { ...headers, 'strict-transport-security': hsts };
+  // early, so that refusals carry them too; a route may set its own afterwards (the API docs' CSP)
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.headers(request.protocol === 'https' ? overHttps : headers);
+    done();
   });
 };
 
