@@ -99,7 +99,7 @@ function PinForm() {
         onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
         required
       />
-      <Keypad value={pin} onChange={(v) => setPin(v.replace(/\D/g, '').slice(0, 8))} decimals={false} label="PIN keypad" />
+      <Keypad value={pin} onChange={(v) => setPin(v.replace(/\D/g, '').slice(0, 8))} code label="PIN keypad" />
       <ErrorAlert error={signIn.error} title="Sign-in refused" />
       <Button type="submit" variant="primary" size="xl" disabled={!/^W-\d{3,}$/.test(normalized) || pin.length < 4 || signIn.isPending}>
         {signIn.isPending ? 'Signing in…' : 'Sign in'}

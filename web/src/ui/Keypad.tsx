@@ -1,14 +1,24 @@
 /** An on-screen numeric keypad with big keys, for gloves and tablets. */
 import { Button, IconButton } from './Button';
+import { pressKey } from './keypad';
 
-export function Keypad({ value, onChange, decimals = true, label }: { value: string; onChange: (value: string) => void; decimals?: boolean; label: string }) {
+export function Keypad({
+  value,
+  onChange,
+  decimals = true,
+  code = false,
+  label,
+}: {
+  value: string;
+  onChange: (value: string) => void;
+  decimals?: boolean;
+  /** the digits are a code (a PIN), not a number: leading zeros stay */
+  code?: boolean;
+  label: string;
+}) {
   const press = (key: string) => {
-    if (key === '.' && (value.includes('.') || !decimals)) return;
-    if (key === '.' && value === '') return onChange('0.');
-    if (value === '0' && key !== '.') return onChange(key);
-    const [, fraction] = value.split('.');
-    if (fraction !== undefined && fraction.length >= 3) return;
-    onChange(value + key);
+    const next = pressKey(value, key, { decimals: decimals && !code, code });
+    if (next !== value) onChange(next);
   };
   return (
     <div className="keypad" role="group" aria-label={label}>
@@ -17,7 +27,7 @@ export function Keypad({ value, onChange, decimals = true, label }: { value: str
           {k}
         </Button>
       ))}
-      {decimals ? (
+      {decimals && !code ? (
         <Button onClick={() => press('.')} aria-label={`${label}: decimal point`}>
           .
         </Button>
