@@ -179,6 +179,22 @@ describeEachEngine('user administration', (ctx) => {
     expectProblem(await admin.post('/api/mes/users/ghost/password'), 404);
   });
 
+  it('an admin resetting their own password stays signed in where they did it; their other sessions end', async () => {
+    const created = (await admin.post('/api/mes/users', { username: 'ada', role: 'admin' })).json();
+    const here = await signIn(app, 'ada', created.password);
+    const elsewhere = await signIn(app, 'ada', created.password);
+    const res = await here.post('/api/mes/users/ada/password');
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await here.get('/api/mes/auth/me')).statusCode).toBe(200);
+    expectProblem(await elsewhere.get('/api/mes/auth/me'), 401);
+    // resetting someone else's password keeps none of theirs
+    const reset = (await here.post('/api/mes/users/ada/password')).json();
+    const third = await signIn(app, 'ada', reset.password);
+    expect((await admin.post('/api/mes/users/ada/password')).statusCode).toBe(200);
+    expectProblem(await third.get('/api/mes/auth/me'), 401);
+    expectProblem(await here.get('/api/mes/auth/me'), 401);
+  });
+
   it('resets a PIN (generated or chosen): the new one works, the old one does not', async () => {
     expect((await pinLogin(app, 'W-002', demoPin)).statusCode).toBe(200);
     const res = await admin.post('/api/mes/users/W-002/pin', {});

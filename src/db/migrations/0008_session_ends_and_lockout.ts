@@ -41,7 +41,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create function mes.end_user_sessions(p_user_ids bigint[], p_reason text) returns void language plpgsql as $$
     begin
       perform set_config('mes.session_end_reason', p_reason, true);
-      delete from mes.sessions where user_id = any (p_user_ids);
+      -- the session that makes the change to its own account may be kept (users.repository keepSession)
+      delete from mes.sessions where user_id = any (p_user_ids)
+         and token_hash is distinct from nullif(current_setting('mes.keep_session', true), '');
       perform set_config('mes.session_end_reason', '', true);
     end $$`.execute(db);
 

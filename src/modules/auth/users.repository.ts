@@ -1,6 +1,6 @@
 /** SQL of user administration: accounts and their sessions (the auth module owns both tables). */
 import { sql } from 'kysely';
-import type { Db } from '../../db/database.js';
+import type { Db, Trx } from '../../db/database.js';
 import type { Role } from '../../db/schema.js';
 import type { UserListQuery } from './users.schema.js';
 
@@ -121,6 +121,15 @@ export async function listSessions(db: Db, userId: number): Promise<{ tokenHash:
  * Ends the user's sessions: all of them, or the one whose id (hash prefix) is
  * given. The delete trigger (0004) tells every process to drop them from its cache.
  */
+/**
+ * The session with this token hash survives the session ends that changes in
+ * this transaction cause (migration 0008's triggers): an admin changing their
+ * own account stays signed in where they made the change.
+ */
+export async function keepSession(trx: Trx, tokenHash: string): Promise<void> {
+  await sql`select set_config('mes.keep_session', ${tokenHash}, true)`.execute(trx);
+}
+
 export async function deleteSessions(db: Db, userId: number, sessionId?: string): Promise<number> {
   let q = db.deleteFrom('mes.sessions').where('user_id', '=', userId);
   if (sessionId !== undefined) q = q.where(sql<string>`left(token_hash, ${sessionIdLength})`, '=', sessionId);

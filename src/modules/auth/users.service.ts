@@ -5,8 +5,9 @@
  *   once, only their argon2 hashes are stored;
  * - an admin cannot disable or demote their own account (so an admin always remains);
  * - a new secret, a role change and disabling end the account's sessions (an
- *   operator's tablet session must not become a planner's); the acting
- *   admin's own session survives a change to their own account;
+ *   operator's tablet session must not become a planner's), in the database
+ *   (migration 0008); the acting admin's own session survives a change to
+ *   their own account;
  * - every change is an event on the `master` topic, without secrets.
  */
 import type { Db, Trx } from '../../db/database.js';
@@ -59,17 +60,14 @@ async function record(trx: Trx, user: UserView, change: string, actor: Actor, pa
   );
 }
 
-/** Ends the account's sessions, except the acting admin's own. */
-async function endSessions(trx: Trx, user: { id: number }, actor: Actor): Promise<void> {
-  if (user.id !== actor.user.id || !actor.token) {
-    await repo.deleteSessions(trx, user.id);
-    return;
-  }
-  const keep = hashToken(actor.token).slice(0, repo.sessionIdLength);
-  for (const s of await repo.listSessions(trx, user.id)) {
-    const id = s.tokenHash.slice(0, repo.sessionIdLength);
-    if (id !== keep) await repo.deleteSessions(trx, user.id, id);
-  }
+/**
+ * A change of credentials, role or worker, or disabling, ends the account's
+ * sessions in the database (migration 0008's trigger, whatever path makes
+ * the change); when admins change their own account, the session they act
+ * from is kept. Call before the change.
+ */
+async function keepOwnSession(trx: Trx, user: { id: number }, actor: Actor): Promise<void> {
+  if (user.id === actor.user.id && actor.token) await repo.keepSession(trx, hashToken(actor.token));
 }
 
 /** The worker an operator account is bound to must exist and be active (422 naming the field otherwise). */
@@ -146,12 +144,12 @@ export async function updateUser(db: Db, username: string, input: UserUpdate, ac
   if (secret.password) change.passwordHash = await hashSecret(secret.password);
   return db.transaction().execute(async (trx) => {
     if (input.workerId && input.workerId !== current.workerId) await assertWorker(trx, input.workerId);
+    await keepOwnSession(trx, current, actor);
     try {
       if (!(await repo.updateUser(trx, username, change))) throw notFound('user', username);
     } catch (error) {
       throw conflictOf(error, { workerId: change.workerId });
     }
-    if (role !== current.role || change.workerId !== undefined) await endSessions(trx, current, actor);
     const user = await load(trx, username);
     await record(trx, user, 'updated', actor, { ...input });
     return { user, ...secret };
@@ -165,8 +163,8 @@ export async function resetPassword(db: Db, username: string, actor: Actor): Pro
   const password = generatePassword();
   const passwordHash = await hashSecret(password);
   return db.transaction().execute(async (trx) => {
+    await keepOwnSession(trx, current, actor);
     if (!(await repo.updateUser(trx, username, { passwordHash }))) throw notFound('user', username);
-    await endSessions(trx, current, actor);
     const user = await load(trx, username);
     await record(trx, user, 'password_reset', actor);
     return { user, password };
@@ -180,8 +178,8 @@ export async function resetPin(db: Db, username: string, input: PinReset, actor:
   const pin = input.pin ?? generatePin();
   const pinHash = await hashSecret(pin);
   return db.transaction().execute(async (trx) => {
+    await keepOwnSession(trx, current, actor);
     if (!(await repo.updateUser(trx, username, { pinHash }))) throw notFound('user', username);
-    await endSessions(trx, current, actor);
     const user = await load(trx, username);
     await record(trx, user, 'pin_reset', actor);
     return { user, pin };
@@ -195,7 +193,6 @@ export async function setDisabled(db: Db, username: string, disabled: boolean, a
     if (disabled && current.id === actor.user.id) throw new DomainError('conflict', 'you cannot disable your own account');
     if (!!current.disabledAt === disabled) return current;
     await repo.updateUser(trx, username, { disabled });
-    if (disabled) await repo.deleteSessions(trx, current.id);
     const user = await load(trx, username);
     await record(trx, user, disabled ? 'disabled' : 'enabled', actor);
     return user;
@@ -253,8 +250,8 @@ export async function grantPortalAccess(db: Db, input: PortalAccess, actor: Acto
       });
     }
     if (existing) {
+      await keepOwnSession(trx, existing, actor);
       await repo.updateUser(trx, existing.username, { pinHash, disabled: false });
-      await endSessions(trx, existing, actor);
       const user = await load(trx, existing.username);
       await record(trx, user, 'pin_reset', actor, existing.disabledAt ? { enabled: true } : {});
       return { user, pin, created: false };
