@@ -118,7 +118,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
           {plan.status === 'draft' ? (
             <div className="empty">A draft has no schedule yet: release it to plan every step.</div>
           ) : schedule.data ? (
-            <Gantt schedule={schedule.data} mode={mode} />
+            <Gantt schedule={schedule.data} mode={mode} planStatus={plan.status} />
           ) : (
             <ErrorAlert error={schedule.error} />
           )}
