@@ -16,6 +16,7 @@ export interface OperationTable {
   name: string;
   description: Generated<string>;
   default_efficiency: Generated<number>;
+  default_nominal_time: number | null;
   archived_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Generated<Date>;

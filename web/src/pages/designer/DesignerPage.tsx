@@ -97,6 +97,7 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
     state.selectNode(nodeId);
     view.centreOn(nodeId);
   };
+  const addInView = (operationId: string) => state.addStep(operationId, view.freeSpotInView());
 
   return (
     <DesignerContext.Provider value={state.lookups}>
@@ -150,7 +151,7 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
           </Button>
         </div>
         <div className="designer-body">
-          <Palette operations={catalogData.operations} onAdd={state.addStep} disabled={readOnly} />
+          <Palette operations={catalogData.operations} onAdd={(opId) => addInView(opId)} disabled={readOnly} />
           <DesignerCanvas {...state} />
           <aside className="designer-panel" aria-label="Selected step">
             <div className="stack">

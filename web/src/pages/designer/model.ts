@@ -93,14 +93,14 @@ export function nextNodeId(nodes: { id: string }[]): string {
   return `N${max + 1}`;
 }
 
-/** A new step for an operation: every capable station as a candidate (in list order = priority); the time is left for the planner. */
+/** A new step for an operation: every capable station as a candidate (in list order = priority), the operation's usual time per unit when it has one. */
 export function newStep(nodeId: string, operation: Operation, stations: Station[]): Step {
   const capable = stations.filter((s) => s.archivedAt === null && s.operations.some((o) => o.id === operation.id));
   return {
     nodeId,
     name: operation.name,
     operationId: operation.id,
-    nominalTime: Number.NaN,
+    nominalTime: operation.defaultNominalTime ?? Number.NaN,
     assignedStations: capable.map((s, i) => ({ stationId: s.id, priority: i + 1 })),
     materialInputs: [],
     output: null,

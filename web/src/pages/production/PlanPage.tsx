@@ -118,7 +118,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
           {plan.status === 'draft' ? (
             <div className="empty">A draft has no schedule yet: release it to plan every step.</div>
           ) : schedule.data ? (
-            <Gantt schedule={schedule.data} mode={mode} />
+            <Gantt schedule={schedule.data} mode={mode} planStatus={plan.status} />
           ) : (
             <ErrorAlert error={schedule.error} />
           )}
@@ -253,7 +253,7 @@ function StepNote({ node, summary }: { node: PlanDetailNode; summary: Assignment
   if (pause)
     return (
       <span className="step-note" data-testid={`step-note-${node.nodeId}`}>
-        <Badge tone="warning">{pauseReasonLabel[pause.reason]}</Badge> <span className="muted">since {formatWhen(pause.startedAt)}</span>
+        <Badge tone="warning">{pauseReasonLabel(pause.reason)}</Badge> <span className="muted">since {formatWhen(pause.startedAt)}</span>
         {pause.note && <span className="step-note__text">“{pause.note}”</span>}
       </span>
     );
