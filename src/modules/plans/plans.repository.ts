@@ -333,3 +333,28 @@ export async function unfinishedPlansReferencing(db: Db, ref: PlanReference): Pr
     .execute();
   return rows.map((r) => r.id);
 }
+
+// ---- the floor's reschedule ---------------------------------------------------------------
+
+/** Status of each plan that exists (archived ones included), by id; unlocked. */
+export async function findPlanStatuses(db: Db, planIds: readonly string[]): Promise<Map<string, { status: PlanStatus; archived: boolean }>> {
+  if (planIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('mes.production_plans')
+    .select(['id', 'status', sql<boolean>`archived_at is not null`.as('archived')])
+    .where('id', 'in', planIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, { status: r.status, archived: r.archived }]));
+}
+
+/** Ids of the live plans in these statuses, in id order. */
+export async function planIdsInStatus(db: Db, statuses: readonly PlanStatus[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom('mes.production_plans')
+    .select('id')
+    .where('status', 'in', statuses)
+    .where('archived_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
