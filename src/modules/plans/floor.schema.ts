@@ -46,7 +46,7 @@ export const FloorRescheduleResult = Type.Object({
       code: Type.String(),
       name: Type.String(),
       dueDate: NullableDateTime,
-      priority: Type.Union([Type.Integer(), Type.Null()]),
+      priority: Type.Integer({ minimum: 1, maximum: 5 }),
       before: PlanProjection,
       after: PlanProjection,
       moved: Type.Integer({ description: 'not-started steps that get another worker, station, substation or time' }),

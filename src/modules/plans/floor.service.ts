@@ -44,7 +44,7 @@ type Current = Awaited<ReturnType<typeof listPlanAssignments>>[number];
 interface PlanState {
   plan: PlanDetail;
   due: number | undefined;
-  priority: number | null;
+  priority: number;
   weight: number;
   dbIds: Map<string, number>;
   /** open (pending/ready) assignment per node id that is replaced if its step moves */
@@ -56,10 +56,9 @@ interface PlanState {
   before: number;
 }
 
-/** Due date and priority of a plan (branch `due` adds them to the plan; absent = no due date, priority 3). */
-function urgencyOf(plan: PlanDetail): { due: number | undefined; priority: number | null } {
-  const u = plan as PlanDetail & { dueDate?: string | null; priority?: number | null };
-  return { due: u.dueDate ? Date.parse(u.dueDate) : undefined, priority: u.priority ?? null };
+/** Due date (none: never late) and priority of a plan. */
+function urgencyOf(plan: PlanDetail): { due: number | undefined; priority: number } {
+  return { due: plan.dueDate ? Date.parse(plan.dueDate) : undefined, priority: plan.priority };
 }
 
 /** The plans to reschedule: the named ones (each must exist and be released, in production or paused), or the default set. */

@@ -5,7 +5,7 @@
  * stays pure, and its caller writes the rows.
  */
 import type { Trx } from '../../db/database.js';
-import { type BookedInterval, type PlanOutcome, type ScheduleStats, type SchedulerNode, UnschedulableError } from '../../scheduler/index.js';
+import { type BookedInterval, type PlanOutcome, type ScheduleStats, type SchedulerNode, UnschedulableError, weightOfPriority } from '../../scheduler/index.js';
 import { DomainError } from '../../shared/errors.js';
 import type { NewAssignment } from '../assignments/index.js';
 import type { PlanDetail } from '../plans/index.js';
@@ -93,7 +93,7 @@ function fixedBusy(fixed: Map<string, FixedNode>): BookedInterval[] {
 }
 
 export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<ScheduleOutcome> {
-  const { plan, nodes, now } = req;
+  const { plan, nodes, fixed, now } = req;
   const toSchedule = plan.nodes.filter((n) => nodes.has(n.nodeId));
   const schedulerNodes = schedulerNodesOf(req, (id) => id);
   const resources = await loadSchedulingResources(trx, {
@@ -114,6 +114,16 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
       stations: resources.stations,
       workers: resources.workers,
       booked: [...resources.booked, ...ownBusy],
+      // its due date and priority: one plan's tardiness falls with its makespan, so they change
+      // none of its choices, but the stats tell how late it is projected to be
+      plans: [
+        {
+          id: plan.id,
+          weight: weightOfPriority(plan.priority),
+          ...(plan.dueDate ? { dueDate: Date.parse(plan.dueDate) } : {}),
+          ...(fixed.size > 0 ? { fixedEnd: Math.max(...[...fixed.values()].map((f) => f.end)) } : {}),
+        },
+      ],
       options: { timeBudgetMs: req.budgetMs },
     });
   } catch (error) {
