@@ -6,6 +6,7 @@
  * release order was. Started steps and pins stay, the total tardiness never
  * grows, a dry run writes nothing, bad input is refused naming the field.
  */
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { runIntegrityChecks } from '../../src/integrity/checks.js';
@@ -203,6 +204,57 @@ describeEachEngine('POST /api/mes/schedule/reschedule', (ctx) => {
     // already in due-date order: the new schedule starts later than the current one, so the current one stays
     const applied = await expectNoWriteOr(async () => (await reschedule([urgent, lax])).json());
     expect(applied.after.weightedTardiness).toBeGreaterThanOrEqual(0);
+  });
+
+  /** Weighted tardiness of plans as the database has them now: completion = last planned end of an active step, weight 2^(3 - priority). */
+  async function floorTardiness(planIds: string[]): Promise<number> {
+    const rows = await sql<{ end: Date; due: Date | null; priority: number }>`
+      select max(a.planned_end) as "end", p.due_date as due, p.priority from mes.production_plans p
+        join mes.worker_assignments a on a.plan_id = p.id and a.status <> 'cancelled'
+       where p.id = any(${planIds}::text[]) group by p.id`.execute(ctx.database.db);
+    return rows.rows.reduce((t, r) => {
+      const late = r.due ? (new Date(r.end).getTime() - new Date(r.due).getTime()) / 60_000 : 0;
+      return t + (late > 0 ? 2 ** (3 - r.priority) * late : 0);
+    }, 0);
+  }
+
+  it('never makes the floor later: random small floors, any release order (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            steps: fc.integer({ min: 1, max: 3 }),
+            dueHours: fc.option(fc.integer({ min: 1, max: 12 }), { freq: 4 }),
+            priority: fc.integer({ min: 1, max: 5 }),
+          }),
+          {
+            minLength: 2,
+            maxLength: 3,
+          },
+        ),
+        async (raw) => {
+          const now = Date.now();
+          const ids: string[] = [];
+          for (const [i, r] of raw.entries()) {
+            const extra = { priority: r.priority, ...(r.dueHours !== null ? { dueDate: new Date(now + r.dueHours * HOUR).toISOString() } : {}) };
+            ids.push(await create(soloPlan(`Random ${i}`, extra, r.steps)));
+          }
+          for (const id of ids) await release(id);
+          const before = await floorTardiness(ids);
+          const res = await reschedule(ids);
+          expect(res.statusCode, res.body).toBe(200);
+          const body = res.json();
+          expect(body.before.weightedTardiness).toBeCloseTo(before, 1);
+          const after = await floorTardiness(ids);
+          expect(after).toBeLessThanOrEqual(before + 1e-6);
+          if (body.applied) expect(after).toBeCloseTo(body.after.weightedTardiness, 1);
+          else expect(after).toBe(before);
+          expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
+          await clearFloor();
+        },
+      ),
+      { numRuns: 6 },
+    );
   });
 
   /** Runs a reschedule; if it was not applied, nothing may have changed. */

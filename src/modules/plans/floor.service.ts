@@ -237,7 +237,7 @@ export async function rescheduleFloor(db: Db, planIds: string[] | undefined, opt
         if (!c) continue;
         const planId = s.plan.id;
         const ids = await insertAssignments(trx, planId, c.rows);
-        await repo.setPlannedEnd(trx, planId, new Date(afterEnd(s)));
+        await repo.setPlannedWindow(trx, planId, new Date(afterEnd(s)));
         await repo.bumpPlanVersion(trx, planId);
         const nodeIdOf = new Map([...s.dbIds].map(([nodeId, id]) => [id, nodeId]));
         events.push(

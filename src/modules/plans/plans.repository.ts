@@ -361,3 +361,13 @@ export async function planIdsInStatus(db: Db, statuses: readonly PlanStatus[]): 
     .execute();
   return rows.map((r) => r.id);
 }
+
+/** After the floor's reschedule: the plan's planned end, and its planned start = its earliest active step's (steps may now start earlier than at release). */
+export async function setPlannedWindow(trx: Trx, planId: string, plannedEnd: Date): Promise<void> {
+  await sql`
+    update mes.production_plans p
+       set planned_end = ${plannedEnd},
+           planned_start = least(${plannedEnd}::timestamptz,
+             coalesce((select min(a.planned_start) from mes.worker_assignments a where a.plan_id = p.id and a.status <> 'cancelled'), p.planned_start))
+     where p.id = ${planId}`.execute(trx);
+}
