@@ -22,7 +22,7 @@ export const planHeaderFields = (p: string) =>
       'shortages', ${p}.shortages, 'plannedStart', ${isoText(`${p}.planned_start`)}, 'plannedEnd', ${isoText(`${p}.planned_end`)},
       'releasedAt', ${isoText(`${p}.released_at`)}, 'startedAt', ${isoText(`${p}.started_at`)}, 'completedAt', ${isoText(`${p}.completed_at`)},
       'cancelledAt', ${isoText(`${p}.cancelled_at`)}, 'createdBy', ${p}.created_by, 'createdAt', ${isoText(`${p}.created_at`)},
-      'updatedAt', ${isoText(`${p}.updated_at`)}, 'archivedAt', null`);
+      'updatedAt', ${isoText(`${p}.updated_at`)}, 'dueDate', ${isoText(`${p}.due_date`)}, 'priority', ${p}.priority, 'archivedAt', null`);
 
 /**
  * The whole plan in one SQL statement: the plan row and its nodes in order,
@@ -89,7 +89,8 @@ export async function findRevisedPlanDetail(db: Db, planId: string): Promise<{ p
     )
     select case when p.archived_at is not null then (
       -- archived: the document as it was served when the plan was archived
-      select (a.document || jsonb_build_object('archivedAt', ${isoSql('p.archived_at')}))::json
+      -- (due date and priority live on the plan row: plans archived before 0010 get them too)
+      select (a.document || jsonb_build_object('archivedAt', ${isoSql('p.archived_at')}, 'dueDate', ${isoSql('p.due_date')}, 'priority', p.priority))::json
         from mes.plan_archives a where a.plan_id = p.id
     ) else json_build_object(${planHeaderFields('p')},
       'nodes', coalesce((
@@ -168,6 +169,8 @@ export async function listPlans(db: Db, f: PlanListFilter) {
       'p.created_at as createdAt',
       'p.updated_at as updatedAt',
       'p.archived_at as archivedAt',
+      'p.due_date as dueDate',
+      'p.priority',
       'p.total',
       // an archived plan's counts were taken when its graph moved to the archive
       sql<number>`case when p.archived_at is null then (select count(*)::int from mes.production_plan_nodes n where n.plan_id = p.id)
@@ -332,4 +335,39 @@ export async function unfinishedPlansReferencing(db: Db, ref: PlanReference): Pr
     .limit(5)
     .execute();
   return rows.map((r) => r.id);
+}
+
+// ---- the floor's reschedule ---------------------------------------------------------------
+
+/** Status of each plan that exists (archived ones included), by id; unlocked. */
+export async function findPlanStatuses(db: Db, planIds: readonly string[]): Promise<Map<string, { status: PlanStatus; archived: boolean }>> {
+  if (planIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('mes.production_plans')
+    .select(['id', 'status', sql<boolean>`archived_at is not null`.as('archived')])
+    .where('id', 'in', planIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, { status: r.status, archived: r.archived }]));
+}
+
+/** Ids of the live plans in these statuses, in id order. */
+export async function planIdsInStatus(db: Db, statuses: readonly PlanStatus[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom('mes.production_plans')
+    .select('id')
+    .where('status', 'in', statuses)
+    .where('archived_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** After the floor's reschedule: the plan's planned end, and its planned start = its earliest active step's (steps may now start earlier than at release). */
+export async function setPlannedWindow(trx: Trx, planId: string, plannedEnd: Date): Promise<void> {
+  await sql`
+    update mes.production_plans p
+       set planned_end = ${plannedEnd},
+           planned_start = least(${plannedEnd}::timestamptz,
+             coalesce((select min(a.planned_start) from mes.worker_assignments a where a.plan_id = p.id and a.status <> 'cancelled'), p.planned_start))
+     where p.id = ${planId}`.execute(trx);
 }

@@ -6,6 +6,7 @@ import type { PlanStatus, PlanSummary } from '../../api/types';
 import { formatDateTime } from '../../format';
 import { useDebounced } from '../../hooks';
 import { Link, navigate } from '../../router';
+import { RescheduleFloorButton } from './RescheduleFloor';
 import { Badge, Button, Card, type Column, Pager, ProgressBar, SelectField, StatusBadge, Table, TextField, statusLabel } from '../../ui';
 
 const statuses: PlanStatus[] = ['draft', 'released', 'in_production', 'paused', 'completed', 'cancelled'];
@@ -63,9 +64,12 @@ export function PlansPage() {
           <h1>Production plans</h1>
           <span className="muted">{plans.data ? `${plans.data.total} plans` : 'Loading…'}</span>
         </div>
-        <Button variant="primary" onClick={() => navigate('/designer')}>
-          New plan
-        </Button>
+        <div className="toolbar">
+          <RescheduleFloorButton />
+          <Button variant="primary" onClick={() => navigate('/designer')}>
+            New plan
+          </Button>
+        </div>
       </div>
       <Card flush>
         <div className="card__header">
