@@ -271,5 +271,18 @@ describeEachEngine('plan due dates, priorities and lateness', (ctx) => {
       late: true,
     });
     expect((await list('late=true')).items.map((r) => r.id)).toContain(id);
+
+    // archived, it keeps its due date, priority and lateness (they live on the plan row)
+    const archived = await planner.post(`/api/mes/production-plans/${id}/archive`);
+    expect(archived.statusCode, archived.body).toBe(200);
+    const after = await detail(id);
+    expect(after).toMatchObject({
+      dueDate: '2021-06-01T00:00:00.000Z',
+      priority: 3,
+      projectedEnd: finished.completedAt,
+      latenessMinutes: finished.latenessMinutes,
+      late: true,
+    });
+    expect((await list('archived=true&late=true')).items.map((r) => r.id)).toEqual([id]);
   });
 });
