@@ -2,10 +2,10 @@
  * The plans list with the projection of issue #16: its default order next to
  * the orders and the filter that read every matching plan's projected end
  * (sort by projected end or lateness, late=true) and the plain column sorts,
- * over N synthetic released plans of 3 steps each on a scratch PostgreSQL
+ * over N synthetic released plans of S steps each on a scratch PostgreSQL
  * database; `select 1` through the same pool is the same-run reference.
  *
- *   npx tsx bench/plan-list.ts [--plans 5000]   (BENCH_DATABASE_URL chooses the server)
+ *   npx tsx bench/plan-list.ts [--plans 5000] [--steps 3]   (BENCH_DATABASE_URL chooses the server)
  */
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
@@ -14,7 +14,9 @@ import { listPlans, type PlanListFilter } from '../src/modules/plans/plans.repos
 import { seedDatabase } from '../src/seed/seed.js';
 import { machine, scratchDatabase } from './lib.js';
 
-const plans = Number(process.argv[process.argv.indexOf('--plans') + 1] || 5000);
+const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const plans = arg('--plans', 5000);
+const steps = arg('--steps', 3);
 const runs = 30;
 
 const url = await scratchDatabase('mes_bench_plan_list');
@@ -29,7 +31,9 @@ await sql`
     from generate_series(1, ${plans}::int) g`.execute(db);
 await sql`
   insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time)
-  select p.id, 'N' || k, k, 'step', 'OP-001', 1, 1 from mes.production_plans p, generate_series(0, 2) k where p.work_order_code = 'WO-BENCH'`.execute(db);
+  select p.id, 'N' || k, k, 'step', 'OP-001', 1, 1 from mes.production_plans p, generate_series(0, ${steps - 1}::int) k where p.work_order_code = 'WO-BENCH'`.execute(
+  db,
+);
 // one global slot of 10 minutes per step: no two bookings overlap
 await sql`
   insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, planned_start, planned_end, work_minutes)
@@ -66,6 +70,6 @@ const cases: [string, PlanListFilter][] = [
 const rows = [await time('select 1 (reference)', () => sql`select 1`.execute(db))];
 for (const [name, filter] of cases) rows.push(await time(name, () => listPlans(db, filter)));
 const late = (await listPlans(db, { ...page, late: true }))[0]?.total ?? 0;
-console.log(`${machine()}\n${plans} released plans × 3 steps (${late} late); median and p90 of ${runs} runs, PostgreSQL`);
+console.log(`${machine()}\n${plans} released plans × ${steps} steps (${late} late); median and p90 of ${runs} runs, PostgreSQL`);
 for (const r of rows) console.log(`${r.name.padEnd(32)} ${r.median.toFixed(2).padStart(8)} ms ${r.p90.toFixed(2).padStart(8)} ms`);
 await database.close();

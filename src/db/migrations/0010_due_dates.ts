@@ -14,7 +14,9 @@
  *   an index order would not spare the sort.
  * - An index that gives each plan's latest assignment end by one probe: the
  *   projected end, which the late filter and the sort by projected end or
- *   lateness read for every plan of the filtered set.
+ *   lateness read for every plan of the filtered set (bench/plan-list.ts,
+ *   2,000 plans of 30 steps: that sort took 24–28 ms with it, 199–331 ms
+ *   with only the plan_id index, on this 2-core machine).
  * - The plan archive keeps the plan row in mes.production_plans, so these
  *   columns stay with an archived plan; the archived detail document gets
  *   them from the row when it is read (plans.repository).
