@@ -1,14 +1,16 @@
 /**
  * Due dates in a real browser (issue #16, item 1): a planner gives a new plan
  * a due date (datetime-local) and a priority in the designer, saves and
- * releases it, and sees its lateness on the plan page, on the plans list
- * (with "late only" and a sortable due-date column) and on the live board.
+ * releases it, and sees its lateness on the plan page (following a move of
+ * the step without a reload), on the plans list (with "late only" and a
+ * sortable due-date column) and on the live board.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { latenessParts } from '../../web/src/lateness.js';
 import { type ServerProcess, startServer } from '../helpers/processes.js';
 import { collectCspViolations, ensureWebBuild, hasChromium, launchBrowser, screenshot, viewport } from './browser.js';
 
@@ -90,6 +92,25 @@ describe.skipIf(!hasChromium)('due dates in a browser', () => {
       .waitFor();
     expect(await page.getByTestId('plan-projected-end').textContent()).not.toBe('not scheduled yet');
     await screenshot(page, 'plan-lateness');
+
+    // a planner's move a week later (through the API, as another client would): the open page follows, no reload
+    await page.evaluate(() => ((globalThis as unknown as { e2eMarker: number }).e2eMarker = 42));
+    const released = (await (await page.request.get(`/api/mes/production-plans/${planId}`)).json()) as {
+      nodes: { assignment: { id: string; plannedStart: string } }[];
+    };
+    const step = released.nodes[0]!.assignment;
+    const moved = await page.request.put(`/api/mes/worker-assignments/${step.id}`, {
+      data: { plannedStart: new Date(Date.parse(step.plannedStart) + 7 * 86_400_000).toISOString() },
+      headers: { origin: server.url },
+    });
+    expect(moved.status(), await moved.text()).toBe(200);
+    // a week more late: about 8 days when the step was to start now (the text follows the server's figure, whatever the shift)
+    const after = (await (await page.request.get(`/api/mes/production-plans/${planId}`)).json()) as { latenessMinutes: number };
+    const parts = latenessParts(after.latenessMinutes);
+    expect(parts).toMatchObject({ late: true, unit: 'days' });
+    const expected = parts.late ? `late by ${parts.count} day${parts.count === 1 ? '' : 's'}` : 'on time';
+    await page.getByTestId(`lateness-${planId}`).filter({ hasText: expected }).waitFor();
+    expect(await page.evaluate(() => (globalThis as unknown as { e2eMarker?: number }).e2eMarker)).toBe(42);
 
     // ---- plans list: the lateness column, late only, sorted by due date
     await page.getByRole('link', { name: 'Production' }).first().click();
