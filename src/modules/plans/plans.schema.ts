@@ -97,6 +97,10 @@ export type PlanNode = Static<typeof PlanNode>;
 
 export const PlanParams = Type.Object({ id: Type.String({ maxLength: 50, description: 'plan code, e.g. PPL-1126-001' }) });
 
+export const planSortKeys = ['createdAt', 'code', 'dueDate', 'priority', 'projectedEnd', 'lateness'] as const;
+export type PlanSortKey = (typeof planSortKeys)[number];
+export const PlanSortKey = Type.Enum(planSortKeys, { description: 'list order (default createdAt); ties by plan code' });
+
 export const PlanListQuery = Type.Object(
   {
     status: Type.Optional(Type.Array(PlanStatus, { maxItems: 6, description: 'repeat or comma-free list: ?status=draft&status=released' })),
@@ -105,6 +109,13 @@ export const PlanListQuery = Type.Object(
     from: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'created before' })),
     archived: Type.Optional(Type.Boolean({ default: false, description: 'true: only archived plans; false (default): only plans in the hot tables' })),
+    late: Type.Optional(Type.Boolean({ description: 'true: only plans projected to end after their due date; false: only the others' })),
+    sort: Type.Optional(PlanSortKey),
+    direction: Type.Optional(
+      Type.Enum(['asc', 'desc'], {
+        description: 'default: desc for createdAt, asc for the others; plans without the value (no due date, no projection) come last either way',
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
   },
@@ -128,6 +139,14 @@ const planHeader = {
   updatedAt: DateTime,
   dueDate: NullableDateTime,
   priority: Type.Integer({ minimum: 1, maximum: 5, description: '1 = most urgent … 5' }),
+  projectedEnd: Type.Union([DateTime, Type.Null()], {
+    description:
+      'when the plan is expected to end: its completion time once completed, else the latest end of its steps (actual end of completed steps, planned end of the others); null for drafts and cancelled plans',
+  }),
+  latenessMinutes: Type.Union([Type.Number(), Type.Null()], {
+    description: 'projectedEnd − dueDate in whole minutes (positive = late, zero or negative = on time); null without a due date or a projected end',
+  }),
+  late: Type.Boolean({ description: 'latenessMinutes > 0' }),
   archivedAt: Type.Union([DateTime, Type.Null()], {
     description: 'set when the plan was archived: its graph and assignments are then read from the archive, as they were when archived',
   }),

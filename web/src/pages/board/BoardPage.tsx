@@ -16,6 +16,7 @@ import type { AssignmentSummary, PlanSummary, ProblemView, Station, Worker } fro
 import { formatClock, formatDateTime, formatMinutes, formatTime, formatWhen } from '../../format';
 import { pauseReasonLabel, problemCategoryLabel } from '../../labels';
 import { useNow } from '../../hooks';
+import { Lateness, LatenessHeading } from '../../components/Lateness';
 import { Link } from '../../router';
 import { Badge, Card, type Column, LiveDot, ProgressBar, StatusBadge, Table } from '../../ui';
 import './board.css';
@@ -175,6 +176,7 @@ const planColumns = (problems: Map<string, number>): Column<PlanSummary>[] => [
     ),
   },
   { key: 'end', header: 'Planned end', className: 'nowrap', render: (p) => formatDateTime(p.plannedEnd) },
+  { key: 'lateness', header: <LatenessHeading />, className: 'nowrap', render: (p) => <Lateness plan={p} /> },
   { key: 'late', header: 'Late', numeric: true, render: (p) => (p.lateNodes > 0 ? <Badge tone="danger">{p.lateNodes}</Badge> : '0') },
   {
     key: 'problems',
