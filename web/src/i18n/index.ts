@@ -41,6 +41,13 @@ void i18n.use(initReactI18next).init({
   initAsync: false,
 });
 
+// `{{what, capitalize}}`: a word that opens a sentence in one language and not in the other
+// ("Create shift calendar" / "Vardiya takvimi oluştur"), upper-cased by that language's rules (i → İ)
+i18n.services.formatter?.add('capitalize', (value: unknown, lng: string | undefined) => {
+  const s = String(value);
+  return s.charAt(0).toLocaleUpperCase(lng === 'tr' ? 'tr-TR' : 'en') + s.slice(1);
+});
+
 export const t = i18n.t.bind(i18n);
 
 /** The UI's language now. */
