@@ -1,7 +1,7 @@
 /**
  * The UI's translations: i18next with react-i18next (see README, "Languages").
  *
- * One namespace, keys nested by page or component (`plans.title`, `portal.pause.reason`);
+ * One namespace, keys nested by page or component (`plans.title`, `portal.start`);
  * `en.json` and `tr.json` hold the same keys (scripts/check-i18n.mjs fails the lint otherwise).
  * Components call `const { t } = useTranslation()`; code outside React calls `t` from here.
  * Keys are literal strings: a key built at run time (`status.${s}`) is not seen by the check;

@@ -106,7 +106,13 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
     <DesignerContext.Provider value={state.lookups}>
       <div className="designer">
         <div className="designer-toolbar" role="toolbar" aria-label={t('plans.col.plan')}>
-          <TextField label={t('designer.planName')} value={meta.name} disabled={readOnly} onChange={(e) => editMeta({ name: e.target.value })} maxLength={200} />
+          <TextField
+            label={t('designer.planName')}
+            value={meta.name}
+            disabled={readOnly}
+            onChange={(e) => editMeta({ name: e.target.value })}
+            maxLength={200}
+          />
           <TextField
             label={t('plan.workOrder')}
             value={meta.workOrderCode}
@@ -132,7 +138,8 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
           <span className="designer-status" role="status" data-testid="designer-status">
             {saved ? (
               <>
-                <span className="mono">{saved.id}</span> v{saved.version} <StatusBadge status={saved.status} /> · {dirty ? t('designer.unsavedChanges') : t('designer.saved')}
+                <span className="mono">{saved.id}</span> v{saved.version} <StatusBadge status={saved.status} /> ·{' '}
+                {dirty ? t('designer.unsavedChanges') : t('designer.saved')}
               </>
             ) : (
               t('designer.newNotSaved')

@@ -89,7 +89,12 @@ export function NodePanel(props: NodePanelProps) {
           onValue={(v) => change({ nominalTime: orNaN(v) })}
         />
         <NumberField label={t('portal.quantity')} hint={t('designer.panel.quantityHint')} value={step.quantity} onValue={(v) => change({ quantity: v })} />
-        <NumberField label={t('designer.panel.efficiency')} hint={t('designer.panel.efficiencyHint')} value={step.efficiency} onValue={(v) => change({ efficiency: v })} />
+        <NumberField
+          label={t('designer.panel.efficiency')}
+          hint={t('designer.panel.efficiencyHint')}
+          value={step.efficiency}
+          onValue={(v) => change({ efficiency: v })}
+        />
       </div>
 
       <fieldset className="fieldset">
@@ -110,7 +115,12 @@ export function NodePanel(props: NodePanelProps) {
                     <label className="small" htmlFor={`time-${id}-${s.id}`}>
                       {t('designer.panel.minPerUnitHere')}
                     </label>
-                    <NumberInput id={`time-${id}-${s.id}`} placeholder={t('designer.panel.nominal')} value={c.time} onValue={(v) => setCandidate(s.id, { time: v })} />
+                    <NumberInput
+                      id={`time-${id}-${s.id}`}
+                      placeholder={t('designer.panel.nominal')}
+                      value={c.time}
+                      onValue={(v) => setCandidate(s.id, { time: v })}
+                    />
                   </div>
                 )}
               </div>
@@ -118,9 +128,7 @@ export function NodePanel(props: NodePanelProps) {
           })}
           {incapable.map((a) => (
             <div key={a.stationId} className="row">
-              <span className="badge tone-danger">
-                {t('designer.panel.cannotDo', { station: a.stationId, operation: step.operationId })}
-              </span>
+              <span className="badge tone-danger">{t('designer.panel.cannotDo', { station: a.stationId, operation: step.operationId })}</span>
               <Button size="sm" onClick={() => setCandidate(a.stationId, null)}>
                 {t('designer.panel.remove')}
               </Button>

@@ -167,7 +167,8 @@ export function problemsOf(doc: PlanDocument, catalog: PlanCatalog): Problems {
     });
     n.materialInputs.forEach((m, j) => {
       if (!m.materialCode) add(i, `${at}/materialInputs/${j}/materialCode`, t('designer.rules.inputMaterial'));
-      if (!positive(m.requiredQuantity)) add(i, `${at}/materialInputs/${j}/requiredQuantity`, t('designer.rules.inputQuantity', { material: m.materialCode || t('designer.rules.input') }));
+      if (!positive(m.requiredQuantity))
+        add(i, `${at}/materialInputs/${j}/requiredQuantity`, t('designer.rules.inputQuantity', { material: m.materialCode || t('designer.rules.input') }));
     });
     if (n.output) {
       if (!n.output.materialCode) add(i, `${at}/output/materialCode`, t('designer.rules.outputMaterial'));

@@ -196,9 +196,7 @@ const materialsConfig = (t: TFunction): ResourceConfig<Material> => ({
       numeric: true,
       render: (m) =>
         m.belowReorderPoint ? (
-          <Badge tone="warning">
-            {t('master.below', { available: formatQuantity(m.available), point: formatQuantity(m.reorderPoint) })}
-          </Badge>
+          <Badge tone="warning">{t('master.below', { available: formatQuantity(m.available), point: formatQuantity(m.reorderPoint) })}</Badge>
         ) : (
           formatQuantity(m.available)
         ),
@@ -245,7 +243,8 @@ const calendarsConfig = (t: TFunction): ResourceConfig<ShiftCalendar> => ({
             {c.exceptions
               .slice(0, 3)
               .map(
-                (e) => `${e.date} ${e.startMinute === null || e.endMinute === null ? t('master.closed') : `${formatMinute(e.startMinute)}–${formatMinute(e.endMinute)}`}`,
+                (e) =>
+                  `${e.date} ${e.startMinute === null || e.endMinute === null ? t('master.closed') : `${formatMinute(e.startMinute)}–${formatMinute(e.endMinute)}`}`,
               )
               .join(', ')}
             {c.exceptions.length > 3 && ` ${t('designer.node.more', { n: c.exceptions.length - 3 })}`}

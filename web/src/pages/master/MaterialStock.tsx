@@ -58,9 +58,7 @@ export function MaterialStock({ material }: { material: Material }) {
       <legend>{t('master.stock')}</legend>
       <div className="stack">
         <div className="row">
-          <Badge tone="info">
-            {t('stock.stock', { amount: formatAmount(material.stock, material.unit) })}
-          </Badge>
+          <Badge tone="info">{t('stock.stock', { amount: formatAmount(material.stock, material.unit) })}</Badge>
           <Badge tone="active">{t('stock.reserved', { amount: formatQuantity(material.reserved) })}</Badge>
           <Badge tone={material.belowReorderPoint ? 'warning' : 'success'}>{t('stock.available', { amount: formatQuantity(material.available) })}</Badge>
         </div>
@@ -74,7 +72,12 @@ export function MaterialStock({ material }: { material: Material }) {
               { value: 'adjustment', label: t('stock.adjustmentOption') },
             ]}
           />
-          <TextField label={t('stock.quantitySigned', { unit: material.unit })} inputMode="decimal" value={quantity} onChange={(e) => setQuantity(e.target.value)} />
+          <TextField
+            label={t('stock.quantitySigned', { unit: material.unit })}
+            inputMode="decimal"
+            value={quantity}
+            onChange={(e) => setQuantity(e.target.value)}
+          />
           <TextField label={t('stock.col.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
           <Button
             onClick={() => book.mutate({ kind, quantity: q, reason: reason.trim() })}

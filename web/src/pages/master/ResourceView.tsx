@@ -85,7 +85,9 @@ export function ResourceView<T>({ config }: { config: ResourceConfig<T> }) {
             onChange={(e) => setQ(e.target.value)}
             placeholder={t('master.view.codeOrName')}
           />
-          <span className="muted small">{list.data ? t('master.view.count', { n: formatNumber(list.data.total), what: lower(config.title) }) : t('common.loading')}</span>
+          <span className="muted small">
+            {list.data ? t('master.view.count', { n: formatNumber(list.data.total), what: lower(config.title) }) : t('common.loading')}
+          </span>
         </div>
         <Button variant="primary" onClick={() => setEditing({ row: null })}>
           {t('master.view.new', { what: config.singular })}

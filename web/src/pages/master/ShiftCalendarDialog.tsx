@@ -121,9 +121,7 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
             ))}
           <span className="spacer" />
           {problems.size > 0 && (
-            <span className="muted small">
-              {!draft.name.trim() || (creating && !draft.id.trim()) ? t('calendar.giveCodeName') : t('calendar.fixMarked')}
-            </span>
+            <span className="muted small">{!draft.name.trim() || (creating && !draft.id.trim()) ? t('calendar.giveCodeName') : t('calendar.fixMarked')}</span>
           )}
           <Button onClick={onClose}>{t('common.close')}</Button>
           <Button type="submit" variant="primary" disabled={save.isPending || problems.size > 0}>
@@ -155,9 +153,7 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
 
       <fieldset className="fieldset">
         <legend>{t('master.weeklyHours')}</legend>
-        <p className="muted small calendar-hint">
-          {t('calendar.timesHint')}
-        </p>
+        <p className="muted small calendar-hint">{t('calendar.timesHint')}</p>
         <div className="calendar-week">
           {weekOrder.map((weekday) => {
             const day = weekdayName(weekday);

@@ -41,7 +41,9 @@ function PortalAccess({ worker }: { worker: Worker }) {
               <>
                 {t('access.account')} <span className="mono">{account.username}</span>{' '}
                 {account.disabledAt ? <Badge tone="warning">{t('access.disabled')}</Badge> : <Badge tone="success">{t('access.enabled')}</Badge>}{' '}
-                <span className="muted small">{t('access.lastSignIn', { when: account.lastLoginAt ? formatDateTime(account.lastLoginAt) : t('access.never') })}</span>
+                <span className="muted small">
+                  {t('access.lastSignIn', { when: account.lastLoginAt ? formatDateTime(account.lastLoginAt) : t('access.never') })}
+                </span>
               </>
             )}
           </span>

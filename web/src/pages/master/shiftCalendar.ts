@@ -164,8 +164,7 @@ export function draftProblems(draft: CalendarDraft, creating: boolean): Map<stri
     if (!problems.has(key)) problems.set(key, message);
   };
   const timeHint = t('calendar.rules.timeHint');
-  if (creating && !idPattern.test(draft.id.trim()))
-    add('id', draft.id.trim() ? t('calendar.rules.idChars') : t('calendar.rules.giveCode'));
+  if (creating && !idPattern.test(draft.id.trim())) add('id', draft.id.trim() ? t('calendar.rules.idChars') : t('calendar.rules.giveCode'));
   if (!draft.name.trim()) add('name', t('calendar.rules.giveName'));
 
   const spans: { key: string; day: string; start: number; end: number; label: string }[] = [];

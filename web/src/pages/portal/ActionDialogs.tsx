@@ -71,7 +71,6 @@ export function PauseDialog({
   );
 }
 
-
 export function ProblemDialog({
   busy,
   error,

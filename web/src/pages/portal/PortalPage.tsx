@@ -222,7 +222,9 @@ function CurrentTask({
         <div className="small">
           <span className="muted">{t('portal.material')} </span>
           {task.materialInputs
-            .map((m) => `${formatAmount(m.requiredQuantity, m.unit)} ${m.materialName}${m.fromNodeId ? ` ${t('portal.fromNode', { node: m.fromNodeId })}` : ''}`)
+            .map(
+              (m) => `${formatAmount(m.requiredQuantity, m.unit)} ${m.materialName}${m.fromNodeId ? ` ${t('portal.fromNode', { node: m.fromNodeId })}` : ''}`,
+            )
             .join(' · ')}
         </div>
       )}

@@ -67,8 +67,20 @@ export function UsersPage() {
       <Card flush>
         <div className="card__header">
           <div className="toolbar spacer">
-            <TextField label={t('users.search')} type="search" value={q} onChange={(e) => filter(setQ)(e.target.value)} placeholder={t('users.searchPlaceholder')} />
-            <SelectField label={t('users.roleLabel')} value={role} onChange={(e) => filter(setRole)(e.target.value)} options={roleOptions} placeholder={t('users.allRoles')} />
+            <TextField
+              label={t('users.search')}
+              type="search"
+              value={q}
+              onChange={(e) => filter(setQ)(e.target.value)}
+              placeholder={t('users.searchPlaceholder')}
+            />
+            <SelectField
+              label={t('users.roleLabel')}
+              value={role}
+              onChange={(e) => filter(setRole)(e.target.value)}
+              options={roleOptions}
+              placeholder={t('users.allRoles')}
+            />
             <SelectField
               label={t('master.status')}
               value={status}
@@ -186,7 +198,10 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
       }
     >
       {issued ? (
-        <SecretNotice label={issued.kind === 'PIN' ? t('users.pinOf', { username: issued.username }) : t('users.passwordOf', { username: issued.username })} secret={issued.value}>
+        <SecretNotice
+          label={issued.kind === 'PIN' ? t('users.pinOf', { username: issued.username }) : t('users.passwordOf', { username: issued.username })}
+          secret={issued.value}
+        >
           {issued.kind === 'PIN' ? t('users.pinSignIn') : t('users.passwordSignIn')}
         </SecretNotice>
       ) : (
@@ -226,11 +241,7 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
               />
             </>
           )}
-          <p className="muted small field--wide">
-            {operator
-              ? t('users.operatorHint')
-              : t('users.passwordHint')}
-          </p>
+          <p className="muted small field--wide">{operator ? t('users.operatorHint') : t('users.passwordHint')}</p>
         </div>
       )}
       <ErrorAlert error={create.error} title={t('users.notCreated')} />
@@ -286,12 +297,7 @@ function UserDialog({ user, onClose }: { user: UserView | undefined; onClose: ()
               {t('users.yesDisable', { username: user.username })}
             </Button>
           ) : (
-            <Button
-              variant="danger"
-              onClick={() => setConfirm('disable')}
-              disabled={self}
-              title={self ? t('users.cannotDisableSelf') : t('users.disableHint')}
-            >
+            <Button variant="danger" onClick={() => setConfirm('disable')} disabled={self} title={self ? t('users.cannotDisableSelf') : t('users.disableHint')}>
               {t('users.disableAccount')}
             </Button>
           )}
@@ -329,7 +335,10 @@ function UserDialog({ user, onClose }: { user: UserView | undefined; onClose: ()
           )}
         </dl>
         {issued && (
-          <SecretNotice label={issued.kind === 'PIN' ? t('users.newPinOf', { username: issued.username }) : t('users.newPasswordOf', { username: issued.username })} secret={issued.value}>
+          <SecretNotice
+            label={issued.kind === 'PIN' ? t('users.newPinOf', { username: issued.username }) : t('users.newPasswordOf', { username: issued.username })}
+            secret={issued.value}
+          >
             {t('users.sessionsEnded')}
           </SecretNotice>
         )}
@@ -340,17 +349,19 @@ function UserDialog({ user, onClose }: { user: UserView | undefined; onClose: ()
           <div className="toolbar">
             <SelectField label={t('users.roleLabel')} value={role} onChange={(e) => setRole(e.target.value as Role)} options={roleOptions} disabled={self} />
             {role === 'operator' && (
-              <SelectField label={t('gantt.worker')} value={workerId} onChange={(e) => setWorkerId(e.target.value)} options={workerOptions} placeholder={t('users.choose')} />
+              <SelectField
+                label={t('gantt.worker')}
+                value={workerId}
+                onChange={(e) => setWorkerId(e.target.value)}
+                options={workerOptions}
+                placeholder={t('users.choose')}
+              />
             )}
             <Button onClick={saveRole} disabled={!roleChanged || update.isPending || (role === 'operator' && !workerId)}>
               {t('users.changeRole')}
             </Button>
           </div>
-          <p className="muted small">
-            {self
-              ? t('users.cannotChangeOwnRole')
-              : t('users.roleChangeHint')}
-          </p>
+          <p className="muted small">{self ? t('users.cannotChangeOwnRole') : t('users.roleChangeHint')}</p>
           <ErrorAlert error={update.error} title={t('users.roleNotChanged')} />
         </fieldset>
 
