@@ -9,7 +9,7 @@
  * the scheduler reads as one continuous shift. Reading a calendar joins such
  * pairs back into one row.
  */
-import { currentIntlTag, t } from '../../i18n';
+import { currentIntlTag, t } from '../../i18n/instance.js';
 
 /** The parts of the API's ShiftCalendar read here (structural: the unit tests import this file without the web's types). */
 export interface CalendarData {
