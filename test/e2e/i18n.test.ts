@@ -27,7 +27,10 @@ const dataShaped = ['master.firstUnit', 'substations.placeholder'];
 
 type Catalog = { [key: string]: string | Catalog };
 function flatten(c: Catalog, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  for (const [k, v] of Object.entries(c)) typeof v === 'string' ? out.set(prefix + k, v) : flatten(v, `${prefix}${k}.`, out);
+  for (const [k, v] of Object.entries(c)) {
+    if (typeof v === 'string') out.set(prefix + k, v);
+    else flatten(v, `${prefix}${k}.`, out);
+  }
   return out;
 }
 
