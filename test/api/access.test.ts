@@ -23,6 +23,7 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/auth/logout': 'public',
   'GET /api/mes/auth/me': 'any',
   'GET /api/mes/auth/session': 'public',
+  'PUT /api/mes/auth/me/locale': 'any',
 
   'GET /api/mes/operations': 'any',
   'GET /api/mes/operations/{id}': 'any',

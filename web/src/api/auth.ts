@@ -1,6 +1,7 @@
 /** The session: who is signed in, signing in (password or worker PIN) and out. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
+import { type Locale, applyLocale, takeSignInPick } from '../i18n';
 import { api } from './client';
 import type { SessionUser } from './types';
 
@@ -13,7 +14,12 @@ export function useMe() {
   return useQuery({
     queryKey: authKeys.me,
     // /auth/session answers 200 with user null when nobody is signed in: no failed request in the console on every load
-    queryFn: async (): Promise<SessionUser | null> => (await api.get<{ user: SessionUser | null }>('/auth/session')).user,
+    queryFn: async (): Promise<SessionUser | null> => {
+      const { user } = await api.get<{ user: SessionUser | null }>('/auth/session');
+      // the user's own choice wins; not chosen yet: the device's or browser's language stays
+      if (user?.locale) applyLocale(user.locale);
+      return user;
+    },
     staleTime: Number.POSITIVE_INFINITY,
     retry: 2,
   });
@@ -25,7 +31,25 @@ export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ kind, ...body }: Credentials) => api.post<{ user: SessionUser }>(kind === 'pin' ? '/auth/pin-login' : '/auth/login', body),
-    onSuccess: ({ user }) => queryClient.setQueryData(authKeys.me, user),
+    onSuccess: async ({ user }) => {
+      // a language picked on the sign-in screen becomes the user's; else the user's stored one shows
+      const picked = takeSignInPick();
+      if (picked && picked !== user.locale) user = await api.put<SessionUser>('/auth/me/locale', { locale: picked }).catch(() => user);
+      if (user.locale) applyLocale(user.locale);
+      queryClient.setQueryData(authKeys.me, user);
+    },
+  });
+}
+
+/** The signed-in user switches the UI's language: at once here, and kept on the server for their next sign-in anywhere. */
+export function useSetLocale() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (locale: Locale) => {
+      applyLocale(locale);
+      return api.put<SessionUser>('/auth/me/locale', { locale });
+    },
+    onSuccess: (user) => queryClient.setQueryData(authKeys.me, user),
   });
 }
 

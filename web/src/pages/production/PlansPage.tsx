@@ -9,7 +9,7 @@ import { ErrorAlert } from '../../api/ErrorAlert';
 import { usePlans } from '../../api/plans';
 import type { PlanSortKey, PlanStatus, PlanSummary } from '../../api/types';
 import { Lateness, usePriorityLabel } from '../../components/Lateness';
-import { formatDateTime } from '../../format';
+import { formatDateTime, formatNumber, formatQuantity } from '../../format';
 import { useDebounced } from '../../hooks';
 import { Link, navigate } from '../../router';
 import { RescheduleFloorButton } from './RescheduleFloor';
@@ -48,7 +48,7 @@ function usePlanColumns(sort: Sort, onSort: (s: Sort) => void): Column<PlanSumma
   return [
     {
       key: 'id',
-      ...sortable('code', 'Plan'),
+      ...sortable('code', t('plans.col.plan')),
       className: 'nowrap',
       // the row opens the plan too: a click on the link (also ctrl-click for a new tab) is the link's alone
       render: (p) => (
@@ -59,25 +59,26 @@ function usePlanColumns(sort: Sort, onSort: (s: Sort) => void): Column<PlanSumma
         </span>
       ),
     },
-    { key: 'name', header: 'Name', render: (p) => p.name },
-    { key: 'wo', header: 'Work order', className: 'nowrap', render: (p) => <span className="mono">{p.workOrderCode}</span> },
-    { key: 'qty', header: 'Qty', numeric: true, render: (p) => p.quantity },
-    { key: 'status', header: 'Status', render: (p) => <StatusBadge status={p.status} /> },
+    { key: 'name', header: t('plans.col.name'), render: (p) => p.name },
+    { key: 'wo', header: t('plans.col.workOrder'), className: 'nowrap', render: (p) => <span className="mono">{p.workOrderCode}</span> },
+    { key: 'qty', header: t('plans.col.qty'), numeric: true, render: (p) => formatQuantity(p.quantity) },
+    { key: 'status', header: t('plans.col.status'), render: (p) => <StatusBadge status={p.status} /> },
     {
       key: 'priority',
       ...sortable('priority', t('due.priority')),
       className: 'nowrap',
       render: (p) => <span title={priorityLabel(p.priority)}>{p.priority}</span>,
     },
-    { key: 'progress', header: 'Progress', render: (p) => <ProgressBar done={p.completedNodes} total={p.nodeCount} /> },
+    { key: 'progress', header: t('plans.col.progress'), render: (p) => <ProgressBar done={p.completedNodes} total={p.nodeCount} /> },
     { key: 'due', ...sortable('dueDate', t('due.dueDate')), className: 'nowrap', render: (p) => formatDateTime(p.dueDate) },
     { key: 'projected', ...sortable('projectedEnd', t('due.projectedEnd')), className: 'nowrap', render: (p) => formatDateTime(p.projectedEnd) },
     { key: 'lateness', ...sortable('lateness', t('due.lateness')), className: 'nowrap', render: (p) => <Lateness plan={p} /> },
     {
       key: 'late',
-      header: 'Late steps',
+      header: t('plans.col.lateSteps'),
       numeric: true,
-      render: (p) => (p.lateNodes > 0 ? <Badge tone="danger">{p.lateNodes} late</Badge> : <span className="muted">0</span>),
+      render: (p) =>
+        p.lateNodes > 0 ? <Badge tone="danger">{t('plans.late', { count: p.lateNodes, n: formatNumber(p.lateNodes) })}</Badge> : <span className="muted">0</span>,
     },
   ];
 }
@@ -108,13 +109,13 @@ export function PlansPage() {
     <div className="page">
       <div className="page-header">
         <div className="page-header__title">
-          <h1>Production plans</h1>
-          <span className="muted">{plans.data ? `${plans.data.total} plans` : 'Loading…'}</span>
+          <h1>{t('plans.title')}</h1>
+          <span className="muted">{plans.data ? t('plans.count', { count: plans.data.total, n: formatNumber(plans.data.total) }) : t('common.loading')}</span>
         </div>
         <div className="toolbar">
           <RescheduleFloorButton />
           <Button variant="primary" onClick={() => navigate('/designer')}>
-            New plan
+            {t('plans.new')}
           </Button>
         </div>
       </div>
@@ -122,33 +123,33 @@ export function PlansPage() {
         <div className="card__header">
           <div className="toolbar">
             <SelectField
-              label="Status"
+              label={t('plans.col.status')}
               value={status}
               onChange={(e) => setStatus(e.target.value as typeof status)}
               options={[
-                { value: 'open', label: 'Open (not finished)' },
-                { value: '', label: 'All' },
+                { value: 'open', label: t('plans.filter.open') },
+                { value: '', label: t('plans.filter.all') },
                 ...statuses.map((s) => ({ value: s, label: statusLabel(s) })),
-                { value: 'archived', label: 'Archived' },
+                { value: 'archived', label: t('plans.filter.archived') },
               ]}
             />
-            <TextField label="Search" type="search" placeholder="Plan, name or work order" value={q} onChange={(e) => setQ(e.target.value)} />
+            <TextField label={t('plans.search')} type="search" placeholder={t('plans.searchPlaceholder')} value={q} onChange={(e) => setQ(e.target.value)} />
             <Checkbox label={t('due.lateOnly')} checked={lateOnly} onChange={(e) => setLateOnly(e.target.checked)} data-testid="plans-late-only" />
           </div>
         </div>
         <ErrorAlert error={plans.error} />
         <Table
-          caption="Production plans"
+          caption={t('plans.title')}
           columns={columns}
           rows={plans.data?.items ?? []}
           rowKey={(p) => p.id}
           onRowClick={(p) => navigate(`/production/${p.id}`)}
-          rowLabel={(p) => `Open plan ${p.id} ${p.name}`}
-          empty={plans.isPending ? 'Loading…' : 'No plans match'}
+          rowLabel={(p) => t('plans.openRow', { id: p.id, name: p.name })}
+          empty={plans.isPending ? t('common.loading') : t('plans.noneMatch')}
         />
         {plans.data && (
           <Pager
-            label="Production plans"
+            label={t('plans.title')}
             total={plans.data.total}
             offset={plans.data.offset}
             limit={pageSize}
