@@ -78,7 +78,11 @@ function usePlanColumns(sort: Sort, onSort: (s: Sort) => void): Column<PlanSumma
       header: t('plans.col.lateSteps'),
       numeric: true,
       render: (p) =>
-        p.lateNodes > 0 ? <Badge tone="danger">{t('plans.late', { count: p.lateNodes, n: formatNumber(p.lateNodes) })}</Badge> : <span className="muted">0</span>,
+        p.lateNodes > 0 ? (
+          <Badge tone="danger">{t('plans.late', { count: p.lateNodes, n: formatNumber(p.lateNodes) })}</Badge>
+        ) : (
+          <span className="muted">0</span>
+        ),
     },
   ];
 }
