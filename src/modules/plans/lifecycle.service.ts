@@ -8,6 +8,7 @@ import { lockScheduling } from '../../db/locks.js';
 import type { ScheduleStats } from '../../scheduler/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { openAssignmentStatuses } from '../../shared/schema.js';
+import { type NewAlert, recordAlerts } from '../alerts/index.js';
 import { cancelAssignments, endOpenPauses, insertAssignments, listPlanAssignments } from '../assignments/index.js';
 import {
   insertReservations,
@@ -113,6 +114,35 @@ function cancelledEvent(planId: string, a: { id: string; workerId: string; stati
   };
 }
 
+/** A task taken from the worker who had it: they are told (the alert is theirs, in the transaction that takes it). */
+function withdrawnAlert(
+  planId: string,
+  a: { id: string; workerId: string },
+  node: { nodeId: string; name: string } | undefined,
+  reason: 'rescheduled' | 'plan_cancelled',
+  toWorkerId: string | null = null,
+): NewAlert {
+  return {
+    kind: 'task_withdrawn',
+    to: { workerId: a.workerId },
+    planId,
+    assignmentId: a.id,
+    params: { assignmentId: a.id, planId, nodeId: node?.nodeId ?? null, nodeName: node?.name ?? null, reason, toWorkerId },
+  };
+}
+
+const shortageAlert = (plan: { id: string; name: string }, shortages: Shortage[]): NewAlert => ({
+  kind: 'release_blocked',
+  to: { role: 'planners' },
+  planId: plan.id,
+  params: { planId: plan.id, planName: plan.name, shortages },
+});
+
+/**
+ * A release refused for want of material writes nothing (the planner who asked gets the 409 with the shortages);
+ * one that goes ahead with allowShortage leaves steps waiting for material, and the planners get a `release_blocked`
+ * alert in the releasing transaction.
+ */
 export async function releasePlan(db: Db, planId: string, allowShortage: boolean, opts: LifecycleOptions): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
@@ -187,6 +217,7 @@ export async function releasePlan(db: Db, planId: string, allowShortage: boolean
       ],
       opts.actor,
     );
+    if (shortages.length > 0) await recordAlerts(trx, [shortageAlert(plan, shortages)], opts.actor);
     return { plan: await detail(trx, planId), schedule: stats, shortages };
   });
 }
@@ -320,6 +351,14 @@ export async function cancelPlan(db: Db, planId: string, opts: LifecycleOptions)
     const released = await releaseReservations(trx, planId, 'plan cancelled', opts.actor);
     await repo.setPlanStatus(trx, planId, locked.next, opts.now);
     const materials = released > 0 ? await materialsInLedgerOf(trx, planId) : [];
+    const plan = await detail(trx, planId);
+    const nodeIdOf = new Map([...(await repo.nodeDbIds(trx, planId))].map(([nodeId, id]) => [id, nodeId]));
+    const nodeById = new Map(plan.nodes.map((n) => [n.nodeId, n]));
+    await recordAlerts(
+      trx,
+      open.map((a) => withdrawnAlert(planId, a, nodeById.get(nodeIdOf.get(a.nodeId)!), 'plan_cancelled')),
+      opts.actor,
+    );
     await recordEvents(
       trx,
       [
