@@ -253,7 +253,7 @@ function StepNote({ node, summary }: { node: PlanDetailNode; summary: Assignment
   if (pause)
     return (
       <span className="step-note" data-testid={`step-note-${node.nodeId}`}>
-        <Badge tone="warning">{pauseReasonLabel[pause.reason]}</Badge> <span className="muted">since {formatWhen(pause.startedAt)}</span>
+        <Badge tone="warning">{pauseReasonLabel(pause.reason)}</Badge> <span className="muted">since {formatWhen(pause.startedAt)}</span>
         {pause.note && <span className="step-note__text">“{pause.note}”</span>}
       </span>
     );
