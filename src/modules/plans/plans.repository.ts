@@ -22,7 +22,7 @@ export const planHeaderFields = (p: string) =>
       'shortages', ${p}.shortages, 'plannedStart', ${isoText(`${p}.planned_start`)}, 'plannedEnd', ${isoText(`${p}.planned_end`)},
       'releasedAt', ${isoText(`${p}.released_at`)}, 'startedAt', ${isoText(`${p}.started_at`)}, 'completedAt', ${isoText(`${p}.completed_at`)},
       'cancelledAt', ${isoText(`${p}.cancelled_at`)}, 'createdBy', ${p}.created_by, 'createdAt', ${isoText(`${p}.created_at`)},
-      'updatedAt', ${isoText(`${p}.updated_at`)}, 'archivedAt', null`);
+      'updatedAt', ${isoText(`${p}.updated_at`)}, 'dueDate', ${isoText(`${p}.due_date`)}, 'priority', ${p}.priority, 'archivedAt', null`);
 
 /**
  * The whole plan in one SQL statement: the plan row and its nodes in order,
@@ -89,7 +89,8 @@ export async function findRevisedPlanDetail(db: Db, planId: string): Promise<{ p
     )
     select case when p.archived_at is not null then (
       -- archived: the document as it was served when the plan was archived
-      select (a.document || jsonb_build_object('archivedAt', ${isoSql('p.archived_at')}))::json
+      -- (due date and priority live on the plan row: plans archived before 0010 get them too)
+      select (a.document || jsonb_build_object('archivedAt', ${isoSql('p.archived_at')}, 'dueDate', ${isoSql('p.due_date')}, 'priority', p.priority))::json
         from mes.plan_archives a where a.plan_id = p.id
     ) else json_build_object(${planHeaderFields('p')},
       'nodes', coalesce((
@@ -168,6 +169,8 @@ export async function listPlans(db: Db, f: PlanListFilter) {
       'p.created_at as createdAt',
       'p.updated_at as updatedAt',
       'p.archived_at as archivedAt',
+      'p.due_date as dueDate',
+      'p.priority',
       'p.total',
       // an archived plan's counts were taken when its graph moved to the archive
       sql<number>`case when p.archived_at is null then (select count(*)::int from mes.production_plan_nodes n where n.plan_id = p.id)

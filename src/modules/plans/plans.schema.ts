@@ -71,12 +71,20 @@ export const PlanNode = Type.Object(
   { additionalProperties: false },
 );
 
+/** 1 = most urgent … 5 = least; 3 when not given. */
+export const PlanPriority = Type.Integer({ minimum: 1, maximum: 5, default: 3, description: '1 = most urgent … 5 = least urgent; default 3' });
+export const DEFAULT_PLAN_PRIORITY = 3;
+
 export const PlanDocument = Type.Object(
   {
     workOrderCode: Type.String({ minLength: 1, maxLength: 50, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     quantity: Quantity,
     note: Type.Optional(Type.String({ maxLength: 4000 })),
+    dueDate: Type.Optional(
+      Type.Union([DateTime, Type.Null()], { description: 'when the plan is due (ISO 8601 date-time with offset); absent or null: no due date' }),
+    ),
+    priority: Type.Optional(PlanPriority),
     nodes: Type.Array(PlanNode, { minItems: 1, maxItems: 5000 }),
   },
   { additionalProperties: false },
@@ -118,6 +126,8 @@ const planHeader = {
   completedAt: NullableDateTime,
   createdAt: DateTime,
   updatedAt: DateTime,
+  dueDate: NullableDateTime,
+  priority: Type.Integer({ minimum: 1, maximum: 5, description: '1 = most urgent … 5' }),
   archivedAt: Type.Union([DateTime, Type.Null()], {
     description: 'set when the plan was archived: its graph and assignments are then read from the archive, as they were when archived',
   }),
