@@ -206,6 +206,24 @@ describeEachEngine('alerts', (ctx) => {
     await cancel(created);
   });
 
+  it('tells the planners once when a plan’s projected end passes its due date', async () => {
+    await ackAll();
+    const dueDate = new Date(Date.now() + 60_000).toISOString();
+    const p = await releasedPlan({}, pinSamplePlan(samplePlan({ name: 'Alerts late', dueDate })));
+    const alert = await newest(planner, 'plan_late');
+    expect(alert).toMatchObject({ audience: 'planners', planId: p.id, params: { planId: p.id, planName: 'Alerts late', dueDate } });
+    expect(Date.parse(alert!.params.plannedEnd as string)).toBeGreaterThan(Date.parse(dueDate));
+    // still late after a reschedule: not told twice
+    expect((await planner.post(`/api/mes/production-plans/${p.id}/reschedule`)).statusCode).toBe(200);
+    expect((await mine(planner)).filter((a) => a.kind === 'plan_late' && a.planId === p.id)).toHaveLength(1);
+    // a plan due long after its end is not late
+    const onTime = await releasedPlan({}, pinSamplePlan(samplePlan({ name: 'Alerts on time', dueDate: '2100-01-01T00:00:00.000Z' })));
+    expect((await mine(planner)).some((a) => a.kind === 'plan_late' && a.planId === onTime.id)).toBe(false);
+    expect(await mine(op['W-001']!)).toEqual([]);
+    await cancel(p.id);
+    await cancel(onTime.id);
+  });
+
   it('tells each worker whose task a cancelled plan withdrew', async () => {
     await ackAll();
     const p = await releasedPlan();

@@ -139,6 +139,24 @@ const shortageAlert = (plan: { id: string; name: string }, shortages: Shortage[]
 });
 
 /**
+ * A plan whose projected end passes its due date: the planners are told once, when it becomes late
+ * (a release or a re-plan that moves the end past the due date; not again while it stays late).
+ */
+function lateAlert(plan: { id: string; name: string; dueDate: string | null }, before: number | null, after: number): NewAlert[] {
+  if (!plan.dueDate) return [];
+  const due = Date.parse(plan.dueDate);
+  if (after <= due || (before !== null && before > due)) return [];
+  return [
+    {
+      kind: 'plan_late',
+      to: { role: 'planners' },
+      planId: plan.id,
+      params: { planId: plan.id, planName: plan.name, dueDate: plan.dueDate, plannedEnd: new Date(after).toISOString() },
+    },
+  ];
+}
+
+/**
  * A release refused for want of material writes nothing (the planner who asked gets the 409 with the shortages);
  * one that goes ahead with allowShortage leaves steps waiting for material, and the planners get a `release_blocked`
  * alert in the releasing transaction.
@@ -217,7 +235,7 @@ export async function releasePlan(db: Db, planId: string, allowShortage: boolean
       ],
       opts.actor,
     );
-    if (shortages.length > 0) await recordAlerts(trx, [shortageAlert(plan, shortages)], opts.actor);
+    await recordAlerts(trx, [...(shortages.length > 0 ? [shortageAlert(plan, shortages)] : []), ...lateAlert(plan, null, end)], opts.actor);
     return { plan: await detail(trx, planId), schedule: stats, shortages };
   });
 }
@@ -287,7 +305,8 @@ async function replanOpenWork(trx: Trx, planId: string, opts: LifecycleOptions):
   });
   const ids = await insertAssignments(trx, planId, rows);
   const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
-  await repo.setPlannedEnd(trx, planId, new Date(Math.max(...ends)));
+  const plannedEnd = Math.max(...ends);
+  await repo.setPlannedEnd(trx, planId, new Date(plannedEnd));
   await recordEvents(
     trx,
     [
