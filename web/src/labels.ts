@@ -1,5 +1,5 @@
 /** Shop-floor words for people: pause reasons, problem categories, what a step waits for. */
-import type { PauseReason, ProblemCategory, WaitingFor } from './api/types';
+import type { PauseReason, ProblemCategory, SessionUser, WaitingFor } from './api/types';
 import { formatDateTime } from './format';
 import { t } from './i18n';
 import { statusLabel } from './ui';
@@ -19,6 +19,12 @@ const problemCategoryKeys: Record<ProblemCategory, string> = {
   safety: 'problemCategory.safety',
   other: 'problemCategory.other',
 };
+
+const roleKeys: Record<SessionUser['role'], string> = { admin: 'roles.admin', planner: 'roles.planner', operator: 'roles.operator' };
+
+export function roleLabel(role: SessionUser['role']): string {
+  return t(roleKeys[role]);
+}
 
 export const pauseReasons = Object.keys(pauseReasonKeys) as PauseReason[];
 export const problemCategories = Object.keys(problemCategoryKeys) as ProblemCategory[];

@@ -13,6 +13,7 @@ import * as m0007 from './0007_action_records.js';
 import * as m0008 from './0008_session_ends_and_lockout.js';
 import * as m0009 from './0009_user_last_login.js';
 import * as m0010 from './0010_due_dates.js';
+import * as m0011 from './0011_user_locale.js';
 import * as m0012 from './0012_alerts.js';
 
 export const migrations: Record<string, Migration> = {
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
   '0008_session_ends_and_lockout': m0008,
   '0009_user_last_login': m0009,
   '0010_due_dates': m0010,
+  '0011_user_locale': m0011,
   '0012_alerts': m0012,
 };

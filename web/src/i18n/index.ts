@@ -76,4 +76,19 @@ export function deviceLocale(): Locale | null {
   return resolveLocale(readDevice());
 }
 
+let pickedBeforeSignIn: Locale | null = null;
+
+/** The sign-in screen's switch: show it now, keep it on this device, and save it to the user who signs in next. */
+export function pickLocaleBeforeSignIn(candidate: string): Locale {
+  pickedBeforeSignIn = applyLocale(candidate, { remember: true });
+  return pickedBeforeSignIn;
+}
+
+/** The language picked on the sign-in screen since it was shown, once (the sign-in saves it). */
+export function takeSignInPick(): Locale | null {
+  const picked = pickedBeforeSignIn;
+  pickedBeforeSignIn = null;
+  return picked;
+}
+
 if (typeof document !== 'undefined') document.documentElement.lang = currentLocale();
