@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { classNames } from './Button';
+import { t } from '../i18n';
 import { cssVars } from './css';
 import { type Tone, statusLabel, statusTone } from './status';
 
@@ -33,11 +34,12 @@ export function ProgressBar({ done, total, label }: { done: number; total: numbe
   );
 }
 
-export function LiveDot({ state }: { state: 'live' | 'connecting' | 'offline' }) {
-  const tone: Tone = state === 'live' ? 'success' : state === 'connecting' ? 'warning' : 'danger';
-  const text = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline';
+/** The event stream's state (web/src/api/live.ts): connecting → live → offline → catching up → live. */
+export function LiveDot({ state }: { state: 'live' | 'connecting' | 'offline' | 'catching_up' }) {
+  const tone: Tone = state === 'live' ? 'success' : state === 'offline' ? 'danger' : 'warning';
+  const text = { live: t('live.live'), connecting: t('live.connecting'), offline: t('live.offline'), catching_up: t('live.catchingUp') }[state];
   return (
-    <span className={classNames('live-dot', `tone-${tone}`)} role="status" aria-live="polite">
+    <span className={classNames('live-dot', `tone-${tone}`)} role="status" aria-live="polite" data-testid="live-state" data-state={state}>
       {text}
     </span>
   );

@@ -8,12 +8,6 @@ type DialogError = unknown;
 
 function ActionError({ error }: { error: DialogError }) {
   if (!error) return null;
-  if (error === 'unsent')
-    return (
-      <Alert tone="danger" title="Not sent">
-        No answer from the server. Tap the button again to retry — it will not be done twice.
-      </Alert>
-    );
   return <ErrorAlert error={error} title="Refused" />;
 }
 

@@ -5,16 +5,18 @@
  * are said plainly; a failed tap can be retried with the same key.
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { describeError } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useLive } from '../../api/live';
-import { type ShopFloorAction, useShopFloorAction, useWorkerTasks } from '../../api/assignments';
+import { type QueuedTap, type ShopFloorAction, useShopFloorAction, useWorkerTasks } from '../../api/assignments';
 import type { SessionUser, WorkerTask } from '../../api/types';
 import { formatClock, formatDateTime, formatMinutes, formatQuantity, formatTime } from '../../format';
 import { useNow, useOnline } from '../../hooks';
 import { describeScheduleWait, describeWaitingFor } from '../../labels';
 import { Alert, Badge, Button, LiveDot, StatusBadge } from '../../ui';
 import { CompleteDialog, PauseDialog, ProblemDialog } from './ActionDialogs';
+import { PortalAlerts, SoundToggle } from './PortalAlerts';
 import './portal.css';
 
 const doneText: Record<ShopFloorAction, string> = {
@@ -26,11 +28,12 @@ const doneText: Record<ShopFloorAction, string> = {
 };
 
 export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: () => void }) {
+  const { t } = useTranslation();
   const workerId = user.workerId ?? '';
   const tasks = useWorkerTasks(workerId);
   const online = useOnline();
   const live = useLive();
-  const { state, perform, retry, dismiss } = useShopFloorAction(workerId);
+  const { state, perform, dismiss, sendQueued, removeTap } = useShopFloorAction(workerId);
   const [dialog, setDialog] = useState<'pause' | 'complete' | 'problem' | null>(null);
 
   const list = tasks.data?.tasks ?? [];
@@ -58,7 +61,8 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           </div>
         </div>
         <span className="spacer" />
-        <LiveDot state={!online ? 'offline' : live.state} />
+        <SoundToggle />
+        <LiveDot state={live.state} />
         <Button size="lg" variant="on-dark" onClick={onSignOut}>
           Sign out
         </Button>
@@ -66,24 +70,13 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
 
       <div className="portal__messages" aria-live="polite">
         {!online && (
-          <Alert tone="danger" title="Offline">
-            This tablet has no network. Actions are not sent until it is back.
+          <Alert tone="danger" title={t('queue.offlineTitle')}>
+            {t('queue.offlineBody')}
           </Alert>
         )}
+        <PortalAlerts user={user} />
+        <TapQueue queue={state.queue} onSend={() => void sendQueued()} onRemove={removeTap} />
         {tasks.isError && <ErrorAlert error={tasks.error} title="Cannot load your tasks" />}
-        {state.unsent && (
-          <Alert tone="danger" title="Not sent">
-            <div className="row">
-              <span>Your “{state.unsent.action.replace('-', ' ')}” did not reach the server. Tap Retry — it will not be done twice.</span>
-              <Button size="lg" variant="primary" onClick={() => void retry()} disabled={busy}>
-                Retry
-              </Button>
-              <Button size="lg" onClick={dismiss}>
-                Dismiss
-              </Button>
-            </div>
-          </Alert>
-        )}
         {state.refused && (
           <Alert tone="danger" title="Refused">
             <div className="row">
@@ -94,7 +87,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
             </div>
           </Alert>
         )}
-        {state.lastDone && !state.refused && !state.unsent && (
+        {state.lastDone && !state.refused && (
           <Alert tone="success" key={state.lastDone.at}>
             {doneText[state.lastDone.action]}
           </Alert>
@@ -130,7 +123,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           busy={busy}
           onClose={() => setDialog(null)}
           onSubmit={async (body) => (await run('pause', body)) && setDialog(null)}
-          error={state.refused ?? (state.unsent ? 'unsent' : null)}
+          error={state.refused}
         />
       )}
       {current && dialog === 'complete' && (
@@ -139,7 +132,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           busy={busy}
           onClose={() => setDialog(null)}
           onSubmit={async (body) => (await run('complete', body)) && setDialog(null)}
-          error={state.refused ?? (state.unsent ? 'unsent' : null)}
+          error={state.refused}
         />
       )}
       {current && dialog === 'problem' && (
@@ -147,7 +140,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           busy={busy}
           onClose={() => setDialog(null)}
           onSubmit={async (body) => (await run('report-problem', body)) && setDialog(null)}
-          error={state.refused ?? (state.unsent ? 'unsent' : null)}
+          error={state.refused}
         />
       )}
     </div>
@@ -311,5 +304,50 @@ function QueueItem({ task, onChoose }: { task: WorkerTask; onChoose?: (() => voi
         </Button>
       )}
     </li>
+  );
+}
+
+/** Taps made without network (or without an answer), in order, each with its state: queued, sending, done, refused and why. */
+function TapQueue({ queue, onSend, onRemove }: { queue: QueuedTap[]; onSend: () => void; onRemove: (key: string) => void }) {
+  const { t } = useTranslation();
+  if (queue.length === 0) return null;
+  const waiting = queue.some((tap) => tap.state === 'queued');
+  const actionLabel: Record<ShopFloorAction, string> = {
+    start: t('queue.action.start'),
+    pause: t('queue.action.pause'),
+    resume: t('queue.action.resume'),
+    complete: t('queue.action.complete'),
+    'report-problem': t('queue.action.report-problem'),
+  };
+  const stateLabel = (tap: QueuedTap) =>
+    tap.state === 'refused'
+      ? t('queue.state.refused', { reason: tap.reason ?? '' })
+      : { queued: t('queue.state.queued'), sending: t('queue.state.sending'), done: t('queue.state.done') }[tap.state];
+  return (
+    <Alert tone={queue.some((tap) => tap.state === 'refused') ? 'danger' : 'warning'} title={t('queue.title', { count: queue.length })}>
+      <div className="tap-queue" data-testid="tap-queue">
+        <span className="small">{t('queue.note')}</span>
+        <ol>
+          {queue.map((tap) => (
+            <li key={tap.key} className="tap-queue__item" data-testid="queued-tap" data-action={tap.action} data-state={tap.state}>
+              <strong>{actionLabel[tap.action]}</strong> <span className="mono small">{tap.assignmentId}</span> · {formatTime(new Date(tap.at).toISOString())} ·{' '}
+              <span>{stateLabel(tap)}</span>{' '}
+              {(tap.state === 'refused' || tap.state === 'done') && (
+                <Button size="sm" onClick={() => onRemove(tap.key)}>
+                  {t('queue.remove')}
+                </Button>
+              )}
+            </li>
+          ))}
+        </ol>
+        {waiting && (
+          <div className="row">
+            <Button size="lg" variant="primary" onClick={onSend}>
+              {t('queue.sendNow')}
+            </Button>
+          </div>
+        )}
+      </div>
+    </Alert>
   );
 }
