@@ -5,6 +5,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Static } from 'typebox';
+import { isAddressedTo } from '../../../src/modules/alerts/alerts.rules.js';
 import type { AlertView } from '../../../src/modules/alerts/alerts.schema.js';
 import { api } from './client';
 import type { Page, SessionUser, StreamEvent } from './types';
@@ -47,12 +48,8 @@ export function useAcknowledgeAll() {
   });
 }
 
-/** Whether an alert is for this user (planners' streams carry every alert event; operators' only their own). */
-export function isMine(alert: Alert, user: Pick<SessionUser, 'id' | 'role' | 'workerId'>): boolean {
-  if (alert.audience === 'planners') return user.role !== 'operator';
-  if (alert.audience === 'worker') return user.workerId !== null && alert.workerId === user.workerId;
-  return alert.userId === user.id;
-}
+/** Whether an alert is for this user (planners' streams carry every alert event; operators' only their own): the server's rule. */
+export const isMine = (alert: Alert, user: Pick<SessionUser, 'id' | 'role' | 'workerId'>): boolean => isAddressedTo(alert, user);
 
 type Listener = (alert: Alert) => void;
 const listeners = new Set<Listener>();
