@@ -84,6 +84,15 @@ export function formatNumber(n: number | null | undefined, maximumFractionDigits
   return numberFormat({ maximumFractionDigits }).format(n);
 }
 
+/** The decimal separator of the UI's language ("." / ","), for keypads. */
+export function decimalSeparator(): string {
+  return (
+    numberFormat({ minimumFractionDigits: 1 })
+      .formatToParts(1.5)
+      .find((p) => p.type === 'decimal')?.value ?? '.'
+  );
+}
+
 /** A quantity of stock or parts: up to three decimals, no trailing zeros. */
 export function formatQuantity(n: number | null | undefined): string {
   return formatNumber(n, 3);

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../format';
 import { classNames } from './Button';
-import { t } from '../i18n';
 import { cssVars } from './css';
 import { type Tone, statusLabel, statusTone } from './status';
 
@@ -22,10 +23,18 @@ export function StatusBadge({ status, large }: { status: string; large?: boolean
 }
 
 export function ProgressBar({ done, total, label }: { done: number; total: number; label?: string }) {
+  const { t } = useTranslation();
   const value = total > 0 ? done / total : 0;
-  const text = label ?? `${done}/${total}`;
+  const text = label ?? `${formatNumber(done)}/${formatNumber(total)}`;
   return (
-    <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-valuetext={`${done} of ${total} steps done`}>
+    <div
+      className="progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={total}
+      aria-valuenow={done}
+      aria-valuetext={t('ui.progress', { done: formatNumber(done), total: formatNumber(total) })}
+    >
       <div className="progress__track">
         <div className="progress__fill" style={cssVars({ '--value': value })} />
       </div>
@@ -36,8 +45,9 @@ export function ProgressBar({ done, total, label }: { done: number; total: numbe
 
 /** The event stream's state (web/src/api/live.ts): connecting → live → offline → catching up → live. */
 export function LiveDot({ state }: { state: 'live' | 'connecting' | 'offline' | 'catching_up' }) {
+  const { t } = useTranslation();
   const tone: Tone = state === 'live' ? 'success' : state === 'offline' ? 'danger' : 'warning';
-  const text = { live: t('live.live'), connecting: t('live.connecting'), offline: t('live.offline'), catching_up: t('live.catchingUp') }[state];
+  const text = { live: t('ui.live'), connecting: t('ui.connecting'), offline: t('ui.offline'), catching_up: t('ui.catchingUp') }[state];
   return (
     <span className={classNames('live-dot', `tone-${tone}`)} role="status" aria-live="polite" data-testid="live-state" data-state={state}>
       {text}
