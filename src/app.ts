@@ -13,6 +13,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { createContext } from './context.js';
 import type { Database } from './db/database.js';
+import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { assignmentsRoutes } from './modules/assignments/assignments.routes.js';
 import { portalRoutes } from './modules/assignments/portal.routes.js';
 import { problemsRoutes } from './modules/assignments/problems.routes.js';
@@ -93,6 +94,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         assignmentsRoutes,
         portalRoutes,
         problemsRoutes,
+        alertsRoutes,
         realtimeRoutes,
       ]) {
         await api.register(routes);

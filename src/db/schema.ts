@@ -3,9 +3,18 @@
  * are parsed to JS numbers (see database.ts); timestamps come back as Date.
  */
 import type { ColumnType, Generated } from 'kysely';
-import type { AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus } from '../shared/schema.js';
+import type {
+  AlertKind,
+  AssignmentStatus,
+  EventTopic,
+  PauseReason,
+  PlanStatus,
+  ProblemCategory,
+  StoredWorkerStatus,
+  SubstationStatus,
+} from '../shared/schema.js';
 
-export type { AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus };
+export type { AlertKind, AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus };
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -281,6 +290,26 @@ export interface EventTable {
   created_at: CreatedAt;
 }
 
+export interface AlertTable {
+  id: Generated<number>;
+  kind: AlertKind;
+  recipient_role: 'planners' | null;
+  recipient_worker_id: string | null;
+  recipient_user_id: number | null;
+  plan_id: string | null;
+  assignment_id: string | null;
+  problem_id: number | null;
+  params: Json<Record<string, unknown>>;
+  actor: string | null;
+  created_at: CreatedAt;
+}
+
+export interface AlertAckTable {
+  alert_id: number;
+  user_id: number;
+  acked_at: CreatedAt;
+}
+
 export interface CodeCounterTable {
   prefix: string;
   period: string;
@@ -364,6 +393,8 @@ export interface DB {
   'mes.idempotency_keys': IdempotencyKeyTable;
   'mes.events': EventTable;
   'mes.code_counters': CodeCounterTable;
+  'mes.alerts': AlertTable;
+  'mes.alert_acks': AlertAckTable;
   'mes.users': UserTable;
   'mes.sessions': SessionTable;
   'mes.sign_in_failures': SignInFailureTable;
@@ -399,4 +430,6 @@ export const mesTables = [
   'idempotency_keys',
   'plan_archives',
   'plan_revisions',
+  'alerts',
+  'alert_acks',
 ] as const;

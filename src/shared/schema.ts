@@ -38,8 +38,13 @@ export const storedWorkerStatuses = ['available', 'busy', 'on_break'] as const;
 export type StoredWorkerStatus = (typeof storedWorkerStatuses)[number];
 
 /** The topics of the events outbox and its streams. */
-export const eventTopics = ['plans', 'assignments', 'workers', 'stations', 'materials', 'master'] as const;
+export const eventTopics = ['plans', 'assignments', 'workers', 'stations', 'materials', 'master', 'alerts'] as const;
 export type EventTopic = (typeof eventTopics)[number];
+
+/** What an alert is about (mes.alerts.kind); the UI words each from its params. */
+export const alertKinds = ['problem_reported', 'problem_resolved', 'release_blocked', 'plan_late', 'task_withdrawn', 'task_moved'] as const;
+export const AlertKind = Type.Enum(alertKinds);
+export type AlertKind = (typeof alertKinds)[number];
 
 // ---- codes -------------------------------------------------------------------------
 

@@ -106,6 +106,10 @@ const matrix: Record<string, Rule> = {
   'DELETE /api/mes/users/{username}/sessions': 'admin',
   'DELETE /api/mes/users/{username}/sessions/{sessionId}': 'admin',
 
+  'GET /api/mes/alerts': 'any',
+  'POST /api/mes/alerts/{id}/ack': 'any',
+  'POST /api/mes/alerts/ack-all': 'any',
+
   'GET /api/mes/stream': 'any',
   'GET /api/mes/stream/plans': 'any',
   'GET /api/mes/stream/assignments': 'any',

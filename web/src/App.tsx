@@ -6,6 +6,7 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Route, Router, Switch, useLocation } from 'wouter';
+import { AlertCenter } from './alerts/AlertCenter';
 import { LiveContext, useLiveStream } from './api/live';
 import { useMe, useSetLocale, useSignOut } from './api/auth';
 import type { SessionUser } from './api/types';
@@ -34,8 +35,8 @@ const plannerNav = [
 /** Only admins administer users. */
 const adminNav = [{ to: '/users', label: 'nav.users' }];
 
-const plannerTopics = ['plans', 'assignments', 'workers', 'stations', 'materials', 'master'] as const;
-const operatorTopics = ['plans', 'assignments', 'workers'] as const;
+const plannerTopics = ['plans', 'assignments', 'workers', 'stations', 'materials', 'master', 'alerts'] as const;
+const operatorTopics = ['plans', 'assignments', 'workers', 'alerts'] as const;
 
 export function App() {
   const { t } = useTranslation();
@@ -96,6 +97,7 @@ function SignedIn({ user }: { user: SessionUser }) {
             ))}
           </nav>
           <div className="topbar__user">
+            <AlertCenter user={user} />
             <LiveDot state={live.state} />
             <LanguageSwitch tone="dark" onChange={(locale) => setLocale.mutate(locale)} />
             <span>

@@ -4,6 +4,7 @@
  * Each runs inside runAction: one transaction, rows locked, events recorded.
  */
 import type { Db } from '../../db/database.js';
+import { recordAlerts } from '../alerts/index.js';
 import { recordEvents } from '../realtime/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { movePlan, nextPlanStatus } from '../plans/index.js';
@@ -104,14 +105,48 @@ export function reportProblem(db: Db, id: string, body: ProblemBody, ctx: Action
       if (text.length === 0) throw ruleViolated([{ field: 'body/text', message: 'describe the problem' }]);
       const problemId = await repo.insertProblem(trx, { assignmentId: t.id, planId: t.planId, category: body.category, text, by: t.actor, at: t.now });
       const problem = (await views.findProblem(trx, problemId))!;
+      await recordAlerts(
+        trx,
+        [
+          {
+            kind: 'problem_reported',
+            to: { role: 'planners' },
+            planId: t.planId,
+            assignmentId: t.id,
+            problemId,
+            params: {
+              problemId,
+              assignmentId: t.id,
+              planId: t.planId,
+              nodeId: problem.nodeId,
+              nodeName: problem.nodeName,
+              workerId: t.workerId,
+              category: body.category,
+              text,
+              reportedBy: t.actor,
+            },
+          },
+        ],
+        t.actor,
+      );
       return { events: [assignmentEvent(t, 'problem_reported', { problemId, category: body.category, status: t.status })], problem };
     },
     201,
   );
 }
 
-/** A planner closes a problem with an optional resolution note; resolving twice is refused. */
-export async function resolveProblem(db: Db, id: number, body: ResolveBody, actor: string, now: Date): Promise<ProblemView> {
+/**
+ * A planner closes a problem with an optional resolution note; resolving twice is refused.
+ * The operator who reported it (or, when a planner reported it on the worker's behalf, the worker) gets an alert naming who resolved it and when.
+ */
+export async function resolveProblem(
+  db: Db,
+  id: number,
+  body: ResolveBody,
+  resolver: { username: string; displayName: string },
+  now: Date,
+): Promise<ProblemView> {
+  const actor = resolver.username;
   return db.transaction().execute(async (trx) => {
     const problem = await repo.lockProblem(trx, id);
     if (!problem) throw notFound('problem', String(id));
@@ -137,6 +172,32 @@ export async function resolveProblem(db: Db, id: number, body: ResolveBody, acto
       ],
       actor,
     );
-    return (await views.findProblem(trx, id))!;
+    const resolved = (await views.findProblem(trx, id))!;
+    await recordAlerts(
+      trx,
+      [
+        {
+          kind: 'problem_resolved',
+          to: { operatorUsername: resolved.reportedBy, elseWorkerId: problem.workerId },
+          planId: problem.planId,
+          assignmentId: problem.assignmentId,
+          problemId: id,
+          params: {
+            problemId: id,
+            assignmentId: problem.assignmentId,
+            planId: problem.planId,
+            nodeId: resolved.nodeId,
+            nodeName: resolved.nodeName,
+            category: resolved.category,
+            resolvedBy: actor,
+            resolvedByName: resolver.displayName || actor,
+            resolvedAt: resolved.resolvedAt,
+            resolution: resolved.resolution,
+          },
+        },
+      ],
+      actor,
+    );
+    return resolved;
   });
 }

@@ -43,6 +43,6 @@ export const problemsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       config,
     },
-    async (request) => resolveProblem(db, request.params.id, request.body ?? {}, currentUser(request).username, new Date()),
+    async (request) => resolveProblem(db, request.params.id, request.body ?? {}, currentUser(request), new Date()),
   );
 };

@@ -8,6 +8,7 @@ import { lockScheduling } from '../../db/locks.js';
 import type { ScheduleStats } from '../../scheduler/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
 import { openAssignmentStatuses } from '../../shared/schema.js';
+import { type NewAlert, recordAlerts } from '../alerts/index.js';
 import { cancelAssignments, endOpenPauses, insertAssignments, listPlanAssignments } from '../assignments/index.js';
 import {
   insertReservations,
@@ -113,6 +114,53 @@ export function cancelledEvent(planId: string, a: { id: string; workerId: string
   };
 }
 
+/** A task taken from the worker who had it: they are told (the alert is theirs, in the transaction that takes it). */
+function withdrawnAlert(
+  planId: string,
+  a: { id: string; workerId: string },
+  node: { nodeId: string; name: string } | undefined,
+  reason: 'rescheduled' | 'plan_cancelled',
+  toWorkerId: string | null = null,
+): NewAlert {
+  return {
+    kind: 'task_withdrawn',
+    to: { workerId: a.workerId },
+    planId,
+    assignmentId: a.id,
+    params: { assignmentId: a.id, planId, nodeId: node?.nodeId ?? null, nodeName: node?.name ?? null, reason, toWorkerId },
+  };
+}
+
+const shortageAlert = (plan: { id: string; name: string }, shortages: Shortage[]): NewAlert => ({
+  kind: 'release_blocked',
+  to: { role: 'planners' },
+  planId: plan.id,
+  params: { planId: plan.id, planName: plan.name, shortages },
+});
+
+/**
+ * A plan whose projected end passes its due date: the planners are told once, when it becomes late
+ * (a release or a re-plan that moves the end past the due date; not again while it stays late).
+ */
+function lateAlert(plan: { id: string; name: string; dueDate: string | null }, before: number | null, after: number): NewAlert[] {
+  if (!plan.dueDate) return [];
+  const due = Date.parse(plan.dueDate);
+  if (after <= due || (before !== null && before > due)) return [];
+  return [
+    {
+      kind: 'plan_late',
+      to: { role: 'planners' },
+      planId: plan.id,
+      params: { planId: plan.id, planName: plan.name, dueDate: plan.dueDate, plannedEnd: new Date(after).toISOString() },
+    },
+  ];
+}
+
+/**
+ * A release refused for want of material writes nothing (the planner who asked gets the 409 with the shortages);
+ * one that goes ahead with allowShortage leaves steps waiting for material, and the planners get a `release_blocked`
+ * alert in the releasing transaction.
+ */
 export async function releasePlan(db: Db, planId: string, allowShortage: boolean, opts: LifecycleOptions): Promise<TransitionResult> {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
@@ -187,6 +235,7 @@ export async function releasePlan(db: Db, planId: string, allowShortage: boolean
       ],
       opts.actor,
     );
+    await recordAlerts(trx, [...(shortages.length > 0 ? [shortageAlert(plan, shortages)] : []), ...lateAlert(plan, null, end)], opts.actor);
     return { plan: await detail(trx, planId), schedule: stats, shortages };
   });
 }
@@ -256,7 +305,8 @@ async function replanOpenWork(trx: Trx, planId: string, opts: LifecycleOptions):
   });
   const ids = await insertAssignments(trx, planId, rows);
   const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
-  await repo.setPlannedEnd(trx, planId, new Date(Math.max(...ends)));
+  const plannedEnd = Math.max(...ends);
+  await repo.setPlannedEnd(trx, planId, new Date(plannedEnd));
   await recordEvents(
     trx,
     [
@@ -320,6 +370,14 @@ export async function cancelPlan(db: Db, planId: string, opts: LifecycleOptions)
     const released = await releaseReservations(trx, planId, 'plan cancelled', opts.actor);
     await repo.setPlanStatus(trx, planId, locked.next, opts.now);
     const materials = released > 0 ? await materialsInLedgerOf(trx, planId) : [];
+    const plan = await detail(trx, planId);
+    const nodeIdOf = new Map([...(await repo.nodeDbIds(trx, planId))].map(([nodeId, id]) => [id, nodeId]));
+    const nodeById = new Map(plan.nodes.map((n) => [n.nodeId, n]));
+    await recordAlerts(
+      trx,
+      open.map((a) => withdrawnAlert(planId, a, nodeById.get(nodeIdOf.get(a.nodeId)!), 'plan_cancelled')),
+      opts.actor,
+    );
     await recordEvents(
       trx,
       [

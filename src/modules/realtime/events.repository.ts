@@ -112,7 +112,7 @@ function filterSql(filter: EventFilter) {
     parts.push(
       filter.operatorWorkerId === null
         ? sql`e.topic = 'plans'`
-        : sql`(e.topic = 'plans' or (e.topic in ('workers', 'assignments') and e.worker_id = ${filter.operatorWorkerId}))`,
+        : sql`(e.topic = 'plans' or (e.topic in ('workers', 'assignments', 'alerts') and e.worker_id = ${filter.operatorWorkerId}))`,
     );
   }
   return sql.join(parts, sql` and `);

@@ -18,8 +18,8 @@ const streamDescription = `Server-Sent Events (text/event-stream). Each message:
 \`data: <JSON>\` (see the StreamEvent schema: ${Object.keys(StreamEvent.properties).join(', ')}).
 Delivered in commit-safe order. Reconnect with the \`Last-Event-ID\` header (EventSource does it) or \`?lastEventId=\`
 to get what was missed; if that event has been pruned, an \`event: reset\` message says to reload, then the stream goes on live.
-Comment lines are heartbeats; \`retry:\` hints the reconnect delay. Operators see plan events, and worker and assignment
-events of their own worker only.
+Comment lines are heartbeats; \`retry:\` hints the reconnect delay. Operators see plan events, and worker, assignment and
+alert events of their own worker only.
 
 A stream lives as long as the session it was opened with, on every instance. When that session ends the last message is
 \`event: session_ended\` with \`data: {"reason": …}\` (SessionEndedNotice: ${sessionEndReasons.join(', ')}), and the server

@@ -6,6 +6,8 @@
  * Operators see a narrow slice, kept simple on purpose:
  * - `plans` events (plan-level: released, paused, completed, ...), all plans;
  * - `workers` and `assignments` events whose worker_id is their own worker;
+ * - `alerts` events whose worker_id is their own worker (an alert to them,
+ *   to their worker, or to their user, which carries their worker id);
  * - nothing of stations, materials and master data.
  * Planners and admins see everything. Query filters narrow further; they
  * never widen an operator's slice (asking for another worker's id simply
@@ -33,7 +35,7 @@ export interface FilterableEvent {
   stationId: string | null;
 }
 
-export const operatorTopics: readonly EventTopic[] = ['plans', 'workers', 'assignments'];
+export const operatorTopics: readonly EventTopic[] = ['plans', 'workers', 'assignments', 'alerts'];
 
 export function parseTopics(raw: string | undefined): EventTopic[] | undefined {
   if (raw === undefined) return undefined;
@@ -61,7 +63,7 @@ export function matchesFilter(event: FilterableEvent, filter: EventFilter): bool
   if (filter.stationId !== undefined && event.stationId !== filter.stationId) return false;
   if (filter.operatorWorkerId !== undefined) {
     if (event.topic === 'plans') return true;
-    if (event.topic === 'workers' || event.topic === 'assignments') {
+    if (event.topic === 'workers' || event.topic === 'assignments' || event.topic === 'alerts') {
       return filter.operatorWorkerId !== null && event.workerId === filter.operatorWorkerId;
     }
     return false;

@@ -10,6 +10,7 @@ import type { Db } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
 import { addWorkingMinutes, durationMinutes, formatLocal, isOnShift } from '../../scheduler/index.js';
 import { DomainError, notFound } from '../../shared/errors.js';
+import { recordAlerts } from '../alerts/index.js';
 import { findAssignmentOwner, moveAssignment } from '../assignments/index.js';
 import { lockPlan } from '../plans/index.js';
 import { recordEvents } from '../realtime/index.js';
@@ -103,6 +104,36 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
       ],
       opts.actor,
     );
+    // the worker who had it learns it was taken away or moved (a new worker sees it in the queue)
+    const refs = { planId: a.planId, assignmentId };
+    const moved = start !== a.plannedStart.getTime() || substationId !== a.substationId;
+    if (workerId !== a.workerId) {
+      await recordAlerts(
+        trx,
+        [
+          {
+            kind: 'task_withdrawn',
+            to: { workerId: a.workerId },
+            ...refs,
+            params: { ...refs, nodeId: a.nodeId, nodeName: null, reason: 'moved', toWorkerId: workerId },
+          },
+        ],
+        opts.actor,
+      );
+    } else if (moved) {
+      await recordAlerts(
+        trx,
+        [
+          {
+            kind: 'task_moved',
+            to: { workerId },
+            ...refs,
+            params: { ...refs, nodeId: a.nodeId, nodeName: null, substationId, plannedStart: payload.plannedStart, plannedEnd: payload.plannedEnd },
+          },
+        ],
+        opts.actor,
+      );
+    }
     return { id: assignmentId, planId: a.planId, ...payload, workMinutes: minutes };
   });
 }

@@ -6,6 +6,7 @@
  */
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
+import { alertFeed, alertKeys } from './alerts';
 import { assignmentKeys } from './assignments';
 import { authKeys } from './auth';
 import { apiBase } from './client';
@@ -15,7 +16,15 @@ import { problemKeys } from './problems';
 import { userKeys } from './users';
 import type { StreamEvent } from './types';
 
-export type LiveState = 'connecting' | 'live' | 'offline';
+/**
+ * The state of the event stream, as the badge shows it:
+ * connecting (first connection) → live → offline (the device lost the network, or the stream broke) →
+ * catching up (reconnected: the server replays what was missed from the Last-Event-ID and every cached answer is
+ * fetched again) → live. Driven by the EventSource's open/error/messages and the browser's online/offline events;
+ * it returns to live by itself. (It used to stay "offline" after the network came back when the stream had never
+ * broken: nothing but a new `open` ever set it live again.)
+ */
+export type LiveState = 'connecting' | 'live' | 'offline' | 'catching_up';
 
 const touches: Record<StreamEvent['topic'], QueryKey[]> = {
   // release reserves and cancel gives back: a plan's material figures move with its status
@@ -28,6 +37,7 @@ const touches: Record<StreamEvent['topic'], QueryKey[]> = {
   materials: [materialKeys.all, planKeys.materials()],
   // user accounts are master data too (admins only get their lists)
   master: [operationKeys.all, stationKeys.all, workerKeys.lists(), materialKeys.lists(), calendarKeys.all, userKeys.all],
+  alerts: [alertKeys.all],
 };
 
 /** Every cached answer but the session: after a gap or a reset. */
@@ -40,10 +50,14 @@ const everything: QueryKey[] = [
   workerKeys.all,
   materialKeys.all,
   calendarKeys.all,
+  alertKeys.all,
 ];
 
 export const LiveContext = createContext<{ state: LiveState; lastEventAt: number | null }>({ state: 'connecting', lastEventAt: null });
 export const useLive = () => useContext(LiveContext);
+
+/** How long after an error the stream is opened again when the browser gave up on it (it retries by itself otherwise). */
+const reopenMs = 2_000;
 
 export function useLiveStream(topics: StreamEvent['topic'][] | null): { state: LiveState; lastEventAt: number | null } {
   const queryClient = useQueryClient();
@@ -60,6 +74,13 @@ export function useLiveStream(topics: StreamEvent['topic'][] | null): { state: L
     // keys by their JSON: one invalidation per key however many events name it
     const pending = new Map<string, QueryKey>();
     let everOpened = false;
+    /** The last event id seen: a new EventSource resumes from it (?lastEventId=), so the server replays the gap. */
+    let lastEventId: string | null = null;
+    let current: LiveState = 'connecting';
+    const moveTo = (next: LiveState) => {
+      current = next;
+      setState(next);
+    };
 
     const flush = () => {
       flushTimer = undefined;
@@ -74,52 +95,87 @@ export function useLiveStream(topics: StreamEvent['topic'][] | null): { state: L
       flushTimer ??= setTimeout(flush, 150);
     };
 
+    /** After a gap: the replay is under way; live again once every cached answer has been fetched again. */
+    const catchUp = () => {
+      moveTo('catching_up');
+      const opened = source;
+      void Promise.all(everything.map((queryKey) => queryClient.invalidateQueries({ queryKey }))).finally(() => {
+        if (!stopped && source === opened && current === 'catching_up') moveTo('live');
+      });
+    };
+
+    const close = () => {
+      clearTimeout(retryTimer);
+      retryTimer = undefined;
+      source?.close();
+      source = null;
+    };
+
     const connect = () => {
-      setState('connecting');
-      source = new EventSource(`${apiBase}/stream?topics=${key}`);
-      source.onopen = () => {
-        setState('live');
-        // after a gap the server replays what was missed; a first connect or a
-        // reconnect may still have raced a change, so refresh once
-        if (everOpened) invalidate(everything);
+      close();
+      if (!everOpened) moveTo('connecting');
+      const resume = lastEventId ? `&lastEventId=${encodeURIComponent(lastEventId)}` : '';
+      const opened = new EventSource(`${apiBase}/stream?topics=${key}${resume}`);
+      source = opened;
+      opened.onopen = () => {
+        if (source !== opened) return;
+        // a first connect may have raced a change too, but nothing was cached before it
+        if (everOpened) catchUp();
+        else moveTo('live');
         everOpened = true;
       };
       const onEvent = (message: MessageEvent<string>) => {
+        if (message.lastEventId) lastEventId = message.lastEventId;
+        // events arriving are proof enough that the stream works
+        if (current === 'offline' || current === 'connecting') moveTo('live');
         try {
           const event = JSON.parse(message.data) as StreamEvent;
           invalidate(touches[event.topic] ?? everything);
+          alertFeed.publish(event);
           setLastEventAt(Date.now());
         } catch {
           /* a frame we do not understand: ignore */
         }
       };
-      for (const topic of key.split(',')) source.addEventListener(topic, onEvent);
-      source.addEventListener('reset', () => invalidate(everything));
+      for (const topic of key.split(',')) opened.addEventListener(topic, onEvent);
+      opened.addEventListener('reset', (message: MessageEvent<string>) => {
+        if (message.lastEventId) lastEventId = message.lastEventId;
+        invalidate(everything);
+      });
       // the server ended the session (sign-out elsewhere, disabled, new PIN…): the login page appears at once
-      source.addEventListener('session_ended', () => {
+      opened.addEventListener('session_ended', () => {
         stopped = true;
-        source?.close();
+        close();
         queryClient.setQueryData(authKeys.me, null);
       });
-      source.onerror = () => {
-        if (stopped) return;
-        setState(navigator.onLine ? 'connecting' : 'offline');
-        if (source?.readyState === EventSource.CLOSED) {
-          // the server refused (signed out, restarting): check the session and retry later
+      opened.onerror = () => {
+        if (stopped || source !== opened) return;
+        moveTo(navigator.onLine ? 'connecting' : 'offline');
+        if (opened.readyState === EventSource.CLOSED) {
+          // the server refused (signed out, restarting): check the session and open again later
           void queryClient.invalidateQueries({ queryKey: authKeys.me });
-          retryTimer = setTimeout(connect, 5_000);
+          retryTimer = setTimeout(connect, reopenMs);
         }
       };
     };
     connect();
-    const onOffline = () => setState('offline');
+    // the browser knows before the stream does: a dead connection can look open for minutes
+    const onOffline = () => {
+      close();
+      moveTo('offline');
+    };
+    // back: open a new stream at once (it resumes after the last event seen) instead of waiting for a retry
+    const onOnline = () => {
+      if (!stopped) connect();
+    };
     window.addEventListener('offline', onOffline);
+    window.addEventListener('online', onOnline);
     return () => {
       stopped = true;
       window.removeEventListener('offline', onOffline);
-      clearTimeout(retryTimer);
+      window.removeEventListener('online', onOnline);
       clearTimeout(flushTimer);
-      source?.close();
+      close();
     };
   }, [key, queryClient]);
 

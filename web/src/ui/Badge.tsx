@@ -43,12 +43,13 @@ export function ProgressBar({ done, total, label }: { done: number; total: numbe
   );
 }
 
-export function LiveDot({ state }: { state: 'live' | 'connecting' | 'offline' }) {
+/** The event stream's state (web/src/api/live.ts): connecting → live → offline → catching up → live. */
+export function LiveDot({ state }: { state: 'live' | 'connecting' | 'offline' | 'catching_up' }) {
   const { t } = useTranslation();
-  const tone: Tone = state === 'live' ? 'success' : state === 'connecting' ? 'warning' : 'danger';
-  const text = state === 'live' ? t('ui.live') : state === 'connecting' ? t('ui.connecting') : t('ui.offline');
+  const tone: Tone = state === 'live' ? 'success' : state === 'offline' ? 'danger' : 'warning';
+  const text = { live: t('ui.live'), connecting: t('ui.connecting'), offline: t('ui.offline'), catching_up: t('ui.catchingUp') }[state];
   return (
-    <span className={classNames('live-dot', `tone-${tone}`)} role="status" aria-live="polite">
+    <span className={classNames('live-dot', `tone-${tone}`)} role="status" aria-live="polite" data-testid="live-state" data-state={state}>
       {text}
     </span>
   );

@@ -13,12 +13,6 @@ type DialogError = unknown;
 function ActionError({ error }: { error: DialogError }) {
   const { t } = useTranslation();
   if (!error) return null;
-  if (error === 'unsent')
-    return (
-      <Alert tone="danger" title={t('errors.notSent')}>
-        {t('dialogs.noAnswer')}
-      </Alert>
-    );
   return <ErrorAlert error={error} title={t('portal.refused')} />;
 }
 

@@ -11,13 +11,14 @@ import { describeError } from '../../api/client';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useLive } from '../../api/live';
-import { type ShopFloorAction, useShopFloorAction, useWorkerTasks } from '../../api/assignments';
+import { type QueuedTap, type ShopFloorAction, useShopFloorAction, useWorkerTasks } from '../../api/assignments';
 import type { SessionUser, WorkerTask } from '../../api/types';
 import { formatAmount, formatClock, formatDateTime, formatMinutes, formatNumber, formatQuantity, formatTime } from '../../format';
 import { useNow, useOnline } from '../../hooks';
 import { describeScheduleWait, describeWaitingFor, pauseReasonLabel } from '../../labels';
 import { Alert, Badge, Button, LiveDot, StatusBadge } from '../../ui';
 import { CompleteDialog, PauseDialog, ProblemDialog } from './ActionDialogs';
+import { PortalAlerts, SoundToggle } from './PortalAlerts';
 import './portal.css';
 
 const doneText: Record<ShopFloorAction, string> = {
@@ -43,7 +44,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const tasks = useWorkerTasks(workerId);
   const online = useOnline();
   const live = useLive();
-  const { state, perform, retry, dismiss } = useShopFloorAction(workerId);
+  const { state, perform, dismiss, sendQueued, removeTap } = useShopFloorAction(workerId);
   const [dialog, setDialog] = useState<'pause' | 'complete' | 'problem' | null>(null);
 
   const list = tasks.data?.tasks ?? [];
@@ -71,7 +72,8 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           </div>
         </div>
         <span className="spacer" />
-        <LiveDot state={!online ? 'offline' : live.state} />
+        <SoundToggle />
+        <LiveDot state={live.state} />
         <LanguageSwitch tone="dark" onChange={(locale) => setLocale.mutate(locale)} />
         <Button size="lg" variant="on-dark" onClick={onSignOut}>
           {t('app.signOut')}
@@ -81,23 +83,12 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
       <div className="portal__messages" aria-live="polite">
         {!online && (
           <Alert tone="danger" title={t('ui.offline')}>
-            {t('portal.offline')}
+            {t('queue.offlineBody')}
           </Alert>
         )}
+        <PortalAlerts user={user} />
+        <TapQueue queue={state.queue} onSend={() => void sendQueued()} onRemove={removeTap} />
         {tasks.isError && <ErrorAlert error={tasks.error} title={t('portal.cannotLoad')} />}
-        {state.unsent && (
-          <Alert tone="danger" title={t('errors.notSent')}>
-            <div className="row">
-              <span>{t('portal.unsent', { action: t(actionName[state.unsent.action]) })}</span>
-              <Button size="lg" variant="primary" onClick={() => void retry()} disabled={busy}>
-                {t('portal.retry')}
-              </Button>
-              <Button size="lg" onClick={dismiss}>
-                {t('portal.dismiss')}
-              </Button>
-            </div>
-          </Alert>
-        )}
         {state.refused && (
           <Alert tone="danger" title={t('portal.refused')}>
             <div className="row">
@@ -108,7 +99,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
             </div>
           </Alert>
         )}
-        {state.lastDone && !state.refused && !state.unsent && (
+        {state.lastDone && !state.refused && (
           <Alert tone="success" key={state.lastDone.at}>
             {t(doneText[state.lastDone.action])}
           </Alert>
@@ -144,7 +135,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           busy={busy}
           onClose={() => setDialog(null)}
           onSubmit={async (body) => (await run('pause', body)) && setDialog(null)}
-          error={state.refused ?? (state.unsent ? 'unsent' : null)}
+          error={state.refused}
         />
       )}
       {current && dialog === 'complete' && (
@@ -153,7 +144,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           busy={busy}
           onClose={() => setDialog(null)}
           onSubmit={async (body) => (await run('complete', body)) && setDialog(null)}
-          error={state.refused ?? (state.unsent ? 'unsent' : null)}
+          error={state.refused}
         />
       )}
       {current && dialog === 'problem' && (
@@ -161,7 +152,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           busy={busy}
           onClose={() => setDialog(null)}
           onSubmit={async (body) => (await run('report-problem', body)) && setDialog(null)}
-          error={state.refused ?? (state.unsent ? 'unsent' : null)}
+          error={state.refused}
         />
       )}
     </div>
@@ -330,5 +321,43 @@ function QueueItem({ task, onChoose }: { task: WorkerTask; onChoose?: (() => voi
         </Button>
       )}
     </li>
+  );
+}
+
+/** Taps made without network (or without an answer), in order, each with its state: queued, sending, done, refused and why. */
+function TapQueue({ queue, onSend, onRemove }: { queue: QueuedTap[]; onSend: () => void; onRemove: (key: string) => void }) {
+  const { t } = useTranslation();
+  if (queue.length === 0) return null;
+  const waiting = queue.some((tap) => tap.state === 'queued');
+  const stateLabel = (tap: QueuedTap) =>
+    tap.state === 'refused'
+      ? t('queue.state.refused', { reason: tap.reason ?? '' })
+      : { queued: t('queue.state.queued'), sending: t('queue.state.sending'), done: t('queue.state.done') }[tap.state];
+  return (
+    <Alert tone={queue.some((tap) => tap.state === 'refused') ? 'danger' : 'warning'} title={t('queue.title', { count: queue.length })}>
+      <div className="tap-queue" data-testid="tap-queue">
+        <span className="small">{t('queue.note')}</span>
+        <ol>
+          {queue.map((tap) => (
+            <li key={tap.key} className="tap-queue__item" data-testid="queued-tap" data-action={tap.action} data-state={tap.state}>
+              <strong>{t(actionName[tap.action])}</strong> <span className="mono small">{tap.assignmentId}</span> · {formatTime(new Date(tap.at).toISOString())}{' '}
+              · <span>{stateLabel(tap)}</span>{' '}
+              {(tap.state === 'refused' || tap.state === 'done') && (
+                <Button size="sm" onClick={() => onRemove(tap.key)}>
+                  {t('queue.remove')}
+                </Button>
+              )}
+            </li>
+          ))}
+        </ol>
+        {waiting && (
+          <div className="row">
+            <Button size="lg" variant="primary" onClick={onSend}>
+              {t('queue.sendNow')}
+            </Button>
+          </div>
+        )}
+      </div>
+    </Alert>
   );
 }
