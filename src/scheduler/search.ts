@@ -71,6 +71,9 @@ function cloneDecoded(d: Decoded): Decoded {
   return c;
 }
 
+/** Largest plan the classic-shop tabu search is tried on. */
+const TABU_MAX_NODES = 400;
+
 // ---------------------------------------------------------------------------
 
 export class Search {
@@ -188,7 +191,9 @@ export class Search {
    */
   private tabu(start: Decoded): { solution: Solution; iterations: number } | undefined {
     const shop = classicShop(this.m);
-    if (!shop || this.n < 2) return undefined;
+    // each neighbour costs a pass over the whole graph: beyond a few hundred nodes the
+    // ILS's partial re-decodes do more in the same time
+    if (!shop || this.n < 2 || this.n > TABU_MAX_NODES) return undefined;
     const ts = new ClassicTabu(this.m, shop, this.rng);
     ts.init(start);
     // stop at 80% of the budget, keeping room for the final decode and the result
