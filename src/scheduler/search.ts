@@ -191,7 +191,7 @@ export class Search {
    */
   private tabu(start: Decoded): { solution: Solution; iterations: number } | undefined {
     const shop = classicShop(this.m);
-    // each neighbour costs a pass over the whole graph: beyond a few hundred nodes the
+    // each move costs an exact pass over the whole graph: beyond a few hundred nodes the
     // ILS's partial re-decodes do more in the same time
     if (!shop || this.n < 2 || this.n > TABU_MAX_NODES) return undefined;
     const ts = new ClassicTabu(this.m, shop, this.rng);

@@ -6,18 +6,26 @@
  * worker and a worker always at the same substation). There, a schedule is
  * fully described by the machine of each node and the order of the nodes on
  * each machine, and its makespan is the longest path of the disjunctive graph:
- * the classic FJSP neighbourhoods apply and are evaluated exactly.
+ * the classic FJSP neighbourhoods apply.
  *
  *  - reorder: within a critical block (consecutive critical nodes on one
  *    machine, each starting when the previous one ends) move a node to the
  *    front or to the back of the block (N7-style, Zhang et al. 2007);
  *  - reassign: move a critical node to another of its machines, inserted
- *    where its earliest start puts it (and one position later).
- * Each neighbour is evaluated by recomputing the heads (longest path from the
- * start) of the whole graph, rejected if it creates a cycle. The best
- * non-tabu neighbour is taken (a tabu one only if it beats the best known
- * makespan); the node moved stays tabu for a short random tenure; after a
- * stall the search restarts from the best with a few random moves.
+ *    at the position with the shortest estimated path through it.
+ * Each neighbour is scored by an estimate from the current heads (longest
+ * path from the start) and tails (to the end) of the disjunctive graph, with
+ * no pass over the graph: for a re-sequenced block the new heads and tails of
+ * the block's nodes, for a reassigned node the longest path through it at its
+ * new place and through its old neighbours closing up (Dell'Amico & Trubian
+ * 1993; Mastrolilli & Gambardella 2000 for the flexible shop). Only the move
+ * taken is evaluated exactly (one pass over the graph); if it closes a cycle
+ * it is undone and the next one by estimate is tried. The best non-tabu move
+ * by estimate is taken (a tabu one only if its estimate beats the best known
+ * makespan); the node moved stays tabu for 6 + [0, 2 sqrt(n)) iterations;
+ * after 4n iterations (40..400) without a new best the search restarts from
+ * the best with a few random moves. The clock is read before every exact
+ * evaluation, so the search overruns its deadline by at most one iteration.
  *
  * The result goes back to the caller as an activity list (nodes by start
  * time) with each node's option fixed: the serial decoder places every node no
@@ -88,8 +96,12 @@ export interface TabuLimits {
 }
 
 const EPS = 1e-6;
-/** reassignments evaluated exactly per iteration (the best by estimate) */
-const REASSIGN_EVALS = 8;
+/** iterations without a new best before a restart from the best: KICK_PER_NODE per node, within [KICK_MIN, KICK_MAX] */
+const KICK_PER_NODE = 4;
+const KICK_MIN = 40;
+const KICK_MAX = 400;
+/** shortest tabu tenure (iterations) of a moved node */
+const TENURE_MIN = 6;
 
 export class ClassicTabu {
   private readonly n: number;
@@ -108,6 +120,10 @@ export class ClassicTabu {
   private readonly mNext: Int32Array;
   private readonly idx: Int32Array;
   private readonly tabuUntil: Float64Array;
+  // move estimates: new heads / tails of a re-sequenced segment, position in it (-1 = outside)
+  private readonly nh: Float64Array;
+  private readonly nt: Float64Array;
+  private readonly segPos: Int32Array;
   // best
   private bestC = Infinity;
   private readonly bestOpt: Int32Array;
@@ -133,6 +149,9 @@ export class ClassicTabu {
     this.mNext = new Int32Array(n);
     this.idx = new Int32Array(n);
     this.tabuUntil = new Float64Array(n);
+    this.nh = new Float64Array(n);
+    this.nt = new Float64Array(n);
+    this.segPos = new Int32Array(n).fill(-1);
     this.bestOpt = new Int32Array(n);
     this.bestHead = new Float64Array(n);
   }
@@ -239,12 +258,65 @@ export class ClassicTabu {
     this.seq[u.m]!.splice(u.i, 0, v);
   }
 
-  /** Runs the search; returns the number of iterations. */
+  /**
+   * Estimated makespan after re-sequencing positions lo..lo+seg.length-1 of machine m
+   * into the order `seg` (Dell'Amico & Trubian / Balas & Vazacopoulos): new heads of the
+   * segment forward from the unchanged head before it and the (old) heads of the job
+   * predecessors, new tails backward likewise, estimate = the longest path through a
+   * segment node. Infinity when a precedence inside the segment is reversed.
+   */
+  private estimateSegment(m: number, lo: number, seg: number[]): number {
+    const s = this.seq[m]!;
+    const { head, tail, p, nh, nt, segPos } = this;
+    const len = seg.length;
+    for (let t = 0; t < len; t++) segPos[seg[t]!] = t;
+    let est = 0;
+    let prevEnd = lo > 0 ? head[s[lo - 1]!]! + p[s[lo - 1]!]! : 0;
+    for (let t = 0; t < len && est < Infinity; t++) {
+      const x = seg[t]!;
+      let r = this.shop.release[x]!;
+      if (prevEnd > r) r = prevEnd;
+      for (const q of this.preds[x]!) {
+        const sp = segPos[q]!;
+        if (sp > t) est = Infinity;
+        const e = sp >= 0 ? nh[q]! + p[q]! : head[q]! + p[q]!;
+        if (e > r) r = e;
+      }
+      nh[x] = r;
+      prevEnd = r + p[x]!;
+    }
+    const after = lo + len;
+    let nextQ = after < s.length ? p[s[after]!]! + tail[s[after]!]! : 0;
+    for (let t = len - 1; t >= 0 && est < Infinity; t--) {
+      const x = seg[t]!;
+      let q = nextQ;
+      for (const y of this.succs[x]!) {
+        const sp = segPos[y]!;
+        const e = sp >= 0 ? nt[y]! + p[y]! : tail[y]! + p[y]!;
+        if (e > q) q = e;
+      }
+      nt[x] = q;
+      nextQ = q + p[x]!;
+      const c = nh[x]! + p[x]! + q;
+      if (c > est) est = c;
+    }
+    for (let t = 0; t < len; t++) segPos[seg[t]!] = -1;
+    return est;
+  }
+
+  /**
+   * Runs the search; returns the number of iterations. Each iteration scores every
+   * neighbour by an estimate from the current heads and tails (no pass over the graph)
+   * and evaluates exactly only the move it takes (one pass; a move that turns out to
+   * close a cycle is undone and the next best by estimate is tried). The clock is read
+   * before every exact evaluation.
+   */
   run(lim: TabuLimits): number {
     const n = this.n;
     let cur = this.evaluate();
-    const kickAfter = Math.max(40, Math.min(400, n));
-    const tenureSpan = Math.max(3, Math.round(Math.sqrt(n) / 1.5));
+    const kickAfter = Math.max(KICK_MIN, Math.min(KICK_MAX, KICK_PER_NODE * n));
+    // tenure of a moved node: TENURE_MIN + [0, 2 sqrt(n)) iterations
+    const tenureSpan = Math.max(3, Math.round(2 * Math.sqrt(n)));
     let lastBest = 0;
     let lastKick = 0;
     let it = 0;
@@ -253,7 +325,11 @@ export class ClassicTabu {
     const a1: number[] = [];
     const a2: number[] = [];
     const a3: number[] = [];
-    for (; it < lim.maxIterations; it++) {
+    const est: number[] = [];
+    const seg: number[] = [];
+    const order: number[] = [];
+    let stop = false;
+    for (; it < lim.maxIterations && !stop; it++) {
       if (this.bestC <= EPS) break;
       if (lim.patience > 0 && it - lastBest >= lim.patience) break;
       if (lim.outOfTime()) break;
@@ -267,9 +343,9 @@ export class ClassicTabu {
         }
         lastKick = it;
       }
-      // current state evaluated: heads valid; tails for the critical test
+      // current state evaluated: heads valid; tails for the critical test and the estimates
       this.computeTails();
-      kind.length = a1.length = a2.length = a3.length = 0;
+      kind.length = a1.length = a2.length = a3.length = est.length = 0;
       const crit = (v: number): boolean => Math.abs(this.head[v]! + this.p[v]! + this.tail[v]! - cur) < EPS;
       for (let m = 0; m < this.seq.length; m++) {
         const s = this.seq[m]!;
@@ -282,29 +358,37 @@ export class ClassicTabu {
           let j = i;
           while (j + 1 < s.length && crit(s[j + 1]!) && Math.abs(this.head[s[j]!]! + this.p[s[j]!]! - this.head[s[j + 1]!]!) < EPS) j++;
           if (j > i) {
+            // to the front: s[k], s[i..k-1]
             for (let k = i + 1; k <= j; k++) {
+              seg.length = 0;
+              seg.push(s[k]!);
+              for (let x = i; x < k; x++) seg.push(s[x]!);
               kind.push(0);
               a1.push(m);
               a2.push(k);
               a3.push(i);
+              est.push(this.estimateSegment(m, i, seg));
             }
+            // to the back: s[k+1..j], s[k]
             for (let k = i; k < j; k++) {
               if (k === i && j === i + 1) continue; // same as the swap above
+              seg.length = 0;
+              for (let x = k + 1; x <= j; x++) seg.push(s[x]!);
+              seg.push(s[k]!);
               kind.push(0);
               a1.push(m);
               a2.push(k);
               a3.push(j);
+              est.push(this.estimateSegment(m, k, seg));
             }
           }
           i = j + 1;
         }
       }
-      // reassignments: for each critical node and other machine, the insertion position with
-      // the best head + duration + tail estimate; only the most promising ones are evaluated
-      const est: number[] = [];
-      const rv: number[] = [];
-      const ro: number[] = [];
-      const rk: number[] = [];
+      // reassignments of a critical node: on each other machine, the insertion position with
+      // the shortest path through the node (head of the new machine predecessor or job
+      // predecessors + new duration + tail of the new machine successor or job successors);
+      // on the old machine its neighbours close up (their path, without the node, counts too)
       for (let v = 0; v < n; v++) {
         const alts = this.shop.machineOf[v]!;
         if (alts.length < 2 || !crit(v)) continue;
@@ -312,6 +396,9 @@ export class ClassicTabu {
         for (const q of this.preds[v]!) if (this.head[q]! + this.p[q]! > r) r = this.head[q]! + this.p[q]!;
         let q = 0;
         for (const x of this.succs[v]!) if (this.p[x]! + this.tail[x]! > q) q = this.p[x]! + this.tail[x]!;
+        const u0 = this.mPrev[v]!;
+        const w0 = this.mNext[v]!;
+        const bridge = u0 >= 0 && w0 >= 0 ? this.head[u0]! + this.p[u0]! + this.p[w0]! + this.tail[w0]! : 0;
         for (let o = 0; o < alts.length; o++) {
           const m2 = alts[o]!;
           if (m2 === this.mach[v]) continue;
@@ -330,73 +417,54 @@ export class ClassicTabu {
               bestK = k;
             }
           }
-          est.push(bestE);
-          rv.push(v);
-          ro.push(o);
-          rk.push(bestK);
+          kind.push(1);
+          a1.push(v);
+          a2.push(o);
+          a3.push(bestK);
+          est.push(bestE > bridge ? bestE : bridge);
         }
-      }
-      const keep = Array.from({ length: est.length }, (_, i) => i).sort((x, y) => est[x]! - est[y]! || x - y);
-      for (let i = 0; i < keep.length && i < REASSIGN_EVALS; i++) {
-        const c = keep[i]!;
-        kind.push(1);
-        a1.push(rv[c]!);
-        a2.push(ro[c]!);
-        a3.push(rk[c]!);
       }
       if (kind.length === 0) break; // nothing critical to move: the chain bound is reached
-      // evaluate every neighbour exactly
-      let pick = -1;
-      let pickC = Infinity;
-      let ties = 0;
-      let anyPick = -1;
-      let anyC = Infinity;
-      for (let c = 0; c < kind.length; c++) {
-        // a large neighbourhood must not overrun the budget: take the best seen so far
-        if ((c & 31) === 31 && lim.outOfTime()) break;
-        let moved: number;
-        let val: number;
-        if (kind[c] === 0) {
-          const s = this.seq[a1[c]!]!;
-          moved = s[a2[c]!]!;
-          this.moveWithin(a1[c]!, a2[c]!, a3[c]!);
-          val = this.evaluate();
-          this.moveWithin(a1[c]!, a3[c]!, a2[c]!);
-        } else {
-          moved = a1[c]!;
-          const u = this.reassign(moved, a2[c]!, a3[c]!);
-          val = this.evaluate();
-          this.unassign(moved, u);
-        }
-        if (val === Infinity) continue;
-        if (val < anyC) {
-          anyC = val;
-          anyPick = c;
-        }
-        const allowed = this.tabuUntil[moved]! <= it || val < this.bestC - EPS;
-        if (!allowed) continue;
-        if (val < pickC - EPS) {
-          pickC = val;
-          pick = c;
-          ties = 1;
-        } else if (Math.abs(val - pickC) < EPS && this.rng.int(++ties) === 0) pick = c;
+      // candidates by estimate: allowed ones (not tabu, or estimated below the best) first,
+      // then the tabu ones (taken only when every allowed move closes a cycle)
+      order.length = 0;
+      for (let c = 0; c < kind.length; c++) if (est[c]! < Infinity) order.push(c);
+      const movedOf = (c: number): number => (kind[c] === 0 ? this.seq[a1[c]!]![a2[c]!]! : a1[c]!);
+      // tabu flag, and a random tie-break among equal estimates drawn once per candidate
+      const isTabu = new Uint8Array(kind.length);
+      const rank = new Float64Array(kind.length);
+      for (const c of order) {
+        isTabu[c] = this.tabuUntil[movedOf(c)]! > it && est[c]! >= this.bestC - EPS ? 1 : 0;
+        rank[c] = this.rng.next();
       }
-      if (pick < 0) pick = anyPick;
-      if (pick < 0) {
-        // every neighbour closes a cycle: restart from the best
+      order.sort((x, y) => isTabu[x]! - isTabu[y]! || est[x]! - est[y]! || rank[x]! - rank[y]!);
+      let taken = -1;
+      for (const c of order) {
+        if (lim.outOfTime()) {
+          stop = true;
+          break;
+        }
+        const moved = movedOf(c);
+        let undo: { m: number; i: number; o: number } | undefined;
+        if (kind[c] === 0) this.moveWithin(a1[c]!, a2[c]!, a3[c]!);
+        else undo = this.reassign(moved, a2[c]!, a3[c]!);
+        const val = this.evaluate();
+        if (val < Infinity) {
+          this.tabuUntil[moved] = it + TENURE_MIN + this.rng.int(tenureSpan);
+          cur = val;
+          taken = c;
+          break;
+        }
+        if (kind[c] === 0) this.moveWithin(a1[c]!, a3[c]!, a2[c]!);
+        else this.unassign(moved, undo!);
+      }
+      if (taken < 0) {
+        // out of time, or every neighbour closes a cycle: back to the evaluated current
+        // state, and a restart from the best next time
+        cur = this.evaluate();
         lastKick = it - kickAfter;
         continue;
       }
-      let moved: number;
-      if (kind[pick] === 0) {
-        moved = this.seq[a1[pick]!]![a2[pick]!]!;
-        this.moveWithin(a1[pick]!, a2[pick]!, a3[pick]!);
-      } else {
-        moved = a1[pick]!;
-        this.reassign(moved, a2[pick]!, a3[pick]!);
-      }
-      this.tabuUntil[moved] = it + 2 + this.rng.int(tenureSpan);
-      cur = this.evaluate();
       if (cur < this.bestC - EPS) {
         this.saveBest(cur);
         lastBest = it;
