@@ -13,6 +13,9 @@ const known = readKnown();
 const cases: [set: string, name: string][] = [
   ['hurink-edata', 'la01'],
   ['hurink-edata', 'la16'],
+  ['hurink-edata', 'la36'],
+  ['hurink-rdata', 'la06'],
+  ['hurink-vdata', 'la01'],
   ['brandimarte', 'mk01'],
 ];
 
