@@ -48,9 +48,11 @@ export function toShiftCalendar(row: CalendarRow | undefined): ShiftCalendar {
 
 export async function loadSchedulingResources(
   trx: Trx,
-  opts: { planId: string; stationIds: string[]; operationIds: string[]; now: Date },
+  /** planId: the plan(s) being scheduled, whose own bookings are left out */
+  opts: { planId: string | string[]; stationIds: string[]; operationIds: string[]; now: Date },
 ): Promise<SchedulingResources> {
-  const { planId, stationIds, operationIds, now } = opts;
+  const { stationIds, operationIds, now } = opts;
+  const planIds = typeof opts.planId === 'string' ? [opts.planId] : opts.planId;
   const result = await sql<{ r: ResourcesRow }>`
     with st as (
       select s.id from mes.stations s where s.id = any(${stationIds}::text[]) and s.archived_at is null
@@ -78,12 +80,12 @@ export async function loadSchedulingResources(
       'booked', (select json_agg(b) from (
                    select 'worker' as kind, a.worker_id as id, a.planned_start as start, greatest(a.planned_end, ${now}::timestamptz) as "end", a.id as label
                      from mes.worker_assignments a
-                    where a.worker_id in (select id from wk) and a.plan_id <> ${planId}
+                    where a.worker_id in (select id from wk) and a.plan_id <> all(${planIds}::text[])
                       and a.status in ('pending', 'ready', 'in_progress', 'paused') and a.planned_end > ${now}::timestamptz - interval '1 day'
                    union all
                    select 'substation', a.substation_id, a.planned_start, greatest(a.planned_end, ${now}::timestamptz), a.id
                      from mes.worker_assignments a
-                    where a.substation_id in (select id from subs) and a.plan_id <> ${planId}
+                    where a.substation_id in (select id from subs) and a.plan_id <> all(${planIds}::text[])
                       and a.status in ('pending', 'ready', 'in_progress', 'paused') and a.planned_end > ${now}::timestamptz - interval '1 day') b)
     ) as r`.execute(trx);
   const r = result.rows[0]!.r;

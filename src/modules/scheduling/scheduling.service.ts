@@ -5,7 +5,7 @@
  * stays pure, and its caller writes the rows.
  */
 import type { Trx } from '../../db/database.js';
-import { type BookedInterval, type ScheduleStats, type SchedulerNode, UnschedulableError } from '../../scheduler/index.js';
+import { type BookedInterval, type PlanOutcome, type ScheduleStats, type SchedulerNode, UnschedulableError, weightOfPriority } from '../../scheduler/index.js';
 import { DomainError } from '../../shared/errors.js';
 import type { NewAssignment } from '../assignments/index.js';
 import type { PlanDetail } from '../plans/index.js';
@@ -50,34 +50,39 @@ export interface ScheduleOutcome {
   stats: ScheduleStats;
 }
 
-export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<ScheduleOutcome> {
-  const { plan, nodes, fixed, now } = req;
-  const toSchedule = plan.nodes.filter((n) => nodes.has(n.nodeId));
-  const schedulerNodes: SchedulerNode[] = toSchedule.map((n) => {
-    const fixedEnds = n.predecessors.filter((p) => fixed.has(p)).map((p) => fixed.get(p)!.end);
-    const kept = req.pinned?.get(n.nodeId);
-    // the assignment's pin overrides the document's for the resources it fixes (all three)
-    const pin = kept ? { ...n.pin, workerId: kept.workerId, stationId: kept.stationId, substationId: kept.substationId } : n.pin;
-    const earliest = kept ? [...fixedEnds, kept.notBefore] : fixedEnds;
-    return {
-      id: n.nodeId,
-      operationId: n.operationId,
-      quantity: n.quantity,
-      nominalTimeMinutes: n.nominalTime,
-      efficiency: n.efficiency,
-      predecessors: n.predecessors.filter((p) => nodes.has(p)),
-      candidates: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { timeMinutes: s.time } : {}) })),
-      ...(pin ? { pin } : {}),
-      ...(earliest.length > 0 ? { notBefore: Math.max(...earliest) } : {}),
-    };
-  });
-  const resources = await loadSchedulingResources(trx, {
-    planId: plan.id,
-    stationIds: [...new Set(toSchedule.flatMap((n) => n.assignedStations.map((s) => s.stationId)))],
-    operationIds: [...new Set(toSchedule.map((n) => n.operationId))],
-    now,
-  });
-  const ownBusy: BookedInterval[] = [...fixed.values()].flatMap((f) =>
+/** Scheduler nodes of the plan's nodes to (re)schedule; `idOf` names them (a plan's own node id, or plan-qualified on the floor). */
+function schedulerNodesOf(
+  req: Pick<ScheduleRequest, 'plan' | 'nodes' | 'fixed' | 'pinned'>,
+  idOf: (nodeId: string) => string,
+  planId?: string,
+): SchedulerNode[] {
+  const { plan, nodes, fixed } = req;
+  return plan.nodes
+    .filter((n) => nodes.has(n.nodeId))
+    .map((n) => {
+      const fixedEnds = n.predecessors.filter((p) => fixed.has(p)).map((p) => fixed.get(p)!.end);
+      const kept = req.pinned?.get(n.nodeId);
+      // the assignment's pin overrides the document's for the resources it fixes (all three)
+      const pin = kept ? { ...n.pin, workerId: kept.workerId, stationId: kept.stationId, substationId: kept.substationId } : n.pin;
+      const earliest = kept ? [...fixedEnds, kept.notBefore] : fixedEnds;
+      return {
+        id: idOf(n.nodeId),
+        operationId: n.operationId,
+        quantity: n.quantity,
+        nominalTimeMinutes: n.nominalTime,
+        efficiency: n.efficiency,
+        predecessors: n.predecessors.filter((p) => nodes.has(p)).map(idOf),
+        candidates: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { timeMinutes: s.time } : {}) })),
+        ...(pin ? { pin } : {}),
+        ...(earliest.length > 0 ? { notBefore: Math.max(...earliest) } : {}),
+        ...(planId !== undefined ? { planId } : {}),
+      };
+    });
+}
+
+/** Busy time of a plan's fixed nodes that still occupy a worker and a substation. */
+function fixedBusy(fixed: Map<string, FixedNode>): BookedInterval[] {
+  return [...fixed.values()].flatMap((f) =>
     f.busy
       ? [
           { kind: 'worker' as const, id: f.busy.workerId, start: f.busy.start, end: f.busy.end, label: f.busy.label },
@@ -85,6 +90,19 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
         ]
       : [],
   );
+}
+
+export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<ScheduleOutcome> {
+  const { plan, nodes, fixed, now } = req;
+  const toSchedule = plan.nodes.filter((n) => nodes.has(n.nodeId));
+  const schedulerNodes = schedulerNodesOf(req, (id) => id);
+  const resources = await loadSchedulingResources(trx, {
+    planId: plan.id,
+    stationIds: [...new Set(toSchedule.flatMap((n) => n.assignedStations.map((s) => s.stationId)))],
+    operationIds: [...new Set(toSchedule.map((n) => n.operationId))],
+    now,
+  });
+  const ownBusy = fixedBusy(req.fixed);
 
   let result;
   try {
@@ -96,6 +114,16 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
       stations: resources.stations,
       workers: resources.workers,
       booked: [...resources.booked, ...ownBusy],
+      // its due date and priority: one plan's tardiness falls with its makespan, so they change
+      // none of its choices, but the stats tell how late it is projected to be
+      plans: [
+        {
+          id: plan.id,
+          weight: weightOfPriority(plan.priority),
+          ...(plan.dueDate ? { dueDate: Date.parse(plan.dueDate) } : {}),
+          ...(fixed.size > 0 ? { fixedEnd: Math.max(...[...fixed.values()].map((f) => f.end)) } : {}),
+        },
+      ],
       options: { timeBudgetMs: req.budgetMs },
     });
   } catch (error) {
@@ -126,4 +154,98 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
     waitReason: a.waitReason ?? null,
   }));
   return { rows, stats: result.stats };
+}
+
+/** One plan of a floor reschedule: what a single plan's reschedule needs, plus its urgency and the end of its kept work. */
+export interface FloorPart extends Pick<ScheduleRequest, 'plan' | 'nodes' | 'fixed' | 'pinned' | 'completed' | 'dbIds'> {
+  /** epoch ms */
+  dueDate?: number;
+  /** weightOfPriority(priority) */
+  weight: number;
+  /** epoch ms: end of the plan's kept (started, completed, pinned) work */
+  fixedEnd?: number;
+}
+
+export interface FloorOutcome {
+  /** new rows by plan id, in each plan's node order */
+  rows: Map<string, NewAssignment[]>;
+  /** projected completion and tardiness by plan */
+  plans: PlanOutcome[];
+  stats: ScheduleStats;
+}
+
+/**
+ * Schedules the open nodes of several plans together (the floor's reschedule): the
+ * scheduler minimizes their weighted tardiness, then the makespan. Bookings of the
+ * other plans are busy; the parts' own open bookings are not read (they are being
+ * replaced), their fixed nodes' busy time is.
+ */
+export async function scheduleFloor(trx: Trx, req: { parts: FloorPart[]; now: Date; utcOffsetMinutes: number; budgetMs: number }): Promise<FloorOutcome> {
+  const { parts, now } = req;
+  const owner = new Map<string, { part: FloorPart; nodeId: string; node: PlanDetail['nodes'][number] }>();
+  const schedulerNodes: SchedulerNode[] = [];
+  for (const part of parts) {
+    const idOf = (nodeId: string) => `${part.plan.id}/${nodeId}`;
+    for (const n of part.plan.nodes) if (part.nodes.has(n.nodeId)) owner.set(idOf(n.nodeId), { part, nodeId: n.nodeId, node: n });
+    schedulerNodes.push(...schedulerNodesOf(part, idOf, part.plan.id));
+  }
+  const open = parts.flatMap((p) => p.plan.nodes.filter((n) => p.nodes.has(n.nodeId)));
+  const resources = await loadSchedulingResources(trx, {
+    planId: parts.map((p) => p.plan.id),
+    stationIds: [...new Set(open.flatMap((n) => n.assignedStations.map((s) => s.stationId)))],
+    operationIds: [...new Set(open.map((n) => n.operationId))],
+    now,
+  });
+  let result;
+  try {
+    result = await scheduleOnThread({
+      now: now.getTime(),
+      utcOffsetMinutes: req.utcOffsetMinutes,
+      nodes: schedulerNodes,
+      stations: resources.stations,
+      workers: resources.workers,
+      booked: [...resources.booked, ...parts.flatMap((p) => fixedBusy(p.fixed))],
+      plans: parts.map((p) => ({
+        id: p.plan.id,
+        weight: p.weight,
+        ...(p.dueDate !== undefined ? { dueDate: p.dueDate } : {}),
+        ...(p.fixedEnd !== undefined ? { fixedEnd: p.fixedEnd } : {}),
+      })),
+      options: { timeBudgetMs: req.budgetMs },
+    });
+  } catch (error) {
+    if (error instanceof UnschedulableError) {
+      const index = new Map(parts.map((p, i) => [p.plan.id, i]));
+      const errors = error.problems.map((p) => {
+        const o = owner.get(p.nodeId);
+        return {
+          field: `body/planIds/${o ? index.get(o.part.plan.id) : '?'}`,
+          message: `plan ${o?.part.plan.id ?? '?'}, node ${o?.nodeId ?? p.nodeId}: ${p.reason}`,
+        };
+      });
+      const first = errors[0]!;
+      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
+        field: first.field,
+        errors,
+      });
+    }
+    throw error;
+  }
+  const rows = new Map<string, NewAssignment[]>(parts.map((p) => [p.plan.id, []]));
+  for (const a of result.assignments) {
+    const { part, nodeId, node } = owner.get(a.nodeId)!;
+    rows.get(part.plan.id)!.push({
+      nodeId: part.dbIds.get(nodeId)!,
+      workerId: a.workerId,
+      stationId: a.stationId,
+      substationId: a.substationId,
+      start: a.start,
+      end: a.end,
+      workMinutes: a.workMinutes,
+      status: node.predecessors.every((p) => part.completed.has(p)) ? 'ready' : 'pending',
+      pinned: part.pinned?.has(nodeId) ?? false,
+      waitReason: a.waitReason ?? null,
+    });
+  }
+  return { rows, plans: result.plans, stats: result.stats };
 }
