@@ -8,6 +8,7 @@ import { measures, orderByKeys } from './dispatch.js';
 import type { LowerBounds } from './lowerbound.js';
 import type { Model } from './model.js';
 import { Prng } from './prng.js';
+import { ClassicTabu, classicShop } from './tabu.js';
 import { mostTardyPlan } from './tardiness.js';
 
 export interface SearchOptions {
@@ -70,6 +71,9 @@ function cloneDecoded(d: Decoded): Decoded {
   copyDecoded(d, c);
   return c;
 }
+
+/** Largest plan the classic-shop tabu search is tried on. */
+const TABU_MAX_NODES = 400;
 
 // ---------------------------------------------------------------------------
 
@@ -178,9 +182,47 @@ export class Search {
       lastCost = this.elapsed() - before;
     }
 
-    // 2) iterated local search from the best rule
-    const iterations = this.ils(bestSol, best, lastCost);
+    // 2) a plan that is a classic flexible job shop (24/7, no bookings, dedicated
+    //    machines): tabu search on the disjunctive graph first (see tabu.ts)
+    let tabuIterations = 0;
+    if (!this.optimal(best)) {
+      const tabu = this.tabu(best);
+      if (tabu) {
+        tabuIterations = tabu.iterations;
+        this.dec.decode(tabu.solution, cur);
+        if (cur.feasible && compareDecoded(cur, best) < 0) {
+          copyDecoded(cur, best);
+          bestSol = tabu.solution;
+        }
+      }
+    }
+
+    // 3) iterated local search from the best so far, with the iterations left
+    const iterations = tabuIterations + this.ils(bestSol, best, lastCost, this.opt.maxIterations - tabuIterations);
     return { best, bestSolution: bestSol, greedy, iterations, ruleResults };
+  }
+
+  /**
+   * Tabu search when the plan is a classic flexible job shop, within the
+   * budget (80%) and the iteration limits; undefined for every other plan.
+   */
+  private tabu(start: Decoded): { solution: Solution; iterations: number } | undefined {
+    const shop = classicShop(this.m);
+    // each move costs an exact pass over the whole graph: beyond a few hundred nodes the
+    // ILS's partial re-decodes do more in the same time
+    if (!shop || this.n < 2 || this.n > TABU_MAX_NODES) return undefined;
+    // it minimises the makespan only: with several plans' due dates, tardiness comes first
+    if (this.multiPlan) return undefined;
+    const ts = new ClassicTabu(this.m, shop, this.rng);
+    ts.init(start);
+    // stop at 80% of the budget, keeping room for the final decode and the result
+    const deadline = 0.8 * this.opt.timeBudgetMs;
+    const iterations = ts.run({
+      maxIterations: this.opt.maxIterations,
+      patience: this.opt.patience,
+      outOfTime: () => this.elapsed() > deadline,
+    });
+    return { solution: ts.bestSolution(), iterations };
   }
 
   /**
@@ -468,9 +510,8 @@ export class Search {
    * solution and accepts on the true objective (makespan, priority sum, load balance).
    * The best solution for the true objective is tracked throughout.
    */
-  private ils(startSol: Solution, best: Decoded, lastCost: number): number {
+  private ils(startSol: Solution, best: Decoded, lastCost: number, maxIt: number): number {
     const n = this.n;
-    const maxIt = this.opt.maxIterations;
     const budget = this.opt.timeBudgetMs;
     if (maxIt <= 0 || this.optimal(best)) return 0;
     const stallLimit = stallLimitOf(n);
