@@ -4,7 +4,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useCalendars, useMaterials, useOperations, useStations, useWorkers } from '../../api/masterData';
 import type { Material, Operation, ShiftCalendar, Station, Worker } from '../../api/types';
-import { formatAmount, formatQuantity } from '../../format';
+import { formatAmount, formatNumber, formatQuantity } from '../../format';
 import { navigate } from '../../router';
 import { Badge, StatusBadge, Tabs } from '../../ui';
 import { MaterialStock } from './MaterialStock';
@@ -65,25 +65,40 @@ const operationsConfig = (t: TFunction): ResourceConfig<Operation> => ({
     { key: 'desc', header: t('master.description'), render: (o) => <span className="muted">{o.description}</span> },
     { key: 'stations', header: t('master.stations'), render: (o) => o.stationIds.join(', ') || <Badge tone="warning">{t('plan.none')}</Badge> },
     { key: 'eff', header: t('master.defaultEfficiency'), numeric: true, render: (o) => o.defaultEfficiency },
+    {
+      key: 'time',
+      header: t('master.defaultNominalTime'),
+      numeric: true,
+      render: (o) => (o.defaultNominalTime === null ? '' : formatNumber(o.defaultNominalTime)),
+    },
   ],
   fields: [
     { name: 'id', label: t('master.code'), kind: 'text', createOnly: true, placeholder: 'OP-009', hint: t('master.emptyNextFreeCode') },
     { name: 'name', label: t('master.name'), kind: 'text', required: true },
     { name: 'defaultEfficiency', label: t('master.defaultEfficiency'), kind: 'number', placeholder: '1' },
+    { name: 'defaultNominalTime', label: t('master.defaultNominalTime'), kind: 'number', hint: t('master.defaultNominalTimeHint') },
     { name: 'description', label: t('master.description'), kind: 'textarea' },
   ],
-  empty: { id: '', name: '', defaultEfficiency: '', description: '' },
-  toForm: (o) => ({ name: o.name, defaultEfficiency: String(o.defaultEfficiency), description: o.description }),
+  empty: { id: '', name: '', defaultEfficiency: '', defaultNominalTime: '', description: '' },
+  toForm: (o) => ({
+    name: o.name,
+    defaultEfficiency: String(o.defaultEfficiency),
+    defaultNominalTime: o.defaultNominalTime === null ? '' : String(o.defaultNominalTime),
+    description: o.description,
+  }),
   toCreate: (f) => ({
     ...(str(f.id) ? { id: str(f.id) } : {}),
     name: str(f.name),
     description: str(f.description),
     ...(num(f.defaultEfficiency) !== undefined ? { defaultEfficiency: num(f.defaultEfficiency) } : {}),
+    ...(num(f.defaultNominalTime) !== undefined ? { defaultNominalTime: num(f.defaultNominalTime) } : {}),
   }),
   toUpdate: (f) => ({
     name: str(f.name),
     description: str(f.description),
     ...(num(f.defaultEfficiency) !== undefined ? { defaultEfficiency: num(f.defaultEfficiency) } : {}),
+    // emptied: the operation no longer has a usual time
+    defaultNominalTime: num(f.defaultNominalTime) ?? null,
   }),
 });
 
