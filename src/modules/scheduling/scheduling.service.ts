@@ -6,7 +6,7 @@
  */
 import type { Trx } from '../../db/database.js';
 import { type BookedInterval, type ScheduleStats, type SchedulerNode, UnschedulableError } from '../../scheduler/index.js';
-import { DomainError } from '../../shared/errors.js';
+import { detail, DomainError, m, summaryOf } from '../../shared/errors.js';
 import type { NewAssignment } from '../assignments/index.js';
 import type { PlanDetail } from '../plans/index.js';
 import { scheduleOnThread } from './scheduler-thread.js';
@@ -101,9 +101,9 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
   } catch (error) {
     if (error instanceof UnschedulableError) {
       const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
-      const errors = error.problems.map((p) => ({ field: `nodes/${index.get(p.nodeId) ?? '?'}`, message: `node ${p.nodeId}: ${p.reason}` }));
+      const errors = error.problems.map((p) => detail(`nodes/${index.get(p.nodeId) ?? '?'}`, m('schedule.node_problem', { nodeId: p.nodeId, reason: p.reason })));
       const first = errors[0]!;
-      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
+      throw new DomainError('rule_violated', summaryOf(errors), {
         field: first.field,
         errors,
       });
