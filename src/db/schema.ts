@@ -4,6 +4,7 @@
  */
 import type { ColumnType, Generated } from 'kysely';
 import type { AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus } from '../shared/schema.js';
+import type { WaitReason } from '../shared/wait-reasons.js';
 
 export type { AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus };
 
@@ -210,7 +211,7 @@ export interface WorkerAssignmentTable {
   planned_end: Timestamp;
   work_minutes: number;
   pinned: Generated<boolean>;
-  wait_reason: string | null;
+  wait_reason: Json<WaitReason[]> | null;
   actual_start: Timestamp | null;
   actual_end: Timestamp | null;
   paused_minutes: Generated<number>;

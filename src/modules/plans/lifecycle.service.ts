@@ -319,7 +319,7 @@ export async function cancelPlan(db: Db, planId: string, opts: LifecycleOptions)
     // lock order: the plan and its assignments are locked; the workers and substations holding them next, then materials
     const freed = { workers: await freeWorkersHolding(trx, ids), substations: await freeSubstationsHolding(trx, ids) };
     await endOpenPauses(trx, ids, opts.now);
-    await cancelAssignments(trx, ids, 'plan cancelled');
+    await cancelAssignments(trx, ids, 'plan_cancelled');
     const released = await releaseReservations(trx, planId, 'plan cancelled', opts.actor);
     await repo.setPlanStatus(trx, planId, locked.next, opts.now);
     const materials = released > 0 ? await materialsInLedgerOf(trx, planId) : [];

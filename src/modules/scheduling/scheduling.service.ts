@@ -5,12 +5,18 @@
  * stays pure, and its caller writes the rows.
  */
 import type { Trx } from '../../db/database.js';
-import { type BookedInterval, type ScheduleStats, type SchedulerNode, UnschedulableError } from '../../scheduler/index.js';
+import { type BookedInterval, type ScheduleStats, type SchedulerNode, UnschedulableError, type WaitReason as ScheduledWait } from '../../scheduler/index.js';
 import { detail, DomainError, m, summaryOf } from '../../shared/errors.js';
+import type { WaitReason } from '../../shared/wait-reasons.js';
 import type { NewAssignment } from '../assignments/index.js';
 import type { PlanDetail } from '../plans/index.js';
 import { scheduleOnThread } from './scheduler-thread.js';
 import { loadSchedulingResources } from './scheduling.repository.js';
+
+/** A scheduler's wait reason as stored and served: times as ISO 8601. */
+export function reasonForApi(reason: ScheduledWait): WaitReason {
+  return { ...reason, until: new Date(reason.until).toISOString() };
+}
 
 export interface FixedNode {
   /** when the node's work is (or will be) done: successors start after it */
@@ -123,7 +129,7 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
     workMinutes: a.workMinutes,
     status: byId.get(a.nodeId)!.predecessors.every((p) => req.completed.has(p)) ? ('ready' as const) : ('pending' as const),
     pinned: req.pinned?.has(a.nodeId) ?? false,
-    waitReason: a.waitReason ?? null,
+    waitReason: a.waitReasons ? a.waitReasons.map(reasonForApi) : null,
   }));
   return { rows, stats: result.stats };
 }
