@@ -6,6 +6,7 @@
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import prettier from 'eslint-config-prettier';
+import i18next from 'eslint-plugin-i18next';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -58,6 +59,20 @@ export default defineConfig(
       'react-hooks/exhaustive-deps': 'error',
     },
     languageOptions: { globals: { ...globals.browser } },
+  },
+
+  // Issue #20: text in the UI comes from the catalogs (web/src/i18n/), so no literal text
+  // between JSX tags; attributes and plain strings are scripts/check-i18n.mjs's and the
+  // Turkish browser walk's to catch (test/e2e/i18n.test.ts). Symbols and numbers pass.
+  {
+    files: ['web/src/**/*.tsx'],
+    plugins: { i18next },
+    rules: {
+      'i18next/no-literal-string': [
+        'error',
+        { mode: 'jsx-text-only', 'should-validate-template': true, words: { exclude: ['^[\\s\\d.,:;·—–…()/+×%#|→←↑↓✓✗?!*-]*$'] } },
+      ],
+    },
   },
 
   // Data access in a module goes through its repository: only `*.repository.ts` (and the

@@ -296,6 +296,8 @@ export interface UserTable {
   created_at: CreatedAt;
   /** Start of the newest deleted session, stamped by a trigger (0009); live sessions may be newer. */
   last_login_at: Generated<Date | null>;
+  /** The UI language the user chose (0011); null: not chosen, the browser decides. */
+  locale: Generated<'en' | 'tr' | null>;
 }
 
 export interface SessionTable {

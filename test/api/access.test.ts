@@ -22,6 +22,7 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/auth/pin-login': 'public',
   'POST /api/mes/auth/logout': 'public',
   'GET /api/mes/auth/me': 'any',
+  'PUT /api/mes/auth/me/locale': 'any',
 
   'GET /api/mes/operations': 'any',
   'GET /api/mes/operations/{id}': 'any',

@@ -3,7 +3,7 @@ import { SessionCache } from '../../src/modules/auth/session-cache.js';
 import { type KeptCatalog, PlanCatalogCache } from '../../src/modules/plans/catalog-cache.js';
 import { PlanDetailCache } from '../../src/modules/plans/detail-cache.js';
 
-const user = (id: number) => ({ id, username: `u${id}`, displayName: `User ${id}`, role: 'planner' as const, workerId: null });
+const user = (id: number) => ({ id, username: `u${id}`, displayName: `User ${id}`, role: 'planner' as const, workerId: null, locale: null });
 const inAnHour = () => new Date(Date.now() + 3600_000);
 
 describe('SessionCache', () => {

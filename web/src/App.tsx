@@ -4,11 +4,14 @@
  * master data and the live board.
  */
 import { Suspense, lazy, useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Route, Router, Switch, useLocation } from 'wouter';
 import { LiveContext, useLiveStream } from './api/live';
-import { useMe, useSignOut } from './api/auth';
+import { useMe, useSetLocale, useSignOut } from './api/auth';
 import type { SessionUser } from './api/types';
 import { LoginPage } from './auth/LoginPage';
+import { roleLabel } from './labels';
+import { LanguageSwitch } from './components/LanguageSwitch';
 import { BoardPage } from './pages/board/BoardPage';
 import { MasterDataPage } from './pages/master/MasterDataPage';
 import { PortalPage } from './pages/portal/PortalPage';
@@ -22,25 +25,28 @@ const DesignerPage = lazy(() => import('./pages/designer/DesignerPage').then((m)
 const PlanPage = lazy(() => import('./pages/production/PlanPage').then((m) => ({ default: m.PlanPage })));
 
 const plannerNav = [
-  { to: '/production', label: 'Production' },
-  { to: '/designer', label: 'Plan designer' },
-  { to: '/master', label: 'Master data' },
-  { to: '/board', label: 'Live board' },
+  { to: '/production', label: 'nav.production' },
+  { to: '/designer', label: 'nav.designer' },
+  { to: '/master', label: 'nav.master' },
+  { to: '/board', label: 'nav.board' },
 ];
 
 /** Only admins administer users. */
-const adminNav = [{ to: '/users', label: 'Users' }];
+const adminNav = [{ to: '/users', label: 'nav.users' }];
 
 const plannerTopics = ['plans', 'assignments', 'workers', 'stations', 'materials', 'master'] as const;
 const operatorTopics = ['plans', 'assignments', 'workers'] as const;
 
 export function App() {
+  const { t } = useTranslation();
   const me = useMe();
-  if (me.isPending) return <div className="empty">Loading…</div>;
+  if (me.isPending) return <div className="empty">{t('common.loading')}</div>;
   if (me.isError)
     return (
       <div className="login">
-        <Alert title="Cannot reach the server">Retrying… {me.error.message}</Alert>
+        <Alert title={t('app.unreachable')}>
+          {t('app.retrying')} {me.error.message}
+        </Alert>
       </div>
     );
   if (!me.data) return <LoginPage />;
@@ -52,6 +58,8 @@ export function App() {
 }
 
 function SignedIn({ user }: { user: SessionUser }) {
+  const { t } = useTranslation();
+  const setLocale = useSetLocale();
   const [path] = useLocation();
   const endSession = useSignOut();
   const isOperator = user.role === 'operator';
@@ -80,25 +88,26 @@ function SignedIn({ user }: { user: SessionUser }) {
       <div className="shell">
         <header className="topbar">
           <span className="topbar__brand">Burkol MES</span>
-          <nav className="topbar__nav" aria-label="Main">
+          <nav className="topbar__nav" aria-label={t('nav.main')}>
             {nav.map((n) => (
               <Link key={n.to} to={n.to} className="topbar__link" aria-current={path.startsWith(n.to) ? 'page' : undefined}>
-                {n.label}
+                {t(n.label)}
               </Link>
             ))}
           </nav>
           <div className="topbar__user">
             <LiveDot state={live.state} />
+            <LanguageSwitch tone="dark" onChange={(locale) => setLocale.mutate(locale)} />
             <span>
-              {user.displayName} <span className="muted">({user.role})</span>
+              {user.displayName} <span className="muted">({roleLabel(user.role)})</span>
             </span>
             <Button variant="on-dark" size="sm" onClick={signOut}>
-              Sign out
+              {t('app.signOut')}
             </Button>
           </div>
         </header>
         <main className={flush ? 'main main--flush' : 'main'}>
-          <Suspense fallback={<div className="empty">Loading…</div>}>{page}</Suspense>
+          <Suspense fallback={<div className="empty">{t('common.loading')}</div>}>{page}</Suspense>
         </main>
       </div>
     </LiveContext.Provider>
@@ -122,11 +131,12 @@ function PlannerPages({ isAdmin }: { isAdmin: boolean }) {
 }
 
 function NotFound() {
+  const { t } = useTranslation();
   const [path] = useLocation();
   return (
     <div className="page">
-      <Alert tone="warning" title="Page not found">
-        There is no page at {path}. <Link to="/production">Go to production</Link>
+      <Alert tone="warning" title={t('app.notFound')}>
+        {t('app.noPageAt', { path })} <Link to="/production">{t('app.goToProduction')}</Link>
       </Alert>
     </div>
   );

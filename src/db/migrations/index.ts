@@ -12,6 +12,7 @@ import * as m0006 from './0006_plan_rules_revision.js';
 import * as m0007 from './0007_action_records.js';
 import * as m0008 from './0008_session_ends_and_lockout.js';
 import * as m0009 from './0009_user_last_login.js';
+import * as m0011 from './0011_user_locale.js';
 import * as m0013 from './0013_structured_wait_reasons.js';
 
 export const migrations: Record<string, Migration> = {
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0007_action_records': m0007,
   '0008_session_ends_and_lockout': m0008,
   '0009_user_last_login': m0009,
+  '0011_user_locale': m0011,
   '0013_structured_wait_reasons': m0013,
 };

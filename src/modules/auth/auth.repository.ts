@@ -3,7 +3,7 @@ import { type InferResult, sql } from 'kysely';
 import { PREPARED, type Db } from '../../db/database.js';
 import type { Role } from '../../db/schema.js';
 
-const userColumns = ['u.id', 'u.username', 'u.display_name as displayName', 'u.role', 'u.worker_id as workerId'] as const;
+const userColumns = ['u.id', 'u.username', 'u.display_name as displayName', 'u.role', 'u.worker_id as workerId', 'u.locale'] as const;
 
 /** Seconds until the account's lock ends (by the database's clock), or 0 when it is not locked. */
 const lockedForSeconds = sql<number>`coalesce(greatest(0, ceil(extract(epoch from f.locked_until - now())))::int, 0)`;
@@ -92,6 +92,16 @@ export async function deleteSignInFailures(db: Db, username: string): Promise<{ 
     .returning(sql<boolean>`coalesce(locked_until > now(), false)`.as('locked'))
     .executeTakeFirst();
   return { found: true, wasLocked: removed?.locked ?? false };
+}
+
+/** Sets a user's UI language; the user as a session sees it, or undefined when the user is gone. */
+export function updateUserLocale(db: Db, userId: number, locale: 'en' | 'tr') {
+  return db
+    .updateTable('mes.users as u')
+    .set({ locale })
+    .where('u.id', '=', userId)
+    .returning([...userColumns])
+    .executeTakeFirst();
 }
 
 export async function insertSession(db: Db, tokenHash: string, userId: number, expiresAt: Date): Promise<void> {

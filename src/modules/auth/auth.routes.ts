@@ -4,8 +4,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { Problem } from '../../shared/problem.schema.js';
 import { anyRole, currentUser, sessionCookie, sessionToken } from './auth.request.js';
-import { LoginBody, LoginResponse, PinLoginBody, SessionUser } from './auth.schema.js';
-import { AccountLockedError, type IssuedSession, type SignInOptions, loginWithPassword, loginWithPin, logout } from './auth.service.js';
+import { LoginBody, LoginResponse, PinLoginBody, SessionUser, SetLocaleBody } from './auth.schema.js';
+import { AccountLockedError, type IssuedSession, type SignInOptions, loginWithPassword, loginWithPin, logout, setOwnLocale } from './auth.service.js';
 
 const lockoutDescription = `After MES_LOGIN_LOCKOUT_ATTEMPTS failed sign-ins of one account (password or PIN alike) within
 MES_LOGIN_LOCKOUT_WINDOW_MINUTES, from any client addresses, the account is locked: every sign-in answers 429 with a
@@ -96,5 +96,19 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/auth/me',
     { schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: SessionUser, 401: Problem } }, config: { roles: anyRole } },
     async (request) => currentUser(request),
+  );
+
+  app.put(
+    '/auth/me/locale',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Choose the UI language of the signed-in user (en or tr)',
+        body: SetLocaleBody,
+        response: { 200: SessionUser, 400: Problem, 401: Problem },
+      },
+      config: { roles: anyRole },
+    },
+    async (request) => setOwnLocale(app.mes.db, currentUser(request).id, request.body.locale, app.mes.sessions),
   );
 };

@@ -5,6 +5,13 @@ export const roles = ['admin', 'planner', 'operator'] as const;
 export type Role = (typeof roles)[number];
 export const RoleSchema = Type.Enum(roles);
 
+/** The languages the UI speaks (the web catalogs in web/src/i18n/ hold exactly these). */
+export const locales = ['en', 'tr'] as const;
+export type Locale = (typeof locales)[number];
+export const LocaleSchema = Type.Enum(locales);
+
+export const SetLocaleBody = Type.Object({ locale: LocaleSchema }, { additionalProperties: false });
+
 export const LoginBody = Type.Object(
   {
     username: Type.String({ minLength: 1, maxLength: 50 }),
@@ -27,6 +34,7 @@ export const SessionUser = Type.Object({
   displayName: Type.String(),
   role: RoleSchema,
   workerId: Type.Union([Type.String(), Type.Null()]),
+  locale: Type.Union([LocaleSchema, Type.Null()], { description: "the user's UI language; null: not chosen (the browser's language, else English)" }),
 });
 export type SessionUser = Static<typeof SessionUser>;
 

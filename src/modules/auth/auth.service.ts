@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { DomainError, m, notFound } from '../../shared/errors.js';
 import * as repo from './auth.repository.js';
 import type { LockoutPolicy } from './auth.repository.js';
-import type { Role, SessionUser } from './auth.schema.js';
+import type { Locale, Role, SessionUser } from './auth.schema.js';
 import { hashSecret, verifySecret } from './passwords.js';
 import type { SessionCache } from './session-cache.js';
 
@@ -153,6 +153,14 @@ export async function logout(db: Db, token: string, sessions?: SessionCache): Pr
   await repo.deleteSession(db, tokenHash);
   // at once here; other processes drop it when the trigger's NOTIFY reaches them
   sessions?.drop(tokenHash);
+}
+
+/** A signed-in user chooses the UI's language; their cached sessions here drop at once (elsewhere on the trigger's NOTIFY). */
+export async function setOwnLocale(db: Db, userId: number, locale: Locale, sessions?: SessionCache): Promise<SessionUser> {
+  const user = await repo.updateUserLocale(db, userId, locale);
+  sessions?.dropUser(String(userId));
+  if (!user) throw new DomainError('unauthenticated', m('auth.sign_in_first'));
+  return user;
 }
 
 export interface CreateUserInput {

@@ -1,6 +1,7 @@
 /** The session: who is signed in, signing in (password or worker PIN) and out. */
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
+import { type Locale, applyLocale, takeSignInPick } from '../i18n';
 import { ApiError, api } from './client';
 import type { SessionUser } from './types';
 
@@ -14,7 +15,10 @@ export function useMe() {
     queryKey: authKeys.me,
     queryFn: async (): Promise<SessionUser | null> => {
       try {
-        return await api.get<SessionUser>('/auth/me');
+        const user = await api.get<SessionUser>('/auth/me');
+        // the user's own choice wins; not chosen yet: the device's or browser's language stays
+        if (user.locale) applyLocale(user.locale);
+        return user;
       } catch (error) {
         if (error instanceof ApiError && error.status === 401) return null;
         throw error;
@@ -31,7 +35,25 @@ export function useSignIn() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: ({ kind, ...body }: Credentials) => api.post<{ user: SessionUser }>(kind === 'pin' ? '/auth/pin-login' : '/auth/login', body),
-    onSuccess: ({ user }) => queryClient.setQueryData(authKeys.me, user),
+    onSuccess: async ({ user }) => {
+      // a language picked on the sign-in screen becomes the user's; else the user's stored one shows
+      const picked = takeSignInPick();
+      if (picked && picked !== user.locale) user = await api.put<SessionUser>('/auth/me/locale', { locale: picked }).catch(() => user);
+      if (user.locale) applyLocale(user.locale);
+      queryClient.setQueryData(authKeys.me, user);
+    },
+  });
+}
+
+/** The signed-in user switches the UI's language: at once here, and kept on the server for their next sign-in anywhere. */
+export function useSetLocale() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (locale: Locale) => {
+      applyLocale(locale);
+      return api.put<SessionUser>('/auth/me/locale', { locale });
+    },
+    onSuccess: (user) => queryClient.setQueryData(authKeys.me, user),
   });
 }
 

@@ -2,6 +2,7 @@
  * fetch for the API under /api/mes: JSON in and out, the session cookie,
  * problem documents turned into ApiError, network failures into NetworkError.
  */
+import { currentLocale, t } from '../i18n';
 import type { Problem } from './types';
 
 export const apiBase = '/api/mes';
@@ -19,7 +20,7 @@ export class ApiError extends Error {
 
 /** The request did not reach the server or got no answer (offline, timeout, server down). */
 export class NetworkError extends Error {
-  constructor(message = 'cannot reach the server') {
+  constructor(message = t('errors.unreachable')) {
     super(message);
     this.name = 'NetworkError';
   }
@@ -49,7 +50,8 @@ export function queryString(query: Query | undefined): string {
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  // the server words its problem documents in the UI's language
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLocale(), ...options.headers };
   let body: string | undefined;
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
@@ -67,7 +69,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;
-    throw new NetworkError(navigator.onLine ? 'cannot reach the server' : 'this device is offline');
+    throw new NetworkError(navigator.onLine ? t('errors.unreachable') : t('errors.deviceOffline'));
   }
   if (response.status === 204) return undefined as T;
   const text = await response.text();
@@ -78,7 +80,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     data = undefined;
   }
   if (!response.ok) {
-    if (response.status >= 502 && response.status <= 504 && data === undefined) throw new NetworkError('the server is not answering');
+    if (response.status >= 502 && response.status <= 504 && data === undefined) throw new NetworkError(t('errors.notAnswering'));
     const problem: Problem =
       data && typeof data === 'object' ? (data as Problem) : { title: response.statusText, status: response.status, detail: text || response.statusText };
     throw new ApiError(response.status, problem);
@@ -97,10 +99,10 @@ export const api = {
 /** What to tell a person about a failed request: the server's detail when it gave one. */
 export function describeError(error: unknown): { title: string; detail: string; errors: { field?: string; message: string }[] } {
   if (error instanceof ApiError) {
-    return { title: error.problem.title ?? `Refused (${error.status})`, detail: error.problem.detail ?? error.message, errors: error.problem.errors ?? [] };
+    return { title: error.problem.title ?? t('errors.refused', { status: error.status }), detail: error.problem.detail ?? error.message, errors: error.problem.errors ?? [] };
   }
-  if (error instanceof NetworkError) return { title: 'Not sent', detail: error.message, errors: [] };
-  return { title: 'Something went wrong', detail: error instanceof Error ? error.message : String(error), errors: [] };
+  if (error instanceof NetworkError) return { title: t('errors.notSent'), detail: error.message, errors: [] };
+  return { title: t('errors.somethingWrong'), detail: error instanceof Error ? error.message : String(error), errors: [] };
 }
 
 /** A random UUID, also where crypto.randomUUID is missing (plain http on a LAN is not a secure context). */

@@ -1,26 +1,33 @@
 /** Sign in: planners and admins with a password, operators with worker id and PIN (touch keypad). */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../api/ErrorAlert';
 import { useSignIn } from '../api/auth';
+import { LanguageSwitch } from '../components/LanguageSwitch';
+import { pickLocaleBeforeSignIn } from '../i18n';
 import { Button, Card, Keypad, TextField, Tabs } from '../ui';
 
 type Mode = 'office' | 'floor';
 
 export function LoginPage() {
+  const { t } = useTranslation();
   const [mode, setMode] = useState<Mode>(() => (window.location.pathname.startsWith('/portal') ? 'floor' : 'office'));
   return (
     <div className="login">
       <div className="login__card">
         <div className="login__brand">Burkol MES</div>
+        <div className="login__language">
+          <LanguageSwitch tone="dark" onChange={pickLocaleBeforeSignIn} />
+        </div>
         <Card>
           <div className="stack">
             <Tabs
-              label="How to sign in"
+              label={t('login.how')}
               value={mode}
               onChange={setMode}
               items={[
-                { key: 'office', label: 'Office sign-in' },
-                { key: 'floor', label: 'Shop floor (PIN)' },
+                { key: 'office', label: t('login.office') },
+                { key: 'floor', label: t('login.floor') },
               ]}
             />
             {mode === 'office' ? <PasswordForm /> : <PinForm />}
@@ -32,6 +39,7 @@ export function LoginPage() {
 }
 
 function PasswordForm() {
+  const { t } = useTranslation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const signIn = useSignIn();
@@ -43,9 +51,17 @@ function PasswordForm() {
         signIn.mutate({ kind: 'password', username: username.trim(), password });
       }}
     >
-      <TextField label="User name" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
       <TextField
-        label="Password"
+        label={t('login.username')}
+        name="username"
+        autoComplete="username"
+        value={username}
+        onChange={(e) => setUsername(e.target.value)}
+        required
+        autoFocus
+      />
+      <TextField
+        label={t('login.password')}
         name="password"
         type="password"
         autoComplete="current-password"
@@ -53,15 +69,16 @@ function PasswordForm() {
         onChange={(e) => setPassword(e.target.value)}
         required
       />
-      <ErrorAlert error={signIn.error} title="Sign-in refused" />
+      <ErrorAlert error={signIn.error} title={t('login.refused')} />
       <Button type="submit" variant="primary" size="lg" disabled={!username || !password || signIn.isPending}>
-        {signIn.isPending ? 'Signing in…' : 'Sign in'}
+        {signIn.isPending ? t('login.signingIn') : t('login.signIn')}
       </Button>
     </form>
   );
 }
 
 function PinForm() {
+  const { t } = useTranslation();
   const [workerId, setWorkerId] = useState(() => localStorage.getItem('mes.lastWorkerId') ?? '');
   const [pin, setPin] = useState('');
   const signIn = useSignIn();
@@ -79,7 +96,7 @@ function PinForm() {
       }}
     >
       <TextField
-        label="Worker id"
+        label={t('login.workerId')}
         name="workerId"
         className="input--lg"
         placeholder="W-001"
@@ -89,7 +106,7 @@ function PinForm() {
         required
       />
       <TextField
-        label="PIN"
+        label={t('login.pin')}
         name="pin"
         className="input--lg"
         type="password"
@@ -99,10 +116,10 @@ function PinForm() {
         onChange={(e) => setPin(e.target.value.replace(/\D/g, '').slice(0, 8))}
         required
       />
-      <Keypad value={pin} onChange={(v) => setPin(v.replace(/\D/g, '').slice(0, 8))} code label="PIN keypad" />
-      <ErrorAlert error={signIn.error} title="Sign-in refused" />
+      <Keypad value={pin} onChange={(v) => setPin(v.replace(/\D/g, '').slice(0, 8))} code label={t('login.pinKeypad')} />
+      <ErrorAlert error={signIn.error} title={t('login.refused')} />
       <Button type="submit" variant="primary" size="xl" disabled={!/^W-\d{3,}$/.test(normalized) || pin.length < 4 || signIn.isPending}>
-        {signIn.isPending ? 'Signing in…' : 'Sign in'}
+        {signIn.isPending ? t('login.signingIn') : t('login.signIn')}
       </Button>
     </form>
   );

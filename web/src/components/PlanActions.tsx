@@ -4,35 +4,51 @@
  * the dialog. Which buttons appear comes from the shared transition table.
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { allowedPlanActions } from '../../../src/modules/plans/plans.rules.js';
 import { ErrorAlert } from '../api/ErrorAlert';
 import { type LifecycleAction, useArchivePlan, usePlanTransition } from '../api/plans';
 import type { PlanDetail, PlanStatus, TransitionResult } from '../api/types';
+import { formatQuantity } from '../format';
 import { Alert, Button, Checkbox, Dialog } from '../ui';
 
-const copy: Record<LifecycleAction, { label: string; question: string; explain: string; danger?: boolean }> = {
+/** Keys of each action's words: the button, the dialog's question, what happens, the confirm button and the refusal's title. */
+const copy: Record<LifecycleAction, { label: string; question: string; explain: string; confirm: string; refused: string; danger?: boolean }> = {
   release: {
-    label: 'Release',
-    question: 'Release this plan?',
-    explain: 'Material is reserved and every step is scheduled on a station, substation and worker. The draft can no longer be edited.',
+    label: 'planActions.release.label',
+    question: 'planActions.release.question',
+    explain: 'planActions.release.explain',
+    confirm: 'planActions.release.confirm',
+    refused: 'planActions.release.refused',
   },
   pause: {
-    label: 'Pause',
-    question: 'Pause this plan?',
-    explain: 'Operators cannot start new steps of this plan until it is resumed. Steps already running continue.',
+    label: 'planActions.pause.label',
+    question: 'planActions.pause.question',
+    explain: 'planActions.pause.explain',
+    confirm: 'planActions.pause.confirm',
+    refused: 'planActions.pause.refused',
   },
-  resume: { label: 'Resume', question: 'Resume this plan?', explain: 'Steps that have not started are planned again from now.' },
+  resume: {
+    label: 'planActions.resume.label',
+    question: 'planActions.resume.question',
+    explain: 'planActions.resume.explain',
+    confirm: 'planActions.resume.confirm',
+    refused: 'planActions.resume.refused',
+  },
   cancel: {
-    label: 'Cancel plan',
-    question: 'Cancel this plan?',
-    explain: 'Reservations are released and every open assignment is cancelled. This cannot be undone.',
+    label: 'planActions.cancel.label',
+    question: 'planActions.cancel.question',
+    explain: 'planActions.cancel.explain',
+    confirm: 'planActions.cancel.confirm',
+    refused: 'planActions.cancel.refused',
     danger: true,
   },
   reschedule: {
-    label: 'Reschedule',
-    question: 'Reschedule this plan?',
-    explain:
-      'Every step that has not started is planned again against the current bookings; pinned steps keep their worker and substation and do not start earlier than set.',
+    label: 'planActions.reschedule.label',
+    question: 'planActions.reschedule.question',
+    explain: 'planActions.reschedule.explain',
+    confirm: 'planActions.reschedule.confirm',
+    refused: 'planActions.reschedule.refused',
   },
 };
 
@@ -51,12 +67,13 @@ export function PlanActions({
   plan: Pick<PlanDetail, 'id' | 'status'>;
   onDone?: (action: LifecycleAction, result: TransitionResult) => void;
 }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState<LifecycleAction | null>(null);
   return (
     <>
       {actionsFor(plan.status).map((a) => (
         <Button key={a} variant={a === 'release' ? 'primary' : copy[a].danger ? 'danger' : 'default'} onClick={() => setOpen(a)}>
-          {copy[a].label}
+          {t(copy[a].label)}
         </Button>
       ))}
       {open && <ConfirmAction planId={plan.id} action={open} onClose={() => setOpen(null)} onDone={onDone} />}
@@ -76,6 +93,7 @@ export function ConfirmAction({
   onClose: () => void;
   onDone?: ((action: LifecycleAction, result: TransitionResult) => void) | undefined;
 }) {
+  const { t } = useTranslation();
   const [allowShortage, setAllowShortage] = useState(false);
   const run = usePlanTransition(planId, action, {
     onSuccess: (result) => {
@@ -88,39 +106,39 @@ export function ConfirmAction({
   return (
     <Dialog
       open
-      title={`${c.question} (${planId})`}
+      title={`${t(c.question)} (${planId})`}
       onClose={onClose}
       onSubmit={() => run.mutate({ allowShortage })}
       footer={
         run.isSuccess ? (
           <Button variant="primary" onClick={onClose}>
-            Close
+            {t('common.close')}
           </Button>
         ) : (
           <>
-            <Button onClick={onClose}>Keep as is</Button>
+            <Button onClick={onClose}>{t('common.keepAsIs')}</Button>
             <Button type="submit" variant={c.danger ? 'danger' : 'primary'} disabled={run.isPending}>
-              {run.isPending ? 'Working…' : `Yes, ${c.label.toLowerCase()}`}
+              {run.isPending ? t('common.working') : t(c.confirm)}
             </Button>
           </>
         )
       }
     >
-      <p>{c.explain}</p>
+      <p>{t(c.explain)}</p>
       {action === 'release' && !run.isSuccess && (
         <Checkbox
-          label="Release even when material is short (shortages are recorded)"
+          label={t('planActions.allowShortage')}
           checked={allowShortage}
           onChange={(e) => setAllowShortage(e.target.checked)}
         />
       )}
-      <ErrorAlert error={run.error} title={`${c.label} refused`} />
+      <ErrorAlert error={run.error} title={t(c.refused)} />
       {shortages.length > 0 && (
-        <Alert tone="warning" title="Released with shortages">
+        <Alert tone="warning" title={t('planActions.releasedWithShortages')}>
           <ul>
             {shortages.map((s) => (
               <li key={s.materialCode}>
-                {s.materialCode}: need {s.required}, available {s.available}
+                {t('planActions.shortage', { material: s.materialCode, required: formatQuantity(s.required), available: formatQuantity(s.available) })}
               </li>
             ))}
           </ul>
@@ -132,29 +150,30 @@ export function ConfirmAction({
 
 /** Archive a finished plan (completed or cancelled, not yet archived), behind a confirmation. */
 export function ArchiveButton({ plan }: { plan: Pick<PlanDetail, 'id' | 'status' | 'archivedAt'> }) {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const run = useArchivePlan(plan.id, { onSuccess: () => setOpen(false) });
   if (plan.archivedAt || (plan.status !== 'completed' && plan.status !== 'cancelled')) return null;
   return (
     <>
-      <Button onClick={() => setOpen(true)}>Archive</Button>
+      <Button onClick={() => setOpen(true)}>{t('planActions.archive.label')}</Button>
       {open && (
         <Dialog
           open
-          title={`Archive this plan? (${plan.id})`}
+          title={`${t('planActions.archive.question')} (${plan.id})`}
           onClose={() => setOpen(false)}
           onSubmit={() => run.mutate()}
           footer={
             <>
-              <Button onClick={() => setOpen(false)}>Keep as is</Button>
+              <Button onClick={() => setOpen(false)}>{t('common.keepAsIs')}</Button>
               <Button type="submit" variant="primary" disabled={run.isPending}>
-                {run.isPending ? 'Working…' : 'Yes, archive'}
+                {run.isPending ? t('common.working') : t('planActions.archive.confirm')}
               </Button>
             </>
           }
         >
-          <p>The plan leaves the production list and its steps move to the archive. It stays readable (Production → Archived) and can still be duplicated.</p>
-          <ErrorAlert error={run.error} title="Archive refused" />
+          <p>{t('planActions.archive.explain')}</p>
+          <ErrorAlert error={run.error} title={t('planActions.archive.refused')} />
         </Dialog>
       )}
     </>

@@ -1,4 +1,6 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../format';
 import { classNames } from './Button';
 import { cssVars } from './css';
 import { type Tone, statusLabel, statusTone } from './status';
@@ -21,10 +23,18 @@ export function StatusBadge({ status, large }: { status: string; large?: boolean
 }
 
 export function ProgressBar({ done, total, label }: { done: number; total: number; label?: string }) {
+  const { t } = useTranslation();
   const value = total > 0 ? done / total : 0;
-  const text = label ?? `${done}/${total}`;
+  const text = label ?? `${formatNumber(done)}/${formatNumber(total)}`;
   return (
-    <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-valuetext={`${done} of ${total} steps done`}>
+    <div
+      className="progress"
+      role="progressbar"
+      aria-valuemin={0}
+      aria-valuemax={total}
+      aria-valuenow={done}
+      aria-valuetext={t('ui.progress', { done: formatNumber(done), total: formatNumber(total) })}
+    >
       <div className="progress__track">
         <div className="progress__fill" style={cssVars({ '--value': value })} />
       </div>
@@ -34,8 +44,9 @@ export function ProgressBar({ done, total, label }: { done: number; total: numbe
 }
 
 export function LiveDot({ state }: { state: 'live' | 'connecting' | 'offline' }) {
+  const { t } = useTranslation();
   const tone: Tone = state === 'live' ? 'success' : state === 'connecting' ? 'warning' : 'danger';
-  const text = state === 'live' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Offline';
+  const text = state === 'live' ? t('ui.live') : state === 'connecting' ? t('ui.connecting') : t('ui.offline');
   return (
     <span className={classNames('live-dot', `tone-${tone}`)} role="status" aria-live="polite">
       {text}

@@ -1,4 +1,6 @@
 /** An on-screen numeric keypad with big keys, for gloves and tablets. */
+import { useTranslation } from 'react-i18next';
+import { decimalSeparator } from '../format';
 import { Button, IconButton } from './Button';
 import { pressKey } from './keypad';
 
@@ -16,6 +18,7 @@ export function Keypad({
   code?: boolean;
   label: string;
 }) {
+  const { t } = useTranslation();
   const press = (key: string) => {
     const next = pressKey(value, key, { decimals: decimals && !code, code });
     if (next !== value) onChange(next);
@@ -28,18 +31,18 @@ export function Keypad({
         </Button>
       ))}
       {decimals && !code ? (
-        <Button onClick={() => press('.')} aria-label={`${label}: decimal point`}>
-          .
+        <Button onClick={() => press('.')} aria-label={t('ui.keypad.decimalPoint', { label })}>
+          {decimalSeparator()}
         </Button>
       ) : (
-        <IconButton label={`${label}: clear`} onClick={() => onChange('')}>
+        <IconButton label={t('ui.keypad.clear', { label })} onClick={() => onChange('')}>
           C
         </IconButton>
       )}
       <Button onClick={() => press('0')} aria-label={`${label}: 0`}>
         0
       </Button>
-      <IconButton label={`${label}: delete last digit`} onClick={() => onChange(value.slice(0, -1))}>
+      <IconButton label={t('ui.keypad.deleteLast', { label })} onClick={() => onChange(value.slice(0, -1))}>
         ⌫
       </IconButton>
     </div>

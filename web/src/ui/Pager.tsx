@@ -1,4 +1,6 @@
 /** "1–50 of 213" with Previous / Next, for lists the API pages (limit + offset). */
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../format';
 import { Button } from './Button';
 
 export function Pager({
@@ -14,18 +16,19 @@ export function Pager({
   onOffset: (offset: number) => void;
   label: string;
 }) {
+  const { t } = useTranslation();
   if (total <= limit && offset === 0) return null;
   const last = Math.min(offset + limit, total);
   return (
-    <nav className="pager" aria-label={`${label}: pages`}>
+    <nav className="pager" aria-label={t('ui.pager.pages', { label })}>
       <span className="muted small" role="status" data-testid="pager-range">
-        {total === 0 ? 'none' : `${offset + 1}–${last} of ${total}`}
+        {total === 0 ? t('ui.pager.none') : t('ui.pager.range', { from: formatNumber(offset + 1), to: formatNumber(last), total: formatNumber(total) })}
       </span>
       <Button onClick={() => onOffset(Math.max(0, offset - limit))} disabled={offset === 0}>
-        ‹ Previous
+        ‹ {t('ui.pager.previous')}
       </Button>
       <Button onClick={() => onOffset(offset + limit)} disabled={last >= total}>
-        Next ›
+        {t('ui.pager.next')} ›
       </Button>
     </nav>
   );

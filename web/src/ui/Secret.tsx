@@ -1,4 +1,5 @@
 import { type ReactNode, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Button } from './Button';
 import { cssVars } from './css';
 
@@ -8,6 +9,7 @@ import { cssVars } from './css';
  * then the text is selected and copied the old way.
  */
 export function SecretNotice({ label, secret, children }: { label: string; secret: string; children?: ReactNode }) {
+  const { t } = useTranslation();
   const input = useRef<HTMLInputElement>(null);
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
   const copy = async () => {
@@ -37,11 +39,11 @@ export function SecretNotice({ label, secret, children }: { label: string; secre
           style={cssVars({ '--chars': Math.max(secret.length, 6) })}
           onFocus={(e) => e.target.select()}
         />
-        <Button onClick={() => void copy()}>{copied === 'yes' ? 'Copied' : 'Copy'}</Button>
+        <Button onClick={() => void copy()}>{copied === 'yes' ? t('ui.secret.copied') : t('ui.secret.copy')}</Button>
       </div>
       <div className="small">
-        {copied === 'no' ? 'Copying is not allowed here: the text is selected, press Ctrl+C. ' : ''}
-        Shown only now: hand it over or note it before closing. {children}
+        {copied === 'no' ? `${t('ui.secret.copyRefused')} ` : ''}
+        {t('ui.secret.shownOnce')} {children}
       </div>
     </div>
   );

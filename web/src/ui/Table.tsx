@@ -1,4 +1,5 @@
 import type { KeyboardEvent, ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { classNames } from './Button';
 
 export interface Column<T> {
@@ -22,7 +23,8 @@ export interface TableProps<T> {
 }
 
 /** The one data table: header row, optional clickable rows (keyboard too), empty state. */
-export function Table<T>({ columns, rows, rowKey, onRowClick, rowLabel, selectedKey, empty = 'Nothing to show', caption }: TableProps<T>) {
+export function Table<T>({ columns, rows, rowKey, onRowClick, rowLabel, selectedKey, empty, caption }: TableProps<T>) {
+  const { t } = useTranslation();
   const onKey = (row: T) => (e: KeyboardEvent<HTMLTableRowElement>) => {
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
@@ -46,7 +48,7 @@ export function Table<T>({ columns, rows, rowKey, onRowClick, rowLabel, selected
           {rows.length === 0 && (
             <tr>
               <td className="table__empty" colSpan={columns.length}>
-                {empty}
+                {empty ?? t('ui.table.empty')}
               </td>
             </tr>
           )}

@@ -1,4 +1,5 @@
 /** The plan's graph, read-only, each step coloured by the status of its assignment. */
+import { useTranslation } from 'react-i18next';
 import { Background, Controls, type Edge, Handle, MarkerType, type Node, type NodeProps, Position, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { memo, useMemo } from 'react';
@@ -16,13 +17,14 @@ const StepNode = memo(function StepNode({ data }: NodeProps<StepNodeType>) {
   const { node } = data;
   const a = node.assignment;
   const status = a?.status ?? null;
+  const { t } = useTranslation();
   return (
     <div className={classNames('graph-node', `tone-${statusTone(status)}`)} data-testid={`graph-node-${node.nodeId}`} data-status={status ?? 'none'}>
       <Handle type="target" position={Position.Left} isConnectable={false} />
       <div className="graph-node__head">
         <span className="graph-node__id">{node.nodeId}</span>
         <span className="spacer" />
-        {status ? <StatusBadge status={status} /> : <Badge>not scheduled</Badge>}
+        {status ? <StatusBadge status={status} /> : <Badge>{t('status.not_scheduled')}</Badge>}
       </div>
       <div className="graph-node__name" title={node.name}>
         {node.name}
@@ -57,9 +59,10 @@ export function PlanGraph({ plan }: { plan: PlanDetail }) {
     }));
     return { nodes, edges };
   }, [plan]);
+  const { t } = useTranslation();
 
   return (
-    <div className="graph" aria-label={`Graph of plan ${plan.id}`}>
+    <div className="graph" aria-label={t('graph.ofPlan', { id: plan.id })}>
       <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} minZoom={0.2} nodesConnectable={false} elementsSelectable={false}>
         <InitialFit />
         <Background gap={24} />

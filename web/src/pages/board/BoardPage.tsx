@@ -133,18 +133,18 @@ function Running({ a, problems, now }: { a: AssignmentSummary; problems: Problem
       </div>
       {a.status === 'paused' && a.openPause && (
         <div className="board-pause" data-testid={`board-pause-${a.substationId}`}>
-          <Badge tone="warning">{pauseReasonLabel[a.openPause.reason]}</Badge> since {formatWhen(a.openPause.startedAt, now)} (
+          <Badge tone="warning">{pauseReasonLabel(a.openPause.reason)}</Badge> since {formatWhen(a.openPause.startedAt, now)} (
           {formatMinutes((now - Date.parse(a.openPause.startedAt)) / 60_000)})
           {a.openPause.note && <div className="board-pause__note">“{a.openPause.note}”</div>}
         </div>
       )}
       {problems.length > 0 && (
         <div className="board-problems" data-testid={`board-problems-${a.substationId}`}>
-          <Badge tone="danger" title={problems.map((p) => `${problemCategoryLabel[p.category]}: ${p.text}`).join('\n')}>
+          <Badge tone="danger" title={problems.map((p) => `${problemCategoryLabel(p.category)}: ${p.text}`).join('\n')}>
             ⚠ {problems.length} open {problems.length === 1 ? 'problem' : 'problems'}
           </Badge>{' '}
           <span className="board-problems__text">
-            {problemCategoryLabel[problems[0]!.category]}: {problems[0]!.text}
+            {problemCategoryLabel(problems[0]!.category)}: {problems[0]!.text}
           </span>
         </div>
       )}

@@ -12,7 +12,7 @@ import { type ShopFloorAction, useShopFloorAction, useWorkerTasks } from '../../
 import type { SessionUser, WorkerTask } from '../../api/types';
 import { formatClock, formatDateTime, formatMinutes, formatQuantity, formatTime } from '../../format';
 import { useNow, useOnline } from '../../hooks';
-import { describeScheduleWait, describeWaitingFor } from '../../labels';
+import { describeScheduleWait, describeWaitingFor, waitReasonsText } from '../../labels';
 import { Alert, Badge, Button, LiveDot, StatusBadge } from '../../ui';
 import { CompleteDialog, PauseDialog, ProblemDialog } from './ActionDialogs';
 import './portal.css';
@@ -295,12 +295,12 @@ function QueueItem({ task, onChoose }: { task: WorkerTask; onChoose?: (() => voi
         {task.planId} · {task.substationId} · planned {formatDateTime(task.plannedStart)} ({formatMinutes(task.workMinutes)})
       </div>
       {task.waitingFor.length > 0 ? (
-        <div className="small" title={task.waitReason ?? undefined}>
+        <div className="small" title={waitReasonsText(task.waitReason)}>
           Waits for {describeWaitingFor(task.waitingFor, { names: true })}
         </div>
       ) : (
         scheduleWait && (
-          <div className="small muted" title={task.waitReason ?? undefined}>
+          <div className="small muted" title={waitReasonsText(task.waitReason)}>
             {scheduleWait}
           </div>
         )

@@ -5,10 +5,12 @@
  * them, a screen reader reads each one's details, and the focused bar's
  * details show under the chart (the hover title is not for keyboards).
  */
+import { useTranslation } from 'react-i18next';
 import { useMemo, useState } from 'react';
 import type { GanttBar, PlanGantt } from '../../api/types';
 import { formatDay, formatTime } from '../../format';
 import { useNow } from '../../hooks';
+import { waitReasonsText } from '../../labels';
 import { classNames, cssVars, statusLabel, statusTone } from '../../ui';
 import './gantt.css';
 
@@ -25,6 +27,7 @@ const hour = 3_600_000;
 const steps = [1, 2, 4, 6, 12, 24, 48].map((h) => h * hour);
 
 export function Gantt({ schedule, mode }: { schedule: PlanGantt; mode: GanttMode }) {
+  const { t } = useTranslation();
   const now = useNow(60_000);
   const groups = useMemo(() => {
     if (mode === 'worker')
@@ -59,21 +62,21 @@ export function Gantt({ schedule, mode }: { schedule: PlanGantt; mode: GanttMode
   }, [schedule, now]);
 
   const [focused, setFocused] = useState<string | null>(null);
-  if (!range) return <div className="empty">No assignments yet: the plan is scheduled when it is released.</div>;
+  if (!range) return <div className="empty">{t('gantt.noAssignments')}</div>;
   const pos = (iso: string) => (Date.parse(iso) - range.start) / (range.end - range.start);
-  const frac = (t: number) => (t - range.start) / (range.end - range.start);
+  const frac = (at: number) => (at - range.start) / (range.end - range.start);
 
   return (
     <>
-      <div className="gantt" role="table" aria-label={mode === 'worker' ? 'Schedule by worker' : 'Schedule by station and substation'}>
+      <div className="gantt" role="table" aria-label={mode === 'worker' ? t('gantt.byWorker') : t('gantt.byStation')}>
         <div className="gantt__row gantt__axis" role="row">
           <div className="gantt__label" role="columnheader">
-            {mode === 'worker' ? 'Worker' : 'Substation'}
+            {mode === 'worker' ? t('gantt.worker') : t('gantt.substation')}
           </div>
           <div className="gantt__track" role="columnheader">
-            {range.ticks.map((t) => (
-              <span key={t} className="gantt__tick" style={cssVars({ '--x': frac(t) })}>
-                {range.step >= 24 * hour || new Date(t).getHours() === 0 ? formatDay(new Date(t)) : formatTime(new Date(t).toISOString())}
+            {range.ticks.map((tick) => (
+              <span key={tick} className="gantt__tick" style={cssVars({ '--x': frac(tick) })}>
+                {range.step >= 24 * hour || new Date(tick).getHours() === 0 ? formatDay(new Date(tick)) : formatTime(new Date(tick).toISOString())}
               </span>
             ))}
           </div>
@@ -92,18 +95,23 @@ export function Gantt({ schedule, mode }: { schedule: PlanGantt; mode: GanttMode
                   {row.sublabel && <span className="muted small mono">{row.sublabel}</span>}
                 </div>
                 <div className="gantt__track" role="cell">
-                  {range.ticks.map((t) => (
-                    <span key={t} className="gantt__gridline" style={cssVars({ '--x': frac(t) })} />
+                  {range.ticks.map((tick) => (
+                    <span key={tick} className="gantt__gridline" style={cssVars({ '--x': frac(tick) })} />
                   ))}
-                  {now >= range.start && now <= range.end && <span className="gantt__now" style={cssVars({ '--x': frac(now) })} title="now" />}
+                  {now >= range.start && now <= range.end && <span className="gantt__now" style={cssVars({ '--x': frac(now) })} title={t('plan.now')} />}
                   {row.bars.map((b) => {
                     const x = pos(b.plannedStart);
                     const w = Math.max(pos(b.plannedEnd) - x, 0.004);
                     const ax = b.actualStart ? pos(b.actualStart) : null;
                     const aw = ax !== null ? Math.max((b.actualEnd ? pos(b.actualEnd) : frac(now)) - ax, 0.004) : 0;
-                    const title = `${b.nodeId} ${b.name} · ${mode === 'worker' ? b.substationId : b.workerName} · planned ${formatTime(b.plannedStart)}–${formatTime(b.plannedEnd)}${
-                      b.actualStart ? ` · actual ${formatTime(b.actualStart)}–${b.actualEnd ? formatTime(b.actualEnd) : 'now'}` : ''
-                    } · ${statusLabel(b.status)}${b.waitReason ? ` · ${b.waitReason}` : ''}`;
+                    const planned = t('gantt.planned', { start: formatTime(b.plannedStart), end: formatTime(b.plannedEnd) });
+                    const actual = b.actualStart
+                      ? ` · ${t('gantt.actual', { start: formatTime(b.actualStart), end: b.actualEnd ? formatTime(b.actualEnd) : t('plan.now') })}`
+                      : '';
+                    const wait = waitReasonsText(b.waitReason);
+                    const title = `${b.nodeId} ${b.name} · ${mode === 'worker' ? b.substationId : b.workerName} · ${planned}${actual} · ${statusLabel(b.status)}${
+                      wait ? ` · ${wait}` : ''
+                    }`;
                     return (
                       <div key={b.assignmentId}>
                         <span
@@ -122,7 +130,7 @@ export function Gantt({ schedule, mode }: { schedule: PlanGantt; mode: GanttMode
                             {b.nodeId} {mode === 'worker' ? b.substationId : b.workerName.split(' ')[0]}
                           </span>
                         </span>
-                        {ax !== null && <span className="gantt__actual" style={cssVars({ '--x': ax, '--w': aw })} title={`actual: ${title}`} />}
+                        {ax !== null && <span className="gantt__actual" style={cssVars({ '--x': ax, '--w': aw })} title={t('gantt.actualTitle', { title })} />}
                       </div>
                     );
                   })}
@@ -133,7 +141,7 @@ export function Gantt({ schedule, mode }: { schedule: PlanGantt; mode: GanttMode
         ))}
       </div>
       <p className="gantt__detail muted small" aria-hidden="true" data-testid="gantt-focused">
-        {focused ?? 'Tab to a bar for its details.'}
+        {focused ?? t('gantt.tabHint')}
       </p>
     </>
   );

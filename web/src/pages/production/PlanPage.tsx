@@ -1,13 +1,15 @@
 /** One plan: header with lifecycle actions, what the shop floor reported, the graph, the Gantt, steps and material inputs; all live. */
+import type { TFunction } from 'i18next';
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useAssignments } from '../../api/assignments';
 import { useDuplicatePlan, usePlan, useSchedule } from '../../api/plans';
 import { useProblems } from '../../api/problems';
 import type { AssignmentSummary, PlanDetail, PlanDetailNode, ProblemView } from '../../api/types';
-import { formatDateTime, formatMinutes, formatQuantity, formatTime, formatWhen } from '../../format';
+import { formatAmount, formatDateTime, formatMinutes, formatNumber, formatQuantity, formatTime, formatWhen } from '../../format';
 import { PlanGraph } from '../../components/graph/PlanGraph';
-import { describeScheduleWait, describeWaitingFor, pauseReasonLabel } from '../../labels';
+import { describeScheduleWait, describeWaitingFor, pauseReasonLabel, waitReasonsText } from '../../labels';
 import { Link, navigate } from '../../router';
 import { Alert, Badge, Button, Card, type Column, ProgressBar, StatusBadge, Table, Tabs } from '../../ui';
 import { Gantt, type GanttMode } from './Gantt';
@@ -17,19 +19,21 @@ import './plan.css';
 import { PlanProblems, sortProblems } from './PlanProblems';
 
 export function PlanPage({ id }: { id: string }) {
+  const { t } = useTranslation();
   const plan = usePlan(id);
-  if (plan.isPending) return <div className="empty">Loading {id}…</div>;
+  if (plan.isPending) return <div className="empty">{t('plan.loading', { id })}</div>;
   if (plan.isError)
     return (
       <div className="page">
-        <ErrorAlert error={plan.error} title={`Cannot show ${id}`} />
-        <Link to="/production">Back to production</Link>
+        <ErrorAlert error={plan.error} title={t('plan.cannotShow', { id })} />
+        <Link to="/production">{t('plan.backToProduction')}</Link>
       </div>
     );
   return <PlanView plan={plan.data} />;
 }
 
 function PlanView({ plan }: { plan: PlanDetail }) {
+  const { t } = useTranslation();
   const [mode, setMode] = useState<GanttMode>('station');
   const schedule = useSchedule(plan.id, plan.status !== 'draft');
   const done = plan.nodes.filter((n) => n.assignment?.status === 'completed').length;
@@ -37,7 +41,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
   // the copy opens in the designer
   const duplicate = useDuplicatePlan(plan.id, { onSuccess: (copy) => navigate(`/designer/${copy.id}`) });
   const floor = useFloorReports(plan);
-  const columns = useMemo(() => stepColumns(floor), [floor]);
+  const columns = useMemo(() => stepColumns(floor, t), [floor, t]);
   const openProblems = floor.problems.filter((p) => !p.resolvedAt).length;
 
   return (
@@ -51,72 +55,80 @@ function PlanView({ plan }: { plan: PlanDetail }) {
             <span data-testid="plan-status">
               <StatusBadge status={plan.status} large />
             </span>
-            {plan.archivedAt && <Badge tone="neutral">Archived {formatDateTime(plan.archivedAt)}</Badge>}
+            {plan.archivedAt && <Badge tone="neutral">{t('plan.archivedAt', { when: formatDateTime(plan.archivedAt) })}</Badge>}
           </div>
           <span className="muted">
-            Work order <span className="mono">{plan.workOrderCode}</span> · quantity {plan.quantity}
+            {t('plan.workOrder')} <span className="mono">{plan.workOrderCode}</span> · {t('plan.quantity', { quantity: formatQuantity(plan.quantity) })}
             {plan.note && ` · ${plan.note}`}
           </span>
         </div>
         <div className="row">
-          {plan.status === 'draft' && <Button onClick={() => navigate(`/designer/${plan.id}`)}>Edit in designer</Button>}
+          {plan.status === 'draft' && <Button onClick={() => navigate(`/designer/${plan.id}`)}>{t('plan.editInDesigner')}</Button>}
           <Button onClick={() => duplicate.mutate()} disabled={duplicate.isPending}>
-            Duplicate
+            {t('plan.duplicate')}
           </Button>
           <PlanActions plan={plan} />
           <ArchiveButton plan={plan} />
         </div>
       </div>
-      <ErrorAlert error={duplicate.error} title="Duplicate refused" />
+      <ErrorAlert error={duplicate.error} title={t('plan.duplicateRefused')} />
       {plan.shortages && plan.shortages.length > 0 && (
-        <Alert tone="warning" title="Released with material shortages">
-          {plan.shortages.map((s) => `${s.materialCode} (need ${s.required}, available ${s.available})`).join(', ')}
+        <Alert tone="warning" title={t('plan.releasedWithShortages')}>
+          {plan.shortages
+            .map((s) => t('plan.shortage', { material: s.materialCode, required: formatQuantity(s.required), available: formatQuantity(s.available) }))
+            .join(', ')}
         </Alert>
       )}
       <Card>
         <dl className="dl">
-          <dt>Progress</dt>
+          <dt>{t('plan.progress')}</dt>
           <dd data-testid="plan-progress">
-            <ProgressBar done={done} total={plan.nodes.length} label={`${done}/${plan.nodes.length} steps done`} />
+            <ProgressBar done={done} total={plan.nodes.length} label={t('plan.stepsDone', { done: formatNumber(done), total: formatNumber(plan.nodes.length) })} />
           </dd>
-          <dt>Planned</dt>
+          <dt>{t('plan.planned')}</dt>
           <dd>
             {formatDateTime(plan.plannedStart)} → {formatDateTime(plan.plannedEnd)}
           </dd>
-          <dt>Actual</dt>
+          <dt>{t('plan.actual')}</dt>
           <dd>
             {formatDateTime(plan.startedAt)} → {formatDateTime(plan.completedAt)}
           </dd>
-          <dt>Late steps</dt>
-          <dd>{late > 0 ? <Badge tone="danger">{late} late</Badge> : 'none'}</dd>
-          <dt>Problems</dt>
+          <dt>{t('plans.col.lateSteps')}</dt>
+          <dd>{late > 0 ? <Badge tone="danger">{t('plans.late', { count: late, n: formatNumber(late) })}</Badge> : t('plan.none')}</dd>
+          <dt>{t('plan.problems')}</dt>
           <dd data-testid="plan-open-problems">
-            {openProblems > 0 ? <Badge tone="danger">⚠ {openProblems} open</Badge> : floor.problems.length > 0 ? 'all resolved' : 'none reported'}
+            {openProblems > 0 ? (
+              <Badge tone="danger">⚠ {t('plan.openCount', { n: formatNumber(openProblems) })}</Badge>
+            ) : floor.problems.length > 0 ? (
+              t('plan.allResolved')
+            ) : (
+              t('plan.noneReported')
+            )}
           </dd>
         </dl>
       </Card>
       {floor.problems.length > 0 && <PlanProblems problems={floor.problems} workerName={floor.workerName} />}
-      <Card title="Graph" flush className="plan-graph-card">
+      <Card title={t('plan.graph')} flush className="plan-graph-card">
         <PlanGraph plan={plan} />
       </Card>
       <Card
-        title="Schedule"
+        title={t('plan.schedule')}
         flush
         actions={
           <Tabs
-            label="Gantt rows"
+            label={t('plan.ganttRows')}
             value={mode}
             onChange={setMode}
             items={[
-              { key: 'station', label: 'By station' },
-              { key: 'worker', label: 'By worker' },
+              { key: 'station', label: t('plan.byStation') },
+              { key: 'worker', label: t('plan.byWorker') },
             ]}
           />
         }
       >
         <div className="table-wrap">
           {plan.status === 'draft' ? (
-            <div className="empty">A draft has no schedule yet: release it to plan every step.</div>
+            <div className="empty">{t('plan.draftNoSchedule')}</div>
           ) : schedule.data ? (
             <Gantt schedule={schedule.data} mode={mode} />
           ) : (
@@ -124,18 +136,18 @@ function PlanView({ plan }: { plan: PlanDetail }) {
           )}
         </div>
       </Card>
-      <Card title="Steps" flush>
-        <Table caption="Steps of the plan" columns={columns} rows={plan.nodes} rowKey={(n) => n.nodeId} />
+      <Card title={t('plan.steps')} flush>
+        <Table caption={t('plan.stepsCaption')} columns={columns} rows={plan.nodes} rowKey={(n) => n.nodeId} />
       </Card>
-      <Card title="Material inputs" flush>
+      <Card title={t('plan.materialInputs')} flush>
         <PlanMaterialsTable planId={plan.id} />
-        <h3 className="card__subtitle">Per step</h3>
+        <h3 className="card__subtitle">{t('plan.perStep')}</h3>
         <Table
-          caption="Material inputs"
-          columns={materialColumns}
+          caption={t('plan.materialInputs')}
+          columns={materialColumns(t)}
           rows={plan.nodes.flatMap((n) => n.materialInputs.map((m) => ({ node: n, m })))}
           rowKey={(r) => `${r.node.nodeId}:${r.m.materialCode}`}
-          empty="This plan uses no material"
+          empty={t('plan.noMaterial')}
         />
       </Card>
     </div>
@@ -172,10 +184,10 @@ function useFloorReports(plan: PlanDetail): FloorReports {
   }, [assignments.data, problems.data, plan.id, plan.nodes]);
 }
 
-const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
+const stepColumns = (floor: FloorReports, t: TFunction): Column<PlanDetailNode>[] => [
   {
     key: 'step',
-    header: 'Step',
+    header: t('plan.col.step'),
     render: (n) => (
       <span className="step-cell">
         <span>
@@ -187,17 +199,18 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
   },
   {
     key: 'status',
-    header: 'Status',
+    header: t('plans.col.status'),
     render: (n) => (
       <span data-testid={`step-status-${n.nodeId}`}>
-        {n.assignment ? <StatusBadge status={n.assignment.status} /> : <Badge>not scheduled</Badge>} {isLate(n) && <Badge tone="danger">late</Badge>}{' '}
-        {floor.openByNode.has(n.nodeId) && <Badge tone="danger">⚠ {floor.openByNode.get(n.nodeId)} open</Badge>}
+        {n.assignment ? <StatusBadge status={n.assignment.status} /> : <Badge>{t('status.not_scheduled')}</Badge>}{' '}
+        {isLate(n) && <Badge tone="danger">{t('plan.lateBadge')}</Badge>}{' '}
+        {floor.openByNode.has(n.nodeId) && <Badge tone="danger">⚠ {t('plan.openCount', { n: formatNumber(floor.openByNode.get(n.nodeId)) })}</Badge>}
       </span>
     ),
   },
   {
     key: 'worker',
-    header: 'Worker / substation',
+    header: t('plan.col.workerSubstation'),
     render: (n) => (
       <span className="step-cell">
         <span>
@@ -216,7 +229,7 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
   {
     // two facts a cell (operation under the step, substation under the worker, actual under planned): the table fits 1024 px with room for the note
     key: 'when',
-    header: 'Planned / actual',
+    header: t('plan.col.plannedActual'),
     className: 'nowrap',
     render: (n) => (
       <span className="step-when">
@@ -227,7 +240,10 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
         </span>
         {n.assignment?.actualStart && (
           <span className="muted small">
-            actual {formatDateTime(n.assignment.actualStart)}–{n.assignment.actualEnd ? formatTime(n.assignment.actualEnd) : 'now'}
+            {t('plan.actualSpan', {
+              start: formatDateTime(n.assignment.actualStart),
+              end: n.assignment.actualEnd ? formatTime(n.assignment.actualEnd) : t('plan.now'),
+            })}
           </span>
         )}
       </span>
@@ -235,32 +251,33 @@ const stepColumns = (floor: FloorReports): Column<PlanDetailNode>[] => [
   },
   {
     key: 'qty',
-    header: 'Good / scrap',
+    header: t('plan.col.goodScrap'),
     numeric: true,
     render: (n) =>
       n.assignment?.goodQuantity !== null && n.assignment?.goodQuantity !== undefined
         ? `${formatQuantity(n.assignment.goodQuantity)} / ${formatQuantity(n.assignment.scrapQuantity ?? 0)}`
         : '—',
   },
-  { key: 'note', header: 'Note', render: (n) => <StepNote node={n} summary={floor.byNode.get(n.nodeId)} /> },
+  { key: 'note', header: t('plan.col.note'), render: (n) => <StepNote node={n} summary={floor.byNode.get(n.nodeId)} /> },
 ];
 
 /** Why a paused step stands, what a completed one scrapped, what a waiting one waits for. */
 function StepNote({ node, summary }: { node: PlanDetailNode; summary: AssignmentSummary | undefined }) {
+  const { t } = useTranslation();
   const a = node.assignment;
   if (!a) return null;
   const pause = a.status === 'paused' ? summary?.openPause : null;
   if (pause)
     return (
       <span className="step-note" data-testid={`step-note-${node.nodeId}`}>
-        <Badge tone="warning">{pauseReasonLabel[pause.reason]}</Badge> <span className="muted">since {formatWhen(pause.startedAt)}</span>
+        <Badge tone="warning">{pauseReasonLabel(pause.reason)}</Badge> <span className="muted">{t('plan.since', { when: formatWhen(pause.startedAt) })}</span>
         {pause.note && <span className="step-note__text">“{pause.note}”</span>}
       </span>
     );
   if (a.status === 'completed' && (a.scrapQuantity ?? 0) > 0)
     return (
       <span className="step-note" data-testid={`step-note-${node.nodeId}`}>
-        <Badge tone="danger">scrap {formatQuantity(a.scrapQuantity)}</Badge>{' '}
+        <Badge tone="danger">{t('plan.scrap', { quantity: formatQuantity(a.scrapQuantity) })}</Badge>{' '}
         {summary?.scrapReason && <span className="step-note__text">{summary.scrapReason}</span>}
       </span>
     );
@@ -268,18 +285,18 @@ function StepNote({ node, summary }: { node: PlanDetailNode; summary: Assignment
   // the scheduler's reason names ids and the server's local time: it stays as the tooltip
   // the server's list of unfinished predecessors; a plan archived before it existed has none: no wait is shown
   const waits = node.waitingFor ?? [];
-  const text = waits.length > 0 ? `waits for ${describeWaitingFor(waits)}` : describeScheduleWait(a);
+  const text = waits.length > 0 ? t('plan.waitsFor', { what: describeWaitingFor(waits) }) : describeScheduleWait(a);
   return text ? (
-    <span className="muted small" title={a.waitReason ?? undefined} data-testid={`step-note-${node.nodeId}`}>
+    <span className="muted small" title={waitReasonsText(a.waitReason)} data-testid={`step-note-${node.nodeId}`}>
       {text}
     </span>
   ) : null;
 }
 
-const materialColumns: Column<{ node: PlanDetailNode; m: PlanDetailNode['materialInputs'][number] }>[] = [
-  { key: 'step', header: 'Step', render: (r) => `${r.node.nodeId} ${r.node.name}` },
-  { key: 'code', header: 'Material', render: (r) => <span className="mono">{r.m.materialCode}</span> },
-  { key: 'name', header: 'Name', render: (r) => r.m.materialName },
-  { key: 'qty', header: 'Required', numeric: true, render: (r) => `${formatQuantity(r.m.requiredQuantity)} ${r.m.unit}` },
-  { key: 'from', header: 'Source', render: (r) => (r.m.fromNodeId ? `output of ${r.m.fromNodeId}` : 'stock') },
+const materialColumns = (t: TFunction): Column<{ node: PlanDetailNode; m: PlanDetailNode['materialInputs'][number] }>[] => [
+  { key: 'step', header: t('plan.col.step'), render: (r) => `${r.node.nodeId} ${r.node.name}` },
+  { key: 'code', header: t('plan.col.material'), render: (r) => <span className="mono">{r.m.materialCode}</span> },
+  { key: 'name', header: t('plans.col.name'), render: (r) => r.m.materialName },
+  { key: 'qty', header: t('plan.col.required'), numeric: true, render: (r) => formatAmount(r.m.requiredQuantity, r.m.unit) },
+  { key: 'from', header: t('plan.col.source'), render: (r) => (r.m.fromNodeId ? t('plan.outputOf', { node: r.m.fromNodeId }) : t('plan.stock')) },
 ];

@@ -5,10 +5,11 @@
  * the assignments topic).
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useResolveProblem } from '../../api/problems';
 import type { ProblemView } from '../../api/types';
-import { formatDateTime } from '../../format';
+import { formatDateTime, formatNumber } from '../../format';
 import { problemCategoryLabel } from '../../labels';
 import { Badge, Button, Card, type Column, Dialog, Table, TextAreaField } from '../../ui';
 
@@ -18,28 +19,29 @@ export function sortProblems(problems: readonly ProblemView[]): ProblemView[] {
 }
 
 export function PlanProblems({ problems, workerName }: { problems: ProblemView[]; workerName: (workerId: string) => string | undefined }) {
+  const { t } = useTranslation();
   const [resolving, setResolving] = useState<ProblemView | null>(null);
   const open = problems.filter((p) => !p.resolvedAt).length;
   const columns: Column<ProblemView>[] = [
     {
       key: 'state',
-      header: 'State',
-      render: (p) => (p.resolvedAt ? <Badge tone="success">resolved</Badge> : <Badge tone="danger">open</Badge>),
+      header: t('problems.col.state'),
+      render: (p) => (p.resolvedAt ? <Badge tone="success">{t('problems.resolved')}</Badge> : <Badge tone="danger">{t('problems.open')}</Badge>),
     },
     {
       key: 'step',
-      header: 'Step',
+      header: t('plan.col.step'),
       render: (p) => (
         <span>
           <span className="mono">{p.nodeId}</span> {p.nodeName}
         </span>
       ),
     },
-    { key: 'category', header: 'Category', render: (p) => problemCategoryLabel[p.category] },
-    { key: 'text', header: 'Problem', className: 'problem-text', render: (p) => <span data-testid={`problem-${p.id}`}>{p.text}</span> },
+    { key: 'category', header: t('problems.col.category'), render: (p) => problemCategoryLabel(p.category) },
+    { key: 'text', header: t('problems.col.problem'), className: 'problem-text', render: (p) => <span data-testid={`problem-${p.id}`}>{p.text}</span> },
     {
       key: 'reported',
-      header: 'Reported',
+      header: t('problems.col.reported'),
       render: (p) => (
         <span className="small">
           <Reporter problem={p} workerName={workerName} />
@@ -50,31 +52,37 @@ export function PlanProblems({ problems, workerName }: { problems: ProblemView[]
     },
     {
       key: 'resolution',
-      header: 'Resolution',
+      header: t('problems.col.resolution'),
       render: (p) =>
         p.resolvedAt ? (
           <span className="small">
-            {p.resolution || <span className="muted">no note</span>}
+            {p.resolution || <span className="muted">{t('problems.noNote')}</span>}
             <br />
             <span className="muted">
               {p.resolvedBy} · {formatDateTime(p.resolvedAt)}
             </span>
           </span>
         ) : (
-          <Button size="sm" onClick={() => setResolving(p)} aria-label={`Resolve problem ${p.id}: ${p.text}`}>
-            Resolve…
+          <Button size="sm" onClick={() => setResolving(p)} aria-label={t('problems.resolveRow', { id: p.id, text: p.text })}>
+            {t('problems.resolve')}
           </Button>
         ),
     },
   ];
   return (
     <Card
-      title="Problems"
-      actions={open > 0 ? <Badge tone="danger">{open} open</Badge> : <Badge tone="success">none open</Badge>}
+      title={t('plan.problems')}
+      actions={open > 0 ? <Badge tone="danger">{t('plan.openCount', { n: formatNumber(open) })}</Badge> : <Badge tone="success">{t('problems.noneOpen')}</Badge>}
       flush
       data-testid="plan-problems"
     >
-      <Table caption="Problems reported from the shop floor" columns={columns} rows={problems} rowKey={(p) => String(p.id)} empty="No problem reported" />
+      <Table
+        caption={t('problems.caption')}
+        columns={columns}
+        rows={problems}
+        rowKey={(p) => String(p.id)}
+        empty={t('problems.noneReported')}
+      />
       {resolving && <ResolveDialog problem={resolving} workerName={workerName} onClose={() => setResolving(null)} />}
     </Card>
   );
@@ -82,42 +90,44 @@ export function PlanProblems({ problems, workerName }: { problems: ProblemView[]
 
 /** The worker of the step by name; who typed the report when that was someone else (a planner on their behalf). */
 function Reporter({ problem, workerName }: { problem: ProblemView; workerName: (workerId: string) => string | undefined }) {
+  const { t } = useTranslation();
   const name = workerName(problem.workerId);
   return (
     <>
       {name ?? problem.workerId} {name && <span className="mono muted">{problem.workerId}</span>}
-      {problem.reportedBy !== problem.workerId && <span className="muted"> via {problem.reportedBy}</span>}
+      {problem.reportedBy !== problem.workerId && <span className="muted"> {t('problems.via', { who: problem.reportedBy })}</span>}
     </>
   );
 }
 
 function ResolveDialog({ problem, workerName, onClose }: { problem: ProblemView; workerName: (workerId: string) => string | undefined; onClose: () => void }) {
+  const { t } = useTranslation();
   const [resolution, setResolution] = useState('');
   const run = useResolveProblem(problem.id, { onSuccess: onClose });
   return (
     <Dialog
       open
-      title={`Resolve problem on ${problem.nodeId} ${problem.nodeName}`}
+      title={t('problems.resolveTitle', { id: problem.nodeId, name: problem.nodeName })}
       onClose={onClose}
       onSubmit={() => run.mutate(resolution.trim())}
       footer={
         <>
-          <Button onClick={onClose}>Keep open</Button>
+          <Button onClick={onClose}>{t('problems.keepOpen')}</Button>
           <Button type="submit" variant="primary" disabled={run.isPending}>
-            {run.isPending ? 'Working…' : 'Mark resolved'}
+            {run.isPending ? t('common.working') : t('problems.markResolved')}
           </Button>
         </>
       }
     >
       <p>
-        <strong>{problemCategoryLabel[problem.category]}:</strong> {problem.text}
+        <strong>{problemCategoryLabel(problem.category)}:</strong> {problem.text}
         <br />
         <span className="muted small">
-          reported by <Reporter problem={problem} workerName={workerName} /> · {formatDateTime(problem.reportedAt)}
+          {t('problems.reportedBy')} <Reporter problem={problem} workerName={workerName} /> · {formatDateTime(problem.reportedAt)}
         </span>
       </p>
-      <TextAreaField label="What was done (optional)" value={resolution} onChange={(e) => setResolution(e.target.value)} maxLength={2000} />
-      <ErrorAlert error={run.error} title="Resolve refused" />
+      <TextAreaField label={t('problems.whatWasDone')} value={resolution} onChange={(e) => setResolution(e.target.value)} maxLength={2000} />
+      <ErrorAlert error={run.error} title={t('problems.resolveRefused')} />
     </Dialog>
   );
 }

@@ -1,9 +1,11 @@
 /** Production: every plan with status, progress, planned end and late steps; filter by status (or archived) and search. */
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { usePlans } from '../../api/plans';
 import type { PlanStatus, PlanSummary } from '../../api/types';
-import { formatDateTime } from '../../format';
+import { formatDateTime, formatNumber, formatQuantity } from '../../format';
 import { useDebounced } from '../../hooks';
 import { Link, navigate } from '../../router';
 import { Badge, Button, Card, type Column, Pager, ProgressBar, SelectField, StatusBadge, Table, TextField, statusLabel } from '../../ui';
@@ -12,10 +14,10 @@ const statuses: PlanStatus[] = ['draft', 'released', 'in_production', 'paused', 
 const openStatuses: PlanStatus[] = ['draft', 'released', 'in_production', 'paused'];
 const pageSize = 50;
 
-const columns: Column<PlanSummary>[] = [
+const columnsFor = (t: TFunction): Column<PlanSummary>[] => [
   {
     key: 'id',
-    header: 'Plan',
+    header: t('plans.col.plan'),
     className: 'nowrap',
     // the row opens the plan too: a click on the link (also ctrl-click for a new tab) is the link's alone
     render: (p) => (
@@ -26,21 +28,23 @@ const columns: Column<PlanSummary>[] = [
       </span>
     ),
   },
-  { key: 'name', header: 'Name', render: (p) => p.name },
-  { key: 'wo', header: 'Work order', className: 'nowrap', render: (p) => <span className="mono">{p.workOrderCode}</span> },
-  { key: 'qty', header: 'Qty', numeric: true, render: (p) => p.quantity },
-  { key: 'status', header: 'Status', render: (p) => <StatusBadge status={p.status} /> },
-  { key: 'progress', header: 'Progress', render: (p) => <ProgressBar done={p.completedNodes} total={p.nodeCount} /> },
-  { key: 'end', header: 'Planned end', className: 'nowrap', render: (p) => formatDateTime(p.plannedEnd) },
+  { key: 'name', header: t('plans.col.name'), render: (p) => p.name },
+  { key: 'wo', header: t('plans.col.workOrder'), className: 'nowrap', render: (p) => <span className="mono">{p.workOrderCode}</span> },
+  { key: 'qty', header: t('plans.col.qty'), numeric: true, render: (p) => formatQuantity(p.quantity) },
+  { key: 'status', header: t('plans.col.status'), render: (p) => <StatusBadge status={p.status} /> },
+  { key: 'progress', header: t('plans.col.progress'), render: (p) => <ProgressBar done={p.completedNodes} total={p.nodeCount} /> },
+  { key: 'end', header: t('plans.col.plannedEnd'), className: 'nowrap', render: (p) => formatDateTime(p.plannedEnd) },
   {
     key: 'late',
-    header: 'Late steps',
+    header: t('plans.col.lateSteps'),
     numeric: true,
-    render: (p) => (p.lateNodes > 0 ? <Badge tone="danger">{p.lateNodes} late</Badge> : <span className="muted">0</span>),
+    render: (p) => (p.lateNodes > 0 ? <Badge tone="danger">{t('plans.late', { count: p.lateNodes, n: formatNumber(p.lateNodes) })}</Badge> : <span className="muted">0</span>),
   },
 ];
 
 export function PlansPage() {
+  const { t } = useTranslation();
+  const columns = columnsFor(t);
   const [status, setStatus] = useState<'' | 'open' | 'archived' | PlanStatus>('open');
   const [q, setQ] = useState('');
   const search = useDebounced(q.trim(), 250);
@@ -60,43 +64,43 @@ export function PlansPage() {
     <div className="page">
       <div className="page-header">
         <div className="page-header__title">
-          <h1>Production plans</h1>
-          <span className="muted">{plans.data ? `${plans.data.total} plans` : 'Loading…'}</span>
+          <h1>{t('plans.title')}</h1>
+          <span className="muted">{plans.data ? t('plans.count', { count: plans.data.total, n: formatNumber(plans.data.total) }) : t('common.loading')}</span>
         </div>
         <Button variant="primary" onClick={() => navigate('/designer')}>
-          New plan
+          {t('plans.new')}
         </Button>
       </div>
       <Card flush>
         <div className="card__header">
           <div className="toolbar">
             <SelectField
-              label="Status"
+              label={t('plans.col.status')}
               value={status}
               onChange={(e) => setStatus(e.target.value as typeof status)}
               options={[
-                { value: 'open', label: 'Open (not finished)' },
-                { value: '', label: 'All' },
+                { value: 'open', label: t('plans.filter.open') },
+                { value: '', label: t('plans.filter.all') },
                 ...statuses.map((s) => ({ value: s, label: statusLabel(s) })),
-                { value: 'archived', label: 'Archived' },
+                { value: 'archived', label: t('plans.filter.archived') },
               ]}
             />
-            <TextField label="Search" type="search" placeholder="Plan, name or work order" value={q} onChange={(e) => setQ(e.target.value)} />
+            <TextField label={t('plans.search')} type="search" placeholder={t('plans.searchPlaceholder')} value={q} onChange={(e) => setQ(e.target.value)} />
           </div>
         </div>
         <ErrorAlert error={plans.error} />
         <Table
-          caption="Production plans"
+          caption={t('plans.title')}
           columns={columns}
           rows={plans.data?.items ?? []}
           rowKey={(p) => p.id}
           onRowClick={(p) => navigate(`/production/${p.id}`)}
-          rowLabel={(p) => `Open plan ${p.id} ${p.name}`}
-          empty={plans.isPending ? 'Loading…' : 'No plans match'}
+          rowLabel={(p) => t('plans.openRow', { id: p.id, name: p.name })}
+          empty={plans.isPending ? t('common.loading') : t('plans.noneMatch')}
         />
         {plans.data && (
           <Pager
-            label="Production plans"
+            label={t('plans.title')}
             total={plans.data.total}
             offset={plans.data.offset}
             limit={pageSize}
