@@ -145,7 +145,9 @@ describe('hand-built examples', () => {
     const first = [by.get('N1')!, by.get('N2')!].sort((a, b) => a.start - b.start);
     expect(first[0]!.waitReasons).toBeUndefined();
     expect(first[1]!.waitReasons).toEqual([{ kind: 'worker_busy', workerId: 'W1', until: first[0]!.end, by: { nodeId: first[0]!.nodeId } }]);
-    expect(by.get('N3')!.waitReasons).toEqual([{ kind: 'substation_busy', substationId: 'B-1', until: MON + 7 * HOUR + 20 * MIN, by: { assignmentId: 'PLAN-7' } }]);
+    expect(by.get('N3')!.waitReasons).toEqual([
+      { kind: 'substation_busy', substationId: 'B-1', until: MON + 7 * HOUR + 20 * MIN, by: { assignmentId: 'PLAN-7' } },
+    ]);
     expect(by.get('N4')!.waitReasons).toBeUndefined(); // starts when N3 ends
     expect(by.get('N5')!.waitReasons?.[0]).toEqual({ kind: 'not_before', until: MON + 10 * HOUR });
 

@@ -79,7 +79,11 @@ export function listPlanAssignments(trx: Trx, planId: string, statuses: Assignme
 export async function cancelAssignments(trx: Trx, ids: string[], cause: CancelCause): Promise<void> {
   if (ids.length === 0) return;
   const reasons: WaitReason[] = [{ kind: 'cancelled', cause }];
-  await trx.updateTable('mes.worker_assignments').set({ status: 'cancelled', wait_reason: JSON.stringify(reasons) }).where('id', 'in', ids).execute();
+  await trx
+    .updateTable('mes.worker_assignments')
+    .set({ status: 'cancelled', wait_reason: JSON.stringify(reasons) })
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** A planner's move: the not-started assignment goes to this worker, station, substation and time, pinned. */

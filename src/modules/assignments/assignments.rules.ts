@@ -132,7 +132,10 @@ export function startRefusal(f: StartFacts): DomainError | undefined {
         ? m('assignment.waiting_node', { nodeId: w.nodeId, nodeName: w.nodeName, assignmentId: w.assignmentId, status: w.status ?? '' })
         : m('assignment.waiting_node_unassigned', { nodeId: w.nodeId, nodeName: w.nodeName }),
     );
-    return new DomainError('conflict', m('assignment.waiting_for', { assignmentId: f.assignmentId, nodes: commaList(list) }), { ...extra, waitingFor: f.waitingFor });
+    return new DomainError('conflict', m('assignment.waiting_for', { assignmentId: f.assignmentId, nodes: commaList(list) }), {
+      ...extra,
+      waitingFor: f.waitingFor,
+    });
   }
   if (f.workerTask && f.workerTask.assignmentId !== f.assignmentId) {
     return new DomainError(
@@ -145,7 +148,10 @@ export function startRefusal(f: StartFacts): DomainError | undefined {
     );
   }
   if (f.substation.status === 'maintenance') {
-    return new DomainError('conflict', m('substation.under_maintenance', { substationId: f.substation.id }), { ...extra, substationStatus: f.substation.status });
+    return new DomainError('conflict', m('substation.under_maintenance', { substationId: f.substation.id }), {
+      ...extra,
+      substationStatus: f.substation.status,
+    });
   }
   if (f.substation.currentAssignmentId && f.substation.currentAssignmentId !== f.assignmentId) {
     return new DomainError('conflict', m('substation.in_use_by', { substationId: f.substation.id, assignmentId: f.substation.currentAssignmentId }), {

@@ -165,11 +165,7 @@ export async function runAction(
           });
         }
         if (stored.requestHash !== null && stored.requestHash !== requestHash) {
-          throw new DomainError(
-            'rule_violated',
-            m('idempotency.other_body', { key, route }),
-            { field: 'headers/idempotency-key' },
-          );
+          throw new DomainError('rule_violated', m('idempotency.other_body', { key, route }), { field: 'headers/idempotency-key' });
         }
         return { statusCode: stored.statusCode, body: stored.response as ActionResult, replayed: true };
       }

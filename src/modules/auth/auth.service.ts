@@ -222,8 +222,10 @@ export async function createUser(db: Db, input: CreateUserInput) {
   } catch (error) {
     const constraint = (error as { constraint?: string }).constraint;
     if (constraint === 'users_username_key') throw new DomainError('conflict', m('user.exists', { username: input.username }), { field: 'username' });
-    if (constraint === 'users_worker_id_key') throw new DomainError('conflict', m('user.worker_has_account', { workerId: input.workerId ?? '' }), { field: 'workerId' });
-    if (constraint === 'users_worker_id_fkey') throw new DomainError('rule_violated', m('not_found.worker', { id: input.workerId ?? '' }), { field: 'workerId' });
+    if (constraint === 'users_worker_id_key')
+      throw new DomainError('conflict', m('user.worker_has_account', { workerId: input.workerId ?? '' }), { field: 'workerId' });
+    if (constraint === 'users_worker_id_fkey')
+      throw new DomainError('rule_violated', m('not_found.worker', { id: input.workerId ?? '' }), { field: 'workerId' });
     throw error;
   }
 }

@@ -82,7 +82,8 @@ async function assertWorker(db: Db, workerId: string, field = 'body/workerId') {
 function conflictOf(error: unknown, input: { username?: string; workerId?: string | null }): unknown {
   const constraint = (error as { constraint?: string }).constraint;
   if (constraint === 'users_username_key') return new DomainError('conflict', m('user.exists', { username: input.username ?? '' }), { field: 'body/username' });
-  if (constraint === 'users_worker_id_key') return new DomainError('conflict', m('user.worker_has_account', { workerId: input.workerId ?? '' }), { field: 'body/workerId' });
+  if (constraint === 'users_worker_id_key')
+    return new DomainError('conflict', m('user.worker_has_account', { workerId: input.workerId ?? '' }), { field: 'body/workerId' });
   return error;
 }
 
@@ -123,8 +124,7 @@ export async function createUser(db: Db, input: UserCreate, actor: Actor): Promi
 export async function updateUser(db: Db, username: string, input: UserUpdate, actor: Actor): Promise<UserWithSecret> {
   const current = await load(db, username);
   const role: Role = input.role ?? current.role;
-  if (current.id === actor.user.id && role !== 'admin')
-    throw new DomainError('conflict', m('user.cannot_demote_self'), { field: 'body/role' });
+  if (current.id === actor.user.id && role !== 'admin') throw new DomainError('conflict', m('user.cannot_demote_self'), { field: 'body/role' });
   if (input.workerId && role !== 'operator') throw new DomainError('rule_violated', m('user.only_operators_have_worker'), { field: 'body/workerId' });
   const change: repo.AccountChange = { displayName: input.displayName, role: input.role };
   const secret: { password?: string; pin?: string } = {};
@@ -158,8 +158,7 @@ export async function updateUser(db: Db, username: string, input: UserUpdate, ac
 
 export async function resetPassword(db: Db, username: string, actor: Actor): Promise<UserWithSecret> {
   const current = await load(db, username);
-  if (current.role === 'operator')
-    throw new DomainError('rule_violated', m('user.reset_pin_instead', { username }), { field: 'role' });
+  if (current.role === 'operator') throw new DomainError('rule_violated', m('user.reset_pin_instead', { username }), { field: 'role' });
   const password = generatePassword();
   const passwordHash = await hashSecret(password);
   return db.transaction().execute(async (trx) => {

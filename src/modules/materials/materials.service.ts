@@ -61,7 +61,9 @@ export async function archiveMaterial(db: Db, code: string, actor: string): Prom
       throw new DomainError('conflict', m('material.used_by_plans', { code, plans: plans.join(', ') }), { dependents: plans });
     }
     if (material.reserved > 0) {
-      throw new DomainError('conflict', m('material.has_reserved', { code, reserved: material.reserved, unit: material.unit }), { reserved: material.reserved });
+      throw new DomainError('conflict', m('material.has_reserved', { code, reserved: material.reserved, unit: material.unit }), {
+        reserved: material.reserved,
+      });
     }
     await repo.archiveMaterial(trx, code);
     await recordEvents(trx, [{ topic: 'materials', entityType: 'material', entityId: code, change: 'archived' }], actor);
@@ -86,16 +88,12 @@ export async function adjustStock(db: Db, code: string, input: StockAdjustment, 
     if (material.archivedAt) throw new DomainError('conflict', m('material.archived', { code }));
     if (material.wouldGoNegative) {
       const required = -input.quantity;
-      throw new DomainError(
-        'conflict',
-        m('material.adjustment_short', { code, required, stock: material.stock, unit: material.unit }),
-        {
-          field: 'body/quantity',
-          materialCode: code,
-          required,
-          available: material.stock,
-        },
-      );
+      throw new DomainError('conflict', m('material.adjustment_short', { code, required, stock: material.stock, unit: material.unit }), {
+        field: 'body/quantity',
+        materialCode: code,
+        required,
+        available: material.stock,
+      });
     }
     const id = await repo.insertLedgerEntry(trx, { materialCode: code, kind, stockDelta: input.quantity, reason: input.reason, actor });
     const updated = (await repo.findMaterial(trx, code))!;

@@ -51,11 +51,10 @@ const pastTense: Record<PlanAction, Message> = {
 
 function refuse(planId: string, status: PlanStatus, action: PlanAction): never {
   const allowed = allowedPlanActions(status);
-  throw new DomainError(
-    'invalid_transition',
-    m('plan.cannot_act', { planId, status, action: pastTense[action], allowed: allowedNow(allowed) }),
-    { currentStatus: status, allowedActions: allowed },
-  );
+  throw new DomainError('invalid_transition', m('plan.cannot_act', { planId, status, action: pastTense[action], allowed: allowedNow(allowed) }), {
+    currentStatus: status,
+    allowedActions: allowed,
+  });
 }
 
 async function lockForAction(trx: Trx, planId: string, action: PlanAction) {

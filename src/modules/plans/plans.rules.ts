@@ -193,7 +193,10 @@ export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): P
       if (!isAncestor(byId, input.fromNodeId, n.nodeId)) {
         add(`nodes/${i}/materialInputs/${j}/fromNodeId`, node(m('plan.doc.from_node_not_before', { fromNodeId: input.fromNodeId })));
       } else if (source.output?.materialCode !== input.materialCode) {
-        add(`nodes/${i}/materialInputs/${j}/fromNodeId`, node(m('plan.doc.from_node_wrong_output', { fromNodeId: input.fromNodeId, materialCode: input.materialCode })));
+        add(
+          `nodes/${i}/materialInputs/${j}/fromNodeId`,
+          node(m('plan.doc.from_node_wrong_output', { fromNodeId: input.fromNodeId, materialCode: input.materialCode })),
+        );
       }
     });
   });
@@ -217,8 +220,7 @@ function validatePin(n: PlanDocument['nodes'][number], i: number, catalog: PlanC
     const worker = catalog.workers.get(workerId);
     if (!worker) add(`nodes/${i}/pin/workerId`, node(m('worker.missing_or_archived', { workerId })));
     else if (!worker.operations.has(n.operationId)) add(`nodes/${i}/pin/workerId`, node(m('worker.not_qualified', { workerId, operationId: n.operationId })));
-    else if (![...candidates].some((s) => worker.stations.has(s)))
-      add(`nodes/${i}/pin/workerId`, node(m('plan.doc.pin_worker_no_station', { workerId })));
+    else if (![...candidates].some((s) => worker.stations.has(s))) add(`nodes/${i}/pin/workerId`, node(m('plan.doc.pin_worker_no_station', { workerId })));
   }
 }
 

@@ -133,13 +133,9 @@ export async function replaceDraft(db: Db, planId: string, doc: PlanDocument, ex
     if (!isEditable(plan.status)) throw notEditable(planId, plan.status);
     await assertValid(trx, doc);
     if (plan.version !== expectedVersion) {
-      throw new DomainError(
-        'conflict',
-        m('plan.version_conflict', { planId, expected: expectedVersion, current: plan.version }),
-        {
-          currentVersion: plan.version,
-        },
-      );
+      throw new DomainError('conflict', m('plan.version_conflict', { planId, expected: expectedVersion, current: plan.version }), {
+        currentVersion: plan.version,
+      });
     }
     await documents.deletePlanGraph(trx, planId);
     const version = await documents.updatePlanHeader(trx, planId, doc);

@@ -107,7 +107,9 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
   } catch (error) {
     if (error instanceof UnschedulableError) {
       const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
-      const errors = error.problems.map((p) => detail(`nodes/${index.get(p.nodeId) ?? '?'}`, m('schedule.node_problem', { nodeId: p.nodeId, reason: p.reason })));
+      const errors = error.problems.map((p) =>
+        detail(`nodes/${index.get(p.nodeId) ?? '?'}`, m('schedule.node_problem', { nodeId: p.nodeId, reason: p.reason })),
+      );
       const first = errors[0]!;
       throw new DomainError('rule_violated', summaryOf(errors), {
         field: first.field,

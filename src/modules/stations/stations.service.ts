@@ -51,7 +51,8 @@ export async function createStation(db: Db, input: StationCreate, actor: string)
         throw new DomainError('rule_violated', m('substation.numbering', { substationId: subId, stationId: id }), {
           field: `body/substations/${i}/id`,
         });
-      if (given.indexOf(subId) !== i) throw new DomainError('rule_violated', m('substation.listed_twice', { substationId: subId }), { field: `body/substations/${i}/id` });
+      if (given.indexOf(subId) !== i)
+        throw new DomainError('rule_violated', m('substation.listed_twice', { substationId: subId }), { field: `body/substations/${i}/id` });
       numbers.push(Number(match[1]));
     }
     const taken = await repo.takenSubstationIds(
@@ -144,7 +145,8 @@ export async function createSubstation(db: Db, input: SubstationCreate, actor: s
       });
     }
     const id = input.id ?? substationCode(input.stationId, (await repo.lastSubstationNumber(trx, input.stationId)) + 1);
-    if ((await repo.takenSubstationIds(trx, [id])).size > 0) throw new DomainError('conflict', m('substation.exists', { substationId: id }), { field: 'body/id' });
+    if ((await repo.takenSubstationIds(trx, [id])).size > 0)
+      throw new DomainError('conflict', m('substation.exists', { substationId: id }), { field: 'body/id' });
     await repo.insertSubstations(trx, [{ id, stationId: input.stationId, name: input.name }]);
     await recordEvents(
       trx,

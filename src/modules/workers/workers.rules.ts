@@ -103,8 +103,7 @@ export function shiftCalendarProblems(calendar: CalendarTimes): ProblemDetail[] 
     }
   });
   for (const [date, i] of daysOff) {
-    if (workingDates.has(date))
-      problems.push(detail(`exceptions/${i}`, m('calendar.day_off_with_windows', { date, exception: workingDates.get(date)! })));
+    if (workingDates.has(date)) problems.push(detail(`exceptions/${i}`, m('calendar.day_off_with_windows', { date, exception: workingDates.get(date)! })));
   }
 
   // overlaps, among windows of one weekday and among exception windows of one date; touching is fine

@@ -106,7 +106,10 @@ export async function updateWorker(db: Db, id: string, input: WorkerUpdate, acto
       if (assignments.length > 0) {
         throw new DomainError(
           'conflict',
-          m(field === 'stationIds' ? 'worker.removed_stations_in_use' : 'worker.removed_operations_in_use', { workerId: id, assignments: assignments.join(', ') }),
+          m(field === 'stationIds' ? 'worker.removed_stations_in_use' : 'worker.removed_operations_in_use', {
+            workerId: id,
+            assignments: assignments.join(', '),
+          }),
           {
             field: `body/${field}`,
             dependents: assignments,
@@ -135,7 +138,9 @@ export async function archiveWorker(db: Db, id: string, actor: string): Promise<
         ...(assignments.length > 0 ? [m('worker.open_assignments', { assignments: assignments.join(', ') })] : []),
         ...(plans.length > 0 ? [m('worker.pinned_in_plans', { plans: plans.join(', ') })] : []),
       ];
-      throw new DomainError('conflict', m('archive.refused', { what: m('worker.named', { workerId: id }), reasons }), { dependents: [...assignments, ...plans] });
+      throw new DomainError('conflict', m('archive.refused', { what: m('worker.named', { workerId: id }), reasons }), {
+        dependents: [...assignments, ...plans],
+      });
     }
     await repo.archiveWorker(trx, id);
     await recordEvents(trx, [{ topic: 'workers', entityType: 'worker', entityId: id, workerId: id, change: 'archived' }], actor);
@@ -154,7 +159,10 @@ function assertValidTimes(input: ShiftCalendarReplace): void {
   const problems = shiftCalendarProblems({ windows: input.windows, exceptions: input.exceptions ?? [] });
   if (problems.length === 0) return;
   const errors = problems.map((p) => ({ ...p, field: `body/${p.field}` }));
-  throw new DomainError('rule_violated', m('validation.detail', { field: errors[0]!.field!, message: messageOfDetail(errors[0]!) }), { field: errors[0]!.field, errors });
+  throw new DomainError('rule_violated', m('validation.detail', { field: errors[0]!.field!, message: messageOfDetail(errors[0]!) }), {
+    field: errors[0]!.field,
+    errors,
+  });
 }
 
 export async function createShiftCalendar(db: Db, input: ShiftCalendarCreate, actor: string): Promise<ShiftCalendar> {

@@ -83,7 +83,11 @@ function PlanView({ plan }: { plan: PlanDetail }) {
         <dl className="dl">
           <dt>{t('plan.progress')}</dt>
           <dd data-testid="plan-progress">
-            <ProgressBar done={done} total={plan.nodes.length} label={t('plan.stepsDone', { done: formatNumber(done), total: formatNumber(plan.nodes.length) })} />
+            <ProgressBar
+              done={done}
+              total={plan.nodes.length}
+              label={t('plan.stepsDone', { done: formatNumber(done), total: formatNumber(plan.nodes.length) })}
+            />
           </dd>
           <dt>{t('plan.planned')}</dt>
           <dd>
