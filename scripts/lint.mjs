@@ -14,6 +14,7 @@ const tools = [
   { name: 'eslint', script: 'lint:eslint' },
   { name: 'prettier', script: 'lint:format' },
   { name: 'dependency-cruiser', script: 'lint:deps' },
+  { name: 'server messages', script: 'lint:messages' },
 ];
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
