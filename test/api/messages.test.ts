@@ -5,7 +5,9 @@
  * client that words them itself; the scheduler's wait reasons are data that every endpoint
  * serves the same way.
  */
+import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
+import { migrateTo, migrateToLatest } from '../../src/db/migrator.js';
 import { localeOfAcceptLanguage, m, translate } from '../../src/i18n/index.js';
 import { type Client, expectProblem, seed, signIn } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
@@ -155,5 +157,39 @@ describeEachEngine('server messages and wait reasons', (ctx) => {
     expect((await planner.post(`/api/mes/production-plans/${planId}/cancel`, {})).statusCode).toBe(200);
     const cancelled = (await planner.get(`/api/mes/worker-assignments/${second!.assignment.id}`)).json();
     expect(cancelled).toMatchObject({ status: 'cancelled', waitReason: [{ kind: 'cancelled', cause: 'plan_cancelled' }] });
+  });
+
+  it('migration 0013 turns stored text into reasons and back', async () => {
+    const db = ctx.database.db;
+    const doc = pinSamplePlan(samplePlan({ workOrderCode: 'WO-WAIT-2' }), { N2: { workerId: 'W-001' } });
+    const planId = (await planner.post('/api/mes/production-plans', doc)).json().id as string;
+    expect((await planner.post(`/api/mes/production-plans/${planId}/release`, {})).statusCode).toBe(200);
+    const rows = async () =>
+      (await sql<{ id: string; wait_reason: unknown }>`select id, wait_reason from mes.worker_assignments where plan_id = ${planId} order by id`.execute(db))
+        .rows;
+    const before = await rows();
+    const waiting = before.find((r) => Array.isArray(r.wait_reason) && (r.wait_reason as { kind: string }[]).some((x) => x.kind === 'worker_busy'))!;
+    expect(waiting).toBeDefined();
+
+    await migrateTo(db, '0011_user_locale');
+    const text = await rows();
+    expect(text.find((r) => r.id === waiting.id)!.wait_reason).toMatch(/^(not before .*; )?waiting for W-001 \(busy with N[12] until \d{4}-/);
+    const [a, b] = text.filter((r) => r.id !== waiting.id);
+    await sql`update mes.worker_assignments set wait_reason = 'plan cancelled' where id = ${a!.id}`.execute(db);
+    await sql`update mes.worker_assignments set wait_reason = 'waiting for shift of W-009 (starts Mon 08:00)' where id = ${b!.id}`.execute(db);
+
+    await migrateToLatest(db);
+    const after = new Map((await rows()).map((r) => [r.id, r.wait_reason]));
+    expect(after.get(a!.id)).toEqual([{ kind: 'cancelled', cause: 'plan_cancelled' }]);
+    expect(after.get(b!.id)).toEqual([{ kind: 'text', text: 'waiting for shift of W-009 (starts Mon 08:00)' }]);
+    expect(after.get(waiting.id)).toEqual([{ kind: 'text', text: text.find((r) => r.id === waiting.id)!.wait_reason }]);
+    // the API serves the converted rows as reasons
+    expect((await planner.get(`/api/mes/worker-assignments/${b!.id}`)).json().waitReason).toEqual([
+      { kind: 'text', text: 'waiting for shift of W-009 (starts Mon 08:00)' },
+    ]);
+    // and only arrays are stored
+    await expect(sql`update mes.worker_assignments set wait_reason = '{"kind":"shift"}' where id = ${a!.id}`.execute(db)).rejects.toMatchObject({
+      constraint: 'worker_assignments_wait_reason_check',
+    });
   });
 });
