@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm run lint`: ESLint, Prettier's check and dependency-cruiser, side by side.
+ * `npm run lint`: ESLint, Prettier's check, dependency-cruiser and the translation catalogs'
+ * check (scripts/check-i18n.mjs), side by side.
  *
- * The three run at once (the machine has two cores, and a hook runs this with a 60 s budget),
+ * They run at once (the machine has two cores, and a hook runs this with a 60 s budget),
  * each one's output is printed whole when it ends, and the run fails if any of them failed,
  * so one run shows every kind of problem. Each keeps a cache under node_modules/.cache, keyed
  * by file content: a second run looks again only at what changed. Any of them alone:
- * `npm run lint:eslint`, `npm run lint:format`, `npm run lint:deps`.
+ * `npm run lint:eslint`, `npm run lint:format`, `npm run lint:deps`, `npm run lint:i18n`.
  */
 import { spawn } from 'node:child_process';
 
@@ -14,7 +15,7 @@ const tools = [
   { name: 'eslint', script: 'lint:eslint' },
   { name: 'prettier', script: 'lint:format' },
   { name: 'dependency-cruiser', script: 'lint:deps' },
-  { name: 'server messages', script: 'lint:messages' },
+  { name: 'i18n catalogs', script: 'lint:i18n' },
 ];
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -4,7 +4,7 @@
  * is built as `m('plan.not_draft', { planId, status })`: the key is a literal
  * that TypeScript checks against the English catalog, and
  * scripts/check-i18n.mjs checks every key used exists in en.json and tr.json,
- * with the same placeholders, and that none is unused.
+ * with the same placeholders, that none is unused and none is built at run time.
  *
  * This file is pure (no i18next, no Fastify): rules and the web UI use it to
  * word a message in English, the default. The server renders it in the
@@ -35,7 +35,7 @@ export const LIST_SEPARATOR = '; ';
 
 /** Messages listed with commas ("a, b, c"), itself a message; lists given as a parameter array are joined with "; ". */
 export function commaList(items: readonly Message[]): Message {
-  return items.slice(1).reduce((list, item) => m('list.comma', { list, item }), items[0] ?? m('text', { text: '' }));
+  return items.slice(1).reduce((list, item) => m('list.comma', { list, item }), items[0] ?? m('raw.text', { text: '' }));
 }
 
 /** Fills `{{name}}` placeholders (the i18next syntax) with already-worded parameters. */
@@ -82,5 +82,5 @@ export function detail(field: string | undefined, message: Message): MessageDeta
 
 /** The message a detail was made from (or, for a detail with text only, the text as it is). */
 export function messageOfDetail(d: MessageDetail): Message {
-  return d.messageKey ? m(d.messageKey, d.params) : m('text', { text: d.message });
+  return d.messageKey ? m(d.messageKey, d.params) : m('raw.text', { text: d.message });
 }

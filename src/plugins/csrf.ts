@@ -97,7 +97,7 @@ const csrf: FastifyPluginAsync = async (app) => {
 
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, _body, done) =>
-    done(new DomainError('bad_request', m('request.body_must_be_json'), { rule: 'json-body' }), undefined),
+    done(new DomainError('bad_request', m('http.body_must_be_json'), { rule: 'json-body' }), undefined),
   );
 };
 

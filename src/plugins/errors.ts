@@ -35,7 +35,7 @@ const wordingFor = (request: FastifyRequest) => {
 
 /** For Fastify's constructor: errors raised before routing (bad URL encoding, over-long path parameters) are problems too. */
 export const frameworkErrors: FastifyServerOptions['frameworkErrors'] = (error, request, reply) => {
-  const problem = problemOf('bad_request', m('request.malformed', { text: error.message }), {}, wordingFor(request as FastifyRequest));
+  const problem = problemOf('bad_request', m('http.malformed', { text: error.message }), {}, wordingFor(request as FastifyRequest));
   void (reply as FastifyReply).code(problem.status).type('application/problem+json').send(problem);
 };
 
@@ -85,7 +85,7 @@ function validationMessage(v: NonNullable<ValidationError['validation']>[number]
       if (typeof p.fault === 'string') return text(p.fault as MessageKey);
       break;
   }
-  return text('text', { text: v.message ?? 'is invalid' });
+  return text('raw.text', { text: v.message ?? 'is invalid' });
 }
 
 const kindOfStatus = (status: number) =>
@@ -105,15 +105,15 @@ const kindOfStatus = (status: number) =>
 function messageOfFrameworkError(fe: FastifyError): Message {
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return m('request.body_too_large');
+      return m('http.body_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return m('request.unsupported_media_type');
+      return m('http.unsupported_media_type');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return m('request.empty_json');
+      return m('http.empty_json');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return m('request.invalid_json');
+      return m('http.invalid_json');
     default:
-      return m('text', { text: fe.message });
+      return m('raw.text', { text: fe.message });
   }
 }
 

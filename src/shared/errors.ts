@@ -39,8 +39,22 @@ export type ProblemDetail = MessageDetail;
 
 export { commaList, detail, m, type Message, type MessageKey, messageOfDetail } from '../i18n/messages.js';
 
+const titleKeys: Record<ErrorKind | 'internal', MessageKey> = {
+  bad_request: 'problem.bad_request',
+  unauthenticated: 'problem.unauthenticated',
+  forbidden: 'problem.forbidden',
+  not_found: 'problem.not_found',
+  conflict: 'problem.conflict',
+  invalid_transition: 'problem.invalid_transition',
+  rule_violated: 'problem.rule_violated',
+  too_large: 'problem.too_large',
+  rate_limited: 'problem.rate_limited',
+  unavailable: 'problem.unavailable',
+  internal: 'problem.internal',
+};
+
 /** The title of a problem of each kind. */
-export const titleOfKind = (kind: ErrorKind | 'internal'): Message => m(`problem.${kind}`);
+export const titleOfKind = (kind: ErrorKind | 'internal'): Message => m(titleKeys[kind]);
 
 export class DomainError extends Error {
   constructor(
@@ -54,8 +68,20 @@ export class DomainError extends Error {
   }
 }
 
-/** The things a request can name that may not exist (each has a `not_found.<what>` message). */
-export type MissingThing = MessageKey extends infer K ? (K extends `not_found.${infer W}` ? W : never) : never;
+/** The things a request can name that may not exist, and their "… does not exist" message (literal keys: scripts/check-i18n.mjs reads them). */
+const notFoundKeys = {
+  assignment: 'not_found.assignment',
+  material: 'not_found.material',
+  operation: 'not_found.operation',
+  plan: 'not_found.plan',
+  problem: 'not_found.problem',
+  shift_calendar: 'not_found.shift_calendar',
+  station: 'not_found.station',
+  substation: 'not_found.substation',
+  user: 'not_found.user',
+  worker: 'not_found.worker',
+} as const satisfies Record<string, MessageKey>;
+export type MissingThing = keyof typeof notFoundKeys;
 
 /** "Allowed now: …" after a refused transition. */
 export const allowedNow = (actions: readonly string[]): Message =>
@@ -67,7 +93,7 @@ export function summaryOf(problems: readonly ProblemDetail[]): Message {
   return problems.length === 1 ? first : m('problems.and_more', { first, more: problems.length - 1 });
 }
 
-export const notFound = (what: MissingThing, id: string) => new DomainError('not_found', m(`not_found.${what}`, { id }));
+export const notFound = (what: MissingThing, id: string) => new DomainError('not_found', m(notFoundKeys[what], { id }));
 
 export interface Problem {
   type: string;

@@ -122,6 +122,9 @@ const documented = new Set([
   'board',
   'master-data-material',
   'master-data-calendar',
+  // the UI in Turkish (test/e2e/i18n.test.ts)
+  'portal-tr',
+  'plan-tr',
 ]);
 
 /** A viewport screenshot into test-results/screenshots (and docs/screenshots with UPDATE_SCREENSHOTS=1). */

@@ -86,7 +86,11 @@ export function formatNumber(n: number | null | undefined, maximumFractionDigits
 
 /** The decimal separator of the UI's language ("." / ","), for keypads. */
 export function decimalSeparator(): string {
-  return numberFormat({ minimumFractionDigits: 1 }).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+  return (
+    numberFormat({ minimumFractionDigits: 1 })
+      .formatToParts(1.5)
+      .find((p) => p.type === 'decimal')?.value ?? '.'
+  );
 }
 
 /** A quantity of stock or parts: up to three decimals, no trailing zeros. */

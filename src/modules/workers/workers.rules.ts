@@ -99,7 +99,7 @@ export function shiftCalendarProblems(calendar: CalendarTimes): ProblemDetail[] 
       problems.push(detail(`exceptions/${i}/endMinute`, m('calendar.end_after_start')));
     } else {
       if (!workingDates.has(e.date)) workingDates.set(e.date, i);
-      spans.push({ key: m('text', { text: e.date }), group: e.date, start, end, field: `exceptions/${i}`, label: m('calendar.exception', { index: i }) });
+      spans.push({ key: m('raw.text', { text: e.date }), group: e.date, start, end, field: `exceptions/${i}`, label: m('calendar.exception', { index: i }) });
     }
   });
   for (const [date, i] of daysOff) {

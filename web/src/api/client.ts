@@ -99,7 +99,11 @@ export const api = {
 /** What to tell a person about a failed request: the server's detail when it gave one. */
 export function describeError(error: unknown): { title: string; detail: string; errors: { field?: string; message: string }[] } {
   if (error instanceof ApiError) {
-    return { title: error.problem.title ?? t('errors.refused', { status: error.status }), detail: error.problem.detail ?? error.message, errors: error.problem.errors ?? [] };
+    return {
+      title: error.problem.title ?? t('errors.refused', { status: error.status }),
+      detail: error.problem.detail ?? error.message,
+      errors: error.problem.errors ?? [],
+    };
   }
   if (error instanceof NetworkError) return { title: t('errors.notSent'), detail: error.message, errors: [] };
   return { title: t('errors.somethingWrong'), detail: error instanceof Error ? error.message : String(error), errors: [] };

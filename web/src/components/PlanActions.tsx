@@ -126,11 +126,7 @@ export function ConfirmAction({
     >
       <p>{t(c.explain)}</p>
       {action === 'release' && !run.isSuccess && (
-        <Checkbox
-          label={t('planActions.allowShortage')}
-          checked={allowShortage}
-          onChange={(e) => setAllowShortage(e.target.checked)}
-        />
+        <Checkbox label={t('planActions.allowShortage')} checked={allowShortage} onChange={(e) => setAllowShortage(e.target.checked)} />
       )}
       <ErrorAlert error={run.error} title={t(c.refused)} />
       {shortages.length > 0 && (

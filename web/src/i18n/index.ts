@@ -1,18 +1,17 @@
 /**
  * The UI's translations: i18next with react-i18next (see README, "Languages").
  *
- * One namespace, keys nested by page or component (`plans.title`, `portal.pause.reason`);
+ * One namespace, keys nested by page or component (`plans.title`, `portal.start`);
  * `en.json` and `tr.json` hold the same keys (scripts/check-i18n.mjs fails the lint otherwise).
  * Components call `const { t } = useTranslation()`; code outside React calls `t` from here.
  * Keys are literal strings: a key built at run time (`status.${s}`) is not seen by the check;
  * map enums to keys with a literal `Record<Enum, string>` instead (see labels.ts).
  */
-import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from './en.json';
-import tr from './tr.json';
-import { type Locale, detectLocale, intlTag, locales, resolveLocale } from './locale';
+import { browserLanguages, currentLocale, i18n } from './instance';
+import { type Locale, detectLocale, resolveLocale } from './locale';
 
+export { browserLanguages, currentIntlTag, currentLocale, i18n, t } from './instance';
 export { type Locale, detectLocale, locales, resolveLocale } from './locale';
 
 /** Where the language chosen on the sign-in screen waits until someone signs in. */
@@ -26,32 +25,9 @@ function readDevice(): string | null {
   }
 }
 
-function browserLanguages(): readonly string[] {
-  return typeof navigator === 'undefined' ? [] : navigator.languages?.length ? navigator.languages : [navigator.language];
-}
-
-export const i18n = i18next.createInstance();
-void i18n.use(initReactI18next).init({
-  resources: { en: { translation: en }, tr: { translation: tr } },
-  lng: detectLocale({ device: readDevice(), browser: browserLanguages() }),
-  fallbackLng: 'en',
-  supportedLngs: [...locales],
-  interpolation: { escapeValue: false }, // React escapes
-  returnNull: false,
-  initAsync: false,
-});
-
-export const t = i18n.t.bind(i18n);
-
-/** The UI's language now. */
-export function currentLocale(): Locale {
-  return resolveLocale(i18n.language) ?? 'en';
-}
-
-/** The tag Intl formats dates and numbers with for the current language. */
-export function currentIntlTag(): string {
-  return intlTag(currentLocale(), browserLanguages());
-}
+// react-i18next's hooks follow this instance (it was initialised in instance.ts, without React)
+initReactI18next.init(i18n);
+void i18n.changeLanguage(detectLocale({ device: readDevice(), browser: browserLanguages() }));
 
 /**
  * Switch the UI's language. `remember` keeps it on this device (the sign-in screen's

@@ -5,6 +5,8 @@
  * Paused tasks say why and since when; open problems are marked on the
  * substation that runs the task and counted per plan.
  */
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { useMemo } from 'react';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useLive } from '../../api/live';
@@ -13,7 +15,7 @@ import { useStations, useWorkers } from '../../api/masterData';
 import { usePlans } from '../../api/plans';
 import { useProblems } from '../../api/problems';
 import type { AssignmentSummary, PlanSummary, ProblemView, Station, Worker } from '../../api/types';
-import { formatClock, formatDateTime, formatMinutes, formatTime, formatWhen } from '../../format';
+import { formatClock, formatDateTime, formatMinutes, formatNumber, formatTime, formatWhen } from '../../format';
 import { pauseReasonLabel, problemCategoryLabel } from '../../labels';
 import { useNow } from '../../hooks';
 import { Link } from '../../router';
@@ -21,6 +23,7 @@ import { Badge, Card, type Column, LiveDot, ProgressBar, StatusBadge, Table } fr
 import './board.css';
 
 export function BoardPage() {
+  const { t } = useTranslation();
   const live = useLive();
   const now = useNow(15_000);
   const stations = useStations();
@@ -31,32 +34,32 @@ export function BoardPage() {
   const bySubstation = useMemo(() => new Map((running.data?.items ?? []).map((a) => [a.substationId, a])), [running.data]);
   const open = useMemo(() => groupProblems(problems.data?.items ?? []), [problems.data]);
   const error = stations.error ?? workers.error ?? running.error ?? plans.error ?? problems.error;
-  const planCols = useMemo(() => planColumns(open.byPlan), [open]);
+  const planCols = useMemo(() => planColumns(open.byPlan, t), [open, t]);
 
   return (
     <div className="page">
       <div className="page-header">
         <div className="page-header__title">
-          <h1>Live board</h1>
+          <h1>{t('nav.board')}</h1>
           <span className="muted">
-            {live.lastEventAt ? `last change ${formatTime(new Date(live.lastEventAt).toISOString())}` : 'waiting for changes'} ·{' '}
-            {running.data?.items.length ?? 0} {running.data?.items.length === 1 ? 'task' : 'tasks'} running
+            {live.lastEventAt ? t('board.lastChange', { when: formatTime(new Date(live.lastEventAt).toISOString()) }) : t('board.waiting')} ·{' '}
+            {t('board.running', { count: running.data?.items.length ?? 0, n: formatNumber(running.data?.items.length ?? 0) })}
           </span>
         </div>
         <LiveDot state={live.state} />
       </div>
       <ErrorAlert error={error} />
-      <section aria-label="Stations" className="grid-cards">
+      <section aria-label={t('board.stations')} className="grid-cards">
         {(stations.data?.items ?? []).map((s) => (
           <StationCard key={s.id} station={s} running={bySubstation} problems={open.byAssignment} now={now} />
         ))}
       </section>
       <div className="grid-2 board-tables">
-        <Card title="Plans in production" flush>
-          <Table caption="Plans in production" columns={planCols} rows={plans.data?.items ?? []} rowKey={(p) => p.id} empty="No plan is released or running" />
+        <Card title={t('board.plansInProduction')} flush>
+          <Table caption={t('board.plansInProduction')} columns={planCols} rows={plans.data?.items ?? []} rowKey={(p) => p.id} empty={t('board.noPlans')} />
         </Card>
-        <Card title="Workers" flush>
-          <Table caption="Workers" columns={workerColumns(bySubstation)} rows={workers.data?.items ?? []} rowKey={(w) => w.id} />
+        <Card title={t('board.workers')} flush>
+          <Table caption={t('board.workers')} columns={workerColumns(bySubstation, t)} rows={workers.data?.items ?? []} rowKey={(w) => w.id} />
         </Card>
       </div>
     </div>
@@ -90,6 +93,7 @@ function StationCard({
   problems: Map<string, ProblemView[]>;
   now: number;
 }) {
+  const { t } = useTranslation();
   return (
     <Card title={`${station.name}`} actions={<span className="mono muted small">{station.id}</span>} flush data-testid={`board-station-${station.id}`}>
       <ul className="board-subs">
@@ -104,7 +108,7 @@ function StationCard({
               {a ? (
                 <Running a={a} problems={problems.get(a.id) ?? []} now={now} />
               ) : (
-                <span className="muted small">{ss.status === 'maintenance' ? 'under maintenance' : 'idle'}</span>
+                <span className="muted small">{ss.status === 'maintenance' ? t('board.underMaintenance') : t('board.idle')}</span>
               )}
             </li>
           );
@@ -115,6 +119,7 @@ function StationCard({
 }
 
 function Running({ a, problems, now }: { a: AssignmentSummary; problems: ProblemView[]; now: number }) {
+  const { t } = useTranslation();
   const since = a.actualStart ? Date.parse(a.actualStart) : now;
   const late = Date.parse(a.plannedEnd) < now;
   return (
@@ -126,14 +131,15 @@ function Running({ a, problems, now }: { a: AssignmentSummary; problems: Problem
         </strong>
       </div>
       <div>
-        {a.workerName} · since {formatTime(a.actualStart)} ({formatClock(now - since).replace(/:\d\d$/, '')} h)
+        {a.workerName} · {t('board.sinceFor', { when: formatTime(a.actualStart), clock: formatClock(now - since).replace(/:\d\d$/, '') })}
       </div>
       <div className="muted">
-        planned {formatTime(a.plannedStart)}–{formatTime(a.plannedEnd)} ({formatMinutes(a.workMinutes)}) {late && <Badge tone="danger">over planned end</Badge>}
+        {t('gantt.planned', { start: formatTime(a.plannedStart), end: formatTime(a.plannedEnd) })} ({formatMinutes(a.workMinutes)}){' '}
+        {late && <Badge tone="danger">{t('board.overPlannedEnd')}</Badge>}
       </div>
       {a.status === 'paused' && a.openPause && (
         <div className="board-pause" data-testid={`board-pause-${a.substationId}`}>
-          <Badge tone="warning">{pauseReasonLabel(a.openPause.reason)}</Badge> since {formatWhen(a.openPause.startedAt, now)} (
+          <Badge tone="warning">{pauseReasonLabel(a.openPause.reason)}</Badge> {t('plan.since', { when: formatWhen(a.openPause.startedAt, now) })} (
           {formatMinutes((now - Date.parse(a.openPause.startedAt)) / 60_000)})
           {a.openPause.note && <div className="board-pause__note">“{a.openPause.note}”</div>}
         </div>
@@ -141,7 +147,7 @@ function Running({ a, problems, now }: { a: AssignmentSummary; problems: Problem
       {problems.length > 0 && (
         <div className="board-problems" data-testid={`board-problems-${a.substationId}`}>
           <Badge tone="danger" title={problems.map((p) => `${problemCategoryLabel(p.category)}: ${p.text}`).join('\n')}>
-            ⚠ {problems.length} open {problems.length === 1 ? 'problem' : 'problems'}
+            ⚠ {t('board.openProblems', { count: problems.length, n: formatNumber(problems.length) })}
           </Badge>{' '}
           <span className="board-problems__text">
             {problemCategoryLabel(problems[0]!.category)}: {problems[0]!.text}
@@ -152,10 +158,10 @@ function Running({ a, problems, now }: { a: AssignmentSummary; problems: Problem
   );
 }
 
-const planColumns = (problems: Map<string, number>): Column<PlanSummary>[] => [
+const planColumns = (problems: Map<string, number>, t: TFunction): Column<PlanSummary>[] => [
   {
     key: 'plan',
-    header: 'Plan',
+    header: t('plans.col.plan'),
     className: 'nowrap',
     render: (p) => (
       <Link to={`/production/${p.id}`} className="mono">
@@ -163,33 +169,33 @@ const planColumns = (problems: Map<string, number>): Column<PlanSummary>[] => [
       </Link>
     ),
   },
-  { key: 'name', header: 'Name', render: (p) => p.name },
-  { key: 'status', header: 'Status', render: (p) => <StatusBadge status={p.status} /> },
+  { key: 'name', header: t('plans.col.name'), render: (p) => p.name },
+  { key: 'status', header: t('plans.col.status'), render: (p) => <StatusBadge status={p.status} /> },
   {
     key: 'progress',
-    header: 'Progress',
+    header: t('plans.col.progress'),
     render: (p) => (
       <span data-testid={`board-plan-progress-${p.id}`}>
         <ProgressBar done={p.completedNodes} total={p.nodeCount} />
       </span>
     ),
   },
-  { key: 'end', header: 'Planned end', className: 'nowrap', render: (p) => formatDateTime(p.plannedEnd) },
-  { key: 'late', header: 'Late', numeric: true, render: (p) => (p.lateNodes > 0 ? <Badge tone="danger">{p.lateNodes}</Badge> : '0') },
+  { key: 'end', header: t('plans.col.plannedEnd'), className: 'nowrap', render: (p) => formatDateTime(p.plannedEnd) },
+  { key: 'late', header: t('board.late'), numeric: true, render: (p) => (p.lateNodes > 0 ? <Badge tone="danger">{p.lateNodes}</Badge> : '0') },
   {
     key: 'problems',
-    header: 'Problems',
+    header: t('plan.problems'),
     numeric: true,
     render: (p) => <span data-testid={`board-plan-problems-${p.id}`}>{problems.get(p.id) ? <Badge tone="danger">⚠ {problems.get(p.id)}</Badge> : '0'}</span>,
   },
 ];
 
-const workerColumns = (running: Map<string, AssignmentSummary>): Column<Worker>[] => {
+const workerColumns = (running: Map<string, AssignmentSummary>, t: TFunction): Column<Worker>[] => {
   const byAssignment = new Map([...running.values()].map((a) => [a.id, a]));
   return [
     {
       key: 'name',
-      header: 'Worker',
+      header: t('gantt.worker'),
       render: (w) => (
         <span>
           {w.name} <span className="mono muted small">{w.id}</span>
@@ -198,7 +204,7 @@ const workerColumns = (running: Map<string, AssignmentSummary>): Column<Worker>[
     },
     {
       key: 'status',
-      header: 'Status',
+      header: t('plans.col.status'),
       render: (w) => (
         <span data-testid={`board-worker-${w.id}`}>
           <StatusBadge status={w.status} />
@@ -207,13 +213,13 @@ const workerColumns = (running: Map<string, AssignmentSummary>): Column<Worker>[
     },
     {
       key: 'task',
-      header: 'Current task',
+      header: t('board.currentTask'),
       render: (w) => {
         if (!w.currentTask) return <span className="muted">—</span>;
         const a = byAssignment.get(w.currentTask.assignmentId);
         return a ? `${a.nodeId} ${a.nodeName} · ${a.substationId}` : `${w.currentTask.planId} ${w.currentTask.nodeId ?? ''}`;
       },
     },
-    { key: 'shift', header: 'Shift', render: (w) => <span className="small muted">{w.shiftCalendar?.id ?? '—'}</span> },
+    { key: 'shift', header: t('board.shift'), render: (w) => <span className="small muted">{w.shiftCalendar?.id ?? '—'}</span> },
   ];
 };

@@ -4,7 +4,8 @@
  */
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { type DragEvent, useCallback } from 'react';
+import { type DragEvent, useCallback, useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import '../../components/graph/graph.css';
 import { InitialFit } from '../../components/graph/InitialFit';
 import { nodeHeight, nodeWidth } from '../../components/graph/layout';
@@ -16,12 +17,14 @@ import type { DesignerState } from './useDesignerState';
 const nodeTypes = { step: DesignNode };
 // props of <ReactFlow> are module constants: a new object per render would update its store on every keystroke
 const deleteKeys = ['Delete', 'Backspace'];
-const ariaLabels = { 'node.a11yDescription.default': 'Press Enter or Space to select this step; arrow keys move it.' };
 const isValidConnection = (c: { source: string; target: string }) => c.source !== c.target;
 
 type CanvasProps = Pick<DesignerState, 'nodes' | 'edges' | 'readOnly' | 'opensEmpty' | 'onNodesChange' | 'onEdgesChange' | 'onConnect' | 'addStep'>;
 
 export function DesignerCanvas({ nodes, edges, readOnly, opensEmpty, onNodesChange, onEdgesChange, onConnect, addStep }: CanvasProps) {
+  const { t } = useTranslation();
+  // a new object only when the language changes (t changes with it)
+  const ariaLabels = useMemo(() => ({ 'node.a11yDescription.default': t('designer.canvas.nodeHelp') }), [t]);
   const flow = useReactFlow<StepNode>();
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(operationMime)) {

@@ -6,6 +6,8 @@
  * shown on the nodes; saving is possible when there are none. The state
  * lives in useDesignerState, the canvas in DesignerCanvas.
  */
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../format';
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorAlert } from '../../api/ErrorAlert';
@@ -14,7 +16,7 @@ import { useDuplicatePlan, usePlan, useSavePlan } from '../../api/plans';
 import type { PlanDetail } from '../../api/types';
 import { ConfirmAction } from '../../components/PlanActions';
 import { navigate, useNavigationGuard } from '../../router';
-import { Alert, Button, Field, NumberInput, StatusBadge, TextField } from '../../ui';
+import { Alert, Button, Field, NumberInput, StatusBadge, TextField, statusLabel } from '../../ui';
 import { DesignerCanvas, useCanvasView } from './DesignerCanvas';
 import { DesignerContext } from './DesignNode';
 import type { problemsOf, StepNode } from './model';
@@ -25,6 +27,7 @@ import { type CatalogData, useDesignerState } from './useDesignerState';
 import './designer.css';
 
 export function DesignerPage({ id }: { id: string | undefined }) {
+  const { t } = useTranslation();
   // a save of a new plan moves the URL to its id without starting a new editing session
   const savedAs = useRef<string | undefined>(undefined);
   const [session, setSession] = useState({ id, key: 0 });
@@ -43,8 +46,8 @@ export function DesignerPage({ id }: { id: string | undefined }) {
     [operations.data, stations.data, materials.data, workers.data],
   );
   const failed = plan.error ?? operations.error ?? stations.error ?? materials.error ?? workers.error;
-  if (failed) return <ErrorAlert error={failed} title="Cannot open the designer" />;
-  if ((id && !plan.data) || !catalogData) return <div className="empty">Loading…</div>;
+  if (failed) return <ErrorAlert error={failed} title={t('designer.cannotOpen')} />;
+  if ((id && !plan.data) || !catalogData) return <div className="empty">{t('common.loading')}</div>;
   return (
     <ReactFlowProvider key={session.key}>
       <Designer
@@ -61,13 +64,14 @@ export function DesignerPage({ id }: { id: string | undefined }) {
 }
 
 function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | null; catalogData: CatalogData; onSavedNew: (id: string) => void }) {
+  const { t } = useTranslation();
   const state = useDesignerState(initial, catalogData);
   const { meta, nodes, edges, saved, dirty, readOnly, problems, store, editMeta } = state;
   const view = useCanvasView();
   const [releasing, setReleasing] = useState(false);
 
   // leaving with unsaved changes asks first: in the app (links, back/forward) and closing the tab
-  useNavigationGuard(dirty ? 'This plan has unsaved changes. Leave the designer and lose them?' : null);
+  useNavigationGuard(dirty ? t('designer.leaveUnsaved') : null);
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
@@ -101,17 +105,23 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
   return (
     <DesignerContext.Provider value={state.lookups}>
       <div className="designer">
-        <div className="designer-toolbar" role="toolbar" aria-label="Plan">
-          <TextField label="Plan name" value={meta.name} disabled={readOnly} onChange={(e) => editMeta({ name: e.target.value })} maxLength={200} />
+        <div className="designer-toolbar" role="toolbar" aria-label={t('plans.col.plan')}>
           <TextField
-            label="Work order"
+            label={t('designer.planName')}
+            value={meta.name}
+            disabled={readOnly}
+            onChange={(e) => editMeta({ name: e.target.value })}
+            maxLength={200}
+          />
+          <TextField
+            label={t('plan.workOrder')}
             value={meta.workOrderCode}
             disabled={readOnly}
             onChange={(e) => editMeta({ workOrderCode: e.target.value })}
             maxLength={50}
             placeholder="WO-…"
           />
-          <Field label="Quantity" className="field--qty">
+          <Field label={t('portal.quantity')} className="field--qty">
             {(control) => (
               <NumberInput
                 {...control}
@@ -122,45 +132,46 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
             )}
           </Field>
           <Button onClick={layout} disabled={readOnly || nodes.length === 0}>
-            Auto layout
+            {t('designer.autoLayout')}
           </Button>
           <span className="spacer" />
           <span className="designer-status" role="status" data-testid="designer-status">
             {saved ? (
               <>
-                <span className="mono">{saved.id}</span> v{saved.version} <StatusBadge status={saved.status} /> {dirty ? '· unsaved changes' : '· saved'}
+                <span className="mono">{saved.id}</span> v{saved.version} <StatusBadge status={saved.status} /> ·{' '}
+                {dirty ? t('designer.unsavedChanges') : t('designer.saved')}
               </>
             ) : (
-              'new plan · not saved'
+              t('designer.newNotSaved')
             )}
           </span>
           <Button
             variant="primary"
             onClick={() => save.mutate({ saved, document: state.document() })}
             disabled={!canSave}
-            title={problems.count > 0 ? `Fix ${problems.count} problems first` : undefined}
+            title={problems.count > 0 ? t('designer.fixFirst', { count: problems.count, n: formatNumber(problems.count) }) : undefined}
           >
-            {save.isPending ? 'Saving…' : 'Save draft'}
+            {save.isPending ? t('designer.saving') : t('designer.saveDraft')}
           </Button>
-          <Button onClick={() => setReleasing(true)} disabled={!canRelease} title={dirty ? 'Save first' : undefined}>
-            Release…
+          <Button onClick={() => setReleasing(true)} disabled={!canRelease} title={dirty ? t('designer.saveFirst') : undefined}>
+            {t('designer.release')}
           </Button>
           <Button onClick={() => duplicate.mutate()} disabled={!saved || dirty || duplicate.isPending}>
-            Duplicate
+            {t('plan.duplicate')}
           </Button>
         </div>
         <div className="designer-body">
           <Palette operations={catalogData.operations} onAdd={state.addStep} disabled={readOnly} />
           <DesignerCanvas {...state} />
-          <aside className="designer-panel" aria-label="Selected step">
+          <aside className="designer-panel" aria-label={t('designer.selectedStep')}>
             <div className="stack">
               {readOnly && saved && (
-                <Alert tone="info" title={`${saved.id} is ${saved.status.replace('_', ' ')}`}>
-                  Only drafts are edited. Duplicate it to make a new draft.
+                <Alert tone="info" title={t('designer.readOnlyTitle', { id: saved.id, status: statusLabel(saved.status) })}>
+                  {t('designer.readOnly')}
                 </Alert>
               )}
-              <ErrorAlert error={save.error} title="Save refused" />
-              <ErrorAlert error={duplicate.error} title="Duplicate refused" />
+              <ErrorAlert error={save.error} title={t('designer.saveRefused')} />
+              <ErrorAlert error={duplicate.error} title={t('plan.duplicateRefused')} />
               {selected ? (
                 <SelectedStep
                   key={selected.id}
@@ -176,7 +187,7 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
                   onDelete={state.deleteNode}
                 />
               ) : (
-                <p className="muted">Select a step to edit it. Connect steps by dragging from the right edge of one to the left edge of the next.</p>
+                <p className="muted">{t('designer.selectHint')}</p>
               )}
               <ProblemList problems={problems} onSelect={selectNode} />
             </div>
@@ -217,10 +228,11 @@ function SelectedStep({
 }
 
 function ProblemList({ problems, onSelect }: { problems: ReturnType<typeof problemsOf>; onSelect: (nodeId: string) => void }) {
-  if (problems.count === 0) return <Alert tone="success">No problems: the plan can be saved.</Alert>;
+  const { t } = useTranslation();
+  if (problems.count === 0) return <Alert tone="success">{t('designer.noProblems')}</Alert>;
   return (
     <div className="designer-problems" data-testid="designer-problems">
-      <Alert tone="warning" title={`${problems.count} problem${problems.count > 1 ? 's' : ''} to fix before saving`}>
+      <Alert tone="warning" title={t('designer.problemsToFix', { count: problems.count, n: formatNumber(problems.count) })}>
         <ul>
           {problems.plan.map((p) => (
             <li key={p}>{p}</li>

@@ -3,9 +3,11 @@
  * stations (only those that can do the operation are offered), material
  * inputs, output, predecessors — the keyboard way to do what the canvas does.
  */
+import { useTranslation } from 'react-i18next';
 import type { Material, Operation, Station } from '../../api/types';
 import { Alert, Button, Checkbox, Field, IconButton, NumberField, NumberInput, SelectField, TextAreaField, TextField } from '../../ui';
 import type { Step } from './model';
+import { formatNumber } from '../../format';
 
 export interface NodePanelProps {
   step: Step;
@@ -25,6 +27,7 @@ export interface NodePanelProps {
 const orNaN = (v: number | undefined) => (v === undefined ? Number.NaN : v);
 
 export function NodePanel(props: NodePanelProps) {
+  const { t } = useTranslation();
   const { step, predecessors, otherNodes, operations, stations, materials, problems, readOnly } = props;
   const id = step.nodeId;
   const change = (patch: Partial<Step>) => props.onChange(id, patch);
@@ -53,18 +56,18 @@ export function NodePanel(props: NodePanelProps) {
   const canAddPredecessor = otherNodes.filter((n) => !predecessors.includes(n.id));
 
   return (
-    <fieldset className="designer-panel__form" disabled={readOnly} aria-label={`Step ${id}`}>
+    <fieldset className="designer-panel__form" disabled={readOnly} aria-label={t('designer.panel.step', { id })}>
       <div className="row">
         <h2>
-          Step <span className="mono">{id}</span>
+          {t('designer.panel.stepHeading')} <span className="mono">{id}</span>
         </h2>
         <span className="spacer" />
         <Button variant="danger" size="sm" onClick={() => props.onDelete(id)}>
-          Delete step
+          {t('designer.panel.deleteStep')}
         </Button>
       </div>
       {problems.length > 0 && (
-        <Alert title={`${problems.length} problem${problems.length > 1 ? 's' : ''}`}>
+        <Alert title={t('designer.panel.problems', { count: problems.length, n: formatNumber(problems.length) })}>
           <ul data-testid="panel-problems">
             {problems.map((p) => (
               <li key={p}>{p}</li>
@@ -72,26 +75,31 @@ export function NodePanel(props: NodePanelProps) {
           </ul>
         </Alert>
       )}
-      <TextField label="Name" value={step.name} onChange={(e) => change({ name: e.target.value })} maxLength={200} />
+      <TextField label={t('plans.col.name')} value={step.name} onChange={(e) => change({ name: e.target.value })} maxLength={200} />
       <SelectField
-        label="Operation"
+        label={t('portal.operation')}
         value={step.operationId}
         onChange={(e) => change({ operationId: e.target.value })}
-        options={operations.map((o) => ({ value: o.id, label: `${o.id} ${o.name}${o.archivedAt ? ' (archived)' : ''}` }))}
+        options={operations.map((o) => ({ value: o.id, label: `${o.id} ${o.name}${o.archivedAt ? ` ${t('designer.panel.archived')}` : ''}` }))}
       />
       <div className="form-grid">
         <NumberField
-          label="Nominal time (min/unit)"
+          label={t('designer.panel.nominalTime')}
           value={Number.isNaN(step.nominalTime) ? undefined : step.nominalTime}
           onValue={(v) => change({ nominalTime: orNaN(v) })}
         />
-        <NumberField label="Quantity" hint="empty = plan quantity" value={step.quantity} onValue={(v) => change({ quantity: v })} />
-        <NumberField label="Efficiency" hint="empty = operation default" value={step.efficiency} onValue={(v) => change({ efficiency: v })} />
+        <NumberField label={t('portal.quantity')} hint={t('designer.panel.quantityHint')} value={step.quantity} onValue={(v) => change({ quantity: v })} />
+        <NumberField
+          label={t('designer.panel.efficiency')}
+          hint={t('designer.panel.efficiencyHint')}
+          value={step.efficiency}
+          onValue={(v) => change({ efficiency: v })}
+        />
       </div>
 
       <fieldset className="fieldset">
-        <legend>Stations (priority 1 = preferred)</legend>
-        {capable.length === 0 && <p className="muted small">No station can do this operation.</p>}
+        <legend>{t('designer.panel.stations')}</legend>
+        {capable.length === 0 && <p className="muted small">{t('designer.panel.noStation')}</p>}
         <div className="stack">
           {capable.map((s) => {
             const c = candidate(s.id);
@@ -101,13 +109,18 @@ export function NodePanel(props: NodePanelProps) {
                 {c && (
                   <div className="designer-station__numbers">
                     <label className="small" htmlFor={`prio-${id}-${s.id}`}>
-                      Priority
+                      {t('designer.panel.priority')}
                     </label>
                     <NumberInput id={`prio-${id}-${s.id}`} value={c.priority} onValue={(v) => setCandidate(s.id, { priority: orNaN(v) })} />
                     <label className="small" htmlFor={`time-${id}-${s.id}`}>
-                      Min/unit here
+                      {t('designer.panel.minPerUnitHere')}
                     </label>
-                    <NumberInput id={`time-${id}-${s.id}`} placeholder="nominal" value={c.time} onValue={(v) => setCandidate(s.id, { time: v })} />
+                    <NumberInput
+                      id={`time-${id}-${s.id}`}
+                      placeholder={t('designer.panel.nominal')}
+                      value={c.time}
+                      onValue={(v) => setCandidate(s.id, { time: v })}
+                    />
                   </div>
                 )}
               </div>
@@ -115,11 +128,9 @@ export function NodePanel(props: NodePanelProps) {
           })}
           {incapable.map((a) => (
             <div key={a.stationId} className="row">
-              <span className="badge tone-danger">
-                {a.stationId} cannot do {step.operationId}
-              </span>
+              <span className="badge tone-danger">{t('designer.panel.cannotDo', { station: a.stationId, operation: step.operationId })}</span>
               <Button size="sm" onClick={() => setCandidate(a.stationId, null)}>
-                Remove
+                {t('designer.panel.remove')}
               </Button>
             </div>
           ))}
@@ -127,14 +138,14 @@ export function NodePanel(props: NodePanelProps) {
       </fieldset>
 
       <fieldset className="fieldset">
-        <legend>Material inputs</legend>
+        <legend>{t('plan.materialInputs')}</legend>
         <div className="stack">
           {inputs.map((m, j) => (
             <div key={j} className="designer-input">
-              <Field label={`Input ${j + 1} material`}>
+              <Field label={t('designer.panel.inputMaterial', { n: j + 1 })}>
                 {(control) => (
                   <select className="select" {...control} value={m.materialCode} onChange={(e) => setInput(j, { materialCode: e.target.value })}>
-                    <option value="">Choose…</option>
+                    <option value="">{t('designer.panel.choose')}</option>
                     {materialOptions.map((o) => (
                       <option key={o.value} value={o.value}>
                         {o.label}
@@ -144,41 +155,41 @@ export function NodePanel(props: NodePanelProps) {
                 )}
               </Field>
               <NumberField
-                label="Quantity"
+                label={t('portal.quantity')}
                 value={Number.isNaN(m.requiredQuantity) ? undefined : m.requiredQuantity}
                 onValue={(v) => setInput(j, { requiredQuantity: orNaN(v) })}
               />
               <SelectField
-                label="From step"
+                label={t('designer.panel.fromStep')}
                 value={m.fromNodeId ?? ''}
                 onChange={(e) => setInput(j, { fromNodeId: e.target.value || undefined })}
                 placeholder="stock"
                 options={predecessors.map((p) => ({ value: p, label: p }))}
               />
-              <IconButton label={`Remove input ${j + 1}`} onClick={() => change({ materialInputs: inputs.filter((_, k) => k !== j) })}>
+              <IconButton label={t('designer.panel.removeInput', { n: j + 1 })} onClick={() => change({ materialInputs: inputs.filter((_, k) => k !== j) })}>
                 ✕
               </IconButton>
             </div>
           ))}
           <Button size="sm" onClick={() => change({ materialInputs: [...inputs, { materialCode: '', requiredQuantity: Number.NaN }] })}>
-            Add material input
+            {t('designer.panel.addInput')}
           </Button>
         </div>
       </fieldset>
 
       <fieldset className="fieldset">
-        <legend>Output</legend>
+        <legend>{t('designer.panel.output')}</legend>
         <div className="form-grid">
           <SelectField
-            label="Material produced"
+            label={t('designer.panel.materialProduced')}
             value={step.output?.materialCode ?? ''}
-            placeholder="none"
+            placeholder={t('plan.none')}
             onChange={(e) => change({ output: e.target.value ? { materialCode: e.target.value, quantity: step.output?.quantity ?? Number.NaN } : null })}
             options={materialOptions}
           />
           {step.output && (
             <NumberField
-              label="Output quantity"
+              label={t('designer.panel.outputQuantity')}
               value={Number.isNaN(step.output.quantity) ? undefined : step.output.quantity}
               onValue={(v) => change({ output: { materialCode: step.output!.materialCode, quantity: orNaN(v) } })}
             />
@@ -187,13 +198,13 @@ export function NodePanel(props: NodePanelProps) {
       </fieldset>
 
       <fieldset className="fieldset">
-        <legend>Predecessors (must finish first)</legend>
+        <legend>{t('designer.panel.predecessors')}</legend>
         <div className="row">
-          {predecessors.length === 0 && <span className="muted small">none — this step can start first</span>}
+          {predecessors.length === 0 && <span className="muted small">{t('designer.panel.noPredecessors')}</span>}
           {predecessors.map((p) => (
             <span key={p} className="chip">
               {p}
-              <IconButton size="sm" variant="ghost" label={`Remove predecessor ${p} of ${id}`} onClick={() => props.onRemovePredecessor(id, p)}>
+              <IconButton size="sm" variant="ghost" label={t('designer.panel.removePredecessor', { p, id })} onClick={() => props.onRemovePredecessor(id, p)}>
                 ✕
               </IconButton>
             </span>
@@ -201,15 +212,15 @@ export function NodePanel(props: NodePanelProps) {
         </div>
         {canAddPredecessor.length > 0 && (
           <SelectField
-            label="Add predecessor"
+            label={t('designer.panel.addPredecessor')}
             value=""
-            placeholder="Choose a step…"
+            placeholder={t('designer.panel.chooseStep')}
             onChange={(e) => e.target.value && props.onAddPredecessor(id, e.target.value)}
             options={canAddPredecessor.map((n) => ({ value: n.id, label: `${n.id} ${n.name}` }))}
           />
         )}
       </fieldset>
-      <TextAreaField label="Note for the operator" value={step.note ?? ''} onChange={(e) => change({ note: e.target.value })} maxLength={2000} />
+      <TextAreaField label={t('designer.panel.noteForOperator')} value={step.note ?? ''} onChange={(e) => change({ note: e.target.value })} maxLength={2000} />
     </fieldset>
   );
 }

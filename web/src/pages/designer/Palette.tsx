@@ -1,4 +1,5 @@
 /** Operations to drag onto the canvas (or add with the button, for keyboards). */
+import { useTranslation } from 'react-i18next';
 import { type DragEvent, memo } from 'react';
 import type { Operation } from '../../api/types';
 import { IconButton } from '../../ui';
@@ -14,15 +15,16 @@ export const Palette = memo(function Palette({
   onAdd: (operationId: string) => void;
   disabled: boolean;
 }) {
+  const { t } = useTranslation();
   const start = (id: string) => (e: DragEvent) => {
     e.dataTransfer.setData(operationMime, id);
     e.dataTransfer.setData('text/plain', id);
     e.dataTransfer.effectAllowed = 'copy';
   };
   return (
-    <aside className="designer-palette" aria-label="Operations">
-      <h2>Operations</h2>
-      <p className="muted small">Drag onto the canvas, or press +.</p>
+    <aside className="designer-palette" aria-label={t('designer.palette.operations')}>
+      <h2>{t('designer.palette.operations')}</h2>
+      <p className="muted small">{t('designer.palette.hint')}</p>
       <ul>
         {operations
           .filter((o) => o.archivedAt === null)
@@ -33,7 +35,7 @@ export const Palette = memo(function Palette({
                 <br />
                 {o.name}
               </span>
-              <IconButton size="sm" label={`Add step: ${o.name}`} onClick={() => onAdd(o.id)} disabled={disabled}>
+              <IconButton size="sm" label={t('designer.palette.add', { name: o.name })} onClick={() => onAdd(o.id)} disabled={disabled}>
                 +
               </IconButton>
             </li>

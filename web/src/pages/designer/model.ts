@@ -4,6 +4,7 @@
  * Pure functions turn that into the API's plan document and find every
  * problem before saving, with the server's own rules (plans.rules.ts).
  */
+import { t } from '../../i18n';
 import { type Edge, MarkerType, type Node } from '@xyflow/react';
 import { findCycle, type PlanCatalog, validatePlanDocument } from '../../../../src/modules/plans/plans.rules.js';
 import type { Material, Operation, PlanDetail, PlanDocument, PlanNode, Station, Worker } from '../../api/types';
@@ -146,37 +147,38 @@ export function problemsOf(doc: PlanDocument, catalog: PlanCatalog): Problems {
     byNode.set(id, list);
   };
 
-  if (!doc.name) add(null, 'name', 'the plan needs a name');
-  if (!doc.workOrderCode) add(null, 'workOrderCode', 'the plan needs a work order');
-  else if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(doc.workOrderCode)) add(null, 'workOrderCode', 'work order: letters, digits and . _ / - only');
-  if (!positive(doc.quantity)) add(null, 'quantity', 'plan quantity must be more than 0');
-  if (doc.nodes.length === 0) add(null, 'nodes', 'add at least one step (drag an operation onto the canvas)');
+  if (!doc.name) add(null, 'name', t('designer.rules.planName'));
+  if (!doc.workOrderCode) add(null, 'workOrderCode', t('designer.rules.workOrder'));
+  else if (!/^[A-Za-z0-9][A-Za-z0-9._/-]*$/.test(doc.workOrderCode)) add(null, 'workOrderCode', t('designer.rules.workOrderChars'));
+  if (!positive(doc.quantity)) add(null, 'quantity', t('designer.rules.planQuantity'));
+  if (doc.nodes.length === 0) add(null, 'nodes', t('designer.rules.oneStep'));
 
   doc.nodes.forEach((n, i) => {
     const at = `nodes/${i}`;
-    if (!n.name) add(i, `${at}/name`, 'name is required');
-    if (!positive(n.nominalTime)) add(i, `${at}/nominalTime`, 'nominal time (min per unit) is required');
-    if (n.quantity !== undefined && !positive(n.quantity)) add(i, `${at}/quantity`, 'quantity must be more than 0');
-    if (n.efficiency !== undefined && !(positive(n.efficiency) && n.efficiency <= 5)) add(i, `${at}/efficiency`, 'efficiency must be between 0 and 5');
-    if (n.assignedStations.length === 0) add(i, `${at}/assignedStations`, 'choose at least one station');
+    if (!n.name) add(i, `${at}/name`, t('designer.rules.name'));
+    if (!positive(n.nominalTime)) add(i, `${at}/nominalTime`, t('designer.rules.nominalTime'));
+    if (n.quantity !== undefined && !positive(n.quantity)) add(i, `${at}/quantity`, t('designer.rules.quantity'));
+    if (n.efficiency !== undefined && !(positive(n.efficiency) && n.efficiency <= 5)) add(i, `${at}/efficiency`, t('designer.rules.efficiency'));
+    if (n.assignedStations.length === 0) add(i, `${at}/assignedStations`, t('designer.rules.station'));
     n.assignedStations.forEach((s, j) => {
       if (!Number.isInteger(s.priority) || s.priority < 1 || s.priority > 99)
-        add(i, `${at}/assignedStations/${j}/priority`, `${s.stationId}: priority must be a whole number 1–99`);
-      if (s.time !== undefined && !positive(s.time)) add(i, `${at}/assignedStations/${j}/time`, `${s.stationId}: time must be more than 0`);
+        add(i, `${at}/assignedStations/${j}/priority`, t('designer.rules.priority', { station: s.stationId }));
+      if (s.time !== undefined && !positive(s.time)) add(i, `${at}/assignedStations/${j}/time`, t('designer.rules.time', { station: s.stationId }));
     });
     n.materialInputs.forEach((m, j) => {
-      if (!m.materialCode) add(i, `${at}/materialInputs/${j}/materialCode`, 'choose the input material');
-      if (!positive(m.requiredQuantity)) add(i, `${at}/materialInputs/${j}/requiredQuantity`, `${m.materialCode || 'input'}: quantity must be more than 0`);
+      if (!m.materialCode) add(i, `${at}/materialInputs/${j}/materialCode`, t('designer.rules.inputMaterial'));
+      if (!positive(m.requiredQuantity))
+        add(i, `${at}/materialInputs/${j}/requiredQuantity`, t('designer.rules.inputQuantity', { material: m.materialCode || t('designer.rules.input') }));
     });
     if (n.output) {
-      if (!n.output.materialCode) add(i, `${at}/output/materialCode`, 'choose the output material');
-      if (!(Number.isFinite(n.output.quantity) && n.output.quantity >= 0)) add(i, `${at}/output/quantity`, 'output quantity is required');
+      if (!n.output.materialCode) add(i, `${at}/output/materialCode`, t('designer.rules.outputMaterial'));
+      if (!(Number.isFinite(n.output.quantity) && n.output.quantity >= 0)) add(i, `${at}/output/quantity`, t('designer.rules.outputQuantity'));
     }
   });
 
   const cycle = findCycle(doc.nodes);
   if (cycle) {
-    const message = `cycle: ${cycle.join(' → ')}`;
+    const message = t('designer.rules.cycle', { path: cycle.join(' → ') });
     const index = new Map(doc.nodes.map((n, i) => [n.nodeId, i]));
     for (const id of new Set(cycle)) add(index.get(id) ?? null, `cycle/${id}`, message);
   }

@@ -1,8 +1,10 @@
 /** Master data: operations, stations with substations, workers, materials with stock and ledger, shift calendars with their weekly hours and exceptions. */
+import type { TFunction } from 'i18next';
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useCalendars, useMaterials, useOperations, useStations, useWorkers } from '../../api/masterData';
 import type { Material, Operation, ShiftCalendar, Station, Worker } from '../../api/types';
-import { formatQuantity } from '../../format';
+import { formatAmount, formatQuantity } from '../../format';
 import { navigate } from '../../router';
 import { Badge, StatusBadge, Tabs } from '../../ui';
 import { MaterialStock } from './MaterialStock';
@@ -13,16 +15,18 @@ import { StationSubstations } from './StationSubstations';
 import { WorkerPortalAccess } from './WorkerPortalAccess';
 
 type Tab = 'operations' | 'stations' | 'workers' | 'materials' | 'calendars';
-const tabs: { key: Tab; label: string }[] = [
-  { key: 'operations', label: 'Operations' },
-  { key: 'stations', label: 'Stations' },
-  { key: 'workers', label: 'Workers' },
-  { key: 'materials', label: 'Materials' },
-  { key: 'calendars', label: 'Shift calendars' },
+const tabsFor = (t: TFunction): { key: Tab; label: string }[] => [
+  { key: 'operations', label: t('master.operations') },
+  { key: 'stations', label: t('master.stations') },
+  { key: 'workers', label: t('master.workers') },
+  { key: 'materials', label: t('master.materials') },
+  { key: 'calendars', label: t('master.shiftCalendars') },
 ];
 
 export function MasterDataPage({ tab }: { tab: string | undefined }) {
-  const current = (tabs.find((t) => t.key === tab)?.key ?? 'operations') as Tab;
+  const { t } = useTranslation();
+  const tabs = tabsFor(t);
+  const current = (tabs.find((item) => item.key === tab)?.key ?? 'operations') as Tab;
   const operations = useOperations();
   const stations = useStations();
   const calendars = useCalendars();
@@ -34,39 +38,39 @@ export function MasterDataPage({ tab }: { tab: string | undefined }) {
     <div className="page">
       <div className="page-header">
         <div className="page-header__title">
-          <h1>Master data</h1>
+          <h1>{t('nav.master')}</h1>
         </div>
       </div>
-      <Tabs label="Master data" items={tabs} value={current} onChange={(k) => navigate(`/master/${k}`)} />
-      <div role="tabpanel" aria-label={tabs.find((t) => t.key === current)!.label}>
-        {current === 'operations' && <ResourceView config={operationsConfig} />}
-        {current === 'stations' && <ResourceView config={stationsConfig(opOptions)} />}
-        {current === 'workers' && <ResourceView config={workersConfig(opOptions, stationOptions, calendarOptions)} />}
-        {current === 'materials' && <ResourceView config={materialsConfig} />}
-        {current === 'calendars' && <ResourceView config={calendarsConfig} />}
+      <Tabs label={t('nav.master')} items={tabs} value={current} onChange={(k) => navigate(`/master/${k}`)} />
+      <div role="tabpanel" aria-label={tabs.find((item) => item.key === current)!.label}>
+        {current === 'operations' && <ResourceView config={operationsConfig(t)} />}
+        {current === 'stations' && <ResourceView config={stationsConfig(t, opOptions)} />}
+        {current === 'workers' && <ResourceView config={workersConfig(t, opOptions, stationOptions, calendarOptions)} />}
+        {current === 'materials' && <ResourceView config={materialsConfig(t)} />}
+        {current === 'calendars' && <ResourceView config={calendarsConfig(t)} />}
       </div>
     </div>
   );
 }
 
-const operationsConfig: ResourceConfig<Operation> = {
-  title: 'Operations',
-  singular: 'operation',
+const operationsConfig = (t: TFunction): ResourceConfig<Operation> => ({
+  title: t('master.operations'),
+  singular: t('master.singular.operation'),
   noun: 'operations',
   idOf: (o) => o.id,
   useList: useOperations,
   columns: [
-    { key: 'id', header: 'Code', render: (o) => <span className="mono">{o.id}</span> },
-    { key: 'name', header: 'Name', render: (o) => o.name },
-    { key: 'desc', header: 'Description', render: (o) => <span className="muted">{o.description}</span> },
-    { key: 'stations', header: 'Stations', render: (o) => o.stationIds.join(', ') || <Badge tone="warning">none</Badge> },
-    { key: 'eff', header: 'Default efficiency', numeric: true, render: (o) => o.defaultEfficiency },
+    { key: 'id', header: t('master.code'), render: (o) => <span className="mono">{o.id}</span> },
+    { key: 'name', header: t('master.name'), render: (o) => o.name },
+    { key: 'desc', header: t('master.description'), render: (o) => <span className="muted">{o.description}</span> },
+    { key: 'stations', header: t('master.stations'), render: (o) => o.stationIds.join(', ') || <Badge tone="warning">{t('plan.none')}</Badge> },
+    { key: 'eff', header: t('master.defaultEfficiency'), numeric: true, render: (o) => o.defaultEfficiency },
   ],
   fields: [
-    { name: 'id', label: 'Code', kind: 'text', createOnly: true, placeholder: 'OP-009', hint: 'empty = next free code' },
-    { name: 'name', label: 'Name', kind: 'text', required: true },
-    { name: 'defaultEfficiency', label: 'Default efficiency', kind: 'number', placeholder: '1' },
-    { name: 'description', label: 'Description', kind: 'textarea' },
+    { name: 'id', label: t('master.code'), kind: 'text', createOnly: true, placeholder: 'OP-009', hint: t('master.emptyNextFreeCode') },
+    { name: 'name', label: t('master.name'), kind: 'text', required: true },
+    { name: 'defaultEfficiency', label: t('master.defaultEfficiency'), kind: 'number', placeholder: '1' },
+    { name: 'description', label: t('master.description'), kind: 'textarea' },
   ],
   empty: { id: '', name: '', defaultEfficiency: '', description: '' },
   toForm: (o) => ({ name: o.name, defaultEfficiency: String(o.defaultEfficiency), description: o.description }),
@@ -81,22 +85,22 @@ const operationsConfig: ResourceConfig<Operation> = {
     description: str(f.description),
     ...(num(f.defaultEfficiency) !== undefined ? { defaultEfficiency: num(f.defaultEfficiency) } : {}),
   }),
-};
+});
 
-const stationsConfig = (opOptions: { value: string; label: string }[]): ResourceConfig<Station> => ({
-  title: 'Stations',
-  singular: 'station',
+const stationsConfig = (t: TFunction, opOptions: { value: string; label: string }[]): ResourceConfig<Station> => ({
+  title: t('master.stations'),
+  singular: t('master.singular.station'),
   noun: 'stations',
   idOf: (s) => s.id,
   useList: useStations,
   columns: [
-    { key: 'id', header: 'Code', render: (s) => <span className="mono">{s.id}</span> },
-    { key: 'name', header: 'Name', render: (s) => s.name },
-    { key: 'location', header: 'Location', render: (s) => s.location },
-    { key: 'ops', header: 'Operations', render: (s) => s.operations.map((o) => o.name).join(', ') },
+    { key: 'id', header: t('master.code'), render: (s) => <span className="mono">{s.id}</span> },
+    { key: 'name', header: t('master.name'), render: (s) => s.name },
+    { key: 'location', header: t('master.location'), render: (s) => s.location },
+    { key: 'ops', header: t('master.operations'), render: (s) => s.operations.map((o) => o.name).join(', ') },
     {
       key: 'subs',
-      header: 'Substations',
+      header: t('master.substations'),
       render: (s) => (
         <span className="row">
           {s.substations.map((ss) => (
@@ -108,11 +112,11 @@ const stationsConfig = (opOptions: { value: string; label: string }[]): Resource
     },
   ],
   fields: [
-    { name: 'id', label: 'Code', kind: 'text', createOnly: true, placeholder: 'ST-006', hint: 'empty = next free code' },
-    { name: 'name', label: 'Name', kind: 'text', required: true },
-    { name: 'location', label: 'Location', kind: 'text' },
-    { name: 'description', label: 'Description', kind: 'textarea' },
-    { name: 'operationIds', label: 'Operations it can perform', kind: 'checks', options: opOptions },
+    { name: 'id', label: t('master.code'), kind: 'text', createOnly: true, placeholder: 'ST-006', hint: t('master.emptyNextFreeCode') },
+    { name: 'name', label: t('master.name'), kind: 'text', required: true },
+    { name: 'location', label: t('master.location'), kind: 'text' },
+    { name: 'description', label: t('master.description'), kind: 'textarea' },
+    { name: 'operationIds', label: t('master.operationsItCanPerform'), kind: 'checks', options: opOptions },
   ],
   empty: { id: '', name: '', location: '', description: '', operationIds: [] },
   toForm: (s) => ({ name: s.name, location: s.location, description: s.description, operationIds: s.operations.map((o) => o.id) }),
@@ -122,37 +126,38 @@ const stationsConfig = (opOptions: { value: string; label: string }[]): Resource
     location: str(f.location),
     description: str(f.description),
     operationIds: list(f.operationIds),
-    substations: [{ name: `${str(f.name)} unit 1` }],
+    substations: [{ name: t('master.firstUnit', { name: str(f.name) }) }],
   }),
   toUpdate: (f) => ({ name: str(f.name), location: str(f.location), description: str(f.description), operationIds: list(f.operationIds) }),
   extra: (s) => <StationSubstations station={s} />,
 });
 
 const workersConfig = (
+  t: TFunction,
   opOptions: { value: string; label: string }[],
   stationOptions: { value: string; label: string }[],
   calendarOptions: { value: string; label: string }[],
 ): ResourceConfig<Worker> => ({
-  title: 'Workers',
-  singular: 'worker',
+  title: t('master.workers'),
+  singular: t('master.singular.worker'),
   noun: 'workers',
   idOf: (w) => w.id,
   useList: useWorkers,
   columns: [
-    { key: 'id', header: 'Code', render: (w) => <span className="mono">{w.id}</span> },
-    { key: 'name', header: 'Name', render: (w) => w.name },
-    { key: 'status', header: 'Status', render: (w) => <StatusBadge status={w.status} /> },
-    { key: 'ops', header: 'Qualified for', render: (w) => w.operationIds.join(', ') },
-    { key: 'stations', header: 'Allowed at', render: (w) => w.stationIds.join(', ') },
-    { key: 'shift', header: 'Shift', render: (w) => w.shiftCalendar?.id ?? '—' },
+    { key: 'id', header: t('master.code'), render: (w) => <span className="mono">{w.id}</span> },
+    { key: 'name', header: t('master.name'), render: (w) => w.name },
+    { key: 'status', header: t('master.status'), render: (w) => <StatusBadge status={w.status} /> },
+    { key: 'ops', header: t('master.qualifiedFor'), render: (w) => w.operationIds.join(', ') },
+    { key: 'stations', header: t('master.allowedAt'), render: (w) => w.stationIds.join(', ') },
+    { key: 'shift', header: t('master.shift'), render: (w) => w.shiftCalendar?.id ?? '—' },
   ],
   fields: [
-    { name: 'id', label: 'Code', kind: 'text', createOnly: true, placeholder: 'W-011', hint: 'empty = next free code' },
-    { name: 'name', label: 'Name', kind: 'text', required: true },
-    { name: 'email', label: 'E-mail', kind: 'text' },
-    { name: 'shiftCalendarId', label: 'Shift calendar', kind: 'select', options: calendarOptions, placeholder: 'none (always on shift)' },
-    { name: 'operationIds', label: 'Qualified for', kind: 'checks', options: opOptions },
-    { name: 'stationIds', label: 'Allowed at stations', kind: 'checks', options: stationOptions },
+    { name: 'id', label: t('master.code'), kind: 'text', createOnly: true, placeholder: 'W-011', hint: t('master.emptyNextFreeCode') },
+    { name: 'name', label: t('master.name'), kind: 'text', required: true },
+    { name: 'email', label: t('master.eMail'), kind: 'text' },
+    { name: 'shiftCalendarId', label: t('master.shiftCalendar'), kind: 'select', options: calendarOptions, placeholder: t('master.noneAlwaysOnShift') },
+    { name: 'operationIds', label: t('master.qualifiedFor'), kind: 'checks', options: opOptions },
+    { name: 'stationIds', label: t('master.allowedAtStations'), kind: 'checks', options: stationOptions },
   ],
   empty: { id: '', name: '', email: '', shiftCalendarId: '', operationIds: [], stationIds: [] },
   toForm: (w) => ({ name: w.name, email: w.email ?? '', shiftCalendarId: w.shiftCalendar?.id ?? '', operationIds: w.operationIds, stationIds: w.stationIds }),
@@ -174,37 +179,35 @@ const workersConfig = (
   extra: (w) => <WorkerPortalAccess worker={w} />,
 });
 
-const materialsConfig: ResourceConfig<Material> = {
-  title: 'Materials',
-  singular: 'material',
+const materialsConfig = (t: TFunction): ResourceConfig<Material> => ({
+  title: t('master.materials'),
+  singular: t('master.singular.material'),
   noun: 'materials',
   idOf: (m) => m.code,
   useList: useMaterials,
   columns: [
-    { key: 'code', header: 'Code', render: (m) => <span className="mono">{m.code}</span> },
-    { key: 'name', header: 'Name', render: (m) => m.name },
-    { key: 'stock', header: 'Stock', numeric: true, render: (m) => `${formatQuantity(m.stock)} ${m.unit}` },
-    { key: 'reserved', header: 'Reserved', numeric: true, render: (m) => formatQuantity(m.reserved) },
+    { key: 'code', header: t('master.code'), render: (m) => <span className="mono">{m.code}</span> },
+    { key: 'name', header: t('master.name'), render: (m) => m.name },
+    { key: 'stock', header: t('master.stock'), numeric: true, render: (m) => formatAmount(m.stock, m.unit) },
+    { key: 'reserved', header: t('master.reserved'), numeric: true, render: (m) => formatQuantity(m.reserved) },
     {
       key: 'available',
-      header: 'Available',
+      header: t('master.available'),
       numeric: true,
       render: (m) =>
         m.belowReorderPoint ? (
-          <Badge tone="warning">
-            {formatQuantity(m.available)} (below {formatQuantity(m.reorderPoint)})
-          </Badge>
+          <Badge tone="warning">{t('master.below', { available: formatQuantity(m.available), point: formatQuantity(m.reorderPoint) })}</Badge>
         ) : (
           formatQuantity(m.available)
         ),
     },
   ],
   fields: [
-    { name: 'code', label: 'Code', kind: 'text', createOnly: true, required: true, placeholder: 'SHEET-S235-4' },
-    { name: 'name', label: 'Name', kind: 'text', required: true },
-    { name: 'unit', label: 'Unit', kind: 'text', required: true, placeholder: 'pcs, kg, sheet' },
-    { name: 'reorderPoint', label: 'Reorder point', kind: 'number' },
-    { name: 'openingStock', label: 'Opening stock', kind: 'number', createOnly: true },
+    { name: 'code', label: t('master.code'), kind: 'text', createOnly: true, required: true, placeholder: 'SHEET-S235-4' },
+    { name: 'name', label: t('master.name'), kind: 'text', required: true },
+    { name: 'unit', label: t('master.unit'), kind: 'text', required: true, placeholder: t('master.pcsKgSheet') },
+    { name: 'reorderPoint', label: t('master.reorderPoint'), kind: 'number' },
+    { name: 'openingStock', label: t('master.openingStock'), kind: 'number', createOnly: true },
   ],
   empty: { code: '', name: '', unit: '', reorderPoint: '', openingStock: '' },
   toForm: (m) => ({ name: m.name, unit: m.unit, reorderPoint: String(m.reorderPoint) }),
@@ -217,21 +220,21 @@ const materialsConfig: ResourceConfig<Material> = {
   }),
   toUpdate: (f) => ({ name: str(f.name), unit: str(f.unit), ...(num(f.reorderPoint) !== undefined ? { reorderPoint: num(f.reorderPoint) } : {}) }),
   extra: (m) => <MaterialStock material={m} />,
-};
+});
 
-const calendarsConfig: ResourceConfig<ShiftCalendar> = {
-  title: 'Shift calendars',
-  singular: 'shift calendar',
+const calendarsConfig = (t: TFunction): ResourceConfig<ShiftCalendar> => ({
+  title: t('master.shiftCalendars'),
+  singular: t('master.singular.shiftCalendar'),
   idOf: (c) => c.id,
   useList: useCalendars,
   columns: [
-    { key: 'id', header: 'Code', className: 'nowrap', render: (c) => <span className="mono">{c.id}</span> },
-    { key: 'name', header: 'Name', render: (c) => c.name },
-    { key: 'week', header: 'Weekly hours', render: (c) => summarizeWeek(c.windows) || <Badge tone="warning">no windows</Badge> },
-    { key: 'hours', header: 'h / week', numeric: true, render: (c) => formatQuantity(Math.round((weeklyMinutes(c.windows) / 60) * 100) / 100) },
+    { key: 'id', header: t('master.code'), className: 'nowrap', render: (c) => <span className="mono">{c.id}</span> },
+    { key: 'name', header: t('master.name'), render: (c) => c.name },
+    { key: 'week', header: t('master.weeklyHours'), render: (c) => summarizeWeek(c.windows) || <Badge tone="warning">{t('master.noWindows')}</Badge> },
+    { key: 'hours', header: t('master.hWeek'), numeric: true, render: (c) => formatQuantity(Math.round((weeklyMinutes(c.windows) / 60) * 100) / 100) },
     {
       key: 'exceptions',
-      header: 'Exceptions',
+      header: t('master.exceptions'),
       render: (c) =>
         c.exceptions.length === 0 ? (
           '—'
@@ -240,13 +243,14 @@ const calendarsConfig: ResourceConfig<ShiftCalendar> = {
             {c.exceptions
               .slice(0, 3)
               .map(
-                (e) => `${e.date} ${e.startMinute === null || e.endMinute === null ? 'closed' : `${formatMinute(e.startMinute)}–${formatMinute(e.endMinute)}`}`,
+                (e) =>
+                  `${e.date} ${e.startMinute === null || e.endMinute === null ? t('master.closed') : `${formatMinute(e.startMinute)}–${formatMinute(e.endMinute)}`}`,
               )
               .join(', ')}
-            {c.exceptions.length > 3 && ` +${c.exceptions.length - 3} more`}
+            {c.exceptions.length > 3 && ` ${t('designer.node.more', { n: c.exceptions.length - 3 })}`}
           </span>
         ),
     },
   ],
   dialog: ShiftCalendarDialog,
-};
+});

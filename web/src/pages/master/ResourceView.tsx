@@ -4,6 +4,9 @@
  * resource (operations, stations, workers, materials) is a configuration;
  * one with a dialog of its own (shift calendars) reuses the list only.
  */
+import { useTranslation } from 'react-i18next';
+import { formatNumber } from '../../format';
+import { currentIntlTag } from '../../i18n';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import type { Query } from '../../api/client';
@@ -57,7 +60,12 @@ interface DialogConfig<T> {
 
 export type ResourceConfig<T> = ListConfig<T> & (FormConfig<T> | DialogConfig<T>);
 
+/** "istasyon" → "İstasyon": the first letter upper-cased by the rules of the UI's language. */
+const capitalize = (s: string) => s.charAt(0).toLocaleUpperCase(currentIntlTag()) + s.slice(1);
+const lower = (s: string) => s.toLocaleLowerCase(currentIntlTag());
+
 export function ResourceView<T>({ config }: { config: ResourceConfig<T> }) {
+  const { t } = useTranslation();
   const [q, setQ] = useState('');
   const search = useDebounced(q.trim(), 250);
   const list = config.useList({ q: search || undefined, limit: 500 });
@@ -70,11 +78,19 @@ export function ResourceView<T>({ config }: { config: ResourceConfig<T> }) {
     <Card flush>
       <div className="card__header">
         <div className="toolbar spacer">
-          <TextField label={`Search ${config.title.toLowerCase()}`} type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Code or name" />
-          <span className="muted small">{list.data ? `${list.data.total} ${config.title.toLowerCase()}` : 'Loading…'}</span>
+          <TextField
+            label={t('master.view.search', { what: lower(config.title) })}
+            type="search"
+            value={q}
+            onChange={(e) => setQ(e.target.value)}
+            placeholder={t('master.view.codeOrName')}
+          />
+          <span className="muted small">
+            {list.data ? t('master.view.count', { n: formatNumber(list.data.total), what: lower(config.title) }) : t('common.loading')}
+          </span>
         </div>
         <Button variant="primary" onClick={() => setEditing({ row: null })}>
-          New {config.singular}
+          {t('master.view.new', { what: config.singular })}
         </Button>
       </div>
       <ErrorAlert error={list.error} />
@@ -84,8 +100,8 @@ export function ResourceView<T>({ config }: { config: ResourceConfig<T> }) {
         rows={rows}
         rowKey={config.idOf}
         onRowClick={(row) => setEditing({ row })}
-        rowLabel={(row) => `Edit ${config.singular} ${config.idOf(row)}`}
-        empty={list.isPending ? 'Loading…' : 'Nothing found'}
+        rowLabel={(row) => t('master.view.edit', { what: config.singular, id: config.idOf(row) })}
+        empty={list.isPending ? t('common.loading') : t('master.view.nothingFound')}
       />
       {editing &&
         (config.dialog ? (
@@ -98,6 +114,7 @@ export function ResourceView<T>({ config }: { config: ResourceConfig<T> }) {
 }
 
 function EditDialog<T>({ config, row, onClose }: { config: ListConfig<T> & FormConfig<T>; row: T | null; onClose: () => void }) {
+  const { t } = useTranslation();
   const [form, setForm] = useState<FormValues>(() => (row ? config.toForm(row) : config.empty));
   const [confirmArchive, setConfirmArchive] = useState(false);
   const id = row ? config.idOf(row) : null;
@@ -110,7 +127,7 @@ function EditDialog<T>({ config, row, onClose }: { config: ListConfig<T> & FormC
     <Dialog
       open
       wide
-      title={id ? `${config.singular[0]!.toUpperCase()}${config.singular.slice(1)} ${id}` : `New ${config.singular}`}
+      title={id ? `${capitalize(config.singular)} ${id}` : t('master.view.new', { what: config.singular })}
       onClose={onClose}
       onSubmit={() => missing.length === 0 && save.mutate({ id, body: id ? config.toUpdate(form) : config.toCreate(form) })}
       footer={
@@ -119,19 +136,19 @@ function EditDialog<T>({ config, row, onClose }: { config: ListConfig<T> & FormC
             <>
               {confirmArchive ? (
                 <Button variant="danger" onClick={() => archive.mutate(id)} disabled={archive.isPending}>
-                  Yes, archive {id}
+                  {t('master.view.yesArchive', { id })}
                 </Button>
               ) : (
                 <Button variant="danger" onClick={() => setConfirmArchive(true)}>
-                  Archive…
+                  {t('master.view.archive')}
                 </Button>
               )}
             </>
           )}
           <span className="spacer" />
-          <Button onClick={onClose}>Close</Button>
+          <Button onClick={onClose}>{t('common.close')}</Button>
           <Button type="submit" variant="primary" disabled={save.isPending || missing.length > 0}>
-            {id ? 'Save changes' : `Create ${config.singular}`}
+            {id ? t('master.view.saveChanges') : t('master.view.create', { what: config.singular })}
           </Button>
         </>
       }
@@ -143,8 +160,8 @@ function EditDialog<T>({ config, row, onClose }: { config: ListConfig<T> & FormC
             <FormField key={f.name} def={f} value={form[f.name]} onChange={(v) => set(f.name, v)} />
           ))}
       </div>
-      <ErrorAlert error={save.error} title="Save refused" />
-      <ErrorAlert error={archive.error} title="Archive refused" />
+      <ErrorAlert error={save.error} title={t('designer.saveRefused')} />
+      <ErrorAlert error={archive.error} title={t('planActions.archive.refused')} />
       {row && config.extra?.(row)}
     </Dialog>
   );

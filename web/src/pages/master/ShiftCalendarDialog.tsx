@@ -4,6 +4,7 @@
  * dated exceptions (closed all day, or special hours). Saved with one PUT
  * (or POST) of the whole calendar; deleted when no active worker uses it.
  */
+import { useTranslation } from 'react-i18next';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import { ApiError } from '../../api/client';
 import { ErrorAlert } from '../../api/ErrorAlert';
@@ -20,13 +21,14 @@ import {
   toBody,
   toDraft,
   type WindowDraft,
-  weekdayNames,
-  weekdayShort,
+  weekdayName,
+  weekdayShortName,
   weekOrder,
 } from './shiftCalendar';
 import './master.css';
 
 export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | null; onClose: () => void }) {
+  const { t } = useTranslation();
   const ids = useId();
   const creating = row === null;
   const [draft, setDraft] = useState<CalendarDraft>(() => toDraft(row));
@@ -102,7 +104,7 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
     <Dialog
       open
       wide
-      title={creating ? 'New shift calendar' : `Shift calendar ${row.id}`}
+      title={creating ? t('calendar.new') : t('calendar.title', { id: row.id })}
       onClose={onClose}
       onSubmit={submit}
       footer={
@@ -110,22 +112,20 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
           {!creating &&
             (confirmDelete ? (
               <Button variant="danger" onClick={() => remove.mutate(row.id)} disabled={remove.isPending}>
-                Yes, delete {row.id}
+                {t('calendar.yesDelete', { id: row.id })}
               </Button>
             ) : (
               <Button variant="danger" onClick={() => setConfirmDelete(true)}>
-                Delete…
+                {t('calendar.delete')}
               </Button>
             ))}
           <span className="spacer" />
           {problems.size > 0 && (
-            <span className="muted small">
-              {!draft.name.trim() || (creating && !draft.id.trim()) ? 'Give it a code and a name to save' : 'Fix the marked fields to save'}
-            </span>
+            <span className="muted small">{!draft.name.trim() || (creating && !draft.id.trim()) ? t('calendar.giveCodeName') : t('calendar.fixMarked')}</span>
           )}
-          <Button onClick={onClose}>Close</Button>
+          <Button onClick={onClose}>{t('common.close')}</Button>
           <Button type="submit" variant="primary" disabled={save.isPending || problems.size > 0}>
-            {creating ? 'Create shift calendar' : 'Save changes'}
+            {creating ? t('calendar.create') : t('master.view.saveChanges')}
           </Button>
         </>
       }
@@ -133,18 +133,18 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
       <div className="calendar-head">
         {creating && (
           <TextField
-            label="Code *"
+            label={`${t('master.code')} *`}
             placeholder="NIGHT"
             value={draft.id}
             onChange={(e) => setDraft((d) => ({ ...d, id: e.target.value }))}
             error={draft.id ? (problems.get('id') ?? serverErrors.get('id')) : serverErrors.get('id')}
-            hint="letters, digits, . _ -; cannot be changed later"
+            hint={t('calendar.codeHint')}
             required
           />
         )}
         <TextField
-          label="Name *"
-          placeholder="Night shift, Mon–Fri 22:00–06:00"
+          label={`${t('master.name')} *`}
+          placeholder={t('calendar.namePlaceholder')}
           value={draft.name}
           onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
           required
@@ -152,38 +152,36 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
       </div>
 
       <fieldset className="fieldset">
-        <legend>Weekly hours</legend>
-        <p className="muted small calendar-hint">
-          Times as hh:mm. An end before the start runs past midnight into the next day (night shift); 24:00 or 00:00 ends at midnight.
-        </p>
+        <legend>{t('master.weeklyHours')}</legend>
+        <p className="muted small calendar-hint">{t('calendar.timesHint')}</p>
         <div className="calendar-week">
           {weekOrder.map((weekday) => {
-            const day = weekdayNames[weekday]!;
+            const day = weekdayName(weekday);
             const rows = draft.windows.filter((w) => w.weekday === weekday);
             return (
               <div key={weekday} className="calendar-day" role="group" aria-label={day}>
                 <span className="calendar-day__name" aria-hidden="true">
-                  {weekdayShort[weekday]}
+                  {weekdayShortName(weekday)}
                 </span>
                 <div className="calendar-day__windows">
-                  {rows.length === 0 && <span className="muted small">off</span>}
+                  {rows.length === 0 && <span className="muted small">{t('calendar.off')}</span>}
                   {rows.map((w, i) => (
                     <TimeRange
                       key={w.key}
                       idBase={`${ids}-${w.key}`}
-                      label={`${day} window ${i + 1}`}
+                      label={t('calendar.window', { day, n: i + 1 })}
                       start={w.start}
                       end={w.end}
                       onStart={(start) => setWindow(w.key, { start })}
                       onEnd={(end) => setWindow(w.key, { end })}
                       onRemove={() => removeWindow(w)}
-                      note={crossesMidnight(w) ? `until ${weekdayShort[(weekday + 1) % 7]}` : undefined}
+                      note={crossesMidnight(w) ? t('calendar.until', { day: weekdayShortName((weekday + 1) % 7) }) : undefined}
                       error={errorOf(w.key)}
                     />
                   ))}
                 </div>
-                <Button size="sm" id={`${ids}-add-${weekday}`} onClick={() => addWindow(weekday)} aria-label={`Add a window on ${day}`}>
-                  + Window
+                <Button size="sm" id={`${ids}-add-${weekday}`} onClick={() => addWindow(weekday)} aria-label={t('calendar.addWindowOn', { day })}>
+                  + {t('calendar.windowButton')}
                 </Button>
               </div>
             );
@@ -192,10 +190,10 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
       </fieldset>
 
       <fieldset className="fieldset">
-        <legend>Exceptions</legend>
-        <p className="muted small calendar-hint">A listed date replaces its weekday's hours: closed all day, or only the special hours given.</p>
+        <legend>{t('master.exceptions')}</legend>
+        <p className="muted small calendar-hint">{t('calendar.exceptionsHint')}</p>
         <div className="stack">
-          {draft.exceptions.length === 0 && <span className="muted small">No exceptions</span>}
+          {draft.exceptions.length === 0 && <span className="muted small">{t('calendar.noExceptions')}</span>}
           {draft.exceptions.map((x, i) => (
             <ExceptionRow
               key={x.key}
@@ -209,15 +207,15 @@ export function ShiftCalendarDialog({ row, onClose }: { row: ShiftCalendar | nul
           ))}
           <div>
             <Button size="sm" id={`${ids}-add-exception`} onClick={addException}>
-              + Exception
+              + {t('calendar.exceptionButton')}
             </Button>
           </div>
         </div>
       </fieldset>
 
       <div ref={alerts} className="stack">
-        <ErrorAlert error={save.error} title="Save refused" />
-        <ErrorAlert error={remove.error} title="Delete refused" />
+        <ErrorAlert error={save.error} title={t('designer.saveRefused')} />
+        <ErrorAlert error={remove.error} title={t('calendar.deleteRefused')} />
       </div>
     </Dialog>
   );
@@ -234,6 +232,7 @@ function TimeRange(props: {
   note?: string | undefined;
   error?: string | undefined;
 }) {
+  const { t } = useTranslation();
   const { idBase, label, error } = props;
   const invalid = error ? { 'aria-invalid': true as const, 'aria-describedby': `${idBase}-error` } : {};
   return (
@@ -244,7 +243,7 @@ function TimeRange(props: {
           className="input calendar-time"
           inputMode="numeric"
           placeholder="06:00"
-          aria-label={`${label} start`}
+          aria-label={t('calendar.startOf', { label })}
           value={props.start}
           onChange={(e) => props.onStart(e.target.value)}
           {...invalid}
@@ -255,13 +254,13 @@ function TimeRange(props: {
           className="input calendar-time"
           inputMode="numeric"
           placeholder="14:00"
-          aria-label={`${label} end`}
+          aria-label={t('calendar.endOf', { label })}
           value={props.end}
           onChange={(e) => props.onEnd(e.target.value)}
           {...invalid}
         />
         {props.note && <span className="muted small">{props.note}</span>}
-        <IconButton size="sm" label={`Remove ${label}`} onClick={props.onRemove}>
+        <IconButton size="sm" label={t('calendar.remove', { label })} onClick={props.onRemove}>
           ×
         </IconButton>
       </span>
@@ -289,7 +288,8 @@ function ExceptionRow({
   onRemove: () => void;
   error?: string | undefined;
 }) {
-  const label = `Exception ${n}`;
+  const { t } = useTranslation();
+  const label = t('calendar.exception', { n });
   const invalid = error ? { 'aria-invalid': true as const, 'aria-describedby': `${idBase}-error` } : {};
   return (
     <div className="calendar-exception" role="group" aria-label={row.date ? `${label}, ${row.date}` : label}>
@@ -297,31 +297,31 @@ function ExceptionRow({
         id={`${idBase}-date`}
         type="date"
         className="input calendar-date"
-        aria-label={`${label} date`}
+        aria-label={t('calendar.dateOf', { label })}
         value={row.date}
         onChange={(e) => onChange({ date: e.target.value })}
         {...invalid}
       />
       <select
         className="select calendar-kind"
-        aria-label={`${label} kind`}
+        aria-label={t('calendar.kindOf', { label })}
         value={row.closed ? 'closed' : 'hours'}
         onChange={(e) =>
           onChange({ closed: e.target.value === 'closed', ...(e.target.value === 'hours' && !row.start ? { start: '06:00', end: '12:00' } : {}) })
         }
       >
-        <option value="closed">Closed all day</option>
-        <option value="hours">Special hours</option>
+        <option value="closed">{t('calendar.closedAllDay')}</option>
+        <option value="hours">{t('calendar.specialHours')}</option>
       </select>
       {row.closed ? (
-        <span className="calendar-exception__times muted small">no work</span>
+        <span className="calendar-exception__times muted small">{t('calendar.noWork')}</span>
       ) : (
         <span className="calendar-exception__times">
           <input
             className="input calendar-time"
             inputMode="numeric"
             placeholder="06:00"
-            aria-label={`${label} start`}
+            aria-label={t('calendar.startOf', { label })}
             value={row.start}
             onChange={(e) => onChange({ start: e.target.value })}
             {...invalid}
@@ -331,7 +331,7 @@ function ExceptionRow({
             className="input calendar-time"
             inputMode="numeric"
             placeholder="12:00"
-            aria-label={`${label} end`}
+            aria-label={t('calendar.endOf', { label })}
             value={row.end}
             onChange={(e) => onChange({ end: e.target.value })}
             {...invalid}
@@ -340,13 +340,13 @@ function ExceptionRow({
       )}
       <input
         className="input calendar-note"
-        aria-label={`${label} note`}
-        placeholder="Note, e.g. Christmas Eve"
+        aria-label={t('calendar.noteOf', { label })}
+        placeholder={t('calendar.notePlaceholder')}
         maxLength={200}
         value={row.note}
         onChange={(e) => onChange({ note: e.target.value })}
       />
-      <IconButton size="sm" label={`Remove ${label.toLowerCase()}`} onClick={onRemove}>
+      <IconButton size="sm" label={t('calendar.remove', { label })} onClick={onRemove}>
         ×
       </IconButton>
       {error && (

@@ -1,5 +1,6 @@
 /** The substations of a station: add, rename, maintenance on/off, archive. */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useChangeSubstation } from '../../api/masterData';
 import type { Station } from '../../api/types';
@@ -8,24 +9,25 @@ import { Button, type Column, StatusBadge, Table, TextField } from '../../ui';
 type Sub = Station['substations'][number];
 
 export function StationSubstations({ station }: { station: Station }) {
+  const { t } = useTranslation();
   const [name, setName] = useState('');
   const change = useChangeSubstation({ onSuccess: (op) => op.kind === 'add' && setName('') });
   const columns: Column<Sub>[] = [
-    { key: 'id', header: 'Code', render: (s) => <span className="mono">{s.id}</span> },
-    { key: 'name', header: 'Name', render: (s) => s.name },
-    { key: 'status', header: 'Status', render: (s) => <StatusBadge status={s.status} /> },
+    { key: 'id', header: t('master.code'), render: (s) => <span className="mono">{s.id}</span> },
+    { key: 'name', header: t('master.name'), render: (s) => s.name },
+    { key: 'status', header: t('master.status'), render: (s) => <StatusBadge status={s.status} /> },
     {
       key: 'actions',
-      header: <span className="sr-only">Actions</span>,
+      header: <span className="sr-only">{t('substations.actions')}</span>,
       render: (s) => (
         <span className="row">
           {s.status !== 'in_use' && (
             <Button size="sm" onClick={() => change.mutate({ kind: 'status', id: s.id, status: s.status === 'maintenance' ? 'available' : 'maintenance' })}>
-              {s.status === 'maintenance' ? 'Back in service' : 'Maintenance'}
+              {s.status === 'maintenance' ? t('substations.backInService') : t('substations.maintenance')}
             </Button>
           )}
           <Button size="sm" variant="danger" onClick={() => change.mutate({ kind: 'archive', id: s.id })}>
-            Archive
+            {t('planActions.archive.label')}
           </Button>
         </span>
       ),
@@ -33,27 +35,27 @@ export function StationSubstations({ station }: { station: Station }) {
   ];
   return (
     <fieldset className="fieldset">
-      <legend>Substations of {station.id}</legend>
+      <legend>{t('substations.of', { id: station.id })}</legend>
       <div className="stack">
         <Table
-          caption={`Substations of ${station.id}`}
+          caption={t('substations.of', { id: station.id })}
           columns={columns}
           rows={station.substations}
           rowKey={(s) => s.id}
-          empty="No substations: work cannot be booked here"
+          empty={t('substations.none')}
         />
         <div className="toolbar">
           <TextField
-            label="New substation name"
+            label={t('substations.newName')}
             value={name}
             onChange={(e) => setName(e.target.value)}
-            placeholder={`${station.name} unit ${station.substations.length + 1}`}
+            placeholder={t('substations.placeholder', { name: station.name, n: station.substations.length + 1 })}
           />
           <Button onClick={() => change.mutate({ kind: 'add', stationId: station.id, name: name.trim() })} disabled={!name.trim() || change.isPending}>
-            Add substation
+            {t('substations.add')}
           </Button>
         </div>
-        <ErrorAlert error={change.error} title="Refused" />
+        <ErrorAlert error={change.error} title={t('portal.refused')} />
       </div>
     </fieldset>
   );

@@ -3,6 +3,8 @@
  * the worker's operator account or gives it a new PIN (and enables it). The
  * PIN is shown once.
  */
+import { useTranslation } from 'react-i18next';
+import { roleLabel } from '../../labels';
 import { useState } from 'react';
 import { useMe } from '../../api/auth';
 import { ErrorAlert } from '../../api/ErrorAlert';
@@ -18,6 +20,7 @@ export function WorkerPortalAccess({ worker }: { worker: Worker }) {
 }
 
 function PortalAccess({ worker }: { worker: Worker }) {
+  const { t } = useTranslation();
   const accounts = useUsers({ workerId: worker.id });
   const grant = usePortalAccess();
   const [pin, setPin] = useState<string | null>(null);
@@ -26,36 +29,38 @@ function PortalAccess({ worker }: { worker: Worker }) {
 
   return (
     <fieldset className="fieldset">
-      <legend>Portal access</legend>
+      <legend>{t('access.title')}</legend>
       <div className="stack">
         <div className="toolbar">
           <span>
             {accounts.isPending ? (
-              'Loading…'
+              t('common.loading')
             ) : !account ? (
-              <Badge tone="neutral">no portal account</Badge>
+              <Badge tone="neutral">{t('access.noAccount')}</Badge>
             ) : (
               <>
-                Account <span className="mono">{account.username}</span>{' '}
-                {account.disabledAt ? <Badge tone="warning">disabled</Badge> : <Badge tone="success">enabled</Badge>}{' '}
-                <span className="muted small">last sign-in {account.lastLoginAt ? formatDateTime(account.lastLoginAt) : 'never'}</span>
+                {t('access.account')} <span className="mono">{account.username}</span>{' '}
+                {account.disabledAt ? <Badge tone="warning">{t('access.disabled')}</Badge> : <Badge tone="success">{t('access.enabled')}</Badge>}{' '}
+                <span className="muted small">
+                  {t('access.lastSignIn', { when: account.lastLoginAt ? formatDateTime(account.lastLoginAt) : t('access.never') })}
+                </span>
               </>
             )}
           </span>
           <span className="spacer" />
           {operator && !accounts.isPending && (
             <Button variant="primary" onClick={() => grant.mutate(worker.id, { onSuccess: (r) => setPin(r.pin) })} disabled={grant.isPending}>
-              {!account ? 'Give portal access' : account.disabledAt ? 'Enable with a new PIN' : 'New PIN'}
+              {!account ? t('access.give') : account.disabledAt ? t('access.enableWithPin') : t('access.newPin')}
             </Button>
           )}
         </div>
-        {!operator && <p className="muted small">This worker is bound to a {account?.role} account: manage it on the Users page.</p>}
+        {!operator && <p className="muted small">{t('access.boundTo', { role: account ? roleLabel(account.role) : '' })}</p>}
         {pin && (
-          <SecretNotice label={`PIN of ${worker.id}`} secret={pin}>
-            {worker.name} signs in on the portal with the worker id {worker.id} and this PIN.
+          <SecretNotice label={t('access.pinOf', { id: worker.id })} secret={pin}>
+            {t('access.signsIn', { name: worker.name, id: worker.id })}
           </SecretNotice>
         )}
-        <ErrorAlert error={grant.error} title="Portal access refused" />
+        <ErrorAlert error={grant.error} title={t('access.refused')} />
       </div>
     </fieldset>
   );

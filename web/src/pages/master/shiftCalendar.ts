@@ -9,6 +9,7 @@
  * the scheduler reads as one continuous shift. Reading a calendar joins such
  * pairs back into one row.
  */
+import { currentIntlTag, t } from '../../i18n/instance.js';
 
 /** The parts of the API's ShiftCalendar read here (structural: the unit tests import this file without the web's types). */
 export interface CalendarData {
@@ -18,8 +19,18 @@ export interface CalendarData {
   exceptions: { date: string; startMinute: number | null; endMinute: number | null; note: string }[];
 }
 
-export const weekdayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-export const weekdayShort = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+/** 4 January 2026 was a Sunday: weekday n (0 = Sunday, as in the API) is that date plus n days. */
+const weekdayDate = (weekday: number) => new Date(Date.UTC(2026, 0, 4 + weekday));
+
+/** The weekday's name in the UI's language: 1 → "Monday" / "Pazartesi". */
+export function weekdayName(weekday: number): string {
+  return new Intl.DateTimeFormat(currentIntlTag(), { weekday: 'long', timeZone: 'UTC' }).format(weekdayDate(weekday));
+}
+
+/** The weekday's short name in the UI's language: 1 → "Mon" / "Pzt". */
+export function weekdayShortName(weekday: number): string {
+  return new Intl.DateTimeFormat(currentIntlTag(), { weekday: 'short', timeZone: 'UTC' }).format(weekdayDate(weekday));
+}
 /** The week as the plant reads it: Monday first (0 = Sunday in the API). */
 export const weekOrder = [1, 2, 3, 4, 5, 6, 0];
 const DAY = 1440;
@@ -145,7 +156,6 @@ export function toBody(draft: CalendarDraft): CalendarBody & { windowKeys: strin
 }
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,49}$/;
-const timeHint = 'use hh:mm, e.g. 06:00';
 
 /** What is wrong with the draft, by field (`id`, `name`) or row key; empty when it can be sent. Mirrors the server's rules. */
 export function draftProblems(draft: CalendarDraft, creating: boolean): Map<string, string> {
@@ -153,19 +163,19 @@ export function draftProblems(draft: CalendarDraft, creating: boolean): Map<stri
   const add = (key: string, message: string) => {
     if (!problems.has(key)) problems.set(key, message);
   };
-  if (creating && !idPattern.test(draft.id.trim()))
-    add('id', draft.id.trim() ? 'letters, digits, dot, dash or underscore; up to 50' : 'give the calendar a code');
-  if (!draft.name.trim()) add('name', 'give the calendar a name');
+  const timeHint = t('calendar.rules.timeHint');
+  if (creating && !idPattern.test(draft.id.trim())) add('id', draft.id.trim() ? t('calendar.rules.idChars') : t('calendar.rules.giveCode'));
+  if (!draft.name.trim()) add('name', t('calendar.rules.giveName'));
 
   const spans: { key: string; day: string; start: number; end: number; label: string }[] = [];
   for (const w of draft.windows) {
     const s = parseTime(w.start);
     const e = parseTime(w.end);
-    if (s === undefined || s >= DAY) add(w.key, `start: ${timeHint}`);
-    else if (e === undefined) add(w.key, `end: ${timeHint}`);
-    else if (s === e) add(w.key, 'starts and ends at the same time');
+    if (s === undefined || s >= DAY) add(w.key, t('calendar.rules.start', { hint: timeHint }));
+    else if (e === undefined) add(w.key, t('calendar.rules.end', { hint: timeHint }));
+    else if (s === e) add(w.key, t('calendar.rules.sameTime'));
     else {
-      const label = `${weekdayShort[w.weekday]} ${w.start.trim()}–${w.end.trim()}`;
+      const label = `${weekdayShortName(w.weekday)} ${w.start.trim()}–${w.end.trim()}`;
       if (e > s) spans.push({ key: w.key, day: `w${w.weekday}`, start: s, end: e, label });
       else {
         spans.push({ key: w.key, day: `w${w.weekday}`, start: s, end: DAY, label });
@@ -178,26 +188,26 @@ export function draftProblems(draft: CalendarDraft, creating: boolean): Map<stri
   const openDates = new Map<string, string>();
   for (const x of draft.exceptions) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(x.date)) {
-      add(x.key, 'pick a date');
+      add(x.key, t('calendar.rules.pickDate'));
       continue;
     }
     if (x.closed) {
-      if (closedDates.has(x.date)) add(x.key, `${x.date} is already listed as closed`);
+      if (closedDates.has(x.date)) add(x.key, t('calendar.rules.alreadyClosed', { date: x.date }));
       closedDates.set(x.date, x.key);
       continue;
     }
     const s = parseTime(x.start);
     const e0 = parseTime(x.end);
     const e = e0 === 0 ? DAY : e0;
-    if (s === undefined || s >= DAY) add(x.key, `start: ${timeHint}`);
-    else if (e === undefined) add(x.key, `end: ${timeHint}`);
-    else if (e <= s) add(x.key, 'special hours end on the same date, after they start');
+    if (s === undefined || s >= DAY) add(x.key, t('calendar.rules.start', { hint: timeHint }));
+    else if (e === undefined) add(x.key, t('calendar.rules.end', { hint: timeHint }));
+    else if (e <= s) add(x.key, t('calendar.rules.specialHours'));
     else {
       if (!openDates.has(x.date)) openDates.set(x.date, x.key);
       spans.push({ key: x.key, day: x.date, start: s, end: e, label: `${x.date} ${x.start.trim()}–${x.end.trim()}` });
     }
   }
-  for (const [date, key] of closedDates) if (openDates.has(date)) add(key, `${date} is closed here and has special hours in another row`);
+  for (const [date, key] of closedDates) if (openDates.has(date)) add(key, t('calendar.rules.closedAndOpen', { date }));
 
   // overlaps on one weekday or one date; touching is fine
   const byDay = new Map<string, typeof spans>();
@@ -206,7 +216,7 @@ export function draftProblems(draft: CalendarDraft, creating: boolean): Map<stri
     const sorted = [...list].sort((a, b) => a.start - b.start || a.end - b.end);
     sorted.forEach((s, i) => {
       const earlier = sorted.slice(0, i).find((p) => p.end > s.start && p.key !== s.key);
-      if (earlier) add(s.key, `overlaps ${earlier.label}`);
+      if (earlier) add(s.key, t('calendar.rules.overlaps', { label: earlier.label }));
     });
   }
   return problems;
@@ -224,7 +234,7 @@ export function summarizeWeek(windows: CalendarData['windows']): string {
     rows
       .filter((r) => r.weekday === d)
       .sort((a, b) => (parseTime(a.start) ?? 0) - (parseTime(b.start) ?? 0))
-      .map((r) => `${r.start}–${r.end}${crossesMidnight(r) ? ' (next day)' : ''}`)
+      .map((r) => `${r.start}–${r.end}${crossesMidnight(r) ? ` ${t('calendar.nextDay')}` : ''}`)
       .join(', '),
   );
   const parts: string[] = [];
@@ -232,8 +242,8 @@ export function summarizeWeek(windows: CalendarData['windows']): string {
     let j = i;
     while (j + 1 < 7 && perDay[j + 1] === perDay[i]) j++;
     if (perDay[i]) {
-      const from = weekdayShort[weekOrder[i]!]!;
-      const to = weekdayShort[weekOrder[j]!]!;
+      const from = weekdayShortName(weekOrder[i]!);
+      const to = weekdayShortName(weekOrder[j]!);
       parts.push(`${i === j ? from : j === i + 1 ? `${from}, ${to}` : `${from}–${to}`} ${perDay[i]}`);
     }
     i = j + 1;

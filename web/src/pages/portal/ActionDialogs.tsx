@@ -1,29 +1,25 @@
 /** The dialogs of pause (with a reason), complete (good and scrap on a keypad) and report problem. */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import type { PauseReason, ProblemCategory, WorkerTask } from '../../api/types';
+import { formatQuantity } from '../../format';
+import { pauseReasonLabel, pauseReasons, problemCategories, problemCategoryLabel } from '../../labels';
 import { Alert, Button, Dialog, Keypad, TextAreaField } from '../../ui';
 
 type DialogError = unknown;
 
 function ActionError({ error }: { error: DialogError }) {
+  const { t } = useTranslation();
   if (!error) return null;
   if (error === 'unsent')
     return (
-      <Alert tone="danger" title="Not sent">
-        No answer from the server. Tap the button again to retry — it will not be done twice.
+      <Alert tone="danger" title={t('errors.notSent')}>
+        {t('dialogs.noAnswer')}
       </Alert>
     );
-  return <ErrorAlert error={error} title="Refused" />;
+  return <ErrorAlert error={error} title={t('portal.refused')} />;
 }
-
-const pauseReasons: Record<PauseReason, string> = {
-  break: 'Break',
-  material_missing: 'Material missing',
-  machine_fault: 'Machine fault',
-  quality_problem: 'Quality problem',
-  other: 'Other',
-};
 
 export function PauseDialog({
   busy,
@@ -36,35 +32,36 @@ export function PauseDialog({
   onClose: () => void;
   onSubmit: (body: { reason: PauseReason; note?: string }) => void;
 }) {
+  const { t } = useTranslation();
   const [reason, setReason] = useState<PauseReason | null>(null);
   const [note, setNote] = useState('');
   const needsNote = reason === 'other' && !note.trim();
   return (
     <Dialog
       open
-      title="Pause — why?"
+      title={t('dialogs.pauseWhy')}
       onClose={onClose}
       onSubmit={() => reason && !needsNote && onSubmit({ reason, ...(note.trim() ? { note: note.trim() } : {}) })}
       footer={
         <>
           <Button size="lg" onClick={onClose}>
-            Back
+            {t('dialogs.back')}
           </Button>
           <Button size="lg" type="submit" variant="primary" disabled={!reason || needsNote || busy}>
-            Pause
+            {t('portal.pause')}
           </Button>
         </>
       }
     >
-      <div className="choice-grid" role="group" aria-label="Pause reason">
-        {(Object.keys(pauseReasons) as PauseReason[]).map((r) => (
+      <div className="choice-grid" role="group" aria-label={t('dialogs.pauseReason')}>
+        {pauseReasons.map((r) => (
           <Button key={r} size="lg" aria-pressed={reason === r} onClick={() => setReason(r)}>
-            {pauseReasons[r]}
+            {pauseReasonLabel(r)}
           </Button>
         ))}
       </div>
       <TextAreaField
-        label={reason === 'other' ? 'What happened? (required)' : 'Note (optional)'}
+        label={reason === 'other' ? t('dialogs.whatHappened') : t('dialogs.noteOptional')}
         value={note}
         onChange={(e) => setNote(e.target.value)}
         maxLength={2000}
@@ -73,14 +70,6 @@ export function PauseDialog({
     </Dialog>
   );
 }
-
-const problemCategories: Record<ProblemCategory, string> = {
-  material: 'Material',
-  machine: 'Machine',
-  quality: 'Quality',
-  safety: 'Safety',
-  other: 'Other',
-};
 
 export function ProblemDialog({
   busy,
@@ -93,39 +82,41 @@ export function ProblemDialog({
   onClose: () => void;
   onSubmit: (body: { category: ProblemCategory; text: string }) => void;
 }) {
+  const { t } = useTranslation();
   const [category, setCategory] = useState<ProblemCategory | null>(null);
   const [text, setText] = useState('');
   return (
     <Dialog
       open
-      title="Report a problem"
+      title={t('dialogs.reportProblem')}
       onClose={onClose}
       onSubmit={() => category && text.trim() && onSubmit({ category, text: text.trim() })}
       footer={
         <>
           <Button size="lg" onClick={onClose}>
-            Back
+            {t('dialogs.back')}
           </Button>
           <Button size="lg" type="submit" variant="danger" disabled={!category || !text.trim() || busy}>
-            Send report
+            {t('dialogs.sendReport')}
           </Button>
         </>
       }
     >
-      <div className="choice-grid" role="group" aria-label="Kind of problem">
-        {(Object.keys(problemCategories) as ProblemCategory[]).map((c) => (
+      <div className="choice-grid" role="group" aria-label={t('dialogs.kindOfProblem')}>
+        {problemCategories.map((c) => (
           <Button key={c} size="lg" aria-pressed={category === c} onClick={() => setCategory(c)}>
-            {problemCategories[c]}
+            {problemCategoryLabel(c)}
           </Button>
         ))}
       </div>
-      <TextAreaField label="What is wrong?" value={text} onChange={(e) => setText(e.target.value)} maxLength={2000} required />
+      <TextAreaField label={t('dialogs.whatIsWrong')} value={text} onChange={(e) => setText(e.target.value)} maxLength={2000} required />
       <ActionError error={error} />
     </Dialog>
   );
 }
 
-const scrapReasons = ['Dimension out of tolerance', 'Surface damage', 'Material defect', 'Setup piece'];
+/** Common scrap reasons, one tap each; the chosen words are stored as the reason, in the operator's language. */
+const scrapReasons = ['dialogs.scrap.dimension', 'dialogs.scrap.surface', 'dialogs.scrap.material', 'dialogs.scrap.setup'];
 
 export function CompleteDialog({
   task,
@@ -140,6 +131,7 @@ export function CompleteDialog({
   onClose: () => void;
   onSubmit: (body: { goodQuantity: number; scrapQuantity: number; scrapReason?: string; overrun?: true }) => void;
 }) {
+  const { t } = useTranslation();
   const [good, setGood] = useState(String(task.quantity));
   const [overrun, setOverrun] = useState(false);
   const [scrap, setScrap] = useState('0');
@@ -171,7 +163,7 @@ export function CompleteDialog({
     <Dialog
       open
       wide
-      title={`Complete ${task.nodeId} ${task.nodeName}`}
+      title={t('dialogs.completeTitle', { id: task.nodeId, name: task.nodeName })}
       onClose={onClose}
       onSubmit={() =>
         valid &&
@@ -185,10 +177,10 @@ export function CompleteDialog({
       footer={
         <>
           <Button size="lg" onClick={onClose}>
-            Back
+            {t('dialogs.back')}
           </Button>
           <Button size="lg" type="submit" variant="primary" disabled={!valid || busy}>
-            Complete: {good || 0} good, {scrap || 0} scrap
+            {t('dialogs.completeButton', { good: good || 0, scrap: scrap || 0 })}
           </Button>
         </>
       }
@@ -200,9 +192,9 @@ export function CompleteDialog({
             className="qty-display"
             aria-pressed={field === 'good'}
             onClick={() => choose('good')}
-            aria-label={`Good quantity ${good || 0}, tap to edit`}
+            aria-label={t('dialogs.goodEdit', { n: good || 0 })}
           >
-            <span className="muted">Good</span>
+            <span className="muted">{t('dialogs.good')}</span>
             <span className="qty-display__value" data-testid="good-quantity">
               {good || '0'}
             </span>
@@ -212,39 +204,39 @@ export function CompleteDialog({
             className="qty-display"
             aria-pressed={field === 'scrap'}
             onClick={() => choose('scrap')}
-            aria-label={`Scrap quantity ${scrap || 0}, tap to edit`}
+            aria-label={t('dialogs.scrapEdit', { n: scrap || 0 })}
           >
-            <span className="muted">Scrap</span>
+            <span className="muted">{t('dialogs.scrapLabel')}</span>
             <span className="qty-display__value" data-testid="scrap-quantity">
               {scrap || '0'}
             </span>
           </button>
-          <span className="muted small">Planned quantity: {task.quantity}</span>
+          <span className="muted small">{t('dialogs.plannedQuantity', { n: formatQuantity(task.quantity) })}</span>
         </div>
         <div className="stack">
-          <Keypad value={value === '0' ? '' : value} onChange={type} label={field === 'good' ? 'Good quantity' : 'Scrap quantity'} />
+          <Keypad value={value === '0' ? '' : value} onChange={type} label={field === 'good' ? t('dialogs.goodQuantity') : t('dialogs.scrapQuantity')} />
           <Button size="lg" onClick={() => setValue('')}>
-            Clear {field}
+            {field === 'good' ? t('dialogs.clearGood') : t('dialogs.clearScrap')}
           </Button>
         </div>
       </div>
       {over && (
-        <Alert tone="warning" title={`${goodN + scrapN} parts is more than the ${task.quantity} planned`}>
+        <Alert tone="warning" title={t('dialogs.overTitle', { n: formatQuantity(goodN + scrapN), planned: formatQuantity(task.quantity) })}>
           <Button size="lg" aria-pressed={overrun} onClick={() => setOverrun(!overrun)}>
-            Yes, more than planned
+            {t('dialogs.yesMore')}
           </Button>
         </Alert>
       )}
       {scrapN > 0 && (
         <div className="stack">
-          <div className="choice-grid" role="group" aria-label="Scrap reason">
-            {scrapReasons.map((r) => (
-              <Button key={r} size="lg" aria-pressed={reason === r} onClick={() => setReason(r)}>
-                {r}
+          <div className="choice-grid" role="group" aria-label={t('dialogs.scrapReason')}>
+            {scrapReasons.map((key) => (
+              <Button key={key} size="lg" aria-pressed={reason === t(key)} onClick={() => setReason(t(key))}>
+                {t(key)}
               </Button>
             ))}
           </div>
-          <TextAreaField label="Scrap reason (required)" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+          <TextAreaField label={t('dialogs.scrapReasonRequired')} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
         </div>
       )}
       <ActionError error={error} />

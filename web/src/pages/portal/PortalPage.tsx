@@ -5,27 +5,40 @@
  * are said plainly; a failed tap can be retried with the same key.
  */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSetLocale } from '../../api/auth';
 import { describeError } from '../../api/client';
+import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useLive } from '../../api/live';
 import { type ShopFloorAction, useShopFloorAction, useWorkerTasks } from '../../api/assignments';
 import type { SessionUser, WorkerTask } from '../../api/types';
-import { formatClock, formatDateTime, formatMinutes, formatQuantity, formatTime } from '../../format';
+import { formatAmount, formatClock, formatDateTime, formatMinutes, formatNumber, formatQuantity, formatTime } from '../../format';
 import { useNow, useOnline } from '../../hooks';
-import { describeScheduleWait, describeWaitingFor, waitReasonsText } from '../../labels';
+import { describeScheduleWait, describeWaitingFor, pauseReasonLabel, waitReasonsText } from '../../labels';
 import { Alert, Badge, Button, LiveDot, StatusBadge } from '../../ui';
 import { CompleteDialog, PauseDialog, ProblemDialog } from './ActionDialogs';
 import './portal.css';
 
 const doneText: Record<ShopFloorAction, string> = {
-  start: 'Started',
-  pause: 'Paused',
-  resume: 'Resumed',
-  complete: 'Completed — well done',
-  'report-problem': 'Problem reported to the planner',
+  start: 'portal.done.start',
+  pause: 'portal.done.pause',
+  resume: 'portal.done.resume',
+  complete: 'portal.done.complete',
+  'report-problem': 'portal.done.reportProblem',
+};
+
+const actionName: Record<ShopFloorAction, string> = {
+  start: 'portal.action.start',
+  pause: 'portal.action.pause',
+  resume: 'portal.action.resume',
+  complete: 'portal.action.complete',
+  'report-problem': 'portal.action.reportProblem',
 };
 
 export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: () => void }) {
+  const { t } = useTranslation();
+  const setLocale = useSetLocale();
   const workerId = user.workerId ?? '';
   const tasks = useWorkerTasks(workerId);
   const online = useOnline();
@@ -36,10 +49,10 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const list = tasks.data?.tasks ?? [];
   // with nothing running, the operator may pick another ready task than the planned first one
   const [chosenId, setChosenId] = useState<string | null>(null);
-  const running = list.find((t) => t.status === 'in_progress' || t.status === 'paused');
-  const chosen = list.find((t) => t.id === chosenId && t.status === 'ready');
-  const current = running ?? chosen ?? list.find((t) => t.status === 'ready') ?? list[0];
-  const queue = list.filter((t) => t !== current);
+  const running = list.find((task) => task.status === 'in_progress' || task.status === 'paused');
+  const chosen = list.find((task) => task.id === chosenId && task.status === 'ready');
+  const current = running ?? chosen ?? list.find((task) => task.status === 'ready') ?? list[0];
+  const queue = list.filter((task) => task !== current);
   const worker = tasks.data?.worker;
   const busy = state.pending !== null;
   const run = async (action: ShopFloorAction, body?: unknown) => {
@@ -59,67 +72,68 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
         </div>
         <span className="spacer" />
         <LiveDot state={!online ? 'offline' : live.state} />
+        <LanguageSwitch tone="dark" onChange={(locale) => setLocale.mutate(locale)} />
         <Button size="lg" variant="on-dark" onClick={onSignOut}>
-          Sign out
+          {t('app.signOut')}
         </Button>
       </header>
 
       <div className="portal__messages" aria-live="polite">
         {!online && (
-          <Alert tone="danger" title="Offline">
-            This tablet has no network. Actions are not sent until it is back.
+          <Alert tone="danger" title={t('ui.offline')}>
+            {t('portal.offline')}
           </Alert>
         )}
-        {tasks.isError && <ErrorAlert error={tasks.error} title="Cannot load your tasks" />}
+        {tasks.isError && <ErrorAlert error={tasks.error} title={t('portal.cannotLoad')} />}
         {state.unsent && (
-          <Alert tone="danger" title="Not sent">
+          <Alert tone="danger" title={t('errors.notSent')}>
             <div className="row">
-              <span>Your “{state.unsent.action.replace('-', ' ')}” did not reach the server. Tap Retry — it will not be done twice.</span>
+              <span>{t('portal.unsent', { action: t(actionName[state.unsent.action]) })}</span>
               <Button size="lg" variant="primary" onClick={() => void retry()} disabled={busy}>
-                Retry
+                {t('portal.retry')}
               </Button>
               <Button size="lg" onClick={dismiss}>
-                Dismiss
+                {t('portal.dismiss')}
               </Button>
             </div>
           </Alert>
         )}
         {state.refused && (
-          <Alert tone="danger" title="Refused">
+          <Alert tone="danger" title={t('portal.refused')}>
             <div className="row">
               <span data-testid="problem-detail">{describeError(state.refused).detail}</span>
               <Button size="lg" onClick={dismiss}>
-                OK
+                {t('portal.ok')}
               </Button>
             </div>
           </Alert>
         )}
         {state.lastDone && !state.refused && !state.unsent && (
           <Alert tone="success" key={state.lastDone.at}>
-            {doneText[state.lastDone.action]}
+            {t(doneText[state.lastDone.action])}
           </Alert>
         )}
       </div>
 
       <main className="portal__main">
-        <section className="portal__current card" aria-label="Current task">
+        <section className="portal__current card" aria-label={t('portal.currentTask')}>
           {tasks.isPending ? (
-            <div className="empty">Loading your tasks…</div>
+            <div className="empty">{t('portal.loading')}</div>
           ) : !current ? (
             <div className="empty portal__idle">
-              <div className="portal__title">No tasks for you right now</div>
-              <p>New work appears here as soon as a plan is released.</p>
+              <div className="portal__title">{t('portal.noTasks')}</div>
+              <p>{t('portal.noTasksHint')}</p>
             </div>
           ) : (
             <CurrentTask task={current} busy={busy} onStart={() => void run('start')} onResume={() => void run('resume')} onDialog={setDialog} />
           )}
         </section>
-        <section className="portal__queue card" aria-label="Next tasks">
-          <h2 className="portal__queue-title">Next ({queue.length})</h2>
-          {queue.length === 0 && <p className="muted">Nothing else queued.</p>}
+        <section className="portal__queue card" aria-label={t('portal.nextTasks')}>
+          <h2 className="portal__queue-title">{t('portal.next', { n: formatNumber(queue.length) })}</h2>
+          {queue.length === 0 && <p className="muted">{t('portal.nothingQueued')}</p>}
           <ol>
-            {queue.map((t) => (
-              <QueueItem key={t.id} task={t} onChoose={!running && t.status === 'ready' && t.canStart ? () => setChosenId(t.id) : undefined} />
+            {queue.map((task) => (
+              <QueueItem key={task.id} task={task} onChoose={!running && task.status === 'ready' && task.canStart ? () => setChosenId(task.id) : undefined} />
             ))}
           </ol>
         </section>
@@ -167,6 +181,7 @@ function CurrentTask({
   onResume: () => void;
   onDialog: (d: 'pause' | 'complete' | 'problem') => void;
 }) {
+  const { t } = useTranslation();
   const running = task.status === 'in_progress' || task.status === 'paused';
   return (
     <div className="stack" data-testid="current-task" data-assignment={task.id} data-status={task.status}>
@@ -175,28 +190,28 @@ function CurrentTask({
         <span className="muted">
           {task.planId} · {task.workOrderCode} · {task.planName}
         </span>
-        {task.planStatus === 'paused' && <Badge tone="warning">plan paused</Badge>}
+        {task.planStatus === 'paused' && <Badge tone="warning">{t('portal.planPaused')}</Badge>}
       </div>
       <div className="portal__title" data-testid="current-task-name">
         <span className="mono">{task.nodeId}</span> {task.nodeName}
       </div>
       <div className="portal__facts">
         <div>
-          <span className="muted">Operation</span>
+          <span className="muted">{t('portal.operation')}</span>
           <strong>{task.operationName}</strong>
         </div>
         <div>
-          <span className="muted">Where</span>
+          <span className="muted">{t('portal.where')}</span>
           <strong>
             {task.substationName} <span className="mono small">({task.substationId})</span>
           </strong>
         </div>
         <div>
-          <span className="muted">Quantity</span>
+          <span className="muted">{t('portal.quantity')}</span>
           <strong>{formatQuantity(task.quantity)}</strong>
         </div>
         <div>
-          <span className="muted">Planned</span>
+          <span className="muted">{t('plan.planned')}</span>
           <strong>
             {formatDateTime(task.plannedStart)}–{formatTime(task.plannedEnd)} ({formatMinutes(task.workMinutes)})
           </strong>
@@ -205,27 +220,29 @@ function CurrentTask({
       {running && <Timer task={task} />}
       {task.materialInputs.length > 0 && (
         <div className="small">
-          <span className="muted">Material: </span>
+          <span className="muted">{t('portal.material')} </span>
           {task.materialInputs
-            .map((m) => `${formatQuantity(m.requiredQuantity)} ${m.unit} ${m.materialName}${m.fromNodeId ? ` (from ${m.fromNodeId})` : ''}`)
+            .map(
+              (m) => `${formatAmount(m.requiredQuantity, m.unit)} ${m.materialName}${m.fromNodeId ? ` ${t('portal.fromNode', { node: m.fromNodeId })}` : ''}`,
+            )
             .join(' · ')}
         </div>
       )}
       {task.plannerNote && (
-        <Alert tone="info" title="Note from the planner">
+        <Alert tone="info" title={t('portal.plannerNote')}>
           {task.plannerNote}
         </Alert>
       )}
       {task.planNote && (
-        <Alert tone="info" title={`About ${task.workOrderCode}`}>
+        <Alert tone="info" title={t('portal.about', { code: task.workOrderCode })}>
           {task.planNote}
         </Alert>
       )}
       {!running && !task.canStart && task.startBlockedBy && (
-        <Alert tone="warning" title="Cannot start yet">
+        <Alert tone="warning" title={t('portal.cannotStart')}>
           {/* the server's message names assignment ids: say it with the steps and who has them */}
           {task.waitingFor.length > 0 ? (
-            <span title={task.startBlockedBy}>Waits for {describeWaitingFor(task.waitingFor, { names: true })}</span>
+            <span title={task.startBlockedBy}>{t('portal.waitsFor', { what: describeWaitingFor(task.waitingFor, { names: true }) })}</span>
           ) : (
             task.startBlockedBy
           )}
@@ -234,26 +251,26 @@ function CurrentTask({
       <div className="portal__actions">
         {(task.status === 'ready' || task.status === 'pending') && (
           <Button size="xl" variant="primary" onClick={onStart} disabled={busy || !task.canStart}>
-            ▶ Start
+            ▶ {t('portal.start')}
           </Button>
         )}
         {task.status === 'in_progress' && (
           <>
             <Button size="xl" variant="primary" onClick={() => onDialog('complete')} disabled={busy}>
-              ✔ Complete
+              ✔ {t('portal.complete')}
             </Button>
             <Button size="xl" onClick={() => onDialog('pause')} disabled={busy}>
-              ❚❚ Pause
+              ❚❚ {t('portal.pause')}
             </Button>
           </>
         )}
         {task.status === 'paused' && (
           <Button size="xl" variant="primary" onClick={onResume} disabled={busy}>
-            ▶ Resume
+            ▶ {t('portal.resume')}
           </Button>
         )}
         <Button size="xl" variant="danger" onClick={() => onDialog('problem')} disabled={busy}>
-          ⚠ Report problem
+          ⚠ {t('portal.reportProblem')}
         </Button>
       </div>
     </div>
@@ -262,19 +279,20 @@ function CurrentTask({
 
 /** The running clock of the task: worked time so far, without pauses; frozen while paused. */
 function Timer({ task }: { task: WorkerTask }) {
+  const { t } = useTranslation();
   const now = useNow(1000);
   if (!task.actualStart) return null;
   const end = task.openPause ? Date.parse(task.openPause.startedAt) : now;
   const worked = end - Date.parse(task.actualStart) - task.pausedMinutes * 60_000;
   const over = worked > task.workMinutes * 60_000;
   return (
-    <div className="portal__timer" role="timer" aria-label="Worked time">
+    <div className="portal__timer" role="timer" aria-label={t('portal.workedTime')}>
       <span className={over ? 'portal__clock is-over' : 'portal__clock'} data-testid="task-timer">
         {formatClock(worked)}
       </span>
       <span className="muted">
-        of {formatMinutes(task.workMinutes)} planned
-        {task.openPause && ` · paused (${task.openPause.reason.replace('_', ' ')}) since ${formatTime(task.openPause.startedAt)}`}
+        {t('portal.ofPlanned', { time: formatMinutes(task.workMinutes) })}
+        {task.openPause && ` · ${t('portal.pausedSince', { reason: pauseReasonLabel(task.openPause.reason), when: formatTime(task.openPause.startedAt) })}`}
       </span>
     </div>
   );
@@ -282,6 +300,7 @@ function Timer({ task }: { task: WorkerTask }) {
 
 function QueueItem({ task, onChoose }: { task: WorkerTask; onChoose?: (() => void) | undefined }) {
   // the planned start is on the line above: say only what the task waits for
+  const { t } = useTranslation();
   const scheduleWait = describeScheduleWait(task, { self: true, start: false });
   return (
     <li className="portal__queue-item" data-testid={`queue-${task.id}`}>
@@ -292,11 +311,11 @@ function QueueItem({ task, onChoose }: { task: WorkerTask; onChoose?: (() => voi
         </strong>
       </div>
       <div className="muted small">
-        {task.planId} · {task.substationId} · planned {formatDateTime(task.plannedStart)} ({formatMinutes(task.workMinutes)})
+        {task.planId} · {task.substationId} · {t('portal.plannedAt', { when: formatDateTime(task.plannedStart), time: formatMinutes(task.workMinutes) })}
       </div>
       {task.waitingFor.length > 0 ? (
         <div className="small" title={waitReasonsText(task.waitReason)}>
-          Waits for {describeWaitingFor(task.waitingFor, { names: true })}
+          {t('portal.waitsFor', { what: describeWaitingFor(task.waitingFor, { names: true }) })}
         </div>
       ) : (
         scheduleWait && (
@@ -306,8 +325,8 @@ function QueueItem({ task, onChoose }: { task: WorkerTask; onChoose?: (() => voi
         )
       )}
       {onChoose && (
-        <Button size="lg" onClick={onChoose} aria-label={`Do ${task.nodeId} ${task.nodeName} next`}>
-          Do this one next
+        <Button size="lg" onClick={onChoose} aria-label={t('portal.doNextLabel', { id: task.nodeId, name: task.nodeName })}>
+          {t('portal.doNext')}
         </Button>
       )}
     </li>

@@ -72,17 +72,13 @@ export function PlanProblems({ problems, workerName }: { problems: ProblemView[]
   return (
     <Card
       title={t('plan.problems')}
-      actions={open > 0 ? <Badge tone="danger">{t('plan.openCount', { n: formatNumber(open) })}</Badge> : <Badge tone="success">{t('problems.noneOpen')}</Badge>}
+      actions={
+        open > 0 ? <Badge tone="danger">{t('plan.openCount', { n: formatNumber(open) })}</Badge> : <Badge tone="success">{t('problems.noneOpen')}</Badge>
+      }
       flush
       data-testid="plan-problems"
     >
-      <Table
-        caption={t('problems.caption')}
-        columns={columns}
-        rows={problems}
-        rowKey={(p) => String(p.id)}
-        empty={t('problems.noneReported')}
-      />
+      <Table caption={t('problems.caption')} columns={columns} rows={problems} rowKey={(p) => String(p.id)} empty={t('problems.noneReported')} />
       {resolving && <ResolveDialog problem={resolving} workerName={workerName} onClose={() => setResolving(null)} />}
     </Card>
   );

@@ -38,7 +38,8 @@ const columnsFor = (t: TFunction): Column<PlanSummary>[] => [
     key: 'late',
     header: t('plans.col.lateSteps'),
     numeric: true,
-    render: (p) => (p.lateNodes > 0 ? <Badge tone="danger">{t('plans.late', { count: p.lateNodes, n: formatNumber(p.lateNodes) })}</Badge> : <span className="muted">0</span>),
+    render: (p) =>
+      p.lateNodes > 0 ? <Badge tone="danger">{t('plans.late', { count: p.lateNodes, n: formatNumber(p.lateNodes) })}</Badge> : <span className="muted">0</span>,
   },
 ];
 

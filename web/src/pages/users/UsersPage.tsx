@@ -3,22 +3,25 @@
  * and active sessions; create an account, change its role, reset its password
  * or PIN (the new secret is shown once), disable or enable it, end sessions.
  */
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { roleLabel } from '../../labels';
 import { useMemo, useState } from 'react';
 import { useMe } from '../../api/auth';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useWorkers } from '../../api/masterData';
 import type { SessionView, UserView } from '../../api/types';
 import { useCreateUser, useEndSessions, useResetSecret, useSetUserDisabled, useUnlockUser, useUpdateUser, useUserSessions, useUsers } from '../../api/users';
-import { formatDateTime } from '../../format';
+import { formatDateTime, formatNumber } from '../../format';
 import { useDebounced } from '../../hooks';
 import { Badge, Button, Card, type Column, Dialog, Pager, SecretNotice, SelectField, Table, TextField } from '../../ui';
 import './users.css';
 
 type Role = UserView['role'];
-const roleOptions: { value: Role; label: string }[] = [
-  { value: 'admin', label: 'Admin' },
-  { value: 'planner', label: 'Planner' },
-  { value: 'operator', label: 'Operator (portal, PIN)' },
+const roleOptionsFor = (t: TFunction): { value: Role; label: string }[] => [
+  { value: 'admin', label: t('users.role.admin') },
+  { value: 'planner', label: t('users.role.planner') },
+  { value: 'operator', label: t('users.role.operator') },
 ];
 const roleTone = { admin: 'danger', planner: 'info', operator: 'neutral' } as const;
 const pageSize = 50;
@@ -34,6 +37,9 @@ const issuedOf = (username: string, r: { password?: string; pin?: string }): Iss
   r.password ? { username, kind: 'password', value: r.password } : r.pin ? { username, kind: 'PIN', value: r.pin } : null;
 
 export function UsersPage() {
+  const { t } = useTranslation();
+  const roleOptions = roleOptionsFor(t);
+  const columns = columnsFor(t);
   const [q, setQ] = useState('');
   const [role, setRole] = useState('');
   const [status, setStatus] = useState('');
@@ -51,42 +57,54 @@ export function UsersPage() {
     <div className="page">
       <div className="page-header">
         <div className="page-header__title">
-          <h1>Users</h1>
-          <span className="muted">Accounts, roles, passwords and PINs, sessions</span>
+          <h1>{t('nav.users')}</h1>
+          <span className="muted">{t('users.subtitle')}</span>
         </div>
         <Button variant="primary" onClick={() => setOpen({ username: null })}>
-          New user
+          {t('users.new')}
         </Button>
       </div>
       <Card flush>
         <div className="card__header">
           <div className="toolbar spacer">
-            <TextField label="Search users" type="search" value={q} onChange={(e) => filter(setQ)(e.target.value)} placeholder="Name or worker" />
-            <SelectField label="Role" value={role} onChange={(e) => filter(setRole)(e.target.value)} options={roleOptions} placeholder="All roles" />
+            <TextField
+              label={t('users.search')}
+              type="search"
+              value={q}
+              onChange={(e) => filter(setQ)(e.target.value)}
+              placeholder={t('users.searchPlaceholder')}
+            />
             <SelectField
-              label="Status"
+              label={t('users.roleLabel')}
+              value={role}
+              onChange={(e) => filter(setRole)(e.target.value)}
+              options={roleOptions}
+              placeholder={t('users.allRoles')}
+            />
+            <SelectField
+              label={t('master.status')}
               value={status}
               onChange={(e) => filter(setStatus)(e.target.value)}
               options={[
-                { value: 'false', label: 'Enabled' },
-                { value: 'true', label: 'Disabled' },
+                { value: 'false', label: t('users.enabled') },
+                { value: 'true', label: t('users.disabled') },
               ]}
-              placeholder="All"
+              placeholder={t('plans.filter.all')}
             />
             <span className="muted small">{list.data ? `${list.data.total} users` : 'Loading…'}</span>
           </div>
         </div>
         <ErrorAlert error={list.error} />
         <Table
-          caption="Users"
+          caption={t('nav.users')}
           columns={columns}
           rows={rows}
           rowKey={(u) => u.username}
           onRowClick={(u) => setOpen({ username: u.username })}
-          rowLabel={(u) => `Manage user ${u.username}`}
-          empty={list.isPending ? 'Loading…' : 'No users found'}
+          rowLabel={(u) => t('users.manage', { username: u.username })}
+          empty={list.isPending ? t('common.loading') : t('users.noneFound')}
         />
-        {list.data && <Pager label="Users" total={list.data.total} offset={offset} limit={pageSize} onOffset={setOffset} />}
+        {list.data && <Pager label={t('nav.users')} total={list.data.total} offset={offset} limit={pageSize} onOffset={setOffset} />}
       </Card>
       {open?.username === null && <NewUserDialog onClose={() => setOpen(null)} />}
       {open?.username && <UserDialog key={open.username} user={rows.find((u) => u.username === open.username)} onClose={() => setOpen(null)} />}
@@ -94,10 +112,10 @@ export function UsersPage() {
   );
 }
 
-const columns: Column<UserView>[] = [
+const columnsFor = (t: TFunction): Column<UserView>[] => [
   {
     key: 'user',
-    header: 'User',
+    header: t('users.col.user'),
     render: (u) => (
       <span>
         <span className="mono">{u.username}</span>
@@ -105,25 +123,25 @@ const columns: Column<UserView>[] = [
       </span>
     ),
   },
-  { key: 'role', header: 'Role', render: (u) => <Badge tone={roleTone[u.role]}>{u.role}</Badge> },
-  { key: 'worker', header: 'Worker', render: (u) => (u.workerId ? `${u.workerId} ${u.workerName ?? ''}` : <span className="muted">—</span>) },
+  { key: 'role', header: t('users.roleLabel'), render: (u) => <Badge tone={roleTone[u.role]}>{roleLabel(u.role)}</Badge> },
+  { key: 'worker', header: t('gantt.worker'), render: (u) => (u.workerId ? `${u.workerId} ${u.workerName ?? ''}` : <span className="muted">—</span>) },
   {
     key: 'status',
-    header: 'Status',
+    header: t('master.status'),
     render: (u) => (
       <span className="row">
-        {u.disabledAt ? <Badge tone="warning">disabled</Badge> : <Badge tone="success">enabled</Badge>}
-        {u.lockedUntil && <Badge tone="danger">locked</Badge>}
+        {u.disabledAt ? <Badge tone="warning">{t('access.disabled')}</Badge> : <Badge tone="success">{t('access.enabled')}</Badge>}
+        {u.lockedUntil && <Badge tone="danger">{t('users.locked')}</Badge>}
       </span>
     ),
   },
   {
     key: 'last',
-    header: 'Last sign-in',
+    header: t('users.lastSignIn'),
     className: 'nowrap',
-    render: (u) => (u.lastLoginAt ? formatDateTime(u.lastLoginAt) : <span className="muted">never</span>),
+    render: (u) => (u.lastLoginAt ? formatDateTime(u.lastLoginAt) : <span className="muted">{t('access.never')}</span>),
   },
-  { key: 'sessions', header: 'Active sessions', numeric: true, render: (u) => u.activeSessions },
+  { key: 'sessions', header: t('users.activeSessions'), numeric: true, render: (u) => formatNumber(u.activeSessions) },
 ];
 
 /** Workers as options, those with an account marked (the server refuses binding a second account). */
@@ -133,6 +151,8 @@ function useWorkerOptions() {
 }
 
 function NewUserDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const roleOptions = roleOptionsFor(t);
   const [form, setForm] = useState({ username: '', displayName: '', role: 'planner' as Role, workerId: '', pin: '' });
   const create = useCreateUser();
   const workerOptions = useWorkerOptions();
@@ -158,79 +178,80 @@ function NewUserDialog({ onClose }: { onClose: () => void }) {
     <Dialog
       open
       wide
-      title="New user"
+      title={t('users.new')}
       onClose={onClose}
       onSubmit={submit}
       footer={
         issued ? (
           <Button variant="primary" onClick={onClose}>
-            Done
+            {t('users.done')}
           </Button>
         ) : (
           <>
             <span className="spacer" />
-            <Button onClick={onClose}>Cancel</Button>
+            <Button onClick={onClose}>{t('users.cancel')}</Button>
             <Button type="submit" variant="primary" disabled={!ready || create.isPending}>
-              Create user
+              {t('users.create')}
             </Button>
           </>
         )
       }
     >
       {issued ? (
-        <SecretNotice label={`${issued.kind === 'PIN' ? 'PIN' : 'Password'} of ${issued.username}`} secret={issued.value}>
-          {issued.kind === 'PIN' ? 'The operator signs in on the portal with the worker id and this PIN.' : 'Sign in with the user name and this password.'}
+        <SecretNotice
+          label={issued.kind === 'PIN' ? t('users.pinOf', { username: issued.username }) : t('users.passwordOf', { username: issued.username })}
+          secret={issued.value}
+        >
+          {issued.kind === 'PIN' ? t('users.pinSignIn') : t('users.passwordSignIn')}
         </SecretNotice>
       ) : (
         <div className="form-grid">
           <TextField
-            label="User name *"
+            label={`${t('login.username')} *`}
             value={form.username}
             onChange={(e) => set({ username: e.target.value })}
-            hint="letters, digits, . _ -"
+            hint={t('users.usernameHint')}
             autoComplete="off"
             required
           />
           <TextField
-            label="Display name"
+            label={t('users.displayName')}
             value={form.displayName}
             onChange={(e) => set({ displayName: e.target.value })}
-            placeholder="as the header shows it"
+            placeholder={t('users.displayNamePlaceholder')}
           />
-          <SelectField label="Role *" value={form.role} onChange={(e) => set({ role: e.target.value as Role })} options={roleOptions} />
+          <SelectField label={`${t('users.roleLabel')} *`} value={form.role} onChange={(e) => set({ role: e.target.value as Role })} options={roleOptions} />
           {operator && (
             <>
               <SelectField
-                label="Worker *"
+                label={`${t('gantt.worker')} *`}
                 value={form.workerId}
                 onChange={(e) => set({ workerId: e.target.value })}
                 options={workerOptions}
-                placeholder="— choose —"
+                placeholder={t('users.choose')}
               />
               <TextField
-                label="PIN"
+                label={t('login.pin')}
                 value={form.pin}
                 onChange={(e) => set({ pin: e.target.value.replace(/\D/g, '') })}
                 inputMode="numeric"
                 maxLength={8}
-                placeholder="generated"
-                hint="6 to 8 digits; empty = generated"
+                placeholder={t('users.generated')}
+                hint={t('users.pinHint')}
               />
             </>
           )}
-          <p className="muted small field--wide">
-            {operator
-              ? 'Operators sign in on the shop-floor portal with their worker id and PIN.'
-              : 'A password is generated and shown once after creating the user.'}
-          </p>
+          <p className="muted small field--wide">{operator ? t('users.operatorHint') : t('users.passwordHint')}</p>
         </div>
       )}
-      <ErrorAlert error={create.error} title="Not created" />
+      <ErrorAlert error={create.error} title={t('users.notCreated')} />
     </Dialog>
   );
 }
 
 function UserDialog({ user, onClose }: { user: UserView | undefined; onClose: () => void }) {
+  const { t } = useTranslation();
+  const roleOptions = roleOptionsFor(t);
   const me = useMe().data;
   const [role, setRole] = useState<Role>(user?.role ?? 'planner');
   const [workerId, setWorkerId] = useState(user?.workerId ?? '');
@@ -260,8 +281,8 @@ function UserDialog({ user, onClose }: { user: UserView | undefined; onClose: ()
       wide
       title={
         <span className="row">
-          User <span className="mono">{user.username}</span>
-          {user.disabledAt && <Badge tone="warning">disabled</Badge>}
+          {t('users.col.user')} <span className="mono">{user.username}</span>
+          {user.disabledAt && <Badge tone="warning">{t('access.disabled')}</Badge>}
         </span>
       }
       onClose={onClose}
@@ -269,83 +290,83 @@ function UserDialog({ user, onClose }: { user: UserView | undefined; onClose: ()
         <>
           {user.disabledAt ? (
             <Button onClick={() => disable.mutate({ username: user.username, disabled: false })} disabled={disable.isPending}>
-              Enable account
+              {t('users.enableAccount')}
             </Button>
           ) : confirm === 'disable' ? (
             <Button variant="danger" onClick={() => disable.mutate({ username: user.username, disabled: true }, { onSuccess: () => setConfirm(null) })}>
-              Yes, disable {user.username}
+              {t('users.yesDisable', { username: user.username })}
             </Button>
           ) : (
-            <Button
-              variant="danger"
-              onClick={() => setConfirm('disable')}
-              disabled={self}
-              title={self ? 'You cannot disable your own account' : 'Signs the user out everywhere; they cannot sign in until enabled'}
-            >
-              Disable account…
+            <Button variant="danger" onClick={() => setConfirm('disable')} disabled={self} title={self ? t('users.cannotDisableSelf') : t('users.disableHint')}>
+              {t('users.disableAccount')}
             </Button>
           )}
           <span className="spacer" />
-          <Button onClick={onClose}>Close</Button>
+          <Button onClick={onClose}>{t('common.close')}</Button>
         </>
       }
     >
       <div className="stack">
         <dl className="facts">
-          <dt>Display name</dt>
+          <dt>{t('users.displayName')}</dt>
           <dd>{user.displayName}</dd>
-          <dt>Signs in with</dt>
-          <dd>{user.role === 'operator' ? `worker id ${user.workerId} and PIN` : 'user name and password'}</dd>
-          <dt>Last sign-in</dt>
-          <dd>{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : 'never'}</dd>
-          <dt>Created</dt>
+          <dt>{t('users.signsInWith')}</dt>
+          <dd>{user.role === 'operator' ? t('users.withPin', { id: user.workerId }) : t('users.withPassword')}</dd>
+          <dt>{t('users.lastSignIn')}</dt>
+          <dd>{user.lastLoginAt ? formatDateTime(user.lastLoginAt) : t('access.never')}</dd>
+          <dt>{t('users.created')}</dt>
           <dd>{formatDateTime(user.createdAt)}</dd>
           {user.disabledAt && (
             <>
-              <dt>Disabled</dt>
+              <dt>{t('users.disabled')}</dt>
               <dd>{formatDateTime(user.disabledAt)}</dd>
             </>
           )}
           {user.lockedUntil && (
             <>
-              <dt>Locked</dt>
+              <dt>{t('users.lockedLabel')}</dt>
               <dd className="row">
-                until {formatDateTime(user.lockedUntil)}, after failed sign-ins
+                {t('users.lockedUntil', { when: formatDateTime(user.lockedUntil) })}
                 <Button size="sm" onClick={() => unlock.mutate(user.username)} disabled={unlock.isPending}>
-                  Lift lock
+                  {t('users.liftLock')}
                 </Button>
               </dd>
             </>
           )}
         </dl>
         {issued && (
-          <SecretNotice label={`New ${issued.kind} of ${issued.username}`} secret={issued.value}>
-            Its sessions have ended.
+          <SecretNotice
+            label={issued.kind === 'PIN' ? t('users.newPinOf', { username: issued.username }) : t('users.newPasswordOf', { username: issued.username })}
+            secret={issued.value}
+          >
+            {t('users.sessionsEnded')}
           </SecretNotice>
         )}
-        <ErrorAlert error={disable.error} title="Refused" />
+        <ErrorAlert error={disable.error} title={t('portal.refused')} />
 
         <fieldset className="fieldset">
-          <legend>Role</legend>
+          <legend>{t('users.roleLabel')}</legend>
           <div className="toolbar">
-            <SelectField label="Role" value={role} onChange={(e) => setRole(e.target.value as Role)} options={roleOptions} disabled={self} />
+            <SelectField label={t('users.roleLabel')} value={role} onChange={(e) => setRole(e.target.value as Role)} options={roleOptions} disabled={self} />
             {role === 'operator' && (
-              <SelectField label="Worker" value={workerId} onChange={(e) => setWorkerId(e.target.value)} options={workerOptions} placeholder="— choose —" />
+              <SelectField
+                label={t('gantt.worker')}
+                value={workerId}
+                onChange={(e) => setWorkerId(e.target.value)}
+                options={workerOptions}
+                placeholder={t('users.choose')}
+              />
             )}
             <Button onClick={saveRole} disabled={!roleChanged || update.isPending || (role === 'operator' && !workerId)}>
-              Change role
+              {t('users.changeRole')}
             </Button>
           </div>
-          <p className="muted small">
-            {self
-              ? 'You cannot change the role of your own account.'
-              : 'A role change signs the user out. Operators sign in with a PIN, the others with a password: a missing one is generated and shown once.'}
-          </p>
-          <ErrorAlert error={update.error} title="Role not changed" />
+          <p className="muted small">{self ? t('users.cannotChangeOwnRole') : t('users.roleChangeHint')}</p>
+          <ErrorAlert error={update.error} title={t('users.roleNotChanged')} />
         </fieldset>
 
         <fieldset className="fieldset">
-          <legend>{secretKind === 'pin' ? 'PIN' : 'Password'}</legend>
+          <legend>{secretKind === 'pin' ? t('login.pin') : t('login.password')}</legend>
           <div className="toolbar">
             {confirm === 'reset' ? (
               <>
@@ -364,16 +385,16 @@ function UserDialog({ user, onClose }: { user: UserView | undefined; onClose: ()
                   }
                   disabled={reset.isPending}
                 >
-                  Yes, new {secretKind === 'pin' ? 'PIN' : 'password'}
+                  {secretKind === 'pin' ? t('users.yesNewPin') : t('users.yesNewPassword')}
                 </Button>
-                <Button onClick={() => setConfirm(null)}>Cancel</Button>
+                <Button onClick={() => setConfirm(null)}>{t('users.cancel')}</Button>
               </>
             ) : (
-              <Button onClick={() => setConfirm('reset')}>Reset {secretKind === 'pin' ? 'PIN' : 'password'}…</Button>
+              <Button onClick={() => setConfirm('reset')}>{secretKind === 'pin' ? t('users.resetPin') : t('users.resetPassword')}</Button>
             )}
-            <span className="muted small">A new one is generated and shown once; the old one stops working and the user is signed out.</span>
+            <span className="muted small">{t('users.resetHint')}</span>
           </div>
-          <ErrorAlert error={reset.error} title="Not reset" />
+          <ErrorAlert error={reset.error} title={t('users.notReset')} />
         </fieldset>
 
         <UserSessions user={user} />
@@ -383,42 +404,43 @@ function UserDialog({ user, onClose }: { user: UserView | undefined; onClose: ()
 }
 
 function UserSessions({ user }: { user: UserView }) {
+  const { t } = useTranslation();
   const sessions = useUserSessions(user.username);
   const end = useEndSessions();
   const items = sessions.data?.items ?? [];
   const columns: Column<SessionView>[] = [
-    { key: 'created', header: 'Signed in', render: (s) => formatDateTime(s.createdAt) },
-    { key: 'expires', header: 'Expires', render: (s) => formatDateTime(s.expiresAt) },
-    { key: 'current', header: '', render: (s) => (s.current ? <Badge tone="info">this session</Badge> : null) },
+    { key: 'created', header: t('users.signedIn'), render: (s) => formatDateTime(s.createdAt) },
+    { key: 'expires', header: t('users.expires'), render: (s) => formatDateTime(s.expiresAt) },
+    { key: 'current', header: '', render: (s) => (s.current ? <Badge tone="info">{t('users.thisSession')}</Badge> : null) },
     {
       key: 'end',
-      header: <span className="sr-only">Actions</span>,
+      header: <span className="sr-only">{t('substations.actions')}</span>,
       render: (s) => (
         <Button size="sm" onClick={() => end.mutate({ username: user.username, sessionId: s.id })} disabled={end.isPending}>
-          End
+          {t('users.end')}
         </Button>
       ),
     },
   ];
   return (
     <fieldset className="fieldset">
-      <legend>Active sessions ({items.length})</legend>
+      <legend>{t('users.activeSessionsCount', { n: formatNumber(items.length) })}</legend>
       <div className="stack">
         <Table
-          caption={`Sessions of ${user.username}`}
+          caption={t('users.sessionsOf', { username: user.username })}
           columns={columns}
           rows={items}
           rowKey={(s) => s.id}
-          empty={sessions.isPending ? 'Loading…' : 'Not signed in anywhere'}
+          empty={sessions.isPending ? t('common.loading') : t('users.notSignedIn')}
         />
         {items.length > 0 && (
           <div className="toolbar">
             <Button variant="danger" onClick={() => end.mutate({ username: user.username })} disabled={end.isPending}>
-              End all sessions
+              {t('users.endAll')}
             </Button>
           </div>
         )}
-        <ErrorAlert error={sessions.error ?? end.error} title="Sessions" />
+        <ErrorAlert error={sessions.error ?? end.error} title={t('users.sessions')} />
       </div>
     </fieldset>
   );
