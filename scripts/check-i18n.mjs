@@ -78,7 +78,7 @@ function walk(dir, files = []) {
 
 /** The key-shaped string literals of a source file ('plans.title', "a.b", `a.b_c`): dotted words in quotes. */
 function keyLiterals(code) {
-  return [...code.matchAll(/(['"`])([a-z][A-Za-z0-9]*(?:\.[A-Za-z0-9_]+)+)\1/g)].map((m) => m[2]);
+  return [...code.matchAll(/(['"`])([a-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)+)\1/g)].map((m) => m[2]);
 }
 
 function checkRoot(root) {

@@ -13,6 +13,7 @@ import type {
   StoredWorkerStatus,
   SubstationStatus,
 } from '../shared/schema.js';
+import type { WaitReason } from '../shared/wait-reasons.js';
 
 export type { AlertKind, AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus };
 
@@ -224,7 +225,7 @@ export interface WorkerAssignmentTable {
   planned_end: Timestamp;
   work_minutes: number;
   pinned: Generated<boolean>;
-  wait_reason: string | null;
+  wait_reason: Json<WaitReason[]> | null;
   actual_start: Timestamp | null;
   actual_end: Timestamp | null;
   paused_minutes: Generated<number>;

@@ -12,7 +12,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { authenticate, sessionToken } from '../modules/auth/index.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, m } from '../shared/errors.js';
 
 const auth: FastifyPluginAsync = async (app) => {
   await app.register(fastifyCookie);
@@ -31,10 +31,10 @@ const auth: FastifyPluginAsync = async (app) => {
     if (config?.public || !url || url.startsWith('/api/docs')) return;
     const token = sessionToken(request);
     const user = token ? await authenticate(app.mes.db, token, app.mes.sessions) : undefined;
-    if (!user) throw new DomainError('unauthenticated', token ? 'the session has expired; sign in again' : 'sign in first');
+    if (!user) throw new DomainError('unauthenticated', m(token ? 'auth.session_expired' : 'auth.sign_in_first'));
     request.user = user;
     if (config?.roles && !config.roles.includes(user.role)) {
-      throw new DomainError('forbidden', `this needs the role ${config.roles.join(' or ')}; you are ${user.role}`);
+      throw new DomainError('forbidden', m('auth.role_needed', { roles: config.roles.join(', '), role: user.role }));
     }
   });
 };

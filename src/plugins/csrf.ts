@@ -44,7 +44,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sessionCookie } from '../modules/auth/index.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, m } from '../shared/errors.js';
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const hasSessionCookie = new RegExp(`(?:^|;)\\s*${sessionCookie}=`);
@@ -77,7 +77,7 @@ const csrf: FastifyPluginAsync = async (app) => {
     if (request.headers.authorization?.startsWith('Bearer ')) return;
     const site = request.headers['sec-fetch-site'];
     if (site === 'cross-site') {
-      throw new DomainError('forbidden', 'a change must come from a page of this application, not from another site (Sec-Fetch-Site: cross-site)', {
+      throw new DomainError('forbidden', m('csrf.cross_site'), {
         rule: 'fetch-metadata',
       });
     }
@@ -85,19 +85,19 @@ const csrf: FastifyPluginAsync = async (app) => {
     const origin = claimedOrigin(request);
     if (origin === undefined) {
       if (!hasSessionCookie.test(request.headers.cookie ?? '')) return;
-      throw new DomainError('forbidden', 'a change signed in by cookie must name its Origin; scripts and integrations use a bearer token', {
+      throw new DomainError('forbidden', m('csrf.origin_missing'), {
         rule: 'origin-missing',
       });
     }
     if (origin !== 'null' && (allowed.has(origin) || ownOrigins(request).includes(origin))) return;
-    throw new DomainError('forbidden', `changes are not accepted from pages of ${origin}; allowed: this server's own origin and MES_ALLOWED_ORIGINS`, {
+    throw new DomainError('forbidden', m('csrf.origin_refused', { origin }), {
       rule: 'origin',
     });
   });
 
   app.removeContentTypeParser('text/plain');
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, _body, done) =>
-    done(new DomainError('bad_request', 'the body must be JSON (Content-Type: application/json), or absent', { rule: 'json-body' }), undefined),
+    done(new DomainError('bad_request', m('http.body_must_be_json'), { rule: 'json-body' }), undefined),
   );
 };
 

@@ -22,7 +22,7 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Realtime } from '../modules/realtime/index.js';
-import { DomainError } from '../shared/errors.js';
+import { DomainError, m } from '../shared/errors.js';
 
 export interface MesMetrics {
   registry: Registry;
@@ -211,10 +211,10 @@ const plugin: FastifyPluginAsync = async (app) => {
 
   const { metricsToken, metricsPort } = app.mes.config;
   app.get('/metrics', { schema: { hide: true }, config: { public: true } }, async (request, reply) => {
-    if (!metricsToken) throw new DomainError('not_found', 'no route GET /metrics');
+    if (!metricsToken) throw new DomainError('not_found', m('route.not_found', { method: 'GET', path: '/metrics' }));
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
-    if (!token || !sameToken(token, metricsToken)) throw new DomainError('unauthenticated', 'metrics need Authorization: Bearer <MES_METRICS_TOKEN>');
+    if (!token || !sameToken(token, metricsToken)) throw new DomainError('unauthenticated', m('metrics.token_needed'));
     const text = await metrics.render();
     return reply.type(metrics.registry.contentType).send(text);
   });

@@ -21,6 +21,7 @@
  */
 import AjvCompiler from '@fastify/ajv-compiler';
 import type { Ajv, ValidatorFactory } from '@fastify/ajv-compiler';
+import type { MessageKey } from '../i18n/index.js';
 
 const pool = AjvCompiler();
 
@@ -34,10 +35,10 @@ interface TextError {
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-/** What is wrong with a text value, or undefined when it can be stored as it is. */
-export function textFault(text: string): string | undefined {
-  if (text.includes('\u0000')) return 'must not contain a NUL character';
-  if (LONE_SURROGATE.test(text)) return 'must be valid Unicode text (it contains a lone surrogate)';
+/** What is wrong with a text value (its English text and message key), or undefined when it can be stored as it is. */
+export function textFault(text: string): { message: string; key: MessageKey } | undefined {
+  if (text.includes('\u0000')) return { message: 'must not contain a NUL character', key: 'validation.text.nul' };
+  if (LONE_SURROGATE.test(text)) return { message: 'must be valid Unicode text (it contains a lone surrogate)', key: 'validation.text.lone_surrogate' };
   return undefined;
 }
 
@@ -48,13 +49,13 @@ export function findTextFault(data: unknown): TextError | undefined {
   const stack: [unknown, string][] = [[data, '']];
   while (stack.length > 0) {
     const [value, path] = stack.pop()!;
-    let fault: string | undefined;
+    let fault: { message: string; key: MessageKey } | undefined;
     let at = path;
     if (typeof value === 'string') {
       fault = textFault(value);
     } else if (typeof value === 'number') {
       // Ajv coerces the query string "Infinity" to a number and then skips its range checks
-      if (!Number.isFinite(value)) fault = 'must be a finite number';
+      if (!Number.isFinite(value)) fault = { message: 'must be a finite number', key: 'validation.text.not_finite' };
     } else if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], `${path}/${i}`]);
     } else if (value !== null && typeof value === 'object') {
@@ -62,14 +63,15 @@ export function findTextFault(data: unknown): TextError | undefined {
       for (const key of keys) {
         const keyFault = textFault(key);
         if (keyFault) {
-          fault = `property name ${keyFault}`;
+          const key = keyFault.key === 'validation.text.nul' ? 'validation.text.nul_in_name' : 'validation.text.lone_surrogate_in_name';
+          fault = { message: `property name ${keyFault.message}`, key };
           at = `${path}/${pointer(key)}`;
           break;
         }
       }
       if (!fault) for (let i = keys.length - 1; i >= 0; i--) stack.push([(value as Record<string, unknown>)[keys[i]!], `${path}/${pointer(keys[i]!)}`]);
     }
-    if (fault) return { keyword: 'text', instancePath: at, schemaPath: '#', params: {}, message: fault };
+    if (fault) return { keyword: 'text', instancePath: at, schemaPath: '#', params: { fault: fault.key }, message: fault.message };
   }
   return undefined;
 }

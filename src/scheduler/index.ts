@@ -92,13 +92,13 @@
  *  4. Lower bound (stats.lowerBoundMinutes): max of the calendar-aware longest
  *     chain and worker/substation capacity bounds, see lowerbound.ts.
  */
-import { MINUTE_MS, formatLocal, localDayNumber } from './calendar.js';
+import { MINUTE_MS } from './calendar.js';
 import { BIND_SHIFT, BIND_SUB, BIND_WORKER, type Decoded } from './solution.js';
 import { computeLowerBounds } from './lowerbound.js';
 import { buildModel, type Model } from './model.js';
 import { Search, defaultMaxIterations, defaultPatience } from './search.js';
 import { planCompletions } from './tardiness.js';
-import type { PlanOutcome, ScheduleInput, ScheduleResult, ScheduledAssignment } from './types.js';
+import type { PlanOutcome, ScheduleInput, ScheduleResult, ScheduledAssignment, WaitBlocker, WaitReason } from './types.js';
 import { UnschedulableError } from './types.js';
 
 export * from './types.js';
@@ -184,39 +184,39 @@ function assignmentOf(m: Model, d: Decoded, v: number): ScheduledAssignment {
     workMinutes: op.workMin,
     priority: op.prio,
   };
-  const reason = waitReason(m, d, v);
-  if (reason) a.waitReason = reason;
+  const reasons = waitReasons(m, d, v);
+  if (reasons) a.waitReasons = reasons;
   return a;
 }
 
-function waitReason(m: Model, d: Decoded, v: number): string | undefined {
+/** Why node v starts after its predecessors allow, as data (the UI words it): undefined when it does not wait. */
+function waitReasons(m: Model, d: Decoded, v: number): WaitReason[] | undefined {
   const nd = m.nodes[v]!;
   const start = d.start[v]!;
   const rp = d.readyPred[v]!;
   const precReady = Math.max(m.now, rp >= 0 ? d.end[rp]! : -Infinity);
   if (start <= precReady) return undefined;
-  const day0 = localDayNumber(precReady, m.offset);
-  const fmt = (t: number): string => formatLocal(t, m.offset, localDayNumber(t, m.offset) !== day0);
-  const parts: string[] = [];
-  if (nd.notBefore > precReady) parts.push(`not before ${fmt(nd.notBefore)}`);
-  const w = m.workerIds[d.worker[v]!]!;
+  const reasons: WaitReason[] = [];
+  if (nd.notBefore > precReady) reasons.push({ kind: 'not_before', until: nd.notBefore });
+  const workerId = m.workerIds[d.worker[v]!]!;
   const ref = d.bindRef[v]!;
   const until = d.bindUntil[v]!;
-  const what = ref >= 0 ? m.nodes[ref]!.id : (m.bookedLabels[-ref - 1] ?? 'another plan');
+  const label = ref >= 0 ? undefined : m.bookedLabels[-ref - 1];
+  const by: WaitBlocker = ref >= 0 ? { nodeId: m.nodes[ref]!.id } : label !== undefined ? { assignmentId: label } : {};
   switch (d.bind[v]) {
     case BIND_SHIFT:
-      parts.push(`waiting for shift of ${w} (starts ${fmt(start)})`);
+      reasons.push({ kind: 'shift', workerId, until: start });
       break;
     case BIND_WORKER:
-      parts.push(`waiting for ${w} (busy with ${what} until ${fmt(until)})`);
-      if (start > until) parts.push(`then for shift of ${w} (starts ${fmt(start)})`);
+      reasons.push({ kind: 'worker_busy', workerId, until, by });
+      if (start > until) reasons.push({ kind: 'shift', workerId, until: start });
       break;
     case BIND_SUB:
-      parts.push(`substation ${m.subIds[d.sub[v]!]} busy until ${fmt(until)} (${what})`);
-      if (start > until) parts.push(`then waiting for shift of ${w} (starts ${fmt(start)})`);
+      reasons.push({ kind: 'substation_busy', substationId: m.subIds[d.sub[v]!]!, until, by });
+      if (start > until) reasons.push({ kind: 'shift', workerId, until: start });
       break;
     default:
       break;
   }
-  return parts.length > 0 ? parts.join('; ') : undefined;
+  return reasons.length > 0 ? reasons : undefined;
 }

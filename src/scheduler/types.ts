@@ -119,9 +119,22 @@ export interface ScheduledAssignment {
   workMinutes: number;
   /** priority of the chosen candidate */
   priority: number;
-  /** why it does not start at the earliest precedence-ready time */
-  waitReason?: string;
+  /** why it does not start at the earliest precedence-ready time, in order (a client words them) */
+  waitReasons?: WaitReason[];
 }
+
+/** What held a node back: another node of the plan being scheduled, or a booking (an assignment id) of another plan. */
+export interface WaitBlocker {
+  nodeId?: string;
+  assignmentId?: string;
+}
+
+/** One reason a node starts later than its predecessors allow; times are epoch ms. */
+export type WaitReason =
+  | { kind: 'not_before'; until: number }
+  | { kind: 'shift'; workerId: string; until: number }
+  | { kind: 'worker_busy'; workerId: string; until: number; by: WaitBlocker }
+  | { kind: 'substation_busy'; substationId: string; until: number; by: WaitBlocker };
 
 export interface ScheduleStats {
   greedyMakespanMinutes: number;

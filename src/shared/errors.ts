@@ -3,6 +3,8 @@
  * Services throw DomainError; the error handler in app.ts is the only place
  * that turns errors into responses.
  */
+import { english, m, type Message, type MessageDetail, type MessageKey, type MessageParams, messageOfDetail } from '../i18n/messages.js';
+
 export type ErrorKind =
   | 'bad_request'
   | 'unauthenticated'
@@ -28,51 +30,99 @@ export const statusOfKind: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
-const titleOfKind: Record<ErrorKind, string> = {
-  bad_request: 'Bad request',
-  unauthenticated: 'Not signed in',
-  forbidden: 'Forbidden',
-  not_found: 'Not found',
-  conflict: 'Conflict',
-  invalid_transition: 'Invalid state transition',
-  rule_violated: 'Rule violated',
-  too_large: 'Request too large',
-  rate_limited: 'Too many requests',
-  unavailable: 'Service unavailable',
+/**
+ * One problem of a request: the JSON path of the offending field (e.g.
+ * nodes/2/assignedStations/0/stationId), its English text, and the message
+ * key and parameters to word it in the reader's language.
+ */
+export type ProblemDetail = MessageDetail;
+
+export { commaList, detail, m, type Message, type MessageKey, messageOfDetail } from '../i18n/messages.js';
+
+const titleKeys: Record<ErrorKind | 'internal', MessageKey> = {
+  bad_request: 'problem.bad_request',
+  unauthenticated: 'problem.unauthenticated',
+  forbidden: 'problem.forbidden',
+  not_found: 'problem.not_found',
+  conflict: 'problem.conflict',
+  invalid_transition: 'problem.invalid_transition',
+  rule_violated: 'problem.rule_violated',
+  too_large: 'problem.too_large',
+  rate_limited: 'problem.rate_limited',
+  unavailable: 'problem.unavailable',
+  internal: 'problem.internal',
 };
 
-export interface ProblemDetail {
-  /** JSON path of the offending field, e.g. /nodes/2/assignedStations/0/stationId */
-  field?: string;
-  message: string;
-}
+/** The title of a problem of each kind. */
+export const titleOfKind = (kind: ErrorKind | 'internal'): Message => m(titleKeys[kind]);
 
 export class DomainError extends Error {
   constructor(
     readonly kind: ErrorKind,
-    message: string,
+    /** What went wrong, as a message key and parameters; `message` is its English wording. */
+    readonly msg: Message,
     readonly extra: { field?: string; errors?: ProblemDetail[]; [key: string]: unknown } = {},
   ) {
-    super(message);
+    super(english(msg));
     this.name = 'DomainError';
   }
 }
 
-export const notFound = (what: string, id: string) => new DomainError('not_found', `${what} ${id} does not exist`);
+/** The things a request can name that may not exist, and their "… does not exist" message (literal keys: scripts/check-i18n.mjs reads them). */
+const notFoundKeys = {
+  alert: 'not_found.alert',
+  assignment: 'not_found.assignment',
+  material: 'not_found.material',
+  operation: 'not_found.operation',
+  plan: 'not_found.plan',
+  problem: 'not_found.problem',
+  shift_calendar: 'not_found.shift_calendar',
+  station: 'not_found.station',
+  substation: 'not_found.substation',
+  user: 'not_found.user',
+  worker: 'not_found.worker',
+} as const satisfies Record<string, MessageKey>;
+export type MissingThing = keyof typeof notFoundKeys;
+
+/** "Allowed now: …" after a refused transition. */
+export const allowedNow = (actions: readonly string[]): Message =>
+  actions.length > 0 ? m('transition.allowed_now', { actions: actions.join(', ') }) : m('transition.allowed_now_nothing');
+
+/** The first problem of a list, and how many more there are. */
+export function summaryOf(problems: readonly ProblemDetail[]): Message {
+  const first = messageOfDetail(problems[0]!);
+  return problems.length === 1 ? first : m('problems.and_more', { first, more: problems.length - 1 });
+}
+
+export const notFound = (what: MissingThing, id: string) => new DomainError('not_found', m(notFoundKeys[what], { id }));
 
 export interface Problem {
   type: string;
   title: string;
   status: number;
   detail: string;
+  /** The key and parameters of `detail`, so a client can word it itself. */
+  messageKey: MessageKey;
+  params?: MessageParams;
   field?: string;
   errors?: ProblemDetail[];
   [key: string]: unknown;
 }
 
-export function problemOf(kind: ErrorKind, detail: string, extra: Record<string, unknown> = {}): Problem {
+/** A problem document worded by `word` (English unless the caller gives the reader's language). */
+export function problemOf(kind: ErrorKind, detail: Message, extra: Record<string, unknown> = {}, word: (message: Message) => string = english): Problem {
+  const errors = extra.errors as ProblemDetail[] | undefined;
   // extra members never override the standard ones
-  return { ...extra, type: `urn:burkol-mes:problem:${kind}`, title: titleOfKind[kind], status: statusOfKind[kind], detail };
+  return {
+    ...extra,
+    ...(errors ? { errors: errors.map((e) => (e.messageKey ? { ...e, message: word(messageOfDetail(e)) } : e)) } : {}),
+    type: `urn:burkol-mes:problem:${kind}`,
+    title: word(titleOfKind(kind)),
+    status: statusOfKind[kind],
+    detail: word(detail),
+    messageKey: detail.key,
+    ...(detail.params ? { params: detail.params } : {}),
+  };
 }
 
 /**
@@ -81,31 +131,31 @@ export function problemOf(kind: ErrorKind, detail: string, extra: Record<string,
  * field); this table is the backstop, so a value that slips through is still
  * a 4xx and never a 500.
  */
-export function kindOfSqlState(code: string | undefined): { kind: ErrorKind; detail: string } | undefined {
+export function kindOfSqlState(code: string | undefined): { kind: ErrorKind; detail: Message } | undefined {
   switch (code) {
     case '23505':
-      return { kind: 'conflict', detail: 'a record with the same key already exists' };
+      return { kind: 'conflict', detail: m('sql.duplicate_key') };
     case '23503':
-      return { kind: 'rule_violated', detail: 'a referenced record does not exist or is still in use' };
+      return { kind: 'rule_violated', detail: m('sql.foreign_key') };
     case '23514':
-      return { kind: 'rule_violated', detail: 'a value is out of its allowed range' };
+      return { kind: 'rule_violated', detail: m('sql.check') };
     case '23502':
-      return { kind: 'bad_request', detail: 'a required value is missing (null)' };
+      return { kind: 'bad_request', detail: m('sql.not_null') };
     case '23P01':
-      return { kind: 'conflict', detail: 'the booking overlaps another active booking of the same worker or substation' };
+      return { kind: 'conflict', detail: m('sql.booking_overlap') };
     case '40001':
     case '40P01':
-      return { kind: 'conflict', detail: 'a concurrent change got in the way; retry the request' };
+      return { kind: 'conflict', detail: m('sql.concurrent_change') };
     case '22021': // a NUL character (or bytes that are not UTF-8) in a text value
     case '22P05': // \u0000 inside a JSON value
-      return { kind: 'bad_request', detail: 'a text value contains a character that cannot be stored (such as NUL)' };
+      return { kind: 'bad_request', detail: m('sql.unstorable_character') };
     case '22001':
-      return { kind: 'bad_request', detail: 'a value is too long' };
+      return { kind: 'bad_request', detail: m('sql.too_long') };
     case '22007': // invalid_datetime_format
     case '22008': // datetime_field_overflow: year 0, or beyond 294276
-      return { kind: 'bad_request', detail: 'a date or time is not valid or out of range' };
+      return { kind: 'bad_request', detail: m('sql.bad_datetime') };
     case '22003': // numeric_value_out_of_range: an integer or numeric(p,s) overflow
-      return { kind: 'bad_request', detail: 'a number is out of range' };
+      return { kind: 'bad_request', detail: m('sql.number_out_of_range') };
     case '22P02': // invalid_text_representation (also a lone surrogate inside JSON text)
     case '22023': // invalid_parameter_value
     case '2202E': // array_subscript_error
@@ -113,12 +163,12 @@ export function kindOfSqlState(code: string | undefined): { kind: ErrorKind; det
     case '22012': // division_by_zero
     case '22025': // invalid_escape_sequence (LIKE)
     case '2201B': // invalid_regular_expression
-      return { kind: 'bad_request', detail: 'a value has the wrong format or is out of range' };
+      return { kind: 'bad_request', detail: m('sql.bad_value') };
     case '54000': // program_limit_exceeded (a value too large to index, too many array elements)
     case '54001': // statement_too_complex (deeply nested JSON)
-      return { kind: 'too_large', detail: 'a value is too large for the database' };
+      return { kind: 'too_large', detail: m('sql.too_large') };
     default:
-      return code?.startsWith('22') ? { kind: 'bad_request', detail: 'a value has the wrong format or is out of range' } : undefined;
+      return code?.startsWith('22') ? { kind: 'bad_request', detail: m('sql.bad_value') } : undefined;
   }
 }
 

@@ -117,7 +117,7 @@ describe('hand-built examples', () => {
     expect(n1).toMatchObject({ workerId: 'W1', start: local(0, 14), end: local(1, 16), workMinutes: 600 });
     // N2 cannot use S-1 during N1's overnight gap: the late shift does it on Tuesday
     expect(n2).toMatchObject({ workerId: 'W2', substationId: 'S-1', start: local(1, 16), end: local(1, 17) });
-    expect(n2!.waitReason).toMatch(/substation S-1 busy until/);
+    expect(n2!.waitReasons?.[0]).toMatchObject({ kind: 'substation_busy', substationId: 'S-1', by: { nodeId: 'N1' } });
     // N3: Fri 12-16 (240) + Mon 08-14 (360)
     expect(n3).toMatchObject({ workerId: 'W1', start: local(4, 12), end: local(7, 14), workMinutes: 600 });
   });
@@ -143,11 +143,13 @@ describe('hand-built examples', () => {
     const res = solve(input);
     const by = new Map(res.assignments.map((a) => [a.nodeId, a]));
     const first = [by.get('N1')!, by.get('N2')!].sort((a, b) => a.start - b.start);
-    expect(first[0]!.waitReason).toBeUndefined();
-    expect(first[1]!.waitReason).toMatch(new RegExp(`^waiting for W1 \\(busy with ${first[0]!.nodeId} until 0[67]:[0-9]{2}\\)$`));
-    expect(by.get('N3')!.waitReason).toBe('substation B-1 busy until 07:20 (PLAN-7)');
-    expect(by.get('N4')!.waitReason).toBeUndefined(); // starts when N3 ends
-    expect(by.get('N5')!.waitReason).toMatch(/^not before 10:00/);
+    expect(first[0]!.waitReasons).toBeUndefined();
+    expect(first[1]!.waitReasons).toEqual([{ kind: 'worker_busy', workerId: 'W1', until: first[0]!.end, by: { nodeId: first[0]!.nodeId } }]);
+    expect(by.get('N3')!.waitReasons).toEqual([
+      { kind: 'substation_busy', substationId: 'B-1', until: MON + 7 * HOUR + 20 * MIN, by: { assignmentId: 'PLAN-7' } },
+    ]);
+    expect(by.get('N4')!.waitReasons).toBeUndefined(); // starts when N3 ends
+    expect(by.get('N5')!.waitReasons?.[0]).toEqual({ kind: 'not_before', until: MON + 10 * HOUR });
 
     const shift = solve({
       now: MON + 6 * HOUR,
@@ -156,7 +158,7 @@ describe('hand-built examples', () => {
       workers: [worker('W3', ['C'], weekdays(8 * 60, 16 * 60))],
       booked: [],
     });
-    expect(shift.assignments[0]).toMatchObject({ start: MON + 8 * HOUR, waitReason: 'waiting for shift of W3 (starts 08:00)' });
+    expect(shift.assignments[0]).toMatchObject({ start: MON + 8 * HOUR, waitReasons: [{ kind: 'shift', workerId: 'W3', until: MON + 8 * HOUR }] });
   });
 
   it('respects pins, notBefore and booked worker time', () => {
@@ -173,7 +175,7 @@ describe('hand-built examples', () => {
     const res = solve(input);
     expect(res.assignments[0]).toMatchObject({ stationId: 'B', substationId: 'B-2' });
     expect(res.assignments[1]).toMatchObject({ workerId: 'W2', start: MON + 3 * HOUR });
-    expect(res.assignments[1]!.waitReason).toMatch(/waiting for W2 \(busy with another plan until 03:00\)/);
+    expect(res.assignments[1]!.waitReasons).toContainEqual({ kind: 'worker_busy', workerId: 'W2', until: MON + 3 * HOUR, by: {} });
   });
 
   it('duration uses the station time, efficiency and rounds up', () => {

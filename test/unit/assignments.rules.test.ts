@@ -137,7 +137,7 @@ describe('time', () => {
 describe('pause and completion checks', () => {
   it('needs a note when the reason is other', () => {
     expect(pauseProblems({ reason: 'break' })).toEqual([]);
-    expect(pauseProblems({ reason: 'other', note: ' ' })).toEqual([{ field: 'body/note', message: expect.any(String) }]);
+    expect(pauseProblems({ reason: 'other', note: ' ' })).toMatchObject([{ field: 'body/note', message: expect.any(String) }]);
     expect(pauseProblems({ reason: 'other', note: 'crane' })).toEqual([]);
   });
 
@@ -168,11 +168,11 @@ describe('pause and completion checks', () => {
 
   it('wants at least one part reported, and more than planned only when confirmed', () => {
     const nothing = completionProblems({ goodQuantity: 0, scrapQuantity: 0 }, inputs, 10);
-    expect(nothing).toEqual([{ field: 'body/goodQuantity', message: expect.stringMatching(/report at least one part/) }]);
+    expect(nothing).toMatchObject([{ field: 'body/goodQuantity', message: expect.stringMatching(/report at least one part/) }]);
     expect(completionProblems({ goodQuantity: 0, scrapQuantity: 10, scrapReason: 'burn' }, inputs, 10)).toEqual([]);
     expect(completionProblems({ goodQuantity: 9.5, scrapQuantity: 0.5, scrapReason: 'edge' }, inputs, 10)).toEqual([]);
     const over = completionProblems({ goodQuantity: 10, scrapQuantity: 0.001, scrapReason: 'edge' }, inputs, 10);
-    expect(over).toEqual([
+    expect(over).toMatchObject([
       { field: 'body/goodQuantity', message: 'good + scrap is 10.001, more than the 10 planned for this step; send overrun: true to confirm' },
     ]);
     expect(completionProblems({ goodQuantity: 500000 }, inputs, 10).map((p) => p.field)).toEqual(['body/goodQuantity']);

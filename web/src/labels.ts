@@ -1,4 +1,5 @@
 /** Shop-floor words for people: pause reasons, problem categories, what a step waits for. */
+import type { WaitReason, WaitReasons } from '../../src/shared/wait-reasons.js';
 import type { PauseReason, ProblemCategory, SessionUser, WaitingFor } from './api/types';
 import { formatDateTime } from './format';
 import { t } from './i18n';
@@ -50,24 +51,54 @@ export function describeWaitingFor(waitingFor: readonly WaitingFor[], { names = 
     .join('; ');
 }
 
+type Translate = (key: string, params?: Record<string, unknown>) => string;
+
+/**
+ * One of the scheduler's structured wait reasons in the reader's language
+ * and time zone, with ids ("waiting for W-002 (busy with N3 until 14:20)").
+ */
+export function waitReasonText(reason: WaitReason, translate: Translate = t): string {
+  const by = (b: { nodeId?: string; assignmentId?: string }) => b.nodeId ?? b.assignmentId ?? translate('waits.reason.anotherPlan');
+  switch (reason.kind) {
+    case 'not_before':
+      return translate('waits.reason.notBefore', { until: formatDateTime(reason.until) });
+    case 'shift':
+      return translate('waits.reason.shift', { worker: reason.workerId, until: formatDateTime(reason.until) });
+    case 'worker_busy':
+      return translate('waits.reason.workerBusy', { worker: reason.workerId, by: by(reason.by), until: formatDateTime(reason.until) });
+    case 'substation_busy':
+      return translate('waits.reason.substationBusy', { substation: reason.substationId, by: by(reason.by), until: formatDateTime(reason.until) });
+    case 'cancelled':
+      return reason.cause === 'rescheduled' ? translate('waits.reason.cancelledRescheduled') : translate('waits.reason.cancelledWithPlan');
+    case 'text':
+      return reason.text;
+  }
+}
+
+/** All of an assignment's wait reasons as one line ("…; then …"), or undefined when it does not wait (for a tooltip). */
+export function waitReasonsText(reasons: WaitReasons, translate: Translate = t): string | undefined {
+  return reasons && reasons.length > 0 ? reasons.map((r) => waitReasonText(r, translate)).join('; ') : undefined;
+}
+
 /**
  * Why a step whose predecessors are done still starts later, from the
- * scheduler's reason (written in the server's time zone, with ids): the
- * kind of wait in words and the planned start in the reader's time. `self`
- * words it for the operator whose task it is; `start: false` leaves the
- * time out where the planned start is shown next to it. Null when there
- * is nothing to say.
+ * scheduler's structured reasons: the kind of wait in words and the planned
+ * start in the reader's time. `self` words it for the operator whose task it
+ * is; `start: false` leaves the time out where the planned start is shown next
+ * to it. Null when there is nothing to say.
  */
 export function describeScheduleWait(
-  a: { waitReason: string | null; plannedStart: string; workerId: string; substationId: string },
+  a: { waitReason: WaitReasons; plannedStart: string; workerId: string; substationId: string },
   { self = false, start = true }: { self?: boolean; start?: boolean } = {},
 ): string | null {
-  const reason = a.waitReason;
-  if (!reason) return null;
+  const reasons = a.waitReason;
+  if (!reasons || reasons.length === 0) return null;
+  const kinds = new Set(reasons.map((r) => r.kind));
   let why: string | null = null;
-  if (/busy with/.test(reason)) why = self ? t('waits.afterYourEarlierTask') : t('waits.workerBusy', { worker: a.workerId });
-  else if (/^substation .* busy/.test(reason)) why = t('waits.substation', { substation: a.substationId });
-  else if (/waiting for shift/.test(reason)) why = self ? t('waits.yourShift') : t('waits.workerShift', { worker: a.workerId });
+  if (kinds.has('worker_busy')) why = self ? t('waits.afterYourEarlierTask') : t('waits.workerBusy', { worker: a.workerId });
+  else if (kinds.has('substation_busy')) why = t('waits.substation', { substation: a.substationId });
+  else if (kinds.has('shift')) why = self ? t('waits.yourShift') : t('waits.workerShift', { worker: a.workerId });
+  else if (kinds.has('not_before')) why = t('waits.notBefore');
   const when = start ? t('waits.starts', { when: formatDateTime(a.plannedStart) }) : null;
   return [why, when].filter(Boolean).join(' · ') || null;
 }

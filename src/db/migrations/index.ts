@@ -15,6 +15,7 @@ import * as m0009 from './0009_user_last_login.js';
 import * as m0010 from './0010_due_dates.js';
 import * as m0011 from './0011_user_locale.js';
 import * as m0012 from './0012_alerts.js';
+import * as m0013 from './0013_structured_wait_reasons.js';
 import * as m0016 from './0016_operation_nominal_time.js';
 
 export const migrations: Record<string, Migration> = {
@@ -30,5 +31,6 @@ export const migrations: Record<string, Migration> = {
   '0010_due_dates': m0010,
   '0011_user_locale': m0011,
   '0012_alerts': m0012,
+  '0013_structured_wait_reasons': m0013,
   '0016_operation_nominal_time': m0016,
 };

@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.js';
 import { take } from '../../db/locks.js';
 import type { AssignmentStatus, PauseReason, ProblemCategory } from '../../db/schema.js';
+import type { CancelCause, WaitReason } from '../../shared/wait-reasons.js';
 
 export interface NewAssignment {
   nodeId: number;
@@ -18,7 +19,7 @@ export interface NewAssignment {
   workMinutes: number;
   status: 'pending' | 'ready';
   pinned: boolean;
-  waitReason: string | null;
+  waitReason: WaitReason[] | null;
 }
 
 /** Inserts assignments in one statement; returns their WA codes in input order. */
@@ -45,7 +46,7 @@ export async function insertAssignments(trx: Trx, planId: string, rows: NewAssig
       work_minutes, status, pinned, wait_reason)
     select id, ${planId}, node_id, worker_id, station_id, substation_id, planned_start, planned_end, work_minutes, status, pinned, wait_reason
       from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(id text, node_id bigint, worker_id text, station_id text,
-        substation_id text, planned_start timestamptz, planned_end timestamptz, work_minutes numeric, status text, pinned boolean, wait_reason text)`.execute(
+        substation_id text, planned_start timestamptz, planned_end timestamptz, work_minutes numeric, status text, pinned boolean, wait_reason jsonb)`.execute(
     trx,
   );
   return ids;
@@ -75,9 +76,14 @@ export function listPlanAssignments(trx: Trx, planId: string, statuses: Assignme
     .execute();
 }
 
-export async function cancelAssignments(trx: Trx, ids: string[], reason: string): Promise<void> {
+export async function cancelAssignments(trx: Trx, ids: string[], cause: CancelCause): Promise<void> {
   if (ids.length === 0) return;
-  await trx.updateTable('mes.worker_assignments').set({ status: 'cancelled', wait_reason: reason }).where('id', 'in', ids).execute();
+  const reasons: WaitReason[] = [{ kind: 'cancelled', cause }];
+  await trx
+    .updateTable('mes.worker_assignments')
+    .set({ status: 'cancelled', wait_reason: JSON.stringify(reasons) })
+    .where('id', 'in', ids)
+    .execute();
 }
 
 /** A planner's move: the not-started assignment goes to this worker, station, substation and time, pinned. */

@@ -4,7 +4,7 @@
  * arithmetic of worked time, consumption and production. Shared by the
  * services (refusals), the portal (canStart) and the UI.
  */
-import { DomainError, type ProblemDetail } from '../../shared/errors.js';
+import { allowedNow, commaList, DomainError, detail, m, type Message, type ProblemDetail } from '../../shared/errors.js';
 import type { PlanStatus } from '../../shared/schema.js';
 import type { AssignmentStatus, CompleteBody, PauseBody } from './assignments.schema.js';
 
@@ -53,12 +53,12 @@ export function workerStatusOnPause(reason: PauseBody['reason']): 'on_break' | '
   return reason === 'break' ? 'on_break' : 'busy';
 }
 
-const done: Record<AssignmentAction, string> = {
-  start: 'started',
-  pause: 'paused',
-  resume: 'resumed',
-  complete: 'completed',
-  'report-problem': 'given a problem report',
+const done: Record<AssignmentAction, Message> = {
+  start: m('assignment.done.start'),
+  pause: m('assignment.done.pause'),
+  resume: m('assignment.done.resume'),
+  complete: m('assignment.done.complete'),
+  'report-problem': m('assignment.done.report_problem'),
 };
 
 export function allowedAssignmentActions(status: AssignmentStatus): AssignmentAction[] {
@@ -80,16 +80,21 @@ export function actionRefusal(action: AssignmentAction, f: ActionFacts): DomainE
   const allowedActions = allowedAssignmentActions(f.status);
   const extra = { currentStatus: f.status, planStatus: f.planStatus, allowedActions };
   const next = assignmentTransitions[f.status][action];
-  const allowedText = `Allowed now: ${allowedActions.length > 0 ? allowedActions.join(', ') : 'nothing'}`;
   if (!next) {
-    const why = f.status === 'cancelled' && f.planStatus === 'cancelled' ? ` (its plan ${f.planId} is cancelled)` : '';
-    return new DomainError('invalid_transition', `assignment ${f.assignmentId} is ${f.status}${why}; it cannot be ${done[action]}. ${allowedText}`, extra);
-  }
-  if (!planStatusesFor[action].includes(f.planStatus)) {
-    const hint = f.planStatus === 'paused' ? '; the planner must resume the plan first' : '';
+    const params = { assignmentId: f.assignmentId, status: f.status, action: done[action], allowed: allowedNow(allowedActions) };
     return new DomainError(
       'invalid_transition',
-      `plan ${f.planId} is ${f.planStatus}; assignment ${f.assignmentId} cannot be ${done[action]} while the plan is ${f.planStatus}${hint}`,
+      f.status === 'cancelled' && f.planStatus === 'cancelled'
+        ? m('assignment.cannot_act_plan_cancelled', { ...params, planId: f.planId })
+        : m('assignment.cannot_act', params),
+      extra,
+    );
+  }
+  if (!planStatusesFor[action].includes(f.planStatus)) {
+    const params = { planId: f.planId, planStatus: f.planStatus, assignmentId: f.assignmentId, action: done[action] };
+    return new DomainError(
+      'invalid_transition',
+      f.planStatus === 'paused' ? m('assignment.cannot_act_plan_paused', params) : m('assignment.cannot_act_in_plan_status', params),
       extra,
     );
   }
@@ -122,21 +127,34 @@ export function startRefusal(f: StartFacts): DomainError | undefined {
   if (base) return base;
   const extra = { currentStatus: f.status, planStatus: f.planStatus };
   if (f.waitingFor.length > 0) {
-    const list = f.waitingFor.map((w) => `${w.nodeId} "${w.nodeName}" (${w.assignmentId ? `${w.assignmentId}, ${w.status}` : 'not assigned'})`).join(', ');
-    return new DomainError('conflict', `assignment ${f.assignmentId} cannot start yet: waiting for ${list}`, { ...extra, waitingFor: f.waitingFor });
+    const list = f.waitingFor.map((w) =>
+      w.assignmentId
+        ? m('assignment.waiting_node', { nodeId: w.nodeId, nodeName: w.nodeName, assignmentId: w.assignmentId, status: w.status ?? '' })
+        : m('assignment.waiting_node_unassigned', { nodeId: w.nodeId, nodeName: w.nodeName }),
+    );
+    return new DomainError('conflict', m('assignment.waiting_for', { assignmentId: f.assignmentId, nodes: commaList(list) }), {
+      ...extra,
+      waitingFor: f.waitingFor,
+    });
   }
   if (f.workerTask && f.workerTask.assignmentId !== f.assignmentId) {
     return new DomainError(
       'conflict',
-      `worker ${f.workerId} already has task ${f.workerTask.assignmentId} ${f.workerTask.status === 'paused' ? 'paused' : 'in progress'}; complete it before starting another`,
+      m(f.workerTask.status === 'paused' ? 'assignment.worker_has_paused_task' : 'assignment.worker_has_task_in_progress', {
+        workerId: f.workerId,
+        taskId: f.workerTask.assignmentId,
+      }),
       { ...extra, workerTask: f.workerTask },
     );
   }
   if (f.substation.status === 'maintenance') {
-    return new DomainError('conflict', `substation ${f.substation.id} is under maintenance`, { ...extra, substationStatus: f.substation.status });
+    return new DomainError('conflict', m('substation.under_maintenance', { substationId: f.substation.id }), {
+      ...extra,
+      substationStatus: f.substation.status,
+    });
   }
   if (f.substation.currentAssignmentId && f.substation.currentAssignmentId !== f.assignmentId) {
-    return new DomainError('conflict', `substation ${f.substation.id} is in use by ${f.substation.currentAssignmentId}`, {
+    return new DomainError('conflict', m('substation.in_use_by', { substationId: f.substation.id, assignmentId: f.substation.currentAssignmentId }), {
       ...extra,
       substationStatus: f.substation.status,
       substationAssignmentId: f.substation.currentAssignmentId,
@@ -192,7 +210,7 @@ export function workedMinutes(actualStart: Date, actualEnd: Date, paused: number
 // ---- pause -------------------------------------------------------------------------
 
 export function pauseProblems(body: PauseBody): ProblemDetail[] {
-  if (body.reason === 'other' && !body.note?.trim()) return [{ field: 'body/note', message: 'say why in a note when the reason is other' }];
+  if (body.reason === 'other' && !body.note?.trim()) return [detail('body/note', m('pause.note_required'))];
   return [];
 }
 
@@ -220,31 +238,32 @@ export interface Consumption {
 export function completionProblems(body: CompleteBody, inputs: readonly NodeInput[], plannedQuantity: number): ProblemDetail[] {
   const problems: ProblemDetail[] = [];
   const scrap = body.scrapQuantity ?? 0;
-  if (!hasAtMost3Decimals(body.goodQuantity)) problems.push({ field: 'body/goodQuantity', message: 'goodQuantity has more than 3 decimals' });
-  if (!hasAtMost3Decimals(scrap)) problems.push({ field: 'body/scrapQuantity', message: 'scrapQuantity has more than 3 decimals' });
+  if (!hasAtMost3Decimals(body.goodQuantity)) problems.push(detail('body/goodQuantity', m('field.more_than_3_decimals', { name: 'goodQuantity' })));
+  if (!hasAtMost3Decimals(scrap)) problems.push(detail('body/scrapQuantity', m('field.more_than_3_decimals', { name: 'scrapQuantity' })));
   const reported = round3(body.goodQuantity + scrap);
   if (reported === 0) {
-    problems.push({
-      field: 'body/goodQuantity',
-      message: 'report at least one part, good or scrap; to stop without producing, pause with a reason or report a problem',
-    });
+    problems.push(detail('body/goodQuantity', m('complete.nothing_reported')));
   } else if (reported > plannedQuantity + 1e-9 && body.overrun !== true) {
-    problems.push({
-      field: 'body/goodQuantity',
-      message: `good + scrap is ${reported}, more than the ${plannedQuantity} planned for this step; send overrun: true to confirm`,
-    });
+    problems.push(detail('body/goodQuantity', m('complete.overrun', { reported, planned: plannedQuantity })));
   }
-  if (scrap > 0 && !body.scrapReason?.trim()) problems.push({ field: 'body/scrapReason', message: 'give a scrapReason when scrapQuantity is above zero' });
+  if (scrap > 0 && !body.scrapReason?.trim()) problems.push(detail('body/scrapReason', m('complete.scrap_reason_required')));
   const known = new Set(inputs.map((i) => i.materialCode));
   const seen = new Set<string>();
-  (body.materials ?? []).forEach((m, i) => {
+  (body.materials ?? []).forEach((used, i) => {
     const field = `body/materials/${i}`;
-    if (!known.has(m.materialCode)) {
-      problems.push({ field: `${field}/materialCode`, message: `${m.materialCode} is not an input of this step (inputs: ${[...known].join(', ') || 'none'})` });
+    if (!known.has(used.materialCode)) {
+      problems.push(
+        detail(
+          `${field}/materialCode`,
+          known.size > 0
+            ? m('complete.not_an_input', { materialCode: used.materialCode, inputs: [...known].join(', ') })
+            : m('complete.not_an_input_none', { materialCode: used.materialCode }),
+        ),
+      );
     }
-    if (seen.has(m.materialCode)) problems.push({ field: `${field}/materialCode`, message: `${m.materialCode} is listed twice` });
-    seen.add(m.materialCode);
-    if (!hasAtMost3Decimals(m.quantity)) problems.push({ field: `${field}/quantity`, message: 'quantity has more than 3 decimals' });
+    if (seen.has(used.materialCode)) problems.push(detail(`${field}/materialCode`, m('complete.material_listed_twice', { materialCode: used.materialCode })));
+    seen.add(used.materialCode);
+    if (!hasAtMost3Decimals(used.quantity)) problems.push(detail(`${field}/quantity`, m('field.more_than_3_decimals', { name: 'quantity' })));
   });
   return problems;
 }

@@ -21,6 +21,7 @@ import {
 } from '../../shared/schema.js';
 import { WaitingFor } from '../plans/plans.schema.js';
 import { WorkerStatus } from '../workers/workers.schema.js';
+import { WaitReasons } from '../../shared/wait-reasons.js';
 
 export { AssignmentStatus, PauseReason, ProblemCategory, WaitingFor };
 /** Quantities are numeric(14,3) in the database: at most 3 decimals (checked by the rules). */
@@ -107,7 +108,7 @@ export const AssignmentSummary = Type.Object({
   plannedEnd: DateTime,
   workMinutes: Type.Number({ description: 'planned working minutes' }),
   pinned: Type.Boolean(),
-  waitReason: NullableString,
+  waitReason: WaitReasons,
   actualStart: NullableDateTime,
   actualEnd: NullableDateTime,
   startedBy: Type.Union([Type.String(), Type.Null()], {

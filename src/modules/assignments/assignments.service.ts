@@ -7,7 +7,7 @@
  */
 import { type Db, type Trx, withSavepoint } from '../../db/database.js';
 import { type OutboxEvent, recordEvents } from '../realtime/index.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, type Message, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
 import type { SessionUser } from '../auth/index.js';
 import { lockPlan } from '../plans/index.js';
@@ -42,8 +42,8 @@ export interface ActionOutcome {
   replayed: boolean;
 }
 
-function forbidden(what: string): DomainError {
-  return new DomainError('forbidden', `${what}; operators see and act on their own tasks only`);
+function forbidden(reason: Message): DomainError {
+  return new DomainError('forbidden', m('assignment.own_tasks_only', { reason }));
 }
 
 // ---- reads ----------------------------------------------------------------------
@@ -64,7 +64,7 @@ export async function workerState(db: Db, workerId: string, clock: Clock): Promi
 export async function getAssignment(db: Db, id: string, user: SessionUser): Promise<AssignmentDetail> {
   const detail = await views.findAssignmentDetail(db, id);
   if (!detail) throw notFound('assignment', id);
-  if (!mayRead(user, detail.workerId)) throw forbidden(`assignment ${id} belongs to worker ${detail.workerId}`);
+  if (!mayRead(user, detail.workerId)) throw forbidden(m('assignment.belongs_to_worker', { assignmentId: id, workerId: detail.workerId }));
   return { ...detail, predecessors: seenBy(user, detail.predecessors) };
 }
 
@@ -75,7 +75,7 @@ export async function listAssignments(
 ): Promise<PageOf<AssignmentSummary>> {
   let workerId = query.workerId;
   if (user.role === 'operator') {
-    if (workerId !== undefined && workerId !== user.workerId) throw forbidden(`you are worker ${user.workerId}, not ${workerId}`);
+    if (workerId !== undefined && workerId !== user.workerId) throw forbidden(m('worker.you_are_not', { you: user.workerId ?? '', workerId }));
     workerId = user.workerId ?? '';
   }
   const { items, total } = await views.listAssignments(db, { ...query, workerId });
@@ -84,7 +84,7 @@ export async function listAssignments(
 
 /** The worker's queue, with what each pending task waits for and whether it could start now. */
 export async function workerTasks(db: Db, workerId: string, user: SessionUser, clock: Clock): Promise<WorkerTasks> {
-  if (!mayRead(user, workerId)) throw forbidden(`you are worker ${user.workerId}, not ${workerId}`);
+  if (!mayRead(user, workerId)) throw forbidden(m('worker.you_are_not', { you: user.workerId ?? '', workerId }));
   const worker = await views.findWorkerRecord(db, workerId, clock.now());
   if (!worker) throw notFound('worker', workerId);
   const rows = await views.findWorkerQueue(db, workerId);
@@ -160,16 +160,12 @@ export async function runAction(
       const stored = await idempotency.findStoredResponse(trx, key, ctx.user.id);
       if (stored) {
         if (stored.route !== route) {
-          throw new DomainError('rule_violated', `Idempotency-Key "${key}" was used for ${stored.route}; use a new key for ${route}`, {
+          throw new DomainError('rule_violated', m('idempotency.other_route', { key, usedFor: stored.route, route }), {
             field: 'headers/idempotency-key',
           });
         }
         if (stored.requestHash !== null && stored.requestHash !== requestHash) {
-          throw new DomainError(
-            'rule_violated',
-            `Idempotency-Key "${key}" was used for ${route} with a different body; a retry sends the same body, another action needs a new key`,
-            { field: 'headers/idempotency-key' },
-          );
+          throw new DomainError('rule_violated', m('idempotency.other_body', { key, route }), { field: 'headers/idempotency-key' });
         }
         return { statusCode: stored.statusCode, body: stored.response as ActionResult, replayed: true };
       }
@@ -178,12 +174,12 @@ export async function runAction(
     const owner = await repo.findAssignmentOwner(trx, assignmentId);
     if (!owner) throw notFound('assignment', assignmentId);
     // refuse strangers before taking any lock; checked again on the locked row (a planner may have moved it)
-    if (!actingAs(ctx.user, owner.workerId)) throw forbidden(`assignment ${assignmentId} is assigned to worker ${owner.workerId}`);
+    if (!actingAs(ctx.user, owner.workerId)) throw forbidden(m('assignment.assigned_to_worker', { assignmentId, workerId: owner.workerId }));
     // lock order (src/db/locks.ts): the plan, then the assignment; the action takes worker, substation and materials after
     const plan = (await lockPlan(trx, owner.planId))!;
     const locked = await repo.lockAssignment(trx, assignmentId);
     const acting = actingAs(ctx.user, locked.workerId);
-    if (!acting) throw forbidden(`assignment ${assignmentId} is assigned to worker ${locked.workerId}`);
+    if (!acting) throw forbidden(m('assignment.assigned_to_worker', { assignmentId, workerId: locked.workerId }));
     const target: ActionTarget = { ...locked, planStatus: plan.status, acting, actor: ctx.user.username, user: ctx.user, now: ctx.now() };
     // what every answer carries: the assignment and its worker as they are now
     const stateNow = async (): Promise<ActionResult> => ({
@@ -193,7 +189,7 @@ export async function runAction(
     // a refused action answers with the state it met, so the tablet can show it without asking again
     const withCurrentState = async (error: unknown): Promise<never> => {
       if (!(error instanceof DomainError) || (error.kind !== 'conflict' && error.kind !== 'invalid_transition')) throw error;
-      throw new DomainError(error.kind, error.message, { ...error.extra, current: await stateNow() });
+      throw new DomainError(error.kind, error.msg, { ...error.extra, current: await stateNow() });
     };
     if (action !== 'start') {
       const refusal = actionRefusal(action, { assignmentId, status: locked.status, planId: locked.planId, planStatus: plan.status });

@@ -6,7 +6,7 @@
  */
 import type { Db } from '../../db/database.js';
 import type { OutboxEvent } from '../realtime/index.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, m, summaryOf } from '../../shared/errors.js';
 import { insertCompletionLedger, lockMaterials } from '../materials/index.js';
 import { movePlan, nextPlanStatus } from '../plans/index.js';
 import { freeSubstationsHolding } from '../stations/index.js';
@@ -22,7 +22,7 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
     const problems = completionProblems(body, inputs, t.nodeQuantity);
     if (problems.length > 0) {
       const first = problems[0]!;
-      throw new DomainError('rule_violated', problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more)`, {
+      throw new DomainError('rule_violated', summaryOf(problems), {
         ...(first.field ? { field: first.field } : {}),
         errors: problems,
       });
@@ -56,7 +56,10 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
     if (shortages.length > 0) {
       throw new DomainError(
         'conflict',
-        `not enough stock to complete ${t.id}: ${shortages.map((s) => `${s.materialCode} needs ${s.needed}, ${s.inStock} in stock`).join('; ')}. Receive the material or report what was actually used`,
+        m('complete.not_enough_stock', {
+          assignmentId: t.id,
+          shortages: shortages.map((s) => m('complete.shortage', { materialCode: s.materialCode, needed: s.needed, inStock: s.inStock })),
+        }),
         { currentStatus: t.status, shortages },
       );
     }

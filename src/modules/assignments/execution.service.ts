@@ -6,7 +6,7 @@
 import type { Db } from '../../db/database.js';
 import { recordAlerts } from '../alerts/index.js';
 import { recordEvents } from '../realtime/index.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, detail, m, messageOfDetail, notFound, type ProblemDetail } from '../../shared/errors.js';
 import { movePlan, nextPlanStatus } from '../plans/index.js';
 import { lockSubstation, occupySubstation } from '../stations/index.js';
 import { lockWorkerForStart, occupyWorker, setStatusOfHolder } from '../workers/index.js';
@@ -16,9 +16,9 @@ import { pausedMinutes, pauseProblems, seenBy, startRefusal, workerStatusAfter, 
 import type { PauseBody, ProblemBody, ProblemView, ResolveBody } from './assignments.schema.js';
 import { type ActionContext, type ActionOutcome, assignmentEvent, planEvent, runAction, substationEvent, workerEvent } from './assignments.service.js';
 
-function ruleViolated(problems: { field?: string; message: string }[]): DomainError {
+function ruleViolated(problems: ProblemDetail[]): DomainError {
   const first = problems[0]!;
-  return new DomainError('rule_violated', first.message, { ...(first.field ? { field: first.field } : {}), errors: problems });
+  return new DomainError('rule_violated', messageOfDetail(first), { ...(first.field ? { field: first.field } : {}), errors: problems });
 }
 
 /**
@@ -102,7 +102,7 @@ export function reportProblem(db: Db, id: string, body: ProblemBody, ctx: Action
     ctx,
     async (trx, t) => {
       const text = body.text.trim();
-      if (text.length === 0) throw ruleViolated([{ field: 'body/text', message: 'describe the problem' }]);
+      if (text.length === 0) throw ruleViolated([detail('body/text', m('problem.describe'))]);
       const problemId = await repo.insertProblem(trx, { assignmentId: t.id, planId: t.planId, category: body.category, text, by: t.actor, at: t.now });
       const problem = (await views.findProblem(trx, problemId))!;
       await recordAlerts(
@@ -151,7 +151,7 @@ export async function resolveProblem(
     const problem = await repo.lockProblem(trx, id);
     if (!problem) throw notFound('problem', String(id));
     if (problem.resolvedAt) {
-      throw new DomainError('conflict', `problem ${id} was already resolved by ${problem.resolvedBy} at ${problem.resolvedAt.toISOString()}`, {
+      throw new DomainError('conflict', m('problem.already_resolved', { id, resolvedBy: problem.resolvedBy ?? '', at: problem.resolvedAt.toISOString() }), {
         resolvedBy: problem.resolvedBy,
       });
     }

@@ -5,7 +5,7 @@
  * session needed) or the roles it admits (`roles: ['admin', 'planner']`).
  */
 import type { FastifyRequest } from 'fastify';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, m } from '../../shared/errors.js';
 import type { Role, SessionUser } from './auth.schema.js';
 
 export const sessionCookie = 'mes_session';
@@ -30,7 +30,7 @@ export function sessionToken(request: FastifyRequest): string | undefined {
 
 /** The signed-in user of a route that is not public. */
 export function currentUser(request: FastifyRequest): SessionUser {
-  if (!request.user) throw new DomainError('unauthenticated', 'sign in first');
+  if (!request.user) throw new DomainError('unauthenticated', m('auth.sign_in_first'));
   return request.user;
 }
 

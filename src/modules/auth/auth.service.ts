@@ -2,7 +2,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/database.js';
 import crypto from 'node:crypto';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, notFound } from '../../shared/errors.js';
 import * as repo from './auth.repository.js';
 import type { LockoutPolicy } from './auth.repository.js';
 import type { Locale, Role, SessionUser } from './auth.schema.js';
@@ -21,7 +21,7 @@ export const hashToken = (token: string) => crypto.createHash('sha256').update(t
 // "unknown user" and "wrong password" take the same time.
 const dummyHash = hashSecret('burkol-mes-dummy-secret');
 
-const invalidCredentials = () => new DomainError('unauthenticated', 'user name or password is wrong');
+const invalidCredentials = () => new DomainError('unauthenticated', m('auth.wrong_password'));
 
 async function issueSession(db: Db, user: SessionUser, ttlHours: number): Promise<IssuedSession> {
   const token = crypto.randomBytes(32).toString('base64url');
@@ -47,7 +47,7 @@ export const defaultLockoutPolicy: LockoutPolicy = { attempts: 5, windowSeconds:
 /** The account is locked: 429 with Retry-After, the same whether the secret given was right or wrong. */
 export class AccountLockedError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
-    super('rate_limited', `too many failed sign-ins; this account is locked, try again in ${retryAfterSeconds} s`, { retryAfter: retryAfterSeconds });
+    super('rate_limited', m('auth.account_locked', { seconds: retryAfterSeconds }), { retryAfter: retryAfterSeconds });
   }
 }
 
@@ -118,7 +118,7 @@ export async function loginWithPin(db: Db, workerId: string, pin: string, ttlHou
     `worker ${workerId}`,
     row && pinHash ? (found as Found) : undefined,
     async () => verifySecret(pinHash ?? (await dummyHash), pin),
-    () => new DomainError('unauthenticated', 'worker id or PIN is wrong'),
+    () => new DomainError('unauthenticated', m('auth.wrong_pin')),
     ttlHours,
     options,
   );
@@ -159,7 +159,7 @@ export async function logout(db: Db, token: string, sessions?: SessionCache): Pr
 export async function setOwnLocale(db: Db, userId: number, locale: Locale, sessions?: SessionCache): Promise<SessionUser> {
   const user = await repo.updateUserLocale(db, userId, locale);
   sessions?.dropUser(String(userId));
-  if (!user) throw new DomainError('unauthenticated', 'sign in first');
+  if (!user) throw new DomainError('unauthenticated', m('auth.sign_in_first'));
   return user;
 }
 
@@ -178,14 +178,14 @@ export interface CreateUserInput {
  */
 export function checkNewSecrets(secrets: { password?: string | undefined; pin?: string | undefined }): void {
   if (secrets.password !== undefined && secrets.password.length < 8) {
-    throw new DomainError('rule_violated', 'a password has at least 8 characters', { field: 'password' });
+    throw new DomainError('rule_violated', m('auth.password_too_short'), { field: 'password' });
   }
-  if (secrets.pin !== undefined && !/^[0-9]{6,8}$/.test(secrets.pin)) throw new DomainError('rule_violated', 'a PIN has 6 to 8 digits', { field: 'pin' });
+  if (secrets.pin !== undefined && !/^[0-9]{6,8}$/.test(secrets.pin)) throw new DomainError('rule_violated', m('auth.pin_format'), { field: 'pin' });
 }
 
 /** Sets a new password and/or PIN. Every session of the user ends in the same transaction (trigger, migration 0008). */
 export async function changeUserSecrets(db: Db, username: string, secrets: { password?: string; pin?: string }): Promise<void> {
-  if (secrets.password === undefined && secrets.pin === undefined) throw new DomainError('rule_violated', 'give a password or a PIN', { field: 'password' });
+  if (secrets.password === undefined && secrets.pin === undefined) throw new DomainError('rule_violated', m('auth.password_or_pin'), { field: 'password' });
   checkNewSecrets(secrets);
   const ok = await repo.updateUserSecrets(db, username, {
     ...(secrets.password !== undefined ? { passwordHash: await hashSecret(secrets.password) } : {}),
@@ -207,8 +207,8 @@ export function listUsers(db: Db) {
 }
 
 export async function createUser(db: Db, input: CreateUserInput) {
-  if (input.role === 'operator' && !input.workerId) throw new DomainError('rule_violated', 'an operator account needs --worker', { field: 'workerId' });
-  if (!input.password && !input.pin) throw new DomainError('rule_violated', 'give a password or a PIN', { field: 'password' });
+  if (input.role === 'operator' && !input.workerId) throw new DomainError('rule_violated', m('auth.operator_needs_worker_flag'), { field: 'workerId' });
+  if (!input.password && !input.pin) throw new DomainError('rule_violated', m('auth.password_or_pin'), { field: 'password' });
   checkNewSecrets(input);
   try {
     return await repo.insertUser(db, {
@@ -221,9 +221,11 @@ export async function createUser(db: Db, input: CreateUserInput) {
     });
   } catch (error) {
     const constraint = (error as { constraint?: string }).constraint;
-    if (constraint === 'users_username_key') throw new DomainError('conflict', `user ${input.username} already exists`, { field: 'username' });
-    if (constraint === 'users_worker_id_key') throw new DomainError('conflict', `worker ${input.workerId} already has an account`, { field: 'workerId' });
-    if (constraint === 'users_worker_id_fkey') throw new DomainError('rule_violated', `worker ${input.workerId} does not exist`, { field: 'workerId' });
+    if (constraint === 'users_username_key') throw new DomainError('conflict', m('user.exists', { username: input.username }), { field: 'username' });
+    if (constraint === 'users_worker_id_key')
+      throw new DomainError('conflict', m('user.worker_has_account', { workerId: input.workerId ?? '' }), { field: 'workerId' });
+    if (constraint === 'users_worker_id_fkey')
+      throw new DomainError('rule_violated', m('not_found.worker', { id: input.workerId ?? '' }), { field: 'workerId' });
     throw error;
   }
 }

@@ -11,7 +11,7 @@
  * - every change is an event on the `master` topic, without secrets.
  */
 import type { Db, Trx } from '../../db/database.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
 import { recordEvents } from '../realtime/index.js';
 import type { Role, SessionUser } from './auth.schema.js';
@@ -73,16 +73,17 @@ async function keepOwnSession(trx: Trx, user: { id: number }, actor: Actor): Pro
 /** The worker an operator account is bound to must exist and be active (422 naming the field otherwise). */
 async function assertWorker(db: Db, workerId: string, field = 'body/workerId') {
   const worker = await repo.findWorker(db, workerId);
-  if (!worker) throw new DomainError('rule_violated', `worker ${workerId} does not exist`, { field });
-  if (worker.archivedAt) throw new DomainError('rule_violated', `worker ${workerId} is archived`, { field });
+  if (!worker) throw new DomainError('rule_violated', m('not_found.worker', { id: workerId }), { field });
+  if (worker.archivedAt) throw new DomainError('rule_violated', m('worker.archived', { workerId }), { field });
   return worker;
 }
 
 /** Unique constraints of mes.users as the conflicts they mean. */
 function conflictOf(error: unknown, input: { username?: string; workerId?: string | null }): unknown {
   const constraint = (error as { constraint?: string }).constraint;
-  if (constraint === 'users_username_key') return new DomainError('conflict', `user ${input.username} already exists`, { field: 'body/username' });
-  if (constraint === 'users_worker_id_key') return new DomainError('conflict', `worker ${input.workerId} already has an account`, { field: 'body/workerId' });
+  if (constraint === 'users_username_key') return new DomainError('conflict', m('user.exists', { username: input.username ?? '' }), { field: 'body/username' });
+  if (constraint === 'users_worker_id_key')
+    return new DomainError('conflict', m('user.worker_has_account', { workerId: input.workerId ?? '' }), { field: 'body/workerId' });
   return error;
 }
 
@@ -95,9 +96,9 @@ export const getUser = load;
 
 export async function createUser(db: Db, input: UserCreate, actor: Actor): Promise<UserWithSecret> {
   const operator = input.role === 'operator';
-  if (operator && !input.workerId) throw new DomainError('rule_violated', 'an operator account needs a worker', { field: 'body/workerId' });
-  if (!operator && input.workerId) throw new DomainError('rule_violated', 'only operator accounts are bound to a worker', { field: 'body/workerId' });
-  if (!operator && input.pin) throw new DomainError('rule_violated', 'only operators sign in with a PIN', { field: 'body/pin' });
+  if (operator && !input.workerId) throw new DomainError('rule_violated', m('user.operator_needs_worker'), { field: 'body/workerId' });
+  if (!operator && input.workerId) throw new DomainError('rule_violated', m('user.only_operators_have_worker'), { field: 'body/workerId' });
+  if (!operator && input.pin) throw new DomainError('rule_violated', m('user.only_operators_have_pin'), { field: 'body/pin' });
   const secret = operator ? { pin: input.pin ?? generatePin() } : { password: generatePassword() };
   const hash = await hashSecret(secret.pin ?? secret.password!);
   return db.transaction().execute(async (trx) => {
@@ -123,14 +124,13 @@ export async function createUser(db: Db, input: UserCreate, actor: Actor): Promi
 export async function updateUser(db: Db, username: string, input: UserUpdate, actor: Actor): Promise<UserWithSecret> {
   const current = await load(db, username);
   const role: Role = input.role ?? current.role;
-  if (current.id === actor.user.id && role !== 'admin')
-    throw new DomainError('conflict', 'you cannot take the admin role from your own account', { field: 'body/role' });
-  if (input.workerId && role !== 'operator') throw new DomainError('rule_violated', 'only operator accounts are bound to a worker', { field: 'body/workerId' });
+  if (current.id === actor.user.id && role !== 'admin') throw new DomainError('conflict', m('user.cannot_demote_self'), { field: 'body/role' });
+  if (input.workerId && role !== 'operator') throw new DomainError('rule_violated', m('user.only_operators_have_worker'), { field: 'body/workerId' });
   const change: repo.AccountChange = { displayName: input.displayName, role: input.role };
   const secret: { password?: string; pin?: string } = {};
   if (role === 'operator') {
     const workerId = input.workerId ?? current.workerId;
-    if (!workerId) throw new DomainError('rule_violated', 'an operator account needs a worker', { field: 'body/workerId' });
+    if (!workerId) throw new DomainError('rule_violated', m('user.operator_needs_worker'), { field: 'body/workerId' });
     if (workerId !== current.workerId) change.workerId = workerId;
     if (current.role !== 'operator') change.passwordHash = null; // operators sign in with their PIN only
     if (!current.hasPin) secret.pin = generatePin();
@@ -158,8 +158,7 @@ export async function updateUser(db: Db, username: string, input: UserUpdate, ac
 
 export async function resetPassword(db: Db, username: string, actor: Actor): Promise<UserWithSecret> {
   const current = await load(db, username);
-  if (current.role === 'operator')
-    throw new DomainError('rule_violated', `${username} is an operator and signs in with a PIN: reset the PIN instead`, { field: 'role' });
+  if (current.role === 'operator') throw new DomainError('rule_violated', m('user.reset_pin_instead', { username }), { field: 'role' });
   const password = generatePassword();
   const passwordHash = await hashSecret(password);
   return db.transaction().execute(async (trx) => {
@@ -174,7 +173,7 @@ export async function resetPassword(db: Db, username: string, actor: Actor): Pro
 export async function resetPin(db: Db, username: string, input: PinReset, actor: Actor): Promise<UserWithSecret> {
   const current = await load(db, username);
   if (current.role !== 'operator')
-    throw new DomainError('rule_violated', `${username} is a ${current.role} and signs in with a password: reset the password instead`, { field: 'role' });
+    throw new DomainError('rule_violated', m('user.reset_password_instead', { username, role: current.role }), { field: 'role' });
   const pin = input.pin ?? generatePin();
   const pinHash = await hashSecret(pin);
   return db.transaction().execute(async (trx) => {
@@ -190,7 +189,7 @@ export async function resetPin(db: Db, username: string, input: PinReset, actor:
 export async function setDisabled(db: Db, username: string, disabled: boolean, actor: Actor): Promise<UserView> {
   return db.transaction().execute(async (trx) => {
     const current = await load(trx, username);
-    if (disabled && current.id === actor.user.id) throw new DomainError('conflict', 'you cannot disable your own account');
+    if (disabled && current.id === actor.user.id) throw new DomainError('conflict', m('user.cannot_disable_self'));
     if (!!current.disabledAt === disabled) return current;
     await repo.updateUser(trx, username, { disabled });
     const user = await load(trx, username);
@@ -228,7 +227,7 @@ export async function endUserSessions(db: Db, username: string, sessionId: strin
   return db.transaction().execute(async (trx) => {
     const user = await load(trx, username);
     const ended = await repo.deleteSessions(trx, user.id, sessionId);
-    if (sessionId !== undefined && ended === 0) throw notFound(`session of ${username}`, sessionId);
+    if (sessionId !== undefined && ended === 0) throw new DomainError('not_found', m('user.session_not_found', { username, id: sessionId }));
     if (ended > 0) await record(trx, user, 'sessions_ended', actor, { count: ended });
     return ended;
   });
@@ -245,7 +244,7 @@ export async function grantPortalAccess(db: Db, input: PortalAccess, actor: Acto
     const worker = await assertWorker(trx, input.workerId);
     const existing = await repo.findUserOfWorker(trx, input.workerId);
     if (existing && existing.role !== 'operator') {
-      throw new DomainError('conflict', `worker ${input.workerId} is bound to ${existing.role} account ${existing.username}; change it on the Users page`, {
+      throw new DomainError('conflict', m('user.worker_bound_elsewhere', { workerId: input.workerId, role: existing.role, username: existing.username }), {
         field: 'body/workerId',
       });
     }
@@ -261,7 +260,7 @@ export async function grantPortalAccess(db: Db, input: PortalAccess, actor: Acto
     } catch (error) {
       const constraint = (error as { constraint?: string }).constraint;
       if (constraint === 'users_username_key') {
-        throw new DomainError('conflict', `the user name ${worker.id} is taken by another account; create the operator on the Users page`, {
+        throw new DomainError('conflict', m('user.username_taken', { username: worker.id }), {
           field: 'body/workerId',
         });
       }

@@ -1,7 +1,7 @@
 /** Use cases of materials: one function, one transaction. Quantities move only through ledger rows. */
 import type { Db } from '../../db/database.js';
 import { recordEvents } from '../realtime/index.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
 import { unfinishedPlansReferencing } from '../plans/index.js';
 import * as repo from './materials.repository.js';
@@ -29,7 +29,7 @@ export async function getPlanMaterials(db: Db, planId: string): Promise<PlanMate
 
 export async function createMaterial(db: Db, input: MaterialCreate, actor: string): Promise<Material> {
   return db.transaction().execute(async (trx) => {
-    if (await repo.findMaterial(trx, input.code)) throw new DomainError('conflict', `material ${input.code} already exists`, { field: 'body/code' });
+    if (await repo.findMaterial(trx, input.code)) throw new DomainError('conflict', m('material.exists', { code: input.code }), { field: 'body/code' });
     await repo.insertMaterial(trx, input);
     const opening = input.openingStock ?? 0;
     if (opening > 0) await repo.insertLedgerEntry(trx, { materialCode: input.code, kind: 'opening', stockDelta: opening, reason: 'opening stock', actor });
@@ -58,10 +58,12 @@ export async function archiveMaterial(db: Db, code: string, actor: string): Prom
     if (material.archivedAt) return;
     const plans = await unfinishedPlansReferencing(trx, { materialCode: code });
     if (plans.length > 0) {
-      throw new DomainError('conflict', `material ${code} is used by plans that are not finished: ${plans.join(', ')}`, { dependents: plans });
+      throw new DomainError('conflict', m('material.used_by_plans', { code, plans: plans.join(', ') }), { dependents: plans });
     }
     if (material.reserved > 0) {
-      throw new DomainError('conflict', `material ${code} has ${material.reserved} ${material.unit} reserved`, { reserved: material.reserved });
+      throw new DomainError('conflict', m('material.has_reserved', { code, reserved: material.reserved, unit: material.unit }), {
+        reserved: material.reserved,
+      });
     }
     await repo.archiveMaterial(trx, code);
     await recordEvents(trx, [{ topic: 'materials', entityType: 'material', entityId: code, change: 'archived' }], actor);
@@ -76,26 +78,22 @@ export async function archiveMaterial(db: Db, code: string, actor: string): Prom
 export async function adjustStock(db: Db, code: string, input: StockAdjustment, actor: string): Promise<AdjustmentResult> {
   const kind = input.kind ?? 'adjustment';
   if (kind === 'receipt' && input.quantity < 0) {
-    throw new DomainError('rule_violated', 'a receipt adds stock: its quantity must be positive (take stock out with an adjustment)', {
+    throw new DomainError('rule_violated', m('material.receipt_positive'), {
       field: 'body/quantity',
     });
   }
   return db.transaction().execute(async (trx) => {
     const material = await repo.lockMaterial(trx, code, input.quantity);
     if (!material) throw notFound('material', code);
-    if (material.archivedAt) throw new DomainError('conflict', `material ${code} is archived`);
+    if (material.archivedAt) throw new DomainError('conflict', m('material.archived', { code }));
     if (material.wouldGoNegative) {
       const required = -input.quantity;
-      throw new DomainError(
-        'conflict',
-        `not enough ${code} in stock: the adjustment takes ${required} ${material.unit}, ${material.stock} ${material.unit} on hand`,
-        {
-          field: 'body/quantity',
-          materialCode: code,
-          required,
-          available: material.stock,
-        },
-      );
+      throw new DomainError('conflict', m('material.adjustment_short', { code, required, stock: material.stock, unit: material.unit }), {
+        field: 'body/quantity',
+        materialCode: code,
+        required,
+        available: material.stock,
+      });
     }
     const id = await repo.insertLedgerEntry(trx, { materialCode: code, kind, stockDelta: input.quantity, reason: input.reason, actor });
     const updated = (await repo.findMaterial(trx, code))!;

@@ -2,7 +2,7 @@
 import type { Db } from '../../db/database.js';
 import { recordEvents } from '../realtime/index.js';
 import { nextMasterCode } from '../../shared/codes.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, notFound } from '../../shared/errors.js';
 import { unfinishedPlansReferencing } from '../plans/index.js';
 import * as repo from './operations.repository.js';
 import type { Operation, OperationCreate, OperationUpdate } from './operations.schema.js';
@@ -19,7 +19,7 @@ export async function getOperation(db: Db, id: string): Promise<Operation> {
 export async function createOperation(db: Db, input: OperationCreate, actor: string): Promise<Operation> {
   return db.transaction().execute(async (trx) => {
     const id = input.id ?? (await nextMasterCode(trx, 'operations', 'OP'));
-    if (await repo.findOperation(trx, id)) throw new DomainError('conflict', `operation ${id} already exists`, { field: 'body/id' });
+    if (await repo.findOperation(trx, id)) throw new DomainError('conflict', m('operation.exists', { id }), { field: 'body/id' });
     await repo.insertOperation(trx, id, input);
     await recordEvents(trx, [{ topic: 'master', entityType: 'operation', entityId: id, change: 'created', payload: { name: input.name } }], actor);
     return (await repo.findOperation(trx, id))!;
@@ -39,7 +39,7 @@ export async function archiveOperation(db: Db, id: string, actor: string): Promi
     if (!(await repo.findOperation(trx, id))) throw notFound('operation', id);
     const plans = await unfinishedPlansReferencing(trx, { operationId: id });
     if (plans.length > 0) {
-      throw new DomainError('conflict', `operation ${id} is used by plans that are not finished: ${plans.join(', ')}`, { dependents: plans });
+      throw new DomainError('conflict', m('operation.used_by_plans', { id, plans: plans.join(', ') }), { dependents: plans });
     }
     await repo.archiveOperation(trx, id);
     await recordEvents(trx, [{ topic: 'master', entityType: 'operation', entityId: id, change: 'archived' }], actor);

@@ -7,7 +7,7 @@
  */
 import type { Db } from '../../db/database.js';
 import { recordEvents } from '../realtime/index.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, notFound } from '../../shared/errors.js';
 import * as archive from './archive.repository.js';
 import * as repo from './plans.repository.js';
 import type { PlanDetail } from './plans.schema.js';
@@ -42,10 +42,10 @@ export async function archivePlan(db: Db, planId: string, actor: string): Promis
     const plan = await repo.lockPlan(trx, planId);
     if (!plan) throw notFound('plan', planId);
     if (plan.archivedAt) {
-      throw new DomainError('conflict', `plan ${planId} is already archived (since ${plan.archivedAt.toISOString()})`, { currentStatus: plan.status });
+      throw new DomainError('conflict', m('plan.already_archived', { planId, since: plan.archivedAt.toISOString() }), { currentStatus: plan.status });
     }
     if (!archive.archivableStatuses.includes(plan.status)) {
-      throw new DomainError('invalid_transition', `plan ${planId} is ${plan.status}; only completed or cancelled plans can be archived`, {
+      throw new DomainError('invalid_transition', m('plan.not_archivable', { planId, status: plan.status }), {
         currentStatus: plan.status,
       });
     }

@@ -19,7 +19,7 @@
 import type { Db, Trx } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
 import { weightOfPriority } from '../../scheduler/index.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, detail, m, summaryOf as problemSummary } from '../../shared/errors.js';
 import { cancelAssignments, insertAssignments, listPlanAssignments, type NewAssignment } from '../assignments/index.js';
 import { type OutboxEvent, recordEvents } from '../realtime/index.js';
 import { type FixedNode, type FloorPart, type PinnedNode, scheduleFloor } from '../scheduling/index.js';
@@ -68,18 +68,11 @@ async function choosePlans(trx: Trx, planIds: string[] | undefined): Promise<str
   const errors = planIds.flatMap((id, i) => {
     const s = statuses.get(id);
     const field = `body/planIds/${i}`;
-    if (!s || s.archived) return [{ field, message: `plan ${id} does not exist` }];
-    if (!reschedulable.includes(s.status))
-      return [{ field, message: `plan ${id} is ${s.status}; only released, in-production or paused plans can be rescheduled` }];
+    if (!s || s.archived) return [detail(field, m('not_found.plan', { id }))];
+    if (!reschedulable.includes(s.status)) return [detail(field, m('plan.not_reschedulable', { planId: id, status: s.status }))];
     return [];
   });
-  if (errors.length > 0) {
-    const first = errors[0]!;
-    throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
-      field: first.field,
-      errors,
-    });
-  }
+  if (errors.length > 0) throw new DomainError('rule_violated', problemSummary(errors), { field: errors[0]!.field, errors });
   return [...new Set(planIds)];
 }
 
@@ -181,8 +174,7 @@ export async function rescheduleFloor(db: Db, planIds: string[] | undefined, opt
     // plans in id order (the same kind of lock, always in the same order), then their assignments
     for (const id of [...ids].sort()) {
       const locked = await repo.lockPlan(trx, id);
-      if (!locked || !reschedulable.includes(locked.status))
-        throw new DomainError('conflict', `plan ${id} changed while the floor was being rescheduled; try again`);
+      if (!locked || !reschedulable.includes(locked.status)) throw new DomainError('conflict', m('floor.plan_changed', { planId: id }));
     }
     const now = opts.now.getTime();
     const states: PlanState[] = [];

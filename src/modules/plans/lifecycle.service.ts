@@ -6,7 +6,7 @@
 import type { Db, Trx } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
 import type { ScheduleStats } from '../../scheduler/index.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { allowedNow, DomainError, m, type Message, notFound } from '../../shared/errors.js';
 import { openAssignmentStatuses } from '../../shared/schema.js';
 import { type NewAlert, recordAlerts } from '../alerts/index.js';
 import { cancelAssignments, endOpenPauses, insertAssignments, listPlanAssignments } from '../assignments/index.js';
@@ -41,22 +41,21 @@ export interface TransitionResult {
   shortages?: Shortage[];
 }
 
-const pastTense: Record<PlanAction, string> = {
-  release: 'released',
-  pause: 'paused',
-  resume: 'resumed',
-  cancel: 'cancelled',
-  start: 'started',
-  complete: 'completed',
+const pastTense: Record<PlanAction, Message> = {
+  release: m('plan.done.release'),
+  pause: m('plan.done.pause'),
+  resume: m('plan.done.resume'),
+  cancel: m('plan.done.cancel'),
+  start: m('plan.done.start'),
+  complete: m('plan.done.complete'),
 };
 
 function refuse(planId: string, status: PlanStatus, action: PlanAction): never {
   const allowed = allowedPlanActions(status);
-  throw new DomainError(
-    'invalid_transition',
-    `plan ${planId} is ${status}; it cannot be ${pastTense[action]}. Allowed now: ${allowed.length > 0 ? allowed.join(', ') : 'nothing'}`,
-    { currentStatus: status, allowedActions: allowed },
-  );
+  throw new DomainError('invalid_transition', m('plan.cannot_act', { planId, status, action: pastTense[action], allowed: allowedNow(allowed) }), {
+    currentStatus: status,
+    allowedActions: allowed,
+  });
 }
 
 async function lockForAction(trx: Trx, planId: string, action: PlanAction) {
@@ -180,7 +179,10 @@ export async function releasePlan(db: Db, planId: string, allowShortage: boolean
     if (shortages.length > 0 && !allowShortage) {
       throw new DomainError(
         'conflict',
-        `not enough material to release ${planId}: ${shortages.map((s) => `${s.materialCode} needs ${s.required}, ${s.available} available`).join('; ')}. Release with allowShortage to go ahead anyway`,
+        m('plan.release_short', {
+          planId,
+          shortages: shortages.map((s) => m('plan.shortage', { materialCode: s.materialCode, required: s.required, available: s.available })),
+        }),
         { shortages },
       );
     }
@@ -342,7 +344,7 @@ export async function reschedulePlan(db: Db, planId: string, opts: LifecycleOpti
     const plan = await repo.lockPlan(trx, planId);
     if (!plan) throw notFound('plan', planId);
     if (!['released', 'in_production', 'paused'].includes(plan.status)) {
-      throw new DomainError('invalid_transition', `plan ${planId} is ${plan.status}; only released, in-production or paused plans can be rescheduled`, {
+      throw new DomainError('invalid_transition', m('plan.not_reschedulable', { planId, status: plan.status }), {
         currentStatus: plan.status,
         allowedActions: allowedPlanActions(plan.status),
       });
@@ -366,7 +368,7 @@ export async function cancelPlan(db: Db, planId: string, opts: LifecycleOptions)
     // lock order: the plan and its assignments are locked; the workers and substations holding them next, then materials
     const freed = { workers: await freeWorkersHolding(trx, ids), substations: await freeSubstationsHolding(trx, ids) };
     await endOpenPauses(trx, ids, opts.now);
-    await cancelAssignments(trx, ids, 'plan cancelled');
+    await cancelAssignments(trx, ids, 'plan_cancelled');
     const released = await releaseReservations(trx, planId, 'plan cancelled', opts.actor);
     await repo.setPlanStatus(trx, planId, locked.next, opts.now);
     const materials = released > 0 ? await materialsInLedgerOf(trx, planId) : [];

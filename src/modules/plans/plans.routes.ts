@@ -1,7 +1,7 @@
 /** /api/mes/production-plans: list, detail, create, replace a draft, delete, export, import; the plan's Gantt rows. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, m } from '../../shared/errors.js';
 import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/index.js';
@@ -17,7 +17,7 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
   const fromHeader = ifMatch?.match(/^(?:W\/)?"?(\d+)"?$/)?.[1];
   const version = fromHeader !== undefined ? Number(fromHeader) : bodyVersion;
   if (version === undefined) {
-    throw new DomainError('bad_request', 'send the version you edited, as an If-Match header or a version field, so a concurrent change is not overwritten', {
+    throw new DomainError('bad_request', m('plan.version_needed'), {
       field: 'body/version',
     });
   }

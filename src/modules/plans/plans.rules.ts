@@ -3,7 +3,7 @@
  * a plan document must pass before anything is written. Shared by the
  * service, the routes and the UI.
  */
-import type { ProblemDetail } from '../../shared/errors.js';
+import { detail, m, type Message, type ProblemDetail } from '../../shared/errors.js';
 import type { PlanDetail, PlanDocument, PlanStatus } from './plans.schema.js';
 
 // ---- lifecycle ------------------------------------------------------------
@@ -122,57 +122,57 @@ export function findCycle(nodes: { nodeId: string; predecessors: string[] }[]): 
  */
 export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): ProblemDetail[] {
   const problems: ProblemDetail[] = [];
-  const add = (field: string, message: string) => problems.push({ field, message });
+  const add = (field: string, message: Message) => problems.push(detail(field, message));
   const ids = new Map<string, number>();
   doc.nodes.forEach((n, i) => {
-    if (ids.has(n.nodeId)) add(`nodes/${i}/nodeId`, `node id ${n.nodeId} is used twice (nodes ${ids.get(n.nodeId)} and ${i})`);
+    if (ids.has(n.nodeId)) add(`nodes/${i}/nodeId`, m('plan.doc.duplicate_node', { nodeId: n.nodeId, first: ids.get(n.nodeId)!, second: i }));
     else ids.set(n.nodeId, i);
   });
 
-  if (!hasAtMost3Decimals(doc.quantity)) add('quantity', 'quantity has more than 3 decimals');
+  if (!hasAtMost3Decimals(doc.quantity)) add('quantity', m('field.more_than_3_decimals', { name: 'quantity' }));
   doc.nodes.forEach((n, i) => {
     const at = `nodes/${i}`;
-    const label = `node ${n.nodeId}`;
-    if (!catalog.operations.has(n.operationId)) add(`${at}/operationId`, `${label}: operation ${n.operationId} does not exist or is archived`);
+    const node = (message: Message) => m('plan.doc.node', { nodeId: n.nodeId, message });
+    if (!catalog.operations.has(n.operationId)) add(`${at}/operationId`, node(m('operation.missing_or_archived', { id: n.operationId })));
     for (const [field, value] of [
       ['nominalTime', n.nominalTime],
       ['quantity', n.quantity],
       ['efficiency', n.efficiency],
     ] as const) {
-      if (value !== undefined && !hasAtMost3Decimals(value)) add(`${at}/${field}`, `${label}: ${field} has more than 3 decimals`);
+      if (value !== undefined && !hasAtMost3Decimals(value)) add(`${at}/${field}`, node(m('field.more_than_3_decimals', { name: field })));
     }
     n.predecessors.forEach((p, j) => {
-      if (p === n.nodeId) add(`${at}/predecessors/${j}`, `${label} cannot precede itself`);
-      else if (!ids.has(p)) add(`${at}/predecessors/${j}`, `${label}: predecessor ${p} is not a node of this plan`);
+      if (p === n.nodeId) add(`${at}/predecessors/${j}`, m('plan.doc.self_predecessor', { nodeId: n.nodeId }));
+      else if (!ids.has(p)) add(`${at}/predecessors/${j}`, node(m('plan.doc.unknown_predecessor', { predecessor: p })));
     });
     const seenStations = new Set<string>();
     n.assignedStations.forEach((s, j) => {
       const field = `${at}/assignedStations/${j}`;
-      if (seenStations.has(s.stationId)) add(`${field}/stationId`, `${label}: station ${s.stationId} is listed twice`);
+      if (seenStations.has(s.stationId)) add(`${field}/stationId`, node(m('plan.doc.station_twice', { stationId: s.stationId })));
       seenStations.add(s.stationId);
       const ops = catalog.stations.get(s.stationId);
-      if (!ops) add(`${field}/stationId`, `${label}: station ${s.stationId} does not exist or is archived`);
+      if (!ops) add(`${field}/stationId`, node(m('station.missing_or_archived', { id: s.stationId })));
       else if (catalog.operations.has(n.operationId) && !ops.has(n.operationId)) {
-        add(`${field}/stationId`, `${label}: station ${s.stationId} cannot perform operation ${n.operationId}`);
+        add(`${field}/stationId`, node(m('plan.doc.station_cannot_perform', { stationId: s.stationId, operationId: n.operationId })));
       }
-      if (s.time !== undefined && !hasAtMost3Decimals(s.time)) add(`${field}/time`, `${label}: time has more than 3 decimals`);
+      if (s.time !== undefined && !hasAtMost3Decimals(s.time)) add(`${field}/time`, node(m('field.more_than_3_decimals', { name: 'time' })));
     });
     const seenMaterials = new Set<string>();
-    n.materialInputs.forEach((m, j) => {
+    n.materialInputs.forEach((input, j) => {
       const field = `${at}/materialInputs/${j}`;
-      if (seenMaterials.has(m.materialCode)) add(`${field}/materialCode`, `${label}: material ${m.materialCode} is listed twice`);
-      seenMaterials.add(m.materialCode);
-      if (!catalog.materials.has(m.materialCode)) add(`${field}/materialCode`, `${label}: material ${m.materialCode} does not exist or is archived`);
-      if (!hasAtMost3Decimals(m.requiredQuantity)) add(`${field}/requiredQuantity`, `${label}: quantity has more than 3 decimals`);
-      if (m.fromNodeId !== undefined) {
-        if (m.fromNodeId === n.nodeId) add(`${field}/fromNodeId`, `${label} cannot take material from itself`);
-        else if (!ids.has(m.fromNodeId)) add(`${field}/fromNodeId`, `${label}: fromNodeId ${m.fromNodeId} is not a node of this plan`);
+      if (seenMaterials.has(input.materialCode)) add(`${field}/materialCode`, node(m('plan.doc.material_twice', { materialCode: input.materialCode })));
+      seenMaterials.add(input.materialCode);
+      if (!catalog.materials.has(input.materialCode)) add(`${field}/materialCode`, node(m('material.missing_or_archived', { code: input.materialCode })));
+      if (!hasAtMost3Decimals(input.requiredQuantity)) add(`${field}/requiredQuantity`, node(m('field.more_than_3_decimals', { name: 'quantity' })));
+      if (input.fromNodeId !== undefined) {
+        if (input.fromNodeId === n.nodeId) add(`${field}/fromNodeId`, m('plan.doc.material_from_itself', { nodeId: n.nodeId }));
+        else if (!ids.has(input.fromNodeId)) add(`${field}/fromNodeId`, node(m('plan.doc.unknown_from_node', { fromNodeId: input.fromNodeId })));
       }
     });
     if (n.output) {
       if (!catalog.materials.has(n.output.materialCode))
-        add(`${at}/output/materialCode`, `${label}: material ${n.output.materialCode} does not exist or is archived`);
-      if (!hasAtMost3Decimals(n.output.quantity)) add(`${at}/output/quantity`, `${label}: quantity has more than 3 decimals`);
+        add(`${at}/output/materialCode`, node(m('material.missing_or_archived', { code: n.output.materialCode })));
+      if (!hasAtMost3Decimals(n.output.quantity)) add(`${at}/output/quantity`, node(m('field.more_than_3_decimals', { name: 'quantity' })));
     }
     validatePin(n, i, catalog, add);
   });
@@ -180,44 +180,47 @@ export function validatePlanDocument(doc: PlanDocument, catalog: PlanCatalog): P
 
   const cycle = findCycle(doc.nodes);
   if (cycle) {
-    add(`nodes/${ids.get(cycle[0]!)}/predecessors`, `cycle: ${cycle.join(' → ')}`);
+    add(`nodes/${ids.get(cycle[0]!)}/predecessors`, m('plan.doc.cycle', { cycle: cycle.join(' → ') }));
     return problems;
   }
   // material from another node must come from an ancestor that outputs it
   const byId = new Map(doc.nodes.map((n) => [n.nodeId, n]));
   doc.nodes.forEach((n, i) => {
-    n.materialInputs.forEach((m, j) => {
-      if (m.fromNodeId === undefined) return;
-      const source = byId.get(m.fromNodeId)!;
-      if (!isAncestor(byId, m.fromNodeId, n.nodeId)) {
-        add(`nodes/${i}/materialInputs/${j}/fromNodeId`, `node ${n.nodeId}: ${m.fromNodeId} must come before it (add it as a predecessor)`);
-      } else if (source.output?.materialCode !== m.materialCode) {
-        add(`nodes/${i}/materialInputs/${j}/fromNodeId`, `node ${n.nodeId}: ${m.fromNodeId} does not output ${m.materialCode}`);
+    n.materialInputs.forEach((input, j) => {
+      if (input.fromNodeId === undefined) return;
+      const source = byId.get(input.fromNodeId)!;
+      const node = (message: Message) => m('plan.doc.node', { nodeId: n.nodeId, message });
+      if (!isAncestor(byId, input.fromNodeId, n.nodeId)) {
+        add(`nodes/${i}/materialInputs/${j}/fromNodeId`, node(m('plan.doc.from_node_not_before', { fromNodeId: input.fromNodeId })));
+      } else if (source.output?.materialCode !== input.materialCode) {
+        add(
+          `nodes/${i}/materialInputs/${j}/fromNodeId`,
+          node(m('plan.doc.from_node_wrong_output', { fromNodeId: input.fromNodeId, materialCode: input.materialCode })),
+        );
       }
     });
   });
   return problems;
 }
 
-function validatePin(n: PlanDocument['nodes'][number], i: number, catalog: PlanCatalog, add: (field: string, message: string) => void) {
+function validatePin(n: PlanDocument['nodes'][number], i: number, catalog: PlanCatalog, add: (field: string, message: Message) => void) {
   if (!n.pin) return;
-  const label = `node ${n.nodeId}`;
+  const node = (message: Message) => m('plan.doc.node', { nodeId: n.nodeId, message });
   const candidates = new Set(n.assignedStations.map((s) => s.stationId));
   const { stationId, substationId, workerId } = n.pin;
-  if (stationId && !candidates.has(stationId)) add(`nodes/${i}/pin/stationId`, `${label}: pinned station ${stationId} is not one of its candidate stations`);
+  if (stationId && !candidates.has(stationId)) add(`nodes/${i}/pin/stationId`, node(m('plan.doc.pin_station_not_candidate', { stationId })));
   if (substationId) {
     const owner = catalog.substations.get(substationId);
-    if (!owner) add(`nodes/${i}/pin/substationId`, `${label}: substation ${substationId} does not exist or is archived`);
+    if (!owner) add(`nodes/${i}/pin/substationId`, node(m('substation.missing_or_archived', { substationId })));
     else if (!candidates.has(owner) || (stationId && owner !== stationId)) {
-      add(`nodes/${i}/pin/substationId`, `${label}: substation ${substationId} belongs to ${owner}, which is not the node's station`);
+      add(`nodes/${i}/pin/substationId`, node(m('plan.doc.pin_substation_elsewhere', { substationId, owner })));
     }
   }
   if (workerId) {
     const worker = catalog.workers.get(workerId);
-    if (!worker) add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} does not exist or is archived`);
-    else if (!worker.operations.has(n.operationId)) add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} is not qualified for ${n.operationId}`);
-    else if (![...candidates].some((s) => worker.stations.has(s)))
-      add(`nodes/${i}/pin/workerId`, `${label}: worker ${workerId} is not allowed at any of its stations`);
+    if (!worker) add(`nodes/${i}/pin/workerId`, node(m('worker.missing_or_archived', { workerId })));
+    else if (!worker.operations.has(n.operationId)) add(`nodes/${i}/pin/workerId`, node(m('worker.not_qualified', { workerId, operationId: n.operationId })));
+    else if (![...candidates].some((s) => worker.stations.has(s))) add(`nodes/${i}/pin/workerId`, node(m('plan.doc.pin_worker_no_station', { workerId })));
   }
 }
 

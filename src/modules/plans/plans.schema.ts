@@ -17,6 +17,7 @@ import {
   WorkerId,
 } from '../../shared/schema.js';
 import { Shortage } from '../materials/materials.schema.js';
+import { WaitReasons } from '../../shared/wait-reasons.js';
 
 export { PlanStatus };
 
@@ -172,7 +173,7 @@ export const PlanAssignmentView = Type.Object({
   plannedEnd: DateTime,
   workMinutes: Type.Number(),
   pinned: Type.Boolean(),
-  waitReason: Type.Union([Type.String(), Type.Null()]),
+  waitReason: WaitReasons,
   actualStart: NullableDateTime,
   actualEnd: NullableDateTime,
   pausedMinutes: Type.Number(),

@@ -2,7 +2,7 @@
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/database.js';
 import { iso, isoOrNull } from '../../shared/dates.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, notFound, summaryOf } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
 import { recordEvents } from '../realtime/index.js';
 import type { KeptCatalog, PlanCatalogCache } from './catalog-cache.js';
@@ -21,8 +21,8 @@ export async function assertValid(db: Db, doc: PlanDocument, stored?: { planId: 
   const problems = validatePlanDocument(doc, catalog).map((p) => (stored ? p : { ...p, field: `body/${p.field}` }));
   if (problems.length > 0) {
     const first = problems[0]!;
-    const message = problems.length === 1 ? first.message : `${first.message} (and ${problems.length - 1} more)`;
-    throw new DomainError('rule_violated', stored ? `plan ${stored.planId} no longer passes validation: ${message}` : message, {
+    const message = summaryOf(problems);
+    throw new DomainError('rule_violated', stored ? m('plan.no_longer_valid', { planId: stored.planId, problem: message }) : message, {
       field: first.field,
       errors: problems,
     });
@@ -122,7 +122,7 @@ export async function createPlan(db: Db, doc: PlanDocument, actor: string, catal
 }
 
 export function notEditable(planId: string, status: PlanStatus) {
-  return new DomainError('invalid_transition', `plan ${planId} is ${status}; only drafts can be changed`, {
+  return new DomainError('invalid_transition', m('plan.not_draft', { planId, status }), {
     currentStatus: status,
     allowedActions: allowedPlanActions(status),
   });
@@ -135,13 +135,9 @@ export async function replaceDraft(db: Db, planId: string, doc: PlanDocument, ex
     if (!isEditable(plan.status)) throw notEditable(planId, plan.status);
     await assertValid(trx, doc);
     if (plan.version !== expectedVersion) {
-      throw new DomainError(
-        'conflict',
-        `plan ${planId} was changed by someone else: you edited version ${expectedVersion}, it is now at ${plan.version}; reload and edit again`,
-        {
-          currentVersion: plan.version,
-        },
-      );
+      throw new DomainError('conflict', m('plan.version_conflict', { planId, expected: expectedVersion, current: plan.version }), {
+        currentVersion: plan.version,
+      });
     }
     await documents.deletePlanGraph(trx, planId);
     const version = await documents.updatePlanHeader(trx, planId, doc);

@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { EventTopic } from '../../db/schema.js';
 import { anyRole, currentUser, sessionToken } from '../auth/index.js';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, m } from '../../shared/errors.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { filterFor, parseTopics } from './realtime.rules.js';
 import { SessionEndedNotice, StreamEvent, StreamQuery, TopicStreamQuery, sessionEndReasons } from './realtime.schema.js';
@@ -56,10 +56,10 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox = async (app) => {
     topics: EventTopic[] | undefined,
   ) => {
     const user = currentUser(request);
-    if (!realtime.isReady) throw new DomainError('unavailable', 'the event stream is starting or stopping; retry shortly');
+    if (!realtime.isReady) throw new DomainError('unavailable', m('realtime.not_ready'));
     const token = sessionToken(request);
     const session = token ? await realtime.sessionFor(token) : undefined;
-    if (!session) throw new DomainError('unauthenticated', 'the session has expired; sign in again');
+    if (!session) throw new DomainError('unauthenticated', m('auth.session_expired'));
     const filter = filterFor(user, { topics, planId: query.planId, workerId: query.workerId, stationId: query.stationId });
     const header = request.headers['last-event-id'];
     const lastEventId = (typeof header === 'string' && header.trim() !== '' ? header.trim() : undefined) ?? query.lastEventId;

@@ -61,7 +61,7 @@ export async function archivedPlanBars(db: Db, planId: string): Promise<GanttBar
            a->>'stationId' as "stationId", coalesce(s.name, a->>'stationId') as "stationName",
            a->>'substationId' as "substationId", coalesce(ss.name, a->>'substationId') as "substationName",
            a->>'plannedStart' as "plannedStart", a->>'plannedEnd' as "plannedEnd", a->>'actualStart' as "actualStart",
-           a->>'actualEnd' as "actualEnd", coalesce((a->>'pinned')::boolean, false) as pinned, a->>'waitReason' as "waitReason"
+           a->>'actualEnd' as "actualEnd", coalesce((a->>'pinned')::boolean, false) as pinned, a->'waitReason' as "waitReason"
       from mes.plan_archives x
      cross join lateral jsonb_array_elements(x.document->'nodes') as n
      cross join lateral (select n->'assignment' as a) as asg

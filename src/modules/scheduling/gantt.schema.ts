@@ -1,6 +1,7 @@
 /** Shapes of the Gantt views: one bar per assignment, grouped by station and substation or by worker. */
 import { type Static, Type } from 'typebox';
-import { DateTime, NullableDateTime, NullableString } from '../../shared/schema.js';
+import { DateTime, NullableDateTime } from '../../shared/schema.js';
+import { WaitReasons } from '../../shared/wait-reasons.js';
 
 export const GanttBar = Type.Object({
   assignmentId: Type.String(),
@@ -20,7 +21,7 @@ export const GanttBar = Type.Object({
   actualStart: NullableDateTime,
   actualEnd: NullableDateTime,
   pinned: Type.Boolean(),
-  waitReason: NullableString,
+  waitReason: WaitReasons,
 });
 export type GanttBar = Static<typeof GanttBar>;
 

@@ -1,6 +1,6 @@
 /** The Gantt views: a plan's assignments as rows (live or from its archive), and a worker's bookings across plans. */
 import type { Db } from '../../db/database.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, notFound } from '../../shared/errors.js';
 import type { SessionUser } from '../auth/index.js';
 import * as repo from './gantt.repository.js';
 import { groupByStation, groupByWorker } from './gantt.rules.js';
@@ -23,7 +23,7 @@ export async function workerGantt(
   range: { from?: string | undefined; to?: string | undefined },
   now: Date,
 ): Promise<WorkerGantt> {
-  if (user.role === 'operator' && user.workerId !== workerId) throw new DomainError('forbidden', 'operators see only their own schedule');
+  if (user.role === 'operator' && user.workerId !== workerId) throw new DomainError('forbidden', m('schedule.own_only'));
   if (!(await repo.workerExists(db, workerId))) throw notFound('worker', workerId);
   const from = range.from ? new Date(range.from) : new Date(now.getTime() - dayMs);
   const to = range.to ? new Date(range.to) : new Date(now.getTime() + 14 * dayMs);

@@ -9,7 +9,7 @@
 import type { Db } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
 import { addWorkingMinutes, durationMinutes, formatLocal, isOnShift } from '../../scheduler/index.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, type Message, notFound } from '../../shared/errors.js';
 import { recordAlerts } from '../alerts/index.js';
 import { findAssignmentOwner, moveAssignment } from '../assignments/index.js';
 import { lockPlan } from '../plans/index.js';
@@ -26,42 +26,42 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
     const a = await findAssignmentForPin(trx, assignmentId);
     if (!a) throw notFound('assignment', assignmentId);
     if (a.status !== 'pending' && a.status !== 'ready') {
-      throw new DomainError('invalid_transition', `assignment ${assignmentId} is ${a.status}; only work that has not started can be moved`, {
+      throw new DomainError('invalid_transition', m('move.started', { assignmentId, status: a.status }), {
         currentStatus: a.status,
       });
     }
     if (!['released', 'in_production', 'paused'].includes(a.planStatus)) {
-      throw new DomainError('invalid_transition', `plan ${a.planId} is ${a.planStatus}; its assignments cannot be moved`, { currentStatus: a.planStatus });
+      throw new DomainError('invalid_transition', m('move.plan_status', { planId: a.planId, status: a.planStatus }), { currentStatus: a.planStatus });
     }
-    const rule = (field: string, message: string) => new DomainError('rule_violated', message, { field: `body/${field}` });
+    const rule = (field: string, message: Message) => new DomainError('rule_violated', message, { field: `body/${field}` });
     const at = (ms: number) => formatLocal(ms, opts.utcOffsetMinutes, true);
     const chosenSub = input.substationId !== undefined ? await findSubstationForPin(trx, input.substationId) : undefined;
-    if (input.substationId !== undefined && !chosenSub) throw rule('substationId', `substation ${input.substationId} does not exist`);
+    if (input.substationId !== undefined && !chosenSub) throw rule('substationId', m('not_found.substation', { id: input.substationId }));
     const stationId = input.stationId ?? chosenSub?.stationId ?? a.stationId;
     const candidate = (a.candidates ?? []).find((c) => c.stationId === stationId);
-    if (!candidate) throw rule('stationId', `station ${stationId} is not a candidate of node ${a.nodeId}`);
+    if (!candidate) throw rule('stationId', m('move.not_a_candidate', { stationId, nodeId: a.nodeId }));
     const substationId = input.substationId ?? (stationId === a.stationId ? a.substationId : undefined);
-    if (!substationId) throw rule('substationId', `choose a substation of ${stationId}`);
+    if (!substationId) throw rule('substationId', m('move.choose_substation', { stationId }));
     const substation = chosenSub ?? (await findSubstationForPin(trx, substationId));
-    if (!substation) throw rule('substationId', `substation ${substationId} does not exist`);
-    if (substation.stationId !== stationId) throw rule('substationId', `substation ${substationId} does not belong to station ${stationId}`);
-    if (substation.archived) throw rule('substationId', `substation ${substationId} is archived`);
-    if (substation.status === 'maintenance') throw rule('substationId', `substation ${substationId} is under maintenance`);
+    if (!substation) throw rule('substationId', m('not_found.substation', { id: substationId }));
+    if (substation.stationId !== stationId) throw rule('substationId', m('move.substation_of_other_station', { substationId, stationId }));
+    if (substation.archived) throw rule('substationId', m('substation.archived', { substationId }));
+    if (substation.status === 'maintenance') throw rule('substationId', m('substation.under_maintenance', { substationId }));
     const workerId = input.workerId ?? a.workerId;
     const worker = await findWorkerForPin(trx, workerId);
-    if (!worker) throw rule('workerId', `worker ${workerId} does not exist`);
-    if (!worker.operations.has(a.operationId)) throw rule('workerId', `worker ${workerId} is not qualified for ${a.operationId}`);
-    if (!worker.stations.has(stationId)) throw rule('workerId', `worker ${workerId} is not allowed at ${stationId}`);
+    if (!worker) throw rule('workerId', m('not_found.worker', { id: workerId }));
+    if (!worker.operations.has(a.operationId)) throw rule('workerId', m('worker.not_qualified', { workerId, operationId: a.operationId }));
+    if (!worker.stations.has(stationId)) throw rule('workerId', m('worker.not_allowed_at', { workerId, stationId }));
 
     const start = input.plannedStart ? Date.parse(input.plannedStart) : a.plannedStart.getTime();
     if (start < opts.now.getTime()) {
-      throw rule('plannedStart', `node ${a.nodeId} would start at ${at(start)}, which has passed; choose a start from ${at(opts.now.getTime())} on`);
+      throw rule('plannedStart', m('move.start_passed', { nodeId: a.nodeId, start: at(start), now: at(opts.now.getTime()) }));
     }
     if (a.predecessorsEnd && start < Date.parse(a.predecessorsEnd)) {
-      throw rule('plannedStart', `node ${a.nodeId} cannot start before its predecessors end at ${at(Date.parse(a.predecessorsEnd))}`);
+      throw rule('plannedStart', m('move.before_predecessors', { nodeId: a.nodeId, end: at(Date.parse(a.predecessorsEnd)) }));
     }
     if (!isOnShift(worker.calendar, opts.utcOffsetMinutes, start)) {
-      throw rule('plannedStart', `worker ${workerId} is not on shift at ${at(start)}`);
+      throw rule('plannedStart', m('move.off_shift', { workerId, start: at(start) }));
     }
     const minutes = durationMinutes(candidate.time ?? a.nominalTime, a.quantity, a.efficiency);
     const end = addWorkingMinutes(worker.calendar, opts.utcOffsetMinutes, start, minutes);
@@ -69,13 +69,19 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
     if (successor && end > successor.plannedStart.getTime()) {
       throw rule(
         'plannedStart',
-        `node ${a.nodeId} would end at ${at(end)}, after its successor ${successor.nodeId} (${successor.id}) starts at ${at(successor.plannedStart.getTime())}; move ${successor.nodeId} first or reschedule the plan`,
+        m('move.after_successor', {
+          nodeId: a.nodeId,
+          end: at(end),
+          successorNodeId: successor.nodeId,
+          successorId: successor.id,
+          successorStart: at(successor.plannedStart.getTime()),
+        }),
       );
     }
     const clash = await findOverlap(trx, assignmentId, workerId, substationId, new Date(start), new Date(end));
     if (clash) {
-      const who = clash.workerId === workerId ? `worker ${workerId}` : `substation ${substationId}`;
-      throw new DomainError('conflict', `${who} is booked by ${clash.id} from ${at(clash.plannedStart.getTime())} to ${at(clash.plannedEnd.getTime())}`, {
+      const who = clash.workerId === workerId ? m('worker.named', { workerId }) : m('substation.named', { substationId });
+      throw new DomainError('conflict', m('move.booked', { who, by: clash.id, from: at(clash.plannedStart.getTime()), to: at(clash.plannedEnd.getTime()) }), {
         conflictingAssignmentId: clash.id,
       });
     }

@@ -5,12 +5,26 @@
  * stays pure, and its caller writes the rows.
  */
 import type { Trx } from '../../db/database.js';
-import { type BookedInterval, type PlanOutcome, type ScheduleStats, type SchedulerNode, UnschedulableError, weightOfPriority } from '../../scheduler/index.js';
-import { DomainError } from '../../shared/errors.js';
+import {
+  type BookedInterval,
+  type PlanOutcome,
+  type ScheduleStats,
+  type SchedulerNode,
+  UnschedulableError,
+  type WaitReason as ScheduledWait,
+  weightOfPriority,
+} from '../../scheduler/index.js';
+import { detail, DomainError, m, summaryOf } from '../../shared/errors.js';
+import type { WaitReason } from '../../shared/wait-reasons.js';
 import type { NewAssignment } from '../assignments/index.js';
 import type { PlanDetail } from '../plans/index.js';
 import { scheduleOnThread } from './scheduler-thread.js';
 import { loadSchedulingResources } from './scheduling.repository.js';
+
+/** A scheduler's wait reason as stored and served: times as ISO 8601. */
+export function reasonForApi(reason: ScheduledWait): WaitReason {
+  return { ...reason, until: new Date(reason.until).toISOString() };
+}
 
 export interface FixedNode {
   /** when the node's work is (or will be) done: successors start after it */
@@ -129,9 +143,11 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
   } catch (error) {
     if (error instanceof UnschedulableError) {
       const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
-      const errors = error.problems.map((p) => ({ field: `nodes/${index.get(p.nodeId) ?? '?'}`, message: `node ${p.nodeId}: ${p.reason}` }));
+      const errors = error.problems.map((p) =>
+        detail(`nodes/${index.get(p.nodeId) ?? '?'}`, m('schedule.node_problem', { nodeId: p.nodeId, reason: p.reason })),
+      );
       const first = errors[0]!;
-      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
+      throw new DomainError('rule_violated', summaryOf(errors), {
         field: first.field,
         errors,
       });
@@ -151,7 +167,7 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
     workMinutes: a.workMinutes,
     status: byId.get(a.nodeId)!.predecessors.every((p) => req.completed.has(p)) ? ('ready' as const) : ('pending' as const),
     pinned: req.pinned?.has(a.nodeId) ?? false,
-    waitReason: a.waitReason ?? null,
+    waitReason: a.waitReasons ? a.waitReasons.map(reasonForApi) : null,
   }));
   return { rows, stats: result.stats };
 }
@@ -218,16 +234,12 @@ export async function scheduleFloor(trx: Trx, req: { parts: FloorPart[]; now: Da
       const index = new Map(parts.map((p, i) => [p.plan.id, i]));
       const errors = error.problems.map((p) => {
         const o = owner.get(p.nodeId);
-        return {
-          field: `body/planIds/${o ? index.get(o.part.plan.id) : '?'}`,
-          message: `plan ${o?.part.plan.id ?? '?'}, node ${o?.nodeId ?? p.nodeId}: ${p.reason}`,
-        };
+        return detail(
+          `body/planIds/${o ? index.get(o.part.plan.id) : '?'}`,
+          m('schedule.floor_node_problem', { planId: o?.part.plan.id ?? '?', nodeId: o?.nodeId ?? p.nodeId, reason: p.reason }),
+        );
       });
-      const first = errors[0]!;
-      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
-        field: first.field,
-        errors,
-      });
+      throw new DomainError('rule_violated', summaryOf(errors), { field: errors[0]!.field, errors });
     }
     throw error;
   }
@@ -244,7 +256,7 @@ export async function scheduleFloor(trx: Trx, req: { parts: FloorPart[]; now: Da
       workMinutes: a.workMinutes,
       status: node.predecessors.every((p) => part.completed.has(p)) ? 'ready' : 'pending',
       pinned: part.pinned?.has(nodeId) ?? false,
-      waitReason: a.waitReason ?? null,
+      waitReason: a.waitReasons ? a.waitReasons.map(reasonForApi) : null,
     });
   }
   return { rows, plans: result.plans, stats: result.stats };

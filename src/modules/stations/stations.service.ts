@@ -2,7 +2,7 @@
 import type { Db, Trx } from '../../db/database.js';
 import { recordEvents } from '../realtime/index.js';
 import { nextMasterCode } from '../../shared/codes.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, type Message, notFound } from '../../shared/errors.js';
 import { unfinishedPlansReferencing } from '../plans/index.js';
 import * as repo from './stations.repository.js';
 import type { Station, StationCreate, StationUpdate, Substation, SubstationCreate, SubstationUpdate } from './stations.schema.js';
@@ -27,7 +27,7 @@ async function assertActiveOperations(trx: Trx, operationIds: readonly string[],
   const active = await repo.activeOperationIds(trx, operationIds);
   const index = operationIds.findIndex((id) => !active.has(id));
   if (index >= 0) {
-    throw new DomainError('rule_violated', `operation ${operationIds[index]} does not exist or is archived`, { field: `${field}/${index}` });
+    throw new DomainError('rule_violated', m('operation.missing_or_archived', { id: operationIds[index]! }), { field: `${field}/${index}` });
   }
 }
 
@@ -37,7 +37,7 @@ const substationCode = (stationId: string, n: number) => `${stationId}-${String(
 export async function createStation(db: Db, input: StationCreate, actor: string): Promise<Station> {
   return db.transaction().execute(async (trx) => {
     const id = input.id ?? (await nextMasterCode(trx, 'stations', 'ST'));
-    if (await repo.findStation(trx, id)) throw new DomainError('conflict', `station ${id} already exists`, { field: 'body/id' });
+    if (await repo.findStation(trx, id)) throw new DomainError('conflict', m('station.exists', { id }), { field: 'body/id' });
     const operationIds = input.operationIds ?? [];
     await assertActiveOperations(trx, operationIds, 'body/operationIds');
 
@@ -48,10 +48,11 @@ export async function createStation(db: Db, input: StationCreate, actor: string)
       if (subId === undefined) continue;
       const match = substationPattern(id).exec(subId);
       if (!match)
-        throw new DomainError('rule_violated', `substation ${subId} must be numbered under its station: ${id}-01, ${id}-02, ...`, {
+        throw new DomainError('rule_violated', m('substation.numbering', { substationId: subId, stationId: id }), {
           field: `body/substations/${i}/id`,
         });
-      if (given.indexOf(subId) !== i) throw new DomainError('rule_violated', `substation ${subId} is listed twice`, { field: `body/substations/${i}/id` });
+      if (given.indexOf(subId) !== i)
+        throw new DomainError('rule_violated', m('substation.listed_twice', { substationId: subId }), { field: `body/substations/${i}/id` });
       numbers.push(Number(match[1]));
     }
     const taken = await repo.takenSubstationIds(
@@ -59,7 +60,7 @@ export async function createStation(db: Db, input: StationCreate, actor: string)
       given.filter((s): s is string => s !== undefined),
     );
     const clash = given.findIndex((s) => s !== undefined && taken.has(s));
-    if (clash >= 0) throw new DomainError('conflict', `substation ${given[clash]} already exists`, { field: `body/substations/${clash}/id` });
+    if (clash >= 0) throw new DomainError('conflict', m('substation.exists', { substationId: given[clash]! }), { field: `body/substations/${clash}/id` });
     let next = Math.max(0, ...numbers);
     const substations = (input.substations ?? []).map((s) => ({ id: s.id ?? substationCode(id, ++next), stationId: id, name: s.name }));
 
@@ -94,7 +95,7 @@ export async function updateStation(db: Db, id: string, input: StationUpdate, ac
       const removed = (await repo.stationOperationIds(trx, id)).filter((op) => !keep.has(op));
       const plans = await unfinishedPlansReferencing(trx, { stationId: id, operationIds: removed });
       if (plans.length > 0) {
-        throw new DomainError('conflict', `plans that are not finished use station ${id} for ${removed.join(', ')}: ${plans.join(', ')}`, {
+        throw new DomainError('conflict', m('station.operations_in_use', { id, operations: removed.join(', '), plans: plans.join(', ') }), {
           field: 'body/operationIds',
           dependents: plans,
         });
@@ -107,13 +108,13 @@ export async function updateStation(db: Db, id: string, input: StationUpdate, ac
   });
 }
 
-function dependentsConflict(what: string, dependents: { plans: string[]; assignments: string[] }): DomainError | undefined {
+function dependentsConflict(what: Message, dependents: { plans: string[]; assignments: string[] }): DomainError | undefined {
   const reasons = [
-    ...(dependents.plans.length > 0 ? [`plans that are not finished use it: ${dependents.plans.join(', ')}`] : []),
-    ...(dependents.assignments.length > 0 ? [`open assignments book it: ${dependents.assignments.join(', ')}`] : []),
+    ...(dependents.plans.length > 0 ? [m('archive.used_by_plans', { plans: dependents.plans.join(', ') })] : []),
+    ...(dependents.assignments.length > 0 ? [m('archive.booked_by_assignments', { assignments: dependents.assignments.join(', ') })] : []),
   ];
   if (reasons.length === 0) return undefined;
-  return new DomainError('conflict', `${what} cannot be archived; ${reasons.join('; ')}`, { dependents: [...dependents.plans, ...dependents.assignments] });
+  return new DomainError('conflict', m('archive.refused', { what, reasons }), { dependents: [...dependents.plans, ...dependents.assignments] });
 }
 
 /** Archives a station with its substations; archiving an archived station changes nothing. */
@@ -122,7 +123,7 @@ export async function archiveStation(db: Db, id: string, actor: string): Promise
     const station = await repo.lockStation(trx, id);
     if (!station) throw notFound('station', id);
     if (station.archivedAt) return;
-    const refused = dependentsConflict(`station ${id}`, {
+    const refused = dependentsConflict(m('station.named', { id }), {
       plans: await unfinishedPlansReferencing(trx, { stationId: id }),
       assignments: await repo.openAssignments(trx, 'station_id', id),
     });
@@ -136,15 +137,16 @@ export async function createSubstation(db: Db, input: SubstationCreate, actor: s
   return db.transaction().execute(async (trx) => {
     // the station lock also serializes numbering
     const station = await repo.lockStation(trx, input.stationId);
-    if (!station) throw new DomainError('rule_violated', `station ${input.stationId} does not exist`, { field: 'body/stationId' });
-    if (station.archivedAt) throw new DomainError('rule_violated', `station ${input.stationId} is archived`, { field: 'body/stationId' });
+    if (!station) throw new DomainError('rule_violated', m('not_found.station', { id: input.stationId }), { field: 'body/stationId' });
+    if (station.archivedAt) throw new DomainError('rule_violated', m('station.archived', { id: input.stationId }), { field: 'body/stationId' });
     if (input.id !== undefined && !substationPattern(input.stationId).test(input.id)) {
-      throw new DomainError('rule_violated', `substation ${input.id} must be numbered under its station: ${input.stationId}-01, ${input.stationId}-02, ...`, {
+      throw new DomainError('rule_violated', m('substation.numbering', { substationId: input.id, stationId: input.stationId }), {
         field: 'body/id',
       });
     }
     const id = input.id ?? substationCode(input.stationId, (await repo.lastSubstationNumber(trx, input.stationId)) + 1);
-    if ((await repo.takenSubstationIds(trx, [id])).size > 0) throw new DomainError('conflict', `substation ${id} already exists`, { field: 'body/id' });
+    if ((await repo.takenSubstationIds(trx, [id])).size > 0)
+      throw new DomainError('conflict', m('substation.exists', { substationId: id }), { field: 'body/id' });
     await repo.insertSubstations(trx, [{ id, stationId: input.stationId, name: input.name }]);
     await recordEvents(
       trx,
@@ -160,7 +162,7 @@ export async function updateSubstation(db: Db, id: string, input: SubstationUpda
     const substation = await repo.lockSubstation(trx, id);
     if (!substation) throw notFound('substation', id);
     if (input.status !== undefined && substation.status === 'in_use') {
-      throw new DomainError('conflict', `substation ${id} is in use; its status changes when the work on it stops`, {
+      throw new DomainError('conflict', m('substation.status_while_in_use', { substationId: id }), {
         field: 'body/status',
         status: substation.status,
       });
@@ -180,7 +182,7 @@ export async function archiveSubstation(db: Db, id: string, actor: string): Prom
     const substation = await repo.lockSubstation(trx, id);
     if (!substation) throw notFound('substation', id);
     if (substation.archivedAt) return;
-    const refused = dependentsConflict(`substation ${id}`, {
+    const refused = dependentsConflict(m('substation.named', { substationId: id }), {
       plans: await unfinishedPlansReferencing(trx, { substationId: id }),
       assignments: await repo.openAssignments(trx, 'substation_id', id),
     });

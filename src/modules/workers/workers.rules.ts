@@ -10,7 +10,7 @@
 import type { StoredWorkerStatus } from '../../shared/schema.js';
 import { isOnShift as schedulerIsOnShift } from '../../scheduler/calendar.js';
 import type { ShiftCalendar } from '../../scheduler/types.js';
-import type { ProblemDetail } from '../../shared/errors.js';
+import { detail, m, type Message, type ProblemDetail } from '../../shared/errors.js';
 import type { WorkerStatus } from './workers.schema.js';
 
 export interface CalendarWindow {
@@ -70,11 +70,19 @@ export function reportedStatus(stored: StoredWorkerStatus, calendar: CalendarTim
  */
 export function shiftCalendarProblems(calendar: CalendarTimes): ProblemDetail[] {
   const problems: ProblemDetail[] = [];
-  const spans: { key: string; start: number; end: number; field: string; label: string }[] = [];
+  const spans: { key: Message; group: string; start: number; end: number; field: string; label: Message }[] = [];
 
   calendar.windows.forEach((w, i) => {
-    if (w.startMinute >= w.endMinute) problems.push({ field: `windows/${i}/endMinute`, message: 'endMinute must be after startMinute' });
-    else spans.push({ key: `weekday ${w.weekday}`, start: w.startMinute, end: w.endMinute, field: `windows/${i}`, label: `window ${i}` });
+    if (w.startMinute >= w.endMinute) problems.push(detail(`windows/${i}/endMinute`, m('calendar.end_after_start')));
+    else
+      spans.push({
+        key: m('calendar.weekday', { weekday: w.weekday }),
+        group: `weekday ${w.weekday}`,
+        start: w.startMinute,
+        end: w.endMinute,
+        field: `windows/${i}`,
+        label: m('calendar.window', { index: i }),
+      });
   });
 
   const daysOff = new Map<string, number>();
@@ -83,33 +91,29 @@ export function shiftCalendarProblems(calendar: CalendarTimes): ProblemDetail[] 
     const start = e.startMinute ?? null;
     const end = e.endMinute ?? null;
     if (start === null && end === null) {
-      if (daysOff.has(e.date)) problems.push({ field: `exceptions/${i}`, message: `${e.date} is listed as a day off twice` });
+      if (daysOff.has(e.date)) problems.push(detail(`exceptions/${i}`, m('calendar.day_off_twice', { date: e.date })));
       daysOff.set(e.date, i);
     } else if (start === null || end === null) {
-      problems.push({
-        field: `exceptions/${i}/${start === null ? 'startMinute' : 'endMinute'}`,
-        message: 'give both minutes for a working window, or neither for a day off',
-      });
+      problems.push(detail(`exceptions/${i}/${start === null ? 'startMinute' : 'endMinute'}`, m('calendar.both_minutes_or_neither')));
     } else if (start >= end) {
-      problems.push({ field: `exceptions/${i}/endMinute`, message: 'endMinute must be after startMinute' });
+      problems.push(detail(`exceptions/${i}/endMinute`, m('calendar.end_after_start')));
     } else {
       if (!workingDates.has(e.date)) workingDates.set(e.date, i);
-      spans.push({ key: e.date, start, end, field: `exceptions/${i}`, label: `exception ${i}` });
+      spans.push({ key: m('raw.text', { text: e.date }), group: e.date, start, end, field: `exceptions/${i}`, label: m('calendar.exception', { index: i }) });
     }
   });
   for (const [date, i] of daysOff) {
-    if (workingDates.has(date))
-      problems.push({ field: `exceptions/${i}`, message: `${date} is a day off and has working windows (exception ${workingDates.get(date)})` });
+    if (workingDates.has(date)) problems.push(detail(`exceptions/${i}`, m('calendar.day_off_with_windows', { date, exception: workingDates.get(date)! })));
   }
 
   // overlaps, among windows of one weekday and among exception windows of one date; touching is fine
   const byKey = new Map<string, typeof spans>();
-  for (const s of spans) byKey.set(s.key, [...(byKey.get(s.key) ?? []), s]);
-  for (const [key, list] of byKey) {
+  for (const s of spans) byKey.set(s.group, [...(byKey.get(s.group) ?? []), s]);
+  for (const list of byKey.values()) {
     const sorted = [...list].sort((a, b) => a.start - b.start || a.end - b.end);
     for (let j = 1; j < sorted.length; j++) {
       const prev = sorted.slice(0, j).find((p) => p.end > sorted[j]!.start);
-      if (prev) problems.push({ field: sorted[j]!.field, message: `overlaps ${prev.label} on ${key}` });
+      if (prev) problems.push(detail(sorted[j]!.field, m('calendar.overlaps', { other: prev.label, on: sorted[j]!.key })));
     }
   }
   return problems;

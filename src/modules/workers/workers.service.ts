@@ -2,7 +2,7 @@
 import type { Db, Trx } from '../../db/database.js';
 import { recordEvents } from '../realtime/index.js';
 import { nextMasterCode } from '../../shared/codes.js';
-import { DomainError, notFound } from '../../shared/errors.js';
+import { DomainError, m, messageOfDetail, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
 import { unfinishedPlansReferencing } from '../plans/index.js';
 import * as repo from './workers.repository.js';
@@ -51,7 +51,7 @@ export async function listWorkers(db: Db, query: WorkerListQuery & { limit: numb
 /** One worker; an operator may read only their own record (planners and admins any). */
 export async function getWorker(db: Db, id: string, clock: ShiftClock, user: { role: string; workerId: string | null }): Promise<Worker> {
   if (user.role === 'operator' && user.workerId !== id)
-    throw new DomainError('forbidden', `you are worker ${user.workerId}, not ${id}; operators read only their own record`);
+    throw new DomainError('forbidden', m('worker.own_record_only', { you: user.workerId ?? '', workerId: id }));
   const worker = await loadWorker(db, id, clock);
   if (!worker) throw notFound('worker', id);
   return worker;
@@ -67,17 +67,22 @@ async function assertReferences(trx: Trx, input: WorkerUpdate): Promise<void> {
     if (!ids) continue;
     const active = await repo.activeIds(trx, table, ids);
     const index = ids.findIndex((id) => !active.has(id));
-    if (index >= 0) throw new DomainError('rule_violated', `${what} ${ids[index]} does not exist or is archived`, { field: `body/${field}/${index}` });
+    if (index >= 0) {
+      const id = ids[index]!;
+      throw new DomainError('rule_violated', what === 'station' ? m('station.missing_or_archived', { id }) : m('operation.missing_or_archived', { id }), {
+        field: `body/${field}/${index}`,
+      });
+    }
   }
   if (input.shiftCalendarId && !(await repo.findShiftCalendar(trx, input.shiftCalendarId))) {
-    throw new DomainError('rule_violated', `shift calendar ${input.shiftCalendarId} does not exist`, { field: 'body/shiftCalendarId' });
+    throw new DomainError('rule_violated', m('not_found.shift_calendar', { id: input.shiftCalendarId }), { field: 'body/shiftCalendarId' });
   }
 }
 
 export async function createWorker(db: Db, input: WorkerCreate, actor: string, clock: ShiftClock): Promise<Worker> {
   return db.transaction().execute(async (trx) => {
     const id = input.id ?? (await nextMasterCode(trx, 'workers', 'W'));
-    if (await repo.findWorker(trx, id)) throw new DomainError('conflict', `worker ${id} already exists`, { field: 'body/id' });
+    if (await repo.findWorker(trx, id)) throw new DomainError('conflict', m('worker.exists', { workerId: id }), { field: 'body/id' });
     await assertReferences(trx, input);
     await repo.insertWorker(trx, id, input);
     await repo.replaceWorkerLinks(trx, 'stations', id, input.stationIds ?? []);
@@ -101,7 +106,10 @@ export async function updateWorker(db: Db, id: string, input: WorkerUpdate, acto
       if (assignments.length > 0) {
         throw new DomainError(
           'conflict',
-          `worker ${id} has open assignments that need the removed ${field === 'stationIds' ? 'stations' : 'operations'}: ${assignments.join(', ')}`,
+          m(field === 'stationIds' ? 'worker.removed_stations_in_use' : 'worker.removed_operations_in_use', {
+            workerId: id,
+            assignments: assignments.join(', '),
+          }),
           {
             field: `body/${field}`,
             dependents: assignments,
@@ -127,10 +135,12 @@ export async function archiveWorker(db: Db, id: string, actor: string): Promise<
     const plans = await unfinishedPlansReferencing(trx, { workerId: id });
     if (assignments.length > 0 || plans.length > 0) {
       const reasons = [
-        ...(assignments.length > 0 ? [`open assignments: ${assignments.join(', ')}`] : []),
-        ...(plans.length > 0 ? [`pinned in plans that are not finished: ${plans.join(', ')}`] : []),
+        ...(assignments.length > 0 ? [m('worker.open_assignments', { assignments: assignments.join(', ') })] : []),
+        ...(plans.length > 0 ? [m('worker.pinned_in_plans', { plans: plans.join(', ') })] : []),
       ];
-      throw new DomainError('conflict', `worker ${id} cannot be archived; ${reasons.join('; ')}`, { dependents: [...assignments, ...plans] });
+      throw new DomainError('conflict', m('archive.refused', { what: m('worker.named', { workerId: id }), reasons }), {
+        dependents: [...assignments, ...plans],
+      });
     }
     await repo.archiveWorker(trx, id);
     await recordEvents(trx, [{ topic: 'workers', entityType: 'worker', entityId: id, workerId: id, change: 'archived' }], actor);
@@ -141,7 +151,7 @@ export async function archiveWorker(db: Db, id: string, actor: string): Promise<
 
 export async function getShiftCalendar(db: Db, id: string): Promise<ShiftCalendar> {
   const calendar = await repo.findShiftCalendar(db, id);
-  if (!calendar) throw notFound('shift calendar', id);
+  if (!calendar) throw notFound('shift_calendar', id);
   return calendar;
 }
 
@@ -149,12 +159,15 @@ function assertValidTimes(input: ShiftCalendarReplace): void {
   const problems = shiftCalendarProblems({ windows: input.windows, exceptions: input.exceptions ?? [] });
   if (problems.length === 0) return;
   const errors = problems.map((p) => ({ ...p, field: `body/${p.field}` }));
-  throw new DomainError('rule_violated', `${errors[0]!.field}: ${errors[0]!.message}`, { field: errors[0]!.field, errors });
+  throw new DomainError('rule_violated', m('validation.detail', { field: errors[0]!.field!, message: messageOfDetail(errors[0]!) }), {
+    field: errors[0]!.field,
+    errors,
+  });
 }
 
 export async function createShiftCalendar(db: Db, input: ShiftCalendarCreate, actor: string): Promise<ShiftCalendar> {
   return db.transaction().execute(async (trx) => {
-    if (await repo.findShiftCalendar(trx, input.id)) throw new DomainError('conflict', `shift calendar ${input.id} already exists`, { field: 'body/id' });
+    if (await repo.findShiftCalendar(trx, input.id)) throw new DomainError('conflict', m('shift_calendar.exists', { id: input.id }), { field: 'body/id' });
     assertValidTimes(input);
     await repo.insertShiftCalendar(trx, input.id, input.name);
     await repo.replaceShiftCalendarTimes(trx, input.id, input.windows, input.exceptions ?? []);
@@ -166,7 +179,7 @@ export async function createShiftCalendar(db: Db, input: ShiftCalendarCreate, ac
 /** Replaces name, windows and exceptions. */
 export async function replaceShiftCalendar(db: Db, id: string, input: ShiftCalendarReplace, actor: string): Promise<ShiftCalendar> {
   return db.transaction().execute(async (trx) => {
-    if (!(await repo.lockShiftCalendar(trx, id))) throw notFound('shift calendar', id);
+    if (!(await repo.lockShiftCalendar(trx, id))) throw notFound('shift_calendar', id);
     assertValidTimes(input);
     await repo.renameShiftCalendar(trx, id, input.name);
     await repo.replaceShiftCalendarTimes(trx, id, input.windows, input.exceptions ?? []);
@@ -178,11 +191,11 @@ export async function replaceShiftCalendar(db: Db, id: string, input: ShiftCalen
 /** Deletes a calendar no active worker uses (archived workers that name it lose it). */
 export async function deleteShiftCalendar(db: Db, id: string, actor: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    if (!(await repo.lockShiftCalendar(trx, id))) throw notFound('shift calendar', id);
+    if (!(await repo.lockShiftCalendar(trx, id))) throw notFound('shift_calendar', id);
     const active = await repo.activeWorkersUsingCalendar(trx, id);
     if (active.length > 0) {
       const shown = active.slice(0, 5).join(', ') + (active.length > 5 ? `, … (${active.length} in all)` : '');
-      throw new DomainError('conflict', `shift calendar ${id} is used by workers: ${shown}`, { dependents: active.slice(0, 50) });
+      throw new DomainError('conflict', m('shift_calendar.in_use', { id, workers: shown }), { dependents: active.slice(0, 50) });
     }
     await repo.deleteShiftCalendar(trx, id);
     await recordEvents(trx, [{ topic: 'workers', entityType: 'shift_calendar', entityId: id, change: 'deleted' }], actor);

@@ -15,7 +15,7 @@ import { type QueuedTap, type ShopFloorAction, useShopFloorAction, useWorkerTask
 import type { SessionUser, WorkerTask } from '../../api/types';
 import { formatAmount, formatClock, formatDateTime, formatMinutes, formatNumber, formatQuantity, formatTime } from '../../format';
 import { useNow, useOnline } from '../../hooks';
-import { describeScheduleWait, describeWaitingFor, pauseReasonLabel } from '../../labels';
+import { describeScheduleWait, describeWaitingFor, pauseReasonLabel, waitReasonsText } from '../../labels';
 import { Alert, Badge, Button, LiveDot, StatusBadge } from '../../ui';
 import { CompleteDialog, PauseDialog, ProblemDialog } from './ActionDialogs';
 import { PortalAlerts, SoundToggle } from './PortalAlerts';
@@ -305,12 +305,12 @@ function QueueItem({ task, onChoose }: { task: WorkerTask; onChoose?: (() => voi
         {task.planId} · {task.substationId} · {t('portal.plannedAt', { when: formatDateTime(task.plannedStart), time: formatMinutes(task.workMinutes) })}
       </div>
       {task.waitingFor.length > 0 ? (
-        <div className="small" title={task.waitReason ?? undefined}>
+        <div className="small" title={waitReasonsText(task.waitReason)}>
           {t('portal.waitsFor', { what: describeWaitingFor(task.waitingFor, { names: true }) })}
         </div>
       ) : (
         scheduleWait && (
-          <div className="small muted" title={task.waitReason ?? undefined}>
+          <div className="small muted" title={waitReasonsText(task.waitReason)}>
             {scheduleWait}
           </div>
         )

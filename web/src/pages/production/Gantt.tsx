@@ -10,6 +10,7 @@ import { useMemo, useState } from 'react';
 import type { GanttBar, PlanGantt, PlanStatus } from '../../api/types';
 import { formatDay, formatTime } from '../../format';
 import { useNow } from '../../hooks';
+import { waitReasonsText } from '../../labels';
 import { classNames, cssVars, statusLabel, statusTone } from '../../ui';
 import './gantt.css';
 
@@ -108,8 +109,9 @@ export function Gantt({ schedule, mode, planStatus }: { schedule: PlanGantt; mod
                     const actual = b.actualStart
                       ? ` · ${t('gantt.actual', { start: formatTime(b.actualStart), end: b.actualEnd ? formatTime(b.actualEnd) : t('plan.now') })}`
                       : '';
+                    const wait = waitReasonsText(b.waitReason);
                     const title = `${b.nodeId} ${b.name} · ${mode === 'worker' ? b.substationId : b.workerName} · ${planned}${actual} · ${statusLabel(b.status)}${
-                      b.waitReason ? ` · ${b.waitReason}` : ''
+                      wait ? ` · ${wait}` : ''
                     }`;
                     return (
                       <div key={b.assignmentId}>

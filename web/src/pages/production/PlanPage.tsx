@@ -9,7 +9,7 @@ import { useProblems } from '../../api/problems';
 import type { AssignmentSummary, PlanDetail, PlanDetailNode, ProblemView } from '../../api/types';
 import { formatAmount, formatDateTime, formatMinutes, formatNumber, formatQuantity, formatTime, formatWhen } from '../../format';
 import { PlanGraph } from '../../components/graph/PlanGraph';
-import { describeScheduleWait, describeWaitingFor, pauseReasonLabel } from '../../labels';
+import { describeScheduleWait, describeWaitingFor, pauseReasonLabel, waitReasonsText } from '../../labels';
 import { Link, navigate } from '../../router';
 import { Alert, Badge, Button, Card, type Column, ProgressBar, StatusBadge, Table, Tabs } from '../../ui';
 import { Lateness, usePriorityLabel } from '../../components/Lateness';
@@ -303,7 +303,7 @@ function StepNote({ node, summary }: { node: PlanDetailNode; summary: Assignment
   const waits = node.waitingFor ?? [];
   const text = waits.length > 0 ? t('plan.waitsFor', { what: describeWaitingFor(waits) }) : describeScheduleWait(a);
   return text ? (
-    <span className="muted small" title={a.waitReason ?? undefined} data-testid={`step-note-${node.nodeId}`}>
+    <span className="muted small" title={waitReasonsText(a.waitReason)} data-testid={`step-note-${node.nodeId}`}>
       {text}
     </span>
   ) : null;
