@@ -12,6 +12,7 @@ import * as m0006 from './0006_plan_rules_revision.js';
 import * as m0007 from './0007_action_records.js';
 import * as m0008 from './0008_session_ends_and_lockout.js';
 import * as m0009 from './0009_user_last_login.js';
+import * as m0014 from './0014_booking_indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0007_action_records': m0007,
   '0008_session_ends_and_lockout': m0008,
   '0009_user_last_login': m0009,
+  '0014_booking_indexes': m0014,
 };

@@ -5,7 +5,15 @@
  * stays pure, and its caller writes the rows.
  */
 import type { Trx } from '../../db/database.js';
-import { type BookedInterval, type ScheduleStats, type SchedulerNode, UnschedulableError } from '../../scheduler/index.js';
+import {
+  type BookedInterval,
+  durationMinutes,
+  HORIZON_DAYS,
+  type ScheduleResult,
+  type ScheduleStats,
+  type SchedulerNode,
+  UnschedulableError,
+} from '../../scheduler/index.js';
 import { DomainError } from '../../shared/errors.js';
 import type { NewAssignment } from '../assignments/index.js';
 import type { PlanDetail } from '../plans/index.js';
@@ -50,6 +58,33 @@ export interface ScheduleOutcome {
   stats: ScheduleStats;
 }
 
+const DAY_MS = 86_400_000;
+const WINDOW_GROWTH = 4;
+
+/**
+ * The first window of bookings read for a plan: a week, plus its work as if
+ * one worker on one 8-hour shift a weekday did all of it (4.2 × the work).
+ * Most plans fit in it; one that does not is scheduled again with a window 4
+ * times larger, up to the whole horizon.
+ */
+function firstWindowMs(stepMinutes: number[]): number {
+  const work = stepMinutes.reduce((sum, m) => sum + m, 0) * 60_000;
+  return 7 * DAY_MS + 4.2 * work;
+}
+
+/**
+ * Bookings after `until` were not read: every candidate resource is closed
+ * from then to past the horizon, so the scheduler places nothing there (a
+ * step that only fits later makes the plan unschedulable in this window).
+ */
+function windowEnd(resources: { stations: { substations: string[] }[]; workers: { id: string }[] }, until: number, now: number): BookedInterval[] {
+  const end = now + (HORIZON_DAYS + 7) * DAY_MS;
+  return [
+    ...resources.workers.map((w) => ({ kind: 'worker' as const, id: w.id, start: until, end })),
+    ...resources.stations.flatMap((s) => s.substations.map((id) => ({ kind: 'substation' as const, id, start: until, end }))),
+  ];
+}
+
 export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<ScheduleOutcome> {
   const { plan, nodes, fixed, now } = req;
   const toSchedule = plan.nodes.filter((n) => nodes.has(n.nodeId));
@@ -71,12 +106,6 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
       ...(earliest.length > 0 ? { notBefore: Math.max(...earliest) } : {}),
     };
   });
-  const resources = await loadSchedulingResources(trx, {
-    planId: plan.id,
-    stationIds: [...new Set(toSchedule.flatMap((n) => n.assignedStations.map((s) => s.stationId)))],
-    operationIds: [...new Set(toSchedule.map((n) => n.operationId))],
-    now,
-  });
   const ownBusy: BookedInterval[] = [...fixed.values()].flatMap((f) =>
     f.busy
       ? [
@@ -85,30 +114,41 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
         ]
       : [],
   );
+  const stationIds = [...new Set(toSchedule.flatMap((n) => n.assignedStations.map((s) => s.stationId)))];
+  const operationIds = [...new Set(toSchedule.map((n) => n.operationId))];
+  // no step of the plan fits in a gap shorter than its shortest step: such gaps are read as busy
+  const minutes = toSchedule.flatMap((n) => n.assignedStations.map((s) => durationMinutes(s.time ?? n.nominalTime, n.quantity, n.efficiency)));
+  const mergeGapMs = minutes.length > 0 ? Math.min(...minutes) * 60_000 : 1;
 
-  let result;
-  try {
-    // on a worker thread: the search must not stall the other requests of this process
-    result = await scheduleOnThread({
-      now: now.getTime(),
-      utcOffsetMinutes: req.utcOffsetMinutes,
-      nodes: schedulerNodes,
-      stations: resources.stations,
-      workers: resources.workers,
-      booked: [...resources.booked, ...ownBusy],
-      options: { timeBudgetMs: req.budgetMs },
-    });
-  } catch (error) {
-    if (error instanceof UnschedulableError) {
-      const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
-      const errors = error.problems.map((p) => ({ field: `nodes/${index.get(p.nodeId) ?? '?'}`, message: `node ${p.nodeId}: ${p.reason}` }));
-      const first = errors[0]!;
-      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
-        field: first.field,
-        errors,
+  let result: ScheduleResult | undefined;
+  for (let windowMs = firstWindowMs(minutes); !result; windowMs *= WINDOW_GROWTH) {
+    const whole = windowMs >= HORIZON_DAYS * DAY_MS;
+    const until = whole ? undefined : new Date(now.getTime() + windowMs);
+    const resources = await loadSchedulingResources(trx, { planId: plan.id, stationIds, operationIds, now, mergeGapMs, ...(until ? { until } : {}) });
+    try {
+      // on a worker thread: the search must not stall the other requests of this process
+      result = await scheduleOnThread({
+        now: now.getTime(),
+        utcOffsetMinutes: req.utcOffsetMinutes,
+        nodes: schedulerNodes,
+        stations: resources.stations,
+        workers: resources.workers,
+        booked: [...resources.booked, ...ownBusy, ...(until ? windowEnd(resources, until.getTime(), now.getTime()) : [])],
+        options: { timeBudgetMs: req.budgetMs },
       });
+    } catch (error) {
+      if (error instanceof UnschedulableError && !whole) continue; // it may fit past the window: read further
+      if (error instanceof UnschedulableError) {
+        const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
+        const errors = error.problems.map((p) => ({ field: `nodes/${index.get(p.nodeId) ?? '?'}`, message: `node ${p.nodeId}: ${p.reason}` }));
+        const first = errors[0]!;
+        throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
+          field: first.field,
+          errors,
+        });
+      }
+      throw error;
     }
-    throw error;
   }
 
   const { dbIds } = req;
