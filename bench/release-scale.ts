@@ -63,7 +63,14 @@ const FLOORS = [0, 1000, 5000];
 /** 20 steps on ST-001..ST-010 (the --full dataset repeats each station kind every 5 stations), 2-10 minutes each. */
 export function benchPlan(name: string, nodes = 20): PlanDocument {
   const ops = ['OP-001', 'OP-003', 'OP-004', 'OP-006', 'OP-007', 'OP-008'];
-  const stationFor: Record<string, string> = { 'OP-001': 'ST-001', 'OP-003': 'ST-002', 'OP-004': 'ST-003', 'OP-006': 'ST-004', 'OP-007': 'ST-005', 'OP-008': 'ST-005' };
+  const stationFor: Record<string, string> = {
+    'OP-001': 'ST-001',
+    'OP-003': 'ST-002',
+    'OP-004': 'ST-003',
+    'OP-006': 'ST-004',
+    'OP-007': 'ST-005',
+    'OP-008': 'ST-005',
+  };
   return {
     workOrderCode: 'WO-SCALE',
     name,
@@ -192,7 +199,9 @@ async function repeatTile(db: Db, ids: string[], weeks: number, from: number, to
         select s.id as src, d.id as dst, m.dst as plan_id from clone_map m
           join mes.production_plan_nodes s on s.plan_id = m.src join mes.production_plan_nodes d on d.plan_id = m.dst and d.node_id = s.node_id`.execute(trx);
       await sql`insert into mes.node_predecessors (plan_id, node_id, predecessor_id)
-        select a.plan_id, a.dst, b.dst from mes.node_predecessors e join node_map a on a.src = e.node_id join node_map b on b.src = e.predecessor_id`.execute(trx);
+        select a.plan_id, a.dst, b.dst from mes.node_predecessors e join node_map a on a.src = e.node_id join node_map b on b.src = e.predecessor_id`.execute(
+        trx,
+      );
       await sql`insert into mes.node_stations (plan_id, node_id, station_id, priority, time_minutes)
         select a.plan_id, a.dst, s.station_id, s.priority, s.time_minutes from mes.node_stations s join node_map a on a.src = s.node_id`.execute(trx);
       await sql`insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, planned_start, planned_end, work_minutes, status, wait_reason)
@@ -204,8 +213,16 @@ async function repeatTile(db: Db, ids: string[], weeks: number, from: number, to
   }
 }
 
-const med = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
-const p90 = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 90);
+const med = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+const p90 = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    90,
+  );
 const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
 
 async function main() {
@@ -221,7 +238,9 @@ async function main() {
     const opts: LifecycleOptions = { actor: 'bench', now: NOW, utcOffsetMinutes: config.utcOffsetMinutes, schedulerBudgetMs: config.schedulerBudgetMs };
     const [cpu] = machine().split(',');
     console.log(`machine: ${machine()}`);
-    console.log(`database: PostgreSQL, seeded --full; now = ${NOW.toISOString()}; scheduler budget ${opts.schedulerBudgetMs} ms; ${RELEASES} releases per floor (+2 warm-up)`);
+    console.log(
+      `database: PostgreSQL, seeded --full; now = ${NOW.toISOString()}; scheduler budget ${opts.schedulerBudgetMs} ms; ${RELEASES} releases per floor (+2 warm-up)`,
+    );
     void cpu;
 
     const results: FloorFigures[] = [];
@@ -247,7 +266,9 @@ async function main() {
 
     const empty = results[0]!;
     console.log('');
-    console.log('| other plans booked | open bookings | release median ms | p90 ms | vs empty | read ms | scheduler ms | insert ms | lands after (days, median) |');
+    console.log(
+      '| other plans booked | open bookings | release median ms | p90 ms | vs empty | read ms | scheduler ms | insert ms | lands after (days, median) |',
+    );
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of results) {
       console.log(
