@@ -16,7 +16,8 @@
  * the floor stays at its size; the median and p90 of the release call
  * (`releasePlan`, the service function behind POST /production-plans/:id/release,
  * with the configured scheduler budget) are printed, and the release path's
- * parts (the SQL read of resources and bookings, the scheduler, the inserts),
+ * parts (the SQL reads of resources and bookings, the scheduler, the inserts,
+ * as scheduleNodes reports them; the most windows of bookings one release read),
  * each measured in a transaction that is rolled back.
  *
  * How the other plans are booked (honest, and faster than 5,000 releases one
@@ -48,72 +49,29 @@ import { findPlanDetail, nodeDbIds } from '../src/modules/plans/plans.repository
 import type { PlanDocument } from '../src/modules/plans/plans.schema.js';
 import { createPlan } from '../src/modules/plans/plans.service.js';
 import { stopSchedulerThread } from '../src/modules/scheduling/scheduler-thread.js';
-import { loadSchedulingResources } from '../src/modules/scheduling/scheduling.repository.js';
 import { scheduleNodes } from '../src/modules/scheduling/scheduling.service.js';
 import { seedDatabase } from '../src/seed/seed.js';
 import { machine, percentile, scratchDatabase } from './lib.js';
+import { benchPlan } from './release-scale-plan.js';
 import { watchdog } from './watchdog.js';
 
 const NOW = new Date(Date.UTC(2027, 0, 4, 6, 0));
 const WEEK_MS = 7 * 86_400_000;
 const RELEASES = Number(process.env.RELEASES ?? 15);
 const TILE = Number(process.env.TILE ?? 250);
-const FLOORS = [0, 1000, 5000];
-
-/** 20 steps on ST-001..ST-010 (the --full dataset repeats each station kind every 5 stations), 2-10 minutes each. */
-export function benchPlan(name: string, nodes = 20): PlanDocument {
-  const ops = ['OP-001', 'OP-003', 'OP-004', 'OP-006', 'OP-007', 'OP-008'];
-  const stationFor: Record<string, string> = {
-    'OP-001': 'ST-001',
-    'OP-003': 'ST-002',
-    'OP-004': 'ST-003',
-    'OP-006': 'ST-004',
-    'OP-007': 'ST-005',
-    'OP-008': 'ST-005',
-  };
-  return {
-    workOrderCode: 'WO-SCALE',
-    name,
-    quantity: 2,
-    nodes: Array.from({ length: nodes }, (_, i) => {
-      const op = ops[i % ops.length]!;
-      const predecessors = i === 0 ? [] : i % 3 === 0 && i > 1 ? [`N${i - 1}`, `N${i - 2}`] : [`N${i - 1}`];
-      return {
-        nodeId: `N${i}`,
-        name: `Step ${i}`,
-        operationId: op,
-        nominalTime: 1 + (i % 5),
-        predecessors,
-        assignedStations: [
-          { stationId: stationFor[op]!, priority: 1 },
-          { stationId: `ST-${String(Number(stationFor[op]!.slice(3)) + 5).padStart(3, '0')}`, priority: 2 },
-        ],
-        materialInputs: [],
-      };
-    }),
-  };
-}
+const FLOORS = (process.env.FLOORS ?? '0,1000,5000').split(',').map(Number);
 
 class Rollback extends Error {}
 
 /** The release path's parts on `planId`, in a transaction rolled back at the end: ms of the read, the scheduler (the rest of scheduleNodes), the insert. */
-async function releaseParts(db: Db, planId: string, opts: LifecycleOptions): Promise<{ read: number; scheduler: number; insert: number }> {
-  let parts = { read: 0, scheduler: 0, insert: 0 };
+async function releaseParts(db: Db, planId: string, opts: LifecycleOptions): Promise<{ read: number; scheduler: number; insert: number; windows: number }> {
+  let parts = { read: 0, scheduler: 0, insert: 0, windows: 0 };
   try {
     await db.transaction().execute(async (trx) => {
       await lockScheduling(trx);
       const plan = (await findPlanDetail(trx, planId))!;
       const dbIds = await nodeDbIds(trx, planId);
-      let t = performance.now();
-      await loadSchedulingResources(trx, {
-        planId,
-        stationIds: [...new Set(plan.nodes.flatMap((n) => n.assignedStations.map((s) => s.stationId)))],
-        operationIds: [...new Set(plan.nodes.map((n) => n.operationId))],
-        now: opts.now,
-      });
-      const read = performance.now() - t;
-      t = performance.now();
-      const { rows } = await scheduleNodes(trx, {
+      const { rows, profile } = await scheduleNodes(trx, {
         plan,
         nodes: new Set(plan.nodes.map((n) => n.nodeId)),
         fixed: new Map(),
@@ -123,10 +81,9 @@ async function releaseParts(db: Db, planId: string, opts: LifecycleOptions): Pro
         utcOffsetMinutes: opts.utcOffsetMinutes,
         budgetMs: opts.schedulerBudgetMs,
       });
-      const scheduleAll = performance.now() - t;
-      t = performance.now();
+      const t = performance.now();
       await insertAssignments(trx, planId, rows);
-      parts = { read, scheduler: Math.max(0, scheduleAll - read), insert: performance.now() - t };
+      parts = { read: profile.readMs, scheduler: profile.schedulerMs, insert: performance.now() - t, windows: profile.windows };
       throw new Rollback();
     });
   } catch (error) {
@@ -142,6 +99,7 @@ interface FloorFigures {
   read: number[];
   scheduler: number[];
   insert: number[];
+  windows: number[];
   landsAfterDays: number[];
 }
 
@@ -150,7 +108,7 @@ async function measureFloor(db: Db, floor: number, opts: LifecycleOptions): Prom
     (await sql<{ n: string }>`select count(*) as n from mes.worker_assignments where status in ('pending', 'ready', 'in_progress', 'paused')`.execute(db))
       .rows[0]!.n,
   );
-  const figures: FloorFigures = { floor, openBookings, releases: [], read: [], scheduler: [], insert: [], landsAfterDays: [] };
+  const figures: FloorFigures = { floor, openBookings, releases: [], read: [], scheduler: [], insert: [], windows: [], landsAfterDays: [] };
   for (let i = 0; i < RELEASES + 2; i++) {
     const plan = await createPlan(db, benchPlan(`Measured on ${floor} #${i}`), 'bench');
     const parts = await releaseParts(db, plan.id, opts);
@@ -163,6 +121,7 @@ async function measureFloor(db: Db, floor: number, opts: LifecycleOptions): Prom
     figures.read.push(parts.read);
     figures.scheduler.push(parts.scheduler);
     figures.insert.push(parts.insert);
+    figures.windows.push(parts.windows);
     figures.landsAfterDays.push((Date.parse(released.plan.plannedStart!) - NOW.getTime()) / 86_400_000);
   }
   return figures;
@@ -272,13 +231,17 @@ async function main() {
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of results) {
       console.log(
-        `| ${r.floor} | ${r.openBookings} | ${f(med(r.releases))} | ${f(p90(r.releases))} | ${(med(r.releases) / med(empty.releases)).toFixed(2)}× | ${f(med(r.read))} | ${f(med(r.scheduler))} | ${f(med(r.insert))} | ${med(r.landsAfterDays).toFixed(2)} |`,
+        `| ${r.floor} | ${r.openBookings} | ${f(med(r.releases))} | ${f(p90(r.releases))} | ${(med(r.releases) / med(empty.releases)).toFixed(2)}× | ${f(med(r.read))} | ${f(med(r.scheduler))} | ${f(med(r.insert))} | ${Math.max(...r.windows)} | ${med(r.landsAfterDays).toFixed(2)} |`,
       );
     }
     await rescheduleRow(db);
   } finally {
     await stopSchedulerThread();
     await database.close();
+    if (process.env.KEEP_DATABASE) {
+      console.log(`kept database ${name}`);
+      return;
+    }
     const admin = new URL(url);
     admin.pathname = '/postgres';
     const pg = (await import('pg')).default;

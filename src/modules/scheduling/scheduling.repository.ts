@@ -6,7 +6,7 @@
  * against. Scheduling owns no table: the rows it plans are written by the
  * assignments and plans repositories.
  */
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.js';
 import { take } from '../../db/locks.js';
 import { isoSql } from '../../shared/dates.js';
@@ -21,7 +21,8 @@ interface ResourcesRow {
   stations: { id: string; substations: string[] }[] | null;
   workers: { id: string; operations: string[]; stations: string[]; calendarId: string | null }[] | null;
   calendars: Record<string, CalendarRow> | null;
-  booked: { kind: 'worker' | 'substation'; id: string; start: string; end: string; label: string }[] | null;
+  /** [kind, resource id, start and end in epoch ms, label]: arrays, as a floor's worth of them is many */
+  booked: ['worker' | 'substation', string, number | string, number | string, string][] | null;
 }
 
 export interface SchedulingResources {
@@ -59,6 +60,20 @@ export async function loadSchedulingResources(
   const { planId, stationIds, operationIds, now } = opts;
   const until = opts.until ?? 'infinity';
   const mergeGapMs = opts.mergeGapMs ?? 1;
+  // One resource's open bookings of other plans in [now, until), in start order (the 0014 index gives them so, index-only),
+  // as busy intervals: a run of bookings whose gaps are shorter than mergeGapMs is one interval, labelled with the
+  // booking that ends it (what a step waiting on it waits for).
+  const merged = (resource: RawBuilder<unknown>) => sql`
+    select min(s) as s, max(e) as e, (array_agg(label order by e desc, label))[1] as label from (
+      select s, e, label, sum(brk) over (order by s, label rows unbounded preceding) as grp from (
+        select s, e, label,
+               case when s - max(e) over (order by s, label rows between unbounded preceding and 1 preceding)
+                         < ${mergeGapMs}::double precision * interval '1 millisecond' then 0 else 1 end as brk
+          from (select a.planned_start as s, greatest(a.planned_end, ${now}::timestamptz) as e, a.id as label
+                  from mes.worker_assignments a
+                 where ${resource} and a.plan_id <> ${planId} and a.status in ('pending', 'ready', 'in_progress', 'paused')
+                   and a.planned_start < ${until}::timestamptz and a.planned_end > ${now}::timestamptz) b) b) b
+     group by grp`;
   const result = await sql<{ r: ResourcesRow }>`
     with st as (
       select s.id from mes.stations s where s.id = any(${stationIds}::text[]) and s.archived_at is null
@@ -83,27 +98,10 @@ export async function loadSchedulingResources(
                      'exceptions', (select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute))
                                    from mes.shift_calendar_exceptions where calendar_id = c.id and date >= (${now}::timestamptz - interval '2 days')::date)))
                      from mes.shift_calendars c where c.id in (select shift_calendar_id from wk)),
-      'booked', (select json_agg(json_build_object('kind', kind, 'id', id, 'start', s, 'end', e, 'label', label)) from (
-                   -- one busy interval per run of bookings whose gaps are too short for any step of this plan,
-                   -- labelled with the booking that ends it (what a step waiting on it waits for)
-                   select kind, id, min(s) as s, max(e) as e, (array_agg(label order by e desc, label))[1] as label from (
-                     select kind, id, s, e, label, sum(brk) over (partition by kind, id order by s, e, label rows unbounded preceding) as grp from (
-                       select kind, id, s, e, label,
-                              case when s - max(e) over (partition by kind, id order by s, e, label rows between unbounded preceding and 1 preceding)
-                                        < ${mergeGapMs}::double precision * interval '1 millisecond' then 0 else 1 end as brk
-                         from (
-                           select 'worker' as kind, a.worker_id as id, a.planned_start as s, greatest(a.planned_end, ${now}::timestamptz) as e, a.id as label
-                             from mes.worker_assignments a
-                            where a.worker_id in (select id from wk) and a.plan_id <> ${planId}
-                              and a.status in ('pending', 'ready', 'in_progress', 'paused') and a.planned_end > ${now}::timestamptz
-                              and a.planned_start < ${until}::timestamptz
-                           union all
-                           select 'substation', a.substation_id, a.planned_start, greatest(a.planned_end, ${now}::timestamptz), a.id
-                             from mes.worker_assignments a
-                            where a.substation_id in (select id from subs) and a.plan_id <> ${planId}
-                              and a.status in ('pending', 'ready', 'in_progress', 'paused') and a.planned_end > ${now}::timestamptz
-                              and a.planned_start < ${until}::timestamptz) b) b) b
-                    group by kind, id, grp) b)
+      'booked', (select json_agg(json_build_array(kind, id, extract(epoch from s) * 1000, extract(epoch from e) * 1000, label)) from (
+                   select 'worker' as kind, wk.id, m.* from wk cross join lateral (${merged(sql`a.worker_id = wk.id`)}) m
+                   union all
+                   select 'substation', subs.id, m.* from subs cross join lateral (${merged(sql`a.substation_id = subs.id`)}) m) b)
     ) as r`.execute(trx);
   const r = result.rows[0]!.r;
   return {
@@ -114,7 +112,7 @@ export async function loadSchedulingResources(
       stations: w.stations ?? [],
       calendar: w.calendarId === null ? alwaysOnShift : toShiftCalendar(r.calendars?.[w.calendarId]),
     })),
-    booked: (r.booked ?? []).map((b) => ({ kind: b.kind, id: b.id, start: Date.parse(b.start), end: Date.parse(b.end), label: b.label })),
+    booked: (r.booked ?? []).map(([kind, id, start, end, label]) => ({ kind, id, start: Number(start), end: Number(end), label })),
   };
 }
 

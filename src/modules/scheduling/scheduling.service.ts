@@ -56,20 +56,22 @@ export interface ScheduleRequest {
 export interface ScheduleOutcome {
   rows: NewAssignment[];
   stats: ScheduleStats;
+  /** where the time went (for bench/release-scale.ts): the reads of resources and bookings, the scheduler, and how many windows were read */
+  profile: { readMs: number; schedulerMs: number; windows: number };
 }
 
 const DAY_MS = 86_400_000;
 const WINDOW_GROWTH = 4;
 
 /**
- * The first window of bookings read for a plan: a week, plus its work as if
- * one worker on one 8-hour shift a weekday did all of it (4.2 × the work).
+ * The first window of bookings read for a plan: its work as if one worker on
+ * one 8-hour shift a weekday did all of it (4.2 × the work), at least a day.
  * Most plans fit in it; one that does not is scheduled again with a window 4
- * times larger, up to the whole horizon.
+ * times larger (4, 16, 64, 256 days, ...), up to the whole horizon.
  */
 function firstWindowMs(stepMinutes: number[]): number {
   const work = stepMinutes.reduce((sum, m) => sum + m, 0) * 60_000;
-  return 7 * DAY_MS + 4.2 * work;
+  return Math.max(DAY_MS, 4.2 * work);
 }
 
 /**
@@ -121,10 +123,15 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
   const mergeGapMs = minutes.length > 0 ? Math.min(...minutes) * 60_000 : 1;
 
   let result: ScheduleResult | undefined;
+  const profile = { readMs: 0, schedulerMs: 0, windows: 0 };
   for (let windowMs = firstWindowMs(minutes); !result; windowMs *= WINDOW_GROWTH) {
     const whole = windowMs >= HORIZON_DAYS * DAY_MS;
     const until = whole ? undefined : new Date(now.getTime() + windowMs);
+    let t = performance.now();
     const resources = await loadSchedulingResources(trx, { planId: plan.id, stationIds, operationIds, now, mergeGapMs, ...(until ? { until } : {}) });
+    profile.readMs += performance.now() - t;
+    profile.windows++;
+    t = performance.now();
     try {
       // on a worker thread: the search must not stall the other requests of this process
       result = await scheduleOnThread({
@@ -137,6 +144,7 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
         options: { timeBudgetMs: req.budgetMs },
       });
     } catch (error) {
+      profile.schedulerMs += performance.now() - t;
       if (error instanceof UnschedulableError && !whole) continue; // it may fit past the window: read further
       if (error instanceof UnschedulableError) {
         const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
@@ -149,6 +157,7 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
       }
       throw error;
     }
+    profile.schedulerMs += performance.now() - t;
   }
 
   const { dbIds } = req;
@@ -165,5 +174,5 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
     pinned: req.pinned?.has(a.nodeId) ?? false,
     waitReason: a.waitReason ?? null,
   }));
-  return { rows, stats: result.stats };
+  return { rows, stats: result.stats, profile };
 }
