@@ -55,9 +55,11 @@ export function toShiftCalendar(row: CalendarRow | undefined): ShiftCalendar {
  */
 export async function loadSchedulingResources(
   trx: Trx,
-  opts: { planId: string; stationIds: string[]; operationIds: string[]; now: Date; until?: Date; mergeGapMs?: number },
+  /** planId: the plan(s) being scheduled, whose own bookings are left out */
+  opts: { planId: string | string[]; stationIds: string[]; operationIds: string[]; now: Date; until?: Date; mergeGapMs?: number },
 ): Promise<SchedulingResources> {
-  const { planId, stationIds, operationIds, now } = opts;
+  const { stationIds, operationIds, now } = opts;
+  const planIds = typeof opts.planId === 'string' ? [opts.planId] : opts.planId;
   const until = opts.until ?? 'infinity';
   const mergeGapMs = opts.mergeGapMs ?? 1;
   // One resource's open bookings of other plans in [now, until), in start order (the 0014 index gives them so, index-only),
@@ -71,7 +73,7 @@ export async function loadSchedulingResources(
                          < ${mergeGapMs}::double precision * interval '1 millisecond' then 0 else 1 end as brk
           from (select a.planned_start as s, greatest(a.planned_end, ${now}::timestamptz) as e, a.id as label
                   from mes.worker_assignments a
-                 where ${resource} and a.plan_id <> ${planId} and a.status in ('pending', 'ready', 'in_progress', 'paused')
+                 where ${resource} and a.plan_id <> all(${planIds}::text[]) and a.status in ('pending', 'ready', 'in_progress', 'paused')
                    and a.planned_start < ${until}::timestamptz and a.planned_end > ${now}::timestamptz) b) b) b
      group by grp`;
   const result = await sql<{ r: ResourcesRow }>`
