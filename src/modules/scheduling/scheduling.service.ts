@@ -65,13 +65,15 @@ const WINDOW_GROWTH = 4;
 
 /**
  * The first window of bookings read for a plan: its work as if one worker on
- * one 8-hour shift a weekday did all of it (4.2 × the work), at least a day.
- * Most plans fit in it; one that does not is scheduled again with a window 4
- * times larger (4, 16, 64, 256 days, ...), up to the whole horizon.
+ * one 8-hour shift a weekday did all of it (4.2 × the work), at least 4 days
+ * (a working week ahead: on a busy floor a plan ready now mostly fits in it,
+ * and a window that fails costs a read and a scheduler run). One that does
+ * not fit is scheduled again with a window 4 times larger (16, 64, 256 days),
+ * up to the whole horizon.
  */
 function firstWindowMs(stepMinutes: number[]): number {
   const work = stepMinutes.reduce((sum, m) => sum + m, 0) * 60_000;
-  return Math.max(DAY_MS, 4.2 * work);
+  return Math.max(4 * DAY_MS, 4.2 * work);
 }
 
 /**
