@@ -22,6 +22,7 @@ import { healthRoutes } from './modules/health/health.routes.js';
 import { materialsRoutes } from './modules/materials/materials.routes.js';
 import { operationsRoutes } from './modules/operations/operations.routes.js';
 import { archiveRoutes } from './modules/plans/archive.routes.js';
+import { floorRoutes } from './modules/plans/floor.routes.js';
 import { lifecycleRoutes } from './modules/plans/lifecycle.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
 import { realtimeRoutes } from './modules/realtime/realtime.routes.js';
@@ -88,6 +89,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         plansRoutes,
         archiveRoutes,
         lifecycleRoutes,
+        floorRoutes,
         assignmentsRoutes,
         portalRoutes,
         problemsRoutes,

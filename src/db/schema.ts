@@ -16,6 +16,7 @@ export interface OperationTable {
   name: string;
   description: Generated<string>;
   default_efficiency: Generated<number>;
+  default_nominal_time: number | null;
   archived_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
@@ -142,6 +143,10 @@ export interface ProductionPlanTable {
   updated_at: Generated<Date>;
   /** Set when the plan's graph moved to mes.plan_archives (completed or cancelled plans only). */
   archived_at: Timestamp | null;
+  /** When the plan is due (migration 0010); lateness is computed against it where plans are read. */
+  due_date: Timestamp | null;
+  /** 1 = most urgent … 5 (CHECK). */
+  priority: Generated<number>;
 }
 
 /** A finished plan's graph and history, moved out of the hot tables: the plan detail as last served. */

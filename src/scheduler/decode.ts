@@ -14,6 +14,7 @@
 import type { CompiledCalendar } from './calendar.js';
 import type { Model } from './model.js';
 import { BIND_READY, BIND_SHIFT, BIND_SUB, BIND_WORKER, CHOICE_PF, copyDecoded, type Decoded, type Solution } from './solution.js';
+import { weightedTardiness } from './tardiness.js';
 
 function firstEndAfter(ends: number[], t: number, from: number): number {
   let lo = from;
@@ -504,6 +505,7 @@ export class Decoder {
     out.prioSum = prioSum;
     out.loadSq = sq;
     out.sumEnd = se;
+    out.tardiness = weightedTardiness(m, out.end);
     return true;
   }
 }

@@ -62,8 +62,9 @@
  *        Each move re-decodes only the part of the list from the first
  *        changed position (the serial SGS prefix is unaffected), and a
  *        rejected move is undone on the busy lists.
- *     Objective (lexicographic): makespan, then sum of chosen candidate
- *     priorities, then worker-load balance (sum of squared worker minutes).
+ *     Objective (lexicographic): weighted tardiness of the plans (below),
+ *     then makespan, then sum of chosen candidate priorities, then
+ *     worker-load balance (sum of squared worker minutes).
  *     Stops after maxIterations (default defaultMaxIterations(n):
  *     150000 / (n + 20) clamped to 50..3000, i.e. ~150 for 1,000 nodes), after
  *     `patience` iterations without a new best (default 4 stalls: 80 for
@@ -74,6 +75,20 @@
  *     the best possible priority sum. Results are reproducible whenever the
  *     iterations or the patience, not the budget, end the search (on a busy
  *     machine the 100 ms release budget can still end it first).
+ *
+ * SEVERAL PLANS (input.plans, node.planId; tardiness.ts): nodes of several
+ * plans can be scheduled together (the floor's reschedule). Each plan has a
+ * due date (optional), a weight (weightOfPriority: 2^(3 - priority), 1 → 4 ..
+ * 5 → 0.25) and the end of its work fixed outside the call; its completion is
+ * the max of those ends and of its nodes'. The first criterion is the
+ * weighted tardiness sum_p w_p * max(0, C_p - d_p) in minutes, then the
+ * makespan and the rest. With several plans and a due date, the due-date
+ * rules (EDD, ATC, weighted slack, EDD/prio) are decoded right after the
+ * greedy, half of the critical paths end at the most weighted-tardy plan's
+ * last node, and a kick may move that plan's nodes ahead of the others in the
+ * list. A single plan (the release) is never compared by tardiness against
+ * another: its tardiness falls with its makespan, so nothing changes for it.
+ *
  *  4. Lower bound (stats.lowerBoundMinutes): max of the calendar-aware longest
  *     chain and worker/substation capacity bounds, see lowerbound.ts.
  */
@@ -82,7 +97,8 @@ import { BIND_SHIFT, BIND_SUB, BIND_WORKER, type Decoded } from './solution.js';
 import { computeLowerBounds } from './lowerbound.js';
 import { buildModel, type Model } from './model.js';
 import { Search, defaultMaxIterations, defaultPatience } from './search.js';
-import type { ScheduleInput, ScheduleResult, ScheduledAssignment } from './types.js';
+import { planCompletions } from './tardiness.js';
+import type { PlanOutcome, ScheduleInput, ScheduleResult, ScheduledAssignment } from './types.js';
 import { UnschedulableError } from './types.js';
 
 export * from './types.js';
@@ -98,6 +114,7 @@ export {
 } from './calendar.js';
 export { durationMinutes } from './model.js';
 export { defaultMaxIterations } from './search.js';
+export { weightOfPriority } from './tardiness.js';
 
 const defaultClock = (): number => performance.now();
 
@@ -131,15 +148,23 @@ export function schedulePlan(input: ScheduleInput): ScheduleResult {
   const assignments = input.nodes.map((_, v) => assignmentOf(model, best, v));
   const makespanEnd = n === 0 ? model.now : best.makespanEnd;
   const minutes = (t: number): number => (t - model.now) / MINUTE_MS;
+  const completion = planCompletions(model, best.end);
+  const plans: PlanOutcome[] = model.plans.map((p, i) => {
+    const c = Number.isFinite(completion[i]) ? completion[i]! : model.now;
+    return { id: p.id, completion: c, tardinessMinutes: c > p.due ? (c - p.due) / MINUTE_MS : 0, weight: p.weight };
+  });
   return {
     assignments,
     makespanEnd,
+    plans,
     stats: {
       greedyMakespanMinutes: n === 0 ? 0 : minutes(res.greedy.makespanEnd),
       makespanMinutes: minutes(makespanEnd),
       iterations: res.iterations,
       elapsedMs: clock() - t0,
       lowerBoundMinutes: n === 0 ? 0 : minutes(lb.end),
+      weightedTardiness: best.tardiness,
+      greedyWeightedTardiness: res.greedy.tardiness,
     },
   };
 }

@@ -34,6 +34,16 @@ export interface ModelNode {
   pairCount: number;
 }
 
+/** A plan of the input: its completion counts towards the weighted tardiness. */
+export interface ModelPlan {
+  id: string;
+  /** epoch ms; Infinity = no due date */
+  due: number;
+  weight: number;
+  /** end of its work not scheduled here (-Infinity = none) */
+  fixedEnd: number;
+}
+
 /** Busy intervals of one resource: sorted, disjoint, [start, end). owner >= 0 = plan node, < 0 = booked #(-owner-1). */
 export interface ResourceBase {
   starts: number[];
@@ -60,6 +70,11 @@ export interface Model {
   subBase: ResourceBase[];
   bookedLabels: (string | undefined)[];
   horizonEnd: number;
+  plans: ModelPlan[];
+  /** plan index of each node */
+  planOf: Int32Array;
+  /** some plan has a due date: otherwise the weighted tardiness is always 0 */
+  hasDue: boolean;
 }
 
 /** Duration in whole minutes; the epsilon absorbs float noise (1.1 * 100 = 110.00000000000001). */
@@ -308,6 +323,7 @@ export function buildModel(input: ScheduleInput): Model {
   }
 
   if (problems.length > 0) throw new UnschedulableError(problems);
+  const { plans, planOf } = compilePlans(input);
 
   // ---- booked intervals -----------------------------------------------------------
   const bookedLabels: (string | undefined)[] = [];
@@ -352,7 +368,38 @@ export function buildModel(input: ScheduleInput): Model {
     subBase: sRaw.map(toBase),
     bookedLabels,
     horizonEnd: now + HORIZON_DAYS * 86_400_000,
+    plans,
+    planOf,
+    hasDue: plans.some((p) => p.due !== Infinity),
   };
+}
+
+/**
+ * The plans of the input and the plan of each node: a node without planId
+ * belongs to the first listed plan, or to an implicit plan '' without due date.
+ * A planId that is not listed is a plan of weight 1 without due date.
+ */
+function compilePlans(input: ScheduleInput): { plans: ModelPlan[]; planOf: Int32Array } {
+  const plans: ModelPlan[] = [];
+  const index = new Map<string, number>();
+  const add = (id: string, due: number, weight: number, fixedEnd: number): number => {
+    index.set(id, plans.length);
+    plans.push({ id, due, weight, fixedEnd });
+    return plans.length - 1;
+  };
+  for (const p of input.plans ?? []) {
+    if (index.has(p.id)) continue; // first definition wins
+    if (p.dueDate !== undefined && !Number.isFinite(p.dueDate)) throw new TypeError(`plan ${p.id}: dueDate must be a finite epoch-ms number`);
+    if (p.weight !== undefined && !(Number.isFinite(p.weight) && p.weight > 0)) throw new TypeError(`plan ${p.id}: weight must be > 0`);
+    if (p.fixedEnd !== undefined && !Number.isFinite(p.fixedEnd)) throw new TypeError(`plan ${p.id}: fixedEnd must be a finite epoch-ms number`);
+    add(p.id, p.dueDate ?? Infinity, p.weight ?? 1, p.fixedEnd ?? -Infinity);
+  }
+  const planOf = new Int32Array(input.nodes.length);
+  input.nodes.forEach((n, v) => {
+    const id = n.planId ?? plans[0]?.id ?? '';
+    planOf[v] = index.get(id) ?? add(id, Infinity, 1, -Infinity);
+  });
+  return { plans, planOf };
 }
 
 /**

@@ -8,6 +8,7 @@ import { measures, orderByKeys } from './dispatch.js';
 import type { LowerBounds } from './lowerbound.js';
 import type { Model } from './model.js';
 import { Prng } from './prng.js';
+import { mostTardyPlan } from './tardiness.js';
 
 export interface SearchOptions {
   improve: boolean;
@@ -81,6 +82,12 @@ export class Search {
   private readonly lb: LowerBounds;
   private readonly pos: Int32Array;
   private readonly minPrioSum: number;
+  /** weighted tardiness no schedule can beat (plans finishing at their earliest finish) */
+  private readonly minTardiness: number;
+  /** several plans, some with a due date: the tardiness-aware rules and moves apply */
+  private readonly multiPlan: boolean;
+  /** no precedence edge joins two plans: any interleaving of the plans' lists is topological */
+  private readonly plansIndependent: boolean;
   /** smallest list position touched by the moves since it was reset to n */
   private dirty = 0;
 
@@ -95,14 +102,23 @@ export class Search {
     let mp = 0;
     for (const nd of model.nodes) mp += nd.minPrio;
     this.minPrioSum = mp;
+    this.multiPlan = model.hasDue && model.plans.length > 1;
+    this.plansIndependent = model.nodes.every((nd, v) => nd.preds.every((q) => model.planOf[q] === model.planOf[v]));
+    const cmin = model.plans.map((p) => p.fixedEnd);
+    model.nodes.forEach((_, v) => {
+      const p = model.planOf[v]!;
+      cmin[p] = Math.max(cmin[p]!, lb.earliestFinish[v]!);
+    });
+    this.minTardiness = model.plans.reduce((t, p, i) => t + (cmin[i]! > p.due ? (p.weight * (cmin[i]! - p.due)) / 60_000 : 0), 0);
   }
 
   private elapsed(): number {
     return this.opt.clock() - this.opt.t0;
   }
 
-  /** true when best cannot be improved on the first two criteria */
+  /** true when best cannot be improved on the first three criteria (one plan: its tardiness falls with the makespan) */
   private optimal(d: Decoded): boolean {
+    if (this.multiPlan && d.tardiness > this.minTardiness + 1e-6) return false;
     return d.makespanEnd <= this.lb.end && d.prioSum <= this.minPrioSum;
   }
 
@@ -131,6 +147,7 @@ export class Search {
       ['SPT', neg(ms.work), ms.tail, CHOICE_EF],
       ['FIFO', inputIdx, ms.tail, CHOICE_EF],
     ];
+    if (this.multiPlan) rules.splice(1, 0, ...this.dueDateRules(ms.tail, ms.work, head));
 
     const ruleResults: { rule: string; makespanEnd: number }[] = [];
     const first = rules[0]!;
@@ -164,6 +181,38 @@ export class Search {
     // 2) iterated local search from the best rule
     const iterations = this.ils(bestSol, best, lastCost);
     return { best, bestSolution: bestSol, greedy, iterations, ruleResults };
+  }
+
+  /**
+   * Due-date dispatching rules for several plans (tried right after the greedy):
+   * EDD (earliest due date first, then longest remaining path), EDD with the
+   * best-priority station first, weighted slack (late plans by weight times
+   * lateness, then on-time ones by slack / weight) and ATC (apparent tardiness
+   * cost: weight / work * exp(-slack / (2 * mean work))). Slack of a node =
+   * due - earliest start - remaining path, in minutes.
+   */
+  private dueDateRules(tail: Float64Array, work: Float64Array, head: Float64Array): [string, ArrayLike<number>, ArrayLike<number>, number][] {
+    const m = this.m;
+    const n = this.n;
+    const negDue = new Float64Array(n);
+    const wslack = new Float64Array(n);
+    const atc = new Float64Array(n);
+    let meanWork = 0;
+    for (let v = 0; v < n; v++) meanWork += work[v]! / n;
+    const k = 2 * Math.max(1, meanWork);
+    for (let v = 0; v < n; v++) {
+      const p = m.plans[m.planOf[v]!]!;
+      negDue[v] = -p.due;
+      const slack = (p.due - head[v]!) / 60_000 - tail[v]!;
+      wslack[v] = slack < 0 ? -slack * p.weight : -slack / p.weight;
+      atc[v] = slack === Infinity ? 0 : (p.weight / Math.max(1, work[v]!)) * Math.exp(-Math.max(0, slack) / k);
+    }
+    return [
+      ['EDD', negDue, tail, CHOICE_EF],
+      ['ATC', atc, tail, CHOICE_EF],
+      ['WSLACK', wslack, tail, CHOICE_EF],
+      ['EDD/prio', negDue, tail, CHOICE_PF],
+    ];
   }
 
   // ---- local search ----------------------------------------------------------
@@ -201,11 +250,18 @@ export class Search {
     return p;
   }
 
+  /**
+   * The chain of predecessors / resource blockers that ends at the makespan, or (half of
+   * the time while some plan is late) at the last node of the most weighted-tardy plan:
+   * moving that chain's nodes ahead of their blockers pulls the late plan forward.
+   */
   private criticalPath(d: Decoded, out: number[]): void {
     out.length = 0;
     let v = -1;
     let mx = -Infinity;
+    const late = this.multiPlan && d.tardiness > 0 && this.rng.next() < 0.5 ? mostTardyPlan(this.m, d.end) : -1;
     for (let i = 0; i < this.n; i++) {
+      if (late >= 0 && this.m.planOf[i] !== late) continue;
       if (d.end[i]! > mx) {
         mx = d.end[i]!;
         v = i;
@@ -373,7 +429,30 @@ export class Search {
     return this.moveReassign(sol, d, v);
   }
 
+  /** Stable partition of the list from a random position: the nodes of plan p first (plans without edges between them only). */
+  private movePromotePlan(sol: Solution, p: number): boolean {
+    const order = sol.order;
+    const planOf = this.m.planOf;
+    let last = -1;
+    for (let i = 0; i < this.n; i++) if (planOf[order[i]!] === p) last = i;
+    if (last < 0) return false;
+    const from = this.rng.int(last + 1);
+    const mine: number[] = [];
+    const others: number[] = [];
+    for (let i = from; i < this.n; i++) (planOf[order[i]!] === p ? mine : others).push(order[i]!);
+    let i = from;
+    for (const v of mine) order[i++] = v;
+    for (const v of others) order[i++] = v;
+    for (let j = from; j < this.n; j++) this.pos[order[j]!] = j;
+    if (from < this.dirty) this.dirty = from;
+    return true;
+  }
+
   private perturb(sol: Solution, d: Decoded, path: number[]): void {
+    if (this.multiPlan && this.plansIndependent && d.tardiness > 0 && this.rng.next() < 0.3) {
+      const p = mostTardyPlan(this.m, d.end);
+      if (p >= 0) this.movePromotePlan(sol, p);
+    }
     const k = 2 + this.rng.int(4);
     for (let i = 0; i < k; i++) {
       const v = path.length > 0 && this.rng.next() < 0.5 ? this.rng.pick(path) : this.rng.int(this.n);

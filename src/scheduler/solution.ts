@@ -44,6 +44,8 @@ export interface Decoded {
   loadSq: number;
   /** sum of node ends in minutes after now: search guidance on makespan plateaus */
   sumEnd: number;
+  /** sum over plans of weight * minutes late (tardiness.ts) */
+  tardiness: number;
   feasible: boolean;
   failNode: number;
 }
@@ -64,6 +66,7 @@ export function newDecoded(n: number): Decoded {
     prioSum: 0,
     loadSq: 0,
     sumEnd: 0,
+    tardiness: 0,
     feasible: true,
     failNode: -1,
   };
@@ -84,20 +87,31 @@ export function copyDecoded(src: Decoded, dst: Decoded): void {
   dst.prioSum = src.prioSum;
   dst.loadSq = src.loadSq;
   dst.sumEnd = src.sumEnd;
+  dst.tardiness = src.tardiness;
   dst.feasible = src.feasible;
   dst.failNode = src.failNode;
 }
 
-/** Search guidance: makespan, then sum of ends (compactness). <0 if a is better. */
+/** Weighted tardiness difference, ignoring float noise (weights like 0.25 times whole minutes). */
+function tardinessDiff(a: Decoded, b: Decoded): number {
+  const d = a.tardiness - b.tardiness;
+  return Math.abs(d) < 1e-6 ? 0 : d;
+}
+
+/** Search guidance: weighted tardiness, then makespan, then sum of ends (compactness). <0 if a is better. */
 export function compareGuide(a: Decoded, b: Decoded): number {
   if (a.feasible !== b.feasible) return a.feasible ? -1 : 1;
+  const t = tardinessDiff(a, b);
+  if (t !== 0) return t;
   if (a.makespanEnd !== b.makespanEnd) return a.makespanEnd - b.makespanEnd;
   return a.sumEnd - b.sumEnd;
 }
 
-/** Lexicographic objective: makespan, then priority sum, then load balance. <0 if a is better. */
+/** Lexicographic objective: weighted tardiness, then makespan, then priority sum, then load balance. <0 if a is better. */
 export function compareDecoded(a: Decoded, b: Decoded): number {
   if (a.feasible !== b.feasible) return a.feasible ? -1 : 1;
+  const t = tardinessDiff(a, b);
+  if (t !== 0) return t;
   if (a.makespanEnd !== b.makespanEnd) return a.makespanEnd - b.makespanEnd;
   if (a.prioSum !== b.prioSum) return a.prioSum - b.prioSum;
   const d = a.loadSq - b.loadSq;

@@ -38,6 +38,23 @@ export interface SchedulerNode {
   pin?: { stationId?: string; substationId?: string; workerId?: string };
   /** epoch ms, optional earliest start */
   notBefore?: number;
+  /** the plan the node belongs to (default: the one plan of the input); see ScheduleInput.plans */
+  planId?: string;
+}
+
+/**
+ * A plan whose nodes are scheduled together with others. Its completion C is
+ * the max end of its nodes and of `fixedEnd`; its weighted tardiness is
+ * weight * max(0, C - dueDate) in minutes (0 without a due date).
+ */
+export interface SchedulerPlan {
+  id: string;
+  /** epoch ms; none = never late */
+  dueDate?: number;
+  /** > 0, default 1; see weightOfPriority */
+  weight?: number;
+  /** epoch ms: end of the plan's work that is not scheduled here (started or completed steps) */
+  fixedEnd?: number;
 }
 
 export interface SchedulerStation {
@@ -85,6 +102,8 @@ export interface ScheduleInput {
   stations: SchedulerStation[];
   workers: SchedulerWorker[];
   booked: BookedInterval[];
+  /** plans of the nodes (default: nodes without planId form one plan without due date) */
+  plans?: SchedulerPlan[];
   options?: ScheduleOptions;
 }
 
@@ -110,6 +129,18 @@ export interface ScheduleStats {
   iterations: number;
   elapsedMs: number;
   lowerBoundMinutes: number;
+  /** sum over plans of weight * minutes late (the first criterion of the objective) */
+  weightedTardiness: number;
+  greedyWeightedTardiness: number;
+}
+
+export interface PlanOutcome {
+  id: string;
+  /** epoch ms: max end of its nodes and of its fixed work (now if it has neither) */
+  completion: number;
+  /** minutes after its due date (0 if on time or without a due date) */
+  tardinessMinutes: number;
+  weight: number;
 }
 
 export interface ScheduleResult {
@@ -117,6 +148,8 @@ export interface ScheduleResult {
   assignments: ScheduledAssignment[];
   /** max end (equals `now` for an empty plan) */
   makespanEnd: number;
+  /** one per plan: the input's plans, then plans named only by nodes, then the default plan if used */
+  plans: PlanOutcome[];
   stats: ScheduleStats;
 }
 

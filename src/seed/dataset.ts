@@ -15,14 +15,14 @@ export const seedSizes: Record<SeedSize, { workers: number; stations: number; pl
 };
 
 export const operations = [
-  { id: 'OP-001', name: 'Laser cutting', description: 'Fiber laser cutting of sheet blanks' },
-  { id: 'OP-002', name: 'Punching', description: 'CNC turret punching of holes and louvres' },
-  { id: 'OP-003', name: 'Bending', description: 'Press brake bending' },
-  { id: 'OP-004', name: 'Welding', description: 'MIG/TIG welding of sub-assemblies' },
-  { id: 'OP-005', name: 'Grinding', description: 'Weld seam grinding and deburring' },
-  { id: 'OP-006', name: 'Painting', description: 'Powder coating and curing' },
-  { id: 'OP-007', name: 'Assembly', description: 'Mechanical assembly with fasteners' },
-  { id: 'OP-008', name: 'Inspection', description: 'Dimensional and visual quality inspection' },
+  { id: 'OP-001', name: 'Laser cutting', description: 'Fiber laser cutting of sheet blanks', default_nominal_time: 2 },
+  { id: 'OP-002', name: 'Punching', description: 'CNC turret punching of holes and louvres', default_nominal_time: 2.5 },
+  { id: 'OP-003', name: 'Bending', description: 'Press brake bending', default_nominal_time: 1.5 },
+  { id: 'OP-004', name: 'Welding', description: 'MIG/TIG welding of sub-assemblies', default_nominal_time: 6 },
+  { id: 'OP-005', name: 'Grinding', description: 'Weld seam grinding and deburring', default_nominal_time: 2 },
+  { id: 'OP-006', name: 'Painting', description: 'Powder coating and curing', default_nominal_time: 3 },
+  { id: 'OP-007', name: 'Assembly', description: 'Mechanical assembly with fasteners', default_nominal_time: 4 },
+  { id: 'OP-008', name: 'Inspection', description: 'Dimensional and visual quality inspection', default_nominal_time: 1 },
 ] as const;
 
 type OperationId = (typeof operations)[number]['id'];
@@ -125,7 +125,8 @@ const lastNames = [
 ];
 
 export interface SeedDataset {
-  operations: { id: string; name: string; description: string }[];
+  /** default_nominal_time: minutes per unit a new step starts with in the designer */
+  operations: { id: string; name: string; description: string; default_nominal_time: number }[];
   stations: { id: string; name: string; location: string; description: string }[];
   stationOperations: { station_id: string; operation_id: string }[];
   substations: { id: string; station_id: string; name: string }[];

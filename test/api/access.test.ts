@@ -22,6 +22,7 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/auth/pin-login': 'public',
   'POST /api/mes/auth/logout': 'public',
   'GET /api/mes/auth/me': 'any',
+  'GET /api/mes/auth/session': 'public',
 
   'GET /api/mes/operations': 'any',
   'GET /api/mes/operations/{id}': 'any',
@@ -77,6 +78,7 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/production-plans/{id}/resume': 'planner',
   'POST /api/mes/production-plans/{id}/cancel': 'planner',
   'POST /api/mes/production-plans/{id}/reschedule': 'planner',
+  'POST /api/mes/schedule/reschedule': 'planner',
 
   'GET /api/mes/worker-assignments': 'any',
   'GET /api/mes/worker-assignments/{id}': 'any',
@@ -159,7 +161,8 @@ describeEachEngine('access: the role × route matrix', (ctx) => {
         // a stream let through would never end: a query that fails validation proves the request got past the roles
         return filled.startsWith('/api/mes/stream') ? `${filled}?planId=!` : filled;
       };
-      const body = ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined;
+      // the floor's reschedule with no plans named would reschedule every plan: a body that fails validation proves the roles let it through
+      const body = route === 'POST /api/mes/schedule/reschedule' ? { planIds: [] } : ['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined;
 
       const anonymous = await app.inject({ method: method as 'GET', url: url('W-001'), ...(body ? { payload: body } : {}) });
       if (rule === 'public') expect(anonymous.statusCode, `${route} without a session`).not.toBe(401);

@@ -41,6 +41,18 @@ describeEachEngine('authentication and roles', (ctx) => {
     expectProblem(bad, 401, 'worker id or PIN is wrong');
   });
 
+  it('tells who is signed in without failing when nobody is (the page load asks it)', async () => {
+    const app = await ctx.app();
+    const anonymous = await app.inject({ method: 'GET', url: '/api/mes/auth/session' });
+    expect(anonymous.statusCode).toBe(200);
+    expect(anonymous.json()).toEqual({ user: null });
+    expect((await clientWithToken(app, 'forged-token').get('/api/mes/auth/session')).json()).toEqual({ user: null });
+    const planner = await signIn(app, 'planner');
+    expect((await planner.get('/api/mes/auth/session')).json().user).toMatchObject({ username: 'planner', role: 'planner' });
+    await planner.post('/api/mes/auth/logout');
+    expect((await planner.get('/api/mes/auth/session')).json()).toEqual({ user: null });
+  });
+
   it('answers 401 without a session and after logout, but serves health and docs openly', async () => {
     const app = await ctx.app();
     expectProblem(await app.inject({ method: 'GET', url: '/api/mes/operations' }), 401, 'sign in first');

@@ -23,7 +23,7 @@ describeEachEngine('/api/mes/operations', (ctx) => {
   });
 
   it('gets one, or 404 with a problem document', async () => {
-    expect((await planner.get('/api/mes/operations/OP-003')).json()).toMatchObject({ id: 'OP-003', name: 'Bending' });
+    expect((await planner.get('/api/mes/operations/OP-003')).json()).toMatchObject({ id: 'OP-003', name: 'Bending', defaultNominalTime: 1.5 });
     expectProblem(await planner.get('/api/mes/operations/OP-999'), 404, 'operation OP-999 does not exist');
   });
 
@@ -32,7 +32,7 @@ describeEachEngine('/api/mes/operations', (ctx) => {
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ id: 'OP-009', name: 'Deburring', defaultEfficiency: 1, archivedAt: null });
     const updated = await planner.patch('/api/mes/operations/OP-009', { defaultEfficiency: 1.2 });
-    expect(updated.json()).toMatchObject({ id: 'OP-009', defaultEfficiency: 1.2 });
+    expect(updated.json()).toMatchObject({ id: 'OP-009', defaultEfficiency: 1.2, defaultNominalTime: null });
     expect((await planner.delete('/api/mes/operations/OP-009')).statusCode).toBe(204);
     expect((await planner.get('/api/mes/operations')).json().total).toBe(8);
     expect((await planner.get('/api/mes/operations?includeArchived=true')).json().total).toBe(9);
@@ -46,6 +46,10 @@ describeEachEngine('/api/mes/operations', (ctx) => {
       const unknown = expectProblem(await planner.post('/api/mes/operations', { name: 'x', colour: 'red' }), 400, /unknown property "colour"/);
       expect(unknown.field).toBe('body/colour');
       expectProblem(await planner.post('/api/mes/operations', { name: 'x', defaultEfficiency: -1 }), 400);
+      for (const bad of [0, -2, '3', 1e9]) {
+        expect(expectProblem(await planner.post('/api/mes/operations', { name: 'x', defaultNominalTime: bad }), 400).field).toBe('body/defaultNominalTime');
+        expect(expectProblem(await planner.patch('/api/mes/operations/OP-001', { defaultNominalTime: bad }), 400).field).toBe('body/defaultNominalTime');
+      }
       expectProblem(await planner.post('/api/mes/operations', { id: 'BAD-1', name: 'x' }), 400);
       expectProblem(await planner.post('/api/mes/operations', { id: 'OP-001', name: 'dup' }), 409, 'already exists');
       expectProblem(await planner.patch('/api/mes/operations/OP-001', {}), 400);
@@ -68,5 +72,15 @@ describeEachEngine('/api/mes/operations', (ctx) => {
       ['OP-009', 'archived'],
     ]);
     expect(events[0]).toMatchObject({ topic: 'master', actor: 'planner' });
+  });
+
+  it('keeps the time per unit a new step of the operation starts with in the designer: set, changed, cleared', async () => {
+    const created = await planner.post('/api/mes/operations', { name: 'Sawing', defaultNominalTime: 0.75 });
+    expect(created.json()).toMatchObject({ defaultNominalTime: 0.75 });
+    const id = created.json().id as string;
+    expect((await planner.patch(`/api/mes/operations/${id}`, { defaultNominalTime: 2.5 })).json()).toMatchObject({ defaultNominalTime: 2.5 });
+    expect((await planner.get(`/api/mes/operations/${id}`)).json()).toMatchObject({ defaultNominalTime: 2.5 });
+    expect((await planner.patch(`/api/mes/operations/${id}`, { defaultNominalTime: null })).json()).toMatchObject({ defaultNominalTime: null });
+    expect((await planner.post('/api/mes/operations', { name: 'Drilling' })).json()).toMatchObject({ defaultNominalTime: null });
   });
 });

@@ -274,6 +274,9 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
         await board.getByTestId(`board-problems-${a.substationId}`).waitFor({ state: 'detached' });
       }
       await operator.getByRole('button', { name: '✔ Complete' }).click();
+      // nothing is pre-filled: completing before typing a quantity is not offered
+      expect(await operator.getByRole('button', { name: 'Complete: 0 good, 0 scrap' }).isDisabled()).toBe(true);
+      await operator.getByRole('button', { name: 'Good quantity: 4', exact: true }).click();
       await operator.getByRole('button', { name: 'Complete: 4 good, 0 scrap' }).click();
       await operator.getByText('Completed — well done').waitFor();
       await waitText(planner, `step-status-${nodeId}`, 'completed');

@@ -174,6 +174,9 @@ export function normalizePlan(doc: PlanDocument): PlanDocument {
     name: doc.name,
     quantity: doc.quantity,
     note: doc.note ?? '',
+    // the due date comes back in UTC with milliseconds; priority 3 when not given
+    ...(doc.dueDate ? { dueDate: new Date(doc.dueDate).toISOString() } : {}),
+    priority: doc.priority ?? 3,
     nodes: doc.nodes.map((n) => ({
       nodeId: n.nodeId,
       name: n.name,

@@ -282,6 +282,16 @@ export function badInputCorpus(ids: CorpusIds): BadInputCase[] {
     { label: 'plannedStart in year 0000', method: 'PUT', url: wa, body: { plannedStart: '0000-06-01T08:00:00Z' }, field: 'body/plannedStart' },
     { label: 'plannedStart "2026-13-01"', method: 'PUT', url: wa, body: { plannedStart: '2026-13-01T08:00:00Z' }, field: 'body/plannedStart' },
     { label: 'plannedStart 1767250800000', method: 'PUT', url: wa, body: { plannedStart: 1767250800000 }, field: 'body/plannedStart' },
+    // a plan's due date and priority (issue #16)
+    ...['tomorrow', '2026-13-01', '2026-12-01', '0000-06-01T08:00:00Z'].flatMap((d): BadInputCase[] => [
+      { label: `dueDate ${d}`, method: 'POST', url: '/api/mes/production-plans', body: { ...validPlan(), dueDate: d }, field: 'body/dueDate' },
+      { label: `import dueDate ${d}`, method: 'POST', url: '/api/mes/production-plans/import', body: { ...validPlan(), dueDate: d }, field: 'body/dueDate' },
+      { label: `PUT dueDate ${d}`, method: 'PUT', url: plan, body: { ...validPlan(), dueDate: d, version: 1 }, field: 'body/dueDate' },
+    ]),
+    ...[0, 6, 2.5, '3', -1, null].flatMap((q): BadInputCase[] => [
+      { label: `plan priority ${String(q)}`, method: 'POST', url: '/api/mes/production-plans', body: { ...validPlan(), priority: q }, field: 'body/priority' },
+      { label: `PUT plan priority ${String(q)}`, method: 'PUT', url: plan, body: { ...validPlan(), priority: q, version: 1 }, field: 'body/priority' },
+    ]),
   ];
 
   const templates: Template[] = [
@@ -321,7 +331,7 @@ export function badInputCorpus(ids: CorpusIds): BadInputCase[] {
     {
       method: 'POST',
       url: '/api/mes/production-plans',
-      body: validPlan(),
+      body: { ...validPlan(), dueDate: '2027-01-15T12:00:00Z', priority: 2 },
       required: ['workOrderCode', 'name', 'quantity', 'nodes'],
     },
     { method: 'POST', url: `${plan}/release`, body: { allowShortage: true } },
@@ -346,6 +356,9 @@ export function badInputCorpus(ids: CorpusIds): BadInputCase[] {
     { label: 'limit 1e400', method: 'GET', url: '/api/mes/workers?limit=1e400', field: 'querystring/limit' },
     { label: 'limit 1.5', method: 'GET', url: '/api/mes/production-plans?limit=1.5', field: 'querystring/limit' },
     { label: 'from in year 0000', method: 'GET', url: '/api/mes/production-plans?from=0000-01-01T00:00:00Z', field: 'querystring/from' },
+    { label: 'plans sorted by a bogus key', method: 'GET', url: '/api/mes/production-plans?sort=dueDate;drop', field: 'querystring/sort' },
+    { label: 'plans sorted upwards', method: 'GET', url: '/api/mes/production-plans?sort=priority&direction=up', field: 'querystring/direction' },
+    { label: 'late=maybe', method: 'GET', url: '/api/mes/production-plans?late=maybe', field: 'querystring/late' },
     { label: 'problem id 1e20', method: 'POST', url: '/api/mes/problems/100000000000000000000/resolve', body: {}, field: 'params/id' },
     { label: 'operation id with NUL', method: 'PATCH', url: '/api/mes/operations/OP-%00', body: { name: 'x' }, field: 'params/id' },
   ];

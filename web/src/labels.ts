@@ -1,30 +1,45 @@
 /** Shop-floor words for people: pause reasons, problem categories, what a step waits for. */
 import type { PauseReason, ProblemCategory, WaitingFor } from './api/types';
 import { formatDateTime } from './format';
+import { t } from './i18n';
 import { statusLabel } from './ui';
 
-export const pauseReasonLabel: Record<PauseReason, string> = {
-  break: 'Break',
-  material_missing: 'Material missing',
-  machine_fault: 'Machine fault',
-  quality_problem: 'Quality problem',
-  other: 'Other',
+const pauseReasonKeys: Record<PauseReason, string> = {
+  break: 'pauseReason.break',
+  material_missing: 'pauseReason.material_missing',
+  machine_fault: 'pauseReason.machine_fault',
+  quality_problem: 'pauseReason.quality_problem',
+  other: 'pauseReason.other',
 };
 
-export const problemCategoryLabel: Record<ProblemCategory, string> = {
-  material: 'Material',
-  machine: 'Machine',
-  quality: 'Quality',
-  safety: 'Safety',
-  other: 'Other',
+const problemCategoryKeys: Record<ProblemCategory, string> = {
+  material: 'problemCategory.material',
+  machine: 'problemCategory.machine',
+  quality: 'problemCategory.quality',
+  safety: 'problemCategory.safety',
+  other: 'problemCategory.other',
 };
+
+export const pauseReasons = Object.keys(pauseReasonKeys) as PauseReason[];
+export const problemCategories = Object.keys(problemCategoryKeys) as ProblemCategory[];
+
+export function pauseReasonLabel(reason: PauseReason): string {
+  return t(pauseReasonKeys[reason]);
+}
+
+export function problemCategoryLabel(category: ProblemCategory): string {
+  return t(problemCategoryKeys[category]);
+}
 
 /** "N1 Cut sides (W-002, ready)" for each predecessor not completed yet; with `names`, the worker's name instead of the id. */
 export function describeWaitingFor(waitingFor: readonly WaitingFor[], { names = false } = {}): string {
   return waitingFor
     .map((w) => {
       const who = names ? (w.workerName ?? w.workerId) : w.workerId;
-      return `${w.nodeId} ${w.nodeName} (${who ? `${who}, ` : ''}${w.status ? statusLabel(w.status) : 'not scheduled'})`;
+      const status = statusLabel(w.status);
+      return who
+        ? t('waits.stepWithWorker', { id: w.nodeId, name: w.nodeName, worker: who, status })
+        : t('waits.step', { id: w.nodeId, name: w.nodeName, status });
     })
     .join('; ');
 }
@@ -44,9 +59,9 @@ export function describeScheduleWait(
   const reason = a.waitReason;
   if (!reason) return null;
   let why: string | null = null;
-  if (/busy with/.test(reason)) why = self ? 'after your earlier task' : `waits for ${a.workerId} to finish other work`;
-  else if (/^substation .* busy/.test(reason)) why = `waits for substation ${a.substationId}`;
-  else if (/waiting for shift/.test(reason)) why = `waits for ${self ? 'your' : `${a.workerId}’s`} shift`;
-  const when = start ? `starts ${formatDateTime(a.plannedStart)}` : null;
+  if (/busy with/.test(reason)) why = self ? t('waits.afterYourEarlierTask') : t('waits.workerBusy', { worker: a.workerId });
+  else if (/^substation .* busy/.test(reason)) why = t('waits.substation', { substation: a.substationId });
+  else if (/waiting for shift/.test(reason)) why = self ? t('waits.yourShift') : t('waits.workerShift', { worker: a.workerId });
+  const when = start ? t('waits.starts', { when: formatDateTime(a.plannedStart) }) : null;
   return [why, when].filter(Boolean).join(' · ') || null;
 }

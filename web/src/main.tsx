@@ -4,6 +4,7 @@ import { createRoot } from 'react-dom/client';
 import { ApiError } from './api/client';
 import { authKeys } from './api/auth';
 import { App } from './App';
+import './i18n';
 import './ui';
 
 /** A 401 anywhere means the session is gone: forget the user, the login page appears. */

@@ -12,7 +12,9 @@ import * as m0006 from './0006_plan_rules_revision.js';
 import * as m0007 from './0007_action_records.js';
 import * as m0008 from './0008_session_ends_and_lockout.js';
 import * as m0009 from './0009_user_last_login.js';
+import * as m0010 from './0010_due_dates.js';
 import * as m0014 from './0014_booking_indexes.js';
+import * as m0016 from './0016_operation_nominal_time.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -24,5 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0007_action_records': m0007,
   '0008_session_ends_and_lockout': m0008,
   '0009_user_last_login': m0009,
+  '0010_due_dates': m0010,
   '0014_booking_indexes': m0014,
+  '0016_operation_nominal_time': m0016,
 };

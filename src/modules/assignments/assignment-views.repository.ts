@@ -31,7 +31,8 @@ const summaryJson = sql`json_build_object(
   'stationId', a.station_id, 'stationName', st.name, 'substationId', a.substation_id, 'substationName', ss.name,
   'workerId', a.worker_id, 'workerName', w.name, 'quantity', n.quantity,
   'output', case when n.output_material_code is null then null
-                 else json_build_object('materialCode', n.output_material_code, 'quantity', n.output_quantity) end,
+                 else json_build_object('materialCode', n.output_material_code, 'quantity', n.output_quantity,
+                                        'unit', (select m.unit from mes.materials m where m.code = n.output_material_code)) end,
   'plannedStart', ${iso('a.planned_start')}, 'plannedEnd', ${iso('a.planned_end')}, 'workMinutes', a.work_minutes,
   'pinned', a.pinned, 'waitReason', a.wait_reason,
   'actualStart', ${iso('a.actual_start')}, 'actualEnd', ${iso('a.actual_end')},

@@ -102,7 +102,7 @@ export const AssignmentSummary = Type.Object({
   workerId: Type.String(),
   workerName: Type.String(),
   quantity: Type.Number({ description: 'quantity of the node' }),
-  output: Type.Union([Type.Object({ materialCode: Type.String(), quantity: Type.Number() }), Type.Null()]),
+  output: Type.Union([Type.Object({ materialCode: Type.String(), quantity: Type.Number(), unit: Type.String() }), Type.Null()]),
   plannedStart: DateTime,
   plannedEnd: DateTime,
   workMinutes: Type.Number({ description: 'planned working minutes' }),

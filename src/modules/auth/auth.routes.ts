@@ -5,7 +5,7 @@ import { Type } from 'typebox';
 import { Problem } from '../../shared/problem.schema.js';
 import { anyRole, currentUser, sessionCookie, sessionToken } from './auth.request.js';
 import { LoginBody, LoginResponse, PinLoginBody, SessionUser } from './auth.schema.js';
-import { AccountLockedError, type IssuedSession, type SignInOptions, loginWithPassword, loginWithPin, logout } from './auth.service.js';
+import { AccountLockedError, type IssuedSession, type SignInOptions, authenticate, loginWithPassword, loginWithPin, logout } from './auth.service.js';
 
 const lockoutDescription = `After MES_LOGIN_LOCKOUT_ATTEMPTS failed sign-ins of one account (password or PIN alike) within
 MES_LOGIN_LOCKOUT_WINDOW_MINUTES, from any client addresses, the account is locked: every sign-in answers 429 with a
@@ -89,6 +89,20 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (token) await logout(app.mes.db, token, app.mes.sessions);
       res.clearCookie(sessionCookie, { path: '/' });
       return res.code(204).send(null);
+    },
+  );
+
+  // the web app asks this on every load: nobody signed in is an answer here, not an error (no 401 in the browser's console)
+  app.get(
+    '/auth/session',
+    {
+      schema: { tags: ['auth'], summary: 'Who is signed in, if anyone', response: { 200: Type.Object({ user: Type.Union([SessionUser, Type.Null()]) }) } },
+      config: { public: true },
+    },
+    async (request) => {
+      const token = sessionToken(request);
+      const user = token ? await authenticate(app.mes.db, token, app.mes.sessions) : undefined;
+      return { user: user ?? null };
     },
   );
 

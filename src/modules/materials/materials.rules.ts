@@ -1,4 +1,4 @@
-/** Pure rules of material: what a plan would find short if it reserved its needs now. */
+/** Pure rules of material: what a plan would find short if it reserved its needs now, and which units are counted in whole pieces. */
 import type { Shortage } from './materials.schema.js';
 
 export type { Shortage };
@@ -22,4 +22,12 @@ export function shortagesOf(needs: MaterialNeed[], stock: Map<string, { stock: n
     if (qty > available + 1e-9) shortages.push({ materialCode: code, required: round3(qty), available: Math.max(0, available) });
   }
   return shortages;
+}
+
+/** Units measured rather than counted (weight, length, area, volume, time): their quantities may have decimals. */
+const measuredUnits = new Set(['kg', 'g', 't', 'lb', 'm', 'cm', 'mm', 'm2', 'm²', 'm3', 'm³', 'l', 'ml', 'h', 'min']);
+
+/** Whether a quantity in this unit may be a fraction: pieces, sheets, bars (anything counted) may not. */
+export function allowsFractions(unit: string | null | undefined): boolean {
+  return unit !== null && unit !== undefined && measuredUnits.has(unit.trim().toLowerCase());
 }

@@ -12,6 +12,7 @@ function selectOperations(db: Db) {
       'o.name',
       'o.description',
       'o.default_efficiency as defaultEfficiency',
+      'o.default_nominal_time as defaultNominalTime',
       'o.archived_at as archivedAt',
       'o.created_at as createdAt',
       'o.updated_at as updatedAt',
@@ -64,7 +65,13 @@ export async function findOperation(db: Db, id: string): Promise<Operation | und
 export async function insertOperation(trx: Db, id: string, input: OperationCreate): Promise<void> {
   await trx
     .insertInto('mes.operations')
-    .values({ id, name: input.name, description: input.description ?? '', default_efficiency: input.defaultEfficiency ?? 1 })
+    .values({
+      id,
+      name: input.name,
+      description: input.description ?? '',
+      default_efficiency: input.defaultEfficiency ?? 1,
+      default_nominal_time: input.defaultNominalTime ?? null,
+    })
     .execute();
 }
 
@@ -75,6 +82,7 @@ export async function updateOperation(trx: Db, id: string, input: OperationUpdat
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.description !== undefined ? { description: input.description } : {}),
       ...(input.defaultEfficiency !== undefined ? { default_efficiency: input.defaultEfficiency } : {}),
+      ...(input.defaultNominalTime !== undefined ? { default_nominal_time: input.defaultNominalTime } : {}),
     })
     .where('id', '=', id)
     .executeTakeFirst();

@@ -8,6 +8,7 @@ export const Operation = Type.Object({
   name: Type.String(),
   description: Type.String(),
   defaultEfficiency: Type.Number(),
+  defaultNominalTime: Type.Union([Type.Number(), Type.Null()], { description: 'minutes per unit a new step of this operation starts with; null = none' }),
   stationIds: Type.Array(Type.String(), { description: 'stations that can perform it' }),
   archivedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
   createdAt: Type.String({ format: 'date-time' }),
@@ -21,6 +22,7 @@ export const OperationCreate = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     defaultEfficiency: Type.Optional(PositiveAmount(5)),
+    defaultNominalTime: Type.Optional(Type.Union([PositiveAmount(100000), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -31,6 +33,7 @@ export const OperationUpdate = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     defaultEfficiency: Type.Optional(PositiveAmount(5)),
+    defaultNominalTime: Type.Optional(Type.Union([PositiveAmount(100000), Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -71,7 +71,7 @@ async function detail(trx: Trx, planId: string): Promise<PlanDetail> {
 }
 
 /** An event per assignment, and a `schedule_changed` per worker concerned (theirs, and `alsoChanged`: workers who lost work). */
-function assignmentEvents(
+export function assignmentEvents(
   planId: string,
   rows: { id: string; workerId: string; stationId: string; substationId: string; status: string; start: number; end: number; nodeId: string }[],
   change: string,
@@ -100,7 +100,7 @@ function assignmentEvents(
 }
 
 /** An assignment withdrawn, with its worker and station, so a stream filtered to them learns it. */
-function cancelledEvent(planId: string, a: { id: string; workerId: string; stationId: string }, reason?: string): OutboxEvent {
+export function cancelledEvent(planId: string, a: { id: string; workerId: string; stationId: string }, reason?: string): OutboxEvent {
   return {
     topic: 'assignments',
     entityType: 'assignment',

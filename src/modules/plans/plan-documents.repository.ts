@@ -8,7 +8,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { type Db, PREPARED, type Trx } from '../../db/database.js';
 import { planHeaderFields } from './plans.repository.js';
 import type { CatalogNames, PlanCatalog, PlanReferences } from './plans.rules.js';
-import type { PlanDetail, PlanDocument } from './plans.schema.js';
+import { DEFAULT_PLAN_PRIORITY, type PlanDetail, type PlanDocument } from './plans.schema.js';
 
 /** PlanDetail without its nodes: the plan row as the API shows it. */
 export type PlanHeader = Omit<PlanDetail, 'nodes'>;
@@ -43,6 +43,8 @@ export async function insertPlans(db: Db, plans: NewPlan[], onlyAtCatalogStamp?:
     name: p.doc.name,
     quantity: p.doc.quantity,
     note: p.doc.note ?? '',
+    due_date: p.doc.dueDate ?? null,
+    priority: p.doc.priority ?? DEFAULT_PLAN_PRIORITY,
     created_by: p.createdBy,
   }));
   const events = plans.flatMap((p, i) => (p.event ? [{ plan: i + 1, change: p.event.change, payload: p.event.payload, actor: p.event.actor }] : []));
@@ -55,13 +57,13 @@ export async function insertPlans(db: Db, plans: NewPlan[], onlyAtCatalogStamp?:
   const current = onlyAtCatalogStamp === undefined ? sql`true` : sql`${catalogStampSql} = ${onlyAtCatalogStamp}`;
   const head = sql`plan_in as (
     select * from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as x(plan int, work_order_code text, name text, quantity numeric, note text, created_by text)
+      as x(plan int, work_order_code text, name text, quantity numeric, note text, due_date timestamptz, priority smallint, created_by text)
      where ${current}
   ), plan_ids as materialized (
     select array(select mes.generate_production_plan_code() from plan_in order by plan) as ids
   ), plan_rows as (
-    insert into mes.production_plans as p (id, work_order_code, name, quantity, note, created_by)
-    select (select ids from plan_ids)[x.plan], x.work_order_code, x.name, x.quantity, x.note, x.created_by from plan_in x
+    insert into mes.production_plans as p (id, work_order_code, name, quantity, note, due_date, priority, created_by)
+    select (select ids from plan_ids)[x.plan], x.work_order_code, x.name, x.quantity, x.note, x.due_date, x.priority, x.created_by from plan_in x
     returning p.id, json_build_object(${planHeaderFields('p')}) as header
   )${
     // only with events: the statement trigger on mes.events notifies even when no row is inserted
@@ -195,7 +197,15 @@ async function insertGraphStatement<T extends object = object>(
 export async function updatePlanHeader(trx: Trx, planId: string, doc: PlanDocument): Promise<number> {
   const row = await trx
     .updateTable('mes.production_plans')
-    .set((eb) => ({ work_order_code: doc.workOrderCode, name: doc.name, quantity: doc.quantity, note: doc.note ?? '', version: eb('version', '+', 1) }))
+    .set((eb) => ({
+      work_order_code: doc.workOrderCode,
+      name: doc.name,
+      quantity: doc.quantity,
+      note: doc.note ?? '',
+      due_date: doc.dueDate ?? null,
+      priority: doc.priority ?? DEFAULT_PLAN_PRIORITY,
+      version: eb('version', '+', 1),
+    }))
     .where('id', '=', planId)
     .returning('version')
     .executeTakeFirstOrThrow();

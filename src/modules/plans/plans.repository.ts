@@ -10,19 +10,41 @@ import { take } from '../../db/locks.js';
 import { isoSql, isoText } from '../../shared/dates.js';
 import { unfinishedPlanStatuses } from '../../shared/schema.js';
 import type { Shortage } from '../materials/index.js';
-import type { PlanDetail, PlanStatus } from './plans.schema.js';
+import type { PlanDetail, PlanSortKey, PlanStatus } from './plans.schema.js';
+
+/**
+ * A plan's projected end (SQL text over the plan row `p`): when it completed;
+ * else the latest end of its live assignments (the actual end of a completed
+ * step, the planned end of any other); none for a draft or a cancelled plan.
+ * It reads the assignments, whose every write stamps the plan's revision
+ * (migration 0004), so a kept detail is never stale about it; it does not
+ * depend on the clock. One probe of worker_assignments_plan_end_idx (0010).
+ */
+export const projectedEndText = (p: string) => `(case when ${p}.status = 'completed' then ${p}.completed_at
+      when ${p}.status in ('draft', 'cancelled') then null::timestamptz
+      else (select max(coalesce(a.actual_end, a.planned_end)) from mes.worker_assignments a
+             where a.plan_id = ${p}.id and a.status <> 'cancelled') end)`;
+
+/** Whole minutes from the due date to the projected end (positive: late); null without either. */
+export const latenessText = (p: string, end: string) => `round(extract(epoch from (${end} - ${p}.due_date)) / 60)::float8`;
+
+/** projectedEnd, latenessMinutes and late as json_build_object arguments, `end` being the projected end. */
+const projectionFields = (p: string, end: string) =>
+  `'projectedEnd', ${isoText(end)}, 'latenessMinutes', ${latenessText(p, end)}, 'late', coalesce(${latenessText(p, end)} > 0, false)`;
 
 /**
  * The plan row's fields of PlanDetail (all but nodes) as json_build_object
  * arguments: the detail query and plan creation's RETURNING share them.
+ * `end` is the plan's projected end (a new plan, a draft, has none).
  */
-export const planHeaderFields = (p: string) =>
+export const planHeaderFields = (p: string, end = 'null::timestamptz') =>
   sql.raw(`'id', ${p}.id, 'workOrderCode', ${p}.work_order_code, 'name', ${p}.name, 'quantity', ${p}.quantity,
       'status', ${p}.status, 'version', ${p}.version, 'note', ${p}.note, 'allowShortage', ${p}.allow_shortage,
       'shortages', ${p}.shortages, 'plannedStart', ${isoText(`${p}.planned_start`)}, 'plannedEnd', ${isoText(`${p}.planned_end`)},
       'releasedAt', ${isoText(`${p}.released_at`)}, 'startedAt', ${isoText(`${p}.started_at`)}, 'completedAt', ${isoText(`${p}.completed_at`)},
       'cancelledAt', ${isoText(`${p}.cancelled_at`)}, 'createdBy', ${p}.created_by, 'createdAt', ${isoText(`${p}.created_at`)},
-      'updatedAt', ${isoText(`${p}.updated_at`)}, 'archivedAt', null`);
+      'updatedAt', ${isoText(`${p}.updated_at`)}, 'dueDate', ${isoText(`${p}.due_date`)}, 'priority', ${p}.priority,
+      ${projectionFields(p, end)}, 'archivedAt', null`);
 
 /**
  * The whole plan in one SQL statement: the plan row and its nodes in order,
@@ -89,9 +111,11 @@ export async function findRevisedPlanDetail(db: Db, planId: string): Promise<{ p
     )
     select case when p.archived_at is not null then (
       -- archived: the document as it was served when the plan was archived
-      select (a.document || jsonb_build_object('archivedAt', ${isoSql('p.archived_at')}))::json
+      -- (due date, priority and the projection come from the plan row: plans archived before 0010 get them too)
+      select (a.document || jsonb_build_object('archivedAt', ${isoSql('p.archived_at')}, 'dueDate', ${isoSql('p.due_date')}, 'priority', p.priority,
+               ${sql.raw(projectionFields('p', 'pe.projected_end'))}))::json
         from mes.plan_archives a where a.plan_id = p.id
-    ) else json_build_object(${planHeaderFields('p')},
+    ) else json_build_object(${planHeaderFields('p', 'pe.projected_end')},
       'nodes', coalesce((
         select json_agg(json_build_object(
           'nodeId', n.node_id, 'name', n.name, 'operationId', n.operation_id, 'operationName', n.operation_name,
@@ -114,7 +138,7 @@ export async function findRevisedPlanDetail(db: Db, planId: string): Promise<{ p
           left join waits on waits.node_id = n.id), '[]'::json)
     ) end as plan,
     ${revisionSql('p.id')} as revision
-    from mes.production_plans p
+    from mes.production_plans p cross join lateral (select ${sql.raw(projectedEndText('p'))} as projected_end) pe
     where p.id = ${planId}`.execute(db);
   return result.rows[0];
 }
@@ -126,14 +150,41 @@ export interface PlanListFilter {
   from?: string | undefined;
   to?: string | undefined;
   archived?: boolean | undefined;
+  late?: boolean | undefined;
+  sort?: PlanSortKey | undefined;
+  direction?: 'asc' | 'desc' | undefined;
   limit: number;
   offset: number;
 }
 
+/** The SQL of each sort key over the plan row `p` (the table or the page CTE, which has its columns). */
+const sortKeySql: Record<PlanSortKey, (p: string) => string> = {
+  createdAt: (p) => `${p}.created_at`,
+  code: (p) => `${p}.id`,
+  dueDate: (p) => `${p}.due_date`,
+  priority: (p) => `${p}.priority`,
+  projectedEnd: (p) => projectedEndText(p),
+  lateness: (p) => latenessText(p, projectedEndText(p)),
+};
+
 /**
- * Plans newest first, with node count and progress; one query. The page is
- * cut first (with the total as a window count), so the per-plan counts run
- * for the rows returned only.
+ * The list's order: the key (values missing last, whichever the direction),
+ * then the plan code in the same direction, so the order is total and pages
+ * never repeat or skip a plan.
+ */
+function listOrder(f: PlanListFilter, p: string) {
+  const sort = f.sort ?? 'createdAt';
+  const direction = f.direction ?? (sort === 'createdAt' ? 'desc' : 'asc');
+  const key = sortKeySql[sort](p);
+  return sql.raw(sort === 'code' ? `${p}.id ${direction}` : `${key} ${direction} nulls last, ${p}.id ${direction}`);
+}
+
+/**
+ * Plans newest first (or by `sort`), with node count, progress and the
+ * projection against the due date; one query. The page is cut first (with
+ * the total as a window count), so the per-plan counts run for the rows
+ * returned only; the projected end is read for every matching plan only
+ * when the filter or the order needs it.
  */
 export async function listPlans(db: Db, f: PlanListFilter) {
   const query = db
@@ -151,9 +202,19 @@ export async function listPlans(db: Db, f: PlanListFilter) {
         const like = `%${f.q.replace(/[\\%_]/g, '\\$&')}%`;
         q = q.where((eb) => eb.or([eb('p.id', 'ilike', like), eb('p.name', 'ilike', like), eb('p.work_order_code', 'ilike', like)]));
       }
-      return q.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc').limit(f.limit).offset(f.offset);
+      // late: a due date (indexed) and a projected end after it
+      if (f.late === true) q = q.where('p.due_date', 'is not', null).where(sql<boolean>`${sql.raw(latenessText('p', projectedEndText('p')))} > 0`);
+      if (f.late === false) q = q.where(sql<boolean>`not coalesce(${sql.raw(latenessText('p', projectedEndText('p')))} > 0, false)`);
+      return q.orderBy(listOrder(f, 'p')).limit(f.limit).offset(f.offset);
     })
-    .selectFrom('page as p')
+    // the page's rows with their projected end, read once per row
+    .with('shown', (qb) =>
+      qb
+        .selectFrom('page as p')
+        .selectAll('p')
+        .select(sql<Date | null>`${sql.raw(projectedEndText('p'))}`.as('projected_end')),
+    )
+    .selectFrom('shown as p')
     .select([
       'p.id',
       'p.work_order_code as workOrderCode',
@@ -168,6 +229,11 @@ export async function listPlans(db: Db, f: PlanListFilter) {
       'p.created_at as createdAt',
       'p.updated_at as updatedAt',
       'p.archived_at as archivedAt',
+      'p.due_date as dueDate',
+      'p.priority',
+      'p.projected_end as projectedEnd',
+      sql<number | null>`${sql.raw(latenessText('p', 'p.projected_end'))}`.as('latenessMinutes'),
+      sql<boolean>`coalesce(${sql.raw(latenessText('p', 'p.projected_end'))} > 0, false)`.as('late'),
       'p.total',
       // an archived plan's counts were taken when its graph moved to the archive
       sql<number>`case when p.archived_at is null then (select count(*)::int from mes.production_plan_nodes n where n.plan_id = p.id)
@@ -178,8 +244,7 @@ export async function listPlans(db: Db, f: PlanListFilter) {
       sql<number>`(select count(*)::int from mes.worker_assignments a where a.plan_id = p.id
                      and a.status not in ('completed', 'cancelled') and a.planned_end < now())`.as('lateNodes'),
     ])
-    .orderBy('p.created_at', 'desc')
-    .orderBy('p.id', 'desc');
+    .orderBy(listOrder(f, 'p'));
   const compiled = query.compile();
   const result = await db.executeQuery<InferResult<typeof query>[number]>({ ...compiled, sql: PREPARED + compiled.sql });
   return result.rows;
@@ -332,4 +397,39 @@ export async function unfinishedPlansReferencing(db: Db, ref: PlanReference): Pr
     .limit(5)
     .execute();
   return rows.map((r) => r.id);
+}
+
+// ---- the floor's reschedule ---------------------------------------------------------------
+
+/** Status of each plan that exists (archived ones included), by id; unlocked. */
+export async function findPlanStatuses(db: Db, planIds: readonly string[]): Promise<Map<string, { status: PlanStatus; archived: boolean }>> {
+  if (planIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('mes.production_plans')
+    .select(['id', 'status', sql<boolean>`archived_at is not null`.as('archived')])
+    .where('id', 'in', planIds)
+    .execute();
+  return new Map(rows.map((r) => [r.id, { status: r.status, archived: r.archived }]));
+}
+
+/** Ids of the live plans in these statuses, in id order. */
+export async function planIdsInStatus(db: Db, statuses: readonly PlanStatus[]): Promise<string[]> {
+  const rows = await db
+    .selectFrom('mes.production_plans')
+    .select('id')
+    .where('status', 'in', statuses)
+    .where('archived_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** After the floor's reschedule: the plan's planned end, and its planned start = its earliest active step's (steps may now start earlier than at release). */
+export async function setPlannedWindow(trx: Trx, planId: string, plannedEnd: Date): Promise<void> {
+  await sql`
+    update mes.production_plans p
+       set planned_end = ${plannedEnd},
+           planned_start = least(${plannedEnd}::timestamptz,
+             coalesce((select min(a.planned_start) from mes.worker_assignments a where a.plan_id = p.id and a.status <> 'cancelled'), p.planned_start))
+     where p.id = ${planId}`.execute(trx);
 }

@@ -311,6 +311,8 @@ export function documentOf(plan: PlanDetail): PlanDocument {
     name: plan.name,
     quantity: plan.quantity,
     note: plan.note,
+    ...(plan.dueDate !== null ? { dueDate: plan.dueDate } : {}),
+    priority: plan.priority,
     nodes: plan.nodes.map((n) => ({
       nodeId: n.nodeId,
       name: n.name,

@@ -71,12 +71,20 @@ export const PlanNode = Type.Object(
   { additionalProperties: false },
 );
 
+/** 1 = most urgent … 5 = least; 3 when not given. */
+export const PlanPriority = Type.Integer({ minimum: 1, maximum: 5, default: 3, description: '1 = most urgent … 5 = least urgent; default 3' });
+export const DEFAULT_PLAN_PRIORITY = 3;
+
 export const PlanDocument = Type.Object(
   {
     workOrderCode: Type.String({ minLength: 1, maxLength: 50, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' }),
     name: Type.String({ minLength: 1, maxLength: 200 }),
     quantity: Quantity,
     note: Type.Optional(Type.String({ maxLength: 4000 })),
+    dueDate: Type.Optional(
+      Type.Union([DateTime, Type.Null()], { description: 'when the plan is due (ISO 8601 date-time with offset); absent or null: no due date' }),
+    ),
+    priority: Type.Optional(PlanPriority),
     nodes: Type.Array(PlanNode, { minItems: 1, maxItems: 5000 }),
   },
   { additionalProperties: false },
@@ -89,6 +97,10 @@ export type PlanNode = Static<typeof PlanNode>;
 
 export const PlanParams = Type.Object({ id: Type.String({ maxLength: 50, description: 'plan code, e.g. PPL-1126-001' }) });
 
+export const planSortKeys = ['createdAt', 'code', 'dueDate', 'priority', 'projectedEnd', 'lateness'] as const;
+export type PlanSortKey = (typeof planSortKeys)[number];
+export const PlanSortKey = Type.Enum(planSortKeys, { description: 'list order (default createdAt); ties by plan code' });
+
 export const PlanListQuery = Type.Object(
   {
     status: Type.Optional(Type.Array(PlanStatus, { maxItems: 6, description: 'repeat or comma-free list: ?status=draft&status=released' })),
@@ -97,6 +109,13 @@ export const PlanListQuery = Type.Object(
     from: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'created before' })),
     archived: Type.Optional(Type.Boolean({ default: false, description: 'true: only archived plans; false (default): only plans in the hot tables' })),
+    late: Type.Optional(Type.Boolean({ description: 'true: only plans projected to end after their due date; false: only the others' })),
+    sort: Type.Optional(PlanSortKey),
+    direction: Type.Optional(
+      Type.Enum(['asc', 'desc'], {
+        description: 'default: desc for createdAt, asc for the others; plans without the value (no due date, no projection) come last either way',
+      }),
+    ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
   },
@@ -118,6 +137,16 @@ const planHeader = {
   completedAt: NullableDateTime,
   createdAt: DateTime,
   updatedAt: DateTime,
+  dueDate: NullableDateTime,
+  priority: Type.Integer({ minimum: 1, maximum: 5, description: '1 = most urgent … 5' }),
+  projectedEnd: Type.Union([DateTime, Type.Null()], {
+    description:
+      'when the plan is expected to end: its completion time once completed, else the latest end of its steps (actual end of completed steps, planned end of the others); null for drafts and cancelled plans',
+  }),
+  latenessMinutes: Type.Union([Type.Number(), Type.Null()], {
+    description: 'projectedEnd − dueDate in whole minutes (positive = late, zero or negative = on time); null without a due date or a projected end',
+  }),
+  late: Type.Boolean({ description: 'latenessMinutes > 0' }),
   archivedAt: Type.Union([DateTime, Type.Null()], {
     description: 'set when the plan was archived: its graph and assignments are then read from the archive, as they were when archived',
   }),

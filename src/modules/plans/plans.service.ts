@@ -44,6 +44,8 @@ export async function listPlans(db: Db, query: repo.PlanListFilter): Promise<Pag
       createdAt: iso(r.createdAt),
       updatedAt: iso(r.updatedAt),
       archivedAt: isoOrNull(r.archivedAt),
+      dueDate: isoOrNull(r.dueDate),
+      projectedEnd: isoOrNull(r.projectedEnd),
     })),
     total: rows[0]?.total ?? 0,
     limit: query.limit,

@@ -1,5 +1,14 @@
 /** What the scheduling module offers the rest of the app: scheduling a plan's nodes, a planner's move, the Gantt views, the scheduler thread. */
-export { type FixedNode, type PinnedNode, type ScheduleOutcome, type ScheduleRequest, scheduleNodes } from './scheduling.service.js';
+export {
+  type FixedNode,
+  type FloorOutcome,
+  type FloorPart,
+  type PinnedNode,
+  type ScheduleOutcome,
+  type ScheduleRequest,
+  scheduleFloor,
+  scheduleNodes,
+} from './scheduling.service.js';
 export { pinAssignment } from './pins.service.js';
 export { MoveBody, MoveResult } from './scheduling.schema.js';
 export { planGantt, workerGantt } from './gantt.service.js';

@@ -9,10 +9,13 @@ import {
   type BookedInterval,
   durationMinutes,
   HORIZON_DAYS,
+  type PlanOutcome,
+  type ScheduleInput,
   type ScheduleResult,
   type ScheduleStats,
   type SchedulerNode,
   UnschedulableError,
+  weightOfPriority,
 } from '../../scheduler/index.js';
 import { DomainError } from '../../shared/errors.js';
 import type { NewAssignment } from '../assignments/index.js';
@@ -53,11 +56,17 @@ export interface ScheduleRequest {
   budgetMs: number;
 }
 
+/** where the time went (for bench/release-scale.ts): the reads of resources and bookings, the scheduler, and how many windows were read */
+export interface ScheduleProfile {
+  readMs: number;
+  schedulerMs: number;
+  windows: number;
+}
+
 export interface ScheduleOutcome {
   rows: NewAssignment[];
   stats: ScheduleStats;
-  /** where the time went (for bench/release-scale.ts): the reads of resources and bookings, the scheduler, and how many windows were read */
-  profile: { readMs: number; schedulerMs: number; windows: number };
+  profile: ScheduleProfile;
 }
 
 const DAY_MS = 86_400_000;
@@ -89,28 +98,90 @@ function windowEnd(resources: { stations: { substations: string[] }[]; workers: 
   ];
 }
 
-export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<ScheduleOutcome> {
-  const { plan, nodes, fixed, now } = req;
-  const toSchedule = plan.nodes.filter((n) => nodes.has(n.nodeId));
-  const schedulerNodes: SchedulerNode[] = toSchedule.map((n) => {
-    const fixedEnds = n.predecessors.filter((p) => fixed.has(p)).map((p) => fixed.get(p)!.end);
-    const kept = req.pinned?.get(n.nodeId);
-    // the assignment's pin overrides the document's for the resources it fixes (all three)
-    const pin = kept ? { ...n.pin, workerId: kept.workerId, stationId: kept.stationId, substationId: kept.substationId } : n.pin;
-    const earliest = kept ? [...fixedEnds, kept.notBefore] : fixedEnds;
-    return {
-      id: n.nodeId,
-      operationId: n.operationId,
-      quantity: n.quantity,
-      nominalTimeMinutes: n.nominalTime,
-      efficiency: n.efficiency,
-      predecessors: n.predecessors.filter((p) => nodes.has(p)),
-      candidates: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { timeMinutes: s.time } : {}) })),
-      ...(pin ? { pin } : {}),
-      ...(earliest.length > 0 ? { notBefore: Math.max(...earliest) } : {}),
-    };
-  });
-  const ownBusy: BookedInterval[] = [...fixed.values()].flatMap((f) =>
+/**
+ * Reads the candidates' bookings of other plans from now to a window's end and
+ * runs the scheduler on them; when the nodes do not fit in the window, reads a
+ * window 4 times larger, up to the whole horizon (release, resume, move and the
+ * floor's reschedule all go through here). `open` are the plan nodes being
+ * scheduled, `planIds` the plans whose own open bookings are left out (being
+ * replaced), `ownBusy` their kept work's busy time.
+ */
+async function scheduleWindowed(
+  trx: Trx,
+  req: {
+    planIds: string[];
+    open: PlanDetail['nodes'];
+    ownBusy: BookedInterval[];
+    input: Omit<ScheduleInput, 'stations' | 'workers' | 'booked'>;
+    now: Date;
+  },
+): Promise<{ result: ScheduleResult; profile: ScheduleProfile }> {
+  const { open, now } = req;
+  const stationIds = [...new Set(open.flatMap((n) => n.assignedStations.map((s) => s.stationId)))];
+  const operationIds = [...new Set(open.map((n) => n.operationId))];
+  // no step fits in a gap shorter than the shortest step: such gaps are read as busy
+  const minutes = open.flatMap((n) => n.assignedStations.map((s) => durationMinutes(s.time ?? n.nominalTime, n.quantity, n.efficiency)));
+  const mergeGapMs = minutes.length > 0 ? Math.min(...minutes) * 60_000 : 1;
+  const profile: ScheduleProfile = { readMs: 0, schedulerMs: 0, windows: 0 };
+  for (let windowMs = firstWindowMs(minutes); ; windowMs *= WINDOW_GROWTH) {
+    const whole = windowMs >= HORIZON_DAYS * DAY_MS;
+    const until = whole ? undefined : new Date(now.getTime() + windowMs);
+    let t = performance.now();
+    const resources = await loadSchedulingResources(trx, { planId: req.planIds, stationIds, operationIds, now, mergeGapMs, ...(until ? { until } : {}) });
+    profile.readMs += performance.now() - t;
+    profile.windows++;
+    t = performance.now();
+    try {
+      // on a worker thread: the search must not stall the other requests of this process
+      const result = await scheduleOnThread({
+        ...req.input,
+        stations: resources.stations,
+        workers: resources.workers,
+        booked: [...resources.booked, ...req.ownBusy, ...(until ? windowEnd(resources, until.getTime(), now.getTime()) : [])],
+      });
+      profile.schedulerMs += performance.now() - t;
+      return { result, profile };
+    } catch (error) {
+      profile.schedulerMs += performance.now() - t;
+      if (error instanceof UnschedulableError && !whole) continue; // it may fit past the window: read further
+      throw error;
+    }
+  }
+}
+
+/** Scheduler nodes of the plan's nodes to (re)schedule; `idOf` names them (a plan's own node id, or plan-qualified on the floor). */
+function schedulerNodesOf(
+  req: Pick<ScheduleRequest, 'plan' | 'nodes' | 'fixed' | 'pinned'>,
+  idOf: (nodeId: string) => string,
+  planId?: string,
+): SchedulerNode[] {
+  const { plan, nodes, fixed } = req;
+  return plan.nodes
+    .filter((n) => nodes.has(n.nodeId))
+    .map((n) => {
+      const fixedEnds = n.predecessors.filter((p) => fixed.has(p)).map((p) => fixed.get(p)!.end);
+      const kept = req.pinned?.get(n.nodeId);
+      // the assignment's pin overrides the document's for the resources it fixes (all three)
+      const pin = kept ? { ...n.pin, workerId: kept.workerId, stationId: kept.stationId, substationId: kept.substationId } : n.pin;
+      const earliest = kept ? [...fixedEnds, kept.notBefore] : fixedEnds;
+      return {
+        id: idOf(n.nodeId),
+        operationId: n.operationId,
+        quantity: n.quantity,
+        nominalTimeMinutes: n.nominalTime,
+        efficiency: n.efficiency,
+        predecessors: n.predecessors.filter((p) => nodes.has(p)).map(idOf),
+        candidates: n.assignedStations.map((s) => ({ stationId: s.stationId, priority: s.priority, ...(s.time !== undefined ? { timeMinutes: s.time } : {}) })),
+        ...(pin ? { pin } : {}),
+        ...(earliest.length > 0 ? { notBefore: Math.max(...earliest) } : {}),
+        ...(planId !== undefined ? { planId } : {}),
+      };
+    });
+}
+
+/** Busy time of a plan's fixed nodes that still occupy a worker and a substation. */
+function fixedBusy(fixed: Map<string, FixedNode>): BookedInterval[] {
+  return [...fixed.values()].flatMap((f) =>
     f.busy
       ? [
           { kind: 'worker' as const, id: f.busy.workerId, start: f.busy.start, end: f.busy.end, label: f.busy.label },
@@ -118,49 +189,47 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
         ]
       : [],
   );
-  const stationIds = [...new Set(toSchedule.flatMap((n) => n.assignedStations.map((s) => s.stationId)))];
-  const operationIds = [...new Set(toSchedule.map((n) => n.operationId))];
-  // no step of the plan fits in a gap shorter than its shortest step: such gaps are read as busy
-  const minutes = toSchedule.flatMap((n) => n.assignedStations.map((s) => durationMinutes(s.time ?? n.nominalTime, n.quantity, n.efficiency)));
-  const mergeGapMs = minutes.length > 0 ? Math.min(...minutes) * 60_000 : 1;
+}
 
-  let result: ScheduleResult | undefined;
-  const profile = { readMs: 0, schedulerMs: 0, windows: 0 };
-  for (let windowMs = firstWindowMs(minutes); !result; windowMs *= WINDOW_GROWTH) {
-    const whole = windowMs >= HORIZON_DAYS * DAY_MS;
-    const until = whole ? undefined : new Date(now.getTime() + windowMs);
-    let t = performance.now();
-    const resources = await loadSchedulingResources(trx, { planId: plan.id, stationIds, operationIds, now, mergeGapMs, ...(until ? { until } : {}) });
-    profile.readMs += performance.now() - t;
-    profile.windows++;
-    t = performance.now();
-    try {
-      // on a worker thread: the search must not stall the other requests of this process
-      result = await scheduleOnThread({
+export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<ScheduleOutcome> {
+  const { plan, nodes, fixed, now } = req;
+  let windowed;
+  try {
+    windowed = await scheduleWindowed(trx, {
+      planIds: [plan.id],
+      open: plan.nodes.filter((n) => nodes.has(n.nodeId)),
+      ownBusy: fixedBusy(req.fixed),
+      now,
+      input: {
         now: now.getTime(),
         utcOffsetMinutes: req.utcOffsetMinutes,
-        nodes: schedulerNodes,
-        stations: resources.stations,
-        workers: resources.workers,
-        booked: [...resources.booked, ...ownBusy, ...(until ? windowEnd(resources, until.getTime(), now.getTime()) : [])],
+        nodes: schedulerNodesOf(req, (id) => id),
+        // its due date and priority: one plan's tardiness falls with its makespan, so they change
+        // none of its choices, but the stats tell how late it is projected to be
+        plans: [
+          {
+            id: plan.id,
+            weight: weightOfPriority(plan.priority),
+            ...(plan.dueDate ? { dueDate: Date.parse(plan.dueDate) } : {}),
+            ...(fixed.size > 0 ? { fixedEnd: Math.max(...[...fixed.values()].map((f) => f.end)) } : {}),
+          },
+        ],
         options: { timeBudgetMs: req.budgetMs },
+      },
+    });
+  } catch (error) {
+    if (error instanceof UnschedulableError) {
+      const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
+      const errors = error.problems.map((p) => ({ field: `nodes/${index.get(p.nodeId) ?? '?'}`, message: `node ${p.nodeId}: ${p.reason}` }));
+      const first = errors[0]!;
+      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
+        field: first.field,
+        errors,
       });
-    } catch (error) {
-      profile.schedulerMs += performance.now() - t;
-      if (error instanceof UnschedulableError && !whole) continue; // it may fit past the window: read further
-      if (error instanceof UnschedulableError) {
-        const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
-        const errors = error.problems.map((p) => ({ field: `nodes/${index.get(p.nodeId) ?? '?'}`, message: `node ${p.nodeId}: ${p.reason}` }));
-        const first = errors[0]!;
-        throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
-          field: first.field,
-          errors,
-        });
-      }
-      throw error;
     }
-    profile.schedulerMs += performance.now() - t;
+    throw error;
   }
+  const { result, profile } = windowed;
 
   const { dbIds } = req;
   const byId = new Map(plan.nodes.map((n) => [n.nodeId, n]));
@@ -177,4 +246,96 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
     waitReason: a.waitReason ?? null,
   }));
   return { rows, stats: result.stats, profile };
+}
+
+/** One plan of a floor reschedule: what a single plan's reschedule needs, plus its urgency and the end of its kept work. */
+export interface FloorPart extends Pick<ScheduleRequest, 'plan' | 'nodes' | 'fixed' | 'pinned' | 'completed' | 'dbIds'> {
+  /** epoch ms */
+  dueDate?: number;
+  /** weightOfPriority(priority) */
+  weight: number;
+  /** epoch ms: end of the plan's kept (started, completed, pinned) work */
+  fixedEnd?: number;
+}
+
+export interface FloorOutcome {
+  /** new rows by plan id, in each plan's node order */
+  rows: Map<string, NewAssignment[]>;
+  /** projected completion and tardiness by plan */
+  plans: PlanOutcome[];
+  stats: ScheduleStats;
+  profile: ScheduleProfile;
+}
+
+/**
+ * Schedules the open nodes of several plans together (the floor's reschedule): the
+ * scheduler minimizes their weighted tardiness, then the makespan. Bookings of the
+ * other plans are busy; the parts' own open bookings are not read (they are being
+ * replaced), their fixed nodes' busy time is.
+ */
+export async function scheduleFloor(trx: Trx, req: { parts: FloorPart[]; now: Date; utcOffsetMinutes: number; budgetMs: number }): Promise<FloorOutcome> {
+  const { parts, now } = req;
+  const owner = new Map<string, { part: FloorPart; nodeId: string; node: PlanDetail['nodes'][number] }>();
+  const schedulerNodes: SchedulerNode[] = [];
+  for (const part of parts) {
+    const idOf = (nodeId: string) => `${part.plan.id}/${nodeId}`;
+    for (const n of part.plan.nodes) if (part.nodes.has(n.nodeId)) owner.set(idOf(n.nodeId), { part, nodeId: n.nodeId, node: n });
+    schedulerNodes.push(...schedulerNodesOf(part, idOf, part.plan.id));
+  }
+  let windowed;
+  try {
+    windowed = await scheduleWindowed(trx, {
+      planIds: parts.map((p) => p.plan.id),
+      open: parts.flatMap((p) => p.plan.nodes.filter((n) => p.nodes.has(n.nodeId))),
+      ownBusy: parts.flatMap((p) => fixedBusy(p.fixed)),
+      now,
+      input: {
+        now: now.getTime(),
+        utcOffsetMinutes: req.utcOffsetMinutes,
+        nodes: schedulerNodes,
+        plans: parts.map((p) => ({
+          id: p.plan.id,
+          weight: p.weight,
+          ...(p.dueDate !== undefined ? { dueDate: p.dueDate } : {}),
+          ...(p.fixedEnd !== undefined ? { fixedEnd: p.fixedEnd } : {}),
+        })),
+        options: { timeBudgetMs: req.budgetMs },
+      },
+    });
+  } catch (error) {
+    if (error instanceof UnschedulableError) {
+      const index = new Map(parts.map((p, i) => [p.plan.id, i]));
+      const errors = error.problems.map((p) => {
+        const o = owner.get(p.nodeId);
+        return {
+          field: `body/planIds/${o ? index.get(o.part.plan.id) : '?'}`,
+          message: `plan ${o?.part.plan.id ?? '?'}, node ${o?.nodeId ?? p.nodeId}: ${p.reason}`,
+        };
+      });
+      const first = errors[0]!;
+      throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
+        field: first.field,
+        errors,
+      });
+    }
+    throw error;
+  }
+  const { result, profile } = windowed;
+  const rows = new Map<string, NewAssignment[]>(parts.map((p) => [p.plan.id, []]));
+  for (const a of result.assignments) {
+    const { part, nodeId, node } = owner.get(a.nodeId)!;
+    rows.get(part.plan.id)!.push({
+      nodeId: part.dbIds.get(nodeId)!,
+      workerId: a.workerId,
+      stationId: a.stationId,
+      substationId: a.substationId,
+      start: a.start,
+      end: a.end,
+      workMinutes: a.workMinutes,
+      status: node.predecessors.every((p) => part.completed.has(p)) ? 'ready' : 'pending',
+      pinned: part.pinned?.has(nodeId) ?? false,
+      waitReason: a.waitReason ?? null,
+    });
+  }
+  return { rows, plans: result.plans, stats: result.stats, profile };
 }

@@ -2,6 +2,7 @@
  * fetch for the API under /api/mes: JSON in and out, the session cookie,
  * problem documents turned into ApiError, network failures into NetworkError.
  */
+import { currentLocale } from '../i18n';
 import type { Problem } from './types';
 
 export const apiBase = '/api/mes';
@@ -49,7 +50,8 @@ export function queryString(query: Query | undefined): string {
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  // the server words its problem documents in the UI's language
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLocale(), ...options.headers };
   let body: string | undefined;
   if (options.body !== undefined) {
     headers['content-type'] = 'application/json';

@@ -7,6 +7,8 @@ export interface Column<T> {
   render: (row: T) => ReactNode;
   numeric?: boolean;
   className?: string;
+  /** A column the rows are sorted by says so (aria-sort); its header is then usually a button that changes the order. */
+  sorted?: 'ascending' | 'descending' | 'none';
 }
 
 export interface TableProps<T> {
@@ -36,7 +38,7 @@ export function Table<T>({ columns, rows, rowKey, onRowClick, rowLabel, selected
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c.key} scope="col" className={classNames(c.numeric && 'num', c.className)}>
+              <th key={c.key} scope="col" className={classNames(c.numeric && 'num', c.className)} aria-sort={c.sorted}>
                 {c.header}
               </th>
             ))}

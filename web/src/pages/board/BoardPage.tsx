@@ -16,6 +16,7 @@ import type { AssignmentSummary, PlanSummary, ProblemView, Station, Worker } fro
 import { formatClock, formatDateTime, formatMinutes, formatTime, formatWhen } from '../../format';
 import { pauseReasonLabel, problemCategoryLabel } from '../../labels';
 import { useNow } from '../../hooks';
+import { Lateness, LatenessHeading } from '../../components/Lateness';
 import { Link } from '../../router';
 import { Badge, Card, type Column, LiveDot, ProgressBar, StatusBadge, Table } from '../../ui';
 import './board.css';
@@ -133,18 +134,18 @@ function Running({ a, problems, now }: { a: AssignmentSummary; problems: Problem
       </div>
       {a.status === 'paused' && a.openPause && (
         <div className="board-pause" data-testid={`board-pause-${a.substationId}`}>
-          <Badge tone="warning">{pauseReasonLabel[a.openPause.reason]}</Badge> since {formatWhen(a.openPause.startedAt, now)} (
+          <Badge tone="warning">{pauseReasonLabel(a.openPause.reason)}</Badge> since {formatWhen(a.openPause.startedAt, now)} (
           {formatMinutes((now - Date.parse(a.openPause.startedAt)) / 60_000)})
           {a.openPause.note && <div className="board-pause__note">“{a.openPause.note}”</div>}
         </div>
       )}
       {problems.length > 0 && (
         <div className="board-problems" data-testid={`board-problems-${a.substationId}`}>
-          <Badge tone="danger" title={problems.map((p) => `${problemCategoryLabel[p.category]}: ${p.text}`).join('\n')}>
+          <Badge tone="danger" title={problems.map((p) => `${problemCategoryLabel(p.category)}: ${p.text}`).join('\n')}>
             ⚠ {problems.length} open {problems.length === 1 ? 'problem' : 'problems'}
           </Badge>{' '}
           <span className="board-problems__text">
-            {problemCategoryLabel[problems[0]!.category]}: {problems[0]!.text}
+            {problemCategoryLabel(problems[0]!.category)}: {problems[0]!.text}
           </span>
         </div>
       )}
@@ -175,6 +176,7 @@ const planColumns = (problems: Map<string, number>): Column<PlanSummary>[] => [
     ),
   },
   { key: 'end', header: 'Planned end', className: 'nowrap', render: (p) => formatDateTime(p.plannedEnd) },
+  { key: 'lateness', header: <LatenessHeading />, className: 'nowrap', render: (p) => <Lateness plan={p} /> },
   { key: 'late', header: 'Late', numeric: true, render: (p) => (p.lateNodes > 0 ? <Badge tone="danger">{p.lateNodes}</Badge> : '0') },
   {
     key: 'problems',

@@ -73,6 +73,19 @@ export function useCanvasView() {
   const flow = useReactFlow<StepNode>();
   return {
     fit: () => window.requestAnimationFrame(() => void flow.fitView({ padding: 0.15, duration: 200 })),
+    /**
+     * Where a step added from the palette goes: the middle of what the canvas shows now, moved
+     * down past the steps already there (placed right of the rightmost step it was often off-screen).
+     */
+    freeSpotInView: (): { x: number; y: number } | undefined => {
+      const box = document.querySelector('[data-testid="designer-canvas"]')?.getBoundingClientRect();
+      if (!box || box.width === 0) return undefined;
+      const centre = flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
+      const at = { x: Math.round(centre.x - nodeWidth / 2), y: Math.round(centre.y - nodeHeight / 2) };
+      const taken = (y: number) => flow.getNodes().some((n) => Math.abs(n.position.x - at.x) < nodeWidth + 10 && Math.abs(n.position.y - y) < nodeHeight + 10);
+      for (let i = 0; i < 50 && taken(at.y); i++) at.y += nodeHeight + 20;
+      return at;
+    },
     centreOn: (nodeId: string) => {
       const n = flow.getNode(nodeId);
       if (n) void flow.setCenter(n.position.x + nodeWidth / 2, n.position.y + nodeHeight / 2, { duration: 200, zoom: flow.getZoom() });

@@ -8,13 +8,15 @@
  */
 import { ReactFlowProvider } from '@xyflow/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useMaterials, useOperations, useStations, useWorkers } from '../../api/masterData';
 import { useDuplicatePlan, usePlan, useSavePlan } from '../../api/plans';
 import type { PlanDetail } from '../../api/types';
 import { ConfirmAction } from '../../components/PlanActions';
 import { navigate, useNavigationGuard } from '../../router';
-import { Alert, Button, Field, NumberInput, StatusBadge, TextField } from '../../ui';
+import { Alert, Button, Field, NumberInput, SelectField, StatusBadge, TextField } from '../../ui';
+import { planPriorities, usePriorityLabel } from '../../components/Lateness';
 import { DesignerCanvas, useCanvasView } from './DesignerCanvas';
 import { DesignerContext } from './DesignNode';
 import type { problemsOf, StepNode } from './model';
@@ -65,6 +67,8 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
   const { meta, nodes, edges, saved, dirty, readOnly, problems, store, editMeta } = state;
   const view = useCanvasView();
   const [releasing, setReleasing] = useState(false);
+  const { t } = useTranslation();
+  const priorityLabel = usePriorityLabel();
 
   // leaving with unsaved changes asks first: in the app (links, back/forward) and closing the tab
   useNavigationGuard(dirty ? 'This plan has unsaved changes. Leave the designer and lose them?' : null);
@@ -97,6 +101,7 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
     state.selectNode(nodeId);
     view.centreOn(nodeId);
   };
+  const addInView = (operationId: string) => state.addStep(operationId, view.freeSpotInView());
 
   return (
     <DesignerContext.Provider value={state.lookups}>
@@ -121,6 +126,22 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
               />
             )}
           </Field>
+          <TextField
+            label={t('due.dueDate')}
+            type="datetime-local"
+            value={meta.dueDate}
+            disabled={readOnly}
+            onChange={(e) => editMeta({ dueDate: e.target.value })}
+            data-testid="designer-due-date"
+          />
+          <SelectField
+            label={t('due.priority')}
+            value={String(meta.priority)}
+            disabled={readOnly}
+            onChange={(e) => editMeta({ priority: Number(e.target.value) })}
+            options={planPriorities.map((p) => ({ value: String(p), label: priorityLabel(p) }))}
+            data-testid="designer-priority"
+          />
           <Button onClick={layout} disabled={readOnly || nodes.length === 0}>
             Auto layout
           </Button>
@@ -150,7 +171,7 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
           </Button>
         </div>
         <div className="designer-body">
-          <Palette operations={catalogData.operations} onAdd={state.addStep} disabled={readOnly} />
+          <Palette operations={catalogData.operations} onAdd={(opId) => addInView(opId)} disabled={readOnly} />
           <DesignerCanvas {...state} />
           <aside className="designer-panel" aria-label="Selected step">
             <div className="stack">

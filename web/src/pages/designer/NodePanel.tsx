@@ -3,7 +3,9 @@
  * stations (only those that can do the operation are offered), material
  * inputs, output, predecessors — the keyboard way to do what the canvas does.
  */
+import { useTranslation } from 'react-i18next';
 import type { Material, Operation, Station } from '../../api/types';
+import { formatAmount } from '../../format';
 import { Alert, Button, Checkbox, Field, IconButton, NumberField, NumberInput, SelectField, TextAreaField, TextField } from '../../ui';
 import type { Step } from './model';
 
@@ -28,6 +30,14 @@ export function NodePanel(props: NodePanelProps) {
   const { step, predecessors, otherNodes, operations, stations, materials, problems, readOnly } = props;
   const id = step.nodeId;
   const change = (patch: Partial<Step>) => props.onChange(id, patch);
+  const operation = operations.find((o) => o.id === step.operationId);
+  // another operation brings its usual time along, unless the planner typed one of their own
+  const changeOperation = (operationId: string) => {
+    const next = operations.find((o) => o.id === operationId);
+    const typedOwn = !Number.isNaN(step.nominalTime) && step.nominalTime !== operation?.defaultNominalTime;
+    change({ operationId, ...(next?.defaultNominalTime != null && !typedOwn ? { nominalTime: next.defaultNominalTime } : {}) });
+  };
+  const materialByCode = new Map(materials.map((m) => [m.code, m]));
   const capable = stations.filter((s) => s.archivedAt === null && s.operations.some((o) => o.id === step.operationId));
   const incapable = step.assignedStations.filter((a) => !capable.some((s) => s.id === a.stationId));
   const candidate = (stationId: string) => step.assignedStations.find((a) => a.stationId === stationId);
@@ -76,7 +86,7 @@ export function NodePanel(props: NodePanelProps) {
       <SelectField
         label="Operation"
         value={step.operationId}
-        onChange={(e) => change({ operationId: e.target.value })}
+        onChange={(e) => changeOperation(e.target.value)}
         options={operations.map((o) => ({ value: o.id, label: `${o.id} ${o.name}${o.archivedAt ? ' (archived)' : ''}` }))}
       />
       <div className="form-grid">
@@ -86,7 +96,13 @@ export function NodePanel(props: NodePanelProps) {
           onValue={(v) => change({ nominalTime: orNaN(v) })}
         />
         <NumberField label="Quantity" hint="empty = plan quantity" value={step.quantity} onValue={(v) => change({ quantity: v })} />
-        <NumberField label="Efficiency" hint="empty = operation default" value={step.efficiency} onValue={(v) => change({ efficiency: v })} />
+        <NumberField
+          label="Efficiency"
+          hint="empty = operation default"
+          placeholder={operation ? String(operation.defaultEfficiency) : undefined}
+          value={step.efficiency}
+          onValue={(v) => change({ efficiency: v })}
+        />
       </div>
 
       <fieldset className="fieldset">
@@ -143,6 +159,7 @@ export function NodePanel(props: NodePanelProps) {
                   </select>
                 )}
               </Field>
+              <MaterialStock material={materialByCode.get(m.materialCode)} fromStep={!!m.fromNodeId} />
               <NumberField
                 label="Quantity"
                 value={Number.isNaN(m.requiredQuantity) ? undefined : m.requiredQuantity}
@@ -211,5 +228,19 @@ export function NodePanel(props: NodePanelProps) {
       </fieldset>
       <TextAreaField label="Note for the operator" value={step.note ?? ''} onChange={(e) => change({ note: e.target.value })} maxLength={2000} />
     </fieldset>
+  );
+}
+
+/** What a picked material has on hand, so the planner sees a shortage while designing, not at release. */
+function MaterialStock({ material, fromStep }: { material: Material | undefined; fromStep: boolean }) {
+  const { t } = useTranslation();
+  if (!material || fromStep) return null;
+  return (
+    <p
+      className={`designer-input__stock small ${material.available <= 0 ? 'tone-danger' : material.belowReorderPoint ? 'tone-warning' : 'muted'}`}
+      data-testid="input-stock"
+    >
+      {t('designer.stock', { stock: formatAmount(material.stock, material.unit), available: formatAmount(material.available, material.unit) })}
+    </p>
   );
 }

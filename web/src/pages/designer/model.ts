@@ -18,9 +18,28 @@ export interface PlanMeta {
   workOrderCode: string;
   quantity: number;
   note: string;
+  /** the due date as a datetime-local input holds it (local time, "2026-12-24T16:00"); '' for none */
+  dueDate: string;
+  /** 1 = most urgent … 5 */
+  priority: number;
 }
 
-export const emptyMeta: PlanMeta = { name: '', workOrderCode: '', quantity: 1, note: '' };
+export const emptyMeta: PlanMeta = { name: '', workOrderCode: '', quantity: 1, note: '', dueDate: '', priority: 3 };
+
+/** A datetime-local value (local time) as an ISO date-time; '' or an unreadable value gives none. */
+export function dueDateOf(local: string): string | undefined {
+  if (!local) return undefined;
+  const at = new Date(local);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+/** An ISO date-time as a datetime-local value in the browser's time zone, to the minute. */
+export function localInputOf(iso: string | null): string {
+  if (!iso) return '';
+  const at = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T${pad(at.getHours())}:${pad(at.getMinutes())}`;
+}
 
 export const edgeId = (source: string, target: string) => `${source}->${target}`;
 
@@ -40,6 +59,8 @@ export function toDocument(meta: PlanMeta, nodes: StepNode[], edges: Edge[]): Pl
     name: meta.name.trim(),
     quantity: meta.quantity,
     ...(meta.note.trim() ? { note: meta.note.trim() } : {}),
+    ...(dueDateOf(meta.dueDate) ? { dueDate: dueDateOf(meta.dueDate)! } : {}),
+    priority: meta.priority,
     nodes: nodes.map((n) => ({
       ...n.data.step,
       name: n.data.step.name.trim(),
@@ -51,7 +72,14 @@ export function toDocument(meta: PlanMeta, nodes: StepNode[], edges: Edge[]): Pl
 
 export function fromPlan(plan: PlanDetail): { meta: PlanMeta; nodes: StepNode[]; edges: Edge[] } {
   return {
-    meta: { name: plan.name, workOrderCode: plan.workOrderCode, quantity: plan.quantity, note: plan.note ?? '' },
+    meta: {
+      name: plan.name,
+      workOrderCode: plan.workOrderCode,
+      quantity: plan.quantity,
+      note: plan.note ?? '',
+      dueDate: localInputOf(plan.dueDate),
+      priority: plan.priority,
+    },
     nodes: plan.nodes.map((n) => ({
       id: n.nodeId,
       type: 'step',
@@ -93,14 +121,14 @@ export function nextNodeId(nodes: { id: string }[]): string {
   return `N${max + 1}`;
 }
 
-/** A new step for an operation: every capable station as a candidate (in list order = priority); the time is left for the planner. */
+/** A new step for an operation: every capable station as a candidate (in list order = priority), the operation's usual time per unit when it has one. */
 export function newStep(nodeId: string, operation: Operation, stations: Station[]): Step {
   const capable = stations.filter((s) => s.archivedAt === null && s.operations.some((o) => o.id === operation.id));
   return {
     nodeId,
     name: operation.name,
     operationId: operation.id,
-    nominalTime: Number.NaN,
+    nominalTime: operation.defaultNominalTime ?? Number.NaN,
     assignedStations: capable.map((s, i) => ({ stationId: s.id, priority: i + 1 })),
     materialInputs: [],
     output: null,

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import type { PauseReason, ProblemCategory, WorkerTask } from '../../api/types';
+import { allowsFractions } from '../../../../src/modules/materials/materials.rules.js';
 import { Alert, Button, Dialog, Keypad, TextAreaField } from '../../ui';
 
 type DialogError = unknown;
@@ -140,7 +141,8 @@ export function CompleteDialog({
   onClose: () => void;
   onSubmit: (body: { goodQuantity: number; scrapQuantity: number; scrapReason?: string; overrun?: true }) => void;
 }) {
-  const [good, setGood] = useState(String(task.quantity));
+  // nothing pre-filled: one tap must not report every planned part good
+  const [good, setGood] = useState('');
   const [overrun, setOverrun] = useState(false);
   const [scrap, setScrap] = useState('0');
   const [field, setField] = useState<'good' | 'scrap'>('good');
@@ -222,7 +224,12 @@ export function CompleteDialog({
           <span className="muted small">Planned quantity: {task.quantity}</span>
         </div>
         <div className="stack">
-          <Keypad value={value === '0' ? '' : value} onChange={type} label={field === 'good' ? 'Good quantity' : 'Scrap quantity'} />
+          <Keypad
+            value={value === '0' ? '' : value}
+            onChange={type}
+            decimals={allowsFractions(task.output?.unit)}
+            label={field === 'good' ? 'Good quantity' : 'Scrap quantity'}
+          />
           <Button size="lg" onClick={() => setValue('')}>
             Clear {field}
           </Button>

@@ -6,7 +6,8 @@
  * details show under the chart (the hover title is not for keyboards).
  */
 import { useMemo, useState } from 'react';
-import type { GanttBar, PlanGantt } from '../../api/types';
+import { useTranslation } from 'react-i18next';
+import type { GanttBar, PlanGantt, PlanStatus } from '../../api/types';
 import { formatDay, formatTime } from '../../format';
 import { useNow } from '../../hooks';
 import { classNames, cssVars, statusLabel, statusTone } from '../../ui';
@@ -24,7 +25,8 @@ interface Row {
 const hour = 3_600_000;
 const steps = [1, 2, 4, 6, 12, 24, 48].map((h) => h * hour);
 
-export function Gantt({ schedule, mode }: { schedule: PlanGantt; mode: GanttMode }) {
+export function Gantt({ schedule, mode, planStatus }: { schedule: PlanGantt; mode: GanttMode; planStatus: PlanStatus }) {
+  const { t } = useTranslation();
   const now = useNow(60_000);
   const groups = useMemo(() => {
     if (mode === 'worker')
@@ -59,7 +61,8 @@ export function Gantt({ schedule, mode }: { schedule: PlanGantt; mode: GanttMode
   }, [schedule, now]);
 
   const [focused, setFocused] = useState<string | null>(null);
-  if (!range) return <div className="empty">No assignments yet: the plan is scheduled when it is released.</div>;
+  // a cancelled plan's steps were withdrawn: "scheduled when it is released" would be wrong for it
+  if (!range) return <div className="empty">{planStatus === 'cancelled' ? t('gantt.emptyCancelled') : t('gantt.empty')}</div>;
   const pos = (iso: string) => (Date.parse(iso) - range.start) / (range.end - range.start);
   const frac = (t: number) => (t - range.start) / (range.end - range.start);
 

@@ -1,5 +1,6 @@
 /** One plan: header with lifecycle actions, what the shop floor reported, the graph, the Gantt, steps and material inputs; all live. */
 import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useAssignments } from '../../api/assignments';
 import { useDuplicatePlan, usePlan, useSchedule } from '../../api/plans';
@@ -10,6 +11,7 @@ import { PlanGraph } from '../../components/graph/PlanGraph';
 import { describeScheduleWait, describeWaitingFor, pauseReasonLabel } from '../../labels';
 import { Link, navigate } from '../../router';
 import { Alert, Badge, Button, Card, type Column, ProgressBar, StatusBadge, Table, Tabs } from '../../ui';
+import { Lateness, usePriorityLabel } from '../../components/Lateness';
 import { Gantt, type GanttMode } from './Gantt';
 import { ArchiveButton, PlanActions } from '../../components/PlanActions';
 import { PlanMaterialsTable } from './PlanMaterials';
@@ -30,6 +32,8 @@ export function PlanPage({ id }: { id: string }) {
 }
 
 function PlanView({ plan }: { plan: PlanDetail }) {
+  const { t } = useTranslation();
+  const priorityLabel = usePriorityLabel();
   const [mode, setMode] = useState<GanttMode>('station');
   const schedule = useSchedule(plan.id, plan.status !== 'draft');
   const done = plan.nodes.filter((n) => n.assignment?.status === 'completed').length;
@@ -87,6 +91,16 @@ function PlanView({ plan }: { plan: PlanDetail }) {
           <dd>
             {formatDateTime(plan.startedAt)} → {formatDateTime(plan.completedAt)}
           </dd>
+          <dt>{t('due.dueDate')}</dt>
+          <dd data-testid="plan-due-date">{plan.dueDate ? formatDateTime(plan.dueDate) : t('due.noDueDate')}</dd>
+          <dt>{t('due.priority')}</dt>
+          <dd data-testid="plan-priority">{priorityLabel(plan.priority)}</dd>
+          <dt>{t('due.projectedEnd')}</dt>
+          <dd data-testid="plan-projected-end">{plan.projectedEnd ? formatDateTime(plan.projectedEnd) : t('due.notScheduled')}</dd>
+          <dt>{t('due.lateness')}</dt>
+          <dd>
+            <Lateness plan={plan} />
+          </dd>
           <dt>Late steps</dt>
           <dd>{late > 0 ? <Badge tone="danger">{late} late</Badge> : 'none'}</dd>
           <dt>Problems</dt>
@@ -118,7 +132,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
           {plan.status === 'draft' ? (
             <div className="empty">A draft has no schedule yet: release it to plan every step.</div>
           ) : schedule.data ? (
-            <Gantt schedule={schedule.data} mode={mode} />
+            <Gantt schedule={schedule.data} mode={mode} planStatus={plan.status} />
           ) : (
             <ErrorAlert error={schedule.error} />
           )}
@@ -253,7 +267,7 @@ function StepNote({ node, summary }: { node: PlanDetailNode; summary: Assignment
   if (pause)
     return (
       <span className="step-note" data-testid={`step-note-${node.nodeId}`}>
-        <Badge tone="warning">{pauseReasonLabel[pause.reason]}</Badge> <span className="muted">since {formatWhen(pause.startedAt)}</span>
+        <Badge tone="warning">{pauseReasonLabel(pause.reason)}</Badge> <span className="muted">since {formatWhen(pause.startedAt)}</span>
         {pause.note && <span className="step-note__text">“{pause.note}”</span>}
       </span>
     );

@@ -35,7 +35,7 @@ export function PlanProblems({ problems, workerName }: { problems: ProblemView[]
         </span>
       ),
     },
-    { key: 'category', header: 'Category', render: (p) => problemCategoryLabel[p.category] },
+    { key: 'category', header: 'Category', render: (p) => problemCategoryLabel(p.category) },
     { key: 'text', header: 'Problem', className: 'problem-text', render: (p) => <span data-testid={`problem-${p.id}`}>{p.text}</span> },
     {
       key: 'reported',
@@ -110,7 +110,7 @@ function ResolveDialog({ problem, workerName, onClose }: { problem: ProblemView;
       }
     >
       <p>
-        <strong>{problemCategoryLabel[problem.category]}:</strong> {problem.text}
+        <strong>{problemCategoryLabel(problem.category)}:</strong> {problem.text}
         <br />
         <span className="muted small">
           reported by <Reporter problem={problem} workerName={workerName} /> · {formatDateTime(problem.reportedAt)}

@@ -1,60 +1,108 @@
-/** Production: every plan with status, progress, planned end and late steps; filter by status (or archived) and search. */
+/**
+ * Production: every plan with status, progress, due date, priority, projected
+ * end and lateness, and late steps; filter by status (or archived), late plans
+ * and search; sort by the sortable columns (on the server, so pages stay right).
+ */
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { usePlans } from '../../api/plans';
-import type { PlanStatus, PlanSummary } from '../../api/types';
+import type { PlanSortKey, PlanStatus, PlanSummary } from '../../api/types';
+import { Lateness, usePriorityLabel } from '../../components/Lateness';
 import { formatDateTime } from '../../format';
 import { useDebounced } from '../../hooks';
 import { Link, navigate } from '../../router';
-import { Badge, Button, Card, type Column, Pager, ProgressBar, SelectField, StatusBadge, Table, TextField, statusLabel } from '../../ui';
+import { RescheduleFloorButton } from './RescheduleFloor';
+import { Badge, Button, Card, Checkbox, type Column, Pager, ProgressBar, SelectField, StatusBadge, Table, TextField, statusLabel } from '../../ui';
 
 const statuses: PlanStatus[] = ['draft', 'released', 'in_production', 'paused', 'completed', 'cancelled'];
 const openStatuses: PlanStatus[] = ['draft', 'released', 'in_production', 'paused'];
 const pageSize = 50;
 
-const columns: Column<PlanSummary>[] = [
-  {
-    key: 'id',
-    header: 'Plan',
-    className: 'nowrap',
-    // the row opens the plan too: a click on the link (also ctrl-click for a new tab) is the link's alone
-    render: (p) => (
-      <span onClick={(e) => e.stopPropagation()}>
-        <Link to={`/production/${p.id}`} className="mono">
-          {p.id}
-        </Link>
-      </span>
-    ),
-  },
-  { key: 'name', header: 'Name', render: (p) => p.name },
-  { key: 'wo', header: 'Work order', className: 'nowrap', render: (p) => <span className="mono">{p.workOrderCode}</span> },
-  { key: 'qty', header: 'Qty', numeric: true, render: (p) => p.quantity },
-  { key: 'status', header: 'Status', render: (p) => <StatusBadge status={p.status} /> },
-  { key: 'progress', header: 'Progress', render: (p) => <ProgressBar done={p.completedNodes} total={p.nodeCount} /> },
-  { key: 'end', header: 'Planned end', className: 'nowrap', render: (p) => formatDateTime(p.plannedEnd) },
-  {
-    key: 'late',
-    header: 'Late steps',
-    numeric: true,
-    render: (p) => (p.lateNodes > 0 ? <Badge tone="danger">{p.lateNodes} late</Badge> : <span className="muted">0</span>),
-  },
-];
+interface Sort {
+  key: PlanSortKey;
+  direction: 'asc' | 'desc';
+}
+const newestFirst: Sort = { key: 'createdAt', direction: 'desc' };
+
+/** A column header that sorts the list: first click by its default direction, the next reverses it. */
+function SortHeader({ label, sortKey, sort, onSort }: { label: string; sortKey: PlanSortKey; sort: Sort; onSort: (s: Sort) => void }) {
+  const { t } = useTranslation();
+  const active = sort.key === sortKey;
+  const next: Sort = active ? { key: sortKey, direction: sort.direction === 'asc' ? 'desc' : 'asc' } : { key: sortKey, direction: 'asc' };
+  return (
+    <button type="button" className="th-sort" onClick={() => onSort(next)} title={t('due.sortBy', { column: label })} data-testid={`sort-${sortKey}`}>
+      {label}
+      {active && (sort.direction === 'asc' ? ' ▲' : ' ▼')}
+    </button>
+  );
+}
+
+function usePlanColumns(sort: Sort, onSort: (s: Sort) => void): Column<PlanSummary>[] {
+  const { t } = useTranslation();
+  const priorityLabel = usePriorityLabel();
+  const sortable = (key: PlanSortKey, label: string) => ({
+    header: <SortHeader label={label} sortKey={key} sort={sort} onSort={onSort} />,
+    sorted: sort.key === key ? (sort.direction === 'asc' ? ('ascending' as const) : ('descending' as const)) : ('none' as const),
+  });
+  return [
+    {
+      key: 'id',
+      ...sortable('code', 'Plan'),
+      className: 'nowrap',
+      // the row opens the plan too: a click on the link (also ctrl-click for a new tab) is the link's alone
+      render: (p) => (
+        <span onClick={(e) => e.stopPropagation()}>
+          <Link to={`/production/${p.id}`} className="mono">
+            {p.id}
+          </Link>
+        </span>
+      ),
+    },
+    { key: 'name', header: 'Name', render: (p) => p.name },
+    { key: 'wo', header: 'Work order', className: 'nowrap', render: (p) => <span className="mono">{p.workOrderCode}</span> },
+    { key: 'qty', header: 'Qty', numeric: true, render: (p) => p.quantity },
+    { key: 'status', header: 'Status', render: (p) => <StatusBadge status={p.status} /> },
+    {
+      key: 'priority',
+      ...sortable('priority', t('due.priority')),
+      className: 'nowrap',
+      render: (p) => <span title={priorityLabel(p.priority)}>{p.priority}</span>,
+    },
+    { key: 'progress', header: 'Progress', render: (p) => <ProgressBar done={p.completedNodes} total={p.nodeCount} /> },
+    { key: 'due', ...sortable('dueDate', t('due.dueDate')), className: 'nowrap', render: (p) => formatDateTime(p.dueDate) },
+    { key: 'projected', ...sortable('projectedEnd', t('due.projectedEnd')), className: 'nowrap', render: (p) => formatDateTime(p.projectedEnd) },
+    { key: 'lateness', ...sortable('lateness', t('due.lateness')), className: 'nowrap', render: (p) => <Lateness plan={p} /> },
+    {
+      key: 'late',
+      header: 'Late steps',
+      numeric: true,
+      render: (p) => (p.lateNodes > 0 ? <Badge tone="danger">{p.lateNodes} late</Badge> : <span className="muted">0</span>),
+    },
+  ];
+}
 
 export function PlansPage() {
+  const { t } = useTranslation();
   const [status, setStatus] = useState<'' | 'open' | 'archived' | PlanStatus>('open');
   const [q, setQ] = useState('');
+  const [lateOnly, setLateOnly] = useState(false);
+  const [sort, setSort] = useState<Sort>(newestFirst);
   const search = useDebounced(q.trim(), 250);
   const [page, setPage] = useState({ offset: 0, filters: '' });
-  // another filter or search starts again at the first page
-  const filters = `${status}|${search}`;
+  // another filter, search or order starts again at the first page
+  const filters = `${status}|${search}|${lateOnly}|${sort.key}|${sort.direction}`;
   const offset = page.filters === filters ? page.offset : 0;
   const plans = usePlans({
     status: status === 'open' ? openStatuses : status && status !== 'archived' ? [status] : undefined,
     archived: status === 'archived' ? true : undefined,
     q: search || undefined,
+    late: lateOnly ? true : undefined,
+    ...(sort === newestFirst ? {} : { sort: sort.key, direction: sort.direction }),
     limit: pageSize,
     offset,
   });
+  const columns = usePlanColumns(sort, setSort);
 
   return (
     <div className="page">
@@ -63,9 +111,12 @@ export function PlansPage() {
           <h1>Production plans</h1>
           <span className="muted">{plans.data ? `${plans.data.total} plans` : 'Loading…'}</span>
         </div>
-        <Button variant="primary" onClick={() => navigate('/designer')}>
-          New plan
-        </Button>
+        <div className="toolbar">
+          <RescheduleFloorButton />
+          <Button variant="primary" onClick={() => navigate('/designer')}>
+            New plan
+          </Button>
+        </div>
       </div>
       <Card flush>
         <div className="card__header">
@@ -82,6 +133,7 @@ export function PlansPage() {
               ]}
             />
             <TextField label="Search" type="search" placeholder="Plan, name or work order" value={q} onChange={(e) => setQ(e.target.value)} />
+            <Checkbox label={t('due.lateOnly')} checked={lateOnly} onChange={(e) => setLateOnly(e.target.checked)} data-testid="plans-late-only" />
           </div>
         </div>
         <ErrorAlert error={plans.error} />

@@ -1,0 +1,281 @@
+/**
+ * Reschedule the floor: the not-started steps of several plans (default: every
+ * released or in-production plan) are scheduled again together, by the
+ * scheduler's objective (weighted tardiness of the plans, weight from the
+ * priority, then makespan), in one transaction with one event batch.
+ *
+ * What stays: started and completed steps (busy time, and the ends their
+ * successors wait for); steps a planner pinned that start in the future, with
+ * the not-started steps before them in their plan (same ids, times and
+ * resources: the pin's window still follows its predecessors); the bookings
+ * of every other plan. A pin that is already overdue is re-timed like resume
+ * does (same worker, station and substation, not before now).
+ *
+ * The current schedule is scored the same way (a not-started step planned in
+ * the past counts as ending no earlier than now), and the new one is written
+ * only if it is at least as good: the reschedule never makes the floor later.
+ * A dry run computes and compares and writes nothing.
+ */
+import type { Db, Trx } from '../../db/database.js';
+import { lockScheduling } from '../../db/locks.js';
+import { weightOfPriority } from '../../scheduler/index.js';
+import { DomainError } from '../../shared/errors.js';
+import { cancelAssignments, insertAssignments, listPlanAssignments, type NewAssignment } from '../assignments/index.js';
+import { type OutboxEvent, recordEvents } from '../realtime/index.js';
+import { type FixedNode, type FloorPart, type PinnedNode, scheduleFloor } from '../scheduling/index.js';
+import type { FloorRescheduleResult, FloorSummary } from './floor.schema.js';
+import { assignmentEvents, cancelledEvent } from './lifecycle.service.js';
+import * as repo from './plans.repository.js';
+import type { PlanDetail, PlanStatus } from './plans.schema.js';
+
+export interface FloorOptions {
+  actor: string;
+  now: Date;
+  utcOffsetMinutes: number;
+  budgetMs: number;
+  dryRun: boolean;
+}
+
+const defaultStatuses: PlanStatus[] = ['released', 'in_production'];
+const reschedulable: PlanStatus[] = ['released', 'in_production', 'paused'];
+
+type Current = Awaited<ReturnType<typeof listPlanAssignments>>[number];
+
+interface PlanState {
+  plan: PlanDetail;
+  due: number | undefined;
+  priority: number;
+  weight: number;
+  dbIds: Map<string, number>;
+  /** open (pending/ready) assignment per node id that is replaced if its step moves */
+  replaceable: Map<string, Current>;
+  part: FloorPart;
+  /** end of the kept work (-Infinity: none) */
+  fixedEnd: number;
+  /** completion of the current schedule */
+  before: number;
+}
+
+/** Due date (none: never late) and priority of a plan. */
+function urgencyOf(plan: PlanDetail): { due: number | undefined; priority: number } {
+  return { due: plan.dueDate ? Date.parse(plan.dueDate) : undefined, priority: plan.priority };
+}
+
+/** The plans to reschedule: the named ones (each must exist and be released, in production or paused), or the default set. */
+async function choosePlans(trx: Trx, planIds: string[] | undefined): Promise<string[]> {
+  if (planIds === undefined) return repo.planIdsInStatus(trx, defaultStatuses);
+  const statuses = await repo.findPlanStatuses(trx, planIds);
+  const errors = planIds.flatMap((id, i) => {
+    const s = statuses.get(id);
+    const field = `body/planIds/${i}`;
+    if (!s || s.archived) return [{ field, message: `plan ${id} does not exist` }];
+    if (!reschedulable.includes(s.status))
+      return [{ field, message: `plan ${id} is ${s.status}; only released, in-production or paused plans can be rescheduled` }];
+    return [];
+  });
+  if (errors.length > 0) {
+    const first = errors[0]!;
+    throw new DomainError('rule_violated', errors.length === 1 ? first.message : `${first.message} (and ${errors.length - 1} more)`, {
+      field: first.field,
+      errors,
+    });
+  }
+  return [...new Set(planIds)];
+}
+
+/** Ancestors of a node within its plan. */
+function ancestorsOf(plan: PlanDetail, nodeId: string): Set<string> {
+  const preds = new Map(plan.nodes.map((n) => [n.nodeId, n.predecessors]));
+  const seen = new Set<string>();
+  const stack = [...(preds.get(nodeId) ?? [])];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    stack.push(...(preds.get(v) ?? []));
+  }
+  return seen;
+}
+
+/** What a plan keeps, what is scheduled again, and its current completion. */
+async function planState(trx: Trx, planId: string, now: number): Promise<PlanState> {
+  const plan = (await repo.findPlanDetail(trx, planId))!;
+  const current = await listPlanAssignments(trx, planId, ['pending', 'ready', 'in_progress', 'paused', 'completed']);
+  const dbIds = await repo.nodeDbIds(trx, planId);
+  const nodeIdOf = new Map([...dbIds].map(([nodeId, id]) => [id, nodeId]));
+  const byNode = new Map(current.map((a) => [nodeIdOf.get(a.nodeId)!, a]));
+  const fixed = new Map<string, FixedNode>();
+  const pinned = new Map<string, PinnedNode>();
+  const completed = new Set<string>();
+  const busy = (a: Current, end: number): FixedNode => ({
+    end,
+    busy: { workerId: a.workerId, substationId: a.substationId, start: a.plannedStart.getTime(), end, label: a.id },
+  });
+  for (const [nodeId, a] of byNode) {
+    if (a.status === 'completed') {
+      completed.add(nodeId);
+      fixed.set(nodeId, { end: (a.actualEnd ?? a.plannedEnd).getTime() });
+    } else if (a.status === 'in_progress' || a.status === 'paused') {
+      fixed.set(nodeId, busy(a, Math.max(a.plannedEnd.getTime(), now)));
+    }
+  }
+  // a pin in the future stays where it is, with the not-started steps it waits for
+  const notStarted = (id: string) => {
+    const a = byNode.get(id);
+    return a !== undefined && (a.status === 'pending' || a.status === 'ready');
+  };
+  for (const [nodeId, a] of byNode) {
+    if (!notStarted(nodeId) || !a.pinned || fixed.has(nodeId)) continue;
+    const chain = [...ancestorsOf(plan, nodeId)].filter(notStarted);
+    const inFuture = [nodeId, ...chain].every((id) => byNode.get(id)!.plannedStart.getTime() >= now);
+    if (inFuture) for (const id of [nodeId, ...chain]) fixed.set(id, busy(byNode.get(id)!, byNode.get(id)!.plannedEnd.getTime()));
+  }
+  const replaceable = new Map<string, Current>();
+  for (const [nodeId, a] of byNode) {
+    if (fixed.has(nodeId) || !notStarted(nodeId)) continue;
+    replaceable.set(nodeId, a);
+    if (a.pinned)
+      pinned.set(nodeId, { workerId: a.workerId, stationId: a.stationId, substationId: a.substationId, notBefore: Math.max(a.plannedStart.getTime(), now) });
+  }
+  const open = new Set(plan.nodes.map((n) => n.nodeId).filter((id) => !fixed.has(id)));
+  const fixedEnd = Math.max(-Infinity, ...[...fixed.values()].map((f) => f.end));
+  const before = Math.max(fixedEnd, ...[...replaceable.values()].map((a) => Math.max(a.plannedEnd.getTime(), now)));
+  const { due, priority } = urgencyOf(plan);
+  const weight = weightOfPriority(priority);
+  const part: FloorPart = {
+    plan,
+    nodes: open,
+    fixed,
+    pinned,
+    completed,
+    dbIds,
+    weight,
+    ...(due !== undefined ? { dueDate: due } : {}),
+    ...(Number.isFinite(fixedEnd) ? { fixedEnd } : {}),
+  };
+  return { plan, due, priority, weight, dbIds, replaceable, part, fixedEnd, before };
+}
+
+const lateMinutes = (end: number, due: number | undefined) => (due !== undefined && Number.isFinite(end) && end > due ? (end - due) / 60_000 : 0);
+
+function summaryOf(plans: { end: number; due: number | undefined; weight: number }[]): FloorSummary & { makespan: number } {
+  let total = 0;
+  let weighted = 0;
+  let late = 0;
+  let makespan = -Infinity;
+  for (const p of plans) {
+    const m = lateMinutes(p.end, p.due);
+    total += m;
+    weighted += p.weight * m;
+    if (m > 0) late++;
+    if (p.end > makespan) makespan = p.end;
+  }
+  const iso = Number.isFinite(makespan) ? new Date(makespan).toISOString() : null;
+  return { totalTardinessMinutes: total, weightedTardiness: weighted, latePlans: late, makespanEnd: iso, makespan };
+}
+
+export async function rescheduleFloor(db: Db, planIds: string[] | undefined, opts: FloorOptions): Promise<FloorRescheduleResult> {
+  return db.transaction().execute(async (trx) => {
+    await lockScheduling(trx);
+    const ids = await choosePlans(trx, planIds);
+    // plans in id order (the same kind of lock, always in the same order), then their assignments
+    for (const id of [...ids].sort()) {
+      const locked = await repo.lockPlan(trx, id);
+      if (!locked || !reschedulable.includes(locked.status))
+        throw new DomainError('conflict', `plan ${id} changed while the floor was being rescheduled; try again`);
+    }
+    const now = opts.now.getTime();
+    const states: PlanState[] = [];
+    for (const id of ids) states.push(await planState(trx, id, now));
+
+    const parts = states.filter((s) => s.part.nodes.size > 0).map((s) => s.part);
+    const outcome =
+      parts.length > 0 ? await scheduleFloor(trx, { parts, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.budgetMs }) : undefined;
+    const completion = new Map(outcome?.plans.map((p) => [p.id, p.completion]) ?? []);
+    const afterEnd = (s: PlanState) => (s.part.nodes.size > 0 ? completion.get(s.plan.id)! : s.before);
+
+    // which not-started steps move
+    const changes = new Map<string, { old: Current[]; rows: NewAssignment[] }>();
+    let moved = 0;
+    for (const s of states) {
+      const rows = outcome?.rows.get(s.plan.id) ?? [];
+      const nodeIdOf = new Map([...s.dbIds].map(([nodeId, id]) => [id, nodeId]));
+      const change: { old: Current[]; rows: NewAssignment[] } = { old: [], rows: [] };
+      for (const r of rows) {
+        const old = s.replaceable.get(nodeIdOf.get(r.nodeId)!);
+        const same =
+          old &&
+          old.workerId === r.workerId &&
+          old.stationId === r.stationId &&
+          old.substationId === r.substationId &&
+          old.plannedStart.getTime() === r.start &&
+          old.plannedEnd.getTime() === r.end;
+        if (same) continue;
+        if (old) change.old.push(old);
+        change.rows.push(r);
+      }
+      if (change.rows.length > 0) changes.set(s.plan.id, change);
+      moved += change.rows.length;
+    }
+
+    const before = summaryOf(states.map((s) => ({ end: s.before, due: s.due, weight: s.weight })));
+    const after = summaryOf(states.map((s) => ({ end: afterEnd(s), due: s.due, weight: s.weight })));
+    const dw = after.weightedTardiness - before.weightedTardiness;
+    const accepted = Math.abs(dw) < 1e-6 ? after.makespan <= before.makespan : dw < 0;
+    const applied = !opts.dryRun && accepted && moved > 0;
+
+    if (applied) {
+      // the old bookings go first, or they would block their replacements
+      await cancelAssignments(
+        trx,
+        [...changes.values()].flatMap((c) => c.old.map((a) => a.id)),
+        'rescheduled',
+      );
+      const events: OutboxEvent[] = [];
+      for (const s of states) {
+        const c = changes.get(s.plan.id);
+        if (!c) continue;
+        const planId = s.plan.id;
+        const ids = await insertAssignments(trx, planId, c.rows);
+        await repo.setPlannedWindow(trx, planId, new Date(afterEnd(s)));
+        await repo.bumpPlanVersion(trx, planId);
+        const nodeIdOf = new Map([...s.dbIds].map(([nodeId, id]) => [id, nodeId]));
+        events.push(
+          ...c.old.map((a) => cancelledEvent(planId, a, 'rescheduled')),
+          ...assignmentEvents(
+            planId,
+            c.rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })),
+            'created',
+            c.old.map((a) => a.workerId),
+          ),
+          { topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'rescheduled', payload: { status: s.plan.status, floor: true } },
+        );
+      }
+      await recordEvents(trx, events, opts.actor);
+    }
+
+    const strip = ({ makespan: _m, ...rest }: FloorSummary & { makespan: number }): FloorSummary => rest;
+    const projection = (end: number, due: number | undefined) => ({
+      projectedEnd: Number.isFinite(end) ? new Date(end).toISOString() : null,
+      latenessMinutes: lateMinutes(end, due),
+    });
+    return {
+      dryRun: opts.dryRun,
+      accepted,
+      applied,
+      before: strip(before),
+      after: strip(after),
+      plans: states.map((s) => ({
+        id: s.plan.id,
+        code: s.plan.id,
+        name: s.plan.name,
+        dueDate: s.due !== undefined ? new Date(s.due).toISOString() : null,
+        priority: s.priority,
+        before: projection(s.before, s.due),
+        after: projection(afterEnd(s), s.due),
+        moved: changes.get(s.plan.id)?.rows.length ?? 0,
+      })),
+      moved,
+    };
+  });
+}
