@@ -37,6 +37,13 @@ export class Decoder {
   private readonly sS: number[][] = [];
   private readonly sE: number[][] = [];
   private readonly sO: number[][] = [];
+  /**
+   * Copy-on-write: a resource's lists are its base (other plans' bookings) until this plan's first node lands
+   * on it in a decode; a reset re-points only the resources written since, so it costs nothing per booking.
+   */
+  private readonly wOwn: Uint8Array;
+  private readonly sOwn: Uint8Array;
+  private readonly written: number[] = [];
   private readonly load: Float64Array;
   // pair scratch
   private cap = 64;
@@ -64,38 +71,67 @@ export class Decoder {
     this.m = model;
     this.n = model.nodes.length;
     this.load = new Float64Array(model.workerIds.length);
+    this.wOwn = new Uint8Array(model.workerIds.length);
+    this.sOwn = new Uint8Array(model.subIds.length);
     this.wAloneCache = new Float64Array(model.workerIds.length);
     this.sGapCache = new Float64Array(model.subIds.length);
     this.calStamp = new Float64Array(model.calCount).fill(-1);
     this.calT0 = new Float64Array(model.calCount);
     this.calE0 = new Float64Array(model.calCount);
     for (let w = 0; w < model.workerIds.length; w++) {
-      this.wS.push([]);
-      this.wE.push([]);
-      this.wO.push([]);
+      const b = model.workerBase[w]!;
+      this.wS.push(b.starts);
+      this.wE.push(b.ends);
+      this.wO.push(b.owner);
     }
     for (let s = 0; s < model.subIds.length; s++) {
-      this.sS.push([]);
-      this.sE.push([]);
-      this.sO.push([]);
+      const b = model.subBase[s]!;
+      this.sS.push(b.starts);
+      this.sE.push(b.ends);
+      this.sO.push(b.owner);
     }
   }
 
   private reset(): void {
     const m = this.m;
-    for (let w = 0; w < m.workerIds.length; w++) {
-      const b = m.workerBase[w]!;
-      this.wS[w] = b.starts.slice();
-      this.wE[w] = b.ends.slice();
-      this.wO[w] = b.owner.slice();
+    // written[] holds w for workers, -(s + 1) for substations
+    for (const r of this.written) {
+      if (r >= 0) {
+        const b = m.workerBase[r]!;
+        this.wS[r] = b.starts;
+        this.wE[r] = b.ends;
+        this.wO[r] = b.owner;
+        this.wOwn[r] = 0;
+      } else {
+        const s = -r - 1;
+        const b = m.subBase[s]!;
+        this.sS[s] = b.starts;
+        this.sE[s] = b.ends;
+        this.sO[s] = b.owner;
+        this.sOwn[s] = 0;
+      }
     }
-    for (let s = 0; s < m.subIds.length; s++) {
-      const b = m.subBase[s]!;
-      this.sS[s] = b.starts.slice();
-      this.sE[s] = b.ends.slice();
-      this.sO[s] = b.owner.slice();
-    }
+    this.written.length = 0;
     this.load.fill(0);
+  }
+
+  /** The resource's own copy of its lists, made before the first write after a reset (the base is shared and never written). */
+  private ownWorker(w: number): void {
+    if (this.wOwn[w]) return;
+    this.wOwn[w] = 1;
+    this.written.push(w);
+    this.wS[w] = this.wS[w]!.slice();
+    this.wE[w] = this.wE[w]!.slice();
+    this.wO[w] = this.wO[w]!.slice();
+  }
+
+  private ownSub(s: number): void {
+    if (this.sOwn[s]) return;
+    this.sOwn[s] = 1;
+    this.written.push(-s - 1);
+    this.sS[s] = this.sS[s]!.slice();
+    this.sE[s] = this.sE[s]!.slice();
+    this.sO[s] = this.sO[s]!.slice();
   }
 
   private ensureCap(k: number): void {
@@ -264,6 +300,8 @@ export class Decoder {
     const w = d.worker[v]!;
     const s = d.sub[v]!;
     const start = d.start[v]!;
+    this.ownWorker(w);
+    this.ownSub(s);
     {
       const E = this.wE[w]!;
       const k = firstEndAfter(E, start, 0);
@@ -288,6 +326,8 @@ export class Decoder {
     const s = d.sub[v]!;
     const start = d.start[v]!;
     const end = d.end[v]!;
+    this.ownWorker(w);
+    this.ownSub(s);
     {
       const E = this.wE[w]!;
       const k = firstEndAfter(E, start, 0);

@@ -137,14 +137,49 @@ function closeGroups(groups: Group[]): Group[] {
   });
 }
 
-/** Booked time of a resource inside [a, b), measured by `measure`. */
-function bookedWithin(base: { starts: number[]; ends: number[] }, a: number, b: number, measure: (x: number, y: number) => number): number {
-  let sum = 0;
-  for (let k = 0; k < base.starts.length; k++) {
-    const x = Math.max(a, base.starts[k]!);
-    const y = Math.min(b, base.ends[k]!);
-    if (y > x) sum += measure(x, y);
+/** Running totals of each resource's booked time (per busy list; each list is measured by one measure: its worker's calendar, or wall time). */
+const bookedPrefix = new WeakMap<{ starts: number[] }, Float64Array>();
+
+/** First index k with ends[k] > t (ends sorted). */
+function firstEndAfter(ends: number[], t: number): number {
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ends[mid]! > t) hi = mid;
+    else lo = mid + 1;
   }
+  return lo;
+}
+
+/**
+ * Booked time of a resource inside [a, b), measured by `measure` (additive: measure(x, z) = measure(x, y) + measure(y, z)).
+ * Binary search for the bookings that meet [a, b) and running totals for those between: the cost does not grow with the
+ * resource's other bookings.
+ */
+function bookedWithin(base: { starts: number[]; ends: number[] }, a: number, b: number, measure: (x: number, y: number) => number): number {
+  const { starts, ends } = base;
+  if (!(b > a) || starts.length === 0) return 0;
+  let prefix = bookedPrefix.get(base);
+  if (!prefix) {
+    prefix = new Float64Array(starts.length + 1);
+    for (let k = 0; k < starts.length; k++) prefix[k + 1] = prefix[k]! + measure(starts[k]!, ends[k]!);
+    bookedPrefix.set(base, prefix);
+  }
+  const k0 = firstEndAfter(ends, a);
+  let k1 = k0;
+  {
+    let hi = starts.length;
+    while (k1 < hi) {
+      const mid = (k1 + hi) >>> 1;
+      if (starts[mid]! < b) k1 = mid + 1;
+      else hi = mid;
+    }
+  }
+  if (k1 <= k0) return 0;
+  let sum = prefix[k1]! - prefix[k0]!;
+  if (starts[k0]! < a) sum -= measure(starts[k0]!, a);
+  if (ends[k1 - 1]! > b) sum -= measure(b, ends[k1 - 1]!);
   return sum;
 }
 

@@ -16,6 +16,7 @@ import * as m0010 from './0010_due_dates.js';
 import * as m0011 from './0011_user_locale.js';
 import * as m0012 from './0012_alerts.js';
 import * as m0013 from './0013_structured_wait_reasons.js';
+import * as m0014 from './0014_booking_indexes.js';
 import * as m0016 from './0016_operation_nominal_time.js';
 
 export const migrations: Record<string, Migration> = {
@@ -32,5 +33,6 @@ export const migrations: Record<string, Migration> = {
   '0011_user_locale': m0011,
   '0012_alerts': m0012,
   '0013_structured_wait_reasons': m0013,
+  '0014_booking_indexes': m0014,
   '0016_operation_nominal_time': m0016,
 };

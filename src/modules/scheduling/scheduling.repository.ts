@@ -6,11 +6,10 @@
  * against. Scheduling owns no table: the rows it plans are written by the
  * assignments and plans repositories.
  */
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.js';
 import { take } from '../../db/locks.js';
 import { isoSql } from '../../shared/dates.js';
-import { openAssignmentStatuses } from '../../shared/schema.js';
 import type { BookedInterval, SchedulerStation, SchedulerWorker, ShiftCalendar } from '../../scheduler/index.js';
 
 interface CalendarRow {
@@ -22,7 +21,8 @@ interface ResourcesRow {
   stations: { id: string; substations: string[] }[] | null;
   workers: { id: string; operations: string[]; stations: string[]; calendarId: string | null }[] | null;
   calendars: Record<string, CalendarRow> | null;
-  booked: { kind: 'worker' | 'substation'; id: string; start: string; end: string; label: string }[] | null;
+  /** [kind, resource id, start and end in epoch ms, label]: arrays, as a floor's worth of them is many */
+  booked: ['worker' | 'substation', string, number | string, number | string, string][] | null;
 }
 
 export interface SchedulingResources {
@@ -46,13 +46,36 @@ export function toShiftCalendar(row: CalendarRow | undefined): ShiftCalendar {
   return { weekly, exceptions: [...byDate].map(([date, windows]) => ({ date, windows })) };
 }
 
+/**
+ * The candidate stations, substations and workers of a plan's steps, and what
+ * other plans booked on them from `now` until `until` (infinity: all of it).
+ * A resource's bookings whose gaps are shorter than `mergeGapMs` (no step of
+ * the plan fits in such a gap) come back as one busy interval: a floor booked
+ * back to back costs a few intervals, not one per booking.
+ */
 export async function loadSchedulingResources(
   trx: Trx,
   /** planId: the plan(s) being scheduled, whose own bookings are left out */
-  opts: { planId: string | string[]; stationIds: string[]; operationIds: string[]; now: Date },
+  opts: { planId: string | string[]; stationIds: string[]; operationIds: string[]; now: Date; until?: Date; mergeGapMs?: number },
 ): Promise<SchedulingResources> {
   const { stationIds, operationIds, now } = opts;
   const planIds = typeof opts.planId === 'string' ? [opts.planId] : opts.planId;
+  const until = opts.until ?? 'infinity';
+  const mergeGapMs = opts.mergeGapMs ?? 1;
+  // One resource's open bookings of other plans in [now, until), in start order (the 0014 index gives them so, index-only),
+  // as busy intervals: a run of bookings whose gaps are shorter than mergeGapMs is one interval, labelled with the
+  // booking that ends it (what a step waiting on it waits for).
+  const merged = (resource: RawBuilder<unknown>) => sql`
+    select min(s) as s, max(e) as e, (array_agg(label order by e desc, label))[1] as label from (
+      select s, e, label, sum(brk) over (order by s, label rows unbounded preceding) as grp from (
+        select s, e, label,
+               case when s - max(e) over (order by s, label rows between unbounded preceding and 1 preceding)
+                         < ${mergeGapMs}::double precision * interval '1 millisecond' then 0 else 1 end as brk
+          from (select a.planned_start as s, greatest(a.planned_end, ${now}::timestamptz) as e, a.id as label
+                  from mes.worker_assignments a
+                 where ${resource} and a.plan_id <> all(${planIds}::text[]) and a.status in ('pending', 'ready', 'in_progress', 'paused')
+                   and a.planned_start < ${until}::timestamptz and a.planned_end > ${now}::timestamptz) b) b) b
+     group by grp`;
   const result = await sql<{ r: ResourcesRow }>`
     with st as (
       select s.id from mes.stations s where s.id = any(${stationIds}::text[]) and s.archived_at is null
@@ -77,16 +100,10 @@ export async function loadSchedulingResources(
                      'exceptions', (select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute))
                                    from mes.shift_calendar_exceptions where calendar_id = c.id and date >= (${now}::timestamptz - interval '2 days')::date)))
                      from mes.shift_calendars c where c.id in (select shift_calendar_id from wk)),
-      'booked', (select json_agg(b) from (
-                   select 'worker' as kind, a.worker_id as id, a.planned_start as start, greatest(a.planned_end, ${now}::timestamptz) as "end", a.id as label
-                     from mes.worker_assignments a
-                    where a.worker_id in (select id from wk) and a.plan_id <> all(${planIds}::text[])
-                      and a.status in ('pending', 'ready', 'in_progress', 'paused') and a.planned_end > ${now}::timestamptz - interval '1 day'
+      'booked', (select json_agg(json_build_array(kind, id, extract(epoch from s) * 1000, extract(epoch from e) * 1000, label)) from (
+                   select 'worker' as kind, wk.id, m.* from wk cross join lateral (${merged(sql`a.worker_id = wk.id`)}) m
                    union all
-                   select 'substation', a.substation_id, a.planned_start, greatest(a.planned_end, ${now}::timestamptz), a.id
-                     from mes.worker_assignments a
-                    where a.substation_id in (select id from subs) and a.plan_id <> all(${planIds}::text[])
-                      and a.status in ('pending', 'ready', 'in_progress', 'paused') and a.planned_end > ${now}::timestamptz - interval '1 day') b)
+                   select 'substation', subs.id, m.* from subs cross join lateral (${merged(sql`a.substation_id = subs.id`)}) m) b)
     ) as r`.execute(trx);
   const r = result.rows[0]!.r;
   return {
@@ -97,7 +114,7 @@ export async function loadSchedulingResources(
       stations: w.stations ?? [],
       calendar: w.calendarId === null ? alwaysOnShift : toShiftCalendar(r.calendars?.[w.calendarId]),
     })),
-    booked: (r.booked ?? []).map((b) => ({ kind: b.kind, id: b.id, start: Date.parse(b.start), end: Date.parse(b.end), label: b.label })),
+    booked: (r.booked ?? []).map(([kind, id, start, end, label]) => ({ kind, id, start: Number(start), end: Number(end), label })),
   };
 }
 
@@ -187,16 +204,23 @@ export function findFirstSuccessor(db: Db, nodeDbId: number) {
     .executeTakeFirst();
 }
 
-/** An active booking of the worker or substation overlapping [start, end), other than the assignment itself. */
-export function findOverlap(db: Db, assignmentId: string, workerId: string, substationId: string, start: Date, end: Date) {
-  return db
-    .selectFrom('mes.worker_assignments')
-    .select(['id', 'worker_id as workerId', 'substation_id as substationId', 'planned_start as plannedStart', 'planned_end as plannedEnd'])
-    .where('id', '<>', assignmentId)
-    .where('status', 'in', openAssignmentStatuses)
-    .where((eb) => eb.or([eb('worker_id', '=', workerId), eb('substation_id', '=', substationId)]))
-    .where('planned_start', '<', end)
-    .where('planned_end', '>', start)
-    .orderBy('planned_start')
-    .executeTakeFirst();
+/**
+ * An active booking of the worker or substation overlapping [start, end), other than the assignment itself.
+ * Asked as the exclusion constraints ask it (resource =, tstzrange &&, over open bookings), so their GiST
+ * indexes answer it without walking the resource's other bookings.
+ */
+export async function findOverlap(db: Db, assignmentId: string, workerId: string, substationId: string, start: Date, end: Date) {
+  const result = await sql<{ id: string; workerId: string; substationId: string; plannedStart: Date; plannedEnd: Date }>`
+    select id, "workerId", "substationId", "plannedStart", "plannedEnd" from (
+      select id, worker_id as "workerId", substation_id as "substationId", planned_start as "plannedStart", planned_end as "plannedEnd"
+        from mes.worker_assignments
+       where worker_id = ${workerId} and tstzrange(planned_start, planned_end, '[)') && tstzrange(${start}::timestamptz, ${end}::timestamptz, '[)')
+         and status in ('pending', 'ready', 'in_progress', 'paused') and id <> ${assignmentId}
+      union
+      select id, worker_id, substation_id, planned_start, planned_end
+        from mes.worker_assignments
+       where substation_id = ${substationId} and tstzrange(planned_start, planned_end, '[)') && tstzrange(${start}::timestamptz, ${end}::timestamptz, '[)')
+         and status in ('pending', 'ready', 'in_progress', 'paused') and id <> ${assignmentId}) o
+    order by "plannedStart", id limit 1`.execute(db);
+  return result.rows[0];
 }

@@ -7,7 +7,11 @@
 import type { Trx } from '../../db/database.js';
 import {
   type BookedInterval,
+  durationMinutes,
+  HORIZON_DAYS,
   type PlanOutcome,
+  type ScheduleInput,
+  type ScheduleResult,
   type ScheduleStats,
   type SchedulerNode,
   UnschedulableError,
@@ -59,9 +63,97 @@ export interface ScheduleRequest {
   budgetMs: number;
 }
 
+/** where the time went (for bench/release-scale.ts): the reads of resources and bookings, the scheduler, and how many windows were read */
+export interface ScheduleProfile {
+  readMs: number;
+  schedulerMs: number;
+  windows: number;
+}
+
 export interface ScheduleOutcome {
   rows: NewAssignment[];
   stats: ScheduleStats;
+  profile: ScheduleProfile;
+}
+
+const DAY_MS = 86_400_000;
+const WINDOW_GROWTH = 4;
+
+/**
+ * The first window of bookings read for a plan: its work as if one worker on
+ * one 8-hour shift a weekday did all of it (4.2 × the work), at least 4 days
+ * (a working week ahead: on a busy floor a plan ready now mostly fits in it,
+ * and a window that fails costs a read and a scheduler run). One that does
+ * not fit is scheduled again with a window 4 times larger (16, 64, 256 days),
+ * up to the whole horizon.
+ */
+function firstWindowMs(stepMinutes: number[]): number {
+  const work = stepMinutes.reduce((sum, m) => sum + m, 0) * 60_000;
+  return Math.max(4 * DAY_MS, 4.2 * work);
+}
+
+/**
+ * Bookings after `until` were not read: every candidate resource is closed
+ * from then to past the horizon, so the scheduler places nothing there (a
+ * step that only fits later makes the plan unschedulable in this window).
+ */
+function windowEnd(resources: { stations: { substations: string[] }[]; workers: { id: string }[] }, until: number, now: number): BookedInterval[] {
+  const end = now + (HORIZON_DAYS + 7) * DAY_MS;
+  return [
+    ...resources.workers.map((w) => ({ kind: 'worker' as const, id: w.id, start: until, end })),
+    ...resources.stations.flatMap((s) => s.substations.map((id) => ({ kind: 'substation' as const, id, start: until, end }))),
+  ];
+}
+
+/**
+ * Reads the candidates' bookings of other plans from now to a window's end and
+ * runs the scheduler on them; when the nodes do not fit in the window, reads a
+ * window 4 times larger, up to the whole horizon (release, resume, move and the
+ * floor's reschedule all go through here). `open` are the plan nodes being
+ * scheduled, `planIds` the plans whose own open bookings are left out (being
+ * replaced), `ownBusy` their kept work's busy time.
+ */
+async function scheduleWindowed(
+  trx: Trx,
+  req: {
+    planIds: string[];
+    open: PlanDetail['nodes'];
+    ownBusy: BookedInterval[];
+    input: Omit<ScheduleInput, 'stations' | 'workers' | 'booked'>;
+    now: Date;
+  },
+): Promise<{ result: ScheduleResult; profile: ScheduleProfile }> {
+  const { open, now } = req;
+  const stationIds = [...new Set(open.flatMap((n) => n.assignedStations.map((s) => s.stationId)))];
+  const operationIds = [...new Set(open.map((n) => n.operationId))];
+  // no step fits in a gap shorter than the shortest step: such gaps are read as busy
+  const minutes = open.flatMap((n) => n.assignedStations.map((s) => durationMinutes(s.time ?? n.nominalTime, n.quantity, n.efficiency)));
+  const mergeGapMs = minutes.length > 0 ? Math.min(...minutes) * 60_000 : 1;
+  const profile: ScheduleProfile = { readMs: 0, schedulerMs: 0, windows: 0 };
+  for (let windowMs = firstWindowMs(minutes); ; windowMs *= WINDOW_GROWTH) {
+    const whole = windowMs >= HORIZON_DAYS * DAY_MS;
+    const until = whole ? undefined : new Date(now.getTime() + windowMs);
+    let t = performance.now();
+    const resources = await loadSchedulingResources(trx, { planId: req.planIds, stationIds, operationIds, now, mergeGapMs, ...(until ? { until } : {}) });
+    profile.readMs += performance.now() - t;
+    profile.windows++;
+    t = performance.now();
+    try {
+      // on a worker thread: the search must not stall the other requests of this process
+      const result = await scheduleOnThread({
+        ...req.input,
+        stations: resources.stations,
+        workers: resources.workers,
+        booked: [...resources.booked, ...req.ownBusy, ...(until ? windowEnd(resources, until.getTime(), now.getTime()) : [])],
+      });
+      profile.schedulerMs += performance.now() - t;
+      return { result, profile };
+    } catch (error) {
+      profile.schedulerMs += performance.now() - t;
+      if (error instanceof UnschedulableError && !whole) continue; // it may fit past the window: read further
+      throw error;
+    }
+  }
 }
 
 /** Scheduler nodes of the plan's nodes to (re)schedule; `idOf` names them (a plan's own node id, or plan-qualified on the floor). */
@@ -108,37 +200,29 @@ function fixedBusy(fixed: Map<string, FixedNode>): BookedInterval[] {
 
 export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<ScheduleOutcome> {
   const { plan, nodes, fixed, now } = req;
-  const toSchedule = plan.nodes.filter((n) => nodes.has(n.nodeId));
-  const schedulerNodes = schedulerNodesOf(req, (id) => id);
-  const resources = await loadSchedulingResources(trx, {
-    planId: plan.id,
-    stationIds: [...new Set(toSchedule.flatMap((n) => n.assignedStations.map((s) => s.stationId)))],
-    operationIds: [...new Set(toSchedule.map((n) => n.operationId))],
-    now,
-  });
-  const ownBusy = fixedBusy(req.fixed);
-
-  let result;
+  let windowed;
   try {
-    // on a worker thread: the search must not stall the other requests of this process
-    result = await scheduleOnThread({
-      now: now.getTime(),
-      utcOffsetMinutes: req.utcOffsetMinutes,
-      nodes: schedulerNodes,
-      stations: resources.stations,
-      workers: resources.workers,
-      booked: [...resources.booked, ...ownBusy],
-      // its due date and priority: one plan's tardiness falls with its makespan, so they change
-      // none of its choices, but the stats tell how late it is projected to be
-      plans: [
-        {
-          id: plan.id,
-          weight: weightOfPriority(plan.priority),
-          ...(plan.dueDate ? { dueDate: Date.parse(plan.dueDate) } : {}),
-          ...(fixed.size > 0 ? { fixedEnd: Math.max(...[...fixed.values()].map((f) => f.end)) } : {}),
-        },
-      ],
-      options: { timeBudgetMs: req.budgetMs },
+    windowed = await scheduleWindowed(trx, {
+      planIds: [plan.id],
+      open: plan.nodes.filter((n) => nodes.has(n.nodeId)),
+      ownBusy: fixedBusy(req.fixed),
+      now,
+      input: {
+        now: now.getTime(),
+        utcOffsetMinutes: req.utcOffsetMinutes,
+        nodes: schedulerNodesOf(req, (id) => id),
+        // its due date and priority: one plan's tardiness falls with its makespan, so they change
+        // none of its choices, but the stats tell how late it is projected to be
+        plans: [
+          {
+            id: plan.id,
+            weight: weightOfPriority(plan.priority),
+            ...(plan.dueDate ? { dueDate: Date.parse(plan.dueDate) } : {}),
+            ...(fixed.size > 0 ? { fixedEnd: Math.max(...[...fixed.values()].map((f) => f.end)) } : {}),
+          },
+        ],
+        options: { timeBudgetMs: req.budgetMs },
+      },
     });
   } catch (error) {
     if (error instanceof UnschedulableError) {
@@ -154,6 +238,7 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
     }
     throw error;
   }
+  const { result, profile } = windowed;
 
   const { dbIds } = req;
   const byId = new Map(plan.nodes.map((n) => [n.nodeId, n]));
@@ -169,7 +254,7 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
     pinned: req.pinned?.has(a.nodeId) ?? false,
     waitReason: a.waitReasons ? a.waitReasons.map(reasonForApi) : null,
   }));
-  return { rows, stats: result.stats };
+  return { rows, stats: result.stats, profile };
 }
 
 /** One plan of a floor reschedule: what a single plan's reschedule needs, plus its urgency and the end of its kept work. */
@@ -188,6 +273,7 @@ export interface FloorOutcome {
   /** projected completion and tardiness by plan */
   plans: PlanOutcome[];
   stats: ScheduleStats;
+  profile: ScheduleProfile;
 }
 
 /**
@@ -205,29 +291,25 @@ export async function scheduleFloor(trx: Trx, req: { parts: FloorPart[]; now: Da
     for (const n of part.plan.nodes) if (part.nodes.has(n.nodeId)) owner.set(idOf(n.nodeId), { part, nodeId: n.nodeId, node: n });
     schedulerNodes.push(...schedulerNodesOf(part, idOf, part.plan.id));
   }
-  const open = parts.flatMap((p) => p.plan.nodes.filter((n) => p.nodes.has(n.nodeId)));
-  const resources = await loadSchedulingResources(trx, {
-    planId: parts.map((p) => p.plan.id),
-    stationIds: [...new Set(open.flatMap((n) => n.assignedStations.map((s) => s.stationId)))],
-    operationIds: [...new Set(open.map((n) => n.operationId))],
-    now,
-  });
-  let result;
+  let windowed;
   try {
-    result = await scheduleOnThread({
-      now: now.getTime(),
-      utcOffsetMinutes: req.utcOffsetMinutes,
-      nodes: schedulerNodes,
-      stations: resources.stations,
-      workers: resources.workers,
-      booked: [...resources.booked, ...parts.flatMap((p) => fixedBusy(p.fixed))],
-      plans: parts.map((p) => ({
-        id: p.plan.id,
-        weight: p.weight,
-        ...(p.dueDate !== undefined ? { dueDate: p.dueDate } : {}),
-        ...(p.fixedEnd !== undefined ? { fixedEnd: p.fixedEnd } : {}),
-      })),
-      options: { timeBudgetMs: req.budgetMs },
+    windowed = await scheduleWindowed(trx, {
+      planIds: parts.map((p) => p.plan.id),
+      open: parts.flatMap((p) => p.plan.nodes.filter((n) => p.nodes.has(n.nodeId))),
+      ownBusy: parts.flatMap((p) => fixedBusy(p.fixed)),
+      now,
+      input: {
+        now: now.getTime(),
+        utcOffsetMinutes: req.utcOffsetMinutes,
+        nodes: schedulerNodes,
+        plans: parts.map((p) => ({
+          id: p.plan.id,
+          weight: p.weight,
+          ...(p.dueDate !== undefined ? { dueDate: p.dueDate } : {}),
+          ...(p.fixedEnd !== undefined ? { fixedEnd: p.fixedEnd } : {}),
+        })),
+        options: { timeBudgetMs: req.budgetMs },
+      },
     });
   } catch (error) {
     if (error instanceof UnschedulableError) {
@@ -243,6 +325,7 @@ export async function scheduleFloor(trx: Trx, req: { parts: FloorPart[]; now: Da
     }
     throw error;
   }
+  const { result, profile } = windowed;
   const rows = new Map<string, NewAssignment[]>(parts.map((p) => [p.plan.id, []]));
   for (const a of result.assignments) {
     const { part, nodeId, node } = owner.get(a.nodeId)!;
@@ -259,5 +342,5 @@ export async function scheduleFloor(trx: Trx, req: { parts: FloorPart[]; now: Da
       waitReason: a.waitReasons ? a.waitReasons.map(reasonForApi) : null,
     });
   }
-  return { rows, plans: result.plans, stats: result.stats };
+  return { rows, plans: result.plans, stats: result.stats, profile };
 }

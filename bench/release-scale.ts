@@ -1,0 +1,292 @@
+/**
+ * Release as the floor fills up (issue #16, item 4): `npm run bench:release-scale`
+ *
+ * On PostgreSQL (a scratch database `bench_scale_<pid>` on the server of
+ * BENCH_DATABASE_URL / DATABASE_URL / postgres://postgres@127.0.0.1:5432,
+ * dropped at the end), seeded --full, with a fixed `now` (Monday 2027-01-04
+ * 06:00 UTC, past the seed's holiday exceptions), this measures the release of
+ * a 20-node plan (the same branching chain as bench/api.ts, on the --full
+ * stations ST-001..ST-010) side by side in one run:
+ *
+ *   - on an empty floor;
+ *   - with 1,000 other released 20-node plans booked (20,000 open bookings);
+ *   - with 5,000 other released 20-node plans booked (100,000 open bookings).
+ *
+ * Each measured release is followed by a cancel of that plan (not timed), so
+ * the floor stays at its size; the median and p90 of the release call
+ * (`releasePlan`, the service function behind POST /production-plans/:id/release,
+ * with the configured scheduler budget) are printed, and the release path's
+ * parts (the SQL reads of resources and bookings, the scheduler, the inserts,
+ * as scheduleNodes reports them; the most windows of bookings one release read),
+ * each measured in a transaction that is rolled back.
+ *
+ * How the other plans are booked (honest, and faster than 5,000 releases one
+ * by one): TILE plans are released one after another through the same service
+ * (so their bookings are exactly what release makes: non-overlapping per
+ * worker and substation, inside the workers' shifts, after their
+ * predecessors). That tile is then repeated in time by SQL: copies of its plans
+ * (plan, nodes, edges, candidate stations) with every booking shifted by k
+ * whole weeks, k = 1, 2, ..., where a week count is chosen so that a copy
+ * starts after the tile's last booking ends. Whole weeks keep every booking on
+ * the same weekday and clock time, so inside the same shifts (the seed's
+ * holiday exceptions lie before `now`); shifting by more than the tile's span
+ * keeps copies from overlapping, which the exclusion constraints check anyway.
+ *
+ * Where a measured plan lands (its start, days after `now`) is printed too: a
+ * floor booked for months still has gaps a short step fits in.
+ *
+ *   npm run bench:release-scale                 RELEASES=15 per floor by default
+ *   RELEASES=30 npm run bench:release-scale
+ */
+import { sql } from 'kysely';
+import pg from 'pg';
+import { loadConfig } from '../src/config.js';
+import { type Db, openDatabase } from '../src/db/database.js';
+import { lockScheduling } from '../src/db/locks.js';
+import { migrateToLatest } from '../src/db/migrator.js';
+import { insertAssignments } from '../src/modules/assignments/index.js';
+import { rescheduleFloor } from '../src/modules/plans/floor.service.js';
+import { cancelPlan, type LifecycleOptions, releasePlan } from '../src/modules/plans/lifecycle.service.js';
+import { findPlanDetail, nodeDbIds } from '../src/modules/plans/plans.repository.js';
+import { createPlan } from '../src/modules/plans/plans.service.js';
+import { stopSchedulerThread } from '../src/modules/scheduling/scheduler-thread.js';
+import { scheduleNodes } from '../src/modules/scheduling/scheduling.service.js';
+import { seedDatabase } from '../src/seed/seed.js';
+import { machine, percentile, scratchDatabase } from './lib.js';
+import { benchPlan } from './release-scale-plan.js';
+import { watchdog } from './watchdog.js';
+
+const NOW = new Date(Date.UTC(2027, 0, 4, 6, 0));
+const WEEK_MS = 7 * 86_400_000;
+const RELEASES = Number(process.env.RELEASES ?? 15);
+const TILE = Number(process.env.TILE ?? 250);
+const FLOORS = (process.env.FLOORS ?? '0,1000,5000').split(',').map(Number);
+
+class Rollback extends Error {}
+
+/** The release path's parts on `planId`, in a transaction rolled back at the end: ms of the read, the scheduler (the rest of scheduleNodes), the insert. */
+async function releaseParts(db: Db, planId: string, opts: LifecycleOptions): Promise<{ read: number; scheduler: number; insert: number; windows: number }> {
+  let parts = { read: 0, scheduler: 0, insert: 0, windows: 0 };
+  try {
+    await db.transaction().execute(async (trx) => {
+      await lockScheduling(trx);
+      const plan = (await findPlanDetail(trx, planId))!;
+      const dbIds = await nodeDbIds(trx, planId);
+      const { rows, profile } = await scheduleNodes(trx, {
+        plan,
+        nodes: new Set(plan.nodes.map((n) => n.nodeId)),
+        fixed: new Map(),
+        completed: new Set(),
+        dbIds,
+        now: opts.now,
+        utcOffsetMinutes: opts.utcOffsetMinutes,
+        budgetMs: opts.schedulerBudgetMs,
+      });
+      const t = performance.now();
+      await insertAssignments(trx, planId, rows);
+      parts = { read: profile.readMs, scheduler: profile.schedulerMs, insert: performance.now() - t, windows: profile.windows };
+      throw new Rollback();
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  return parts;
+}
+
+interface FloorFigures {
+  floor: number;
+  openBookings: number;
+  releases: number[];
+  read: number[];
+  scheduler: number[];
+  insert: number[];
+  windows: number[];
+  landsAfterDays: number[];
+}
+
+async function measureFloor(db: Db, floor: number, opts: LifecycleOptions): Promise<FloorFigures> {
+  const openBookings = Number(
+    (await sql<{ n: string }>`select count(*) as n from mes.worker_assignments where status in ('pending', 'ready', 'in_progress', 'paused')`.execute(db))
+      .rows[0]!.n,
+  );
+  const figures: FloorFigures = { floor, openBookings, releases: [], read: [], scheduler: [], insert: [], windows: [], landsAfterDays: [] };
+  for (let i = 0; i < RELEASES + 2; i++) {
+    const plan = await createPlan(db, benchPlan(`Measured on ${floor} #${i}`), 'bench');
+    const parts = await releaseParts(db, plan.id, opts);
+    const t = performance.now();
+    const released = await releasePlan(db, plan.id, true, opts);
+    const ms = performance.now() - t;
+    await cancelPlan(db, plan.id, opts);
+    if (i < 2) continue; // warm-up: JIT, plan caches, the scheduler thread
+    figures.releases.push(ms);
+    figures.read.push(parts.read);
+    figures.scheduler.push(parts.scheduler);
+    figures.insert.push(parts.insert);
+    figures.windows.push(parts.windows);
+    figures.landsAfterDays.push((Date.parse(released.plan.plannedStart!) - NOW.getTime()) / 86_400_000);
+  }
+  return figures;
+}
+
+/** Releases TILE plans one after another through the service: the tile every further floor repeats. Returns its span in whole weeks. */
+async function releaseTile(db: Db, opts: LifecycleOptions): Promise<{ ids: string[]; weeks: number }> {
+  const ids: string[] = [];
+  for (let i = 0; i < TILE; i++) {
+    const plan = await createPlan(db, benchPlan(`Floor plan ${i}`), 'bench');
+    await releasePlan(db, plan.id, true, opts);
+    ids.push(plan.id);
+  }
+  const end = (await sql<{ end: Date }>`select max(planned_end) as "end" from mes.worker_assignments where plan_id = any(${ids}::text[])`.execute(db)).rows[0]!
+    .end;
+  return { ids, weeks: Math.max(1, Math.ceil((end.getTime() - NOW.getTime()) / WEEK_MS)) };
+}
+
+/** Copies of the tile's plans and bookings, shifted by k * weeks, for k in [from, to). */
+async function repeatTile(db: Db, ids: string[], weeks: number, from: number, to: number): Promise<void> {
+  for (let k = from; k < to; k++) {
+    const shift = `${k * weeks * 7} days`;
+    await db.transaction().execute(async (trx) => {
+      await sql`create temp table clone_map on commit drop as
+        select p.id as src, mes.generate_production_plan_code() as dst from mes.production_plans p where p.id = any(${ids}::text[]) order by p.id`.execute(trx);
+      await sql`insert into mes.production_plans (id, work_order_code, name, quantity, status, allow_shortage, planned_start, planned_end, released_at, created_by)
+        select m.dst, p.work_order_code, p.name || ' +' || ${k}::int, p.quantity, 'released', true,
+               p.planned_start + ${shift}::interval, p.planned_end + ${shift}::interval, p.released_at, p.created_by
+          from clone_map m join mes.production_plans p on p.id = m.src`.execute(trx);
+      await sql`insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency, position_x, position_y)
+        select m.dst, n.node_id, n.sequence, n.name, n.operation_id, n.quantity, n.nominal_time, n.efficiency, n.position_x, n.position_y
+          from clone_map m join mes.production_plan_nodes n on n.plan_id = m.src`.execute(trx);
+      await sql`create temp table node_map on commit drop as
+        select s.id as src, d.id as dst, m.dst as plan_id from clone_map m
+          join mes.production_plan_nodes s on s.plan_id = m.src join mes.production_plan_nodes d on d.plan_id = m.dst and d.node_id = s.node_id`.execute(trx);
+      await sql`insert into mes.node_predecessors (plan_id, node_id, predecessor_id)
+        select a.plan_id, a.dst, b.dst from mes.node_predecessors e join node_map a on a.src = e.node_id join node_map b on b.src = e.predecessor_id`.execute(
+        trx,
+      );
+      await sql`insert into mes.node_stations (plan_id, node_id, station_id, priority, time_minutes)
+        select a.plan_id, a.dst, s.station_id, s.priority, s.time_minutes from mes.node_stations s join node_map a on a.src = s.node_id`.execute(trx);
+      await sql`insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, planned_start, planned_end, work_minutes, status, wait_reason)
+        select mes.generate_assignment_code(), a.plan_id, a.dst, w.worker_id, w.station_id, w.substation_id,
+               w.planned_start + ${shift}::interval, w.planned_end + ${shift}::interval, w.work_minutes, w.status, w.wait_reason
+          from mes.worker_assignments w join node_map a on a.src = w.node_id
+         where w.status in ('pending', 'ready') order by a.plan_id, a.dst`.execute(trx);
+    });
+  }
+}
+
+const med = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
+const p90 = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    90,
+  );
+const f = (x: number) => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+
+async function main() {
+  watchdog('bench/release-scale', 60 * 60_000);
+  const name = `bench_scale_${process.pid}`;
+  const url = await scratchDatabase(name);
+  const config = loadConfig([], { ...process.env, LOG_LEVEL: 'silent' });
+  const database = await openDatabase({ databaseUrl: url, poolSize: 4 });
+  const db = database.db;
+  try {
+    await migrateToLatest(db);
+    await seedDatabase(db, { size: 'full', adminPassword: 'bench-password', demoPin: '1234' });
+    const opts: LifecycleOptions = { actor: 'bench', now: NOW, utcOffsetMinutes: config.utcOffsetMinutes, schedulerBudgetMs: config.schedulerBudgetMs };
+    const [cpu] = machine().split(',');
+    console.log(`machine: ${machine()}`);
+    console.log(
+      `database: PostgreSQL, seeded --full; now = ${NOW.toISOString()}; scheduler budget ${opts.schedulerBudgetMs} ms; ${RELEASES} releases per floor (+2 warm-up)`,
+    );
+    void cpu;
+
+    const results: FloorFigures[] = [];
+    let tile: { ids: string[]; weeks: number } | undefined;
+    let booked = 0;
+    for (const floor of FLOORS) {
+      if (floor > booked) {
+        const t = performance.now();
+        if (!tile) {
+          tile = await releaseTile(db, opts);
+          booked = TILE;
+        }
+        const tiles = Math.ceil(floor / TILE);
+        await repeatTile(db, tile.ids, tile.weeks, Math.round(booked / TILE), tiles);
+        booked = tiles * TILE;
+        await sql`vacuum analyze mes.worker_assignments`.execute(db);
+        console.log(
+          `floor of ${booked} plans built in ${((performance.now() - t) / 1000).toFixed(1)} s (a tile of ${TILE} released plans spans ${tile.weeks} week(s), repeated ${tiles} times)`,
+        );
+      }
+      results.push(await measureFloor(db, booked, opts));
+    }
+
+    const empty = results[0]!;
+    console.log('');
+    console.log(
+      '| other plans booked | open bookings | release median ms | p90 ms | vs empty | read ms | scheduler ms | insert ms | windows read | lands after (days, median) |',
+    );
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of results) {
+      console.log(
+        `| ${r.floor} | ${r.openBookings} | ${f(med(r.releases))} | ${f(p90(r.releases))} | ${(med(r.releases) / med(empty.releases)).toFixed(2)}× | ${f(med(r.read))} | ${f(med(r.scheduler))} | ${f(med(r.insert))} | ${Math.max(...r.windows)} | ${med(r.landsAfterDays).toFixed(2)} |`,
+      );
+    }
+    if (tile) await rescheduleRow(db, tile.ids, opts, config.rescheduleBudgetMs);
+  } finally {
+    await stopSchedulerThread();
+    await database.close();
+    if (process.env.KEEP_DATABASE) console.log(`kept database ${name}`);
+    else await dropDatabase(url, name);
+  }
+}
+
+async function dropDatabase(url: string, name: string): Promise<void> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`drop database if exists ${name} with (force)`);
+  await client.end();
+}
+
+const RESCHEDULED = Number(process.env.RESCHEDULED ?? 200);
+
+/**
+ * The floor's reschedule of RESCHEDULED (200) of the tile's plans (20 steps each) together, on the last floor
+ * (issue #16: within 2 s, total weighted tardiness no worse than the plans' current schedule): rescheduleFloor,
+ * the service behind POST /api/mes/schedule/reschedule, with the configured reschedule budget. The plans get
+ * due dates in the reverse of their release order (the first released, which end first, are due last; the
+ * last released are due soon after now) and priorities 1..5 in turn, so their current schedule is late and a
+ * reschedule has something to win. Timed as a dry run, then applied; before/after are the service's figures.
+ */
+async function rescheduleRow(db: Db, ids: string[], opts: LifecycleOptions, budgetMs: number): Promise<void> {
+  const planIds = ids.slice(0, RESCHEDULED);
+  const ends = await sql<{ id: string; end: Date }>`select id, planned_end as "end" from mes.production_plans where id = any(${planIds}::text[])`.execute(db);
+  const endOf = new Map(ends.rows.map((r) => [r.id, r.end.getTime()]));
+  const span = Math.max(...endOf.values()) - NOW.getTime();
+  for (const [i, id] of planIds.entries()) {
+    const due = new Date(NOW.getTime() + span * (0.1 + (0.9 * (planIds.length - 1 - i)) / planIds.length));
+    await sql`update mes.production_plans set due_date = ${due}, priority = ${1 + (i % 5)} where id = ${id}`.execute(db);
+  }
+  const floorOpts = { actor: 'bench', now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs };
+  const row = async (dryRun: boolean) => {
+    const t = performance.now();
+    const r = await rescheduleFloor(db, planIds, { ...floorOpts, dryRun });
+    const ms = performance.now() - t;
+    const moved = r.plans.reduce((n, p) => n + p.moved, 0);
+    return `| ${dryRun ? 'dry run' : 'applied'} | ${planIds.length} × 20 | ${f(ms)} | ${r.before.weightedTardiness.toFixed(0)} | ${r.after.weightedTardiness.toFixed(0)} | ${r.before.totalTardinessMinutes.toFixed(0)} | ${r.after.totalTardinessMinutes.toFixed(0)} | ${r.before.latePlans} → ${r.after.latePlans} | ${r.accepted ? 'yes' : 'no'} | ${moved} |`;
+  };
+  console.log('');
+  console.log(`reschedule of ${planIds.length} plans x 20 steps together (scheduler budget ${budgetMs} ms), on the last floor:`);
+  console.log('');
+  console.log('| run | plans × steps | ms | weighted tardiness before | after | tardiness min before | after | late plans | accepted | steps moved |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+  console.log(await row(true));
+  console.log(await row(false));
+}
+
+await main();
