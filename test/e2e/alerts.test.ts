@@ -7,14 +7,9 @@
  * returns to live by itself and the tap is sent exactly once (the server's count of started tasks rises by one).
  * No timing is asserted: every wait is Playwright's, with a generous timeout.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../helpers/processes.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
-import { ensureWebBuild, hasChromium, launchBrowser, screenshot, shots, viewport } from './browser.js';
+import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const pin = '4321';
@@ -22,14 +17,12 @@ const metricsToken = 'e2e-metrics-token-0123456789';
 const timeout = 20_000;
 
 describe.skipIf(!hasChromium)('alerts and connection truth in a browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let dataDir: string;
+  const suite = browserSuite('alerts', { MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin, MES_DEMO_FLOOR: 'false', MES_METRICS_TOKEN: metricsToken }, timeout);
+  const newPage = () => suite.newPage({ hasTouch: false });
   let token: string;
-  const contexts: BrowserContext[] = [];
 
   const api = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${server.url}/api/mes${url}`, {
+    const res = await fetch(`${suite.url}/api/mes${url}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -39,49 +32,13 @@ describe.skipIf(!hasChromium)('alerts and connection truth in a browser', () => 
     return text ? JSON.parse(text) : undefined;
   };
   const tasksStarted = async () => {
-    const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+    const text = await (await fetch(`${suite.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
     return Number(/^mes_tasks_started_total (\d+)/m.exec(text)?.[1] ?? 0);
   };
 
   beforeAll(async () => {
-    await ensureWebBuild();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-e2e-alerts-'));
-    server = await startServer(
-      {
-        MES_DATA_DIR: dataDir,
-        MES_ADMIN_PASSWORD: password,
-        MES_DEMO_PIN: pin,
-        MES_LOGIN_RATE_LIMIT: '1000',
-        MES_DEMO_FLOOR: 'false',
-        MES_METRICS_TOKEN: metricsToken,
-      },
-      150_000,
-    );
-    browser = await launchBrowser();
-    const login = await fetch(`${server.url}/api/mes/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'planner', password }),
-    });
-    token = ((await login.json()) as { token: string }).token;
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    if (shots.length > 0) console.log(`screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+    token = await suite.token('planner', password);
   });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport, baseURL: server.url, hasTouch: false });
-    context.setDefaultTimeout(timeout);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.log(`browser error: ${e.message}`));
-    return page;
-  }
 
   it('brings a reported problem to a planner on another page, its resolution to the operator, and a tap made offline once', async () => {
     // a released plan whose first step is W-001's
@@ -92,11 +49,7 @@ describe.skipIf(!hasChromium)('alerts and connection truth in a browser', () => 
 
     // ---- the planner works on master data, far from the plan ---------------------------------
     const planner = await newPage();
-    await planner.goto('/');
-    await planner.getByLabel('User name').fill('planner');
-    await planner.getByLabel('Password').fill(password);
-    await planner.getByRole('button', { name: 'Sign in' }).click();
-    await planner.getByRole('heading', { name: 'Production plans' }).waitFor();
+    await signInWithPassword(planner, 'planner', password);
     await planner.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Master data' }).click();
     await planner.locator('[data-testid="live-state"][data-state="live"]').waitFor();
     await planner.locator('[data-testid="alert-count"][data-count="0"]').waitFor();

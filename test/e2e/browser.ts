@@ -4,9 +4,11 @@
  * screenshots, and the gestures the plan designer needs.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
-import { root } from '../helpers/processes.js';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, chromium } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { type ServerProcess, root, startServer } from '../helpers/processes.js';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(chromiumPath);
@@ -158,4 +160,81 @@ export async function connectSteps(page: Page, from: string, to: string): Promis
     page.locator(`[data-testid="design-node-${from}"] .react-flow__handle.source`),
     page.locator(`[data-testid="design-node-${to}"] .react-flow__handle.target`),
   );
+}
+
+/** One test file's server and browser (see browserSuite). */
+export interface BrowserSuite {
+  /** The server's base URL (http://127.0.0.1:port). */
+  readonly url: string;
+  /**
+   * A page in a new browser context, closed after the file's tests: the server as base URL, the
+   * default viewport and timeout (both overridable), browser errors logged, and the context's
+   * Content-Security-Policy violations collected into `csp` when given.
+   */
+  newPage(options?: BrowserContextOptions & { csp?: string[] }): Promise<Page>;
+  /** A bearer token of the user, signed in outside the browser (a sign-in inside would replace a page's session cookie). */
+  token(username: string, password: string): Promise<string>;
+}
+
+/**
+ * The server and browser of an end-to-end test file: a fresh data folder and server (with `env`,
+ * sign-in rate limits lifted) and the system Chromium, started before the file's tests (the web
+ * build first: the server serves web/dist only if it exists when it starts); every context, the
+ * browser, the server and its data folder closed and removed after them. Call it inside `describe`.
+ */
+export function browserSuite(name: string, env: NodeJS.ProcessEnv, timeout = 20_000): BrowserSuite {
+  let server: ServerProcess | undefined;
+  let browser: Browser | undefined;
+  let dataDir: string | undefined;
+  const contexts: BrowserContext[] = [];
+  beforeAll(async () => {
+    await ensureWebBuild();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `mes-e2e-${name}-`));
+    server = await startServer({ MES_DATA_DIR: dataDir, MES_LOGIN_RATE_LIMIT: '1000', ...env }, 150_000);
+    browser = await launchBrowser();
+  }, 300_000);
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close().catch(() => undefined);
+    await server?.stop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    if (shots.length > 0) console.log(`screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+  });
+  const started = () => {
+    if (!server || !browser) throw new Error('the browser suite has not started (call browserSuite inside describe)');
+    return { server, browser };
+  };
+  return {
+    get url() {
+      return started().server.url;
+    },
+    async newPage({ csp, ...options } = {}) {
+      const { server, browser } = started();
+      const context = await browser.newContext({ viewport, baseURL: server.url, ...options });
+      context.setDefaultTimeout(timeout);
+      contexts.push(context);
+      if (csp) await collectCspViolations(context, csp);
+      const page = await context.newPage();
+      page.on('pageerror', (e) => console.log(`browser error: ${e.message}`));
+      return page;
+    },
+    async token(username, password) {
+      const res = await fetch(`${started().server.url}/api/mes/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      if (!res.ok) throw new Error(`sign-in of ${username} failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { token: string }).token;
+    },
+  };
+}
+
+/** Signs in on the sign-in page with a password and waits for the plans list (the English UI). */
+export async function signInWithPassword(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('User name').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Production plans' }).waitFor();
 }

@@ -5,51 +5,20 @@
  * the step without a reload), on the plans list (with "late only" and a
  * sortable due-date column) and on the live board.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { latenessParts } from '../../web/src/lateness.js';
-import { type ServerProcess, startServer } from '../helpers/processes.js';
-import { collectCspViolations, ensureWebBuild, hasChromium, launchBrowser, screenshot, viewport } from './browser.js';
+import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
 
 const password = 'e2e-admin-pass-2';
 const timeout = 20_000;
 
 describe.skipIf(!hasChromium)('due dates in a browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let dataDir: string;
-  let context: BrowserContext | undefined;
+  const suite = browserSuite('due', { MES_ADMIN_PASSWORD: password, MES_DEMO_FLOOR: 'false' }, timeout);
   const cspViolations: string[] = [];
 
-  beforeAll(async () => {
-    await ensureWebBuild();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-e2e-due-'));
-    server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_LOGIN_RATE_LIMIT: '1000', MES_DEMO_FLOOR: 'false' }, 150_000);
-    browser = await launchBrowser();
-  }, 300_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
   it('a due date set in the designer shows as lateness on the plan page, the plans list and the board after release', async () => {
-    context = await browser.newContext({ viewport, baseURL: server.url });
-    context.setDefaultTimeout(timeout);
-    await collectCspViolations(context, cspViolations);
-    const page: Page = await context.newPage();
-    page.on('pageerror', (e) => console.log(`browser error: ${e.message}`));
-
-    await page.goto('/');
-    await page.getByLabel('User name').fill('planner');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Production plans' }).waitFor();
+    const page = await suite.newPage({ csp: cspViolations });
+    await signInWithPassword(page, 'planner', password);
 
     // ---- designer: one step, due yesterday (in the browser's time zone), most urgent
     await page.getByRole('button', { name: 'New plan' }).click();
@@ -101,7 +70,7 @@ describe.skipIf(!hasChromium)('due dates in a browser', () => {
     const step = released.nodes[0]!.assignment;
     const moved = await page.request.put(`/api/mes/worker-assignments/${step.id}`, {
       data: { plannedStart: new Date(Date.parse(step.plannedStart) + 7 * 86_400_000).toISOString() },
-      headers: { origin: server.url },
+      headers: { origin: suite.url },
     });
     expect(moved.status(), await moved.text()).toBe(200);
     // a week more late: about 8 days when the step was to start now (the text follows the server's figure, whatever the shift)

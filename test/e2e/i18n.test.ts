@@ -8,15 +8,11 @@
  * on the server for the next sign-in. UPDATE_SCREENSHOTS=1 refreshes
  * docs/screenshots/portal-tr.png and plan-tr.png.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import en from '../../web/src/i18n/en.json' with { type: 'json' };
 import tr from '../../web/src/i18n/tr.json' with { type: 'json' };
-import { type ServerProcess, startServer } from '../helpers/processes.js';
-import { ensureWebBuild, hasChromium, launchBrowser, screenshot, viewport } from './browser.js';
+import { browserSuite, hasChromium, screenshot } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const pin = '4321';
@@ -58,36 +54,11 @@ function englishPatterns(): { key: string; pattern: RegExp }[] {
 }
 
 describe.skipIf(!hasChromium)('the UI in Turkish', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let dataDir: string;
-  const contexts: BrowserContext[] = [];
+  // the demo floor: plans in production, operators with work, stock and calendars to show
+  const suite = browserSuite('tr', { MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin }, timeout);
   const patterns = englishPatterns();
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-e2e-tr-'));
-    // the demo floor: plans in production, operators with work, stock and calendars to show
-    server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin, MES_LOGIN_RATE_LIMIT: '1000' }, 150_000);
-    browser = await launchBrowser();
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  /** A browser context whose language is Turkish (navigator.languages = ['tr-TR', 'tr']), in Istanbul's time zone. */
-  async function turkishPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport, baseURL: server.url, locale: 'tr-TR', timezoneId: 'Europe/Istanbul' });
-    context.setDefaultTimeout(timeout);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.log(`browser error: ${e.message}`));
-    return page;
-  }
+  /** A page whose language is Turkish (navigator.languages = ['tr-TR', 'tr']), in Istanbul's time zone. */
+  const turkishPage = () => suite.newPage({ locale: 'tr-TR', timezoneId: 'Europe/Istanbul' });
 
   /** The visible text nodes of the page, each trimmed. */
   const visibleTexts = (page: Page) =>
@@ -111,7 +82,8 @@ describe.skipIf(!hasChromium)('the UI in Turkish', () => {
   /** Fails with every English text on the page, and the catalog key it came from. */
   async function expectNoEnglish(page: Page, where: string) {
     // wait for the page's data: nothing is loading any more
-    await page.waitForFunction("!document.body.innerText.includes('Yükleniyor…')", undefined, { timeout });
+    // (a locator, not waitForFunction: a predicate given as a string is eval'd in the page, which the CSP refuses)
+    await page.getByText('Yükleniyor…').first().waitFor({ state: 'hidden', timeout });
     const english = (await visibleTexts(page))
       .filter((text) => !dataNames.has(text))
       .flatMap((text) => patterns.filter((p) => p.pattern.test(text)).map((p) => `"${text}" (${p.key})`));
@@ -128,7 +100,7 @@ describe.skipIf(!hasChromium)('the UI in Turkish', () => {
   }
 
   async function api<T>(token: string, url: string, init: RequestInit = {}): Promise<T> {
-    const res = await fetch(`${server.url}/api/mes${url}`, {
+    const res = await fetch(`${suite.url}/api/mes${url}`, {
       ...init,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers },
     });
@@ -137,12 +109,7 @@ describe.skipIf(!hasChromium)('the UI in Turkish', () => {
   }
 
   it('walks the planner’s and admin’s pages with no English left; dates and numbers in Turkish', async () => {
-    const login = await fetch(`${server.url}/api/mes/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    const { token } = (await login.json()) as { token: string };
+    const token = await suite.token('admin', password);
     const users = await api<{ items: { username: string; displayName: string }[] }>(token, '/users?limit=500');
     for (const u of users.items) dataNames.add(u.username).add(u.displayName);
     // a quantity with a thousands separator and decimals, to read back in Turkish

@@ -6,27 +6,19 @@
  * after) and the plans that change; Apply runs it and shows what was done, and
  * the urgent plan then holds the first window.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../helpers/processes.js';
-import { ensureWebBuild, hasChromium, launchBrowser, screenshot, shots } from './browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
 const HOUR = 3_600_000;
 
 describe.skipIf(!hasChromium)('reschedule the floor in a browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let context: BrowserContext | undefined;
-  let dataDir: string;
+  const suite = browserSuite('reschedule', { MES_ADMIN_PASSWORD: password, MES_DEMO_FLOOR: 'false' }, timeout);
   let token: string;
 
   const call = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${server.url}/api/mes${url}`, {
+    const res = await fetch(`${suite.url}/api/mes${url}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -54,24 +46,7 @@ describe.skipIf(!hasChromium)('reschedule the floor in a browser', () => {
   });
 
   beforeAll(async () => {
-    await ensureWebBuild();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-e2e-reschedule-'));
-    server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_LOGIN_RATE_LIMIT: '1000', MES_DEMO_FLOOR: 'false' }, 150_000);
-    browser = await launchBrowser();
-    const login = await fetch(`${server.url}/api/mes/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    token = ((await login.json()) as { token: string }).token;
-  }, 300_000);
-
-  afterAll(async () => {
-    await context?.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    if (shots.length > 0) console.log(`screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
+    token = await suite.token('admin', password);
   });
 
   it('shows the dry run before/after and applies it', async () => {
@@ -86,15 +61,8 @@ describe.skipIf(!hasChromium)('reschedule the floor in a browser', () => {
     await call('POST', `/production-plans/${urgent}/release`, {});
 
     // ---- the production page: Reschedule… shows the comparison -------------------------
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: server.url });
-    context.setDefaultTimeout(timeout);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.log(`browser error: ${e.message}`));
-    await page.goto('/');
-    await page.getByLabel('User name').fill('admin');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Production plans' }).waitFor();
+    const page = await suite.newPage();
+    await signInWithPassword(page, 'admin', password);
     await page.getByRole('button', { name: 'Reschedule…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Reschedule the floor' });
     await dialog.getByRole('table', { name: 'Before and after' }).waitFor();

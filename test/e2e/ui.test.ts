@@ -8,13 +8,9 @@
  * Screenshots of every page land in test-results/screenshots/
  * (UPDATE_SCREENSHOTS=1 copies them to docs/screenshots/ for the README).
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../helpers/processes.js';
-import { collectCspViolations, connectSteps, ensureWebBuild, hasChromium, launchBrowser, screenshot, shots, viewport } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, connectSteps, hasChromium, screenshot, signInWithPassword } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const pin = '4321';
@@ -28,50 +24,12 @@ interface PlanNodeView {
 }
 
 describe.skipIf(!hasChromium)('web UI in a browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let dataDir: string;
-  const contexts: BrowserContext[] = [];
+  // without the demo floor: the scenario's operators must be free, and the board must show only its plan
+  const suite = browserSuite('ui', { MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin, MES_DEMO_FLOOR: 'false' }, timeout);
   /** CSP violations reported by any page of the run; each test ends by asserting there were none. */
   const cspViolations: string[] = [];
-
-  beforeAll(async () => {
-    // first the UI (the server serves web/dist only if it exists when it starts)
-    await ensureWebBuild();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-e2e-'));
-    // without the demo floor: the scenario's operators must be free, and the board must show only its plan
-    server = await startServer(
-      { MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin, MES_LOGIN_RATE_LIMIT: '1000', MES_DEMO_FLOOR: 'false' },
-      150_000,
-    );
-    browser = await launchBrowser();
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    if (shots.length > 0) console.log(`screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport, baseURL: server.url, hasTouch: false });
-    context.setDefaultTimeout(timeout);
-    contexts.push(context);
-    await collectCspViolations(context, cspViolations);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.log(`browser error: ${e.message}`));
-    return page;
-  }
-
-  async function signInPlanner(page: Page) {
-    await page.goto('/');
-    await page.getByLabel('User name').fill('planner');
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Production plans' }).waitFor();
-  }
+  const newPage = () => suite.newPage({ hasTouch: false, csp: cspViolations });
+  const signInPlanner = (page: Page) => signInWithPassword(page, 'planner', password);
 
   async function signInOperator(page: Page, workerId: string) {
     const signOut = page.getByRole('button', { name: 'Sign out' });
@@ -109,13 +67,16 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     // N1: dragged from the palette onto the canvas (HTML5 drag and drop)
     await planner.getByTestId('palette-OP-001').dragTo(planner.getByTestId('designer-canvas'), { targetPosition: { x: 200, y: 150 } });
     await planner.getByTestId('design-node-N1').waitFor();
-    // a fresh step misses its time: the problem shows on the node, saving is off
-    await waitText(planner, 'node-problems-N1', 'nominal time');
-    expect(await planner.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
-    await planner.getByLabel('Nominal time (min/unit)').fill('2');
+    // a fresh step starts with its operation's usual time (laser cutting: 2 min/unit), so it is not in error at once
+    expect(await planner.getByLabel('Nominal time (min/unit)').inputValue()).toBe('2');
     await planner.getByLabel('Name', { exact: true }).fill('Cut blanks');
     await planner.getByRole('button', { name: 'Add material input' }).click();
+    // an input not chosen yet is a problem on the node, and saving is off
+    await waitText(planner, 'node-problems-N1', 'choose the input material');
+    expect(await planner.getByRole('button', { name: 'Save draft' }).isDisabled()).toBe(true);
     await planner.getByLabel('Input 1 material').selectOption('SHEET-S235-2');
+    // the picked material's stock shows at once
+    await planner.getByTestId('input-stock').filter({ hasText: 'In stock' }).waitFor();
     await planner.locator('.designer-input').getByLabel('Quantity').fill('2');
 
     // N2..N5 with the palette's + buttons (the keyboard way), each edited in the side panel
@@ -306,7 +267,7 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     await planner.getByRole('button', { name: 'Release', exact: true }).click();
     // meanwhile another planner releases it
     // the API request shares the page's session cookie, so it names the page's origin like a browser would (the CSRF check)
-    const sameOrigin = { origin: server.url };
+    const sameOrigin = { origin: suite.url };
     expect((await planner.request.post(`/api/mes/production-plans/${draftId}/release`, { data: {}, headers: sameOrigin })).status()).toBe(200);
     await planner.getByRole('button', { name: 'Yes, release' }).click();
     await waitText(planner, 'problem-detail', `plan ${draftId} is released; it cannot be released`);

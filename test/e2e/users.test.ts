@@ -6,13 +6,8 @@
  * the way: a planner account created from the Users page, whose generated
  * password signs in. Screenshots (1024 px wide) land in test-results/screenshots/.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ServerProcess, startServer } from '../helpers/processes.js';
-import { ensureWebBuild, hasChromium, launchBrowser, screenshot, shots } from './browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
@@ -20,43 +15,13 @@ const timeout = 20_000;
 const portalNotices = 10_000;
 
 describe.skipIf(!hasChromium)('user administration in a browser', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-  let dataDir: string;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    await ensureWebBuild();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mes-e2e-users-'));
-    server = await startServer({ MES_DATA_DIR: dataDir, MES_ADMIN_PASSWORD: password, MES_LOGIN_RATE_LIMIT: '1000', MES_DEMO_FLOOR: 'false' }, 150_000);
-    browser = await launchBrowser();
-  }, 300_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-    if (shots.length > 0) console.log(`screenshots: ${shots.map((s) => path.basename(s)).join(', ')}`);
-  });
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, baseURL: server.url });
-    context.setDefaultTimeout(timeout);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.log(`browser error: ${e.message}`));
-    return page;
-  }
+  const suite = browserSuite('users', { MES_ADMIN_PASSWORD: password, MES_DEMO_FLOOR: 'false' }, timeout);
+  const newPage = () => suite.newPage({ viewport: { width: 1024, height: 768 } });
 
   it('admin gives a new worker portal access; the operator signs in; disabling the account signs the portal out', async () => {
     // ---- admin: sign in; the Users link is in the header -----------------------------
     const admin = await newPage();
-    await admin.goto('/');
-    await admin.getByLabel('User name').fill('admin');
-    await admin.getByLabel('Password').fill(password);
-    await admin.getByRole('button', { name: 'Sign in' }).click();
-    await admin.getByRole('heading', { name: 'Production plans' }).waitFor();
+    await signInWithPassword(admin, 'admin', password);
     await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Users' }).click();
     await admin.getByRole('heading', { name: 'Users', exact: true }).waitFor();
     await admin.getByRole('row', { name: 'Manage user admin' }).waitFor();
@@ -72,7 +37,7 @@ describe.skipIf(!hasChromium)('user administration in a browser', () => {
     await screenshot(admin, 'users-new-password');
     await admin.getByRole('button', { name: 'Done' }).click();
     // (outside the browser: a sign-in there would replace the admin's session cookie)
-    const maria = await fetch(`${server.url}/api/mes/auth/login`, {
+    const maria = await fetch(`${suite.url}/api/mes/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'maria', password: generated }),
