@@ -49,6 +49,11 @@ export function localeOfAcceptLanguage(header: string | undefined): Locale {
 }
 
 /** A message worded in `locale` (English when the locale or the key is unknown). */
+/** The language to answer in: the person's stored choice, else the request's Accept-Language, else English. */
+export function localeFor(stored: string | null | undefined, acceptLanguage: string | undefined): Locale {
+  return localeOf(stored) ?? localeOfAcceptLanguage(acceptLanguage);
+}
+
 export function translate(message: Message, locale: string | undefined): string {
   const lng = localeOf(locale) ?? defaultLocale;
   if (lng === 'en') return english(message);

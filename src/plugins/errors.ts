@@ -15,7 +15,7 @@
  */
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
-import { type Message, type MessageKey, type MessageParams, detail, localeOf, localeOfAcceptLanguage, m, translate } from '../i18n/index.js';
+import { type Message, type MessageKey, type MessageParams, detail, localeFor, m, translate } from '../i18n/index.js';
 import { DomainError, fieldOfDatabaseError, isDatabaseUnreachable, kindOfSqlState, problemOf } from '../shared/errors.js';
 
 type ValidationError = FastifyError & {
@@ -24,8 +24,7 @@ type ValidationError = FastifyError & {
 
 /** The language a request is answered in: the signed-in user's stored locale, else Accept-Language, else English. */
 export function localeOfRequest(request: FastifyRequest): string {
-  const stored = (request.user as { locale?: string | null } | null | undefined)?.locale;
-  return localeOf(stored) ?? localeOfAcceptLanguage(request.headers['accept-language']);
+  return localeFor((request.user as { locale?: string | null } | null | undefined)?.locale, request.headers['accept-language']);
 }
 
 const wordingFor = (request: FastifyRequest) => {

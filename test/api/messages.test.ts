@@ -153,6 +153,29 @@ describeEachEngine('server messages and wait reasons', (ctx) => {
     expect(tasks.statusCode, tasks.body).toBe(200);
     expect(tasks.json().tasks.find((t: { id: string }) => t.id === second!.assignment.id).waitReason).toEqual(reasons);
 
+    // why a step cannot start yet is said in the reader's language too (the portal shows it)
+    const waiting = nodes.find((n) => n.assignment.waitReason !== null && n.nodeId !== 'N1' && n.nodeId !== 'N2') ?? nodes[nodes.length - 1]!;
+    const workerOf = (await planner.get(`/api/mes/worker-assignments/${waiting.assignment.id}`)).json().workerId as string;
+    const blockedBy = async (language: string) => {
+      const res = await (
+        await ctx.app()
+      ).inject({
+        method: 'GET',
+        url: `/api/mes/workers/${workerOf}/tasks`,
+        headers: { authorization: `Bearer ${planner.token}`, 'accept-language': language },
+      });
+      return (res.json().tasks as { id: string; canStart: boolean; startBlockedBy: string | null }[]).find((t) => t.id === waiting.assignment.id)!;
+    };
+    const inEnglish = await blockedBy('en');
+    // (the planner chose English earlier in this file: the stored choice wins over the header)
+    expect((await planner.request('PUT', '/api/mes/auth/me/locale', { locale: 'tr' })).statusCode).toBe(200);
+    const inTurkish = await blockedBy('en');
+    expect((await planner.request('PUT', '/api/mes/auth/me/locale', { locale: 'en' })).statusCode).toBe(200);
+    expect(inEnglish.canStart).toBe(false);
+    expect(inEnglish.startBlockedBy).toMatch(/^[\x20-\x7e]+$/);
+    expect(inTurkish.startBlockedBy).toBeTruthy();
+    expect(inTurkish.startBlockedBy).not.toBe(inEnglish.startBlockedBy);
+
     // a cancelled plan's assignments say so as data too
     expect((await planner.post(`/api/mes/production-plans/${planId}/cancel`, {})).statusCode).toBe(200);
     const cancelled = (await planner.get(`/api/mes/worker-assignments/${second!.assignment.id}`)).json();

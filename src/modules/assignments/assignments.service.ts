@@ -7,6 +7,7 @@
  */
 import { type Db, type Trx, withSavepoint } from '../../db/database.js';
 import { type OutboxEvent, recordEvents } from '../realtime/index.js';
+import { english } from '../../i18n/index.js';
 import { DomainError, m, type Message, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
 import type { SessionUser } from '../auth/index.js';
@@ -83,7 +84,8 @@ export async function listAssignments(
 }
 
 /** The worker's queue, with what each pending task waits for and whether it could start now. */
-export async function workerTasks(db: Db, workerId: string, user: SessionUser, clock: Clock): Promise<WorkerTasks> {
+/** `word` says why a task cannot start in the reader's language (English by default). */
+export async function workerTasks(db: Db, workerId: string, user: SessionUser, clock: Clock, word: (msg: Message) => string = english): Promise<WorkerTasks> {
   if (!mayRead(user, workerId)) throw forbidden(m('worker.you_are_not', { you: user.workerId ?? '', workerId }));
   const worker = await views.findWorkerRecord(db, workerId, clock.now());
   if (!worker) throw notFound('worker', workerId);
@@ -113,7 +115,7 @@ export async function workerTasks(db: Db, workerId: string, user: SessionUser, c
               workerTask,
               substation: { id: task.substationId, status: substationStatus, currentAssignmentId: substationAssignmentId },
             });
-      return { ...task, canStart: refusal === undefined, startBlockedBy: refusal?.message ?? null };
+      return { ...task, canStart: refusal === undefined, startBlockedBy: refusal ? word(refusal.msg) : null };
     }),
   };
 }

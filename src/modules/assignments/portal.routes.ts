@@ -1,5 +1,6 @@
 /** The worker portal's queue: GET /api/mes/workers/:id/tasks */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { localeFor, translate } from '../../i18n/index.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { anyRole, currentUser } from '../auth/index.js';
 import { WorkerParams, WorkerTasks } from './assignments.schema.js';
@@ -22,6 +23,10 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       config: { roles: anyRole },
     },
-    async (request) => workerTasks(db, request.params.id, currentUser(request), { now: () => new Date(), utcOffsetMinutes: config.utcOffsetMinutes }),
+    async (request) => {
+      const user = currentUser(request);
+      const locale = localeFor(user.locale, request.headers['accept-language']);
+      return workerTasks(db, request.params.id, user, { now: () => new Date(), utcOffsetMinutes: config.utcOffsetMinutes }, (msg) => translate(msg, locale));
+    },
   );
 };
