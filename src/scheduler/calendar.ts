@@ -16,6 +16,7 @@
  *    calendar is asked about); beyond it the calendar is treated as off.
  */
 import type { ShiftCalendar, ShiftWindow } from './types.js';
+import { firstEndAfter } from './sorted.js';
 
 export const MINUTE_MS = 60_000;
 export const DAY_MS = 86_400_000;
@@ -135,15 +136,8 @@ export class CompiledCalendar {
       /* compile up to t */
     }
     for (;;) {
-      const ends = this.ends;
-      let lo = 0;
-      let hi = ends.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (ends[mid]! > t) hi = mid;
-        else lo = mid + 1;
-      }
-      if (lo < ends.length) return lo;
+      const lo = firstEndAfter(this.ends, t);
+      if (lo < this.ends.length) return lo;
       if (!this.extend()) return -1;
     }
   }

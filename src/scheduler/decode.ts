@@ -14,18 +14,8 @@
 import type { CompiledCalendar } from './calendar.js';
 import type { Model } from './model.js';
 import { BIND_READY, BIND_SHIFT, BIND_SUB, BIND_WORKER, CHOICE_PF, copyDecoded, type Decoded, type Solution } from './solution.js';
+import { firstEndAfter } from './sorted.js';
 import { weightedTardiness } from './tardiness.js';
-
-function firstEndAfter(ends: number[], t: number, from: number): number {
-  let lo = from;
-  let hi = ends.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ends[mid]! > t) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
 
 export class Decoder {
   private readonly m: Model;

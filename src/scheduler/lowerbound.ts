@@ -19,6 +19,7 @@
  * to the classic "longest chain" and "total work / capacity" bounds.
  */
 import type { Model } from './model.js';
+import { firstEndAfter } from './sorted.js';
 
 export interface LowerBounds {
   /** max of all bounds (epoch ms) */
@@ -139,18 +140,6 @@ function closeGroups(groups: Group[]): Group[] {
 
 /** Running totals of each resource's booked time (per busy list; each list is measured by one measure: its worker's calendar, or wall time). */
 const bookedPrefix = new WeakMap<{ starts: number[] }, Float64Array>();
-
-/** First index k with ends[k] > t (ends sorted). */
-function firstEndAfter(ends: number[], t: number): number {
-  let lo = 0;
-  let hi = ends.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ends[mid]! > t) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
 
 /**
  * Booked time of a resource inside [a, b), measured by `measure` (additive: measure(x, z) = measure(x, y) + measure(y, z)).

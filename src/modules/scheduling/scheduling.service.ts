@@ -198,6 +198,27 @@ function fixedBusy(fixed: Map<string, FixedNode>): BookedInterval[] {
   );
 }
 
+/** The row a scheduled node becomes: ready when every predecessor is completed, pinned when the planner pinned it. */
+function assignmentRow(
+  a: ScheduleResult['assignments'][number],
+  nodeDbId: number,
+  node: { predecessors: string[] },
+  of: { completed: Set<string>; pinned?: Map<string, unknown> },
+): NewAssignment {
+  return {
+    nodeId: nodeDbId,
+    workerId: a.workerId,
+    stationId: a.stationId,
+    substationId: a.substationId,
+    start: a.start,
+    end: a.end,
+    workMinutes: a.workMinutes,
+    status: node.predecessors.every((p) => of.completed.has(p)) ? 'ready' : 'pending',
+    pinned: of.pinned?.has(a.nodeId) ?? false,
+    waitReason: a.waitReasons ? a.waitReasons.map(reasonForApi) : null,
+  };
+}
+
 export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<ScheduleOutcome> {
   const { plan, nodes, fixed, now } = req;
   let windowed;
@@ -242,18 +263,7 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
 
   const { dbIds } = req;
   const byId = new Map(plan.nodes.map((n) => [n.nodeId, n]));
-  const rows = result.assignments.map((a) => ({
-    nodeId: dbIds.get(a.nodeId)!,
-    workerId: a.workerId,
-    stationId: a.stationId,
-    substationId: a.substationId,
-    start: a.start,
-    end: a.end,
-    workMinutes: a.workMinutes,
-    status: byId.get(a.nodeId)!.predecessors.every((p) => req.completed.has(p)) ? ('ready' as const) : ('pending' as const),
-    pinned: req.pinned?.has(a.nodeId) ?? false,
-    waitReason: a.waitReasons ? a.waitReasons.map(reasonForApi) : null,
-  }));
+  const rows = result.assignments.map((a) => assignmentRow(a, dbIds.get(a.nodeId)!, byId.get(a.nodeId)!, req));
   return { rows, stats: result.stats, profile };
 }
 
@@ -329,18 +339,7 @@ export async function scheduleFloor(trx: Trx, req: { parts: FloorPart[]; now: Da
   const rows = new Map<string, NewAssignment[]>(parts.map((p) => [p.plan.id, []]));
   for (const a of result.assignments) {
     const { part, nodeId, node } = owner.get(a.nodeId)!;
-    rows.get(part.plan.id)!.push({
-      nodeId: part.dbIds.get(nodeId)!,
-      workerId: a.workerId,
-      stationId: a.stationId,
-      substationId: a.substationId,
-      start: a.start,
-      end: a.end,
-      workMinutes: a.workMinutes,
-      status: node.predecessors.every((p) => part.completed.has(p)) ? 'ready' : 'pending',
-      pinned: part.pinned?.has(nodeId) ?? false,
-      waitReason: a.waitReasons ? a.waitReasons.map(reasonForApi) : null,
-    });
+    rows.get(part.plan.id)!.push(assignmentRow({ ...a, nodeId }, part.dbIds.get(nodeId)!, node, part));
   }
   return { rows, plans: result.plans, stats: result.stats, profile };
 }
