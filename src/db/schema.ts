@@ -53,9 +53,22 @@ export interface SubstationTable {
   name: string;
   status: Generated<SubstationStatus>;
   current_assignment_id: string | null;
+  /** weekly windows and exceptions when the substation can run (0017); null = always */
+  availability_calendar_id: string | null;
   archived_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+}
+
+/** Planned maintenance or any other time a substation is out (0017). */
+export interface SubstationBlockTable {
+  id: Generated<number>;
+  substation_id: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: string;
+  created_by: string | null;
+  created_at: CreatedAt;
 }
 
 export interface ShiftCalendarTable {
@@ -157,6 +170,8 @@ export interface ProductionPlanTable {
   due_date: Timestamp | null;
   /** 1 = most urgent … 5 (CHECK). */
   priority: Generated<number>;
+  /** an early finish lets later steps move left (0017) */
+  auto_compact: Generated<boolean>;
 }
 
 /** A finished plan's graph and history, moved out of the hot tables: the plan detail as last served. */
@@ -221,8 +236,12 @@ export interface WorkerAssignmentTable {
   station_id: string;
   substation_id: string;
   status: Generated<AssignmentStatus>;
+  /** the live booking (0017): moved by starts, overruns and repair; guarded by the exclusion constraints */
   planned_start: Timestamp;
   planned_end: Timestamp;
+  /** the booking as the planner last set it, once the live booking has left it (0017); null while they agree */
+  baseline_start: Timestamp | null;
+  baseline_end: Timestamp | null;
   work_minutes: number;
   pinned: Generated<boolean>;
   wait_reason: Json<WaitReason[]> | null;
@@ -372,6 +391,7 @@ export interface DB {
   'mes.stations': StationTable;
   'mes.station_operations': StationOperationTable;
   'mes.substations': SubstationTable;
+  'mes.substation_blocks': SubstationBlockTable;
   'mes.shift_calendars': ShiftCalendarTable;
   'mes.shift_calendar_windows': ShiftCalendarWindowTable;
   'mes.shift_calendar_exceptions': ShiftCalendarExceptionTable;
@@ -407,6 +427,7 @@ export const mesTables = [
   'stations',
   'station_operations',
   'substations',
+  'substation_blocks',
   'shift_calendars',
   'shift_calendar_windows',
   'shift_calendar_exceptions',
