@@ -20,10 +20,32 @@
  *   is out) as [starts_at, ends_at). Nothing may be booked across one; the
  *   application repairs bookings a new block overlaps and refuses a block over
  *   a running step. Analytics subtracts them from planned production time.
+ * - the two exclusion constraints against double booking become DEFERRABLE
+ *   INITIALLY IMMEDIATE: every statement is still checked as it runs, but a
+ *   repair or a reschedule that moves many bookings in one transaction may say
+ *   `set constraints ... deferred` and be checked once, at commit, on the
+ *   final state (moving A into B's old slot and B further on is not an
+ *   overlap, whatever order the rows are written in). PostgreSQL cannot alter
+ *   an exclusion constraint's deferrability, so they are dropped and added
+ *   again, over the same columns and rows.
  */
 import { type Kysely, sql } from 'kysely';
 
+const open = sql.raw(`status in ('pending', 'ready', 'in_progress', 'paused')`);
+
+async function exclusions(db: Kysely<unknown>, deferrable: boolean): Promise<void> {
+  const mode = sql.raw(deferrable ? 'deferrable initially immediate' : '');
+  await sql`alter table mes.worker_assignments
+    drop constraint worker_assignments_worker_no_overlap,
+    drop constraint worker_assignments_substation_no_overlap,
+    add constraint worker_assignments_worker_no_overlap exclude using gist (
+      worker_id with =, tstzrange(planned_start, planned_end, '[)') with &&) where (${open}) ${mode},
+    add constraint worker_assignments_substation_no_overlap exclude using gist (
+      substation_id with =, tstzrange(planned_start, planned_end, '[)') with &&) where (${open}) ${mode}`.execute(db);
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await exclusions(db, true);
   await sql`alter table mes.worker_assignments
     add column baseline_start timestamptz,
     add column baseline_end timestamptz,
@@ -54,4 +76,5 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`alter table mes.substations drop column availability_calendar_id`.execute(db);
   await sql`alter table mes.production_plans drop column auto_compact`.execute(db);
   await sql`alter table mes.worker_assignments drop column baseline_end, drop column baseline_start`.execute(db);
+  await exclusions(db, false);
 }
