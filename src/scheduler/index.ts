@@ -83,8 +83,8 @@
  * the max of those ends and of its nodes'. The first criterion is the
  * weighted tardiness sum_p w_p * max(0, C_p - d_p) in minutes, then the
  * makespan and the rest. With several plans and a due date, the due-date
- * rules (EDD, ATC, weighted slack, EDD/prio) are decoded right after the
- * greedy, half of the critical paths end at the most weighted-tardy plan's
+ * rules (EDD, ATC, weighted slack, EDD/prio) are decoded first (EDD is then
+ * the greedy of the stats), before the makespan rules, half of the critical paths end at the most weighted-tardy plan's
  * last node, and a kick may move that plan's nodes ahead of the others in the
  * list. A single plan (the release) is never compared by tardiness against
  * another: its tardiness falls with its makespan, so nothing changes for it.

@@ -151,7 +151,9 @@ export class Search {
       ['SPT', neg(ms.work), ms.tail, CHOICE_EF],
       ['FIFO', inputIdx, ms.tail, CHOICE_EF],
     ];
-    if (this.multiPlan) rules.splice(1, 0, ...this.dueDateRules(ms.tail, ms.work, head));
+    // several plans with due dates: a due-date rule is the first decode, so a budget that ends after
+    // one decode (4,000 steps on a loaded machine) still answers by urgency, not by path length
+    if (this.multiPlan) rules.unshift(...this.dueDateRules(ms.tail, ms.work, head));
 
     const ruleResults: { rule: string; makespanEnd: number }[] = [];
     const first = rules[0]!;
@@ -226,7 +228,7 @@ export class Search {
   }
 
   /**
-   * Due-date dispatching rules for several plans (tried right after the greedy):
+   * Due-date dispatching rules for several plans (tried first, before the makespan rules):
    * EDD (earliest due date first, then longest remaining path), EDD with the
    * best-priority station first, weighted slack (late plans by weight times
    * lateness, then on-time ones by slack / weight) and ATC (apparent tardiness

@@ -23,13 +23,22 @@ export interface NewAssignment {
 }
 
 /** Inserts assignments in one statement; returns their WA codes in input order. */
-export async function insertAssignments(trx: Trx, planId: string, rows: NewAssignment[]): Promise<string[]> {
+export function insertAssignments(trx: Trx, planId: string, rows: NewAssignment[]): Promise<string[]> {
+  return insertAssignmentsOfPlans(
+    trx,
+    rows.map((r) => ({ ...r, planId })),
+  );
+}
+
+/** Inserts assignments of several plans in one statement (the floor's reschedule); returns their WA codes in input order. */
+export async function insertAssignmentsOfPlans(trx: Trx, rows: (NewAssignment & { planId: string })[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const codes = await sql<{ id: string }>`
     select mes.generate_assignment_code() as id from generate_series(1, ${rows.length}::int) g order by g`.execute(trx);
   const ids = codes.rows.map((r) => r.id);
   const json = rows.map((r, i) => ({
     id: ids[i],
+    plan_id: r.planId,
     node_id: r.nodeId,
     worker_id: r.workerId,
     station_id: r.stationId,
@@ -44,8 +53,8 @@ export async function insertAssignments(trx: Trx, planId: string, rows: NewAssig
   await sql`
     insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, planned_start, planned_end,
       work_minutes, status, pinned, wait_reason)
-    select id, ${planId}, node_id, worker_id, station_id, substation_id, planned_start, planned_end, work_minutes, status, pinned, wait_reason
-      from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(id text, node_id bigint, worker_id text, station_id text,
+    select id, plan_id, node_id, worker_id, station_id, substation_id, planned_start, planned_end, work_minutes, status, pinned, wait_reason
+      from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(id text, plan_id text, node_id bigint, worker_id text, station_id text,
         substation_id text, planned_start timestamptz, planned_end timestamptz, work_minutes numeric, status text, pinned boolean, wait_reason jsonb)`.execute(
     trx,
   );
@@ -71,6 +80,32 @@ export function listPlanAssignments(trx: Trx, planId: string, statuses: Assignme
     ])
     .where('plan_id', '=', planId)
     .where('status', 'in', statuses)
+    .orderBy('planned_start')
+    .forUpdate()
+    .execute();
+}
+
+/** Open assignments of several plans (the floor's reschedule), locked, with their plan id: one statement. */
+export function listAssignmentsOfPlans(trx: Trx, planIds: readonly string[], statuses: AssignmentStatus[]) {
+  take(trx, 'assignment');
+  return trx
+    .selectFrom('mes.worker_assignments')
+    .select([
+      'id',
+      'plan_id as planId',
+      'node_id as nodeId',
+      'worker_id as workerId',
+      'station_id as stationId',
+      'substation_id as substationId',
+      'status',
+      'pinned',
+      'planned_start as plannedStart',
+      'planned_end as plannedEnd',
+      'actual_end as actualEnd',
+    ])
+    .where('plan_id', '=', sql<string>`any(${[...planIds]}::text[])`)
+    .where('status', 'in', statuses)
+    .orderBy('plan_id')
     .orderBy('planned_start')
     .forUpdate()
     .execute();

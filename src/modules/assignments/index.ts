@@ -4,6 +4,8 @@ export {
   endOpenPauses,
   findAssignmentOwner,
   insertAssignments,
+  insertAssignmentsOfPlans,
+  listAssignmentsOfPlans,
   listPlanAssignments,
   moveAssignment,
   type NewAssignment,

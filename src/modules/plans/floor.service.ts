@@ -20,13 +20,13 @@ import type { Db, Trx } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
 import { weightOfPriority } from '../../scheduler/index.js';
 import { DomainError, detail, m, summaryOf as problemSummary } from '../../shared/errors.js';
-import { cancelAssignments, insertAssignments, listPlanAssignments, type NewAssignment } from '../assignments/index.js';
+import { cancelAssignments, insertAssignmentsOfPlans, listAssignmentsOfPlans, type NewAssignment } from '../assignments/index.js';
 import { type OutboxEvent, recordEvents } from '../realtime/index.js';
 import { type FixedNode, type FloorPart, type PinnedNode, scheduleFloor } from '../scheduling/index.js';
 import type { FloorRescheduleResult, FloorSummary } from './floor.schema.js';
 import { assignmentEvents, cancelledEvent } from './lifecycle.service.js';
 import * as repo from './plans.repository.js';
-import type { PlanDetail, PlanStatus } from './plans.schema.js';
+import type { PlanStatus } from './plans.schema.js';
 
 export interface FloorOptions {
   actor: string;
@@ -39,10 +39,11 @@ export interface FloorOptions {
 const defaultStatuses: PlanStatus[] = ['released', 'in_production'];
 const reschedulable: PlanStatus[] = ['released', 'in_production', 'paused'];
 
-type Current = Awaited<ReturnType<typeof listPlanAssignments>>[number];
+type Current = Awaited<ReturnType<typeof listAssignmentsOfPlans>>[number];
+type FloorPlan = repo.FloorPlanRow;
 
 interface PlanState {
-  plan: PlanDetail;
+  plan: FloorPlan;
   due: number | undefined;
   priority: number;
   weight: number;
@@ -57,7 +58,7 @@ interface PlanState {
 }
 
 /** Due date (none: never late) and priority of a plan. */
-function urgencyOf(plan: PlanDetail): { due: number | undefined; priority: number } {
+function urgencyOf(plan: FloorPlan): { due: number | undefined; priority: number } {
   return { due: plan.dueDate ? Date.parse(plan.dueDate) : undefined, priority: plan.priority };
 }
 
@@ -77,7 +78,7 @@ async function choosePlans(trx: Trx, planIds: string[] | undefined): Promise<str
 }
 
 /** Ancestors of a node within its plan. */
-function ancestorsOf(plan: PlanDetail, nodeId: string): Set<string> {
+function ancestorsOf(plan: FloorPlan, nodeId: string): Set<string> {
   const preds = new Map(plan.nodes.map((n) => [n.nodeId, n.predecessors]));
   const seen = new Set<string>();
   const stack = [...(preds.get(nodeId) ?? [])];
@@ -90,12 +91,10 @@ function ancestorsOf(plan: PlanDetail, nodeId: string): Set<string> {
   return seen;
 }
 
-/** What a plan keeps, what is scheduled again, and its current completion. */
-async function planState(trx: Trx, planId: string, now: number): Promise<PlanState> {
-  const plan = (await repo.findPlanDetail(trx, planId))!;
-  const current = await listPlanAssignments(trx, planId, ['pending', 'ready', 'in_progress', 'paused', 'completed']);
-  const dbIds = await repo.nodeDbIds(trx, planId);
-  const nodeIdOf = new Map([...dbIds].map(([nodeId, id]) => [id, nodeId]));
+/** What a plan keeps, what is scheduled again, and its current completion (from its live assignments `current`). */
+function planState(plan: FloorPlan, current: Current[], now: number): PlanState {
+  const dbIds = new Map(plan.nodes.map((n) => [n.nodeId, n.dbId]));
+  const nodeIdOf = new Map(plan.nodes.map((n) => [n.dbId, n.nodeId]));
   const byNode = new Map(current.map((a) => [nodeIdOf.get(a.nodeId)!, a]));
   const fixed = new Map<string, FixedNode>();
   const pinned = new Map<string, PinnedNode>();
@@ -171,18 +170,31 @@ export async function rescheduleFloor(db: Db, planIds: string[] | undefined, opt
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
     const ids = await choosePlans(trx, planIds);
-    // plans in id order (the same kind of lock, always in the same order), then their assignments
+    // plans in id order (the same kind of lock, always in the same order), then their assignments: set-based,
+    // a few statements for all the plans (200 plans read one by one cost a second and more)
+    const locked = new Map((await repo.lockPlans(trx, ids)).map((p) => [p.id, p.status]));
     for (const id of [...ids].sort()) {
-      const locked = await repo.lockPlan(trx, id);
-      if (!locked || !reschedulable.includes(locked.status)) throw new DomainError('conflict', m('floor.plan_changed', { planId: id }));
+      const status = locked.get(id);
+      if (!status || !reschedulable.includes(status)) throw new DomainError('conflict', m('floor.plan_changed', { planId: id }));
     }
     const now = opts.now.getTime();
-    const states: PlanState[] = [];
-    for (const id of ids) states.push(await planState(trx, id, now));
+    const plans = new Map((await repo.findFloorPlans(trx, ids)).map((p) => [p.id, p]));
+    const assignments = new Map<string, Current[]>(ids.map((id) => [id, []]));
+    for (const a of await listAssignmentsOfPlans(trx, ids, ['pending', 'ready', 'in_progress', 'paused', 'completed'])) assignments.get(a.planId)!.push(a);
+    const states = ids.map((id) => planState(plans.get(id)!, assignments.get(id)!, now));
 
     const parts = states.filter((s) => s.part.nodes.size > 0).map((s) => s.part);
+    const currentEnd = Math.max(...states.filter((s) => s.part.nodes.size > 0).map((s) => s.before));
     const outcome =
-      parts.length > 0 ? await scheduleFloor(trx, { parts, now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs: opts.budgetMs }) : undefined;
+      parts.length > 0
+        ? await scheduleFloor(trx, {
+            parts,
+            now: opts.now,
+            utcOffsetMinutes: opts.utcOffsetMinutes,
+            budgetMs: opts.budgetMs,
+            ...(Number.isFinite(currentEnd) ? { currentEnd } : {}),
+          })
+        : undefined;
     const completion = new Map(outcome?.plans.map((p) => [p.id, p.completion]) ?? []);
     const afterEnd = (s: PlanState) => (s.part.nodes.size > 0 ? completion.get(s.plan.id)! : s.before);
 
@@ -223,14 +235,23 @@ export async function rescheduleFloor(db: Db, planIds: string[] | undefined, opt
         [...changes.values()].flatMap((c) => c.old.map((a) => a.id)),
         'rescheduled',
       );
+      // the new bookings of every plan in one statement, then every moved plan's window and version in one
+      const moving = states.filter((s) => changes.has(s.plan.id));
+      const newIds = await insertAssignmentsOfPlans(
+        trx,
+        moving.flatMap((s) => changes.get(s.plan.id)!.rows.map((r) => ({ ...r, planId: s.plan.id }))),
+      );
+      await repo.setPlannedWindows(
+        trx,
+        moving.map((s) => ({ planId: s.plan.id, plannedEnd: new Date(afterEnd(s)) })),
+      );
       const events: OutboxEvent[] = [];
-      for (const s of states) {
-        const c = changes.get(s.plan.id);
-        if (!c) continue;
+      let next = 0;
+      for (const s of moving) {
+        const c = changes.get(s.plan.id)!;
         const planId = s.plan.id;
-        const ids = await insertAssignments(trx, planId, c.rows);
-        await repo.setPlannedWindow(trx, planId, new Date(afterEnd(s)));
-        await repo.bumpPlanVersion(trx, planId);
+        const ids = newIds.slice(next, next + c.rows.length);
+        next += c.rows.length;
         const nodeIdOf = new Map([...s.dbIds].map(([nodeId, id]) => [id, nodeId]));
         events.push(
           ...c.old.map((a) => cancelledEvent(planId, a, 'rescheduled')),

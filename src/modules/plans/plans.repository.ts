@@ -424,6 +424,86 @@ export async function planIdsInStatus(db: Db, statuses: readonly PlanStatus[]): 
   return rows.map((r) => r.id);
 }
 
+/** The floor's reschedule locks its plans in one statement, in id order (code-unit order, as the single-plan paths sort them). */
+export async function lockPlans(trx: Trx, planIds: readonly string[]) {
+  take(trx, 'plan');
+  if (planIds.length === 0) return [];
+  const result = await sql<{ id: string; status: PlanStatus }>`
+    select id, status from mes.production_plans where id = any(${planIds}::text[]) order by id collate "C" for update`.execute(trx);
+  return result.rows;
+}
+
+/** A plan as scheduling reads it (SchedulablePlan of scheduling.service.ts), with its name, status and node db ids. */
+export interface FloorPlanRow {
+  id: string;
+  name: string;
+  status: PlanStatus;
+  dueDate: string | null;
+  priority: number;
+  nodes: {
+    dbId: number;
+    nodeId: string;
+    operationId: string;
+    quantity: number;
+    nominalTime: number;
+    efficiency: number;
+    pin: { stationId?: string; substationId?: string; workerId?: string } | null;
+    predecessors: string[];
+    assignedStations: { stationId: string; priority: number; time?: number }[];
+  }[];
+}
+
+/**
+ * What the floor's reschedule needs of many plans, in one statement: each child table is read once for all of
+ * them through its plan_id index and grouped (not one plan detail per plan: 200 of those cost a second).
+ */
+export async function findFloorPlans(trx: Trx, planIds: readonly string[]): Promise<FloorPlanRow[]> {
+  if (planIds.length === 0) return [];
+  const result = await sql<FloorPlanRow>`
+    with n as (
+      select n.* from mes.production_plan_nodes n where n.plan_id = any(${planIds}::text[])
+    ), preds as (
+      select e.node_id, json_agg(pn.node_id order by pn.sequence) as list
+        from mes.node_predecessors e join n pn on pn.id = e.predecessor_id
+       where e.plan_id = any(${planIds}::text[]) group by e.node_id
+    ), cands as (
+      select s.node_id, json_agg(json_strip_nulls(json_build_object('stationId', s.station_id, 'priority', s.priority, 'time', s.time_minutes))
+               order by s.priority, s.station_id collate "C") as list
+        from mes.node_stations s where s.plan_id = any(${planIds}::text[]) group by s.node_id
+    ), nodes as (
+      select n.plan_id, json_agg(json_build_object(
+               'dbId', n.id, 'nodeId', n.node_id, 'operationId', n.operation_id, 'quantity', n.quantity,
+               'nominalTime', n.nominal_time, 'efficiency', n.efficiency,
+               'pin', case when coalesce(n.pinned_station_id, n.pinned_substation_id, n.pinned_worker_id) is null then null
+                           else json_strip_nulls(json_build_object('stationId', n.pinned_station_id,
+                                  'substationId', n.pinned_substation_id, 'workerId', n.pinned_worker_id)) end,
+               'predecessors', coalesce(preds.list, '[]'::json),
+               'assignedStations', coalesce(cands.list, '[]'::json)) order by n.sequence) as list
+        from n left join preds on preds.node_id = n.id left join cands on cands.node_id = n.id
+       group by n.plan_id
+    )
+    select p.id, p.name, p.status, ${isoSql('p.due_date')} as "dueDate", p.priority, coalesce(nodes.list, '[]'::json) as nodes
+      from mes.production_plans p left join nodes on nodes.plan_id = p.id
+     where p.id = any(${planIds}::text[])`.execute(trx);
+  return result.rows;
+}
+
+/**
+ * After the floor's reschedule, for every plan whose steps moved, in one statement: its planned end, its planned
+ * start = its earliest active step's (steps may now start earlier than at release), and a new version.
+ */
+export async function setPlannedWindows(trx: Trx, ends: readonly { planId: string; plannedEnd: Date }[]): Promise<void> {
+  if (ends.length === 0) return;
+  await sql`
+    update mes.production_plans p
+       set planned_end = x.planned_end,
+           planned_start = least(x.planned_end,
+             coalesce((select min(a.planned_start) from mes.worker_assignments a where a.plan_id = p.id and a.status <> 'cancelled'), p.planned_start)),
+           version = p.version + 1
+      from unnest(${ends.map((e) => e.planId)}::text[], ${ends.map((e) => e.plannedEnd.toISOString())}::timestamptz[]) as x(id, planned_end)
+     where p.id = x.id`.execute(trx);
+}
+
 /** After the floor's reschedule: the plan's planned end, and its planned start = its earliest active step's (steps may now start earlier than at release). */
 export async function setPlannedWindow(trx: Trx, planId: string, plannedEnd: Date): Promise<void> {
   await sql`

@@ -4,6 +4,7 @@ export {
   type FloorOutcome,
   type FloorPart,
   type PinnedNode,
+  type SchedulablePlan,
   type ScheduleOutcome,
   type ScheduleRequest,
   scheduleFloor,

@@ -46,8 +46,28 @@ export interface PinnedNode {
   notBefore: number;
 }
 
+/**
+ * What scheduling reads of a plan: its id, urgency and its nodes' scheduling fields. A PlanDetail has them
+ * all; the floor's reschedule reads just these, for many plans in one statement.
+ */
+export interface SchedulablePlan {
+  id: string;
+  dueDate: string | null;
+  priority: number;
+  nodes: {
+    nodeId: string;
+    operationId: string;
+    quantity: number;
+    nominalTime: number;
+    efficiency: number;
+    pin: PlanDetail['nodes'][number]['pin'];
+    predecessors: string[];
+    assignedStations: { stationId: string; priority: number; time?: number }[];
+  }[];
+}
+
 export interface ScheduleRequest {
-  plan: PlanDetail;
+  plan: SchedulablePlan;
   /** node ids to (re)schedule */
   nodes: Set<string>;
   /** nodes that keep their assignment (started or completed) */
@@ -117,10 +137,12 @@ async function scheduleWindowed(
   trx: Trx,
   req: {
     planIds: string[];
-    open: PlanDetail['nodes'];
+    open: SchedulablePlan['nodes'];
     ownBusy: BookedInterval[];
     input: Omit<ScheduleInput, 'stations' | 'workers' | 'booked'>;
     now: Date;
+    /** the first window's length, when the caller knows better than the work's sum (the floor: its current schedule's span) */
+    firstWindowMs?: number;
   },
 ): Promise<{ result: ScheduleResult; profile: ScheduleProfile }> {
   const { open, now } = req;
@@ -130,7 +152,7 @@ async function scheduleWindowed(
   const minutes = open.flatMap((n) => n.assignedStations.map((s) => durationMinutes(s.time ?? n.nominalTime, n.quantity, n.efficiency)));
   const mergeGapMs = minutes.length > 0 ? Math.min(...minutes) * 60_000 : 1;
   const profile: ScheduleProfile = { readMs: 0, schedulerMs: 0, windows: 0 };
-  for (let windowMs = firstWindowMs(minutes); ; windowMs *= WINDOW_GROWTH) {
+  for (let windowMs = req.firstWindowMs ?? firstWindowMs(minutes); ; windowMs *= WINDOW_GROWTH) {
     const whole = windowMs >= HORIZON_DAYS * DAY_MS;
     const until = whole ? undefined : new Date(now.getTime() + windowMs);
     let t = performance.now();
@@ -292,9 +314,19 @@ export interface FloorOutcome {
  * other plans are busy; the parts' own open bookings are not read (they are being
  * replaced), their fixed nodes' busy time is.
  */
-export async function scheduleFloor(trx: Trx, req: { parts: FloorPart[]; now: Date; utcOffsetMinutes: number; budgetMs: number }): Promise<FloorOutcome> {
+export async function scheduleFloor(
+  trx: Trx,
+  req: {
+    parts: FloorPart[];
+    now: Date;
+    utcOffsetMinutes: number;
+    budgetMs: number;
+    /** epoch ms: when the parts' current schedule ends (the reschedule's first window of bookings is twice that span) */
+    currentEnd?: number;
+  },
+): Promise<FloorOutcome> {
   const { parts, now } = req;
-  const owner = new Map<string, { part: FloorPart; nodeId: string; node: PlanDetail['nodes'][number] }>();
+  const owner = new Map<string, { part: FloorPart; nodeId: string; node: SchedulablePlan['nodes'][number] }>();
   const schedulerNodes: SchedulerNode[] = [];
   for (const part of parts) {
     const idOf = (nodeId: string) => `${part.plan.id}/${nodeId}`;
@@ -308,6 +340,10 @@ export async function scheduleFloor(trx: Trx, req: { parts: FloorPart[]; now: Da
       open: parts.flatMap((p) => p.plan.nodes.filter((n) => p.nodes.has(n.nodeId))),
       ownBusy: parts.flatMap((p) => fixedBusy(p.fixed)),
       now,
+      // the parts' current schedule fits before currentEnd among these same bookings, so a new one mostly fits
+      // in twice that span: reading from there to the horizon (what the sum of 4,000 steps' work asks for) reads
+      // months of the floor for nothing; a schedule that does not fit reads a window 4 times larger
+      ...(req.currentEnd !== undefined && req.currentEnd > now.getTime() ? { firstWindowMs: Math.max(4 * DAY_MS, 2 * (req.currentEnd - now.getTime())) } : {}),
       input: {
         now: now.getTime(),
         utcOffsetMinutes: req.utcOffsetMinutes,
