@@ -45,7 +45,7 @@ import { type Db, openDatabase } from '../src/db/database.js';
 import { lockScheduling } from '../src/db/locks.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import { insertAssignments } from '../src/modules/assignments/index.js';
-import { rescheduleFloor } from '../src/modules/plans/floor.service.js';
+import { type FloorProfile, rescheduleFloor } from '../src/modules/plans/floor.service.js';
 import { cancelPlan, type LifecycleOptions, releasePlan } from '../src/modules/plans/lifecycle.service.js';
 import { findPlanDetail, nodeDbIds } from '../src/modules/plans/plans.repository.js';
 import { createPlan } from '../src/modules/plans/plans.service.js';
@@ -275,16 +275,20 @@ async function rescheduleRow(db: Db, ids: string[], opts: LifecycleOptions, budg
   const floorOpts = { actor: 'bench', now: opts.now, utcOffsetMinutes: opts.utcOffsetMinutes, budgetMs };
   const row = async (dryRun: boolean) => {
     const t = performance.now();
-    const r = await rescheduleFloor(db, planIds, { ...floorOpts, dryRun });
+    let p: FloorProfile | undefined;
+    const r = await rescheduleFloor(db, planIds, { ...floorOpts, dryRun, onProfile: (x) => (p = x) });
     const ms = performance.now() - t;
     const moved = r.plans.reduce((n, p) => n + p.moved, 0);
-    return `| ${dryRun ? 'dry run' : 'applied'} | ${planIds.length} × 20 | ${f(ms)} | ${r.before.weightedTardiness.toFixed(0)} | ${r.after.weightedTardiness.toFixed(0)} | ${r.before.totalTardinessMinutes.toFixed(0)} | ${r.after.totalTardinessMinutes.toFixed(0)} | ${r.before.latePlans} → ${r.after.latePlans} | ${r.accepted ? 'yes' : 'no'} | ${moved} |`;
+    const parts = p ? `${f(p.plansMs)} | ${f(p.readMs)} (${p.windows}) | ${f(p.schedulerMs)} (${p.iterations}) | ${f(p.writeMs)}` : '| | |';
+    return `| ${dryRun ? 'dry run' : 'applied'} | ${planIds.length} × 20 | ${f(ms)} | ${r.before.weightedTardiness.toFixed(0)} | ${r.after.weightedTardiness.toFixed(0)} | ${r.before.totalTardinessMinutes.toFixed(0)} | ${r.after.totalTardinessMinutes.toFixed(0)} | ${r.before.latePlans} → ${r.after.latePlans} | ${r.accepted ? 'yes' : 'no'} | ${moved} | ${parts} |`;
   };
   console.log('');
   console.log(`reschedule of ${planIds.length} plans x 20 steps together (scheduler budget ${budgetMs} ms), on the last floor:`);
   console.log('');
-  console.log('| run | plans × steps | ms | weighted tardiness before | after | tardiness min before | after | late plans | accepted | steps moved |');
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+  console.log(
+    '| run | plans × steps | ms | weighted tardiness before | after | tardiness min before | after | late plans | accepted | steps moved | plans read ms | bookings read ms (windows) | scheduler ms (iterations) | writes ms |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |');
   console.log(await row(true));
   console.log(await row(false));
 }

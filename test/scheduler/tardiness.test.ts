@@ -93,6 +93,33 @@ describe('weighted tardiness across plans', () => {
     });
   }
 
+  it('answers by due date when the budget ends after the first decode (the floor reschedule of 4,000 steps on a loaded machine)', () => {
+    // A: a long chain (the longest remaining path, which the makespan greedy takes first) due late; B: one short step due soon
+    const a = [step('A1', 'A', 60), step('A2', 'A', 60, ['A1']), step('A3', 'A', 60, ['A2'])];
+    const b = [step('B1', 'B', 30)];
+    const input: ScheduleInput = {
+      now: MON,
+      nodes: [...a, ...b],
+      stations: [{ id: 'S', substations: ['S-1'] }],
+      workers: [{ id: 'W', operations: ['OP'], stations: ['S'], calendar: ALWAYS }],
+      booked: [],
+      plans: [
+        { id: 'A', dueDate: MON + 10 * HOUR },
+        { id: 'B', dueDate: MON + 30 * MIN },
+      ],
+    };
+    // a clock that says the budget is gone as soon as the first decode is done
+    let calls = 0;
+    const res = solve(input, { timeBudgetMs: 1000, seed: 1, clock: () => (calls++ < 1 ? 0 : 1e9) });
+    expect(res.stats.iterations).toBe(0);
+    expect(endOf(res, 'B')).toBe(MON + 30 * MIN);
+    expect(res.stats.weightedTardiness).toBe(0);
+    // without due dates the first decode is the longest-path greedy, which puts B last
+    calls = 0;
+    const makespanOnly = solve({ ...input, plans: [{ id: 'A' }, { id: 'B' }] }, { timeBudgetMs: 1000, seed: 1, clock: () => (calls++ < 1 ? 0 : 1e9) });
+    expect(endOf(makespanOnly, 'B')).toBe(MON + 210 * MIN);
+  });
+
   it('counts the fixed work of a plan towards its completion', () => {
     const res = solve(competition([{ id: 'A', dueDate: MON + 5 * HOUR, fixedEnd: MON + 6 * HOUR }, { id: 'B' }], 'A first'));
     expect(endOf(res, 'A')).toBe(MON + 6 * HOUR);

@@ -34,6 +34,17 @@ export interface FloorOptions {
   utcOffsetMinutes: number;
   budgetMs: number;
   dryRun: boolean;
+  /** where the time went (bench/release-scale.ts): ms reading the plans, the bookings, the scheduler, the writes */
+  onProfile?: (profile: FloorProfile) => void;
+}
+
+export interface FloorProfile {
+  plansMs: number;
+  readMs: number;
+  schedulerMs: number;
+  writeMs: number;
+  windows: number;
+  iterations: number;
 }
 
 const defaultStatuses: PlanStatus[] = ['released', 'in_production'];
@@ -169,6 +180,7 @@ function summaryOf(plans: { end: number; due: number | undefined; weight: number
 export async function rescheduleFloor(db: Db, planIds: string[] | undefined, opts: FloorOptions): Promise<FloorRescheduleResult> {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
+    let t = performance.now();
     const ids = await choosePlans(trx, planIds);
     // plans in id order (the same kind of lock, always in the same order), then their assignments: set-based,
     // a few statements for all the plans (200 plans read one by one cost a second and more)
@@ -183,6 +195,7 @@ export async function rescheduleFloor(db: Db, planIds: string[] | undefined, opt
     for (const a of await listAssignmentsOfPlans(trx, ids, ['pending', 'ready', 'in_progress', 'paused', 'completed'])) assignments.get(a.planId)!.push(a);
     const states = ids.map((id) => planState(plans.get(id)!, assignments.get(id)!, now));
 
+    const plansMs = performance.now() - t;
     const parts = states.filter((s) => s.part.nodes.size > 0).map((s) => s.part);
     const currentEnd = Math.max(...states.filter((s) => s.part.nodes.size > 0).map((s) => s.before));
     const outcome =
@@ -228,6 +241,7 @@ export async function rescheduleFloor(db: Db, planIds: string[] | undefined, opt
     const accepted = Math.abs(dw) < 1e-6 ? after.makespan <= before.makespan : dw < 0;
     const applied = !opts.dryRun && accepted && moved > 0;
 
+    t = performance.now();
     if (applied) {
       // the old bookings go first, or they would block their replacements
       await cancelAssignments(
@@ -266,6 +280,14 @@ export async function rescheduleFloor(db: Db, planIds: string[] | undefined, opt
       }
       await recordEvents(trx, events, opts.actor);
     }
+    opts.onProfile?.({
+      plansMs,
+      readMs: outcome?.profile.readMs ?? 0,
+      schedulerMs: outcome?.profile.schedulerMs ?? 0,
+      writeMs: performance.now() - t,
+      windows: outcome?.profile.windows ?? 0,
+      iterations: outcome?.stats.iterations ?? 0,
+    });
 
     const strip = ({ makespan: _m, ...rest }: FloorSummary & { makespan: number }): FloorSummary => rest;
     const projection = (end: number, due: number | undefined) => ({
