@@ -216,7 +216,9 @@ async function main() {
         const tiles = Math.ceil(floor / TILE);
         await repeatTile(db, tile.ids, tile.weeks, Math.round(booked / TILE), tiles);
         booked = tiles * TILE;
-        await sql`vacuum analyze mes.worker_assignments`.execute(db);
+        // statistics of every table the copies grew 20-fold (autovacuum would catch up later; stale ones make the
+        // planner pick sequential scans and JIT-compile the reschedule's reads, seconds of it)
+        await sql`vacuum analyze mes.worker_assignments, mes.production_plans, mes.production_plan_nodes, mes.node_predecessors, mes.node_stations`.execute(db);
         console.log(
           `floor of ${booked} plans built in ${((performance.now() - t) / 1000).toFixed(1)} s (a tile of ${TILE} released plans spans ${tile.weeks} week(s), repeated ${tiles} times)`,
         );

@@ -168,7 +168,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     loginLockoutMaxSeconds: intFrom('MES_LOGIN_LOCKOUT_MAX_SECONDS', env.MES_LOGIN_LOCKOUT_MAX_SECONDS, 3600, 1, 7 * 24 * 3600),
     eventRetentionHours: intFrom('MES_EVENT_RETENTION_HOURS', env.MES_EVENT_RETENTION_HOURS, 72, 1),
     schedulerBudgetMs: intFrom('MES_SCHEDULER_BUDGET_MS', env.MES_SCHEDULER_BUDGET_MS, 100, 0, 60_000),
-    rescheduleBudgetMs: intFrom('MES_RESCHEDULE_BUDGET_MS', env.MES_RESCHEDULE_BUDGET_MS, 1500, 0, 60_000),
+    rescheduleBudgetMs: intFrom('MES_RESCHEDULE_BUDGET_MS', env.MES_RESCHEDULE_BUDGET_MS, 500, 0, 60_000),
     utcOffsetMinutes: intFrom('MES_UTC_OFFSET_MINUTES', env.MES_UTC_OFFSET_MINUTES, 0, -14 * 60, 14 * 60),
     metricsToken: metricsTokenFrom(env.MES_METRICS_TOKEN),
     metricsPort: env.MES_METRICS_PORT ? intFrom('MES_METRICS_PORT', env.MES_METRICS_PORT, 0, 1, 65535) : undefined,

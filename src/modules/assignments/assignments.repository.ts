@@ -85,30 +85,29 @@ export function listPlanAssignments(trx: Trx, planId: string, statuses: Assignme
     .execute();
 }
 
-/** Open assignments of several plans (the floor's reschedule), locked, with their plan id: one statement. */
-export function listAssignmentsOfPlans(trx: Trx, planIds: readonly string[], statuses: AssignmentStatus[]) {
+/** Open assignments of several plans (the floor's reschedule), locked, with their plan id: one statement, each plan's through its index. */
+export async function listAssignmentsOfPlans(trx: Trx, planIds: readonly string[], statuses: AssignmentStatus[]) {
   take(trx, 'assignment');
-  return trx
-    .selectFrom('mes.worker_assignments')
-    .select([
-      'id',
-      'plan_id as planId',
-      'node_id as nodeId',
-      'worker_id as workerId',
-      'station_id as stationId',
-      'substation_id as substationId',
-      'status',
-      'pinned',
-      'planned_start as plannedStart',
-      'planned_end as plannedEnd',
-      'actual_end as actualEnd',
-    ])
-    .where('plan_id', '=', sql<string>`any(${[...planIds]}::text[])`)
-    .where('status', 'in', statuses)
-    .orderBy('plan_id')
-    .orderBy('planned_start')
-    .forUpdate()
-    .execute();
+  const result = await sql<{
+    id: string;
+    planId: string;
+    nodeId: number;
+    workerId: string;
+    stationId: string;
+    substationId: string;
+    status: AssignmentStatus;
+    pinned: boolean;
+    plannedStart: Date;
+    plannedEnd: Date;
+    actualEnd: Date | null;
+  }>`
+    select a.id, a.plan_id as "planId", a.node_id as "nodeId", a.worker_id as "workerId", a.station_id as "stationId",
+           a.substation_id as "substationId", a.status, a.pinned, a.planned_start as "plannedStart", a.planned_end as "plannedEnd",
+           a.actual_end as "actualEnd"
+      from (select distinct unnest(${[...planIds]}::text[]) as id) ids
+     cross join lateral (select * from mes.worker_assignments a where a.plan_id = ids.id and a.status = any(${statuses}::text[]) for update) a
+     order by a.plan_id, a.planned_start`.execute(trx);
+  return result.rows;
 }
 
 export async function cancelAssignments(trx: Trx, ids: string[], cause: CancelCause): Promise<void> {
