@@ -135,7 +135,16 @@ describeEachEngine('inspection plans and results', (ctx) => {
     const p = await releasedPlan();
     const before = await resultRows();
     await expectNoWrite(db(), async () => {
-      const notNumber = expectProblem(await results(w6, p.N2, { results: [{ itemId: cert, value: true }, { itemId: width, value: 'abc' }] }), 422, /must be a number/);
+      const notNumber = expectProblem(
+        await results(w6, p.N2, {
+          results: [
+            { itemId: cert, value: true },
+            { itemId: width, value: 'abc' },
+          ],
+        }),
+        422,
+        /must be a number/,
+      );
       expect(notNumber.field).toBe('body/results/1/value');
       expect(expectProblem(await results(w6, p.N2, { results: [{ itemId: width, value: '100.1' }] }), 422).field).toBe('body/results/0/value');
       expect(expectProblem(await results(w6, p.N2, { results: [{ itemId: cert, value: 1 }] }), 422).field).toBe('body/results/0/value');
@@ -243,8 +252,12 @@ describeEachEngine('inspection plans and results', (ctx) => {
     expect(after).toHaveLength(3);
     expect(after[1].id).not.toBe(width);
     expect(after[1]).toMatchObject({ label: 'Width', upperTolerance: 0.8, position: 2 });
-    const old = (await sql<{ retired: boolean; upper: string }>`select retired_at is not null as retired, upper_tolerance as upper from mes.inspection_items where id = ${width}`.execute(db()))
-      .rows[0]!;
+    const old = (
+      await sql<{
+        retired: boolean;
+        upper: string;
+      }>`select retired_at is not null as retired, upper_tolerance as upper from mes.inspection_items where id = ${width}`.execute(db())
+    ).rows[0]!;
     expect(old.retired).toBe(true);
     expect(Number(old.upper)).toBe(0.5);
   });

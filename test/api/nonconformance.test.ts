@@ -54,12 +54,14 @@ describeEachEngine('non-conformances', (ctx) => {
 
     // bad input: nothing written
     await expectNoWrite(db(), async () => {
-      expect(expectProblem(await w1.post(`/api/mes/worker-assignments/${p.N1}/nonconformances`, { quantity: 11, itemIds: [width], disposition: 'rework' }), 422).field).toBe(
-        'body/quantity',
-      );
-      expect(expectProblem(await w1.post(`/api/mes/worker-assignments/${p.N1}/nonconformances`, { quantity: 1, itemIds: [999999], disposition: 'rework' }), 422).field).toBe(
-        'body/itemIds/0',
-      );
+      expect(
+        expectProblem(await w1.post(`/api/mes/worker-assignments/${p.N1}/nonconformances`, { quantity: 11, itemIds: [width], disposition: 'rework' }), 422)
+          .field,
+      ).toBe('body/quantity');
+      expect(
+        expectProblem(await w1.post(`/api/mes/worker-assignments/${p.N1}/nonconformances`, { quantity: 1, itemIds: [999999], disposition: 'rework' }), 422)
+          .field,
+      ).toBe('body/itemIds/0');
       expectProblem(await w1.post(`/api/mes/worker-assignments/${p.N1}/nonconformances`, { quantity: 1, itemIds: [width], disposition: 'melt' }), 400);
       expectProblem(await w6.post(`/api/mes/worker-assignments/${p.N1}/nonconformances`, { quantity: 1, itemIds: [width], disposition: 'rework' }), 403);
     });
@@ -101,7 +103,9 @@ describeEachEngine('non-conformances', (ctx) => {
     expect(rework.assignment).toMatchObject({ id: approved.json().reworkAssignmentId, status: 'pending' });
     // booked now, after now, and after the step it reworks
     const booking = (
-      await sql<{ start: Date; status: string }>`select planned_start as start, status from mes.worker_assignments where id = ${rework.assignment.id}`.execute(db())
+      await sql<{ start: Date; status: string }>`select planned_start as start, status from mes.worker_assignments where id = ${rework.assignment.id}`.execute(
+        db(),
+      )
     ).rows[0]!;
     expect(booking.start.getTime()).toBeGreaterThanOrEqual(before - 60_000);
     const n1End = (await sql<{ end: Date }>`select planned_end as end from mes.worker_assignments where id = ${p.N1}`.execute(db())).rows[0]!.end;
@@ -112,7 +116,9 @@ describeEachEngine('non-conformances', (ctx) => {
     const done = await w1.post(`/api/mes/worker-assignments/${p.N1}/complete`, { goodQuantity: 9 });
     expect(done.statusCode, done.body).toBe(200);
     // completing N1 readies its rework
-    expect((await sql<{ status: string }>`select status from mes.worker_assignments where id = ${rework.assignment.id}`.execute(db())).rows[0]!.status).toBe('ready');
+    expect((await sql<{ status: string }>`select status from mes.worker_assignments where id = ${rework.assignment.id}`.execute(db())).rows[0]!.status).toBe(
+      'ready',
+    );
 
     const list = await planner.get(`/api/mes/production-plans/${p.id}/nonconformances`);
     expect(list.statusCode).toBe(200);
@@ -127,7 +133,12 @@ describeEachEngine('non-conformances', (ctx) => {
     await failLength(w6, p.N2);
     expectProblem(await w6.post(`/api/mes/worker-assignments/${p.N2}/complete`, { goodQuantity: 10 }), 409);
 
-    const opened = await w6.post(`/api/mes/worker-assignments/${p.N2}/nonconformances`, { quantity: 1, itemIds: [width], disposition: 'use_as_is', note: 'customer agreed' });
+    const opened = await w6.post(`/api/mes/worker-assignments/${p.N2}/nonconformances`, {
+      quantity: 1,
+      itemIds: [width],
+      disposition: 'use_as_is',
+      note: 'customer agreed',
+    });
     expect(opened.statusCode, opened.body).toBe(201);
     // not approved yet: still blocked
     expectProblem(await w6.post(`/api/mes/worker-assignments/${p.N2}/complete`, { goodQuantity: 10 }), 409);

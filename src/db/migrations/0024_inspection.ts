@@ -74,9 +74,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         end),
       constraint inspection_results_superseded check (superseded_by is null or superseded_at is not null)
     )`.execute(db);
-  await sql`create unique index inspection_results_current on mes.inspection_results (assignment_id, item_id, sample) where superseded_at is null`.execute(
-    db,
-  );
+  await sql`create unique index inspection_results_current on mes.inspection_results (assignment_id, item_id, sample) where superseded_at is null`.execute(db);
 
   await sql`create function mes.generate_nonconformance_code() returns text language sql as $$ select mes.next_code('NCR') $$`.execute(db);
   await sql`

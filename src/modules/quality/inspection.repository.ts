@@ -82,19 +82,31 @@ export async function lockInspectionPlan(trx: Trx, operationId: string): Promise
 /** Ids among `ids` that have at least one result. */
 export async function itemsWithResults(trx: Trx, ids: readonly number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
-  const rows = await trx.selectFrom('mes.inspection_results').select('item_id').distinct().where('item_id', 'in', [...ids]).execute();
+  const rows = await trx
+    .selectFrom('mes.inspection_results')
+    .select('item_id')
+    .distinct()
+    .where('item_id', 'in', [...ids])
+    .execute();
   return new Set(rows.map((r) => Number(r.item_id)));
 }
 
 export async function retireItems(trx: Trx, ids: readonly number[], at: Date): Promise<void> {
   if (ids.length === 0) return;
-  await trx.updateTable('mes.inspection_items').set({ retired_at: at }).where('id', 'in', [...ids]).execute();
+  await trx
+    .updateTable('mes.inspection_items')
+    .set({ retired_at: at })
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
 /** Deletes items nothing refers to (no result, no non-conformance). */
 export async function deleteItems(trx: Trx, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
-  await trx.deleteFrom('mes.inspection_items').where('id', 'in', [...ids]).execute();
+  await trx
+    .deleteFrom('mes.inspection_items')
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
 export async function updateItem(trx: Trx, id: number, position: number, spec: ItemSpec): Promise<void> {
@@ -136,7 +148,12 @@ export async function insertItem(trx: Trx, operationId: string, position: number
 /** Items referred to by a non-conformance: kept (retired) even without results. */
 export async function itemsInNonconformances(trx: Trx, ids: readonly number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
-  const rows = await trx.selectFrom('mes.nonconformance_items').select('item_id').distinct().where('item_id', 'in', [...ids]).execute();
+  const rows = await trx
+    .selectFrom('mes.nonconformance_items')
+    .select('item_id')
+    .distinct()
+    .where('item_id', 'in', [...ids])
+    .execute();
   return new Set(rows.map((r) => Number(r.item_id)));
 }
 
@@ -190,7 +207,10 @@ const resultColumns = [
 /** Results of assignments: current ones, or all (history) when `history`; in item, sample and time order. */
 export async function resultsOf(db: Db, assignmentIds: readonly string[], history = false): Promise<InspectionResult[]> {
   if (assignmentIds.length === 0) return [];
-  let q = db.selectFrom('mes.inspection_results as r').select(resultColumns).where('r.assignment_id', 'in', [...assignmentIds]);
+  let q = db
+    .selectFrom('mes.inspection_results as r')
+    .select(resultColumns)
+    .where('r.assignment_id', 'in', [...assignmentIds]);
   if (!history) q = q.where('r.superseded_at', 'is', null);
   const rows = await q.orderBy('r.assignment_id').orderBy('r.item_id').orderBy('r.sample').orderBy('r.id').execute();
   return rows.map(resultOf);
@@ -242,7 +262,17 @@ export async function assignmentStep(db: Db, assignmentId: string) {
   return db
     .selectFrom('mes.worker_assignments as a')
     .innerJoin('mes.production_plan_nodes as n', 'n.id', 'a.node_id')
-    .select(['a.id', 'a.plan_id as planId', 'a.worker_id as workerId', 'a.status', 'a.node_id as nodeDbId', 'n.node_id as nodeId', 'n.name as nodeName', 'n.operation_id as operationId', 'n.quantity as nodeQuantity'])
+    .select([
+      'a.id',
+      'a.plan_id as planId',
+      'a.worker_id as workerId',
+      'a.status',
+      'a.node_id as nodeDbId',
+      'n.node_id as nodeId',
+      'n.name as nodeName',
+      'n.operation_id as operationId',
+      'n.quantity as nodeQuantity',
+    ])
     .where('a.id', '=', assignmentId)
     .executeTakeFirst();
 }

@@ -89,7 +89,10 @@ export async function getAssignmentInspection(db: Db, assignmentId: string, user
   const step = await repo.assignmentStep(db, assignmentId);
   if (!step) throw notFound('assignment', assignmentId);
   if (!mayRead(user, step.workerId)) {
-    throw new DomainError('forbidden', m('assignment.own_tasks_only', { reason: m('assignment.belongs_to_worker', { assignmentId, workerId: step.workerId }) }));
+    throw new DomainError(
+      'forbidden',
+      m('assignment.own_tasks_only', { reason: m('assignment.belongs_to_worker', { assignmentId, workerId: step.workerId }) }),
+    );
   }
   const { states: _states, ...state } = await inspectionStateOf(db, step);
   return history ? { ...state, history: await repo.resultsOf(db, [assignmentId], true) } : state;
@@ -114,7 +117,14 @@ export async function getPlanInspection(db: Db, planId: string): Promise<PlanIns
           items,
           results.filter((r) => r.assignmentId === s.assignmentId),
         );
-        return { nodeId: s.nodeId, nodeName: s.nodeName, assignmentId: s.assignmentId, assignmentStatus: s.assignmentStatus, operationId: s.operationId, items: state.items };
+        return {
+          nodeId: s.nodeId,
+          nodeName: s.nodeName,
+          assignmentId: s.assignmentId,
+          assignmentStatus: s.assignmentStatus,
+          operationId: s.operationId,
+          items: state.items,
+        };
       }),
     ),
   };

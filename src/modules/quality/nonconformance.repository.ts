@@ -45,7 +45,16 @@ export async function insertNonconformance(
 export function findNonconformanceOwner(db: Db, code: string) {
   return db
     .selectFrom('mes.nonconformances')
-    .select(['id', 'plan_id as planId', 'assignment_id as assignmentId', 'node_id as nodeDbId', 'quantity', 'disposition', 'approved_at as approvedAt', 'approved_by as approvedBy'])
+    .select([
+      'id',
+      'plan_id as planId',
+      'assignment_id as assignmentId',
+      'node_id as nodeDbId',
+      'quantity',
+      'disposition',
+      'approved_at as approvedAt',
+      'approved_by as approvedBy',
+    ])
     .where('code', '=', code)
     .executeTakeFirst();
 }

@@ -28,9 +28,15 @@ const mayApprove = (user: SessionUser) => user.role === 'admin' || user.role ===
 /** Plans a rework step may still be added to. */
 const reworkablePlan = new Set(['released', 'in_production', 'paused']);
 
-async function addRework(trx: Parameters<typeof addStepToReleasedPlan>[0], ncr: { code: string; planId: string; planStatus: string; nodeId: string; quantity: number }, ctx: NcrContext) {
+async function addRework(
+  trx: Parameters<typeof addStepToReleasedPlan>[0],
+  ncr: { code: string; planId: string; planStatus: string; nodeId: string; quantity: number },
+  ctx: NcrContext,
+) {
   if (!reworkablePlan.has(ncr.planStatus)) {
-    throw new DomainError('conflict', m('nonconformance.plan_not_open', { code: ncr.code, planId: ncr.planId, status: ncr.planStatus }), { planStatus: ncr.planStatus });
+    throw new DomainError('conflict', m('nonconformance.plan_not_open', { code: ncr.code, planId: ncr.planId, status: ncr.planStatus }), {
+      planStatus: ncr.planStatus,
+    });
   }
   const step = await addStepToReleasedPlan(
     trx,
@@ -112,9 +118,13 @@ export async function approveNonconformance(db: Db, code: string, ctx: NcrContex
     const plan = (await lockPlan(trx, ncr.planId))!;
     if (!(await repo.approveNonconformance(trx, code, ctx.user.username, ctx.now))) {
       const again = (await repo.findNonconformanceOwner(trx, code))!;
-      throw new DomainError('conflict', m('nonconformance.already_approved', { code, approvedBy: again.approvedBy ?? '', at: again.approvedAt?.toISOString() ?? '' }), {
-        approvedBy: again.approvedBy,
-      });
+      throw new DomainError(
+        'conflict',
+        m('nonconformance.already_approved', { code, approvedBy: again.approvedBy ?? '', at: again.approvedAt?.toISOString() ?? '' }),
+        {
+          approvedBy: again.approvedBy,
+        },
+      );
     }
     if (ncr.disposition === 'rework') {
       const step = (await inspection.assignmentStep(trx, ncr.assignmentId))!;

@@ -40,7 +40,12 @@ export const qualityRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/operations/:id/inspection-plan',
     {
-      schema: { tags, summary: 'The operation’s inspection plan: its check items in order', params: OperationParams, response: { 200: InspectionPlan, 404: Problem } },
+      schema: {
+        tags,
+        summary: 'The operation’s inspection plan: its check items in order',
+        params: OperationParams,
+        response: { 200: InspectionPlan, 404: Problem },
+      },
       config: { roles: anyRole },
     },
     async (request) => getInspectionPlan(db, request.params.id),

@@ -5,14 +5,7 @@
  * completion may report when checks failed. Shared by the services and the UI.
  */
 import { detail, m, type ProblemDetail } from '../../shared/errors.js';
-import {
-  type InspectionItem,
-  type InspectionItemInput,
-  type InspectionKind,
-  MAX_PHOTO_CHARS,
-  MAX_TEXT_CHARS,
-  type RequiredAt,
-} from './quality.schema.js';
+import { type InspectionItem, type InspectionItemInput, type InspectionKind, MAX_PHOTO_CHARS, MAX_TEXT_CHARS, type RequiredAt } from './quality.schema.js';
 
 /** An item's definition, as stored: what decides whether an edit replaces it. */
 export interface ItemSpec {
@@ -75,7 +68,8 @@ export function inspectionPlanProblems(items: readonly InspectionItemInput[], ex
       }
     } else {
       for (const field of ['nominal', 'lowerTolerance', 'upperTolerance', 'unit'] as const) {
-        if (item[field] !== undefined && item[field] !== null) problems.push(detail(at(field), m('inspection.only_for_measurement', { field, kind: item.kind })));
+        if (item[field] !== undefined && item[field] !== null)
+          problems.push(detail(at(field), m('inspection.only_for_measurement', { field, kind: item.kind })));
       }
       if (item.samples !== undefined && item.samples !== 1) problems.push(detail(at('samples'), m('inspection.samples_only_measurement', { kind: item.kind })));
     }
@@ -107,7 +101,11 @@ export interface StoredValue {
 const PHOTO = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/]+={0,2}$/;
 
 /** Reads a recorded value against its item: the value to store, or the problem naming `field`. */
-export function readValue(item: Pick<ItemSpec, 'kind' | 'nominal' | 'lowerTolerance' | 'upperTolerance' | 'label'>, value: unknown, field: string): StoredValue | ProblemDetail {
+export function readValue(
+  item: Pick<ItemSpec, 'kind' | 'nominal' | 'lowerTolerance' | 'upperTolerance' | 'label'>,
+  value: unknown,
+  field: string,
+): StoredValue | ProblemDetail {
   switch (item.kind) {
     case 'measurement':
       if (typeof value !== 'number' || !Number.isFinite(value)) return detail(field, m('inspection.value_not_number', { label: item.label }));
@@ -122,7 +120,8 @@ export function readValue(item: Pick<ItemSpec, 'kind' | 'nominal' | 'lowerTolera
       return { number: null, bool: null, text: value.trim(), ok: true };
     }
     case 'photo':
-      if (typeof value !== 'string' || value.length > MAX_PHOTO_CHARS || !PHOTO.test(value)) return detail(field, m('inspection.value_not_photo', { label: item.label }));
+      if (typeof value !== 'string' || value.length > MAX_PHOTO_CHARS || !PHOTO.test(value))
+        return detail(field, m('inspection.value_not_photo', { label: item.label }));
       return { number: null, bool: null, text: value, ok: true };
   }
 }

@@ -34,7 +34,11 @@ export interface SchedulingSettings {
  * Adds the step and books it. The caller holds the scheduling lock and the
  * plan lock (src/db/locks.ts); the plan's assignments are locked here.
  */
-export async function addStepToReleasedPlan(trx: Trx, step: AddStep, settings: SchedulingSettings): Promise<{ nodeDbId: number; nodeId: string; assignmentId: string }> {
+export async function addStepToReleasedPlan(
+  trx: Trx,
+  step: AddStep,
+  settings: SchedulingSettings,
+): Promise<{ nodeDbId: number; nodeId: string; assignmentId: string }> {
   const before = await planNodeDbIds(trx, step.planId);
   const node = await insertReworkNode(trx, { planId: step.planId, copyOfNodeDbId: before.get(step.copyOfNodeId)!, quantity: step.quantity, kind: step.kind });
   const dbIds = await planNodeDbIds(trx, step.planId);
@@ -52,7 +56,10 @@ export async function addStepToReleasedPlan(trx: Trx, step: AddStep, settings: S
     } else {
       // every other open booking of the plan stays where it is and is busy time for the new step
       const end = Math.max(a.plannedEnd.getTime(), now);
-      fixed.set(nodeId, { end, busy: { workerId: a.workerId, substationId: a.substationId, start: a.plannedStart.getTime(), end: a.plannedEnd.getTime(), label: a.id } });
+      fixed.set(nodeId, {
+        end,
+        busy: { workerId: a.workerId, substationId: a.substationId, start: a.plannedStart.getTime(), end: a.plannedEnd.getTime(), label: a.id },
+      });
     }
   }
   const { rows } = await scheduleNodes(trx, {
@@ -86,7 +93,15 @@ export async function addStepToReleasedPlan(trx: Trx, step: AddStep, settings: S
         copyOf: step.copyOfNodeId,
       },
     },
-    { topic: 'workers', entityType: 'worker', entityId: row.workerId, change: 'schedule_changed', workerId: row.workerId, planId: step.planId, payload: { planId: step.planId } },
+    {
+      topic: 'workers',
+      entityType: 'worker',
+      entityId: row.workerId,
+      change: 'schedule_changed',
+      workerId: row.workerId,
+      planId: step.planId,
+      payload: { planId: step.planId },
+    },
   ];
   await recordEvents(trx, events, step.actor);
   return { ...node, assignmentId: assignmentId! };
