@@ -77,7 +77,9 @@ describe.skipIf(!hasChromium)('inspection checks in a browser', () => {
     await signInWithPassword(planner, 'planner', password);
     await planner.goto(`/production/${plan.id}`);
     await planner.getByText('Quality: checks and non-conformances').waitFor();
-    await planner.getByRole('cell', { name: 'Width (mm)' }).waitFor();
+    // N1's recorded width, passing; N2 (same operation) has its checks still missing
+    await planner.getByRole('row').filter({ hasText: 'Width (mm)' }).filter({ hasText: '100.2' }).filter({ hasText: 'OK' }).waitFor();
+    expect(await planner.getByRole('row').filter({ hasText: 'Width (mm)' }).filter({ hasText: 'missing' }).count()).toBe(1);
     expect(await planner.getByTestId('inspection-report-link').getAttribute('href')).toBe(`/api/mes/production-plans/${plan.id}/inspection-report.csv`);
     await screenshot(planner, 'plan-quality');
   });
