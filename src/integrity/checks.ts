@@ -214,6 +214,29 @@ export const integrityChecks: IntegrityCheck[] = [
       select 'event ' || e.id, 'tx_id ' || e.tx_id::text || ' has not started yet'
         from mes.events e where e.tx_id >= pg_snapshot_xmax(pg_current_snapshot())`,
   },
+  {
+    name: 'inspection_results_of_their_step',
+    description: "every inspection result is for a check of its assignment's operation, and an NCR is on its assignment's plan and node (0024)",
+    query: sql`
+      select 'inspection_result' as kind, r.id::text as id from mes.inspection_results r
+        join mes.worker_assignments a on a.id = r.assignment_id
+        join mes.production_plan_nodes n on n.id = a.node_id
+        join mes.inspection_items i on i.id = r.item_id
+       where i.operation_id <> n.operation_id
+      union all
+      select 'nonconformance', c.code from mes.nonconformances c
+        join mes.worker_assignments a on a.id = c.assignment_id
+       where a.plan_id <> c.plan_id or a.node_id <> c.node_id`,
+  },
+  {
+    name: 'approved_rework_has_its_step',
+    description: 'an approved rework non-conformance on an unfinished plan has its rework step (0024)',
+    query: sql`
+      select 'nonconformance' as kind, c.code as id from mes.nonconformances c
+        join mes.production_plans p on p.id = c.plan_id
+       where c.disposition = 'rework' and c.approved_at is not null and c.rework_node_id is null
+         and p.status in ('released', 'in_production', 'paused')`,
+  },
 ];
 
 export interface IntegrityResult {

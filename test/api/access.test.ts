@@ -30,6 +30,8 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/operations': 'planner',
   'PATCH /api/mes/operations/{id}': 'planner',
   'DELETE /api/mes/operations/{id}': 'planner',
+  'GET /api/mes/operations/{id}/inspection-plan': 'any',
+  'PUT /api/mes/operations/{id}/inspection-plan': 'planner',
 
   'GET /api/mes/stations': 'any',
   'GET /api/mes/stations/{id}': 'any',
@@ -80,6 +82,10 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/production-plans/{id}/cancel': 'planner',
   'POST /api/mes/production-plans/{id}/reschedule': 'planner',
   'POST /api/mes/schedule/reschedule': 'planner',
+  'GET /api/mes/production-plans/{id}/inspection-results': 'planner',
+  'GET /api/mes/production-plans/{id}/inspection-report.csv': 'planner',
+  'GET /api/mes/production-plans/{id}/nonconformances': 'planner',
+  'POST /api/mes/nonconformances/{code}/approve': 'planner',
 
   'GET /api/mes/worker-assignments': 'any',
   'GET /api/mes/worker-assignments/{id}': 'any',
@@ -89,6 +95,9 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/worker-assignments/{id}/resume': 'any',
   'POST /api/mes/worker-assignments/{id}/complete': 'any',
   'POST /api/mes/worker-assignments/{id}/report-problem': 'any',
+  'GET /api/mes/worker-assignments/{id}/inspection-results': 'any',
+  'POST /api/mes/worker-assignments/{id}/inspection-results': 'any',
+  'POST /api/mes/worker-assignments/{id}/nonconformances': 'any',
   'GET /api/mes/problems': 'planner',
   'POST /api/mes/problems/{id}/resolve': 'planner',
 

@@ -9,6 +9,7 @@ import type { OutboxEvent } from '../realtime/index.js';
 import { DomainError, m, summaryOf } from '../../shared/errors.js';
 import { insertCompletionLedger, lockMaterials } from '../materials/index.js';
 import { movePlan, nextPlanStatus } from '../plans/index.js';
+import { requireCompletionChecks } from '../quality/index.js';
 import { freeSubstationsHolding } from '../stations/index.js';
 import { freeWorkersHolding } from '../workers/index.js';
 import * as repo from './assignments.repository.js';
@@ -27,6 +28,7 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
         errors: problems,
       });
     }
+    await requireCompletionChecks(trx, { assignmentId: t.id, goodQuantity: body.goodQuantity });
 
     const closedPause = await repo.closeOpenPause(trx, t.id, t.now);
     const paused = pausedMinutes(await repo.pauseTimes(trx, t.id), t.now);

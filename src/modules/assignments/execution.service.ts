@@ -8,6 +8,7 @@ import { recordAlerts } from '../alerts/index.js';
 import { recordEvents } from '../realtime/index.js';
 import { DomainError, detail, m, messageOfDetail, notFound, type ProblemDetail } from '../../shared/errors.js';
 import { movePlan, nextPlanStatus } from '../plans/index.js';
+import { requireStartChecks } from '../quality/index.js';
 import { lockSubstation, occupySubstation } from '../stations/index.js';
 import { lockWorkerForStart, occupyWorker, setStatusOfHolder } from '../workers/index.js';
 import * as views from './assignment-views.repository.js';
@@ -43,6 +44,7 @@ export function startAssignment(db: Db, id: string, ctx: ActionContext): Promise
       substation,
     });
     if (refusal) throw refusal;
+    await requireStartChecks(trx, t.id);
 
     await repo.markStarted(trx, t.id, t.now, t.actor);
     await occupyWorker(trx, t.workerId, { assignmentId: t.id, planId: t.planId, nodeDbId: t.nodeDbId });

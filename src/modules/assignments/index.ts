@@ -10,3 +10,7 @@ export {
   moveAssignment,
   type NewAssignment,
 } from './assignments.repository.js';
+/** What quality checks need to act on an assignment like the other floor actions: the locks, who may act, the Idempotency-Key store. */
+export { lockAssignment } from './assignments.repository.js';
+export { actingAs, mayRead } from './assignments.rules.js';
+export { findStoredResponse, lockIdempotencyKey, pruneExpiredKeys, requestHash, storeResponse } from './idempotency.repository.js';

@@ -7,6 +7,7 @@ import type { Material, Operation, ShiftCalendar, Station, Worker } from '../../
 import { formatAmount, formatNumber, formatQuantity } from '../../format';
 import { navigate } from '../../router';
 import { Badge, StatusBadge, Tabs } from '../../ui';
+import { InspectionPlanEditor } from './InspectionPlanEditor';
 import { MaterialStock } from './MaterialStock';
 import { list, num, ResourceView, type ResourceConfig, str } from './ResourceView';
 import { formatMinute, summarizeWeek, weeklyMinutes } from './shiftCalendar';
@@ -72,6 +73,7 @@ const operationsConfig = (t: TFunction): ResourceConfig<Operation> => ({
       render: (o) => (o.defaultNominalTime === null ? '' : formatNumber(o.defaultNominalTime)),
     },
   ],
+  extra: (o) => <InspectionPlanEditor operation={o} />,
   fields: [
     { name: 'id', label: t('master.code'), kind: 'text', createOnly: true, placeholder: 'OP-009', hint: t('master.emptyNextFreeCode') },
     { name: 'name', label: t('master.name'), kind: 'text', required: true },

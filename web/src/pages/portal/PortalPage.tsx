@@ -6,6 +6,8 @@
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useAssignmentInspection } from '../../api/quality';
+import { InspectionChecks } from './InspectionChecks';
 import { useSetLocale } from '../../api/auth';
 import { describeError } from '../../api/client';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
@@ -174,6 +176,10 @@ function CurrentTask({
 }) {
   const { t } = useTranslation();
   const running = task.status === 'in_progress' || task.status === 'paused';
+  // the step's checks: Start waits for those required at start, Complete for those required at completion
+  const checks = useAssignmentInspection(task.id).data;
+  const checksBlockStart = checks !== undefined && !checks.startReady;
+  const checksBlockComplete = checks !== undefined && !checks.completionReady;
   return (
     <div className="stack" data-testid="current-task" data-assignment={task.id} data-status={task.status}>
       <div className="row">
@@ -239,15 +245,21 @@ function CurrentTask({
           )}
         </Alert>
       )}
+      {checks && <InspectionChecks assignmentId={task.id} state={checks} editable={task.status !== 'completed' && task.status !== 'cancelled'} />}
+      {(checksBlockStart && !running) || (checksBlockComplete && running) ? (
+        <Alert tone="warning" title={running ? t('quality.completeWaits') : t('quality.startWaits')}>
+          {t('quality.recordFirst')}
+        </Alert>
+      ) : null}
       <div className="portal__actions">
         {(task.status === 'ready' || task.status === 'pending') && (
-          <Button size="xl" variant="primary" onClick={onStart} disabled={busy || !task.canStart}>
+          <Button size="xl" variant="primary" onClick={onStart} disabled={busy || !task.canStart || checksBlockStart}>
             ▶ {t('portal.start')}
           </Button>
         )}
         {task.status === 'in_progress' && (
           <>
-            <Button size="xl" variant="primary" onClick={() => onDialog('complete')} disabled={busy}>
+            <Button size="xl" variant="primary" onClick={() => onDialog('complete')} disabled={busy || checksBlockComplete}>
               ✔ {t('portal.complete')}
             </Button>
             <Button size="xl" onClick={() => onDialog('pause')} disabled={busy}>

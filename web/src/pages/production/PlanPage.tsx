@@ -15,6 +15,7 @@ import { Alert, Badge, Button, Card, type Column, ProgressBar, StatusBadge, Tabl
 import { Lateness, usePriorityLabel } from '../../components/Lateness';
 import { Gantt, type GanttMode } from './Gantt';
 import { ArchiveButton, PlanActions } from '../../components/PlanActions';
+import { PlanInspection } from './PlanInspection';
 import { PlanMaterialsTable } from './PlanMaterials';
 import './plan.css';
 import { PlanProblems, sortProblems } from './PlanProblems';
@@ -155,6 +156,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
       <Card title={t('plan.steps')} flush>
         <Table caption={t('plan.stepsCaption')} columns={columns} rows={plan.nodes} rowKey={(n) => n.nodeId} />
       </Card>
+      {plan.status !== 'draft' && <PlanInspection planId={plan.id} />}
       <Card title={t('plan.materialInputs')} flush>
         <PlanMaterialsTable planId={plan.id} />
         <h3 className="card__subtitle">{t('plan.perStep')}</h3>
