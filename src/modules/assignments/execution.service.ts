@@ -8,6 +8,7 @@ import { recordAlerts } from '../alerts/index.js';
 import { recordEvents } from '../realtime/index.js';
 import { DomainError, detail, m, messageOfDetail, notFound, type ProblemDetail } from '../../shared/errors.js';
 import { movePlan, nextPlanStatus } from '../plans/index.js';
+import { bookPause, bookResume, bookStart, liveContext } from '../scheduling/index.js';
 import { lockSubstation, occupySubstation } from '../stations/index.js';
 import { lockWorkerForStart, occupyWorker, setStatusOfHolder } from '../workers/index.js';
 import * as views from './assignment-views.repository.js';
@@ -44,6 +45,7 @@ export function startAssignment(db: Db, id: string, ctx: ActionContext): Promise
     });
     if (refusal) throw refusal;
 
+    const rebooked = await bookStart(trx, t, liveContext(t, ctx));
     await repo.markStarted(trx, t.id, t.now, t.actor);
     await occupyWorker(trx, t.workerId, { assignmentId: t.id, planId: t.planId, nodeDbId: t.nodeDbId });
     await occupySubstation(trx, t.substationId, t.id);
@@ -51,6 +53,7 @@ export function startAssignment(db: Db, id: string, ctx: ActionContext): Promise
       assignmentEvent(t, 'started', { status: 'in_progress', from: t.status, actualStart: t.now.toISOString(), substationId: t.substationId }),
       workerEvent(t, workerStatusAfter.start, t.id),
       substationEvent(t, 'in_use', t.id),
+      ...rebooked,
     ];
     const next = nextPlanStatus(t.planStatus, 'start');
     if (next === 'in_production') {
@@ -72,7 +75,11 @@ export function pauseAssignment(db: Db, id: string, body: PauseBody, ctx: Action
     const workerStatus = workerStatusOnPause(body.reason);
     await setStatusOfHolder(trx, t.id, workerStatus);
     return {
-      events: [assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }), workerEvent(t, workerStatus, t.id)],
+      events: [
+        assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }),
+        workerEvent(t, workerStatus, t.id),
+        ...(await bookPause(trx, t, liveContext(t, ctx))),
+      ],
     };
   });
 }
@@ -88,6 +95,7 @@ export function resumeAssignment(db: Db, id: string, ctx: ActionContext): Promis
       events: [
         assignmentEvent(t, 'resumed', { status: 'in_progress', pausedMinutes: paused, pauseId: closed?.id ?? null }),
         workerEvent(t, workerStatusAfter.resume, t.id),
+        ...(await bookResume(trx, t, liveContext(t, ctx))),
       ],
     };
   });
