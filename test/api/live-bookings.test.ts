@@ -226,8 +226,9 @@ describeEachEngine('live bookings and repair', (ctx) => {
       const plan = await released(`Compact ${compact}`, [A, B]);
       if (!compact) await db().updateTable('mes.production_plans').set({ auto_compact: false }).where('id', '=', plan.id).execute();
       const [first, second] = plan.steps as [string, string];
-      const planned = await booking(second);
       expect((await act(first, 'start')).statusCode).toBe(200);
+      // as the start left it (a start a few milliseconds after the planned start pushes the successor by as much)
+      const planned = await booking(second);
       const done = await act(first, 'complete', { goodQuantity: 1 });
       expect(done.statusCode, done.body).toBe(200);
       const after = await booking(second);
@@ -235,7 +236,7 @@ describeEachEngine('live bookings and repair', (ctx) => {
         expect(after.start).toBeLessThan(planned.start - 50 * MIN);
         expect(after.start).toBeLessThanOrEqual(Date.now());
         expect(after.end - after.start).toBe(60 * MIN);
-        expect((await eventsOf(second, 'repaired'))[0]?.payload).toMatchObject({ cause: 'complete' });
+        expect((await eventsOf(second, 'repaired')).at(-1)?.payload).toMatchObject({ cause: 'complete' });
         // it can start at once
         expect((await act(second, 'start')).statusCode).toBe(200);
       } else {

@@ -6,8 +6,8 @@
  * bookings and their plan successors, widened round by round to the
  * resources of whatever moved), runs the pure repair (src/scheduler/repair.ts),
  * writes the final state in one statement with the exclusion constraints
- * deferred, tells each worker whose task moved (one task_moved alert per
- * worker, for the earliest of their moved tasks) and hands back one event per
+ * deferred, tells each worker whose task moved by a minute or more (one task_moved
+ * alert per worker, for the earliest of their moved tasks) and hands back one event per
  * moved booking (old and new times) for the caller's event batch.
  *
  * The caller holds the scheduling lock (src/db/locks.ts), so two repairs never
@@ -62,6 +62,8 @@ export interface RepairOutcome {
 }
 
 const MAX_ROUNDS = 16;
+/** Moves shorter than this change the events, not the worker's alerts. */
+const NOTICEABLE_MS = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
@@ -107,14 +109,17 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
 
   for (let round = 0; round < MAX_ROUNDS; round++) {
     rows = await loadRepairRows(trx, { now: req.now, workerIds: [...workerIds], substationIds: [...substationIds], ids: [...ids] });
-    // an anchor's resources are always affected
+    // an anchor's resources and plan successors are always affected
     let grew = false;
     for (const r of rows) {
-      if (anchors.has(r.id) && (!workerIds.has(r.workerId) || !substationIds.has(r.substationId))) {
+      if (!anchors.has(r.id)) continue;
+      if (!workerIds.has(r.workerId) || !substationIds.has(r.substationId)) {
         workerIds.add(r.workerId);
         substationIds.add(r.substationId);
         grew = true;
       }
+      // a grown booking may end after its plan successors start, wherever they are booked
+      for (const s of r.successors) if (!ids.has(s)) (ids.add(s), (grew = true));
     }
     if (grew) continue;
     const inInput = new Set(rows.map((r) => r.id));
@@ -206,12 +211,14 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       payload: { nodeId: r.nodeId, plannedEnd: iso(a.end), cappedBy: a.cappedBy, cause: req.cause },
     });
   }
+  // the worker is told of a move they would notice: a minute or more
   const firstMovedOf = new Map<string, MovedBooking>();
   for (const b of moved) {
+    if (Math.abs(Date.parse(b.plannedStart) - Date.parse(b.from.plannedStart)) < NOTICEABLE_MS) continue;
     const seen = firstMovedOf.get(b.workerId);
     if (!seen || b.plannedStart < seen.plannedStart) firstMovedOf.set(b.workerId, b);
   }
-  for (const b of firstMovedOf.values()) {
+  for (const b of new Map(moved.map((x) => [x.workerId, x])).values()) {
     events.push({ topic: 'workers', entityType: 'worker', entityId: b.workerId, change: 'schedule_changed', workerId: b.workerId, planId: b.planId, payload: { planId: b.planId } });
   }
   if (firstMovedOf.size > 0) {
