@@ -82,6 +82,8 @@ async function rebook(trx: Trx, step: LiveStep, from: { start: Date; end: Date }
     actor: ctx.actor,
     cause,
     anchors: [{ id: step.id, ...to }],
+    workerIds: [step.workerId],
+    substationIds: [step.substationId],
   });
   const written = repair.anchors.find((a) => a.id === step.id);
   return [bookingEvent(step, from, { start: to.start, end: written?.end ?? to.end }, cause), ...repair.events];
@@ -185,7 +187,16 @@ export async function extendOverrunning(db: Db, ctx: LiveContext): Promise<{ ext
       steps.set(id, booking);
     }
     if (anchors.length === 0) return { extended: [], moved: [] };
-    const repair = await repairBookings(trx, { now: ctx.now, utcOffsetMinutes: ctx.utcOffsetMinutes, actor: ctx.actor, cause: 'overrun', anchors });
+    const repair = await repairBookings(trx, {
+      now: ctx.now,
+      utcOffsetMinutes: ctx.utcOffsetMinutes,
+      actor: ctx.actor,
+      cause: 'overrun',
+      anchors,
+      bumpAnchors: true,
+      workerIds: [...steps.values()].map((s) => s.workerId),
+      substationIds: [...steps.values()].map((s) => s.substationId),
+    });
     const grown = repair.anchors.map((a) => {
       const step = steps.get(a.id)!;
       const anchor = anchors.find((x) => x.id === a.id)!;

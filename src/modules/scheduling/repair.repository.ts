@@ -36,7 +36,10 @@ export interface RepairRow {
  * the named ones; each with its predecessors' live ends (completed: the actual
  * end) and its open successors.
  */
-export async function loadRepairRows(trx: Trx, q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[] }): Promise<RepairRow[]> {
+export async function loadRepairRows(
+  trx: Trx,
+  q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[]; except?: string[] },
+): Promise<RepairRow[]> {
   const result = await sql<Omit<RepairRow, 'start' | 'end' | 'predecessors'> & { start: string; end: string; predecessors: [string, number, boolean][] | null }>`
     with picked as (
       select a.id from mes.worker_assignments a
@@ -56,7 +59,7 @@ export async function loadRepairRows(trx: Trx, q: { now: Date; workerIds: string
            coalesce((select array_agg(sa.id) from mes.node_predecessors e
               join mes.worker_assignments sa on sa.node_id = e.node_id and sa.status in ${open}
              where e.predecessor_id = a.node_id), '{}') as successors
-      from picked join mes.worker_assignments a on a.id = picked.id
+      from picked join mes.worker_assignments a on a.id = picked.id and a.id <> all(${q.except ?? []}::text[])
       join mes.production_plan_nodes n on n.id = a.node_id
       join mes.production_plans p on p.id = a.plan_id`.execute(trx);
   return result.rows.map((r) => ({
@@ -98,11 +101,12 @@ export async function loadSubstationBlocks(trx: Trx, substationIds: string[], no
  * Writes a repair's final state in one statement. The exclusion constraints
  * are deferred for it (moving A into B's old slot and B further on is no
  * overlap, in whatever order the rows are written) and checked again at once
- * after it, so a violation fails here and not at commit. The first time a
+ * after it, so a violation fails here and not at commit. `bump` counts the
+ * change in the row's version (an action that writes the row bumps it itself). The first time a
  * booking leaves the planner's booking, the planner's booking is kept as the
  * baseline.
  */
-export async function writeBookings(trx: Trx, moves: { id: string; start: number; end: number }[]): Promise<void> {
+export async function writeBookings(trx: Trx, moves: { id: string; start: number; end: number; bump: boolean }[]): Promise<void> {
   if (moves.length === 0) return;
   const constraints = sql.raw('mes.worker_assignments_worker_no_overlap, mes.worker_assignments_substation_no_overlap');
   await sql`set constraints ${constraints} deferred`.execute(trx);
@@ -110,9 +114,9 @@ export async function writeBookings(trx: Trx, moves: { id: string; start: number
     update mes.worker_assignments a
        set planned_start = m.s, planned_end = m.e,
            baseline_start = coalesce(a.baseline_start, a.planned_start), baseline_end = coalesce(a.baseline_end, a.planned_end),
-           version = a.version + 1
+           version = a.version + m.bump::int
       from unnest(${moves.map((x) => x.id)}::text[], ${moves.map((x) => new Date(x.start).toISOString())}::timestamptz[],
-                  ${moves.map((x) => new Date(x.end).toISOString())}::timestamptz[]) as m(id, s, e)
+                  ${moves.map((x) => new Date(x.end).toISOString())}::timestamptz[], ${moves.map((x) => x.bump)}::boolean[]) as m(id, s, e, bump)
      where a.id = m.id and (a.planned_start <> m.s or a.planned_end <> m.e)`.execute(trx);
   await sql`set constraints ${constraints} immediate`.execute(trx);
 }

@@ -29,6 +29,8 @@ export interface RepairRequest {
   cause: string;
   /** started bookings whose live times were just decided: written with the moves (cut short at a pinned booking) */
   anchors?: { id: string; start: number; end: number }[];
+  /** count the anchors' new times in their version (the sweep); an action that writes the row bumps it itself */
+  bumpAnchors?: boolean;
   /** resources whose bookings may have to move (the anchors' own are added) */
   workerIds?: string[];
   substationIds?: string[];
@@ -59,6 +61,8 @@ export interface RepairOutcome {
   blocked: RepairResult['blocked'];
   /** events for the caller's batch: one per moved booking, a repair_blocked per blocked one, schedule_changed per worker */
   events: OutboxEvent[];
+  /** where the time went: rounds of reading, ms reading, in the pure repair, writing */
+  profile: { rounds: number; readMs: number; repairMs: number; writeMs: number };
 }
 
 const MAX_ROUNDS = 16;
@@ -107,8 +111,27 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
   let result: RepairResult | undefined;
   let blocks: RepairBlock[] = [];
 
+  const loaded = new Map<string, RepairRow>();
+  const profile = { rounds: 0, readMs: 0, repairMs: 0, writeMs: 0 };
+  // what was read already: a later round reads only the resources and bookings it added
+  const readWorkers = new Set<string>();
+  const readSubstations = new Set<string>();
+  const readIds = new Set<string>();
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    rows = await loadRepairRows(trx, { now: req.now, workerIds: [...workerIds], substationIds: [...substationIds], ids: [...ids] });
+    profile.rounds++;
+    let t = performance.now();
+    const newWorkers = [...workerIds].filter((w) => !readWorkers.has(w));
+    const newSubstations = [...substationIds].filter((s) => !readSubstations.has(s));
+    const newIds = [...ids].filter((i) => !readIds.has(i) && !loaded.has(i));
+    if (newWorkers.length + newSubstations.length + newIds.length > 0) {
+      for (const r of await loadRepairRows(trx, { now: req.now, workerIds: newWorkers, substationIds: newSubstations, ids: newIds, except: [...loaded.keys()] })) {
+        loaded.set(r.id, r);
+      }
+      newWorkers.forEach((w) => readWorkers.add(w));
+      newSubstations.forEach((s) => readSubstations.add(s));
+      newIds.forEach((i) => readIds.add(i));
+    }
+    rows = [...loaded.values()];
     // an anchor's resources and plan successors are always affected
     let grew = false;
     for (const r of rows) {
@@ -121,11 +144,15 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       // a grown booking may end after its plan successors start, wherever they are booked
       for (const s of r.successors) if (!ids.has(s)) (ids.add(s), (grew = true));
     }
+    profile.readMs += performance.now() - t;
     if (grew) continue;
-    const inInput = new Set(rows.map((r) => r.id));
-    const bookings = rows.map((r) => toBooking(r, inInput, anchors.get(r.id)));
+    t = performance.now();
     await calendarsFor(trx, [...new Set(rows.map((r) => r.workerId))], req.now, calendars);
     blocks = await loadSubstationBlocks(trx, [...substationIds], req.now);
+    profile.readMs += performance.now() - t;
+    t = performance.now();
+    const inInput = new Set(rows.map((r) => r.id));
+    const bookings = rows.map((r) => toBooking(r, inInput, anchors.get(r.id)));
     result = repairSchedule({
       now: req.now.getTime(),
       utcOffsetMinutes: req.utcOffsetMinutes,
@@ -135,21 +162,23 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       anchors: [...anchors.keys()],
       compact: req.compact ?? [],
     });
+    profile.repairMs += performance.now() - t;
     // whatever moved pushes on its own resources and plan successors: read those too and repair again
-    const byId = new Map(rows.map((r) => [r.id, r]));
     for (const move of result.moves) {
-      const r = byId.get(move.id)!;
+      const r = loaded.get(move.id)!;
       if (!workerIds.has(r.workerId)) (workerIds.add(r.workerId), (grew = true));
       if (!substationIds.has(r.substationId)) (substationIds.add(r.substationId), (grew = true));
       for (const s of r.successors) if (!inInput.has(s) && !ids.has(s)) (ids.add(s), (grew = true));
     }
     if (!grew) break;
   }
-  if (!result) return { moved: [], anchors: [], blocked: [], events: [] };
+  if (!result) return { moved: [], anchors: [], blocked: [], events: [], profile };
 
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const anchorWrites = result.anchors.map((a) => ({ id: a.id, start: anchors.get(a.id)!.start, end: a.end }));
-  await writeBookings(trx, [...anchorWrites, ...result.moves.map((m) => ({ id: m.id, start: m.toStart, end: m.toEnd }))]);
+  const anchorWrites = result.anchors.map((a) => ({ id: a.id, start: anchors.get(a.id)!.start, end: a.end, bump: req.bumpAnchors ?? false }));
+  const written = performance.now();
+  await writeBookings(trx, [...anchorWrites, ...result.moves.map((m) => ({ id: m.id, start: m.toStart, end: m.toEnd, bump: true }))]);
+  profile.writeMs = performance.now() - written;
 
   const moved: MovedBooking[] = result.moves.map((m) => {
     const r = byId.get(m.id)!;
@@ -236,5 +265,5 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       req.actor,
     );
   }
-  return { moved, anchors: result.anchors, blocked: result.blocked, events };
+  return { moved, anchors: result.anchors, blocked: result.blocked, events, profile };
 }
