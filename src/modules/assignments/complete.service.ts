@@ -70,6 +70,7 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
     const rebooked = await bookCompletion(trx, t, liveContext(t, ctx));
 
     const events: OutboxEvent[] = [
+      ...rebooked,
       assignmentEvent(t, 'completed', {
         status: 'completed',
         from: t.status,
@@ -99,7 +100,6 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
         planId: t.planId,
         payload: { assignmentId: t.id, stockDelta: l.stockDelta, reservedDelta: l.reservedDelta },
       })),
-      ...rebooked,
     ];
     if (await repo.allNodesCompleted(trx, t.planId)) {
       const next = nextPlanStatus(t.planStatus, 'complete');

@@ -50,10 +50,10 @@ export function startAssignment(db: Db, id: string, ctx: ActionContext): Promise
     await occupyWorker(trx, t.workerId, { assignmentId: t.id, planId: t.planId, nodeDbId: t.nodeDbId });
     await occupySubstation(trx, t.substationId, t.id);
     const events = [
+      ...rebooked,
       assignmentEvent(t, 'started', { status: 'in_progress', from: t.status, actualStart: t.now.toISOString(), substationId: t.substationId }),
       workerEvent(t, workerStatusAfter.start, t.id),
       substationEvent(t, 'in_use', t.id),
-      ...rebooked,
     ];
     const next = nextPlanStatus(t.planStatus, 'start');
     if (next === 'in_production') {
@@ -74,12 +74,9 @@ export function pauseAssignment(db: Db, id: string, body: PauseBody, ctx: Action
     await repo.setAssignmentStatus(trx, t.id, 'paused');
     const workerStatus = workerStatusOnPause(body.reason);
     await setStatusOfHolder(trx, t.id, workerStatus);
+    const rebooked = await bookPause(trx, t, liveContext(t, ctx));
     return {
-      events: [
-        assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }),
-        workerEvent(t, workerStatus, t.id),
-        ...(await bookPause(trx, t, liveContext(t, ctx))),
-      ],
+      events: [...rebooked, assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }), workerEvent(t, workerStatus, t.id)],
     };
   });
 }
@@ -91,11 +88,12 @@ export function resumeAssignment(db: Db, id: string, ctx: ActionContext): Promis
     const paused = pausedMinutes(await repo.pauseTimes(trx, t.id), t.now);
     await repo.setAssignmentStatus(trx, t.id, 'in_progress', paused);
     await setStatusOfHolder(trx, t.id, workerStatusAfter.resume);
+    const rebooked = await bookResume(trx, t, liveContext(t, ctx));
     return {
       events: [
+        ...rebooked,
         assignmentEvent(t, 'resumed', { status: 'in_progress', pausedMinutes: paused, pauseId: closed?.id ?? null }),
         workerEvent(t, workerStatusAfter.resume, t.id),
-        ...(await bookResume(trx, t, liveContext(t, ctx))),
       ],
     };
   });

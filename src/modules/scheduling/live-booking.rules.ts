@@ -13,6 +13,10 @@
  *    overrun) or falls short of now + its remaining work (a long pause) grows
  *    to now + remaining + one step;
  *  - complete at t: the end becomes t (the rest of the booking is freed).
+ * On shift, the remaining work follows the worker's shifts (it stops over a
+ * shift's end and goes on in the next); a step started, paused or resumed
+ * outside the shifts (overtime: the worker is evidently there) runs on by the
+ * clock.
  * Remaining work = booked work minutes − worked minutes so far (wall clock
  * since the actual start, less paused minutes, as completion counts them),
  * never below zero.
@@ -39,7 +43,10 @@ export function remainingMinutes(step: StartedStep, now: Date): number {
 }
 
 function addWork(shifts: Shifts, from: number, minutes: number): number {
-  const end = new CompiledCalendar(shifts.calendar, shifts.utcOffsetMinutes, from).addWork(from, minutes * MINUTE_MS);
+  const calendar = new CompiledCalendar(shifts.calendar, shifts.utcOffsetMinutes, from);
+  // outside the shifts the worker is evidently at work (overtime): the step runs on by the clock
+  if (!calendar.isOnShift(from)) return from + minutes * MINUTE_MS;
+  const end = calendar.addWork(from, minutes * MINUTE_MS);
   // beyond the calendar's horizon: keep the booking finite, by the clock
   return Number.isFinite(end) ? end : from + Math.max(minutes, 1) * MINUTE_MS;
 }
