@@ -133,7 +133,9 @@ async function build(db: Db): Promise<{ planId: string; running: string }> {
     }
     const assignmentIds = await insertAssignments(trx, plan.id, rows);
     await sql`update mes.production_plans set status = 'in_production' where id = ${plan.id}`.execute(trx);
-    await sql`update mes.worker_assignments set status = 'in_progress', actual_start = ${new Date(T0)}::timestamptz where id = ${assignmentIds[0]!}`.execute(trx);
+    await sql`update mes.worker_assignments set status = 'in_progress', actual_start = ${new Date(T0)}::timestamptz where id = ${assignmentIds[0]!}`.execute(
+      trx,
+    );
     return assignmentIds[0]!;
   });
   return { planId: plan.id, running };
@@ -239,7 +241,9 @@ async function main() {
     row('early finish (20 min early), auto_compact: pull the successors left', early, moved(early.last));
     const parts = (name: string, r: unknown) => {
       const p = (r as { profile: { rounds: number; readMs: number; repairMs: number; writeMs: number } }).profile;
-      console.log(`- ${name} (last run): ${p.rounds} rounds of reading, read ${p.readMs.toFixed(1)} ms, pure repair ${p.repairMs.toFixed(1)} ms, write ${p.writeMs.toFixed(1)} ms`);
+      console.log(
+        `- ${name} (last run): ${p.rounds} rounds of reading, read ${p.readMs.toFixed(1)} ms, pure repair ${p.repairMs.toFixed(1)} ms, write ${p.writeMs.toFixed(1)} ms`,
+      );
     };
     console.log('');
     parts('overrun', overrun.last);

@@ -201,7 +201,9 @@ describeEachEngine('live bookings and repair', (ctx) => {
     expect(await overlaps()).toEqual([]);
 
     // the next sweep, still within the grown end, leaves it
-    expect((await extendOverrunning(db(), { now: new Date(now + 5 * MIN), utcOffsetMinutes: 0, actor: 'system', overrunStepMinutes: 15 })).extended).toEqual([]);
+    expect((await extendOverrunning(db(), { now: new Date(now + 5 * MIN), utcOffsetMinutes: 0, actor: 'system', overrunStepMinutes: 15 })).extended).toEqual(
+      [],
+    );
   });
 
   it('a pause leaves the booking open-ended by a step; resume books the remaining work from now', async () => {

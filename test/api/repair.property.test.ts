@@ -105,7 +105,13 @@ describeEachEngine('repair keeps the schedule consistent (property)', (ctx) => {
         const planIds: string[] = [];
         for (const [i, shape] of plans.entries()) planIds.push(await release(`P${run}-${i}`, shape));
         const steps = (
-          await db().selectFrom('mes.worker_assignments').select('id').where('plan_id', 'in', planIds).where('status', '<>', 'cancelled').orderBy('id').execute()
+          await db()
+            .selectFrom('mes.worker_assignments')
+            .select('id')
+            .where('plan_id', 'in', planIds)
+            .where('status', '<>', 'cancelled')
+            .orderBy('id')
+            .execute()
         ).map((r) => r.id);
         await check('after release');
         try {

@@ -76,7 +76,11 @@ export function pauseAssignment(db: Db, id: string, body: PauseBody, ctx: Action
     await setStatusOfHolder(trx, t.id, workerStatus);
     const rebooked = await bookPause(trx, t, liveContext(t, ctx));
     return {
-      events: [...rebooked, assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }), workerEvent(t, workerStatus, t.id)],
+      events: [
+        ...rebooked,
+        assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }),
+        workerEvent(t, workerStatus, t.id),
+      ],
     };
   });
 }

@@ -141,7 +141,15 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
         opts.actor,
       );
     }
-    const movedSuccessors = repair.moved.map((b) => ({ id: b.id, nodeId: b.nodeId, workerId: b.workerId, substationId: b.substationId, from: b.from, plannedStart: b.plannedStart, plannedEnd: b.plannedEnd }));
+    const movedSuccessors = repair.moved.map((b) => ({
+      id: b.id,
+      nodeId: b.nodeId,
+      workerId: b.workerId,
+      substationId: b.substationId,
+      from: b.from,
+      plannedStart: b.plannedStart,
+      plannedEnd: b.plannedEnd,
+    }));
     return { id: assignmentId, planId: a.planId, ...payload, workMinutes: minutes, moved: movedSuccessors };
   });
 }

@@ -40,7 +40,9 @@ export async function loadRepairRows(
   trx: Trx,
   q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[]; except?: string[] },
 ): Promise<RepairRow[]> {
-  const result = await sql<Omit<RepairRow, 'start' | 'end' | 'predecessors'> & { start: string; end: string; predecessors: [string, number, boolean][] | null }>`
+  const result = await sql<
+    Omit<RepairRow, 'start' | 'end' | 'predecessors'> & { start: string; end: string; predecessors: [string, number, boolean][] | null }
+  >`
     with picked as (
       select a.id from mes.worker_assignments a
        where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
@@ -156,7 +158,16 @@ export async function findLiveBooking(trx: Trx, id: string) {
  * that a start cannot push away: started, pinned, or already begun at `now`.
  */
 export async function findStartClash(trx: Trx, q: { id: string; workerId: string; substationId: string; now: Date; start: Date; end: Date }) {
-  const result = await sql<{ id: string; planId: string; nodeId: string; workerId: string; substationId: string; status: string; plannedStart: Date; plannedEnd: Date }>`
+  const result = await sql<{
+    id: string;
+    planId: string;
+    nodeId: string;
+    workerId: string;
+    substationId: string;
+    status: string;
+    plannedStart: Date;
+    plannedEnd: Date;
+  }>`
     select a.id, a.plan_id as "planId", n.node_id as "nodeId", a.worker_id as "workerId", a.substation_id as "substationId", a.status,
            a.planned_start as "plannedStart", a.planned_end as "plannedEnd"
       from mes.worker_assignments a join mes.production_plan_nodes n on n.id = a.node_id

@@ -109,7 +109,6 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
   const calendars = new Map<string, ShiftCalendar>();
   let rows: RepairRow[] = [];
   let result: RepairResult | undefined;
-  let blocks: RepairBlock[] = [];
 
   const loaded = new Map<string, RepairRow>();
   const profile = { rounds: 0, readMs: 0, repairMs: 0, writeMs: 0 };
@@ -124,7 +123,13 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     const newSubstations = [...substationIds].filter((s) => !readSubstations.has(s));
     const newIds = [...ids].filter((i) => !readIds.has(i) && !loaded.has(i));
     if (newWorkers.length + newSubstations.length + newIds.length > 0) {
-      for (const r of await loadRepairRows(trx, { now: req.now, workerIds: newWorkers, substationIds: newSubstations, ids: newIds, except: [...loaded.keys()] })) {
+      for (const r of await loadRepairRows(trx, {
+        now: req.now,
+        workerIds: newWorkers,
+        substationIds: newSubstations,
+        ids: newIds,
+        except: [...loaded.keys()],
+      })) {
         loaded.set(r.id, r);
       }
       newWorkers.forEach((w) => readWorkers.add(w));
@@ -142,13 +147,17 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
         grew = true;
       }
       // a grown booking may end after its plan successors start, wherever they are booked
-      for (const s of r.successors) if (!ids.has(s)) (ids.add(s), (grew = true));
+      for (const s of r.successors) {
+        if (ids.has(s)) continue;
+        ids.add(s);
+        grew = true;
+      }
     }
     profile.readMs += performance.now() - t;
     if (grew) continue;
     t = performance.now();
     await calendarsFor(trx, [...new Set(rows.map((r) => r.workerId))], req.now, calendars);
-    blocks = await loadSubstationBlocks(trx, [...substationIds], req.now);
+    const blocks: RepairBlock[] = await loadSubstationBlocks(trx, [...substationIds], req.now);
     profile.readMs += performance.now() - t;
     t = performance.now();
     const inInput = new Set(rows.map((r) => r.id));
@@ -166,9 +175,11 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     // whatever moved pushes on its own resources and plan successors: read those too and repair again
     for (const move of result.moves) {
       const r = loaded.get(move.id)!;
-      if (!workerIds.has(r.workerId)) (workerIds.add(r.workerId), (grew = true));
-      if (!substationIds.has(r.substationId)) (substationIds.add(r.substationId), (grew = true));
-      for (const s of r.successors) if (!inInput.has(s) && !ids.has(s)) (ids.add(s), (grew = true));
+      const before = workerIds.size + substationIds.size + ids.size;
+      workerIds.add(r.workerId);
+      substationIds.add(r.substationId);
+      for (const s of r.successors) if (!inInput.has(s)) ids.add(s);
+      if (workerIds.size + substationIds.size + ids.size > before) grew = true;
     }
     if (!grew) break;
   }
@@ -248,7 +259,15 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     if (!seen || b.plannedStart < seen.plannedStart) firstMovedOf.set(b.workerId, b);
   }
   for (const b of new Map(moved.map((x) => [x.workerId, x])).values()) {
-    events.push({ topic: 'workers', entityType: 'worker', entityId: b.workerId, change: 'schedule_changed', workerId: b.workerId, planId: b.planId, payload: { planId: b.planId } });
+    events.push({
+      topic: 'workers',
+      entityType: 'worker',
+      entityId: b.workerId,
+      change: 'schedule_changed',
+      workerId: b.workerId,
+      planId: b.planId,
+      payload: { planId: b.planId },
+    });
   }
   if (firstMovedOf.size > 0) {
     await recordAlerts(
