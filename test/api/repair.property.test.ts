@@ -134,7 +134,8 @@ describeEachEngine('repair keeps the schedule consistent (property)', (ctx) => {
           }
         }
       }),
-      { numRuns: 8 },
+      { numRuns: 6 },
     );
-  });
+    // about 20 s per engine on an idle machine; the shared 2-core machine can be ten times slower
+  }, 300_000);
 });
