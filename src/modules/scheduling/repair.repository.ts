@@ -32,7 +32,7 @@ export interface RepairRow {
 }
 
 /**
- * Open bookings that end after `now` on the given workers or substations, and
+ * Open bookings that end after `now` (the repair passes the earliest of now and its anchors' starts) on the given workers or substations, and
  * the named ones; each with its predecessors' live ends (completed: the actual
  * end) and its open successors.
  */

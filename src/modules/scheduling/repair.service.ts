@@ -109,7 +109,8 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
   const calendars = new Map<string, ShiftCalendar>();
   let rows: RepairRow[] = [];
   let result: RepairResult | undefined;
-
+  // a started booking reaches back to its actual start: what it covers from there on can clash with it
+  const windowFrom = new Date(Math.min(req.now.getTime(), ...[...anchors.values()].map((a) => a.start)));
   const loaded = new Map<string, RepairRow>();
   const profile = { rounds: 0, readMs: 0, repairMs: 0, writeMs: 0 };
   // what was read already: a later round reads only the resources and bookings it added
@@ -124,7 +125,7 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     const newIds = [...ids].filter((i) => !readIds.has(i) && !loaded.has(i));
     if (newWorkers.length + newSubstations.length + newIds.length > 0) {
       for (const r of await loadRepairRows(trx, {
-        now: req.now,
+        now: windowFrom,
         workerIds: newWorkers,
         substationIds: newSubstations,
         ids: newIds,
