@@ -31,6 +31,7 @@ import { realtimeRoutes } from './modules/realtime/realtime.routes.js';
 import { stationsRoutes } from './modules/stations/stations.routes.js';
 import { workersRoutes } from './modules/workers/workers.routes.js';
 import { archiveJobPlugin } from './plugins/archive-job.js';
+import { overrunJobPlugin } from './plugins/overrun-job.js';
 import { authPlugin } from './plugins/auth.js';
 import { csrfPlugin } from './plugins/csrf.js';
 import { drainingPlugin } from './plugins/draining.js';
@@ -77,6 +78,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(realtimePlugin);
   await app.register(schedulerThreadPlugin);
   await app.register(archiveJobPlugin);
+  await app.register(overrunJobPlugin);
 
   await app.register(healthRoutes);
   await app.register(

@@ -57,6 +57,10 @@ export interface Config {
   metricsToken: string | undefined;
   /** Serve /metrics (no token) on this separate port as well; unset = no second listener. */
   metricsPort: number | undefined;
+  /** Minutes a running step past its expected end (or a paused one) grows its booking by at a time (issue #15). */
+  overrunStepMinutes: number;
+  /** How often each instance extends overrunning bookings and repairs what they push, in seconds; 0 = never. */
+  overrunSweepSeconds: number;
   /** Completed or cancelled plans finished this many days ago are archived hourly; undefined = never automatically. */
   archiveAfterDays: number | undefined;
   /** Memory for serialized plan details kept per process, each served again only while its revision is current; 0 = off. */
@@ -173,6 +177,8 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     metricsToken: metricsTokenFrom(env.MES_METRICS_TOKEN),
     metricsPort: env.MES_METRICS_PORT ? intFrom('MES_METRICS_PORT', env.MES_METRICS_PORT, 0, 1, 65535) : undefined,
     archiveAfterDays: archiveDaysFrom(env.MES_ARCHIVE_AFTER_DAYS),
+    overrunStepMinutes: intFrom('MES_OVERRUN_STEP_MINUTES', env.MES_OVERRUN_STEP_MINUTES, 15, 1, 24 * 60),
+    overrunSweepSeconds: intFrom('MES_OVERRUN_SWEEP_SECONDS', env.MES_OVERRUN_SWEEP_SECONDS, 60, 0, 24 * 3600),
     planCacheMb: intFrom('MES_PLAN_CACHE_MB', env.MES_PLAN_CACHE_MB, 64, 0, 64 * 1024),
     sessionCacheSeconds: intFrom('MES_SESSION_CACHE_SECONDS', env.MES_SESSION_CACHE_SECONDS, 60, 0, 3600),
   };

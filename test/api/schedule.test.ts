@@ -161,16 +161,17 @@ describeEachEngine('schedule views and planner pins', (ctx) => {
       });
     });
 
-    it('refuses a move that would end after a successor starts with 422 naming the successor', async () => {
-      const [weld, paint] = [plan.nodes[2]!.assignment, plan.nodes[3]!.assignment];
-      await expectNoWrite(ctx.database.db, async () => {
-        const res = expectProblem(
-          await planner.put(`/api/mes/worker-assignments/${weld.id}`, { workerId: 'W-901', plannedStart: paint.plannedStart }),
-          422,
-          new RegExp(`^node N3 would end at .*, after its successor N4 \\(${paint.id}\\) starts at .*; move N4 first or reschedule the plan$`),
-        );
-        expect(res.field).toBe('body/plannedStart');
-      });
+    it('a move that would end after a successor starts pushes the successor (issue #15: repair, no longer a refusal)', async () => {
+      const [cut, weld] = [plan.nodes[0]!.assignment, plan.nodes[2]!.assignment];
+      const res = await planner.put(`/api/mes/worker-assignments/${cut.id}`, { workerId: 'W-901', plannedStart: weld.plannedStart });
+      expect(res.statusCode, res.body).toBe(200);
+      const moved = res.json();
+      expect(moved.moved).toContainEqual(
+        expect.objectContaining({ id: weld.id, nodeId: 'N3', from: { plannedStart: weld.plannedStart, plannedEnd: weld.plannedEnd } }),
+      );
+      const pushed = moved.moved.find((b: { id: string }) => b.id === weld.id);
+      expect(Date.parse(pushed.plannedStart)).toBeGreaterThanOrEqual(Date.parse(moved.plannedEnd));
+      plan = await fresh();
     });
 
     it('refuses a substation that does not exist, is archived, under maintenance or of another station with 422 on substationId', async () => {

@@ -250,9 +250,13 @@ describeEachEngine('shop floor execution', (ctx) => {
 
   it('refuses a start on a substation in use by another task or under maintenance; a planner may start on the worker’s behalf', async () => {
     const p = await releasedPlan({ N2: { workerId: 'W-006', substationId: 'ST-001-01' } });
-    expect((await act(op['W-001']!, p.N1!, 'start')).statusCode).toBe(200);
+    // whichever cut the substation's live schedule has first starts (issue #15: a start needs the substation free now); the other is refused
+    const startOf = async (id: string) => Date.parse((await planner.get(`/api/mes/worker-assignments/${id}`)).json().plannedStart);
+    const [first, second] = (await startOf(p.N1!)) <= (await startOf(p.N2!)) ? (['N1', 'N2'] as const) : (['N2', 'N1'] as const);
+    const by = { N1: op['W-001']!, N2: op['W-006']! };
+    expect((await act(by[first], p[first]!, 'start')).statusCode).toBe(200);
     await refusedWithoutWrite(async () => {
-      expectProblem(await act(op['W-006']!, p.N2!, 'start'), 409, new RegExp(`substation ST-001-01 is in use by ${p.N1}`));
+      expectProblem(await act(by[second], p[second]!, 'start'), 409, new RegExp(`substation ST-001-01 is in use by ${p[first]}`));
     });
     await finish(p.id);
 

@@ -61,7 +61,7 @@ export async function createTestDatabase(engine: Engine, poolSize = 10): Promise
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig([], { NODE_ENV: 'test' }), loginRateLimit: 10_000, ...overrides };
+  return { ...loadConfig([], { NODE_ENV: 'test' }), loginRateLimit: 10_000, overrunSweepSeconds: 0, ...overrides };
 }
 
 export interface EngineContext {

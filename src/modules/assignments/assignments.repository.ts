@@ -137,6 +137,9 @@ export async function moveAssignment(
       work_minutes: to.workMinutes,
       pinned: true,
       wait_reason: null,
+      // the planner's booking: it is the plan again (0017)
+      baseline_start: null,
+      baseline_end: null,
       version: eb('version', '+', 1),
     }))
     .where('id', '=', id)

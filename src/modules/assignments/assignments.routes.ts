@@ -34,6 +34,7 @@ export const assignmentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       user: currentUser(request),
       now: () => new Date(),
       utcOffsetMinutes: config.utcOffsetMinutes,
+      overrunStepMinutes: config.overrunStepMinutes,
       idempotencyKey: typeof key === 'string' ? key : undefined,
       requestBody: request.body,
     };

@@ -6,6 +6,7 @@
  * events and answers with the assignment and the worker's status.
  */
 import { type Db, type Trx, withSavepoint } from '../../db/database.js';
+import { lockScheduling } from '../../db/locks.js';
 import { type OutboxEvent, recordEvents } from '../realtime/index.js';
 import { english } from '../../i18n/index.js';
 import { DomainError, m, type Message, notFound } from '../../shared/errors.js';
@@ -32,6 +33,8 @@ export interface Clock {
 export interface ActionContext extends Clock {
   user: SessionUser;
   idempotencyKey?: string | undefined;
+  /** minutes an overrunning or paused booking grows by at a time (MES_OVERRUN_STEP_MINUTES) */
+  overrunStepMinutes?: number | undefined;
   /** the request's body, as parsed: a retry under the same key must send the same */
   requestBody?: unknown;
 }
@@ -177,6 +180,8 @@ export async function runAction(
     if (!owner) throw notFound('assignment', assignmentId);
     // refuse strangers before taking any lock; checked again on the locked row (a planner may have moved it)
     if (!actingAs(ctx.user, owner.workerId)) throw forbidden(m('assignment.assigned_to_worker', { assignmentId, workerId: owner.workerId }));
+    // start, pause, resume and complete move live bookings and repair others: serialized with release, moves and reschedules
+    if (action !== 'report-problem') await lockScheduling(trx);
     // lock order (src/db/locks.ts): the plan, then the assignment; the action takes worker, substation and materials after
     const plan = (await lockPlan(trx, owner.planId))!;
     const locked = await repo.lockAssignment(trx, assignmentId);

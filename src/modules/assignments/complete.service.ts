@@ -10,6 +10,7 @@ import { DomainError, m, summaryOf } from '../../shared/errors.js';
 import { insertCompletionLedger, lockMaterials } from '../materials/index.js';
 import { movePlan, nextPlanStatus } from '../plans/index.js';
 import { requireCompletionChecks } from '../quality/index.js';
+import { bookCompletion, liveContext } from '../scheduling/index.js';
 import { freeSubstationsHolding } from '../stations/index.js';
 import { freeWorkersHolding } from '../workers/index.js';
 import * as repo from './assignments.repository.js';
@@ -68,8 +69,10 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
 
     const ledger = await insertCompletionLedger(trx, { planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, actor: t.actor, consumption, production });
     const ready = await repo.readySuccessors(trx, t.planId, t.nodeDbId);
+    const rebooked = await bookCompletion(trx, t, liveContext(t, ctx));
 
     const events: OutboxEvent[] = [
+      ...rebooked,
       assignmentEvent(t, 'completed', {
         status: 'completed',
         from: t.status,

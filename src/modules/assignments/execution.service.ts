@@ -9,6 +9,7 @@ import { recordEvents } from '../realtime/index.js';
 import { DomainError, detail, m, messageOfDetail, notFound, type ProblemDetail } from '../../shared/errors.js';
 import { movePlan, nextPlanStatus } from '../plans/index.js';
 import { requireStartChecks } from '../quality/index.js';
+import { bookPause, bookResume, bookStart, liveContext } from '../scheduling/index.js';
 import { lockSubstation, occupySubstation } from '../stations/index.js';
 import { lockWorkerForStart, occupyWorker, setStatusOfHolder } from '../workers/index.js';
 import * as views from './assignment-views.repository.js';
@@ -46,10 +47,12 @@ export function startAssignment(db: Db, id: string, ctx: ActionContext): Promise
     if (refusal) throw refusal;
     await requireStartChecks(trx, t.id);
 
+    const rebooked = await bookStart(trx, t, liveContext(t, ctx));
     await repo.markStarted(trx, t.id, t.now, t.actor);
     await occupyWorker(trx, t.workerId, { assignmentId: t.id, planId: t.planId, nodeDbId: t.nodeDbId });
     await occupySubstation(trx, t.substationId, t.id);
     const events = [
+      ...rebooked,
       assignmentEvent(t, 'started', { status: 'in_progress', from: t.status, actualStart: t.now.toISOString(), substationId: t.substationId }),
       workerEvent(t, workerStatusAfter.start, t.id),
       substationEvent(t, 'in_use', t.id),
@@ -73,8 +76,13 @@ export function pauseAssignment(db: Db, id: string, body: PauseBody, ctx: Action
     await repo.setAssignmentStatus(trx, t.id, 'paused');
     const workerStatus = workerStatusOnPause(body.reason);
     await setStatusOfHolder(trx, t.id, workerStatus);
+    const rebooked = await bookPause(trx, t, liveContext(t, ctx));
     return {
-      events: [assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }), workerEvent(t, workerStatus, t.id)],
+      events: [
+        ...rebooked,
+        assignmentEvent(t, 'paused', { status: 'paused', reason: body.reason, note, pauseId: pause.id }),
+        workerEvent(t, workerStatus, t.id),
+      ],
     };
   });
 }
@@ -86,8 +94,10 @@ export function resumeAssignment(db: Db, id: string, ctx: ActionContext): Promis
     const paused = pausedMinutes(await repo.pauseTimes(trx, t.id), t.now);
     await repo.setAssignmentStatus(trx, t.id, 'in_progress', paused);
     await setStatusOfHolder(trx, t.id, workerStatusAfter.resume);
+    const rebooked = await bookResume(trx, t, liveContext(t, ctx));
     return {
       events: [
+        ...rebooked,
         assignmentEvent(t, 'resumed', { status: 'in_progress', pausedMinutes: paused, pauseId: closed?.id ?? null }),
         workerEvent(t, workerStatusAfter.resume, t.id),
       ],

@@ -2,8 +2,9 @@
  * A planner moves one not-yet-started assignment to another worker, station,
  * substation or start time. The move is validated like the scheduler would
  * (qualified, allowed, candidate station, a usable substation of it, not in the
- * past, inside the worker's shift, after the predecessors and before the
- * successors, no overlap) and pins the assignment: reschedules keep its
+ * past, inside the worker's shift, after the predecessors, no overlap) and
+ * pins the assignment; successors it now overlaps or ends after are repaired
+ * (pushed right), and the answer names them: reschedules keep its
  * worker, station and substation, and do not start it earlier than set here.
  */
 import type { Db } from '../../db/database.js';
@@ -15,7 +16,9 @@ import { findAssignmentOwner, moveAssignment } from '../assignments/index.js';
 import { lockPlan } from '../plans/index.js';
 import { recordEvents } from '../realtime/index.js';
 import type { MoveBody } from './scheduling.schema.js';
-import { findAssignmentForPin, findFirstSuccessor, findOverlap, findSubstationForPin, findWorkerForPin } from './scheduling.repository.js';
+import { openSuccessorIds } from './repair.repository.js';
+import { repairBookings } from './repair.service.js';
+import { findAssignmentForPin, findOverlap, findSubstationForPin, findWorkerForPin } from './scheduling.repository.js';
 
 export async function pinAssignment(db: Db, assignmentId: string, input: MoveBody, opts: { actor: string; now: Date; utcOffsetMinutes: number }) {
   return db.transaction().execute(async (trx) => {
@@ -65,19 +68,6 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
     }
     const minutes = durationMinutes(candidate.time ?? a.nominalTime, a.quantity, a.efficiency);
     const end = addWorkingMinutes(worker.calendar, opts.utcOffsetMinutes, start, minutes);
-    const successor = await findFirstSuccessor(trx, a.nodeDbId);
-    if (successor && end > successor.plannedStart.getTime()) {
-      throw rule(
-        'plannedStart',
-        m('move.after_successor', {
-          nodeId: a.nodeId,
-          end: at(end),
-          successorNodeId: successor.nodeId,
-          successorId: successor.id,
-          successorStart: at(successor.plannedStart.getTime()),
-        }),
-      );
-    }
     const clash = await findOverlap(trx, assignmentId, workerId, substationId, new Date(start), new Date(end));
     if (clash) {
       const who = clash.workerId === workerId ? m('worker.named', { workerId }) : m('substation.named', { substationId });
@@ -86,6 +76,16 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
       });
     }
     await moveAssignment(trx, assignmentId, { workerId, stationId, substationId, start: new Date(start), end: new Date(end), workMinutes: minutes });
+    // successors it now overlaps or ends after are pushed right (and what they push in turn), in the same transaction and event batch
+    const repair = await repairBookings(trx, {
+      now: opts.now,
+      utcOffsetMinutes: opts.utcOffsetMinutes,
+      actor: opts.actor,
+      cause: 'move',
+      workerIds: [workerId],
+      substationIds: [substationId],
+      ids: await openSuccessorIds(trx, assignmentId),
+    });
     const payload = {
       nodeId: a.nodeId,
       workerId,
@@ -107,6 +107,7 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
           workerId: w,
           planId: a.planId,
         })),
+        ...repair.events,
       ],
       opts.actor,
     );
@@ -140,6 +141,15 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
         opts.actor,
       );
     }
-    return { id: assignmentId, planId: a.planId, ...payload, workMinutes: minutes };
+    const movedSuccessors = repair.moved.map((b) => ({
+      id: b.id,
+      nodeId: b.nodeId,
+      workerId: b.workerId,
+      substationId: b.substationId,
+      from: b.from,
+      plannedStart: b.plannedStart,
+      plannedEnd: b.plannedEnd,
+    }));
+    return { id: assignmentId, planId: a.planId, ...payload, workMinutes: minutes, moved: movedSuccessors };
   });
 }

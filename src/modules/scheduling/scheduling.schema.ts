@@ -19,4 +19,16 @@ export const MoveResult = Type.Object({
   plannedEnd: DateTime,
   workMinutes: Type.Number(),
   pinned: Type.Boolean(),
+  /** bookings the move pushed (its successors and what they pushed), with their old and new times */
+  moved: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      nodeId: Type.String(),
+      workerId: Type.String(),
+      substationId: Type.String(),
+      from: Type.Object({ plannedStart: DateTime, plannedEnd: DateTime }),
+      plannedStart: DateTime,
+      plannedEnd: DateTime,
+    }),
+  ),
 });

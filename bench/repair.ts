@@ -1,0 +1,256 @@
+/**
+ * Repair after a completion on a plan with 1,000 open steps (issue #15): `npm run bench:repair`
+ *
+ * ENGINE=postgres (default; a scratch database `bench_repair_<pid>` on the
+ * server of BENCH_DATABASE_URL / DATABASE_URL / postgres://postgres@127.0.0.1:5432,
+ * dropped at the end) or ENGINE=pglite (in memory).
+ *
+ * The floor: one station with 4 substations, 4 workers always on shift. One
+ * plan of 1,000 30-minute steps: 4 chains of 250, chain k on worker k and
+ * substation k, and step i of chain k also waits for step i of chain k-1, so
+ * the schedule is tight: every booking touches the next one on its resources
+ * and in the plan (built in bulk through the plan service and the assignments
+ * repository, with the times the chains need). Step 0 of chain 0 runs.
+ *
+ * Measured, each in a transaction rolled back (median of RUNS after 2 warm-ups):
+ *   - overrun: the running step is 5 minutes past its expected end; the sweep
+ *     grows it by a 15-minute step and the repair pushes every later booking
+ *     (1,000) right by 20 minutes, written in one statement;
+ *   - early finish: the running step completes 20 minutes early; with
+ *     auto_compact the repair pulls the successors (and theirs, 999) left;
+ * next to references measured in the same run: a `SELECT 1` round trip and a
+ * plain read of the plan's 1,000 bookings.
+ *
+ *   npm run bench:repair                 RUNS=7
+ *   ENGINE=pglite npm run bench:repair
+ */
+import os from 'node:os';
+import { PGlite } from '@electric-sql/pglite';
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { type Database, type Db, openDatabase, type Trx } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrator.js';
+import { insertAssignments, type NewAssignment } from '../src/modules/assignments/index.js';
+import type { PlanDocument } from '../src/modules/plans/plans.schema.js';
+import { nodeDbIds } from '../src/modules/plans/plans.repository.js';
+import { createPlan } from '../src/modules/plans/plans.service.js';
+import { repairBookings } from '../src/modules/scheduling/index.js';
+import { seedDatabase } from '../src/seed/seed.js';
+import { machine, percentile, scratchDatabase } from './lib.js';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2027, 0, 4, 6, 0);
+const CHAINS = 4;
+const LENGTH = 250;
+const STEP_MIN = 30;
+const RUNS = Number(process.env.RUNS ?? 7);
+const ENGINE = process.env.ENGINE ?? 'postgres';
+
+class Rollback extends Error {}
+
+const node = (k: number, i: number) => `C${k}-${i}`;
+
+function benchPlan(): PlanDocument {
+  const nodes: PlanDocument['nodes'] = [];
+  for (let k = 0; k < CHAINS; k++) {
+    for (let i = 0; i < LENGTH; i++) {
+      nodes.push({
+        nodeId: node(k, i),
+        name: `Chain ${k} step ${i}`,
+        operationId: 'OP-008',
+        nominalTime: STEP_MIN,
+        predecessors: [...(i > 0 ? [node(k, i - 1)] : []), ...(k > 0 ? [node(k - 1, i)] : [])],
+        assignedStations: [{ stationId: 'ST-950', priority: 1 }],
+        materialInputs: [],
+        pin: { stationId: 'ST-950', substationId: `ST-950-0${k + 1}`, workerId: `W-95${k}` },
+      });
+    }
+  }
+  return { workOrderCode: 'WO-REPAIR', name: 'Repair bench', quantity: 1, nodes };
+}
+
+async function open(): Promise<{ database: Database; close: () => Promise<void> }> {
+  if (ENGINE === 'pglite') {
+    const pglite = new PGlite({ extensions: { btree_gist } });
+    await pglite.waitReady;
+    const database = await openDatabase({ pglite });
+    return {
+      database,
+      close: async () => {
+        await database.close();
+        await pglite.close();
+      },
+    };
+  }
+  const name = `bench_repair_${process.pid}`;
+  const url = await scratchDatabase(name);
+  const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
+  return {
+    database,
+    close: async () => {
+      await database.close();
+      const admin = new URL(url);
+      admin.pathname = '/postgres';
+      const client = new pg.Client({ connectionString: admin.toString() });
+      await client.connect();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+async function build(db: Db): Promise<{ planId: string; running: string }> {
+  await seedDatabase(db, { size: 'minimal', clear: true, adminPassword: 'bench-pass-123', demoPin: '1234' });
+  await sql`insert into mes.stations (id, name) values ('ST-950', 'Repair bench cell')`.execute(db);
+  await sql`insert into mes.station_operations (station_id, operation_id) values ('ST-950', 'OP-008')`.execute(db);
+  for (let k = 0; k < CHAINS; k++) {
+    await sql`insert into mes.substations (id, station_id, name) values (${`ST-950-0${k + 1}`}, 'ST-950', ${`Bench ${k + 1}`})`.execute(db);
+    await sql`insert into mes.workers (id, name) values (${`W-95${k}`}, ${`Bench worker ${k}`})`.execute(db);
+    await sql`insert into mes.worker_operations (worker_id, operation_id) values (${`W-95${k}`}, 'OP-008')`.execute(db);
+    await sql`insert into mes.worker_stations (worker_id, station_id) values (${`W-95${k}`}, 'ST-950')`.execute(db);
+  }
+  const plan = await createPlan(db, benchPlan(), 'bench');
+  const running = await db.transaction().execute(async (trx) => {
+    const ids = await nodeDbIds(trx, plan.id);
+    const rows: NewAssignment[] = [];
+    for (let k = 0; k < CHAINS; k++) {
+      for (let i = 0; i < LENGTH; i++) {
+        const start = T0 + (i + k) * STEP_MIN * MIN;
+        rows.push({
+          nodeId: ids.get(node(k, i))!,
+          workerId: `W-95${k}`,
+          stationId: 'ST-950',
+          substationId: `ST-950-0${k + 1}`,
+          start,
+          end: start + STEP_MIN * MIN,
+          workMinutes: STEP_MIN,
+          status: 'pending',
+          pinned: false,
+          waitReason: null,
+        });
+      }
+    }
+    const assignmentIds = await insertAssignments(trx, plan.id, rows);
+    await sql`update mes.production_plans set status = 'in_production' where id = ${plan.id}`.execute(trx);
+    await sql`update mes.worker_assignments set status = 'in_progress', actual_start = ${new Date(T0)}::timestamptz where id = ${assignmentIds[0]!}`.execute(
+      trx,
+    );
+    return assignmentIds[0]!;
+  });
+  return { planId: plan.id, running };
+}
+
+async function timed(db: Db, body: (trx: Trx) => Promise<unknown>): Promise<{ ms: number; result: unknown }> {
+  let out: { ms: number; result: unknown } = { ms: 0, result: undefined };
+  try {
+    await db.transaction().execute(async (trx) => {
+      const t = performance.now();
+      const result = await body(trx);
+      out = { ms: performance.now() - t, result };
+      throw new Rollback();
+    });
+  } catch (error) {
+    if (!(error instanceof Rollback)) throw error;
+  }
+  return out;
+}
+
+async function median(db: Db, body: (trx: Trx) => Promise<unknown>, prepare?: (trx: Trx) => Promise<void>) {
+  const ms: number[] = [];
+  let last: unknown;
+  for (let i = 0; i < RUNS + 2; i++) {
+    const run = await timed(db, async (trx) => {
+      if (prepare) await prepare(trx);
+      const t = performance.now();
+      const result = await body(trx);
+      return { ms: performance.now() - t, result };
+    });
+    const inner = run.result as { ms: number; result: unknown };
+    last = inner.result;
+    if (i >= 2) ms.push(inner.ms);
+  }
+  ms.sort((a, b) => a - b);
+  return { median: percentile(ms, 50), max: ms[ms.length - 1]!, last };
+}
+
+async function main() {
+  const { database, close } = await open();
+  const db = database.db;
+  try {
+    await migrateToLatest(db);
+    const { planId, running } = await build(db);
+    const open = Number(
+      (await sql<{ n: string }>`select count(*) as n from mes.worker_assignments where plan_id = ${planId} and status <> 'completed'`.execute(db)).rows[0]!.n,
+    );
+
+    const select1 = await median(db, (trx) => sql`select 1`.execute(trx));
+    const read = await median(db, (trx) =>
+      sql`select id, worker_id, substation_id, status, planned_start, planned_end from mes.worker_assignments where plan_id = ${planId}`.execute(trx),
+    );
+    const overrunNow = new Date(T0 + (STEP_MIN + 5) * MIN);
+    const overrun = await median(db, (trx) =>
+      repairBookings(trx, {
+        now: overrunNow,
+        utcOffsetMinutes: 0,
+        actor: 'bench',
+        cause: 'overrun',
+        anchors: [{ id: running, start: T0, end: overrunNow.getTime() + 15 * MIN }],
+        workerIds: ['W-950'],
+        substationIds: ['ST-950-01'],
+      }),
+    );
+    const finishedAt = new Date(T0 + 10 * MIN);
+    const early = await median(
+      db,
+      async (trx) => {
+        const successors = (
+          await sql<{ id: string }>`select sa.id from mes.worker_assignments a join mes.node_predecessors e on e.predecessor_id = a.node_id
+            join mes.worker_assignments sa on sa.node_id = e.node_id where a.id = ${running}`.execute(trx)
+        ).rows.map((r) => r.id);
+        return repairBookings(trx, {
+          now: finishedAt,
+          utcOffsetMinutes: 0,
+          actor: 'bench',
+          cause: 'complete',
+          workerIds: ['W-950'],
+          substationIds: ['ST-950-01'],
+          ids: successors,
+          compact: successors,
+        });
+      },
+      async (trx) => {
+        await sql`update mes.worker_assignments set status = 'completed', actual_end = ${finishedAt}::timestamptz, planned_end = ${finishedAt}::timestamptz,
+                       good_quantity = 1, scrap_quantity = 0, worked_minutes = 10
+                   where id = ${running}`.execute(trx);
+      },
+    );
+    const moved = (r: unknown) => (r as { moved: unknown[] }).moved.length;
+    const [load1, load5] = os.loadavg();
+    console.log(`\n## Repair after a completion, plan of ${open} open steps (${ENGINE})\n`);
+    console.log(`machine: ${machine()}; load average ${load1!.toFixed(2)} / ${load5!.toFixed(2)} (1 / 5 min); median of ${RUNS} after 2 warm-ups\n`);
+    console.log('| what | median ms | max ms | bookings moved | vs SELECT 1 | vs plain read |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    const row = (name: string, r: { median: number; max: number }, n: number | string) =>
+      console.log(
+        `| ${name} | ${r.median.toFixed(2)} | ${r.max.toFixed(2)} | ${n} | ${(r.median / select1.median).toFixed(0)}× | ${(r.median / read.median).toFixed(1)}× |`,
+      );
+    row('`SELECT 1` round trip (reference)', select1, '');
+    row(`plain read of the plan's ${open} bookings (reference)`, read, '');
+    row('overrun: grow the running step by 15 min, push everything after it', overrun, moved(overrun.last));
+    row('early finish (20 min early), auto_compact: pull the successors left', early, moved(early.last));
+    const parts = (name: string, r: unknown) => {
+      const p = (r as { profile: { rounds: number; readMs: number; repairMs: number; writeMs: number } }).profile;
+      console.log(
+        `- ${name} (last run): ${p.rounds} rounds of reading, read ${p.readMs.toFixed(1)} ms, pure repair ${p.repairMs.toFixed(1)} ms, write ${p.writeMs.toFixed(1)} ms`,
+      );
+    };
+    console.log('');
+    parts('overrun', overrun.last);
+    parts('early finish', early.last);
+  } finally {
+    await close();
+  }
+}
+
+await main();

@@ -1,0 +1,211 @@
+/**
+ * SQL of the living schedule (issue #15): what a repair reads (the open
+ * bookings of the affected workers and substations from now on, windowed by
+ * the 0014 partial indexes, with their plan predecessors' live ends), what a
+ * start is checked against, the overrunning bookings the sweep extends, and
+ * the one set-based write of a repair's final state.
+ */
+import { sql } from 'kysely';
+import type { Trx } from '../../db/database.js';
+import type { ShiftCalendar } from '../../scheduler/index.js';
+import { alwaysOnShift, toShiftCalendar } from './scheduling.repository.js';
+
+const open = sql.raw(`('pending', 'ready', 'in_progress', 'paused')`);
+
+export interface RepairRow {
+  id: string;
+  planId: string;
+  nodeId: string;
+  workerId: string;
+  stationId: string;
+  substationId: string;
+  status: 'pending' | 'ready' | 'in_progress' | 'paused';
+  pinned: boolean;
+  start: number;
+  end: number;
+  workMinutes: number;
+  autoCompact: boolean;
+  /** [assignment id, live end in epoch ms, open?] of each plan predecessor's booking */
+  predecessors: [string, number, boolean][];
+  /** open bookings of its plan successors */
+  successors: string[];
+}
+
+/**
+ * Open bookings that end after `now` (the repair passes the earliest of now and its anchors' starts) on the given workers or substations, and
+ * the named ones; each with its predecessors' live ends (completed: the actual
+ * end) and its open successors.
+ */
+export async function loadRepairRows(
+  trx: Trx,
+  q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[]; except?: string[] },
+): Promise<RepairRow[]> {
+  const result = await sql<
+    Omit<RepairRow, 'start' | 'end' | 'predecessors'> & { start: string; end: string; predecessors: [string, number, boolean][] | null }
+  >`
+    with picked as (
+      select a.id from mes.worker_assignments a
+       where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+      union
+      select a.id from mes.worker_assignments a
+       where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+      union
+      select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}
+    )
+    select a.id, a.plan_id as "planId", n.node_id as "nodeId", a.worker_id as "workerId", a.station_id as "stationId",
+           a.substation_id as "substationId", a.status, a.pinned, a.work_minutes::float8 as "workMinutes", p.auto_compact as "autoCompact",
+           (extract(epoch from a.planned_start) * 1000)::float8 as start, (extract(epoch from a.planned_end) * 1000)::float8 as end,
+           (select json_agg(json_build_array(pa.id, extract(epoch from coalesce(pa.actual_end, pa.planned_end)) * 1000, pa.status in ${open}))
+              from mes.node_predecessors e join mes.worker_assignments pa on pa.node_id = e.predecessor_id and pa.status <> 'cancelled'
+             where e.node_id = a.node_id) as predecessors,
+           coalesce((select array_agg(sa.id) from mes.node_predecessors e
+              join mes.worker_assignments sa on sa.node_id = e.node_id and sa.status in ${open}
+             where e.predecessor_id = a.node_id), '{}') as successors
+      from picked join mes.worker_assignments a on a.id = picked.id and a.id <> all(${q.except ?? []}::text[])
+      join mes.production_plan_nodes n on n.id = a.node_id
+      join mes.production_plans p on p.id = a.plan_id`.execute(trx);
+  return result.rows.map((r) => ({
+    ...r,
+    start: Number(r.start),
+    end: Number(r.end),
+    workMinutes: Number(r.workMinutes),
+    predecessors: (r.predecessors ?? []).map(([id, end, isOpen]) => [String(id), Number(end), isOpen] as [string, number, boolean]),
+  }));
+}
+
+/** Shift calendars of workers (a worker without one: always on shift). */
+export async function loadWorkerCalendars(trx: Trx, workerIds: string[], now: Date): Promise<Map<string, ShiftCalendar>> {
+  if (workerIds.length === 0) return new Map();
+  const result = await sql<{ id: string; hasCalendar: boolean; calendar: Parameters<typeof toShiftCalendar>[0] }>`
+    select w.id, w.shift_calendar_id is not null as "hasCalendar",
+      json_build_object(
+        'windows', (select json_agg(json_build_object('weekday', weekday, 'start', start_minute, 'end', end_minute)) from mes.shift_calendar_windows where calendar_id = w.shift_calendar_id),
+        'exceptions', (select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute))
+                         from mes.shift_calendar_exceptions where calendar_id = w.shift_calendar_id and date >= (${now}::timestamptz - interval '2 days')::date)
+      ) as calendar
+    from mes.workers w where w.id = any(${workerIds}::text[])`.execute(trx);
+  return new Map(result.rows.map((w) => [w.id, w.hasCalendar ? toShiftCalendar(w.calendar) : alwaysOnShift]));
+}
+
+/** Maintenance blocks of the substations that end after `now`. */
+export async function loadSubstationBlocks(trx: Trx, substationIds: string[], now: Date) {
+  if (substationIds.length === 0) return [];
+  const rows = await trx
+    .selectFrom('mes.substation_blocks')
+    .select(['substation_id as substationId', 'starts_at as startsAt', 'ends_at as endsAt'])
+    .where('substation_id', 'in', substationIds)
+    .where('ends_at', '>', now)
+    .execute();
+  return rows.map((r) => ({ kind: 'substation' as const, id: r.substationId, start: r.startsAt.getTime(), end: r.endsAt.getTime() }));
+}
+
+/**
+ * Writes a repair's final state in one statement. The exclusion constraints
+ * are deferred for it (moving A into B's old slot and B further on is no
+ * overlap, in whatever order the rows are written) and checked again at once
+ * after it, so a violation fails here and not at commit. `bump` counts the
+ * change in the row's version (an action that writes the row bumps it itself). The first time a
+ * booking leaves the planner's booking, the planner's booking is kept as the
+ * baseline.
+ */
+export async function writeBookings(trx: Trx, moves: { id: string; start: number; end: number; bump: boolean }[]): Promise<void> {
+  if (moves.length === 0) return;
+  const constraints = sql.raw('mes.worker_assignments_worker_no_overlap, mes.worker_assignments_substation_no_overlap');
+  await sql`set constraints ${constraints} deferred`.execute(trx);
+  await sql`
+    update mes.worker_assignments a
+       set planned_start = m.s, planned_end = m.e,
+           baseline_start = coalesce(a.baseline_start, a.planned_start), baseline_end = coalesce(a.baseline_end, a.planned_end),
+           version = a.version + m.bump::int
+      from unnest(${moves.map((x) => x.id)}::text[], ${moves.map((x) => new Date(x.start).toISOString())}::timestamptz[],
+                  ${moves.map((x) => new Date(x.end).toISOString())}::timestamptz[], ${moves.map((x) => x.bump)}::boolean[]) as m(id, s, e, bump)
+     where a.id = m.id and (a.planned_start <> m.s or a.planned_end <> m.e)`.execute(trx);
+  await sql`set constraints ${constraints} immediate`.execute(trx);
+}
+
+// ---- what the shop-floor actions need --------------------------------------------
+
+/** An open booking's live times, work, worker calendar id and what was worked so far. */
+export async function findLiveBooking(trx: Trx, id: string) {
+  const result = await sql<{
+    id: string;
+    planId: string;
+    nodeId: string;
+    workerId: string;
+    stationId: string;
+    substationId: string;
+    status: string;
+    start: Date;
+    end: Date;
+    workMinutes: number;
+    actualStart: Date | null;
+    pausedMinutes: number;
+    openPauseStart: Date | null;
+  }>`
+    select a.id, a.plan_id as "planId", n.node_id as "nodeId", a.worker_id as "workerId", a.station_id as "stationId",
+           a.substation_id as "substationId", a.status, a.planned_start as start, a.planned_end as end,
+           a.work_minutes::float8 as "workMinutes", a.actual_start as "actualStart",
+           coalesce((select sum(extract(epoch from (coalesce(p.ended_at, p.started_at) - p.started_at)) / 60) from mes.assignment_pauses p
+                      where p.assignment_id = a.id), 0)::float8 as "pausedMinutes",
+           (select p.started_at from mes.assignment_pauses p where p.assignment_id = a.id and p.ended_at is null limit 1) as "openPauseStart"
+      from mes.worker_assignments a join mes.production_plan_nodes n on n.id = a.node_id where a.id = ${id}`.execute(trx);
+  const r = result.rows[0];
+  return r ? { ...r, workMinutes: Number(r.workMinutes), pausedMinutes: Number(r.pausedMinutes) } : undefined;
+}
+
+/**
+ * The first other open booking of the worker or the substation over [start, end)
+ * that a start cannot push away: started, pinned, or already begun at `now`.
+ */
+export async function findStartClash(trx: Trx, q: { id: string; workerId: string; substationId: string; now: Date; start: Date; end: Date }) {
+  const result = await sql<{
+    id: string;
+    planId: string;
+    nodeId: string;
+    workerId: string;
+    substationId: string;
+    status: string;
+    plannedStart: Date;
+    plannedEnd: Date;
+  }>`
+    select a.id, a.plan_id as "planId", n.node_id as "nodeId", a.worker_id as "workerId", a.substation_id as "substationId", a.status,
+           a.planned_start as "plannedStart", a.planned_end as "plannedEnd"
+      from mes.worker_assignments a join mes.production_plan_nodes n on n.id = a.node_id
+     where (a.worker_id = ${q.workerId} or a.substation_id = ${q.substationId}) and a.id <> ${q.id} and a.status in ${open}
+       and tstzrange(a.planned_start, a.planned_end, '[)') && tstzrange(${q.start}::timestamptz, ${q.end}::timestamptz, '[)')
+       and (a.status in ('in_progress', 'paused') or a.pinned or a.planned_start <= ${q.now}::timestamptz)
+     order by a.planned_start, a.id limit 1`.execute(trx);
+  return result.rows[0];
+}
+
+/** Every started booking (at most one per worker): what the overrun sweep looks at. */
+export async function findStartedBookings(trx: Trx): Promise<string[]> {
+  const rows = await trx.selectFrom('mes.worker_assignments').select('id').where('status', 'in', ['in_progress', 'paused']).orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
+/** Completion: the booking ends where the work ended (when that leaves it a non-empty interval). */
+export async function endBookingAt(trx: Trx, id: string, at: Date): Promise<void> {
+  await sql`update mes.worker_assignments set planned_end = ${at}::timestamptz where id = ${id} and planned_start < ${at}::timestamptz`.execute(trx);
+}
+
+/** Open bookings of the step's plan successors. */
+export async function openSuccessorIds(trx: Trx, assignmentId: string): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    select sa.id from mes.worker_assignments a
+      join mes.node_predecessors e on e.predecessor_id = a.node_id
+      join mes.worker_assignments sa on sa.node_id = e.node_id and sa.status in ${open}
+     where a.id = ${assignmentId}`.execute(trx);
+  return result.rows.map((r) => r.id);
+}
+
+/** The next not-started booking of the worker and of the substation after `now` (what an early finish frees room for). */
+export async function nextBookingIds(trx: Trx, workerId: string, substationId: string, now: Date): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    (select a.id from mes.worker_assignments a where a.worker_id = ${workerId} and a.status in ('pending', 'ready') and a.planned_end > ${now}::timestamptz
+      order by a.planned_start limit 1)
+    union
+    (select a.id from mes.worker_assignments a where a.substation_id = ${substationId} and a.status in ('pending', 'ready') and a.planned_end > ${now}::timestamptz
+      order by a.planned_start limit 1)`.execute(trx);
+  return result.rows.map((r) => r.id);
+}

@@ -1,0 +1,289 @@
+/**
+ * Automatic repair of the live schedule (issue #15), inside the caller's
+ * transaction: after a start, pause, resume or completion, a booking growing
+ * (the overrun sweep) or a planner's move. Reads only the bookings that can
+ * matter (the affected workers and substations from now on, the named
+ * bookings and their plan successors, widened round by round to the
+ * resources of whatever moved), runs the pure repair (src/scheduler/repair.ts),
+ * writes the final state in one statement with the exclusion constraints
+ * deferred, tells each worker whose task moved by a minute or more (one task_moved
+ * alert per worker, for the earliest of their moved tasks) and hands back one event per
+ * moved booking (old and new times) for the caller's event batch.
+ *
+ * The caller holds the scheduling lock (src/db/locks.ts), so two repairs never
+ * plan into the same gap.
+ */
+import type { Trx } from '../../db/database.js';
+import { repairSchedule, type RepairBlock, type RepairBooking, type RepairResult } from '../../scheduler/repair.js';
+import type { ShiftCalendar } from '../../scheduler/index.js';
+import { recordAlerts } from '../alerts/index.js';
+import type { OutboxEvent } from '../realtime/index.js';
+import { loadRepairRows, loadSubstationBlocks, loadWorkerCalendars, type RepairRow, writeBookings } from './repair.repository.js';
+
+export interface RepairRequest {
+  now: Date;
+  utcOffsetMinutes: number;
+  /** who acts (the events' and alerts' actor) */
+  actor: string;
+  /** what caused it, carried in each moved booking's event: start, pause, resume, complete, overrun, move */
+  cause: string;
+  /** started bookings whose live times were just decided: written with the moves (cut short at a pinned booking) */
+  anchors?: { id: string; start: number; end: number }[];
+  /** count the anchors' new times in their version (the sweep); an action that writes the row bumps it itself */
+  bumpAnchors?: boolean;
+  /** resources whose bookings may have to move (the anchors' own are added) */
+  workerIds?: string[];
+  substationIds?: string[];
+  /** bookings to look at wherever they are (successors of a changed step) */
+  ids?: string[];
+  /** not-started bookings that may move left (an early finish); only those of plans with auto_compact */
+  compact?: string[];
+}
+
+export interface MovedBooking {
+  id: string;
+  planId: string;
+  nodeId: string;
+  workerId: string;
+  stationId: string;
+  substationId: string;
+  status: string;
+  from: { plannedStart: string; plannedEnd: string };
+  plannedStart: string;
+  plannedEnd: string;
+}
+
+export interface RepairOutcome {
+  moved: MovedBooking[];
+  /** anchors as written (an end may have been cut at a pinned booking: cappedBy) */
+  anchors: RepairResult['anchors'];
+  /** pinned bookings left before a predecessor's live end */
+  blocked: RepairResult['blocked'];
+  /** events for the caller's batch: one per moved booking, a repair_blocked per blocked one, schedule_changed per worker */
+  events: OutboxEvent[];
+  /** where the time went: rounds of reading, ms reading, in the pure repair, writing */
+  profile: { rounds: number; readMs: number; repairMs: number; writeMs: number };
+}
+
+const MAX_ROUNDS = 16;
+/** Moves shorter than this change the events, not the worker's alerts. */
+const NOTICEABLE_MS = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The calendar a booking's work is laid out in: its worker's shifts. The one
+ * place to extend when substations get calendars of their own (`avail`).
+ */
+async function calendarsFor(trx: Trx, workerIds: string[], now: Date, known: Map<string, ShiftCalendar>): Promise<Map<string, ShiftCalendar>> {
+  const missing = workerIds.filter((w) => !known.has(w));
+  for (const [id, calendar] of await loadWorkerCalendars(trx, missing, now)) known.set(id, calendar);
+  return known;
+}
+
+function toBooking(row: RepairRow, inInput: Set<string>, anchor: { start: number; end: number } | undefined): RepairBooking {
+  let outside = -Infinity;
+  const predecessors: string[] = [];
+  for (const [id, end] of row.predecessors) {
+    if (inInput.has(id)) predecessors.push(id);
+    else if (end > outside) outside = end;
+  }
+  return {
+    id: row.id,
+    workerId: row.workerId,
+    substationId: row.substationId,
+    start: anchor?.start ?? row.start,
+    end: anchor?.end ?? row.end,
+    workMinutes: row.workMinutes,
+    fixed: anchor !== undefined || row.status === 'in_progress' || row.status === 'paused' || row.pinned,
+    compactable: row.autoCompact,
+    predecessors,
+    outsidePredecessorsEnd: outside,
+  };
+}
+
+export async function repairBookings(trx: Trx, req: RepairRequest): Promise<RepairOutcome> {
+  const anchors = new Map((req.anchors ?? []).map((a) => [a.id, a]));
+  const workerIds = new Set(req.workerIds ?? []);
+  const substationIds = new Set(req.substationIds ?? []);
+  const ids = new Set([...(req.ids ?? []), ...anchors.keys(), ...(req.compact ?? [])]);
+  const calendars = new Map<string, ShiftCalendar>();
+  let rows: RepairRow[] = [];
+  let result: RepairResult | undefined;
+  // a started booking reaches back to its actual start: what it covers from there on can clash with it
+  const windowFrom = new Date(Math.min(req.now.getTime(), ...[...anchors.values()].map((a) => a.start)));
+  const loaded = new Map<string, RepairRow>();
+  const profile = { rounds: 0, readMs: 0, repairMs: 0, writeMs: 0 };
+  // what was read already: a later round reads only the resources and bookings it added
+  const readWorkers = new Set<string>();
+  const readSubstations = new Set<string>();
+  const readIds = new Set<string>();
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    profile.rounds++;
+    let t = performance.now();
+    const newWorkers = [...workerIds].filter((w) => !readWorkers.has(w));
+    const newSubstations = [...substationIds].filter((s) => !readSubstations.has(s));
+    const newIds = [...ids].filter((i) => !readIds.has(i) && !loaded.has(i));
+    if (newWorkers.length + newSubstations.length + newIds.length > 0) {
+      for (const r of await loadRepairRows(trx, {
+        now: windowFrom,
+        workerIds: newWorkers,
+        substationIds: newSubstations,
+        ids: newIds,
+        except: [...loaded.keys()],
+      })) {
+        loaded.set(r.id, r);
+      }
+      newWorkers.forEach((w) => readWorkers.add(w));
+      newSubstations.forEach((s) => readSubstations.add(s));
+      newIds.forEach((i) => readIds.add(i));
+    }
+    rows = [...loaded.values()];
+    // an anchor's resources and plan successors are always affected
+    let grew = false;
+    for (const r of rows) {
+      if (!anchors.has(r.id)) continue;
+      if (!workerIds.has(r.workerId) || !substationIds.has(r.substationId)) {
+        workerIds.add(r.workerId);
+        substationIds.add(r.substationId);
+        grew = true;
+      }
+      // a grown booking may end after its plan successors start, wherever they are booked
+      for (const s of r.successors) {
+        if (ids.has(s)) continue;
+        ids.add(s);
+        grew = true;
+      }
+    }
+    profile.readMs += performance.now() - t;
+    if (grew) continue;
+    t = performance.now();
+    await calendarsFor(trx, [...new Set(rows.map((r) => r.workerId))], req.now, calendars);
+    const blocks: RepairBlock[] = await loadSubstationBlocks(trx, [...substationIds], req.now);
+    profile.readMs += performance.now() - t;
+    t = performance.now();
+    const inInput = new Set(rows.map((r) => r.id));
+    const bookings = rows.map((r) => toBooking(r, inInput, anchors.get(r.id)));
+    result = repairSchedule({
+      now: req.now.getTime(),
+      utcOffsetMinutes: req.utcOffsetMinutes,
+      bookings,
+      calendars,
+      blocks,
+      anchors: [...anchors.keys()],
+      compact: req.compact ?? [],
+    });
+    profile.repairMs += performance.now() - t;
+    // whatever moved pushes on its own resources and plan successors: read those too and repair again
+    for (const move of result.moves) {
+      const r = loaded.get(move.id)!;
+      const before = workerIds.size + substationIds.size + ids.size;
+      workerIds.add(r.workerId);
+      substationIds.add(r.substationId);
+      for (const s of r.successors) if (!inInput.has(s)) ids.add(s);
+      if (workerIds.size + substationIds.size + ids.size > before) grew = true;
+    }
+    if (!grew) break;
+  }
+  if (!result) return { moved: [], anchors: [], blocked: [], events: [], profile };
+
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const anchorWrites = result.anchors.map((a) => ({ id: a.id, start: anchors.get(a.id)!.start, end: a.end, bump: req.bumpAnchors ?? false }));
+  const written = performance.now();
+  await writeBookings(trx, [...anchorWrites, ...result.moves.map((m) => ({ id: m.id, start: m.toStart, end: m.toEnd, bump: true }))]);
+  profile.writeMs = performance.now() - written;
+
+  const moved: MovedBooking[] = result.moves.map((m) => {
+    const r = byId.get(m.id)!;
+    return {
+      id: r.id,
+      planId: r.planId,
+      nodeId: r.nodeId,
+      workerId: r.workerId,
+      stationId: r.stationId,
+      substationId: r.substationId,
+      status: r.status,
+      from: { plannedStart: iso(m.fromStart), plannedEnd: iso(m.fromEnd) },
+      plannedStart: iso(m.toStart),
+      plannedEnd: iso(m.toEnd),
+    };
+  });
+  const events: OutboxEvent[] = moved.map((b) => ({
+    topic: 'assignments',
+    entityType: 'assignment',
+    entityId: b.id,
+    change: 'repaired',
+    planId: b.planId,
+    workerId: b.workerId,
+    stationId: b.stationId,
+    payload: {
+      status: b.status,
+      nodeId: b.nodeId,
+      substationId: b.substationId,
+      plannedStart: b.plannedStart,
+      plannedEnd: b.plannedEnd,
+      from: b.from,
+      cause: req.cause,
+    },
+  }));
+  for (const blocked of result.blocked) {
+    const r = byId.get(blocked.id)!;
+    events.push({
+      topic: 'assignments',
+      entityType: 'assignment',
+      entityId: r.id,
+      change: 'repair_blocked',
+      planId: r.planId,
+      workerId: r.workerId,
+      stationId: r.stationId,
+      payload: { nodeId: r.nodeId, pinned: true, plannedStart: iso(r.start), predecessorsEnd: iso(blocked.predecessorsEnd), cause: req.cause },
+    });
+  }
+  for (const a of result.anchors) {
+    if (a.cappedBy === null) continue;
+    const r = byId.get(a.id)!;
+    events.push({
+      topic: 'assignments',
+      entityType: 'assignment',
+      entityId: r.id,
+      change: 'repair_blocked',
+      planId: r.planId,
+      workerId: r.workerId,
+      stationId: r.stationId,
+      payload: { nodeId: r.nodeId, plannedEnd: iso(a.end), cappedBy: a.cappedBy, cause: req.cause },
+    });
+  }
+  // the worker is told of a move they would notice: a minute or more
+  const firstMovedOf = new Map<string, MovedBooking>();
+  for (const b of moved) {
+    if (Math.abs(Date.parse(b.plannedStart) - Date.parse(b.from.plannedStart)) < NOTICEABLE_MS) continue;
+    const seen = firstMovedOf.get(b.workerId);
+    if (!seen || b.plannedStart < seen.plannedStart) firstMovedOf.set(b.workerId, b);
+  }
+  for (const b of new Map(moved.map((x) => [x.workerId, x])).values()) {
+    events.push({
+      topic: 'workers',
+      entityType: 'worker',
+      entityId: b.workerId,
+      change: 'schedule_changed',
+      workerId: b.workerId,
+      planId: b.planId,
+      payload: { planId: b.planId },
+    });
+  }
+  if (firstMovedOf.size > 0) {
+    await recordAlerts(
+      trx,
+      [...firstMovedOf.values()].map((b) => {
+        const refs = { planId: b.planId, assignmentId: b.id };
+        return {
+          kind: 'task_moved' as const,
+          to: { workerId: b.workerId },
+          ...refs,
+          params: { ...refs, nodeId: b.nodeId, nodeName: null, substationId: b.substationId, plannedStart: b.plannedStart, plannedEnd: b.plannedEnd },
+        };
+      }),
+      req.actor,
+    );
+  }
+  return { moved, anchors: result.anchors, blocked: result.blocked, events, profile };
+}
