@@ -107,11 +107,13 @@ export {
   HORIZON_DAYS,
   addWorkingMinutes,
   formatLocal,
+  intersectCalendars,
   isOnShift,
   nextShiftStart,
   normalizeWindows,
   workingMinutesBetween,
 } from './calendar.js';
+export { bookingCalendar, stepWindow, type StepWindow, type SubstationBlock } from './availability.js';
 export { durationMinutes } from './model.js';
 export { defaultMaxIterations } from './search.js';
 export { weightOfPriority } from './tardiness.js';

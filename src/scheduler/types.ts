@@ -60,6 +60,13 @@ export interface SchedulerPlan {
 export interface SchedulerStation {
   id: string;
   substations: string[];
+  /**
+   * Availability calendar by substation id (a substation not listed is always
+   * available). A step works only while its worker is on shift AND its
+   * substation is available; maintenance blocks are `booked` intervals of kind
+   * 'substation'.
+   */
+  availability?: Record<string, ShiftCalendar>;
 }
 
 export interface SchedulerWorker {
