@@ -214,6 +214,16 @@ export const integrityChecks: IntegrityCheck[] = [
       select 'event ' || e.id, 'tx_id ' || e.tx_id::text || ' has not started yet'
         from mes.events e where e.tx_id >= pg_snapshot_xmax(pg_current_snapshot())`,
   },
+  {
+    name: 'no_booking_in_maintenance',
+    description:
+      'no not-started booking (pending, ready) crosses a maintenance block of its substation (a running step may overrun into one: that is the floor, not the plan)',
+    query: sql`
+      select 'assignment ' || a.id as kind, 'crosses block ' || b.id::text || ' of ' || b.substation_id as id
+        from mes.substation_blocks b
+        join mes.worker_assignments a on a.substation_id = b.substation_id and a.status in ('pending', 'ready')
+         and tstzrange(a.planned_start, a.planned_end, '[)') && tstzrange(b.starts_at, b.ends_at, '[)')`,
+  },
 ];
 
 export interface IntegrityResult {

@@ -134,6 +134,8 @@ export interface ScheduledAssignment {
 export interface WaitBlocker {
   nodeId?: string;
   assignmentId?: string;
+  /** a maintenance block (a booked interval labelled `block:<id>`) */
+  blockId?: string;
 }
 
 /** One reason a node starts later than its predecessors allow; times are epoch ms. */

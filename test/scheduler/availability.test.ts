@@ -16,7 +16,16 @@ const daily = (start: number, end: number): ShiftCalendar => ({ weekly: Array.fr
 const FIXED = { maxIterations: 100, timeBudgetMs: 60_000, seed: 1 };
 
 function node(id: string, minutes: number, extra: Partial<SchedulerNode> = {}): SchedulerNode {
-  return { id, operationId: 'OP', quantity: 1, nominalTimeMinutes: minutes, efficiency: 1, predecessors: [], candidates: [{ stationId: 'A', priority: 1 }], ...extra };
+  return {
+    id,
+    operationId: 'OP',
+    quantity: 1,
+    nominalTimeMinutes: minutes,
+    efficiency: 1,
+    predecessors: [],
+    candidates: [{ stationId: 'A', priority: 1 }],
+    ...extra,
+  };
 }
 
 function input(nodes: SchedulerNode[], extra: Partial<ScheduleInput> = {}, availability?: Record<string, ShiftCalendar>): ScheduleInput {
@@ -44,7 +53,7 @@ describe('substation maintenance blocks', () => {
     const r = solve(i);
     expect(r.assignments[0]!.start).toBe(MON + 11 * HOUR);
     expect(r.assignments[0]!.end).toBe(MON + 12.5 * HOUR);
-    expect(r.assignments[0]!.waitReasons?.[0]).toMatchObject({ kind: 'substation_busy', substationId: 'A-1', by: { assignmentId: 'block:1' } });
+    expect(r.assignments[0]!.waitReasons?.[0]).toMatchObject({ kind: 'substation_busy', substationId: 'A-1', by: { blockId: '1' } });
   });
 
   it('a short step still fits in front of the block', () => {
@@ -97,7 +106,13 @@ describe('substation availability calendars', () => {
     const nodes = Array.from({ length: 12 }, (_, k) => node(`N${k}`, 37 + 13 * k, k > 0 && k % 3 !== 0 ? { predecessors: [`N${k - 1}`] } : {}));
     const i: ScheduleInput = {
       ...input(nodes),
-      stations: [{ id: 'A', substations: ['A-1', 'A-2'], availability: { 'A-1': daily(480, 960), 'A-2': { weekly: daily(1200, 1440).weekly, exceptions: [{ date: '2024-03-05', windows: [] }] } } }],
+      stations: [
+        {
+          id: 'A',
+          substations: ['A-1', 'A-2'],
+          availability: { 'A-1': daily(480, 960), 'A-2': { weekly: daily(1200, 1440).weekly, exceptions: [{ date: '2024-03-05', windows: [] }] } },
+        },
+      ],
       workers: [
         { id: 'W', operations: ['OP'], stations: ['A'], calendar: daily(360, 1380) },
         { id: 'V', operations: ['OP'], stations: ['A'], calendar: ALWAYS },
