@@ -164,6 +164,23 @@ describeEachEngine('substation blocks and availability', (ctx) => {
     expect(rescheduled.rows[0]!.n).toBe(1);
   });
 
+  it("a block between a running step and its successors moves them after it, and the plan's Gantt carries it", async () => {
+    const plan = await release(chainPlan('Gantt', 3));
+    const [first] = await bookings(plan);
+    expect((await planner.post(`/api/mes/worker-assignments/${first!.id}/start`, {})).statusCode).toBe(200);
+    const t1 = Date.parse((await bookings(plan))[0]!.plannedEnd);
+    const b = { start: t1 + 5 * MIN, end: t1 + 65 * MIN };
+    const res = await block(b.start, b.end, 'tool change');
+    expect(res.statusCode, res.body).toBe(201);
+    const after = await bookings(plan);
+    expect(after[0]!.status).toBe('in_progress');
+    for (const r of after.slice(1)) expect(Date.parse(r.plannedStart)).toBeGreaterThanOrEqual(b.end);
+    const gantt = (await planner.get(`/api/mes/production-plans/${plan}/schedule`)).json();
+    expect(gantt.blocks).toEqual([
+      { blockId: res.json().id, substationId: SUB, start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString(), reason: 'tool change' },
+    ]);
+  });
+
   it('refuses a block over a running step with 409 naming it, writing nothing', async () => {
     const plan = await release(chainPlan('Running', 1));
     const [step] = await bookings(plan);
