@@ -181,6 +181,16 @@ describeEachEngine('substation blocks and availability', (ctx) => {
     ]);
   });
 
+  it('the doctor names a not-started booking that crosses a block (one written behind the API)', async () => {
+    const plan = await release(chainPlan('Doctor', 1));
+    const [step] = await bookings(plan);
+    await sql`insert into mes.substation_blocks (substation_id, starts_at, ends_at, reason)
+              values (${SUB}, ${step!.plannedStart}::timestamptz, ${step!.plannedEnd}::timestamptz, 'behind the back')`.execute(ctx.database.db);
+    const failures = await runIntegrityChecks(ctx.database.db);
+    expect(failures.map((f) => f.check)).toEqual(['no_booking_in_maintenance']);
+    await sql`delete from mes.substation_blocks where reason = 'behind the back'`.execute(ctx.database.db);
+  });
+
   it('refuses a block over a running step with 409 naming it, writing nothing', async () => {
     const plan = await release(chainPlan('Running', 1));
     const [step] = await bookings(plan);
