@@ -237,6 +237,16 @@ export const integrityChecks: IntegrityCheck[] = [
        where c.disposition = 'rework' and c.approved_at is not null and c.rework_node_id is null
          and p.status in ('released', 'in_production', 'paused')`,
   },
+  {
+    name: 'no_booking_in_maintenance',
+    description:
+      'no not-started booking (pending, ready) crosses a maintenance block of its substation (a running step may overrun into one: that is the floor, not the plan)',
+    query: sql`
+      select 'assignment ' || a.id as kind, 'crosses block ' || b.id::text || ' of ' || b.substation_id as id
+        from mes.substation_blocks b
+        join mes.worker_assignments a on a.substation_id = b.substation_id and a.status in ('pending', 'ready')
+         and tstzrange(a.planned_start, a.planned_end, '[)') && tstzrange(b.starts_at, b.ends_at, '[)')`,
+  },
 ];
 
 export interface IntegrityResult {

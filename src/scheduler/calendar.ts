@@ -210,6 +210,48 @@ export class CompiledCalendar {
   }
 }
 
+/** The intersection of two lists of windows (each normalized first). */
+function intersectWindows(a: readonly ShiftWindow[] | undefined, b: readonly ShiftWindow[] | undefined): ShiftWindow[] {
+  const x = normalizeWindows(a);
+  const y = normalizeWindows(b);
+  const out: ShiftWindow[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    const s = Math.max(x[i]!.start, y[j]!.start);
+    const e = Math.min(x[i]!.end, y[j]!.end);
+    if (e > s) out.push({ start: s, end: e });
+    if (x[i]!.end < y[j]!.end) i++;
+    else j++;
+  }
+  return out;
+}
+
+/** Weekday (0 = Sunday) of a local 'YYYY-MM-DD' date. */
+function weekdayOf(date: string): number {
+  return new Date(`${date}T00:00:00Z`).getUTCDay();
+}
+
+/**
+ * The calendar of two resources that must both be available: a step runs on a
+ * worker and a substation together, so it works only when the worker is on
+ * shift AND the substation is available. Same representation (weekly windows
+ * and dated exceptions, in the same local time), so everything that reads a
+ * calendar reads this one.
+ */
+export function intersectCalendars(a: ShiftCalendar, b: ShiftCalendar): ShiftCalendar {
+  const weekly: ShiftWindow[][] = [];
+  for (let d = 0; d < 7; d++) weekly.push(intersectWindows(a.weekly?.[d], b.weekly?.[d]));
+  const exA = new Map((a.exceptions ?? []).map((e) => [e.date, e.windows]));
+  const exB = new Map((b.exceptions ?? []).map((e) => [e.date, e.windows]));
+  const dates = [...new Set([...exA.keys(), ...exB.keys()])].sort();
+  const exceptions = dates.map((date) => {
+    const dow = weekdayOf(date);
+    return { date, windows: intersectWindows(exA.get(date) ?? a.weekly?.[dow], exB.get(date) ?? b.weekly?.[dow]) };
+  });
+  return exceptions.length > 0 ? { weekly, exceptions } : { weekly };
+}
+
 // ---------------------------------------------------------------------------
 // Public helpers for the app (stateless wrappers; each compiles on demand).
 // ---------------------------------------------------------------------------

@@ -5,7 +5,9 @@
  * order). Each node gets the (station, substation, worker) option with the
  * earliest finish among the options allowed by its mode restriction, and is
  * inserted into the earliest gap where the worker (on shift, not busy) and the
- * substation (not busy) are simultaneously free for its whole booking interval.
+ * substation (available, not busy) are simultaneously free for its whole booking
+ * interval; the work itself runs in the pair's calendar (model.calOf: the
+ * worker's shifts intersected with the substation's availability).
  *
  * Per-resource busy lists are sorted, disjoint arrays searched by binary search;
  * options are visited in order of a cheap lower bound on their finish so most
@@ -440,7 +442,7 @@ export class Decoder {
         const o = this.pOpt[p]!;
         const w = this.pW[p]!;
         const op = opts[o]!;
-        if (!this.fit(cals[w]!, w, this.pS[p]!, est, op.workMs)) continue;
+        if (!this.fit(m.calOf(w, this.pS[p]!), w, this.pS[p]!, est, op.workMs)) continue;
         const e = this.fEnd;
         const ld = load[w]!;
         let better: boolean;

@@ -107,11 +107,13 @@ export {
   HORIZON_DAYS,
   addWorkingMinutes,
   formatLocal,
+  intersectCalendars,
   isOnShift,
   nextShiftStart,
   normalizeWindows,
   workingMinutesBetween,
 } from './calendar.js';
+export { bookingCalendar, stepWindow, type StepWindow, type SubstationBlock } from './availability.js';
 export { durationMinutes } from './model.js';
 export { defaultMaxIterations } from './search.js';
 export { weightOfPriority } from './tardiness.js';
@@ -202,7 +204,14 @@ function waitReasons(m: Model, d: Decoded, v: number): WaitReason[] | undefined 
   const ref = d.bindRef[v]!;
   const until = d.bindUntil[v]!;
   const label = ref >= 0 ? undefined : m.bookedLabels[-ref - 1];
-  const by: WaitBlocker = ref >= 0 ? { nodeId: m.nodes[ref]!.id } : label !== undefined ? { assignmentId: label } : {};
+  const by: WaitBlocker =
+    ref >= 0
+      ? { nodeId: m.nodes[ref]!.id }
+      : label?.startsWith('block:')
+        ? { blockId: label.slice('block:'.length) }
+        : label !== undefined
+          ? { assignmentId: label }
+          : {};
   switch (d.bind[v]) {
     case BIND_SHIFT:
       reasons.push({ kind: 'shift', workerId, until: start });

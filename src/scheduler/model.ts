@@ -2,8 +2,9 @@
  * Input validation and compilation of a ScheduleInput into an index-based
  * model used by the decoder and the search.
  */
+import { bookingCalendar } from './availability.js';
 import { CompiledCalendar, HORIZON_DAYS, MINUTE_MS } from './calendar.js';
-import type { ScheduleInput, SchedulingProblem } from './types.js';
+import type { ScheduleInput, SchedulingProblem, ShiftCalendar } from './types.js';
 import { UnschedulableError } from './types.js';
 
 /** One candidate station of a node with its eligible substations and workers. */
@@ -66,6 +67,14 @@ export interface Model {
   /** index of the distinct calendar of each worker */
   calIndex: number[];
   calCount: number;
+  /** index of the distinct availability calendar of each substation; -1 = always available */
+  subCalIndex: number[];
+  /**
+   * The calendar a node works in on worker w and substation s: the worker's
+   * shifts intersected with the substation's availability (compiled once per
+   * distinct pair, on first use; the worker's own when s is always available).
+   */
+  calOf: (w: number, s: number) => CompiledCalendar;
   workerBase: ResourceBase[];
   subBase: ResourceBase[];
   bookedLabels: (string | undefined)[];
@@ -101,6 +110,10 @@ export function buildModel(input: ScheduleInput): Model {
   const subIds: string[] = [];
   const subStation: number[] = [];
   const subIndex = new Map<string, number>();
+  const subCalIndex: number[] = [];
+  const subCalendars: ShiftCalendar[] = [];
+  const subCalByKey = new Map<string, number>();
+  const subUsable: boolean[] = [];
   for (const st of input.stations) {
     if (stationIndex.has(st.id)) continue; // first definition wins
     const si = stationIds.length;
@@ -114,6 +127,21 @@ export function buildModel(input: ScheduleInput): Model {
       subIds.push(sub);
       subStation.push(si);
       subs.push(k);
+      const availability = st.availability?.[sub];
+      if (availability) {
+        const key = JSON.stringify(availability);
+        let ci = subCalByKey.get(key);
+        if (ci === undefined) {
+          ci = subCalendars.length;
+          subCalByKey.set(key, ci);
+          subCalendars.push(availability);
+        }
+        subCalIndex.push(ci);
+        subUsable.push(new CompiledCalendar(availability, offset, now, HORIZON_DAYS).hasAnyShift());
+      } else {
+        subCalIndex.push(-1);
+        subUsable.push(true);
+      }
     }
     stationSubs.push(subs);
   }
@@ -126,6 +154,7 @@ export function buildModel(input: ScheduleInput): Model {
   const cals: CompiledCalendar[] = [];
   const calIndex: number[] = [];
   const distinctCals: CompiledCalendar[] = [];
+  const distinctRaw: ShiftCalendar[] = [];
   const calByKey = new Map<string, number>();
   const workerHasShift: boolean[] = [];
   for (const w of input.workers) {
@@ -141,6 +170,7 @@ export function buildModel(input: ScheduleInput): Model {
       ci = distinctCals.length;
       calByKey.set(key, ci);
       distinctCals.push(new CompiledCalendar(w.calendar ?? { weekly: [] }, offset, now, HORIZON_DAYS));
+      distinctRaw.push(w.calendar ?? { weekly: [] });
     }
     const cal = distinctCals[ci]!;
     cals.push(cal);
@@ -223,6 +253,12 @@ export function buildModel(input: ScheduleInput): Model {
       pinnedStationIsCandidate = true;
       let subs = stationSubs[si]!;
       if (pinSub !== undefined) subs = subs.filter((s) => s === pinSub);
+      if (subs.length === 0) {
+        noSubs.push(c.stationId);
+        return;
+      }
+      // a substation whose availability calendar never opens within the horizon is of no use
+      subs = subs.filter((s) => subUsable[s]);
       if (subs.length === 0) {
         noSubs.push(c.stationId);
         return;
@@ -352,6 +388,20 @@ export function buildModel(input: ScheduleInput): Model {
     return base;
   };
 
+  const pairCals = new Map<number, CompiledCalendar>();
+  const subCalCount = subCalendars.length;
+  const calOf = (w: number, s: number): CompiledCalendar => {
+    const sk = subCalIndex[s]!;
+    if (sk < 0) return distinctCals[calIndex[w]!]!;
+    const key = calIndex[w]! * subCalCount + sk;
+    let cal = pairCals.get(key);
+    if (!cal) {
+      cal = new CompiledCalendar(bookingCalendar(distinctRaw[calIndex[w]!]!, subCalendars[sk]), offset, now, HORIZON_DAYS);
+      pairCals.set(key, cal);
+    }
+    return cal;
+  };
+
   return {
     now,
     offset,
@@ -364,6 +414,8 @@ export function buildModel(input: ScheduleInput): Model {
     cals,
     calIndex,
     calCount: distinctCals.length,
+    subCalIndex,
+    calOf,
     workerBase: wRaw.map(toBase),
     subBase: sRaw.map(toBase),
     bookedLabels,

@@ -50,6 +50,7 @@ export interface ClassicShop {
 /** The plan as a classic flexible job shop, or undefined if calendars, bookings or shared resources make it more. */
 export function classicShop(m: Model): ClassicShop | undefined {
   if (m.workerBase.some((b) => b.starts.length > 0) || m.subBase.some((b) => b.starts.length > 0)) return undefined;
+  if (m.subCalIndex.some((c) => c >= 0)) return undefined;
   const span = m.horizonEnd - m.now;
   const seen = new Set<number>();
   for (let w = 0; w < m.cals.length; w++) {

@@ -60,6 +60,13 @@ export interface SchedulerPlan {
 export interface SchedulerStation {
   id: string;
   substations: string[];
+  /**
+   * Availability calendar by substation id (a substation not listed is always
+   * available). A step works only while its worker is on shift AND its
+   * substation is available; maintenance blocks are `booked` intervals of kind
+   * 'substation'.
+   */
+  availability?: Record<string, ShiftCalendar>;
 }
 
 export interface SchedulerWorker {
@@ -127,6 +134,8 @@ export interface ScheduledAssignment {
 export interface WaitBlocker {
   nodeId?: string;
   assignmentId?: string;
+  /** a maintenance block (a booked interval labelled `block:<id>`) */
+  blockId?: string;
 }
 
 /** One reason a node starts later than its predecessors allow; times are epoch ms. */

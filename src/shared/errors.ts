@@ -77,6 +77,7 @@ const notFoundKeys = {
   plan: 'not_found.plan',
   problem: 'not_found.problem',
   shift_calendar: 'not_found.shift_calendar',
+  block: 'not_found.block',
   station: 'not_found.station',
   substation: 'not_found.substation',
   user: 'not_found.user',

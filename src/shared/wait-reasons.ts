@@ -19,6 +19,7 @@ export const WaitBlocker = Type.Object(
   {
     nodeId: Type.Optional(Type.String({ description: 'a node of the same plan' })),
     assignmentId: Type.Optional(Type.String({ description: 'an assignment of another plan (or a booking kept from before a reschedule)' })),
+    blockId: Type.Optional(Type.String({ description: 'a maintenance block of the substation (GET /substations/{id}/blocks)' })),
   },
   { description: 'what held the node back; empty when unknown' },
 );

@@ -43,6 +43,9 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/substations': 'planner',
   'PATCH /api/mes/substations/{id}': 'planner',
   'DELETE /api/mes/substations/{id}': 'planner',
+  'GET /api/mes/substations/{id}/blocks': 'any',
+  'POST /api/mes/substations/{id}/blocks': 'planner',
+  'DELETE /api/mes/substations/{id}/blocks/{blockId}': 'planner',
 
   'GET /api/mes/workers': 'planner',
   'GET /api/mes/workers/{id}': 'own',

@@ -58,6 +58,33 @@ export function isOnShiftAt(cal: ShiftCalendar, offsetMin: number, t: number): b
   return shiftIntervals(cal, offsetMin, t, t + 1).some(([s, e]) => s <= t && t < e);
 }
 
+/** Intervals where both lists are on (each sorted and disjoint). */
+function bothOn(x: [number, number][], y: [number, number][]): [number, number][] {
+  const out: [number, number][] = [];
+  let i = 0;
+  let j = 0;
+  while (i < x.length && j < y.length) {
+    const s = Math.max(x[i]![0], y[j]![0]);
+    const e = Math.min(x[i]![1], y[j]![1]);
+    if (e > s) out.push([s, e]);
+    if (x[i]![1] < y[j]![1]) i++;
+    else j++;
+  }
+  return out;
+}
+
+/** Working ms within [a, b) of a worker on a substation with an availability calendar (or none). */
+function pairWorkedMs(cal: ShiftCalendar, sub: ShiftCalendar | undefined, off: number, a: number, b: number): number {
+  if (!sub) return onShiftMs(cal, off, a, b);
+  let sum = 0;
+  for (const [s, e] of bothOn(shiftIntervals(cal, off, a, b), shiftIntervals(sub, off, a, b))) {
+    const x = Math.max(a, s);
+    const y = Math.min(b, e);
+    if (y > x) sum += y - x;
+  }
+  return sum;
+}
+
 /** Returns a list of violations (empty = feasible). */
 export function checkSchedule(input: ScheduleInput, result: ScheduleResult): string[] {
   const errs: string[] = [];
@@ -110,9 +137,12 @@ export function checkSchedule(input: ScheduleInput, result: ScheduleResult): str
       if (a.workMinutes !== req) errs.push(`${tag}: workMinutes ${a.workMinutes} != required ${req}`);
       if (a.priority !== cand.priority) errs.push(`${tag}: priority ${a.priority} != ${cand.priority}`);
       if (!isOnShiftAt(w.calendar, off, a.start)) errs.push(`${tag}: starts off shift`);
-      const worked = onShiftMs(w.calendar, off, a.start, a.end);
+      const sub = st?.availability?.[a.substationId];
+      if (sub && !isOnShiftAt(sub, off, a.start)) errs.push(`${tag}: starts while ${a.substationId} is unavailable`);
+      const worked = pairWorkedMs(w.calendar, sub, off, a.start, a.end);
       if (worked !== req * MIN) errs.push(`${tag}: on-shift time ${worked / MIN} min != required ${req} min`);
       if (!isOnShiftAt(w.calendar, off, a.end - 1)) errs.push(`${tag}: booking ends with an off-shift tail`);
+      if (sub && !isOnShiftAt(sub, off, a.end - 1)) errs.push(`${tag}: booking ends while ${a.substationId} is unavailable`);
     }
   }
   if (result.makespanEnd !== maxEnd) errs.push(`makespanEnd ${result.makespanEnd} != max end ${maxEnd}`);

@@ -35,6 +35,8 @@ export const PlanGantt = Type.Object({
     }),
   ),
   workers: Type.Array(Type.Object({ workerId: Type.String(), workerName: Type.String(), bars: Type.Array(GanttBar) })),
+  /** maintenance blocks of the plan's substations that overlap its bars (GET /substations/{id}/blocks) */
+  blocks: Type.Array(Type.Object({ blockId: Type.String(), substationId: Type.String(), start: DateTime, end: DateTime, reason: Type.String() })),
 });
 export type PlanGantt = Static<typeof PlanGantt>;
 

@@ -2,6 +2,7 @@
 import type { Db } from '../../db/database.js';
 import { DomainError, m, notFound } from '../../shared/errors.js';
 import type { SessionUser } from '../auth/index.js';
+import { blocksUnderBars } from './availability.repository.js';
 import * as repo from './gantt.repository.js';
 import { groupByStation, groupByWorker } from './gantt.rules.js';
 import type { PlanGantt, WorkerGantt } from './gantt.schema.js';
@@ -12,7 +13,8 @@ export async function planGantt(db: Db, planId: string): Promise<PlanGantt> {
   const plan = await repo.findGanttPlan(db, planId);
   if (!plan) throw notFound('plan', planId);
   const bars = plan.archived ? await repo.archivedPlanBars(db, plan.id) : await repo.planBars(db, plan.id);
-  return { planId, stations: groupByStation(bars), workers: groupByWorker(bars) };
+  const blocks = await blocksUnderBars(db, bars);
+  return { planId, stations: groupByStation(bars), workers: groupByWorker(bars), blocks };
 }
 
 /** A worker's bars in a time range (default: from a day ago to two weeks ahead); operators see only their own. */

@@ -9,12 +9,13 @@
  */
 import type { Db } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
-import { addWorkingMinutes, durationMinutes, formatLocal, isOnShift } from '../../scheduler/index.js';
+import { durationMinutes, formatLocal } from '../../scheduler/index.js';
 import { DomainError, m, type Message, notFound } from '../../shared/errors.js';
 import { recordAlerts } from '../alerts/index.js';
 import { findAssignmentOwner, moveAssignment } from '../assignments/index.js';
 import { lockPlan } from '../plans/index.js';
 import { recordEvents } from '../realtime/index.js';
+import { moveEnd } from './availability.service.js';
 import type { MoveBody } from './scheduling.schema.js';
 import { openSuccessorIds } from './repair.repository.js';
 import { repairBookings } from './repair.service.js';
@@ -63,11 +64,18 @@ export async function pinAssignment(db: Db, assignmentId: string, input: MoveBod
     if (a.predecessorsEnd && start < Date.parse(a.predecessorsEnd)) {
       throw rule('plannedStart', m('move.before_predecessors', { nodeId: a.nodeId, end: at(Date.parse(a.predecessorsEnd)) }));
     }
-    if (!isOnShift(worker.calendar, opts.utcOffsetMinutes, start)) {
-      throw rule('plannedStart', m('move.off_shift', { workerId, start: at(start) }));
-    }
     const minutes = durationMinutes(candidate.time ?? a.nominalTime, a.quantity, a.efficiency);
-    const end = addWorkingMinutes(worker.calendar, opts.utcOffsetMinutes, start, minutes);
+    // on the worker's shift and the substation's availability, outside its maintenance blocks (availability.service.ts)
+    const substationField = input.substationId !== undefined ? 'body/substationId' : 'body/plannedStart';
+    const end = await moveEnd(trx, {
+      workerId,
+      workerCalendar: worker.calendar,
+      substationId,
+      substationField,
+      start,
+      minutes,
+      utcOffsetMinutes: opts.utcOffsetMinutes,
+    });
     const clash = await findOverlap(trx, assignmentId, workerId, substationId, new Date(start), new Date(end));
     if (clash) {
       const who = clash.workerId === workerId ? m('worker.named', { workerId }) : m('substation.named', { substationId });

@@ -23,6 +23,7 @@ import type { WaitReason } from '../../shared/wait-reasons.js';
 import type { NewAssignment } from '../assignments/index.js';
 import type { PlanDetail } from '../plans/index.js';
 import { scheduleOnThread } from './scheduler-thread.js';
+import { loadSubstationAvailability, withAvailability } from './availability.repository.js';
 import { loadSchedulingResources } from './scheduling.repository.js';
 
 /** A scheduler's wait reason as stored and served: times as ISO 8601. */
@@ -157,6 +158,9 @@ async function scheduleWindowed(
     const until = whole ? undefined : new Date(now.getTime() + windowMs);
     let t = performance.now();
     const resources = await loadSchedulingResources(trx, { planId: req.planIds, stationIds, operationIds, now, mergeGapMs, ...(until ? { until } : {}) });
+    // substations' availability calendars and maintenance blocks (issue #15 item 4), a windowed read of their own
+    const substationIds = resources.stations.flatMap((s) => s.substations);
+    const availability = await loadSubstationAvailability(trx, { substationIds, now, ...(until ? { until } : {}) });
     profile.readMs += performance.now() - t;
     profile.windows++;
     t = performance.now();
@@ -164,9 +168,9 @@ async function scheduleWindowed(
       // on a worker thread: the search must not stall the other requests of this process
       const result = await scheduleOnThread({
         ...req.input,
-        stations: resources.stations,
+        stations: withAvailability(resources.stations, availability.calendars),
         workers: resources.workers,
-        booked: [...resources.booked, ...req.ownBusy, ...(until ? windowEnd(resources, until.getTime(), now.getTime()) : [])],
+        booked: [...resources.booked, ...availability.blocks, ...req.ownBusy, ...(until ? windowEnd(resources, until.getTime(), now.getTime()) : [])],
       });
       profile.schedulerMs += performance.now() - t;
       return { result, profile };

@@ -28,7 +28,8 @@ function selectStations(db: Db) {
          where so.station_id = s.id), '[]'::json)`.as('operations'),
     sql<Station['substations']>`coalesce((
         select json_agg(json_build_object('id', ss.id, 'name', ss.name, 'status', ss.status,
-                                          'currentAssignmentId', ss.current_assignment_id) order by ss.id)
+                                          'currentAssignmentId', ss.current_assignment_id,
+                                          'availabilityCalendarId', ss.availability_calendar_id) order by ss.id)
           from mes.substations ss
          where ss.station_id = s.id and ss.archived_at is null), '[]'::json)`.as('substations'),
   ]);
@@ -154,6 +155,7 @@ function selectSubstations(db: Db) {
       'ss.name',
       'ss.status',
       'ss.current_assignment_id as currentAssignmentId',
+      'ss.availability_calendar_id as availabilityCalendarId',
       'ss.archived_at as archivedAt',
       'ss.created_at as createdAt',
       'ss.updated_at as updatedAt',
@@ -210,18 +212,25 @@ export async function lastSubstationNumber(trx: Db, stationId: string): Promise<
   return row.n;
 }
 
-export async function insertSubstations(trx: Db, rows: { id: string; stationId: string; name: string }[]): Promise<void> {
+export async function insertSubstations(
+  trx: Db,
+  rows: { id: string; stationId: string; name: string; availabilityCalendarId?: string | null | undefined }[],
+): Promise<void> {
   if (rows.length === 0) return;
   await trx
     .insertInto('mes.substations')
-    .values(rows.map((r) => ({ id: r.id, station_id: r.stationId, name: r.name })))
+    .values(rows.map((r) => ({ id: r.id, station_id: r.stationId, name: r.name, availability_calendar_id: r.availabilityCalendarId ?? null })))
     .execute();
 }
 
 export async function updateSubstation(trx: Db, id: string, input: SubstationUpdate): Promise<void> {
   await trx
     .updateTable('mes.substations')
-    .set({ ...(input.name !== undefined ? { name: input.name } : {}), ...(input.status !== undefined ? { status: input.status } : {}) })
+    .set({
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.status !== undefined ? { status: input.status } : {}),
+      ...(input.availabilityCalendarId !== undefined ? { availability_calendar_id: input.availabilityCalendarId } : {}),
+    })
     .where('id', '=', id)
     .execute();
 }
@@ -247,4 +256,11 @@ export async function freeSubstationsHolding(trx: Trx, assignmentIds: readonly s
     .returning('id')
     .execute();
   return rows.map((r) => r.id);
+}
+
+/** Calendar ids among `ids` that exist (an availability calendar is a shift calendar). */
+export async function existingCalendarIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db.selectFrom('mes.shift_calendars').select('id').where('id', 'in', ids).execute();
+  return new Set(rows.map((r) => r.id));
 }

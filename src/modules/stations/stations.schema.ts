@@ -11,11 +11,16 @@ const Timestamp = Type.String({ format: 'date-time' });
 const ArchivedAt = Type.Union([Timestamp, Type.Null()]);
 const AssignmentRef = Type.Union([Type.String(), Type.Null()], { description: 'the assignment running on it (in_use only)' });
 
+const AvailabilityCalendarId = Type.Union([Type.String({ maxLength: 50 }), Type.Null()], {
+  description: "shift calendar of the substation's availability (GET /shift-calendars); null = always available",
+});
+
 export const StationSubstation = Type.Object({
   id: SubstationId,
   name: Type.String(),
   status: SubstationStatus,
   currentAssignmentId: AssignmentRef,
+  availabilityCalendarId: AvailabilityCalendarId,
 });
 
 export const Station = Type.Object({
@@ -40,7 +45,15 @@ export const StationCreate = Type.Object(
     description: Type.Optional(Type.String({ maxLength: 2000 })),
     location: Type.Optional(Type.String({ maxLength: 200 })),
     operationIds: Type.Optional(OperationIds),
-    substations: Type.Optional(Type.Array(Type.Object({ id: Type.Optional(SubstationId), name: Name }, { additionalProperties: false }), { maxItems: 100 })),
+    substations: Type.Optional(
+      Type.Array(
+        Type.Object(
+          { id: Type.Optional(SubstationId), name: Name, availabilityCalendarId: Type.Optional(AvailabilityCalendarId) },
+          { additionalProperties: false },
+        ),
+        { maxItems: 100 },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -74,6 +87,7 @@ export const Substation = Type.Object({
   name: Type.String(),
   status: SubstationStatus,
   currentAssignmentId: AssignmentRef,
+  availabilityCalendarId: AvailabilityCalendarId,
   archivedAt: ArchivedAt,
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -85,6 +99,7 @@ export const SubstationCreate = Type.Object(
     stationId: StationId,
     id: Type.Optional(SubstationId),
     name: Name,
+    availabilityCalendarId: Type.Optional(AvailabilityCalendarId),
   },
   { additionalProperties: false },
 );
@@ -94,6 +109,7 @@ export const SubstationUpdate = Type.Object(
   {
     name: Type.Optional(Name),
     status: Type.Optional(Type.Enum(settableSubstationStatuses, { description: 'in_use is set by the shop floor only' })),
+    availabilityCalendarId: Type.Optional(AvailabilityCalendarId),
   },
   { additionalProperties: false, minProperties: 1 },
 );

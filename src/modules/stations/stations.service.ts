@@ -31,6 +31,14 @@ async function assertActiveOperations(trx: Trx, operationIds: readonly string[],
   }
 }
 
+/** An availability calendar must be an existing shift calendar (422 naming the field). */
+async function assertCalendar(trx: Trx, calendarId: string | null | undefined, field: string): Promise<void> {
+  if (calendarId === undefined || calendarId === null) return;
+  if (!(await repo.existingCalendarIds(trx, [calendarId])).has(calendarId)) {
+    throw new DomainError('rule_violated', m('substation.calendar_missing', { id: calendarId }), { field });
+  }
+}
+
 const substationPattern = (stationId: string) => new RegExp(`^${stationId}-([0-9]{2,})$`);
 const substationCode = (stationId: string, n: number) => `${stationId}-${String(n).padStart(2, '0')}`;
 
@@ -61,8 +69,15 @@ export async function createStation(db: Db, input: StationCreate, actor: string)
     );
     const clash = given.findIndex((s) => s !== undefined && taken.has(s));
     if (clash >= 0) throw new DomainError('conflict', m('substation.exists', { substationId: given[clash]! }), { field: `body/substations/${clash}/id` });
+    for (const [i, s] of (input.substations ?? []).entries())
+      await assertCalendar(trx, s.availabilityCalendarId, `body/substations/${i}/availabilityCalendarId`);
     let next = Math.max(0, ...numbers);
-    const substations = (input.substations ?? []).map((s) => ({ id: s.id ?? substationCode(id, ++next), stationId: id, name: s.name }));
+    const substations = (input.substations ?? []).map((s) => ({
+      id: s.id ?? substationCode(id, ++next),
+      stationId: id,
+      name: s.name,
+      availabilityCalendarId: s.availabilityCalendarId,
+    }));
 
     await repo.insertStation(trx, id, input);
     await repo.replaceStationOperations(trx, id, operationIds);
@@ -147,7 +162,8 @@ export async function createSubstation(db: Db, input: SubstationCreate, actor: s
     const id = input.id ?? substationCode(input.stationId, (await repo.lastSubstationNumber(trx, input.stationId)) + 1);
     if ((await repo.takenSubstationIds(trx, [id])).size > 0)
       throw new DomainError('conflict', m('substation.exists', { substationId: id }), { field: 'body/id' });
-    await repo.insertSubstations(trx, [{ id, stationId: input.stationId, name: input.name }]);
+    await assertCalendar(trx, input.availabilityCalendarId, 'body/availabilityCalendarId');
+    await repo.insertSubstations(trx, [{ id, stationId: input.stationId, name: input.name, availabilityCalendarId: input.availabilityCalendarId }]);
     await recordEvents(
       trx,
       [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: input.stationId, change: 'created', payload: { name: input.name } }],
@@ -161,6 +177,7 @@ export async function updateSubstation(db: Db, id: string, input: SubstationUpda
   return db.transaction().execute(async (trx) => {
     const substation = await repo.lockSubstation(trx, id);
     if (!substation) throw notFound('substation', id);
+    await assertCalendar(trx, input.availabilityCalendarId, 'body/availabilityCalendarId');
     if (input.status !== undefined && substation.status === 'in_use') {
       throw new DomainError('conflict', m('substation.status_while_in_use', { substationId: id }), {
         field: 'body/status',

@@ -4,7 +4,7 @@
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, type Query } from './client';
-import type { LedgerEntry, Material, Operation, Page, ShiftCalendar, ShiftCalendarReplace, Station, Worker } from './types';
+import type { LedgerEntry, Material, Operation, Page, ShiftCalendar, ShiftCalendarReplace, Station, SubstationBlock, Worker } from './types';
 
 const listKeys = <R extends string>(root: R) => ({
   all: [root] as const,
@@ -79,7 +79,10 @@ export function useArchiveMasterRow(noun: MasterNoun, { onSuccess }: Callbacks =
 }
 
 export type SubstationChange =
-  { kind: 'add'; stationId: string; name: string } | { kind: 'status'; id: string; status: 'available' | 'maintenance' } | { kind: 'archive'; id: string };
+  | { kind: 'add'; stationId: string; name: string }
+  | { kind: 'status'; id: string; status: 'available' | 'maintenance' }
+  | { kind: 'calendar'; id: string; calendarId: string | null }
+  | { kind: 'archive'; id: string };
 
 /** Adds a substation to a station, puts one in or out of maintenance, or archives it. */
 export function useChangeSubstation({ onSuccess }: { onSuccess?: (change: SubstationChange) => void } = {}) {
@@ -88,6 +91,7 @@ export function useChangeSubstation({ onSuccess }: { onSuccess?: (change: Substa
     mutationFn: (op: SubstationChange) => {
       if (op.kind === 'add') return api.post('/substations', { stationId: op.stationId, name: op.name });
       if (op.kind === 'status') return api.patch(`/substations/${op.id}`, { status: op.status });
+      if (op.kind === 'calendar') return api.patch(`/substations/${op.id}`, { availabilityCalendarId: op.calendarId });
       return api.delete(`/substations/${op.id}`);
     },
     onSuccess: (_r, op) => {
@@ -135,6 +139,29 @@ export function useDeleteCalendar({ onSuccess }: Callbacks = {}) {
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: calendarKeys.all });
       onSuccess?.();
+    },
+  });
+}
+
+export const blockKeys = { of: (substationId: string) => ['substation-blocks', substationId] as const };
+
+/** A substation's maintenance blocks that have not ended. */
+export const useSubstationBlocks = (substationId: string) =>
+  useQuery({
+    queryKey: blockKeys.of(substationId),
+    queryFn: () => api.get<SubstationBlock[]>(`/substations/${encodeURIComponent(substationId)}/blocks`, { from: new Date().toISOString() }),
+  });
+
+/** Adds a maintenance block (the bookings it overlaps move out of it) or removes one. */
+export function useChangeBlock(substationId: string, { onSuccess }: Callbacks = {}) {
+  const queryClient = useQueryClient();
+  const path = `/substations/${encodeURIComponent(substationId)}/blocks`;
+  return useMutation({
+    mutationFn: (op: { kind: 'add'; start: string; end: string; reason: string } | { kind: 'delete'; blockId: string }) =>
+      op.kind === 'add' ? api.post(path, { start: op.start, end: op.end, reason: op.reason }) : api.delete(`${path}/${op.blockId}`),
+    onSuccess: () => {
+      onSuccess?.();
+      void queryClient.invalidateQueries({ queryKey: blockKeys.of(substationId) });
     },
   });
 }

@@ -29,6 +29,7 @@ import type {
   WaitingFor,
 } from '../../../src/modules/plans/plans.schema.js';
 import type { GanttBar, PlanGantt } from '../../../src/modules/scheduling/gantt.schema.js';
+import type { SubstationBlock } from '../../../src/modules/stations/blocks.schema.js';
 import type { Station } from '../../../src/modules/stations/stations.schema.js';
 import type { ShiftCalendar, ShiftCalendarReplace, Worker } from '../../../src/modules/workers/workers.schema.js';
 
@@ -56,6 +57,7 @@ export type {
   ShiftCalendar,
   ShiftCalendarReplace,
   Station,
+  SubstationBlock,
   UserCreate,
   UserUpdate,
   UserView,
