@@ -110,7 +110,9 @@ export {
   isOnShift,
   nextShiftStart,
   normalizeWindows,
+  workedSegments,
   workingMinutesBetween,
+  type Interval,
 } from './calendar.js';
 export { durationMinutes } from './model.js';
 export { defaultMaxIterations } from './search.js';
