@@ -17,6 +17,7 @@ import { browserSuite, hasChromium, screenshot, signInWithPassword } from './bro
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
 const MIN = 60_000;
+const operatorPin = '582931';
 /** expect.poll waits a second by default: the machine is shared, the server's answers take longer */
 const poll = { timeout: timeout, interval: 100 };
 
@@ -145,5 +146,19 @@ describe.skipIf(!hasChromium)('drag Gantt bars in a browser', () => {
     await expect.poll(async () => (await n2.boundingBox())?.x, poll).toBeCloseTo(origin!.x, 0);
     expect((await n2.boundingBox())!.y).toBeCloseTo(origin!.y, 0);
     expect((await assignments()).get('N2')).toMatchObject({ substationId: home, plannedStart: keyed });
+
+    // ---- the operator's portal: the moved task says so in the queue, with its time as it is now ---------
+    await call('POST', '/users/portal-access', { workerId: 'W-951', pin: operatorPin });
+    const operator = await suite.newPage();
+    await operator.goto('/');
+    await operator.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
+    await operator.getByLabel('Worker id').fill('W-951');
+    for (const digit of operatorPin) await operator.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
+    await operator.getByRole('button', { name: 'Sign in' }).click();
+    const n2Id = (await assignments()).get('N2')!.id;
+    const badge = operator.getByTestId(`queue-${n2Id}`).getByTestId(`task-moved-${n2Id}`);
+    await badge.waitFor();
+    expect(await badge.textContent()).toContain('moved: now');
+    await screenshot(operator, 'portal-task-moved');
   }, 120_000);
 });
