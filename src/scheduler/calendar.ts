@@ -204,6 +204,21 @@ export class CompiledCalendar {
     return this.cumAt(b) - this.cumAt(a);
   }
 
+  /** The on-shift parts of [a, b), in order: where work happens between two instants. */
+  segmentsBetween(a: number, b: number): Interval[] {
+    const out: Interval[] = [];
+    if (b <= a) return out;
+    let i = this.firstEndAfter(a);
+    while (i >= 0 && i < this.starts.length) {
+      const s = Math.max(this.starts[i]!, a);
+      if (s >= b) break;
+      out.push({ start: s, end: Math.min(this.ends[i]!, b) });
+      if (this.ends[i]! >= b) break;
+      i = this.firstEndAfter(this.ends[i]!);
+    }
+    return out;
+  }
+
   /** True if the calendar has any on-shift time within its horizon. */
   hasAnyShift(): boolean {
     return this.firstEndAfter(-Infinity) >= 0;
@@ -282,6 +297,25 @@ export function addWorkingMinutes(calendar: ShiftCalendar, utcOffsetMinutes: num
     throw new RangeError(`${minutes} working minutes do not fit within ${HORIZON_DAYS} days`);
   }
   return r;
+}
+
+/** A half-open span [start, end) in epoch ms. */
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+/**
+ * The worked segments of a booking: the on-shift parts of [start, end), or of
+ * `{ minutes }` working minutes from the first on-shift instant >= start (the
+ * span addWorkingMinutes books). A step that crosses a shift's end comes back
+ * as one segment per shift it runs in; the gaps between them are off shift.
+ */
+export function workedSegments(calendar: ShiftCalendar, utcOffsetMinutes: number, start: number, until: number | { minutes: number }): Interval[] {
+  const end = typeof until === 'number' ? until : addWorkingMinutes(calendar, utcOffsetMinutes, start, until.minutes);
+  if (end <= start) return [];
+  const c = new CompiledCalendar(calendar, utcOffsetMinutes, start, Math.ceil((end - start) / DAY_MS) + 2);
+  return c.segmentsBetween(start, end);
 }
 
 /** On-shift minutes within [a, b) (b - a <= HORIZON_DAYS). */

@@ -111,7 +111,9 @@ export {
   isOnShift,
   nextShiftStart,
   normalizeWindows,
+  workedSegments,
   workingMinutesBetween,
+  type Interval,
 } from './calendar.js';
 export { bookingCalendar, stepWindow, type StepWindow, type SubstationBlock } from './availability.js';
 export { durationMinutes } from './model.js';

@@ -177,7 +177,7 @@ describeEachEngine('substation blocks and availability', (ctx) => {
     for (const r of after.slice(1)) expect(Date.parse(r.plannedStart)).toBeGreaterThanOrEqual(b.end);
     const gantt = (await planner.get(`/api/mes/production-plans/${plan}/schedule`)).json();
     expect(gantt.blocks).toEqual([
-      { blockId: res.json().id, substationId: SUB, start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString(), reason: 'tool change' },
+      { id: res.json().id, substationId: SUB, start: new Date(b.start).toISOString(), end: new Date(b.end).toISOString(), reason: 'tool change' },
     ]);
   });
 

@@ -25,7 +25,7 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 }
 
 export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, planDetails, planCatalogs } = app.mes;
+  const { db, planDetails, planCatalogs, config } = app.mes;
   const currentRevision = planRevisionReader(db);
 
   app.get(
@@ -80,7 +80,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       config: { roles: plannerRoles },
     },
-    async (request) => planGantt(db, request.params.id),
+    async (request) => planGantt(db, request.params.id, { now: new Date(), utcOffsetMinutes: config.utcOffsetMinutes }),
   );
 
   const create = (doc: PlanDocument, actor: string) => createPlan(db, doc, actor, planCatalogs);

@@ -76,21 +76,3 @@ export async function substationAvailabilityFor(
     blocks: loaded.blocks.map((b) => ({ id: b.label!.slice('block:'.length), start: b.start, end: b.end })),
   };
 }
-
-/** The maintenance blocks of the bars' substations that overlap the bars' time range (what a plan's Gantt draws). */
-export async function blocksUnderBars(
-  db: Db,
-  bars: readonly { substationId: string; plannedStart: string; plannedEnd: string }[],
-): Promise<{ blockId: string; substationId: string; start: string; end: string; reason: string }[]> {
-  if (bars.length === 0) return [];
-  const ids = [...new Set(bars.map((b) => b.substationId))];
-  const from = new Date(Math.min(...bars.map((b) => Date.parse(b.plannedStart))));
-  const to = new Date(Math.max(...bars.map((b) => Date.parse(b.plannedEnd))));
-  const result = await sql<{ blockId: string; substationId: string; start: string; end: string; reason: string }>`
-    select id::text as "blockId", substation_id as "substationId", ${isoSql('starts_at')} as start,
-           ${isoSql('ends_at')} as "end", reason
-      from mes.substation_blocks
-     where substation_id = any(${ids}::text[]) and starts_at < ${to}::timestamptz and ends_at > ${from}::timestamptz
-     order by starts_at, id`.execute(db);
-  return result.rows;
-}

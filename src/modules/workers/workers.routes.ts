@@ -164,6 +164,6 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       config: { roles: anyRole },
     },
-    async (request) => workerGantt(db, request.params.id, currentUser(request), request.query, new Date()),
+    async (request) => workerGantt(db, request.params.id, currentUser(request), request.query, clock()),
   );
 };

@@ -5,7 +5,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { assignmentKeys } from './assignments';
 import { api, type Query } from './client';
-import type { Page, PlanDetail, PlanDocument, PlanGantt, PlanMaterials, PlanSummary, TransitionResult } from './types';
+import type { MoveResult, Page, PlanDetail, PlanDocument, PlanGantt, PlanMaterials, PlanSummary, TransitionResult } from './types';
 
 export const planKeys = {
   all: ['plans'] as const,
@@ -95,5 +95,29 @@ export function useDuplicatePlan(planId: string, { onSuccess }: Callbacks<PlanDe
       return api.post<PlanDetail>('/production-plans/import', { ...doc, name });
     },
     onSuccess: (copy) => onSuccess?.(copy),
+  });
+}
+
+export interface MoveRequest {
+  assignmentId: string;
+  plannedStart: string;
+  workerId?: string;
+  substationId?: string;
+}
+
+/**
+ * A planner's move of one not-yet-started assignment (PUT /worker-assignments/:id): a new start, worker or
+ * substation. The schedule is fetched again before the promise settles, so the caller can drop its preview
+ * once the server's state is on screen (successors the server moved included).
+ */
+export function useMoveAssignment(planId: string) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ assignmentId, ...body }: MoveRequest) => api.put<MoveResult>(`/worker-assignments/${encodeURIComponent(assignmentId)}`, body),
+    onSuccess: async () => {
+      void queryClient.invalidateQueries({ queryKey: planKeys.detail(planId) });
+      void queryClient.invalidateQueries({ queryKey: assignmentKeys.lists() });
+      await queryClient.invalidateQueries({ queryKey: planKeys.schedule(planId) });
+    },
   });
 }

@@ -28,7 +28,8 @@ import type {
   TransitionResult as TransitionResultSchema,
   WaitingFor,
 } from '../../../src/modules/plans/plans.schema.js';
-import type { GanttBar, PlanGantt } from '../../../src/modules/scheduling/gantt.schema.js';
+import type { GanttBar, GanttBlock, PlanGantt } from '../../../src/modules/scheduling/gantt.schema.js';
+import type { MoveResult as MoveResultSchema } from '../../../src/modules/scheduling/scheduling.schema.js';
 import type { SubstationBlock } from '../../../src/modules/stations/blocks.schema.js';
 import type { Station } from '../../../src/modules/stations/stations.schema.js';
 import type { ShiftCalendar, ShiftCalendarReplace, Worker } from '../../../src/modules/workers/workers.schema.js';
@@ -37,6 +38,7 @@ export type {
   ActionResult,
   AssignmentStatus,
   GanttBar,
+  GanttBlock,
   LedgerEntry,
   Material,
   Operation,
@@ -69,6 +71,7 @@ export type {
 export type PlanSummary = Static<typeof PlanSummarySchema>;
 export type AssignmentSummary = Static<typeof AssignmentSummarySchema>;
 export type TransitionResult = Static<typeof TransitionResultSchema>;
+export type MoveResult = Static<typeof MoveResultSchema>;
 /** A predecessor a step waits for, with its assignment (the portal's task and the plan detail's nodes carry a list). */
 export type { WaitingFor };
 export type PlanDetailNode = PlanDetail['nodes'][number];

@@ -21,6 +21,7 @@ import { describeScheduleWait, describeWaitingFor, pauseReasonLabel, waitReasons
 import { Alert, Badge, Button, LiveDot, StatusBadge } from '../../ui';
 import { CompleteDialog, PauseDialog, ProblemDialog } from './ActionDialogs';
 import { PortalAlerts, SoundToggle } from './PortalAlerts';
+import { type QueueNotices, TaskNoticeBadges, WithdrawnItems, useQueueNotices } from './QueueNotices';
 import './portal.css';
 
 const doneText: Record<ShopFloorAction, string> = {
@@ -48,6 +49,8 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const live = useLive();
   const { state, perform, dismiss, sendQueued, removeTap } = useShopFloorAction(workerId);
   const [dialog, setDialog] = useState<'pause' | 'complete' | 'problem' | null>(null);
+  const notices = useQueueNotices(user);
+  const now = useNow(30_000);
 
   const list = tasks.data?.tasks ?? [];
   // with nothing running, the operator may pick another ready task than the planned first one
@@ -118,16 +121,31 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
               <p>{t('portal.noTasksHint')}</p>
             </div>
           ) : (
-            <CurrentTask task={current} busy={busy} onStart={() => void run('start')} onResume={() => void run('resume')} onDialog={setDialog} />
+            <CurrentTask
+              task={current}
+              notices={notices}
+              now={now}
+              busy={busy}
+              onStart={() => void run('start')}
+              onResume={() => void run('resume')}
+              onDialog={setDialog}
+            />
           )}
         </section>
         <section className="portal__queue card" aria-label={t('portal.nextTasks')}>
           <h2 className="portal__queue-title">{t('portal.next', { n: formatNumber(queue.length) })}</h2>
-          {queue.length === 0 && <p className="muted">{t('portal.nothingQueued')}</p>}
+          {queue.length === 0 && notices.withdrawn.length === 0 && <p className="muted">{t('portal.nothingQueued')}</p>}
           <ol>
             {queue.map((task) => (
-              <QueueItem key={task.id} task={task} onChoose={!running && task.status === 'ready' && task.canStart ? () => setChosenId(task.id) : undefined} />
+              <QueueItem
+                key={task.id}
+                task={task}
+                notices={notices}
+                now={now}
+                onChoose={!running && task.status === 'ready' && task.canStart ? () => setChosenId(task.id) : undefined}
+              />
             ))}
+            <WithdrawnItems notices={notices} />
           </ol>
         </section>
       </main>
@@ -163,12 +181,16 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
 
 function CurrentTask({
   task,
+  notices,
+  now,
   busy,
   onStart,
   onResume,
   onDialog,
 }: {
   task: WorkerTask;
+  notices: QueueNotices;
+  now: number;
   busy: boolean;
   onStart: () => void;
   onResume: () => void;
@@ -188,6 +210,7 @@ function CurrentTask({
           {task.planId} · {task.workOrderCode} · {task.planName}
         </span>
         {task.planStatus === 'paused' && <Badge tone="warning">{t('portal.planPaused')}</Badge>}
+        <TaskNoticeBadges task={task} notices={notices} now={now} />
       </div>
       <div className="portal__title" data-testid="current-task-name">
         <span className="mono">{task.nodeId}</span> {task.nodeName}
@@ -301,7 +324,7 @@ function Timer({ task }: { task: WorkerTask }) {
   );
 }
 
-function QueueItem({ task, onChoose }: { task: WorkerTask; onChoose?: (() => void) | undefined }) {
+function QueueItem({ task, notices, now, onChoose }: { task: WorkerTask; notices: QueueNotices; now: number; onChoose?: (() => void) | undefined }) {
   // the planned start is on the line above: say only what the task waits for
   const { t } = useTranslation();
   const scheduleWait = describeScheduleWait(task, { self: true, start: false });
@@ -312,6 +335,7 @@ function QueueItem({ task, onChoose }: { task: WorkerTask; onChoose?: (() => voi
         <strong>
           <span className="mono">{task.nodeId}</span> {task.nodeName}
         </strong>
+        <TaskNoticeBadges task={task} notices={notices} now={now} />
       </div>
       <div className="muted small">
         {task.planId} · {task.substationId} · {t('portal.plannedAt', { when: formatDateTime(task.plannedStart), time: formatMinutes(task.workMinutes) })}

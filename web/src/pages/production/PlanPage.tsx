@@ -4,6 +4,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useAssignments } from '../../api/assignments';
+import { useMe } from '../../api/auth';
 import { useDuplicatePlan, usePlan, useSchedule } from '../../api/plans';
 import { useProblems } from '../../api/problems';
 import type { AssignmentSummary, PlanDetail, PlanDetailNode, ProblemView } from '../../api/types';
@@ -39,6 +40,9 @@ function PlanView({ plan }: { plan: PlanDetail }) {
   const priorityLabel = usePriorityLabel();
   const [mode, setMode] = useState<GanttMode>('station');
   const schedule = useSchedule(plan.id, plan.status !== 'draft');
+  // only planners move bookings (the move route answers 403 to anyone else)
+  const role = useMe().data?.role;
+  const canMove = role === 'planner' || role === 'admin';
   const done = plan.nodes.filter((n) => n.assignment?.status === 'completed').length;
   const late = plan.nodes.filter((n) => isLate(n)).length;
   // the copy opens in the designer
@@ -147,7 +151,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
           {plan.status === 'draft' ? (
             <div className="empty">{t('plan.draftNoSchedule')}</div>
           ) : schedule.data ? (
-            <Gantt schedule={schedule.data} mode={mode} planStatus={plan.status} />
+            <Gantt schedule={schedule.data} mode={mode} planStatus={plan.status} canMove={canMove} />
           ) : (
             <ErrorAlert error={schedule.error} />
           )}
