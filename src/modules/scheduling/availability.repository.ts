@@ -9,7 +9,6 @@
  */
 import { sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.js';
-import { isoSql } from '../../shared/dates.js';
 import type { BookedInterval, SchedulerStation, ShiftCalendar, SubstationBlock } from '../../scheduler/index.js';
 import { toShiftCalendar } from './scheduling.repository.js';
 
