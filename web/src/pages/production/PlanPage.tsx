@@ -18,6 +18,7 @@ import { ArchiveButton, PlanActions } from '../../components/PlanActions';
 import { PlanMaterialsTable } from './PlanMaterials';
 import './plan.css';
 import { PlanProblems, sortProblems } from './PlanProblems';
+import { PlanDocuments } from './PlanDocuments';
 
 export function PlanPage({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -66,6 +67,9 @@ function PlanView({ plan }: { plan: PlanDetail }) {
         </div>
         <div className="row">
           {plan.status === 'draft' && <Button onClick={() => navigate(`/designer/${plan.id}`)}>{t('plan.editInDesigner')}</Button>}
+          <Button onClick={() => navigate(`/production/${plan.id}/traveler`)} data-testid="open-traveler">
+            {t('traveler.open')}
+          </Button>
           <Button onClick={() => duplicate.mutate()} disabled={duplicate.isPending}>
             {t('plan.duplicate')}
           </Button>
@@ -155,6 +159,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
       <Card title={t('plan.steps')} flush>
         <Table caption={t('plan.stepsCaption')} columns={columns} rows={plan.nodes} rowKey={(n) => n.nodeId} />
       </Card>
+      <PlanDocuments plan={plan} />
       <Card title={t('plan.materialInputs')} flush>
         <PlanMaterialsTable planId={plan.id} />
         <h3 className="card__subtitle">{t('plan.perStep')}</h3>
