@@ -17,7 +17,8 @@
  *   refuses anything over MES_DOCUMENT_MAX_MB; the table's own hard ceiling
  *   (256 MiB) is there so that no configuration can store more than a bytea
  *   comfortably holds.
- * - sha256 of the content: the download's ETag and a way to spot duplicates.
+ * - sha256 of the content (checked against the bytes): the download's ETag
+ *   and a way to spot duplicates.
  * A plan's documents go with the plan (on delete cascade); an operation with
  * documents cannot be deleted (operations are archived, not deleted).
  */
@@ -48,6 +49,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
         or (owner_kind = 'plan_node' and operation_id is null and plan_id is not null and node_key is not null)
       ),
       constraint documents_size_is_length check (size = octet_length(content)),
+      constraint documents_sha256_of_content check (sha256 = encode(sha256(content), 'hex')),
       constraint documents_version_unique unique (owner_kind, owner_id, name, version)
     )`.execute(db);
   await sql`create index documents_operation_idx on mes.documents (operation_id) where operation_id is not null`.execute(db);

@@ -33,7 +33,7 @@ const tags = ['documents'];
 
 /** The policy of a served document: nothing runs, nothing loads; only the app's own pages may frame it (the portal shows PDFs inline). */
 export const documentCsp =
-  "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; plugin-types application/pdf; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'";
 
 /** Reads a request body up to `limit` bytes; past it (declared or counted), a 413 naming the limit. */
 export async function readBounded(payload: Readable, declaredLength: string | undefined, limit: number, limitMb: number): Promise<Buffer> {
