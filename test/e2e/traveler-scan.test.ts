@@ -113,6 +113,11 @@ describe.skipIf(!hasChromium)('traveler and scanning in a browser', () => {
     const material = 'SHEET-S235-2';
     const lotCode = lotsMerged ? (await api('POST', `/materials/${material}/lots`, { quantity: 50, heatNumber: 'H-E2E-1' })).lotCode : 'LOT-E2E-0001';
 
+    // the lot's printable label: its QR is the lot page's URL (what the wedge scan below types)
+    await planner.goto(`/lots/${encodeURIComponent(lotCode)}/label`);
+    expect(await planner.getByTestId('lot-label-qr').getAttribute('data-value')).toBe(`${suite.url}/lots/${lotCode}`);
+    await screenshot(planner, 'lot-label');
+
     // ---- the operator: scan the traveler with the camera ------------------------------------------
     const operator = await suite.newPage({ permissions: ['camera'] });
     await operator.goto('/portal');
@@ -176,5 +181,5 @@ describe.skipIf(!hasChromium)('traveler and scanning in a browser', () => {
       await planner.getByText(lotCode).first().waitFor();
       await screenshot(planner, 'lot-genealogy');
     }
-  });
+  }, 240_000);
 });
