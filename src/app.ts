@@ -17,6 +17,7 @@ import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { assignmentsRoutes } from './modules/assignments/assignments.routes.js';
 import { portalRoutes } from './modules/assignments/portal.routes.js';
 import { problemsRoutes } from './modules/assignments/problems.routes.js';
+import { documentsRoutes } from './modules/documents/documents.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { usersRoutes } from './modules/auth/users.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
@@ -101,6 +102,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         qualityRoutes,
         problemsRoutes,
         alertsRoutes,
+        documentsRoutes,
         realtimeRoutes,
       ]) {
         await api.register(routes);

@@ -67,6 +67,8 @@ export interface Config {
   planCacheMb: number;
   /** Signed-in users are kept per process this long (dropped at once when a sign-out or user change is NOTIFYed); 0 = off. */
   sessionCacheSeconds: number;
+  /** The largest document (drawing, instruction, CAD file) an upload may carry, in MiB; larger uploads are refused unread past the limit. */
+  documentMaxMb: number;
 }
 
 export class ConfigError extends Error {}
@@ -181,5 +183,6 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     overrunSweepSeconds: intFrom('MES_OVERRUN_SWEEP_SECONDS', env.MES_OVERRUN_SWEEP_SECONDS, 60, 0, 24 * 3600),
     planCacheMb: intFrom('MES_PLAN_CACHE_MB', env.MES_PLAN_CACHE_MB, 64, 0, 64 * 1024),
     sessionCacheSeconds: intFrom('MES_SESSION_CACHE_SECONDS', env.MES_SESSION_CACHE_SECONDS, 60, 0, 3600),
+    documentMaxMb: intFrom('MES_DOCUMENT_MAX_MB', env.MES_DOCUMENT_MAX_MB, 25, 1, 256),
   };
 }

@@ -14,6 +14,7 @@ import type {
   SubstationStatus,
 } from '../shared/schema.js';
 import type { WaitReason } from '../shared/wait-reasons.js';
+import type { DocumentContentType, DocumentOwnerKind } from '../modules/documents/documents.schema.js';
 
 export type { AlertKind, AssignmentStatus, EventTopic, PauseReason, PlanStatus, ProblemCategory, StoredWorkerStatus, SubstationStatus };
 
@@ -69,6 +70,24 @@ export interface SubstationBlockTable {
   reason: string;
   created_by: string | null;
   created_at: CreatedAt;
+}
+
+/** 0025: one version of a document attached to an operation, a plan or a plan's step. */
+export interface DocumentTable {
+  id: Generated<number>;
+  owner_kind: DocumentOwnerKind;
+  operation_id: string | null;
+  plan_id: string | null;
+  node_key: string | null;
+  owner_id: ColumnType<string, never, never>;
+  name: string;
+  version: number;
+  content_type: DocumentContentType;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  uploaded_by: string;
+  uploaded_at: CreatedAt;
 }
 
 export interface ShiftCalendarTable {
@@ -456,6 +475,7 @@ export interface DB {
   'mes.station_operations': StationOperationTable;
   'mes.substations': SubstationTable;
   'mes.substation_blocks': SubstationBlockTable;
+  'mes.documents': DocumentTable;
   'mes.shift_calendars': ShiftCalendarTable;
   'mes.shift_calendar_windows': ShiftCalendarWindowTable;
   'mes.shift_calendar_exceptions': ShiftCalendarExceptionTable;
@@ -522,4 +542,5 @@ export const mesTables = [
   'inspection_results',
   'nonconformances',
   'nonconformance_items',
+  'documents',
 ] as const;

@@ -14,6 +14,7 @@ export type ErrorKind =
   | 'invalid_transition'
   | 'rule_violated'
   | 'too_large'
+  | 'unsupported_type'
   | 'rate_limited'
   | 'unavailable';
 
@@ -26,6 +27,7 @@ export const statusOfKind: Record<ErrorKind, number> = {
   invalid_transition: 409,
   rule_violated: 422,
   too_large: 413,
+  unsupported_type: 415,
   rate_limited: 429,
   unavailable: 503,
 };
@@ -48,6 +50,7 @@ const titleKeys: Record<ErrorKind | 'internal', MessageKey> = {
   invalid_transition: 'problem.invalid_transition',
   rule_violated: 'problem.rule_violated',
   too_large: 'problem.too_large',
+  unsupported_type: 'problem.unsupported_type',
   rate_limited: 'problem.rate_limited',
   unavailable: 'problem.unavailable',
   internal: 'problem.internal',
@@ -72,9 +75,11 @@ export class DomainError extends Error {
 const notFoundKeys = {
   alert: 'not_found.alert',
   assignment: 'not_found.assignment',
+  document: 'not_found.document',
   material: 'not_found.material',
   operation: 'not_found.operation',
   plan: 'not_found.plan',
+  plan_step: 'not_found.plan_step',
   problem: 'not_found.problem',
   shift_calendar: 'not_found.shift_calendar',
   block: 'not_found.block',

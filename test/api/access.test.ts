@@ -122,6 +122,16 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/alerts/{id}/ack': 'any',
   'POST /api/mes/alerts/ack-all': 'any',
 
+  'POST /api/mes/operations/{id}/documents': 'planner',
+  'GET /api/mes/operations/{id}/documents': 'planner',
+  'POST /api/mes/production-plans/{id}/documents': 'planner',
+  'GET /api/mes/production-plans/{id}/documents': 'planner',
+  'POST /api/mes/production-plans/{id}/nodes/{nodeId}/documents': 'planner',
+  'GET /api/mes/production-plans/{id}/nodes/{nodeId}/documents': 'planner',
+  'GET /api/mes/worker-assignments/{id}/documents': 'any',
+  'GET /api/mes/documents/{id}': 'any',
+  'DELETE /api/mes/documents/{id}': 'planner',
+
   'GET /api/mes/stream': 'any',
   'GET /api/mes/stream/plans': 'any',
   'GET /api/mes/stream/assignments': 'any',

@@ -17,7 +17,8 @@ export const screenshotDir = path.join(root, 'test-results/screenshots');
 export const docsScreenshotDir = path.join(root, 'docs/screenshots');
 export const viewport = { width: 1280, height: 800 };
 
-export function launchBrowser(): Promise<Browser> {
+/** The system Chromium; `extraArgs` add switches (a fake camera: test/e2e/traveler-scan.test.ts). */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     args: [
@@ -28,6 +29,7 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
       '--disable-sync',
       '--disable-dev-shm-usage',
+      ...extraArgs,
     ],
   });
 }
@@ -182,7 +184,7 @@ export interface BrowserSuite {
  * build first: the server serves web/dist only if it exists when it starts); every context, the
  * browser, the server and its data folder closed and removed after them. Call it inside `describe`.
  */
-export function browserSuite(name: string, env: NodeJS.ProcessEnv, timeout = 20_000): BrowserSuite {
+export function browserSuite(name: string, env: NodeJS.ProcessEnv, timeout = 20_000, browserArgs: string[] = []): BrowserSuite {
   let server: ServerProcess | undefined;
   let browser: Browser | undefined;
   let dataDir: string | undefined;
@@ -191,7 +193,7 @@ export function browserSuite(name: string, env: NodeJS.ProcessEnv, timeout = 20_
     await ensureWebBuild();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `mes-e2e-${name}-`));
     server = await startServer({ MES_DATA_DIR: dataDir, MES_LOGIN_RATE_LIMIT: '1000', ...env }, 150_000);
-    browser = await launchBrowser();
+    browser = await launchBrowser(browserArgs);
   }, 300_000);
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);

@@ -23,6 +23,8 @@ import { Alert, Button, LiveDot } from './ui';
 
 // React Flow and dagre load only with the pages that draw graphs (the tablet portal never needs them)
 const DesignerPage = lazy(() => import('./pages/designer/DesignerPage').then((m) => ({ default: m.DesignerPage })));
+const TravelerPage = lazy(() => import('./pages/travelers/TravelerPage').then((m) => ({ default: m.TravelerPage })));
+const LotLabelPage = lazy(() => import('./pages/travelers/LotLabelPage').then((m) => ({ default: m.LotLabelPage })));
 const PlanPage = lazy(() => import('./pages/production/PlanPage').then((m) => ({ default: m.PlanPage })));
 
 const plannerNav = [
@@ -120,6 +122,8 @@ function PlannerPages({ isAdmin }: { isAdmin: boolean }) {
   return (
     <Switch>
       {isAdmin && <Route path="/users" component={UsersPage} />}
+      <Route path="/production/:id/traveler">{(p) => <TravelerPage id={p.id} />}</Route>
+      <Route path="/lots/:code/label">{(p) => <LotLabelPage code={decodeURIComponent(p.code)} />}</Route>
       <Route path="/production/:id">{(p) => <PlanPage id={p.id} />}</Route>
       <Route path="/production" component={PlansPage} />
       <Route path="/designer/:id?">{(p) => <DesignerPage id={p.id} />}</Route>

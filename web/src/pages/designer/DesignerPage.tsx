@@ -15,6 +15,7 @@ import { useMaterials, useOperations, useStations, useWorkers } from '../../api/
 import { useDuplicatePlan, usePlan, useSavePlan } from '../../api/plans';
 import type { PlanDetail } from '../../api/types';
 import { ConfirmAction } from '../../components/PlanActions';
+import { OwnerDocuments } from '../../components/documents/OwnerDocuments';
 import { navigate, useNavigationGuard } from '../../router';
 import { Alert, Button, Field, NumberInput, SelectField, StatusBadge, TextField, statusLabel } from '../../ui';
 import { planPriorities, usePriorityLabel } from '../../components/Lateness';
@@ -204,6 +205,7 @@ function Designer({ initial, catalogData, onSavedNew }: { initial: PlanDetail | 
                   onAddPredecessor={(target, source) => state.connect(source, target)}
                   onRemovePredecessor={state.removeEdge}
                   onDelete={state.deleteNode}
+                  planId={saved?.id}
                 />
               ) : (
                 <p className="muted">{t('designer.selectHint')}</p>
@@ -231,18 +233,29 @@ function SelectedStep({
   otherNodes: { id: string; name: string }[];
   catalogData: CatalogData;
   readOnly: boolean;
+  /** The saved plan the step belongs to: its documents can be listed and uploaded (a step not saved yet has none). */
+  planId?: string | undefined;
 } & Pick<Parameters<typeof NodePanel>[0], 'onChange' | 'onAddPredecessor' | 'onRemovePredecessor' | 'onDelete'>) {
+  const { t } = useTranslation();
   const problems = useNodeProblems(store, node.id);
-  const { catalogData, ...props } = rest;
+  const { catalogData, planId, ...props } = rest;
   return (
-    <NodePanel
-      step={node.data.step}
-      problems={problems}
-      operations={catalogData.operations}
-      stations={catalogData.stations}
-      materials={catalogData.materials}
-      {...props}
-    />
+    <>
+      <NodePanel
+        step={node.data.step}
+        problems={problems}
+        operations={catalogData.operations}
+        stations={catalogData.stations}
+        materials={catalogData.materials}
+        {...props}
+      />
+      {planId && (
+        <section className="stack" aria-label={t('documents.title')}>
+          <h3 className="card__subtitle">{t('documents.title')}</h3>
+          <OwnerDocuments owner={{ kind: 'plan_node', planId, nodeId: node.id }} canManage={!props.readOnly} testId="designer-documents" />
+        </section>
+      )}
+    </>
   );
 }
 

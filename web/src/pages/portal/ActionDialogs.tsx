@@ -7,6 +7,7 @@ import { allowsFractions } from '../../../../src/modules/materials/materials.rul
 import { formatQuantity } from '../../format';
 import { pauseReasonLabel, pauseReasons, problemCategories, problemCategoryLabel } from '../../labels';
 import { Alert, Button, Dialog, Keypad, TextAreaField } from '../../ui';
+import { type ChosenLot, LotPicker } from './LotPicker';
 
 type DialogError = unknown;
 
@@ -119,12 +120,17 @@ export function CompleteDialog({
   error,
   onClose,
   onSubmit,
+  scannedLot = null,
+  onScanLot,
 }: {
   task: WorkerTask;
   busy: boolean;
   error: DialogError;
   onClose: () => void;
-  onSubmit: (body: { goodQuantity: number; scrapQuantity: number; scrapReason?: string; overrun?: true }) => void;
+  onSubmit: (body: { goodQuantity: number; scrapQuantity: number; scrapReason?: string; overrun?: true; lots?: ChosenLot[] }) => void;
+  /** A lot label scanned while the form is open (portal-wide wedge or camera). */
+  scannedLot?: { code: string; n: number } | null;
+  onScanLot?: () => void;
 }) {
   const { t } = useTranslation();
   // nothing pre-filled: one tap must not report every planned part good
@@ -135,6 +141,8 @@ export function CompleteDialog({
   const [reason, setReason] = useState('');
   // the first key after choosing a field replaces its value
   const [fresh, setFresh] = useState(true);
+  // the lots consumed (scanned or typed); none: the server takes them first-in-first-out
+  const [lots, setLots] = useState<ChosenLot[]>([]);
   const goodN = Number(good || '0');
   const scrapN = Number(scrap || '0');
   const needsReason = scrapN > 0 && !reason.trim();
@@ -168,6 +176,7 @@ export function CompleteDialog({
           scrapQuantity: scrapN,
           ...(scrapN > 0 ? { scrapReason: reason.trim() } : {}),
           ...(over ? { overrun: true as const } : {}),
+          ...(lots.length > 0 ? { lots } : {}),
         })
       }
       footer={
@@ -240,6 +249,7 @@ export function CompleteDialog({
           <TextAreaField label={t('dialogs.scrapReasonRequired')} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
         </div>
       )}
+      {onScanLot && <LotPicker task={task} lots={lots} onChange={setLots} scanned={scannedLot} onScan={onScanLot} />}
       <ActionError error={error} />
     </Dialog>
   );

@@ -22,6 +22,10 @@ import { Alert, Badge, Button, LiveDot, StatusBadge } from '../../ui';
 import { CompleteDialog, PauseDialog, ProblemDialog } from './ActionDialogs';
 import { PortalAlerts, SoundToggle } from './PortalAlerts';
 import { type QueueNotices, TaskNoticeBadges, WithdrawnItems, useQueueNotices } from './QueueNotices';
+import { TaskDocuments } from './TaskDocuments';
+import { CameraScanner } from '../../scan/CameraScanner';
+import { parseScan } from '../../scan/scan';
+import { useWedgeScan } from '../../scan/useWedgeScan';
 import './portal.css';
 
 const doneText: Record<ShopFloorAction, string> = {
@@ -66,6 +70,30 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
     return perform(action, current.id, body);
   };
 
+  // scanning (camera or keyboard wedge): a step's code opens it and starts it when it is ready (the start
+  // endpoint decides, with all its refusals: another worker's step, not ready, already busy); a lot's code
+  // goes to the completion form when it is open
+  const [camera, setCamera] = useState(false);
+  const [scannedLot, setScannedLot] = useState<{ code: string; n: number } | null>(null);
+  const [scanNotice, setScanNotice] = useState<string | null>(null);
+  const onScan = (text: string) => {
+    setCamera(false);
+    const scan = parseScan(text);
+    setScanNotice(null);
+    if (!scan) return setScanNotice(t('scan.unknown', { text }));
+    if (scan.kind === 'lot') {
+      if (dialog === 'complete') setScannedLot((last) => ({ code: scan.lotCode, n: (last?.n ?? 0) + 1 }));
+      else setScanNotice(t('scan.lotOutsideCompletion', { code: scan.lotCode }));
+      return;
+    }
+    if (dialog !== null) return setScanNotice(t('scan.closeDialogFirst'));
+    const task = list.find((x) => x.id === scan.assignmentId);
+    if (task && (task.status === 'in_progress' || task.status === 'paused')) return;
+    if (task && task.status === 'ready' && !running) setChosenId(task.id);
+    void perform('start', scan.assignmentId);
+  };
+  useWedgeScan(onScan);
+
   return (
     <div className="portal">
       <header className="portal__bar">
@@ -77,6 +105,9 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           </div>
         </div>
         <span className="spacer" />
+        <Button size="lg" variant="on-dark" onClick={() => setCamera(true)} data-testid="scan-button">
+          {t('scan.button')}
+        </Button>
         <SoundToggle />
         <LiveDot state={live.state} />
         <LanguageSwitch tone="dark" onChange={(locale) => setLocale.mutate(locale)} />
@@ -102,6 +133,11 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
                 {t('portal.ok')}
               </Button>
             </div>
+          </Alert>
+        )}
+        {scanNotice && (
+          <Alert tone="warning" title={t('scan.title')}>
+            <span data-testid="scan-notice">{scanNotice}</span>
           </Alert>
         )}
         {state.lastDone && !state.refused && (
@@ -148,6 +184,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
             <WithdrawnItems notices={notices} />
           </ol>
         </section>
+        {current && <TaskDocuments assignmentId={current.id} />}
       </main>
 
       {current && dialog === 'pause' && (
@@ -165,8 +202,11 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           onClose={() => setDialog(null)}
           onSubmit={async (body) => (await run('complete', body)) && setDialog(null)}
           error={state.refused}
+          scannedLot={scannedLot}
+          onScanLot={() => setCamera(true)}
         />
       )}
+      {camera && <CameraScanner onScan={onScan} onClose={() => setCamera(false)} />}
       {current && dialog === 'problem' && (
         <ProblemDialog
           busy={busy}

@@ -20,6 +20,7 @@ import { PlanInspection } from './PlanInspection';
 import { PlanMaterialsTable } from './PlanMaterials';
 import './plan.css';
 import { PlanProblems, sortProblems } from './PlanProblems';
+import { PlanDocuments } from './PlanDocuments';
 
 export function PlanPage({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -71,6 +72,9 @@ function PlanView({ plan }: { plan: PlanDetail }) {
         </div>
         <div className="row">
           {plan.status === 'draft' && <Button onClick={() => navigate(`/designer/${plan.id}`)}>{t('plan.editInDesigner')}</Button>}
+          <Button onClick={() => navigate(`/production/${plan.id}/traveler`)} data-testid="open-traveler">
+            {t('traveler.open')}
+          </Button>
           <Button onClick={() => duplicate.mutate()} disabled={duplicate.isPending}>
             {t('plan.duplicate')}
           </Button>
@@ -161,6 +165,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
         <Table caption={t('plan.stepsCaption')} columns={columns} rows={plan.nodes} rowKey={(n) => n.nodeId} />
       </Card>
       {plan.status !== 'draft' && <PlanInspection planId={plan.id} />}
+      <PlanDocuments plan={plan} />
       <Card title={t('plan.materialInputs')} flush>
         <PlanMaterialsTable planId={plan.id} />
         <h3 className="card__subtitle">{t('plan.perStep')}</h3>
