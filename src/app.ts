@@ -26,6 +26,7 @@ import { archiveRoutes } from './modules/plans/archive.routes.js';
 import { floorRoutes } from './modules/plans/floor.routes.js';
 import { lifecycleRoutes } from './modules/plans/lifecycle.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
+import { yieldRoutes } from './modules/plans/yield.routes.js';
 import { realtimeRoutes } from './modules/realtime/realtime.routes.js';
 import { stationsRoutes } from './modules/stations/stations.routes.js';
 import { workersRoutes } from './modules/workers/workers.routes.js';
@@ -90,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         plansRoutes,
         archiveRoutes,
         lifecycleRoutes,
+        yieldRoutes,
         floorRoutes,
         assignmentsRoutes,
         portalRoutes,

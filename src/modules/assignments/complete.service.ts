@@ -8,7 +8,7 @@ import type { Db } from '../../db/database.js';
 import type { OutboxEvent } from '../realtime/index.js';
 import { DomainError, m, summaryOf } from '../../shared/errors.js';
 import { insertCompletionLedger, lockMaterials } from '../materials/index.js';
-import { movePlan, nextPlanStatus } from '../plans/index.js';
+import { carryYieldForward, movePlan, nextPlanStatus } from '../plans/index.js';
 import { freeSubstationsHolding } from '../stations/index.js';
 import { freeWorkersHolding } from '../workers/index.js';
 import * as repo from './assignments.repository.js';
@@ -66,6 +66,8 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
 
     const ledger = await insertCompletionLedger(trx, { planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, actor: t.actor, consumption, production });
     const ready = await repo.readySuccessors(trx, t.planId, t.nodeDbId);
+    // yield carried forward: consumers' expected quantities, reservations and not-started bookings follow what this step delivered
+    const carried = await carryYieldForward(trx, { planId: t.planId, actor: t.actor, utcOffsetMinutes: ctx.utcOffsetMinutes });
 
     const events: OutboxEvent[] = [
       assignmentEvent(t, 'completed', {
@@ -97,6 +99,7 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
         planId: t.planId,
         payload: { assignmentId: t.id, stockDelta: l.stockDelta, reservedDelta: l.reservedDelta },
       })),
+      ...carried,
     ];
     if (await repo.allNodesCompleted(trx, t.planId)) {
       const next = nextPlanStatus(t.planStatus, 'complete');

@@ -6,3 +6,6 @@ export { type PlanDetail, type PlanDocument, PlanParams, type PlanStatus } from 
 export { archiveAllFinished } from './archive.service.js';
 export { PlanCatalogCache } from './catalog-cache.js';
 export { PlanDetailCache } from './detail-cache.js';
+export { addStepToReleasedPlan, type ExtraStepOutcome, type ExtraStepRequest } from './extra-steps.service.js';
+export { applyExpectedQuantities, carryYieldForward, lockWorkingPlan } from './yield.service.js';
+export { workQuantity } from './yield.rules.js';
