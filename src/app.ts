@@ -26,7 +26,7 @@ import { archiveRoutes } from './modules/plans/archive.routes.js';
 import { floorRoutes } from './modules/plans/floor.routes.js';
 import { lifecycleRoutes } from './modules/plans/lifecycle.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
-import { yieldRoutes } from './modules/plans/yield.routes.js';
+import { yieldRoutes } from './modules/yield/yield.routes.js';
 import { realtimeRoutes } from './modules/realtime/realtime.routes.js';
 import { stationsRoutes } from './modules/stations/stations.routes.js';
 import { workersRoutes } from './modules/workers/workers.routes.js';

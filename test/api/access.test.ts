@@ -79,6 +79,9 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/production-plans/{id}/resume': 'planner',
   'POST /api/mes/production-plans/{id}/cancel': 'planner',
   'POST /api/mes/production-plans/{id}/reschedule': 'planner',
+  'GET /api/mes/production-plans/{id}/shortfall': 'planner',
+  'POST /api/mes/production-plans/{id}/nodes/{nodeId}/accept-short': 'planner',
+  'POST /api/mes/production-plans/{id}/nodes/{nodeId}/remake': 'planner',
   'POST /api/mes/schedule/reschedule': 'planner',
 
   'GET /api/mes/worker-assignments': 'any',

@@ -78,7 +78,18 @@ describeEachEngine('yield carried forward', (ctx) => {
     const res = await planner.get(`/api/mes/production-plans/${planId}/shortfall`);
     expect(res.statusCode, res.body).toBe(200);
     return res.json() as {
-      steps: { nodeId: string; kind: string; extraOf: string | null; planned: number; expected: number; completedGood: number | null; scrap: number | null; missing: number; shortAccepted: unknown; extras: string[] }[];
+      steps: {
+        nodeId: string;
+        kind: string;
+        extraOf: string | null;
+        planned: number;
+        expected: number;
+        completedGood: number | null;
+        scrap: number | null;
+        missing: number;
+        shortAccepted: unknown;
+        extras: string[];
+      }[];
       outputs: { materialCode: string; planned: number; expected: number; completed: number }[];
     };
   };
@@ -218,7 +229,9 @@ describeEachEngine('yield carried forward', (ctx) => {
 
     // material short for the remake's input: 409 naming it, nothing written
     await run(planId, 'N3', 18, 2);
-    const wire = await sql<{ stock: string; reserved: string }>`select stock::text, reserved::text from mes.materials where code = 'WIRE-SG2-1.0'`.execute(db());
+    const wire = await sql<{ stock: string; reserved: string }>`select stock::text, reserved::text from mes.materials where code = 'WIRE-SG2-1.0'`.execute(
+      db(),
+    );
     const free = Number(wire.rows[0]!.stock) - Number(wire.rows[0]!.reserved);
     // take every free spool with an adjustment so the remake's 0.2 cannot be reserved
     await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason, actor) values ('WIRE-SG2-1.0', 'adjustment', ${-free}, 'test: stock used elsewhere', 'test')`.execute(
@@ -227,7 +240,9 @@ describeEachEngine('yield carried forward', (ctx) => {
     await expectNoWrite(db(), async () => {
       expectProblem(await planner.post(url('N3'), {}), 409, /WIRE-SG2-1\.0 needs 0\.2, 0 available/);
     });
-    await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason, actor) values ('WIRE-SG2-1.0', 'adjustment', ${free}, 'test: back', 'test')`.execute(db());
+    await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason, actor) values ('WIRE-SG2-1.0', 'adjustment', ${free}, 'test: back', 'test')`.execute(
+      db(),
+    );
 
     // a paused plan takes no decision
     await planner.post(`/api/mes/production-plans/${planId}/pause`);
@@ -244,15 +259,21 @@ describeEachEngine('yield carried forward', (ctx) => {
     await run(planId, 'N1', 20);
     await run(planId, 'N2', 20);
     await run(planId, 'N3', 10, 10);
-    const wire = await sql<{ stock: string; reserved: string }>`select stock::text, reserved::text from mes.materials where code = 'WIRE-SG2-1.0'`.execute(db());
+    const wire = await sql<{ stock: string; reserved: string }>`select stock::text, reserved::text from mes.materials where code = 'WIRE-SG2-1.0'`.execute(
+      db(),
+    );
     const free = Number(wire.rows[0]!.stock) - Number(wire.rows[0]!.reserved);
-    await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason, actor) values ('WIRE-SG2-1.0', 'adjustment', ${-free}, 'test', 'test')`.execute(db());
+    await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason, actor) values ('WIRE-SG2-1.0', 'adjustment', ${-free}, 'test', 'test')`.execute(
+      db(),
+    );
     const res = await planner.post(`/api/mes/production-plans/${planId}/nodes/N3/remake`, { quantity: 4 });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ nodeId: 'N3-R1', quantity: 4, shortages: [{ materialCode: 'WIRE-SG2-1.0', required: 0.4, available: 0 }] });
     // 10 good + 4 coming: paint expects 14
     expect((await detail(planId)).node('N4').expectedQuantity).toBe(14);
-    await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason, actor) values ('WIRE-SG2-1.0', 'adjustment', ${free}, 'test', 'test')`.execute(db());
+    await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason, actor) values ('WIRE-SG2-1.0', 'adjustment', ${free}, 'test', 'test')`.execute(
+      db(),
+    );
     await finish(planId);
     await cleanIntegrity();
   });

@@ -8,3 +8,4 @@ export {
   moveAssignment,
   type NewAssignment,
 } from './assignments.repository.js';
+export { setBookingEnds } from './resize.repository.js';

@@ -9,7 +9,7 @@
  */
 import type { Trx } from '../../db/database.js';
 import { addWorkingMinutes } from '../../scheduler/index.js';
-import { setBookingEnds } from './resize.repository.js';
+import { setBookingEnds } from '../assignments/index.js';
 import { findFirstSuccessor, findOverlap, findWorkerForPin } from './scheduling.repository.js';
 
 export interface BookingResize {
@@ -57,7 +57,13 @@ export async function resizeBookings(
         continue;
       }
     }
-    resized.push({ assignmentId: b.assignmentId, start, end, workMinutes: b.newWorkMinutes, from: { end: b.plannedEnd.getTime(), workMinutes: b.workMinutes } });
+    resized.push({
+      assignmentId: b.assignmentId,
+      start,
+      end,
+      workMinutes: b.newWorkMinutes,
+      from: { end: b.plannedEnd.getTime(), workMinutes: b.workMinutes },
+    });
   }
   await setBookingEnds(
     trx,

@@ -29,8 +29,11 @@ import type {
   WaitingFor,
 } from '../../../src/modules/plans/plans.schema.js';
 import type { GanttBar, PlanGantt } from '../../../src/modules/scheduling/gantt.schema.js';
+import type { RemakeResult, ShortfallView } from '../../../src/modules/yield/yield.schema.js';
 import type { Station } from '../../../src/modules/stations/stations.schema.js';
 import type { ShiftCalendar, ShiftCalendarReplace, Worker } from '../../../src/modules/workers/workers.schema.js';
+
+export type { RemakeResult, ShortfallView };
 
 export type {
   ActionResult,

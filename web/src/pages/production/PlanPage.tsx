@@ -16,6 +16,7 @@ import { Lateness, usePriorityLabel } from '../../components/Lateness';
 import { Gantt, type GanttMode } from './Gantt';
 import { ArchiveButton, PlanActions } from '../../components/PlanActions';
 import { PlanMaterialsTable } from './PlanMaterials';
+import { PlanShortfall } from './PlanShortfall';
 import './plan.css';
 import { PlanProblems, sortProblems } from './PlanProblems';
 
@@ -155,6 +156,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
       <Card title={t('plan.steps')} flush>
         <Table caption={t('plan.stepsCaption')} columns={columns} rows={plan.nodes} rowKey={(n) => n.nodeId} />
       </Card>
+      <PlanShortfall planId={plan.id} status={plan.status} />
       <Card title={t('plan.materialInputs')} flush>
         <PlanMaterialsTable planId={plan.id} />
         <h3 className="card__subtitle">{t('plan.perStep')}</h3>

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/index.js';
-import { PlanParams } from './plans.schema.js';
+import { PlanParams } from '../plans/plans.schema.js';
 import { remakeStep } from './remake.service.js';
 import { PlanNodeParams, RemakeBody, RemakeResult, ShortfallView } from './yield.schema.js';
 import { acceptShort, getShortfall } from './yield.service.js';

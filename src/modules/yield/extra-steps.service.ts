@@ -19,13 +19,54 @@ import type { ScheduleStats } from '../../scheduler/index.js';
 import { DomainError, m } from '../../shared/errors.js';
 import { cancelAssignments, insertAssignments, listPlanAssignments } from '../assignments/index.js';
 import type { Shortage } from '../materials/index.js';
+import { findPlanDetail, insertExtraNode, loadYieldGraph, nodeDbIds, setPlannedEnd, yieldRules } from '../plans/index.js';
 import type { OutboxEvent } from '../realtime/index.js';
 import { type FixedNode, type PinnedNode, scheduleNodes } from '../scheduling/index.js';
-import { assignmentEvents, cancelledEvent } from './lifecycle.service.js';
-import * as plans from './plans.repository.js';
-import { insertExtraNode, loadYieldGraph } from './yield.repository.js';
-import { extraNodeId, familyOf } from './yield.rules.js';
 import { applyExpectedQuantities } from './yield.service.js';
+
+const { extraNodeId, familyOf } = yieldRules;
+
+/** An assignment withdrawn by the re-plan (the same shape as a plan reschedule's). */
+function cancelledEvent(planId: string, a: { id: string; workerId: string; stationId: string }): OutboxEvent {
+  return {
+    topic: 'assignments',
+    entityType: 'assignment',
+    entityId: a.id,
+    change: 'cancelled',
+    planId,
+    workerId: a.workerId,
+    stationId: a.stationId,
+    payload: { status: 'cancelled', reason: 'rescheduled' },
+  };
+}
+
+/** An event per new booking, and a `schedule_changed` per worker concerned (theirs, and those who lost work). */
+function createdEvents(
+  planId: string,
+  rows: { id: string; workerId: string; stationId: string; substationId: string; status: string; start: number; end: number; nodeId: string }[],
+  alsoChanged: string[],
+): OutboxEvent[] {
+  const events: OutboxEvent[] = rows.map((a) => ({
+    topic: 'assignments',
+    entityType: 'assignment',
+    entityId: a.id,
+    change: 'created',
+    planId,
+    workerId: a.workerId,
+    stationId: a.stationId,
+    payload: {
+      status: a.status,
+      nodeId: a.nodeId,
+      substationId: a.substationId,
+      plannedStart: new Date(a.start).toISOString(),
+      plannedEnd: new Date(a.end).toISOString(),
+    },
+  }));
+  for (const workerId of new Set([...rows.map((a) => a.workerId), ...alsoChanged])) {
+    events.push({ topic: 'workers', entityType: 'worker', entityId: workerId, change: 'schedule_changed', workerId, planId, payload: { planId } });
+  }
+  return events;
+}
 
 export interface ExtraStepRequest {
   planId: string;
@@ -84,8 +125,8 @@ export async function addStepToReleasedPlan(trx: Trx, req: ExtraStepRequest): Pr
   });
 
   // schedule the new step and its not-started descendants; everything else is fixed
-  const plan = (await plans.findPlanDetail(trx, planId))!;
-  const dbIds = await plans.nodeDbIds(trx, planId);
+  const plan = (await findPlanDetail(trx, planId))!;
+  const dbIds = await nodeDbIds(trx, planId);
   const nodeIdOf = new Map([...dbIds].map(([id, db]) => [db, id]));
   const successors = new Map<string, string[]>();
   for (const n of plan.nodes) for (const p of n.predecessors) successors.set(p, [...(successors.get(p) ?? []), n.nodeId]);
@@ -113,7 +154,8 @@ export async function addStepToReleasedPlan(trx: Trx, req: ExtraStepRequest): Pr
       const end = a.status === 'in_progress' || a.status === 'paused' ? Math.max(a.plannedEnd.getTime(), now) : a.plannedEnd.getTime();
       fixed.set(id, { end, busy: { workerId: a.workerId, substationId: a.substationId, start: a.plannedStart.getTime(), end, label: a.id } });
     } else {
-      if (a.pinned) pinned.set(id, { workerId: a.workerId, stationId: a.stationId, substationId: a.substationId, notBefore: Math.max(a.plannedStart.getTime(), now) });
+      if (a.pinned)
+        pinned.set(id, { workerId: a.workerId, stationId: a.stationId, substationId: a.substationId, notBefore: Math.max(a.plannedStart.getTime(), now) });
       replaced.push(a);
     }
   }
@@ -135,7 +177,7 @@ export async function addStepToReleasedPlan(trx: Trx, req: ExtraStepRequest): Pr
   });
   const ids = await insertAssignments(trx, planId, rows);
   const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
-  await plans.setPlannedEnd(trx, planId, new Date(Math.max(...ends)));
+  await setPlannedEnd(trx, planId, new Date(Math.max(...ends)));
   const created = rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! }));
   const own = created.find((r) => r.nodeId === nodeId)!;
 
@@ -149,11 +191,10 @@ export async function addStepToReleasedPlan(trx: Trx, req: ExtraStepRequest): Pr
       payload: { nodeId, kind: req.kind, extraOf: root.nodeId, copyOf: original.nodeId, quantity: req.quantity, assignmentId: own.id },
     },
     ...applied.events,
-    ...replaced.map((a) => cancelledEvent(planId, a, 'rescheduled')),
-    ...assignmentEvents(
+    ...replaced.map((a) => cancelledEvent(planId, a)),
+    ...createdEvents(
       planId,
       created,
-      'created',
       replaced.map((a) => a.workerId),
     ),
   ];

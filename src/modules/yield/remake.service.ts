@@ -7,14 +7,21 @@ import type { Db } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
 import { DomainError, m } from '../../shared/errors.js';
 import { recordEvents } from '../realtime/index.js';
+import { loadYieldGraph, yieldRules } from '../plans/index.js';
 import { addStepToReleasedPlan } from './extra-steps.service.js';
-import type { LifecycleOptions } from './lifecycle.service.js';
-import { loadYieldGraph } from './yield.repository.js';
-import { missingQuantity, round3 } from './yield.rules.js';
 import type { RemakeBody, RemakeResult } from './yield.schema.js';
 import { byFamily, completedNode, lockWorkingPlan, shortfallOf } from './yield.service.js';
 
-export async function remakeStep(db: Db, planId: string, nodeId: string, body: RemakeBody, opts: LifecycleOptions): Promise<RemakeResult> {
+const { missingQuantity, round3 } = yieldRules;
+
+export interface RemakeOptions {
+  actor: string;
+  now: Date;
+  utcOffsetMinutes: number;
+  schedulerBudgetMs: number;
+}
+
+export async function remakeStep(db: Db, planId: string, nodeId: string, body: RemakeBody, opts: RemakeOptions): Promise<RemakeResult> {
   return db.transaction().execute(async (trx) => {
     await lockScheduling(trx);
     const plan = await lockWorkingPlan(trx, planId);
@@ -30,7 +37,9 @@ export async function remakeStep(db: Db, planId: string, nodeId: string, body: R
         throw new DomainError('rule_violated', m('field.more_than_3_decimals', { name: 'quantity' }), { field: 'body/quantity' });
       }
       if (quantity > root.quantity) {
-        throw new DomainError('rule_violated', m('yield.remake_too_much', { nodeId: root.nodeId, quantity, planned: root.quantity }), { field: 'body/quantity' });
+        throw new DomainError('rule_violated', m('yield.remake_too_much', { nodeId: root.nodeId, quantity, planned: root.quantity }), {
+          field: 'body/quantity',
+        });
       }
     } else if (missing <= 0) {
       throw new DomainError('conflict', m('yield.nothing_short', { nodeId: root.nodeId }), {});

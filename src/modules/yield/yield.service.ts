@@ -14,9 +14,6 @@ import type { Db, Trx } from '../../db/database.js';
 import { durationMinutes } from '../../scheduler/index.js';
 import { DomainError, m, notFound } from '../../shared/errors.js';
 import { heldReservations, insertReservationChanges, lockMaterials, type Shortage, shortagesOf } from '../materials/index.js';
-import { type OutboxEvent, recordEvents } from '../realtime/index.js';
-import { resizeBookings } from '../scheduling/index.js';
-import type { ShortfallView } from './yield.schema.js';
 import {
   findPlanShortagePolicy,
   loadYieldGraph,
@@ -24,8 +21,13 @@ import {
   markShortAccepted,
   setExpectedQuantities,
   type YieldGraphNode,
-} from './yield.repository.js';
-import { computeExpected, expectedOf, familyOf, missingQuantity, reservationTarget, round3, storedExpected, workQuantity } from './yield.rules.js';
+  yieldRules,
+} from '../plans/index.js';
+import { type OutboxEvent, recordEvents } from '../realtime/index.js';
+import { resizeBookings } from '../scheduling/index.js';
+import type { ShortfallView } from './yield.schema.js';
+
+const { computeExpected, expectedOf, familyOf, missingQuantity, reservationTarget, round3, storedExpected, workQuantity } = yieldRules;
 
 /** not started: booked and waiting, or just added and not booked yet (a remake before its scheduling) */
 const notStarted = (n: YieldGraphNode) => n.assignment === null || n.assignment.status === 'pending' || n.assignment.status === 'ready';
@@ -75,7 +77,15 @@ export async function applyExpectedQuantities(trx: Trx, planId: string, opts: Ap
 
   // reservations of not-started steps follow their expected quantity (stock inputs only: the others come from a feeder)
   const open = graph.filter(notStarted);
-  const held = new Map((await heldReservations(trx, planId, open.map((n) => n.id))).map((h) => [`${h.nodeId}:${h.materialCode}`, h.held]));
+  const held = new Map(
+    (
+      await heldReservations(
+        trx,
+        planId,
+        open.map((n) => n.id),
+      )
+    ).map((h) => [`${h.nodeId}:${h.materialCode}`, h.held]),
+  );
   const deltas = open.flatMap((n) =>
     n.inputs
       .filter((i) => i.fromNodeId === null)
