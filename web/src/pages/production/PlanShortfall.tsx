@@ -142,7 +142,8 @@ export function PlanShortfall({ planId, status }: { planId: string; status: Plan
   const working = status === 'released' || status === 'in_production';
   const view = shortfall.data;
   if (status === 'draft') return null;
-  const short = view?.steps.some((s) => s.expected < s.planned || s.missing > 0) ?? false;
+  // shown once anything was short: a scrapped step, a lower expectation, a remake (also after it made up the loss)
+  const short = view?.steps.some((s) => s.expected < s.planned || s.missing > 0 || (s.scrap ?? 0) > 0 || s.kind !== 'step') ?? false;
   return (
     <Card title={t('yield.title')} flush>
       <ErrorAlert error={shortfall.error ?? accept.error} />
