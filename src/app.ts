@@ -29,6 +29,7 @@ import { rescheduleFloorIn } from './modules/plans/floor.service.js';
 import { lifecycleRoutes } from './modules/plans/lifecycle.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
 import { qualityRoutes } from './modules/quality/quality.routes.js';
+import { yieldRoutes } from './modules/yield/yield.routes.js';
 import { realtimeRoutes } from './modules/realtime/realtime.routes.js';
 import { blocksRoutes } from './modules/stations/blocks.routes.js';
 import { stationsRoutes } from './modules/stations/stations.routes.js';
@@ -96,6 +97,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         plansRoutes,
         archiveRoutes,
         lifecycleRoutes,
+        yieldRoutes,
         floorRoutes,
         assignmentsRoutes,
         portalRoutes,

@@ -223,6 +223,14 @@ export interface ProductionPlanNodeTable {
   pinned_station_id: string | null;
   pinned_substation_id: string | null;
   pinned_worker_id: string | null;
+  /** the good quantity the step can still be expected to make (0019); null = quantity */
+  expected_quantity: number | null;
+  /** the planner accepted a short delivery of this step (0019) */
+  short_accepted_at: Timestamp | null;
+  short_accepted_by: string | null;
+  /** a step added to a released plan for another of its nodes (0019): a remake or a rework */
+  extra_of: number | null;
+  extra_kind: 'remake' | 'rework' | null;
 }
 
 export interface NodePredecessorTable {

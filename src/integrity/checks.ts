@@ -149,6 +149,20 @@ export const integrityChecks: IntegrityCheck[] = [
       having sum(l.reserved_delta) < 0`,
   },
   {
+    name: 'reservations_follow_expected_quantities',
+    description:
+      'a step not started yet holds no more of a stock input than its expected quantity needs (required × expected / quantity): scrap upstream gave the surplus back',
+    query: sql`
+      select l.material_code as kind, 'plan ' || n.plan_id || ' node ' || n.node_id || ' holds ' || sum(l.reserved_delta)
+             || ', needs ' || round(i.required_quantity * coalesce(n.expected_quantity, n.quantity) / n.quantity, 3) as id
+        from mes.material_ledger l
+        join mes.production_plan_nodes n on n.id = l.node_id and n.plan_id = l.plan_id
+        join mes.node_material_inputs i on i.node_id = n.id and i.material_code = l.material_code and i.from_node_id is null
+       where exists (select 1 from mes.worker_assignments a where a.node_id = n.id and a.status in ('pending', 'ready'))
+       group by l.material_code, n.plan_id, n.node_id, n.quantity, n.expected_quantity, i.required_quantity
+      having sum(l.reserved_delta) > round(i.required_quantity * coalesce(n.expected_quantity, n.quantity) / n.quantity, 3) + 0.0005`,
+  },
+  {
     name: 'archived_plans_moved_out',
     description: 'an archived plan is finished, has its archive document and keeps no nodes or assignments in the hot tables',
     query: sql`

@@ -167,6 +167,16 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     },
   },
   {
+    check: 'reservations_follow_expected_quantities',
+    how: "a not-started step's expected quantity lowered without giving back its surplus reservation",
+    run: async (trx, f) => {
+      await sql`update mes.production_plan_nodes n set expected_quantity = 0
+                 where n.plan_id = ${f.planId}
+                   and exists (select 1 from mes.node_material_inputs i where i.node_id = n.id and i.from_node_id is null)
+                   and exists (select 1 from mes.worker_assignments a where a.node_id = n.id and a.status in ('pending', 'ready'))`.execute(trx);
+    },
+  },
+  {
     check: 'archived_plans_moved_out',
     how: 'a released plan marked archived with its graph still in place (check constraint switched off)',
     run: async (trx, f) => {

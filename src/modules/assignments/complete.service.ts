@@ -13,6 +13,7 @@ import { requireCompletionChecks } from '../quality/index.js';
 import { bookCompletion, liveContext } from '../scheduling/index.js';
 import { freeSubstationsHolding } from '../stations/index.js';
 import { freeWorkersHolding } from '../workers/index.js';
+import { carryYieldForward } from '../yield/index.js';
 import * as repo from './assignments.repository.js';
 import { completionProblems, consumptionOf, pausedMinutes, producedQuantity, stockShortages, workedMinutes, workerStatusAfter } from './assignments.rules.js';
 import type { CompleteBody } from './assignments.schema.js';
@@ -69,6 +70,9 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
 
     const ledger = await insertCompletionLedger(trx, { planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, actor: t.actor, consumption, production });
     const ready = await repo.readySuccessors(trx, t.planId, t.nodeDbId);
+    // yield carried forward: consumers' expected quantities, reservations and not-started bookings follow what this step delivered
+    const carried = await carryYieldForward(trx, { planId: t.planId, actor: t.actor, utcOffsetMinutes: ctx.utcOffsetMinutes });
+    // then the live booking ends and repair pulls the shortened successors left
     const rebooked = await bookCompletion(trx, t, liveContext(t, ctx));
 
     const events: OutboxEvent[] = [
@@ -102,6 +106,7 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
         planId: t.planId,
         payload: { assignmentId: t.id, stockDelta: l.stockDelta, reservedDelta: l.reservedDelta },
       })),
+      ...carried,
     ];
     if (await repo.allNodesCompleted(trx, t.planId)) {
       const next = nextPlanStatus(t.planStatus, 'complete');

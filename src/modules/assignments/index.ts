@@ -14,3 +14,4 @@ export {
 export { lockAssignment } from './assignments.repository.js';
 export { actingAs, mayRead } from './assignments.rules.js';
 export { findStoredResponse, lockIdempotencyKey, pruneExpiredKeys, requestHash, storeResponse } from './idempotency.repository.js';
+export { setBookingEnds } from './resize.repository.js';

@@ -119,7 +119,8 @@ export async function findRevisedPlanDetail(db: Db, planId: string): Promise<{ p
       'nodes', coalesce((
         select json_agg(json_build_object(
           'nodeId', n.node_id, 'name', n.name, 'operationId', n.operation_id, 'operationName', n.operation_name,
-          'quantity', n.quantity, 'nominalTime', n.nominal_time, 'efficiency', n.efficiency,
+          'quantity', n.quantity, 'expectedQuantity', n.expected_quantity, 'nominalTime', n.nominal_time, 'efficiency', n.efficiency,
+          'extraOf', (select x.node_id from n x where x.id = n.extra_of), 'extraKind', n.extra_kind,
           'output', case when n.output_material_code is null then null
                          else json_build_object('materialCode', n.output_material_code, 'quantity', n.output_quantity) end,
           'position', json_build_object('x', n.position_x, 'y', n.position_y),

@@ -199,8 +199,15 @@ export const PlanDetailNode = Type.Object({
   operationId: Type.String(),
   operationName: Type.String(),
   quantity: Type.Number(),
+  expectedQuantity: Type.Optional(
+    Type.Union([Type.Number(), Type.Null()], {
+      description: 'the good quantity its feeders can now deliver for (yield carried forward); null = quantity; absent on plans archived before it was added',
+    }),
+  ),
   nominalTime: Type.Number(),
   efficiency: Type.Number(),
+  extraOf: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'a remake or rework step: the step it was added for' })),
+  extraKind: Type.Optional(Type.Union([Type.Enum(['remake', 'rework']), Type.Null()])),
   output: Type.Union([NodeOutput, Type.Null()]),
   position: Type.Object({ x: Type.Number(), y: Type.Number() }),
   note: Type.String(),

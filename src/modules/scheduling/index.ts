@@ -11,6 +11,7 @@ export {
   scheduleNodes,
 } from './scheduling.service.js';
 export { pinAssignment } from './pins.service.js';
+export { type BookingResize, type ResizedBooking, resizeBookings } from './resize.service.js';
 export { MoveBody, MoveResult } from './scheduling.schema.js';
 export { planGantt, workerGantt } from './gantt.service.js';
 export { PlanGantt, WorkerGantt, WorkerGanttQuery } from './gantt.schema.js';

@@ -133,7 +133,8 @@ export async function findAssignmentForPin(trx: Trx, assignmentId: string) {
       'a.node_id as nodeDbId',
       'n.node_id as nodeId',
       'n.operation_id as operationId',
-      'n.quantity',
+      // a move sizes the step for its expected quantity once scrap upstream lowered it (yield carried forward)
+      sql<number>`case when n.expected_quantity > 0 then n.expected_quantity else n.quantity end`.as('quantity'),
       'n.nominal_time as nominalTime',
       'n.efficiency',
       'a.status',

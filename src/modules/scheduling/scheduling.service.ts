@@ -26,6 +26,10 @@ import { scheduleOnThread } from './scheduler-thread.js';
 import { loadSubstationAvailability, withAvailability } from './availability.repository.js';
 import { loadSchedulingResources } from './scheduling.repository.js';
 
+/** The quantity a step's work is sized for: its expected quantity when positive (yield carried forward), else the planned one. */
+const workQuantity = (n: { quantity: number; expectedQuantity?: number | null | undefined }): number =>
+  n.expectedQuantity !== null && n.expectedQuantity !== undefined && n.expectedQuantity > 0 ? n.expectedQuantity : n.quantity;
+
 /** A scheduler's wait reason as stored and served: times as ISO 8601. */
 export function reasonForApi(reason: ScheduledWait): WaitReason {
   return { ...reason, until: new Date(reason.until).toISOString() };
@@ -150,7 +154,7 @@ async function scheduleWindowed(
   const stationIds = [...new Set(open.flatMap((n) => n.assignedStations.map((s) => s.stationId)))];
   const operationIds = [...new Set(open.map((n) => n.operationId))];
   // no step fits in a gap shorter than the shortest step: such gaps are read as busy
-  const minutes = open.flatMap((n) => n.assignedStations.map((s) => durationMinutes(s.time ?? n.nominalTime, n.quantity, n.efficiency)));
+  const minutes = open.flatMap((n) => n.assignedStations.map((s) => durationMinutes(s.time ?? n.nominalTime, workQuantity(n), n.efficiency)));
   const mergeGapMs = minutes.length > 0 ? Math.min(...minutes) * 60_000 : 1;
   const profile: ScheduleProfile = { readMs: 0, schedulerMs: 0, windows: 0 };
   for (let windowMs = req.firstWindowMs ?? firstWindowMs(minutes); ; windowMs *= WINDOW_GROWTH) {
@@ -200,7 +204,7 @@ function schedulerNodesOf(
       return {
         id: idOf(n.nodeId),
         operationId: n.operationId,
-        quantity: n.quantity,
+        quantity: workQuantity(n), // the expected quantity once scrap upstream lowered it (yield carried forward)
         nominalTimeMinutes: n.nominalTime,
         efficiency: n.efficiency,
         predecessors: n.predecessors.filter((p) => nodes.has(p)).map(idOf),

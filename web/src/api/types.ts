@@ -31,8 +31,11 @@ import type {
 import type { GanttBar, GanttBlock, PlanGantt } from '../../../src/modules/scheduling/gantt.schema.js';
 import type { MoveResult as MoveResultSchema } from '../../../src/modules/scheduling/scheduling.schema.js';
 import type { SubstationBlock } from '../../../src/modules/stations/blocks.schema.js';
+import type { RemakeResult, ShortfallView } from '../../../src/modules/yield/yield.schema.js';
 import type { Station } from '../../../src/modules/stations/stations.schema.js';
 import type { ShiftCalendar, ShiftCalendarReplace, Worker } from '../../../src/modules/workers/workers.schema.js';
+
+export type { RemakeResult, ShortfallView };
 
 export type {
   ActionResult,

@@ -18,6 +18,7 @@ import { Gantt, type GanttMode } from './Gantt';
 import { ArchiveButton, PlanActions } from '../../components/PlanActions';
 import { PlanInspection } from './PlanInspection';
 import { PlanMaterialsTable } from './PlanMaterials';
+import { PlanShortfall } from './PlanShortfall';
 import './plan.css';
 import { PlanProblems, sortProblems } from './PlanProblems';
 import { PlanDocuments } from './PlanDocuments';
@@ -166,6 +167,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
       </Card>
       {plan.status !== 'draft' && <PlanInspection planId={plan.id} />}
       <PlanDocuments plan={plan} />
+      <PlanShortfall planId={plan.id} status={plan.status} />
       <Card title={t('plan.materialInputs')} flush>
         <PlanMaterialsTable planId={plan.id} />
         <h3 className="card__subtitle">{t('plan.perStep')}</h3>
