@@ -11,12 +11,17 @@ import { detail, DomainError, m, notFound, type ProblemDetail, summaryOf } from 
 import type { SessionUser } from '../auth/index.js';
 import { actingAs, lockAssignment } from '../assignments/index.js';
 import { lockPlan } from '../plans/index.js';
-import { recordEvents } from '../realtime/index.js';
+import { type OutboxEvent, recordEvents } from '../realtime/index.js';
 import * as inspection from './inspection.repository.js';
 import * as repo from './nonconformance.repository.js';
 import type { Nonconformance, NonconformanceBody } from './quality.schema.js';
-// TEMPORARY: swap for addStepToReleasedPlan from '../plans/index.js' once branch `yield` is merged
-import { addStepToReleasedPlan, type SchedulingSettings } from './rework-adapter.service.js';
+import { addStepToReleasedPlan } from '../yield/index.js';
+
+/** What booking a rework step needs: the plant's clock offset and the scheduler's budget. */
+export interface SchedulingSettings {
+  utcOffsetMinutes: number;
+  budgetMs: number;
+}
 
 export interface NcrContext {
   user: SessionUser;
@@ -32,18 +37,27 @@ async function addRework(
   trx: Parameters<typeof addStepToReleasedPlan>[0],
   ncr: { code: string; planId: string; planStatus: string; nodeId: string; quantity: number },
   ctx: NcrContext,
-) {
+): Promise<OutboxEvent[]> {
   if (!reworkablePlan.has(ncr.planStatus)) {
     throw new DomainError('conflict', m('nonconformance.plan_not_open', { code: ncr.code, planId: ncr.planId, status: ncr.planStatus }), {
       planStatus: ncr.planStatus,
     });
   }
-  const step = await addStepToReleasedPlan(
-    trx,
-    { planId: ncr.planId, copyOfNodeId: ncr.nodeId, quantity: ncr.quantity, kind: 'rework', actor: ctx.user.username, now: ctx.now },
-    ctx.scheduling,
-  );
+  // the same parts go round again: no new material (the rework's own consumption, if any, is the operator's to report)
+  const step = await addStepToReleasedPlan(trx, {
+    planId: ncr.planId,
+    copyOfNodeId: ncr.nodeId,
+    quantity: ncr.quantity,
+    kind: 'rework',
+    actor: ctx.user.username,
+    now: ctx.now,
+    utcOffsetMinutes: ctx.scheduling.utcOffsetMinutes,
+    schedulerBudgetMs: ctx.scheduling.budgetMs,
+    allowShortage: true,
+    copyInputs: false,
+  });
   await repo.setReworkNode(trx, ncr.code, step.nodeDbId);
+  return step.events;
 }
 
 export async function openNonconformance(db: Db, assignmentId: string, body: NonconformanceBody, ctx: NcrContext): Promise<Nonconformance> {
@@ -88,12 +102,14 @@ export async function openNonconformance(db: Db, assignmentId: string, body: Non
       at: ctx.now,
       approved,
     });
-    if (approved && body.disposition === 'rework') {
-      await addRework(trx, { code, planId: step.planId, planStatus: plan.status, nodeId: step.nodeId, quantity: body.quantity }, ctx);
-    }
+    const rework =
+      approved && body.disposition === 'rework'
+        ? await addRework(trx, { code, planId: step.planId, planStatus: plan.status, nodeId: step.nodeId, quantity: body.quantity }, ctx)
+        : [];
     await recordEvents(
       trx,
       [
+        ...rework,
         {
           topic: 'plans',
           entityType: 'plan',
@@ -126,13 +142,15 @@ export async function approveNonconformance(db: Db, code: string, ctx: NcrContex
         },
       );
     }
+    let rework: OutboxEvent[] = [];
     if (ncr.disposition === 'rework') {
       const step = (await inspection.assignmentStep(trx, ncr.assignmentId))!;
-      await addRework(trx, { code, planId: ncr.planId, planStatus: plan.status, nodeId: step.nodeId, quantity: Number(ncr.quantity) }, ctx);
+      rework = await addRework(trx, { code, planId: ncr.planId, planStatus: plan.status, nodeId: step.nodeId, quantity: Number(ncr.quantity) }, ctx);
     }
     await recordEvents(
       trx,
       [
+        ...rework,
         {
           topic: 'plans',
           entityType: 'plan',
