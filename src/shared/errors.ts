@@ -72,6 +72,7 @@ export class DomainError extends Error {
 const notFoundKeys = {
   alert: 'not_found.alert',
   assignment: 'not_found.assignment',
+  lot: 'not_found.lot',
   material: 'not_found.material',
   operation: 'not_found.operation',
   plan: 'not_found.plan',
