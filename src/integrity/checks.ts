@@ -74,7 +74,8 @@ export const integrityChecks: IntegrityCheck[] = [
   },
   {
     name: 'lot_tracked_moves_carry_lots',
-    description: 'every stock move of a lot-tracked material since its first lot carries a lot (the ledger trigger refuses others; rows from before tracking began are kept as they were)',
+    description:
+      'every stock move of a lot-tracked material since its first lot carries a lot (the ledger trigger refuses others; rows from before tracking began are kept as they were)',
     query: sql`
       select 'ledger ' || g.id as kind, g.material_code || ' ' || g.entry_type || ' ' || g.stock_delta as id
         from mes.material_ledger g

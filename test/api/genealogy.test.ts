@@ -62,7 +62,18 @@ describeEachEngine('lot genealogy and heat recall', (ctx) => {
     await receive(planner, 'ORE-A', { lotCode: 'A2', quantity: 20, heatNumber: 'HX', receivedAt: '2026-02-02T08:00:00Z' });
     await receive(planner, 'ORE-B', { lotCode: 'B1', quantity: 20, heatNumber: 'HY', receivedAt: '2026-02-01T08:00:00Z' });
 
-    plan1 = await release(planner, twoStepPlan('Genealogy 1', [{ materialCode: 'ORE-A', requiredQuantity: 8 }, { materialCode: 'ORE-B', requiredQuantity: 4 }], 'MID-LT', 'TOP-LT'));
+    plan1 = await release(
+      planner,
+      twoStepPlan(
+        'Genealogy 1',
+        [
+          { materialCode: 'ORE-A', requiredQuantity: 8 },
+          { materialCode: 'ORE-B', requiredQuantity: 4 },
+        ],
+        'MID-LT',
+        'TOP-LT',
+      ),
+    );
     await run(plan1, 'N1');
     await run(plan1, 'N2');
     const made = (await planner.get(`/api/mes/lots?planId=${plan1.id}`)).json();
@@ -106,7 +117,16 @@ describeEachEngine('lot genealogy and heat recall', (ctx) => {
       [top, 2],
     ]);
     expect(g.edges).toEqual([
-      expect.objectContaining({ parentLot: 'A1', childLot: mid, quantity: 5, planId: plan1.id, nodeId: 'N1', stepName: 'Cut blanks', workerId: expect.any(String), substationId: expect.any(String) }),
+      expect.objectContaining({
+        parentLot: 'A1',
+        childLot: mid,
+        quantity: 5,
+        planId: plan1.id,
+        nodeId: 'N1',
+        stepName: 'Cut blanks',
+        workerId: expect.any(String),
+        substationId: expect.any(String),
+      }),
       expect.objectContaining({ parentLot: mid, childLot: top, quantity: 10, nodeId: 'N2', stepName: 'Weld frame' }),
     ]);
     expect(g.uses).toEqual([

@@ -16,7 +16,8 @@ describeEachEngine('lots under concurrent completions', (ctx) => {
     const db = ctx.database.db;
     await trackedMaterial(planner, 'RACE-BAR');
     // 5 lots of 25 (125); one blocked: 100 usable, 50 completions of 3 want 150
-    for (let i = 1; i <= 5; i++) await receive(planner, 'RACE-BAR', { lotCode: `RACE-${i}`, quantity: 25, heatNumber: `HR-${i % 2}`, receivedAt: `2026-03-0${i}T08:00:00Z` });
+    for (let i = 1; i <= 5; i++)
+      await receive(planner, 'RACE-BAR', { lotCode: `RACE-${i}`, quantity: 25, heatNumber: `HR-${i % 2}`, receivedAt: `2026-03-0${i}T08:00:00Z` });
     expect((await planner.post('/api/mes/lots/RACE-5/block', { reason: 'hold' })).statusCode).toBe(200);
     const ids: string[] = [];
     for (let i = 0; i < 50; i++) {
@@ -24,7 +25,9 @@ describeEachEngine('lots under concurrent completions', (ctx) => {
       ids.push(p.nodes.N1!);
     }
     // 50 steps running at once: more than the shop has workers, so they are put in progress directly (the race under test is the completion's)
-    await sql`update mes.worker_assignments set status = 'in_progress', actual_start = now() - interval '10 minutes' where id = any(${ids}::text[])`.execute(db);
+    await sql`update mes.worker_assignments set status = 'in_progress', actual_start = now() - interval '10 minutes' where id = any(${ids}::text[])`.execute(
+      db,
+    );
     const replies = await Promise.all(
       ids.map((id, i) =>
         planner.post(`/api/mes/worker-assignments/${id}/complete`, {
@@ -48,7 +51,9 @@ describeEachEngine('lots under concurrent completions', (ctx) => {
     expect(ok).toBe(33); // floor(100 / 3): every unit of the unblocked lots is drawn at most once
     const lots = await sql<{ code: string; on_hand: number; ledger: number }>`
       select l.code, l.on_hand, coalesce(sum(g.stock_delta), 0) as ledger
-        from mes.lots l left join mes.material_ledger g on g.lot_code = l.code where l.material_code = 'RACE-BAR' group by l.code, l.on_hand order by l.code`.execute(db);
+        from mes.lots l left join mes.material_ledger g on g.lot_code = l.code where l.material_code = 'RACE-BAR' group by l.code, l.on_hand order by l.code`.execute(
+      db,
+    );
     for (const l of lots.rows) {
       expect(l.on_hand, l.code).toBeGreaterThanOrEqual(0);
       expect(l.on_hand, l.code).toBe(l.ledger);

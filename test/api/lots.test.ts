@@ -9,7 +9,8 @@ describeEachEngine('lots: receipt, FIFO and chosen consumption, quarantine', (ct
   let planner: Client;
   let operator: Client;
   const db = () => ctx.database.db;
-  const lotsOf = async (material: string) => (await planner.get(`/api/mes/materials/${material}/lots?includeEmpty=true`)).json().items as { code: string; onHand: number; status: string }[];
+  const lotsOf = async (material: string) =>
+    (await planner.get(`/api/mes/materials/${material}/lots?includeEmpty=true`)).json().items as { code: string; onHand: number; status: string }[];
   const onHand = async (material: string) => Object.fromEntries((await lotsOf(material)).map((l) => [l.code, l.onHand]));
   const unchanged = async (refuse: () => Promise<unknown>) => {
     const before = await mesContents(db());
@@ -18,7 +19,10 @@ describeEachEngine('lots: receipt, FIFO and chosen consumption, quarantine', (ct
   };
   /** A released, started one-step plan consuming `qty` of the material. */
   const started = async (material: string, qty: number, output?: { materialCode: string; quantity: number }) => {
-    const p = await release(planner, oneStepPlan(`Lots ${Math.random().toString(36).slice(2, 8)}`, [{ materialCode: material, requiredQuantity: qty }], output));
+    const p = await release(
+      planner,
+      oneStepPlan(`Lots ${Math.random().toString(36).slice(2, 8)}`, [{ materialCode: material, requiredQuantity: qty }], output),
+    );
     const s = await act(planner, p.nodes.N1!, 'start');
     expect(s.statusCode, s.body).toBe(200);
     return p;
@@ -34,9 +38,23 @@ describeEachEngine('lots: receipt, FIFO and chosen consumption, quarantine', (ct
   });
 
   it('receives lots (201): code generated in SQL unless given, heat and certificate kept, the receipt a ledger row carrying the lot', async () => {
-    const generated = await receive(planner, 'BAR-S355', { quantity: 30, heatNumber: 'H-1001', supplier: 'Kardemir', certificate: 'EN 10204 3.1 #77', receivedAt: '2026-01-10T08:00:00Z' });
+    const generated = await receive(planner, 'BAR-S355', {
+      quantity: 30,
+      heatNumber: 'H-1001',
+      supplier: 'Kardemir',
+      certificate: 'EN 10204 3.1 #77',
+      receivedAt: '2026-01-10T08:00:00Z',
+    });
     expect(generated.code).toMatch(/^LOT-\d{4}-\d{3,}$/);
-    expect(generated).toMatchObject({ onHand: 30, heatNumber: 'H-1001', supplier: 'Kardemir', certificate: 'EN 10204 3.1 #77', status: 'active', origin: 'receipt', materialCode: 'BAR-S355' });
+    expect(generated).toMatchObject({
+      onHand: 30,
+      heatNumber: 'H-1001',
+      supplier: 'Kardemir',
+      certificate: 'EN 10204 3.1 #77',
+      status: 'active',
+      origin: 'receipt',
+      materialCode: 'BAR-S355',
+    });
     await receive(planner, 'BAR-S355', { lotCode: 'BAR-B', quantity: 50, heatNumber: 'H-1002', receivedAt: '2026-01-11T08:00:00Z' });
     await receive(planner, 'BAR-S355', { lotCode: 'BAR-C', quantity: 40, heatNumber: 'H-1002', receivedAt: '2026-01-12T08:00:00Z' });
     expect((await operator.get('/api/mes/materials/BAR-S355')).json()).toMatchObject({ stock: 120, lotTracked: true });
@@ -49,13 +67,19 @@ describeEachEngine('lots: receipt, FIFO and chosen consumption, quarantine', (ct
   it('refuses receipts that break a rule, naming it, and writes nothing', async () => {
     await unchanged(async () => {
       expectProblem(await planner.post('/api/mes/materials/SHEET-S235-2/lots', { quantity: 5 }), 422, /SHEET-S235-2 is not lot-tracked/);
-      expect((await planner.post('/api/mes/materials/BAR-S355/lots', { lotCode: 'BAR-B', quantity: 5 })).json()).toMatchObject({ status: 409, field: 'body/lotCode' });
+      expect((await planner.post('/api/mes/materials/BAR-S355/lots', { lotCode: 'BAR-B', quantity: 5 })).json()).toMatchObject({
+        status: 409,
+        field: 'body/lotCode',
+      });
       expectProblem(await planner.post('/api/mes/materials/NOPE-1/lots', { quantity: 5 }), 404);
       expect((await planner.post('/api/mes/materials/BAR-S355/lots', { quantity: 0 })).statusCode).toBe(400);
       expect((await planner.post('/api/mes/materials/BAR-S355/lots', { quantity: 1.0001 })).json()).toMatchObject({ status: 422, field: 'body/quantity' });
       expect((await operator.post('/api/mes/materials/BAR-S355/lots', { quantity: 5 })).statusCode).toBe(403);
       // a lot-tracked material moves stock only through lots
-      expect((await planner.post('/api/mes/materials/BAR-S355/adjustments', { quantity: 5, reason: 'found' })).json()).toMatchObject({ status: 422, field: 'body/lotCode' });
+      expect((await planner.post('/api/mes/materials/BAR-S355/adjustments', { quantity: 5, reason: 'found' })).json()).toMatchObject({
+        status: 422,
+        field: 'body/lotCode',
+      });
       expect((await planner.post('/api/mes/materials/BAR-S355/adjustments', { quantity: -500, reason: 'scrap', lotCode: 'BAR-B' })).json()).toMatchObject({
         status: 409,
         field: 'body/quantity',
@@ -68,11 +92,17 @@ describeEachEngine('lots: receipt, FIFO and chosen consumption, quarantine', (ct
       expect((await planner.patch('/api/mes/materials/BAR-S355', { lotTracked: false })).json()).toMatchObject({ status: 409, field: 'body/lotTracked' });
     });
     // and the database refuses a stock move of a lot-tracked material without a lot, whatever the application does
-    await expect(sql`insert into mes.material_ledger (material_code, entry_type, stock_delta) values ('BAR-S355', 'adjustment', 1)`.execute(db())).rejects.toMatchObject({ code: '23514' });
-    await expect(sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, lot_code) values ('BAR-S355', 'adjustment', -999, 'BAR-B')`.execute(db())).rejects.toMatchObject({
+    await expect(
+      sql`insert into mes.material_ledger (material_code, entry_type, stock_delta) values ('BAR-S355', 'adjustment', 1)`.execute(db()),
+    ).rejects.toMatchObject({ code: '23514' });
+    await expect(
+      sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, lot_code) values ('BAR-S355', 'adjustment', -999, 'BAR-B')`.execute(db()),
+    ).rejects.toMatchObject({
       code: '23514',
     });
-    await expect(sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, lot_code) values ('PLATE-S355', 'adjustment', 1, 'BAR-B')`.execute(db())).rejects.toMatchObject({
+    await expect(
+      sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, lot_code) values ('PLATE-S355', 'adjustment', 1, 'BAR-B')`.execute(db()),
+    ).rejects.toMatchObject({
       code: '23503',
     });
   });
@@ -136,20 +166,32 @@ describeEachEngine('lots: receipt, FIFO and chosen consumption, quarantine', (ct
     const p = await started('BAR-S355', 6);
     const complete = (lots: unknown) => act(planner, p.nodes.N1!, 'complete', { goodQuantity: 10, lots });
     await unchanged(async () => {
-      expect(expectProblem(await complete([{ materialCode: 'BAR-S355', lotCode: 'NO-SUCH-LOT', quantity: 1 }]), 422, /lot NO-SUCH-LOT does not exist/)).toMatchObject({
+      expect(
+        expectProblem(await complete([{ materialCode: 'BAR-S355', lotCode: 'NO-SUCH-LOT', quantity: 1 }]), 422, /lot NO-SUCH-LOT does not exist/),
+      ).toMatchObject({
         field: 'body/lots/0/lotCode',
       });
-      expect(expectProblem(await complete([{ materialCode: 'BAR-S355', lotCode: 'PLATE-A', quantity: 1 }]), 422, /PLATE-A is of material PLATE-S355, not BAR-S355/)).toMatchObject({
+      expect(
+        expectProblem(await complete([{ materialCode: 'BAR-S355', lotCode: 'PLATE-A', quantity: 1 }]), 422, /PLATE-A is of material PLATE-S355, not BAR-S355/),
+      ).toMatchObject({
         field: 'body/lots/0/lotCode',
       });
-      expect(expectProblem(await complete([{ materialCode: 'PLATE-S355', lotCode: 'PLATE-A', quantity: 1 }]), 422, /PLATE-S355 is not a lot-tracked input/)).toMatchObject({
+      expect(
+        expectProblem(await complete([{ materialCode: 'PLATE-S355', lotCode: 'PLATE-A', quantity: 1 }]), 422, /PLATE-S355 is not a lot-tracked input/),
+      ).toMatchObject({
         field: 'body/lots/0/materialCode',
       });
       // BAR-C holds 18, the step consumes 6: 7 from a lot that holds 18 is more than consumed; 18.5 more than it holds
-      expect(expectProblem(await complete([{ materialCode: 'BAR-S355', lotCode: 'BAR-C', quantity: 7 }]), 422, /add up to 7, more than the 6 consumed/)).toMatchObject({
+      expect(
+        expectProblem(await complete([{ materialCode: 'BAR-S355', lotCode: 'BAR-C', quantity: 7 }]), 422, /add up to 7, more than the 6 consumed/),
+      ).toMatchObject({
         field: 'body/lots/0/quantity',
       });
-      const over = await act(planner, p.nodes.N1!, 'complete', { goodQuantity: 10, materials: [{ materialCode: 'BAR-S355', quantity: 19 }], lots: [{ materialCode: 'BAR-S355', lotCode: 'BAR-C', quantity: 18.5 }] });
+      const over = await act(planner, p.nodes.N1!, 'complete', {
+        goodQuantity: 10,
+        materials: [{ materialCode: 'BAR-S355', quantity: 19 }],
+        lots: [{ materialCode: 'BAR-S355', lotCode: 'BAR-C', quantity: 18.5 }],
+      });
       expect(expectProblem(over, 409, /BAR-C holds 18; 18.5 cannot be taken/)).toMatchObject({ field: 'body/lots/0/quantity' });
       expect(
         expectProblem(
@@ -167,7 +209,9 @@ describeEachEngine('lots: receipt, FIFO and chosen consumption, quarantine', (ct
 
   it('keeps stock per lot equal to its ledger, and the material stock equal to its lots', async () => {
     const rows = await sql<{ code: string; on_hand: number; ledger: number }>`
-      select l.code, l.on_hand, coalesce(sum(g.stock_delta), 0) as ledger from mes.lots l left join mes.material_ledger g on g.lot_code = l.code group by l.code, l.on_hand`.execute(db());
+      select l.code, l.on_hand, coalesce(sum(g.stock_delta), 0) as ledger from mes.lots l left join mes.material_ledger g on g.lot_code = l.code group by l.code, l.on_hand`.execute(
+      db(),
+    );
     for (const r of rows.rows) expect(r.on_hand, r.code).toBe(r.ledger);
     expect(await runIntegrityChecks(db())).toEqual([]);
   });

@@ -23,6 +23,8 @@ import { Alert, Button, LiveDot } from './ui';
 
 // React Flow and dagre load only with the pages that draw graphs (the tablet portal never needs them)
 const DesignerPage = lazy(() => import('./pages/designer/DesignerPage').then((m) => ({ default: m.DesignerPage })));
+const LotPage = lazy(() => import('./pages/lots/LotPage').then((m) => ({ default: m.LotPage })));
+const RecallPage = lazy(() => import('./pages/lots/RecallPage').then((m) => ({ default: m.RecallPage })));
 const PlanPage = lazy(() => import('./pages/production/PlanPage').then((m) => ({ default: m.PlanPage })));
 
 const plannerNav = [
@@ -30,6 +32,7 @@ const plannerNav = [
   { to: '/designer', label: 'nav.designer' },
   { to: '/master', label: 'nav.master' },
   { to: '/board', label: 'nav.board' },
+  { to: '/recall', label: 'nav.recall' },
 ];
 
 /** Only admins administer users. */
@@ -125,6 +128,8 @@ function PlannerPages({ isAdmin }: { isAdmin: boolean }) {
       <Route path="/designer/:id?">{(p) => <DesignerPage id={p.id} />}</Route>
       <Route path="/master/:tab?">{(p) => <MasterDataPage tab={p.tab} />}</Route>
       <Route path="/board" component={BoardPage} />
+      <Route path="/lots/:code">{(p) => <LotPage code={p.code} />}</Route>
+      <Route path="/recall/:heat?">{(p) => <RecallPage heat={p.heat} />}</Route>
       <Route>
         <NotFound />
       </Route>

@@ -65,7 +65,16 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
     }
 
     // lots of lot-tracked inputs (named in body.lots, else FIFO) and the output lot (materials/consumption.service.ts)
-    const lots = await takeCompletionLots(trx, { ...t, planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, inputs, consumption, production, chosen: body.lots });
+    const lots = await takeCompletionLots(trx, {
+      ...t,
+      planId: t.planId,
+      nodeDbId: t.nodeDbId,
+      assignmentId: t.id,
+      inputs,
+      consumption,
+      production,
+      chosen: body.lots,
+    });
     const ledger = await insertCompletionLedger(trx, { planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, actor: t.actor, ...lots });
     const ready = await repo.readySuccessors(trx, t.planId, t.nodeDbId);
 

@@ -80,11 +80,25 @@ export async function insertCompletionLedger(
   const rows: Row[] = [
     ...c.consumption.flatMap((x): Row[] =>
       x.lots && x.lots.length > 0
-        ? x.lots.map((l, i) => ({ material_code: x.materialCode, entry_type: 'consumption', qty: -l.quantity, from_stock: x.fromStock && i === 0, lot_code: l.lotCode }))
+        ? x.lots.map((l, i) => ({
+            material_code: x.materialCode,
+            entry_type: 'consumption',
+            qty: -l.quantity,
+            from_stock: x.fromStock && i === 0,
+            lot_code: l.lotCode,
+          }))
         : [{ material_code: x.materialCode, entry_type: 'consumption', qty: -x.quantity, from_stock: x.fromStock, lot_code: null }],
     ),
     ...(c.production && c.production.quantity > 0
-      ? [{ material_code: c.production.materialCode, entry_type: 'production', qty: c.production.quantity, from_stock: false, lot_code: c.production.lotCode ?? null }]
+      ? [
+          {
+            material_code: c.production.materialCode,
+            entry_type: 'production',
+            qty: c.production.quantity,
+            from_stock: false,
+            lot_code: c.production.lotCode ?? null,
+          },
+        ]
       : []),
   ];
   if (rows.length === 0) return [];

@@ -60,7 +60,12 @@ export const lotsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/lots/:code',
     {
-      schema: { tags, summary: 'One lot: material, heat, supplier, certificate, status, on hand and origin', params: LotParams, response: { 200: Lot, ...read, 404: Problem } },
+      schema: {
+        tags,
+        summary: 'One lot: material, heat, supplier, certificate, status, on hand and origin',
+        params: LotParams,
+        response: { 200: Lot, ...read, 404: Problem },
+      },
       config: { roles: anyRole },
     },
     async (request) => service.getLot(db, request.params.code),
@@ -71,7 +76,8 @@ export const lotsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: 'The tree of a lot: up (what it was made from) or down (what was made from it), with the step and people on each edge and where the lots were used',
+        summary:
+          'The tree of a lot: up (what it was made from) or down (what was made from it), with the step and people on each edge and where the lots were used',
         params: LotParams,
         querystring: GenealogyQuery,
         response: { 200: Genealogy, ...read, 404: Problem },

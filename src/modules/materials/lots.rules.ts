@@ -83,20 +83,31 @@ export function drawLots(
     if (!lot) return void problems.push(problem('rule_violated', `${field}/lotCode`, m('lot.unknown', { lotCode: c.lotCode })));
     if (lot.materialCode !== c.materialCode) {
       return void problems.push(
-        problem('rule_violated', `${field}/lotCode`, m('lot.other_material', { lotCode: c.lotCode, lotMaterial: lot.materialCode, materialCode: c.materialCode })),
+        problem(
+          'rule_violated',
+          `${field}/lotCode`,
+          m('lot.other_material', { lotCode: c.lotCode, lotMaterial: lot.materialCode, materialCode: c.materialCode }),
+        ),
       );
     }
     if (seen.has(c.lotCode)) return void problems.push(problem('rule_violated', `${field}/lotCode`, m('lot.listed_twice', { lotCode: c.lotCode })));
     seen.add(c.lotCode);
-    if (!hasAtMost3Decimals(c.quantity)) return void problems.push(problem('rule_violated', `${field}/quantity`, m('field.more_than_3_decimals', { name: 'quantity' })));
+    if (!hasAtMost3Decimals(c.quantity))
+      return void problems.push(problem('rule_violated', `${field}/quantity`, m('field.more_than_3_decimals', { name: 'quantity' })));
     if (lot.status === 'blocked') return void problems.push(problem('conflict', `${field}/lotCode`, m('lot.blocked_refused', { lotCode: c.lotCode })));
     if (c.quantity > lot.onHand + 1e-9) {
-      return void problems.push(problem('conflict', `${field}/quantity`, m('lot.more_than_on_hand', { lotCode: c.lotCode, quantity: c.quantity, onHand: lot.onHand })));
+      return void problems.push(
+        problem('conflict', `${field}/quantity`, m('lot.more_than_on_hand', { lotCode: c.lotCode, quantity: c.quantity, onHand: lot.onHand })),
+      );
     }
     const total = round3((named.get(c.materialCode) ?? 0) + c.quantity);
     if (total > needOf.get(c.materialCode)! + 1e-9) {
       return void problems.push(
-        problem('rule_violated', `${field}/quantity`, m('lot.more_than_consumed', { materialCode: c.materialCode, named: total, consumed: needOf.get(c.materialCode)! })),
+        problem(
+          'rule_violated',
+          `${field}/quantity`,
+          m('lot.more_than_consumed', { materialCode: c.materialCode, named: total, consumed: needOf.get(c.materialCode)! }),
+        ),
       );
     }
     named.set(c.materialCode, total);
@@ -128,7 +139,9 @@ export function drawLots(
     }
     if (rest > 0) {
       const active = round3(need.quantity - rest);
-      problems.push(problem('conflict', 'body/lots', m('lot.not_enough_in_lots', { materialCode: need.materialCode, needed: need.quantity, available: active })));
+      problems.push(
+        problem('conflict', 'body/lots', m('lot.not_enough_in_lots', { materialCode: need.materialCode, needed: need.quantity, available: active })),
+      );
     }
   }
   return problems.length > 0 ? { draws: new Map(), problems } : { draws, problems };

@@ -49,7 +49,15 @@ export async function receiveLot(db: Db, materialCode: string, input: LotReceipt
     await repo.insertLotLedgerEntry(trx, { lotCode: code, materialCode, kind: 'receipt', stockDelta: input.quantity, reason: `lot ${code} received`, actor });
     await recordEvents(
       trx,
-      [{ topic: 'materials', entityType: 'lot', entityId: code, change: 'received', payload: { materialCode, quantity: input.quantity, heatNumber: input.heatNumber ?? null } }],
+      [
+        {
+          topic: 'materials',
+          entityType: 'lot',
+          entityId: code,
+          change: 'received',
+          payload: { materialCode, quantity: input.quantity, heatNumber: input.heatNumber ?? null },
+        },
+      ],
       actor,
     );
     return (await repo.findLot(trx, code))!;
@@ -62,11 +70,20 @@ export async function setLotBlocked(db: Db, code: string, block: LotBlock | null
     const lot = await repo.lockLot(trx, code);
     if (!lot) throw notFound('lot', code);
     const want = block ? 'blocked' : 'active';
-    if (lot.status === want) throw new DomainError('invalid_transition', m(block ? 'lot.already_blocked' : 'lot.not_blocked', { lotCode: code }), { currentStatus: lot.status });
+    if (lot.status === want)
+      throw new DomainError('invalid_transition', m(block ? 'lot.already_blocked' : 'lot.not_blocked', { lotCode: code }), { currentStatus: lot.status });
     await repo.setLotStatus(trx, code, want, block ? block.reason : null);
     await recordEvents(
       trx,
-      [{ topic: 'materials', entityType: 'lot', entityId: code, change: block ? 'blocked' : 'unblocked', payload: { materialCode: lot.materialCode, ...(block ? { reason: block.reason } : {}) } }],
+      [
+        {
+          topic: 'materials',
+          entityType: 'lot',
+          entityId: code,
+          change: block ? 'blocked' : 'unblocked',
+          payload: { materialCode: lot.materialCode, ...(block ? { reason: block.reason } : {}) },
+        },
+      ],
       actor,
     );
     return (await repo.findLot(trx, code))!;

@@ -34,7 +34,9 @@ export const MaterialCreate = Type.Object(
     name: Name,
     unit: Unit,
     reorderPoint: Type.Optional(Amount),
-    openingStock: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9, description: 'written as an opening ledger row (not for lot-tracked materials: receive lots)' })),
+    openingStock: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1e9, description: 'written as an opening ledger row (not for lot-tracked materials: receive lots)' }),
+    ),
     lotTracked: Type.Optional(Type.Boolean({ default: false })),
   },
   { additionalProperties: false },
@@ -46,9 +48,7 @@ export const MaterialUpdate = Type.Object(
     name: Type.Optional(Name),
     unit: Type.Optional(Unit),
     reorderPoint: Type.Optional(Amount),
-    lotTracked: Type.Optional(
-      Type.Boolean({ description: 'on: only while all stock is in lots (none outside them); off: only while no lot holds anything' }),
-    ),
+    lotTracked: Type.Optional(Type.Boolean({ description: 'on: only while all stock is in lots (none outside them); off: only while no lot holds anything' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -75,7 +75,9 @@ export const StockAdjustment = Type.Object(
       description: 'signed change of stock; at least 0.001 either way',
     }),
     reason: Type.String({ minLength: 1, maxLength: 500 }),
-    lotCode: Type.Optional(Type.String({ maxLength: 50, description: 'the lot adjusted; required for lot-tracked materials (receipts of those: POST /materials/:code/lots)' })),
+    lotCode: Type.Optional(
+      Type.String({ maxLength: 50, description: 'the lot adjusted; required for lot-tracked materials (receipts of those: POST /materials/:code/lots)' }),
+    ),
     kind: Type.Optional(
       Type.Enum(manualEntryTypes, { default: 'adjustment', description: 'receipt (goods in, positive) or adjustment (count correction, write-off)' }),
     ),

@@ -101,7 +101,9 @@ export async function adjustStock(db: Db, code: string, input: StockAdjustment, 
     if (!material) throw notFound('material', code);
     if (material.archivedAt) throw new DomainError('conflict', m('material.archived', { code }));
     if (material.lotTracked !== (input.lotCode !== undefined)) {
-      throw new DomainError('rule_violated', m(material.lotTracked ? 'lot.adjustment_needs_lot' : 'lot.material_not_tracked', { code }), { field: 'body/lotCode' });
+      throw new DomainError('rule_violated', m(material.lotTracked ? 'lot.adjustment_needs_lot' : 'lot.material_not_tracked', { code }), {
+        field: 'body/lotCode',
+      });
     }
     if (input.lotCode !== undefined) {
       const lot = await repo.lockLotOf(trx, code, input.lotCode);
@@ -121,7 +123,14 @@ export async function adjustStock(db: Db, code: string, input: StockAdjustment, 
         available: material.stock,
       });
     }
-    const id = await repo.insertLedgerEntry(trx, { materialCode: code, kind, stockDelta: input.quantity, reason: input.reason, actor, lotCode: input.lotCode ?? null });
+    const id = await repo.insertLedgerEntry(trx, {
+      materialCode: code,
+      kind,
+      stockDelta: input.quantity,
+      reason: input.reason,
+      actor,
+      lotCode: input.lotCode ?? null,
+    });
     const updated = (await repo.findMaterial(trx, code))!;
     await recordEvents(
       trx,

@@ -15,6 +15,7 @@ import { Alert, Badge, Button, Card, type Column, ProgressBar, StatusBadge, Tabl
 import { Lateness, usePriorityLabel } from '../../components/Lateness';
 import { Gantt, type GanttMode } from './Gantt';
 import { ArchiveButton, PlanActions } from '../../components/PlanActions';
+import { PlanLots } from './PlanLots';
 import { PlanMaterialsTable } from './PlanMaterials';
 import './plan.css';
 import { PlanProblems, sortProblems } from './PlanProblems';
@@ -157,6 +158,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
       </Card>
       <Card title={t('plan.materialInputs')} flush>
         <PlanMaterialsTable planId={plan.id} />
+        <PlanLots planId={plan.id} />
         <h3 className="card__subtitle">{t('plan.perStep')}</h3>
         <Table
           caption={t('plan.materialInputs')}
