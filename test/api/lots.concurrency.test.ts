@@ -28,6 +28,8 @@ describeEachEngine('lots under concurrent completions', (ctx) => {
     await sql`update mes.worker_assignments set status = 'in_progress', actual_start = now() - interval '10 minutes' where id = any(${ids}::text[])`.execute(
       db,
     );
+    await sql`update mes.production_plans set status = 'in_production', started_at = now()
+               where id in (select plan_id from mes.worker_assignments where id = any(${ids}::text[]))`.execute(db);
     const replies = await Promise.all(
       ids.map((id, i) =>
         planner.post(`/api/mes/worker-assignments/${id}/complete`, {
