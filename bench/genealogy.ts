@@ -20,13 +20,17 @@
  * received lot and up from a level-5 lot (depth 10: the full tree, ≥ 5
  * levels), median and p90, next to `SELECT 1` on the same pool in the same run.
  *
+ * The same statements once more under EXPLAIN (ANALYZE): the server's own
+ * execution time, without the queueing of a loaded machine's client side
+ * (reported beside, never instead of, the wall-clock figures).
+ *
  *   npm run bench:genealogy            Q=50 by default
  */
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
-import { genealogyOf, recallHeat } from '../src/modules/materials/lots.repository.js';
+import { genealogyOf, genealogyQueries, recallHeat, recallHeatQuery } from '../src/modules/materials/lots.repository.js';
 import { machine, percentile, scratchDatabase } from './lib.js';
 import { watchdog } from './watchdog.js';
 
@@ -126,6 +130,28 @@ async function main(): Promise<void> {
       up.push(u.ms);
       upLots += u.value.lots.length;
     }
+    // server-side execution time of the same statements (EXPLAIN ANALYZE), genealogy = its three statements summed
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const explain = async (q: { compile: (d: typeof db) => { sql: string; parameters: readonly unknown[] } }) => {
+      const c = q.compile(db);
+      const r = await client.query(`explain (analyze, format json) ${c.sql}`, c.parameters as unknown[]);
+      return Number((r.rows[0]['QUERY PLAN'] as { 'Execution Time': number }[])[0]!['Execution Time']);
+    };
+    const xRecall: number[] = [];
+    const xDown: number[] = [];
+    const xUp: number[] = [];
+    for (let i = 0; i < Q; i++) {
+      xRecall.push(await explain(recallHeatQuery(`HEAT-${(i * 37) % (RAW / HEAT_SIZE)}`, 20)));
+      for (const [dir, start, out] of [
+        ['down', `L0-${(i * 613) % RAW}`, xDown],
+        ['up', `L5-${(i * 241) % PER_LEVEL}`, xUp],
+      ] as const) {
+        const q = genealogyQueries(start, dir, 10);
+        out.push((await explain(q.lots)) + (await explain(q.edges)) + (await explain(q.uses)));
+      }
+    }
+    await client.end();
     const row = (what: string, s: number[], extra: string) => {
       const x = stats(s);
       return `| ${what} | ${x.median.toFixed(2)} | ${x.p90.toFixed(2)} | ${x.max.toFixed(2)} | ${extra} |`;
@@ -139,6 +165,9 @@ async function main(): Promise<void> {
     console.log(row('heat recall (GET /lots?heatNumber=)', recall, `${(recallLots / Q).toFixed(0)} lots on average, deepest level ${deepest}`));
     console.log(row('genealogy down from a received lot', down, `${(downLots / Q).toFixed(0)} lots on average (edges and uses too)`));
     console.log(row('genealogy up from a level-5 lot', up, `${(upLots / Q).toFixed(0)} lots on average (edges and uses too)`));
+    console.log(row('server execution: heat recall', xRecall, 'EXPLAIN ANALYZE'));
+    console.log(row('server execution: genealogy down', xDown, 'EXPLAIN ANALYZE, 3 statements summed'));
+    console.log(row('server execution: genealogy up', xUp, 'EXPLAIN ANALYZE, 3 statements summed'));
   } finally {
     await database.close();
     if (process.env.KEEP_DATABASE) console.log(`kept database ${name}`);

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { runIntegrityChecks } from '../../src/integrity/checks.js';
+import { buildApp } from '../../src/app.js';
+import { openDatabase } from '../../src/db/database.js';
 import { type Client, seed, signIn } from '../helpers/api.js';
-import { describeEachEngine } from '../helpers/engines.js';
+import { describeEachEngine, testConfig } from '../helpers/engines.js';
 import { oneStepPlan, receive, release, trackedMaterial } from '../helpers/lots.js';
 
 describeEachEngine('lots under concurrent completions', (ctx) => {
@@ -14,6 +16,11 @@ describeEachEngine('lots under concurrent completions', (ctx) => {
 
   it.runIf(ctx.engine === 'postgres')('50 concurrent completions drawing from the same lots: no lot negative, stock per lot = ledger', async () => {
     const db = ctx.database.db;
+    // an app whose pool holds all 50 at once: the race is at the row locks, not in the pool's queue (whose 10 s wait a loaded machine exceeds)
+    const wide = await openDatabase({ databaseUrl: ctx.url!, poolSize: 50 });
+    const app = await buildApp({ database: wide, config: testConfig(), logger: false });
+    await app.ready();
+    const racer = await signIn(app, 'planner');
     await trackedMaterial(planner, 'RACE-BAR');
     // 5 lots of 25 (125); one blocked: 100 usable, 50 completions of 3 want 150
     for (let i = 1; i <= 5; i++)
@@ -32,7 +39,7 @@ describeEachEngine('lots under concurrent completions', (ctx) => {
                where id in (select plan_id from mes.worker_assignments where id = any(${ids}::text[]))`.execute(db);
     const replies = await Promise.all(
       ids.map((id, i) =>
-        planner.post(`/api/mes/worker-assignments/${id}/complete`, {
+        racer.post(`/api/mes/worker-assignments/${id}/complete`, {
           goodQuantity: 10,
           // every third names a lot (the one FIFO would also start with, so named and FIFO draws collide), the rest FIFO
           ...(i % 3 === 0 ? { lots: [{ materialCode: 'RACE-BAR', lotCode: `RACE-${1 + (i % 4)}`, quantity: 1 }] } : {}),
@@ -63,6 +70,8 @@ describeEachEngine('lots under concurrent completions', (ctx) => {
     expect(lots.rows.find((l) => l.code === 'RACE-5')!.on_hand).toBe(25);
     expect(lots.rows.reduce((s, l) => s + l.on_hand, 0)).toBe(125 - ok * 3);
     // the stock checks (the steps refused stay in progress without a worker holding them, set up above, so the booking checks are not asked)
+    await app.close();
+    await wide.close();
     const stockChecks = new Set(['lots_match_ledger', 'lot_tracked_moves_carry_lots', 'ledger_matches_stock', 'ledger_references']);
     expect((await runIntegrityChecks(db)).filter((f) => stockChecks.has(f.check))).toEqual([]);
   });
