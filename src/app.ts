@@ -21,6 +21,7 @@ import { documentsRoutes } from './modules/documents/documents.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { usersRoutes } from './modules/auth/users.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
+import { lotsRoutes } from './modules/materials/lots.routes.js';
 import { materialsRoutes } from './modules/materials/materials.routes.js';
 import { operationsRoutes } from './modules/operations/operations.routes.js';
 import { archiveRoutes } from './modules/plans/archive.routes.js';
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         stationsRoutes,
         workersRoutes,
         materialsRoutes,
+        lotsRoutes,
         plansRoutes,
         archiveRoutes,
         lifecycleRoutes,

@@ -4,7 +4,10 @@
  * in a circle (a deadlock PostgreSQL would break by failing one of them):
  *
  *   idempotency key (advisory) → scheduling (advisory) → plan → assignment →
- *   problem → worker → shift calendar → station → substation → materials
+ *   problem → worker → shift calendar → station → substation → materials →
+ *   lots (in code order, after their materials: a completion locks the
+ *   materials it consumes, then the candidate lots, so FIFO reads balances
+ *   no other completion is changing)
  *
  * Each repository function that locks rows calls `take(trx, kind)` first. A
  * transaction that then asks for a kind ranked before one it already holds is
@@ -26,6 +29,7 @@ export const lockOrder = [
   'station',
   'substation',
   'material',
+  'lot',
 ] as const;
 export type LockKind = (typeof lockOrder)[number];
 

@@ -143,6 +143,8 @@ export interface MaterialTable {
   stock: ColumnType<number, never, never>;
   reserved: ColumnType<number, never, never>;
   reorder_point: Generated<number>;
+  /** Stock kept per lot (0023). */
+  lot_tracked: Generated<boolean>;
   archived_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
@@ -162,6 +164,39 @@ export interface MaterialLedgerTable {
   reason: Generated<string>;
   actor: string | null;
   created_at: CreatedAt;
+  /** The lot a stock move touched (0023); required for stock moves of lot-tracked materials. */
+  lot_code: string | null;
+}
+
+export type LotStatus = 'active' | 'blocked';
+export type LotOrigin = 'receipt' | 'output';
+
+/** A received or produced lot (0023); on_hand is moved only by ledger rows (trigger). */
+export interface LotTable {
+  code: Generated<string>;
+  material_code: string;
+  heat_number: string | null;
+  supplier: string | null;
+  certificate: string | null;
+  received_at: Generated<Date>;
+  status: Generated<LotStatus>;
+  blocked_reason: string | null;
+  on_hand: ColumnType<number, never, never>;
+  origin: LotOrigin;
+  origin_plan_id: string | null;
+  origin_node_id: string | null;
+  origin_assignment_id: string | null;
+  origin_worker_id: string | null;
+  origin_substation_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+/** Genealogy: the child lot was made from quantity of the parent lot (0023). */
+export interface LotParentTable {
+  parent_lot: string;
+  child_lot: string;
+  quantity: number;
 }
 
 export interface ProductionPlanTable {
@@ -492,6 +527,8 @@ export interface DB {
   'mes.worker_operations': WorkerOperationTable;
   'mes.materials': MaterialTable;
   'mes.material_ledger': MaterialLedgerTable;
+  'mes.lots': LotTable;
+  'mes.lot_parents': LotParentTable;
   'mes.production_plans': ProductionPlanTable;
   'mes.plan_archives': PlanArchiveTable;
   'mes.plan_revisions': PlanRevisionTable;
@@ -528,6 +565,8 @@ export const mesTables = [
   'worker_operations',
   'materials',
   'material_ledger',
+  'lots',
+  'lot_parents',
   'production_plans',
   'production_plan_nodes',
   'node_predecessors',

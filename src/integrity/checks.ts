@@ -59,6 +59,32 @@ export const integrityChecks: IntegrityCheck[] = [
        where m.stock <> coalesce(l.stock, 0) or m.reserved <> coalesce(l.reserved, 0)`,
   },
   {
+    name: 'lots_match_ledger',
+    description: "every lot's on-hand equals the sum of its ledger rows and is not negative; a lot-tracked material's stock equals what its lots hold",
+    query: sql`
+      select 'lot ' || l.code as kind, 'on hand ' || l.on_hand || ' vs ledger ' || coalesce(g.stock, 0) as id
+        from mes.lots l
+        left join (select lot_code, sum(stock_delta) as stock from mes.material_ledger where lot_code is not null group by lot_code) g on g.lot_code = l.code
+       where l.on_hand <> coalesce(g.stock, 0) or l.on_hand < 0
+      union all
+      select 'material ' || m.code, 'stock ' || m.stock || ' vs lots ' || coalesce(sum(l.on_hand), 0)
+        from mes.materials m left join mes.lots l on l.material_code = m.code
+       where m.lot_tracked
+       group by m.code, m.stock having m.stock <> coalesce(sum(l.on_hand), 0)`,
+  },
+  {
+    name: 'lot_tracked_moves_carry_lots',
+    description:
+      'every stock move of a lot-tracked material since its first lot carries a lot (the ledger trigger refuses others; rows from before tracking began are kept as they were)',
+    query: sql`
+      select 'ledger ' || g.id as kind, g.material_code || ' ' || g.entry_type || ' ' || g.stock_delta as id
+        from mes.material_ledger g
+        join mes.materials m on m.code = g.material_code and m.lot_tracked
+        join (select material_code, min(id) as first_id from mes.material_ledger where lot_code is not null group by material_code) f
+          on f.material_code = g.material_code
+       where g.stock_delta <> 0 and g.lot_code is null and g.id > f.first_id`,
+  },
+  {
     name: 'no_overlapping_bookings',
     description: 'no worker and no substation holds two active assignments that overlap in time',
     query: sql`

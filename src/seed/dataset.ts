@@ -136,9 +136,22 @@ export interface SeedDataset {
   workers: { id: string; name: string; email: string; shift_calendar_id: string }[];
   workerStations: { worker_id: string; station_id: string }[];
   workerOperations: { worker_id: string; operation_id: string }[];
-  materials: { code: string; name: string; unit: string; opening: number; reorder_point: number }[];
+  /** lot-tracked materials have no opening stock: their stock is the lots' (`lots`) */
+  materials: { code: string; name: string; unit: string; opening: number; reorder_point: number; lot_tracked: boolean }[];
+  /** received lots of the lot-tracked materials, with heat numbers and mill certificates */
+  lots: { code: string; material_code: string; heat_number: string; supplier: string; certificate: string; received_at: string; quantity: number }[];
   plans: SeedPlan[];
 }
+
+/** Demo lots: the stainless and aluminium sheets are lot-tracked (heat numbers, certificates); their stock splits into these shares. */
+const demoLots = [
+  { material: 'SHEET-304-1.5', share: 0.4, heat: 'H-24-1187', supplier: 'Outokumpu', received: '2026-10-06T07:30:00Z' },
+  { material: 'SHEET-304-1.5', share: 0.35, heat: 'H-24-1187', supplier: 'Outokumpu', received: '2026-10-20T07:30:00Z' },
+  { material: 'SHEET-304-1.5', share: 0.25, heat: 'H-24-1342', supplier: 'Outokumpu', received: '2026-11-03T07:30:00Z' },
+  { material: 'SHEET-ALMG3-2', share: 0.6, heat: 'AL-7731', supplier: 'Assan Alüminyum', received: '2026-10-13T07:30:00Z' },
+  { material: 'SHEET-ALMG3-2', share: 0.4, heat: 'AL-7790', supplier: 'Assan Alüminyum', received: '2026-11-10T07:30:00Z' },
+];
+const lotTrackedMaterials = new Set(demoLots.map((l) => l.material));
 
 /** A seed plan is a plan document but for its work order, which the seed draws from the database's numbering. */
 export type SeedPlan = Omit<PlanDocument, 'workOrderCode'>;
@@ -221,10 +234,26 @@ export function buildDataset(size: SeedSize, seed = 1): SeedDataset {
   }));
   const scale = size === 'full' ? 10 : 1;
   const materials = [
-    ...rawMaterials.map((m) => ({ code: m.code, name: m.name, unit: m.unit, opening: m.stock * scale, reorder_point: Math.round(m.stock * scale * 0.1) })),
-    ...wipMaterials,
-    ...productMaterials,
+    ...rawMaterials.map((m) => ({
+      code: m.code,
+      name: m.name,
+      unit: m.unit,
+      opening: lotTrackedMaterials.has(m.code) ? 0 : m.stock * scale,
+      reorder_point: Math.round(m.stock * scale * 0.1),
+      lot_tracked: lotTrackedMaterials.has(m.code),
+    })),
+    ...wipMaterials.map((m) => ({ ...m, lot_tracked: false })),
+    ...productMaterials.map((m) => ({ ...m, lot_tracked: false })),
   ];
+  const lots = demoLots.map((l, i) => ({
+    code: `LOT-DEMO-${pad(i + 1)}`,
+    material_code: l.material,
+    heat_number: l.heat,
+    supplier: l.supplier,
+    certificate: `EN 10204 3.1 no. ${l.heat}/${i + 1}`,
+    received_at: l.received,
+    quantity: Math.round(rawMaterials.find((m) => m.code === l.material)!.stock * scale * l.share),
+  }));
 
   const plans: SeedPlan[] = [];
   for (let p = 0; p < counts.plans; p++) {
@@ -247,6 +276,7 @@ export function buildDataset(size: SeedSize, seed = 1): SeedDataset {
     workerStations,
     workerOperations,
     materials,
+    lots,
     plans,
   };
 }

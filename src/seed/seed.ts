@@ -71,14 +71,32 @@ export async function seedDatabase(db: Db, options: SeedOptions): Promise<SeedSu
     step(2);
     await trx
       .insertInto('mes.materials')
-      .values(data.materials.map(({ code, name, unit, reorder_point }) => ({ code, name, unit, reorder_point })))
+      .values(data.materials.map(({ code, name, unit, reorder_point, lot_tracked }) => ({ code, name, unit, reorder_point, lot_tracked })))
+      .execute();
+    await trx
+      .insertInto('mes.lots')
+      .values(data.lots.map(({ quantity: _q, ...l }) => ({ ...l, received_at: new Date(l.received_at), origin: 'receipt' as const, created_by: 'seed' })))
       .execute();
     const opening = data.materials.filter((m) => m.opening > 0);
     await trx
       .insertInto('mes.material_ledger')
-      .values(
-        opening.map((m) => ({ material_code: m.code, entry_type: 'opening' as const, stock_delta: m.opening, reason: 'opening stock (seed)', actor: 'seed' })),
-      )
+      .values([
+        ...opening.map((m) => ({
+          material_code: m.code,
+          entry_type: 'opening' as const,
+          stock_delta: m.opening,
+          reason: 'opening stock (seed)',
+          actor: 'seed',
+        })),
+        ...data.lots.map((l) => ({
+          material_code: l.material_code,
+          lot_code: l.code,
+          entry_type: 'receipt' as const,
+          stock_delta: l.quantity,
+          reason: `lot ${l.code} received (seed)`,
+          actor: 'seed',
+        })),
+      ])
       .execute();
     step(3);
     const workOrders = await sql<{ code: string }>`

@@ -76,6 +76,7 @@ const notFoundKeys = {
   alert: 'not_found.alert',
   assignment: 'not_found.assignment',
   document: 'not_found.document',
+  lot: 'not_found.lot',
   material: 'not_found.material',
   operation: 'not_found.operation',
   plan: 'not_found.plan',

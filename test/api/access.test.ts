@@ -67,6 +67,13 @@ const matrix: Record<string, Rule> = {
   'DELETE /api/mes/materials/{code}': 'planner',
   'POST /api/mes/materials/{code}/adjustments': 'planner',
   'GET /api/mes/materials/{code}/ledger': 'planner',
+  'POST /api/mes/materials/{code}/lots': 'planner',
+  'GET /api/mes/materials/{code}/lots': 'any',
+  'GET /api/mes/lots': 'planner',
+  'GET /api/mes/lots/{code}': 'any',
+  'GET /api/mes/lots/{code}/genealogy': 'planner',
+  'POST /api/mes/lots/{code}/block': 'planner',
+  'POST /api/mes/lots/{code}/unblock': 'planner',
 
   'GET /api/mes/production-plans': 'planner',
   'GET /api/mes/production-plans/{id}': 'planner',

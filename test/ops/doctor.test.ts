@@ -73,6 +73,23 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     },
   },
   {
+    check: 'lots_match_ledger',
+    how: "a lot's on-hand bumped directly",
+    run: async (trx) => {
+      await sql`update mes.lots set on_hand = on_hand + 3 where code = 'LOT-DEMO-001'`.execute(trx);
+    },
+  },
+  {
+    check: 'lot_tracked_moves_carry_lots',
+    how: 'a stock move of a lot-tracked material without a lot, written with the ledger triggers switched off',
+    run: async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`insert into mes.material_ledger (material_code, entry_type, stock_delta, reason) values ('SHEET-304-1.5', 'adjustment', 1, 'no lot')`.execute(
+        trx,
+      );
+    },
+  },
+  {
     check: 'ledger_matches_stock',
     how: 'stock bumped directly on the material',
     run: async (trx) => {

@@ -25,6 +25,8 @@ import { Alert, Button, LiveDot } from './ui';
 const DesignerPage = lazy(() => import('./pages/designer/DesignerPage').then((m) => ({ default: m.DesignerPage })));
 const TravelerPage = lazy(() => import('./pages/travelers/TravelerPage').then((m) => ({ default: m.TravelerPage })));
 const LotLabelPage = lazy(() => import('./pages/travelers/LotLabelPage').then((m) => ({ default: m.LotLabelPage })));
+const LotPage = lazy(() => import('./pages/lots/LotPage').then((m) => ({ default: m.LotPage })));
+const RecallPage = lazy(() => import('./pages/lots/RecallPage').then((m) => ({ default: m.RecallPage })));
 const PlanPage = lazy(() => import('./pages/production/PlanPage').then((m) => ({ default: m.PlanPage })));
 
 const plannerNav = [
@@ -32,6 +34,7 @@ const plannerNav = [
   { to: '/designer', label: 'nav.designer' },
   { to: '/master', label: 'nav.master' },
   { to: '/board', label: 'nav.board' },
+  { to: '/recall', label: 'nav.recall' },
 ];
 
 /** Only admins administer users. */
@@ -129,6 +132,8 @@ function PlannerPages({ isAdmin }: { isAdmin: boolean }) {
       <Route path="/designer/:id?">{(p) => <DesignerPage id={p.id} />}</Route>
       <Route path="/master/:tab?">{(p) => <MasterDataPage tab={p.tab} />}</Route>
       <Route path="/board" component={BoardPage} />
+      <Route path="/lots/:code">{(p) => <LotPage code={p.code} />}</Route>
+      <Route path="/recall/:heat?">{(p) => <RecallPage heat={p.heat} />}</Route>
       <Route>
         <NotFound />
       </Route>

@@ -20,6 +20,7 @@ import * as m0014 from './0014_booking_indexes.js';
 import * as m0016 from './0016_operation_nominal_time.js';
 import * as m0017 from './0017_living_schedule.js';
 import * as m0019 from './0019_yield_carried_forward.js';
+import * as m0023 from './0023_lots.js';
 import * as m0024 from './0024_inspection.js';
 import * as m0025 from './0025_documents.js';
 
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0016_operation_nominal_time': m0016,
   '0017_living_schedule': m0017,
   '0019_yield_carried_forward': m0019,
+  '0023_lots': m0023,
   '0024_inspection': m0024,
   '0025_documents': m0025,
 };

@@ -4,6 +4,7 @@
  * the OpenAPI document all come from here.
  */
 import { type Static, Type } from 'typebox';
+import { CompletionLot } from '../materials/lots.schema.js';
 import { PageQuery } from '../../shared/pagination.js';
 import {
   AssignmentStatus,
@@ -204,6 +205,12 @@ export const CompleteBody = Type.Object(
       Type.Array(Type.Object({ materialCode: Type.String({ maxLength: 50 }), quantity: Amount }, { additionalProperties: false }), {
         maxItems: 100,
         description: 'actual consumption per input; inputs left out consume their required quantity',
+      }),
+    ),
+    lots: Type.Optional(
+      Type.Array(CompletionLot, {
+        maxItems: 100,
+        description: 'lots of lot-tracked inputs the operator chose or scanned, with the quantity taken from each; the rest is taken first-in-first-out',
       }),
     ),
   },

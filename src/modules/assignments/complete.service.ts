@@ -7,7 +7,7 @@
 import type { Db } from '../../db/database.js';
 import type { OutboxEvent } from '../realtime/index.js';
 import { DomainError, m, summaryOf } from '../../shared/errors.js';
-import { insertCompletionLedger, lockMaterials } from '../materials/index.js';
+import { insertCompletionLedger, lockMaterials, takeCompletionLots } from '../materials/index.js';
 import { movePlan, nextPlanStatus } from '../plans/index.js';
 import { requireCompletionChecks } from '../quality/index.js';
 import { bookCompletion, liveContext } from '../scheduling/index.js';
@@ -68,7 +68,18 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
       );
     }
 
-    const ledger = await insertCompletionLedger(trx, { planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, actor: t.actor, consumption, production });
+    // lots of lot-tracked inputs (named in body.lots, else FIFO) and the output lot (materials/consumption.service.ts)
+    const lots = await takeCompletionLots(trx, {
+      ...t,
+      planId: t.planId,
+      nodeDbId: t.nodeDbId,
+      assignmentId: t.id,
+      inputs,
+      consumption,
+      production,
+      chosen: body.lots,
+    });
+    const ledger = await insertCompletionLedger(trx, { planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, actor: t.actor, ...lots });
     const ready = await repo.readySuccessors(trx, t.planId, t.nodeDbId);
     // yield carried forward: consumers' expected quantities, reservations and not-started bookings follow what this step delivered
     const carried = await carryYieldForward(trx, { planId: t.planId, actor: t.actor, utcOffsetMinutes: ctx.utcOffsetMinutes });

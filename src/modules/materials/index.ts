@@ -2,3 +2,4 @@
 export { insertCompletionLedger, insertReservations, lockMaterials, materialsInLedgerOf, releaseReservations } from './ledger.repository.js';
 export { type MaterialNeed, type Shortage, shortagesOf } from './materials.rules.js';
 export { heldReservations, insertReservationChanges } from './reservations.repository.js';
+export { type CompletionLots, takeCompletionLots } from './consumption.service.js';

@@ -71,14 +71,34 @@ export async function insertCompletionLedger(
     nodeDbId: number;
     assignmentId: string;
     actor: string;
-    consumption: { materialCode: string; quantity: number; fromStock: boolean }[];
-    production: { materialCode: string; quantity: number } | null;
+    consumption: { materialCode: string; quantity: number; fromStock: boolean; lots?: { lotCode: string; quantity: number }[] }[];
+    production: { materialCode: string; quantity: number; lotCode?: string } | null;
   },
 ) {
-  const rows = [
-    ...c.consumption.map((x) => ({ material_code: x.materialCode, entry_type: 'consumption', qty: -x.quantity, from_stock: x.fromStock })),
+  // a consumption drawn from several lots is one row per lot; the first carries the reservation's release
+  type Row = { material_code: string; entry_type: string; qty: number; from_stock: boolean; lot_code: string | null };
+  const rows: Row[] = [
+    ...c.consumption.flatMap((x): Row[] =>
+      x.lots && x.lots.length > 0
+        ? x.lots.map((l, i) => ({
+            material_code: x.materialCode,
+            entry_type: 'consumption',
+            qty: -l.quantity,
+            from_stock: x.fromStock && i === 0,
+            lot_code: l.lotCode,
+          }))
+        : [{ material_code: x.materialCode, entry_type: 'consumption', qty: -x.quantity, from_stock: x.fromStock, lot_code: null }],
+    ),
     ...(c.production && c.production.quantity > 0
-      ? [{ material_code: c.production.materialCode, entry_type: 'production', qty: c.production.quantity, from_stock: false }]
+      ? [
+          {
+            material_code: c.production.materialCode,
+            entry_type: 'production',
+            qty: c.production.quantity,
+            from_stock: false,
+            lot_code: c.production.lotCode ?? null,
+          },
+        ]
       : []),
   ];
   if (rows.length === 0) return [];
@@ -87,14 +107,14 @@ export async function insertCompletionLedger(
       select material_code, sum(reserved_delta) as reserved from mes.material_ledger
        where plan_id = ${c.planId} and node_id = ${c.nodeDbId} group by material_code
     ), entries as (
-      select x.material_code, x.entry_type, x.qty as stock_delta,
+      select x.material_code, x.entry_type, x.qty as stock_delta, x.lot_code,
              case when x.entry_type = 'consumption' and x.from_stock then -greatest(coalesce(h.reserved, 0), 0) else 0 end as reserved_delta
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(material_code text, entry_type text, qty numeric, from_stock boolean)
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(material_code text, entry_type text, qty numeric, from_stock boolean, lot_code text)
         left join held h on h.material_code = x.material_code
     )
-    insert into mes.material_ledger (material_code, entry_type, stock_delta, reserved_delta, plan_id, node_id, assignment_id, reason, actor)
+    insert into mes.material_ledger (material_code, entry_type, stock_delta, reserved_delta, plan_id, node_id, assignment_id, reason, actor, lot_code)
     select material_code, entry_type, stock_delta, reserved_delta, ${c.planId}, ${c.nodeDbId}, ${c.assignmentId},
-           case when entry_type = 'production' then 'produced by ' else 'consumed by ' end || ${c.assignmentId}, ${c.actor}
+           case when entry_type = 'production' then 'produced by ' else 'consumed by ' end || ${c.assignmentId}, ${c.actor}, lot_code
       from entries where stock_delta <> 0 or reserved_delta <> 0
     returning material_code as "materialCode", entry_type as "entryType", stock_delta as "stockDelta", reserved_delta as "reservedDelta"`.execute(trx);
   return result.rows;

@@ -24,6 +24,7 @@ function selectMaterials(db: Db) {
       sql<number>`m.stock - m.reserved`.as('available'),
       'm.reorder_point as reorderPoint',
       belowReorderPoint.as('belowReorderPoint'),
+      'm.lot_tracked as lotTracked',
       'm.archived_at as archivedAt',
       'm.created_at as createdAt',
       'm.updated_at as updatedAt',
@@ -69,7 +70,15 @@ export async function lockMaterial(trx: Trx, code: string, stockDelta = 0) {
   take(trx, 'material');
   return trx
     .selectFrom('mes.materials')
-    .select(['code', 'unit', 'stock', 'reserved', 'archived_at as archivedAt', sql<boolean>`stock + ${stockDelta}::numeric < 0`.as('wouldGoNegative')])
+    .select([
+      'code',
+      'unit',
+      'stock',
+      'reserved',
+      'lot_tracked as lotTracked',
+      'archived_at as archivedAt',
+      sql<boolean>`stock + ${stockDelta}::numeric < 0`.as('wouldGoNegative'),
+    ])
     .where('code', '=', code)
     .forUpdate()
     .executeTakeFirst();
@@ -78,7 +87,7 @@ export async function lockMaterial(trx: Trx, code: string, stockDelta = 0) {
 export async function insertMaterial(trx: Db, input: MaterialCreate): Promise<void> {
   await trx
     .insertInto('mes.materials')
-    .values({ code: input.code, name: input.name, unit: input.unit, reorder_point: input.reorderPoint ?? 0 })
+    .values({ code: input.code, name: input.name, unit: input.unit, reorder_point: input.reorderPoint ?? 0, lot_tracked: input.lotTracked ?? false })
     .execute();
 }
 
@@ -89,6 +98,7 @@ export async function updateMaterial(trx: Db, code: string, input: MaterialUpdat
       ...(input.name !== undefined ? { name: input.name } : {}),
       ...(input.unit !== undefined ? { unit: input.unit } : {}),
       ...(input.reorderPoint !== undefined ? { reorder_point: input.reorderPoint } : {}),
+      ...(input.lotTracked !== undefined ? { lot_tracked: input.lotTracked } : {}),
     })
     .where('code', '=', code)
     .executeTakeFirst();
@@ -101,13 +111,21 @@ export interface NewLedgerEntry {
   stockDelta: number;
   reason: string;
   actor: string | null;
+  lotCode?: string | null;
 }
 
 /** Appends a ledger row (the trigger applies it to the material); returns its id. */
 export async function insertLedgerEntry(trx: Db, entry: NewLedgerEntry): Promise<number> {
   const row = await trx
     .insertInto('mes.material_ledger')
-    .values({ material_code: entry.materialCode, entry_type: entry.kind, stock_delta: entry.stockDelta, reason: entry.reason, actor: entry.actor })
+    .values({
+      material_code: entry.materialCode,
+      entry_type: entry.kind,
+      stock_delta: entry.stockDelta,
+      reason: entry.reason,
+      actor: entry.actor,
+      lot_code: entry.lotCode ?? null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -128,6 +146,7 @@ function selectLedger(db: Db) {
       'l.assignment_id as assignmentId',
       'l.reason',
       'l.actor',
+      'l.lot_code as lotCode',
       'l.created_at as createdAt',
     ]);
 }
@@ -211,4 +230,25 @@ export async function findPlanMaterials(db: Db, planId: string): Promise<PlanMat
     ), '[]'::json) as items
     from mes.production_plans p where p.id = ${planId}`.execute(db);
   return result.rows[0]?.items;
+}
+
+/** Stock of a material outside its lots, and what its lots hold (turning lot tracking on or off needs one of them to be 0). */
+export async function stockOutsideLots(db: Db, code: string): Promise<{ outside: number; inLots: number }> {
+  const result = await sql<{ outside: number; inLots: number }>`
+    select m.stock - coalesce(sum(l.on_hand), 0) as outside, coalesce(sum(l.on_hand), 0) as "inLots"
+      from mes.materials m left join mes.lots l on l.material_code = m.code
+     where m.code = ${code} group by m.code, m.stock`.execute(db);
+  return result.rows[0] ?? { outside: 0, inLots: 0 };
+}
+
+/** A lot of the material, locked (an adjustment of a lot-tracked material); undefined when there is none. */
+export async function lockLotOf(trx: Trx, materialCode: string, lotCode: string) {
+  take(trx, 'lot');
+  return trx
+    .selectFrom('mes.lots')
+    .select(['code', 'on_hand as onHand', sql<boolean>`true`.as('found')])
+    .where('code', '=', lotCode)
+    .where('material_code', '=', materialCode)
+    .forUpdate()
+    .executeTakeFirst();
 }

@@ -21,6 +21,7 @@ export const Material = Type.Object({
   available: Type.Number({ description: 'stock - reserved (negative when reservations exceed stock)' }),
   reorderPoint: Type.Number(),
   belowReorderPoint: Type.Boolean({ description: 'available < reorderPoint' }),
+  lotTracked: Type.Boolean({ description: 'stock kept per lot (heat number, supplier, certificate); receipts through POST /materials/:code/lots' }),
   archivedAt: Type.Union([Timestamp, Type.Null()]),
   createdAt: Timestamp,
   updatedAt: Timestamp,
@@ -33,14 +34,22 @@ export const MaterialCreate = Type.Object(
     name: Name,
     unit: Unit,
     reorderPoint: Type.Optional(Amount),
-    openingStock: Type.Optional(Type.Number({ minimum: 0, maximum: 1e9, description: 'written as an opening ledger row' })),
+    openingStock: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 1e9, description: 'written as an opening ledger row (not for lot-tracked materials: receive lots)' }),
+    ),
+    lotTracked: Type.Optional(Type.Boolean({ default: false })),
   },
   { additionalProperties: false },
 );
 export type MaterialCreate = Static<typeof MaterialCreate>;
 
 export const MaterialUpdate = Type.Object(
-  { name: Type.Optional(Name), unit: Type.Optional(Unit), reorderPoint: Type.Optional(Amount) },
+  {
+    name: Type.Optional(Name),
+    unit: Type.Optional(Unit),
+    reorderPoint: Type.Optional(Amount),
+    lotTracked: Type.Optional(Type.Boolean({ description: 'on: only while all stock is in lots (none outside them); off: only while no lot holds anything' })),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type MaterialUpdate = Static<typeof MaterialUpdate>;
@@ -66,6 +75,9 @@ export const StockAdjustment = Type.Object(
       description: 'signed change of stock; at least 0.001 either way',
     }),
     reason: Type.String({ minLength: 1, maxLength: 500 }),
+    lotCode: Type.Optional(
+      Type.String({ maxLength: 50, description: 'the lot adjusted; required for lot-tracked materials (receipts of those: POST /materials/:code/lots)' }),
+    ),
     kind: Type.Optional(
       Type.Enum(manualEntryTypes, { default: 'adjustment', description: 'receipt (goods in, positive) or adjustment (count correction, write-off)' }),
     ),
@@ -85,6 +97,7 @@ export const LedgerEntry = Type.Object({
   assignmentId: Type.Union([Type.String(), Type.Null()]),
   reason: Type.String(),
   actor: Type.Union([Type.String(), Type.Null()]),
+  lotCode: Type.Union([Type.String(), Type.Null()]),
   createdAt: Timestamp,
 });
 export type LedgerEntry = Static<typeof LedgerEntry>;

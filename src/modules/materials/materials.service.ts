@@ -30,6 +30,9 @@ export async function getPlanMaterials(db: Db, planId: string): Promise<PlanMate
 export async function createMaterial(db: Db, input: MaterialCreate, actor: string): Promise<Material> {
   return db.transaction().execute(async (trx) => {
     if (await repo.findMaterial(trx, input.code)) throw new DomainError('conflict', m('material.exists', { code: input.code }), { field: 'body/code' });
+    if (input.lotTracked && (input.openingStock ?? 0) > 0) {
+      throw new DomainError('rule_violated', m('lot.opening_stock_tracked', { code: input.code }), { field: 'body/openingStock' });
+    }
     await repo.insertMaterial(trx, input);
     const opening = input.openingStock ?? 0;
     if (opening > 0) await repo.insertLedgerEntry(trx, { materialCode: input.code, kind: 'opening', stockDelta: opening, reason: 'opening stock', actor });
@@ -44,6 +47,17 @@ export async function createMaterial(db: Db, input: MaterialCreate, actor: strin
 
 export async function updateMaterial(db: Db, code: string, input: MaterialUpdate, actor: string): Promise<Material> {
   return db.transaction().execute(async (trx) => {
+    if (input.lotTracked !== undefined) {
+      const material = await repo.lockMaterial(trx, code);
+      if (!material) throw notFound('material', code);
+      const { outside, inLots } = await repo.stockOutsideLots(trx, code);
+      if (input.lotTracked && !material.lotTracked && outside !== 0) {
+        throw new DomainError('conflict', m('lot.track_stock_outside', { code, outside, unit: material.unit }), { field: 'body/lotTracked' });
+      }
+      if (!input.lotTracked && material.lotTracked && inLots !== 0) {
+        throw new DomainError('conflict', m('lot.untrack_stock_in_lots', { code, inLots, unit: material.unit }), { field: 'body/lotTracked' });
+      }
+    }
     if (!(await repo.updateMaterial(trx, code, input))) throw notFound('material', code);
     await recordEvents(trx, [{ topic: 'materials', entityType: 'material', entityId: code, change: 'updated', payload: { ...input } }], actor);
     return (await repo.findMaterial(trx, code))!;
@@ -86,6 +100,20 @@ export async function adjustStock(db: Db, code: string, input: StockAdjustment, 
     const material = await repo.lockMaterial(trx, code, input.quantity);
     if (!material) throw notFound('material', code);
     if (material.archivedAt) throw new DomainError('conflict', m('material.archived', { code }));
+    if (material.lotTracked !== (input.lotCode !== undefined)) {
+      throw new DomainError('rule_violated', m(material.lotTracked ? 'lot.adjustment_needs_lot' : 'lot.material_not_tracked', { code }), {
+        field: 'body/lotCode',
+      });
+    }
+    if (input.lotCode !== undefined) {
+      const lot = await repo.lockLotOf(trx, code, input.lotCode);
+      if (!lot) throw new DomainError('rule_violated', m('lot.not_of_material', { lotCode: input.lotCode, code }), { field: 'body/lotCode' });
+      if (lot.onHand + input.quantity < -1e-9) {
+        throw new DomainError('conflict', m('lot.more_than_on_hand', { lotCode: input.lotCode, quantity: -input.quantity, onHand: lot.onHand }), {
+          field: 'body/quantity',
+        });
+      }
+    }
     if (material.wouldGoNegative) {
       const required = -input.quantity;
       throw new DomainError('conflict', m('material.adjustment_short', { code, required, stock: material.stock, unit: material.unit }), {
@@ -95,7 +123,14 @@ export async function adjustStock(db: Db, code: string, input: StockAdjustment, 
         available: material.stock,
       });
     }
-    const id = await repo.insertLedgerEntry(trx, { materialCode: code, kind, stockDelta: input.quantity, reason: input.reason, actor });
+    const id = await repo.insertLedgerEntry(trx, {
+      materialCode: code,
+      kind,
+      stockDelta: input.quantity,
+      reason: input.reason,
+      actor,
+      lotCode: input.lotCode ?? null,
+    });
     const updated = (await repo.findMaterial(trx, code))!;
     await recordEvents(
       trx,

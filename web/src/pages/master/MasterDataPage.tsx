@@ -8,6 +8,7 @@ import { formatAmount, formatNumber, formatQuantity } from '../../format';
 import { navigate } from '../../router';
 import { Badge, StatusBadge, Tabs } from '../../ui';
 import { InspectionPlanEditor } from './InspectionPlanEditor';
+import { MaterialLots } from './MaterialLots';
 import { MaterialStock } from './MaterialStock';
 import { list, num, ResourceView, type ResourceConfig, str } from './ResourceView';
 import { formatMinute, summarizeWeek, weeklyMinutes } from './shiftCalendar';
@@ -207,6 +208,7 @@ const materialsConfig = (t: TFunction): ResourceConfig<Material> => ({
     { key: 'name', header: t('master.name'), render: (m) => m.name },
     { key: 'stock', header: t('master.stock'), numeric: true, render: (m) => formatAmount(m.stock, m.unit) },
     { key: 'reserved', header: t('master.reserved'), numeric: true, render: (m) => formatQuantity(m.reserved) },
+    { key: 'lots', header: t('lots.tracked'), render: (m) => (m.lotTracked ? <Badge tone="info">{t('lots.trackedYes')}</Badge> : '—') },
     {
       key: 'available',
       header: t('master.available'),
@@ -225,18 +227,39 @@ const materialsConfig = (t: TFunction): ResourceConfig<Material> => ({
     { name: 'unit', label: t('master.unit'), kind: 'text', required: true, placeholder: t('master.pcsKgSheet') },
     { name: 'reorderPoint', label: t('master.reorderPoint'), kind: 'number' },
     { name: 'openingStock', label: t('master.openingStock'), kind: 'number', createOnly: true },
+    {
+      name: 'lotTracked',
+      label: t('lots.tracked'),
+      kind: 'select',
+      options: [
+        { value: 'no', label: t('lots.trackedNo') },
+        { value: 'yes', label: t('lots.trackedYes') },
+      ],
+      hint: t('lots.trackedHint'),
+    },
   ],
-  empty: { code: '', name: '', unit: '', reorderPoint: '', openingStock: '' },
-  toForm: (m) => ({ name: m.name, unit: m.unit, reorderPoint: String(m.reorderPoint) }),
+  empty: { code: '', name: '', unit: '', reorderPoint: '', openingStock: '', lotTracked: 'no' },
+  toForm: (m) => ({ name: m.name, unit: m.unit, reorderPoint: String(m.reorderPoint), lotTracked: m.lotTracked ? 'yes' : 'no' }),
   toCreate: (f) => ({
     code: str(f.code).toUpperCase(),
     name: str(f.name),
     unit: str(f.unit),
     ...(num(f.reorderPoint) !== undefined ? { reorderPoint: num(f.reorderPoint) } : {}),
     ...(num(f.openingStock) !== undefined ? { openingStock: num(f.openingStock) } : {}),
+    lotTracked: f.lotTracked === 'yes',
   }),
-  toUpdate: (f) => ({ name: str(f.name), unit: str(f.unit), ...(num(f.reorderPoint) !== undefined ? { reorderPoint: num(f.reorderPoint) } : {}) }),
-  extra: (m) => <MaterialStock material={m} />,
+  toUpdate: (f) => ({
+    name: str(f.name),
+    unit: str(f.unit),
+    ...(num(f.reorderPoint) !== undefined ? { reorderPoint: num(f.reorderPoint) } : {}),
+    lotTracked: f.lotTracked === 'yes',
+  }),
+  extra: (m) => (
+    <>
+      {m.lotTracked && <MaterialLots material={m} />}
+      <MaterialStock material={m} />
+    </>
+  ),
 });
 
 const calendarsConfig = (t: TFunction): ResourceConfig<ShiftCalendar> => ({

@@ -62,7 +62,8 @@ export function MaterialStock({ material }: { material: Material }) {
           <Badge tone="active">{t('stock.reserved', { amount: formatQuantity(material.reserved) })}</Badge>
           <Badge tone={material.belowReorderPoint ? 'warning' : 'success'}>{t('stock.available', { amount: formatQuantity(material.available) })}</Badge>
         </div>
-        <div className="toolbar">
+        {material.lotTracked && <p className="muted small">{t('lots.stockThroughLots')}</p>}
+        <div className="toolbar" hidden={material.lotTracked}>
           <SelectField
             label={t('stock.book')}
             value={kind}

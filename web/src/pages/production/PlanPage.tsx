@@ -17,6 +17,7 @@ import { Lateness, usePriorityLabel } from '../../components/Lateness';
 import { Gantt, type GanttMode } from './Gantt';
 import { ArchiveButton, PlanActions } from '../../components/PlanActions';
 import { PlanInspection } from './PlanInspection';
+import { PlanLots } from './PlanLots';
 import { PlanMaterialsTable } from './PlanMaterials';
 import { PlanShortfall } from './PlanShortfall';
 import './plan.css';
@@ -170,6 +171,7 @@ function PlanView({ plan }: { plan: PlanDetail }) {
       <PlanShortfall planId={plan.id} status={plan.status} />
       <Card title={t('plan.materialInputs')} flush>
         <PlanMaterialsTable planId={plan.id} />
+        <PlanLots planId={plan.id} />
         <h3 className="card__subtitle">{t('plan.perStep')}</h3>
         <Table
           caption={t('plan.materialInputs')}
