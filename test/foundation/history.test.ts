@@ -32,13 +32,14 @@ describeEachEngine('history generator', (ctx) => {
     const before = await countMesRows(db);
     const counts = await seedHistory(db, { size: 'default', seed: 1, months: 1, now, utcOffsetMinutes: 0 });
     const after = await countMesRows(db);
+    const grew = (table: string) => after[table]! - before[table]!;
 
     expect(counts.plans).toBeGreaterThan(20);
-    expect(after.production_plans - before.production_plans).toBe(counts.plans);
-    expect(after.worker_assignments - before.worker_assignments).toBe(counts.steps);
-    expect(after.assignment_pauses - before.assignment_pauses).toBe(counts.pauses);
-    expect(after.assignment_problems - before.assignment_problems).toBe(counts.problems);
-    expect(after.material_ledger - before.material_ledger).toBe(counts.ledgerRows);
+    expect(grew('production_plans')).toBe(counts.plans);
+    expect(grew('worker_assignments')).toBe(counts.steps);
+    expect(grew('assignment_pauses')).toBe(counts.pauses);
+    expect(grew('assignment_problems')).toBe(counts.problems);
+    expect(grew('material_ledger')).toBe(counts.ledgerRows);
     expect(counts.pauses).toBeGreaterThan(0);
     expect(counts.problems).toBeGreaterThan(0);
     expect(await runIntegrityChecks(db)).toEqual([]);
