@@ -105,6 +105,7 @@ export * from './types.js';
 export {
   CompiledCalendar,
   HORIZON_DAYS,
+  MINUTE_MS,
   addWorkingMinutes,
   formatLocal,
   intersectCalendars,

@@ -281,10 +281,11 @@ export function buildDataset(size: SeedSize, seed = 1): SeedDataset {
   };
 }
 
-function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, string[]>): SeedPlan {
+/** A plan of the dataset's products; `quantities` are the batch sizes drawn from (the history's are smaller: a job shop's daily orders). */
+export function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, string[]>, quantities: readonly number[] = [5, 10, 20, 25, 50]): SeedPlan {
   const productIndex = index % products.length;
   const product = products[productIndex]!;
-  const quantity = rnd.pick([5, 10, 20, 25, 50]);
+  const quantity = rnd.pick(quantities);
   const sheet = rnd.pick(rawMaterials.filter((m) => m.code.startsWith('SHEET')));
   const powder = rnd.pick(['POWDER-RAL7035', 'POWDER-RAL9005']);
   const frame = `WIP-${pad(productIndex + 1)}-FRAME`;

@@ -1,5 +1,5 @@
 /** What the plans module offers the rest of the app: plans' rows and rules, what refers to master data, archiving, the per-process caches. */
-export { insertPlans } from './plan-documents.repository.js';
+export { insertPlanGraphs, insertPlans } from './plan-documents.repository.js';
 export { findPlanDetail, lockPlan, movePlan, nodeDbIds, type PlanReference, setPlannedEnd, unfinishedPlansReferencing } from './plans.repository.js';
 export { nextPlanStatus } from './plans.rules.js';
 export { type PlanDetail, type PlanDocument, PlanParams, type PlanStatus } from './plans.schema.js';

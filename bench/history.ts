@@ -1,0 +1,113 @@
+/**
+ * The pages people open all day, on the `--full` dataset and on the same
+ * dataset with months of history (`seed --history`), side by side in one run
+ * with the signed-in `SELECT 1` route of each server (issue #18 item 4):
+ * the plans list (default order, a status filter with a sort, the late filter,
+ * a search), a plan's detail, the board's three reads, a worker's tasks.
+ * Both servers run in this process on loopback; each route is measured on one
+ * and then the other, so load changes hit both alike.
+ *
+ *   npx tsx bench/history.ts [--months 24] [--reuse]
+ *
+ * --reuse keeps the two scratch databases of an earlier run (writing 24 months
+ * takes minutes); BENCH_DATABASE_URL chooses the server.
+ */
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/config.js';
+import { openDatabase } from '../src/db/database.js';
+import { migrateToLatest } from '../src/db/migrator.js';
+import { seedHistory } from '../src/seed/history-writer.js';
+import { seedDatabase } from '../src/seed/seed.js';
+import { startDemoFloor } from '../src/seed/demo-floor.js';
+import { cannon, machine, type Measured, scratchDatabase } from './lib.js';
+import { watchdog } from './watchdog.js';
+
+const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
+const months = arg('--months', 24);
+const reuse = process.argv.includes('--reuse');
+const password = 'bench-password';
+watchdog('bench/history', 60 * 60_000);
+
+async function server(name: string, history: number) {
+  const base = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  let url: string;
+  let fresh = true;
+  if (reuse) {
+    const u = new URL(base);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    fresh = false;
+  } else url = await scratchDatabase(name);
+  const config = { ...loadConfig([], { ...process.env, LOG_LEVEL: 'silent' }), databaseUrl: url, loginRateLimit: 10_000, archiveAfterDays: undefined };
+  const database = await openDatabase({ databaseUrl: url, poolSize: 10 });
+  await migrateToLatest(database.db);
+  const app: FastifyInstance = await buildApp({ database, config, logger: false });
+  app.get('/bench/select1-signed-in', async () => (await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows[0]);
+  if (fresh) {
+    await seedDatabase(database.db, { size: 'full', adminPassword: password, demoPin: '123456' });
+    const started = performance.now();
+    if (history > 0) {
+      const h = await seedHistory(database.db, { size: 'full', seed: 1, months: history, now: Date.now(), utcOffsetMinutes: 0 });
+      console.log(`${name}: ${history} months of history in ${Math.round((performance.now() - started) / 1000)} s: ${h.plans} plans, ${h.steps} steps, ${h.ledgerRows} ledger rows`);
+    }
+    // the live floor on both: the demo floor's two released plans and a running step, then ten more released plans
+    await startDemoFloor(app, { adminPassword: password, demoPin: '123456' });
+  }
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const login = await fetch(`${origin}/api/mes/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'planner', password }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  const headers = { authorization: `Bearer ${token}` };
+  const get = async <T>(path: string) => (await (await fetch(`${origin}${path}`, { headers })).json()) as T;
+  const counts = await sql<{ plans: number; steps: number; ledger: number }>`
+    select (select count(*)::int from mes.production_plans) as plans, (select count(*)::int from mes.worker_assignments) as steps,
+           (select count(*)::int from mes.material_ledger) as ledger`.execute(database.db);
+  const released = await get<{ items: { id: string }[] }>('/api/mes/production-plans?status=in_production&status=released&limit=1');
+  const running = await get<{ items: { workerId: string }[] }>('/api/mes/worker-assignments?status=in_progress&limit=1');
+  return { name, app, database, origin, headers, counts: counts.rows[0]!, planId: released.items[0]!.id, workerId: running.items[0]?.workerId ?? 'W-001' };
+}
+
+const full = await server('mes_bench_hist_full', 0);
+const past = await server(`mes_bench_hist_${months}`, months);
+console.log(`machine: ${machine()}`);
+for (const s of [full, past]) console.log(`${s.name}: ${s.counts.plans} plans, ${s.counts.steps} assignments, ${s.counts.ledger} ledger rows`);
+
+type Server = typeof full;
+const routes: { name: string; path: (s: Server) => string }[] = [
+  { name: 'SELECT 1, signed in', path: () => '/bench/select1-signed-in' },
+  { name: 'plans list (default: newest 50)', path: () => '/api/mes/production-plans' },
+  { name: 'plans list, completed, by due date', path: () => '/api/mes/production-plans?status=completed&sort=dueDate' },
+  { name: 'plans list, late', path: () => '/api/mes/production-plans?late=true' },
+  { name: 'plans list, search "cabinet"', path: () => '/api/mes/production-plans?q=cabinet' },
+  { name: 'plan detail (released plan)', path: (s) => `/api/mes/production-plans/${s.planId}` },
+  { name: 'board: running steps', path: () => '/api/mes/worker-assignments?status=in_progress&status=paused&limit=500' },
+  { name: 'board: plans in production', path: () => '/api/mes/production-plans?status=released&status=in_production&status=paused&limit=100' },
+  { name: 'board: open problems', path: () => '/api/mes/problems?open=true&limit=500' },
+  { name: "a worker's tasks", path: (s) => `/api/mes/workers/${s.workerId}/tasks` },
+];
+
+const rows: { name: string; a: Measured; b: Measured }[] = [];
+for (const r of routes) {
+  const a = await cannon(r.name, { url: `${full.origin}${r.path(full)}`, headers: full.headers, duration: 4, connections: 20 });
+  const b = await cannon(r.name, { url: `${past.origin}${r.path(past)}`, headers: past.headers, duration: 4, connections: 20 });
+  rows.push({ name: r.name, a, b });
+  console.log(`${r.name}: ${Math.round(a.rps)} / ${Math.round(b.rps)} req/s${a.errors + b.errors > 0 ? ` (errors ${a.errors} / ${b.errors})` : ''}`);
+}
+const ref = rows[0]!;
+console.log(`\n| route | --full req/s | p99 ms | × SELECT 1 | ${months} months req/s | p99 ms | × SELECT 1 | history ÷ full (time) |`);
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+for (const { name, a, b } of rows) {
+  console.log(
+    `| ${name} | ${Math.round(a.rps)} | ${a.p99} | ${(a.rps / ref.a.rps).toFixed(2)}× | ${Math.round(b.rps)} | ${b.p99} | ${(b.rps / ref.b.rps).toFixed(2)}× | ${(a.rps / b.rps).toFixed(2)}× |`,
+  );
+}
+for (const s of [full, past]) {
+  await s.app.close();
+  await s.database.close();
+}
