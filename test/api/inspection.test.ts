@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { archiveFinishedPlans } from '../../src/modules/plans/archive.service.js';
 import { csvField, csvOf } from '../../src/modules/quality/inspection-report.rules.js';
 import { type Client, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
@@ -260,5 +261,27 @@ describeEachEngine('inspection plans and results', (ctx) => {
     ).rows[0]!;
     expect(old.retired).toBe(true);
     expect(Number(old.upper)).toBe(0.5);
+  });
+
+  it('a finished plan holding inspection results is not archived (its quality records would go with its assignments); others still are', async () => {
+    const p = await releasedPlan();
+    expect((await results(w6, p.N2, { results: [{ itemId: cert, value: true }] })).statusCode).toBe(200);
+    expect((await planner.post(`/api/mes/production-plans/${p.id}/cancel`, {})).statusCode).toBe(200);
+    const plain = await releasedPlan();
+    expect((await planner.post(`/api/mes/production-plans/${plain.id}/cancel`, {})).statusCode).toBe(200);
+    const before = await resultRows();
+
+    await expectNoWrite(db(), async () => {
+      expectProblem(await planner.post(`/api/mes/production-plans/${p.id}/archive`, {}), 409, /inspection results or non-conformances/);
+    });
+    const run = await archiveFinishedPlans(db(), { olderThanDays: 0, limit: 100, now: new Date(Date.now() + 60_000), actor: 'test' });
+    expect(run.archived).toContain(plain.id);
+    expect(run.archived).not.toContain(p.id);
+    const archived = await sql<{ id: string; archived: boolean }>`
+      select id, archived_at is not null as archived from mes.production_plans where id in (${p.id}, ${plain.id}) order by id`.execute(db());
+    expect(Object.fromEntries(archived.rows.map((r) => [r.id, r.archived]))).toEqual({ [p.id]: false, [plain.id]: true });
+    expect(await resultRows()).toBe(before);
+    const report = await planner.get(`/api/mes/production-plans/${p.id}/inspection-report.csv`);
+    expect(report.statusCode).toBe(200);
   });
 });

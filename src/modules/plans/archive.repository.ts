@@ -10,6 +10,24 @@ import type { PlanStatus } from './plans.schema.js';
 
 export const archivableStatuses: readonly PlanStatus[] = ['completed', 'cancelled'];
 
+/**
+ * Plans holding quality records (inspection results, non-conformances) stay in
+ * the hot tables: the archive document does not carry them yet, and deleting
+ * the plan's assignments would delete them (their foreign keys cascade). An
+ * inspection report must outlive the plan's archiving; until the archive keeps
+ * it, such plans are simply not archived (archiving is for tidiness, not speed).
+ */
+const withoutQualityRecords = sql`not exists (select 1 from mes.nonconformances c where c.plan_id = production_plans.id)
+       and not exists (select 1 from mes.inspection_results r join mes.worker_assignments a on a.id = r.assignment_id
+                        where a.plan_id = production_plans.id)`;
+
+/** True when the plan holds inspection results or non-conformances (see withoutQualityRecords). */
+export async function holdsQualityRecords(trx: Trx, planId: string): Promise<boolean> {
+  const result = await sql<{ held: boolean }>`
+    select not (${withoutQualityRecords}) as held from mes.production_plans where id = ${planId}`.execute(trx);
+  return result.rows[0]?.held ?? false;
+}
+
 /** Finished, unarchived plans that finished before `cutoff`, oldest first, locked; rows another archiver holds are skipped. */
 export async function lockArchivable(trx: Trx, cutoff: Date, limit: number): Promise<string[]> {
   take(trx, 'plan');
@@ -17,6 +35,7 @@ export async function lockArchivable(trx: Trx, cutoff: Date, limit: number): Pro
     select id from mes.production_plans
      where archived_at is null and status in ('completed', 'cancelled')
        and coalesce(completed_at, cancelled_at) < ${cutoff}
+       and ${withoutQualityRecords}
      order by coalesce(completed_at, cancelled_at), id
      limit ${limit}
        for update skip locked`.execute(trx);
@@ -64,6 +83,7 @@ export async function moveToArchive(trx: Trx, documents: Map<string, unknown>, a
 export async function countArchivable(db: Db, cutoff: Date): Promise<number> {
   const result = await sql<{ n: number }>`
     select count(*)::int as n from mes.production_plans
-     where archived_at is null and status in ('completed', 'cancelled') and coalesce(completed_at, cancelled_at) < ${cutoff}`.execute(db);
+     where archived_at is null and status in ('completed', 'cancelled') and coalesce(completed_at, cancelled_at) < ${cutoff}
+       and ${withoutQualityRecords}`.execute(db);
   return result.rows[0]!.n;
 }

@@ -49,6 +49,9 @@ export async function archivePlan(db: Db, planId: string, actor: string): Promis
         currentStatus: plan.status,
       });
     }
+    if (await archive.holdsQualityRecords(trx, planId)) {
+      throw new DomainError('conflict', m('plan.holds_quality_records', { planId }), { currentStatus: plan.status });
+    }
     const document = (await repo.findPlanDetail(trx, planId))!;
     await archive.moveToArchive(trx, new Map([[planId, document]]), actor);
     await recordEvents(trx, [archivedEvent(document)], actor);
