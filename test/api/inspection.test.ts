@@ -39,6 +39,13 @@ describeEachEngine('inspection plans and results', (ctx) => {
   });
 
   const releasedPlan = async () => {
+    // a step starts only when its worker and substation are free now (issue #15): the earlier tests' plans make way
+    const open = await planner.get('/api/mes/production-plans?status=released&status=in_production&status=paused&limit=500');
+    for (const other of open.json().items as { id: string; status: string }[]) {
+      if (other.status === 'in_production') await planner.post(`/api/mes/production-plans/${other.id}/pause`, {});
+      const cancelled = await planner.post(`/api/mes/production-plans/${other.id}/cancel`, {});
+      expect(cancelled.statusCode, cancelled.body).toBe(200);
+    }
     const doc = pinSamplePlan(samplePlan({ name: `Inspected ${Math.random().toString(36).slice(2, 8)}` }));
     const created = await planner.post('/api/mes/production-plans', doc);
     expect(created.statusCode, created.body).toBe(201);
@@ -162,7 +169,8 @@ describeEachEngine('inspection plans and results', (ctx) => {
   it('completion is refused while required-at-completion checks are missing, and an out-of-tolerance sample keeps its part out of the good quantity', async () => {
     const p = await releasedPlan();
     expect((await results(w6, p.N2, { results: [{ itemId: cert, value: true }] })).statusCode).toBe(200);
-    expect((await w6.post(`/api/mes/worker-assignments/${p.N2}/start`)).statusCode).toBe(200);
+    const started = await w6.post(`/api/mes/worker-assignments/${p.N2}/start`);
+    expect(started.statusCode, started.body).toBe(200);
 
     await expectNoWrite(db(), async () => {
       const missing = expectProblem(await w6.post(`/api/mes/worker-assignments/${p.N2}/complete`, { goodQuantity: 10 }), 409, /Width, Remarks/);

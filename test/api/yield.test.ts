@@ -116,7 +116,8 @@ describeEachEngine('yield carried forward', (ctx) => {
     expect(paint.assignment!.workMinutes).toBe(54); // 3 min × 18 instead of × 20
     expect(before.workMinutes).toBe(60);
     expect(Date.parse(paint.assignment!.plannedEnd)).toBeLessThan(Date.parse(before.plannedEnd));
-    expect(paint.assignment!.plannedStart).toBe(before.plannedStart);
+    // shorter, and (auto_compact) pulled left by the early finish's repair, never later
+    expect(Date.parse(paint.assignment!.plannedStart)).toBeLessThanOrEqual(Date.parse(before.plannedStart));
     const release = await sql<{ entry_type: string; reserved_delta: string; stock_delta: string }>`
       select l.entry_type, l.reserved_delta::text, l.stock_delta::text from mes.material_ledger l join mes.production_plan_nodes n on n.id = l.node_id
        where l.plan_id = ${planId} and n.node_id = 'N4' and l.material_code = 'POWDER-RAL7035' order by l.id`.execute(db());

@@ -25,8 +25,8 @@ import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
 import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
 
 // ---- switches for after the merge of issue #17's other branches ----------------------------------
-const lotsMerged = false;
-const qualityMerged = false;
+const lotsMerged = true;
+const qualityMerged = true;
 
 const password = 'e2e-admin-pass-1';
 const pin = '4321';
@@ -56,9 +56,12 @@ function writeQrVideo(file: string, text: string, width = 320, height = 240) {
   fs.writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array(10).fill(frame)]));
 }
 
-/** QUALITY-MERGE: fill the step's measurement check with the portal's check controls (the quality branch's). */
-async function fillMeasurementCheck(_operator: Page): Promise<void> {
-  // e.g.: await operator.getByRole('spinbutton', { name: /Length/ }).fill('100.02'); await operator.getByRole('button', { name: 'Save checks' }).click();
+/** Fills the step's measurement check (required at completion) with the portal's check controls and saves it: Complete becomes possible. */
+async function fillMeasurementCheck(operator: Page, itemId: number): Promise<void> {
+  await operator.getByTestId(`measure-${itemId}-1`).fill('100.1');
+  await operator.locator(`[data-testid="measure-${itemId}-1"][data-tolerance="in"]`).waitFor();
+  await operator.getByTestId('save-checks').click();
+  await operator.locator('[data-testid="current-task"] button:has-text("✔ Complete"):not([disabled])').waitFor();
 }
 
 describe.skipIf(!hasChromium)('traveler and scanning in a browser', () => {
@@ -92,7 +95,22 @@ describe.skipIf(!hasChromium)('traveler and scanning in a browser', () => {
 
   it('opens a step by scanning its traveler QR with the camera, shows its drawing, and picks a scanned lot at completion', async () => {
     // ---- the planner: a released plan, a drawing on step N1, the traveler ----------------------
-    const plan = await api('POST', '/production-plans', pinSamplePlan(samplePlan({ name: 'Traveler bracket' })));
+    // N1 cuts lot-tracked stainless sheet into a lot-tracked panel, and carries a measurement check
+    let lengthCheck = 0;
+    if (qualityMerged) {
+      const checks = await api('PUT', '/operations/OP-001/inspection-plan', {
+        items: [{ kind: 'measurement', label: 'Length', requiredAt: 'completion', nominal: 100, lowerTolerance: -0.5, upperTolerance: 0.5, unit: 'mm' }],
+      });
+      lengthCheck = checks.items[0].id as number;
+    }
+    const doc = pinSamplePlan(samplePlan({ name: 'Traveler bracket' }));
+    if (lotsMerged) {
+      await api('POST', '/materials', { code: 'PANEL-E2E', name: 'Stainless side panel', unit: 'pcs', lotTracked: true });
+      const n1Doc = doc.nodes.find((n) => n.nodeId === 'N1')!;
+      n1Doc.materialInputs = [{ materialCode: 'SHEET-304-1.5', requiredQuantity: 5 }];
+      n1Doc.output = { materialCode: 'PANEL-E2E', quantity: 10 };
+    }
+    const plan = await api('POST', '/production-plans', doc);
     const released = await api('POST', `/production-plans/${plan.id}/release`, {});
     const n1 = released.plan.nodes.find((n: { nodeId: string }) => n.nodeId === 'N1').assignment as { id: string; workerId: string };
     const drawing = png(240, 120, (x, y) => (((x >> 4) + (y >> 4)) % 2 ? 40 : 220));
@@ -110,8 +128,8 @@ describe.skipIf(!hasChromium)('traveler and scanning in a browser', () => {
     writeQrVideo(video, encoded!);
 
     // lots: a lot of the step's material, received (lots branch), else a code the form takes as typed
-    const material = 'SHEET-S235-2';
-    const lotCode = lotsMerged ? (await api('POST', `/materials/${material}/lots`, { quantity: 50, heatNumber: 'H-E2E-1' })).lotCode : 'LOT-E2E-0001';
+    const material = lotsMerged ? 'SHEET-304-1.5' : 'SHEET-S235-2';
+    const lotCode = lotsMerged ? ((await api('POST', `/materials/${material}/lots`, { quantity: 50, heatNumber: 'H-E2E-1' })).code as string) : 'LOT-E2E-0001';
 
     // the lot's printable label: its QR is the lot page's URL (what the wedge scan below types)
     await planner.goto(`/lots/${encodeURIComponent(lotCode)}/label`);
@@ -149,7 +167,7 @@ describe.skipIf(!hasChromium)('traveler and scanning in a browser', () => {
     await operator.locator('.documents__image[data-zoom="2"]').waitFor();
     await screenshot(operator, 'portal-documents');
 
-    if (qualityMerged) await fillMeasurementCheck(operator);
+    if (qualityMerged) await fillMeasurementCheck(operator, lengthCheck);
 
     // ---- complete: a lot label scanned with a keyboard wedge selects the lot -----------------------------
     await operator.getByRole('button', { name: '✔ Complete' }).click();

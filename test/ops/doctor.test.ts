@@ -246,6 +246,30 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
       );
     },
   },
+  {
+    check: 'inspection_results_of_their_step',
+    how: "a non-conformance on its assignment's plan but another node",
+    run: async (trx, f) => {
+      await sql`insert into mes.nonconformances (assignment_id, plan_id, node_id, quantity, disposition, created_by)
+                values (${f.ready.id}, ${f.planId}, ${f.pending.node_id}, 1, 'scrap', 'test')`.execute(trx);
+    },
+  },
+  {
+    check: 'approved_rework_has_its_step',
+    how: 'an approved rework non-conformance on a released plan without its rework step',
+    run: async (trx, f) => {
+      await sql`insert into mes.nonconformances (assignment_id, plan_id, node_id, quantity, disposition, created_by, approved_by, approved_at)
+                values (${f.ready.id}, ${f.planId}, ${f.ready.node_id}, 1, 'rework', 'test', 'planner', now())`.execute(trx);
+    },
+  },
+  {
+    check: 'no_booking_in_maintenance',
+    how: 'a maintenance block written over a ready booking',
+    run: async (trx, f) => {
+      await sql`insert into mes.substation_blocks (substation_id, starts_at, ends_at, reason)
+                values (${f.ready.substation_id}, ${f.ready.planned_start}, ${f.ready.planned_end}, 'test')`.execute(trx);
+    },
+  },
 ];
 
 describeEachEngine('integrity checks', (ctx) => {

@@ -72,6 +72,14 @@ export const documentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     readBounded(payload, request.headers['content-length'] as string | undefined, limit, config.documentMaxMb),
   );
 
+  // the file is the body: any other content type is refused before a byte of it is parsed (JSON up to the file limit would be)
+  const octetStreamOnly = async (request: { headers: Record<string, string | string[] | undefined> }) => {
+    const type = String(request.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
+    if (type !== 'application/octet-stream') throw new DomainError('unsupported_type', m('documents.body_binary'), { field: 'body' });
+  };
   const bodyOf = (body: unknown): Buffer => {
     if (!Buffer.isBuffer(body)) throw new DomainError('unsupported_type', m('documents.body_binary'), { field: 'body' });
     return body;
@@ -89,7 +97,12 @@ export const documentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/operations/:id/documents',
-    { schema: uploadSchema('Upload a document to an operation', OperationDocumentsParams), config: { roles: plannerRoles }, bodyLimit: limit + 1 },
+    {
+      schema: uploadSchema('Upload a document to an operation', OperationDocumentsParams),
+      config: { roles: plannerRoles },
+      bodyLimit: limit + 1,
+      preParsing: octetStreamOnly,
+    },
     async (request, reply) => {
       const owner = { kind: 'operation' as const, operationId: request.params.id, planId: null, nodeKey: null };
       return reply.code(201).send(await service.uploadDocument(db, owner, request.query.name, bodyOf(request.body), currentUser(request).username));
@@ -106,7 +119,12 @@ export const documentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/production-plans/:id/documents',
-    { schema: uploadSchema('Upload a document to a plan', PlanDocumentsParams), config: { roles: plannerRoles }, bodyLimit: limit + 1 },
+    {
+      schema: uploadSchema('Upload a document to a plan', PlanDocumentsParams),
+      config: { roles: plannerRoles },
+      bodyLimit: limit + 1,
+      preParsing: octetStreamOnly,
+    },
     async (request, reply) => {
       const owner = { kind: 'plan' as const, operationId: null, planId: request.params.id, nodeKey: null };
       return reply.code(201).send(await service.uploadDocument(db, owner, request.query.name, bodyOf(request.body), currentUser(request).username));
@@ -123,7 +141,12 @@ export const documentsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/production-plans/:id/nodes/:nodeId/documents',
-    { schema: uploadSchema("Upload a document to a plan's step", NodeDocumentsParams), config: { roles: plannerRoles }, bodyLimit: limit + 1 },
+    {
+      schema: uploadSchema("Upload a document to a plan's step", NodeDocumentsParams),
+      config: { roles: plannerRoles },
+      bodyLimit: limit + 1,
+      preParsing: octetStreamOnly,
+    },
     async (request, reply) => {
       const owner = { kind: 'plan_node' as const, operationId: null, planId: request.params.id, nodeKey: request.params.nodeId };
       return reply.code(201).send(await service.uploadDocument(db, owner, request.query.name, bodyOf(request.body), currentUser(request).username));

@@ -97,7 +97,9 @@ export async function findRevisedPlanDetail(db: Db, planId: string): Promise<{ p
                'plannedStart', ${isoSql('a.planned_start')}, 'plannedEnd', ${isoSql('a.planned_end')}, 'workMinutes', a.work_minutes,
                'pinned', a.pinned, 'waitReason', a.wait_reason,
                'actualStart', ${isoSql('a.actual_start')}, 'actualEnd', ${isoSql('a.actual_end')}, 'pausedMinutes', a.paused_minutes,
-               'workedMinutes', a.worked_minutes, 'goodQuantity', a.good_quantity, 'scrapQuantity', a.scrap_quantity) as obj
+               'workedMinutes', a.worked_minutes, 'goodQuantity', a.good_quantity, 'scrapQuantity', a.scrap_quantity)::jsonb
+             -- the planner's booking once the live one left it (0017): kept in the archive document with the rest
+             || jsonb_strip_nulls(jsonb_build_object('baselineStart', ${isoSql('a.baseline_start')}, 'baselineEnd', ${isoSql('a.baseline_end')})) as obj
         from mes.worker_assignments a join mes.workers w on w.id = a.worker_id
        where a.plan_id = ${planId} and a.status <> 'cancelled'
     ), waits as (
@@ -119,8 +121,7 @@ export async function findRevisedPlanDetail(db: Db, planId: string): Promise<{ p
       'nodes', coalesce((
         select json_agg(json_build_object(
           'nodeId', n.node_id, 'name', n.name, 'operationId', n.operation_id, 'operationName', n.operation_name,
-          'quantity', n.quantity, 'expectedQuantity', n.expected_quantity, 'nominalTime', n.nominal_time, 'efficiency', n.efficiency,
-          'extraOf', (select x.node_id from n x where x.id = n.extra_of), 'extraKind', n.extra_kind,
+          'quantity', n.quantity, 'nominalTime', n.nominal_time, 'efficiency', n.efficiency,
           'output', case when n.output_material_code is null then null
                          else json_build_object('materialCode', n.output_material_code, 'quantity', n.output_quantity) end,
           'position', json_build_object('x', n.position_x, 'y', n.position_y),
@@ -133,7 +134,10 @@ export async function findRevisedPlanDetail(db: Db, planId: string): Promise<{ p
           'materialInputs', coalesce(inputs.list, '[]'::json),
           'assignment', asg.obj,
           'waitingFor', coalesce(waits.list, '[]'::json)
-        ) order by n.sequence)
+        )::jsonb
+        -- yield (0019): present only when set, so a plan no scrap has touched reads as it always did
+        || jsonb_strip_nulls(jsonb_build_object('expectedQuantity', n.expected_quantity,
+             'extraOf', (select x.node_id from n x where x.id = n.extra_of), 'extraKind', n.extra_kind)) order by n.sequence)
           from n left join preds on preds.node_id = n.id left join cands on cands.node_id = n.id
           left join inputs on inputs.node_id = n.id left join asg on asg.node_id = n.id
           left join waits on waits.node_id = n.id), '[]'::json)

@@ -171,6 +171,9 @@ export const PlanAssignmentView = Type.Object({
   substationId: Type.String(),
   plannedStart: DateTime,
   plannedEnd: DateTime,
+  /** the planner's booking, present once the live one (plannedStart..End) left it: a start, an overrun, a repair (0017) */
+  baselineStart: Type.Optional(DateTime),
+  baselineEnd: Type.Optional(DateTime),
   workMinutes: Type.Number(),
   pinned: Type.Boolean(),
   waitReason: WaitReasons,
