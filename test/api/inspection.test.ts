@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { archiveFinishedPlans } from '../../src/modules/plans/archive.service.js';
 import { csvField, csvOf } from '../../src/modules/quality/inspection-report.rules.js';
-import { type Client, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
+import { type Client, clearTheFloor, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
 import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
 
@@ -39,13 +39,7 @@ describeEachEngine('inspection plans and results', (ctx) => {
   });
 
   const releasedPlan = async () => {
-    // a step starts only when its worker and substation are free now (issue #15): the earlier tests' plans make way
-    const open = await planner.get('/api/mes/production-plans?status=released&status=in_production&status=paused&limit=500');
-    for (const other of open.json().items as { id: string; status: string }[]) {
-      if (other.status === 'in_production') await planner.post(`/api/mes/production-plans/${other.id}/pause`, {});
-      const cancelled = await planner.post(`/api/mes/production-plans/${other.id}/cancel`, {});
-      expect(cancelled.statusCode, cancelled.body).toBe(200);
-    }
+    await clearTheFloor(planner);
     const doc = pinSamplePlan(samplePlan({ name: `Inspected ${Math.random().toString(36).slice(2, 8)}` }));
     const created = await planner.post('/api/mes/production-plans', doc);
     expect(created.statusCode, created.body).toBe(201);

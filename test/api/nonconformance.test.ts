@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { runIntegrityChecks } from '../../src/integrity/checks.js';
-import { type Client, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
+import { clearTheFloor, type Client, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
 import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
 
@@ -32,6 +32,7 @@ describeEachEngine('non-conformances', (ctx) => {
   });
 
   const releasedPlan = async () => {
+    await clearTheFloor(planner);
     const doc = pinSamplePlan(samplePlan({ name: `NCR ${Math.random().toString(36).slice(2, 8)}` }));
     const created = await planner.post('/api/mes/production-plans', doc);
     expect(created.statusCode, created.body).toBe(201);

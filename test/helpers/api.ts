@@ -87,3 +87,16 @@ export async function mesContents(db: Kysely<DB>): Promise<Record<string, { rows
   const result = await sql.raw<{ t: string; n: number; md5: string }>(parts.join(' union all ')).execute(db);
   return Object.fromEntries(result.rows.map((r) => [r.t, { rows: r.n, md5: r.md5 }]));
 }
+
+/**
+ * Cancels every open plan (pausing those in production first), so that a test's next plan finds its
+ * workers and substations free now: a step starts only when nothing else holds them (issue #15).
+ */
+export async function clearTheFloor(planner: Client): Promise<void> {
+  const open = await planner.get('/api/mes/production-plans?status=released&status=in_production&status=paused&limit=500');
+  for (const other of open.json().items as { id: string; status: string }[]) {
+    if (other.status === 'in_production') await planner.post(`/api/mes/production-plans/${other.id}/pause`, {});
+    const cancelled = await planner.post(`/api/mes/production-plans/${other.id}/cancel`, {});
+    if (cancelled.statusCode !== 200) throw new Error(`clearTheFloor: cancelling ${other.id} answered ${cancelled.statusCode}: ${cancelled.body}`);
+  }
+}

@@ -102,7 +102,7 @@ describe('yield rules', () => {
 
   it('names added steps after the original, within 40 characters, never twice', () => {
     expect(extraNodeId('N3', 'remake', new Set(['N3', 'N3-R1']))).toBe('N3-R2');
-    expect(extraNodeId('N3', 'rework', new Set())).toBe('N3-W1');
+    expect(extraNodeId('N3', 'rework', new Set())).toBe('N3-RW1');
     const long = 'x'.repeat(40);
     expect(extraNodeId(long, 'remake', new Set())).toHaveLength(40);
   });

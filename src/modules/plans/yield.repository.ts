@@ -117,7 +117,7 @@ export interface ExtraNode {
 
 /**
  * A copy of node `copyOf` as a new node of the same plan: operation, times, candidate stations and
- * predecessors as the original; inputs scaled to the new quantity and drawn from stock (the original's
+ * predecessors as the original (a rework: the original itself); inputs scaled to the new quantity and drawn from stock (the original's
  * feeders already delivered to it); output scaled; every consumer of the original (edge or input) also
  * waits for the copy. Returns the new node's db id.
  */
@@ -134,9 +134,14 @@ export async function insertExtraNode(trx: Trx, x: ExtraNode): Promise<number> {
   await sql`
     insert into mes.node_stations (plan_id, node_id, station_id, priority, time_minutes)
     select plan_id, ${id}, station_id, priority, time_minutes from mes.node_stations where node_id = ${x.copyOf}`.execute(trx);
-  await sql`
-    insert into mes.node_predecessors (plan_id, node_id, predecessor_id)
-    select plan_id, ${id}, predecessor_id from mes.node_predecessors where node_id = ${x.copyOf}`.execute(trx);
+  // a remake makes the parts again, after what the original waited for; a rework reworks the original's parts, after it
+  if (x.kind === 'remake') {
+    await sql`
+      insert into mes.node_predecessors (plan_id, node_id, predecessor_id)
+      select plan_id, ${id}, predecessor_id from mes.node_predecessors where node_id = ${x.copyOf}`.execute(trx);
+  } else {
+    await trx.insertInto('mes.node_predecessors').values({ plan_id: x.planId, node_id: id, predecessor_id: x.copyOf }).execute();
+  }
   await sql`
     insert into mes.node_predecessors (plan_id, node_id, predecessor_id)
     select distinct plan_id, node_id, ${id}::bigint from (

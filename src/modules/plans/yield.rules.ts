@@ -143,7 +143,7 @@ export function missingQuantity(nodes: readonly YieldNode[], nodeId: number): nu
 
 /** An added step's node id: the original's id (cut to fit 40 characters) with -R1, -R2 … (remake) or -W1 … (rework). */
 export function extraNodeId(originalNodeId: string, kind: 'remake' | 'rework', taken: ReadonlySet<string>): string {
-  const letter = kind === 'remake' ? 'R' : 'W';
+  const letter = kind === 'remake' ? 'R' : 'RW';
   for (let k = 1; ; k++) {
     const suffix = `-${letter}${k}`;
     const id = `${originalNodeId.slice(0, 40 - suffix.length)}${suffix}`;
