@@ -171,6 +171,8 @@ export function simulateHistory(input: HistoryInput, onPlan?: (done: number, est
 
   const workerBusy = new Map(dataset.workers.map((w) => [w.id, new Busy()]));
   const substationBusy = new Map(dataset.substations.map((s) => [s.id, new Busy()]));
+  const lotTracked = new Set(dataset.materials.filter((m) => m.lot_tracked).map((m) => m.code));
+  const untrackedSheet = dataset.materials.find((m) => m.code.startsWith('SHEET-') && !m.lot_tracked)!.code;
   const finished = new Set(dataset.materials.filter((m) => m.code.startsWith('FG-')).map((m) => m.code));
   /** earliest start >= t at which `minutes` of work fit on the worker's shifts with worker and substation both free */
   const slot = (cal: CompiledCalendar, worker: Busy, substation: Busy, t: number, minutes: number): [number, number] => {
@@ -195,6 +197,8 @@ export function simulateHistory(input: HistoryInput, onPlan?: (done: number, est
 
   while (releaseAt < now - 3 * 86_400_000) {
     const doc = buildPlan(rnd, index, stationsByOp, historyQuantities);
+    // the past draws no lot-tracked material: its ledger rows would need lots (a gap: the history has no lots yet)
+    for (const n of doc.nodes) n.materialInputs = n.materialInputs.map((i) => (lotTracked.has(i.materialCode) ? { ...i, materialCode: untrackedSheet } : i));
     const p = plans.length;
     const ledgerBefore = ledger.length;
     const ends = new Map<string, number>();
