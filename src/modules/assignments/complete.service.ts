@@ -68,6 +68,9 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
       );
     }
 
+    // yield carried forward: consumers' expected quantities, reservations and not-started bookings follow what this step delivered
+    // (before the lots: it locks the downstream materials, and no material lock may follow a lot lock)
+    const carried = await carryYieldForward(trx, { planId: t.planId, actor: t.actor, utcOffsetMinutes: ctx.utcOffsetMinutes });
     // lots of lot-tracked inputs (named in body.lots, else FIFO) and the output lot (materials/consumption.service.ts)
     const lots = await takeCompletionLots(trx, {
       ...t,
@@ -81,8 +84,6 @@ export function completeAssignment(db: Db, id: string, body: CompleteBody, ctx: 
     });
     const ledger = await insertCompletionLedger(trx, { planId: t.planId, nodeDbId: t.nodeDbId, assignmentId: t.id, actor: t.actor, ...lots });
     const ready = await repo.readySuccessors(trx, t.planId, t.nodeDbId);
-    // yield carried forward: consumers' expected quantities, reservations and not-started bookings follow what this step delivered
-    const carried = await carryYieldForward(trx, { planId: t.planId, actor: t.actor, utcOffsetMinutes: ctx.utcOffsetMinutes });
     // then the live booking ends and repair pulls the shortened successors left
     const rebooked = await bookCompletion(trx, t, liveContext(t, ctx));
 
