@@ -50,7 +50,9 @@ async function server(name: string, history: number) {
     const started = performance.now();
     if (history > 0) {
       const h = await seedHistory(database.db, { size: 'full', seed: 1, months: history, now: Date.now(), utcOffsetMinutes: 0 });
-      console.log(`${name}: ${history} months of history in ${Math.round((performance.now() - started) / 1000)} s: ${h.plans} plans, ${h.steps} steps, ${h.ledgerRows} ledger rows`);
+      console.log(
+        `${name}: ${history} months of history in ${Math.round((performance.now() - started) / 1000)} s: ${h.plans} plans, ${h.steps} steps, ${h.ledgerRows} ledger rows`,
+      );
     }
     // the live floor on both: the demo floor's two released plans and a running step, then ten more released plans
     await startDemoFloor(app, { adminPassword: password, demoPin: '123456' });

@@ -110,6 +110,14 @@ const matrix: Record<string, Rule> = {
   'POST /api/mes/alerts/{id}/ack': 'any',
   'POST /api/mes/alerts/ack-all': 'any',
 
+  'GET /api/mes/analytics/oee': 'planner',
+  'GET /api/mes/analytics/downtime': 'planner',
+  'GET /api/mes/analytics/scrap': 'planner',
+  'GET /api/mes/analytics/planned-vs-actual': 'planner',
+  'GET /api/mes/analytics/delivery': 'planner',
+  'GET /api/mes/analytics/utilisation': 'planner',
+  'GET /api/mes/analytics/steps': 'planner',
+
   'GET /api/mes/stream': 'any',
   'GET /api/mes/stream/plans': 'any',
   'GET /api/mes/stream/assignments': 'any',
