@@ -19,6 +19,7 @@ import * as m0013 from './0013_structured_wait_reasons.js';
 import * as m0014 from './0014_booking_indexes.js';
 import * as m0016 from './0016_operation_nominal_time.js';
 import * as m0017 from './0017_living_schedule.js';
+import * as m0026 from './0026_analytics_indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0014_booking_indexes': m0014,
   '0016_operation_nominal_time': m0016,
   '0017_living_schedule': m0017,
+  '0026_analytics_indexes': m0026,
 };
