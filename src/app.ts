@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { createContext } from './context.js';
 import type { Database } from './db/database.js';
 import { alertsRoutes } from './modules/alerts/alerts.routes.js';
+import { analyticsRoutes } from './modules/analytics/index.js';
 import { assignmentsRoutes } from './modules/assignments/assignments.routes.js';
 import { portalRoutes } from './modules/assignments/portal.routes.js';
 import { problemsRoutes } from './modules/assignments/problems.routes.js';
@@ -107,6 +108,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         problemsRoutes,
         alertsRoutes,
         documentsRoutes,
+        analyticsRoutes,
         realtimeRoutes,
       ]) {
         await api.register(routes);

@@ -141,6 +141,13 @@ const matrix: Record<string, Rule> = {
   'GET /api/mes/worker-assignments/{id}/documents': 'any',
   'GET /api/mes/documents/{id}': 'any',
   'DELETE /api/mes/documents/{id}': 'planner',
+  'GET /api/mes/analytics/oee': 'planner',
+  'GET /api/mes/analytics/downtime': 'planner',
+  'GET /api/mes/analytics/scrap': 'planner',
+  'GET /api/mes/analytics/planned-vs-actual': 'planner',
+  'GET /api/mes/analytics/delivery': 'planner',
+  'GET /api/mes/analytics/utilisation': 'planner',
+  'GET /api/mes/analytics/steps': 'planner',
 
   'GET /api/mes/stream': 'any',
   'GET /api/mes/stream/plans': 'any',

@@ -23,6 +23,7 @@ import * as m0019 from './0019_yield_carried_forward.js';
 import * as m0023 from './0023_lots.js';
 import * as m0024 from './0024_inspection.js';
 import * as m0025 from './0025_documents.js';
+import * as m0026 from './0026_analytics_indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '0023_lots': m0023,
   '0024_inspection': m0024,
   '0025_documents': m0025,
+  '0026_analytics_indexes': m0026,
 };
