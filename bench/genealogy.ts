@@ -148,7 +148,8 @@ async function main(): Promise<void> {
         ['up', `L5-${(i * 241) % PER_LEVEL}`, xUp],
       ] as const) {
         const q = genealogyQueries(start, dir, 10);
-        out.push((await explain(q.lots)) + (await explain(q.edges)) + (await explain(q.uses)));
+        const codes = (await q.lots.execute(db)).rows.map((l) => l.code);
+        out.push((await explain(q.lots)) + (await explain(q.edges(codes))) + (await explain(q.uses(codes))));
       }
     }
     await client.end();

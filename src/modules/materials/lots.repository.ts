@@ -191,42 +191,40 @@ export async function recallHeat(db: Db, heatNumber: string, depth: number): Pro
   return result.rows.map(toLot);
 }
 
-/** The genealogy's three statements (lots, edges, uses), each over the same recursive walk; exported for the bench's EXPLAIN. */
+/**
+ * The genealogy's statements: the recursive walk once (the lots reached, each at its nearest level), then
+ * the edges between those lots and their uses, by the codes the walk found. Exported for the bench's EXPLAIN.
+ */
 export function genealogyQueries(code: string, direction: 'up' | 'down', depth: number) {
   const step =
     direction === 'down'
       ? sql`select p.child_lot, w.level + 1 from walk w join mes.lot_parents p on p.parent_lot = w.code where w.level < ${depth}`
       : sql`select p.parent_lot, w.level + 1 from walk w join mes.lot_parents p on p.child_lot = w.code where w.level < ${depth}`;
-  const walk = sql`
-    with recursive walk(code, level) as (select ${code}::text, 0 union ${step}),
-    reached as (select code, min(level) as level from walk group by code)`;
   return {
     lots: sql<LotRow & { level: number }>`
-      ${walk}
+      with recursive walk(code, level) as (select ${code}::text, 0 union ${step}),
+      reached as (select code, min(level) as level from walk group by code)
       select ${lotColumns}, r.level from reached r join mes.lots l on l.code = r.code ${lotJoins}
        order by r.level, l.received_at, l.code collate "C"`,
-    edges: sql<Omit<LotEdge, 'at'> & { at: Date }>`
-      ${walk}
+    edges: (codes: string[]) => sql<Omit<LotEdge, 'at'> & { at: Date }>`
       select p.parent_lot as "parentLot", p.child_lot as "childLot", p.quantity,
              c.origin_plan_id as "planId", c.origin_node_id as "nodeId", n.name as "stepName", c.origin_assignment_id as "assignmentId",
              c.origin_worker_id as "workerId", wk.name as "workerName", c.origin_substation_id as "substationId", c.received_at as at
         from mes.lot_parents p
-        join reached a on a.code = p.parent_lot
-        join reached b on b.code = p.child_lot
         join mes.lots c on c.code = p.child_lot
         left join mes.production_plan_nodes n on n.plan_id = c.origin_plan_id and n.node_id = c.origin_node_id
         left join mes.workers wk on wk.id = c.origin_worker_id
+       where p.parent_lot = any(${codes}::text[]) and p.child_lot = any(${codes}::text[])
        order by p.parent_lot, p.child_lot`,
-    uses: sql<Omit<LotUse, 'at'> & { at: Date }>`
-      ${walk}
+    uses: (codes: string[]) => sql<Omit<LotUse, 'at'> & { at: Date }>`
       select l.lot_code as "lotCode", -l.stock_delta as quantity, l.plan_id as "planId", n.node_id as "nodeId", n.name as "stepName",
              l.assignment_id as "assignmentId", a.worker_id as "workerId", wk.name as "workerName", a.substation_id as "substationId",
              l.actor, l.created_at as at
-        from reached r
-        join mes.material_ledger l on l.lot_code = r.code and l.entry_type = 'consumption' and l.stock_delta < 0
+        from mes.material_ledger l
         left join mes.production_plan_nodes n on n.id = l.node_id
         left join mes.worker_assignments a on a.id = l.assignment_id
         left join mes.workers wk on wk.id = a.worker_id
+       where l.lot_code = any(${codes}::text[]) and l.entry_type = 'consumption' and l.stock_delta < 0
        order by l.id`,
   };
 }
@@ -235,8 +233,9 @@ export function genealogyQueries(code: string, direction: 'up' | 'down', depth: 
 export async function genealogyOf(db: Db, code: string, direction: 'up' | 'down', depth: number) {
   const q = genealogyQueries(code, direction, depth);
   const lots = await q.lots.execute(db);
-  const edges = await q.edges.execute(db);
-  const uses = await q.uses.execute(db);
+  const codes = lots.rows.map((l) => l.code);
+  const edges = await q.edges(codes).execute(db);
+  const uses = await q.uses(codes).execute(db);
   return {
     lots: lots.rows.map(toLot),
     edges: edges.rows.map((e) => ({ ...e, at: iso(e.at) })),
