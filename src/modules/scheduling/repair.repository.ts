@@ -32,13 +32,13 @@ export interface RepairRow {
 }
 
 /**
- * Open bookings that end after `now` (the repair passes the earliest of now and its anchors' starts) on the given workers or substations, and
- * the named ones; each with its predecessors' live ends (completed: the actual
+ * Open bookings that end after `now` (the repair passes the earliest of now and its anchors' starts) on the given workers or substations,
+ * the named ones, and every open booking of the plans of the `planOf` ones (what a push through plan successors reaches, in one read); each with its predecessors' live ends (completed: the actual
  * end) and its open successors.
  */
 export async function loadRepairRows(
   trx: Trx,
-  q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[]; except?: string[] },
+  q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[]; planOf?: string[]; except?: string[] },
 ): Promise<RepairRow[]> {
   const result = await sql<
     Omit<RepairRow, 'start' | 'end' | 'predecessors'> & { start: string; end: string; predecessors: [string, number, boolean][] | null }
@@ -51,6 +51,9 @@ export async function loadRepairRows(
        where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
       union
       select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}
+      union
+      select a.id from mes.worker_assignments a
+       where a.plan_id in (select b.plan_id from mes.worker_assignments b where b.id = any(${q.planOf ?? []}::text[])) and a.status in ${open}
     )
     select a.id, a.plan_id as "planId", n.node_id as "nodeId", a.worker_id as "workerId", a.station_id as "stationId",
            a.substation_id as "substationId", a.status, a.pinned, a.work_minutes::float8 as "workMinutes", p.auto_compact as "autoCompact",

@@ -123,12 +123,15 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     const newWorkers = [...workerIds].filter((w) => !readWorkers.has(w));
     const newSubstations = [...substationIds].filter((s) => !readSubstations.has(s));
     const newIds = [...ids].filter((i) => !readIds.has(i) && !loaded.has(i));
+    const before = loaded.size;
     if (newWorkers.length + newSubstations.length + newIds.length > 0) {
       for (const r of await loadRepairRows(trx, {
         now: windowFrom,
         workerIds: newWorkers,
         substationIds: newSubstations,
         ids: newIds,
+        // the first round reads the anchors' and the named bookings' plans whole: a push or a pull runs on through their successors
+        planOf: round === 0 ? newIds : [],
         except: [...loaded.keys()],
       })) {
         loaded.set(r.id, r);
@@ -156,6 +159,8 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     }
     profile.readMs += performance.now() - t;
     if (grew) continue;
+    // nothing new was read since the last repair: it would answer the same (it is a pure function of the rows)
+    if (result && loaded.size === before) break;
     t = performance.now();
     await calendarsFor(trx, [...new Set(rows.map((r) => r.workerId))], req.now, calendars);
     const blocks: RepairBlock[] = await loadSubstationBlocks(trx, [...substationIds], req.now);
