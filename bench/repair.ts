@@ -35,6 +35,9 @@ import { insertAssignments, type NewAssignment } from '../src/modules/assignment
 import type { PlanDocument } from '../src/modules/plans/plans.schema.js';
 import { nodeDbIds } from '../src/modules/plans/plans.repository.js';
 import { createPlan } from '../src/modules/plans/plans.service.js';
+import { releasePlan } from '../src/modules/plans/lifecycle.service.js';
+import { stopSchedulerThread } from '../src/modules/scheduling/scheduler-thread.js';
+import { benchPlan as partPlan } from './release-scale-plan.js';
 import { repairBookings } from '../src/modules/scheduling/index.js';
 import { seedDatabase } from '../src/seed/seed.js';
 import { machine, percentile, scratchDatabase } from './lib.js';
@@ -139,6 +142,32 @@ async function build(db: Db): Promise<{ planId: string; running: string }> {
     return assignmentIds[0]!;
   });
   return { planId: plan.id, running };
+}
+
+/** The --full floor with one plan of 50 parts x 20 steps released through the service, its first booking running. */
+async function releasedPlan(db: Db) {
+  await seedDatabase(db, { size: 'full', clear: true, adminPassword: 'bench-pass-123', demoPin: '1234' });
+  const parts = Array.from({ length: 50 }, (_, p) =>
+    partPlan(`part ${p}`).nodes.map((n) => ({ ...n, nodeId: `P${p}-${n.nodeId}`, predecessors: n.predecessors.map((x) => `P${p}-${x}`) })),
+  );
+  const plan = await createPlan(db, { workOrderCode: 'WO-REPAIR-REL', name: 'Repair bench, released', quantity: 2, nodes: parts.flat() }, 'bench');
+  await releasePlan(db, plan.id, true, { actor: 'bench', now: new Date(T0), utcOffsetMinutes: 0, schedulerBudgetMs: 1_000 });
+  const first = (
+    await sql<{ id: string; start: Date; end: Date; workerId: string; substationId: string }>`
+      select id, planned_start as start, planned_end as "end", worker_id as "workerId", substation_id as "substationId"
+        from mes.worker_assignments where plan_id = ${plan.id} order by planned_start, id limit 1`.execute(db)
+  ).rows[0]!;
+  await sql`update mes.production_plans set status = 'in_production' where id = ${plan.id}`.execute(db);
+  await sql`update mes.worker_assignments set status = 'in_progress', actual_start = planned_start where id = ${first.id}`.execute(db);
+  const counts = (
+    await sql<{ steps: number; workers: number; substations: number }>`
+      select count(*)::int as steps, count(distinct worker_id)::int as workers, count(distinct substation_id)::int as substations
+        from mes.worker_assignments where plan_id = ${plan.id}`.execute(db)
+  ).rows[0]!;
+  return {
+    ...counts,
+    running: { id: first.id, start: first.start.getTime(), end: first.end.getTime(), workerId: first.workerId, substationId: first.substationId },
+  };
 }
 
 async function timed(db: Db, body: (trx: Trx) => Promise<unknown>): Promise<{ ms: number; result: unknown }> {
@@ -248,7 +277,59 @@ async function main() {
     console.log('');
     parts('overrun', overrun.last);
     parts('early finish', early.last);
+
+    // ---- the same repairs on a plan as release books it: 50 parts x 20 steps on the --full floor -------------
+    const released = await releasedPlan(db);
+    const r = released.running;
+    const lateNow = new Date(r.end + 5 * MIN);
+    const late = await median(db, (trx) =>
+      repairBookings(trx, {
+        now: lateNow,
+        utcOffsetMinutes: 0,
+        actor: 'bench',
+        cause: 'overrun',
+        anchors: [{ id: r.id, start: r.start, end: lateNow.getTime() + 15 * MIN }],
+        workerIds: [r.workerId],
+        substationIds: [r.substationId],
+      }),
+    );
+    const doneAt = new Date(r.start + (r.end - r.start) / 2);
+    const early2 = await median(
+      db,
+      async (trx) => {
+        const successors = (
+          await sql<{ id: string }>`select sa.id from mes.worker_assignments a join mes.node_predecessors e on e.predecessor_id = a.node_id
+            join mes.worker_assignments sa on sa.node_id = e.node_id where a.id = ${r.id}`.execute(trx)
+        ).rows.map((x) => x.id);
+        return repairBookings(trx, {
+          now: doneAt,
+          utcOffsetMinutes: 0,
+          actor: 'bench',
+          cause: 'complete',
+          workerIds: [r.workerId],
+          substationIds: [r.substationId],
+          ids: successors,
+          compact: successors,
+        });
+      },
+      async (trx) => {
+        await sql`update mes.worker_assignments set status = 'completed', actual_end = ${doneAt}::timestamptz, planned_end = ${doneAt}::timestamptz,
+                       good_quantity = 2, scrap_quantity = 0, worked_minutes = 1
+                   where id = ${r.id}`.execute(trx);
+      },
+    );
+    console.log(
+      `\n### A plan as release books it: ${released.steps} steps (50 parts × 20, the --full floor, ${released.workers} workers, ${released.substations} substations)\n`,
+    );
+    console.log('| what | median ms | max ms | bookings moved | vs SELECT 1 | vs plain read |');
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+    row(`the running step 20 min past its planned end (${((r.end - r.start) / MIN).toFixed(0)}-minute step): push what follows`, late, moved(late.last));
+    row('the running step finishes at half its time, auto_compact: pull left', early2, moved(early2.last));
+    console.log('');
+    parts('late', late.last);
+    parts('early', early2.last);
   } finally {
+    await stopSchedulerThread();
     await close();
   }
 }
