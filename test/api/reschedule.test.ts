@@ -152,6 +152,15 @@ describeEachEngine('POST /api/mes/schedule/reschedule', (ctx) => {
     const tomorrow = new Date(Math.ceil((now + 24 * HOUR) / HOUR) * HOUR).toISOString();
     expect((await planner.put(`/api/mes/worker-assignments/${pin.id}`, { plannedStart: tomorrow })).statusCode).toBe(200);
     const keptBefore = [(await steps(started))[0]!.assignment, (await steps(pinned))[0]!.assignment];
+    const openIds = async () =>
+      (
+        await sql<{
+          id: string;
+        }>`select id from mes.worker_assignments where plan_id = any(${[started, urgent, pinned]}::text[]) and status <> 'cancelled' order by id`.execute(
+          ctx.database.db,
+        )
+      ).rows.map((r) => r.id);
+    const idsBefore = await openIds();
 
     const res = await reschedule([started, urgent, pinned]);
     expect(res.statusCode, res.body).toBe(200);
@@ -166,6 +175,14 @@ describeEachEngine('POST /api/mes/schedule/reschedule', (ctx) => {
     const [u, rest] = [await window(urgent), (await steps(started))[1]!.assignment];
     expect(u.start).toBe(Date.parse(keptAfter[0]!.plannedEnd));
     expect(u.end).toBeLessThanOrEqual(Date.parse(rest.plannedStart));
+    // the moved steps keep their bookings (moved in place, each with a rescheduled event saying where from), none is cancelled
+    expect(await openIds()).toEqual(idsBefore);
+    const moves = await sql<{ id: string; from: unknown }>`
+      select entity_id as id, payload->'from' as "from" from mes.events where topic = 'assignments' and change = 'rescheduled' and plan_id = ${urgent}`.execute(
+      ctx.database.db,
+    );
+    expect(moves.rows.length).toBeGreaterThan(0);
+    expect(moves.rows[0]!.from).toMatchObject({ plannedStart: expect.any(String), workerId: expect.any(String) });
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
   });
 

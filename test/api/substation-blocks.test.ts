@@ -158,9 +158,9 @@ describeEachEngine('substation blocks and availability', (ctx) => {
     expect(Date.parse(after[1]!.plannedStart)).toBeGreaterThanOrEqual(Date.parse(after[0]!.plannedEnd));
     const events = await sql<{ change: string }>`select change from mes.events where entity_id = ${SUB} and change = 'blocked'`.execute(ctx.database.db);
     expect(events.rows.length).toBeGreaterThanOrEqual(1);
-    const rescheduled = await sql<{ n: number }>`select count(*)::int as n from mes.events where plan_id = ${plan} and change = 'rescheduled'`.execute(
-      ctx.database.db,
-    );
+    const rescheduled = await sql<{
+      n: number;
+    }>`select count(*)::int as n from mes.events where plan_id = ${plan} and topic = 'plans' and change = 'rescheduled'`.execute(ctx.database.db);
     expect(rescheduled.rows[0]!.n).toBe(1);
   });
 

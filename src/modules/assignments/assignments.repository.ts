@@ -120,6 +120,38 @@ export async function cancelAssignments(trx: Trx, ids: string[], cause: CancelCa
     .execute();
 }
 
+/**
+ * The floor's reschedule: not-started assignments take their new worker, station, substation and times in place (one statement;
+ * they keep their ids). The exclusion constraints are deferred for it (A moving into B's old slot while B moves on is no overlap,
+ * in whatever order the rows are written) and checked again at once after it. The new schedule is the planner's: no baseline.
+ */
+export async function rebookAssignments(trx: Trx, rows: (Omit<NewAssignment, 'nodeId'> & { id: string })[]): Promise<void> {
+  if (rows.length === 0) return;
+  const json = rows.map((r) => ({
+    id: r.id,
+    worker_id: r.workerId,
+    station_id: r.stationId,
+    substation_id: r.substationId,
+    planned_start: new Date(r.start).toISOString(),
+    planned_end: new Date(r.end).toISOString(),
+    work_minutes: r.workMinutes,
+    status: r.status,
+    pinned: r.pinned,
+    wait_reason: r.waitReason,
+  }));
+  const constraints = sql.raw('mes.worker_assignments_worker_no_overlap, mes.worker_assignments_substation_no_overlap');
+  await sql`set constraints ${constraints} deferred`.execute(trx);
+  await sql`
+    update mes.worker_assignments a
+       set worker_id = x.worker_id, station_id = x.station_id, substation_id = x.substation_id, planned_start = x.planned_start,
+           planned_end = x.planned_end, work_minutes = x.work_minutes, status = x.status, pinned = x.pinned, wait_reason = x.wait_reason,
+           baseline_start = null, baseline_end = null, version = a.version + 1
+      from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(id text, worker_id text, station_id text, substation_id text,
+             planned_start timestamptz, planned_end timestamptz, work_minutes numeric, status text, pinned boolean, wait_reason jsonb)
+     where a.id = x.id and a.status in ('pending', 'ready')`.execute(trx);
+  await sql`set constraints ${constraints} immediate`.execute(trx);
+}
+
 /** A planner's move: the not-started assignment goes to this worker, station, substation and time, pinned. */
 export async function moveAssignment(
   trx: Trx,

@@ -9,6 +9,7 @@ export {
   listPlanAssignments,
   moveAssignment,
   type NewAssignment,
+  rebookAssignments,
 } from './assignments.repository.js';
 /** What quality checks need to act on an assignment like the other floor actions: the locks, who may act, the Idempotency-Key store. */
 export { lockAssignment } from './assignments.repository.js';

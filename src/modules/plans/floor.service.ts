@@ -20,11 +20,11 @@ import type { Db, Trx } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
 import { weightOfPriority } from '../../scheduler/index.js';
 import { DomainError, detail, m, summaryOf as problemSummary } from '../../shared/errors.js';
-import { cancelAssignments, insertAssignmentsOfPlans, listAssignmentsOfPlans, type NewAssignment } from '../assignments/index.js';
+import { insertAssignmentsOfPlans, listAssignmentsOfPlans, type NewAssignment, rebookAssignments } from '../assignments/index.js';
 import { type OutboxEvent, recordEvents } from '../realtime/index.js';
 import { type FixedNode, type FloorPart, type PinnedNode, scheduleFloor } from '../scheduling/index.js';
 import type { FloorRescheduleResult, FloorSummary } from './floor.schema.js';
-import { assignmentEvents, cancelledEvent } from './lifecycle.service.js';
+import { assignmentEvents } from './lifecycle.service.js';
 import * as repo from './plans.repository.js';
 import type { PlanStatus } from './plans.schema.js';
 
@@ -252,40 +252,60 @@ export async function rescheduleFloorIn(trx: Trx, planIds: string[] | undefined,
 
     t = performance.now();
     if (applied) {
-      // the old bookings go first, or they would block their replacements
-      await cancelAssignments(
-        trx,
-        [...changes.values()].flatMap((c) => c.old.map((a) => a.id)),
-        'rescheduled',
-      );
-      // the new bookings of every plan in one statement, then every moved plan's window and version in one
+      // a step booked before keeps its booking and id, moved in place (one statement for the floor); a step not booked yet gets one
       const moving = states.filter((s) => changes.has(s.plan.id));
+      const rebooked: { planId: string; old: Current; row: NewAssignment; nodeId: string }[] = [];
+      const fresh: { planId: string; row: NewAssignment; nodeId: string }[] = [];
+      for (const s of moving) {
+        const nodeIdOf = new Map([...s.dbIds].map(([nodeId, id]) => [id, nodeId]));
+        for (const r of changes.get(s.plan.id)!.rows) {
+          const nodeId = nodeIdOf.get(r.nodeId)!;
+          const old = s.replaceable.get(nodeId);
+          if (old) rebooked.push({ planId: s.plan.id, old, row: r, nodeId });
+          else fresh.push({ planId: s.plan.id, row: r, nodeId });
+        }
+      }
+      await rebookAssignments(
+        trx,
+        rebooked.map(({ old, row: { nodeId: _n, ...row } }) => ({ ...row, id: old.id })),
+      );
       const newIds = await insertAssignmentsOfPlans(
         trx,
-        moving.flatMap((s) => changes.get(s.plan.id)!.rows.map((r) => ({ ...r, planId: s.plan.id }))),
+        fresh.map((f) => ({ ...f.row, planId: f.planId })),
       );
       await repo.setPlannedWindows(
         trx,
         moving.map((s) => ({ planId: s.plan.id, plannedEnd: new Date(afterEnd(s)) })),
       );
       const events: OutboxEvent[] = [];
-      let next = 0;
+      const workersOf = new Map<string, Set<string>>(moving.map((s) => [s.plan.id, new Set<string>()]));
+      for (const { planId, old, row, nodeId } of rebooked) {
+        const from = {
+          workerId: old.workerId,
+          stationId: old.stationId,
+          substationId: old.substationId,
+          plannedStart: old.plannedStart.toISOString(),
+          plannedEnd: old.plannedEnd.toISOString(),
+        };
+        for (const e of assignmentEvents(planId, [{ ...row, id: old.id, nodeId }], 'rescheduled')) {
+          if (e.topic !== 'assignments') continue;
+          events.push({ ...e, payload: { ...e.payload, from } });
+          // a stream filtered to the worker or station the step leaves learns where it went
+          if (old.workerId !== row.workerId || old.stationId !== row.stationId)
+            events.push({ ...e, workerId: old.workerId, stationId: old.stationId, payload: { ...e.payload, from } });
+        }
+        workersOf.get(planId)!.add(old.workerId).add(row.workerId);
+      }
+      fresh.forEach((f, i) => {
+        events.push(...assignmentEvents(f.planId, [{ ...f.row, id: newIds[i]!, nodeId: f.nodeId }], 'created').filter((e) => e.topic === 'assignments'));
+        workersOf.get(f.planId)!.add(f.row.workerId);
+      });
       for (const s of moving) {
-        const c = changes.get(s.plan.id)!;
         const planId = s.plan.id;
-        const ids = newIds.slice(next, next + c.rows.length);
-        next += c.rows.length;
-        const nodeIdOf = new Map([...s.dbIds].map(([nodeId, id]) => [id, nodeId]));
-        events.push(
-          ...c.old.map((a) => cancelledEvent(planId, a, 'rescheduled')),
-          ...assignmentEvents(
-            planId,
-            c.rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })),
-            'created',
-            c.old.map((a) => a.workerId),
-          ),
-          { topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'rescheduled', payload: { status: s.plan.status, floor: true } },
-        );
+        for (const workerId of workersOf.get(planId)!) {
+          events.push({ topic: 'workers', entityType: 'worker', entityId: workerId, change: 'schedule_changed', workerId, planId, payload: { planId } });
+        }
+        events.push({ topic: 'plans', entityType: 'plan', entityId: planId, planId, change: 'rescheduled', payload: { status: s.plan.status, floor: true } });
       }
       await recordEvents(trx, events, opts.actor);
     }
