@@ -125,7 +125,11 @@ export const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       config,
     },
-    async (request) => service.updateSubstation(db, request.params.id, request.body, currentUser(request).username),
+    async (request) =>
+      service.updateSubstation(db, request.params.id, request.body, currentUser(request).username, {
+        now: new Date(),
+        utcOffsetMinutes: app.mes.config.utcOffsetMinutes,
+      }),
   );
 
   app.delete(

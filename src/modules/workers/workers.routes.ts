@@ -132,7 +132,7 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       config,
     },
-    async (request) => service.replaceShiftCalendar(db, request.params.id, request.body, currentUser(request).username),
+    async (request) => service.replaceShiftCalendar(db, request.params.id, request.body, currentUser(request).username, clock()),
   );
 
   app.delete(
