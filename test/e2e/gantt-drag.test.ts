@@ -1,13 +1,13 @@
 /**
  * The Gantt a planner can trust and move, in a real browser (issue #15, item 5): a step that crosses the end
- * of its worker's shift is drawn as two segments; dragging a bar to a free slot moves it (the server's new
- * start shows, and the steps after it start no earlier than it ends); the arrow keys and Enter move a focused
- * bar; dragging a bar onto a substation that is busy at that time is refused: the bar snaps back and the
- * server's reason is shown.
+ * of its worker's shift is drawn as two segments; dragging a bar to a free slot past its successor's start moves
+ * it and the successor follows (the server's new times show on both bars, and the message names the follower);
+ * the arrow keys and Enter move a focused bar; dragging a bar onto a substation that is busy at that time is
+ * refused: the bar snaps back and the server's reason is shown.
  *
  * The floor (test/helpers/gantt.ts): W-951 does N1 (60 min) → N2 (30 min) and goes off shift 30 minutes from
- * now for two hours, so N1 is split; W-952 does N4 (6 h) → N3, so N2 has slack before N3, and N4 holds its
- * substation over N2's time.
+ * now for two hours, so N1 is split; W-952 does N4 (6 h) → N3, so N2 has slack before N3 (the drag runs past it),
+ * and N4 holds its substation until N3 starts.
  */
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
