@@ -27,7 +27,6 @@ import { materialsRoutes } from './modules/materials/materials.routes.js';
 import { operationsRoutes } from './modules/operations/operations.routes.js';
 import { archiveRoutes } from './modules/plans/archive.routes.js';
 import { floorRoutes } from './modules/plans/floor.routes.js';
-import { rescheduleFloorIn } from './modules/plans/floor.service.js';
 import { lifecycleRoutes } from './modules/plans/lifecycle.routes.js';
 import { plansRoutes } from './modules/plans/plans.routes.js';
 import { qualityRoutes } from './modules/quality/quality.routes.js';
@@ -94,6 +93,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
         usersRoutes,
         operationsRoutes,
         stationsRoutes,
+        blocksRoutes,
         workersRoutes,
         materialsRoutes,
         lotsRoutes,
@@ -113,11 +113,6 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
       ]) {
         await api.register(routes);
       }
-      // a new maintenance block moves the bookings it overlaps: until the living schedule's repair (issue #15) lands,
-      // by the floor's reschedule of their plans, written even if they end later. Swap this one call for the repair.
-      await api.register(blocksRoutes, {
-        repair: async (trx, planIds, opts) => (await rescheduleFloorIn(trx, planIds, { ...opts, dryRun: false, mustApply: true })).moved,
-      });
     },
     { prefix: '/api/mes' },
   );

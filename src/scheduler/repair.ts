@@ -13,11 +13,15 @@
  *  - RIGHT SHIFT. Movable bookings are visited in their current start order
  *    (a predecessor before its successors). One that still fits where it is
  *    (no overlap with what is already placed on its worker and substation,
- *    not before its predecessors' live ends) stays; otherwise it goes to the
- *    earliest instant >= max(its start, its predecessors' ends, now) where
- *    it starts on its worker's shift and its work fits without overlap (the
- *    booking holds both resources for [start, end), off-shift gaps included,
- *    as the scheduler books). Everything after it follows by the same rule:
+ *    not before its predecessors' live ends, and, when it lies ahead, its
+ *    work inside [start, end) in its calendar: a calendar that changed may
+ *    leave it outside) stays; otherwise it goes to the earliest instant
+ *    >= max(its start, its predecessors' ends, now) where it starts in its
+ *    calendar and its work fits without overlap (the booking holds both
+ *    resources for [start, end), off-shift gaps included, as the scheduler
+ *    books). Its calendar is its worker's shifts intersected with its
+ *    substation's availability (none: always available), as the scheduler
+ *    books (availability.ts). Everything after it follows by the same rule:
  *    the push cascades through resource and plan successors.
  *  - LEFT SHIFT (compaction). Bookings named in `compact` whose plan allows it
  *    go to their earliest feasible instant >= max(now, predecessors' ends);
@@ -26,8 +30,9 @@
  *  - Fixed bookings never move. An anchor that would overlap another fixed
  *    booking or a block on its resources is cut at it (`anchors[].cappedBy`);
  *    a pinned booking left before a predecessor's live end is reported in
- *    `blocked`. The result never overlaps, whatever the input.
+ *    `blocked`, one left outside its calendar in `offCalendar`. The result never overlaps, whatever the input.
  */
+import { bookingCalendar } from './availability.js';
 import { CompiledCalendar, MINUTE_MS } from './calendar.js';
 import { firstEndAfter } from './sorted.js';
 import type { ShiftCalendar } from './types.js';
@@ -63,6 +68,8 @@ export interface RepairInput {
   bookings: RepairBooking[];
   /** shift calendar of each worker; a worker without one is always on shift */
   calendars: ReadonlyMap<string, ShiftCalendar>;
+  /** availability calendar of each substation that has one; a substation without one is always available */
+  substationCalendars?: ReadonlyMap<string, ShiftCalendar>;
   blocks?: RepairBlock[];
   /** fixed bookings whose [start, end) was just set (a start, a pause, an overrun): cut at the next fixed booking or block */
   anchors?: string[];
@@ -86,6 +93,8 @@ export interface RepairResult {
   blocked: { id: string; predecessorsEnd: number }[];
   /** movable bookings for which no slot exists within the calendar horizon (left where they were) */
   unplaced: string[];
+  /** pinned bookings ahead of now that lie outside their calendar (it changed under them), and could not be moved */
+  offCalendar: string[];
 }
 
 export const alwaysOn: ShiftCalendar = { weekly: Array.from({ length: 7 }, () => [{ start: 0, end: 1440 }]) };
@@ -173,10 +182,24 @@ export function repairSchedule(input: RepairInput): RepairResult {
   const wKey = (id: string) => `w:${id}`;
   const sKey = (id: string) => `s:${id}`;
   const compiled = new Map<string, CompiledCalendar>();
-  const calendarOf = (workerId: string) => {
-    let c = compiled.get(workerId);
-    if (!c) compiled.set(workerId, (c = new CompiledCalendar(input.calendars.get(workerId) ?? alwaysOn, input.utcOffsetMinutes, now)));
+  /** the calendar a booking's work is laid out in: its worker's shifts while its substation is available */
+  const calendarOf = (b: RepairBooking) => {
+    const key = `${b.workerId}\u0000${b.substationId}`;
+    let c = compiled.get(key);
+    if (!c) {
+      const calendar = bookingCalendar(input.calendars.get(b.workerId) ?? alwaysOn, input.substationCalendars?.get(b.substationId));
+      compiled.set(key, (c = new CompiledCalendar(calendar, input.utcOffsetMinutes, now)));
+    }
     return c;
+  };
+  /**
+   * A booking ahead of now lies in its calendar: it starts in it and its work is done by its end (a minute's
+   * slack for rounding). One that already began on paper (start before now) is left to the overrun rules.
+   */
+  const inCalendar = (b: RepairBooking) => {
+    if (b.start < now) return true;
+    const calendar = calendarOf(b);
+    return calendar.isOnShift(b.start) && calendar.addWork(b.start, b.workMinutes * MINUTE_MS) <= b.end + MINUTE_MS;
   };
 
   for (const block of input.blocks ?? []) busyOf(block.kind === 'worker' ? wKey(block.id) : sKey(block.id)).add(block.start, block.end);
@@ -282,11 +305,12 @@ export function repairSchedule(input: RepairInput): RepairResult {
     const substation = busyOf(sKey(b.substationId));
     const after = predecessorsEnd(i);
     const left = mayCompact.has(i);
-    if (!left && b.start >= after && worker.clash(b.start, b.end) === undefined && substation.clash(b.start, b.end) === undefined) {
+    const fits = () => b.start >= after && worker.clash(b.start, b.end) === undefined && substation.clash(b.start, b.end) === undefined && inCalendar(b);
+    if (!left && fits()) {
       place(i, b.start, b.end);
       return;
     }
-    const calendar = calendarOf(b.workerId);
+    const calendar = calendarOf(b);
     const work = b.workMinutes * MINUTE_MS;
     let t = calendar.nextShiftStart(Math.max(now, after, left ? -Infinity : b.start));
     for (;;) {
@@ -303,7 +327,7 @@ export function repairSchedule(input: RepairInput): RepairResult {
       const clash = worker.clash(t, e) ?? substation.clash(t, e);
       if (clash === undefined) {
         // compaction only ever moves left: a later slot than the one it has means it keeps its place
-        if (left && t >= b.start && worker.clash(b.start, b.end) === undefined && substation.clash(b.start, b.end) === undefined && b.start >= after) {
+        if (left && t >= b.start && fits()) {
           place(i, b.start, b.end);
           return;
         }
@@ -331,11 +355,13 @@ export function repairSchedule(input: RepairInput): RepairResult {
   for (const i of rest.sort(byStart)) visit(i);
 
   const blocked: RepairResult['blocked'] = [];
+  const offCalendar: string[] = [];
   for (let i = 0; i < n; i++) {
     const b = bookings[i]!;
     if (!b.fixed || anchorSet.has(b.id)) continue;
     const after = predecessorsEnd(i);
     if (after > startOf[i]! && after > now) blocked.push({ id: b.id, predecessorsEnd: after });
+    if (!inCalendar(b)) offCalendar.push(b.id);
   }
-  return { moves, anchors, blocked, unplaced };
+  return { moves, anchors, blocked, unplaced, offCalendar };
 }

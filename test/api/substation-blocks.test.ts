@@ -142,26 +142,83 @@ describeEachEngine('substation blocks and availability', (ctx) => {
     expect(Date.parse(rows[0]!.plannedStart)).toBeGreaterThanOrEqual(b.end);
   });
 
-  it('a new block over booked steps moves them out of it, in the same transaction, with events', async () => {
-    const plan = await release(chainPlan('Moved', 2));
+  /** No two open bookings of one worker or substation overlap, and no step starts before its predecessor ends (chains). */
+  const expectConsistentFloor = async () => {
+    const open = await sql<{ id: string; worker_id: string; substation_id: string; s: string; e: string }>`
+      select id, worker_id, substation_id, planned_start::text as s, planned_end::text as e from mes.worker_assignments
+       where status in ('pending', 'ready', 'in_progress', 'paused')`.execute(ctx.database.db);
+    const rows = open.rows.map((r) => ({ ...r, start: Date.parse(r.s), end: Date.parse(r.e) }));
+    for (const a of rows)
+      for (const b of rows) {
+        if (a.id >= b.id || (a.worker_id !== b.worker_id && a.substation_id !== b.substation_id)) continue;
+        expect(a.start < b.end && b.start < a.end, `${a.id} and ${b.id} overlap`).toBe(false);
+      }
+    const edges = await sql<{ id: string; pe: string; s: string }>`
+      select a.id, pa.planned_end::text as pe, a.planned_start::text as s from mes.worker_assignments a
+        join mes.node_predecessors e on e.node_id = a.node_id
+        join mes.worker_assignments pa on pa.node_id = e.predecessor_id and pa.status in ('pending', 'ready', 'in_progress', 'paused')
+       where a.status in ('pending', 'ready')`.execute(ctx.database.db);
+    for (const e of edges.rows) expect(Date.parse(e.s), `${e.id} starts before its predecessor ends`).toBeGreaterThanOrEqual(Date.parse(e.pe));
+  };
+
+  it('a new block over two not-started bookings moves them and their successor after it by the live repair, with events and an alert', async () => {
+    const plan = await release(chainPlan('Moved', 3));
     const before = await bookings(plan);
     const t0 = Date.parse(before[0]!.plannedStart);
-    const b = { start: t0 + 30 * MIN, end: t0 + 150 * MIN };
+    // over the first two steps (60 minutes each), not the third
+    const b = { start: t0 + 30 * MIN, end: t0 + 90 * MIN };
+    expect(Date.parse(before[2]!.plannedStart)).toBeGreaterThanOrEqual(b.end);
+    const alertsBefore = await sql<{
+      n: number;
+    }>`select count(*)::int as n from mes.alerts where kind = 'task_moved' and recipient_worker_id = 'W-910'`.execute(ctx.database.db);
     const res = await block(b.start, b.end, 'die change');
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().moved).toBeGreaterThanOrEqual(2);
+    expect(res.json().moved).toBe(3);
     const after = await bookings(plan);
-    for (const r of after) {
+    for (const [i, r] of after.entries()) {
       expect(r.status).not.toBe('cancelled');
+      expect(r.id).toBe(before[i]!.id); // moved, not replaced
       expect(crosses(r, b), JSON.stringify(r)).toBe(false);
+      expect(Date.parse(r.plannedStart), r.id).toBeGreaterThan(Date.parse(before[i]!.plannedStart));
     }
-    expect(Date.parse(after[1]!.plannedStart)).toBeGreaterThanOrEqual(Date.parse(after[0]!.plannedEnd));
-    const events = await sql<{ change: string }>`select change from mes.events where entity_id = ${SUB} and change = 'blocked'`.execute(ctx.database.db);
-    expect(events.rows.length).toBeGreaterThanOrEqual(1);
-    const rescheduled = await sql<{
-      n: number;
-    }>`select count(*)::int as n from mes.events where plan_id = ${plan} and topic = 'plans' and change = 'rescheduled'`.execute(ctx.database.db);
-    expect(rescheduled.rows[0]!.n).toBe(1);
+    // right, as little as needed: the first starts where the block ends, the others follow back to back
+    expect(Date.parse(after[0]!.plannedStart)).toBe(b.end);
+    expect(after[1]!.plannedStart).toBe(after[0]!.plannedEnd);
+    expect(after[2]!.plannedStart).toBe(after[1]!.plannedEnd);
+    await expectConsistentFloor();
+    // the block's event, one repaired event per moved booking (old and new times, cause block), and the worker told
+    const events = await sql<{ change: string; entity_id: string; payload: { cause?: string; from?: { plannedStart: string } } | null }>`
+      select change, entity_id, payload from mes.events
+       where (entity_id = ${SUB} and change = 'blocked' and payload->>'blockId' = ${res.json().id}) or (plan_id = ${plan} and change in ('repaired', 'rescheduled'))`.execute(
+      ctx.database.db,
+    );
+    expect(events.rows.filter((e) => e.change === 'blocked')).toHaveLength(1);
+    expect(events.rows.filter((e) => e.change === 'rescheduled')).toEqual([]);
+    const repaired = events.rows.filter((e) => e.change === 'repaired');
+    expect(repaired.map((e) => e.entity_id).sort()).toEqual(before.map((r) => r.id).sort());
+    for (const e of repaired) {
+      expect(e.payload!.cause).toBe('block');
+      expect(e.payload!.from!.plannedStart).toBe(before.find((r) => r.id === e.entity_id)!.plannedStart);
+    }
+    const alertsAfter = await sql<{ n: number }>`select count(*)::int as n from mes.alerts where kind = 'task_moved' and recipient_worker_id = 'W-910'`.execute(
+      ctx.database.db,
+    );
+    expect(alertsAfter.rows[0]!.n).toBe(alertsBefore.rows[0]!.n + 1);
+  });
+
+  it('refuses a block over a pinned booking with 409 naming it (a repair never moves a pin), writing nothing', async () => {
+    const plan = await release(chainPlan('Pinned', 2));
+    const [, second] = await bookings(plan);
+    const at = Math.ceil((Date.parse(second!.plannedStart) + 3 * HOUR) / (5 * MIN)) * 5 * MIN;
+    const pinned = await planner.put(`/api/mes/worker-assignments/${second!.id}`, { plannedStart: new Date(at).toISOString() });
+    expect(pinned.statusCode, pinned.body).toBe(200);
+    await expectNoWrite(ctx.database.db, async () => {
+      const body = expectProblem(await block(at - 30 * MIN, at + 30 * MIN, 'over the pin'), 409, /pinned/);
+      expect(body.conflictingAssignmentId).toBe(second!.id);
+      expect(body.field).toBe('body/start');
+    });
+    // beside it, a block is taken
+    expect((await block(at + 60 * MIN, at + 90 * MIN)).statusCode).toBe(201);
   });
 
   it("a block between a running step and its successors moves them after it, and the plan's Gantt carries it", async () => {

@@ -14,7 +14,7 @@ interface DetailNode {
   extraKind?: string | null;
   predecessors: string[];
   materialInputs: { materialCode: string; requiredQuantity: number; fromNodeId?: string }[];
-  assignment: { id: string; status: string; plannedStart: string; plannedEnd: string; workMinutes: number } | null;
+  assignment: { id: string; workerId: string; status: string; plannedStart: string; plannedEnd: string; workMinutes: number } | null;
 }
 
 describeEachEngine('yield carried forward', (ctx) => {
@@ -114,6 +114,10 @@ describeEachEngine('yield carried forward', (ctx) => {
     expect(paint.expectedQuantity).toBe(18);
     expect(paint.assignment!.id).toBe(before.id);
     expect(paint.assignment!.workMinutes).toBe(54); // 3 min × 18 instead of × 20
+    // the operator's queue carries the expected quantity beside the planned one (the portal shows both)
+    const queue = await planner.get(`/api/mes/workers/${paint.assignment!.workerId}/tasks`);
+    expect(queue.statusCode, queue.body).toBe(200);
+    expect(queue.json().tasks.find((t: { id: string }) => t.id === before.id)).toMatchObject({ quantity: 20, expectedQuantity: 18 });
     expect(before.workMinutes).toBe(60);
     expect(Date.parse(paint.assignment!.plannedEnd)).toBeLessThan(Date.parse(before.plannedEnd));
     // shorter, and (auto_compact) pulled left by the early finish's repair, never later

@@ -1,13 +1,13 @@
 /**
  * The Gantt a planner can trust and move, in a real browser (issue #15, item 5): a step that crosses the end
- * of its worker's shift is drawn as two segments; dragging a bar to a free slot moves it (the server's new
- * start shows, and the steps after it start no earlier than it ends); the arrow keys and Enter move a focused
- * bar; dragging a bar onto a substation that is busy at that time is refused: the bar snaps back and the
- * server's reason is shown.
+ * of its worker's shift is drawn as two segments; dragging a bar to a free slot past its successor's start moves
+ * it and the successor follows (the server's new times show on both bars, and the message names the follower);
+ * the arrow keys and Enter move a focused bar; dragging a bar onto a substation that is busy at that time is
+ * refused: the bar snaps back and the server's reason is shown.
  *
  * The floor (test/helpers/gantt.ts): W-951 does N1 (60 min) → N2 (30 min) and goes off shift 30 minutes from
- * now for two hours, so N1 is split; W-952 does N4 (6 h) → N3, so N2 has slack before N3, and N4 holds its
- * substation over N2's time.
+ * now for two hours, so N1 is split; W-952 does N4 (6 h) → N3, so N2 has slack before N3 (the drag runs past it),
+ * and N4 holds its substation until N3 starts.
  */
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -95,29 +95,34 @@ describe.skipIf(!hasChromium)('drag Gantt bars in a browser', () => {
     expect(await page.getByTestId('gantt-bar-N2').getByTestId('gantt-segment').count()).toBe(1);
     await screenshot(page, 'gantt-split');
 
-    // ---- drag N2 an hour later, into its slack before N3: accepted -----------------------------------
+    // ---- drag N2 past N3's planned start, into a free slot of its own worker and substation: accepted, N3 follows ----
     const before = await assignments();
+    const [n2Before, n3Before] = [before.get('N2')!, before.get('N3')!];
+    // a free slot: N3 is on another worker (W-952), and on another substation than N2's, so only precedence ties them
+    expect(n3Before.substationId).not.toBe(n2Before.substationId);
+    // N2 (30 min) to start 15 minutes before N3 does: its new end lies 15 minutes past N3's planned start
+    const target = Date.parse(n3Before.plannedStart) - 15 * MIN;
     const n2 = page.getByTestId('gantt-bar-N2');
-    await dragBar(page, n2, 60 * MIN * (await scale(page)));
+    await dragBar(page, n2, (target - Date.parse(n2Before.plannedStart)) * (await scale(page)));
     // the outcome, whichever it is (a refusal's reason makes the failure readable)
     const outcome = async () => `${await page.getByTestId('gantt-move-status').textContent()}|${await page.getByTestId('gantt-move-refused').textContent()}`;
     await expect.poll(outcome, poll).toMatch(/N2 moved to|N2 was not moved/);
-    await screenshot(page, 'gantt-moved');
     expect(await outcome()).toMatch(/^N2 moved to .*\|$/);
     const moved = (await assignments()).get('N2')!;
-    const shift = Date.parse(moved.plannedStart) - Date.parse(before.get('N2')!.plannedStart);
-    expect(shift).toBeGreaterThanOrEqual(50 * MIN);
-    expect(shift).toBeLessThanOrEqual(70 * MIN);
+    expect(Math.abs(Date.parse(moved.plannedStart) - target)).toBeLessThanOrEqual(10 * MIN);
     expect(Date.parse(moved.plannedStart) % (5 * MIN)).toBe(0); // snapped to 5 minutes
-    // the chart shows the server's state, and the step after it starts no earlier than it ends
-    await expect.poll(() => n2.getAttribute('data-start'), poll).toBe(moved.plannedStart);
-    await page
-      .getByTestId('gantt-move-status')
-      .getByText(/N2 moved to/)
-      .waitFor();
+    expect(Date.parse(moved.plannedEnd)).toBeGreaterThan(Date.parse(n3Before.plannedStart));
+    // N3 followed: the server moved it to no earlier than N2's new end, the answer names it, the chart shows it live
     const n3 = (await assignments()).get('N3')!;
     expect(Date.parse(n3.plannedStart)).toBeGreaterThanOrEqual(Date.parse(moved.plannedEnd));
-    expect(Date.parse((await page.getByTestId('gantt-bar-N3').getAttribute('data-start'))!)).toBeGreaterThanOrEqual(Date.parse(moved.plannedEnd));
+    expect(n3.plannedStart).not.toBe(n3Before.plannedStart);
+    await page
+      .getByTestId('gantt-move-status')
+      .getByText(/N2 moved to .*N3 follows/)
+      .waitFor();
+    await expect.poll(() => n2.getAttribute('data-start'), poll).toBe(moved.plannedStart);
+    await expect.poll(() => page.getByTestId('gantt-bar-N3').getAttribute('data-start'), poll).toBe(n3.plannedStart);
+    await screenshot(page, 'gantt-moved');
 
     // ---- the keyboard: three steps right (5 minutes each) and Enter -----------------------------------
     await n2.focus();
@@ -131,13 +136,14 @@ describe.skipIf(!hasChromium)('drag Gantt bars in a browser', () => {
     await expect.poll(async () => (await assignments()).get('N2')!.plannedStart, poll).toBe(keyed);
     await expect.poll(() => n2.getAttribute('data-start'), poll).toBe(keyed);
 
-    // ---- drag N2 down onto N4's substation, busy with N4 all that time: refused, back in place ----------
+    // ---- drag N2 down onto N4's substation and an hour back, where N4 holds it: refused, back in place -------
     const n4Sub = (await assignments()).get('N4')!.substationId;
     const home = (await assignments()).get('N2')!.substationId;
     expect(n4Sub).not.toBe(home);
     const origin = await n2.boundingBox();
-    const target = await page.getByTestId(`gantt-row-${n4Sub}`).locator('.gantt__track').boundingBox();
-    await dragBar(page, n2, 0, target!.y + target!.height / 2);
+    const row = await page.getByTestId(`gantt-row-${n4Sub}`).locator('.gantt__track').boundingBox();
+    // an hour earlier, into N4's last hour there (N2 now starts where N4 ends)
+    await dragBar(page, n2, -60 * MIN * (await scale(page)), row!.y + row!.height / 2);
     const refused = page.getByTestId('gantt-move-refused');
     await refused.getByText(new RegExp(`N2 was not moved: substation ${n4Sub} is booked by`)).waitFor();
     await screenshot(page, 'gantt-refused');

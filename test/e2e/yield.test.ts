@@ -2,13 +2,15 @@
  * Yield carried forward in a real browser (issue #15, item 3): a 10-piece step
  * completes 8 good + 2 scrap; the plan page shows the shortfall (the next step
  * expects 8, 2 missing) and the planner adds a remake step for the missing 2
- * from it, after which the next step expects 10 again.
+ * from it, after which the next step expects 10 again. Before the remake, the operator's portal shows the next
+ * step's expected 8 beside the planned 10, in English and in Turkish.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
+const operatorPin = '582931';
 
 describe.skipIf(!hasChromium)('yield carried forward in a browser', () => {
   const suite = browserSuite('yield', { MES_ADMIN_PASSWORD: password, MES_DEMO_FLOOR: 'false' }, timeout);
@@ -50,7 +52,8 @@ describe.skipIf(!hasChromium)('yield carried forward in a browser', () => {
       })
     ).id as string;
     const released = await call('POST', `/production-plans/${planId}/release`, {});
-    const n1 = released.plan.nodes.find((n: { nodeId: string }) => n.nodeId === 'N1').assignment.id as string;
+    const idOf = (nodeId: string) => released.plan.nodes.find((n: { nodeId: string }) => n.nodeId === nodeId).assignment.id as string;
+    const n1 = idOf('N1');
     await call('POST', `/worker-assignments/${n1}/start`, {});
     await call('POST', `/worker-assignments/${n1}/complete`, { goodQuantity: 8, scrapQuantity: 2, scrapReason: 'cracked' });
 
@@ -62,6 +65,22 @@ describe.skipIf(!hasChromium)('yield carried forward in a browser', () => {
     expect(await page.getByTestId('yield-expected-N2').textContent()).toBe('8');
     expect(await page.getByTestId('yield-missing-N1').textContent()).toBe('2');
     await screenshot(page, 'yield-shortfall');
+
+    // the operator's portal: the next step's task shows the 8 it can make, with the planned 10 beside it, in English and Turkish
+    await call('POST', '/users/portal-access', { workerId: 'W-901', pin: operatorPin });
+    const operator = await suite.newPage();
+    await operator.goto('/');
+    await operator.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
+    await operator.getByLabel('Worker id').fill('W-901');
+    for (const digit of operatorPin) await operator.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
+    await operator.getByRole('button', { name: 'Sign in' }).click();
+    const current = operator.locator(`[data-testid="current-task"][data-assignment="${idOf('N2')}"]`);
+    await current.waitFor();
+    expect(await current.getByTestId('task-quantity').textContent()).toBe('8 expected (planned 10)');
+    await screenshot(operator, 'portal-expected-quantity');
+    await operator.getByRole('combobox', { name: 'Language' }).selectOption('tr');
+    await expect.poll(async () => current.getByTestId('task-quantity').textContent(), { timeout }).toBe('8 bekleniyor (planlanan 10)');
+    await operator.close();
 
     await page.getByTestId('yield-remake-N1').click();
     const dialog = page.getByRole('dialog', { name: 'Add a remake step for N1?' });

@@ -29,7 +29,7 @@ const summaryJson = sql`json_build_object(
   'planId', p.id, 'planName', p.name, 'planStatus', p.status, 'workOrderCode', p.work_order_code, 'planNote', p.note,
   'nodeId', n.node_id, 'nodeName', n.name, 'plannerNote', n.note, 'operationId', n.operation_id, 'operationName', o.name,
   'stationId', a.station_id, 'stationName', st.name, 'substationId', a.substation_id, 'substationName', ss.name,
-  'workerId', a.worker_id, 'workerName', w.name, 'quantity', n.quantity,
+  'workerId', a.worker_id, 'workerName', w.name, 'quantity', n.quantity, 'expectedQuantity', n.expected_quantity,
   'output', case when n.output_material_code is null then null
                  else json_build_object('materialCode', n.output_material_code, 'quantity', n.output_quantity,
                                         'unit', (select m.unit from mes.materials m where m.code = n.output_material_code)) end,

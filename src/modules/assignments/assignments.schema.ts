@@ -104,6 +104,9 @@ export const AssignmentSummary = Type.Object({
   workerId: Type.String(),
   workerName: Type.String(),
   quantity: Type.Number({ description: 'quantity of the node' }),
+  expectedQuantity: Type.Union([Type.Number(), Type.Null()], {
+    description: 'the good quantity the step is now expected to make, once scrap upstream lowered it (yield carried forward); null: its quantity',
+  }),
   output: Type.Union([Type.Object({ materialCode: Type.String(), quantity: Type.Number(), unit: Type.String() }), Type.Null()]),
   plannedStart: DateTime,
   plannedEnd: DateTime,

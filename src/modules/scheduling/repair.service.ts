@@ -18,7 +18,8 @@ import { repairSchedule, type RepairBlock, type RepairBooking, type RepairResult
 import type { ShiftCalendar } from '../../scheduler/index.js';
 import { recordAlerts } from '../alerts/index.js';
 import type { OutboxEvent } from '../realtime/index.js';
-import { loadRepairRows, loadSubstationBlocks, loadWorkerCalendars, type RepairRow, writeBookings } from './repair.repository.js';
+import { loadSubstationAvailability } from './availability.repository.js';
+import { loadRepairRows, loadWorkerCalendars, type RepairRow, writeBookings } from './repair.repository.js';
 
 export interface RepairRequest {
   now: Date;
@@ -59,6 +60,8 @@ export interface RepairOutcome {
   anchors: RepairResult['anchors'];
   /** pinned bookings left before a predecessor's live end */
   blocked: RepairResult['blocked'];
+  /** pinned bookings left outside their calendar (a calendar changed under them) */
+  offCalendar: string[];
   /** events for the caller's batch: one per moved booking, a repair_blocked per blocked one, schedule_changed per worker */
   events: OutboxEvent[];
   /** where the time went: rounds of reading, ms reading, in the pure repair, writing */
@@ -70,10 +73,7 @@ const MAX_ROUNDS = 16;
 const NOTICEABLE_MS = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/**
- * The calendar a booking's work is laid out in: its worker's shifts. The one
- * place to extend when substations get calendars of their own (`avail`).
- */
+/** Shift calendars of the workers not read yet (a booking's work is laid out in its worker's shifts while its substation is available). */
 async function calendarsFor(trx: Trx, workerIds: string[], now: Date, known: Map<string, ShiftCalendar>): Promise<Map<string, ShiftCalendar>> {
   const missing = workerIds.filter((w) => !known.has(w));
   for (const [id, calendar] of await loadWorkerCalendars(trx, missing, now)) known.set(id, calendar);
@@ -163,7 +163,12 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     if (result && loaded.size === before) break;
     t = performance.now();
     await calendarsFor(trx, [...new Set(rows.map((r) => r.workerId))], req.now, calendars);
-    const blocks: RepairBlock[] = await loadSubstationBlocks(trx, [...substationIds], req.now);
+    // the availability calendars and maintenance blocks of every substation in play (a moved successor's too)
+    const availability = await loadSubstationAvailability(trx, {
+      substationIds: [...new Set([...substationIds, ...rows.map((r) => r.substationId)])],
+      now: req.now,
+    });
+    const blocks: RepairBlock[] = availability.blocks.map((b) => ({ kind: 'substation', id: b.id, start: b.start, end: b.end }));
     profile.readMs += performance.now() - t;
     t = performance.now();
     const inInput = new Set(rows.map((r) => r.id));
@@ -173,6 +178,7 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       utcOffsetMinutes: req.utcOffsetMinutes,
       bookings,
       calendars,
+      substationCalendars: new Map(Object.entries(availability.calendars)),
       blocks,
       anchors: [...anchors.keys()],
       compact: req.compact ?? [],
@@ -189,7 +195,7 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     }
     if (!grew) break;
   }
-  if (!result) return { moved: [], anchors: [], blocked: [], events: [], profile };
+  if (!result) return { moved: [], anchors: [], blocked: [], offCalendar: [], events: [], profile };
 
   const byId = new Map(rows.map((r) => [r.id, r]));
   const anchorWrites = result.anchors.map((a) => ({ id: a.id, start: anchors.get(a.id)!.start, end: a.end, bump: req.bumpAnchors ?? false }));
@@ -243,6 +249,19 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       payload: { nodeId: r.nodeId, pinned: true, plannedStart: iso(r.start), predecessorsEnd: iso(blocked.predecessorsEnd), cause: req.cause },
     });
   }
+  for (const id of result.offCalendar) {
+    const r = byId.get(id)!;
+    events.push({
+      topic: 'assignments',
+      entityType: 'assignment',
+      entityId: r.id,
+      change: 'repair_blocked',
+      planId: r.planId,
+      workerId: r.workerId,
+      stationId: r.stationId,
+      payload: { nodeId: r.nodeId, pinned: true, plannedStart: iso(r.start), plannedEnd: iso(r.end), outsideCalendar: true, cause: req.cause },
+    });
+  }
   for (const a of result.anchors) {
     if (a.cappedBy === null) continue;
     const r = byId.get(a.id)!;
@@ -290,5 +309,5 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       req.actor,
     );
   }
-  return { moved, anchors: result.anchors, blocked: result.blocked, events, profile };
+  return { moved, anchors: result.anchors, blocked: result.blocked, offCalendar: result.offCalendar, events, profile };
 }

@@ -5,13 +5,11 @@ import { Problem } from '../../shared/problem.schema.js';
 import { anyRole, currentUser, plannerRoles } from '../auth/index.js';
 import { SubstationBlock, SubstationBlockCreate, SubstationBlockCreated, SubstationBlockParams, SubstationBlockQuery } from './blocks.schema.js';
 import * as service from './blocks.service.js';
-import type { BlockRepair } from './blocks.service.js';
 import { StationParams } from './stations.schema.js';
 
 const tags = ['master data'];
 
-/** `repair`: how a new block moves the bookings it overlaps (src/app.ts gives it). */
-export const blocksRoutes: FastifyPluginAsyncTypebox<{ repair: BlockRepair }> = async (app, { repair }) => {
+export const blocksRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config } = app.mes;
 
   app.get(
@@ -36,7 +34,7 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<{ repair: BlockRepair }> = 
         tags,
         summary: 'Block a substation for maintenance: nothing is booked on it in [start, end)',
         description:
-          'The not-started bookings the block overlaps are moved out of it in the same transaction (their plans are rescheduled around it; moved counts them). 422 naming body/end when end ≤ start; 404 for an unknown substation; 409 naming the assignment when a running or paused step (or a booking a reschedule keeps, such as a future pin) holds the substation during the block. A refusal writes nothing.',
+          "The not-started bookings the block overlaps are moved out of it in the same transaction by the living schedule's repair: right, as little as needed, with what they push in turn on their workers, substations and plan successors (repaired events, task_moved alerts; moved counts them). 422 naming body/end when end ≤ start; 404 for an unknown substation; 409 naming the assignment when a running, paused or pinned step holds the substation during the block (the repair never moves those: move or unpin a pinned one first), or when a booking finds no room after it. A refusal writes nothing.",
         params: StationParams,
         body: SubstationBlockCreate,
         response: { 201: SubstationBlockCreated, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 422: Problem },
@@ -49,8 +47,6 @@ export const blocksRoutes: FastifyPluginAsyncTypebox<{ repair: BlockRepair }> = 
           actor: currentUser(request).username,
           now: new Date(),
           utcOffsetMinutes: config.utcOffsetMinutes,
-          budgetMs: config.rescheduleBudgetMs,
-          repair,
         }),
       ),
   );

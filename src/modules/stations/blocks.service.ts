@@ -1,13 +1,14 @@
 /**
- * Maintenance blocks of a substation: add (refused over a running or paused
- * step; the not-started bookings it overlaps are moved out of it in the same
- * transaction), list, delete.
+ * Maintenance blocks of a substation: add (refused over a running, paused or
+ * pinned step; the not-started bookings it overlaps are moved out of it by the
+ * living schedule's repair, in the same transaction), list, delete.
  */
 import type { Db, Trx } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
 import { formatLocal } from '../../scheduler/index.js';
 import { DomainError, m, notFound } from '../../shared/errors.js';
 import { recordEvents } from '../realtime/index.js';
+import { repairBookings } from '../scheduling/index.js';
 import * as repo from './blocks.repository.js';
 import type { SubstationBlock, SubstationBlockCreate, SubstationBlockCreated, SubstationBlockQuery } from './blocks.schema.js';
 import { findSubstation } from './stations.repository.js';
@@ -16,17 +17,9 @@ export interface BlockOptions {
   actor: string;
   now: Date;
   utcOffsetMinutes: number;
-  budgetMs: number;
 }
 
-/**
- * Moves the not-started bookings of these plans out of a new block, inside the
- * caller's transaction, with its events; returns how many moved. Given by the
- * composition root (src/app.ts): today the floor's reschedule of those plans.
- */
-export type BlockRepair = (trx: Trx, planIds: string[], opts: BlockOptions) => Promise<number>;
-
-async function existingSubstation(db: Db, substationId: string) {
+async function existingSubstation(db: Db | Trx, substationId: string) {
   const substation = await findSubstation(db, substationId);
   if (!substation || substation.archivedAt) throw notFound('substation', substationId);
   return substation;
@@ -40,12 +33,7 @@ export async function listSubstationBlocks(db: Db, substationId: string, query: 
   });
 }
 
-export async function createSubstationBlock(
-  db: Db,
-  substationId: string,
-  input: SubstationBlockCreate,
-  opts: BlockOptions & { repair: BlockRepair },
-): Promise<SubstationBlockCreated> {
+export async function createSubstationBlock(db: Db, substationId: string, input: SubstationBlockCreate, opts: BlockOptions): Promise<SubstationBlockCreated> {
   const start = new Date(input.start);
   const end = new Date(input.end);
   const at = (d: Date) => formatLocal(d.getTime(), opts.utcOffsetMinutes, true);
@@ -56,19 +44,36 @@ export async function createSubstationBlock(
     // nothing books this substation meanwhile (release, move, reschedule take the same lock)
     await lockScheduling(trx);
     const substation = await existingSubstation(trx, substationId);
-    const refuse = (b: { id: string; status: string }) => {
+    const refuse = (b: { id: string; status: string; pinned: boolean }) => {
       const running = b.status === 'in_progress' || b.status === 'paused';
-      const msg = running ? m('block.over_running', { substationId, assignmentId: b.id, status: b.status }) : m('block.over_kept', { assignmentId: b.id });
+      const msg = running
+        ? m('block.over_running', { substationId, assignmentId: b.id, status: b.status })
+        : b.pinned
+          ? m('block.over_pinned', { assignmentId: b.id })
+          : m('block.no_room', { assignmentId: b.id });
       return new DomainError('conflict', msg, { field: 'body/start', conflictingAssignmentId: b.id });
     };
+    // a started step holds the machine, and a pinned one is the planner's word: the repair moves neither
     const under = await repo.bookingsUnder(trx, substationId, start, end, opts.now);
-    const running = under.find((b) => b.status === 'in_progress' || b.status === 'paused');
-    if (running) throw refuse(running);
+    const held = under.find((b) => b.status === 'in_progress' || b.status === 'paused') ?? under.find((b) => b.pinned);
+    if (held) throw refuse(held);
     const block = await repo.insertBlock(trx, { substationId, start, end, reason: input.reason, createdBy: opts.actor });
-    // the repair locks the plans (the scheduling lock comes first, so their locks cannot be taken here before it)
-    const moved = under.length > 0 ? await opts.repair(trx, [...new Set(under.map((b) => b.planId))].sort(), opts) : 0;
-    // checked again with the plans locked: a step started meanwhile, or what the reschedule keeps (a future pin, the
-    // steps before one), may still cross the block; then the transaction rolls back and nothing is written
+    // the living schedule's repair (the one that follows start and finish): what the block overlaps moves right as
+    // little as needed, and what that pushes follows, on every resource and plan it reaches; started and pinned
+    // bookings stay; the worker whose task moved is told
+    const repair =
+      under.length > 0
+        ? await repairBookings(trx, {
+            now: opts.now,
+            utcOffsetMinutes: opts.utcOffsetMinutes,
+            actor: opts.actor,
+            cause: 'block',
+            substationIds: [substationId],
+          })
+        : undefined;
+    const moved = repair?.moved.length ?? 0;
+    // checked again after the repair: a booking with no room left within the calendars' horizon stays where it was,
+    // and then the transaction rolls back and nothing is written
     const kept = await repo.bookingsUnder(trx, substationId, start, end, opts.now);
     if (kept.length > 0) throw refuse(kept[0]!);
     await recordEvents(
@@ -82,6 +87,7 @@ export async function createSubstationBlock(
           change: 'blocked',
           payload: { blockId: block.id, start: block.start, end: block.end, reason: block.reason, moved },
         },
+        ...(repair?.events ?? []),
       ],
       opts.actor,
     );

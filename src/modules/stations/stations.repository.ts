@@ -189,7 +189,14 @@ export async function lockSubstation(trx: Trx, id: string) {
   take(trx, 'substation');
   return trx
     .selectFrom('mes.substations')
-    .select(['id', 'station_id as stationId', 'status', 'archived_at as archivedAt', 'current_assignment_id as currentAssignmentId'])
+    .select([
+      'id',
+      'station_id as stationId',
+      'status',
+      'archived_at as archivedAt',
+      'current_assignment_id as currentAssignmentId',
+      'availability_calendar_id as availabilityCalendarId',
+    ])
     .where('id', '=', id)
     .forUpdate()
     .executeTakeFirst();

@@ -119,13 +119,19 @@ export const stationsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Rename a substation or put it into / out of maintenance (refused while in use)',
+        description:
+          "Another availabilityCalendarId repairs the substation's not-started bookings that now lie outside it in the same transaction (moved to the next time they fit, what they push follows; repaired events, task_moved alerts; a pinned one stays, reported as repair_blocked).",
         params: StationParams,
         body: SubstationUpdate,
         response: { 200: Substation, ...write, 404: Problem, 409: Problem },
       },
       config,
     },
-    async (request) => service.updateSubstation(db, request.params.id, request.body, currentUser(request).username),
+    async (request) =>
+      service.updateSubstation(db, request.params.id, request.body, currentUser(request).username, {
+        now: new Date(),
+        utcOffsetMinutes: app.mes.config.utcOffsetMinutes,
+      }),
   );
 
   app.delete(

@@ -1,6 +1,8 @@
 /** Use cases of stations and substations: one function, one transaction. */
 import type { Db, Trx } from '../../db/database.js';
+import { lockScheduling } from '../../db/locks.js';
 import { recordEvents } from '../realtime/index.js';
+import { repairBookings } from '../scheduling/index.js';
 import { nextMasterCode } from '../../shared/codes.js';
 import { DomainError, m, type Message, notFound } from '../../shared/errors.js';
 import { unfinishedPlansReferencing } from '../plans/index.js';
@@ -173,8 +175,16 @@ export async function createSubstation(db: Db, input: SubstationCreate, actor: s
   });
 }
 
-export async function updateSubstation(db: Db, id: string, input: SubstationUpdate, actor: string): Promise<Substation> {
+export async function updateSubstation(
+  db: Db,
+  id: string,
+  input: SubstationUpdate,
+  actor: string,
+  clock: { now: Date; utcOffsetMinutes: number },
+): Promise<Substation> {
   return db.transaction().execute(async (trx) => {
+    // another availability calendar repairs the substation's bookings: the scheduling lock comes first (src/db/locks.ts)
+    if (input.availabilityCalendarId !== undefined) await lockScheduling(trx);
     const substation = await repo.lockSubstation(trx, id);
     if (!substation) throw notFound('substation', id);
     await assertCalendar(trx, input.availabilityCalendarId, 'body/availabilityCalendarId');
@@ -185,9 +195,17 @@ export async function updateSubstation(db: Db, id: string, input: SubstationUpda
       });
     }
     await repo.updateSubstation(trx, id, input);
+    // its not-started bookings now outside its availability move to the next time they fit (the living schedule's repair)
+    const repair =
+      input.availabilityCalendarId !== undefined && input.availabilityCalendarId !== substation.availabilityCalendarId
+        ? await repairBookings(trx, { now: clock.now, utcOffsetMinutes: clock.utcOffsetMinutes, actor, cause: 'calendar', substationIds: [id] })
+        : undefined;
     await recordEvents(
       trx,
-      [{ topic: 'stations', entityType: 'substation', entityId: id, stationId: substation.stationId, change: 'updated', payload: { ...input } }],
+      [
+        { topic: 'stations', entityType: 'substation', entityId: id, stationId: substation.stationId, change: 'updated', payload: { ...input } },
+        ...(repair?.events ?? []),
+      ],
       actor,
     );
     return (await repo.findSubstation(trx, id))!;

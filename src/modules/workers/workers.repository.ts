@@ -307,6 +307,18 @@ export async function activeWorkersUsingCalendar(trx: Db, id: string): Promise<s
   return rows.map((r) => r.id);
 }
 
+/** The active substations whose availability calendar it is (a read across owners: what a calendar change repairs). */
+export async function substationsUsingCalendar(trx: Db, id: string): Promise<string[]> {
+  const rows = await trx
+    .selectFrom('mes.substations')
+    .select('id')
+    .where('availability_calendar_id', '=', id)
+    .where('archived_at', 'is', null)
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 /** Deletes the calendar; archived workers that still name it lose it. */
 export async function deleteShiftCalendar(trx: Db, id: string): Promise<void> {
   await trx.updateTable('mes.workers').set({ shift_calendar_id: null }).where('shift_calendar_id', '=', id).where('archived_at', 'is not', null).execute();

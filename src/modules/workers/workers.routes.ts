@@ -62,6 +62,8 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Change a worker; stationIds and operationIds replace the lists (refused when open assignments need a removed one)',
+        description:
+          "Another shiftCalendarId repairs the worker's not-started bookings that now lie outside its shifts in the same transaction (moved to the next time they fit, what they push follows; repaired events, a task_moved alert; a pinned one stays, reported as repair_blocked).",
         params: IdParams,
         body: WorkerUpdate,
         response: { 200: Worker, ...write, 404: Problem, 409: Problem, 422: Problem },
@@ -126,13 +128,15 @@ export const workersRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Replace name, windows and exceptions of a shift calendar',
+        description:
+          'The not-started bookings of the workers on it, and of the substations whose availability calendar it is, that now lie outside it are repaired in the same transaction (moved to the next time they fit, what they push follows; repaired events, task_moved alerts; a pinned one stays, reported as repair_blocked).',
         params: IdParams,
         body: ShiftCalendarReplace,
         response: { 200: ShiftCalendar, ...write, 404: Problem, 422: Problem },
       },
       config,
     },
-    async (request) => service.replaceShiftCalendar(db, request.params.id, request.body, currentUser(request).username),
+    async (request) => service.replaceShiftCalendar(db, request.params.id, request.body, currentUser(request).username, clock()),
   );
 
   app.delete(

@@ -1,6 +1,8 @@
 /** Use cases of workers and shift calendars: one function, one transaction. */
 import type { Db, Trx } from '../../db/database.js';
+import { lockScheduling } from '../../db/locks.js';
 import { recordEvents } from '../realtime/index.js';
+import { repairBookings } from '../scheduling/index.js';
 import { nextMasterCode } from '../../shared/codes.js';
 import { DomainError, m, messageOfDetail, notFound } from '../../shared/errors.js';
 import type { PageOf } from '../../shared/pagination.js';
@@ -94,6 +96,8 @@ export async function createWorker(db: Db, input: WorkerCreate, actor: string, c
 
 export async function updateWorker(db: Db, id: string, input: WorkerUpdate, actor: string, clock: ShiftClock): Promise<Worker> {
   return db.transaction().execute(async (trx) => {
+    // another shift calendar repairs the worker's bookings: the scheduling lock comes before the worker's (src/db/locks.ts)
+    if (input.shiftCalendarId !== undefined) await lockScheduling(trx);
     if (!(await repo.lockWorker(trx, id))) throw notFound('worker', id);
     await assertReferences(trx, input);
     const current = (await repo.findWorker(trx, id))!;
@@ -120,7 +124,13 @@ export async function updateWorker(db: Db, id: string, input: WorkerUpdate, acto
     await repo.updateWorker(trx, id, input);
     if (input.stationIds) await repo.replaceWorkerLinks(trx, 'stations', id, input.stationIds);
     if (input.operationIds) await repo.replaceWorkerLinks(trx, 'operations', id, input.operationIds);
-    await recordEvents(trx, [{ topic: 'workers', entityType: 'worker', entityId: id, workerId: id, change: 'updated', payload: { ...input } }], actor);
+    const changedCalendar = input.shiftCalendarId !== undefined && input.shiftCalendarId !== current.shiftCalendarId;
+    const repaired = changedCalendar ? await repairCalendarChange(trx, { workerIds: [id] }, actor, clock) : [];
+    await recordEvents(
+      trx,
+      [{ topic: 'workers', entityType: 'worker', entityId: id, workerId: id, change: 'updated', payload: { ...input } }, ...repaired],
+      actor,
+    );
     return (await loadWorker(trx, id, clock))!;
   });
 }
@@ -177,15 +187,39 @@ export async function createShiftCalendar(db: Db, input: ShiftCalendarCreate, ac
 }
 
 /** Replaces name, windows and exceptions. */
-export async function replaceShiftCalendar(db: Db, id: string, input: ShiftCalendarReplace, actor: string): Promise<ShiftCalendar> {
+export async function replaceShiftCalendar(db: Db, id: string, input: ShiftCalendarReplace, actor: string, clock: ShiftClock): Promise<ShiftCalendar> {
   return db.transaction().execute(async (trx) => {
+    // the bookings of the workers and substations on it are repaired: the scheduling lock first (src/db/locks.ts)
+    await lockScheduling(trx);
     if (!(await repo.lockShiftCalendar(trx, id))) throw notFound('shift_calendar', id);
     assertValidTimes(input);
     await repo.renameShiftCalendar(trx, id, input.name);
     await repo.replaceShiftCalendarTimes(trx, id, input.windows, input.exceptions ?? []);
-    await recordEvents(trx, [{ topic: 'workers', entityType: 'shift_calendar', entityId: id, change: 'updated', payload: { name: input.name } }], actor);
+    const repaired = await repairCalendarChange(
+      trx,
+      { workerIds: await repo.activeWorkersUsingCalendar(trx, id), substationIds: await repo.substationsUsingCalendar(trx, id) },
+      actor,
+      clock,
+    );
+    await recordEvents(
+      trx,
+      [{ topic: 'workers', entityType: 'shift_calendar', entityId: id, change: 'updated', payload: { name: input.name } }, ...repaired],
+      actor,
+    );
     return (await repo.findShiftCalendar(trx, id))!;
   });
+}
+
+/**
+ * After a calendar changed (its windows and exceptions, or the one a worker works on): the not-started bookings of
+ * these workers and substations that now lie outside their availability move to the next time they fit, and
+ * what they push follows (the living schedule's repair, in the caller's transaction, which holds the scheduling
+ * lock); pinned ones stay and are reported. Returns the repair's events for the caller's batch.
+ */
+async function repairCalendarChange(trx: Trx, resources: { workerIds?: string[]; substationIds?: string[] }, actor: string, clock: ShiftClock) {
+  if ((resources.workerIds?.length ?? 0) + (resources.substationIds?.length ?? 0) === 0) return [];
+  const repair = await repairBookings(trx, { now: clock.now, utcOffsetMinutes: clock.utcOffsetMinutes, actor, cause: 'calendar', ...resources });
+  return repair.events;
 }
 
 /** Deletes a calendar no active worker uses (archived workers that name it lose it). */

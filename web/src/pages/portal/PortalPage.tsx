@@ -268,7 +268,12 @@ function CurrentTask({
         </div>
         <div>
           <span className="muted">{t('portal.quantity')}</span>
-          <strong>{formatQuantity(task.quantity)}</strong>
+          {/* scrap upstream lowered what this step can make: the expected quantity first, the planned one beside it */}
+          <strong data-testid="task-quantity">
+            {task.expectedQuantity !== null && task.expectedQuantity !== task.quantity
+              ? t('portal.expectedOfPlanned', { expected: formatQuantity(task.expectedQuantity), planned: formatQuantity(task.quantity) })
+              : formatQuantity(task.quantity)}
+          </strong>
         </div>
         <div>
           <span className="muted">{t('plan.planned')}</span>

@@ -71,12 +71,21 @@ export function useGanttMove({ planId, mode, rowKeys, span }: { planId: string; 
       setSending(d.bar.assignmentId);
       setMessage({ tone: 'info', text: t('ganttMove.sending', { node: d.bar.nodeId, when: targetLabel(d) }) });
       try {
-        await move.mutateAsync({
+        const result = await move.mutateAsync({
           assignmentId: d.bar.assignmentId,
           plannedStart: new Date(start).toISOString(),
           ...(d.row !== d.fromRow ? (mode === 'worker' ? { workerId: d.row } : { substationId: d.row }) : {}),
         });
-        setMessage({ tone: 'success', text: t('ganttMove.moved', { node: d.bar.nodeId, when: targetLabel(d) }) });
+        // the steps the move pushed later (its successors, and what they pushed in turn) are named
+        const followers = [...new Set(result.moved.map((b) => b.nodeId))];
+        const args = { node: d.bar.nodeId, when: targetLabel(d) };
+        setMessage({
+          tone: 'success',
+          text:
+            followers.length > 0
+              ? t('ganttMove.movedFollowing', { ...args, followers: followers.join(', '), count: followers.length })
+              : t('ganttMove.moved', args),
+        });
       } catch (error) {
         setMessage({ tone: 'danger', text: t('ganttMove.refused', { node: d.bar.nodeId, reason: describeError(error).detail }) });
       } finally {
