@@ -196,10 +196,16 @@ export function repairSchedule(input: RepairInput): RepairResult {
    * A booking ahead of now lies in its calendar: it starts in it and its work is done by its end (a minute's
    * slack for rounding). One that already began on paper (start before now) is left to the overrun rules.
    */
+  const inCalendarOf = new Map<RepairBooking, boolean>();
   const inCalendar = (b: RepairBooking) => {
     if (b.start < now) return true;
-    const calendar = calendarOf(b);
-    return calendar.isOnShift(b.start) && calendar.addWork(b.start, b.workMinutes * MINUTE_MS) <= b.end + MINUTE_MS;
+    let inside = inCalendarOf.get(b);
+    if (inside === undefined) {
+      const calendar = calendarOf(b);
+      inside = calendar.isOnShift(b.start) && calendar.addWork(b.start, b.workMinutes * MINUTE_MS) <= b.end + MINUTE_MS;
+      inCalendarOf.set(b, inside); // a booking's own times: the answer does not change during the repair
+    }
+    return inside;
   };
 
   for (const block of input.blocks ?? []) busyOf(block.kind === 'worker' ? wKey(block.id) : sKey(block.id)).add(block.start, block.end);
