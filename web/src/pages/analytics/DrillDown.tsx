@@ -54,7 +54,7 @@ export function DrillDown({ drill, names, onClose }: { drill: Drill | null; name
       }
     >
       <ErrorAlert error={steps.error} />
-      <div data-testid="drill-steps">
+      <div className="drill-steps" data-testid="drill-steps">
         <Table
           caption={t('analytics.drill.caption')}
           columns={columns}

@@ -83,4 +83,4 @@ export function PickHint() {
 }
 
 /** Minutes as hours for an axis tick ("120 h"; a tick needs no minutes). */
-export const hoursTick = (minutes: number) => translate('format.hours', { h: formatNumber(minutes / 60, 1) });
+export const hoursTick = (minutes: number) => translate('format.hours', { h: formatNumber(minutes / 60, minutes >= 600 ? 0 : 1) });
