@@ -11,6 +11,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatDay, formatMonth, formatNumber, formatPercent } from '../../format';
+import { t as translate } from '../../i18n';
 import type { Grouping } from '../../api/analytics';
 import { localMidnight } from './filters';
 
@@ -124,7 +125,7 @@ export function ParetoChart({
         { scale: 'pct', side: 1, stroke: axisStroke, grid: { show: false }, values: (_u, ticks) => ticks.map((t) => formatPercent(t)) },
       ],
       series: [
-        { value: (_u, v) => (v === null ? '' : (labels[v] ?? '')) },
+        { label: xLabel, value: (_u, v) => (v === null ? '' : (labels[v] ?? '')) },
         {
           label: valueLabel,
           fill: `${palette[0]}cc`,
@@ -133,7 +134,14 @@ export function ParetoChart({
           points: { show: false },
           value: (_u, v) => (v === null ? '—' : format(v)),
         },
-        { label: '%', scale: 'pct', stroke: palette[4], width: 2, points: { show: true, size: 6 }, value: (_u, v) => formatPercent(v) },
+        {
+          label: translate('analytics.col.cumulative'),
+          scale: 'pct',
+          stroke: palette[4],
+          width: 2,
+          points: { show: true, size: 6 },
+          value: (_u, v) => formatPercent(v),
+        },
       ],
     }),
     // the axes' labels and formats are part of the options
