@@ -4,13 +4,13 @@
  * and one set of filters kept in the URL. Loaded on demand (App.tsx): uPlot and these
  * pages are not in the bundle the tablet portal loads.
  */
-import { useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { navigate } from '../../router';
 import { type TabItem, Tabs } from '../../ui';
 import { DrillDown, type Drill } from './DrillDown';
 import { FilterBar } from './FilterBar';
-import { filtersQuery, scopeOf, useAnalyticsFilters } from './filters';
+import { type AnalyticsFilters, filtersQuery, parseFilters, scopeOf } from './filters';
 import { DeliveryReport, PlannedVsActualReport, UtilisationReport } from './FlowReports';
 import { OeeReport } from './OeeReport';
 import { DowntimeReport, ScrapReport } from './ParetoReports';
@@ -28,6 +28,16 @@ const tabKeys: Record<Tab, string> = {
   delivery: 'analytics.tab.delivery',
   utilisation: 'analytics.tab.utilisation',
 };
+
+/** The filters of the current URL and a setter that writes them back (replacing the history entry). */
+function useAnalyticsFilters(): [AnalyticsFilters, (next: AnalyticsFilters) => void] {
+  const [filters, setFilters] = useState(() => parseFilters(window.location.search));
+  const update = useCallback((next: AnalyticsFilters) => {
+    setFilters(next);
+    navigate(`${window.location.pathname}?${filtersQuery(next)}`, { replace: true, force: true });
+  }, []);
+  return [filters, update];
+}
 
 export function AnalyticsPage({ tab }: { tab?: string }) {
   const { t } = useTranslation();

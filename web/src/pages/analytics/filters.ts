@@ -3,10 +3,12 @@
  * query (?from=2026-11-01&to=2026-11-30&groupBy=week&stationId=ST-001…) so a
  * view can be bookmarked, sent and reloaded. `from` and `to` are local dates,
  * both included; the API gets [local midnight of from, local midnight after to).
+ * Pure (test/unit/analytics-filters.test.ts); the URL is read and written by AnalyticsPage.
  */
-import { useCallback, useState } from 'react';
-import type { AnalyticsScope, Grouping } from '../../api/analytics';
-import { navigate } from '../../router';
+import type { AnalyticsQuery, Grouping } from '../../../../src/modules/analytics/analytics.schema.js';
+
+/** What every report is asked (api/analytics.ts has the same type; not imported, so this file stays free of the browser's modules). */
+type AnalyticsScope = Omit<AnalyticsQuery, 'format'>;
 
 export interface AnalyticsFilters {
   from: string;
@@ -80,14 +82,4 @@ export function bucketScope(f: AnalyticsFilters, bucket: string): AnalyticsScope
   const from = new Date(Math.max(start.getTime(), Date.parse(whole.from)));
   const to = new Date(Math.min(end.getTime(), Date.parse(whole.to)));
   return { ...whole, from: from.toISOString(), to: to.toISOString() };
-}
-
-/** The filters of the current URL and a setter that writes them back (replacing the history entry). */
-export function useAnalyticsFilters(): [AnalyticsFilters, (next: AnalyticsFilters) => void] {
-  const [filters, setFilters] = useState(() => parseFilters(window.location.search));
-  const update = useCallback((next: AnalyticsFilters) => {
-    setFilters(next);
-    navigate(`${window.location.pathname}?${filtersQuery(next)}`, { replace: true, force: true });
-  }, []);
-  return [filters, update];
 }
