@@ -14,7 +14,7 @@ import tseslint from 'typescript-eslint';
 const TS = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
 
 export default defineConfig(
-  globalIgnores(['**/node_modules/', 'dist/', 'web/dist/', 'coverage/', 'test-results/', 'data/', 'scratch/', '.build-test/']),
+  globalIgnores(['**/node_modules/', 'dist/', 'web/dist/', 'bench/charts/dist/', 'coverage/', 'test-results/', 'data/', 'scratch/', '.build-test/']),
 
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
 
@@ -25,6 +25,8 @@ export default defineConfig(
     languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
   },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
+  // the chart-library comparison runs in Chromium (its page code, and run.mjs's page.evaluate callbacks)
+  { files: ['bench/charts/**/*.{js,mjs}'], languageOptions: { globals: { ...globals.browser } } },
 
   // TypeScript: typescript-eslint's recommended set (the non-type-checked one).
   {

@@ -126,6 +126,10 @@ const documented = new Set([
   'board',
   'master-data-material',
   'master-data-calendar',
+  // analytics (test/e2e/analytics.test.ts)
+  'analytics-oee',
+  'analytics-pareto',
+  'analytics-drilldown',
   // the UI in Turkish (test/e2e/i18n.test.ts)
   'portal-tr',
   'plan-tr',

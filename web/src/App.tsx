@@ -27,6 +27,8 @@ const TravelerPage = lazy(() => import('./pages/travelers/TravelerPage').then((m
 const LotLabelPage = lazy(() => import('./pages/travelers/LotLabelPage').then((m) => ({ default: m.LotLabelPage })));
 const LotPage = lazy(() => import('./pages/lots/LotPage').then((m) => ({ default: m.LotPage })));
 const RecallPage = lazy(() => import('./pages/lots/RecallPage').then((m) => ({ default: m.RecallPage })));
+// the analytics pages and their chart library (uPlot) load only when a planner opens them
+const AnalyticsPage = lazy(() => import('./pages/analytics/AnalyticsPage').then((m) => ({ default: m.AnalyticsPage })));
 const PlanPage = lazy(() => import('./pages/production/PlanPage').then((m) => ({ default: m.PlanPage })));
 
 const plannerNav = [
@@ -34,6 +36,7 @@ const plannerNav = [
   { to: '/designer', label: 'nav.designer' },
   { to: '/master', label: 'nav.master' },
   { to: '/board', label: 'nav.board' },
+  { to: '/analytics', label: 'nav.analytics' },
   { to: '/recall', label: 'nav.recall' },
 ];
 
@@ -132,6 +135,7 @@ function PlannerPages({ isAdmin }: { isAdmin: boolean }) {
       <Route path="/designer/:id?">{(p) => <DesignerPage id={p.id} />}</Route>
       <Route path="/master/:tab?">{(p) => <MasterDataPage tab={p.tab} />}</Route>
       <Route path="/board" component={BoardPage} />
+      <Route path="/analytics/:tab?">{(p) => <AnalyticsPage tab={p.tab} />}</Route>
       <Route path="/lots/:code">{(p) => <LotPage code={p.code} />}</Route>
       <Route path="/recall/:heat?">{(p) => <RecallPage heat={p.heat} />}</Route>
       <Route>

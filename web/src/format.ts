@@ -109,3 +109,10 @@ export function formatPercent(fraction: number | null | undefined): string {
   if (fraction === null || fraction === undefined || Number.isNaN(fraction)) return '—';
   return numberFormat({ style: 'percent', maximumFractionDigits: 0 }).format(fraction);
 }
+
+const monthOptions: Intl.DateTimeFormatOptions = { month: 'short', year: 'numeric' };
+
+/** A month: "Dec 2026" / "Ara 2026". */
+export function formatMonth(date: Date): string {
+  return dateFormat(monthOptions).format(date);
+}

@@ -7,6 +7,7 @@
 import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
 import { alertFeed, alertKeys } from './alerts';
+import { analyticsKeys } from './analytics';
 import { assignmentKeys } from './assignments';
 import { authKeys } from './auth';
 import { apiBase } from './client';
@@ -30,7 +31,17 @@ const touches: Record<StreamEvent['topic'], QueryKey[]> = {
   // release reserves and cancel gives back: a plan's material figures move with its status
   plans: [planKeys.all, assignmentKeys.all],
   // problem_reported and problem_resolved come on this topic too
-  assignments: [planKeys.lists(), planKeys.details(), planKeys.schedules(), assignmentKeys.all, stationKeys.all, workerKeys.all, problemKeys.all],
+  // and today's OEE on the board (not the analytics pages' reports: their periods are mostly past, and heavy)
+  assignments: [
+    planKeys.lists(),
+    planKeys.details(),
+    planKeys.schedules(),
+    assignmentKeys.all,
+    stationKeys.all,
+    workerKeys.all,
+    problemKeys.all,
+    analyticsKeys.today(),
+  ],
   // shift calendars are changed on the workers topic
   workers: [workerKeys.all, assignmentKeys.tasks(), calendarKeys.all],
   stations: [stationKeys.all],
@@ -51,6 +62,7 @@ const everything: QueryKey[] = [
   materialKeys.all,
   calendarKeys.all,
   alertKeys.all,
+  analyticsKeys.today(),
 ];
 
 export const LiveContext = createContext<{ state: LiveState; lastEventAt: number | null }>({ state: 'connecting', lastEventAt: null });

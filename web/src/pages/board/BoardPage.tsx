@@ -10,12 +10,13 @@ import { useTranslation } from 'react-i18next';
 import { useMemo } from 'react';
 import { ErrorAlert } from '../../api/ErrorAlert';
 import { useLive } from '../../api/live';
+import { type OeeTotal, oeeByStation, useTodayOee } from '../../api/analytics';
 import { useAssignments } from '../../api/assignments';
 import { useStations, useWorkers } from '../../api/masterData';
 import { usePlans } from '../../api/plans';
 import { useProblems } from '../../api/problems';
 import type { AssignmentSummary, PlanSummary, ProblemView, Station, Worker } from '../../api/types';
-import { formatClock, formatDateTime, formatMinutes, formatNumber, formatTime, formatWhen } from '../../format';
+import { formatClock, formatDateTime, formatMinutes, formatNumber, formatPercent, formatTime, formatWhen } from '../../format';
 import { pauseReasonLabel, problemCategoryLabel } from '../../labels';
 import { useNow } from '../../hooks';
 import { Lateness, LatenessHeading } from '../../components/Lateness';
@@ -32,6 +33,8 @@ export function BoardPage() {
   const running = useAssignments({ status: ['in_progress', 'paused'], limit: 500 });
   const plans = usePlans({ status: ['released', 'in_production', 'paused'], limit: 100 });
   const problems = useProblems({ open: true, limit: 500 });
+  const todayOee = useTodayOee(now);
+  const oeeToday = useMemo(() => oeeByStation(todayOee.data?.rows ?? []), [todayOee.data]);
   const bySubstation = useMemo(() => new Map((running.data?.items ?? []).map((a) => [a.substationId, a])), [running.data]);
   const open = useMemo(() => groupProblems(problems.data?.items ?? []), [problems.data]);
   const error = stations.error ?? workers.error ?? running.error ?? plans.error ?? problems.error;
@@ -52,7 +55,7 @@ export function BoardPage() {
       <ErrorAlert error={error} />
       <section aria-label={t('board.stations')} className="grid-cards">
         {(stations.data?.items ?? []).map((s) => (
-          <StationCard key={s.id} station={s} running={bySubstation} problems={open.byAssignment} now={now} />
+          <StationCard key={s.id} station={s} running={bySubstation} problems={open.byAssignment} now={now} oee={oeeToday.get(s.id)} />
         ))}
       </section>
       <div className="grid-2 board-tables">
@@ -88,15 +91,32 @@ function StationCard({
   running,
   problems,
   now,
+  oee,
 }: {
   station: Station;
   running: Map<string, AssignmentSummary>;
   problems: Map<string, ProblemView[]>;
   now: number;
+  oee: OeeTotal | undefined;
 }) {
   const { t } = useTranslation();
+  const figures = oee
+    ? t('board.oeeFactors', { a: formatPercent(oee.availability), p: formatPercent(oee.performance), q: formatPercent(oee.quality) })
+    : t('board.oeeNone');
   return (
-    <Card title={`${station.name}`} actions={<span className="mono muted small">{station.id}</span>} flush data-testid={`board-station-${station.id}`}>
+    <Card
+      title={`${station.name}`}
+      actions={
+        <span className="row">
+          <span className="board-oee small" title={figures} data-testid={`board-oee-${station.id}`}>
+            {t('board.oeeToday', { oee: formatPercent(oee?.oee) })}
+          </span>
+          <span className="mono muted small">{station.id}</span>
+        </span>
+      }
+      flush
+      data-testid={`board-station-${station.id}`}
+    >
       <ul className="board-subs">
         {station.substations.map((ss) => {
           const a = running.get(ss.id);
