@@ -59,6 +59,20 @@ export function bucketLabel(b: number, utcOffsetMinutes: number): string {
 }
 
 /** a minus the union of bs (both sorted or not); the result is sorted and disjoint. */
+/**
+ * The whole plant-local days inside [from, to): their dates [from, to) and
+ * instants [start, end), or null when the period holds no whole day. The rest
+ * of the period ([from, start) and [end, to)) is its ragged edges.
+ */
+export function wholeLocalDays(from: number, to: number, utcOffsetMinutes: number): { from: string; to: string; start: Date; end: Date } | null {
+  const off = utcOffsetMinutes * 60_000;
+  const start = Math.ceil((from + off) / DAY_MS) * DAY_MS - off;
+  const end = Math.floor((to + off) / DAY_MS) * DAY_MS - off;
+  if (start >= end) return null;
+  const date = (t: number) => new Date(t + off).toISOString().slice(0, 10);
+  return { from: date(start), to: date(end), start: new Date(start), end: new Date(end) };
+}
+
 export function subtractIntervals(a: readonly Interval[], bs: readonly Interval[]): Interval[] {
   const cuts = [...bs].filter((b) => b.end > b.start).sort((x, y) => x.start - y.start);
   const out: Interval[] = [];

@@ -7,10 +7,27 @@
 import type { Db } from '../../db/database.js';
 import { DomainError, m } from '../../shared/errors.js';
 import * as repo from './analytics.repository.js';
+import * as rollups from './rollups.repository.js';
 import { type Interval, calendarIntervals, minutesByBucket, oeeOf, pareto, periodProblem, subtractIntervals, unionIntervals } from './analytics.rules.js';
 import type { AnalyticsQuery, Grouping, OeeRow, StepsQuery } from './analytics.schema.js';
 
 export type { Scope } from './analytics.repository.js';
+
+/**
+ * Where the reports read their sums from: the rollups of migration 0027 (what
+ * the API answers with), or the base tables (the from-scratch recomputation
+ * the property test and the doctor compare with; docs/ANALYTICS.md "Speed").
+ */
+export interface Reads {
+  stepSums: typeof repo.stepSums;
+  pauseSums: typeof repo.pauseSums;
+  scrapSums: typeof repo.scrapSums;
+  plannedVsActual: typeof repo.plannedVsActual;
+  delivery: typeof repo.delivery;
+  workedByWorker: typeof repo.workedByWorker;
+}
+export const rollupReads: Reads = rollups;
+export const baseReads: Reads = repo;
 
 /** Checks the period and the filter ids; the scope every read is bounded by. */
 export async function scopeOf(db: Db, q: AnalyticsQuery, utcOffsetMinutes: number): Promise<repo.Scope> {
@@ -48,8 +65,8 @@ function plannedIntervals(c: repo.SubstationCalendar, s: repo.Scope): Interval[]
   return subtractIntervals(onShift, c.blocks);
 }
 
-export async function oee(db: Db, s: repo.Scope): Promise<{ rows: OeeRow[] }> {
-  const sums = await repo.stepSums(db, s);
+export async function oee(db: Db, s: repo.Scope, reads: Reads = rollupReads): Promise<{ rows: OeeRow[] }> {
+  const sums = await reads.stepSums(db, s);
   const stepFiltered = Boolean(s.operationId || s.workerId || s.planId);
   const calendars = await repo.substationCalendars(db, s, [...new Set(sums.map((x) => x.substationId))]);
   type Acc = {
@@ -125,8 +142,8 @@ function paretoOf<T>(items: readonly T[], reason: (t: T) => string, value: (t: T
   return pareto([...by.values()]).map((p) => ({ reason: p.key, value: p.value, count: p.count, share: p.share, cumulativeShare: p.cumulativeShare }));
 }
 
-export async function downtime(db: Db, s: repo.Scope) {
-  const rows = await repo.pauseSums(db, s);
+export async function downtime(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
+  const rows = await reads.pauseSums(db, s);
   return {
     pareto: paretoOf(
       rows,
@@ -138,8 +155,8 @@ export async function downtime(db: Db, s: repo.Scope) {
   };
 }
 
-export async function scrap(db: Db, s: repo.Scope) {
-  const rows = await repo.scrapSums(db, s);
+export async function scrap(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
+  const rows = await reads.scrapSums(db, s);
   return {
     pareto: paretoOf(
       rows,
@@ -151,16 +168,16 @@ export async function scrap(db: Db, s: repo.Scope) {
   };
 }
 
-export async function plannedVsActual(db: Db, s: repo.Scope) {
-  return { rows: await repo.plannedVsActual(db, s) };
+export async function plannedVsActual(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
+  return { rows: await reads.plannedVsActual(db, s) };
 }
 
-export async function delivery(db: Db, s: repo.Scope) {
-  return { rows: await repo.delivery(db, s) };
+export async function delivery(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
+  return { rows: await reads.delivery(db, s) };
 }
 
-export async function utilisation(db: Db, s: repo.Scope) {
-  const { worked, calendars } = await repo.workedByWorker(db, s);
+export async function utilisation(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
+  const { worked, calendars } = await reads.workedByWorker(db, s);
   const shiftByWorker = new Map<string, Map<string, number>>();
   for (const [id, cal] of calendars) {
     if (cal)
