@@ -129,9 +129,13 @@ const tables = String.raw`
     scrap_reason text,
     work_minutes numeric not null,
     worked_minutes numeric,
-    nominal_per_unit numeric not null,
     efficiency numeric not null check (efficiency > 0),
-    is_last boolean not null
+    is_last boolean not null,
+    -- planned vs actual's medians order by these (percentile_cont takes double precision): computed once, at completion
+    nominal_per_unit double precision not null,
+    actual_per_unit double precision,
+    suggested_per_unit double precision,
+    check ((actual_per_unit is null) = (worked_minutes is null or good + scrap = 0))
   );
   create index analytics_steps_by_end on mes.analytics_steps (ended_at);
   create index analytics_steps_station_by_end on mes.analytics_steps (station_id, ended_at);
@@ -174,6 +178,10 @@ const tables = String.raw`
     worker_id text not null,
     primary key (plan_id, station_id, substation_id, operation_id, worker_id)
   );
+  create index analytics_plan_steps_station on mes.analytics_plan_steps (station_id, plan_id);
+  create index analytics_plan_steps_substation on mes.analytics_plan_steps (substation_id, plan_id);
+  create index analytics_plan_steps_operation on mes.analytics_plan_steps (operation_id, plan_id);
+  create index analytics_plan_steps_worker on mes.analytics_plan_steps (worker_id, plan_id);
 
   create table mes.analytics_daily_substations (
     day date not null, station_id text not null, substation_id text not null references mes.substations (id),
@@ -208,14 +216,17 @@ const stepFactsOf = (source: string) => `
          coalesce(a.worked_minutes, 0),
          coalesce(ns.time_minutes, pn.nominal_time) * (coalesce(a.good_quantity, 0) + coalesce(a.scrap_quantity, 0)) / pn.efficiency,
          coalesce(a.good_quantity, 0), coalesce(a.scrap_quantity, 0), a.scrap_reason, a.work_minutes, a.worked_minutes,
-         coalesce(ns.time_minutes, pn.nominal_time), pn.efficiency,
-         not exists (select 1 from mes.node_predecessors np where np.plan_id = a.plan_id and np.predecessor_id = a.node_id)
+         pn.efficiency,
+         not exists (select 1 from mes.node_predecessors np where np.plan_id = a.plan_id and np.predecessor_id = a.node_id),
+         coalesce(ns.time_minutes, pn.nominal_time)::float8,
+         (a.worked_minutes / nullif(coalesce(a.good_quantity, 0) + coalesce(a.scrap_quantity, 0), 0))::float8,
+         (a.worked_minutes * pn.efficiency / nullif(coalesce(a.good_quantity, 0) + coalesce(a.scrap_quantity, 0), 0))::float8
     from ${source} a
     join mes.production_plan_nodes pn on pn.id = a.node_id
     left join mes.node_stations ns on ns.node_id = a.node_id and ns.station_id = a.station_id
    where a.status = 'completed'`;
 const stepColumns = `assignment_id, plan_id, node_id, operation_id, station_id, substation_id, worker_id, ended_at, run_minutes, ideal_minutes,
-  good, scrap, scrap_reason, work_minutes, worked_minutes, nominal_per_unit, efficiency, is_last`;
+  good, scrap, scrap_reason, work_minutes, worked_minutes, efficiency, is_last, nominal_per_unit, actual_per_unit, suggested_per_unit`;
 const stepUpdate = stepColumns
   .split(',')
   .map((c) => c.trim())
@@ -367,6 +378,8 @@ export const backfill = `
   insert into mes.analytics_steps (${stepColumns}) ${stepFactsOf('mes.worker_assignments')};
   insert into mes.analytics_pauses (${pauseColumns}) ${pauseFactsOf('mes.assignment_pauses')};
   select mes.analytics_refresh_plans(array(select id from mes.production_plans where status = 'completed' and archived_at is null));
+  analyze mes.analytics_steps, mes.analytics_pauses, mes.analytics_plans, mes.analytics_plan_steps, mes.analytics_daily_substations,
+    mes.analytics_daily_workers, mes.analytics_daily_scrap, mes.analytics_daily_pauses;
 `;
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -113,6 +113,7 @@ export interface SubstationCalendar {
 }
 
 const calendarJson = (id: RawBuilder<unknown>, from: Date, to: Date) => sql`json_build_object(
+  'id', ${id}::text,
   'windows', coalesce((select json_agg(json_build_object('weekday', weekday, 'start', start_minute, 'end', end_minute)) from mes.shift_calendar_windows where calendar_id = ${id}), '[]'::json),
   'exceptions', coalesce((select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute))
                   from mes.shift_calendar_exceptions where calendar_id = ${id} and date between (${from}::timestamptz - interval '2 days')::date and (${to}::timestamptz + interval '2 days')::date), '[]'::json))`;

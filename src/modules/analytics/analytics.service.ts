@@ -8,7 +8,7 @@ import type { Db } from '../../db/database.js';
 import { DomainError, m } from '../../shared/errors.js';
 import * as repo from './analytics.repository.js';
 import * as rollups from './rollups.repository.js';
-import { type Interval, calendarIntervals, minutesByBucket, oeeOf, pareto, periodProblem, subtractIntervals, unionIntervals } from './analytics.rules.js';
+import { type Interval, type StoredCalendar, calendarIntervals, minutesByBucket, oeeOf, pareto, periodProblem, subtractIntervals, unionIntervals } from './analytics.rules.js';
 import type { AnalyticsQuery, Grouping, OeeRow, StepsQuery } from './analytics.schema.js';
 
 export type { Scope } from './analytics.repository.js';
@@ -54,15 +54,39 @@ export async function scopeOf(db: Db, q: AnalyticsQuery, utcOffsetMinutes: numbe
   return scope;
 }
 
-/** The planned production time intervals of a substation within the period: its calendar (or its station's workers' shifts) minus maintenance. */
-function plannedIntervals(c: repo.SubstationCalendar, s: repo.Scope): Interval[] {
+/**
+ * The planned production time minutes per bucket of a substation within the
+ * period: its calendar (or its station's workers' shifts) minus maintenance.
+ * `memo` holds each calendar's intervals and each set of workers' union once
+ * per request: at a plant, dozens of substations share a handful of shift
+ * calendars (400 days × 700 worker calendars was most of a plant-wide OEE).
+ */
+function plannedByBucket(c: repo.SubstationCalendar, s: repo.Scope, memo: Map<string, Interval[]>): Map<string, number> {
   const from = s.from.getTime();
   const to = s.to.getTime();
+  const intervalsOf = (cal: StoredCalendar): Interval[] => {
+    if (cal.id === undefined) return calendarIntervals(cal, from, to, s.utcOffsetMinutes);
+    const key = `cal:${cal.id}`;
+    let ivs = memo.get(key);
+    if (!ivs) memo.set(key, (ivs = calendarIntervals(cal, from, to, s.utcOffsetMinutes)));
+    return ivs;
+  };
   let onShift: Interval[];
-  if (c.own) onShift = calendarIntervals(c.own, from, to, s.utcOffsetMinutes);
+  if (c.own) onShift = intervalsOf(c.own);
   else if (c.workerCalendars.length === 0 || c.workerCalendars.some((w) => w === null)) onShift = [{ start: from, end: to }];
-  else onShift = unionIntervals(c.workerCalendars.flatMap((w) => calendarIntervals(w!, from, to, s.utcOffsetMinutes)));
-  return subtractIntervals(onShift, c.blocks);
+  else {
+    const calendars = c.workerCalendars as StoredCalendar[];
+    const ids = calendars.every((w) => w.id !== undefined) ? `union:${[...new Set(calendars.map((w) => w.id))].sort().join(',')}` : undefined;
+    const cached = ids === undefined ? undefined : memo.get(ids);
+    if (cached) onShift = cached;
+    else {
+      const byId = new Map<string, StoredCalendar>();
+      calendars.forEach((w, i) => byId.set(w.id ?? `#${i}`, w));
+      onShift = unionIntervals([...byId.values()].flatMap(intervalsOf));
+      if (ids !== undefined) memo.set(ids, onShift);
+    }
+  }
+  return minutesByBucket(subtractIntervals(onShift, c.blocks), from, to, s.groupBy, s.utcOffsetMinutes);
 }
 
 export async function oee(db: Db, s: repo.Scope, reads: Reads = rollupReads): Promise<{ rows: OeeRow[] }> {
@@ -86,8 +110,10 @@ export async function oee(db: Db, s: repo.Scope, reads: Reads = rollupReads): Pr
     if (!a) subs.set(key, (a = { bucket, stationId, substationId, plannedMinutes: 0, runMinutes: 0, idealMinutes: 0, good: 0, scrap: 0 }));
     return a;
   };
+  const memo = new Map<string, Interval[]>();
+  const planned = new Map(calendars.map((c) => [c.substationId, plannedByBucket(c, s, memo)]));
   for (const c of calendars) {
-    const byBucket = minutesByBucket(plannedIntervals(c, s), s.from.getTime(), s.to.getTime(), s.groupBy, s.utcOffsetMinutes);
+    const byBucket = planned.get(c.substationId)!;
     // with a step filter (operation, worker, plan) only the substations and buckets with such steps are shown (below)
     if (!stepFiltered) for (const [bucket, minutes] of byBucket) acc(bucket, c.stationId, c.substationId).plannedMinutes += minutes;
   }
@@ -100,7 +126,7 @@ export async function oee(db: Db, s: repo.Scope, reads: Reads = rollupReads): Pr
   }
   if (stepFiltered) {
     for (const c of calendars) {
-      const byBucket = minutesByBucket(plannedIntervals(c, s), s.from.getTime(), s.to.getTime(), s.groupBy, s.utcOffsetMinutes);
+      const byBucket = planned.get(c.substationId)!;
       for (const [bucket, minutes] of byBucket) {
         const a = subs.get(`${bucket}|${c.substationId}`);
         if (a) a.plannedMinutes += minutes;

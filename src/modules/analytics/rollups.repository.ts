@@ -17,11 +17,13 @@ const none = sql``;
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const nOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
-/** The local bucket label of a timestamptz expression (as analytics.repository.ts). */
+/** The local bucket (a timestamp without time zone) of a timestamptz expression (as analytics.repository.ts); grouped by it, labelled by `label`. */
 const bucketOfTime = (s: Scope, expr: RawBuilder<unknown>) =>
-  sql<string>`to_char(date_trunc(${sql.lit(s.groupBy)}, (${expr} at time zone 'UTC') + make_interval(mins => ${s.utcOffsetMinutes}::int)), 'YYYY-MM-DD')`;
-/** The bucket label of a local date. */
-const bucketOfDay = (s: Scope, expr: RawBuilder<unknown>) => sql<string>`to_char(date_trunc(${sql.lit(s.groupBy)}, ${expr}::timestamp), 'YYYY-MM-DD')`;
+  sql<Date>`date_trunc(${sql.lit(s.groupBy)}, (${expr} at time zone 'UTC') + make_interval(mins => ${s.utcOffsetMinutes}::int))`;
+/** The bucket of a local date. */
+const bucketOfDay = (s: Scope, expr: RawBuilder<unknown>) => sql<Date>`date_trunc(${sql.lit(s.groupBy)}, ${expr}::timestamp)`;
+/** A bucket's label 'YYYY-MM-DD' (formatted per group, not per row). */
+const label = sql<string>`to_char(bucket, 'YYYY-MM-DD')`;
 
 /** The filters on a fact f (analytics_steps or analytics_pauses). */
 function factFilters(s: Scope) {
@@ -66,14 +68,14 @@ const f = (name: string) => sql.ref(`f.${name}`);
 export async function stepSums(db: Db, s: Scope): Promise<StepSums[]> {
   const split = await splitOf(db, s, !(s.operationId || s.workerId || s.planId));
   const { rows } = await sql<Record<string, unknown>>`
-    select bucket, station_id, substation_id, sum(run) as run, sum(ideal) as ideal, sum(good) as good, sum(scrap) as scrap from (
+    select ${label} as bucket, station_id, substation_id, sum(run) as run, sum(ideal) as ideal, sum(good) as good, sum(scrap) as scrap from (
       select ${bucketOfTime(s, f('ended_at'))} as bucket, f.station_id, f.substation_id, f.run_minutes as run, f.ideal_minutes as ideal, f.good, f.scrap
         from mes.analytics_steps f where ${factPeriod(f('ended_at'), s, split)} ${factFilters(s)}
       union all
       select ${bucketOfDay(s, sql.ref('d.day'))}, d.station_id, d.substation_id, d.run_minutes, d.ideal_minutes, d.good, d.scrap
         from mes.analytics_daily_substations d where ${dayPeriod(split)}
         ${s.stationId ? sql`and d.station_id = ${s.stationId}` : none} ${s.substationId ? sql`and d.substation_id = ${s.substationId}` : none}
-    ) x group by 1, 2, 3`.execute(db);
+    ) x group by x.bucket, 2, 3`.execute(db);
   return rows.map((r) => ({
     bucket: String(r.bucket),
     stationId: String(r.station_id),
@@ -89,13 +91,13 @@ export async function stepSums(db: Db, s: Scope): Promise<StepSums[]> {
 export async function pauseSums(db: Db, s: Scope): Promise<PauseSums[]> {
   const split = await splitOf(db, s, !(s.substationId || s.operationId || s.workerId || s.planId));
   const { rows } = await sql<Record<string, unknown>>`
-    select bucket, station_id, reason, sum(minutes) as minutes, sum(pauses) as pauses from (
+    select ${label} as bucket, station_id, reason, sum(minutes) as minutes, sum(pauses) as pauses from (
       select ${bucketOfTime(s, f('started_at'))} as bucket, f.station_id, f.reason, f.minutes, 1 as pauses
         from mes.analytics_pauses f where ${factPeriod(f('started_at'), s, split)} ${factFilters(s)}
       union all
       select ${bucketOfDay(s, sql.ref('d.day'))}, d.station_id, d.reason, d.minutes, d.n
         from mes.analytics_daily_pauses d where ${dayPeriod(split)} ${s.stationId ? sql`and d.station_id = ${s.stationId}` : none}
-    ) x group by 1, 2, 3 order by 1, 2, 3`.execute(db);
+    ) x group by x.bucket, 2, 3 order by x.bucket, 2, 3`.execute(db);
   return rows.map((r) => ({ bucket: String(r.bucket), stationId: String(r.station_id), reason: String(r.reason), minutes: n(r.minutes), pauses: n(r.pauses) }));
 }
 
@@ -103,32 +105,29 @@ export async function pauseSums(db: Db, s: Scope): Promise<PauseSums[]> {
 export async function scrapSums(db: Db, s: Scope): Promise<ScrapSums[]> {
   const split = await splitOf(db, s, !(s.substationId || s.workerId || s.planId));
   const { rows } = await sql<Record<string, unknown>>`
-    select bucket, operation_id, reason, sum(scrap) as scrap, sum(steps) as steps from (
+    select ${label} as bucket, operation_id, reason, sum(scrap) as scrap, sum(steps) as steps from (
       select ${bucketOfTime(s, f('ended_at'))} as bucket, f.operation_id, coalesce(nullif(f.scrap_reason, ''), 'unspecified') as reason, f.scrap, 1 as steps
         from mes.analytics_steps f where ${factPeriod(f('ended_at'), s, split)} and f.scrap > 0 ${factFilters(s)}
       union all
       select ${bucketOfDay(s, sql.ref('d.day'))}, d.operation_id, d.reason, d.scrap, d.n
         from mes.analytics_daily_scrap d where ${dayPeriod(split)}
         ${s.stationId ? sql`and d.station_id = ${s.stationId}` : none} ${s.operationId ? sql`and d.operation_id = ${s.operationId}` : none}
-    ) x group by 1, 2, 3 order by 1, 2, 3`.execute(db);
+    ) x group by x.bucket, 2, 3 order by x.bucket, 2, 3`.execute(db);
   return rows.map((r) => ({ bucket: String(r.bucket), operationId: String(r.operation_id), reason: String(r.reason), scrap: n(r.scrap), steps: n(r.steps) }));
 }
 
 /** Per operation and station: planned vs actual minutes per unit, and the suggested nominal (exact medians over the step facts). */
 export async function plannedVsActual(db: Db, s: Scope) {
   const { rows } = await sql<Record<string, unknown>>`
-    with x as (
-      select f.operation_id, f.station_id, f.good + f.scrap as units, f.nominal_per_unit as nominal, f.work_minutes, f.worked_minutes, f.efficiency
-        from mes.analytics_steps f
-       where f.ended_at >= ${s.from} and f.ended_at < ${s.to} ${factFilters(s)} and f.good + f.scrap > 0 and f.worked_minutes is not null
-    )
-    select operation_id, station_id, count(*) as steps, sum(units) as units,
-           percentile_cont(0.5) within group (order by nominal) as nominal_per_unit,
-           sum(work_minutes) / sum(units) as planned_per_unit,
-           sum(worked_minutes) / sum(units) as actual_mean,
-           percentile_cont(0.5) within group (order by worked_minutes / units) as actual_median,
-           percentile_cont(0.5) within group (order by worked_minutes * efficiency / units) as suggested
-      from x group by 1, 2 order by 1, 2`.execute(db);
+    select f.operation_id, f.station_id, count(*) as steps, sum(f.good + f.scrap) as units,
+           percentile_cont(0.5) within group (order by f.nominal_per_unit) as nominal_per_unit,
+           sum(f.work_minutes) / sum(f.good + f.scrap) as planned_per_unit,
+           sum(f.worked_minutes) / sum(f.good + f.scrap) as actual_mean,
+           percentile_cont(0.5) within group (order by f.actual_per_unit) as actual_median,
+           percentile_cont(0.5) within group (order by f.suggested_per_unit) as suggested
+      from mes.analytics_steps f
+     where f.ended_at >= ${s.from} and f.ended_at < ${s.to} ${factFilters(s)} and f.actual_per_unit is not null
+     group by 1, 2 order by 1, 2`.execute(db);
   return rows.map((r) => ({
     operationId: String(r.operation_id),
     stationId: String(r.station_id),
@@ -146,7 +145,7 @@ export async function plannedVsActual(db: Db, s: Scope) {
 export async function delivery(db: Db, s: Scope) {
   const stepScoped = s.stationId || s.substationId || s.operationId || s.workerId;
   const { rows } = await sql<Record<string, unknown>>`
-    select ${bucketOfTime(s, f('completed_at'))} as bucket, count(*) as completed,
+    select to_char(${bucketOfTime(s, f('completed_at'))}, 'YYYY-MM-DD') as bucket, count(*) as completed,
            count(f.due_date) as with_due, count(*) filter (where f.completed_at <= f.due_date) as on_time,
            percentile_cont(0.5) within group (order by extract(epoch from (f.completed_at - f.released_at)) / 3600) as lead_median,
            percentile_cont(0.9) within group (order by extract(epoch from (f.completed_at - f.released_at)) / 3600) as lead_p90,
@@ -156,7 +155,7 @@ export async function delivery(db: Db, s: Scope) {
        ${s.planId ? sql`and f.plan_id = ${s.planId}` : none}
        ${
          stepScoped
-           ? sql`and exists (select 1 from mes.analytics_plan_steps f2 where f2.plan_id = f.plan_id
+           ? sql`and f.plan_id in (select f2.plan_id from mes.analytics_plan_steps f2 where true
                    ${s.stationId ? sql`and f2.station_id = ${s.stationId}` : none}
                    ${s.substationId ? sql`and f2.substation_id = ${s.substationId}` : none}
                    ${s.operationId ? sql`and f2.operation_id = ${s.operationId}` : none}
@@ -181,12 +180,12 @@ export async function delivery(db: Db, s: Scope) {
 export async function workedByWorker(db: Db, s: Scope) {
   const split = await splitOf(db, s, !(s.stationId || s.substationId || s.operationId || s.workerId || s.planId));
   const { rows } = await sql<{ bucket: string; worker_id: string; worked: unknown }>`
-    select bucket, worker_id, sum(worked) as worked from (
+    select ${label} as bucket, worker_id, sum(worked) as worked from (
       select ${bucketOfTime(s, f('ended_at'))} as bucket, f.worker_id, f.run_minutes as worked
         from mes.analytics_steps f where ${factPeriod(f('ended_at'), s, split)} ${factFilters(s)}
       union all
       select ${bucketOfDay(s, sql.ref('d.day'))}, d.worker_id, d.worked_minutes from mes.analytics_daily_workers d where ${dayPeriod(split)}
-    ) x group by 1, 2 order by 1, 2`.execute(db);
+    ) x group by x.bucket, 2 order by x.bucket, 2`.execute(db);
   return {
     worked: rows.map((r) => ({ bucket: r.bucket, workerId: r.worker_id, workedMinutes: n(r.worked) })),
     calendars: await workerCalendars(db, s, [...new Set(rows.map((r) => r.worker_id))]),
