@@ -319,10 +319,7 @@ const functions = `
           .map((d) =>
             dailyUpsert(
               d,
-              [
-                ...(op !== 'DELETE' ? [dailySelect(d, 'new_rows', 1)] : []),
-                ...(op !== 'INSERT' ? [dailySelect(d, 'old_rows', -1)] : []),
-              ].join(' union all '),
+              [...(op !== 'DELETE' ? [dailySelect(d, 'new_rows', 1)] : []), ...(op !== 'INSERT' ? [dailySelect(d, 'old_rows', -1)] : [])].join(' union all '),
             ),
           )
           .join('\n');

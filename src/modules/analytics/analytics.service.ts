@@ -8,7 +8,17 @@ import type { Db } from '../../db/database.js';
 import { DomainError, m } from '../../shared/errors.js';
 import * as repo from './analytics.repository.js';
 import * as rollups from './rollups.repository.js';
-import { type Interval, type StoredCalendar, calendarIntervals, minutesByBucket, oeeOf, pareto, periodProblem, subtractIntervals, unionIntervals } from './analytics.rules.js';
+import {
+  type Interval,
+  type StoredCalendar,
+  calendarIntervals,
+  minutesByBucket,
+  oeeOf,
+  pareto,
+  periodProblem,
+  subtractIntervals,
+  unionIntervals,
+} from './analytics.rules.js';
 import type { AnalyticsQuery, Grouping, OeeRow, StepsQuery } from './analytics.schema.js';
 
 export type { Scope } from './analytics.repository.js';
@@ -28,6 +38,11 @@ export interface Reads {
 }
 export const rollupReads: Reads = rollups;
 export const baseReads: Reads = repo;
+
+/** Re-buckets the daily rollups at the plant's offset if they were bucketed at another one (start-up); true when it did. */
+export async function alignRollups(db: Db, utcOffsetMinutes: number): Promise<boolean> {
+  return rollups.alignRollupOffset(db, utcOffsetMinutes);
+}
 
 /** Checks the period and the filter ids; the scope every read is bounded by. */
 export async function scopeOf(db: Db, q: AnalyticsQuery, utcOffsetMinutes: number): Promise<repo.Scope> {

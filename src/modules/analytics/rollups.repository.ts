@@ -45,6 +45,22 @@ export async function rollupOffset(db: Db): Promise<number> {
   return rows[0]!.off;
 }
 
+/**
+ * Re-buckets the daily rollups when the plant's offset is not the one they
+ * were bucketed with (one transaction; the facts do not depend on it).
+ * True when it did. Meant for start-up: a completion committing while it runs
+ * may still bucket with the old offset (`npm run doctor` would report it).
+ */
+export async function alignRollupOffset(db: Db, utcOffsetMinutes: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const { rows } = await sql`update mes.analytics_settings set utc_offset_minutes = ${utcOffsetMinutes}
+                                where utc_offset_minutes <> ${utcOffsetMinutes} returning 1`.execute(trx);
+    if (rows.length === 0) return false;
+    await sql`select mes.analytics_rebuild_daily()`.execute(trx);
+    return true;
+  });
+}
+
 async function splitOf(db: Db, s: Scope, rollupUsable: boolean): Promise<Split> {
   if (!rollupUsable) return { days: null };
   if ((await rollupOffset(db)) !== s.utcOffsetMinutes) return { days: null };
