@@ -4,10 +4,14 @@
  * service runs it (reads and arithmetic, no HTTP), side by side with
  * `SELECT 1` on the same pool in the same run. Periods: the last 30 days
  * (groupBy day) and the longest allowed, 400 days (groupBy week), plant-wide
- * and for one station.
+ * and for one station. Each report twice, back to back in the same run: from
+ * the base tables (the reads before migration 0027, kept as the
+ * recomputation) and from the rollups (what the API answers with), and
+ * whether both answers are identical.
  *
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/oee_hist npx tsx bench/analytics.ts [--runs 7]
  */
+import { isDeepStrictEqual } from 'node:util';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.js';
 import * as service from '../src/modules/analytics/analytics.service.js';
@@ -41,7 +45,7 @@ async function time(run: () => Promise<unknown>): Promise<{ median: number; p90:
 console.log(`# bench/analytics — ${machine()}; ${last.rows[0]!.steps} completed steps; ${runs} runs each`);
 const select1 = await time(() => sql`select 1`.execute(db));
 console.log(
-  `| query | period | scope | median ms | p90 ms |\n|---|---|---|---|---|\n| SELECT 1 | – | – | ${select1.median.toFixed(2)} | ${select1.p90.toFixed(2)} |`,
+  `| query | period | scope | base median ms | base p90 ms | rollups median ms | rollups p90 ms | identical |\n|---|---|---|---|---|---|---|---|\n| SELECT 1 | – | – | ${select1.median.toFixed(2)} | ${select1.p90.toFixed(2)} | | | |`,
 );
 const endpoints = {
   oee: service.oee,
@@ -64,12 +68,16 @@ for (const [days, groupBy] of [
     };
     const scope = await service.scopeOf(db, q, 0);
     for (const [name, run] of Object.entries(endpoints)) {
-      const t = await time(() => run(db, scope));
-      console.log(`| ${name} | ${days} d by ${groupBy} | ${stationId ?? 'plant'} | ${t.median.toFixed(1)} | ${t.p90.toFixed(1)} |`);
+      const base = await time(() => run(db, scope, service.baseReads));
+      const rolled = await time(() => run(db, scope, service.rollupReads));
+      const same = isDeepStrictEqual(await run(db, scope, service.baseReads), await run(db, scope, service.rollupReads));
+      console.log(
+        `| ${name} | ${days} d by ${groupBy} | ${stationId ?? 'plant'} | ${base.median.toFixed(1)} | ${base.p90.toFixed(1)} | ${rolled.median.toFixed(1)} | ${rolled.p90.toFixed(1)} | ${same ? 'yes' : 'NO'} |`,
+      );
     }
     const t = await time(() => service.steps(db, scope, { ...q, reason: 'machine_fault', limit: 100 }));
     console.log(
-      `| steps (drill-down, machine_fault, 100) | ${days} d by ${groupBy} | ${stationId ?? 'plant'} | ${t.median.toFixed(1)} | ${t.p90.toFixed(1)} |`,
+      `| steps (drill-down, machine_fault, 100) | ${days} d by ${groupBy} | ${stationId ?? 'plant'} | ${t.median.toFixed(1)} | ${t.p90.toFixed(1)} | (base tables) | | |`,
     );
   }
 }

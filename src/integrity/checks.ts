@@ -4,6 +4,7 @@
  */
 import type { Db } from '../db/database.js';
 import { sql } from 'kysely';
+import { analyticsRollupsQuery } from './analytics-rollups.check.js';
 
 export interface IntegrityCheck {
   name: string;
@@ -286,6 +287,12 @@ export const integrityChecks: IntegrityCheck[] = [
         from mes.substation_blocks b
         join mes.worker_assignments a on a.substation_id = b.substation_id and a.status in ('pending', 'ready')
          and tstzrange(a.planned_start, a.planned_end, '[)') && tstzrange(b.starts_at, b.ends_at, '[)')`,
+  },
+  {
+    name: 'analytics_rollups_match',
+    description:
+      'the analytics facts equal their recomputation from the hot tables (archived plans keep theirs) and the daily rollups equal the facts by local day (migration 0027)',
+    query: analyticsRollupsQuery,
   },
 ];
 

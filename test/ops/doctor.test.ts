@@ -270,6 +270,13 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
                 values (${f.ready.substation_id}, ${f.ready.planned_start}, ${f.ready.planned_end}, 'test')`.execute(trx);
     },
   },
+  {
+    check: 'analytics_rollups_match',
+    how: 'a daily rollup row that no completed step is behind',
+    run: async (trx, f) => {
+      await sql`insert into mes.analytics_daily_workers (day, worker_id, worked_minutes, n) values (current_date, ${f.ready.worker_id}, 5, 1)`.execute(trx);
+    },
+  },
 ];
 
 describeEachEngine('integrity checks', (ctx) => {

@@ -1,5 +1,9 @@
 /**
- * Every SQL statement of the analytics: read-only, each bounded by the period
+ * The analytics reads over the base tables (the shop floor's own rows), as
+ * they were before the rollups of migration 0027: the service answers from
+ * rollups.repository.ts, and these stay as the from-scratch recomputation the
+ * property test and `npm run doctor` compare with (plus the master-data and
+ * calendar reads both share, and the drill-down). Read-only, each bounded by the period
  * (the service refuses periods longer than MAX_PERIOD_DAYS) and by the filters.
  * Steps count in the bucket of their actual end; pauses in the bucket of their
  * start; plans in the bucket of their completion. Buckets are local dates
@@ -109,6 +113,7 @@ export interface SubstationCalendar {
 }
 
 const calendarJson = (id: RawBuilder<unknown>, from: Date, to: Date) => sql`json_build_object(
+  'id', ${id}::text,
   'windows', coalesce((select json_agg(json_build_object('weekday', weekday, 'start', start_minute, 'end', end_minute)) from mes.shift_calendar_windows where calendar_id = ${id}), '[]'::json),
   'exceptions', coalesce((select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute))
                   from mes.shift_calendar_exceptions where calendar_id = ${id} and date between (${from}::timestamptz - interval '2 days')::date and (${to}::timestamptz + interval '2 days')::date), '[]'::json))`;
@@ -264,14 +269,18 @@ export async function workedByWorker(db: Db, s: Scope) {
       ${nodeOfStep}
      where ${completedIn(s)}
      group by 1, 2 order by 1, 2`.execute(db);
-  const ids = [...new Set(rows.map((r) => r.worker_id))];
+  return {
+    worked: rows.map((r) => ({ bucket: r.bucket, workerId: r.worker_id, workedMinutes: n(r.worked) })),
+    calendars: await workerCalendars(db, s, [...new Set(rows.map((r) => r.worker_id))]),
+  };
+}
+
+/** The shift calendars of the given workers (null = no calendar: always available). */
+export async function workerCalendars(db: Db, s: Scope, ids: string[]): Promise<Map<string, StoredCalendar | null>> {
   const { rows: cals } = await sql<{ id: string; cal: StoredCalendar | null }>`
     select w.id, case when w.shift_calendar_id is null then null else ${calendarJson(sql`w.shift_calendar_id`, s.from, s.to)} end as cal
       from mes.workers w where w.id = any(${ids}::text[])`.execute(db);
-  return {
-    worked: rows.map((r) => ({ bucket: r.bucket, workerId: r.worker_id, workedMinutes: n(r.worked) })),
-    calendars: new Map(cals.map((c) => [c.id, c.cal])),
-  };
+  return new Map(cals.map((c) => [c.id, c.cal]));
 }
 
 /** The steps behind a bar: completed steps in the period matching the filters and, when given, a pause or scrap reason; keyset by assignment id. */

@@ -39,6 +39,12 @@ export const analyticsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db, config: appConfig } = app.mes;
   const config = { roles: plannerRoles };
 
+  // the daily rollups are bucketed by plant-local day: at the configured offset, or the reports read the (exact, slower) facts only
+  app.addHook('onReady', async () => {
+    if (await service.alignRollups(db, appConfig.utcOffsetMinutes))
+      app.log.info({ utcOffsetMinutes: appConfig.utcOffsetMinutes }, 'analytics daily rollups re-bucketed at the plant offset');
+  });
+
   const report = <R extends { rows: readonly object[] }>(path: string, summary: string, response: TSchema, row: TSchema, run: (scope: Scope) => Promise<R>) =>
     app.get(
       path,

@@ -58,14 +58,37 @@ export function bucketLabel(b: number, utcOffsetMinutes: number): string {
   return new Date(b + utcOffsetMinutes * MINUTE_MS).toISOString().slice(0, 10);
 }
 
-/** a minus the union of bs (both sorted or not); the result is sorted and disjoint. */
+/**
+ * The whole plant-local days inside [from, to): their dates [from, to) and
+ * instants [start, end), or null when the period holds no whole day. The rest
+ * of the period ([from, start) and [end, to)) is its ragged edges.
+ */
+export function wholeLocalDays(from: number, to: number, utcOffsetMinutes: number): { from: string; to: string; start: Date; end: Date } | null {
+  const off = utcOffsetMinutes * 60_000;
+  const start = Math.ceil((from + off) / DAY_MS) * DAY_MS - off;
+  const end = Math.floor((to + off) / DAY_MS) * DAY_MS - off;
+  if (start >= end) return null;
+  const date = (t: number) => new Date(t + off).toISOString().slice(0, 10);
+  return { from: date(start), to: date(end), start: new Date(start), end: new Date(end) };
+}
+
+/**
+ * a minus the union of bs (both sorted or not); the result is sorted and
+ * disjoint. One sweep over the merged cuts: with 400 days of shifts and two
+ * years of maintenance blocks per substation, trying every cut against every
+ * interval cost most of a plant-wide OEE (BENCHMARKS.md).
+ */
 export function subtractIntervals(a: readonly Interval[], bs: readonly Interval[]): Interval[] {
-  const cuts = [...bs].filter((b) => b.end > b.start).sort((x, y) => x.start - y.start);
+  const cuts = unionIntervals(bs);
   const out: Interval[] = [];
+  let first = 0;
   for (const iv of [...a].sort((x, y) => x.start - y.start)) {
+    // intervals come by start, so a cut ending before this one's start ends before every later one's
+    while (first < cuts.length && cuts[first]!.end <= iv.start) first++;
     let s = iv.start;
-    for (const c of cuts) {
-      if (c.end <= s || c.start >= iv.end) continue;
+    for (let k = first; k < cuts.length && cuts[k]!.start < iv.end; k++) {
+      const c = cuts[k]!;
+      if (c.end <= s) continue;
       if (c.start > s) out.push({ start: s, end: c.start });
       s = Math.max(s, c.end);
       if (s >= iv.end) break;
@@ -157,6 +180,8 @@ export function toCsv(columns: readonly string[], rows: readonly Record<string, 
 
 /** A weekly calendar as stored: windows per weekday (0 = Sunday) and dated exceptions (null minutes = day off). */
 export interface StoredCalendar {
+  /** the calendar's id, when read from the database (same id, same intervals) */
+  id?: string;
   windows: { weekday: number; start: number; end: number }[];
   exceptions: { date: string; start: number | null; end: number | null }[];
 }

@@ -7,10 +7,42 @@
 import type { Db } from '../../db/database.js';
 import { DomainError, m } from '../../shared/errors.js';
 import * as repo from './analytics.repository.js';
-import { type Interval, calendarIntervals, minutesByBucket, oeeOf, pareto, periodProblem, subtractIntervals, unionIntervals } from './analytics.rules.js';
+import * as rollups from './rollups.repository.js';
+import {
+  type Interval,
+  type StoredCalendar,
+  calendarIntervals,
+  minutesByBucket,
+  oeeOf,
+  pareto,
+  periodProblem,
+  subtractIntervals,
+  unionIntervals,
+} from './analytics.rules.js';
 import type { AnalyticsQuery, Grouping, OeeRow, StepsQuery } from './analytics.schema.js';
 
 export type { Scope } from './analytics.repository.js';
+
+/**
+ * Where the reports read their sums from: the rollups of migration 0027 (what
+ * the API answers with), or the base tables (the from-scratch recomputation
+ * the property test and the doctor compare with; docs/ANALYTICS.md "Speed").
+ */
+export interface Reads {
+  stepSums: typeof repo.stepSums;
+  pauseSums: typeof repo.pauseSums;
+  scrapSums: typeof repo.scrapSums;
+  plannedVsActual: typeof repo.plannedVsActual;
+  delivery: typeof repo.delivery;
+  workedByWorker: typeof repo.workedByWorker;
+}
+export const rollupReads: Reads = rollups;
+export const baseReads: Reads = repo;
+
+/** Re-buckets the daily rollups at the plant's offset if they were bucketed at another one (start-up); true when it did. */
+export async function alignRollups(db: Db, utcOffsetMinutes: number): Promise<boolean> {
+  return rollups.alignRollupOffset(db, utcOffsetMinutes);
+}
 
 /** Checks the period and the filter ids; the scope every read is bounded by. */
 export async function scopeOf(db: Db, q: AnalyticsQuery, utcOffsetMinutes: number): Promise<repo.Scope> {
@@ -37,19 +69,43 @@ export async function scopeOf(db: Db, q: AnalyticsQuery, utcOffsetMinutes: numbe
   return scope;
 }
 
-/** The planned production time intervals of a substation within the period: its calendar (or its station's workers' shifts) minus maintenance. */
-function plannedIntervals(c: repo.SubstationCalendar, s: repo.Scope): Interval[] {
+/**
+ * The planned production time minutes per bucket of a substation within the
+ * period: its calendar (or its station's workers' shifts) minus maintenance.
+ * `memo` holds each calendar's intervals and each set of workers' union once
+ * per request: at a plant, dozens of substations share a handful of shift
+ * calendars (400 days × 700 worker calendars was most of a plant-wide OEE).
+ */
+function plannedByBucket(c: repo.SubstationCalendar, s: repo.Scope, memo: Map<string, Interval[]>): Map<string, number> {
   const from = s.from.getTime();
   const to = s.to.getTime();
+  const intervalsOf = (cal: StoredCalendar): Interval[] => {
+    if (cal.id === undefined) return calendarIntervals(cal, from, to, s.utcOffsetMinutes);
+    const key = `cal:${cal.id}`;
+    let ivs = memo.get(key);
+    if (!ivs) memo.set(key, (ivs = calendarIntervals(cal, from, to, s.utcOffsetMinutes)));
+    return ivs;
+  };
   let onShift: Interval[];
-  if (c.own) onShift = calendarIntervals(c.own, from, to, s.utcOffsetMinutes);
+  if (c.own) onShift = intervalsOf(c.own);
   else if (c.workerCalendars.length === 0 || c.workerCalendars.some((w) => w === null)) onShift = [{ start: from, end: to }];
-  else onShift = unionIntervals(c.workerCalendars.flatMap((w) => calendarIntervals(w!, from, to, s.utcOffsetMinutes)));
-  return subtractIntervals(onShift, c.blocks);
+  else {
+    const calendars = c.workerCalendars as StoredCalendar[];
+    const ids = calendars.every((w) => w.id !== undefined) ? `union:${[...new Set(calendars.map((w) => w.id))].sort().join(',')}` : undefined;
+    const cached = ids === undefined ? undefined : memo.get(ids);
+    if (cached) onShift = cached;
+    else {
+      const byId = new Map<string, StoredCalendar>();
+      calendars.forEach((w, i) => byId.set(w.id ?? `#${i}`, w));
+      onShift = unionIntervals([...byId.values()].flatMap(intervalsOf));
+      if (ids !== undefined) memo.set(ids, onShift);
+    }
+  }
+  return minutesByBucket(subtractIntervals(onShift, c.blocks), from, to, s.groupBy, s.utcOffsetMinutes);
 }
 
-export async function oee(db: Db, s: repo.Scope): Promise<{ rows: OeeRow[] }> {
-  const sums = await repo.stepSums(db, s);
+export async function oee(db: Db, s: repo.Scope, reads: Reads = rollupReads): Promise<{ rows: OeeRow[] }> {
+  const sums = await reads.stepSums(db, s);
   const stepFiltered = Boolean(s.operationId || s.workerId || s.planId);
   const calendars = await repo.substationCalendars(db, s, [...new Set(sums.map((x) => x.substationId))]);
   type Acc = {
@@ -69,8 +125,10 @@ export async function oee(db: Db, s: repo.Scope): Promise<{ rows: OeeRow[] }> {
     if (!a) subs.set(key, (a = { bucket, stationId, substationId, plannedMinutes: 0, runMinutes: 0, idealMinutes: 0, good: 0, scrap: 0 }));
     return a;
   };
+  const memo = new Map<string, Interval[]>();
+  const planned = new Map(calendars.map((c) => [c.substationId, plannedByBucket(c, s, memo)]));
   for (const c of calendars) {
-    const byBucket = minutesByBucket(plannedIntervals(c, s), s.from.getTime(), s.to.getTime(), s.groupBy, s.utcOffsetMinutes);
+    const byBucket = planned.get(c.substationId)!;
     // with a step filter (operation, worker, plan) only the substations and buckets with such steps are shown (below)
     if (!stepFiltered) for (const [bucket, minutes] of byBucket) acc(bucket, c.stationId, c.substationId).plannedMinutes += minutes;
   }
@@ -83,7 +141,7 @@ export async function oee(db: Db, s: repo.Scope): Promise<{ rows: OeeRow[] }> {
   }
   if (stepFiltered) {
     for (const c of calendars) {
-      const byBucket = minutesByBucket(plannedIntervals(c, s), s.from.getTime(), s.to.getTime(), s.groupBy, s.utcOffsetMinutes);
+      const byBucket = planned.get(c.substationId)!;
       for (const [bucket, minutes] of byBucket) {
         const a = subs.get(`${bucket}|${c.substationId}`);
         if (a) a.plannedMinutes += minutes;
@@ -125,8 +183,8 @@ function paretoOf<T>(items: readonly T[], reason: (t: T) => string, value: (t: T
   return pareto([...by.values()]).map((p) => ({ reason: p.key, value: p.value, count: p.count, share: p.share, cumulativeShare: p.cumulativeShare }));
 }
 
-export async function downtime(db: Db, s: repo.Scope) {
-  const rows = await repo.pauseSums(db, s);
+export async function downtime(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
+  const rows = await reads.pauseSums(db, s);
   return {
     pareto: paretoOf(
       rows,
@@ -138,8 +196,8 @@ export async function downtime(db: Db, s: repo.Scope) {
   };
 }
 
-export async function scrap(db: Db, s: repo.Scope) {
-  const rows = await repo.scrapSums(db, s);
+export async function scrap(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
+  const rows = await reads.scrapSums(db, s);
   return {
     pareto: paretoOf(
       rows,
@@ -151,16 +209,16 @@ export async function scrap(db: Db, s: repo.Scope) {
   };
 }
 
-export async function plannedVsActual(db: Db, s: repo.Scope) {
-  return { rows: await repo.plannedVsActual(db, s) };
+export async function plannedVsActual(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
+  return { rows: await reads.plannedVsActual(db, s) };
 }
 
-export async function delivery(db: Db, s: repo.Scope) {
-  return { rows: await repo.delivery(db, s) };
+export async function delivery(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
+  return { rows: await reads.delivery(db, s) };
 }
 
-export async function utilisation(db: Db, s: repo.Scope) {
-  const { worked, calendars } = await repo.workedByWorker(db, s);
+export async function utilisation(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
+  const { worked, calendars } = await reads.workedByWorker(db, s);
   const shiftByWorker = new Map<string, Map<string, number>>();
   for (const [id, cal] of calendars) {
     if (cal)
