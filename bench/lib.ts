@@ -96,3 +96,6 @@ export function chainPlan(name: string, nodes: number, options: { workOrderCode:
     }),
   };
 }
+
+/** The release-scale bench's plan, and the repair bench's parts: 20 steps, 2 parts at 1-5 minutes each, no material. */
+export const scalePlan = (name: string): PlanDocument => chainPlan(name, 20, { workOrderCode: 'WO-SCALE', quantity: 2 });

@@ -52,7 +52,7 @@ import { createPlan } from '../src/modules/plans/plans.service.js';
 import { stopSchedulerThread } from '../src/modules/scheduling/scheduler-thread.js';
 import { scheduleNodes } from '../src/modules/scheduling/scheduling.service.js';
 import { seedDatabase } from '../src/seed/seed.js';
-import { chainPlan, machine, percentile, scratchDatabase } from './lib.js';
+import { machine, percentile, scalePlan as benchPlan, scratchDatabase } from './lib.js';
 import { watchdog } from './watchdog.js';
 
 const NOW = new Date(Date.UTC(2027, 0, 4, 6, 0));
@@ -62,9 +62,6 @@ const TILE = Number(process.env.TILE ?? 250);
 const FLOORS = (process.env.FLOORS ?? '0,1000,5000').split(',').map(Number);
 
 class Rollback extends Error {}
-
-/** 20 steps on ST-001..ST-010 (2 parts at 1-5 minutes each), no material: the plan this bench releases, and books the floor with. */
-const benchPlan = (name: string) => chainPlan(name, 20, { workOrderCode: 'WO-SCALE', quantity: 2 });
 
 /** The release path's parts on `planId`, in a transaction rolled back at the end: ms of the read, the scheduler (the rest of scheduleNodes), the insert. */
 async function releaseParts(db: Db, planId: string, opts: LifecycleOptions): Promise<{ read: number; scheduler: number; insert: number; windows: number }> {
