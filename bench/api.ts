@@ -8,49 +8,17 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
+import type { PlanDocument } from '../src/modules/plans/plans.schema.js';
 import { buildApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/database.js';
 import { migrateToLatest } from '../src/db/migrator.js';
-import type { PlanDocument } from '../src/modules/plans/plans.schema.js';
 import { seedDatabase } from '../src/seed/seed.js';
-import { cannon, machine, percentile, scratchDatabase, table } from './lib.js';
+import { chainPlan as benchChainPlan, cannon, machine, percentile, scratchDatabase, table } from './lib.js';
 import { watchdog } from './watchdog.js';
 
-function chainPlan(nodes: number, name: string): PlanDocument {
-  const ops = ['OP-001', 'OP-003', 'OP-004', 'OP-006', 'OP-007', 'OP-008'];
-  const stationFor: Record<string, string> = {
-    'OP-001': 'ST-001',
-    'OP-003': 'ST-002',
-    'OP-004': 'ST-003',
-    'OP-006': 'ST-004',
-    'OP-007': 'ST-005',
-    'OP-008': 'ST-005',
-  };
-  return {
-    workOrderCode: 'WO-BENCH',
-    name,
-    quantity: 10,
-    nodes: Array.from({ length: nodes }, (_, i) => {
-      const op = ops[i % ops.length]!;
-      // branching: every node after the first depends on one or two earlier ones
-      const predecessors = i === 0 ? [] : i % 3 === 0 && i > 1 ? [`N${i - 1}`, `N${i - 2}`] : [`N${i - 1}`];
-      return {
-        nodeId: `N${i}`,
-        name: `Step ${i}`,
-        operationId: op,
-        nominalTime: 1 + (i % 5),
-        predecessors,
-        // the --full dataset repeats each station kind every 5 stations: ST-001, ST-006, ...
-        assignedStations: [
-          { stationId: stationFor[op]!, priority: 1 },
-          { stationId: `ST-${String(Number(stationFor[op]!.slice(3)) + 5).padStart(3, '0')}`, priority: 2 },
-        ],
-        materialInputs: i % 4 === 0 ? [{ materialCode: 'SHEET-S235-2', requiredQuantity: 1 }] : [],
-      };
-    }),
-  };
-}
+/** The API bench's plans: every 4th step takes a sheet from stock. */
+const chainPlan = (nodes: number, name: string) => benchChainPlan(name, nodes, { workOrderCode: 'WO-BENCH', quantity: 10, materialEvery: 4 });
 
 async function main() {
   watchdog('bench/api', 20 * 60_000);

@@ -1,7 +1,8 @@
-/** Shared by the benchmark scripts: a scratch database, the app on a loopback port, autocannon runs. */
+/** Shared by the benchmark scripts: a scratch database, the app on a loopback port, autocannon runs, the bench plan. */
 import os from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import type { PlanDocument } from '../src/modules/plans/plans.schema.js';
 
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
@@ -56,3 +57,45 @@ export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
+
+/**
+ * A chain of `nodes` steps on the --full dataset's stations, 1-5 minutes each, branching: every step after the
+ * first depends on one or two earlier ones. The dataset repeats each station kind every 5 stations (ST-001,
+ * ST-006, ...): each step may use two. `materialEvery`: every n-th step (from the first) takes a sheet from stock.
+ */
+export function chainPlan(name: string, nodes: number, options: { workOrderCode: string; quantity: number; materialEvery?: number }): PlanDocument {
+  const ops = ['OP-001', 'OP-003', 'OP-004', 'OP-006', 'OP-007', 'OP-008'];
+  const stationFor: Record<string, string> = {
+    'OP-001': 'ST-001',
+    'OP-003': 'ST-002',
+    'OP-004': 'ST-003',
+    'OP-006': 'ST-004',
+    'OP-007': 'ST-005',
+    'OP-008': 'ST-005',
+  };
+  const { materialEvery } = options;
+  return {
+    workOrderCode: options.workOrderCode,
+    name,
+    quantity: options.quantity,
+    nodes: Array.from({ length: nodes }, (_, i) => {
+      const op = ops[i % ops.length]!;
+      const predecessors = i === 0 ? [] : i % 3 === 0 && i > 1 ? [`N${i - 1}`, `N${i - 2}`] : [`N${i - 1}`];
+      return {
+        nodeId: `N${i}`,
+        name: `Step ${i}`,
+        operationId: op,
+        nominalTime: 1 + (i % 5),
+        predecessors,
+        assignedStations: [
+          { stationId: stationFor[op]!, priority: 1 },
+          { stationId: `ST-${String(Number(stationFor[op]!.slice(3)) + 5).padStart(3, '0')}`, priority: 2 },
+        ],
+        materialInputs: materialEvery !== undefined && i % materialEvery === 0 ? [{ materialCode: 'SHEET-S235-2', requiredQuantity: 1 }] : [],
+      };
+    }),
+  };
+}
+
+/** The release-scale bench's plan, and the repair bench's parts: 20 steps, 2 parts at 1-5 minutes each, no material. */
+export const scalePlan = (name: string): PlanDocument => chainPlan(name, 20, { workOrderCode: 'WO-SCALE', quantity: 2 });

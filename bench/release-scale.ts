@@ -52,8 +52,7 @@ import { createPlan } from '../src/modules/plans/plans.service.js';
 import { stopSchedulerThread } from '../src/modules/scheduling/scheduler-thread.js';
 import { scheduleNodes } from '../src/modules/scheduling/scheduling.service.js';
 import { seedDatabase } from '../src/seed/seed.js';
-import { machine, percentile, scratchDatabase } from './lib.js';
-import { benchPlan } from './release-scale-plan.js';
+import { machine, percentile, scalePlan as benchPlan, scratchDatabase } from './lib.js';
 import { watchdog } from './watchdog.js';
 
 const NOW = new Date(Date.UTC(2027, 0, 4, 6, 0));

@@ -37,10 +37,9 @@ import { nodeDbIds } from '../src/modules/plans/plans.repository.js';
 import { createPlan } from '../src/modules/plans/plans.service.js';
 import { releasePlan } from '../src/modules/plans/lifecycle.service.js';
 import { stopSchedulerThread } from '../src/modules/scheduling/scheduler-thread.js';
-import { benchPlan as partPlan } from './release-scale-plan.js';
 import { repairBookings } from '../src/modules/scheduling/index.js';
 import { seedDatabase } from '../src/seed/seed.js';
-import { machine, percentile, scratchDatabase } from './lib.js';
+import { machine, percentile, scalePlan as partPlan, scratchDatabase } from './lib.js';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2027, 0, 4, 6, 0);

@@ -27,9 +27,6 @@ export function m(key: MessageKey, params?: MessageParams): Message {
   return params ? { key, params } : { key };
 }
 
-export const isMessage = (value: unknown): value is Message =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as { key?: unknown }).key === 'string';
-
 /** How lists of messages in a parameter are joined. */
 export const LIST_SEPARATOR = '; ';
 

@@ -25,8 +25,6 @@ export const WaitBlocker = Type.Object(
 );
 export type WaitBlocker = Static<typeof WaitBlocker>;
 
-export const waitReasonKinds = ['not_before', 'shift', 'worker_busy', 'substation_busy', 'cancelled', 'text'] as const;
-
 export const WaitReason = Type.Union([
   Type.Object({ kind: Type.Literal('not_before'), until: Until }),
   Type.Object({ kind: Type.Literal('shift'), workerId: Type.String(), until: Until }),

@@ -8,9 +8,8 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { archiveFinishedPlans } from '../../src/modules/plans/archive.service.js';
 import { csvField, csvOf } from '../../src/modules/quality/inspection-report.rules.js';
-import { type Client, clearTheFloor, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
+import { type Client, expectNoWrite, expectProblem, releasePinnedSamplePlan, seed, signInPlannerAndOperators } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
-import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
 
 describe('inspection report CSV fields', () => {
   it('quotes commas, quotes and line breaks and defuses formulas in text (RFC 4180)', () => {
@@ -32,23 +31,10 @@ describeEachEngine('inspection plans and results', (ctx) => {
 
   beforeAll(async () => {
     await seed(ctx.database.db, 'default');
-    const app = await ctx.app();
-    planner = await signIn(app, 'planner');
-    w1 = await signInWorker(app, 'W-001');
-    w6 = await signInWorker(app, 'W-006');
+    ({ planner, w1, w6 } = await signInPlannerAndOperators(await ctx.app()));
   });
 
-  const releasedPlan = async () => {
-    await clearTheFloor(planner);
-    const doc = pinSamplePlan(samplePlan({ name: `Inspected ${Math.random().toString(36).slice(2, 8)}` }));
-    const created = await planner.post('/api/mes/production-plans', doc);
-    expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().id as string;
-    expect((await planner.post(`/api/mes/production-plans/${id}/release`, {})).statusCode).toBe(200);
-    const plan = (await planner.get(`/api/mes/production-plans/${id}`)).json();
-    const ids = Object.fromEntries(plan.nodes.map((n: { nodeId: string; assignment: { id: string } }) => [n.nodeId, n.assignment.id]));
-    return { id, N1: ids.N1 as string, N2: ids.N2 as string };
-  };
+  const releasedPlan = () => releasePinnedSamplePlan(planner, 'Inspected');
   const results = (client: Client, assignmentId: string, body: unknown, headers?: Record<string, string>) =>
     client.post(`/api/mes/worker-assignments/${assignmentId}/inspection-results`, body, headers);
   const resultRows = async () => (await sql<{ n: number }>`select count(*)::int as n from mes.inspection_results`.execute(db())).rows[0]!.n;

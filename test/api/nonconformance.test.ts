@@ -7,9 +7,8 @@
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { runIntegrityChecks } from '../../src/integrity/checks.js';
-import { clearTheFloor, type Client, expectNoWrite, expectProblem, seed, signIn, signInWorker } from '../helpers/api.js';
+import { type Client, expectNoWrite, expectProblem, releasePinnedSamplePlan, seed, signInPlannerAndOperators } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
-import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
 
 describeEachEngine('non-conformances', (ctx) => {
   let planner: Client;
@@ -20,10 +19,7 @@ describeEachEngine('non-conformances', (ctx) => {
 
   beforeAll(async () => {
     await seed(ctx.database.db, 'default');
-    const app = await ctx.app();
-    planner = await signIn(app, 'planner');
-    w1 = await signInWorker(app, 'W-001');
-    w6 = await signInWorker(app, 'W-006');
+    ({ planner, w1, w6 } = await signInPlannerAndOperators(await ctx.app()));
     const put = await planner.put('/api/mes/operations/OP-001/inspection-plan', {
       items: [{ kind: 'measurement', label: 'Length', requiredAt: 'completion', nominal: 500, lowerTolerance: -1, upperTolerance: 1, unit: 'mm' }],
     });
@@ -31,17 +27,7 @@ describeEachEngine('non-conformances', (ctx) => {
     width = put.json().items[0].id;
   });
 
-  const releasedPlan = async () => {
-    await clearTheFloor(planner);
-    const doc = pinSamplePlan(samplePlan({ name: `NCR ${Math.random().toString(36).slice(2, 8)}` }));
-    const created = await planner.post('/api/mes/production-plans', doc);
-    expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().id as string;
-    expect((await planner.post(`/api/mes/production-plans/${id}/release`, {})).statusCode).toBe(200);
-    const plan = (await planner.get(`/api/mes/production-plans/${id}`)).json();
-    const ids = Object.fromEntries(plan.nodes.map((n: { nodeId: string; assignment: { id: string } }) => [n.nodeId, n.assignment.id]));
-    return { id, N1: ids.N1 as string, N2: ids.N2 as string };
-  };
+  const releasedPlan = () => releasePinnedSamplePlan(planner, 'NCR');
   const failLength = async (client: Client, assignmentId: string) => {
     const res = await client.post(`/api/mes/worker-assignments/${assignmentId}/inspection-results`, { results: [{ itemId: width, value: 503.2 }] });
     expect(res.statusCode, res.body).toBe(200);

@@ -9,7 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
-import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
+import { browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const pin = '4321';
@@ -56,11 +56,7 @@ describe.skipIf(!hasChromium)('alerts and connection truth in a browser', () => 
 
     // ---- the operator on the tablet ------------------------------------------------------------
     const operator = await newPage();
-    await operator.goto('/portal');
-    await operator.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
-    await operator.getByLabel('Worker id').fill('W-001');
-    for (const digit of pin) await operator.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
-    await operator.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPin(operator, 'W-001', pin);
     await operator.locator(`[data-testid="current-task"][data-assignment="${n1.id}"]`).waitFor();
     await operator.locator('[data-testid="live-state"][data-state="live"]').waitFor();
 

@@ -244,3 +244,15 @@ export async function signInWithPassword(page: Page, username: string, password:
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Production plans' }).waitFor();
 }
+
+/**
+ * Signs an operator in on the portal with the on-screen PIN keypad, as on the tablet (the English UI). Waits for
+ * nothing after the click: what follows (a task, an empty queue, a refusal) is the caller's to wait for.
+ */
+export async function signInWithPin(page: Page, workerId: string, pin: string): Promise<void> {
+  await page.goto('/portal');
+  await page.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
+  await page.getByLabel('Worker id').fill(workerId);
+  for (const digit of pin) await page.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}

@@ -12,7 +12,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dailyGapWindows, ganttFloor } from '../helpers/gantt.js';
-import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
+import { browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
@@ -156,11 +156,7 @@ describe.skipIf(!hasChromium)('drag Gantt bars in a browser', () => {
     // ---- the operator's portal: the moved task says so in the queue, with its time as it is now ---------
     await call('POST', '/users/portal-access', { workerId: 'W-951', pin: operatorPin });
     const operator = await suite.newPage();
-    await operator.goto('/');
-    await operator.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
-    await operator.getByLabel('Worker id').fill('W-951');
-    for (const digit of operatorPin) await operator.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
-    await operator.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPin(operator, 'W-951', operatorPin);
     const n2Id = (await assignments()).get('N2')!.id;
     const badge = operator.getByTestId(`queue-${n2Id}`).getByTestId(`task-moved-${n2Id}`);
     await badge.waitFor();

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
-import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
+import { browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const pin = '4321';
@@ -46,11 +46,7 @@ describe.skipIf(!hasChromium)('inspection checks in a browser', () => {
     const n1 = released.plan.nodes.find((n: { nodeId: string }) => n.nodeId === 'N1').assignment as { id: string };
 
     const operator = await suite.newPage({ hasTouch: true });
-    await operator.goto('/portal');
-    await operator.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
-    await operator.getByLabel('Worker id').fill('W-001');
-    for (const digit of pin) await operator.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
-    await operator.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPin(operator, 'W-001', pin);
     await operator.locator(`[data-testid="current-task"][data-assignment="${n1.id}"]`).waitFor();
     await operator.locator('[data-testid="inspection-checks"]').waitFor();
 

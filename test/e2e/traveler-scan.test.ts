@@ -22,7 +22,7 @@ import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { png } from '../helpers/files.js';
 import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
-import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
+import { browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 // ---- switches for after the merge of issue #17's other branches ----------------------------------
 const lotsMerged = true;
@@ -138,11 +138,7 @@ describe.skipIf(!hasChromium)('traveler and scanning in a browser', () => {
 
     // ---- the operator: scan the traveler with the camera ------------------------------------------
     const operator = await suite.newPage({ permissions: ['camera'] });
-    await operator.goto('/portal');
-    await operator.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
-    await operator.getByLabel('Worker id').fill(n1.workerId);
-    for (const digit of pin) await operator.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
-    await operator.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPin(operator, n1.workerId, pin);
     await operator.getByTestId('current-task').waitFor();
 
     await operator.getByTestId('scan-button').click();

@@ -10,7 +10,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, connectSteps, hasChromium, screenshot, signInWithPassword } from './browser.js';
+import { browserSuite, connectSteps, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const pin = '4321';
@@ -34,12 +34,7 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
   async function signInOperator(page: Page, workerId: string) {
     const signOut = page.getByRole('button', { name: 'Sign out' });
     if (await signOut.isVisible()) await signOut.click();
-    await page.goto('/portal');
-    await page.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
-    await page.getByLabel('Worker id').fill(workerId);
-    // the PIN on the on-screen keypad, as on the tablet
-    for (const digit of pin) await page.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPin(page, workerId, pin);
     await page.getByTestId('current-task').or(page.getByText('No tasks for you right now')).waitFor();
   }
 

@@ -7,7 +7,7 @@
  * password signs in. Screenshots (1024 px wide) land in test-results/screenshots/.
  */
 import { describe, expect, it } from 'vitest';
-import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
+import { browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
@@ -64,11 +64,7 @@ describe.skipIf(!hasChromium)('user administration in a browser', () => {
 
     // ---- the operator signs in on the portal with that PIN ----------------------------
     const tablet = await newPage();
-    await tablet.goto('/portal');
-    await tablet.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
-    await tablet.getByLabel('Worker id').fill(workerId);
-    for (const digit of pin) await tablet.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
-    await tablet.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPin(tablet, workerId, pin);
     await tablet.getByText('No tasks for you right now').waitFor();
     await tablet.getByText('Erika Portal').first().waitFor();
 
@@ -94,10 +90,7 @@ describe.skipIf(!hasChromium)('user administration in a browser', () => {
     await tablet.getByRole('tab', { name: 'Shop floor (PIN)' }).waitFor({ timeout: portalNotices });
     await screenshot(tablet, 'portal-after-disable');
     // and the PIN no longer opens it
-    await tablet.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
-    await tablet.getByLabel('Worker id').fill(workerId);
-    for (const digit of pin) await tablet.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
-    await tablet.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPin(tablet, workerId, pin);
     await tablet.getByText('worker id or PIN is wrong').waitFor();
 
     // ---- an admin cannot disable their own account from the page ------------------------

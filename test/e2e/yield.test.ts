@@ -6,7 +6,7 @@
  * step's expected 8 beside the planned 10, in English and in Turkish.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
+import { browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
@@ -69,11 +69,7 @@ describe.skipIf(!hasChromium)('yield carried forward in a browser', () => {
     // the operator's portal: the next step's task shows the 8 it can make, with the planned 10 beside it, in English and Turkish
     await call('POST', '/users/portal-access', { workerId: 'W-901', pin: operatorPin });
     const operator = await suite.newPage();
-    await operator.goto('/');
-    await operator.getByRole('tab', { name: 'Shop floor (PIN)' }).click();
-    await operator.getByLabel('Worker id').fill('W-901');
-    for (const digit of operatorPin) await operator.getByRole('button', { name: `PIN keypad: ${digit}`, exact: true }).click();
-    await operator.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithPin(operator, 'W-901', operatorPin);
     const current = operator.locator(`[data-testid="current-task"][data-assignment="${idOf('N2')}"]`);
     await current.waitFor();
     expect(await current.getByTestId('task-quantity').textContent()).toBe('8 expected (planned 10)');

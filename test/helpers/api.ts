@@ -5,6 +5,7 @@ import { type Kysely, sql } from 'kysely';
 import { type DB, mesTables } from '../../src/db/schema.js';
 import { countMesRows, seedDatabase } from '../../src/seed/seed.js';
 import type { SeedSize } from '../../src/seed/dataset.js';
+import { pinSamplePlan, samplePlan } from './plans.js';
 
 export const adminPassword = 'admin-pass-123';
 export const demoPin = '1234';
@@ -99,4 +100,22 @@ export async function clearTheFloor(planner: Client): Promise<void> {
     const cancelled = await planner.post(`/api/mes/production-plans/${other.id}/cancel`, {});
     if (cancelled.statusCode !== 200) throw new Error(`clearTheFloor: cancelling ${other.id} answered ${cancelled.statusCode}: ${cancelled.body}`);
   }
+}
+
+/** The default seed's planner and two operators: W-001 and W-006 (the pinned sample plan's N1 and N2 are theirs). */
+export async function signInPlannerAndOperators(app: FastifyInstance): Promise<{ planner: Client; w1: Client; w6: Client }> {
+  return { planner: await signIn(app, 'planner'), w1: await signInWorker(app, 'W-001'), w6: await signInWorker(app, 'W-006') };
+}
+
+/** On a cleared floor, the pinned sample plan (named `prefix` and a random suffix) created and released: its id and the assignments of N1 and N2. */
+export async function releasePinnedSamplePlan(planner: Client, prefix: string): Promise<{ id: string; N1: string; N2: string }> {
+  await clearTheFloor(planner);
+  const doc = pinSamplePlan(samplePlan({ name: `${prefix} ${Math.random().toString(36).slice(2, 8)}` }));
+  const created = await planner.post('/api/mes/production-plans', doc);
+  expect(created.statusCode, created.body).toBe(201);
+  const id = created.json().id as string;
+  expect((await planner.post(`/api/mes/production-plans/${id}/release`, {})).statusCode).toBe(200);
+  const plan = (await planner.get(`/api/mes/production-plans/${id}`)).json();
+  const ids = Object.fromEntries(plan.nodes.map((n: { nodeId: string; assignment: { id: string } }) => [n.nodeId, n.assignment.id]));
+  return { id, N1: ids.N1 as string, N2: ids.N2 as string };
 }

@@ -27,17 +27,11 @@ function numberFormat(options: Intl.NumberFormatOptions): Intl.NumberFormat {
 const dateTimeOptions: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
 const timeOptions: Intl.DateTimeFormatOptions = { hour: '2-digit', minute: '2-digit' };
 const dayMonthOptions: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short' };
-const numericDateTimeOptions: Intl.DateTimeFormatOptions = { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' };
 const numericDateOptions: Intl.DateTimeFormatOptions = { day: '2-digit', month: '2-digit', year: 'numeric' };
 
 /** "Thu 3 Dec, 14:05" / "Per 3 Ara 14:05". */
 export function formatDateTime(iso: string | null | undefined): string {
   return iso ? dateFormat(dateTimeOptions).format(new Date(iso)) : '—';
-}
-
-/** A full date and time with the year, for records: "03/12/2026, 14:05" / "03.12.2026 14:05". */
-export function formatTimestamp(iso: string | null | undefined): string {
-  return iso ? dateFormat(numericDateTimeOptions).format(new Date(iso)) : '—';
 }
 
 /** A calendar date with the year: "03/12/2026" / "03.12.2026". */

@@ -6,6 +6,17 @@ export const lotOrigins = ['receipt', 'output'] as const;
 
 const Timestamp = Type.String({ format: 'date-time' });
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
+
+/** The step behind a lot, a genealogy edge or a use (null where none): its plan, node, name, booking, worker and substation. */
+const madeByStep = (planId = Nullable(Type.String())) => ({
+  planId,
+  nodeId: Nullable(Type.String()),
+  stepName: Nullable(Type.String()),
+  assignmentId: Nullable(Type.String()),
+  workerId: Nullable(Type.String()),
+  workerName: Nullable(Type.String()),
+  substationId: Nullable(Type.String()),
+});
 export const LotCode = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]{0,49}$', description: 'lot code, e.g. LOT-1226-001 (generated when not given)' });
 
 export const Lot = Type.Object({
@@ -21,13 +32,7 @@ export const Lot = Type.Object({
   blockedReason: Nullable(Type.String()),
   onHand: Type.Number({ description: 'the sum of the lot’s ledger rows' }),
   origin: Type.Enum(lotOrigins),
-  planId: Nullable(Type.String({ description: 'output lots: the plan whose step made it' })),
-  nodeId: Nullable(Type.String()),
-  stepName: Nullable(Type.String()),
-  assignmentId: Nullable(Type.String()),
-  workerId: Nullable(Type.String()),
-  workerName: Nullable(Type.String()),
-  substationId: Nullable(Type.String()),
+  ...madeByStep(Nullable(Type.String({ description: 'output lots: the plan whose step made it' }))),
   createdBy: Nullable(Type.String()),
   createdAt: Timestamp,
 });
@@ -89,13 +94,7 @@ export const LotEdge = Type.Object({
   parentLot: Type.String(),
   childLot: Type.String(),
   quantity: Type.Number(),
-  planId: Nullable(Type.String()),
-  nodeId: Nullable(Type.String()),
-  stepName: Nullable(Type.String()),
-  assignmentId: Nullable(Type.String()),
-  workerId: Nullable(Type.String()),
-  workerName: Nullable(Type.String()),
-  substationId: Nullable(Type.String()),
+  ...madeByStep(),
   at: Timestamp,
 });
 export type LotEdge = Static<typeof LotEdge>;
@@ -104,13 +103,7 @@ export type LotEdge = Static<typeof LotEdge>;
 export const LotUse = Type.Object({
   lotCode: Type.String(),
   quantity: Type.Number(),
-  planId: Nullable(Type.String()),
-  nodeId: Nullable(Type.String()),
-  stepName: Nullable(Type.String()),
-  assignmentId: Nullable(Type.String()),
-  workerId: Nullable(Type.String()),
-  workerName: Nullable(Type.String()),
-  substationId: Nullable(Type.String()),
+  ...madeByStep(),
   actor: Nullable(Type.String()),
   at: Timestamp,
 });

@@ -22,9 +22,9 @@ import { weightOfPriority } from '../../scheduler/index.js';
 import { DomainError, detail, m, summaryOf as problemSummary } from '../../shared/errors.js';
 import { insertAssignmentsOfPlans, listAssignmentsOfPlans, type NewAssignment, rebookAssignments } from '../assignments/index.js';
 import { type OutboxEvent, recordEvents } from '../realtime/index.js';
+import { assignmentEvents } from '../replan/index.js';
 import { type FixedNode, type FloorPart, type PinnedNode, scheduleFloor } from '../scheduling/index.js';
 import type { FloorRescheduleResult, FloorSummary } from './floor.schema.js';
-import { assignmentEvents } from './lifecycle.service.js';
 import * as repo from './plans.repository.js';
 import type { PlanStatus } from './plans.schema.js';
 

@@ -19,8 +19,9 @@ import {
   type Shortage,
   shortagesOf,
 } from '../materials/index.js';
-import { type OutboxEvent, recordEvents } from '../realtime/index.js';
-import { type FixedNode, type PinnedNode, scheduleNodes } from '../scheduling/index.js';
+import { recordEvents } from '../realtime/index.js';
+import { assignmentEvents, cancelledEvent, lockLiveAssignments, replanSteps } from '../replan/index.js';
+import { scheduleNodes } from '../scheduling/index.js';
 import { freeSubstationsHolding } from '../stations/index.js';
 import { freeWorkersHolding } from '../workers/index.js';
 import * as repo from './plans.repository.js';
@@ -68,49 +69,6 @@ async function lockForAction(trx: Trx, planId: string, action: PlanAction) {
 
 async function detail(trx: Trx, planId: string): Promise<PlanDetail> {
   return (await repo.findPlanDetail(trx, planId))!;
-}
-
-/** An event per assignment, and a `schedule_changed` per worker concerned (theirs, and `alsoChanged`: workers who lost work). */
-export function assignmentEvents(
-  planId: string,
-  rows: { id: string; workerId: string; stationId: string; substationId: string; status: string; start: number; end: number; nodeId: string }[],
-  change: string,
-  alsoChanged: string[] = [],
-): OutboxEvent[] {
-  const events: OutboxEvent[] = rows.map((a) => ({
-    topic: 'assignments',
-    entityType: 'assignment',
-    entityId: a.id,
-    change,
-    planId,
-    workerId: a.workerId,
-    stationId: a.stationId,
-    payload: {
-      status: a.status,
-      nodeId: a.nodeId,
-      substationId: a.substationId,
-      plannedStart: new Date(a.start).toISOString(),
-      plannedEnd: new Date(a.end).toISOString(),
-    },
-  }));
-  for (const workerId of new Set([...rows.map((a) => a.workerId), ...alsoChanged])) {
-    events.push({ topic: 'workers', entityType: 'worker', entityId: workerId, change: 'schedule_changed', workerId, planId, payload: { planId } });
-  }
-  return events;
-}
-
-/** An assignment withdrawn, with its worker and station, so a stream filtered to them learns it. */
-export function cancelledEvent(planId: string, a: { id: string; workerId: string; stationId: string }, reason?: string): OutboxEvent {
-  return {
-    topic: 'assignments',
-    entityType: 'assignment',
-    entityId: a.id,
-    change: 'cancelled',
-    planId,
-    workerId: a.workerId,
-    stationId: a.stationId,
-    payload: { status: 'cancelled', ...(reason ? { reason } : {}) },
-  };
 }
 
 /** A task taken from the worker who had it: they are told (the alert is theirs, in the transaction that takes it). */
@@ -263,66 +221,17 @@ export async function pausePlan(db: Db, planId: string, opts: LifecycleOptions):
  * bookings need it to, and never stays in the past.
  */
 async function replanOpenWork(trx: Trx, planId: string, opts: LifecycleOptions): Promise<ScheduleStats | undefined> {
-  const plan = await detail(trx, planId);
-  const current = await listPlanAssignments(trx, planId, ['pending', 'ready', 'in_progress', 'paused', 'completed']);
-  const dbIds = await repo.nodeDbIds(trx, planId);
-  const nodeIdOf = new Map([...dbIds].map(([nodeId, id]) => [id, nodeId]));
-  const now = opts.now.getTime();
-  const fixed = new Map<string, FixedNode>();
-  const pinned = new Map<string, PinnedNode>();
-  const completed = new Set<string>();
-  const replaced: typeof current = [];
-  for (const a of current) {
-    const nodeId = nodeIdOf.get(a.nodeId)!;
-    if (a.status === 'completed') {
-      completed.add(nodeId);
-      fixed.set(nodeId, { end: (a.actualEnd ?? a.plannedEnd).getTime() });
-    } else if (a.status === 'in_progress' || a.status === 'paused') {
-      const end = Math.max(a.plannedEnd.getTime(), now);
-      fixed.set(nodeId, { end, busy: { workerId: a.workerId, substationId: a.substationId, start: a.plannedStart.getTime(), end, label: a.id } });
-    } else {
-      if (a.pinned)
-        pinned.set(nodeId, { workerId: a.workerId, stationId: a.stationId, substationId: a.substationId, notBefore: Math.max(a.plannedStart.getTime(), now) });
-      replaced.push(a);
-    }
-  }
-  const open = new Set(plan.nodes.map((n) => n.nodeId).filter((id) => !fixed.has(id)));
-  if (open.size === 0) return undefined;
-  // the old bookings go first, or they would block their own replacements
-  await cancelAssignments(
-    trx,
-    replaced.map((a) => a.id),
-    'rescheduled',
-  );
-  const { rows, stats } = await scheduleNodes(trx, {
-    plan,
-    nodes: open,
-    fixed,
-    pinned,
-    completed,
-    dbIds,
+  const outcome = await replanSteps(trx, {
+    planId,
+    current: await lockLiveAssignments(trx, planId),
+    scope: { notStarted: true },
     now: opts.now,
     utcOffsetMinutes: opts.utcOffsetMinutes,
-    budgetMs: opts.schedulerBudgetMs,
+    schedulerBudgetMs: opts.schedulerBudgetMs,
   });
-  const ids = await insertAssignments(trx, planId, rows);
-  const ends = [...rows.map((r) => r.end), ...[...fixed.values()].map((f) => f.end)];
-  const plannedEnd = Math.max(...ends);
-  await repo.setPlannedEnd(trx, planId, new Date(plannedEnd));
-  await recordEvents(
-    trx,
-    [
-      ...replaced.map((a) => cancelledEvent(planId, a, 'rescheduled')),
-      ...assignmentEvents(
-        planId,
-        rows.map((r, i) => ({ ...r, id: ids[i]!, nodeId: nodeIdOf.get(r.nodeId)! })),
-        'created',
-        replaced.map((a) => a.workerId),
-      ),
-    ],
-    opts.actor,
-  );
-  return stats;
+  if (!outcome) return undefined;
+  await recordEvents(trx, outcome.events, opts.actor);
+  return outcome.stats;
 }
 
 export async function resumePlan(db: Db, planId: string, opts: LifecycleOptions): Promise<TransitionResult> {

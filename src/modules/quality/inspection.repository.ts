@@ -26,15 +26,7 @@ const itemColumns = [
  * traveler (`docs`) and the portal read; an operation without one has [].
  */
 export async function inspectionPlanOf(db: Db, operationId: string): Promise<InspectionItem[]> {
-  const rows = await db
-    .selectFrom('mes.inspection_items as i')
-    .select(itemColumns)
-    .where('i.operation_id', '=', operationId)
-    .where('i.retired_at', 'is', null)
-    .orderBy('i.position')
-    .orderBy('i.id')
-    .execute();
-  return rows.map(itemOf);
+  return (await itemsOfOperations(db, [operationId])).get(operationId)!;
 }
 
 function itemOf(r: {
@@ -79,16 +71,21 @@ export async function lockInspectionPlan(trx: Trx, operationId: string): Promise
   await sql`select pg_advisory_xact_lock(hashtext(${`inspection-plan:${operationId}`}))`.execute(trx);
 }
 
-/** Ids among `ids` that have at least one result. */
-export async function itemsWithResults(trx: Trx, ids: readonly number[]): Promise<Set<number>> {
+/** Ids among `ids` that rows of `table` refer to. */
+async function itemsReferencedBy(trx: Trx, table: 'mes.inspection_results' | 'mes.nonconformance_items', ids: readonly number[]): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
   const rows = await trx
-    .selectFrom('mes.inspection_results')
+    .selectFrom(table)
     .select('item_id')
     .distinct()
     .where('item_id', 'in', [...ids])
     .execute();
   return new Set(rows.map((r) => Number(r.item_id)));
+}
+
+/** Ids among `ids` that have at least one result. */
+export function itemsWithResults(trx: Trx, ids: readonly number[]): Promise<Set<number>> {
+  return itemsReferencedBy(trx, 'mes.inspection_results', ids);
 }
 
 export async function retireItems(trx: Trx, ids: readonly number[], at: Date): Promise<void> {
@@ -109,19 +106,24 @@ export async function deleteItems(trx: Trx, ids: readonly number[]): Promise<voi
     .execute();
 }
 
+/** An item's spec as its columns (insert and update write the same ones). */
+const specColumns = (spec: ItemSpec) => ({
+  kind: spec.kind,
+  label: spec.label,
+  required_at: spec.requiredAt,
+  nominal: spec.nominal,
+  lower_tolerance: spec.lowerTolerance,
+  upper_tolerance: spec.upperTolerance,
+  unit: spec.unit,
+  samples: spec.samples,
+});
+
 export async function updateItem(trx: Trx, id: number, position: number, spec: ItemSpec): Promise<void> {
   await trx
     .updateTable('mes.inspection_items')
     .set({
       position,
-      kind: spec.kind,
-      label: spec.label,
-      required_at: spec.requiredAt,
-      nominal: spec.nominal,
-      lower_tolerance: spec.lowerTolerance,
-      upper_tolerance: spec.upperTolerance,
-      unit: spec.unit,
-      samples: spec.samples,
+      ...specColumns(spec),
     })
     .where('id', '=', id)
     .execute();
@@ -133,28 +135,14 @@ export async function insertItem(trx: Trx, operationId: string, position: number
     .values({
       operation_id: operationId,
       position,
-      kind: spec.kind,
-      label: spec.label,
-      required_at: spec.requiredAt,
-      nominal: spec.nominal,
-      lower_tolerance: spec.lowerTolerance,
-      upper_tolerance: spec.upperTolerance,
-      unit: spec.unit,
-      samples: spec.samples,
+      ...specColumns(spec),
     })
     .execute();
 }
 
 /** Items referred to by a non-conformance: kept (retired) even without results. */
-export async function itemsInNonconformances(trx: Trx, ids: readonly number[]): Promise<Set<number>> {
-  if (ids.length === 0) return new Set();
-  const rows = await trx
-    .selectFrom('mes.nonconformance_items')
-    .select('item_id')
-    .distinct()
-    .where('item_id', 'in', [...ids])
-    .execute();
-  return new Set(rows.map((r) => Number(r.item_id)));
+export function itemsInNonconformances(trx: Trx, ids: readonly number[]): Promise<Set<number>> {
+  return itemsReferencedBy(trx, 'mes.nonconformance_items', ids);
 }
 
 // ---- results -------------------------------------------------------------------------

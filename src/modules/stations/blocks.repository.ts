@@ -66,9 +66,3 @@ export async function bookingsUnder(db: Db, substationId: string, start: Date, e
      order by planned_start, id`.execute(db);
   return result.rows;
 }
-
-/** Whether the shift calendar exists (an availability calendar is one of them). */
-export async function calendarExists(db: Db, calendarId: string): Promise<boolean> {
-  const row = await db.selectFrom('mes.shift_calendars').select('id').where('id', '=', calendarId).executeTakeFirst();
-  return row !== undefined;
-}

@@ -47,11 +47,6 @@ export function applyLocale(candidate: string | null | undefined, { remember = f
   return locale;
 }
 
-/** The language picked on this device before signing in, if any. */
-export function deviceLocale(): Locale | null {
-  return resolveLocale(readDevice());
-}
-
 let pickedBeforeSignIn: Locale | null = null;
 
 /** The sign-in screen's switch: show it now, keep it on this device, and save it to the user who signs in next. */
