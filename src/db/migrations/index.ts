@@ -24,6 +24,7 @@ import * as m0023 from './0023_lots.js';
 import * as m0024 from './0024_inspection.js';
 import * as m0025 from './0025_documents.js';
 import * as m0026 from './0026_analytics_indexes.js';
+import * as m0029 from './0029_plan_list_indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -47,4 +48,5 @@ export const migrations: Record<string, Migration> = {
   '0024_inspection': m0024,
   '0025_documents': m0025,
   '0026_analytics_indexes': m0026,
+  '0029_plan_list_indexes': m0029,
 };
