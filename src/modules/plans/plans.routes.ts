@@ -2,11 +2,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DomainError, m } from '../../shared/errors.js';
-import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/index.js';
 import { PlanGantt, planGantt } from '../scheduling/index.js';
-import { PlanDetail, PlanDocument, PlanListQuery, PlanParams, PlanSummary, PlanUpdate } from './plans.schema.js';
+import { PlanDetail, PlanDocument, PlanListQuery, PlanPage, PlanParams, PlanUpdate } from './plans.schema.js';
 import { createPlan, deleteDraft, exportPlan, getPlanDetail, getRevisedPlanDetail, listPlans, planRevisionReader, replaceDraft } from './plans.service.js';
 
 const tags = ['production plans'];
@@ -31,10 +30,10 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/production-plans',
     {
-      schema: { tags, summary: 'List plans, newest first', querystring: PlanListQuery, response: { 200: Page(PlanSummary) } },
+      schema: { tags, summary: 'List plans, newest first, a page at a time', querystring: PlanListQuery, response: { 200: PlanPage, 400: Problem } },
       config: { roles: plannerRoles },
     },
-    async (request) => listPlans(db, { ...request.query, ...pageArgs(request.query) }),
+    async (request) => listPlans(db, request.query),
   );
 
   app.get(
