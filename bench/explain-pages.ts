@@ -53,6 +53,7 @@ const cases: [string, () => Promise<unknown>][] = [
 for (const [name, run] of cases) {
   if (only && !name.includes(only)) continue;
   console.log(`\n===== ${name}`);
-  await run();
+  // the caller gets no rows back: what it does with them may fail, after the statement was explained
+  await run().catch(() => undefined);
 }
 await database.close();

@@ -9,7 +9,7 @@ import * as listRepo from './plan-list.repository.js';
 import { decodeCursor, encodeCursor, listOrderOf } from './plan-list.rules.js';
 import * as repo from './plans.repository.js';
 import { allowedPlanActions, detailOfNewPlan, documentOf, isEditable, referencesOf, validatePlanDocument } from './plans.rules.js';
-import type { PlanDetail, PlanDocument, PlanListQuery, PlanPage, PlanStatus } from './plans.schema.js';
+import type { PlanDetail, PlanDocument, PlanListQuery, PlanStatus } from './plans.schema.js';
 
 /**
  * Refuses a document that breaks a rule; returns the catalog it was checked
@@ -30,12 +30,21 @@ export async function assertValid(db: Db, doc: PlanDocument, stored?: { planId: 
   return catalog;
 }
 
+/** A page of the plans list with its items as JSON text, already in PlanSummary's shape (see PlanPage). */
+export interface PlanPageText {
+  itemsJson: string;
+  nextCursor: string | null;
+  total?: number;
+  limit: number;
+  offset: number;
+}
+
 /**
  * Plans newest first (or in the asked order), one page of them, with their
  * progress (see PlanListQuery): after the cursor when one is given, else from
  * the offset; the number of matching plans only when asked for.
  */
-export async function listPlans(db: Db, query: PlanListQuery): Promise<PlanPage> {
+export async function listPlans(db: Db, query: PlanListQuery): Promise<PlanPageText> {
   const order = listOrderOf(query);
   const limit = query.limit ?? 50;
   const offset = query.offset ?? 0;
@@ -52,17 +61,15 @@ export async function listPlans(db: Db, query: PlanListQuery): Promise<PlanPage>
     archived: query.archived,
     late: query.late,
   };
-  const rows = await listRepo.listPlanPage(db, filter, { ...order, limit, offset, cursor });
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  const more = rows.length > limit && last !== undefined;
-  return {
-    items: items.map(({ sortKey: _sortKey, ...r }) => ({ ...r, progress: r.nodeCount === 0 ? 0 : r.completedNodes / r.nodeCount })),
-    nextCursor: more ? encodeCursor({ ...order, key: order.sort === 'code' ? null : last.sortKey, id: last.id }) : null,
-    ...(query.count ? { total: await listRepo.countPlans(db, filter) } : {}),
-    limit,
-    offset,
-  };
+  const page = await listRepo.listPlanPage(db, filter, { ...order, limit, offset, cursor });
+  const nextCursor = page.more && page.lastId !== null ? encodeCursor({ ...order, key: order.sort === 'code' ? null : page.lastKey, id: page.lastId }) : null;
+  return { itemsJson: page.items, nextCursor, ...(query.count ? { total: await listRepo.countPlans(db, filter) } : {}), limit, offset };
+}
+
+/** The JSON body of a list page (PlanPage): the items as PostgreSQL wrote them, the rest around them. */
+export function planPageBody(page: PlanPageText): string {
+  const total = page.total === undefined ? '' : `"total":${page.total},`;
+  return `{"items":${page.itemsJson},"nextCursor":${JSON.stringify(page.nextCursor)},${total}"limit":${page.limit},"offset":${page.offset}}`;
 }
 
 /**
