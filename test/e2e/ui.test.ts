@@ -342,6 +342,8 @@ describe.skipIf(!hasChromium)('web UI in a browser', () => {
     expect(await planner.getByRole('button', { name: 'Next ›' }).isDisabled()).toBe(true);
     await planner.getByRole('button', { name: '‹ Previous' }).click();
     await waitText(planner, 'pager-range', '1–50');
+    await planner.getByRole('button', { name: 'Next ›' }).click();
+    await waitText(planner, 'pager-range', `51–${total}`);
     // a search starts again at the first page (on page 2 its 11 matches would show nothing); the range always tells the rows shown
     await planner.getByLabel('Search').fill('Paging 1');
     await planner
