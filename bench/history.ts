@@ -3,15 +3,24 @@
  * dataset with months of history (`seed --history`), side by side in one run
  * with the signed-in `SELECT 1` route of each server (issue #18 item 4):
  * the plans list (default order, a status filter with a sort, the late filter,
- * a search), a plan's detail, the board's three reads, a worker's tasks.
+ * a search, its second page by cursor), a plan's detail, the board's three
+ * reads, a worker's tasks, and the events replay a reconnecting client gets.
  * Both servers run in this process on loopback; each route is measured on one
  * and then the other, so load changes hit both alike.
  *
- *   npx tsx bench/history.ts [--months 24] [--reuse]
+ *   npx tsx bench/history.ts [--months 24] [--reuse] [--names full_db,history_db]
  *
  * --reuse keeps the two scratch databases of an earlier run (writing 24 months
- * takes minutes); BENCH_DATABASE_URL chooses the server.
+ * takes minutes); --names reuses two other databases instead (e.g. copies made
+ * with `createdb -T mes_bench_hist_24 …` to try a migration on; they are
+ * migrated to the latest schema); BENCH_DATABASE_URL chooses the server.
+ *
+ * The events replay: a client reconnects with Last-Event-ID and gets what it
+ * missed, the last `replayEvents` events before the run began (all of them if
+ * fewer are kept), then the stream goes live; one replay is the time from the
+ * request to the last missed event, 20 clients at a time.
  */
+import os from 'node:os';
 import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/app.js';
@@ -26,7 +35,9 @@ import { watchdog } from './watchdog.js';
 
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
 const months = arg('--months', 24);
-const reuse = process.argv.includes('--reuse');
+const names = process.argv.includes('--names') ? process.argv[process.argv.indexOf('--names') + 1]!.split(',') : undefined;
+const reuse = process.argv.includes('--reuse') || names !== undefined;
+const replayEvents = 50;
 const password = 'bench-password';
 watchdog('bench/history', 60 * 60_000);
 
@@ -72,13 +83,37 @@ async function server(name: string, history: number) {
            (select count(*)::int from mes.material_ledger) as ledger`.execute(database.db);
   const released = await get<{ items: { id: string }[] }>('/api/mes/production-plans?status=in_production&status=released&limit=1');
   const running = await get<{ items: { workerId: string }[] }>('/api/mes/worker-assignments?status=in_progress&limit=1');
-  return { name, app, database, origin, headers, counts: counts.rows[0]!, planId: released.items[0]!.id, workerId: running.items[0]?.workerId ?? 'W-001' };
+  const first = await get<{ nextCursor?: string | null }>('/api/mes/production-plans');
+  // the event a reconnecting client saw last: replayEvents before the newest (the oldest kept if fewer)
+  const seen = await sql<{ from: number | null; to: number | null; n: number }>`
+    select (select min(id) from (select id from mes.events order by id desc limit ${replayEvents + 1}) e)::int as from,
+           (select max(id) from mes.events)::int as to, (select count(*)::int from mes.events) as n`.execute(database.db);
+  return {
+    name,
+    app,
+    database,
+    origin,
+    headers,
+    counts: { ...counts.rows[0]!, events: seen.rows[0]!.n },
+    planId: released.items[0]!.id,
+    workerId: running.items[0]?.workerId ?? 'W-001',
+    // before keyset paging the list had no cursor: the second page by offset
+    secondPage: first.nextCursor ? `cursor=${encodeURIComponent(first.nextCursor)}` : 'offset=50',
+    replay: { from: seen.rows[0]!.from ?? 0, to: seen.rows[0]!.to ?? 0 },
+  };
 }
 
-const full = await server('mes_bench_hist_full', 0);
-const past = await server(`mes_bench_hist_${months}`, months);
-console.log(`machine: ${machine()}`);
-for (const s of [full, past]) console.log(`${s.name}: ${s.counts.plans} plans, ${s.counts.steps} assignments, ${s.counts.ledger} ledger rows`);
+const full = await server(names?.[0] ?? 'mes_bench_hist_full', 0);
+const past = await server(names?.[1] ?? `mes_bench_hist_${months}`, months);
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+console.log(`machine: ${machine()}; load at start ${load()}`);
+for (const s of [full, past]) {
+  console.log(`${s.name}: ${s.counts.plans} plans, ${s.counts.steps} assignments, ${s.counts.ledger} ledger rows, ${s.counts.events} events kept`);
+}
 
 type Server = typeof full;
 const routes: { name: string; path: (s: Server) => string }[] = [
@@ -87,6 +122,7 @@ const routes: { name: string; path: (s: Server) => string }[] = [
   { name: 'plans list, completed, by due date', path: () => '/api/mes/production-plans?status=completed&sort=dueDate' },
   { name: 'plans list, late', path: () => '/api/mes/production-plans?late=true' },
   { name: 'plans list, search "cabinet"', path: () => '/api/mes/production-plans?q=cabinet' },
+  { name: 'plans list, second page', path: (s) => `/api/mes/production-plans?${s.secondPage}` },
   { name: 'plan detail (released plan)', path: (s) => `/api/mes/production-plans/${s.planId}` },
   { name: 'board: running steps', path: () => '/api/mes/worker-assignments?status=in_progress&status=paused&limit=500' },
   { name: 'board: plans in production', path: () => '/api/mes/production-plans?status=released&status=in_production&status=paused&limit=100' },
@@ -101,6 +137,54 @@ for (const r of routes) {
   rows.push({ name: r.name, a, b });
   console.log(`${r.name}: ${Math.round(a.rps)} / ${Math.round(b.rps)} req/s${a.errors + b.errors > 0 ? ` (errors ${a.errors} / ${b.errors})` : ''}`);
 }
+/**
+ * Reconnects with Last-Event-ID for `seconds`, `connections` clients at a
+ * time, each reading until the last missed event arrives, then leaving.
+ */
+async function replays(s: Server, seconds: number, connections: number): Promise<Measured> {
+  const until = performance.now() + seconds * 1000;
+  const times: number[] = [];
+  let errors = 0;
+  const last = `id: ${s.replay.to}\n`;
+  const client = async () => {
+    while (performance.now() < until) {
+      const started = performance.now();
+      const abort = new AbortController();
+      try {
+        const res = await fetch(`${s.origin}/api/mes/stream`, { headers: { ...s.headers, 'last-event-id': String(s.replay.from) }, signal: abort.signal });
+        if (res.status !== 200 || !res.body) throw new Error(`status ${res.status}`);
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let text = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error('the stream ended before the replay did');
+          text += value;
+          if (text.includes(last)) break;
+        }
+        times.push(performance.now() - started);
+      } catch {
+        errors++;
+      } finally {
+        abort.abort();
+      }
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: connections }, client));
+  const elapsed = (performance.now() - t0) / 1000;
+  times.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? NaN);
+  return { name: 'events replay', rps: times.length / elapsed, p50: at(0.5), p99: at(0.99), errors, requests: times.length };
+}
+{
+  const name = `events replay (last ${replayEvents} events)`;
+  const a = await replays(full, 4, 20);
+  const b = await replays(past, 4, 20);
+  rows.push({ name, a, b });
+  console.log(`${name}: ${Math.round(a.rps)} / ${Math.round(b.rps)} replays/s${a.errors + b.errors > 0 ? ` (errors ${a.errors} / ${b.errors})` : ''}`);
+}
+
+console.log(`load at end ${load()}`);
 const ref = rows[0]!;
 console.log(`\n| route | --full req/s | p99 ms | × SELECT 1 | ${months} months req/s | p99 ms | × SELECT 1 | history ÷ full (time) |`);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

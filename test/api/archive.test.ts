@@ -113,7 +113,7 @@ describeEachEngine('archiving finished plans', (ctx) => {
     // the default list is the hot one; archived=true lists it with the counts it had
     const hot = (await planner.get('/api/mes/production-plans')).json().items.map((p: { id: string }) => p.id);
     expect(hot).not.toContain(completedId);
-    const cold = (await planner.get('/api/mes/production-plans?archived=true')).json();
+    const cold = (await planner.get('/api/mes/production-plans?archived=true&count=true')).json();
     expect(cold.total).toBe(1);
     // the header row stays (its updatedAt moves to the archiving); the counts are those it had
     expect(cold.items[0]).toEqual({ ...listed, archivedAt: archived.archivedAt, updatedAt: expect.any(String) });

@@ -198,21 +198,70 @@ describeEachEngine('plan due dates, priorities and lateness', (ctx) => {
     expect(await order('sort=code&direction=desc')).toEqual([...Object.values(ids)].sort().reverse());
     expect(await order('')).toEqual([ids.draft, ids.none, ids.ahead, ids.due]); // newest first, as before
 
-    const onlyLate = await list('late=true');
+    const onlyLate = await list('late=true&count=true');
     expect(onlyLate.items.map((r) => r.id)).toEqual([ids.due]);
     expect(onlyLate.total).toBe(1);
+    expect(await list('late=true')).not.toHaveProperty('total'); // counted only when asked
     expect((await order('late=false&sort=code')).sort()).toEqual([ids.ahead, ids.none, ids.draft].sort());
 
     // pages of a sorted list neither repeat nor skip a plan, ties (priority 3 of the seed's plans) included
-    const all = (await planner.get('/api/mes/production-plans?sort=priority&limit=500')).json();
+    const all = (await planner.get('/api/mes/production-plans?sort=priority&limit=500&count=true')).json();
     const paged: string[] = [];
     for (let offset = 0; offset < all.total; offset += 3) {
-      const page = (await planner.get(`/api/mes/production-plans?sort=priority&limit=3&offset=${offset}`)).json();
+      const page = (await planner.get(`/api/mes/production-plans?sort=priority&limit=3&offset=${offset}&count=true`)).json();
       expect(page.total).toBe(all.total);
       paged.push(...page.items.map((r: Row) => r.id));
     }
     expect(paged).toEqual(all.items.map((r: Row) => r.id));
     expect(new Set(paged).size).toBe(all.total);
+  });
+
+  it('pages by cursor in every order and direction: the pages, joined, are the whole list, missing values and ties included', async () => {
+    // the seed's plans and this file's: ties (priority 3, plans created in one statement) and missing due dates, projections and lateness
+    const get = async (query: string) => {
+      const res = await planner.get(`/api/mes/production-plans?${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { items: Row[]; nextCursor: string | null; total?: number };
+    };
+    for (const sort of ['createdAt', 'code', 'dueDate', 'priority', 'projectedEnd', 'lateness']) {
+      for (const direction of ['asc', 'desc']) {
+        for (const filter of ['', '&late=false', '&q=WO-DUE']) {
+          const order = `sort=${sort}&direction=${direction}${filter}`;
+          const whole = await get(`${order}&limit=500&count=true`);
+          expect(whole.nextCursor).toBeNull();
+          expect(whole.items.length).toBe(whole.total);
+          const paged: string[] = [];
+          let page = await get(`${order}&limit=2`);
+          for (let n = 0; ; n++) {
+            expect(n).toBeLessThan(whole.items.length); // every page moves on
+            paged.push(...page.items.map((r) => r.id));
+            if (page.nextCursor === null) break;
+            expect(page.items).toHaveLength(2);
+            page = await get(`${order}&limit=2&cursor=${encodeURIComponent(page.nextCursor)}`);
+          }
+          expect(paged, order).toEqual(whole.items.map((r) => r.id));
+        }
+      }
+    }
+    // the last page says so; an empty list has no cursor
+    expect((await get('q=WO-DUE-A&limit=1')).nextCursor).toBeNull();
+    expect(await get('q=no-such-plan-anywhere')).toMatchObject({ items: [], nextCursor: null });
+  });
+
+  it('refuses a cursor that is not one the list gave, one of another order, and a cursor with an offset, naming the field', async () => {
+    const first = (await planner.get('/api/mes/production-plans?sort=dueDate&limit=1')).json() as { nextCursor: string };
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const problem = async (query: string, field: string) => {
+      const res = await planner.get(`/api/mes/production-plans?${query}`);
+      expectProblem(res, 400);
+      expect(res.json().field).toBe(field);
+    };
+    await problem('cursor=not-a-cursor', 'querystring/cursor');
+    await problem(`cursor=${Buffer.from('["dueDate","asc","yesterday","PPL-0101-001"]').toString('base64url')}&sort=dueDate`, 'querystring/cursor');
+    await problem(`cursor=${encodeURIComponent(first.nextCursor)}`, 'querystring/cursor'); // made for sort=dueDate, used for the default order
+    await problem(`cursor=${encodeURIComponent(first.nextCursor)}&sort=dueDate&direction=desc`, 'querystring/cursor');
+    await problem(`cursor=${encodeURIComponent(first.nextCursor)}&sort=dueDate&offset=5`, 'querystring/offset');
+    expect((await planner.get(`/api/mes/production-plans?cursor=${encodeURIComponent(first.nextCursor)}&sort=dueDate`)).statusCode).toBe(200);
   });
 
   it('follows a planner moving the last step: the detail (kept or not) and the list show the new projected end and lateness', async () => {

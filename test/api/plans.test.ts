@@ -89,16 +89,16 @@ describeEachEngine('/api/mes/production-plans', (ctx) => {
 
   it('lists newest first with node count, progress and filters', async () => {
     const created = (await planner.post('/api/mes/production-plans', samplePlan({ workOrderCode: 'WO-LIST-9', name: 'Listed' }))).json();
-    const list = (await planner.get('/api/mes/production-plans?limit=2')).json();
+    const list = (await planner.get('/api/mes/production-plans?limit=2&count=true')).json();
     expect(list.total).toBeGreaterThanOrEqual(12);
     expect(list.items[0]).toMatchObject({ id: created.id, nodeCount: 4, completedNodes: 0, progress: 0, status: 'draft' });
     const byWo = (await planner.get('/api/mes/production-plans?workOrderCode=WO-LIST-9')).json();
     expect(byWo.items.map((p: { id: string }) => p.id)).toEqual([created.id]);
-    const released = (await planner.get('/api/mes/production-plans?status=released')).json();
+    const released = (await planner.get('/api/mes/production-plans?status=released&count=true')).json();
     expect(released.total).toBe(0);
     const search = (await planner.get('/api/mes/production-plans?q=listed')).json();
     expect(search.items.map((p: { id: string }) => p.id)).toEqual([created.id]);
-    const future = (await planner.get(`/api/mes/production-plans?from=${encodeURIComponent('2999-01-01T00:00:00Z')}`)).json();
+    const future = (await planner.get(`/api/mes/production-plans?count=true&from=${encodeURIComponent('2999-01-01T00:00:00Z')}`)).json();
     expect(future.total).toBe(0);
     expectProblem(await planner.get('/api/mes/production-plans?status=bogus'), 400);
   });

@@ -28,9 +28,9 @@ describe('the server process', () => {
       });
       const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
       const count = async (query: string) => ((await (await fetch(`${server.url}/api/mes/${query}`, { headers })).json()) as { total: number }).total;
-      expect(await count('production-plans?status=in_production')).toBe(1);
-      expect(await count('production-plans?status=released')).toBe(1);
-      expect(await count('production-plans?status=draft')).toBe(8);
+      expect(await count('production-plans?count=true&status=in_production')).toBe(1);
+      expect(await count('production-plans?count=true&status=released')).toBe(1);
+      expect(await count('production-plans?count=true&status=draft')).toBe(8);
       const running = (await (await fetch(`${server.url}/api/mes/worker-assignments?status=in_progress`, { headers })).json()) as {
         items: { workerId: string; startedBy: string }[];
       };

@@ -25,6 +25,7 @@ import * as m0024 from './0024_inspection.js';
 import * as m0025 from './0025_documents.js';
 import * as m0026 from './0026_analytics_indexes.js';
 import * as m0027 from './0027_analytics_rollups.js';
+import * as m0029 from './0029_plan_list_indexes.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -49,4 +50,5 @@ export const migrations: Record<string, Migration> = {
   '0025_documents': m0025,
   '0026_analytics_indexes': m0026,
   '0027_analytics_rollups': m0027,
+  '0029_plan_list_indexes': m0029,
 };

@@ -1,16 +1,16 @@
 /**
  * SQL of production plans: the detail (one statement), its revision stamps,
- * the list, the plan's lock and its lifecycle's writes, and which unfinished
+ * the plan's lock and its lifecycle's writes, and which unfinished
  * plans refer to a piece of master data. Plan documents are written by
- * plan-documents.repository.ts.
+ * plan-documents.repository.ts, the list is read by plan-list.repository.ts.
  */
-import { type InferResult, sql } from 'kysely';
+import { sql } from 'kysely';
 import { type Db, PREPARED, type Trx } from '../../db/database.js';
 import { take } from '../../db/locks.js';
 import { isoSql, isoText } from '../../shared/dates.js';
 import { unfinishedPlanStatuses } from '../../shared/schema.js';
 import type { Shortage } from '../materials/index.js';
-import type { PlanDetail, PlanSortKey, PlanStatus } from './plans.schema.js';
+import type { PlanDetail, PlanStatus } from './plans.schema.js';
 
 /**
  * A plan's projected end (SQL text over the plan row `p`): when it completed;
@@ -146,113 +146,6 @@ export async function findRevisedPlanDetail(db: Db, planId: string): Promise<{ p
     from mes.production_plans p cross join lateral (select ${sql.raw(projectedEndText('p'))} as projected_end) pe
     where p.id = ${planId}`.execute(db);
   return result.rows[0];
-}
-
-export interface PlanListFilter {
-  status?: PlanStatus[] | undefined;
-  workOrderCode?: string | undefined;
-  q?: string | undefined;
-  from?: string | undefined;
-  to?: string | undefined;
-  archived?: boolean | undefined;
-  late?: boolean | undefined;
-  sort?: PlanSortKey | undefined;
-  direction?: 'asc' | 'desc' | undefined;
-  limit: number;
-  offset: number;
-}
-
-/** The SQL of each sort key over the plan row `p` (the table or the page CTE, which has its columns). */
-const sortKeySql: Record<PlanSortKey, (p: string) => string> = {
-  createdAt: (p) => `${p}.created_at`,
-  code: (p) => `${p}.id`,
-  dueDate: (p) => `${p}.due_date`,
-  priority: (p) => `${p}.priority`,
-  projectedEnd: (p) => projectedEndText(p),
-  lateness: (p) => latenessText(p, projectedEndText(p)),
-};
-
-/**
- * The list's order: the key (values missing last, whichever the direction),
- * then the plan code in the same direction, so the order is total and pages
- * never repeat or skip a plan.
- */
-function listOrder(f: PlanListFilter, p: string) {
-  const sort = f.sort ?? 'createdAt';
-  const direction = f.direction ?? (sort === 'createdAt' ? 'desc' : 'asc');
-  const key = sortKeySql[sort](p);
-  return sql.raw(sort === 'code' ? `${p}.id ${direction}` : `${key} ${direction} nulls last, ${p}.id ${direction}`);
-}
-
-/**
- * Plans newest first (or by `sort`), with node count, progress and the
- * projection against the due date; one query. The page is cut first (with
- * the total as a window count), so the per-plan counts run for the rows
- * returned only; the projected end is read for every matching plan only
- * when the filter or the order needs it.
- */
-export async function listPlans(db: Db, f: PlanListFilter) {
-  const query = db
-    .with('page', (qb) => {
-      let q = qb
-        .selectFrom('mes.production_plans as p')
-        .selectAll('p')
-        .select(sql<number>`count(*) over ()::int`.as('total'));
-      if (f.status?.length) q = q.where('p.status', 'in', f.status);
-      if (f.workOrderCode) q = q.where('p.work_order_code', '=', f.workOrderCode);
-      if (f.from) q = q.where('p.created_at', '>=', new Date(f.from));
-      if (f.to) q = q.where('p.created_at', '<', new Date(f.to));
-      q = f.archived ? q.where('p.archived_at', 'is not', null) : q.where('p.archived_at', 'is', null);
-      if (f.q) {
-        const like = `%${f.q.replace(/[\\%_]/g, '\\$&')}%`;
-        q = q.where((eb) => eb.or([eb('p.id', 'ilike', like), eb('p.name', 'ilike', like), eb('p.work_order_code', 'ilike', like)]));
-      }
-      // late: a due date (indexed) and a projected end after it
-      if (f.late === true) q = q.where('p.due_date', 'is not', null).where(sql<boolean>`${sql.raw(latenessText('p', projectedEndText('p')))} > 0`);
-      if (f.late === false) q = q.where(sql<boolean>`not coalesce(${sql.raw(latenessText('p', projectedEndText('p')))} > 0, false)`);
-      return q.orderBy(listOrder(f, 'p')).limit(f.limit).offset(f.offset);
-    })
-    // the page's rows with their projected end, read once per row
-    .with('shown', (qb) =>
-      qb
-        .selectFrom('page as p')
-        .selectAll('p')
-        .select(sql<Date | null>`${sql.raw(projectedEndText('p'))}`.as('projected_end')),
-    )
-    .selectFrom('shown as p')
-    .select([
-      'p.id',
-      'p.work_order_code as workOrderCode',
-      'p.name',
-      'p.quantity',
-      'p.status',
-      'p.version',
-      'p.planned_start as plannedStart',
-      'p.planned_end as plannedEnd',
-      'p.released_at as releasedAt',
-      'p.completed_at as completedAt',
-      'p.created_at as createdAt',
-      'p.updated_at as updatedAt',
-      'p.archived_at as archivedAt',
-      'p.due_date as dueDate',
-      'p.priority',
-      'p.projected_end as projectedEnd',
-      sql<number | null>`${sql.raw(latenessText('p', 'p.projected_end'))}`.as('latenessMinutes'),
-      sql<boolean>`coalesce(${sql.raw(latenessText('p', 'p.projected_end'))} > 0, false)`.as('late'),
-      'p.total',
-      // an archived plan's counts were taken when its graph moved to the archive
-      sql<number>`case when p.archived_at is null then (select count(*)::int from mes.production_plan_nodes n where n.plan_id = p.id)
-                       else (select node_count from mes.plan_archives a where a.plan_id = p.id) end`.as('nodeCount'),
-      sql<number>`case when p.archived_at is null
-                       then (select count(*)::int from mes.worker_assignments a where a.plan_id = p.id and a.status = 'completed')
-                       else (select completed_nodes from mes.plan_archives a where a.plan_id = p.id) end`.as('completedNodes'),
-      sql<number>`(select count(*)::int from mes.worker_assignments a where a.plan_id = p.id
-                     and a.status not in ('completed', 'cancelled') and a.planned_end < now())`.as('lateNodes'),
-    ])
-    .orderBy(listOrder(f, 'p'));
-  const compiled = query.compile();
-  const result = await db.executeQuery<InferResult<typeof query>[number]>({ ...compiled, sql: PREPARED + compiled.sql });
-  return result.rows;
 }
 
 export function lockPlan(trx: Trx, planId: string) {

@@ -2,12 +2,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { DomainError, m } from '../../shared/errors.js';
-import { Page, pageArgs } from '../../shared/pagination.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/index.js';
 import { PlanGantt, planGantt } from '../scheduling/index.js';
-import { PlanDetail, PlanDocument, PlanListQuery, PlanParams, PlanSummary, PlanUpdate } from './plans.schema.js';
-import { createPlan, deleteDraft, exportPlan, getPlanDetail, getRevisedPlanDetail, listPlans, planRevisionReader, replaceDraft } from './plans.service.js';
+import { PlanDetail, PlanDocument, PlanListQuery, PlanPage, PlanParams, PlanUpdate } from './plans.schema.js';
+import {
+  createPlan,
+  deleteDraft,
+  exportPlan,
+  getPlanDetail,
+  getRevisedPlanDetail,
+  listPlans,
+  planPageBody,
+  planRevisionReader,
+  replaceDraft,
+} from './plans.service.js';
 
 const tags = ['production plans'];
 const refusals = { 400: Problem, 404: Problem, 409: Problem, 422: Problem };
@@ -31,10 +40,11 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/production-plans',
     {
-      schema: { tags, summary: 'List plans, newest first', querystring: PlanListQuery, response: { 200: Page(PlanSummary) } },
+      schema: { tags, summary: 'List plans, newest first, a page at a time', querystring: PlanListQuery, response: { 200: PlanPage, 400: Problem } },
       config: { roles: plannerRoles },
     },
-    async (request) => listPlans(db, { ...request.query, ...pageArgs(request.query) }),
+    // the items arrive as JSON text in PlanSummary's shape (made by PostgreSQL): the body is sent as it is
+    async (request, reply) => reply.type('application/json; charset=utf-8').send(planPageBody(await listPlans(db, request.query)) as never),
   );
 
   app.get(

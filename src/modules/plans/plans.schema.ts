@@ -118,7 +118,13 @@ export const PlanListQuery = Type.Object(
       }),
     ),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0 })),
+    cursor: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 300, description: "the previous page's nextCursor: the page after it, in the same order and filters" }),
+    ),
+    offset: Type.Optional(
+      Type.Integer({ minimum: 0, maximum: 1_000_000, default: 0, description: 'rows to skip (reads them all; prefer cursor); not with cursor' }),
+    ),
+    count: Type.Optional(Type.Boolean({ default: false, description: 'true: also return total, the number of matching plans (reads every one of them)' })),
   },
   { additionalProperties: false },
 );
@@ -161,6 +167,16 @@ export const PlanSummary = Type.Object({
   lateNodes: Type.Integer({ description: 'open steps past their planned end' }),
 });
 export type PlanSummary = Static<typeof PlanSummary>;
+
+/** A page of the plans list: keyset-paged (nextCursor), the total only when asked (count=true). */
+export const PlanPage = Type.Object({
+  items: Type.Array(PlanSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'pass as cursor for the next page; null on the last page' }),
+  total: Type.Optional(Type.Integer({ description: 'number of matching plans; only with count=true' })),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+export type PlanPage = Static<typeof PlanPage>;
 
 export const PlanAssignmentView = Type.Object({
   id: Type.String(),

@@ -1,15 +1,15 @@
 /** Use cases of production plan documents: list and read, create, replace a draft, delete, export, import. */
 import DataLoader from 'dataloader';
 import type { Db } from '../../db/database.js';
-import { iso, isoOrNull } from '../../shared/dates.js';
 import { DomainError, m, notFound, summaryOf } from '../../shared/errors.js';
-import type { PageOf } from '../../shared/pagination.js';
 import { recordEvents } from '../realtime/index.js';
 import type { KeptCatalog, PlanCatalogCache } from './catalog-cache.js';
 import * as documents from './plan-documents.repository.js';
+import * as listRepo from './plan-list.repository.js';
+import { decodeCursor, encodeCursor, listOrderOf } from './plan-list.rules.js';
 import * as repo from './plans.repository.js';
 import { allowedPlanActions, detailOfNewPlan, documentOf, isEditable, referencesOf, validatePlanDocument } from './plans.rules.js';
-import type { PlanDetail, PlanDocument, PlanStatus, PlanSummary } from './plans.schema.js';
+import type { PlanDetail, PlanDocument, PlanListQuery, PlanStatus } from './plans.schema.js';
 
 /**
  * Refuses a document that breaks a rule; returns the catalog it was checked
@@ -30,27 +30,46 @@ export async function assertValid(db: Db, doc: PlanDocument, stored?: { planId: 
   return catalog;
 }
 
-/** Plans newest first, a page of them, with their progress (see PlanListQuery). */
-export async function listPlans(db: Db, query: repo.PlanListFilter): Promise<PageOf<PlanSummary>> {
-  const rows = await repo.listPlans(db, query);
-  return {
-    items: rows.map(({ total: _total, ...r }) => ({
-      ...r,
-      progress: r.nodeCount === 0 ? 0 : r.completedNodes / r.nodeCount,
-      plannedStart: isoOrNull(r.plannedStart),
-      plannedEnd: isoOrNull(r.plannedEnd),
-      releasedAt: isoOrNull(r.releasedAt),
-      completedAt: isoOrNull(r.completedAt),
-      createdAt: iso(r.createdAt),
-      updatedAt: iso(r.updatedAt),
-      archivedAt: isoOrNull(r.archivedAt),
-      dueDate: isoOrNull(r.dueDate),
-      projectedEnd: isoOrNull(r.projectedEnd),
-    })),
-    total: rows[0]?.total ?? 0,
-    limit: query.limit,
-    offset: query.offset,
+/** A page of the plans list with its items as JSON text, already in PlanSummary's shape (see PlanPage). */
+export interface PlanPageText {
+  itemsJson: string;
+  nextCursor: string | null;
+  total?: number;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Plans newest first (or in the asked order), one page of them, with their
+ * progress (see PlanListQuery): after the cursor when one is given, else from
+ * the offset; the number of matching plans only when asked for.
+ */
+export async function listPlans(db: Db, query: PlanListQuery): Promise<PlanPageText> {
+  const order = listOrderOf(query);
+  const limit = query.limit ?? 50;
+  const offset = query.offset ?? 0;
+  if (query.cursor !== undefined && offset > 0) {
+    throw new DomainError('bad_request', m('plan.list_cursor_with_offset'), { field: 'querystring/offset' });
+  }
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, order);
+  const filter = {
+    status: query.status,
+    workOrderCode: query.workOrderCode,
+    q: query.q,
+    from: query.from,
+    to: query.to,
+    archived: query.archived,
+    late: query.late,
   };
+  const page = await listRepo.listPlanPage(db, filter, { ...order, limit, offset, cursor });
+  const nextCursor = page.more && page.lastId !== null ? encodeCursor({ ...order, key: order.sort === 'code' ? null : page.lastKey, id: page.lastId }) : null;
+  return { itemsJson: page.items, nextCursor, ...(query.count ? { total: await listRepo.countPlans(db, filter) } : {}), limit, offset };
+}
+
+/** The JSON body of a list page (PlanPage): the items as PostgreSQL wrote them, the rest around them. */
+export function planPageBody(page: PlanPageText): string {
+  const total = page.total === undefined ? '' : `"total":${page.total},`;
+  return `{"items":${page.itemsJson},"nextCursor":${JSON.stringify(page.nextCursor)},${total}"limit":${page.limit},"offset":${page.offset}}`;
 }
 
 /**

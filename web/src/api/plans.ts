@@ -5,7 +5,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { assignmentKeys } from './assignments';
 import { api, type Query } from './client';
-import type { MoveResult, Page, PlanDetail, PlanDocument, PlanGantt, PlanMaterials, PlanSummary, TransitionResult } from './types';
+import type { CursorPage, MoveResult, PlanDetail, PlanDocument, PlanGantt, PlanMaterials, PlanSummary, TransitionResult } from './types';
 
 export const planKeys = {
   all: ['plans'] as const,
@@ -22,7 +22,11 @@ export const planKeys = {
 const planPath = (id: string) => `/production-plans/${encodeURIComponent(id)}`;
 
 export function usePlans(query: Query) {
-  return useQuery({ queryKey: planKeys.list(query), queryFn: () => api.get<Page<PlanSummary>>('/production-plans', query), placeholderData: keepPreviousData });
+  return useQuery({
+    queryKey: planKeys.list(query),
+    queryFn: () => api.get<CursorPage<PlanSummary>>('/production-plans', query),
+    placeholderData: keepPreviousData,
+  });
 }
 
 export function usePlan(id: string | undefined) {

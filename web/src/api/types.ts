@@ -86,6 +86,15 @@ export interface Page<T> {
   offset: number;
 }
 
+/** The plans list's page: by cursor (keyset), the total only when asked for with count=true. */
+export interface CursorPage<T> {
+  items: T[];
+  nextCursor: string | null;
+  total?: number;
+  limit: number;
+  offset: number;
+}
+
 /** The JSON of every SSE message. */
 export type { StreamEvent } from '../../../src/modules/realtime/realtime.schema.js';
 

@@ -8,6 +8,7 @@ export { Card } from './Card';
 export { cssVars } from './css';
 export { Dialog } from './Dialog';
 export { Keypad } from './Keypad';
+export { CursorPager } from './CursorPager';
 export { Pager } from './Pager';
 export { SecretNotice } from './Secret';
 export { Checkbox, Field, NumberField, NumberInput, type Option, parseNumber, SelectField, TextAreaField, TextField } from './Field';

@@ -13,7 +13,7 @@ import { formatDateTime, formatNumber, formatQuantity } from '../../format';
 import { useDebounced } from '../../hooks';
 import { Link, navigate } from '../../router';
 import { RescheduleFloorButton } from './RescheduleFloor';
-import { Badge, Button, Card, Checkbox, type Column, Pager, ProgressBar, SelectField, StatusBadge, Table, TextField, statusLabel } from '../../ui';
+import { Badge, Button, Card, Checkbox, type Column, CursorPager, ProgressBar, SelectField, StatusBadge, Table, TextField, statusLabel } from '../../ui';
 
 const statuses: PlanStatus[] = ['draft', 'released', 'in_production', 'paused', 'completed', 'cancelled'];
 const openStatuses: PlanStatus[] = ['draft', 'released', 'in_production', 'paused'];
@@ -94,10 +94,11 @@ export function PlansPage() {
   const [lateOnly, setLateOnly] = useState(false);
   const [sort, setSort] = useState<Sort>(newestFirst);
   const search = useDebounced(q.trim(), 250);
-  const [page, setPage] = useState({ offset: 0, filters: '' });
+  // the cursors of the pages before the one shown (keyset paging: the API counts nothing)
+  const [page, setPage] = useState<{ cursors: string[]; filters: string }>({ cursors: [], filters: '' });
   // another filter, search or order starts again at the first page
   const filters = `${status}|${search}|${lateOnly}|${sort.key}|${sort.direction}`;
-  const offset = page.filters === filters ? page.offset : 0;
+  const cursors = page.filters === filters ? page.cursors : [];
   const plans = usePlans({
     status: status === 'open' ? openStatuses : status && status !== 'archived' ? [status] : undefined,
     archived: status === 'archived' ? true : undefined,
@@ -105,8 +106,10 @@ export function PlansPage() {
     late: lateOnly ? true : undefined,
     ...(sort === newestFirst ? {} : { sort: sort.key, direction: sort.direction }),
     limit: pageSize,
-    offset,
+    cursor: cursors.at(-1),
   });
+  // the number of plans is known when they all fit on the first page
+  const known = plans.data && cursors.length === 0 && plans.data.nextCursor === null ? plans.data.items.length : undefined;
   const columns = usePlanColumns(sort, setSort);
 
   return (
@@ -114,7 +117,9 @@ export function PlansPage() {
       <div className="page-header">
         <div className="page-header__title">
           <h1>{t('plans.title')}</h1>
-          <span className="muted">{plans.data ? t('plans.count', { count: plans.data.total, n: formatNumber(plans.data.total) }) : t('common.loading')}</span>
+          <span className="muted">
+            {known !== undefined ? t('plans.count', { count: known, n: formatNumber(known) }) : plans.data ? '' : t('common.loading')}
+          </span>
         </div>
         <div className="toolbar">
           <RescheduleFloorButton />
@@ -152,12 +157,14 @@ export function PlansPage() {
           empty={plans.isPending ? t('common.loading') : t('plans.noneMatch')}
         />
         {plans.data && (
-          <Pager
+          <CursorPager
             label={t('plans.title')}
-            total={plans.data.total}
-            offset={plans.data.offset}
-            limit={pageSize}
-            onOffset={(o) => setPage({ offset: o, filters })}
+            first={cursors.length * pageSize + 1}
+            shown={plans.data.items.length}
+            hasPrevious={cursors.length > 0}
+            hasNext={plans.data.nextCursor !== null}
+            onPrevious={() => setPage({ cursors: cursors.slice(0, -1), filters })}
+            onNext={() => plans.data?.nextCursor && setPage({ cursors: [...cursors, plans.data.nextCursor], filters })}
           />
         )}
       </Card>
