@@ -36,7 +36,7 @@ describeEachEngine('shop floor: a whole plan run through the API (--minimal)', (
   it('releases the seeded plan, runs every node in graph order with PIN-signed-in workers, and completes the plan', async () => {
     const db = ctx.database.db;
     // the planner finds the one plan of --minimal through the API, like everything that acts below
-    const plans = await planner.get('/api/mes/production-plans');
+    const plans = await planner.get('/api/mes/production-plans?count=true');
     expect(plans.json()).toMatchObject({ total: 1, items: [{ status: 'draft' }] });
     const planId = plans.json().items[0].id as string;
     const released = await planner.post(`/api/mes/production-plans/${planId}/release`, {});
