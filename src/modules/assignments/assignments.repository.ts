@@ -22,6 +22,21 @@ export interface NewAssignment {
   waitReason: WaitReason[] | null;
 }
 
+/** A booking's columns as the JSON records the set-based insert and rebooking read. */
+function bookingColumns(r: Omit<NewAssignment, 'nodeId'>) {
+  return {
+    worker_id: r.workerId,
+    station_id: r.stationId,
+    substation_id: r.substationId,
+    planned_start: new Date(r.start).toISOString(),
+    planned_end: new Date(r.end).toISOString(),
+    work_minutes: r.workMinutes,
+    status: r.status,
+    pinned: r.pinned,
+    wait_reason: r.waitReason,
+  };
+}
+
 /** Inserts assignments in one statement; returns their WA codes in input order. */
 export function insertAssignments(trx: Trx, planId: string, rows: NewAssignment[]): Promise<string[]> {
   return insertAssignmentsOfPlans(
@@ -36,20 +51,7 @@ export async function insertAssignmentsOfPlans(trx: Trx, rows: (NewAssignment & 
   const codes = await sql<{ id: string }>`
     select mes.generate_assignment_code() as id from generate_series(1, ${rows.length}::int) g order by g`.execute(trx);
   const ids = codes.rows.map((r) => r.id);
-  const json = rows.map((r, i) => ({
-    id: ids[i],
-    plan_id: r.planId,
-    node_id: r.nodeId,
-    worker_id: r.workerId,
-    station_id: r.stationId,
-    substation_id: r.substationId,
-    planned_start: new Date(r.start).toISOString(),
-    planned_end: new Date(r.end).toISOString(),
-    work_minutes: r.workMinutes,
-    status: r.status,
-    pinned: r.pinned,
-    wait_reason: r.waitReason,
-  }));
+  const json = rows.map((r, i) => ({ id: ids[i], plan_id: r.planId, node_id: r.nodeId, ...bookingColumns(r) }));
   await sql`
     insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, planned_start, planned_end,
       work_minutes, status, pinned, wait_reason)
@@ -127,18 +129,7 @@ export async function cancelAssignments(trx: Trx, ids: string[], cause: CancelCa
  */
 export async function rebookAssignments(trx: Trx, rows: (Omit<NewAssignment, 'nodeId'> & { id: string })[]): Promise<void> {
   if (rows.length === 0) return;
-  const json = rows.map((r) => ({
-    id: r.id,
-    worker_id: r.workerId,
-    station_id: r.stationId,
-    substation_id: r.substationId,
-    planned_start: new Date(r.start).toISOString(),
-    planned_end: new Date(r.end).toISOString(),
-    work_minutes: r.workMinutes,
-    status: r.status,
-    pinned: r.pinned,
-    wait_reason: r.waitReason,
-  }));
+  const json = rows.map((r) => ({ id: r.id, ...bookingColumns(r) }));
   const constraints = sql.raw('mes.worker_assignments_worker_no_overlap, mes.worker_assignments_substation_no_overlap');
   await sql`set constraints ${constraints} deferred`.execute(trx);
   await sql`

@@ -236,9 +236,10 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       cause: req.cause,
     },
   }));
-  for (const blocked of result.blocked) {
-    const r = byId.get(blocked.id)!;
-    events.push({
+  // what the repair could not do, each named on the booking it concerns: a pin before its predecessors, a pin outside its calendar, a capped anchor
+  const blockedEvent = (id: string, payload: Record<string, unknown>): OutboxEvent => {
+    const r = byId.get(id)!;
+    return {
       topic: 'assignments',
       entityType: 'assignment',
       entityId: r.id,
@@ -246,35 +247,19 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       planId: r.planId,
       workerId: r.workerId,
       stationId: r.stationId,
-      payload: { nodeId: r.nodeId, pinned: true, plannedStart: iso(r.start), predecessorsEnd: iso(blocked.predecessorsEnd), cause: req.cause },
-    });
+      payload: { nodeId: r.nodeId, ...payload, cause: req.cause },
+    };
+  };
+  for (const blocked of result.blocked) {
+    const r = byId.get(blocked.id)!;
+    events.push(blockedEvent(r.id, { pinned: true, plannedStart: iso(r.start), predecessorsEnd: iso(blocked.predecessorsEnd) }));
   }
   for (const id of result.offCalendar) {
     const r = byId.get(id)!;
-    events.push({
-      topic: 'assignments',
-      entityType: 'assignment',
-      entityId: r.id,
-      change: 'repair_blocked',
-      planId: r.planId,
-      workerId: r.workerId,
-      stationId: r.stationId,
-      payload: { nodeId: r.nodeId, pinned: true, plannedStart: iso(r.start), plannedEnd: iso(r.end), outsideCalendar: true, cause: req.cause },
-    });
+    events.push(blockedEvent(id, { pinned: true, plannedStart: iso(r.start), plannedEnd: iso(r.end), outsideCalendar: true }));
   }
   for (const a of result.anchors) {
-    if (a.cappedBy === null) continue;
-    const r = byId.get(a.id)!;
-    events.push({
-      topic: 'assignments',
-      entityType: 'assignment',
-      entityId: r.id,
-      change: 'repair_blocked',
-      planId: r.planId,
-      workerId: r.workerId,
-      stationId: r.stationId,
-      payload: { nodeId: r.nodeId, plannedEnd: iso(a.end), cappedBy: a.cappedBy, cause: req.cause },
-    });
+    if (a.cappedBy !== null) events.push(blockedEvent(a.id, { plannedEnd: iso(a.end), cappedBy: a.cappedBy }));
   }
   // the worker is told of a move they would notice: a minute or more
   const firstMovedOf = new Map<string, MovedBooking>();
