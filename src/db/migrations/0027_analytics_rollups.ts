@@ -249,6 +249,20 @@ const pauseUpdate = pauseColumns
   .map((c) => `${c} = excluded.${c}`)
   .join(', ');
 
+/** What the assignment triggers do with their `new_rows` (also 0030's, which first skips a statement that changed no fact). */
+export const assignmentFacts = `
+    insert into mes.analytics_steps as f (${stepColumns}) ${stepFactsOf('new_rows')}
+    on conflict (assignment_id) do update set ${stepUpdate};
+    delete from mes.analytics_steps f using new_rows a where f.assignment_id = a.id and a.status <> 'completed';
+    if tg_op = 'UPDATE' then
+      update mes.analytics_pauses f set station_id = a.station_id, substation_id = a.substation_id, worker_id = a.worker_id
+        from new_rows a where f.assignment_id = a.id
+         and (f.station_id, f.substation_id, f.worker_id) is distinct from (a.station_id, a.substation_id, a.worker_id);
+    end if;
+    perform mes.analytics_refresh_plans(array(select distinct plan_id from new_rows));
+    return null;
+`;
+
 const functions = `
   -- the plan facts of the given (completed, not archived) plans, from their steps' facts and their assignments
   create function mes.analytics_refresh_plans(ids text[]) returns void language plpgsql as $$
@@ -274,17 +288,7 @@ const functions = `
 
   -- worker_assignments → step facts (a completion, a correction, a move, but not a delete: archiving keeps them), pause facts follow their step
   create function mes.analytics_assignments_changed() returns trigger language plpgsql as $$
-  begin
-    insert into mes.analytics_steps as f (${stepColumns}) ${stepFactsOf('new_rows')}
-    on conflict (assignment_id) do update set ${stepUpdate};
-    delete from mes.analytics_steps f using new_rows a where f.assignment_id = a.id and a.status <> 'completed';
-    if tg_op = 'UPDATE' then
-      update mes.analytics_pauses f set station_id = a.station_id, substation_id = a.substation_id, worker_id = a.worker_id
-        from new_rows a where f.assignment_id = a.id
-         and (f.station_id, f.substation_id, f.worker_id) is distinct from (a.station_id, a.substation_id, a.worker_id);
-    end if;
-    perform mes.analytics_refresh_plans(array(select distinct plan_id from new_rows));
-    return null;
+  begin${assignmentFacts}
   end $$;
 
   -- assignment_pauses → pause facts (a pause that ends, but not a delete: archiving keeps them)
