@@ -41,38 +41,61 @@ export async function loadRepairRows(
   q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[]; planOf?: string[]; except?: string[] },
 ): Promise<RepairRow[]> {
   const result = await sql<
-    Omit<RepairRow, 'start' | 'end' | 'predecessors'> & { start: string; end: string; predecessors: [string, number, boolean][] | null }
+    Omit<RepairRow, 'start' | 'end' | 'predecessors'> & {
+      start: string;
+      end: string;
+      predecessorIds: string[] | null;
+      predecessorEnds: number[] | null;
+      predecessorsOpen: boolean[] | null;
+    }
   >`
     with picked as (
-      select a.id from mes.worker_assignments a
-       where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
-      union
-      select a.id from mes.worker_assignments a
-       where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
-      union
-      select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}
-      union
-      select a.id from mes.worker_assignments a
-       where a.plan_id in (select b.plan_id from mes.worker_assignments b where b.id = any(${q.planOf ?? []}::text[])) and a.status in ${open}
+      select u.id from (
+        select a.id from mes.worker_assignments a
+         where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+        union
+        select a.id from mes.worker_assignments a
+         where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+        union
+        select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}
+        union
+        select a.id from mes.worker_assignments a
+         where a.plan_id in (select b.plan_id from mes.worker_assignments b where b.id = any(${q.planOf ?? []}::text[])) and a.status in ${open}
+      ) u
+      -- a hashed subplan: "<> all(array)" compared each row with each of the (up to thousands of) rows already read
+      where u.id not in (select unnest(${q.except ?? []}::text[]))
+    ),
+    rows as materialized (
+      select a.id, a.plan_id as "planId", n.node_id as "nodeId", a.node_id, a.worker_id as "workerId", a.station_id as "stationId",
+             a.substation_id as "substationId", a.status, a.pinned, a.work_minutes::float8 as "workMinutes", p.auto_compact as "autoCompact",
+             (extract(epoch from a.planned_start) * 1000)::float8 as start, (extract(epoch from a.planned_end) * 1000)::float8 as end
+        from picked join mes.worker_assignments a on a.id = picked.id
+        join mes.production_plan_nodes n on n.id = a.node_id
+        join mes.production_plans p on p.id = a.plan_id
+    ),
+    -- each row's plan predecessors and successors, joined once for the whole set (per-row subqueries cost 2,000 executions on 1,000 rows)
+    predecessors as (
+      select e.node_id, array_agg(pa.id) as ids, array_agg((extract(epoch from coalesce(pa.actual_end, pa.planned_end)) * 1000)::float8) as ends,
+             array_agg(pa.status in ${open}) as open
+        from rows r join mes.node_predecessors e on e.node_id = r.node_id
+        join mes.worker_assignments pa on pa.node_id = e.predecessor_id and pa.status <> 'cancelled'
+       group by e.node_id
+    ),
+    successors as (
+      select e.predecessor_id as node_id, array_agg(sa.id) as ids
+        from rows r join mes.node_predecessors e on e.predecessor_id = r.node_id
+        join mes.worker_assignments sa on sa.node_id = e.node_id and sa.status in ${open}
+       group by e.predecessor_id
     )
-    select a.id, a.plan_id as "planId", n.node_id as "nodeId", a.worker_id as "workerId", a.station_id as "stationId",
-           a.substation_id as "substationId", a.status, a.pinned, a.work_minutes::float8 as "workMinutes", p.auto_compact as "autoCompact",
-           (extract(epoch from a.planned_start) * 1000)::float8 as start, (extract(epoch from a.planned_end) * 1000)::float8 as end,
-           (select json_agg(json_build_array(pa.id, extract(epoch from coalesce(pa.actual_end, pa.planned_end)) * 1000, pa.status in ${open}))
-              from mes.node_predecessors e join mes.worker_assignments pa on pa.node_id = e.predecessor_id and pa.status <> 'cancelled'
-             where e.node_id = a.node_id) as predecessors,
-           coalesce((select array_agg(sa.id) from mes.node_predecessors e
-              join mes.worker_assignments sa on sa.node_id = e.node_id and sa.status in ${open}
-             where e.predecessor_id = a.node_id), '{}') as successors
-      from picked join mes.worker_assignments a on a.id = picked.id and a.id <> all(${q.except ?? []}::text[])
-      join mes.production_plan_nodes n on n.id = a.node_id
-      join mes.production_plans p on p.id = a.plan_id`.execute(trx);
-  return result.rows.map((r) => ({
+    select r.id, r."planId", r."nodeId", r."workerId", r."stationId", r."substationId", r.status, r.pinned, r."workMinutes", r."autoCompact",
+           r.start, r.end, pr.ids as "predecessorIds", pr.ends as "predecessorEnds", pr.open as "predecessorsOpen", coalesce(su.ids, '{}') as successors
+      from rows r left join predecessors pr on pr.node_id = r.node_id left join successors su on su.node_id = r.node_id`.execute(trx);
+  return result.rows.map(({ predecessorIds, predecessorEnds, predecessorsOpen, ...r }) => ({
     ...r,
     start: Number(r.start),
     end: Number(r.end),
     workMinutes: Number(r.workMinutes),
-    predecessors: (r.predecessors ?? []).map(([id, end, isOpen]) => [String(id), Number(end), isOpen] as [string, number, boolean]),
+    predecessors: (predecessorIds ?? []).map((id, i) => [id, Number(predecessorEnds![i]), predecessorsOpen![i]!] as [string, number, boolean]),
   }));
 }
 
