@@ -1,4 +1,5 @@
 /** Shared by the benchmark scripts: a scratch database, the app on a loopback port, autocannon runs, the bench plan. */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import pg from 'pg';
@@ -7,6 +8,35 @@ import type { PlanDocument } from '../src/modules/plans/plans.schema.js';
 export function machine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown cpu';
   return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+}
+
+/**
+ * CPU time of a piece of work, in ms: this process's (process.cpuUsage: every thread, GC included) and the PostgreSQL
+ * backend's that served it (/proc/<pid>/schedstat, nanoseconds on a CPU), so a figure means the same on a busy machine
+ * as on a quiet one; `backendPid` null (a server on another machine, or PGlite, whose CPU is this process's) counts the
+ * process alone. Wall time on a shared machine measures the other tenants as much as the code.
+ */
+export function cpuMeter(backendPid: number | null): () => { node: number; db: number } {
+  const backend = () => (backendPid === null ? 0 : Number(readFileSync(`/proc/${backendPid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);
+  const startNode = process.cpuUsage();
+  const startDb = backend();
+  return () => {
+    const used = process.cpuUsage(startNode);
+    return { node: (used.user + used.system) / 1000, db: backend() - startDb };
+  };
+}
+
+/** The pid of the backend serving a local PostgreSQL connection, or null where its CPU cannot be read (PGlite, another host). */
+export function localBackendPid(pid: number | null, url: string | undefined): number | null {
+  if (pid === null || !url) return null;
+  const host = new URL(url).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) return null;
+  try {
+    readFileSync(`/proc/${pid}/schedstat`);
+    return pid;
+  } catch {
+    return null;
+  }
 }
 
 /** A fresh PostgreSQL database for the bench, on the server of BENCH_DATABASE_URL / DATABASE_URL / local default. */
