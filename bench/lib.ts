@@ -12,9 +12,10 @@ export function machine(): string {
 
 /**
  * CPU time of a piece of work, in ms: this process's (process.cpuUsage: every thread, GC included) and the PostgreSQL
- * backend's that served it (/proc/<pid>/schedstat, nanoseconds on a CPU), so a figure means the same on a busy machine
- * as on a quiet one; `backendPid` null (a server on another machine, or PGlite, whose CPU is this process's) counts the
- * process alone. Wall time on a shared machine measures the other tenants as much as the code.
+ * backend's that served it (/proc/<pid>/schedstat, nanoseconds on a CPU); `backendPid` null (a server on another
+ * machine, or PGlite, whose CPU is this process's) counts the process alone. It leaves out the waits for a CPU that wall
+ * time counts on a shared machine, but not everything: at load 12 on this two-core VM the same repair took about 1.3x
+ * the CPU time it takes quiet (caches, and a vCPU's stolen time counts as run time), so compare figures of one load.
  */
 export function cpuMeter(backendPid: number | null): () => { node: number; db: number } {
   const backend = () => (backendPid === null ? 0 : Number(readFileSync(`/proc/${backendPid}/schedstat`, 'utf8').split(' ')[0]) / 1e6);

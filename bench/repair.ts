@@ -22,7 +22,7 @@
  * plain read of the plan's 1,000 bookings. Each row gives wall time and CPU
  * time (this process's and the PostgreSQL backend's, read from /proc on a
  * local server): the issue's target is in database and CPU time, and CPU time
- * is what a shared, busy machine leaves comparable.
+ * leaves out the waits for a CPU on a shared machine (not the slowdown).
  *
  *   npm run bench:repair                 RUNS=7
  *   ENGINE=pglite npm run bench:repair
@@ -274,7 +274,7 @@ async function main() {
     console.log(`\n## Repair after a completion, plan of ${open} open steps (${ENGINE})\n`);
     console.log(`machine: ${machine()}; load average ${load1!.toFixed(2)} / ${load5!.toFixed(2)} (1 / 5 min); median of ${RUNS} after 2 warm-ups\n`);
     console.log(
-      'CPU ms: the issue\'s measure ("database and CPU time"), which a busy machine does not inflate as it does wall time: this process\'s CPU time (every thread, GC included) plus that of the PostgreSQL backend serving the transaction (/proc/<pid>/schedstat), in the run of median total\n',
+      'CPU ms: the issue\'s measure ("database and CPU time"), less inflated by a busy machine than wall time (not immune): this process\'s CPU time (every thread, GC included) plus that of the PostgreSQL backend serving the transaction (/proc/<pid>/schedstat), in the run of median total\n',
     );
     const header = () => {
       console.log('| what | median ms | max ms | CPU ms: Node + PostgreSQL (median) | bookings moved | vs SELECT 1 | vs plain read |');
