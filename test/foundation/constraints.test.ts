@@ -68,6 +68,37 @@ describeEachEngine('database guards', (ctx) => {
     await sql`delete from mes.worker_assignments`.execute(db);
   });
 
+  it('keeps the booking keys the exclusion constraints compare on the ids, whatever a statement writes (0035)', async () => {
+    const db = ctx.database.db;
+    const keys = async (id: string) =>
+      (
+        await sql<{ worker: boolean; substation: boolean }>`
+          select a.worker_key = w.booking_key as worker, a.substation_key = s.booking_key as substation
+            from mes.worker_assignments a join mes.workers w on w.id = a.worker_id join mes.substations s on s.id = a.substation_id
+           where a.id = ${id}`.execute(db)
+      ).rows[0];
+    await assignment('WA-0101-020', nodeA, 'W-001', 'ST-001-01', '2030-01-03T08:00Z', '2030-01-03T10:00Z').execute(db);
+    expect(await keys('WA-0101-020')).toEqual({ worker: true, substation: true });
+    // a key written by hand is set back from the id: it cannot hide a booking from the constraint
+    await sql`update mes.worker_assignments set worker_key = worker_key + 1000, substation_key = 0 where id = 'WA-0101-020'`.execute(db);
+    expect(await keys('WA-0101-020')).toEqual({ worker: true, substation: true });
+    // moving the booking to another worker and substation moves its keys
+    await sql`update mes.worker_assignments set worker_id = 'W-002', substation_id = 'ST-001-02' where id = 'WA-0101-020'`.execute(db);
+    expect(await keys('WA-0101-020')).toEqual({ worker: true, substation: true });
+    await expect(assignment('WA-0101-021', nodeB, 'W-002', 'ST-001-01', '2030-01-03T09:00Z', '2030-01-03T09:30Z').execute(db)).rejects.toMatchObject({
+      code: '23P01',
+      constraint: 'worker_assignments_worker_no_overlap',
+    });
+    // an unknown worker is still the foreign key's violation
+    await expect(assignment('WA-0101-022', nodeB, 'W-404', 'ST-001-01', '2030-01-04T09:00Z', '2030-01-04T09:30Z').execute(db)).rejects.toMatchObject({
+      code: '23503',
+      constraint: 'worker_assignments_worker_id_fkey',
+    });
+    // the keys are identities: a worker's cannot be rewritten
+    await expect(sql`update mes.workers set booking_key = 999 where id = 'W-002'`.execute(db)).rejects.toMatchObject({ code: '428C9' });
+    await sql`delete from mes.worker_assignments`.execute(db);
+  });
+
   it('moves stock only through the ledger, never below zero, and keeps the ledger append-only', async () => {
     const db = ctx.database.db;
     const stock = async () =>

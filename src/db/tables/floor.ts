@@ -11,6 +11,9 @@ export interface WorkerAssignmentTable {
   worker_id: string;
   station_id: string;
   substation_id: string;
+  /** the worker's and the substation's booking_key, set from the ids by a row trigger (0035): what the exclusion constraints compare */
+  worker_key: Generated<number>;
+  substation_key: Generated<number>;
   status: Generated<AssignmentStatus>;
   /** the live booking (0017): moved by starts, overruns and repair; guarded by the exclusion constraints */
   planned_start: Timestamp;

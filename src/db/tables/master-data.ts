@@ -31,6 +31,8 @@ export interface StationOperationTable {
 
 export interface SubstationTable {
   id: string;
+  /** an identity the bookings' exclusion constraint compares (0035) */
+  booking_key: Generated<number>;
   station_id: string;
   name: string;
   status: Generated<SubstationStatus>;
@@ -76,6 +78,8 @@ export interface ShiftCalendarExceptionTable {
 
 export interface WorkerTable {
   id: string;
+  /** an identity the bookings' exclusion constraint compares (0035) */
+  booking_key: Generated<number>;
   name: string;
   email: string | null;
   shift_calendar_id: string | null;
