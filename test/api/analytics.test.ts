@@ -230,7 +230,9 @@ describeEachEngine('analytics', (ctx) => {
       const [start, end] = [at(`1${i}:00`), at(`1${i}:30`)];
       await sql`insert into mes.production_plans (id, work_order_code, name, quantity, status, released_at, started_at, completed_at)
                 values (${plan}, ${`WO-${plan}`}, ${`Plan ${plan}`}, 10, 'completed', ${at('07:00')}, ${start}, ${end})`.execute(db);
-      const node = await sql<{ id: string }>`insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency)
+      const node = await sql<{
+        id: string;
+      }>`insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency)
                 values (${plan}, 'N1', 1, 'Scrap step', 'OP-900', 10, 3, 1) returning id`.execute(db);
       await sql`insert into mes.node_stations (plan_id, node_id, station_id, priority) values (${plan}, ${node.rows[0]!.id}, 'ST-901', 1)`.execute(db);
       await sql`insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, status, planned_start, planned_end, work_minutes,

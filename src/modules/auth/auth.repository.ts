@@ -155,7 +155,10 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
  * user's last sign-in.
  */
 export async function deleteExpiredSessions(db: Db): Promise<number> {
-  const result = await db.deleteFrom('mes.sessions').where('expires_at', '<=', sql<Date>`now()`).executeTakeFirst();
+  const result = await db
+    .deleteFrom('mes.sessions')
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 
