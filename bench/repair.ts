@@ -18,6 +18,11 @@
  *     (1,000) right by 20 minutes, written in one statement;
  *   - early finish: the running step completes 20 minutes early; with
  *     auto_compact the repair pulls the successors (and theirs, 999) left;
+ *   - a calendar change of the 4 workers and substations, every not-started
+ *     booking 60 minutes later than it needs to be (as a gap in their shifts
+ *     had pushed them): one that gains time (the gap closes) compacts them,
+ *     999 pulled left; one that gains none (the repair before compaction on
+ *     calendar changes) only checks them;
  * next to references measured in the same run: a `SELECT 1` round trip and a
  * plain read of the plan's 1,000 bookings. Each row gives wall time and CPU
  * time (this process's and the PostgreSQL backend's, read from /proc on a
@@ -269,6 +274,26 @@ async function main() {
                    where id = ${running}`.execute(trx);
       },
     );
+    // every not-started booking 60 minutes later, as a gap in the calendar had pushed them (constraints deferred: a shift in place)
+    const pushedByGap = async (trx: Trx) => {
+      await sql`set constraints all deferred`.execute(trx);
+      await sql`update mes.worker_assignments set planned_start = planned_start + interval '60 minutes', planned_end = planned_end + interval '60 minutes'
+                 where plan_id = ${planId} and status = 'pending'`.execute(trx);
+      await sql`set constraints all immediate`.execute(trx);
+    };
+    const calendarNow = new Date(T0 + 10 * MIN);
+    const calendarChange = (compactResources: boolean) => (trx: Trx) =>
+      repairBookings(trx, {
+        now: calendarNow,
+        utcOffsetMinutes: 0,
+        actor: 'bench',
+        cause: 'calendar',
+        workerIds: Array.from({ length: CHAINS }, (_, k) => `W-95${k}`),
+        substationIds: Array.from({ length: CHAINS }, (_, k) => `ST-950-0${k + 1}`),
+        compactResources,
+      });
+    const calendarKept = await median(db, calendarChange(false), pushedByGap);
+    const calendarGained = await median(db, calendarChange(true), pushedByGap);
     const moved = (r: unknown) => (r as { moved: unknown[] }).moved.length;
     const [load1, load5] = os.loadavg();
     console.log(`\n## Repair after a completion, plan of ${open} open steps (${ENGINE})\n`);
@@ -289,6 +314,8 @@ async function main() {
     row(`plain read of the plan's ${open} bookings (reference)`, read, '');
     row('overrun: grow the running step by 15 min, push everything after it', overrun, moved(overrun.last));
     row('early finish (20 min early), auto_compact: pull the successors left', early, moved(early.last));
+    row('calendar change of the 4 workers and substations that gains no time: check their bookings', calendarKept, moved(calendarKept.last));
+    row('calendar change that gains time (a 60-min gap closed), auto_compact: pull their bookings left', calendarGained, moved(calendarGained.last));
     const parts = (name: string, r: unknown) => {
       const p = (r as { profile: { rounds: number; readMs: number; repairMs: number; writeMs: number } }).profile;
       console.log(
@@ -298,6 +325,8 @@ async function main() {
     console.log('');
     parts('overrun', overrun.last);
     parts('early finish', early.last);
+    parts('calendar, no time gained', calendarKept.last);
+    parts('calendar, time gained', calendarGained.last);
 
     // ---- the same repairs on a plan as release books it: 50 parts x 20 steps on the --full floor -------------
     const released = await releasedPlan(db);

@@ -37,6 +37,7 @@ import { stationsRoutes } from './modules/stations/stations.routes.js';
 import { workersRoutes } from './modules/workers/workers.routes.js';
 import { archiveJobPlugin } from './plugins/archive-job.js';
 import { overrunJobPlugin } from './plugins/overrun-job.js';
+import { sessionSweepJobPlugin } from './plugins/session-sweep-job.js';
 import { authPlugin } from './plugins/auth.js';
 import { csrfPlugin } from './plugins/csrf.js';
 import { drainingPlugin } from './plugins/draining.js';
@@ -84,6 +85,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   await app.register(schedulerThreadPlugin);
   await app.register(archiveJobPlugin);
   await app.register(overrunJobPlugin);
+  await app.register(sessionSweepJobPlugin);
 
   await app.register(healthRoutes);
   await app.register(

@@ -267,6 +267,30 @@ export function intersectCalendars(a: ShiftCalendar, b: ShiftCalendar): ShiftCal
   return exceptions.length > 0 ? { weekly, exceptions } : { weekly };
 }
 
+/**
+ * Whether `after` is on shift at some time `before` is not: a weekday's
+ * windows or a dated exception's that `before` does not cover, in the same
+ * local time. `null` is a resource without a calendar (always available). A
+ * calendar change that gains time may let bookings move left (the repair's
+ * compaction); one that only loses time cannot.
+ */
+export function calendarGainsTime(before: ShiftCalendar | null, after: ShiftCalendar | null): boolean {
+  if (before === null) return false;
+  if (after === null) return true;
+  const covered = (outer: readonly ShiftWindow[] | undefined, inner: readonly ShiftWindow[] | undefined) => {
+    const o = normalizeWindows(outer);
+    return normalizeWindows(inner).every((w) => o.some((x) => x.start <= w.start && w.end <= x.end));
+  };
+  for (let d = 0; d < 7; d++) if (!covered(before.weekly?.[d], after.weekly?.[d])) return true;
+  const exBefore = new Map((before.exceptions ?? []).map((e) => [e.date, e.windows]));
+  const exAfter = new Map((after.exceptions ?? []).map((e) => [e.date, e.windows]));
+  for (const date of new Set([...exBefore.keys(), ...exAfter.keys()])) {
+    const dow = weekdayOf(date);
+    if (!covered(exBefore.get(date) ?? before.weekly?.[dow], exAfter.get(date) ?? after.weekly?.[dow])) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------
 // Public helpers for the app (stateless wrappers; each compiles on demand).
 // ---------------------------------------------------------------------------

@@ -107,6 +107,7 @@ export {
   HORIZON_DAYS,
   MINUTE_MS,
   addWorkingMinutes,
+  calendarGainsTime,
   formatLocal,
   intersectCalendars,
   isOnShift,

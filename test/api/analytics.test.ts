@@ -211,6 +211,51 @@ describeEachEngine('analytics', (ctx) => {
     expectProblem(await planner.get(`/api/mes/analytics/steps?${scope}&limit=501`), 400);
   });
 
+  it('drill-down of the unspecified scrap bar: the scrapped steps whose reason is missing or empty', async () => {
+    // station ST-901 (away from the hand-computed ST-900 figures): scrap 1 with no reason, scrap 3 with an empty reason,
+    // scrap 0 with no reason (behind no scrap bar), scrap 2 of 'dimension'
+    const db = ctx.database.db;
+    await sql`insert into mes.stations (id, name) values ('ST-901', 'Scrap station')`.execute(db);
+    await sql`insert into mes.station_operations (station_id, operation_id) values ('ST-901', 'OP-900')`.execute(db);
+    await sql`insert into mes.substations (id, station_id, name) values ('ST-901-01', 'ST-901', 'Scrap substation')`.execute(db);
+    await sql`insert into mes.workers (id, name) values ('W-901', 'Scrap worker')`.execute(db);
+    const steps = [
+      { scrap: 1, reason: null },
+      { scrap: 3, reason: '' },
+      { scrap: 0, reason: null },
+      { scrap: 2, reason: 'dimension' },
+    ];
+    for (const [i, step] of steps.entries()) {
+      const plan = `PPL-2026-91${i}`;
+      const [start, end] = [at(`1${i}:00`), at(`1${i}:30`)];
+      await sql`insert into mes.production_plans (id, work_order_code, name, quantity, status, released_at, started_at, completed_at)
+                values (${plan}, ${`WO-${plan}`}, ${`Plan ${plan}`}, 10, 'completed', ${at('07:00')}, ${start}, ${end})`.execute(db);
+      const node = await sql<{
+        id: string;
+      }>`insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency)
+                values (${plan}, 'N1', 1, 'Scrap step', 'OP-900', 10, 3, 1) returning id`.execute(db);
+      await sql`insert into mes.node_stations (plan_id, node_id, station_id, priority) values (${plan}, ${node.rows[0]!.id}, 'ST-901', 1)`.execute(db);
+      await sql`insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, status, planned_start, planned_end, work_minutes,
+                  actual_start, actual_end, paused_minutes, worked_minutes, good_quantity, scrap_quantity, scrap_reason)
+                values (${`WA-2026-91${i}`}, ${plan}, ${node.rows[0]!.id}, 'W-901', 'ST-901', 'ST-901-01', 'completed', ${start}, ${end}, 30,
+                  ${start}, ${end}, 0, 30, ${10 - step.scrap}, ${step.scrap}, ${step.reason})`.execute(db);
+    }
+    const here = `${period}&stationId=ST-901`;
+    const scrap = (await planner.get(`/api/mes/analytics/scrap?${here}`)).json();
+    expect(scrap.pareto.map((p: { reason: string; value: number; count: number }) => [p.reason, p.value, p.count])).toEqual([
+      ['unspecified', 4, 2],
+      ['dimension', 2, 1],
+    ]);
+    const ids = async (reason: string) => {
+      const res = await planner.get(`/api/mes/analytics/steps?${here}&reason=${reason}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json().rows.map((r: { assignmentId: string }) => r.assignmentId);
+    };
+    // each bar's drill-down holds the steps its count says
+    expect(await ids('unspecified')).toEqual(['WA-2026-910', 'WA-2026-911']);
+    expect(await ids('dimension')).toEqual(['WA-2026-913']);
+  });
+
   it('CSV: the same table as RFC 4180 text, by ?format=csv or Accept: text/csv', async () => {
     const res = await planner.get(`/api/mes/analytics/downtime?${scope}&format=csv`);
     expect(res.statusCode).toBe(200);

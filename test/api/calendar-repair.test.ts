@@ -3,7 +3,9 @@
  * changes through the master-data routes (a calendar's windows replaced, a worker or a substation put on another
  * calendar), the not-started bookings now outside the resource's availability move to the next time they fit, and
  * their successors follow, in the same transaction, with `repaired` events (cause calendar) and a task_moved alert;
- * a pinned one stays and is reported (`repair_blocked`, outsideCalendar).
+ * a pinned one stays and is reported (`repair_blocked`, outsideCalendar). A change that gains time (a gap closed
+ * again, a calendar taken off) pulls the not-started bookings of plans with auto_compact left into it, as an early
+ * finish does; a plan without auto_compact keeps its times.
  *
  * The floor: two stations of one substation each, a worker at each (W-920 on calendar CAL-920, always on shift
  * until a test replaces it; W-921 with none), plans of three 60-minute steps in a chain.
@@ -163,6 +165,77 @@ describeEachEngine('a calendar change repairs the bookings outside it', (ctx) =>
     const sub = await planner.patch('/api/mes/substations/ST-921-01', { availabilityCalendarId: 'AV-921' });
     expect(sub.statusCode, sub.body).toBe(200);
     await expectPushedPastGap(plan, before, gapStart + 90 * MIN, 'W-921', alerts);
+  });
+
+  /**
+   * The chain pulled back left after the gap closed: N2 right after N1 (which never moves later), N3 right after N2,
+   * both earlier than the gap had put them, each with a `repaired` event of cause calendar.
+   */
+  const expectPulledBack = async (plan: string, before: Booking[], pushed: Booking[], eventsBefore: number) => {
+    const after = await bookings(plan);
+    expect(Date.parse(after[0]!.plannedEnd)).toBeLessThanOrEqual(Date.parse(before[0]!.plannedEnd));
+    expect(after[1]!.plannedStart).toBe(after[0]!.plannedEnd);
+    expect(Date.parse(after[1]!.plannedEnd)).toBe(Date.parse(after[1]!.plannedStart) + 60 * MIN);
+    expect(after[2]!.plannedStart).toBe(after[1]!.plannedEnd);
+    expect(Date.parse(after[1]!.plannedStart)).toBeLessThan(Date.parse(pushed[1]!.plannedStart));
+    const events = (await repairedEvents(plan)).slice(eventsBefore);
+    expect(events.filter((e) => e.entity_id !== before[0]!.id).map((e) => [e.change, e.entity_id])).toEqual([
+      ['repaired', before[1]!.id],
+      ['repaired', before[2]!.id],
+    ]);
+    for (const e of events) expect(e.payload).toMatchObject({ cause: 'calendar' });
+  };
+
+  it('a shift calendar that gains time again pulls the bookings of an auto_compact plan left into it; a plan without auto_compact stays', async () => {
+    for (const compact of [true, false]) {
+      const plan = await release(chainPlan(`Gap closed ${compact}`, 'ST-920'));
+      if (!compact) await sql`update mes.production_plans set auto_compact = false where id = ${plan}`.execute(ctx.database.db);
+      const before = await bookings(plan);
+      const gapStart = Math.floor(Date.parse(before[1]!.plannedStart) / MIN) * MIN;
+      const gap = await planner.put('/api/mes/shift-calendars/CAL-920', { name: 'Repair shifts', windows: dailyGapWindows(gapStart, 90) });
+      expect(gap.statusCode, gap.body).toBe(200);
+      const pushed = await bookings(plan);
+      expect(Date.parse(pushed[1]!.plannedStart)).toBe(gapStart + 90 * MIN);
+      const eventsBefore = (await repairedEvents(plan)).length;
+      // the gap closes again: every day all day
+      const closed = await planner.put('/api/mes/shift-calendars/CAL-920', { name: 'Repair shifts', windows: allDay });
+      expect(closed.statusCode, closed.body).toBe(200);
+      if (compact) await expectPulledBack(plan, before, pushed, eventsBefore);
+      else {
+        expect((await bookings(plan)).map((b) => [b.plannedStart, b.plannedEnd])).toEqual(pushed.map((b) => [b.plannedStart, b.plannedEnd]));
+        expect(await repairedEvents(plan)).toHaveLength(eventsBefore);
+      }
+      expect((await planner.post(`/api/mes/production-plans/${live.pop()!}/cancel`, {})).statusCode).toBe(200);
+    }
+  });
+
+  it("a substation's availability calendar taken off, and a worker's: the bookings of an auto_compact plan move left into the time gained", async () => {
+    // the substation's
+    let plan = await release(chainPlan('Availability off', 'ST-921'));
+    let before = await bookings(plan);
+    let gapStart = Math.floor(Date.parse(before[1]!.plannedStart) / MIN) * MIN;
+    const avail = await planner.post('/api/mes/shift-calendars', { id: 'AV-922', name: 'Bench gap', windows: dailyGapWindows(gapStart, 90) });
+    expect(avail.statusCode, avail.body).toBe(201);
+    expect((await planner.patch('/api/mes/substations/ST-921-01', { availabilityCalendarId: 'AV-922' })).statusCode).toBe(200);
+    let pushed = await bookings(plan);
+    expect(Date.parse(pushed[1]!.plannedStart)).toBe(gapStart + 90 * MIN);
+    let eventsBefore = (await repairedEvents(plan)).length;
+    expect((await planner.patch('/api/mes/substations/ST-921-01', { availabilityCalendarId: null })).statusCode).toBe(200);
+    await expectPulledBack(plan, before, pushed, eventsBefore);
+    expect((await planner.post(`/api/mes/production-plans/${live.pop()!}/cancel`, {})).statusCode).toBe(200);
+
+    // the worker's
+    plan = await release(chainPlan('Shifts off', 'ST-921'));
+    before = await bookings(plan);
+    gapStart = Math.floor(Date.parse(before[1]!.plannedStart) / MIN) * MIN;
+    const shifts = await planner.post('/api/mes/shift-calendars', { id: 'CAL-922', name: 'Worker gap', windows: dailyGapWindows(gapStart, 90) });
+    expect(shifts.statusCode, shifts.body).toBe(201);
+    expect((await planner.patch('/api/mes/workers/W-921', { shiftCalendarId: 'CAL-922' })).statusCode).toBe(200);
+    pushed = await bookings(plan);
+    expect(Date.parse(pushed[1]!.plannedStart)).toBe(gapStart + 90 * MIN);
+    eventsBefore = (await repairedEvents(plan)).length;
+    expect((await planner.patch('/api/mes/workers/W-921', { shiftCalendarId: null })).statusCode).toBe(200);
+    await expectPulledBack(plan, before, pushed, eventsBefore);
   });
 
   it('a pinned booking a new calendar leaves outside stays where the planner put it, and is reported', async () => {

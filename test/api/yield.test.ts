@@ -212,6 +212,32 @@ describeEachEngine('yield carried forward', (ctx) => {
     await cleanIntegrity();
   });
 
+  it('the next step of a scrapped one completes its expected quantity as the portal asks for it, without an overrun', async () => {
+    const planId = await releasedPlan();
+    await run(planId, 'N1', 20);
+    await run(planId, 'N2', 20);
+    await run(planId, 'N3', 18, 2);
+    const paint = (await detail(planId)).node('N4');
+    const task = (await planner.get(`/api/mes/workers/${paint.assignment!.workerId}/tasks`))
+      .json()
+      .tasks.find((t: { id: string }) => t.id === paint.assignment!.id);
+    expect(task).toMatchObject({ quantity: 20, expectedQuantity: 18 });
+    await act(planId, 'N4', 'start');
+    const frames = { materialCode: 'WIP-001-FRAME', quantity: 18 };
+    // more than the planned 20 still needs the operator's confirmation
+    await expectNoWrite(db(), async () => {
+      const over = await planner.post(`/api/mes/worker-assignments/${task.id}/complete`, { goodQuantity: 21, materials: [frames] });
+      expectProblem(over, 422);
+      expect(JSON.stringify(over.json())).toContain('body/goodQuantity');
+    });
+    // the 18 expected, as the dialog sends it (no overrun: it is not more than expected)
+    const done = await planner.post(`/api/mes/worker-assignments/${task.id}/complete`, { goodQuantity: 18, materials: [frames] });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().assignment).toMatchObject({ status: 'completed', goodQuantity: 18 });
+    expect((await detail(planId)).status).toBe('completed');
+    await cleanIntegrity();
+  });
+
   it('refuses bad remakes and writes nothing', async () => {
     const planId = await releasedPlan();
     await run(planId, 'N1', 20);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addWorkingMinutes, isOnShift, nextShiftStart, workingMinutesBetween, type ShiftCalendar } from '../../src/scheduler/index.js';
+import { addWorkingMinutes, calendarGainsTime, isOnShift, nextShiftStart, workingMinutesBetween, type ShiftCalendar } from '../../src/scheduler/index.js';
 import { isOnShiftAt, onShiftMs } from './checker.js';
 
 const MIN = 60_000;
@@ -98,5 +98,44 @@ describe('calendar helpers', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('a calendar change that gains time (the repair may then pull bookings left)', () => {
+  const day = weekdays(8 * 60, 16 * 60);
+
+  it('gains time when a window grows, a day opens or a resource loses its calendar; not when time is only taken away', () => {
+    expect(calendarGainsTime(day, weekdays(7 * 60, 16 * 60))).toBe(true);
+    expect(calendarGainsTime(day, { weekly: [[{ start: 600, end: 660 }], ...day.weekly.slice(1)] })).toBe(true); // Sunday opens
+    expect(calendarGainsTime(day, null)).toBe(true);
+    expect(calendarGainsTime(day, day)).toBe(false);
+    expect(calendarGainsTime(day, weekdays(9 * 60, 15 * 60))).toBe(false);
+    expect(calendarGainsTime(null, day)).toBe(false);
+    expect(calendarGainsTime(null, null)).toBe(false);
+    // two windows that touch are one span: 8-12 and 12-16 cover 10-14
+    expect(
+      calendarGainsTime(
+        {
+          weekly: day.weekly.map((w) =>
+            w.length
+              ? [
+                  { start: 480, end: 720 },
+                  { start: 720, end: 960 },
+                ]
+              : [],
+          ),
+        },
+        { weekly: day.weekly.map((w) => (w.length ? [{ start: 600, end: 840 }] : [])) },
+      ),
+    ).toBe(false);
+  });
+
+  it('reads dated exceptions against the other calendar’s day', () => {
+    // a Saturday opened by an exception; a Monday closed by one, then the closure dropped
+    expect(calendarGainsTime(day, { ...day, exceptions: [{ date: '2024-03-09', windows: [{ start: 480, end: 600 }] }] })).toBe(true);
+    expect(calendarGainsTime(day, { ...day, exceptions: [{ date: '2024-03-04', windows: [] }] })).toBe(false);
+    expect(calendarGainsTime({ ...day, exceptions: [{ date: '2024-03-04', windows: [] }] }, day)).toBe(true);
+    // an exception on a weekday that keeps within the weekday's window
+    expect(calendarGainsTime(day, { ...day, exceptions: [{ date: '2024-03-05', windows: [{ start: 540, end: 600 }] }] })).toBe(false);
   });
 });

@@ -283,6 +283,12 @@ export async function workerCalendars(db: Db, s: Scope, ids: string[]): Promise<
   return new Map(cals.map((c) => [c.id, c.cal]));
 }
 
+/**
+ * A step behind a scrap bar of `reason`: scrapped units, and the reason as the
+ * rollups bucket it (0027: a missing or empty reason is 'unspecified').
+ */
+const scrapReasonIs = (reason: string) => sql`(a.scrap_quantity > 0 and coalesce(nullif(a.scrap_reason, ''), 'unspecified') = ${reason})`;
+
 /** The steps behind a bar: completed steps in the period matching the filters and, when given, a pause or scrap reason; keyset by assignment id. */
 export async function steps(db: Db, s: Scope, reason: string | undefined, after: string | undefined, limit: number) {
   const { rows } = await sql<Record<string, unknown>>`
@@ -292,7 +298,7 @@ export async function steps(db: Db, s: Scope, reason: string | undefined, after:
       ${nodeOfStep}
       join mes.production_plans p on p.id = a.plan_id
      where ${completedIn(s)}
-       ${reason ? sql`and (a.scrap_reason = ${reason} or exists (select 1 from mes.assignment_pauses x where x.assignment_id = a.id and x.reason = ${reason}))` : none}
+       ${reason ? sql`and (${scrapReasonIs(reason)} or exists (select 1 from mes.assignment_pauses x where x.assignment_id = a.id and x.reason = ${reason}))` : none}
        ${after ? sql`and a.id > ${after}` : none}
      order by a.id
      limit ${limit + 1}`.execute(db);

@@ -31,7 +31,14 @@ export type AnalyticsQuery = Static<typeof AnalyticsQuery>;
 export const StepsQuery = Type.Object(
   {
     ...periodAndFilters,
-    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only steps with a pause of this reason or scrap of this reason' })),
+    reason: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 100,
+        description:
+          "only steps with a pause of this reason or scrap of this reason ('unspecified': scrap with no reason given, as the scrap report buckets it)",
+      }),
+    ),
     after: Type.Optional(Type.String({ minLength: 1, maxLength: 50, description: 'keyset cursor: the last assignment id of the previous page' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'at most 500; default 100' })),
   },

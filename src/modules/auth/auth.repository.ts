@@ -148,8 +148,17 @@ export async function deleteSession(db: Db, tokenHash: string): Promise<void> {
   await db.deleteFrom('mes.sessions').where('token_hash', '=', tokenHash).execute();
 }
 
+/**
+ * Deletes the sessions that have expired, by the database's clock (as
+ * findSession and the 0008 trigger that words the end 'expired' judge them).
+ * The triggers of 0004/0008/0009 NOTIFY their users' processes and keep each
+ * user's last sign-in.
+ */
 export async function deleteExpiredSessions(db: Db): Promise<number> {
-  const result = await db.deleteFrom('mes.sessions').where('expires_at', '<=', new Date()).executeTakeFirst();
+  const result = await db
+    .deleteFrom('mes.sessions')
+    .where('expires_at', '<=', sql<Date>`now()`)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

@@ -148,6 +148,11 @@ export function openSessions(db: Db, tokenHashes: readonly string[]): Promise<Se
   return repo.findOpenSessions(db, tokenHashes);
 }
 
+/** Removes expired sessions (the session-sweep job); how many went. */
+export function deleteExpiredSessions(db: Db): Promise<number> {
+  return repo.deleteExpiredSessions(db);
+}
+
 export async function logout(db: Db, token: string, sessions?: SessionCache): Promise<void> {
   const tokenHash = hashToken(token);
   await repo.deleteSession(db, tokenHash);

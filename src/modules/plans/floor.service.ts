@@ -181,12 +181,8 @@ export async function rescheduleFloor(db: Db, planIds: string[] | undefined, opt
   return db.transaction().execute(async (trx) => rescheduleFloorIn(trx, planIds, opts));
 }
 
-/**
- * The floor's reschedule inside the caller's transaction. `mustApply`: the
- * current schedule is no longer feasible (a new maintenance block overlaps
- * bookings), so the new one is written even if it ends later.
- */
-export async function rescheduleFloorIn(trx: Trx, planIds: string[] | undefined, opts: FloorOptions & { mustApply?: boolean }): Promise<FloorRescheduleResult> {
+/** The floor's reschedule inside the caller's transaction. */
+export async function rescheduleFloorIn(trx: Trx, planIds: string[] | undefined, opts: FloorOptions): Promise<FloorRescheduleResult> {
   {
     await lockScheduling(trx);
     let t = performance.now();
@@ -248,7 +244,7 @@ export async function rescheduleFloorIn(trx: Trx, planIds: string[] | undefined,
     const after = summaryOf(states.map((s) => ({ end: afterEnd(s), due: s.due, weight: s.weight })));
     const dw = after.weightedTardiness - before.weightedTardiness;
     const accepted = Math.abs(dw) < 1e-6 ? after.makespan <= before.makespan : dw < 0;
-    const applied = !opts.dryRun && (accepted || opts.mustApply === true) && moved > 0;
+    const applied = !opts.dryRun && accepted && moved > 0;
 
     t = performance.now();
     if (applied) {

@@ -406,13 +406,3 @@ export async function setPlannedWindows(trx: Trx, ends: readonly { planId: strin
       from unnest(${ends.map((e) => e.planId)}::text[], ${ends.map((e) => e.plannedEnd.toISOString())}::timestamptz[]) as x(id, planned_end)
      where p.id = x.id`.execute(trx);
 }
-
-/** After the floor's reschedule: the plan's planned end, and its planned start = its earliest active step's (steps may now start earlier than at release). */
-export async function setPlannedWindow(trx: Trx, planId: string, plannedEnd: Date): Promise<void> {
-  await sql`
-    update mes.production_plans p
-       set planned_end = ${plannedEnd},
-           planned_start = least(${plannedEnd}::timestamptz,
-             coalesce((select min(a.planned_start) from mes.worker_assignments a where a.plan_id = p.id and a.status <> 'cancelled'), p.planned_start))
-     where p.id = ${planId}`.execute(trx);
-}

@@ -39,6 +39,11 @@ export interface RepairRequest {
   ids?: string[];
   /** not-started bookings that may move left (an early finish); only those of plans with auto_compact */
   compact?: string[];
+  /**
+   * every not-started, not-pinned booking of the named workers and substations may move left too (a calendar
+   * change that gained time); only those of plans with auto_compact, and what follows them as after an early finish
+   */
+  compactResources?: boolean;
 }
 
 export interface MovedBooking {
@@ -106,6 +111,9 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
   const workerIds = new Set(req.workerIds ?? []);
   const substationIds = new Set(req.substationIds ?? []);
   const ids = new Set([...(req.ids ?? []), ...anchors.keys(), ...(req.compact ?? [])]);
+  // the resources named by the caller (workerIds and substationIds grow with what moves)
+  const namedWorkers = new Set(req.compactResources ? (req.workerIds ?? []) : []);
+  const namedSubstations = new Set(req.compactResources ? (req.substationIds ?? []) : []);
   const calendars = new Map<string, ShiftCalendar>();
   let rows: RepairRow[] = [];
   let result: RepairResult | undefined;
@@ -173,6 +181,7 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     t = performance.now();
     const inInput = new Set(rows.map((r) => r.id));
     const bookings = rows.map((r) => toBooking(r, inInput, anchors.get(r.id)));
+    const compact = [...(req.compact ?? []), ...rows.filter((r) => namedWorkers.has(r.workerId) || namedSubstations.has(r.substationId)).map((r) => r.id)];
     result = repairSchedule({
       now: req.now.getTime(),
       utcOffsetMinutes: req.utcOffsetMinutes,
@@ -181,7 +190,7 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       substationCalendars: new Map(Object.entries(availability.calendars)),
       blocks,
       anchors: [...anchors.keys()],
-      compact: req.compact ?? [],
+      compact,
     });
     profile.repairMs += performance.now() - t;
     // whatever moved pushes on its own resources and plan successors: read those too and repair again

@@ -3,6 +3,7 @@ import type { Db, Trx } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
 import { recordEvents } from '../realtime/index.js';
 import { repairBookings } from '../scheduling/index.js';
+import { calendarGained, findShiftCalendar } from '../workers/index.js';
 import { nextMasterCode } from '../../shared/codes.js';
 import { DomainError, m, type Message, notFound } from '../../shared/errors.js';
 import { unfinishedPlansReferencing } from '../plans/index.js';
@@ -39,6 +40,11 @@ async function assertCalendar(trx: Trx, calendarId: string | null | undefined, f
   if (!(await repo.existingCalendarIds(trx, [calendarId])).has(calendarId)) {
     throw new DomainError('rule_violated', m('substation.calendar_missing', { id: calendarId }), { field });
   }
+}
+
+/** The times of a calendar by id; null for none (always available). */
+async function calendarTimes(trx: Trx, id: string | null) {
+  return id === null ? null : ((await findShiftCalendar(trx, id)) ?? null);
 }
 
 const substationPattern = (stationId: string) => new RegExp(`^${stationId}-([0-9]{2,})$`);
@@ -196,9 +202,20 @@ export async function updateSubstation(
     }
     await repo.updateSubstation(trx, id, input);
     // its not-started bookings now outside its availability move to the next time they fit (the living schedule's repair)
+    // and when the new one gained time, its not-started bookings of plans with auto_compact may move left into it
     const repair =
       input.availabilityCalendarId !== undefined && input.availabilityCalendarId !== substation.availabilityCalendarId
-        ? await repairBookings(trx, { now: clock.now, utcOffsetMinutes: clock.utcOffsetMinutes, actor, cause: 'calendar', substationIds: [id] })
+        ? await repairBookings(trx, {
+            now: clock.now,
+            utcOffsetMinutes: clock.utcOffsetMinutes,
+            actor,
+            cause: 'calendar',
+            substationIds: [id],
+            compactResources: calendarGained(
+              await calendarTimes(trx, substation.availabilityCalendarId),
+              await calendarTimes(trx, input.availabilityCalendarId),
+            ),
+          })
         : undefined;
     await recordEvents(
       trx,

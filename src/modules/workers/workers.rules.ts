@@ -8,7 +8,7 @@
  * windows; a row without minutes makes the date a day off.
  */
 import type { StoredWorkerStatus } from '../../shared/schema.js';
-import { isOnShift as schedulerIsOnShift } from '../../scheduler/calendar.js';
+import { calendarGainsTime, isOnShift as schedulerIsOnShift } from '../../scheduler/calendar.js';
 import type { ShiftCalendar } from '../../scheduler/types.js';
 import { detail, m, type Message, type ProblemDetail } from '../../shared/errors.js';
 import type { WorkerStatus } from './workers.schema.js';
@@ -47,6 +47,14 @@ export function toSchedulerCalendar(calendar: CalendarTimes): ShiftCalendar {
     byDate.set(e.date, list);
   }
   return { weekly, exceptions: [...byDate].map(([date, windows]) => ({ date, windows })) };
+}
+
+/**
+ * Whether a resource whose calendar went from `before` to `after` (null: none, always available) gained time on
+ * shift: its auto_compact plans' bookings may then move left (the calendar change's repair compacts).
+ */
+export function calendarGained(before: CalendarTimes | null, after: CalendarTimes | null): boolean {
+  return calendarGainsTime(before && toSchedulerCalendar(before), after && toSchedulerCalendar(after));
 }
 
 /** Whether a window of the calendar covers the instant `at` (the scheduler's own rule, so both agree). */

@@ -8,7 +8,7 @@ import { DomainError, m, messageOfDetail, notFound } from '../../shared/errors.j
 import type { PageOf } from '../../shared/pagination.js';
 import { unfinishedPlansReferencing } from '../plans/index.js';
 import * as repo from './workers.repository.js';
-import { isOnShift, reportedStatus, shiftCalendarProblems } from './workers.rules.js';
+import { calendarGained, isOnShift, reportedStatus, shiftCalendarProblems } from './workers.rules.js';
 import type { ShiftCalendar, ShiftCalendarCreate, ShiftCalendarReplace, Worker, WorkerCreate, WorkerListQuery, WorkerUpdate } from './workers.schema.js';
 
 /** Reads that need nothing but the query. */
@@ -125,7 +125,15 @@ export async function updateWorker(db: Db, id: string, input: WorkerUpdate, acto
     if (input.stationIds) await repo.replaceWorkerLinks(trx, 'stations', id, input.stationIds);
     if (input.operationIds) await repo.replaceWorkerLinks(trx, 'operations', id, input.operationIds);
     const changedCalendar = input.shiftCalendarId !== undefined && input.shiftCalendarId !== current.shiftCalendarId;
-    const repaired = changedCalendar ? await repairCalendarChange(trx, { workerIds: [id] }, actor, clock) : [];
+    const repaired = changedCalendar
+      ? await repairCalendarChange(
+          trx,
+          { workerIds: [id] },
+          actor,
+          clock,
+          calendarGained(await calendarTimes(trx, current.shiftCalendarId), await calendarTimes(trx, input.shiftCalendarId ?? null)),
+        )
+      : [];
     await recordEvents(
       trx,
       [{ topic: 'workers', entityType: 'worker', entityId: id, workerId: id, change: 'updated', payload: { ...input } }, ...repaired],
@@ -193,6 +201,7 @@ export async function replaceShiftCalendar(db: Db, id: string, input: ShiftCalen
     await lockScheduling(trx);
     if (!(await repo.lockShiftCalendar(trx, id))) throw notFound('shift_calendar', id);
     assertValidTimes(input);
+    const before = (await repo.findShiftCalendar(trx, id))!;
     await repo.renameShiftCalendar(trx, id, input.name);
     await repo.replaceShiftCalendarTimes(trx, id, input.windows, input.exceptions ?? []);
     const repaired = await repairCalendarChange(
@@ -200,6 +209,7 @@ export async function replaceShiftCalendar(db: Db, id: string, input: ShiftCalen
       { workerIds: await repo.activeWorkersUsingCalendar(trx, id), substationIds: await repo.substationsUsingCalendar(trx, id) },
       actor,
       clock,
+      calendarGained(before, { windows: input.windows, exceptions: input.exceptions ?? [] }),
     );
     await recordEvents(
       trx,
@@ -210,15 +220,34 @@ export async function replaceShiftCalendar(db: Db, id: string, input: ShiftCalen
   });
 }
 
+/** The times of a calendar by id; null for none (always available). */
+async function calendarTimes(trx: Trx, id: string | null): Promise<ShiftCalendar | null> {
+  return id === null ? null : ((await repo.findShiftCalendar(trx, id)) ?? null);
+}
+
 /**
  * After a calendar changed (its windows and exceptions, or the one a worker works on): the not-started bookings of
  * these workers and substations that now lie outside their availability move to the next time they fit, and
  * what they push follows (the living schedule's repair, in the caller's transaction, which holds the scheduling
- * lock); pinned ones stay and are reported. Returns the repair's events for the caller's batch.
+ * lock); pinned ones stay and are reported. When the change `gained` time, their not-started bookings of plans
+ * with auto_compact may move left into it, as after an early finish. Returns the repair's events for the caller's batch.
  */
-async function repairCalendarChange(trx: Trx, resources: { workerIds?: string[]; substationIds?: string[] }, actor: string, clock: ShiftClock) {
+async function repairCalendarChange(
+  trx: Trx,
+  resources: { workerIds?: string[]; substationIds?: string[] },
+  actor: string,
+  clock: ShiftClock,
+  gained: boolean,
+) {
   if ((resources.workerIds?.length ?? 0) + (resources.substationIds?.length ?? 0) === 0) return [];
-  const repair = await repairBookings(trx, { now: clock.now, utcOffsetMinutes: clock.utcOffsetMinutes, actor, cause: 'calendar', ...resources });
+  const repair = await repairBookings(trx, {
+    now: clock.now,
+    utcOffsetMinutes: clock.utcOffsetMinutes,
+    actor,
+    cause: 'calendar',
+    ...resources,
+    compactResources: gained,
+  });
   return repair.events;
 }
 

@@ -8,6 +8,7 @@ import { formatQuantity } from '../../format';
 import { pauseReasonLabel, pauseReasons, problemCategories, problemCategoryLabel } from '../../labels';
 import { Alert, Button, Dialog, Keypad, TextAreaField } from '../../ui';
 import { type ChosenLot, LotPicker } from './LotPicker';
+import { expectedOf, lowered, reportsMore } from './completion';
 
 type DialogError = unknown;
 
@@ -146,8 +147,10 @@ export function CompleteDialog({
   const goodN = Number(good || '0');
   const scrapN = Number(scrap || '0');
   const needsReason = scrapN > 0 && !reason.trim();
-  // more than planned is allowed, but only when the operator says so (the server refuses it otherwise)
-  const over = goodN + scrapN > task.quantity;
+  // more than expected (the planned quantity less what scrap upstream took) is allowed, but only when the
+  // operator says so (the server refuses more than planned otherwise)
+  const over = reportsMore(task, goodN, scrapN);
+  const expected = expectedOf(task);
   const valid = Number.isFinite(goodN) && Number.isFinite(scrapN) && goodN + scrapN > 0 && !needsReason && (!over || overrun);
   const value = field === 'good' ? good : scrap;
   const setValue = field === 'good' ? setGood : setScrap;
@@ -216,7 +219,11 @@ export function CompleteDialog({
               {scrap || '0'}
             </span>
           </button>
-          <span className="muted small">{t('dialogs.plannedQuantity', { n: formatQuantity(task.quantity) })}</span>
+          <span className="muted small" data-testid="complete-expected">
+            {lowered(task)
+              ? t('dialogs.expectedQuantity', { expected: formatQuantity(expected), planned: formatQuantity(task.quantity) })
+              : t('dialogs.plannedQuantity', { n: formatQuantity(task.quantity) })}
+          </span>
         </div>
         <div className="stack">
           <Keypad
@@ -231,9 +238,16 @@ export function CompleteDialog({
         </div>
       </div>
       {over && (
-        <Alert tone="warning" title={t('dialogs.overTitle', { n: formatQuantity(goodN + scrapN), planned: formatQuantity(task.quantity) })}>
+        <Alert
+          tone="warning"
+          title={
+            lowered(task)
+              ? t('dialogs.overExpectedTitle', { n: formatQuantity(goodN + scrapN), expected: formatQuantity(expected) })
+              : t('dialogs.overTitle', { n: formatQuantity(goodN + scrapN), planned: formatQuantity(task.quantity) })
+          }
+        >
           <Button size="lg" aria-pressed={overrun} onClick={() => setOverrun(!overrun)}>
-            {t('dialogs.yesMore')}
+            {lowered(task) ? t('dialogs.yesMoreExpected') : t('dialogs.yesMore')}
           </Button>
         </Alert>
       )}
