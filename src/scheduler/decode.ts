@@ -16,6 +16,7 @@
 import type { CompiledCalendar } from './calendar.js';
 import type { Model } from './model.js';
 import { BIND_READY, BIND_SHIFT, BIND_SUB, BIND_WORKER, CHOICE_PF, copyDecoded, type Decoded, type Solution } from './solution.js';
+import { GapIndex } from './gaps.js';
 import { firstEndAfter } from './sorted.js';
 import { weightedTardiness } from './tardiness.js';
 
@@ -36,6 +37,13 @@ export class Decoder {
   private readonly wOwn: Uint8Array;
   private readonly sOwn: Uint8Array;
   private readonly written: number[] = [];
+  /** each busy list's gap index (gaps.ts): the base's, shared, until the resource gets its own copy */
+  private readonly wGap: GapIndex[] = [];
+  private readonly sGap: GapIndex[] = [];
+  private readonly wBaseGap: GapIndex[] = [];
+  private readonly sBaseGap: GapIndex[] = [];
+  private readonly wOwnGap: (GapIndex | undefined)[] = [];
+  private readonly sOwnGap: (GapIndex | undefined)[] = [];
   private readonly load: Float64Array;
   // pair scratch
   private cap = 64;
@@ -75,13 +83,17 @@ export class Decoder {
       this.wS.push(b.starts);
       this.wE.push(b.ends);
       this.wO.push(b.owner);
+      this.wBaseGap.push(new GapIndex(b.starts, b.ends));
     }
+    this.wGap.push(...this.wBaseGap);
     for (let s = 0; s < model.subIds.length; s++) {
       const b = model.subBase[s]!;
       this.sS.push(b.starts);
       this.sE.push(b.ends);
       this.sO.push(b.owner);
+      this.sBaseGap.push(new GapIndex(b.starts, b.ends));
     }
+    this.sGap.push(...this.sBaseGap);
   }
 
   private reset(): void {
@@ -93,6 +105,7 @@ export class Decoder {
         this.wS[r] = b.starts;
         this.wE[r] = b.ends;
         this.wO[r] = b.owner;
+        this.wGap[r] = this.wBaseGap[r]!;
         this.wOwn[r] = 0;
       } else {
         const s = -r - 1;
@@ -100,6 +113,7 @@ export class Decoder {
         this.sS[s] = b.starts;
         this.sE[s] = b.ends;
         this.sO[s] = b.owner;
+        this.sGap[s] = this.sBaseGap[s]!;
         this.sOwn[s] = 0;
       }
     }
@@ -115,6 +129,9 @@ export class Decoder {
     this.wS[w] = this.wS[w]!.slice();
     this.wE[w] = this.wE[w]!.slice();
     this.wO[w] = this.wO[w]!.slice();
+    const g = (this.wOwnGap[w] ??= new GapIndex(this.wS[w]!, this.wE[w]!));
+    g.reset(this.wS[w]!, this.wE[w]!);
+    this.wGap[w] = g;
   }
 
   private ownSub(s: number): void {
@@ -124,6 +141,9 @@ export class Decoder {
     this.sS[s] = this.sS[s]!.slice();
     this.sE[s] = this.sE[s]!.slice();
     this.sO[s] = this.sO[s]!.slice();
+    const g = (this.sOwnGap[s] ??= new GapIndex(this.sS[s]!, this.sE[s]!));
+    g.reset(this.sS[s]!, this.sE[s]!);
+    this.sGap[s] = g;
   }
 
   private ensureCap(k: number): void {
@@ -146,13 +166,15 @@ export class Decoder {
   private workerAlone(cal: CompiledCalendar, w: number, est: number, workMs: number): number {
     const S = this.wS[w]!;
     const E = this.wE[w]!;
+    const gap = this.wGap[w]!;
     const len = E.length;
     let t = est;
     let k = firstEndAfter(E, t, 0);
     for (;;) {
-      while (k < len && S[k]! - t < workMs) {
-        if (E[k]! > t) t = E[k]!;
-        k++;
+      const j = gap.skipShort(k, t, workMs);
+      if (j > k) {
+        if (E[j - 1]! > t) t = E[j - 1]!;
+        k = j;
       }
       const t1 = cal.nextShiftStart(t);
       if (t1 === Infinity) return Infinity;
@@ -173,14 +195,10 @@ export class Decoder {
 
   /** Earliest start >= est of a gap of at least workMs on substation s. */
   private subGap(s: number, est: number, workMs: number): number {
-    const S = this.sS[s]!;
     const E = this.sE[s]!;
-    let g = est;
-    for (let k = firstEndAfter(E, est, 0); k < E.length; k++) {
-      if (S[k]! - g >= workMs) return g;
-      if (E[k]! > g) g = E[k]!;
-    }
-    return g;
+    const k = firstEndAfter(E, est, 0);
+    const j = this.sGap[s]!.skipShort(k, est, workMs);
+    return j > k && E[j - 1]! > est ? E[j - 1]! : est;
   }
 
   /**
@@ -196,6 +214,8 @@ export class Decoder {
     const SS = this.sS[s]!;
     const SE = this.sE[s]!;
     const SO = this.sO[s]!;
+    const wGap = this.wGap[w]!;
+    const sGap = this.sGap[s]!;
     const wl = WE.length;
     const sl = SE.length;
     let t = est;
@@ -209,23 +229,25 @@ export class Decoder {
       let moved = true;
       while (moved) {
         moved = false;
-        while (kw < wl && WS[kw]! - t < workMs) {
-          if (WE[kw]! > t) {
-            t = until = WE[kw]!;
+        let j = wGap.skipShort(kw, t, workMs);
+        if (j > kw) {
+          if (WE[j - 1]! > t) {
+            t = until = WE[j - 1]!;
             bind = BIND_WORKER;
-            ref = WO[kw]!;
+            ref = WO[j - 1]!;
             moved = true;
           }
-          kw++;
+          kw = j;
         }
-        while (ks < sl && SS[ks]! - t < workMs) {
-          if (SE[ks]! > t) {
-            t = until = SE[ks]!;
+        j = sGap.skipShort(ks, t, workMs);
+        if (j > ks) {
+          if (SE[j - 1]! > t) {
+            t = until = SE[j - 1]!;
             bind = BIND_SUB;
-            ref = SO[ks]!;
+            ref = SO[j - 1]!;
             moved = true;
           }
-          ks++;
+          ks = j;
         }
       }
       const t1 = cal.nextShiftStart(t);
@@ -298,6 +320,7 @@ export class Decoder {
       const E = this.wE[w]!;
       const k = firstEndAfter(E, start, 0);
       if (this.wO[w]![k] !== v) throw new Error(`scheduler internal error: node ${v} not found on worker ${w}`);
+      this.wGap[w]!.stale = true;
       this.wS[w]!.splice(k, 1);
       E.splice(k, 1);
       this.wO[w]!.splice(k, 1);
@@ -306,6 +329,7 @@ export class Decoder {
       const E = this.sE[s]!;
       const k = firstEndAfter(E, start, 0);
       if (this.sO[s]![k] !== v) throw new Error(`scheduler internal error: node ${v} not found on substation ${s}`);
+      this.sGap[s]!.stale = true;
       this.sS[s]!.splice(k, 1);
       E.splice(k, 1);
       this.sO[s]!.splice(k, 1);
@@ -323,6 +347,7 @@ export class Decoder {
     {
       const E = this.wE[w]!;
       const k = firstEndAfter(E, start, 0);
+      this.wGap[w]!.stale = true;
       this.wS[w]!.splice(k, 0, start);
       E.splice(k, 0, end);
       this.wO[w]!.splice(k, 0, v);
@@ -330,6 +355,7 @@ export class Decoder {
     {
       const E = this.sE[s]!;
       const k = firstEndAfter(E, start, 0);
+      this.sGap[s]!.stale = true;
       this.sS[s]!.splice(k, 0, start);
       E.splice(k, 0, end);
       this.sO[s]!.splice(k, 0, v);

@@ -86,6 +86,8 @@ export class GapIndex {
     const S = this.starts;
     const n = S.length;
     if (k >= n || S[k]! - t >= len) return k;
+    // a short rest of the list (a plan's own intervals, a quiet resource): the loop itself, no index to build
+    if (n - k <= 2 * BLOCK) return skipShortLinear(S, this.ends, k, t, len);
     // past k the loop stops at the first j with S[j] - t >= len whose gap after E[j - 1] is long enough too
     let lo = k + 1;
     let hi = n;
