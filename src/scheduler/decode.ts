@@ -9,41 +9,24 @@
  * interval; the work itself runs in the pair's calendar (model.calOf: the
  * worker's shifts intersected with the substation's availability).
  *
- * Per-resource busy lists are sorted, disjoint arrays searched by binary search;
- * options are visited in order of a cheap lower bound on their finish so most
+ * Per-resource busy lists (busy.ts) are sorted, disjoint arrays searched by
+ * binary search, and a run of gaps too short for the task is jumped over by the
+ * list's gap index (gaps.ts) instead of being walked; options are visited in order of a cheap lower bound on their finish so most
  * of them are pruned without a full fit.
  */
 import type { CompiledCalendar } from './calendar.js';
 import type { Model } from './model.js';
 import { BIND_READY, BIND_SHIFT, BIND_SUB, BIND_WORKER, CHOICE_PF, copyDecoded, type Decoded, type Solution } from './solution.js';
-import { GapIndex } from './gaps.js';
+import { BusyLists } from './busy.js';
 import { firstEndAfter } from './sorted.js';
 import { weightedTardiness } from './tardiness.js';
 
 export class Decoder {
   private readonly m: Model;
   private readonly n: number;
-  // resource state
-  private readonly wS: number[][] = [];
-  private readonly wE: number[][] = [];
-  private readonly wO: number[][] = [];
-  private readonly sS: number[][] = [];
-  private readonly sE: number[][] = [];
-  private readonly sO: number[][] = [];
-  /**
-   * Copy-on-write: a resource's lists are its base (other plans' bookings) until this plan's first node lands
-   * on it in a decode; a reset re-points only the resources written since, so it costs nothing per booking.
-   */
-  private readonly wOwn: Uint8Array;
-  private readonly sOwn: Uint8Array;
-  private readonly written: number[] = [];
-  /** each busy list's gap index (gaps.ts): the base's, shared, until the resource gets its own copy */
-  private readonly wGap: GapIndex[] = [];
-  private readonly sGap: GapIndex[] = [];
-  private readonly wBaseGap: GapIndex[] = [];
-  private readonly sBaseGap: GapIndex[] = [];
-  private readonly wOwnGap: (GapIndex | undefined)[] = [];
-  private readonly sOwnGap: (GapIndex | undefined)[] = [];
+  // resource state: busy lists of workers and substations
+  private readonly w: BusyLists;
+  private readonly s: BusyLists;
   private readonly load: Float64Array;
   // pair scratch
   private cap = 64;
@@ -56,7 +39,6 @@ export class Decoder {
   private readonly calStamp: Float64Array;
   private readonly calT0: Float64Array;
   private readonly calE0: Float64Array;
-  private readonly wAloneCache: Float64Array;
   private readonly sGapCache: Float64Array;
   // fit result
   private fStart = 0;
@@ -71,79 +53,18 @@ export class Decoder {
     this.m = model;
     this.n = model.nodes.length;
     this.load = new Float64Array(model.workerIds.length);
-    this.wOwn = new Uint8Array(model.workerIds.length);
-    this.sOwn = new Uint8Array(model.subIds.length);
-    this.wAloneCache = new Float64Array(model.workerIds.length);
+    this.w = new BusyLists(model.workerBase, 'worker');
+    this.s = new BusyLists(model.subBase, 'substation');
     this.sGapCache = new Float64Array(model.subIds.length);
     this.calStamp = new Float64Array(model.calCount).fill(-1);
     this.calT0 = new Float64Array(model.calCount);
     this.calE0 = new Float64Array(model.calCount);
-    for (let w = 0; w < model.workerIds.length; w++) {
-      const b = model.workerBase[w]!;
-      this.wS.push(b.starts);
-      this.wE.push(b.ends);
-      this.wO.push(b.owner);
-      this.wBaseGap.push(new GapIndex(b.starts, b.ends));
-    }
-    this.wGap.push(...this.wBaseGap);
-    for (let s = 0; s < model.subIds.length; s++) {
-      const b = model.subBase[s]!;
-      this.sS.push(b.starts);
-      this.sE.push(b.ends);
-      this.sO.push(b.owner);
-      this.sBaseGap.push(new GapIndex(b.starts, b.ends));
-    }
-    this.sGap.push(...this.sBaseGap);
   }
 
   private reset(): void {
-    const m = this.m;
-    // written[] holds w for workers, -(s + 1) for substations
-    for (const r of this.written) {
-      if (r >= 0) {
-        const b = m.workerBase[r]!;
-        this.wS[r] = b.starts;
-        this.wE[r] = b.ends;
-        this.wO[r] = b.owner;
-        this.wGap[r] = this.wBaseGap[r]!;
-        this.wOwn[r] = 0;
-      } else {
-        const s = -r - 1;
-        const b = m.subBase[s]!;
-        this.sS[s] = b.starts;
-        this.sE[s] = b.ends;
-        this.sO[s] = b.owner;
-        this.sGap[s] = this.sBaseGap[s]!;
-        this.sOwn[s] = 0;
-      }
-    }
-    this.written.length = 0;
+    this.w.reset();
+    this.s.reset();
     this.load.fill(0);
-  }
-
-  /** The resource's own copy of its lists, made before the first write after a reset (the base is shared and never written). */
-  private ownWorker(w: number): void {
-    if (this.wOwn[w]) return;
-    this.wOwn[w] = 1;
-    this.written.push(w);
-    this.wS[w] = this.wS[w]!.slice();
-    this.wE[w] = this.wE[w]!.slice();
-    this.wO[w] = this.wO[w]!.slice();
-    const g = (this.wOwnGap[w] ??= new GapIndex(this.wS[w]!, this.wE[w]!));
-    g.reset(this.wS[w]!, this.wE[w]!);
-    this.wGap[w] = g;
-  }
-
-  private ownSub(s: number): void {
-    if (this.sOwn[s]) return;
-    this.sOwn[s] = 1;
-    this.written.push(-s - 1);
-    this.sS[s] = this.sS[s]!.slice();
-    this.sE[s] = this.sE[s]!.slice();
-    this.sO[s] = this.sO[s]!.slice();
-    const g = (this.sOwnGap[s] ??= new GapIndex(this.sS[s]!, this.sE[s]!));
-    g.reset(this.sS[s]!, this.sE[s]!);
-    this.sGap[s] = g;
   }
 
   private ensureCap(k: number): void {
@@ -164,9 +85,9 @@ export class Decoder {
    * touching the calendar: the task needs at least workMs of wall time.
    */
   private workerAlone(cal: CompiledCalendar, w: number, est: number, workMs: number): number {
-    const S = this.wS[w]!;
-    const E = this.wE[w]!;
-    const gap = this.wGap[w]!;
+    const S = this.w.S[w]!;
+    const E = this.w.E[w]!;
+    const gap = this.w.gap[w]!;
     const len = E.length;
     let t = est;
     let k = firstEndAfter(E, t, 0);
@@ -195,9 +116,9 @@ export class Decoder {
 
   /** Earliest start >= est of a gap of at least workMs on substation s. */
   private subGap(s: number, est: number, workMs: number): number {
-    const E = this.sE[s]!;
+    const E = this.s.E[s]!;
     const k = firstEndAfter(E, est, 0);
-    const j = this.sGap[s]!.skipShort(k, est, workMs);
+    const j = this.s.gap[s]!.skipShort(k, est, workMs);
     return j > k && E[j - 1]! > est ? E[j - 1]! : est;
   }
 
@@ -208,14 +129,14 @@ export class Decoder {
    */
   private fit(cal: CompiledCalendar, w: number, s: number, est: number, workMs: number): boolean {
     this.fits++;
-    const WS = this.wS[w]!;
-    const WE = this.wE[w]!;
-    const WO = this.wO[w]!;
-    const SS = this.sS[s]!;
-    const SE = this.sE[s]!;
-    const SO = this.sO[s]!;
-    const wGap = this.wGap[w]!;
-    const sGap = this.sGap[s]!;
+    const WS = this.w.S[w]!;
+    const WE = this.w.E[w]!;
+    const WO = this.w.O[w]!;
+    const SS = this.s.S[s]!;
+    const SE = this.s.E[s]!;
+    const SO = this.s.O[s]!;
+    const wGap = this.w.gap[w]!;
+    const sGap = this.s.gap[s]!;
     const wl = WE.length;
     const sl = SE.length;
     let t = est;
@@ -312,54 +233,15 @@ export class Decoder {
 
   private remove(v: number, d: Decoded): void {
     const w = d.worker[v]!;
-    const s = d.sub[v]!;
-    const start = d.start[v]!;
-    this.ownWorker(w);
-    this.ownSub(s);
-    {
-      const E = this.wE[w]!;
-      const k = firstEndAfter(E, start, 0);
-      if (this.wO[w]![k] !== v) throw new Error(`scheduler internal error: node ${v} not found on worker ${w}`);
-      this.wGap[w]!.stale = true;
-      this.wS[w]!.splice(k, 1);
-      E.splice(k, 1);
-      this.wO[w]!.splice(k, 1);
-    }
-    {
-      const E = this.sE[s]!;
-      const k = firstEndAfter(E, start, 0);
-      if (this.sO[s]![k] !== v) throw new Error(`scheduler internal error: node ${v} not found on substation ${s}`);
-      this.sGap[s]!.stale = true;
-      this.sS[s]!.splice(k, 1);
-      E.splice(k, 1);
-      this.sO[s]!.splice(k, 1);
-    }
+    this.w.remove(w, v, d.start[v]!);
+    this.s.remove(d.sub[v]!, v, d.start[v]!);
     this.load[w] = this.load[w]! - this.m.nodes[v]!.opts[d.opt[v]!]!.workMin;
   }
 
   private insert(v: number, d: Decoded): void {
     const w = d.worker[v]!;
-    const s = d.sub[v]!;
-    const start = d.start[v]!;
-    const end = d.end[v]!;
-    this.ownWorker(w);
-    this.ownSub(s);
-    {
-      const E = this.wE[w]!;
-      const k = firstEndAfter(E, start, 0);
-      this.wGap[w]!.stale = true;
-      this.wS[w]!.splice(k, 0, start);
-      E.splice(k, 0, end);
-      this.wO[w]!.splice(k, 0, v);
-    }
-    {
-      const E = this.sE[s]!;
-      const k = firstEndAfter(E, start, 0);
-      this.sGap[s]!.stale = true;
-      this.sS[s]!.splice(k, 0, start);
-      E.splice(k, 0, end);
-      this.sO[s]!.splice(k, 0, v);
-    }
+    this.w.insert(w, v, d.start[v]!, d.end[v]!);
+    this.s.insert(d.sub[v]!, v, d.start[v]!, d.end[v]!);
     this.load[w] = this.load[w]! + this.m.nodes[v]!.opts[d.opt[v]!]!.workMin;
   }
 
@@ -415,9 +297,9 @@ export class Decoder {
           let we = this.calE0[ci]!;
           if (we === Infinity) continue;
           // exact worker-only fit only if the worker is busy inside that window
-          const E = this.wE[w]!;
+          const E = this.w.E[w]!;
           const k = firstEndAfter(E, this.calT0[ci]!, 0);
-          if (k < E.length && this.wS[w]![k]! < we) {
+          if (k < E.length && this.w.S[w]![k]! < we) {
             we = this.workerAlone(cal, w, est, workMs);
             if (we === Infinity) continue;
           }
