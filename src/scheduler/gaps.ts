@@ -7,10 +7,12 @@
  *
  *     while (k < n && S[k] - t < len) { if (E[k] > t) t = E[k]; k++; }
  *
- * `skipShort` answers where that loop stops in O(log n + B + n / B): the first j >= k with S[j] - t >= len (a binary
- * search: S is sorted) at which, for j > k, also the gap S[j] - E[j - 1] >= len (a scan of block maxima of the gaps,
- * B = 16 gaps a block). The caller then sets t = max(t, E[j - 1]) when j > k, as the loop would have. On a floor booked
- * back to back for days, the loop passed hundreds of short gaps per call.
+ * `skipShort` answers where that loop stops: it runs the loop itself for up to 32 intervals (most walks end there,
+ * and on the release bench's floors measured in CPU time the index did not pay for its builds when asked at once),
+ * then jumps: the first j >= k with S[j] - t >= len (a binary search: S is sorted) at which, for j > k, also the gap
+ * S[j] - E[j - 1] >= len (a scan of block maxima of the gaps, B = 16 gaps a block), in O(log n + B + n / B) instead of
+ * O(n) for a resource booked back to back with gaps too short for the task for hundreds of intervals. The caller then
+ * sets t = max(t, E[j - 1]) when j > k, as the loop would have.
  *
  * The block maxima belong to the arrays they were built from: `GapIndex.of` builds them on first use after the
  * arrays changed (the decoder marks an index stale when it inserts or removes one of the plan's own intervals).
@@ -84,11 +86,17 @@ export class GapIndex {
    */
   skipShort(k: number, t: number, len: number): number {
     const S = this.starts;
+    const E = this.ends;
     const n = S.length;
-    if (k >= n || S[k]! - t >= len) return k;
-    // a short rest of the list (a plan's own intervals, a quiet resource): the loop itself, no index to build
-    if (n - k <= 2 * BLOCK) return skipShortLinear(S, this.ends, k, t, len);
-    // past k the loop stops at the first j with S[j] - t >= len whose gap after E[j - 1] is long enough too
+    // the loop itself first: most walks end within a few intervals, and the index costs a build after every change
+    const stop = Math.min(n, k + 2 * BLOCK);
+    while (k < stop && S[k]! - t < len) {
+      if (E[k]! > t) t = E[k]!;
+      k++;
+    }
+    if (k < stop || k >= n || S[k]! - t >= len) return k;
+    // a long run of short gaps: past k the loop stops at the first j with S[j] - t >= len whose gap after E[j - 1]
+    // is long enough too
     let lo = k + 1;
     let hi = n;
     while (lo < hi) {
