@@ -48,6 +48,11 @@ export class Decoder {
   private fUntil = 0;
   /** count of full pair fits (for profiling) */
   fits = 0;
+  /**
+   * Books nothing the plan places: each node gets its earliest finish among other plans' bookings only, after
+   * its predecessors' (lowerbound.ts bookedPathEnd).
+   */
+  relaxed = false;
 
   constructor(model: Model) {
     this.m = model;
@@ -386,7 +391,7 @@ export class Decoder {
       out.bind[v] = bBind;
       out.bindRef[v] = bRef;
       out.bindUntil[v] = bUntil;
-      this.insert(v, out);
+      if (!this.relaxed) this.insert(v, out);
       this.placedUpTo = oi + 1;
     }
     // aggregates over all nodes

@@ -67,4 +67,32 @@ describe('busy runs', () => {
     expect(res.assignments[0]).toMatchObject({ start: now + 90 * 60_000, end: now + 120 * 60_000 });
     expect(res.assignments[0]!.waitReasons).toEqual([{ kind: 'substation_busy', substationId: 'ST-1', until: now + 90 * 60_000, by: {} }]);
   });
+
+  it('the lower bound counts other plans\' bookings, so a schedule that meets it is known optimal and the search stops', () => {
+    const now = Date.UTC(2030, 0, 7, 8, 0);
+    const always = { weekly: Array.from({ length: 7 }, () => [{ start: 0, end: 1440 }]) };
+    const step = (id: string, predecessors: string[]) => ({
+      id,
+      operationId: 'OP',
+      quantity: 1,
+      nominalTimeMinutes: 30,
+      efficiency: 1,
+      predecessors,
+      candidates: [{ stationId: 'ST', priority: 1 }],
+    });
+    const res = schedulePlan({
+      now,
+      nodes: [step('A', []), step('B', ['A'])],
+      stations: [{ id: 'ST', substations: ['ST-1'] }],
+      workers: [{ id: 'W', operations: ['OP'], stations: ['ST'], calendar: always }],
+      booked: [],
+      // the only substation is taken for two hours, then free for 30 minutes, then taken for another hour
+      busy: [{ kind: 'substation', id: 'ST-1', starts: Float64Array.of(now, now + 150 * 60_000), ends: Float64Array.of(now + 120 * 60_000, now + 210 * 60_000) }],
+      options: { timeBudgetMs: 60_000 },
+    });
+    // A in the 30-minute gap, B after the second booking: 240 minutes, and no schedule ends earlier
+    expect(res.makespanEnd).toBe(now + 240 * 60_000);
+    expect(res.stats.lowerBoundMinutes).toBe(240);
+    expect(res.stats.iterations).toBe(0);
+  });
 });
