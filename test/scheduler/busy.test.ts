@@ -57,18 +57,27 @@ describe('busy runs', () => {
     const always = { weekly: Array.from({ length: 7 }, () => [{ start: 0, end: 1440 }]) };
     const res = schedulePlan({
       now,
-      nodes: [{ id: 'A', operationId: 'OP', quantity: 1, nominalTimeMinutes: 30, efficiency: 1, predecessors: [], candidates: [{ stationId: 'ST', priority: 1 }] }],
+      nodes: [
+        { id: 'A', operationId: 'OP', quantity: 1, nominalTimeMinutes: 30, efficiency: 1, predecessors: [], candidates: [{ stationId: 'ST', priority: 1 }] },
+      ],
       stations: [{ id: 'ST', substations: ['ST-1'] }],
       workers: [{ id: 'W', operations: ['OP'], stations: ['ST'], calendar: always }],
       booked: [],
-      busy: [{ kind: 'substation', id: 'ST-1', starts: Float64Array.of(now - 60_000, now + 40 * 60_000), ends: Float64Array.of(now + 20 * 60_000, now + 90 * 60_000) }],
+      busy: [
+        {
+          kind: 'substation',
+          id: 'ST-1',
+          starts: Float64Array.of(now - 60_000, now + 40 * 60_000),
+          ends: Float64Array.of(now + 20 * 60_000, now + 90 * 60_000),
+        },
+      ],
     });
     // the 20-minute gap is too short for 30 minutes: after the second run
     expect(res.assignments[0]).toMatchObject({ start: now + 90 * 60_000, end: now + 120 * 60_000 });
     expect(res.assignments[0]!.waitReasons).toEqual([{ kind: 'substation_busy', substationId: 'ST-1', until: now + 90 * 60_000, by: {} }]);
   });
 
-  it('the lower bound counts other plans\' bookings, so a schedule that meets it is known optimal and the search stops', () => {
+  it("the lower bound counts other plans' bookings, so a schedule that meets it is known optimal and the search stops", () => {
     const now = Date.UTC(2030, 0, 7, 8, 0);
     const always = { weekly: Array.from({ length: 7 }, () => [{ start: 0, end: 1440 }]) };
     const step = (id: string, predecessors: string[]) => ({
@@ -87,7 +96,9 @@ describe('busy runs', () => {
       workers: [{ id: 'W', operations: ['OP'], stations: ['ST'], calendar: always }],
       booked: [],
       // the only substation is taken for two hours, then free for 30 minutes, then taken for another hour
-      busy: [{ kind: 'substation', id: 'ST-1', starts: Float64Array.of(now, now + 150 * 60_000), ends: Float64Array.of(now + 120 * 60_000, now + 210 * 60_000) }],
+      busy: [
+        { kind: 'substation', id: 'ST-1', starts: Float64Array.of(now, now + 150 * 60_000), ends: Float64Array.of(now + 120 * 60_000, now + 210 * 60_000) },
+      ],
       options: { timeBudgetMs: 60_000 },
     });
     // A in the 30-minute gap, B after the second booking: 240 minutes, and no schedule ends earlier

@@ -25,11 +25,17 @@ const busyList = fc
 describe('GapIndex.skipShort', () => {
   it('stops where the linear walk stops, for any start index, time and length', () => {
     fc.assert(
-      fc.property(busyList, fc.nat(), fc.integer({ min: -50, max: 6000 }), fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 120 })), ({ starts, ends }, k0, t, len) => {
-        const k = starts.length === 0 ? 0 : k0 % (starts.length + 1);
-        const index = new GapIndex(starts, ends);
-        expect(index.skipShort(k, t, len)).toBe(skipShortLinear(starts, ends, k, t, len));
-      }),
+      fc.property(
+        busyList,
+        fc.nat(),
+        fc.integer({ min: -50, max: 6000 }),
+        fc.oneof(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 120 })),
+        ({ starts, ends }, k0, t, len) => {
+          const k = starts.length === 0 ? 0 : k0 % (starts.length + 1);
+          const index = new GapIndex(starts, ends);
+          expect(index.skipShort(k, t, len)).toBe(skipShortLinear(starts, ends, k, t, len));
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -199,7 +199,8 @@ async function nameBlockingBookings(trx: Trx, planIds: string[], result: Schedul
   const unnamed: { by: WaitBlocker; kind: 'worker' | 'substation'; id: string; end: number }[] = [];
   for (const a of result.assignments) {
     for (const r of a.waitReasons ?? []) {
-      if (r.kind === 'worker_busy' && !r.by.nodeId && !r.by.assignmentId && !r.by.blockId) unnamed.push({ by: r.by, kind: 'worker', id: r.workerId, end: r.until });
+      if (r.kind === 'worker_busy' && !r.by.nodeId && !r.by.assignmentId && !r.by.blockId)
+        unnamed.push({ by: r.by, kind: 'worker', id: r.workerId, end: r.until });
       if (r.kind === 'substation_busy' && !r.by.nodeId && !r.by.assignmentId && !r.by.blockId)
         unnamed.push({ by: r.by, kind: 'substation', id: r.substationId, end: r.until });
     }
