@@ -9,33 +9,24 @@
  * interval; the work itself runs in the pair's calendar (model.calOf: the
  * worker's shifts intersected with the substation's availability).
  *
- * Per-resource busy lists are sorted, disjoint arrays searched by binary search;
- * options are visited in order of a cheap lower bound on their finish so most
+ * Per-resource busy lists (busy.ts) are sorted, disjoint arrays searched by
+ * binary search, and a run of gaps too short for the task is jumped over by the
+ * list's gap index (gaps.ts) instead of being walked; options are visited in order of a cheap lower bound on their finish so most
  * of them are pruned without a full fit.
  */
 import type { CompiledCalendar } from './calendar.js';
 import type { Model } from './model.js';
 import { BIND_READY, BIND_SHIFT, BIND_SUB, BIND_WORKER, CHOICE_PF, copyDecoded, type Decoded, type Solution } from './solution.js';
+import { BusyLists } from './busy.js';
 import { firstEndAfter } from './sorted.js';
 import { weightedTardiness } from './tardiness.js';
 
 export class Decoder {
   private readonly m: Model;
   private readonly n: number;
-  // resource state
-  private readonly wS: number[][] = [];
-  private readonly wE: number[][] = [];
-  private readonly wO: number[][] = [];
-  private readonly sS: number[][] = [];
-  private readonly sE: number[][] = [];
-  private readonly sO: number[][] = [];
-  /**
-   * Copy-on-write: a resource's lists are its base (other plans' bookings) until this plan's first node lands
-   * on it in a decode; a reset re-points only the resources written since, so it costs nothing per booking.
-   */
-  private readonly wOwn: Uint8Array;
-  private readonly sOwn: Uint8Array;
-  private readonly written: number[] = [];
+  // resource state: busy lists of workers and substations
+  private readonly w: BusyLists;
+  private readonly s: BusyLists;
   private readonly load: Float64Array;
   // pair scratch
   private cap = 64;
@@ -48,7 +39,6 @@ export class Decoder {
   private readonly calStamp: Float64Array;
   private readonly calT0: Float64Array;
   private readonly calE0: Float64Array;
-  private readonly wAloneCache: Float64Array;
   private readonly sGapCache: Float64Array;
   // fit result
   private fStart = 0;
@@ -58,72 +48,28 @@ export class Decoder {
   private fUntil = 0;
   /** count of full pair fits (for profiling) */
   fits = 0;
+  /**
+   * Books nothing the plan places: each node gets its earliest finish among other plans' bookings only, after
+   * its predecessors' (lowerbound.ts bookedPathEnd).
+   */
+  relaxed = false;
 
   constructor(model: Model) {
     this.m = model;
     this.n = model.nodes.length;
     this.load = new Float64Array(model.workerIds.length);
-    this.wOwn = new Uint8Array(model.workerIds.length);
-    this.sOwn = new Uint8Array(model.subIds.length);
-    this.wAloneCache = new Float64Array(model.workerIds.length);
+    this.w = new BusyLists(model.workerBase, 'worker');
+    this.s = new BusyLists(model.subBase, 'substation');
     this.sGapCache = new Float64Array(model.subIds.length);
     this.calStamp = new Float64Array(model.calCount).fill(-1);
     this.calT0 = new Float64Array(model.calCount);
     this.calE0 = new Float64Array(model.calCount);
-    for (let w = 0; w < model.workerIds.length; w++) {
-      const b = model.workerBase[w]!;
-      this.wS.push(b.starts);
-      this.wE.push(b.ends);
-      this.wO.push(b.owner);
-    }
-    for (let s = 0; s < model.subIds.length; s++) {
-      const b = model.subBase[s]!;
-      this.sS.push(b.starts);
-      this.sE.push(b.ends);
-      this.sO.push(b.owner);
-    }
   }
 
   private reset(): void {
-    const m = this.m;
-    // written[] holds w for workers, -(s + 1) for substations
-    for (const r of this.written) {
-      if (r >= 0) {
-        const b = m.workerBase[r]!;
-        this.wS[r] = b.starts;
-        this.wE[r] = b.ends;
-        this.wO[r] = b.owner;
-        this.wOwn[r] = 0;
-      } else {
-        const s = -r - 1;
-        const b = m.subBase[s]!;
-        this.sS[s] = b.starts;
-        this.sE[s] = b.ends;
-        this.sO[s] = b.owner;
-        this.sOwn[s] = 0;
-      }
-    }
-    this.written.length = 0;
+    this.w.reset();
+    this.s.reset();
     this.load.fill(0);
-  }
-
-  /** The resource's own copy of its lists, made before the first write after a reset (the base is shared and never written). */
-  private ownWorker(w: number): void {
-    if (this.wOwn[w]) return;
-    this.wOwn[w] = 1;
-    this.written.push(w);
-    this.wS[w] = this.wS[w]!.slice();
-    this.wE[w] = this.wE[w]!.slice();
-    this.wO[w] = this.wO[w]!.slice();
-  }
-
-  private ownSub(s: number): void {
-    if (this.sOwn[s]) return;
-    this.sOwn[s] = 1;
-    this.written.push(-s - 1);
-    this.sS[s] = this.sS[s]!.slice();
-    this.sE[s] = this.sE[s]!.slice();
-    this.sO[s] = this.sO[s]!.slice();
   }
 
   private ensureCap(k: number): void {
@@ -144,15 +90,17 @@ export class Decoder {
    * touching the calendar: the task needs at least workMs of wall time.
    */
   private workerAlone(cal: CompiledCalendar, w: number, est: number, workMs: number): number {
-    const S = this.wS[w]!;
-    const E = this.wE[w]!;
+    const S = this.w.S[w]!;
+    const E = this.w.E[w]!;
+    const gap = this.w.gap[w]!;
     const len = E.length;
     let t = est;
     let k = firstEndAfter(E, t, 0);
     for (;;) {
-      while (k < len && S[k]! - t < workMs) {
-        if (E[k]! > t) t = E[k]!;
-        k++;
+      const j = gap.skipShort(k, t, workMs);
+      if (j > k) {
+        if (E[j - 1]! > t) t = E[j - 1]!;
+        k = j;
       }
       const t1 = cal.nextShiftStart(t);
       if (t1 === Infinity) return Infinity;
@@ -173,14 +121,10 @@ export class Decoder {
 
   /** Earliest start >= est of a gap of at least workMs on substation s. */
   private subGap(s: number, est: number, workMs: number): number {
-    const S = this.sS[s]!;
-    const E = this.sE[s]!;
-    let g = est;
-    for (let k = firstEndAfter(E, est, 0); k < E.length; k++) {
-      if (S[k]! - g >= workMs) return g;
-      if (E[k]! > g) g = E[k]!;
-    }
-    return g;
+    const E = this.s.E[s]!;
+    const k = firstEndAfter(E, est, 0);
+    const j = this.s.gap[s]!.skipShort(k, est, workMs);
+    return j > k && E[j - 1]! > est ? E[j - 1]! : est;
   }
 
   /**
@@ -190,12 +134,14 @@ export class Decoder {
    */
   private fit(cal: CompiledCalendar, w: number, s: number, est: number, workMs: number): boolean {
     this.fits++;
-    const WS = this.wS[w]!;
-    const WE = this.wE[w]!;
-    const WO = this.wO[w]!;
-    const SS = this.sS[s]!;
-    const SE = this.sE[s]!;
-    const SO = this.sO[s]!;
+    const WS = this.w.S[w]!;
+    const WE = this.w.E[w]!;
+    const WO = this.w.O[w]!;
+    const SS = this.s.S[s]!;
+    const SE = this.s.E[s]!;
+    const SO = this.s.O[s]!;
+    const wGap = this.w.gap[w]!;
+    const sGap = this.s.gap[s]!;
     const wl = WE.length;
     const sl = SE.length;
     let t = est;
@@ -209,23 +155,25 @@ export class Decoder {
       let moved = true;
       while (moved) {
         moved = false;
-        while (kw < wl && WS[kw]! - t < workMs) {
-          if (WE[kw]! > t) {
-            t = until = WE[kw]!;
+        let j = wGap.skipShort(kw, t, workMs);
+        if (j > kw) {
+          if (WE[j - 1]! > t) {
+            t = until = WE[j - 1]!;
             bind = BIND_WORKER;
-            ref = WO[kw]!;
+            ref = WO[j - 1]!;
             moved = true;
           }
-          kw++;
+          kw = j;
         }
-        while (ks < sl && SS[ks]! - t < workMs) {
-          if (SE[ks]! > t) {
-            t = until = SE[ks]!;
+        j = sGap.skipShort(ks, t, workMs);
+        if (j > ks) {
+          if (SE[j - 1]! > t) {
+            t = until = SE[j - 1]!;
             bind = BIND_SUB;
-            ref = SO[ks]!;
+            ref = SO[j - 1]!;
             moved = true;
           }
-          ks++;
+          ks = j;
         }
       }
       const t1 = cal.nextShiftStart(t);
@@ -290,50 +238,15 @@ export class Decoder {
 
   private remove(v: number, d: Decoded): void {
     const w = d.worker[v]!;
-    const s = d.sub[v]!;
-    const start = d.start[v]!;
-    this.ownWorker(w);
-    this.ownSub(s);
-    {
-      const E = this.wE[w]!;
-      const k = firstEndAfter(E, start, 0);
-      if (this.wO[w]![k] !== v) throw new Error(`scheduler internal error: node ${v} not found on worker ${w}`);
-      this.wS[w]!.splice(k, 1);
-      E.splice(k, 1);
-      this.wO[w]!.splice(k, 1);
-    }
-    {
-      const E = this.sE[s]!;
-      const k = firstEndAfter(E, start, 0);
-      if (this.sO[s]![k] !== v) throw new Error(`scheduler internal error: node ${v} not found on substation ${s}`);
-      this.sS[s]!.splice(k, 1);
-      E.splice(k, 1);
-      this.sO[s]!.splice(k, 1);
-    }
+    this.w.remove(w, v, d.start[v]!);
+    this.s.remove(d.sub[v]!, v, d.start[v]!);
     this.load[w] = this.load[w]! - this.m.nodes[v]!.opts[d.opt[v]!]!.workMin;
   }
 
   private insert(v: number, d: Decoded): void {
     const w = d.worker[v]!;
-    const s = d.sub[v]!;
-    const start = d.start[v]!;
-    const end = d.end[v]!;
-    this.ownWorker(w);
-    this.ownSub(s);
-    {
-      const E = this.wE[w]!;
-      const k = firstEndAfter(E, start, 0);
-      this.wS[w]!.splice(k, 0, start);
-      E.splice(k, 0, end);
-      this.wO[w]!.splice(k, 0, v);
-    }
-    {
-      const E = this.sE[s]!;
-      const k = firstEndAfter(E, start, 0);
-      this.sS[s]!.splice(k, 0, start);
-      E.splice(k, 0, end);
-      this.sO[s]!.splice(k, 0, v);
-    }
+    this.w.insert(w, v, d.start[v]!, d.end[v]!);
+    this.s.insert(d.sub[v]!, v, d.start[v]!, d.end[v]!);
     this.load[w] = this.load[w]! + this.m.nodes[v]!.opts[d.opt[v]!]!.workMin;
   }
 
@@ -389,9 +302,9 @@ export class Decoder {
           let we = this.calE0[ci]!;
           if (we === Infinity) continue;
           // exact worker-only fit only if the worker is busy inside that window
-          const E = this.wE[w]!;
+          const E = this.w.E[w]!;
           const k = firstEndAfter(E, this.calT0[ci]!, 0);
-          if (k < E.length && this.wS[w]![k]! < we) {
+          if (k < E.length && this.w.S[w]![k]! < we) {
             we = this.workerAlone(cal, w, est, workMs);
             if (we === Infinity) continue;
           }
@@ -478,7 +391,7 @@ export class Decoder {
       out.bind[v] = bBind;
       out.bindRef[v] = bRef;
       out.bindUntil[v] = bUntil;
-      this.insert(v, out);
+      if (!this.relaxed) this.insert(v, out);
       this.placedUpTo = oi + 1;
     }
     // aggregates over all nodes

@@ -90,7 +90,12 @@
  * another: its tardiness falls with its makespan, so nothing changes for it.
  *
  *  4. Lower bound (stats.lowerBoundMinutes): max of the calendar-aware longest
- *     chain and worker/substation capacity bounds, see lowerbound.ts.
+ *     chain and worker/substation capacity bounds, see lowerbound.ts; when the
+ *     greedy does not meet it, also the booked path bound (each node's earliest
+ *     finish among other plans' bookings, lowerbound.ts bookedPathEnd), which on
+ *     a busy floor the greedy often meets: the search then stops as soon as the
+ *     priority sum is the best possible too, and with one plan it goes straight
+ *     to the local search's phase 2 (phase 1 only crosses makespan plateaus).
  */
 import { MINUTE_MS } from './calendar.js';
 import { BIND_SHIFT, BIND_SUB, BIND_WORKER, type Decoded } from './solution.js';
@@ -168,7 +173,7 @@ export function schedulePlan(input: ScheduleInput): ScheduleResult {
       makespanMinutes: minutes(makespanEnd),
       iterations: res.iterations,
       elapsedMs: clock() - t0,
-      lowerBoundMinutes: n === 0 ? 0 : minutes(lb.end),
+      lowerBoundMinutes: n === 0 ? 0 : minutes(res.lowerBoundEnd),
       weightedTardiness: best.tardiness,
       greedyWeightedTardiness: res.greedy.tardiness,
     },

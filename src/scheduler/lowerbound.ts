@@ -18,7 +18,9 @@
  * valid but not always tight under calendars; with 24/7 calendars they reduce
  * to the classic "longest chain" and "total work / capacity" bounds.
  */
+import { Decoder } from './decode.js';
 import type { Model } from './model.js';
+import { CHOICE_EF, newDecoded } from './solution.js';
 import { firstEndAfter } from './sorted.js';
 
 export interface LowerBounds {
@@ -108,6 +110,25 @@ export function computeLowerBounds(m: Model): LowerBounds {
     }
   }
   return { end: Math.max(pathEnd, capacityEnd), pathEnd, capacityEnd, head, earliestFinish: ef };
+}
+
+/**
+ * The booked path bound: every node's earliest finish on its best (worker, substation) pair among the other
+ * plans' bookings, in its calendars, after its predecessors' such finishes, the plan's own nodes ignored (a
+ * decode in topological order that books nothing). In any schedule a node starts no earlier and fits among at
+ * least these bookings, so it ends no earlier: the max is a lower bound on the makespan end. On a busy floor it
+ * is far tighter than the path bound, which ignores bookings (release on the bench floor: 3,282 minutes against
+ * 120), and it is what lets the search know the makespan cannot improve. Costs one decode; m.now when a node
+ * does not fit in the horizon at all.
+ */
+export function bookedPathEnd(m: Model): number {
+  const n = m.nodes.length;
+  if (n === 0) return m.now;
+  const dec = new Decoder(m);
+  dec.relaxed = true;
+  const sol = { order: Int32Array.from(m.topo), modeOpt: new Int32Array(n).fill(-1), modeWorker: new Int32Array(n).fill(-1), choice: CHOICE_EF };
+  const d = newDecoded(n);
+  return dec.decode(sol, d) ? d.makespanEnd : m.now;
 }
 
 interface Group {

@@ -372,6 +372,19 @@ export function buildModel(input: ScheduleInput): Model {
     list.push({ s: b.start, e: b.end, k: bookedLabels.length });
     bookedLabels.push(b.label);
   }
+  if (input.busy && input.busy.length > 0) {
+    const k = bookedLabels.length; // one unlabelled entry for every run
+    bookedLabels.push(undefined);
+    for (const r of input.busy) {
+      const list = r.kind === 'worker' ? wRaw[workerIndex.get(r.id) ?? -1] : r.kind === 'substation' ? sRaw[subIndex.get(r.id) ?? -1] : undefined;
+      if (!list) continue;
+      for (let i = 0; i < r.starts.length; i++) {
+        const s = r.starts[i]!;
+        const e = r.ends[i]!;
+        if (e > s && e > now) list.push({ s, e, k });
+      }
+    }
+  }
   const toBase = (raw: { s: number; e: number; k: number }[]): ResourceBase => {
     raw.sort((a, b) => a.s - b.s || a.e - b.e);
     const base: ResourceBase = { starts: [], ends: [], owner: [] };

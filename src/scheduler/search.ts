@@ -5,7 +5,7 @@
 import { Decoder } from './decode.js';
 import { BIND_SUB, BIND_WORKER, CHOICE_EF, CHOICE_PF, compareDecoded, compareGuide, copyDecoded, newDecoded, type Decoded, type Solution } from './solution.js';
 import { measures, orderByKeys } from './dispatch.js';
-import type { LowerBounds } from './lowerbound.js';
+import { bookedPathEnd, type LowerBounds } from './lowerbound.js';
 import type { Model } from './model.js';
 import { Prng } from './prng.js';
 import { ClassicTabu, classicShop } from './tabu.js';
@@ -29,6 +29,8 @@ export interface SearchResult {
   greedy: Decoded;
   iterations: number;
   ruleResults: { rule: string; makespanEnd: number }[];
+  /** the lower bound the search stopped against: lb.end, or the booked path bound when it had to look further */
+  lowerBoundEnd: number;
 }
 
 /**
@@ -94,6 +96,8 @@ export class Search {
   private readonly plansIndependent: boolean;
   /** smallest list position touched by the moves since it was reset to n */
   private dirty = 0;
+  /** makespan end no schedule can beat: lb.end, raised to the booked path bound once the greedy is not optimal */
+  private lbEnd: number;
 
   constructor(model: Model, lb: LowerBounds, opt: SearchOptions) {
     this.m = model;
@@ -102,6 +106,7 @@ export class Search {
     this.rng = new Prng(opt.seed);
     this.opt = opt;
     this.lb = lb;
+    this.lbEnd = lb.end;
     this.pos = new Int32Array(this.n);
     let mp = 0;
     for (const nd of model.nodes) mp += nd.minPrio;
@@ -123,7 +128,7 @@ export class Search {
   /** true when best cannot be improved on the first three criteria (one plan: its tardiness falls with the makespan) */
   private optimal(d: Decoded): boolean {
     if (this.multiPlan && d.tardiness > this.minTardiness + 1e-6) return false;
-    return d.makespanEnd <= this.lb.end && d.prioSum <= this.minPrioSum;
+    return d.makespanEnd <= this.lbEnd && d.prioSum <= this.minPrioSum;
   }
 
   run(): SearchResult {
@@ -163,8 +168,10 @@ export class Search {
     const greedy = cloneDecoded(cur);
     ruleResults.push({ rule: first[0], makespanEnd: cur.makespanEnd });
     if (!greedy.feasible || !this.opt.improve || n === 0) {
-      return { best: greedy, bestSolution: bestSol, greedy, iterations: 0, ruleResults };
+      return { best: greedy, bestSolution: bestSol, greedy, iterations: 0, ruleResults, lowerBoundEnd: this.lbEnd };
     }
+    // among other plans' bookings the path bound (which ignores them) is rarely reached: the booked one may be
+    if (!this.optimal(greedy)) this.lbEnd = Math.max(this.lbEnd, bookedPathEnd(m));
     const best = cloneDecoded(cur);
     let lastCost = this.elapsed();
 
@@ -201,7 +208,7 @@ export class Search {
 
     // 3) iterated local search from the best so far, with the iterations left
     const iterations = tabuIterations + this.ils(bestSol, best, lastCost, this.opt.maxIterations - tabuIterations);
-    return { best, bestSolution: bestSol, greedy, iterations, ruleResults };
+    return { best, bestSolution: bestSol, greedy, iterations, ruleResults, lowerBoundEnd: this.lbEnd };
   }
 
   /**
@@ -519,7 +526,8 @@ export class Search {
     const stallLimit = stallLimitOf(n);
     const patience = this.opt.patience;
     let lastGain = 0;
-    let phase1Done = false;
+    // phase 1 crosses makespan plateaus: with the makespan at its bound (one plan) there is none to cross
+    let phase1Done = !this.multiPlan && best.makespanEnd <= this.lbEnd;
     const bestSol = startSol; // updated in place
     const curSol = cloneSolution(startSol);
     const candSol = cloneSolution(startSol);

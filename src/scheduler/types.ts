@@ -85,6 +85,19 @@ export interface BookedInterval {
   label?: string;
 }
 
+/**
+ * Busy time of one resource given as runs: sorted, disjoint [starts[i], ends[i]), no labels (a
+ * step waiting on one names no booking; its caller may look the booking up by the run's end).
+ * The compact form of `booked` for a floor's worth of other plans' bookings: two typed arrays per
+ * resource cross to the scheduler thread as a copy of their bytes, not one object per booking.
+ */
+export interface BusyRuns {
+  kind: 'worker' | 'substation';
+  id: string;
+  starts: Float64Array;
+  ends: Float64Array;
+}
+
 export interface ScheduleOptions {
   /** default true */
   improve?: boolean;
@@ -109,6 +122,8 @@ export interface ScheduleInput {
   stations: SchedulerStation[];
   workers: SchedulerWorker[];
   booked: BookedInterval[];
+  /** more busy time, per resource, unlabelled (merged with `booked`) */
+  busy?: BusyRuns[];
   /** plans of the nodes (default: nodes without planId form one plan without due date) */
   plans?: SchedulerPlan[];
   options?: ScheduleOptions;

@@ -10,7 +10,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { Db, Trx } from '../../db/database.js';
 import { take } from '../../db/locks.js';
 import { isoSql } from '../../shared/dates.js';
-import type { BookedInterval, SchedulerStation, SchedulerWorker, ShiftCalendar } from '../../scheduler/index.js';
+import type { BusyRuns, SchedulerStation, SchedulerWorker, ShiftCalendar } from '../../scheduler/index.js';
 
 interface CalendarRow {
   windows: { weekday: number; start: number; end: number }[] | null;
@@ -21,14 +21,15 @@ interface ResourcesRow {
   stations: { id: string; substations: string[] }[] | null;
   workers: { id: string; operations: string[]; stations: string[]; calendarId: string | null }[] | null;
   calendars: Record<string, CalendarRow> | null;
-  /** [kind, resource id, start and end in epoch ms, label]: arrays, as a floor's worth of them is many */
-  booked: ['worker' | 'substation', string, number | string, number | string, string][] | null;
+  /** [kind, resource id, starts, ends (epoch ms)]: one row per resource, as a floor's worth of bookings is many */
+  booked: ['worker' | 'substation', string, number[], number[]][] | null;
 }
 
 export interface SchedulingResources {
   stations: SchedulerStation[];
   workers: SchedulerWorker[];
-  booked: BookedInterval[];
+  /** other plans' bookings as busy runs per resource (unlabelled: see findBookingsEndingAt) */
+  booked: BusyRuns[];
 }
 
 /** Round the clock: a worker without a calendar counts as always on shift (as the workers API reports). */
@@ -50,8 +51,8 @@ export function toShiftCalendar(row: CalendarRow | undefined): ShiftCalendar {
  * The candidate stations, substations and workers of a plan's steps, and what
  * other plans booked on them from `now` until `until` (infinity: all of it).
  * A resource's bookings whose gaps are shorter than `mergeGapMs` (no step of
- * the plan fits in such a gap) come back as one busy interval: a floor booked
- * back to back costs a few intervals, not one per booking.
+ * the plan fits in such a gap) come back as one busy run: a floor booked back
+ * to back costs a few runs, not one per booking.
  */
 export async function loadSchedulingResources(
   trx: Trx,
@@ -62,20 +63,18 @@ export async function loadSchedulingResources(
   const planIds = typeof opts.planId === 'string' ? [opts.planId] : opts.planId;
   const until = opts.until ?? 'infinity';
   const mergeGapMs = opts.mergeGapMs ?? 1;
-  // One resource's open bookings of other plans in [now, until), in start order (the 0014 index gives them so, index-only),
-  // as busy intervals: a run of bookings whose gaps are shorter than mergeGapMs is one interval, labelled with the
-  // booking that ends it (what a step waiting on it waits for).
-  const merged = (resource: RawBuilder<unknown>) => sql`
-    select min(s) as s, max(e) as e, (array_agg(label order by e desc, label))[1] as label from (
-      select s, e, label, sum(brk) over (order by s, label rows unbounded preceding) as grp from (
-        select s, e, label,
-               case when s - max(e) over (order by s, label rows between unbounded preceding and 1 preceding)
-                         < ${mergeGapMs}::double precision * interval '1 millisecond' then 0 else 1 end as brk
-          from (select a.planned_start as s, greatest(a.planned_end, ${now}::timestamptz) as e, a.id as label
-                  from mes.worker_assignments a
-                 where ${resource} and a.plan_id <> all(${planIds}::text[]) and a.status in ('pending', 'ready', 'in_progress', 'paused')
-                   and a.planned_start < ${until}::timestamptz and a.planned_end > ${now}::timestamptz) b) b) b
-     group by grp`;
+  // One resource's open bookings of other plans in [now, until) as busy runs: range_agg merges the bookings, each
+  // lengthened by a hair under mergeGapMs so that runs whose gap is shorter than that become one (a gap of exactly
+  // mergeGapMs stays), and the lengthening is taken off the merged run's end again. Two arrays of epoch ms per
+  // resource and no labels: a step that waits on a run names the booking that ends it through findBookingsEndingAt.
+  const stretchUs = Math.max(0, Math.round(mergeGapMs * 1000) - 1);
+  const runs = (resource: RawBuilder<unknown>) => sql`
+    select array_agg((extract(epoch from lower(r)) * 1000)::float8 order by r) as s,
+           array_agg((extract(epoch from upper(r) - ${stretchUs}::bigint * interval '1 microsecond') * 1000)::float8 order by r) as e
+      from unnest((select range_agg(tstzrange(a.planned_start, greatest(a.planned_end, ${now}::timestamptz) + ${stretchUs}::bigint * interval '1 microsecond'))
+                     from mes.worker_assignments a
+                    where ${resource} and a.plan_id <> all(${planIds}::text[]) and a.status in ('pending', 'ready', 'in_progress', 'paused')
+                      and a.planned_start < ${until}::timestamptz and a.planned_end > ${now}::timestamptz)) r`;
   const result = await sql<{ r: ResourcesRow }>`
     with st as (
       select s.id from mes.stations s where s.id = any(${stationIds}::text[]) and s.archived_at is null
@@ -100,10 +99,11 @@ export async function loadSchedulingResources(
                      'exceptions', (select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute))
                                    from mes.shift_calendar_exceptions where calendar_id = c.id and date >= (${now}::timestamptz - interval '2 days')::date)))
                      from mes.shift_calendars c where c.id in (select shift_calendar_id from wk)),
-      'booked', (select json_agg(json_build_array(kind, id, extract(epoch from s) * 1000, extract(epoch from e) * 1000, label)) from (
-                   select 'worker' as kind, wk.id, m.* from wk cross join lateral (${merged(sql`a.worker_id = wk.id`)}) m
+      'booked', (select json_agg(json_build_array(kind, id, m.s, m.e)) from (
+                   select 'worker' as kind, wk.id, m.* from wk cross join lateral (${runs(sql`a.worker_id = wk.id`)}) m
                    union all
-                   select 'substation', subs.id, m.* from subs cross join lateral (${merged(sql`a.substation_id = subs.id`)}) m) b)
+                   select 'substation', subs.id, m.* from subs cross join lateral (${runs(sql`a.substation_id = subs.id`)}) m) m
+                  where m.s is not null)
     ) as r`.execute(trx);
   const r = result.rows[0]!.r;
   return {
@@ -114,8 +114,36 @@ export async function loadSchedulingResources(
       stations: w.stations ?? [],
       calendar: w.calendarId === null ? alwaysOnShift : toShiftCalendar(r.calendars?.[w.calendarId]),
     })),
-    booked: (r.booked ?? []).map(([kind, id, start, end, label]) => ({ kind, id, start: Number(start), end: Number(end), label })),
+    booked: (r.booked ?? []).map(([kind, id, starts, ends]) => ({ kind, id, starts: Float64Array.from(starts), ends: Float64Array.from(ends) })),
   };
+}
+
+/**
+ * The bookings that end the busy runs steps wait on (loadSchedulingResources sends runs without labels):
+ * for each run (resource and end, epoch ms), the open booking of another plan on that resource that starts
+ * last before the run's end (bookings of a resource never overlap, so it is the one that ends the run: one
+ * row of the 0014 index read backwards), if it ends there; undefined where it does not (a maintenance
+ * block merged into the run ends it). In the order of `runs`.
+ */
+export async function findBookingsEndingAt(
+  trx: Trx,
+  opts: { planIds: string[]; runs: { kind: 'worker' | 'substation'; id: string; end: number }[] },
+): Promise<(string | undefined)[]> {
+  if (opts.runs.length === 0) return [];
+  const last = (resource: RawBuilder<unknown>) => sql`(
+    select json_build_array(a.id, extract(epoch from a.planned_end) * 1000) from mes.worker_assignments a
+     where ${resource} and a.plan_id <> all(${opts.planIds}::text[]) and a.status in ('pending', 'ready', 'in_progress', 'paused')
+       and a.planned_start < to_timestamp(x.t / 1000.0)
+     order by a.planned_start desc limit 1)`;
+  const result = await sql<{ i: number | string; t: number; b: [string, number | string] | null }>`
+    select x.i, x.t, case when x.kind = 'worker' then ${last(sql`a.worker_id = x.rid`)} else ${last(sql`a.substation_id = x.rid`)} end as b
+      from unnest(${opts.runs.map((r) => r.kind)}::text[], ${opts.runs.map((r) => r.id)}::text[], ${opts.runs.map((r) => r.end)}::float8[])
+           with ordinality as x(kind, rid, t, i)`.execute(trx);
+  const found: (string | undefined)[] = opts.runs.map(() => undefined);
+  for (const row of result.rows) {
+    if (row.b && Math.abs(Number(row.b[1]) - Number(row.t)) < 1) found[Number(row.i) - 1] = row.b[0];
+  }
+  return found;
 }
 
 // ---- a planner's move ----------------------------------------------------------------

@@ -15,6 +15,7 @@ import {
   type ScheduleStats,
   type SchedulerNode,
   UnschedulableError,
+  type WaitBlocker,
   type WaitReason as ScheduledWait,
   weightOfPriority,
 } from '../../scheduler/index.js';
@@ -24,7 +25,7 @@ import type { NewAssignment } from '../assignments/index.js';
 import type { PlanDetail } from '../plans/index.js';
 import { scheduleOnThread } from './scheduler-thread.js';
 import { loadSubstationAvailability, withAvailability } from './availability.repository.js';
-import { loadSchedulingResources } from './scheduling.repository.js';
+import { findBookingsEndingAt, loadSchedulingResources } from './scheduling.repository.js';
 
 /** The quantity a step's work is sized for: its expected quantity when positive (yield carried forward), else the planned one. */
 const workQuantity = (n: { quantity: number; expectedQuantity?: number | null | undefined }): number =>
@@ -174,9 +175,13 @@ async function scheduleWindowed(
         ...req.input,
         stations: withAvailability(resources.stations, availability.calendars),
         workers: resources.workers,
-        booked: [...resources.booked, ...availability.blocks, ...req.ownBusy, ...(until ? windowEnd(resources, until.getTime(), now.getTime()) : [])],
+        booked: [...availability.blocks, ...req.ownBusy, ...(until ? windowEnd(resources, until.getTime(), now.getTime()) : [])],
+        busy: resources.booked,
       });
       profile.schedulerMs += performance.now() - t;
+      t = performance.now();
+      await nameBlockingBookings(trx, req.planIds, result);
+      profile.readMs += performance.now() - t;
       return { result, profile };
     } catch (error) {
       profile.schedulerMs += performance.now() - t;
@@ -184,6 +189,28 @@ async function scheduleWindowed(
       throw error;
     }
   }
+}
+
+/**
+ * A step that waits on another plan's booking names it (`by.assignmentId`): the runs the scheduler got carry
+ * no labels, so the bookings that end the runs waited on are looked up here, one small read for all of them.
+ */
+async function nameBlockingBookings(trx: Trx, planIds: string[], result: ScheduleResult): Promise<void> {
+  const unnamed: { by: WaitBlocker; kind: 'worker' | 'substation'; id: string; end: number }[] = [];
+  for (const a of result.assignments) {
+    for (const r of a.waitReasons ?? []) {
+      if (r.kind === 'worker_busy' && !r.by.nodeId && !r.by.assignmentId && !r.by.blockId)
+        unnamed.push({ by: r.by, kind: 'worker', id: r.workerId, end: r.until });
+      if (r.kind === 'substation_busy' && !r.by.nodeId && !r.by.assignmentId && !r.by.blockId)
+        unnamed.push({ by: r.by, kind: 'substation', id: r.substationId, end: r.until });
+    }
+  }
+  if (unnamed.length === 0) return;
+  const found = await findBookingsEndingAt(trx, { planIds, runs: unnamed });
+  unnamed.forEach((u, i) => {
+    const id = found[i];
+    if (id !== undefined) u.by.assignmentId = id;
+  });
 }
 
 /** Scheduler nodes of the plan's nodes to (re)schedule; `idOf` names them (a plan's own node id, or plan-qualified on the floor). */
