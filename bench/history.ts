@@ -8,12 +8,17 @@
  * Both servers run in this process on loopback; each route is measured on one
  * and then the other, so load changes hit both alike.
  *
- *   npx tsx bench/history.ts [--months 24] [--reuse] [--names full_db,history_db]
+ *   npx tsx bench/history.ts [--months 24] [--reuse] [--names full_db,history_db] [--prefix name] [--only word,word]
  *
  * --reuse keeps the two scratch databases of an earlier run (writing 24 months
  * takes minutes); --names reuses two other databases instead (e.g. copies made
  * with `createdb -T mes_bench_hist_24 …` to try a migration on; they are
- * migrated to the latest schema); BENCH_DATABASE_URL chooses the server.
+ * migrated to the latest schema); --prefix names the scratch databases
+ * `<prefix>_hist_full` and `<prefix>_hist_<months>` instead of `mes_bench_…`,
+ * so engineers sharing one server do not drop each other's (with --reuse it
+ * reuses them); --only measures only the routes whose name contains one of the
+ * words (the `SELECT 1` reference always runs); BENCH_DATABASE_URL chooses the
+ * server.
  *
  * The events replay: a client reconnects with Last-Event-ID and gets what it
  * missed, the last `replayEvents` events before the run began (all of them if
@@ -37,6 +42,8 @@ const arg = (name: string, fallback: number) => (process.argv.includes(name) ? N
 const months = arg('--months', 24);
 const names = process.argv.includes('--names') ? process.argv[process.argv.indexOf('--names') + 1]!.split(',') : undefined;
 const reuse = process.argv.includes('--reuse') || names !== undefined;
+const prefix = process.argv.includes('--prefix') ? process.argv[process.argv.indexOf('--prefix') + 1]! : 'mes_bench';
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : undefined;
 const replayEvents = 50;
 const password = 'bench-password';
 watchdog('bench/history', 60 * 60_000);
@@ -103,8 +110,8 @@ async function server(name: string, history: number) {
   };
 }
 
-const full = await server(names?.[0] ?? 'mes_bench_hist_full', 0);
-const past = await server(names?.[1] ?? `mes_bench_hist_${months}`, months);
+const full = await server(names?.[0] ?? `${prefix}_hist_full`, 0);
+const past = await server(names?.[1] ?? `${prefix}_hist_${months}`, months);
 const load = () =>
   os
     .loadavg()
@@ -131,7 +138,7 @@ const routes: { name: string; path: (s: Server) => string }[] = [
 ];
 
 const rows: { name: string; a: Measured; b: Measured }[] = [];
-for (const r of routes) {
+for (const r of routes.filter((r, i) => i === 0 || !only || only.some((w) => r.name.includes(w)))) {
   const a = await cannon(r.name, { url: `${full.origin}${r.path(full)}`, headers: full.headers, duration: 4, connections: 20 });
   const b = await cannon(r.name, { url: `${past.origin}${r.path(past)}`, headers: past.headers, duration: 4, connections: 20 });
   rows.push({ name: r.name, a, b });
@@ -176,7 +183,7 @@ async function replays(s: Server, seconds: number, connections: number): Promise
   const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? NaN);
   return { name: 'events replay', rps: times.length / elapsed, p50: at(0.5), p99: at(0.99), errors, requests: times.length };
 }
-{
+if (!only || only.some((w) => 'events replay'.includes(w))) {
   const name = `events replay (last ${replayEvents} events)`;
   const a = await replays(full, 4, 20);
   const b = await replays(past, 4, 20);
