@@ -117,7 +117,7 @@ const load = () =>
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-console.log(`machine: ${machine()}; load at start ${load()}`);
+console.log(`machine: ${machine()}; load at start ${load()}; plans list cache ${full.app.mes.config.planListCacheMb} MiB`);
 for (const s of [full, past]) {
   console.log(`${s.name}: ${s.counts.plans} plans, ${s.counts.steps} assignments, ${s.counts.ledger} ledger rows, ${s.counts.events} events kept`);
 }
@@ -136,6 +136,21 @@ const routes: { name: string; path: (s: Server) => string }[] = [
   { name: 'board: open problems', path: () => '/api/mes/problems?open=true&limit=500' },
   { name: "a worker's tasks", path: (s) => `/api/mes/workers/${s.workerId}/tasks` },
 ];
+
+/**
+ * The filtered lists fill a 50-row page at 24 months but not at --full (100
+ * plans, few completed or late): beside each, the same filter with the page
+ * size --full gives (its item count as the limit), so the two sides serve
+ * pages of the same size and the ratio is the history's alone.
+ */
+const sizedFilters = ['status=completed&sort=dueDate', 'late=true', 'q=cabinet'];
+for (const filter of sizedFilters) {
+  const res = await fetch(`${full.origin}/api/mes/production-plans?${filter}`, { headers: full.headers });
+  const n = ((await res.json()) as { items: unknown[] }).items.length;
+  const name = routes.find((r) => r.path(full).endsWith(`?${filter}`))!.name;
+  if (n > 0 && n < 50) routes.push({ name: `${name}, limit ${n} (--full's page size)`, path: () => `/api/mes/production-plans?${filter}&limit=${n}` });
+  else console.log(`${name}: --full's page has ${n} items (no same-size row)`);
+}
 
 const rows: { name: string; a: Measured; b: Measured }[] = [];
 for (const r of routes.filter((r, i) => i === 0 || !only || only.some((w) => r.name.includes(w)))) {
