@@ -6,6 +6,7 @@
  * which writes nothing; and a transaction that took its stamp before another
  * one but committed after it (sequences are not transactional) is not missed.
  */
+import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
@@ -13,6 +14,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import type { DB } from '../../src/db/schema.js';
 import { releasePlan } from '../../src/modules/plans/lifecycle.service.js';
+import type { PlanListQuery } from '../../src/modules/plans/plans.schema.js';
 import { listPlansBody } from '../../src/modules/plans/plans.service.js';
 import { type Client, clientWithToken, seed, signIn } from '../helpers/api.js';
 import { describeEachEngine, testConfig } from '../helpers/engines.js';
@@ -68,8 +70,12 @@ describeEachEngine('kept pages of the plans list', (ctx) => {
   const item = (page: Page, id: string) => page.items.find((i) => i.id === id);
   /** What the list says read afresh, without any kept page. */
   const fresh = async (url = path) => {
-    const query = Object.fromEntries(new URL(url, 'http://x').searchParams);
-    return JSON.parse(await listPlansBody(db(), { ...query, limit: Number(query.limit ?? 50) })) as Page;
+    const params = new URL(url, 'http://x').searchParams;
+    const query: Record<string, unknown> = Object.fromEntries(params);
+    if (params.has('status')) query.status = params.getAll('status');
+    for (const k of ['count', 'late', 'archived']) if (params.has(k)) query[k] = params.get(k) === 'true';
+    for (const k of ['limit', 'offset']) if (params.has(k)) query[k] = Number(params.get(k));
+    return JSON.parse(await listPlansBody(db(), query as PlanListQuery)) as Page;
   };
 
   it('serves a kept page while nothing changed: the same body, equal to a fresh read, one check query', async () => {
@@ -198,6 +204,48 @@ describeEachEngine('kept pages of the plans list', (ctx) => {
       await early.end();
       await late.end();
     }
+  });
+
+  it('after any sequence of changes, from either instance or plain SQL, every kept page equals a fresh read (property)', async () => {
+    const queries = [
+      path,
+      '/api/mes/production-plans?limit=3',
+      '/api/mes/production-plans?status=draft&sort=dueDate',
+      '/api/mes/production-plans?late=true',
+      '/api/mes/production-plans?q=Prop',
+      '/api/mes/production-plans?count=true&limit=2&sort=priority',
+      '/api/mes/production-plans?status=released&status=in_production',
+    ];
+    const pool = async () => (await sql<{ id: string }>`select id from mes.production_plans order by id`.execute(db())).rows.map((r) => r.id);
+    type Action = { kind: 'create' | 'rename' | 'due' | 'delete' | 'release' | 'read'; pick: number; on: 0 | 1 };
+    const action = fc.record({
+      kind: fc.constantFrom<Action['kind']>('create', 'rename', 'due', 'delete', 'release', 'read', 'read'),
+      pick: fc.nat(1000),
+      on: fc.constantFrom<0 | 1>(0, 1),
+    });
+    let step = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(action, { minLength: 3, maxLength: 10 }), async (actions) => {
+        for (const a of actions) {
+          const client = a.on === 0 ? planner : plannerOnOther;
+          const ids = await pool();
+          const id = ids[a.pick % ids.length]!;
+          step++;
+          if (a.kind === 'create') await client.post('/api/mes/production-plans', samplePlan({ name: `Prop ${step}` }));
+          if (a.kind === 'rename') await sql`update mes.production_plans set name = ${`Prop renamed ${step}`} where id = ${id}`.execute(db());
+          if (a.kind === 'due') await sql`update mes.production_plans set due_date = now() - ${`${a.pick} minutes`}::interval where id = ${id}`.execute(db());
+          if (a.kind === 'delete') await client.delete(`/api/mes/production-plans/${id}`);
+          if (a.kind === 'release') await client.post(`/api/mes/production-plans/${id}/release`, { allowShortage: true });
+          // every query read on both instances (kept where read before), each equal to the database now
+          for (const url of queries) {
+            const expected = await fresh(url);
+            for (const c of [planner, plannerOnOther]) expect((await list(c, url)).json(), `${url} after ${a.kind}`).toEqual(expected);
+          }
+        }
+      }),
+      { numRuns: 8 },
+    );
+    expect(app.mes.planLists.hits).toBeGreaterThan(0);
   });
 
   it('keeps nothing with MES_PLAN_LIST_CACHE_MB=0', async () => {
