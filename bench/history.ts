@@ -154,10 +154,16 @@ for (const filter of sizedFilters) {
 
 const rows: { name: string; a: Measured; b: Measured }[] = [];
 for (const r of routes.filter((r, i) => i === 0 || !only || only.some((w) => r.name.includes(w)))) {
+  const kept = (s: Server) => ({ hits: s.app.mes.planLists.hits, misses: s.app.mes.planLists.misses });
+  const k0 = [kept(full), kept(past)];
   const a = await cannon(r.name, { url: `${full.origin}${r.path(full)}`, headers: full.headers, duration: 4, connections: 20 });
   const b = await cannon(r.name, { url: `${past.origin}${r.path(past)}`, headers: past.headers, duration: 4, connections: 20 });
   rows.push({ name: r.name, a, b });
-  console.log(`${r.name}: ${Math.round(a.rps)} / ${Math.round(b.rps)} req/s${a.errors + b.errors > 0 ? ` (errors ${a.errors} / ${b.errors})` : ''}`);
+  // kept list pages served / read afresh during the route's run, on each server
+  const k = [full, past].map((s, i) => `${kept(s).hits - k0[i]!.hits}/${kept(s).misses - k0[i]!.misses}`);
+  console.log(
+    `${r.name}: ${Math.round(a.rps)} / ${Math.round(b.rps)} req/s${a.errors + b.errors > 0 ? ` (errors ${a.errors} / ${b.errors})` : ''}; list pages kept/read ${k.join(' and ')}`,
+  );
 }
 /**
  * Reconnects with Last-Event-ID for `seconds`, `connections` clients at a
