@@ -130,6 +130,8 @@ const routes: { name: string; path: (s: Server) => string }[] = [
   { name: 'plans list, late', path: () => '/api/mes/production-plans?late=true' },
   { name: 'plans list, search "cabinet"', path: () => '/api/mes/production-plans?q=cabinet' },
   { name: 'plans list, second page', path: (s) => `/api/mes/production-plans?${s.secondPage}` },
+  { name: 'plans list, sorted by projected end', path: () => '/api/mes/production-plans?sort=projectedEnd' },
+  { name: 'plans list, sorted by lateness', path: () => '/api/mes/production-plans?sort=lateness&direction=desc' },
   { name: 'plan detail (released plan)', path: (s) => `/api/mes/production-plans/${s.planId}` },
   { name: 'board: running steps', path: () => '/api/mes/worker-assignments?status=in_progress&status=paused&limit=500' },
   { name: 'board: plans in production', path: () => '/api/mes/production-plans?status=released&status=in_production&status=paused&limit=100' },
