@@ -8,12 +8,17 @@
  * Both servers run in this process on loopback; each route is measured on one
  * and then the other, so load changes hit both alike.
  *
- *   npx tsx bench/history.ts [--months 24] [--reuse] [--names full_db,history_db]
+ *   npx tsx bench/history.ts [--months 24] [--reuse] [--names full_db,history_db] [--prefix name] [--only word,word]
  *
  * --reuse keeps the two scratch databases of an earlier run (writing 24 months
  * takes minutes); --names reuses two other databases instead (e.g. copies made
  * with `createdb -T mes_bench_hist_24 …` to try a migration on; they are
- * migrated to the latest schema); BENCH_DATABASE_URL chooses the server.
+ * migrated to the latest schema); --prefix names the scratch databases
+ * `<prefix>_hist_full` and `<prefix>_hist_<months>` instead of `mes_bench_…`,
+ * so engineers sharing one server do not drop each other's (with --reuse it
+ * reuses them); --only measures only the routes whose name contains one of the
+ * words (the `SELECT 1` reference always runs); BENCH_DATABASE_URL chooses the
+ * server.
  *
  * The events replay: a client reconnects with Last-Event-ID and gets what it
  * missed, the last `replayEvents` events before the run began (all of them if
@@ -37,6 +42,8 @@ const arg = (name: string, fallback: number) => (process.argv.includes(name) ? N
 const months = arg('--months', 24);
 const names = process.argv.includes('--names') ? process.argv[process.argv.indexOf('--names') + 1]!.split(',') : undefined;
 const reuse = process.argv.includes('--reuse') || names !== undefined;
+const prefix = process.argv.includes('--prefix') ? process.argv[process.argv.indexOf('--prefix') + 1]! : 'mes_bench';
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1]!.split(',') : undefined;
 const replayEvents = 50;
 const password = 'bench-password';
 watchdog('bench/history', 60 * 60_000);
@@ -103,14 +110,14 @@ async function server(name: string, history: number) {
   };
 }
 
-const full = await server(names?.[0] ?? 'mes_bench_hist_full', 0);
-const past = await server(names?.[1] ?? `mes_bench_hist_${months}`, months);
+const full = await server(names?.[0] ?? `${prefix}_hist_full`, 0);
+const past = await server(names?.[1] ?? `${prefix}_hist_${months}`, months);
 const load = () =>
   os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ');
-console.log(`machine: ${machine()}; load at start ${load()}`);
+console.log(`machine: ${machine()}; load at start ${load()}; plans list cache ${full.app.mes.config.planListCacheMb} MiB`);
 for (const s of [full, past]) {
   console.log(`${s.name}: ${s.counts.plans} plans, ${s.counts.steps} assignments, ${s.counts.ledger} ledger rows, ${s.counts.events} events kept`);
 }
@@ -123,6 +130,8 @@ const routes: { name: string; path: (s: Server) => string }[] = [
   { name: 'plans list, late', path: () => '/api/mes/production-plans?late=true' },
   { name: 'plans list, search "cabinet"', path: () => '/api/mes/production-plans?q=cabinet' },
   { name: 'plans list, second page', path: (s) => `/api/mes/production-plans?${s.secondPage}` },
+  { name: 'plans list, sorted by projected end', path: () => '/api/mes/production-plans?sort=projectedEnd' },
+  { name: 'plans list, sorted by lateness', path: () => '/api/mes/production-plans?sort=lateness&direction=desc' },
   { name: 'plan detail (released plan)', path: (s) => `/api/mes/production-plans/${s.planId}` },
   { name: 'board: running steps', path: () => '/api/mes/worker-assignments?status=in_progress&status=paused&limit=500' },
   { name: 'board: plans in production', path: () => '/api/mes/production-plans?status=released&status=in_production&status=paused&limit=100' },
@@ -130,12 +139,33 @@ const routes: { name: string; path: (s: Server) => string }[] = [
   { name: "a worker's tasks", path: (s) => `/api/mes/workers/${s.workerId}/tasks` },
 ];
 
+/**
+ * The filtered lists fill a 50-row page at 24 months but not at --full (100
+ * plans, few completed or late): beside each, the same filter with the page
+ * size --full gives (its item count as the limit), so the two sides serve
+ * pages of the same size and the ratio is the history's alone.
+ */
+const sizedFilters = ['status=completed&sort=dueDate', 'late=true', 'q=cabinet'];
+for (const filter of sizedFilters) {
+  const res = await fetch(`${full.origin}/api/mes/production-plans?${filter}`, { headers: full.headers });
+  const n = ((await res.json()) as { items: unknown[] }).items.length;
+  const name = routes.find((r) => r.path(full).endsWith(`?${filter}`))!.name;
+  if (n > 0 && n < 50) routes.push({ name: `${name}, limit ${n} (--full's page size)`, path: () => `/api/mes/production-plans?${filter}&limit=${n}` });
+  else console.log(`${name}: --full's page has ${n} items (no same-size row)`);
+}
+
 const rows: { name: string; a: Measured; b: Measured }[] = [];
-for (const r of routes) {
+for (const r of routes.filter((r, i) => i === 0 || !only || only.some((w) => r.name.includes(w)))) {
+  const kept = (s: Server) => ({ hits: s.app.mes.planLists.hits, misses: s.app.mes.planLists.misses });
+  const k0 = [kept(full), kept(past)];
   const a = await cannon(r.name, { url: `${full.origin}${r.path(full)}`, headers: full.headers, duration: 4, connections: 20 });
   const b = await cannon(r.name, { url: `${past.origin}${r.path(past)}`, headers: past.headers, duration: 4, connections: 20 });
   rows.push({ name: r.name, a, b });
-  console.log(`${r.name}: ${Math.round(a.rps)} / ${Math.round(b.rps)} req/s${a.errors + b.errors > 0 ? ` (errors ${a.errors} / ${b.errors})` : ''}`);
+  // kept list pages served / read afresh during the route's run, on each server
+  const k = [full, past].map((s, i) => `${kept(s).hits - k0[i]!.hits}/${kept(s).misses - k0[i]!.misses}`);
+  console.log(
+    `${r.name}: ${Math.round(a.rps)} / ${Math.round(b.rps)} req/s${a.errors + b.errors > 0 ? ` (errors ${a.errors} / ${b.errors})` : ''}; list pages kept/read ${k.join(' and ')}`,
+  );
 }
 /**
  * Reconnects with Last-Event-ID for `seconds`, `connections` clients at a
@@ -176,7 +206,7 @@ async function replays(s: Server, seconds: number, connections: number): Promise
   const at = (p: number) => Math.round(times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? NaN);
   return { name: 'events replay', rps: times.length / elapsed, p50: at(0.5), p99: at(0.99), errors, requests: times.length };
 }
-{
+if (!only || only.some((w) => 'events replay'.includes(w))) {
   const name = `events replay (last ${replayEvents} events)`;
   const a = await replays(full, 4, 20);
   const b = await replays(past, 4, 20);

@@ -65,6 +65,8 @@ export interface Config {
   archiveAfterDays: number | undefined;
   /** Memory for serialized plan details kept per process, each served again only while its revision is current; 0 = off. */
   planCacheMb: number;
+  /** Memory for plans list pages kept per process, each served again only while nothing it shows changed (0033); 0 = off. */
+  planListCacheMb: number;
   /** Signed-in users are kept per process this long (dropped at once when a sign-out or user change is NOTIFYed); 0 = off. */
   sessionCacheSeconds: number;
   /** The largest document (drawing, instruction, CAD file) an upload may carry, in MiB; larger uploads are refused unread past the limit. */
@@ -182,6 +184,7 @@ export function loadConfig(argv: string[] = process.argv.slice(2), env: NodeJS.P
     overrunStepMinutes: intFrom('MES_OVERRUN_STEP_MINUTES', env.MES_OVERRUN_STEP_MINUTES, 15, 1, 24 * 60),
     overrunSweepSeconds: intFrom('MES_OVERRUN_SWEEP_SECONDS', env.MES_OVERRUN_SWEEP_SECONDS, 60, 0, 24 * 3600),
     planCacheMb: intFrom('MES_PLAN_CACHE_MB', env.MES_PLAN_CACHE_MB, 64, 0, 64 * 1024),
+    planListCacheMb: intFrom('MES_PLAN_LIST_CACHE_MB', env.MES_PLAN_LIST_CACHE_MB, 16, 0, 64 * 1024),
     sessionCacheSeconds: intFrom('MES_SESSION_CACHE_SECONDS', env.MES_SESSION_CACHE_SECONDS, 60, 0, 3600),
     documentMaxMb: intFrom('MES_DOCUMENT_MAX_MB', env.MES_DOCUMENT_MAX_MB, 25, 1, 256),
   };

@@ -6,7 +6,7 @@
 import type { Config } from './config.js';
 import type { Database, Db, Engine } from './db/database.js';
 import { SessionCache } from './modules/auth/index.js';
-import { PlanCatalogCache, PlanDetailCache } from './modules/plans/index.js';
+import { listSnapshotChecker, PlanCatalogCache, PlanDetailCache, PlanListCache } from './modules/plans/index.js';
 
 export interface MesContext {
   db: Db;
@@ -17,6 +17,8 @@ export interface MesContext {
   draining: boolean;
   /** Plan details this process keeps, each for the revision it was read at. */
   planDetails: PlanDetailCache;
+  /** Pages of the plans list this process keeps, each while nothing it shows changed since its snapshot. */
+  planLists: PlanListCache;
   /** the catalog new plans are validated against (off with the plan cache) */
   planCatalogs: PlanCatalogCache;
   /** Signed-in users this process keeps for a short while. */
@@ -37,6 +39,7 @@ export function createContext(database: Database, config: Config): MesContext {
     config,
     draining: false,
     planDetails: new PlanDetailCache(config.planCacheMb * 1024 * 1024),
+    planLists: new PlanListCache(config.planListCacheMb * 1024 * 1024, listSnapshotChecker(database.db)),
     planCatalogs: new PlanCatalogCache(config.planCacheMb > 0),
     sessions: new SessionCache(config.sessionCacheSeconds * 1000),
   };

@@ -93,14 +93,16 @@ export function createMetrics(app: FastifyInstance): MesMetrics {
   // the caches count their own hits and misses; exported as counters at scrape time
   new Counter({
     name: 'mes_cache_lookups_total',
-    help: 'Lookups of the per-process caches by cache (plan_detail, plan_catalog, session) and result (hit, miss)',
+    help: 'Lookups of the per-process caches by cache (plan_detail, plan_list, plan_catalog, session) and result (hit, miss)',
     labelNames: ['cache', 'result'] as const,
     registers,
     collect() {
       this.reset();
-      const { planDetails, planCatalogs, sessions } = app.mes;
+      const { planDetails, planLists, planCatalogs, sessions } = app.mes;
       this.inc({ cache: 'plan_detail', result: 'hit' }, planDetails.hits);
       this.inc({ cache: 'plan_detail', result: 'miss' }, planDetails.misses);
+      this.inc({ cache: 'plan_list', result: 'hit' }, planLists.hits);
+      this.inc({ cache: 'plan_list', result: 'miss' }, planLists.misses);
       this.inc({ cache: 'plan_catalog', result: 'hit' }, planCatalogs.hits);
       this.inc({ cache: 'plan_catalog', result: 'miss' }, planCatalogs.misses);
       this.inc({ cache: 'session', result: 'hit' }, sessions.hits);
@@ -109,11 +111,12 @@ export function createMetrics(app: FastifyInstance): MesMetrics {
   });
   new Gauge({
     name: 'mes_cache_entries',
-    help: 'Entries held by the per-process caches (plan_detail, plan_catalog, session)',
+    help: 'Entries held by the per-process caches (plan_detail, plan_list, plan_catalog, session)',
     labelNames: ['cache'] as const,
     registers,
     collect() {
       this.set({ cache: 'plan_detail' }, app.mes.planDetails.count);
+      this.set({ cache: 'plan_list' }, app.mes.planLists.count);
       this.set({ cache: 'plan_catalog' }, app.mes.planCatalogs.count);
       this.set({ cache: 'session' }, app.mes.sessions.count);
     },

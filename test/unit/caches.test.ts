@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SessionCache } from '../../src/modules/auth/session-cache.js';
 import { type KeptCatalog, PlanCatalogCache } from '../../src/modules/plans/catalog-cache.js';
 import { PlanDetailCache } from '../../src/modules/plans/detail-cache.js';
+import { PlanListCache } from '../../src/modules/plans/list-cache.js';
 
 const user = (id: number) => ({ id, username: `u${id}`, displayName: `User ${id}`, role: 'planner' as const, workerId: null, locale: null });
 const inAnHour = () => new Date(Date.now() + 3600_000);
@@ -142,5 +143,58 @@ describe('PlanCatalogCache', () => {
     const second = await cache.get(async () => catalog('1.2'));
     cache.drop(first);
     expect(await cache.get(async () => catalog('1.3'))).toBe(second);
+  });
+});
+
+describe('PlanListCache', () => {
+  /** A checker that records what it was asked and answers from `changedSince` (the snapshots whose pages changed). */
+  const checker = (changedSince: Set<string>, now = () => 1_000) => {
+    const calls: string[][] = [];
+    let n = 0;
+    const check = async (snapshots: readonly string[]) => {
+      calls.push([...snapshots]);
+      n++;
+      return { changed: snapshots.map((s) => changedSince.has(s)), snapshot: `after-${n}`, now: now() };
+    };
+    return { calls, check };
+  };
+
+  it('checks the snapshots of lookups that arrive together in one call, and moves each kept page to the check snapshot', async () => {
+    const { calls, check } = checker(new Set());
+    const cache = new PlanListCache(1_000_000, check);
+    cache.set('a', { body: 'A', snapshot: 's1', validUntil: null });
+    cache.set('b', { body: 'B', snapshot: 's2', validUntil: null });
+    expect(await Promise.all([cache.lookup('a'), cache.lookup('b'), cache.lookup('a'), cache.lookup('none')])).toEqual(['A', 'B', 'A', undefined]);
+    expect(calls).toEqual([['s1', 's2', 's1']]);
+    expect([cache.hits, cache.misses]).toEqual([3, 1]);
+    // the next check starts from the snapshot the last one proved the page exact at
+    await cache.lookup('a');
+    expect(calls[1]).toEqual(['after-1']);
+  });
+
+  it('drops a page whose snapshot missed a commit, and one the clock has passed', async () => {
+    let clock = 1_000;
+    const { check } = checker(new Set(['old']), () => clock);
+    const cache = new PlanListCache(1_000_000, check);
+    cache.set('stale', { body: 'S', snapshot: 'old', validUntil: null });
+    cache.set('timed', { body: 'T', snapshot: 'fine', validUntil: 1_500 });
+    expect(await cache.lookup('stale')).toBeUndefined();
+    expect(cache.count).toBe(1);
+    expect(await cache.lookup('timed')).toBe('T');
+    clock = 1_500;
+    expect(await cache.lookup('timed')).toBeUndefined();
+    expect(cache.count).toBe(0);
+  });
+
+  it('is off with no memory, and keeps no body over a quarter of it', async () => {
+    const { calls, check } = checker(new Set());
+    const off = new PlanListCache(0, check);
+    off.set('a', { body: 'A', snapshot: 's', validUntil: null });
+    expect(await off.lookup('a')).toBeUndefined();
+    expect([off.enabled, off.hits, off.misses, calls.length]).toEqual([false, 0, 0, 0]);
+    const small = new PlanListCache(100, check);
+    small.set('big', { body: 'x'.repeat(26), snapshot: 's', validUntil: null });
+    small.set('fits', { body: 'x'.repeat(25), snapshot: 's', validUntil: null });
+    expect([await small.lookup('big'), await small.lookup('fits')]).toEqual([undefined, 'x'.repeat(25)]);
   });
 });

@@ -98,6 +98,8 @@ export interface NodeMaterialInputTable {
 export interface PlanRevisionTable {
   plan_id: string;
   revision: string;
+  /** the transaction that stamped it last (0033): what a kept list page's snapshot is checked against */
+  xid: Generated<string>;
 }
 
 /** One row, stamped by triggers when a name the plan detail shows changes (0004); not data, so not in mesTables. */

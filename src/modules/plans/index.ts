@@ -6,6 +6,8 @@ export { type PlanDetail, type PlanDocument, PlanParams, type PlanStatus } from 
 export { archiveAllFinished } from './archive.service.js';
 export { PlanCatalogCache } from './catalog-cache.js';
 export { PlanDetailCache } from './detail-cache.js';
+export { PlanListCache } from './list-cache.js';
+export { listSnapshotChecker } from './plans.service.js';
 export {
   findPlanShortagePolicy,
   insertExtraNode,

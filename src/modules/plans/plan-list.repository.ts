@@ -100,12 +100,20 @@ function orderSql(page: PlanListPage, key: string): RawBuilder<unknown> {
   return sql.raw(sortKeys[page.sort].nullable ? `${key} ${d} nulls last, p.id ${d}` : `${key} ${d}, p.id ${d}`);
 }
 
-/** One page as the JSON text of its items, and where the next page starts (the last shown row's sort value and code) if there is one. */
+/**
+ * One page as the JSON text of its items, and where the next page starts (the
+ * last shown row's sort value and code) if there is one; with what a kept copy
+ * needs (see list-cache.ts): the snapshot the page was read in, and when the
+ * clock alone changes it (the earliest planned end, still ahead, of a shown
+ * plan's open step: its late-step count grows then; ms since the epoch).
+ */
 export interface PlanListPageText {
   items: string;
   more: boolean;
   lastKey: string | null;
   lastId: string | null;
+  snapshot: string;
+  validUntil: number | null;
 }
 
 /**
@@ -129,7 +137,7 @@ export async function listPlanPage(db: Db, f: PlanListFilter, page: PlanListPage
       select p.*, row_number() over (order by ${orderSql(page, 'p.sort_value')}) as n from page p
     ),
     items as (
-      select p.n, p.id, p.sort_value, json_build_object(
+      select p.n, p.id, p.sort_value, s.next_late, json_build_object(
                'id', p.id, 'workOrderCode', p.work_order_code, 'name', p.name, 'quantity', p.quantity, 'status', p.status, 'version', p.version,
                'plannedStart', ${sql.raw(isoText('p.planned_start'))}, 'plannedEnd', ${sql.raw(isoText('p.planned_end'))},
                'releasedAt', ${sql.raw(isoText('p.released_at'))}, 'completedAt', ${sql.raw(isoText('p.completed_at'))},
@@ -146,7 +154,8 @@ export async function listPlanPage(db: Db, f: PlanListFilter, page: PlanListPage
         left join lateral (
           select (count(*) filter (where a.status = 'completed'))::int as completed,
                  (count(*) filter (where a.status not in ('completed', 'cancelled') and a.planned_end < now()))::int as late_nodes,
-                 max(coalesce(a.actual_end, a.planned_end)) filter (where a.status <> 'cancelled') as last_end
+                 max(coalesce(a.actual_end, a.planned_end)) filter (where a.status <> 'cancelled') as last_end,
+                 min(a.planned_end) filter (where a.status not in ('completed', 'cancelled') and a.planned_end >= now()) as next_late
             from mes.worker_assignments a where a.plan_id = p.id and p.archived_at is null
         ) s on true
         -- an archived plan's counts were taken when its graph moved to the archive
@@ -160,7 +169,42 @@ export async function listPlanPage(db: Db, f: PlanListFilter, page: PlanListPage
     select coalesce((select json_agg(i.item order by i.n) from items i), '[]'::json)::text as items,
            (select count(*) from page) > ${page.limit} as more,
            (select i.sort_value::text from items i order by i.n desc limit 1) as "lastKey",
-           (select i.id from items i order by i.n desc limit 1) as "lastId"`.execute(db);
+           (select i.id from items i order by i.n desc limit 1) as "lastId",
+           pg_current_snapshot()::text as snapshot,
+           (select extract(epoch from min(i.next_late)) * 1000 from items i)::float8 as "validUntil"`.execute(db);
+  return rows[0]!;
+}
+
+/** What the check of kept list pages found: per snapshot asked about, whether anything a page shows changed since; and the check's own snapshot and clock. */
+export interface ListSnapshotCheck {
+  changed: boolean[];
+  snapshot: string;
+  now: number;
+}
+
+/**
+ * Whether a plan, or anything a list page shows of it, changed in a
+ * transaction each snapshot did not see (migration 0033): a stamp row whose
+ * transaction is at or above the snapshot's xmin and not visible in it, or a
+ * plan removal since. One statement for all the snapshots, so one snapshot
+ * (returned, with its clock): a page unchanged here is exactly what the
+ * database says as of that snapshot.
+ */
+export async function checkListSnapshots(db: Db, snapshots: readonly string[]): Promise<ListSnapshotCheck> {
+  const { rows } = await sql<{ changed: boolean[]; snapshot: string; now: number }>`${sql.raw(PREPARED)}
+    select coalesce(array_agg(c.changed order by s.i), '{}') as changed,
+           pg_current_snapshot()::text as snapshot,
+           (extract(epoch from statement_timestamp()) * 1000)::float8 as now
+      from unnest(${snapshots}::text[]) with ordinality s(snap, i)
+      cross join lateral (select s.snap::pg_snapshot as snap) x
+      -- the newest stamp first, down the xid index no further than the snapshot's xmin: written as a scalar
+      -- "order by … limit 1" so the planner walks the index (as an exists it costs the range at a third of
+      -- the table and scans it all)
+      cross join lateral (select
+        (select r.xid from mes.plan_revisions r
+          where r.xid >= pg_snapshot_xmin(x.snap) and not pg_visible_in_snapshot(r.xid, x.snap)
+          order by r.xid desc limit 1) is not null
+        or exists (select 1 from mes.plan_list_removals d where not pg_visible_in_snapshot(d.xid, x.snap)) as changed) c`.execute(db);
   return rows[0]!;
 }
 

@@ -6,17 +6,7 @@ import { Problem } from '../../shared/problem.schema.js';
 import { currentUser, plannerRoles } from '../auth/index.js';
 import { PlanGantt, planGantt } from '../scheduling/index.js';
 import { PlanDetail, PlanDocument, PlanListQuery, PlanPage, PlanParams, PlanUpdate } from './plans.schema.js';
-import {
-  createPlan,
-  deleteDraft,
-  exportPlan,
-  getPlanDetail,
-  getRevisedPlanDetail,
-  listPlans,
-  planPageBody,
-  planRevisionReader,
-  replaceDraft,
-} from './plans.service.js';
+import { createPlan, deleteDraft, exportPlan, getPlanDetail, getRevisedPlanDetail, listPlansBody, planRevisionReader, replaceDraft } from './plans.service.js';
 
 const tags = ['production plans'];
 const refusals = { 400: Problem, 404: Problem, 409: Problem, 422: Problem };
@@ -34,7 +24,7 @@ function expectedVersion(ifMatch: string | undefined, bodyVersion: number | unde
 }
 
 export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { db, planDetails, planCatalogs, config } = app.mes;
+  const { db, planDetails, planCatalogs, planLists, config } = app.mes;
   const currentRevision = planRevisionReader(db);
 
   app.get(
@@ -43,8 +33,8 @@ export const plansRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { tags, summary: 'List plans, newest first, a page at a time', querystring: PlanListQuery, response: { 200: PlanPage, 400: Problem } },
       config: { roles: plannerRoles },
     },
-    // the items arrive as JSON text in PlanSummary's shape (made by PostgreSQL): the body is sent as it is
-    async (request, reply) => reply.type('application/json; charset=utf-8').send(planPageBody(await listPlans(db, request.query)) as never),
+    // the items arrive as JSON text in PlanSummary's shape (made by PostgreSQL), or the whole body as kept: sent as it is
+    async (request, reply) => reply.type('application/json; charset=utf-8').send((await listPlansBody(db, request.query, planLists)) as never),
   );
 
   app.get(

@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.js';
 import { DomainError, m, notFound, summaryOf } from '../../shared/errors.js';
 import { recordEvents } from '../realtime/index.js';
 import type { KeptCatalog, PlanCatalogCache } from './catalog-cache.js';
+import type { PlanListCache, SnapshotChecker } from './list-cache.js';
 import * as documents from './plan-documents.repository.js';
 import * as listRepo from './plan-list.repository.js';
 import { decodeCursor, encodeCursor, listOrderOf } from './plan-list.rules.js';
@@ -30,13 +31,15 @@ export async function assertValid(db: Db, doc: PlanDocument, stored?: { planId: 
   return catalog;
 }
 
-/** A page of the plans list with its items as JSON text, already in PlanSummary's shape (see PlanPage). */
+/** A page of the plans list with its items as JSON text, already in PlanSummary's shape (see PlanPage); and what keeping it needs (list-cache.ts). */
 export interface PlanPageText {
   itemsJson: string;
   nextCursor: string | null;
   total?: number;
   limit: number;
   offset: number;
+  snapshot: string;
+  validUntil: number | null;
 }
 
 /**
@@ -63,7 +66,49 @@ export async function listPlans(db: Db, query: PlanListQuery): Promise<PlanPageT
   };
   const page = await listRepo.listPlanPage(db, filter, { ...order, limit, offset, cursor });
   const nextCursor = page.more && page.lastId !== null ? encodeCursor({ ...order, key: order.sort === 'code' ? null : page.lastKey, id: page.lastId }) : null;
-  return { itemsJson: page.items, nextCursor, ...(query.count ? { total: await listRepo.countPlans(db, filter) } : {}), limit, offset };
+  // the count is read after the page, so it sees at least what the page saw: the page's snapshot is the one to keep it under
+  const total = query.count ? { total: await listRepo.countPlans(db, filter) } : {};
+  return { itemsJson: page.items, nextCursor, ...total, limit, offset, snapshot: page.snapshot, validUntil: page.validUntil };
+}
+
+/** What a list request is kept under: every field that changes the answer, in one order whatever the URL's. */
+function listKey(q: PlanListQuery): string {
+  return JSON.stringify([
+    q.status ?? null,
+    q.workOrderCode ?? null,
+    q.q ?? null,
+    q.from ?? null,
+    q.to ?? null,
+    q.archived ?? false,
+    q.late ?? null,
+    q.sort ?? null,
+    q.direction ?? null,
+    q.limit ?? 50,
+    q.cursor ?? null,
+    q.offset ?? 0,
+    q.count ?? false,
+  ]);
+}
+
+/**
+ * The list page's JSON body: the kept one while nothing it shows changed (one
+ * shared check query, see list-cache.ts), else read, sent and kept.
+ */
+export async function listPlansBody(db: Db, query: PlanListQuery, pages?: PlanListCache): Promise<string> {
+  const key = pages?.enabled ? listKey(query) : undefined;
+  if (key !== undefined) {
+    const kept = await pages!.lookup(key);
+    if (kept !== undefined) return kept;
+  }
+  const page = await listPlans(db, query);
+  const body = planPageBody(page);
+  if (key !== undefined) pages!.set(key, { body, snapshot: page.snapshot, validUntil: page.validUntil });
+  return body;
+}
+
+/** The check of kept list pages' snapshots (see list-cache.ts), against this database. */
+export function listSnapshotChecker(db: Db): SnapshotChecker {
+  return (snapshots) => listRepo.checkListSnapshots(db, snapshots);
 }
 
 /** The JSON body of a list page (PlanPage): the items as PostgreSQL wrote them, the rest around them. */
