@@ -26,6 +26,7 @@ import * as m0025 from './0025_documents.js';
 import * as m0026 from './0026_analytics_indexes.js';
 import * as m0027 from './0027_analytics_rollups.js';
 import * as m0029 from './0029_plan_list_indexes.js';
+import * as m0031 from './0031_analytics_pva_index.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '0026_analytics_indexes': m0026,
   '0027_analytics_rollups': m0027,
   '0029_plan_list_indexes': m0029,
+  '0031_analytics_pva_index': m0031,
 };
