@@ -62,7 +62,7 @@ runCli(
         bar.done();
         console.log(
           `history of ${months} months in ${Math.round((performance.now() - historyStarted) / 1000)} s: ${h.plans} plans, ${h.steps} steps, ` +
-            `${h.pauses} pauses, ${h.problems} problems, ${h.ledgerRows} ledger rows`,
+            `${h.pauses} pauses, ${h.problems} problems, ${h.ledgerRows} ledger rows, ${h.lots} lots, ${h.lotParents} genealogy edges`,
         );
       }
       if (summary.generatedAdminPassword) console.log(`users "admin" and "planner", password: ${summary.generatedAdminPassword}`);

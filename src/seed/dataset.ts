@@ -66,6 +66,30 @@ const rawMaterials = [
   { code: 'HINGE-120', name: 'Concealed hinge 120°', unit: 'pcs', stock: 6000 },
 ];
 
+/**
+ * What the history's plans (seed --history) draw besides the plans' main
+ * materials: consumables per operation, and the laser-cut blanks of the
+ * lot-tracked sheets (lot-tracked too: a blank carries its sheet's heat
+ * number to the parts made of it). Opening stock like the raw materials;
+ * the blanks are made, never bought.
+ */
+export const consumables = [
+  { code: 'GAS-N2', name: 'Nitrogen, laser assist gas', unit: 'm3', stock: 2000 },
+  { code: 'OIL-PUNCH', name: 'Punching and forming oil', unit: 'l', stock: 200 },
+  { code: 'GAS-ARCO2', name: 'Shielding gas Ar/CO2 82/18', unit: 'm3', stock: 1500 },
+  { code: 'SPRAY-AS', name: 'Anti-spatter spray, 400 ml can', unit: 'pcs', stock: 600 },
+  { code: 'TAPE-MASK', name: 'High-temperature masking tape, 25 mm roll', unit: 'pcs', stock: 800 },
+  { code: 'DISC-125', name: 'Flap disc 125 mm, grit 60', unit: 'pcs', stock: 1500 },
+  { code: 'PRETREAT-FE', name: 'Iron phosphate pre-treatment concentrate', unit: 'l', stock: 400 },
+  { code: 'GASKET-PU', name: 'PU foam gasket, door seal', unit: 'm', stock: 3000 },
+  { code: 'LABEL-ID', name: 'Rating plate and ID label', unit: 'pcs', stock: 5000 },
+  { code: 'BOX-PACK', name: 'Corrugated shipping box with edge protection', unit: 'pcs', stock: 1500 },
+];
+export const blanks = [
+  { code: 'BLANK-304-1.5', name: 'Laser-cut blanks, stainless 1.4301 1.5 mm', unit: 'pcs', sheet: 'SHEET-304-1.5' },
+  { code: 'BLANK-ALMG3-2', name: 'Laser-cut blanks, aluminium AlMg3 2 mm', unit: 'pcs', sheet: 'SHEET-ALMG3-2' },
+];
+
 const products = [
   'Control cabinet',
   'Machine guard',
@@ -244,6 +268,15 @@ export function buildDataset(size: SeedSize, seed = 1): SeedDataset {
     })),
     ...wipMaterials.map((m) => ({ ...m, lot_tracked: false })),
     ...productMaterials.map((m) => ({ ...m, lot_tracked: false })),
+    ...consumables.map((m) => ({
+      code: m.code,
+      name: m.name,
+      unit: m.unit,
+      opening: m.stock * scale,
+      reorder_point: Math.round(m.stock * scale * 0.1),
+      lot_tracked: false,
+    })),
+    ...blanks.map((m) => ({ code: m.code, name: m.name, unit: m.unit, opening: 0, reorder_point: 0, lot_tracked: true })),
   ];
   const lots = demoLots.map((l, i) => ({
     code: `LOT-DEMO-${pad(i + 1)}`,
@@ -281,8 +314,19 @@ export function buildDataset(size: SeedSize, seed = 1): SeedDataset {
   };
 }
 
-/** A plan of the dataset's products; `quantities` are the batch sizes drawn from (the history's are smaller: a job shop's daily orders). */
-export function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, string[]>, quantities: readonly number[] = [5, 10, 20, 25, 50]): SeedPlan {
+/**
+ * A plan of the dataset's products; `quantities` are the batch sizes drawn from (the history's are smaller: a job shop's daily orders).
+ * `detailed` (the history's plans) routes parts the way a job shop's traveller lists them: holes punched before bending,
+ * cut edges deburred, weld seams inspected, doors pre-assembled, tube brackets drilled, surfaces masked before coating
+ * (about 15 steps a plan instead of 10). Without it the random draws are exactly those of before, so the demo plans do not change.
+ */
+export function buildPlan(
+  rnd: Random,
+  index: number,
+  stationsByOp: Map<string, string[]>,
+  quantities: readonly number[] = [5, 10, 20, 25, 50],
+  detailed = false,
+): SeedPlan {
   const productIndex = index % products.length;
   const product = products[productIndex]!;
   const quantity = rnd.pick(quantities);
@@ -310,10 +354,11 @@ export function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, 
   };
 
   // two (sometimes three) part branches: cut → bend/punch, merging into a weld
-  const branches = rnd.chance(0.35) ? 3 : 2;
+  const branches = rnd.chance(detailed ? 0.6 : 0.35) ? 3 : 2;
   const branchEnds: string[] = [];
   let next = 1;
   for (let b = 0; b < branches; b++) {
+    const part = ['side panels', 'base plate', 'brackets'][b];
     const cut = `N${next++}`;
     add(
       {
@@ -327,21 +372,48 @@ export function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, 
       0,
       b,
     );
+    let before = cut;
+    if (detailed && rnd.chance(0.35)) {
+      const holes = `N${next++}`;
+      add(
+        {
+          nodeId: holes,
+          name: `Punch holes in ${part}`,
+          operationId: 'OP-002',
+          nominalTime: round(rnd.int(1, 4) / 2),
+          predecessors: [cut],
+          materialInputs: [],
+        },
+        1,
+        b,
+      );
+      before = holes;
+    }
     const form = `N${next++}`;
     const punch = b === 1 && rnd.chance(0.5);
     add(
       {
         nodeId: form,
-        name: punch ? 'Punch ventilation pattern' : `Bend ${['side panels', 'base plate', 'brackets'][b]}`,
+        name: punch ? 'Punch ventilation pattern' : `Bend ${part}`,
         operationId: punch ? 'OP-002' : 'OP-003',
         nominalTime: round(rnd.int(2, 10) / 2),
-        predecessors: [cut],
+        predecessors: [before],
         materialInputs: [],
       },
       1,
       b,
     );
-    branchEnds.push(form);
+    let end = form;
+    if (detailed && rnd.chance(0.65)) {
+      const deburr = `N${next++}`;
+      add(
+        { nodeId: deburr, name: `Deburr ${part}`, operationId: 'OP-005', nominalTime: round(rnd.int(1, 4) / 2), predecessors: [form], materialInputs: [] },
+        2,
+        b,
+      );
+      end = deburr;
+    }
+    branchEnds.push(end);
   }
   const weld = `N${next++}`;
   add(
@@ -358,14 +430,47 @@ export function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, 
     0,
   );
   let last = weld;
+  if (detailed && rnd.chance(0.7)) {
+    const check = `N${next++}`;
+    add(
+      {
+        nodeId: check,
+        name: 'Inspect weld seams',
+        operationId: 'OP-008',
+        nominalTime: round(rnd.int(1, 3) / 2),
+        efficiency: 1,
+        predecessors: [weld],
+        materialInputs: [],
+      },
+      3,
+      1,
+    );
+    last = check;
+  }
   if (rnd.chance(0.6)) {
     const grind = `N${next++}`;
     add(
-      { nodeId: grind, name: 'Grind weld seams', operationId: 'OP-005', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [weld], materialInputs: [] },
+      { nodeId: grind, name: 'Grind weld seams', operationId: 'OP-005', nominalTime: round(rnd.int(2, 6) / 2), predecessors: [last], materialInputs: [] },
       3,
       0,
     );
     last = grind;
+  }
+  if (detailed && rnd.chance(0.4)) {
+    const mask = `N${next++}`;
+    add(
+      {
+        nodeId: mask,
+        name: 'Mask threads and contact faces',
+        operationId: 'OP-006',
+        nominalTime: round(rnd.int(1, 3) / 2),
+        predecessors: [last],
+        materialInputs: [],
+      },
+      4,
+      1,
+    );
+    last = mask;
   }
   const paint = `N${next++}`;
   add(
@@ -402,7 +507,39 @@ export function buildPlan(rnd: Random, index: number, stationsByOp: Map<string, 
       3,
       2,
     );
-    assemblyPreds.push(tube);
+    let tubeEnd = tube;
+    if (detailed && rnd.chance(0.6)) {
+      tubeEnd = `N${next++}`;
+      add(
+        {
+          nodeId: tubeEnd,
+          name: 'Punch tube bracket holes',
+          operationId: 'OP-002',
+          nominalTime: round(rnd.int(1, 3) / 2),
+          predecessors: [tube],
+          materialInputs: [],
+        },
+        4,
+        2,
+      );
+    }
+    assemblyPreds.push(tubeEnd);
+  }
+  if (detailed && rnd.chance(0.5)) {
+    const pre = `N${next++}`;
+    add(
+      {
+        nodeId: pre,
+        name: 'Pre-assemble doors and covers',
+        operationId: 'OP-007',
+        nominalTime: round(rnd.int(2, 6) / 2),
+        predecessors: [paint],
+        materialInputs: [],
+      },
+      5,
+      1,
+    );
+    assemblyPreds[0] = pre;
   }
   add(
     {

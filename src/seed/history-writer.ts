@@ -17,6 +17,8 @@ export interface HistoryCounts {
   pauses: number;
   problems: number;
   ledgerRows: number;
+  lots: number;
+  lotParents: number;
 }
 
 const CHUNK = 4_000;
@@ -198,6 +200,48 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
       (done) => onStep?.('problems', done, problems.length),
     );
 
+    // lots before the ledger rows that move them (on hand starts at 0; the ledger's trigger keeps it)
+    const lotCodes = history.lots.map((l) => codes.next('LOT', l.receivedAt));
+    const lots = history.lots.map((l, i) => ({
+      code: lotCodes[i],
+      material_code: l.materialCode,
+      heat_number: l.heatNumber,
+      supplier: l.supplier,
+      certificate: l.certificate,
+      received_at: iso(l.receivedAt),
+      origin: l.origin,
+      origin_plan_id: l.plan === null ? null : planIds[l.plan],
+      origin_node_id: l.nodeId,
+      origin_assignment_id: l.plan === null ? null : stepIds.get(`${l.plan}/${l.nodeId}`),
+      origin_worker_id: l.workerId,
+      origin_substation_id: l.substationId,
+      created_by: l.origin === 'receipt' ? 'purchasing' : l.workerId,
+    }));
+    await chunked(
+      lots,
+      (chunk) =>
+        sql`
+        insert into mes.lots (code, material_code, heat_number, supplier, certificate, received_at, origin, origin_plan_id, origin_node_id,
+                              origin_assignment_id, origin_worker_id, origin_substation_id, created_by, created_at)
+        select code, material_code, heat_number, supplier, certificate, received_at, origin, origin_plan_id, origin_node_id,
+               origin_assignment_id, origin_worker_id, origin_substation_id, created_by, received_at
+          from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(code text, material_code text, heat_number text, supplier text,
+               certificate text, received_at timestamptz, origin text, origin_plan_id text, origin_node_id text, origin_assignment_id text,
+               origin_worker_id text, origin_substation_id text, created_by text)`.execute(trx),
+      (done) => onStep?.('lots', done, lots.length),
+    );
+    const lotParents = history.lotParents.map((e) => ({ parent_lot: lotCodes[e.parent], child_lot: lotCodes[e.child], quantity: e.quantity }));
+    await chunked(
+      lotParents,
+      (chunk) =>
+        sql`
+        insert into mes.lot_parents (parent_lot, child_lot, quantity)
+        select parent_lot, child_lot, quantity from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(parent_lot text, child_lot text, quantity numeric)`.execute(
+          trx,
+        ),
+      (done) => onStep?.('genealogy', done, lotParents.length),
+    );
+
     // the ledger in the order things happened (ids follow time, as on a live floor)
     const ledger = history.ledger
       .map((l, k) => ({ l, k }))
@@ -213,15 +257,17 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
         reason: l.entryType === 'consumption' || l.entryType === 'production' ? `${l.reason} by ${stepIds.get(`${l.plan}/${l.nodeId}`)}` : l.reason,
         actor: l.plan === null ? 'purchasing' : 'history',
         created_at: iso(l.at),
+        lot_code: l.lot === null ? null : lotCodes[l.lot],
       }));
     await chunked(
       ledger,
       (chunk) =>
         sql`
-        insert into mes.material_ledger (material_code, entry_type, stock_delta, reserved_delta, plan_id, node_id, assignment_id, reason, actor, created_at)
-        select material_code, entry_type, stock_delta, reserved_delta, plan_id, node_id, assignment_id, reason, actor, created_at
+        insert into mes.material_ledger (material_code, entry_type, stock_delta, reserved_delta, plan_id, node_id, assignment_id, reason, actor, created_at, lot_code)
+        select material_code, entry_type, stock_delta, reserved_delta, plan_id, node_id, assignment_id, reason, actor, created_at, lot_code
           from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(material_code text, entry_type text, stock_delta numeric,
-               reserved_delta numeric, plan_id text, node_id bigint, assignment_id text, reason text, actor text, created_at timestamptz)`.execute(trx),
+               reserved_delta numeric, plan_id text, node_id bigint, assignment_id text, reason text, actor text, created_at timestamptz,
+               lot_code text)`.execute(trx),
       (done) => onStep?.('ledger', done, ledger.length),
     );
 
@@ -230,9 +276,18 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
       insert into mes.code_counters as c (prefix, period, last_value)
       select prefix, period, last_value from jsonb_to_recordset(${JSON.stringify(counterRows)}::jsonb) as x(prefix text, period text, last_value bigint)
       on conflict (prefix, period) do update set last_value = greatest(c.last_value, excluded.last_value)`.execute(trx);
-    await sql`analyze mes.production_plans, mes.production_plan_nodes, mes.worker_assignments, mes.material_ledger, mes.assignment_pauses`.execute(trx);
+    await sql`analyze mes.production_plans, mes.production_plan_nodes, mes.worker_assignments, mes.material_ledger, mes.assignment_pauses,
+                      mes.lots, mes.lot_parents, mes.analytics_steps, mes.analytics_pauses, mes.analytics_plans, mes.analytics_plan_steps`.execute(trx);
 
-    return { plans: planRows.length, steps: steps.length, pauses: pauses.length, problems: problems.length, ledgerRows: ledger.length };
+    return {
+      plans: planRows.length,
+      steps: steps.length,
+      pauses: pauses.length,
+      problems: problems.length,
+      ledgerRows: ledger.length,
+      lots: lots.length,
+      lotParents: lotParents.length,
+    };
   });
 }
 
@@ -256,5 +311,9 @@ export async function seedHistory(db: Db, options: HistoryOptions): Promise<Hist
       if (done % 500 === 0) options.onStep?.('simulate', done, Math.max(done, estimate));
     },
   );
-  return writeHistory(db, history, options.onStep);
+  const counts = await writeHistory(db, history, options.onStep);
+  // after a bulk load, as a DBA would: the reports read the analytics facts by index only (migration 0031), which needs the
+  // visibility map that only a vacuum sets (autovacuum would, minutes later); vacuum cannot run inside the write's transaction
+  await sql`vacuum (analyze) mes.analytics_steps, mes.analytics_pauses, mes.analytics_plans, mes.analytics_plan_steps`.execute(db);
+  return counts;
 }

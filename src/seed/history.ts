@@ -18,11 +18,18 @@
  * Material follows the ledger discipline of the live system: a reservation at
  * release for every stock input, consumption at the step's completion,
  * production of each output's good quantity, shipment of finished goods, and
- * purchase receipts whenever a raw material would run low.
+ * purchase receipts whenever a raw material would run low. Every step draws
+ * its operation's consumables too (assist and shielding gas, discs, oil,
+ * pre-treatment, gaskets, labels, boxes). Lot-tracked sheets are bought as
+ * lots (heat number, supplier, certificate) and consumed from them first in,
+ * first out, one ledger row per lot drawn, as a live completion does; a cut
+ * of such a sheet makes a lot of blanks (lot-tracked, origin: the step) whose
+ * genealogy edges name the sheet lots it was cut from, and the next step of
+ * the part consumes that lot.
  */
 import { CompiledCalendar, durationMinutes, MINUTE_MS, type ShiftCalendar } from '../scheduler/index.js';
 import { createRandom, type Random } from '../shared/random.js';
-import { buildPlan, type SeedDataset, type SeedPlan } from './dataset.js';
+import { blanks, buildPlan, type SeedDataset, type SeedPlan } from './dataset.js';
 
 export interface HistoryInput {
   dataset: SeedDataset;
@@ -59,6 +66,10 @@ export interface HistoryLedgerRow {
   entryType: 'receipt' | 'reservation' | 'consumption' | 'production' | 'adjustment';
   stockDelta: number;
   reservedDelta: number;
+  /** index in HistoryResult.lots of the lot it moves (lot-tracked materials), else null */
+  lot: number | null;
+  /** a consumption of a made input: the node that made it (its lot is drawn first, as a live completion prefers it) */
+  source?: string;
   /** index of the plan in HistoryResult.plans, null for receipts */
   plan: number | null;
   /** node id within that plan */
@@ -79,13 +90,86 @@ export interface HistoryPlan {
   completedAt: number;
 }
 
+/** A lot of a lot-tracked material: bought (a receipt) or made by a step (an output). */
+export interface HistoryLot {
+  materialCode: string;
+  origin: 'receipt' | 'output';
+  receivedAt: number;
+  heatNumber: string | null;
+  supplier: string | null;
+  certificate: string | null;
+  /** output lots: the step that made it (plan index, node, worker, substation) */
+  plan: number | null;
+  nodeId: string | null;
+  workerId: string | null;
+  substationId: string | null;
+}
+
 export interface HistoryResult {
   plans: HistoryPlan[];
   ledger: HistoryLedgerRow[];
+  lots: HistoryLot[];
+  /** genealogy: child lot made from parent lot, quantity consumed (indexes into lots) */
+  lotParents: { parent: number; child: number; quantity: number }[];
+}
+
+/** What a step of each operation consumes besides its plan's main materials, per unit made, and how often it is booked. */
+const consumablesByOperation: Record<string, { code: string; perUnit: [number, number]; chance: number }[]> = {
+  'OP-001': [{ code: 'GAS-N2', perUnit: [0.1, 0.4], chance: 1 }],
+  'OP-002': [{ code: 'OIL-PUNCH', perUnit: [0.01, 0.04], chance: 0.8 }],
+  'OP-003': [{ code: 'OIL-PUNCH', perUnit: [0.005, 0.02], chance: 0.5 }],
+  'OP-004': [
+    { code: 'GAS-ARCO2', perUnit: [0.2, 0.6], chance: 1 },
+    { code: 'SPRAY-AS', perUnit: [0.02, 0.1], chance: 0.8 },
+  ],
+  'OP-005': [{ code: 'DISC-125', perUnit: [0.1, 0.4], chance: 1 }],
+  'OP-006': [
+    { code: 'PRETREAT-FE', perUnit: [0.05, 0.15], chance: 0.8 },
+    { code: 'TAPE-MASK', perUnit: [0.02, 0.1], chance: 0.6 },
+  ],
+  'OP-007': [
+    { code: 'LABEL-ID', perUnit: [1, 1], chance: 0.6 },
+    { code: 'GASKET-PU', perUnit: [0.5, 2], chance: 0.5 },
+  ],
+  'OP-008': [{ code: 'LABEL-ID', perUnit: [1, 1], chance: 0.6 }],
+};
+const suppliers: Record<string, { supplier: string; heat: string }> = {
+  'SHEET-304-1.5': { supplier: 'Outokumpu', heat: 'H' },
+  'SHEET-ALMG3-2': { supplier: 'Assan Alüminyum', heat: 'AL' },
+};
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
+
+/**
+ * The history's material flow on a plan: consumables per step, and the cut of
+ * a lot-tracked sheet making lot-tracked blanks that the part's next step
+ * consumes (so the blanks' lots descend from the sheets' lots).
+ */
+function detailMaterials(doc: SeedPlan, rnd: Random, lotTracked: Set<string>): void {
+  const blankOf = new Map(blanks.map((b) => [b.sheet, b.code]));
+  for (const n of doc.nodes) {
+    const quantity = n.quantity ?? doc.quantity;
+    for (const c of consumablesByOperation[n.operationId] ?? []) {
+      if (!rnd.chance(c.chance)) continue;
+      const perUnit = c.perUnit[0] + rnd.next() * (c.perUnit[1] - c.perUnit[0]);
+      n.materialInputs.push({
+        materialCode: c.code,
+        requiredQuantity: Math.max(0.001, round3(quantity * (c.perUnit[0] === c.perUnit[1] ? c.perUnit[0] : perUnit))),
+      });
+    }
+    if (n.output?.materialCode.startsWith('FG-')) n.materialInputs.push({ materialCode: 'BOX-PACK', requiredQuantity: quantity });
+    const sheet =
+      n.operationId === 'OP-001' && !n.output ? n.materialInputs.find((i) => lotTracked.has(i.materialCode) && blankOf.has(i.materialCode)) : undefined;
+    const next = sheet ? doc.nodes.find((m) => m.predecessors.includes(n.nodeId)) : undefined;
+    if (sheet && next) {
+      const blank = blankOf.get(sheet.materialCode)!;
+      n.output = { materialCode: blank, quantity };
+      next.materialInputs.push({ materialCode: blank, requiredQuantity: quantity, fromNodeId: n.nodeId });
+    }
+  }
 }
 
 /** batch sizes of the past's orders: smaller than the demo plans', as a job shop's daily orders are */
-const historyQuantities = [1, 2, 2, 3, 4, 5, 6, 8, 10, 12];
+const historyQuantities = [1, 1, 1, 2, 2, 3, 4, 5, 6, 8];
 const scrapReasons = ['dimension out of tolerance', 'weld porosity', 'scratched surface', 'wrong bend angle', 'material defect', 'coating defect'];
 const pauseKinds: { reason: string; weight: number; minutes: [number, number]; note: string }[] = [
   { reason: 'break', weight: 40, minutes: [10, 30], note: '' },
@@ -172,7 +256,6 @@ export function simulateHistory(input: HistoryInput, onPlan?: (done: number, est
   const workerBusy = new Map(dataset.workers.map((w) => [w.id, new Busy()]));
   const substationBusy = new Map(dataset.substations.map((s) => [s.id, new Busy()]));
   const lotTracked = new Set(dataset.materials.filter((m) => m.lot_tracked).map((m) => m.code));
-  const untrackedSheet = dataset.materials.find((m) => m.code.startsWith('SHEET-') && !m.lot_tracked)!.code;
   const finished = new Set(dataset.materials.filter((m) => m.code.startsWith('FG-')).map((m) => m.code));
   /** earliest start >= t at which `minutes` of work fit on the worker's shifts with worker and substation both free */
   const slot = (cal: CompiledCalendar, worker: Busy, substation: Busy, t: number, minutes: number): [number, number] => {
@@ -190,16 +273,17 @@ export function simulateHistory(input: HistoryInput, onPlan?: (done: number, est
   // the work of the floor in minutes per working day, to start the release rate near capacity
   const dailyCapacity = dataset.workers.length * 8 * 60;
   let gap = (8 * 60 * MINUTE_MS * 2) / Math.max(1, dailyCapacity / 400);
-  const targetLead = 4 * 86_400_000;
+  const targetLead = 5.5 * 86_400_000;
   const estimate = Math.round((now - from) / gap);
   let releaseAt = from;
   let index = 0;
 
   while (releaseAt < now - 3 * 86_400_000) {
-    const doc = buildPlan(rnd, index, stationsByOp, historyQuantities);
-    // the past draws no lot-tracked material: its ledger rows would need lots (a gap: the history has no lots yet)
-    for (const n of doc.nodes) n.materialInputs = n.materialInputs.map((i) => (lotTracked.has(i.materialCode) ? { ...i, materialCode: untrackedSheet } : i));
+    const doc = buildPlan(rnd, index, stationsByOp, historyQuantities, true);
+    detailMaterials(doc, rnd, lotTracked);
     const p = plans.length;
+    /** good output of each node made so far (a made lot-tracked input consumes what its maker delivered) */
+    const made = new Map<string, number>();
     const ledgerBefore = ledger.length;
     const ends = new Map<string, number>();
     const steps: HistoryStep[] = [];
@@ -212,6 +296,7 @@ export function simulateHistory(input: HistoryInput, onPlan?: (done: number, est
           entryType: 'reservation',
           stockDelta: 0,
           reservedDelta: i.requiredQuantity,
+          lot: null,
           plan: p,
           nodeId: n.nodeId,
           byStep: false,
@@ -285,11 +370,17 @@ export function simulateHistory(input: HistoryInput, onPlan?: (done: number, est
       // material at completion
       for (const i of n.materialInputs) {
         const fromStock = i.fromNodeId === undefined;
+        // a made lot-tracked input (blanks): the operator books what its maker delivered, drawn from that step's lot
+        const tracked = !fromStock && lotTracked.has(i.materialCode);
+        const quantity = tracked ? (made.get(i.fromNodeId!) ?? 0) : i.requiredQuantity;
+        if (quantity <= 0) continue;
         ledger.push({
           materialCode: i.materialCode,
           entryType: 'consumption',
-          stockDelta: -i.requiredQuantity,
+          stockDelta: -quantity,
           reservedDelta: fromStock ? -i.requiredQuantity : 0,
+          lot: null,
+          ...(tracked ? { source: i.fromNodeId! } : {}),
           plan: p,
           nodeId: n.nodeId,
           byStep: true,
@@ -299,11 +390,13 @@ export function simulateHistory(input: HistoryInput, onPlan?: (done: number, est
       }
       if (n.output && quantity - scrap > 0) {
         const good = Math.min(n.output.quantity, quantity - scrap);
+        made.set(n.nodeId, good);
         ledger.push({
           materialCode: n.output.materialCode,
           entryType: 'production',
           stockDelta: good,
           reservedDelta: 0,
+          lot: null,
           plan: p,
           nodeId: n.nodeId,
           byStep: true,
@@ -316,6 +409,7 @@ export function simulateHistory(input: HistoryInput, onPlan?: (done: number, est
             entryType: 'adjustment',
             stockDelta: -good,
             reservedDelta: 0,
+            lot: null,
             plan: p,
             nodeId: null,
             byStep: false,
@@ -355,7 +449,7 @@ export function simulateHistory(input: HistoryInput, onPlan?: (done: number, est
     gap *= lead > targetLead ? 1.08 : 0.97;
     releaseAt += Math.max(5 * MINUTE_MS, Math.round(gap * (0.5 + rnd.next())));
   }
-  return { plans, ledger: withReceipts(ledger, input.stock, dataset) };
+  return { plans, ...withReceipts(ledger, input.stock, dataset, plans) };
 }
 
 /**
@@ -363,23 +457,143 @@ export function simulateHistory(input: HistoryInput, onPlan?: (done: number, est
  * would fall below its reorder level (or its opening stock, the larger): what
  * purchasing would have done. Walking in time order keeps every prefix of the
  * ledger, hence every bulk statement, at a stock of zero or more.
+ *
+ * Lot-tracked materials move through lots, as the live completion moves them
+ * (materials/consumption.service.ts): a receipt is a new lot with its heat
+ * number; a consumption draws the lot its input's maker made first, then the
+ * oldest lots (first in, first out), one row per lot, the first row carrying
+ * the reservation's release; a production makes an output lot whose parents
+ * are the lots the step drew. Quantities are kept in thousandths (the
+ * ledger's numeric(14,3)), so no lot ever goes below zero by rounding.
  */
-function withReceipts(ledger: HistoryLedgerRow[], start: Map<string, number>, dataset: SeedDataset): HistoryLedgerRow[] {
+function withReceipts(
+  ledger: HistoryLedgerRow[],
+  start: Map<string, number>,
+  dataset: SeedDataset,
+  plans: HistoryPlan[],
+): { ledger: HistoryLedgerRow[]; lots: HistoryLot[]; lotParents: HistoryResult['lotParents'] } {
   const sorted = ledger.map((l, k) => ({ l, k })).sort((a, b) => a.l.at - b.l.at || a.k - b.k);
   const stock = new Map(start);
   const level = new Map(dataset.materials.map((m) => [m.code, Math.max(m.reorder_point, m.opening, 1)]));
+  const tracked = new Set(dataset.materials.filter((m) => m.lot_tracked).map((m) => m.code));
+  const made = (code: string) => code.startsWith('WIP-') || code.startsWith('FG-') || code.startsWith('BLANK-');
   const out: HistoryLedgerRow[] = [];
+  const lots: HistoryLot[] = [];
+  const lotParents: HistoryResult['lotParents'] = [];
+  /** thousandths on hand per lot; lots of each material in the order received (the history's own lots only) */
+  const onHand: number[] = [];
+  const lotsOf = new Map<string, number[]>();
+  /** the output lot of plan/node, and the lots a step drew (its output lot's parents) */
+  const outputLot = new Map<string, number>();
+  const drawn = new Map<string, Map<number, number>>();
+  const heats = new Map<string, number>();
+  const newLot = (lot: HistoryLot, milli: number): number => {
+    const i = lots.push(lot) - 1;
+    onHand.push(milli);
+    lotsOf.set(lot.materialCode, [...(lotsOf.get(lot.materialCode) ?? []), i]);
+    return i;
+  };
+  const milli = (n: number) => Math.round(n * 1000);
   for (const { l } of sorted) {
+    if (tracked.has(l.materialCode) && l.stockDelta !== 0) {
+      const key = `${l.plan}/${l.nodeId}`;
+      if (l.stockDelta > 0) {
+        // production: an output lot of the step
+        const step = plans[l.plan!]!.steps.find((s) => s.nodeId === l.nodeId)!;
+        const lot = newLot(
+          {
+            materialCode: l.materialCode,
+            origin: 'output',
+            receivedAt: l.at,
+            heatNumber: null,
+            supplier: null,
+            certificate: null,
+            plan: l.plan,
+            nodeId: l.nodeId,
+            workerId: step.workerId,
+            substationId: step.substationId,
+          },
+          milli(l.stockDelta),
+        );
+        outputLot.set(key, lot);
+        for (const [parent, q] of drawn.get(key) ?? []) lotParents.push({ parent, child: lot, quantity: q / 1000 });
+        out.push({ ...l, lot });
+        continue;
+      }
+      // consumption: the maker's lot first, then first in, first out
+      let need = milli(-l.stockDelta);
+      const own = l.source !== undefined ? outputLot.get(`${l.plan}/${l.source}`) : undefined;
+      const available = (lotsOf.get(l.materialCode) ?? []).reduce((a, i) => a + onHand[i]!, 0);
+      if (available < need && !made(l.materialCode)) {
+        // purchasing: a new lot (a heat of the mill) big enough to restock
+        const n = (heats.get(l.materialCode) ?? 0) + 1;
+        heats.set(l.materialCode, n);
+        const s = suppliers[l.materialCode] ?? { supplier: 'Metal trading', heat: 'HT' };
+        const heat = `${s.heat}-${new Date(l.at).getUTCFullYear() % 100}-${String(2000 + n * 37).padStart(4, '0')}`;
+        const qty = Math.ceil(2 * level.get(l.materialCode)! + (need - available) / 1000);
+        const at = l.at - 3_600_000;
+        const lot = newLot(
+          {
+            materialCode: l.materialCode,
+            origin: 'receipt',
+            receivedAt: at,
+            heatNumber: heat,
+            supplier: s.supplier,
+            certificate: `EN 10204 3.1 no. ${heat}`,
+            plan: null,
+            nodeId: null,
+            workerId: null,
+            substationId: null,
+          },
+          milli(qty),
+        );
+        out.push({
+          materialCode: l.materialCode,
+          entryType: 'receipt',
+          stockDelta: qty,
+          reservedDelta: 0,
+          lot,
+          plan: null,
+          nodeId: null,
+          byStep: false,
+          at,
+          reason: 'purchase receipt',
+        });
+        stock.set(l.materialCode, (stock.get(l.materialCode) ?? 0) + qty);
+      }
+      const order = [...(own !== undefined ? [own] : []), ...(lotsOf.get(l.materialCode) ?? []).filter((i) => i !== own)];
+      const draws = drawn.get(key) ?? new Map<number, number>();
+      drawn.set(key, draws);
+      let first = true;
+      for (const i of order) {
+        if (need === 0) break;
+        const take = Math.min(need, onHand[i]!);
+        if (take === 0) continue;
+        onHand[i] = onHand[i]! - take;
+        need -= take;
+        draws.set(i, (draws.get(i) ?? 0) + take);
+        out.push({ ...l, stockDelta: -take / 1000, reservedDelta: first ? l.reservedDelta : 0, lot: i });
+        stock.set(l.materialCode, (stock.get(l.materialCode) ?? 0) - take / 1000);
+        first = false;
+      }
+      // (a made lot short of what was booked cannot happen: its consumer books what the maker delivered)
+      lotsOf.set(
+        l.materialCode,
+        (lotsOf.get(l.materialCode) ?? []).filter((i) => onHand[i]! > 0),
+      );
+      continue;
+    }
     const have = stock.get(l.materialCode) ?? 0;
     if (l.stockDelta < 0 && have + l.stockDelta < 0) {
       // raw material: restock to twice its level; a made part short here (its maker scrapped more): book the difference found in stock
-      const raw = !l.materialCode.startsWith('WIP-') && !l.materialCode.startsWith('FG-');
+      const raw = !made(l.materialCode);
       const qty = raw ? Math.ceil(2 * level.get(l.materialCode)! - (have + l.stockDelta)) : -(have + l.stockDelta);
       out.push({
         materialCode: l.materialCode,
         entryType: raw ? 'receipt' : 'adjustment',
         stockDelta: qty,
         reservedDelta: 0,
+        lot: null,
         plan: null,
         nodeId: null,
         byStep: false,
@@ -391,5 +605,5 @@ function withReceipts(ledger: HistoryLedgerRow[], start: Map<string, number>, da
     stock.set(l.materialCode, (stock.get(l.materialCode) ?? 0) + l.stockDelta);
     out.push(l);
   }
-  return out;
+  return { ledger: out, lots, lotParents };
 }

@@ -113,8 +113,9 @@ describe.skipIf(!hasChromium)('the UI in Turkish', () => {
     const users = await api<{ items: { username: string; displayName: string }[] }>(token, '/users?limit=500');
     for (const u of users.items) dataNames.add(u.username).add(u.displayName);
     // a quantity with a thousands separator and decimals, to read back in Turkish
-    const materials = await api<{ items: { code: string; stock: number }[] }>(token, '/materials?limit=1');
-    const material = materials.items[0]!;
+    // (an untracked one: a lot-tracked material's stock moves only through its lots)
+    const materials = await api<{ items: { code: string; stock: number; lotTracked: boolean }[] }>(token, '/materials?limit=100');
+    const material = materials.items.find((m) => !m.lotTracked)!;
     await api(token, `/materials/${encodeURIComponent(material.code)}/adjustments`, {
       method: 'POST',
       body: JSON.stringify({ kind: 'receipt', quantity: 1000.5, reason: 'e2e' }),

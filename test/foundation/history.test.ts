@@ -40,7 +40,15 @@ describeEachEngine('history generator', (ctx) => {
     expect(grew('assignment_pauses')).toBe(counts.pauses);
     expect(grew('assignment_problems')).toBe(counts.problems);
     expect(grew('material_ledger')).toBe(counts.ledgerRows);
+    expect(grew('lots')).toBe(counts.lots);
+    expect(grew('lot_parents')).toBe(counts.lotParents);
     expect(counts.pauses).toBeGreaterThan(0);
+    // the issue's proportions: plans of about 15 steps, more than three ledger rows a step (a reservation and a consumption per input,
+    // consumables, lots drawn row by row, production, shipments, receipts)
+    expect(counts.steps / counts.plans).toBeGreaterThan(12);
+    expect(counts.ledgerRows / counts.steps).toBeGreaterThan(3);
+    expect(counts.lots).toBeGreaterThan(0);
+    expect(counts.lotParents).toBeGreaterThan(0);
     expect(counts.problems).toBeGreaterThan(0);
     expect(await runIntegrityChecks(db)).toEqual([]);
 
@@ -79,6 +87,53 @@ describeEachEngine('history generator', (ctx) => {
       select count(*)::int as n from mes.assignment_pauses x join mes.worker_assignments a on a.id = x.assignment_id
        where x.started_at < a.actual_start or x.ended_at > a.actual_end`.execute(db);
     expect(pauses.rows[0]!.n).toBe(0);
+
+    // material: every reservation of a (completed) history plan was released by its consumption, per plan, node and material
+    const held = await sql<{ n: number }>`
+      select count(*)::int as n from (
+        select plan_id, node_id, material_code from mes.material_ledger where actor = 'history' and plan_id is not null
+         group by 1, 2, 3 having sum(reserved_delta) <> 0) x`.execute(db);
+    expect(held.rows[0]!.n).toBe(0);
+    // lots: no lot ever went below zero, row by row in the ledger's order (not only at the end)
+    const negative = await sql<{ n: number }>`
+      select count(*)::int as n from (
+        select sum(stock_delta) over (partition by lot_code order by id) as on_hand from mes.material_ledger where lot_code is not null) x
+       where on_hand < 0`.execute(db);
+    expect(negative.rows[0]!.n).toBe(0);
+    const lots = await sql<{ receipts: number; outputs: number; sheets: number; drawn: number; blanksConsumed: number }>`
+      select (select count(*)::int from mes.lots where origin = 'receipt' and heat_number is not null and created_by = 'purchasing') as receipts,
+             (select count(*)::int from mes.lots where origin = 'output' and origin_assignment_id is not null) as outputs,
+             (select count(*)::int from mes.material_ledger g join mes.materials m on m.code = g.material_code and m.lot_tracked
+               where g.actor = 'history' and g.entry_type = 'consumption' and g.material_code like 'SHEET-%') as sheets,
+             (select count(*)::int from mes.material_ledger g join mes.materials m on m.code = g.material_code and m.lot_tracked
+               where g.actor = 'history' and g.stock_delta <> 0 and g.lot_code is not null) as drawn,
+             (select count(*)::int from mes.material_ledger g join mes.lots l on l.code = g.lot_code
+               where g.entry_type = 'consumption' and l.origin = 'output' and g.plan_id = l.origin_plan_id) as "blanksConsumed"`.execute(db);
+    const l = lots.rows[0]!;
+    expect(l.receipts).toBeGreaterThan(0);
+    expect(l.outputs).toBeGreaterThan(0);
+    expect(l.sheets).toBeGreaterThan(0);
+    expect(l.blanksConsumed).toBeGreaterThan(0);
+    // every history stock move of a lot-tracked material names its lot
+    const untracked = await sql<{ n: number }>`
+      select count(*)::int as n from mes.material_ledger g join mes.materials m on m.code = g.material_code and m.lot_tracked
+       where g.actor in ('history', 'purchasing') and g.stock_delta <> 0 and g.lot_code is null`.execute(db);
+    expect(untracked.rows[0]!.n).toBe(0);
+    expect(l.drawn).toBeGreaterThan(0);
+    // genealogy as a live completion writes it: an output lot's parents are exactly the lots its step consumed, with the quantities consumed
+    const edges = await sql<{ wrong: number; orphans: number }>`
+      with consumed as (
+        select assignment_id, lot_code, -sum(stock_delta) as quantity from mes.material_ledger
+         where entry_type = 'consumption' and lot_code is not null group by 1, 2)
+      select (select count(*)::int from mes.lot_parents p join mes.lots c on c.code = p.child_lot
+                left join consumed x on x.assignment_id = c.origin_assignment_id and x.lot_code = p.parent_lot
+               where x.quantity is distinct from p.quantity) +
+             (select count(*)::int from mes.lots c join consumed x on x.assignment_id = c.origin_assignment_id
+               where c.origin = 'output' and not exists (select 1 from mes.lot_parents p where p.child_lot = c.code and p.parent_lot = x.lot_code)) as wrong,
+             (select count(*)::int from mes.lots c where c.origin = 'output'
+                and not exists (select 1 from mes.material_ledger g where g.lot_code = c.code and g.entry_type = 'production'
+                                   and g.assignment_id = c.origin_assignment_id)) as orphans`.execute(db);
+    expect(edges.rows[0]).toEqual({ wrong: 0, orphans: 0 });
 
     // codes continue the database's numbering: a plan created now gets a fresh code
     const code = await sql<{ code: string }>`select mes.generate_production_plan_code() as code`.execute(db);

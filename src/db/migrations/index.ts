@@ -27,6 +27,7 @@ import * as m0026 from './0026_analytics_indexes.js';
 import * as m0027 from './0027_analytics_rollups.js';
 import * as m0029 from './0029_plan_list_indexes.js';
 import * as m0030 from './0030_rollups_skip_moves.js';
+import * as m0031 from './0031_analytics_pva_index.js';
 import * as m0033 from './0033_plan_list_stamps.js';
 import * as m0035 from './0035_booking_keys.js';
 
@@ -55,6 +56,7 @@ export const migrations: Record<string, Migration> = {
   '0027_analytics_rollups': m0027,
   '0029_plan_list_indexes': m0029,
   '0030_rollups_skip_moves': m0030,
+  '0031_analytics_pva_index': m0031,
   '0033_plan_list_stamps': m0033,
   '0035_booking_keys': m0035,
 };

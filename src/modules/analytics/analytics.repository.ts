@@ -120,17 +120,18 @@ const calendarJson = (id: RawBuilder<unknown>, from: Date, to: Date) => sql`json
 
 /** The substations in scope (by the station/substation filters, not archived, or with steps listed) with what their planned production time is made of. */
 export async function substationCalendars(db: Db, s: Scope, withSteps: readonly string[]): Promise<SubstationCalendar[]> {
+  // ids only per substation (its own calendar, its station's workers' calendars); each calendar read once below: a plant's
+  // dozens of substations and hundreds of allowed workers share a handful of calendars
   const { rows } = await sql<{
     id: string;
     station_id: string;
-    own: StoredCalendar | null;
-    workers: (StoredCalendar | null)[] | null;
+    own: string | null;
+    workers: (string | null)[] | null;
     blocks: [number, number][] | null;
   }>`
-    select ss.id, ss.station_id,
-           case when ss.availability_calendar_id is null then null else ${calendarJson(sql`ss.availability_calendar_id`, s.from, s.to)} end as own,
+    select ss.id, ss.station_id, ss.availability_calendar_id as own,
            case when ss.availability_calendar_id is not null then null else
-             (select json_agg(case when w.shift_calendar_id is null then null else ${calendarJson(sql`w.shift_calendar_id`, s.from, s.to)} end)
+             (select array_agg(w.shift_calendar_id)
                 from mes.worker_stations ws join mes.workers w on w.id = ws.worker_id
                where ws.station_id = ss.station_id and w.archived_at is null) end as workers,
            (select json_agg(json_build_array(extract(epoch from b.starts_at) * 1000, extract(epoch from b.ends_at) * 1000))
@@ -140,13 +141,23 @@ export async function substationCalendars(db: Db, s: Scope, withSteps: readonly 
        ${s.stationId ? sql`and ss.station_id = ${s.stationId}` : none}
        ${s.substationId ? sql`and ss.id = ${s.substationId}` : none}
      order by ss.id`.execute(db);
+  const ids = [...new Set(rows.flatMap((r) => [r.own, ...(r.workers ?? [])]).filter((id): id is string => id !== null))];
+  const calendars = await calendarsById(db, s, ids);
   return rows.map((r) => ({
     substationId: r.id,
     stationId: r.station_id,
-    own: r.own,
-    workerCalendars: r.workers ?? [],
+    own: r.own === null ? null : calendars.get(r.own)!,
+    workerCalendars: (r.workers ?? []).map((id) => (id === null ? null : calendars.get(id)!)),
     blocks: (r.blocks ?? []).map(([a, b]) => ({ start: Number(a), end: Number(b) })),
   }));
+}
+
+/** Calendars by id, with their weekly windows and the period's exceptions. */
+async function calendarsById(db: Db, s: Scope, ids: string[]): Promise<Map<string, StoredCalendar>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await sql<{ id: string; cal: StoredCalendar }>`
+    select c.id, ${calendarJson(sql`c.id`, s.from, s.to)} as cal from unnest(${ids}::text[]) as c(id)`.execute(db);
+  return new Map(rows.map((r) => [r.id, r.cal]));
 }
 
 export interface PauseSums {

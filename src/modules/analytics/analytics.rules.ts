@@ -101,13 +101,20 @@ export function subtractIntervals(a: readonly Interval[], bs: readonly Interval[
 /** Minutes of the intervals per bucket within [from, to), keyed by bucket label. */
 export function minutesByBucket(intervals: readonly Interval[], from: number, to: number, groupBy: Grouping, utcOffsetMinutes: number): Map<string, number> {
   const out = new Map<string, number>();
+  // intervals come sorted (calendarIntervals, unionIntervals, subtractIntervals): the current bucket is reused until an interval passes it
+  let b = Number.NaN;
+  let bEnd = Number.NaN;
+  let label = '';
   for (const iv of intervals) {
     let s = Math.max(iv.start, from);
     const e = Math.min(iv.end, to);
     while (s < e) {
-      const b = bucketStart(s, groupBy, utcOffsetMinutes);
-      const next = Math.min(e, nextBucketStart(b, groupBy, utcOffsetMinutes));
-      const label = bucketLabel(b, utcOffsetMinutes);
+      if (!(s >= b && s < bEnd)) {
+        b = bucketStart(s, groupBy, utcOffsetMinutes);
+        bEnd = nextBucketStart(b, groupBy, utcOffsetMinutes);
+        label = bucketLabel(b, utcOffsetMinutes);
+      }
+      const next = Math.min(e, bEnd);
       out.set(label, (out.get(label) ?? 0) + (next - s) / MINUTE_MS);
       s = next;
     }

@@ -76,7 +76,12 @@ export async function scopeOf(db: Db, q: AnalyticsQuery, utcOffsetMinutes: numbe
  * per request: at a plant, dozens of substations share a handful of shift
  * calendars (400 days × 700 worker calendars was most of a plant-wide OEE).
  */
-function plannedByBucket(c: repo.SubstationCalendar, s: repo.Scope, memo: Map<string, Interval[]>): Map<string, number> {
+function plannedByBucket(
+  c: repo.SubstationCalendar,
+  s: repo.Scope,
+  memo: Map<string, Interval[]>,
+  byBucketMemo: Map<string, Map<string, number>>,
+): Map<string, number> {
   const from = s.from.getTime();
   const to = s.to.getTime();
   const intervalsOf = (cal: StoredCalendar): Interval[] => {
@@ -87,11 +92,18 @@ function plannedByBucket(c: repo.SubstationCalendar, s: repo.Scope, memo: Map<st
     return ivs;
   };
   let onShift: Interval[];
-  if (c.own) onShift = intervalsOf(c.own);
-  else if (c.workerCalendars.length === 0 || c.workerCalendars.some((w) => w === null)) onShift = [{ start: from, end: to }];
-  else {
+  /** what the on-shift time is made of, when it can be named: substations without maintenance that share it share their minutes per bucket */
+  let key: string | undefined;
+  if (c.own) {
+    onShift = intervalsOf(c.own);
+    key = c.own.id === undefined ? undefined : `cal:${c.own.id}`;
+  } else if (c.workerCalendars.length === 0 || c.workerCalendars.some((w) => w === null)) {
+    onShift = [{ start: from, end: to }];
+    key = 'always';
+  } else {
     const calendars = c.workerCalendars as StoredCalendar[];
     const ids = calendars.every((w) => w.id !== undefined) ? `union:${[...new Set(calendars.map((w) => w.id))].sort().join(',')}` : undefined;
+    key = ids;
     const cached = ids === undefined ? undefined : memo.get(ids);
     if (cached) onShift = cached;
     else {
@@ -101,7 +113,10 @@ function plannedByBucket(c: repo.SubstationCalendar, s: repo.Scope, memo: Map<st
       if (ids !== undefined) memo.set(ids, onShift);
     }
   }
-  return minutesByBucket(subtractIntervals(onShift, c.blocks), from, to, s.groupBy, s.utcOffsetMinutes);
+  if (c.blocks.length > 0 || key === undefined) return minutesByBucket(subtractIntervals(onShift, c.blocks), from, to, s.groupBy, s.utcOffsetMinutes);
+  let byBucket = byBucketMemo.get(key);
+  if (!byBucket) byBucketMemo.set(key, (byBucket = minutesByBucket(onShift, from, to, s.groupBy, s.utcOffsetMinutes)));
+  return byBucket;
 }
 
 export async function oee(db: Db, s: repo.Scope, reads: Reads = rollupReads): Promise<{ rows: OeeRow[] }> {
@@ -126,7 +141,8 @@ export async function oee(db: Db, s: repo.Scope, reads: Reads = rollupReads): Pr
     return a;
   };
   const memo = new Map<string, Interval[]>();
-  const planned = new Map(calendars.map((c) => [c.substationId, plannedByBucket(c, s, memo)]));
+  const byBucketMemo = new Map<string, Map<string, number>>();
+  const planned = new Map(calendars.map((c) => [c.substationId, plannedByBucket(c, s, memo, byBucketMemo)]));
   for (const c of calendars) {
     const byBucket = planned.get(c.substationId)!;
     // with a step filter (operation, worker, plan) only the substations and buckets with such steps are shown (below)
@@ -220,18 +236,24 @@ export async function delivery(db: Db, s: repo.Scope, reads: Reads = rollupReads
 export async function utilisation(db: Db, s: repo.Scope, reads: Reads = rollupReads) {
   const { worked, calendars } = await reads.workedByWorker(db, s);
   const shiftByWorker = new Map<string, Map<string, number>>();
+  // workers share a handful of shift calendars: each calendar's minutes per bucket once
+  const byCalendar = new Map<string, Map<string, number>>();
+  const shiftsOf = (cal: StoredCalendar) =>
+    minutesByBucket(
+      calendarIntervals(cal, s.from.getTime(), s.to.getTime(), s.utcOffsetMinutes),
+      s.from.getTime(),
+      s.to.getTime(),
+      s.groupBy,
+      s.utcOffsetMinutes,
+    );
   for (const [id, cal] of calendars) {
-    if (cal)
-      shiftByWorker.set(
-        id,
-        minutesByBucket(
-          calendarIntervals(cal, s.from.getTime(), s.to.getTime(), s.utcOffsetMinutes),
-          s.from.getTime(),
-          s.to.getTime(),
-          s.groupBy,
-          s.utcOffsetMinutes,
-        ),
-      );
+    if (!cal) continue;
+    if (cal.id === undefined) shiftByWorker.set(id, shiftsOf(cal));
+    else {
+      let shifts = byCalendar.get(cal.id);
+      if (!shifts) byCalendar.set(cal.id, (shifts = shiftsOf(cal)));
+      shiftByWorker.set(id, shifts);
+    }
   }
   return {
     rows: worked.map((w) => {

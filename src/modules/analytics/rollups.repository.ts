@@ -132,18 +132,36 @@ export async function scrapSums(db: Db, s: Scope): Promise<ScrapSums[]> {
   return rows.map((r) => ({ bucket: String(r.bucket), operationId: String(r.operation_id), reason: String(r.reason), scrap: n(r.scrap), steps: n(r.steps) }));
 }
 
-/** Per operation and station: planned vs actual minutes per unit, and the suggested nominal (exact medians over the step facts). */
+/**
+ * Per operation and station: planned vs actual minutes per unit, and the suggested nominal (exact medians over the step facts).
+ * By migration 0031's index: the (operation, station) pairs are walked by a loose index scan, and each pair's period is one
+ * index-only range in that pair's order, so no step of the period is sorted by group first (docs/ANALYTICS.md "Speed").
+ */
 export async function plannedVsActual(db: Db, s: Scope) {
   const { rows } = await sql<Record<string, unknown>>`
-    select f.operation_id, f.station_id, count(*) as steps, sum(f.good + f.scrap) as units,
-           percentile_cont(0.5) within group (order by f.nominal_per_unit) as nominal_per_unit,
-           sum(f.work_minutes) / sum(f.good + f.scrap) as planned_per_unit,
-           sum(f.worked_minutes) / sum(f.good + f.scrap) as actual_mean,
-           percentile_cont(0.5) within group (order by f.actual_per_unit) as actual_median,
-           percentile_cont(0.5) within group (order by f.suggested_per_unit) as suggested
-      from mes.analytics_steps f
-     where f.ended_at >= ${s.from} and f.ended_at < ${s.to} ${factFilters(s)} and f.actual_per_unit is not null
-     group by 1, 2 order by 1, 2`.execute(db);
+    with recursive pairs(operation_id, station_id) as (
+      (select f.operation_id, f.station_id from mes.analytics_steps f
+        where f.actual_per_unit is not null ${s.operationId ? sql`and f.operation_id = ${s.operationId}` : none}
+        order by 1, 2 limit 1)
+      union all
+      select x.operation_id, x.station_id from pairs p cross join lateral (
+        select f.operation_id, f.station_id from mes.analytics_steps f
+         where f.actual_per_unit is not null and (f.operation_id, f.station_id) > (p.operation_id, p.station_id)
+           ${s.operationId ? sql`and f.operation_id = ${s.operationId}` : none}
+         order by 1, 2 limit 1) x
+    )
+    select p.operation_id, p.station_id, g.* from pairs p cross join lateral (
+      select count(*) as steps, sum(f.good + f.scrap) as units,
+             percentile_cont(0.5) within group (order by f.nominal_per_unit) as nominal_per_unit,
+             sum(f.work_minutes) / sum(f.good + f.scrap) as planned_per_unit,
+             sum(f.worked_minutes) / sum(f.good + f.scrap) as actual_mean,
+             percentile_cont(0.5) within group (order by f.actual_per_unit) as actual_median,
+             percentile_cont(0.5) within group (order by f.suggested_per_unit) as suggested
+        from mes.analytics_steps f
+       where f.operation_id = p.operation_id and f.station_id = p.station_id
+         and f.ended_at >= ${s.from} and f.ended_at < ${s.to} ${factFilters(s)} and f.actual_per_unit is not null) g
+     where g.steps > 0
+     order by 1, 2`.execute(db);
   return rows.map((r) => ({
     operationId: String(r.operation_id),
     stationId: String(r.station_id),
