@@ -544,7 +544,10 @@ export class Search {
     let it = 0;
     for (; it < maxIt; it++) {
       if (this.optimal(best)) break;
-      if (patience > 0 && it - lastGain >= patience) {
+      // one plan whose makespan meets its bound has only its tie-breakers (priority sum, balance) left to gain: one stall's
+      // patience for those, not four (on a full floor the release otherwise spent ~180 decodes on a priority sum it rarely moves)
+      const limit = !this.multiPlan && best.makespanEnd <= this.lbEnd ? Math.min(patience, stallLimit) : patience;
+      if (patience > 0 && it - lastGain >= limit) {
         // phase 1 ran dry: go on to phase 2 early; phase 2 ran dry: done
         if (phase2) break;
         phase1Done = true;

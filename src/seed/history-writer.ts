@@ -28,10 +28,23 @@ const period = (t: number) => {
   return `${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCFullYear() % 100).padStart(2, '0')}`;
 };
 
-async function chunked<T>(rows: T[], write: (chunk: T[]) => Promise<unknown>, progress?: (done: number) => void): Promise<void> {
-  for (let i = 0; i < rows.length; i += CHUNK) {
+/**
+ * Writes `rows` CHUNK at a time. After the 1st, 2nd, 4th, 8th … chunk it calls `restat` (an ANALYZE): the statement
+ * triggers (0004's revision stamps, 0027's rollups) run queries in PL/pgSQL whose plans are made from the statistics, and in
+ * one bulk transaction those said the fact tables were empty; a plan fit for an empty analytics_plan_steps read the whole
+ * table through an index on another column for every chunk, so 24 months took ~10 minutes of one CPU instead of ~1.
+ * Doubling intervals keep the statistics within 2x of the truth for a logarithmic number of ANALYZEs.
+ */
+async function chunked<T>(
+  rows: T[],
+  write: (chunk: T[]) => Promise<unknown>,
+  progress?: (done: number) => void,
+  restat?: () => Promise<unknown>,
+): Promise<void> {
+  for (let i = 0, n = 1; i < rows.length; i += CHUNK, n++) {
     await write(rows.slice(i, i + CHUNK));
     progress?.(Math.min(rows.length, i + CHUNK));
+    if (restat && (n & (n - 1)) === 0) await restat();
   }
 }
 
@@ -61,6 +74,9 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
   return db.transaction().execute(async (trx) => {
     const counters = await sql<{ prefix: string; period: string; last_value: number }>`select prefix, period, last_value from mes.code_counters`.execute(trx);
     const codes = new Codes(counters.rows);
+    const restat = () =>
+      sql`analyze mes.production_plans, mes.production_plan_nodes, mes.worker_assignments, mes.material_ledger, mes.assignment_pauses,
+                  mes.lots, mes.lot_parents, mes.analytics_steps, mes.analytics_pauses, mes.analytics_plans, mes.analytics_plan_steps`.execute(trx);
     const planIds = history.plans.map((p) => codes.next('PPL', p.releasedAt));
 
     const planRows = history.plans.map((p, i) => ({
@@ -90,6 +106,7 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
                planned_start timestamptz, planned_end timestamptz, released_at timestamptz, started_at timestamptz, completed_at timestamptz,
                created_at timestamptz, due_date timestamptz, priority smallint)`.execute(trx),
       (done) => onStep?.('plans', done, planRows.length),
+      restat,
     );
 
     const nodeIds = new Map<string, number>();
@@ -145,6 +162,7 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
                actual_end timestamptz, paused_minutes numeric, worked_minutes numeric, good_quantity numeric, scrap_quantity numeric,
                scrap_reason text, created_at timestamptz)`.execute(trx),
       (done) => onStep?.('steps', done, steps.length),
+      restat,
     );
 
     const pauses = history.plans.flatMap((p, i) =>
@@ -169,6 +187,7 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
           trx,
         ),
       (done) => onStep?.('pauses', done, pauses.length),
+      restat,
     );
 
     const problems = history.plans.flatMap((p, i) =>
@@ -198,6 +217,7 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
           from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(assignment_id text, plan_id text, category text, text text,
                reported_by text, reported_at timestamptz, resolved_at timestamptz, resolution text)`.execute(trx),
       (done) => onStep?.('problems', done, problems.length),
+      restat,
     );
 
     // lots before the ledger rows that move them (on hand starts at 0; the ledger's trigger keeps it)
@@ -229,6 +249,7 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
                certificate text, received_at timestamptz, origin text, origin_plan_id text, origin_node_id text, origin_assignment_id text,
                origin_worker_id text, origin_substation_id text, created_by text)`.execute(trx),
       (done) => onStep?.('lots', done, lots.length),
+      restat,
     );
     const lotParents = history.lotParents.map((e) => ({ parent_lot: lotCodes[e.parent], child_lot: lotCodes[e.child], quantity: e.quantity }));
     await chunked(
@@ -240,6 +261,7 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
           trx,
         ),
       (done) => onStep?.('genealogy', done, lotParents.length),
+      restat,
     );
 
     // the ledger in the order things happened (ids follow time, as on a live floor)
@@ -269,6 +291,7 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
                reserved_delta numeric, plan_id text, node_id bigint, assignment_id text, reason text, actor text, created_at timestamptz,
                lot_code text)`.execute(trx),
       (done) => onStep?.('ledger', done, ledger.length),
+      restat,
     );
 
     const counterRows = codes.rows();
@@ -276,8 +299,7 @@ export async function writeHistory(db: Db, history: HistoryResult, onStep?: (wha
       insert into mes.code_counters as c (prefix, period, last_value)
       select prefix, period, last_value from jsonb_to_recordset(${JSON.stringify(counterRows)}::jsonb) as x(prefix text, period text, last_value bigint)
       on conflict (prefix, period) do update set last_value = greatest(c.last_value, excluded.last_value)`.execute(trx);
-    await sql`analyze mes.production_plans, mes.production_plan_nodes, mes.worker_assignments, mes.material_ledger, mes.assignment_pauses,
-                      mes.lots, mes.lot_parents, mes.analytics_steps, mes.analytics_pauses, mes.analytics_plans, mes.analytics_plan_steps`.execute(trx);
+    await restat();
 
     return {
       plans: planRows.length,
