@@ -36,35 +36,34 @@
  */
 import { type Kysely, sql } from 'kysely';
 
+/**
+ * The revision stamps' trigger functions (0004, 0005): with `xid`, each stamp also carries the writing transaction's id
+ * (this migration); without, they are 0005's again (its way down).
+ */
+async function stampFunctions(db: Kysely<unknown>, xid: boolean): Promise<void> {
+  const columns = sql.raw(xid ? 'plan_id, revision, xid' : 'plan_id, revision');
+  const values = sql.raw(xid ? `nextval('mes.read_revision_seq'), pg_current_xact_id()` : `nextval('mes.read_revision_seq')`);
+  const update = sql.raw(xid ? 'revision = excluded.revision, xid = excluded.xid' : 'revision = excluded.revision');
+  const stamp = (name: string, from: string, column: string, where = '') => sql`
+    create or replace function ${sql.raw(name)}() returns trigger language plpgsql as $$
+    begin
+      insert into mes.plan_revisions (${columns})
+        select x.plan_id, ${values}
+          from (select distinct y.${sql.raw(column)} as plan_id from ${sql.raw(from)} y) x ${sql.raw(where)}
+      on conflict (plan_id) do update set ${update};
+      return null;
+    end $$`;
+  await stamp('mes.bump_plan_revision_child_new', 'new_rows', 'plan_id').execute(db);
+  await stamp('mes.bump_plan_revision_plan_new', 'new_rows', 'id').execute(db);
+  await stamp('mes.bump_plan_revision_child_old', 'old_rows', 'plan_id', 'where (select true from mes.production_plans p where p.id = x.plan_id)').execute(db);
+}
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   // rows stamped before this migration were written by transactions every later snapshot sees: any id below them will do
   await sql`alter table mes.plan_revisions add column xid xid8 not null default '1'::xid8`.execute(db);
   await sql`alter table mes.plan_revisions alter column xid set default pg_current_xact_id()`.execute(db);
   await sql`create index plan_revisions_xid_idx on mes.plan_revisions (xid)`.execute(db);
-  for (const [kind, column] of [
-    ['child', 'plan_id'],
-    ['plan', 'id'],
-  ] as const) {
-    await sql`
-      create or replace function ${sql.raw(`mes.bump_plan_revision_${kind}_new`)}() returns trigger language plpgsql as $$
-      begin
-        insert into mes.plan_revisions (plan_id, revision, xid)
-          select x.plan_id, nextval('mes.read_revision_seq'), pg_current_xact_id()
-            from (select distinct y.${sql.raw(column)} as plan_id from new_rows y) x
-        on conflict (plan_id) do update set revision = excluded.revision, xid = excluded.xid;
-        return null;
-      end $$`.execute(db);
-  }
-  await sql`
-    create or replace function mes.bump_plan_revision_child_old() returns trigger language plpgsql as $$
-    begin
-      insert into mes.plan_revisions (plan_id, revision, xid)
-        select x.plan_id, nextval('mes.read_revision_seq'), pg_current_xact_id()
-          from (select distinct y.plan_id from old_rows y) x
-         where (select true from mes.production_plans p where p.id = x.plan_id)
-      on conflict (plan_id) do update set revision = excluded.revision, xid = excluded.xid;
-      return null;
-    end $$`.execute(db);
+  await stampFunctions(db, true);
 
   await sql`
     create table mes.plan_list_removals (
@@ -91,31 +90,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`drop trigger production_plans_list_removal on mes.production_plans`.execute(db);
   await sql`drop function mes.stamp_plan_removal()`.execute(db);
   await sql`drop table mes.plan_list_removals`.execute(db);
-  // 0005's functions, which do not name the column
-  for (const [kind, column] of [
-    ['child', 'plan_id'],
-    ['plan', 'id'],
-  ] as const) {
-    await sql`
-      create or replace function ${sql.raw(`mes.bump_plan_revision_${kind}_new`)}() returns trigger language plpgsql as $$
-      begin
-        insert into mes.plan_revisions (plan_id, revision)
-          select x.plan_id, nextval('mes.read_revision_seq')
-            from (select distinct y.${sql.raw(column)} as plan_id from new_rows y) x
-        on conflict (plan_id) do update set revision = excluded.revision;
-        return null;
-      end $$`.execute(db);
-  }
-  await sql`
-    create or replace function mes.bump_plan_revision_child_old() returns trigger language plpgsql as $$
-    begin
-      insert into mes.plan_revisions (plan_id, revision)
-        select x.plan_id, nextval('mes.read_revision_seq')
-          from (select distinct y.plan_id from old_rows y) x
-         where (select true from mes.production_plans p where p.id = x.plan_id)
-      on conflict (plan_id) do update set revision = excluded.revision;
-      return null;
-    end $$`.execute(db);
+  await stampFunctions(db, false); // 0005's, which do not name the column
   await sql`drop index mes.plan_revisions_xid_idx`.execute(db);
   await sql`alter table mes.plan_revisions drop column xid`.execute(db);
 }
