@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { migrateToLatest } from '../src/db/migrator.js';
-import type { SeedSize } from '../src/seed/dataset.js';
+import type { SeedSize } from '../src/seed/catalog.js';
 import { seedHistory } from '../src/seed/history-writer.js';
 import { seedDatabase } from '../src/seed/seed.js';
 import { runCli, UsageError, withDatabase } from './common.js';

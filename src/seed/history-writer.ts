@@ -8,8 +8,10 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import { insertPlanGraphs } from '../modules/plans/index.js';
-import { buildDataset, type SeedSize } from './dataset.js';
-import { type HistoryResult, simulateHistory } from './history.js';
+import type { SeedSize } from './catalog.js';
+import { buildDataset } from './dataset.js';
+import { simulateHistory } from './history.js';
+import type { HistoryResult } from './history-types.js';
 
 export interface HistoryCounts {
   plans: number;

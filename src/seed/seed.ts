@@ -7,7 +7,8 @@ import { sql } from 'kysely';
 import { mesTables } from '../db/schema.js';
 import { insertPlans } from '../modules/plans/index.js';
 import { generatePassword, generatePin, hashSecret } from '../modules/auth/passwords.js';
-import { buildDataset, type SeedSize } from './dataset.js';
+import type { SeedSize } from './catalog.js';
+import { buildDataset } from './dataset.js';
 
 export interface SeedOptions {
   size: SeedSize;

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { runIntegrityChecks } from '../../src/integrity/checks.js';
-import { buildDataset, seedSizes } from '../../src/seed/dataset.js';
+import { seedSizes } from '../../src/seed/catalog.js';
+import { buildDataset } from '../../src/seed/dataset.js';
 import { countMesRows, seedDatabase, SeedRefusedError } from '../../src/seed/seed.js';
 import { describeEachEngine } from '../helpers/engines.js';
 

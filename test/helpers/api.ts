@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { type Kysely, sql } from 'kysely';
 import { type DB, mesTables } from '../../src/db/schema.js';
 import { countMesRows, seedDatabase } from '../../src/seed/seed.js';
-import type { SeedSize } from '../../src/seed/dataset.js';
+import type { SeedSize } from '../../src/seed/catalog.js';
 import { pinSamplePlan, samplePlan } from './plans.js';
 
 export const adminPassword = 'admin-pass-123';
