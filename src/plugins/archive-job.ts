@@ -7,6 +7,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { archiveAllFinished } from '../modules/plans/index.js';
+import { periodicJob } from './periodic.js';
 
 /** How often each instance looks for plans to archive. */
 const jobIntervalMs = 60 * 60 * 1000;
@@ -15,23 +16,13 @@ const archiveJob: FastifyPluginAsync = async (app) => {
   const { db, config } = app.mes;
   if (config.archiveAfterDays === undefined) return;
   const days = config.archiveAfterDays;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= archiveAllFinished(db, { olderThanDays: days, now: new Date(), actor: 'system' })
-      .then((run) => {
-        if (run.archived.length > 0) app.log.info({ archived: run.archived.length, olderThanDays: days }, 'archived finished plans');
-      })
-      .catch((error: unknown) => app.log.warn({ err: error }, 'archiving finished plans failed'))
-      .finally(() => (running = undefined));
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(run, jobIntervalMs);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
+  periodicJob(app, {
+    everyMs: jobIntervalMs,
+    failure: 'archiving finished plans failed',
+    work: async () => {
+      const run = await archiveAllFinished(db, { olderThanDays: days, now: new Date(), actor: 'system' });
+      if (run.archived.length > 0) app.log.info({ archived: run.archived.length, olderThanDays: days }, 'archived finished plans');
+    },
   });
 };
 

@@ -9,32 +9,23 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { extendOverrunning } from '../modules/scheduling/index.js';
+import { periodicJob } from './periodic.js';
 
 const overrunJob: FastifyPluginAsync = async (app) => {
   const { db, config } = app.mes;
   if (config.overrunSweepSeconds === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= extendOverrunning(db, {
-      now: new Date(),
-      utcOffsetMinutes: config.utcOffsetMinutes,
-      actor: 'system',
-      overrunStepMinutes: config.overrunStepMinutes,
-    })
-      .then((done) => {
-        if (done.extended.length > 0) app.log.info({ extended: done.extended.length, moved: done.moved.length }, 'extended overrunning bookings');
-      })
-      .catch((error: unknown) => app.log.warn({ err: error }, 'extending overrunning bookings failed'))
-      .finally(() => (running = undefined));
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(run, config.overrunSweepSeconds * 1000);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
+  periodicJob(app, {
+    everyMs: config.overrunSweepSeconds * 1000,
+    failure: 'extending overrunning bookings failed',
+    work: async () => {
+      const done = await extendOverrunning(db, {
+        now: new Date(),
+        utcOffsetMinutes: config.utcOffsetMinutes,
+        actor: 'system',
+        overrunStepMinutes: config.overrunStepMinutes,
+      });
+      if (done.extended.length > 0) app.log.info({ extended: done.extended.length, moved: done.moved.length }, 'extended overrunning bookings');
+    },
   });
 };
 

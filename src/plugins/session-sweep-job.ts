@@ -9,30 +9,21 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
 import { deleteExpiredSessions } from '../modules/auth/index.js';
+import { periodicJob } from './periodic.js';
 
 /** How often each instance sweeps. */
 const jobIntervalMs = 60 * 60 * 1000;
 
 const sessionSweepJob: FastifyPluginAsync = async (app) => {
   const { db } = app.mes;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= deleteExpiredSessions(db)
-      .then((deleted) => {
-        if (deleted > 0) app.log.info({ deleted }, 'deleted expired sessions');
-      })
-      .catch((error: unknown) => app.log.warn({ err: error }, 'deleting expired sessions failed'))
-      .finally(() => (running = undefined));
-  };
-  app.addHook('onReady', async () => {
-    run();
-    timer = setInterval(run, jobIntervalMs);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
+  periodicJob(app, {
+    everyMs: jobIntervalMs,
+    atReady: true,
+    failure: 'deleting expired sessions failed',
+    work: async () => {
+      const deleted = await deleteExpiredSessions(db);
+      if (deleted > 0) app.log.info({ deleted }, 'deleted expired sessions');
+    },
   });
 };
 
