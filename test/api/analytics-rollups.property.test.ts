@@ -24,20 +24,15 @@ import * as analytics from '../../src/modules/analytics/analytics.service.js';
 import type { AnalyticsQuery } from '../../src/modules/analytics/analytics.schema.js';
 import { moveToArchive } from '../../src/modules/plans/archive.repository.js';
 import { findPlanDetail } from '../../src/modules/plans/index.js';
-import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
 import { type Client, seed, signIn } from '../helpers/api.js';
+import { type Cell, cellPlanShape, createCell } from '../helpers/cell.js';
 import { describeEachEngine } from '../helpers/engines.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const workers = ['W-930', 'W-931'];
-const substations = ['ST-930-01', 'ST-930-02'];
 const pauseReasons = ['break', 'machine_fault', 'material_missing', 'quality_problem'] as const;
 
-const planShape = fc.array(
-  fc.record({ worker: fc.integer({ min: 0, max: 1 }), substation: fc.integer({ min: 0, max: 1 }), minutes: fc.integer({ min: 5, max: 60 }) }),
-  { minLength: 1, maxLength: 3 },
-);
+const planShape = cellPlanShape(60);
 const action = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('start' as const), step: fc.nat(20) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('pause' as const), step: fc.nat(20), reason: fc.constantFrom(...pauseReasons) }) },
@@ -63,45 +58,12 @@ describeEachEngine('analytics rollups equal their recomputation (property)', (ct
   let planner: Client;
   const db = () => ctx.database.db;
 
+  let cell: Cell;
   beforeAll(async () => {
     await seed(db(), 'minimal');
     planner = await signIn(await ctx.app(), 'planner');
-    const station = await planner.post('/api/mes/stations', {
-      id: 'ST-930',
-      name: 'Rollup cell',
-      operationIds: ['OP-008'],
-      substations: substations.map((id, i) => ({ id, name: `Rollup ${i + 1}` })),
-    });
-    expect(station.statusCode, station.body).toBe(201);
-    for (const id of workers) {
-      const res = await planner.post('/api/mes/workers', { id, name: `Rollup ${id}`, stationIds: ['ST-930'], operationIds: ['OP-008'] });
-      expect(res.statusCode, res.body).toBe(201);
-    }
+    cell = await createCell(planner, 930, 'Rollup');
   });
-
-  const release = async (name: string, shape: { worker: number; substation: number; minutes: number }[]) => {
-    const doc: PlanDocument = {
-      workOrderCode: `WO-${name}`,
-      name,
-      quantity: 2,
-      nodes: shape.map((s, i) => ({
-        nodeId: `N${i + 1}`,
-        name: `${name} ${i + 1}`,
-        operationId: 'OP-008',
-        nominalTime: s.minutes,
-        predecessors: i === 0 ? [] : [`N${i}`],
-        assignedStations: [{ stationId: 'ST-930', priority: 1 }],
-        materialInputs: [],
-        pin: { stationId: 'ST-930', substationId: substations[s.substation]!, workerId: workers[s.worker]! },
-      })),
-    };
-    const created = await planner.post('/api/mes/production-plans', doc);
-    expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().id as string;
-    const res = await planner.post(`/api/mes/production-plans/${id}/release`, {});
-    expect(res.statusCode, res.body).toBe(200);
-    return id;
-  };
 
   const rollupsHold = async (label: string, on: Db = db()) => {
     const { rows } = await check.query.execute(on);
@@ -116,7 +78,7 @@ describeEachEngine('analytics rollups equal their recomputation (property)', (ct
       [now - HOUR, now + HOUR], // inside a day (unless it crosses midnight)
       [midnight - DAY + 7 * HOUR, now + 5 * HOUR], // ragged edges around whole days
     ];
-    const filters: Partial<AnalyticsQuery>[] = [{}, { stationId: 'ST-930' }, { workerId: workers[1] }];
+    const filters: Partial<AnalyticsQuery>[] = [{}, { stationId: 'ST-930' }, { workerId: cell.workers[1] }];
     const out: Record<string, unknown> = {};
     for (const [p, [from, to]] of periods.entries()) {
       for (const groupBy of p === 2 ? (['week'] as const) : (['day'] as const)) {
@@ -150,7 +112,7 @@ describeEachEngine('analytics rollups equal their recomputation (property)', (ct
         async (plans, actions, archiveIt) => {
           run++;
           const planIds: string[] = [];
-          for (const [i, shape] of plans.entries()) planIds.push(await release(`R${run}-${i}`, shape));
+          for (const [i, shape] of plans.entries()) planIds.push(await cell.release(`R${run}-${i}`, shape, 2));
           const steps = (
             await db()
               .selectFrom('mes.worker_assignments')

@@ -14,8 +14,9 @@ import { sql } from 'kysely';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { runIntegrityChecks } from '../../src/integrity/checks.js';
 import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
-import { type Client, seed, signIn } from '../helpers/api.js';
+import { type Client, createAndRelease, planBookings, seed, signIn } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
+import { chainPlan } from '../helpers/plans.js';
 import { dailyGapWindows } from '../helpers/gantt.js';
 
 const MIN = 60_000;
@@ -28,23 +29,6 @@ interface Booking {
   plannedEnd: string;
   status: string;
   pinned?: boolean;
-}
-
-function chainPlan(name: string, stationId: string): PlanDocument {
-  return {
-    workOrderCode: `WO-${name.replace(/[^A-Za-z0-9]/g, '-')}`,
-    name,
-    quantity: 1,
-    nodes: [1, 2, 3].map((i) => ({
-      nodeId: `N${i}`,
-      name: `${name} step ${i}`,
-      operationId: 'OP-008',
-      nominalTime: 60,
-      predecessors: i === 1 ? [] : [`N${i - 1}`],
-      assignedStations: [{ stationId, priority: 1 }],
-      materialInputs: [],
-    })),
-  };
 }
 
 describeEachEngine('a calendar change repairs the bookings outside it', (ctx) => {
@@ -84,17 +68,8 @@ describeEachEngine('a calendar change repairs the bookings outside it', (ctx) =>
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
   });
 
-  const release = async (doc: PlanDocument): Promise<string> => {
-    const created = await planner.post('/api/mes/production-plans', doc);
-    expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().id as string;
-    const res = await planner.post(`/api/mes/production-plans/${id}/release`, {});
-    expect(res.statusCode, res.body).toBe(200);
-    live.push(id);
-    return id;
-  };
-  const bookings = async (planId: string): Promise<Booking[]> =>
-    (await planner.get(`/api/mes/production-plans/${planId}`)).json().nodes.map((n: { assignment: Booking }) => n.assignment);
+  const release = (doc: PlanDocument) => createAndRelease(planner, doc, live);
+  const bookings = (planId: string) => planBookings<Booking>(planner, planId);
   const repairedEvents = async (planId: string) =>
     (
       await sql<{ entity_id: string; change: string; payload: Record<string, unknown> }>`

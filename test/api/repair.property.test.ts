@@ -15,18 +15,12 @@ import fc from 'fast-check';
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { extendOverrunning } from '../../src/modules/scheduling/index.js';
-import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
 import { type Client, seed, signIn } from '../helpers/api.js';
+import { type Cell, cellPlanShape, createCell } from '../helpers/cell.js';
 import { describeEachEngine } from '../helpers/engines.js';
 
 const MIN = 60_000;
-const workers = ['W-920', 'W-921'];
-const substations = ['ST-920-01', 'ST-920-02'];
-
-const planShape = fc.array(
-  fc.record({ worker: fc.integer({ min: 0, max: 1 }), substation: fc.integer({ min: 0, max: 1 }), minutes: fc.integer({ min: 5, max: 90 }) }),
-  { minLength: 1, maxLength: 3 },
-);
+const planShape = cellPlanShape(90);
 const action = fc.oneof(
   fc.record({ kind: fc.constantFrom('start', 'pause', 'resume', 'complete' as const), step: fc.nat(20) }),
   fc.record({ kind: fc.constant('sweep' as const), minutesAhead: fc.integer({ min: 1, max: 240 }) }),
@@ -36,45 +30,12 @@ describeEachEngine('repair keeps the schedule consistent (property)', (ctx) => {
   let planner: Client;
   const db = () => ctx.database.db;
 
+  let cell: Cell;
   beforeAll(async () => {
     await seed(db(), 'minimal');
     planner = await signIn(await ctx.app(), 'planner');
-    const station = await planner.post('/api/mes/stations', {
-      id: 'ST-920',
-      name: 'Property cell',
-      operationIds: ['OP-008'],
-      substations: substations.map((id, i) => ({ id, name: `Property ${i + 1}` })),
-    });
-    expect(station.statusCode, station.body).toBe(201);
-    for (const id of workers) {
-      const res = await planner.post('/api/mes/workers', { id, name: `Property ${id}`, stationIds: ['ST-920'], operationIds: ['OP-008'] });
-      expect(res.statusCode, res.body).toBe(201);
-    }
+    cell = await createCell(planner, 920, 'Property');
   });
-
-  const release = async (name: string, shape: { worker: number; substation: number; minutes: number }[]) => {
-    const doc: PlanDocument = {
-      workOrderCode: `WO-${name}`,
-      name,
-      quantity: 1,
-      nodes: shape.map((s, i) => ({
-        nodeId: `N${i + 1}`,
-        name: `${name} ${i + 1}`,
-        operationId: 'OP-008',
-        nominalTime: s.minutes,
-        predecessors: i === 0 ? [] : [`N${i}`],
-        assignedStations: [{ stationId: 'ST-920', priority: 1 }],
-        materialInputs: [],
-        pin: { stationId: 'ST-920', substationId: substations[s.substation]!, workerId: workers[s.worker]! },
-      })),
-    };
-    const created = await planner.post('/api/mes/production-plans', doc);
-    expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().id as string;
-    const res = await planner.post(`/api/mes/production-plans/${id}/release`, {});
-    expect(res.statusCode, res.body).toBe(200);
-    return id;
-  };
 
   const check = async (label: string) => {
     const overlaps = await sql<{ a: string; b: string }>`
@@ -103,7 +64,7 @@ describeEachEngine('repair keeps the schedule consistent (property)', (ctx) => {
       fc.asyncProperty(fc.array(planShape, { minLength: 1, maxLength: 3 }), fc.array(action, { minLength: 1, maxLength: 10 }), async (plans, actions) => {
         run++;
         const planIds: string[] = [];
-        for (const [i, shape] of plans.entries()) planIds.push(await release(`P${run}-${i}`, shape));
+        for (const [i, shape] of plans.entries()) planIds.push(await cell.release(`P${run}-${i}`, shape));
         const steps = (
           await db()
             .selectFrom('mes.worker_assignments')

@@ -13,6 +13,7 @@ import { runIntegrityChecks } from '../../src/integrity/checks.js';
 import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
 import { type Client, expectNoWrite, expectProblem, mesContents, seed, signIn } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
+import { chainPlan } from '../helpers/plans.js';
 
 const HOUR = 3_600_000;
 
@@ -31,23 +32,7 @@ interface Step {
 }
 
 /** A plan of `steps` 60-minute steps in a chain on the solo station. */
-function soloPlan(name: string, extra: Partial<PlanDocument>, steps = 2): PlanDocument {
-  return {
-    workOrderCode: `WO-${name.replace(/[^A-Za-z0-9]/g, '-')}`,
-    name,
-    quantity: 1,
-    nodes: Array.from({ length: steps }, (_, i) => ({
-      nodeId: `N${i + 1}`,
-      name: `${name} step ${i + 1}`,
-      operationId: 'OP-008',
-      nominalTime: 60,
-      predecessors: i === 0 ? [] : [`N${i}`],
-      assignedStations: [{ stationId: 'ST-900', priority: 1 }],
-      materialInputs: [],
-    })),
-    ...extra,
-  };
-}
+const soloPlan = (name: string, extra: Partial<PlanDocument>, steps = 2): PlanDocument => ({ ...chainPlan(name, 'ST-900', steps), ...extra });
 
 describeEachEngine('POST /api/mes/schedule/reschedule', (ctx) => {
   let planner: Client;

@@ -10,8 +10,9 @@ import { sql } from 'kysely';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { runIntegrityChecks } from '../../src/integrity/checks.js';
 import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
-import { type Client, expectNoWrite, expectProblem, seed, signIn } from '../helpers/api.js';
+import { type Client, createAndRelease, expectNoWrite, expectProblem, planBookings, seed, signIn } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
+import { chainPlan } from '../helpers/plans.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -24,23 +25,6 @@ interface Booking {
   plannedStart: string;
   plannedEnd: string;
   status: string;
-}
-
-function chainPlan(name: string, steps: number, minutes = 60): PlanDocument {
-  return {
-    workOrderCode: `WO-${name.replace(/[^A-Za-z0-9]/g, '-')}`,
-    name,
-    quantity: 1,
-    nodes: Array.from({ length: steps }, (_, i) => ({
-      nodeId: `N${i + 1}`,
-      name: `${name} step ${i + 1}`,
-      operationId: 'OP-008',
-      nominalTime: minutes,
-      predecessors: i === 0 ? [] : [`N${i}`],
-      assignedStations: [{ stationId: 'ST-910', priority: 1 }],
-      materialInputs: [],
-    })),
-  };
 }
 
 const crosses = (b: Booking, block: { start: number; end: number }) => Date.parse(b.plannedStart) < block.end && Date.parse(b.plannedEnd) > block.start;
@@ -63,17 +47,8 @@ describeEachEngine('substation blocks and availability', (ctx) => {
     expect(w.statusCode, w.body).toBe(201);
   });
 
-  const release = async (doc: PlanDocument): Promise<string> => {
-    const created = await planner.post('/api/mes/production-plans', doc);
-    expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().id as string;
-    const res = await planner.post(`/api/mes/production-plans/${id}/release`, {});
-    expect(res.statusCode, res.body).toBe(200);
-    live.push(id);
-    return id;
-  };
-  const bookings = async (planId: string): Promise<Booking[]> =>
-    (await planner.get(`/api/mes/production-plans/${planId}`)).json().nodes.map((n: { assignment: Booking }) => n.assignment);
+  const release = (doc: PlanDocument) => createAndRelease(planner, doc, live);
+  const bookings = (planId: string) => planBookings<Booking>(planner, planId);
   const block = (start: number, end: number, reason = 'maintenance') =>
     planner.post(`/api/mes/substations/${SUB}/blocks`, { start: new Date(start).toISOString(), end: new Date(end).toISOString(), reason });
 
@@ -134,7 +109,7 @@ describeEachEngine('substation blocks and availability', (ctx) => {
     const now = Date.now();
     const b = { start: now + 30 * MIN, end: now + 3 * HOUR };
     expect((await block(b.start, b.end)).statusCode).toBe(201);
-    const plan = await release(chainPlan('Around', 3));
+    const plan = await release(chainPlan('Around', 'ST-910', 3));
     const rows = await bookings(plan);
     expect(rows).toHaveLength(3);
     for (const r of rows) expect(crosses(r, b), JSON.stringify(r)).toBe(false);
@@ -162,7 +137,7 @@ describeEachEngine('substation blocks and availability', (ctx) => {
   };
 
   it('a new block over two not-started bookings moves them and their successor after it by the live repair, with events and an alert', async () => {
-    const plan = await release(chainPlan('Moved', 3));
+    const plan = await release(chainPlan('Moved', 'ST-910', 3));
     const before = await bookings(plan);
     const t0 = Date.parse(before[0]!.plannedStart);
     // over the first two steps (60 minutes each), not the third
@@ -207,7 +182,7 @@ describeEachEngine('substation blocks and availability', (ctx) => {
   });
 
   it('refuses a block over a pinned booking with 409 naming it (a repair never moves a pin), writing nothing', async () => {
-    const plan = await release(chainPlan('Pinned', 2));
+    const plan = await release(chainPlan('Pinned', 'ST-910', 2));
     const [, second] = await bookings(plan);
     const at = Math.ceil((Date.parse(second!.plannedStart) + 3 * HOUR) / (5 * MIN)) * 5 * MIN;
     const pinned = await planner.put(`/api/mes/worker-assignments/${second!.id}`, { plannedStart: new Date(at).toISOString() });
@@ -222,7 +197,7 @@ describeEachEngine('substation blocks and availability', (ctx) => {
   });
 
   it("a block between a running step and its successors moves them after it, and the plan's Gantt carries it", async () => {
-    const plan = await release(chainPlan('Gantt', 3));
+    const plan = await release(chainPlan('Gantt', 'ST-910', 3));
     const [first] = await bookings(plan);
     expect((await planner.post(`/api/mes/worker-assignments/${first!.id}/start`, {})).statusCode).toBe(200);
     const t1 = Date.parse((await bookings(plan))[0]!.plannedEnd);
@@ -239,7 +214,7 @@ describeEachEngine('substation blocks and availability', (ctx) => {
   });
 
   it('the doctor names a not-started booking that crosses a block (one written behind the API)', async () => {
-    const plan = await release(chainPlan('Doctor', 1));
+    const plan = await release(chainPlan('Doctor', 'ST-910', 1));
     const [step] = await bookings(plan);
     await sql`insert into mes.substation_blocks (substation_id, starts_at, ends_at, reason)
               values (${SUB}, ${step!.plannedStart}::timestamptz, ${step!.plannedEnd}::timestamptz, 'behind the back')`.execute(ctx.database.db);
@@ -249,7 +224,7 @@ describeEachEngine('substation blocks and availability', (ctx) => {
   });
 
   it('refuses a block over a running step with 409 naming it, writing nothing', async () => {
-    const plan = await release(chainPlan('Running', 1));
+    const plan = await release(chainPlan('Running', 'ST-910', 1));
     const [step] = await bookings(plan);
     const started = await planner.post(`/api/mes/worker-assignments/${step!.id}/start`, {});
     expect(started.statusCode, started.body).toBe(200);
@@ -273,7 +248,7 @@ describeEachEngine('substation blocks and availability', (ctx) => {
     expect(patched.json().availabilityCalendarId).toBe('PRESS-DAY');
     expect((await planner.get('/api/mes/stations/ST-910')).json().substations[0].availabilityCalendarId).toBe('PRESS-DAY');
     // 3 steps of 300 minutes: at most one and a bit fits in a day of 8 hours
-    const plan = await release(chainPlan('Day shift', 3, 300));
+    const plan = await release(chainPlan('Day shift', 'ST-910', 3, 300));
     const minuteOfDay = (iso: string) => Math.round((Date.parse(iso) % DAY) / MIN);
     for (const r of await bookings(plan)) {
       const start = minuteOfDay(r.plannedStart);
@@ -286,7 +261,7 @@ describeEachEngine('substation blocks and availability', (ctx) => {
   });
 
   it('refuses a move into a block or outside the availability calendar (422 naming the field and the block), writing nothing', async () => {
-    const plan = await release(chainPlan('Mover', 1));
+    const plan = await release(chainPlan('Mover', 'ST-910', 1));
     const [step] = await bookings(plan);
     const day = Math.floor(Date.now() / DAY) * DAY + 3 * DAY;
     const res = await block(day + 10 * HOUR, day + 12 * HOUR, 'calibration');

@@ -9,7 +9,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
-import { browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
+import { apiCaller, browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const pin = '4321';
@@ -21,16 +21,7 @@ describe.skipIf(!hasChromium)('alerts and connection truth in a browser', () => 
   const newPage = () => suite.newPage({ hasTouch: false });
   let token: string;
 
-  const api = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${suite.url}/api/mes${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    expect(res.ok, `${method} ${url}: ${text}`).toBe(true);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const api = apiCaller(suite, () => token);
   const tasksStarted = async () => {
     const text = await (await fetch(`${suite.url}/metrics`, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
     return Number(/^mes_tasks_started_total (\d+)/m.exec(text)?.[1] ?? 0);

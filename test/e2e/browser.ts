@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, chromium } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { type ServerProcess, root, startServer } from '../helpers/processes.js';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -233,6 +233,24 @@ export function browserSuite(name: string, env: NodeJS.ProcessEnv, timeout = 20_
       if (!res.ok) throw new Error(`sign-in of ${username} failed: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { token: string }).token;
     },
+  };
+}
+
+/**
+ * A caller of the suite's API as the holder of `token()` (a bearer token, read at each call): the
+ * method, the path below /api/mes and an optional JSON body; expects a 2xx answer and returns its
+ * parsed body (undefined when empty).
+ */
+export function apiCaller(suite: BrowserSuite, token: () => string) {
+  return async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(`${suite.url}/api/mes${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token()}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    expect(res.status, `${method} ${url}: ${text}`).toBeLessThan(300);
+    return text ? JSON.parse(text) : undefined;
   };
 }
 

@@ -12,7 +12,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dailyGapWindows, ganttFloor } from '../helpers/gantt.js';
-import { browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
+import { apiCaller, browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
@@ -33,16 +33,7 @@ describe.skipIf(!hasChromium)('drag Gantt bars in a browser', () => {
   let token: string;
   let planId: string;
 
-  const call = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${suite.url}/api/mes${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    expect(res.status, `${method} ${url}: ${text}`).toBeLessThan(300);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const call = apiCaller(suite, () => token);
   const assignments = async (): Promise<Map<string, Assignment>> => {
     const nodes = (await call('GET', `/production-plans/${planId}`)).nodes as { nodeId: string; assignment: Assignment }[];
     return new Map(nodes.map((n) => [n.nodeId, n.assignment]));

@@ -8,7 +8,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
-import { browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
+import { apiCaller, browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const pin = '4321';
@@ -18,16 +18,7 @@ describe.skipIf(!hasChromium)('inspection checks in a browser', () => {
   const suite = browserSuite('inspection', { MES_ADMIN_PASSWORD: password, MES_DEMO_PIN: pin, MES_DEMO_FLOOR: 'false' }, timeout);
   let token: string;
 
-  const api = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${suite.url}/api/mes${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    expect(res.ok, `${method} ${url}: ${text}`).toBe(true);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const api = apiCaller(suite, () => token);
 
   beforeAll(async () => {
     token = await suite.token('planner', password);

@@ -7,7 +7,7 @@
  * the urgent plan then holds the first window.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
+import { apiCaller, browserSuite, hasChromium, screenshot, signInWithPassword } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
@@ -17,16 +17,7 @@ describe.skipIf(!hasChromium)('reschedule the floor in a browser', () => {
   const suite = browserSuite('reschedule', { MES_ADMIN_PASSWORD: password, MES_DEMO_FLOOR: 'false' }, timeout);
   let token: string;
 
-  const call = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${suite.url}/api/mes${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    expect(res.status, `${method} ${url}: ${text}`).toBeLessThan(300);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const call = apiCaller(suite, () => token);
 
   const plan = (name: string, dueDate: string, priority: number) => ({
     workOrderCode: `WO-${name}`,

@@ -6,7 +6,7 @@
  * step's expected 8 beside the planned 10, in English and in Turkish.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
+import { apiCaller, browserSuite, hasChromium, screenshot, signInWithPassword, signInWithPin } from './browser.js';
 
 const password = 'e2e-admin-pass-1';
 const timeout = 20_000;
@@ -16,16 +16,7 @@ describe.skipIf(!hasChromium)('yield carried forward in a browser', () => {
   const suite = browserSuite('yield', { MES_ADMIN_PASSWORD: password, MES_DEMO_FLOOR: 'false' }, timeout);
   let token: string;
 
-  const call = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${suite.url}/api/mes${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    expect(res.status, `${method} ${url}: ${text}`).toBeLessThan(300);
-    return text ? JSON.parse(text) : undefined;
-  };
+  const call = apiCaller(suite, () => token);
 
   beforeAll(async () => {
     token = await suite.token('admin', password);

@@ -2,6 +2,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
 import { type Kysely, sql } from 'kysely';
+import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
 import { type DB, mesTables } from '../../src/db/schema.js';
 import { countMesRows, seedDatabase } from '../../src/seed/seed.js';
 import type { SeedSize } from '../../src/seed/catalog.js';
@@ -110,12 +111,24 @@ export async function signInPlannerAndOperators(app: FastifyInstance): Promise<{
 /** On a cleared floor, the pinned sample plan (named `prefix` and a random suffix) created and released: its id and the assignments of N1 and N2. */
 export async function releasePinnedSamplePlan(planner: Client, prefix: string): Promise<{ id: string; N1: string; N2: string }> {
   await clearTheFloor(planner);
-  const doc = pinSamplePlan(samplePlan({ name: `${prefix} ${Math.random().toString(36).slice(2, 8)}` }));
-  const created = await planner.post('/api/mes/production-plans', doc);
-  expect(created.statusCode, created.body).toBe(201);
-  const id = created.json().id as string;
-  expect((await planner.post(`/api/mes/production-plans/${id}/release`, {})).statusCode).toBe(200);
+  const id = await createAndRelease(planner, pinSamplePlan(samplePlan({ name: `${prefix} ${Math.random().toString(36).slice(2, 8)}` })));
   const plan = (await planner.get(`/api/mes/production-plans/${id}`)).json();
   const ids = Object.fromEntries(plan.nodes.map((n: { nodeId: string; assignment: { id: string } }) => [n.nodeId, n.assignment.id]));
   return { id, N1: ids.N1 as string, N2: ids.N2 as string };
+}
+
+/** Creates the plan and releases it, expecting both to succeed; its id (also pushed onto `live`, the plans a test cleans up, when given). */
+export async function createAndRelease(planner: Client, doc: PlanDocument, live?: string[]): Promise<string> {
+  const created = await planner.post('/api/mes/production-plans', doc);
+  expect(created.statusCode, created.body).toBe(201);
+  const id = created.json().id as string;
+  const res = await planner.post(`/api/mes/production-plans/${id}/release`, {});
+  expect(res.statusCode, res.body).toBe(200);
+  live?.push(id);
+  return id;
+}
+
+/** Each node's assignment (its booking) as the plan detail shows it, in node order. */
+export async function planBookings<T>(planner: Client, planId: string): Promise<T[]> {
+  return (await planner.get(`/api/mes/production-plans/${planId}`)).json().nodes.map((n: { assignment: T }) => n.assignment);
 }

@@ -194,3 +194,21 @@ export function normalizePlan(doc: PlanDocument): PlanDocument {
     })),
   };
 }
+
+/** A chain of `steps` OP-008 steps of `minutes` each (N1 → N2 → …), all allowed on `stationId`, nothing pinned. */
+export function chainPlan(name: string, stationId: string, steps = 3, minutes = 60): PlanDocument {
+  return {
+    workOrderCode: `WO-${name.replace(/[^A-Za-z0-9]/g, '-')}`,
+    name,
+    quantity: 1,
+    nodes: Array.from({ length: steps }, (_, i) => ({
+      nodeId: `N${i + 1}`,
+      name: `${name} step ${i + 1}`,
+      operationId: 'OP-008',
+      nominalTime: minutes,
+      predecessors: i === 0 ? [] : [`N${i}`],
+      assignedStations: [{ stationId, priority: 1 }],
+      materialInputs: [],
+    })),
+  };
+}
