@@ -26,7 +26,10 @@ const all = createHash('sha256');
 
 function digest(name: string, input: ScheduleInput, options: ScheduleOptions): void {
   const res = schedulePlan({ ...input, options: { timeBudgetMs: 1000, ...options, clock: still } });
-  const h = createHash('sha256').update(JSON.stringify([res.assignments, res.plans, res.makespanEnd])).digest('hex').slice(0, 16);
+  const h = createHash('sha256')
+    .update(JSON.stringify([res.assignments, res.plans, res.makespanEnd]))
+    .digest('hex')
+    .slice(0, 16);
   const s = res.stats;
   const line = `${name.padEnd(28)} seed ${String(options.seed).padStart(2)} makespan ${s.makespanMinutes.toFixed(0).padStart(7)} tardiness ${s.weightedTardiness.toFixed(1).padStart(9)} iters ${String(s.iterations).padStart(5)} ${h}`;
   console.log(line);
