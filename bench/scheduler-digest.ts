@@ -61,6 +61,11 @@ for (const set of ['brandimarte', 'hurink-edata']) {
     for (const seed of [1, 2]) digest(`${set}/${name}`, input, { seed, maxIterations: 300 });
   }
 }
+// long tabu runs without patience: its restarts from the best (kick) and its undone moves
+for (const name of ['mk01', 'mk02', 'mk03']) {
+  const input = fjspToInput(readFjsp('brandimarte', name));
+  for (const seed of [1, 2]) digest(`brandimarte/${name} long`, input, { seed, maxIterations: 1500, patience: 0 });
+}
 for (const seed of [1, 2, 3]) {
   digest('fjsp 10x5', fjsp(10, 5, seed), { seed, maxIterations: 400 });
   digest('fjsp 10x5 due dates', withDueDates(fjsp(10, 5, seed), 2), { seed, maxIterations: 400 });
