@@ -3,7 +3,8 @@
  * measures of each node (longest remaining path, descendants, their work) and
  * a topological order that picks, among the ready nodes, the best by two keys.
  */
-import { type Model, topologicalOrder } from './model.js';
+import { topologicalOrder } from './graph.js';
+import type { Model } from './model.js';
 
 export interface Measures {
   /** longest remaining path incl. the node (min durations, minutes) */

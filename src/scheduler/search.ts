@@ -1,15 +1,18 @@
 /**
  * Construction (dispatching rules) and improvement (iterated local search on
- * the critical path) over activity lists decoded by the serial SGS.
+ * the critical path) over activity lists decoded by the serial SGS. The
+ * search's moves on the list are in moves.ts, the classic-shop tabu search
+ * it tries first in tabu.ts.
  */
 import { Decoder } from './decode.js';
-import { BIND_SUB, BIND_WORKER, CHOICE_EF, CHOICE_PF, compareDecoded, compareGuide, copyDecoded, newDecoded, type Decoded, type Solution } from './solution.js';
+import { classicShop } from './disjunctive.js';
+import { CHOICE_EF, CHOICE_PF, compareDecoded, compareGuide, copyDecoded, newDecoded, type Decoded, type Solution } from './solution.js';
 import { measures, orderByKeys } from './dispatch.js';
 import { bookedPathEnd, type LowerBounds } from './lowerbound.js';
 import type { Model } from './model.js';
+import { ListMoves } from './moves.js';
 import { Prng } from './prng.js';
-import { ClassicTabu, classicShop } from './tabu.js';
-import { mostTardyPlan } from './tardiness.js';
+import { ClassicTabu } from './tabu.js';
 
 export interface SearchOptions {
   improve: boolean;
@@ -86,16 +89,12 @@ export class Search {
   private readonly rng: Prng;
   private readonly opt: SearchOptions;
   private readonly lb: LowerBounds;
-  private readonly pos: Int32Array;
+  private readonly moves: ListMoves;
   private readonly minPrioSum: number;
   /** weighted tardiness no schedule can beat (plans finishing at their earliest finish) */
   private readonly minTardiness: number;
   /** several plans, some with a due date: the tardiness-aware rules and moves apply */
   private readonly multiPlan: boolean;
-  /** no precedence edge joins two plans: any interleaving of the plans' lists is topological */
-  private readonly plansIndependent: boolean;
-  /** smallest list position touched by the moves since it was reset to n */
-  private dirty = 0;
   /** makespan end no schedule can beat: lb.end, raised to the booked path bound once the greedy is not optimal */
   private lbEnd: number;
 
@@ -107,12 +106,11 @@ export class Search {
     this.opt = opt;
     this.lb = lb;
     this.lbEnd = lb.end;
-    this.pos = new Int32Array(this.n);
     let mp = 0;
     for (const nd of model.nodes) mp += nd.minPrio;
     this.minPrioSum = mp;
     this.multiPlan = model.hasDue && model.plans.length > 1;
-    this.plansIndependent = model.nodes.every((nd, v) => nd.preds.every((q) => model.planOf[q] === model.planOf[v]));
+    this.moves = new ListMoves(model, this.rng, mp, this.multiPlan);
     const cmin = model.plans.map((p) => p.fixedEnd);
     model.nodes.forEach((_, v) => {
       const p = model.planOf[v]!;
@@ -266,252 +264,6 @@ export class Search {
     ];
   }
 
-  // ---- local search ----------------------------------------------------------
-
-  private recomputePos(order: Int32Array): void {
-    for (let i = 0; i < order.length; i++) this.pos[order[i]!] = i;
-  }
-
-  /** Move the element at index a to index b, shifting the ones between. */
-  private moveTo(order: Int32Array, a: number, b: number): void {
-    if (a === b) return;
-    const lo = a < b ? a : b;
-    if (lo < this.dirty) this.dirty = lo;
-    const v = order[a]!;
-    if (a < b) {
-      order.copyWithin(a, a + 1, b + 1);
-      order[b] = v;
-      for (let i = a; i <= b; i++) this.pos[order[i]!] = i;
-    } else {
-      order.copyWithin(b + 1, b, a);
-      order[b] = v;
-      for (let i = b; i <= a; i++) this.pos[order[i]!] = i;
-    }
-  }
-
-  private maxPredPos(v: number): number {
-    let p = -1;
-    for (const q of this.m.nodes[v]!.preds) if (this.pos[q]! > p) p = this.pos[q]!;
-    return p;
-  }
-
-  private minSuccPos(v: number): number {
-    let p = this.n;
-    for (const q of this.m.nodes[v]!.succs) if (this.pos[q]! < p) p = this.pos[q]!;
-    return p;
-  }
-
-  /**
-   * The chain of predecessors / resource blockers that ends at the makespan, or (half of
-   * the time while some plan is late) at the last node of the most weighted-tardy plan:
-   * moving that chain's nodes ahead of their blockers pulls the late plan forward.
-   */
-  private criticalPath(d: Decoded, out: number[]): void {
-    out.length = 0;
-    let v = -1;
-    let mx = -Infinity;
-    const late = this.multiPlan && d.tardiness > 0 && this.rng.next() < 0.5 ? mostTardyPlan(this.m, d.end) : -1;
-    for (let i = 0; i < this.n; i++) {
-      if (late >= 0 && this.m.planOf[i] !== late) continue;
-      if (d.end[i]! > mx) {
-        mx = d.end[i]!;
-        v = i;
-      }
-    }
-    let guard = this.n;
-    while (v >= 0 && guard-- > 0) {
-      out.push(v);
-      const b = d.bind[v]!;
-      if (b === BIND_WORKER || b === BIND_SUB) {
-        const r = d.bindRef[v]!;
-        v = r >= 0 ? r : -1;
-      } else v = d.readyPred[v]!;
-    }
-  }
-
-  /** Swap a resource-blocked critical node v before its blocker u in the list. */
-  private moveSwap(sol: Solution, d: Decoded, path: number[]): boolean {
-    const blocked: number[] = [];
-    for (const v of path) {
-      const b = d.bind[v]!;
-      if ((b === BIND_WORKER || b === BIND_SUB) && d.bindRef[v]! >= 0) blocked.push(v);
-    }
-    if (blocked.length === 0) return false;
-    const v = this.rng.pick(blocked);
-    const u = d.bindRef[v]!;
-    const pv = this.pos[v]!;
-    const pu = this.pos[u]!;
-    if (pu < pv) {
-      if (this.maxPredPos(v) < pu) {
-        this.moveTo(sol.order, pv, pu);
-        return true;
-      }
-      if (this.minSuccPos(u) > pv) {
-        this.moveTo(sol.order, pu, pv);
-        return true;
-      }
-      // move v as early as its predecessors allow
-      const lo = this.maxPredPos(v) + 1;
-      if (lo < pv) {
-        this.moveTo(sol.order, pv, lo);
-        return true;
-      }
-      return false;
-    }
-    // blocker decoded later (inserted earlier in time): push the blocker after v
-    const hi = this.minSuccPos(u) - 1;
-    if (hi > pu) {
-      this.moveTo(sol.order, pu, Math.min(hi, this.n - 1));
-      return true;
-    }
-    return false;
-  }
-
-  /** Restrict a node to another station / worker (or release its restriction). */
-  private setMode(sol: Solution, v: number, o: number, w: number): void {
-    sol.modeOpt[v] = o;
-    sol.modeWorker[v] = w;
-    const p = this.pos[v]!;
-    if (p < this.dirty) this.dirty = p;
-  }
-
-  private moveReassign(sol: Solution, d: Decoded, v: number): boolean {
-    const nd = this.m.nodes[v]!;
-    const curO = d.opt[v]!;
-    const curW = d.worker[v]!;
-    const r = this.rng.next();
-    if ((sol.modeOpt[v]! >= 0 || sol.modeWorker[v]! >= 0) && r < 0.15) {
-      this.setMode(sol, v, -1, -1);
-      return true;
-    }
-    if (nd.opts.length > 1 && r < 0.55) {
-      let o = this.rng.int(nd.opts.length - 1);
-      if (o >= curO) o++;
-      this.setMode(sol, v, o, -1);
-      return true;
-    }
-    if (nd.pairCount <= 1) return false;
-    // random (option, worker) pair other than the current one
-    let k = this.rng.int(nd.pairCount);
-    for (let tries = 0; tries < 2; tries++) {
-      for (let o = 0; o < nd.opts.length; o++) {
-        const ws = nd.opts[o]!.workers;
-        if (k < ws.length) {
-          const w = ws[k]!;
-          if (o === curO && w === curW) {
-            k = (k + 1) % nd.pairCount;
-            break;
-          }
-          this.setMode(sol, v, o, w);
-          return true;
-        }
-        k -= ws.length;
-      }
-    }
-    return false;
-  }
-
-  /** Move a node to a random valid position of the list. */
-  private moveShift(sol: Solution, v: number): boolean {
-    const lo = this.maxPredPos(v) + 1;
-    const hi = this.minSuccPos(v) - 1;
-    if (hi <= lo) return false;
-    const p = this.pos[v]!;
-    let t = lo + this.rng.int(hi - lo);
-    if (t >= p) t++;
-    if (t > hi) t = hi;
-    if (t === p) return false;
-    this.moveTo(sol.order, p, t);
-    return true;
-  }
-
-  /** Ask a node for a station with a better (lower) priority. */
-  private movePriority(sol: Solution, d: Decoded): boolean {
-    const n = this.n;
-    const startAt = this.rng.int(n);
-    for (let i = 0; i < n; i++) {
-      const v = (startAt + i) % n;
-      const nd = this.m.nodes[v]!;
-      const o = d.opt[v]!;
-      const pr = nd.opts[o]!.prio;
-      if (pr <= nd.minPrio) continue;
-      const better: number[] = [];
-      nd.opts.forEach((op, k) => {
-        if (op.prio < pr) better.push(k);
-      });
-      this.setMode(sol, v, this.rng.pick(better), -1);
-      return true;
-    }
-    return false;
-  }
-
-  /** Move a task of the most loaded worker to another worker. */
-  private moveBalance(sol: Solution, d: Decoded): boolean {
-    const load = new Map<number, number>();
-    let wMax = -1;
-    let lMax = -1;
-    for (let v = 0; v < this.n; v++) {
-      const w = d.worker[v]!;
-      const l = (load.get(w) ?? 0) + this.m.nodes[v]!.opts[d.opt[v]!]!.workMin;
-      load.set(w, l);
-      if (l > lMax || (l === lMax && w < wMax)) {
-        lMax = l;
-        wMax = w;
-      }
-    }
-    const mine: number[] = [];
-    for (let v = 0; v < this.n; v++) if (d.worker[v] === wMax && this.m.nodes[v]!.pairCount > 1) mine.push(v);
-    if (mine.length === 0) return false;
-    return this.moveReassign(sol, d, this.rng.pick(mine));
-  }
-
-  private neighbor(sol: Solution, d: Decoded, path: number[], phase2: boolean): boolean {
-    let r = this.rng.next();
-    // phase 2 spends a third of its moves on priorities and balance
-    if (phase2 && this.rng.next() < 0.33) r = 0.75 + 0.15 * this.rng.next();
-    if (r < 0.4 && this.moveSwap(sol, d, path)) return true;
-    if (r < 0.75 && path.length > 0) {
-      for (let t = 0; t < 3; t++) if (this.moveReassign(sol, d, this.rng.pick(path))) return true;
-    }
-    if (r < 0.85 && d.prioSum > this.minPrioSum && this.movePriority(sol, d)) return true;
-    if (r < 0.9 && this.moveBalance(sol, d)) return true;
-    const v = path.length > 0 && this.rng.next() < 0.7 ? this.rng.pick(path) : this.rng.int(this.n);
-    if (this.moveShift(sol, v)) return true;
-    return this.moveReassign(sol, d, v);
-  }
-
-  /** Stable partition of the list from a random position: the nodes of plan p first (plans without edges between them only). */
-  private movePromotePlan(sol: Solution, p: number): boolean {
-    const order = sol.order;
-    const planOf = this.m.planOf;
-    let last = -1;
-    for (let i = 0; i < this.n; i++) if (planOf[order[i]!] === p) last = i;
-    if (last < 0) return false;
-    const from = this.rng.int(last + 1);
-    const mine: number[] = [];
-    const others: number[] = [];
-    for (let i = from; i < this.n; i++) (planOf[order[i]!] === p ? mine : others).push(order[i]!);
-    let i = from;
-    for (const v of mine) order[i++] = v;
-    for (const v of others) order[i++] = v;
-    for (let j = from; j < this.n; j++) this.pos[order[j]!] = j;
-    if (from < this.dirty) this.dirty = from;
-    return true;
-  }
-
-  private perturb(sol: Solution, d: Decoded, path: number[]): void {
-    if (this.multiPlan && this.plansIndependent && d.tardiness > 0 && this.rng.next() < 0.3) {
-      const p = mostTardyPlan(this.m, d.end);
-      if (p >= 0) this.movePromotePlan(sol, p);
-    }
-    const k = 2 + this.rng.int(4);
-    for (let i = 0; i < k; i++) {
-      const v = path.length > 0 && this.rng.next() < 0.5 ? this.rng.pick(path) : this.rng.int(this.n);
-      if (this.rng.next() < 0.5) this.moveShift(sol, v);
-      else this.moveReassign(sol, d, v);
-    }
-  }
-
   /**
    * Iterated local search. Phase 1 (first ~75% of the iterations or of the time budget)
    * accepts moves on (makespan, sum of ends): the sum of ends guides the search across the
@@ -537,7 +289,7 @@ export class Search {
     const guideDec = cloneDecoded(best);
     const path: number[] = [];
     this.dec.decode(curSol, curDec); // sync the decoder state with the current solution
-    this.criticalPath(curDec, path);
+    this.moves.criticalPath(curDec, path);
     let iterCost = lastCost;
     let stall = 0;
     let phase2 = false;
@@ -560,7 +312,7 @@ export class Search {
         phase2 = true;
         copySolution(bestSol, curSol);
         this.dec.decode(curSol, curDec);
-        this.criticalPath(curDec, path);
+        this.moves.criticalPath(curDec, path);
         stall = 0;
       }
       const cmp = phase2 ? compareDecoded : compareGuide;
@@ -569,9 +321,9 @@ export class Search {
         const fromSol = phase2 ? bestSol : guideSol;
         const fromDec = phase2 ? best : guideDec;
         copySolution(fromSol, candSol);
-        this.recomputePos(candSol.order);
-        this.criticalPath(fromDec, path);
-        this.perturb(candSol, fromDec, path);
+        this.moves.recomputePos(candSol.order);
+        this.moves.criticalPath(fromDec, path);
+        this.moves.perturb(candSol, fromDec, path);
         if (this.dec.decode(candSol, candDec)) {
           copySolution(candSol, curSol);
           [curDec, candDec] = [candDec, curDec];
@@ -580,23 +332,23 @@ export class Search {
           copySolution(fromSol, curSol);
           this.dec.decode(curSol, curDec);
         }
-        this.criticalPath(curDec, path);
+        this.moves.criticalPath(curDec, path);
         stall = 0;
       } else {
         copySolution(curSol, candSol);
-        this.recomputePos(candSol.order);
-        this.dirty = n;
-        if (!this.neighbor(candSol, curDec, path, phase2) || this.dirty >= n) {
+        this.moves.recomputePos(candSol.order);
+        this.moves.dirty = n;
+        if (!this.moves.neighbor(candSol, curDec, path, phase2) || this.moves.dirty >= n) {
           stall++;
           iterCost = Math.max(iterCost * 0.9, this.elapsed() - before);
           continue;
         }
-        const from = this.dirty;
+        const from = this.moves.dirty;
         this.dec.decodeFrom(candSol, candDec, curDec, from);
         if (candDec.feasible && cmp(candDec, curDec) <= 0) {
           copySolution(candSol, curSol);
           [curDec, candDec] = [candDec, curDec];
-          this.criticalPath(curDec, path);
+          this.moves.criticalPath(curDec, path);
         } else {
           this.dec.revert(candSol, candDec, curDec, from);
           stall++;
