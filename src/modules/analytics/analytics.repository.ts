@@ -37,6 +37,53 @@ const nodeOfStep = sql`cross join lateral (select x.operation_id, x.nominal_time
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const nOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
+/** One result row of each read as the service's shape (this file's reads and rollups.repository.ts's answer with the same columns). */
+export const stepSumsRow = (r: Record<string, unknown>): StepSums => ({
+  bucket: String(r.bucket),
+  stationId: String(r.station_id),
+  substationId: String(r.substation_id),
+  runMinutes: n(r.run),
+  idealMinutes: n(r.ideal),
+  good: n(r.good),
+  scrap: n(r.scrap),
+});
+export const pauseSumsRow = (r: Record<string, unknown>): PauseSums => ({
+  bucket: String(r.bucket),
+  stationId: String(r.station_id),
+  reason: String(r.reason),
+  minutes: n(r.minutes),
+  pauses: n(r.pauses),
+});
+export const scrapSumsRow = (r: Record<string, unknown>): ScrapSums => ({
+  bucket: String(r.bucket),
+  operationId: String(r.operation_id),
+  reason: String(r.reason),
+  scrap: n(r.scrap),
+  steps: n(r.steps),
+});
+export const plannedVsActualRow = (r: Record<string, unknown>) => ({
+  operationId: String(r.operation_id),
+  stationId: String(r.station_id),
+  steps: n(r.steps),
+  units: n(r.units),
+  nominalPerUnit: nOrNull(r.nominal_per_unit),
+  plannedPerUnit: nOrNull(r.planned_per_unit),
+  actualMeanPerUnit: nOrNull(r.actual_mean),
+  actualMedianPerUnit: nOrNull(r.actual_median),
+  suggestedNominal: nOrNull(r.suggested),
+});
+export const deliveryRow = (r: Record<string, unknown>) => ({
+  bucket: String(r.bucket),
+  completedPlans: n(r.completed),
+  withDueDate: n(r.with_due),
+  onTime: n(r.on_time),
+  onTimeRate: n(r.with_due) > 0 ? n(r.on_time) / n(r.with_due) : null,
+  leadTimeMedianHours: nOrNull(r.lead_median),
+  leadTimeP90Hours: nOrNull(r.lead_p90),
+  units: n(r.units),
+  goodUnits: n(r.good_units),
+});
+
 /** The local bucket label of a timestamptz expression. */
 function bucketOf(s: Scope, expr: RawBuilder<unknown>) {
   return sql<string>`to_char(date_trunc(${sql.lit(s.groupBy)}, (${expr} at time zone 'UTC') + make_interval(mins => ${s.utcOffsetMinutes}::int)), 'YYYY-MM-DD')`;
@@ -91,15 +138,7 @@ export async function stepSums(db: Db, s: Scope): Promise<StepSums[]> {
       left join mes.node_stations ns on ns.node_id = a.node_id and ns.station_id = a.station_id
      where ${completedIn(s)}
      group by 1, 2, 3`.execute(db);
-  return rows.map((r) => ({
-    bucket: String(r.bucket),
-    stationId: String(r.station_id),
-    substationId: String(r.substation_id),
-    runMinutes: n(r.run),
-    idealMinutes: n(r.ideal),
-    good: n(r.good),
-    scrap: n(r.scrap),
-  }));
+  return rows.map(stepSumsRow);
 }
 
 export interface SubstationCalendar {
@@ -179,7 +218,7 @@ export async function pauseSums(db: Db, s: Scope): Promise<PauseSums[]> {
      where p.ended_at is not null and p.started_at >= ${s.from} and p.started_at < ${s.to} ${stepFilters(s)}
      group by 1, 2, 3
      order by 1, 2, 3`.execute(db);
-  return rows.map((r) => ({ bucket: String(r.bucket), stationId: String(r.station_id), reason: String(r.reason), minutes: n(r.minutes), pauses: n(r.pauses) }));
+  return rows.map(pauseSumsRow);
 }
 
 export interface ScrapSums {
@@ -200,7 +239,7 @@ export async function scrapSums(db: Db, s: Scope): Promise<ScrapSums[]> {
      where ${completedIn(s)} and a.scrap_quantity > 0
      group by 1, 2, 3
      order by 1, 2, 3`.execute(db);
-  return rows.map((r) => ({ bucket: String(r.bucket), operationId: String(r.operation_id), reason: String(r.reason), scrap: n(r.scrap), steps: n(r.steps) }));
+  return rows.map(scrapSumsRow);
 }
 
 /** Per operation and station: planned vs actual minutes per unit, and the nominal time per unit the actuals' median suggests. */
@@ -223,17 +262,7 @@ export async function plannedVsActual(db: Db, s: Scope) {
            percentile_cont(0.5) within group (order by worked_minutes / units) as actual_median,
            percentile_cont(0.5) within group (order by worked_minutes * efficiency / units) as suggested
       from x group by 1, 2 order by 1, 2`.execute(db);
-  return rows.map((r) => ({
-    operationId: String(r.operation_id),
-    stationId: String(r.station_id),
-    steps: n(r.steps),
-    units: n(r.units),
-    nominalPerUnit: nOrNull(r.nominal_per_unit),
-    plannedPerUnit: nOrNull(r.planned_per_unit),
-    actualMeanPerUnit: nOrNull(r.actual_mean),
-    actualMedianPerUnit: nOrNull(r.actual_median),
-    suggestedNominal: nOrNull(r.suggested),
-  }));
+  return rows.map(plannedVsActualRow);
 }
 
 /** Plans completed in the period, per bucket of completion: on time against the due date, lead time (release → completion), units. */
@@ -259,17 +288,7 @@ export async function delivery(db: Db, s: Scope) {
            : none
        }
      group by 1 order by 1`.execute(db);
-  return rows.map((r) => ({
-    bucket: String(r.bucket),
-    completedPlans: n(r.completed),
-    withDueDate: n(r.with_due),
-    onTime: n(r.on_time),
-    onTimeRate: n(r.with_due) > 0 ? n(r.on_time) / n(r.with_due) : null,
-    leadTimeMedianHours: nOrNull(r.lead_median),
-    leadTimeP90Hours: nOrNull(r.lead_p90),
-    units: n(r.units),
-    goodUnits: n(r.good_units),
-  }));
+  return rows.map(deliveryRow);
 }
 
 /** Worked minutes per bucket and worker, with each worker's calendar. */

@@ -10,12 +10,22 @@
  */
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import { type PauseSums, type Scope, type ScrapSums, type StepSums, workerCalendars } from './analytics.repository.js';
+import {
+  deliveryRow,
+  type PauseSums,
+  pauseSumsRow,
+  plannedVsActualRow,
+  type Scope,
+  type ScrapSums,
+  scrapSumsRow,
+  type StepSums,
+  stepSumsRow,
+  workerCalendars,
+} from './analytics.repository.js';
 import { wholeLocalDays } from './analytics.rules.js';
 
 const none = sql``;
 const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
-const nOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** The local bucket (a timestamp without time zone) of a timestamptz expression (as analytics.repository.ts); grouped by it, labelled by `label`. */
 const bucketOfTime = (s: Scope, expr: RawBuilder<unknown>) =>
@@ -92,15 +102,7 @@ export async function stepSums(db: Db, s: Scope): Promise<StepSums[]> {
         from mes.analytics_daily_substations d where ${dayPeriod(split)}
         ${s.stationId ? sql`and d.station_id = ${s.stationId}` : none} ${s.substationId ? sql`and d.substation_id = ${s.substationId}` : none}
     ) x group by x.bucket, 2, 3`.execute(db);
-  return rows.map((r) => ({
-    bucket: String(r.bucket),
-    stationId: String(r.station_id),
-    substationId: String(r.substation_id),
-    runMinutes: n(r.run),
-    idealMinutes: n(r.ideal),
-    good: n(r.good),
-    scrap: n(r.scrap),
-  }));
+  return rows.map(stepSumsRow);
 }
 
 /** Ended pauses starting in the period, per bucket, station and reason. */
@@ -114,7 +116,7 @@ export async function pauseSums(db: Db, s: Scope): Promise<PauseSums[]> {
       select ${bucketOfDay(s, sql.ref('d.day'))}, d.station_id, d.reason, d.minutes, d.n
         from mes.analytics_daily_pauses d where ${dayPeriod(split)} ${s.stationId ? sql`and d.station_id = ${s.stationId}` : none}
     ) x group by x.bucket, 2, 3 order by x.bucket, 2, 3`.execute(db);
-  return rows.map((r) => ({ bucket: String(r.bucket), stationId: String(r.station_id), reason: String(r.reason), minutes: n(r.minutes), pauses: n(r.pauses) }));
+  return rows.map(pauseSumsRow);
 }
 
 /** Scrapped units of completed steps, per bucket, operation and reason ('unspecified' when none was given). */
@@ -129,7 +131,7 @@ export async function scrapSums(db: Db, s: Scope): Promise<ScrapSums[]> {
         from mes.analytics_daily_scrap d where ${dayPeriod(split)}
         ${s.stationId ? sql`and d.station_id = ${s.stationId}` : none} ${s.operationId ? sql`and d.operation_id = ${s.operationId}` : none}
     ) x group by x.bucket, 2, 3 order by x.bucket, 2, 3`.execute(db);
-  return rows.map((r) => ({ bucket: String(r.bucket), operationId: String(r.operation_id), reason: String(r.reason), scrap: n(r.scrap), steps: n(r.steps) }));
+  return rows.map(scrapSumsRow);
 }
 
 /**
@@ -162,17 +164,7 @@ export async function plannedVsActual(db: Db, s: Scope) {
          and f.ended_at >= ${s.from} and f.ended_at < ${s.to} ${factFilters(s)} and f.actual_per_unit is not null) g
      where g.steps > 0
      order by 1, 2`.execute(db);
-  return rows.map((r) => ({
-    operationId: String(r.operation_id),
-    stationId: String(r.station_id),
-    steps: n(r.steps),
-    units: n(r.units),
-    nominalPerUnit: nOrNull(r.nominal_per_unit),
-    plannedPerUnit: nOrNull(r.planned_per_unit),
-    actualMeanPerUnit: nOrNull(r.actual_mean),
-    actualMedianPerUnit: nOrNull(r.actual_median),
-    suggestedNominal: nOrNull(r.suggested),
-  }));
+  return rows.map(plannedVsActualRow);
 }
 
 /** Plans completed in the period, per bucket of completion, from the plan facts (exact lead-time percentiles). */
@@ -197,17 +189,7 @@ export async function delivery(db: Db, s: Scope) {
            : none
        }
      group by 1 order by 1`.execute(db);
-  return rows.map((r) => ({
-    bucket: String(r.bucket),
-    completedPlans: n(r.completed),
-    withDueDate: n(r.with_due),
-    onTime: n(r.on_time),
-    onTimeRate: n(r.with_due) > 0 ? n(r.on_time) / n(r.with_due) : null,
-    leadTimeMedianHours: nOrNull(r.lead_median),
-    leadTimeP90Hours: nOrNull(r.lead_p90),
-    units: n(r.units),
-    goodUnits: n(r.good_units),
-  }));
+  return rows.map(deliveryRow);
 }
 
 /** Worked minutes per bucket and worker, with each worker's calendar. */
