@@ -18,6 +18,46 @@ function ActionError({ error }: { error: DialogError }) {
   return <ErrorAlert error={error} title={t('portal.refused')} />;
 }
 
+/** Back, and the dialog's submit button (the form's submit: Enter sends too). */
+function DialogFooter({ label, variant, disabled, onClose }: { label: string; variant: 'primary' | 'danger'; disabled: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Button size="lg" onClick={onClose}>
+        {t('dialogs.back')}
+      </Button>
+      <Button size="lg" type="submit" variant={variant} disabled={disabled}>
+        {label}
+      </Button>
+    </>
+  );
+}
+
+/** One large toggle button per choice, the chosen one pressed. */
+function ChoiceGrid<T extends string>({
+  label,
+  choices,
+  chosen,
+  labelOf,
+  onChoose,
+}: {
+  label: string;
+  choices: readonly T[];
+  chosen: T | null;
+  labelOf: (choice: T) => string;
+  onChoose: (choice: T) => void;
+}) {
+  return (
+    <div className="choice-grid" role="group" aria-label={label}>
+      {choices.map((c) => (
+        <Button key={c} size="lg" aria-pressed={chosen === c} onClick={() => onChoose(c)}>
+          {labelOf(c)}
+        </Button>
+      ))}
+    </div>
+  );
+}
+
 export function PauseDialog({
   busy,
   error,
@@ -39,24 +79,9 @@ export function PauseDialog({
       title={t('dialogs.pauseWhy')}
       onClose={onClose}
       onSubmit={() => reason && !needsNote && onSubmit({ reason, ...(note.trim() ? { note: note.trim() } : {}) })}
-      footer={
-        <>
-          <Button size="lg" onClick={onClose}>
-            {t('dialogs.back')}
-          </Button>
-          <Button size="lg" type="submit" variant="primary" disabled={!reason || needsNote || busy}>
-            {t('portal.pause')}
-          </Button>
-        </>
-      }
+      footer={<DialogFooter label={t('portal.pause')} variant="primary" disabled={!reason || needsNote || busy} onClose={onClose} />}
     >
-      <div className="choice-grid" role="group" aria-label={t('dialogs.pauseReason')}>
-        {pauseReasons.map((r) => (
-          <Button key={r} size="lg" aria-pressed={reason === r} onClick={() => setReason(r)}>
-            {pauseReasonLabel(r)}
-          </Button>
-        ))}
-      </div>
+      <ChoiceGrid label={t('dialogs.pauseReason')} choices={pauseReasons} chosen={reason} labelOf={pauseReasonLabel} onChoose={setReason} />
       <TextAreaField
         label={reason === 'other' ? t('dialogs.whatHappened') : t('dialogs.noteOptional')}
         value={note}
@@ -88,24 +113,9 @@ export function ProblemDialog({
       title={t('dialogs.reportProblem')}
       onClose={onClose}
       onSubmit={() => category && text.trim() && onSubmit({ category, text: text.trim() })}
-      footer={
-        <>
-          <Button size="lg" onClick={onClose}>
-            {t('dialogs.back')}
-          </Button>
-          <Button size="lg" type="submit" variant="danger" disabled={!category || !text.trim() || busy}>
-            {t('dialogs.sendReport')}
-          </Button>
-        </>
-      }
+      footer={<DialogFooter label={t('dialogs.sendReport')} variant="danger" disabled={!category || !text.trim() || busy} onClose={onClose} />}
     >
-      <div className="choice-grid" role="group" aria-label={t('dialogs.kindOfProblem')}>
-        {problemCategories.map((c) => (
-          <Button key={c} size="lg" aria-pressed={category === c} onClick={() => setCategory(c)}>
-            {problemCategoryLabel(c)}
-          </Button>
-        ))}
-      </div>
+      <ChoiceGrid label={t('dialogs.kindOfProblem')} choices={problemCategories} chosen={category} labelOf={problemCategoryLabel} onChoose={setCategory} />
       <TextAreaField label={t('dialogs.whatIsWrong')} value={text} onChange={(e) => setText(e.target.value)} maxLength={2000} required />
       <ActionError error={error} />
     </Dialog>
@@ -183,14 +193,12 @@ export function CompleteDialog({
         })
       }
       footer={
-        <>
-          <Button size="lg" onClick={onClose}>
-            {t('dialogs.back')}
-          </Button>
-          <Button size="lg" type="submit" variant="primary" disabled={!valid || busy}>
-            {t('dialogs.completeButton', { good: good || 0, scrap: scrap || 0 })}
-          </Button>
-        </>
+        <DialogFooter
+          label={t('dialogs.completeButton', { good: good || 0, scrap: scrap || 0 })}
+          variant="primary"
+          disabled={!valid || busy}
+          onClose={onClose}
+        />
       }
     >
       <div className="complete-grid">
@@ -253,13 +261,7 @@ export function CompleteDialog({
       )}
       {scrapN > 0 && (
         <div className="stack">
-          <div className="choice-grid" role="group" aria-label={t('dialogs.scrapReason')}>
-            {scrapReasons.map((key) => (
-              <Button key={key} size="lg" aria-pressed={reason === t(key)} onClick={() => setReason(t(key))}>
-                {t(key)}
-              </Button>
-            ))}
-          </div>
+          <ChoiceGrid label={t('dialogs.scrapReason')} choices={scrapReasons.map((key) => t(key))} chosen={reason} labelOf={(r) => r} onChoose={setReason} />
           <TextAreaField label={t('dialogs.scrapReasonRequired')} value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
         </div>
       )}
