@@ -38,7 +38,7 @@ export interface RepairRow {
  */
 export async function loadRepairRows(
   trx: Trx,
-  q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[]; planOf?: string[]; except?: string[] },
+  q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[]; planOf?: string[] },
 ): Promise<RepairRow[]> {
   const result = await sql<
     Omit<RepairRow, 'start' | 'end' | 'predecessors'> & {
@@ -62,8 +62,6 @@ export async function loadRepairRows(
         select a.id from mes.worker_assignments a
          where a.plan_id in (select b.plan_id from mes.worker_assignments b where b.id = any(${q.planOf ?? []}::text[])) and a.status in ${open}
       ) u
-      -- a hashed subplan: "<> all(array)" compared each row with each of the (up to thousands of) rows already read
-      where u.id not in (select unnest(${q.except ?? []}::text[]))
     ),
     rows as materialized (
       select a.id, a.plan_id as "planId", n.node_id as "nodeId", a.node_id, a.worker_id as "workerId", a.station_id as "stationId",
@@ -90,13 +88,43 @@ export async function loadRepairRows(
     select r.id, r."planId", r."nodeId", r."workerId", r."stationId", r."substationId", r.status, r.pinned, r."workMinutes", r."autoCompact",
            r.start, r.end, pr.ids as "predecessorIds", pr.ends as "predecessorEnds", pr.open as "predecessorsOpen", coalesce(su.ids, '{}') as successors
       from rows r left join predecessors pr on pr.node_id = r.node_id left join successors su on su.node_id = r.node_id`.execute(trx);
-  return result.rows.map(({ predecessorIds, predecessorEnds, predecessorsOpen, ...r }) => ({
-    ...r,
-    start: Number(r.start),
-    end: Number(r.end),
-    workMinutes: Number(r.workMinutes),
-    predecessors: (predecessorIds ?? []).map((id, i) => [id, Number(predecessorEnds![i]), predecessorsOpen![i]!] as [string, number, boolean]),
-  }));
+  return result.rows.map((r) => {
+    const predecessors: RepairRow['predecessors'] = [];
+    const ids = r.predecessorIds ?? [];
+    for (let i = 0; i < ids.length; i++) predecessors.push([ids[i]!, Number(r.predecessorEnds![i]), r.predecessorsOpen![i]!]);
+    return {
+      id: r.id,
+      planId: r.planId,
+      nodeId: r.nodeId,
+      workerId: r.workerId,
+      stationId: r.stationId,
+      substationId: r.substationId,
+      status: r.status,
+      pinned: r.pinned,
+      start: Number(r.start),
+      end: Number(r.end),
+      workMinutes: Number(r.workMinutes),
+      autoCompact: r.autoCompact,
+      predecessors,
+      successors: r.successors,
+    };
+  });
+}
+
+/**
+ * Ids only of the open bookings `loadRepairRows` would read for these resources and ids (no plans): a later round of a repair
+ * asks this first and reads in full only the bookings it has not read yet (most later rounds find none: the plan was read whole).
+ */
+export async function openBookingIds(trx: Trx, q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[] }): Promise<string[]> {
+  const result = await sql<{ id: string }>`
+    select a.id from mes.worker_assignments a
+     where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+    union
+    select a.id from mes.worker_assignments a
+     where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+    union
+    select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}`.execute(trx);
+  return result.rows.map((r) => r.id);
 }
 
 /** Shift calendars of workers (a worker without one: always on shift). */
