@@ -17,7 +17,7 @@ import { type Kysely } from 'kysely';
 import { assignmentFacts, runStatements } from './0027_analytics_rollups.js';
 
 /** The worker_assignments columns the step, pause and plan-step facts are made of. */
-const assignmentColumns = [
+export const assignmentColumns = [
   'status',
   'plan_id',
   'node_id',
@@ -40,7 +40,7 @@ const planColumns = ['status', 'completed_at', 'released_at', 'due_date', 'quant
  * IS NOT DISTINCT FROM does), a changed row is two groups of one. Grouped rather than joined by id: transition tables
  * have no statistics, and the planner's nested loop over two 1,000-row tables cost more than the guard saves.
  */
-const changed = (columns: string[], where = 'true') =>
+export const changed = (columns: string[], where = 'true') =>
   `exists (select 1 from (select id, ${columns.join(', ')} from new_rows union all select id, ${columns.join(', ')} from old_rows) x
             group by id, ${columns.join(', ')} having count(*) = 1 and bool_or(${where}))`;
 
@@ -49,7 +49,7 @@ const changed = (columns: string[], where = 'true') =>
  * facts of completed plans (all of whose steps are completed or cancelled, and a cancelled step is not rebooked). A
  * not-started booking taking another worker, station or time (a repair, a move, the floor's reschedule) changes none.
  */
-const hasFacts = `status in ('in_progress', 'paused', 'completed')`;
+export const hasFacts = `status in ('in_progress', 'paused', 'completed')`;
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await runStatements(

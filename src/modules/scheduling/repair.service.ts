@@ -19,7 +19,7 @@ import type { ShiftCalendar } from '../../scheduler/index.js';
 import { recordAlerts } from '../alerts/index.js';
 import type { OutboxEvent } from '../realtime/index.js';
 import { loadSubstationAvailability } from './availability.repository.js';
-import { loadRepairRows, loadWorkerCalendars, type RepairRow, writeBookings } from './repair.repository.js';
+import { loadRepairRows, loadWorkerCalendars, openBookingIds, type RepairRow, writeBookings } from './repair.repository.js';
 
 export interface RepairRequest {
   now: Date;
@@ -85,6 +85,32 @@ async function calendarsFor(trx: Trx, workerIds: string[], now: Date, known: Map
   return known;
 }
 
+interface KnownAvailability {
+  read: Set<string>;
+  calendars: Map<string, ShiftCalendar>;
+  blocks: RepairBlock[];
+}
+
+/** Availability calendars and maintenance blocks of the substations not read yet, added to what is known. */
+async function availabilityFor(trx: Trx, substationIds: string[], now: Date, known: KnownAvailability): Promise<void> {
+  const missing = substationIds.filter((s) => !known.read.has(s));
+  if (missing.length === 0) return;
+  const loaded = await loadSubstationAvailability(trx, { substationIds: missing, now });
+  for (const s of missing) known.read.add(s);
+  for (const [id, calendar] of Object.entries(loaded.calendars)) known.calendars.set(id, calendar);
+  for (const b of loaded.blocks) known.blocks.push({ kind: 'substation', id: b.id, start: b.start, end: b.end });
+}
+
+/** The open bookings on these resources and ids that are not read yet, read in full (none: one light query). */
+async function loadNewRows(
+  trx: Trx,
+  q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[] },
+  loaded: Map<string, RepairRow>,
+): Promise<RepairRow[]> {
+  const fresh = (await openBookingIds(trx, q)).filter((id) => !loaded.has(id));
+  return fresh.length === 0 ? [] : loadRepairRows(trx, { now: q.now, workerIds: [], substationIds: [], ids: fresh });
+}
+
 function toBooking(row: RepairRow, inInput: Set<string>, anchor: { start: number; end: number } | undefined): RepairBooking {
   let outside = -Infinity;
   const predecessors: string[] = [];
@@ -115,6 +141,7 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
   const namedWorkers = new Set(req.compactResources ? (req.workerIds ?? []) : []);
   const namedSubstations = new Set(req.compactResources ? (req.substationIds ?? []) : []);
   const calendars = new Map<string, ShiftCalendar>();
+  const availability: KnownAvailability = { read: new Set(), calendars: new Map(), blocks: [] };
   let rows: RepairRow[] = [];
   let result: RepairResult | undefined;
   // a started booking reaches back to its actual start: what it covers from there on can clash with it
@@ -133,17 +160,20 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     const newIds = [...ids].filter((i) => !readIds.has(i) && !loaded.has(i));
     const before = loaded.size;
     if (newWorkers.length + newSubstations.length + newIds.length > 0) {
-      for (const r of await loadRepairRows(trx, {
-        now: windowFrom,
-        workerIds: newWorkers,
-        substationIds: newSubstations,
-        ids: newIds,
-        // the first round reads the anchors' and the named bookings' plans whole: a push or a pull runs on through their successors
-        planOf: round === 0 ? newIds : [],
-        except: [...loaded.keys()],
-      })) {
-        loaded.set(r.id, r);
-      }
+      // the first round reads everything in one statement; a later one asks which ids it adds first (the plan was read whole:
+      // the resources of what moved mostly hold bookings already read) and reads only those in full
+      const found =
+        round === 0
+          ? await loadRepairRows(trx, {
+              now: windowFrom,
+              workerIds: newWorkers,
+              substationIds: newSubstations,
+              ids: newIds,
+              // the first round reads the anchors' and the named bookings' plans whole: a push or a pull runs on through their successors
+              planOf: newIds,
+            })
+          : await loadNewRows(trx, { now: windowFrom, workerIds: newWorkers, substationIds: newSubstations, ids: newIds }, loaded);
+      for (const r of found) loaded.set(r.id, r);
       newWorkers.forEach((w) => readWorkers.add(w));
       newSubstations.forEach((s) => readSubstations.add(s));
       newIds.forEach((i) => readIds.add(i));
@@ -171,12 +201,8 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
     if (result && loaded.size === before) break;
     t = performance.now();
     await calendarsFor(trx, [...new Set(rows.map((r) => r.workerId))], req.now, calendars);
-    // the availability calendars and maintenance blocks of every substation in play (a moved successor's too)
-    const availability = await loadSubstationAvailability(trx, {
-      substationIds: [...new Set([...substationIds, ...rows.map((r) => r.substationId)])],
-      now: req.now,
-    });
-    const blocks: RepairBlock[] = availability.blocks.map((b) => ({ kind: 'substation', id: b.id, start: b.start, end: b.end }));
+    // the availability calendars and maintenance blocks of every substation in play (a moved successor's too), each read once
+    await availabilityFor(trx, [...new Set([...substationIds, ...rows.map((r) => r.substationId)])], req.now, availability);
     profile.readMs += performance.now() - t;
     t = performance.now();
     const inInput = new Set(rows.map((r) => r.id));
@@ -187,8 +213,8 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       utcOffsetMinutes: req.utcOffsetMinutes,
       bookings,
       calendars,
-      substationCalendars: new Map(Object.entries(availability.calendars)),
-      blocks,
+      substationCalendars: availability.calendars,
+      blocks: availability.blocks,
       anchors: [...anchors.keys()],
       compact,
     });
@@ -272,8 +298,11 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
   }
   // the worker is told of a move they would notice: a minute or more
   const firstMovedOf = new Map<string, MovedBooking>();
-  for (const b of moved) {
-    if (Math.abs(Date.parse(b.plannedStart) - Date.parse(b.from.plannedStart)) < NOTICEABLE_MS) continue;
+  for (let i = 0; i < moved.length; i++) {
+    const b = moved[i]!;
+    // to the millisecond, as the events carry the times
+    const m = result.moves[i]!;
+    if (Math.abs(Math.trunc(m.toStart) - Math.trunc(m.fromStart)) < NOTICEABLE_MS) continue;
     const seen = firstMovedOf.get(b.workerId);
     if (!seen || b.plannedStart < seen.plannedStart) firstMovedOf.set(b.workerId, b);
   }
