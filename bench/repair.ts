@@ -200,6 +200,10 @@ async function median(db: Db, body: (trx: Trx) => Promise<unknown>, prepare?: (t
   const ms: number[] = [];
   const cpu: { node: number; db: number }[] = [];
   let last: unknown;
+  // each rolled-back run leaves ~1,000 dead versions in every index of a table of a few thousand live rows; over the
+  // bench's ~70 runs that reached 70,000 entries for a 1,000-step plan and tripled the read (BENCHMARKS.md). A plant's
+  // autovacuum cleans a table at 20 % dead rows; the bench vacuums once per case (not per run: its 9 runs still pile up)
+  await sql`vacuum analyze mes.worker_assignments`.execute(db);
   for (let i = 0; i < RUNS + 2; i++) {
     const run = await timed(db, async (trx) => {
       if (prepare) await prepare(trx);
