@@ -104,10 +104,10 @@ const statements = `
     perform mes.plan_summaries_refresh_steps(array(select distinct plan_id from old_rows));
     return null;
   end $$;
-  -- an update may move a step to another plan: both plans' figures
-  create function mes.plan_summaries_steps_both() returns trigger language plpgsql as $$
+  -- a step moved to another plan (no write path does it): the plan it left, row by row
+  create function mes.plan_summaries_step_moved() returns trigger language plpgsql as $$
   begin
-    perform mes.plan_summaries_refresh_steps(array(select plan_id from new_rows union select plan_id from old_rows));
+    perform mes.plan_summaries_refresh_steps(array[old.plan_id]);
     return null;
   end $$;
 
@@ -164,7 +164,9 @@ const statements = `
   create trigger worker_assignments_summary_insert after insert on mes.worker_assignments
     referencing new table as new_rows for each statement execute function mes.plan_summaries_steps_new();
   create trigger worker_assignments_summary_update after update on mes.worker_assignments
-    referencing old table as old_rows new table as new_rows for each statement execute function mes.plan_summaries_steps_both();
+    referencing new table as new_rows for each statement execute function mes.plan_summaries_steps_new();
+  create trigger worker_assignments_summary_move after update of plan_id on mes.worker_assignments
+    for each row when (old.plan_id is distinct from new.plan_id) execute function mes.plan_summaries_step_moved();
   create trigger worker_assignments_summary_delete after delete on mes.worker_assignments
     referencing old table as old_rows for each statement execute function mes.plan_summaries_steps_old();
 `;
@@ -185,7 +187,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     drop trigger worker_assignments_summary_insert on mes.worker_assignments;
     drop trigger worker_assignments_summary_update on mes.worker_assignments;
     drop trigger worker_assignments_summary_delete on mes.worker_assignments;
-    drop function mes.plan_summaries_steps_new(), mes.plan_summaries_steps_old(), mes.plan_summaries_steps_both(),
+    drop trigger worker_assignments_summary_move on mes.worker_assignments;
+    drop function mes.plan_summaries_steps_new(), mes.plan_summaries_steps_old(), mes.plan_summaries_step_moved(),
       mes.plan_summaries_refresh_steps(text[]), mes.plan_summaries_nodes_added(), mes.plan_summaries_nodes_removed(),
       mes.plan_summaries_node_moved(), mes.plan_summaries_plans_added(), mes.plan_summaries_plan_changed();
     drop table mes.plan_summaries;`,
