@@ -49,6 +49,8 @@ const cases: [string, () => Promise<unknown>][] = [
   ['list late', () => listPlans(db, { limit: 50, late: true })],
   ['list search', () => listPlans(db, { limit: 50, q: 'cabinet' })],
   ['list board', () => listPlans(db, { limit: 100, status: ['released', 'in_production', 'paused'] })],
+  ['list sorted by projected end', () => listPlans(db, { limit: 50, sort: 'projectedEnd' })],
+  ['list sorted by lateness', () => listPlans(db, { limit: 50, sort: 'lateness', direction: 'desc' })],
 ];
 for (const [name, run] of cases) {
   if (only && !name.includes(only)) continue;

@@ -27,6 +27,7 @@ import type {
   NodeStationTable,
   PlanArchiveTable,
   PlanRevisionTable,
+  PlanSummaryTable,
   ProductionPlanNodeTable,
   ProductionPlanTable,
 } from './tables/plans.js';
@@ -75,6 +76,7 @@ export interface DB {
   'mes.production_plans': ProductionPlanTable;
   'mes.plan_archives': PlanArchiveTable;
   'mes.plan_revisions': PlanRevisionTable;
+  'mes.plan_summaries': PlanSummaryTable;
   'mes.catalog_revision': CatalogRevisionTable;
   'mes.production_plan_nodes': ProductionPlanNodeTable;
   'mes.node_predecessors': NodePredecessorTable;
@@ -126,6 +128,7 @@ export const mesTables = [
   'idempotency_keys',
   'plan_archives',
   'plan_revisions',
+  'plan_summaries',
   'alerts',
   'alert_acks',
   'inspection_items',

@@ -5,6 +5,7 @@
 import type { Db } from '../db/database.js';
 import { sql } from 'kysely';
 import { analyticsRollupsQuery } from './analytics-rollups.check.js';
+import { planSummariesQuery } from './plan-summaries.check.js';
 
 export interface IntegrityCheck {
   name: string;
@@ -293,6 +294,12 @@ export const integrityChecks: IntegrityCheck[] = [
     description:
       'the analytics facts equal their recomputation from the hot tables (archived plans keep theirs) and the daily rollups equal the facts by local day (migration 0027)',
     query: analyticsRollupsQuery,
+  },
+  {
+    name: 'plan_summaries_match',
+    description:
+      "each plan's kept list figures (node and completed counts, latest step end, open steps' planned ends, projected end, lateness, listed) equal their computation from its row, nodes and assignments (migration 0038)",
+    query: planSummariesQuery,
   },
 ];
 

@@ -277,6 +277,15 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
       await sql`insert into mes.analytics_daily_workers (day, worker_id, worked_minutes, n) values (current_date, ${f.ready.worker_id}, 5, 1)`.execute(trx);
     },
   },
+  {
+    check: 'plan_summaries_match',
+    how: "a step's planned end moved with the triggers switched off (session_replication_role = replica)",
+    run: async (trx, f) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`update mes.worker_assignments set planned_end = planned_end - interval '1 minute' where id = ${f.ready.id}`.execute(trx);
+      await sql`set local session_replication_role = origin`.execute(trx);
+    },
+  },
 ];
 
 describeEachEngine('integrity checks', (ctx) => {

@@ -31,6 +31,7 @@ import * as m0031 from './0031_analytics_pva_index.js';
 import * as m0033 from './0033_plan_list_stamps.js';
 import * as m0035 from './0035_booking_keys.js';
 import * as m0036 from './0036_repair_write_guards.js';
+import * as m0038 from './0038_plan_summaries.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -61,4 +62,5 @@ export const migrations: Record<string, Migration> = {
   '0033_plan_list_stamps': m0033,
   '0035_booking_keys': m0035,
   '0036_repair_write_guards': m0036,
+  '0038_plan_summaries': m0038,
 };

@@ -102,6 +102,22 @@ export interface PlanRevisionTable {
   xid: Generated<string>;
 }
 
+/** A plan's list figures, kept by triggers in the writing transaction (0038); one row per plan. */
+export interface PlanSummaryTable {
+  plan_id: string;
+  node_count: Generated<number>;
+  /** assignments completed */
+  completed_count: Generated<number>;
+  /** latest end of the live (not cancelled) assignments: actual end when done, planned end otherwise */
+  steps_end: Date | null;
+  /** planned ends of the open (not completed, not cancelled) assignments, sorted */
+  open_ends: Generated<Date[]>;
+  projected_end: Date | null;
+  lateness: number | null;
+  /** not archived */
+  listed: Generated<boolean>;
+}
+
 /** One row, stamped by triggers when a name the plan detail shows changes (0004); not data, so not in mesTables. */
 export interface CatalogRevisionTable {
   singleton: Generated<boolean>;

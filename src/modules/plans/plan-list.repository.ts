@@ -6,19 +6,19 @@
  *
  * Why it stays flat on years of history (issue #18 item 4, measured in
  * BENCHMARKS.md): the page is read in index order and cut after limit + 1
- * rows (no count over every matching plan, no sort of them all); the
- * projected end, which needs the plan's assignments, is only evaluated for the
- * few unfinished plans (a completed plan's is its completion time, a draft's
- * or a cancelled plan's is none), so the late filter walks the same index;
- * the per-plan figures are one scan of the plan's assignments for the shown
- * rows only; the page leaves as JSON text made in SQL.
+ * rows (no count over every matching plan, no sort of them all); each plan's
+ * figures (node and completed counts, projected end, lateness, its open
+ * steps' planned ends) are kept in its `plan_summaries` row by triggers in the
+ * writing transaction (migration 0038), so a shown plan costs one probe of that
+ * row and no read of its nodes or assignments, and the sorts by projected end
+ * and lateness walk that table's indexes; the page leaves as JSON text made in
+ * SQL.
  */
 import { type RawBuilder, sql } from 'kysely';
 import { type Db, PREPARED } from '../../db/database.js';
 import { isoText } from '../../shared/dates.js';
 import type { PlanSortKey, PlanStatus } from './plans.schema.js';
 import type { Direction, ListCursor } from './plan-list.rules.js';
-import { latenessText, projectedEndText } from './plans.repository.js';
 
 export interface PlanListFilter {
   status?: PlanStatus[] | undefined;
@@ -38,30 +38,28 @@ export interface PlanListPage {
   cursor?: ListCursor | undefined;
 }
 
-/** The SQL of each sort key over the plan row `p`, and the type its cursor text is cast back to. */
-const sortKeys: Record<PlanSortKey, { sql: string; type: string; nullable: boolean }> = {
-  createdAt: { sql: 'p.created_at', type: 'timestamptz', nullable: false },
-  code: { sql: 'p.id', type: 'text', nullable: false },
-  dueDate: { sql: 'p.due_date', type: 'timestamptz', nullable: true },
-  priority: { sql: 'p.priority', type: 'smallint', nullable: false },
-  projectedEnd: { sql: projectedEndText('p'), type: 'timestamptz', nullable: true },
-  lateness: { sql: latenessText('p', projectedEndText('p')), type: 'float8', nullable: true },
+/**
+ * The SQL of each sort key over the plan row `p` and its summary `s`, the type its cursor text is cast back to, and the
+ * code it is broken by: the summary's copy for the summary's keys, so that its (key, plan_id) indexes give the order.
+ */
+const sortKeys: Record<PlanSortKey, { sql: string; type: string; nullable: boolean; id: string }> = {
+  createdAt: { sql: 'p.created_at', type: 'timestamptz', nullable: false, id: 'p.id' },
+  code: { sql: 'p.id', type: 'text', nullable: false, id: 'p.id' },
+  dueDate: { sql: 'p.due_date', type: 'timestamptz', nullable: true, id: 'p.id' },
+  priority: { sql: 'p.priority', type: 'smallint', nullable: false, id: 'p.id' },
+  projectedEnd: { sql: 's.projected_end', type: 'timestamptz', nullable: true, id: 's.plan_id' },
+  lateness: { sql: 's.lateness', type: 'float8', nullable: true, id: 's.plan_id' },
 };
 
-const openStatuses = `('released', 'in_production', 'paused')`;
-
 /**
- * Late: a due date and a projected end more than half a minute after it (the
- * lateness, rounded to minutes, is positive). Written per status so that only
- * unfinished plans read their assignments; equal to `lateness > 0` of the
- * projection (draft and cancelled plans have none, so are never late).
+ * Late: a projected end more than half a minute after the due date (the
+ * lateness, rounded to minutes, is positive); a plan without either is not.
  */
-const lateSql = `(p.due_date is not null and (
-    (p.status = 'completed' and ${latenessText('p', 'p.completed_at')} > 0)
-    or (p.status in ${openStatuses} and ${latenessText('p', projectedEndText('p'))} > 0)))`;
+const lateSql = `coalesce(s.lateness > 0, false)`;
 
 function whereSql(f: PlanListFilter): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [f.archived ? sql`p.archived_at is not null` : sql`p.archived_at is null`];
+  // `listed` is archived_at is null (0038): named so the summary's partial indexes apply
+  const parts: RawBuilder<unknown>[] = [f.archived ? sql`p.archived_at is not null and not s.listed` : sql`p.archived_at is null and s.listed`];
   if (f.status?.length) parts.push(sql`p.status in (${sql.join(f.status)})`);
   if (f.workOrderCode) parts.push(sql`p.work_order_code = ${f.workOrderCode}`);
   if (f.from) parts.push(sql`p.created_at >= ${new Date(f.from)}`);
@@ -87,17 +85,18 @@ function afterCursorSql(page: PlanListPage): RawBuilder<unknown> {
   const op = sql.raw(page.direction === 'asc' ? '>' : '<');
   if (page.sort === 'code') return sql`p.id ${op} ${c.id}`;
   const k = sql.raw(key.sql);
+  const id = sql.raw(key.id);
   const type = sql.raw(key.type);
-  if (!key.nullable) return sql`(${k}, p.id) ${op} (${c.key}::${type}, ${c.id}::text)`;
-  if (c.key === null) return sql`(${k} is null and p.id ${op} ${c.id})`;
-  return sql`((${k}, p.id) ${op} (${c.key}::${type}, ${c.id}::text) or ${k} is null)`;
+  if (!key.nullable) return sql`(${k}, ${id}) ${op} (${c.key}::${type}, ${c.id}::text)`;
+  if (c.key === null) return sql`(${k} is null and ${id} ${op} ${c.id})`;
+  return sql`((${k}, ${id}) ${op} (${c.key}::${type}, ${c.id}::text) or ${k} is null)`;
 }
 
 /** Key, then code; `nulls last` only where a key can be missing, so `created_at desc, id desc` matches its index (nulls first) as written. */
-function orderSql(page: PlanListPage, key: string): RawBuilder<unknown> {
+function orderSql(page: PlanListPage, key: string, id: string): RawBuilder<unknown> {
   const d = page.direction;
-  if (page.sort === 'code') return sql.raw(`p.id ${d}`);
-  return sql.raw(sortKeys[page.sort].nullable ? `${key} ${d} nulls last, p.id ${d}` : `${key} ${d}, p.id ${d}`);
+  if (page.sort === 'code') return sql.raw(`${id} ${d}`);
+  return sql.raw(sortKeys[page.sort].nullable ? `${key} ${d} nulls last, ${id} ${d}` : `${key} ${d}, ${id} ${d}`);
 }
 
 /**
@@ -123,51 +122,50 @@ export interface PlanListPageText {
  */
 export async function listPlanPage(db: Db, f: PlanListFilter, page: PlanListPage): Promise<PlanListPageText> {
   const key = sortKeys[page.sort];
-  const end = `(case when p.status = 'completed' then p.completed_at when p.status in ${openStatuses} then s.last_end end)`;
-  const lateness = latenessText('p', end);
+  const lateness = 'p.lateness';
+  // limit and offset written into the text (validated integers): as parameters, PostgreSQL costs a generic plan for an
+  // unknown limit, keeps planning each execution afresh, and the planning was about a third of a page's database time
+  const limit = sql.raw(String(Math.trunc(page.limit)));
+  const offset = sql.raw(String(Math.trunc(page.offset)));
   const { rows } = await sql<PlanListPageText>`${sql.raw(PREPARED)}
     with page as (
-      select p.*, ${sql.raw(key.sql)} as sort_value
-        from mes.production_plans p
+      select p.*, s.node_count, s.completed_count, s.open_ends, s.projected_end, s.lateness, ${sql.raw(key.sql)} as sort_value
+        from mes.production_plans p join mes.plan_summaries s on s.plan_id = p.id
        where ${whereSql(f)} and ${afterCursorSql(page)}
-       order by ${orderSql(page, key.sql)}
-       limit ${page.limit + 1} offset ${page.offset}
+       order by ${orderSql(page, key.sql, key.id)}
+       limit ${limit} + 1 offset ${offset}
     ),
     shown as (
-      select p.*, row_number() over (order by ${orderSql(page, 'p.sort_value')}) as n from page p
+      select p.*, row_number() over (order by ${orderSql(page, 'p.sort_value', 'p.id')}) as n from page p
     ),
     items as (
-      select p.n, p.id, p.sort_value, s.next_late, json_build_object(
+      select p.n, p.id, p.sort_value, o.next_late, json_build_object(
                'id', p.id, 'workOrderCode', p.work_order_code, 'name', p.name, 'quantity', p.quantity, 'status', p.status, 'version', p.version,
                'plannedStart', ${sql.raw(isoText('p.planned_start'))}, 'plannedEnd', ${sql.raw(isoText('p.planned_end'))},
                'releasedAt', ${sql.raw(isoText('p.released_at'))}, 'completedAt', ${sql.raw(isoText('p.completed_at'))},
                'createdAt', ${sql.raw(isoText('p.created_at'))}, 'updatedAt', ${sql.raw(isoText('p.updated_at'))},
                'dueDate', ${sql.raw(isoText('p.due_date'))}, 'priority', p.priority,
-               'projectedEnd', ${sql.raw(isoText(end))}, 'latenessMinutes', ${sql.raw(lateness)}, 'late', coalesce(${sql.raw(lateness)} > 0, false),
+               'projectedEnd', ${sql.raw(isoText('p.projected_end'))}, 'latenessMinutes', ${sql.raw(lateness)}, 'late', coalesce(${sql.raw(lateness)} > 0, false),
                'archivedAt', ${sql.raw(isoText('p.archived_at'))},
                'nodeCount', c.nodes, 'completedNodes', c.completed,
                'progress', case when c.nodes = 0 then 0 else c.completed::float8 / c.nodes end,
-               'lateNodes', coalesce(s.late_nodes, 0)) as item
+               'lateNodes', coalesce(o.late_nodes, 0)) as item
         from shown p
         left join mes.plan_archives ar on p.archived_at is not null and ar.plan_id = p.id
-        -- the shown plan's steps, one scan: completed, open past their planned end, and the latest end (the projection)
+        -- the open steps' planned ends (0038) against the clock: how many have passed, and the earliest still ahead
         left join lateral (
-          select (count(*) filter (where a.status = 'completed'))::int as completed,
-                 (count(*) filter (where a.status not in ('completed', 'cancelled') and a.planned_end < now()))::int as late_nodes,
-                 max(coalesce(a.actual_end, a.planned_end)) filter (where a.status <> 'cancelled') as last_end,
-                 min(a.planned_end) filter (where a.status not in ('completed', 'cancelled') and a.planned_end >= now()) as next_late
-            from mes.worker_assignments a where a.plan_id = p.id and p.archived_at is null
-        ) s on true
+          select count(*) filter (where e < now())::int as late_nodes, min(e) filter (where e >= now()) as next_late
+            from unnest(p.open_ends) e where p.archived_at is null
+        ) o on true
         -- an archived plan's counts were taken when its graph moved to the archive
         cross join lateral (
-          select case when p.archived_at is null then (select count(*)::int from mes.production_plan_nodes n where n.plan_id = p.id)
-                      else ar.node_count end as nodes,
-                 case when p.archived_at is null then coalesce(s.completed, 0) else ar.completed_nodes end as completed
+          select case when p.archived_at is null then p.node_count else ar.node_count end as nodes,
+                 case when p.archived_at is null then p.completed_count else ar.completed_nodes end as completed
         ) c
-       where p.n <= ${page.limit}
+       where p.n <= ${limit}
     )
     select coalesce((select json_agg(i.item order by i.n) from items i), '[]'::json)::text as items,
-           (select count(*) from page) > ${page.limit} as more,
+           (select count(*) from page) > ${limit} as more,
            (select i.sort_value::text from items i order by i.n desc limit 1) as "lastKey",
            (select i.id from items i order by i.n desc limit 1) as "lastId",
            pg_current_snapshot()::text as snapshot,
@@ -211,6 +209,6 @@ export async function checkListSnapshots(db: Db, snapshots: readonly string[]): 
 /** How many plans match the filter (only when a client asks: it reads every matching plan). */
 export async function countPlans(db: Db, f: PlanListFilter): Promise<number> {
   const { rows } = await sql<{ total: number }>`${sql.raw(PREPARED)}
-    select count(*)::int as total from mes.production_plans p where ${whereSql(f)}`.execute(db);
+    select count(*)::int as total from mes.production_plans p join mes.plan_summaries s on s.plan_id = p.id where ${whereSql(f)}`.execute(db);
   return rows[0]?.total ?? 0;
 }
