@@ -78,9 +78,14 @@ const statements = `
   create index plan_summaries_lateness_desc_idx on mes.plan_summaries (lateness desc nulls last, plan_id desc) where listed;
   analyze mes.plan_summaries;
 
-  -- the plans' step figures again from their assignments, written only where a figure changed (plpgsql: its plan is kept)
+  -- the plans' step figures again from their assignments, written only where a figure changed (plpgsql: its plan is kept).
+  -- The rows are locked first, in plan order, and the figures read by the next statement: under READ COMMITTED that
+  -- statement's snapshot is taken after the lock is granted, so it sees the assignments of a transaction that wrote the
+  -- same plan's row and committed while this one waited (an UPDATE … FROM that waits re-checks only the target row: its
+  -- figures, read before the wait, would put the other transaction's steps back as they were)
   create function mes.plan_summaries_refresh_steps(ids text[]) returns void language plpgsql as $$
   begin
+    perform 1 from mes.plan_summaries where plan_id = any(ids) order by plan_id for no key update;
     update mes.plan_summaries s
        set completed_count = v.completed_count, steps_end = v.steps_end, open_ends = v.open_ends,
            projected_end = v.projected_end, lateness = v.lateness
@@ -139,12 +144,13 @@ const statements = `
   end $$;
   create function mes.plan_summaries_plan_changed() returns trigger language plpgsql as $$
   begin
+    -- over the target row's own steps_end: an update that waits for another writer of the row re-reads it
     update mes.plan_summaries s
-       set projected_end = x.projected_end, lateness = ${lateness('x.projected_end', 'new.due_date')}, listed = new.archived_at is null
-      from (select ${projected('new', 's2.steps_end')} as projected_end from mes.plan_summaries s2 where s2.plan_id = new.id) x
+       set projected_end = ${projected('new', 's.steps_end')}, lateness = ${lateness(projected('new', 's.steps_end'), 'new.due_date')},
+           listed = new.archived_at is null
      where s.plan_id = new.id
        and (s.projected_end, s.lateness, s.listed)
-           is distinct from (x.projected_end, ${lateness('x.projected_end', 'new.due_date')}, new.archived_at is null);
+           is distinct from (${projected('new', 's.steps_end')}, ${lateness(projected('new', 's.steps_end'), 'new.due_date')}, new.archived_at is null);
     return null;
   end $$;
 
