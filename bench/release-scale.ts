@@ -52,7 +52,7 @@ import { createPlan } from '../src/modules/plans/plans.service.js';
 import { stopSchedulerThread } from '../src/modules/scheduling/scheduler-thread.js';
 import { scheduleNodes } from '../src/modules/scheduling/scheduling.service.js';
 import { seedDatabase } from '../src/seed/seed.js';
-import { machine, percentile, scalePlan as benchPlan, scratchDatabase } from './lib.js';
+import { cpuMeter, localBackendPid, machine, percentile, scalePlan as benchPlan, scratchDatabase } from './lib.js';
 import { watchdog } from './watchdog.js';
 
 const NOW = new Date(Date.UTC(2027, 0, 4, 6, 0));
@@ -63,12 +63,23 @@ const FLOORS = (process.env.FLOORS ?? '0,1000,5000').split(',').map(Number);
 
 class Rollback extends Error {}
 
-/** The release path's parts on `planId`, in a transaction rolled back at the end: ms of the read, the scheduler (the rest of scheduleNodes), the insert. */
-async function releaseParts(db: Db, planId: string, opts: LifecycleOptions): Promise<{ read: number; scheduler: number; insert: number; windows: number }> {
-  let parts = { read: 0, scheduler: 0, insert: 0, windows: 0 };
+/**
+ * The release path's parts on `planId`, in a transaction rolled back at the end: ms of the read, the scheduler (the rest
+ * of scheduleNodes), the insert; and the CPU time of the three together, this process's (every thread: the scheduler's
+ * too) and the transaction's PostgreSQL backend's, which a busy machine inflates much less than wall time.
+ */
+async function releaseParts(
+  db: Db,
+  planId: string,
+  opts: LifecycleOptions,
+  url: string,
+): Promise<{ read: number; scheduler: number; insert: number; windows: number; cpuNode: number; cpuDb: number }> {
+  let parts = { read: 0, scheduler: 0, insert: 0, windows: 0, cpuNode: 0, cpuDb: 0 };
   try {
     await db.transaction().execute(async (trx) => {
       await lockScheduling(trx);
+      const pid = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx)).rows[0]!.pid;
+      const used = cpuMeter(localBackendPid(pid, url));
       const plan = (await findPlanDetail(trx, planId))!;
       const dbIds = await nodeDbIds(trx, planId);
       const { rows, profile } = await scheduleNodes(trx, {
@@ -83,7 +94,15 @@ async function releaseParts(db: Db, planId: string, opts: LifecycleOptions): Pro
       });
       const t = performance.now();
       await insertAssignments(trx, planId, rows);
-      parts = { read: profile.readMs, scheduler: profile.schedulerMs, insert: performance.now() - t, windows: profile.windows };
+      const cpu = used();
+      parts = {
+        read: profile.readMs,
+        scheduler: profile.schedulerMs,
+        insert: performance.now() - t,
+        windows: profile.windows,
+        cpuNode: cpu.node,
+        cpuDb: cpu.db,
+      };
       throw new Rollback();
     });
   } catch (error) {
@@ -99,19 +118,32 @@ interface FloorFigures {
   read: number[];
   scheduler: number[];
   insert: number[];
+  cpuNode: number[];
+  cpuDb: number[];
   windows: number[];
   landsAfterDays: number[];
 }
 
-async function measureFloor(db: Db, floor: number, opts: LifecycleOptions): Promise<FloorFigures> {
+async function measureFloor(db: Db, floor: number, opts: LifecycleOptions, url: string): Promise<FloorFigures> {
   const openBookings = Number(
     (await sql<{ n: string }>`select count(*) as n from mes.worker_assignments where status in ('pending', 'ready', 'in_progress', 'paused')`.execute(db))
       .rows[0]!.n,
   );
-  const figures: FloorFigures = { floor, openBookings, releases: [], read: [], scheduler: [], insert: [], windows: [], landsAfterDays: [] };
+  const figures: FloorFigures = {
+    floor,
+    openBookings,
+    releases: [],
+    read: [],
+    scheduler: [],
+    insert: [],
+    cpuNode: [],
+    cpuDb: [],
+    windows: [],
+    landsAfterDays: [],
+  };
   for (let i = 0; i < RELEASES + 2; i++) {
     const plan = await createPlan(db, benchPlan(`Measured on ${floor} #${i}`), 'bench');
-    const parts = await releaseParts(db, plan.id, opts);
+    const parts = await releaseParts(db, plan.id, opts, url);
     const t = performance.now();
     const released = await releasePlan(db, plan.id, true, opts);
     const ms = performance.now() - t;
@@ -121,6 +153,8 @@ async function measureFloor(db: Db, floor: number, opts: LifecycleOptions): Prom
     figures.read.push(parts.read);
     figures.scheduler.push(parts.scheduler);
     figures.insert.push(parts.insert);
+    figures.cpuNode.push(parts.cpuNode);
+    figures.cpuDb.push(parts.cpuDb);
     figures.windows.push(parts.windows);
     figures.landsAfterDays.push((Date.parse(released.plan.plannedStart!) - NOW.getTime()) / 86_400_000);
   }
@@ -222,18 +256,19 @@ async function main() {
           `floor of ${booked} plans built in ${((performance.now() - t) / 1000).toFixed(1)} s (a tile of ${TILE} released plans spans ${tile.weeks} week(s), repeated ${tiles} times)`,
         );
       }
-      results.push(await measureFloor(db, booked, opts));
+      results.push(await measureFloor(db, booked, opts, url));
     }
 
     const empty = results[0]!;
     console.log('');
     console.log(
-      '| other plans booked | open bookings | release median ms | p90 ms | vs empty | read ms | scheduler ms | insert ms | windows read | lands after (days, median) |',
+      '| other plans booked | open bookings | release median ms | p90 ms | vs empty | read ms | scheduler ms | insert ms | parts CPU ms: Node + PostgreSQL | CPU vs empty | windows read | lands after (days, median) |',
     );
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const cpuOf = (r: FloorFigures) => med(r.cpuNode.map((n, i) => n + r.cpuDb[i]!));
     for (const r of results) {
       console.log(
-        `| ${r.floor} | ${r.openBookings} | ${f(med(r.releases))} | ${f(p90(r.releases))} | ${(med(r.releases) / med(empty.releases)).toFixed(2)}× | ${f(med(r.read))} | ${f(med(r.scheduler))} | ${f(med(r.insert))} | ${Math.max(...r.windows)} | ${med(r.landsAfterDays).toFixed(2)} |`,
+        `| ${r.floor} | ${r.openBookings} | ${f(med(r.releases))} | ${f(p90(r.releases))} | ${(med(r.releases) / med(empty.releases)).toFixed(2)}× | ${f(med(r.read))} | ${f(med(r.scheduler))} | ${f(med(r.insert))} | ${f(cpuOf(r))} = ${f(med(r.cpuNode))} + ${f(med(r.cpuDb))} | ${(cpuOf(r) / cpuOf(empty)).toFixed(2)}× | ${Math.max(...r.windows)} | ${med(r.landsAfterDays).toFixed(2)} |`,
       );
     }
     if (tile) await rescheduleRow(db, tile.ids, opts, config.rescheduleBudgetMs);

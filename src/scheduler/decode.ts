@@ -35,6 +35,7 @@ export class Decoder {
   private pOpt = new Int32Array(64);
   private pW = new Int32Array(64);
   private pS = new Int32Array(64);
+  private pIdx = new Int32Array(64);
   private stamp = 0;
   private readonly calStamp: Float64Array;
   private readonly calT0: Float64Array;
@@ -82,6 +83,7 @@ export class Decoder {
     this.pOpt = new Int32Array(c);
     this.pW = new Int32Array(c);
     this.pS = new Int32Array(c);
+    this.pIdx = new Int32Array(c);
   }
 
   /**
@@ -323,9 +325,13 @@ export class Decoder {
       }
       const lb = this.pLb;
       const keyA = this.pKey;
+      // the triples by (key, lb), then as listed: the order in which best-first takes them
+      const order = this.pIdx.subarray(0, np);
+      for (let j = 0; j < np; j++) order[j] = j;
+      order.sort((a, b) => (keyA[a]! !== keyA[b]! ? (keyA[a]! < keyA[b]! ? -1 : 1) : lb[a]! !== lb[b]! ? (lb[a]! < lb[b]! ? -1 : 1) : a - b));
 
-      // best-first: repeatedly fit the unevaluated triple with the smallest (key, lb)
-      // until no remaining one can beat the incumbent (bounds are exact lower bounds)
+      // best-first: fit the triples by smallest (key, lb) until no remaining one can beat
+      // the incumbent (bounds are exact lower bounds)
       let bestEnd = Infinity;
       let bestKey = Infinity;
       let bestPrio = Infinity;
@@ -335,26 +341,17 @@ export class Decoder {
       let bBind = 0;
       let bRef = -1;
       let bUntil = 0;
-      for (;;) {
-        let p = -1;
-        let pk = Infinity;
-        let pl = Infinity;
-        for (let j = 0; j < np; j++) {
-          const kj = keyA[j]!;
-          const lj = lb[j]!;
-          if (kj < pk || (kj === pk && lj < pl)) {
-            p = j;
-            pk = kj;
-            pl = lj;
-          }
-        }
-        if (p < 0) break;
+      for (let q = 0; q < np; q++) {
+        const p = order[q]!;
+        const pk = keyA[p]!;
+        const pl = lb[p]!;
         if (pk > bestKey || (pk === bestKey && pl > bestEnd)) break;
-        lb[p] = Infinity; // mark evaluated
-        keyA[p] = Infinity;
         const o = this.pOpt[p]!;
         const w = this.pW[p]!;
         const op = opts[o]!;
+        // its finish can at best tie the incumbent's: then only the tie-breakers decide, and they are known
+        // without the fit (on a free floor most triples tie: this spares their fits)
+        if (pk === bestKey && pl === bestEnd && !tieWins(op.prio, load[w]!, p, bestPrio, bestLoad, bestP)) continue;
         if (!this.fit(m.calOf(w, this.pS[p]!), w, this.pS[p]!, est, op.workMs)) continue;
         const e = this.fEnd;
         const ld = load[w]!;
@@ -413,4 +410,11 @@ export class Decoder {
     out.tardiness = weightedTardiness(m, out.end);
     return true;
   }
+}
+
+/** Whether a triple that finishes when the incumbent does beats it: lower candidate priority, then less loaded worker, then listed first. */
+function tieWins(prio: number, load: number, p: number, bestPrio: number, bestLoad: number, bestP: number): boolean {
+  if (prio !== bestPrio) return prio < bestPrio;
+  if (load !== bestLoad) return load < bestLoad;
+  return p < bestP;
 }

@@ -4,9 +4,10 @@
  * (topological order, precedence cycles) are in graph.ts.
  */
 import { bookingCalendar } from './availability.js';
+import { buildBase } from './base.js';
 import { CompiledCalendar, HORIZON_DAYS, MINUTE_MS } from './calendar.js';
 import { cyclicComponents, topologicalOrder } from './graph.js';
-import type { ScheduleInput, SchedulingProblem, ShiftCalendar } from './types.js';
+import type { BusyRuns, ScheduleInput, SchedulingProblem, ShiftCalendar } from './types.js';
 import { UnschedulableError } from './types.js';
 
 /** One candidate station of a node with its eligible substations and workers. */
@@ -374,34 +375,17 @@ export function buildModel(input: ScheduleInput): Model {
     list.push({ s: b.start, e: b.end, k: bookedLabels.length });
     bookedLabels.push(b.label);
   }
+  // other plans' busy runs (sorted per resource) are merged with these in one pass (base.ts), not sorted as objects
+  const runK = bookedLabels.length; // one unlabelled entry for every run
+  const wRuns: BusyRuns[][] = workerIds.map(() => []);
+  const sRuns: BusyRuns[][] = subIds.map(() => []);
   if (input.busy && input.busy.length > 0) {
-    const k = bookedLabels.length; // one unlabelled entry for every run
     bookedLabels.push(undefined);
     for (const r of input.busy) {
-      const list = r.kind === 'worker' ? wRaw[workerIndex.get(r.id) ?? -1] : r.kind === 'substation' ? sRaw[subIndex.get(r.id) ?? -1] : undefined;
-      if (!list) continue;
-      for (let i = 0; i < r.starts.length; i++) {
-        const s = r.starts[i]!;
-        const e = r.ends[i]!;
-        if (e > s && e > now) list.push({ s, e, k });
-      }
+      const list = r.kind === 'worker' ? wRuns[workerIndex.get(r.id) ?? -1] : r.kind === 'substation' ? sRuns[subIndex.get(r.id) ?? -1] : undefined;
+      if (list) list.push(r);
     }
   }
-  const toBase = (raw: { s: number; e: number; k: number }[]): ResourceBase => {
-    raw.sort((a, b) => a.s - b.s || a.e - b.e);
-    const base: ResourceBase = { starts: [], ends: [], owner: [] };
-    for (const r of raw) {
-      const n = base.starts.length;
-      if (n > 0 && r.s < base.ends[n - 1]!) {
-        if (r.e > base.ends[n - 1]!) base.ends[n - 1] = r.e; // merge overlapping bookings
-      } else {
-        base.starts.push(r.s);
-        base.ends.push(r.e);
-        base.owner.push(-(r.k + 1));
-      }
-    }
-    return base;
-  };
 
   const pairCals = new Map<number, CompiledCalendar>();
   const subCalCount = subCalendars.length;
@@ -431,8 +415,8 @@ export function buildModel(input: ScheduleInput): Model {
     calCount: distinctCals.length,
     subCalIndex,
     calOf,
-    workerBase: wRaw.map(toBase),
-    subBase: sRaw.map(toBase),
+    workerBase: wRaw.map((raw, w) => buildBase(raw, wRuns[w]!, runK, now)),
+    subBase: sRaw.map((raw, r) => buildBase(raw, sRuns[r]!, runK, now)),
     bookedLabels,
     horizonEnd: now + HORIZON_DAYS * 86_400_000,
     plans,

@@ -67,6 +67,11 @@ function copySolution(src: Solution, dst: Solution): void {
   dst.choice = src.choice;
 }
 
+/** A fresh solution's identity: its list and its option choice (no modes are set yet). */
+function listKey(s: Solution): string {
+  return `${s.choice}:${s.order.join(',')}`;
+}
+
 function cloneSolution(s: Solution): Solution {
   return { order: s.order.slice(), modeOpt: s.modeOpt.slice(), modeWorker: s.modeWorker.slice(), choice: s.choice };
 }
@@ -173,14 +178,23 @@ export class Search {
     const best = cloneDecoded(cur);
     let lastCost = this.elapsed();
 
-    // 1) other dispatching rules, keep the best
+    // 1) other dispatching rules, keep the best; a list decoded already decodes the same (a chain has one
+    //    topological order, which every rule gives), so it is not decoded again
+    const decoded = new Map<string, number>([[listKey(bestSol), cur.makespanEnd]]);
     for (let r = 1; r < rules.length; r++) {
       if (this.optimal(best)) break;
       const before = this.elapsed();
       if (before + 1.5 * lastCost > this.opt.timeBudgetMs) break;
       const rule = rules[r]!;
       const sol = newSolution(n, orderByKeys(m, rule[1], rule[2]), rule[3]);
+      const key = listKey(sol);
+      const seen = decoded.get(key);
+      if (seen !== undefined) {
+        ruleResults.push({ rule: rule[0], makespanEnd: seen });
+        continue;
+      }
       this.dec.decode(sol, cur);
+      decoded.set(key, cur.makespanEnd);
       ruleResults.push({ rule: rule[0], makespanEnd: cur.makespanEnd });
       if (compareDecoded(cur, best) < 0) {
         copyDecoded(cur, best);
