@@ -142,20 +142,30 @@ describeEachEngine('live bookings and repair', (ctx) => {
     expect(await overlaps()).toEqual([]);
   });
 
-  it('a start needs the worker and the substation free now: a begun booking of another step refuses it with a 409 naming it', async () => {
+  it("a start needs the substation free now: another worker's begun booking refuses it with a 409 naming it; the worker's own begun booking moves aside", async () => {
     const first = await released('Holder', [A]);
-    const second = await released('Waiting', [{ ...A, substationId: B.substationId }]);
     const holder = await booking(first.steps[0]!);
     expect(holder.start).toBeLessThanOrEqual(Date.now());
+    // another worker due on the same substation after the holder: the substation is the holder's now
+    const other = await released('Other worker', [{ ...B, substationId: A.substationId }]);
     await expectNoWrite(db(), async () => {
-      const res = await act(second.steps[0]!, 'start');
+      const res = await act(other.steps[0]!, 'start');
       const problem = expectProblem(res, 409, new RegExp(`${first.steps[0]}.*${first.id}`));
       expect(problem.conflictingAssignmentId).toBe(first.steps[0]);
     });
-    // the worker's turn: start the holder, then the other after completing it
-    expect((await act(first.steps[0]!, 'start')).statusCode).toBe(200);
-    expect((await act(first.steps[0]!, 'complete', { goodQuantity: 1 })).statusCode).toBe(200);
-    expect((await act(second.steps[0]!, 'start')).statusCode).toBe(200);
+
+    // the holder's own worker picks another of their steps first: accepted, and the holder moves after it
+    const own = await released('Own choice', [{ ...A, substationId: B.substationId }]);
+    expect((await booking(own.steps[0]!)).start).toBeGreaterThanOrEqual(holder.end);
+    const started = await act(own.steps[0]!, 'start');
+    expect(started.statusCode, started.body).toBe(200);
+    const ownNow = await booking(own.steps[0]!);
+    const moved = await booking(first.steps[0]!);
+    expect(moved).toMatchObject({ status: 'ready' });
+    expect(moved.start).toBeGreaterThanOrEqual(ownNow.end);
+    expect((await booking(other.steps[0]!)).start).toBeGreaterThanOrEqual(moved.end);
+    expect(await overlaps()).toEqual([]);
+    expect((await eventsOf(first.steps[0]!, 'repaired')).length).toBe(1);
   });
 
   it('a running step past its expected end extends its booking in steps and pushes the next booking of its worker and of its substation', async () => {

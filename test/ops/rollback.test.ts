@@ -67,8 +67,14 @@ describeEachEngine('rollback of a database with data', (ctx) => {
       expect(await migrateToLatest(db())).toEqual(migrationNames.slice(i + 1).map((n) => `applied ${n}`));
       expect(await mesTablesNow(db())).toEqual(latestTables);
       const after = await counts(db(), latestTables);
-      // tables of derived state are filled again by their migration: a revision stamp per plan, the catalog's one row, the rollups' settings row
-      const refilled: Record<string, number> = { plan_revisions: after.production_plans!, catalog_revision: 1, analytics_settings: 1 };
+      // tables of derived state are filled again by their migration: a revision stamp and a list summary per plan, the catalog's
+      // one row, the rollups' settings row
+      const refilled: Record<string, number> = {
+        plan_revisions: after.production_plans!,
+        plan_summaries: after.production_plans!,
+        catalog_revision: 1,
+        analytics_settings: 1,
+      };
       expect(after).toEqual(Object.fromEntries(latestTables.map((t) => [t, dropped.includes(t) ? (refilled[t] ?? 0) : full[t]])));
       expect(await runIntegrityChecks(db())).toEqual([]);
       // what the later migrations held is gone for good: later rows compare against this

@@ -91,8 +91,9 @@ async function rebook(trx: Trx, step: LiveStep, from: { start: Date; end: Date }
 
 /**
  * Before a start: the worker and the substation must be free now, for the
- * step's work (a booking of another step that is started, pinned or already
- * begun over [now, expected end) refuses it: 409 naming it). The booking
+ * step's work (a booking of another step that is started or pinned, or of
+ * another worker's step already begun, over [now, expected end) refuses it:
+ * 409 naming it; the worker's own not-started steps move aside). The booking
  * becomes [now, expected end]; the bookings it now overlaps move right.
  */
 export async function bookStart(trx: Trx, step: LiveStep, ctx: LiveContext): Promise<OutboxEvent[]> {

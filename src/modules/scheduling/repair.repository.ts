@@ -224,7 +224,10 @@ export async function findLiveBooking(trx: Trx, id: string) {
 
 /**
  * The first other open booking of the worker or the substation over [start, end)
- * that a start cannot push away: started, pinned, or already begun at `now`.
+ * that a start cannot push away: started, pinned, or another worker's step
+ * already begun at `now` (that worker is due at the substation). The worker's
+ * own not-started steps never hold them: they choose what to do first, and
+ * the repair pushes the rest.
  */
 export async function findStartClash(trx: Trx, q: { id: string; workerId: string; substationId: string; now: Date; start: Date; end: Date }) {
   const result = await sql<{
@@ -242,7 +245,7 @@ export async function findStartClash(trx: Trx, q: { id: string; workerId: string
       from mes.worker_assignments a join mes.production_plan_nodes n on n.id = a.node_id
      where (a.worker_id = ${q.workerId} or a.substation_id = ${q.substationId}) and a.id <> ${q.id} and a.status in ${open}
        and tstzrange(a.planned_start, a.planned_end, '[)') && tstzrange(${q.start}::timestamptz, ${q.end}::timestamptz, '[)')
-       and (a.status in ('in_progress', 'paused') or a.pinned or a.planned_start <= ${q.now}::timestamptz)
+       and (a.status in ('in_progress', 'paused') or a.pinned or (a.planned_start <= ${q.now}::timestamptz and a.worker_id <> ${q.workerId}))
      order by a.planned_start, a.id limit 1`.execute(trx);
   return result.rows[0];
 }
