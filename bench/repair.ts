@@ -196,9 +196,11 @@ async function timed(db: Db, body: (trx: Trx) => Promise<unknown>): Promise<{ ms
   return out;
 }
 
+type Cpu = { node: number; nodeMain: number; db: number };
+
 async function median(db: Db, body: (trx: Trx) => Promise<unknown>, prepare?: (trx: Trx) => Promise<void>) {
   const ms: number[] = [];
-  const cpu: { node: number; db: number }[] = [];
+  const cpu: Cpu[] = [];
   let last: unknown;
   // each rolled-back run leaves ~1,000 dead versions in every index of a table of a few thousand live rows; over the
   // bench's ~70 runs that reached 70,000 entries for a 1,000-step plan and tripled the read (BENCHMARKS.md). A plant's
@@ -213,7 +215,7 @@ async function median(db: Db, body: (trx: Trx) => Promise<unknown>, prepare?: (t
       const result = await body(trx);
       return { ms: performance.now() - t, cpu: used(), result };
     });
-    const inner = run.result as { ms: number; cpu: { node: number; db: number }; result: unknown };
+    const inner = run.result as { ms: number; cpu: Cpu; result: unknown };
     last = inner.result;
     if (i >= 2) {
       ms.push(inner.ms);
@@ -224,7 +226,8 @@ async function median(db: Db, body: (trx: Trx) => Promise<unknown>, prepare?: (t
   // the run of median total CPU, with its split
   cpu.sort((a, b) => a.node + a.db - (b.node + b.db));
   const mid = cpu[Math.floor((cpu.length - 1) / 2)]!;
-  return { median: percentile(ms, 50), max: ms[ms.length - 1]!, cpu: mid, last };
+  const part = (k: keyof Cpu) => percentile(cpu.map((c) => c[k]).sort((a, b) => a - b), 50);
+  return { median: percentile(ms, 50), max: ms[ms.length - 1]!, cpu: mid, parts: { node: part('node'), nodeMain: part('nodeMain'), db: part('db') }, last };
 }
 
 async function main() {
@@ -303,16 +306,16 @@ async function main() {
     console.log(`\n## Repair after a completion, plan of ${open} open steps (${ENGINE})\n`);
     console.log(`machine: ${machine()}; load average ${load1!.toFixed(2)} / ${load5!.toFixed(2)} (1 / 5 min); median of ${RUNS} after 2 warm-ups\n`);
     console.log(
-      'CPU ms: the issue\'s measure ("database and CPU time"), less inflated by a busy machine than wall time (not immune): this process\'s CPU time (every thread, GC included) plus that of the PostgreSQL backend serving the transaction (/proc/<pid>/schedstat), in the run of median total\n',
+      'CPU ms: the issue\'s measure ("database and CPU time"), less inflated by a busy machine than wall time (not immune): this process\'s CPU time (every thread, GC included) plus that of the PostgreSQL backend serving the transaction (/proc/<pid>/schedstat), in the run of median total; then the median of each part alone: Node\'s main thread, its other threads (V8\'s concurrent marking and sweeping and optimizing compiles, which vary most from run to run), PostgreSQL\n',
     );
     const header = () => {
-      console.log('| what | median ms | max ms | CPU ms: Node + PostgreSQL (median) | bookings moved | vs SELECT 1 | vs plain read |');
-      console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+      console.log('| what | median ms | max ms | CPU ms: Node + PostgreSQL (median) | median parts: Node main / other threads / PostgreSQL | bookings moved | vs SELECT 1 | vs plain read |');
+      console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     };
     header();
-    const row = (name: string, r: { median: number; max: number; cpu: { node: number; db: number } }, n: number | string) =>
+    const row = (name: string, r: { median: number; max: number; cpu: Cpu; parts: Cpu }, n: number | string) =>
       console.log(
-        `| ${name} | ${r.median.toFixed(2)} | ${r.max.toFixed(2)} | ${(r.cpu.node + r.cpu.db).toFixed(1)} = ${r.cpu.node.toFixed(1)} + ${r.cpu.db.toFixed(1)} | ${n} | ${(r.median / select1.median).toFixed(0)}× | ${(r.median / read.median).toFixed(1)}× |`,
+        `| ${name} | ${r.median.toFixed(2)} | ${r.max.toFixed(2)} | ${(r.cpu.node + r.cpu.db).toFixed(1)} = ${r.cpu.node.toFixed(1)} + ${r.cpu.db.toFixed(1)} | ${r.parts.nodeMain.toFixed(1)} / ${(r.parts.node - r.parts.nodeMain).toFixed(1)} / ${r.parts.db.toFixed(1)} | ${n} | ${(r.median / select1.median).toFixed(0)}× | ${(r.median / read.median).toFixed(1)}× |`,
       );
     row('`SELECT 1` round trip (reference)', select1, '');
     row(`plain read of the plan's ${open} bookings (reference)`, read, '');

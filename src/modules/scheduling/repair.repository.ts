@@ -42,7 +42,7 @@ export async function loadRepairRows(
 ): Promise<RepairRow[]> {
   // one json document of positional rows: the driver parses it with JSON.parse, where four text arrays a row took its
   // array parser (in JavaScript) and most of the read's Node time
-  const result = await sql<{ rows: RepairTuple[] }>`
+  const result = await sql<RepairTuples>`
     with picked as (
       select u.id from (
         select a.id from mes.worker_assignments a
@@ -58,35 +58,28 @@ export async function loadRepairRows(
       ) u
     ),
     rows as materialized (
-      select a.id, a.plan_id as "planId", n.node_id as "nodeId", a.node_id, a.worker_id as "workerId", a.station_id as "stationId",
-             a.substation_id as "substationId", a.status, a.pinned, a.work_minutes::float8 as "workMinutes", p.auto_compact as "autoCompact",
+      select a.id, a.plan_id, n.node_id as node_key, a.node_id, a.worker_id, a.station_id, a.substation_id, a.status, a.pinned,
+             a.work_minutes::float8 as work_minutes, p.auto_compact,
              (extract(epoch from a.planned_start) * 1000)::float8 as start, (extract(epoch from a.planned_end) * 1000)::float8 as end
         from picked join mes.worker_assignments a on a.id = picked.id
         join mes.production_plan_nodes n on n.id = a.node_id
         join mes.production_plans p on p.id = a.plan_id
-    ),
-    -- each row's plan predecessors and successors, joined once for the whole set (per-row subqueries cost 2,000 executions on 1,000 rows)
-    predecessors as (
-      select e.node_id, array_agg(pa.id) as ids, array_agg((extract(epoch from coalesce(pa.actual_end, pa.planned_end)) * 1000)::float8) as ends,
-             array_agg(pa.status in ${open}) as open
-        from rows r join mes.node_predecessors e on e.node_id = r.node_id
-        join mes.worker_assignments pa on pa.node_id = e.predecessor_id and pa.status <> 'cancelled'
-       group by e.node_id
-    ),
-    successors as (
-      select e.predecessor_id as node_id, array_agg(sa.id) as ids
-        from rows r join mes.node_predecessors e on e.predecessor_id = r.node_id
-        join mes.worker_assignments sa on sa.node_id = e.node_id and sa.status in ${open}
-       group by e.predecessor_id
     )
-    select coalesce(json_agg(json_build_array(r.id, r."planId", r."nodeId", r."workerId", r."stationId", r."substationId", r.status, r.pinned,
-                                              r."workMinutes", r."autoCompact", r.start, r.end, pr.ids, pr.ends, pr.open, su.ids)), '[]') as rows
-      from rows r left join predecessors pr on pr.node_id = r.node_id left join successors su on su.node_id = r.node_id`.execute(trx);
-  return result.rows[0]!.rows.map((t) => {
-    const predecessors: RepairRow['predecessors'] = [];
-    const ids = t[12] ?? [];
-    for (let i = 0; i < ids.length; i++) predecessors.push([ids[i]!, Number(t[13]![i]), t[14]![i]!]);
-    return {
+    -- the rows, then every (row, predecessor's booking) and (row, open successor's booking) pair as flat lists: grouped per
+    -- row in SQL, 1,000 rows' three array_agg states each overflowed the hash aggregate's memory and spilled to disk
+    select (select coalesce(json_agg(json_build_array(r.id, r.plan_id, r.node_key, r.worker_id, r.station_id, r.substation_id, r.status, r.pinned,
+                                                      r.work_minutes, r.auto_compact, r.start, r.end)), '[]') from rows r) as rows,
+           (select coalesce(json_agg(json_build_array(r.id, pa.id, (extract(epoch from coalesce(pa.actual_end, pa.planned_end)) * 1000)::float8,
+                                                      pa.status in ${open})), '[]')
+              from rows r join mes.node_predecessors e on e.node_id = r.node_id
+              join mes.worker_assignments pa on pa.node_id = e.predecessor_id and pa.status <> 'cancelled') as predecessors,
+           (select coalesce(json_agg(json_build_array(r.id, sa.id)), '[]')
+              from rows r join mes.node_predecessors e on e.predecessor_id = r.node_id
+              join mes.worker_assignments sa on sa.node_id = e.node_id and sa.status in ${open}) as successors`.execute(trx);
+  const { rows, predecessors, successors } = result.rows[0]!;
+  const byId = new Map<string, RepairRow>();
+  const out = rows.map((t) => {
+    const row: RepairRow = {
       id: t[0],
       planId: t[1],
       nodeId: t[2],
@@ -99,46 +92,40 @@ export async function loadRepairRows(
       autoCompact: t[9],
       start: Number(t[10]),
       end: Number(t[11]),
-      predecessors,
-      successors: t[15] ?? [],
+      predecessors: [],
+      successors: [],
     };
+    byId.set(row.id, row);
+    return row;
   });
+  for (const [id, predecessor, end, open] of predecessors) byId.get(id)!.predecessors.push([predecessor, Number(end), open]);
+  for (const [id, successor] of successors) byId.get(id)!.successors.push(successor);
+  return out;
 }
 
-/** A row of loadRepairRows as it comes: id … end, then its predecessors' ids, live ends and open flags, and its successors. */
-type RepairTuple = [
-  string,
-  string,
-  string,
-  string,
-  string,
-  string,
-  RepairRow['status'],
-  boolean,
-  number,
-  boolean,
-  number,
-  number,
-  string[] | null,
-  number[] | null,
-  boolean[] | null,
-  string[] | null,
-];
+/** The rows of loadRepairRows as they come: id … end of each booking, [booking, predecessor's booking, its live end, open?], [booking, open successor's booking]. */
+interface RepairTuples {
+  rows: [string, string, string, string, string, string, RepairRow['status'], boolean, number, boolean, number, number][];
+  predecessors: [string, string, number, boolean][];
+  successors: [string, string][];
+}
 
 /**
  * Ids only of the open bookings `loadRepairRows` would read for these resources and ids (no plans): a later round of a repair
  * asks this first and reads in full only the bookings it has not read yet (most later rounds find none: the plan was read whole).
  */
 export async function openBookingIds(trx: Trx, q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[] }): Promise<string[]> {
-  const result = await sql<{ id: string }>`
-    select a.id from mes.worker_assignments a
-     where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
-    union
-    select a.id from mes.worker_assignments a
-     where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
-    union
-    select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}`.execute(trx);
-  return result.rows.map((r) => r.id);
+  // one json array: a row per id cost the driver's row parser more than the query
+  const result = await sql<{ ids: string[] }>`
+    select coalesce(json_agg(u.id), '[]') as ids from (
+      select a.id from mes.worker_assignments a
+       where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+      union
+      select a.id from mes.worker_assignments a
+       where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+      union
+      select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}) u`.execute(trx);
+  return result.rows[0]!.ids;
 }
 
 /** Shift calendars of workers (a worker without one: always on shift). */
@@ -176,7 +163,15 @@ export async function loadSubstationBlocks(trx: Trx, substationIds: string[], no
  * booking leaves the planner's booking, the planner's booking is kept as the
  * baseline. Setting updated_at here spares each row the touch trigger's call
  * (0036: it runs only when updated_at is not already now()).
+ * The rows are written in the order given (inWriteOrder's): the list drives
+ * the join (the probe side of a hash join on a small table, the outer side of
+ * a nested loop over the primary key on a large one), as the plans of this
+ * statement show; a JSON list instead, estimated at 100 rows, was hashed and
+ * the table's order won. Times go as whole epoch milliseconds.
  */
+/** A PostgreSQL array literal of numbers, made in one join (the driver's array writer quotes and escapes each element). */
+const numbers = (values: number[]) => `{${values.join(',')}}`;
+
 export async function writeBookings(trx: Trx, moves: { id: string; start: number; end: number; bump: boolean }[]): Promise<void> {
   if (moves.length === 0) return;
   const constraints = sql.raw('mes.worker_assignments_worker_no_overlap, mes.worker_assignments_substation_no_overlap');
@@ -185,9 +180,10 @@ export async function writeBookings(trx: Trx, moves: { id: string; start: number
     update mes.worker_assignments a
        set planned_start = m.s, planned_end = m.e,
            baseline_start = coalesce(a.baseline_start, a.planned_start), baseline_end = coalesce(a.baseline_end, a.planned_end),
-           version = a.version + m.bump::int, updated_at = now()
-      from unnest(${moves.map((x) => x.id)}::text[], ${moves.map((x) => new Date(x.start).toISOString())}::timestamptz[],
-                  ${moves.map((x) => new Date(x.end).toISOString())}::timestamptz[], ${moves.map((x) => x.bump)}::boolean[]) as m(id, s, e, bump)
+           version = a.version + m.bump, updated_at = now()
+      from (select u.id, to_timestamp(u.s / 1000) as s, to_timestamp(u.e / 1000) as e, u.bump
+              from unnest(${moves.map((x) => x.id)}::text[], ${numbers(moves.map((x) => Math.trunc(x.start)))}::float8[],
+                          ${numbers(moves.map((x) => Math.trunc(x.end)))}::float8[], ${numbers(moves.map((x) => (x.bump ? 1 : 0)))}::int[]) as u(id, s, e, bump)) m
      where a.id = m.id and (a.planned_start <> m.s or a.planned_end <> m.e)`.execute(trx);
   await sql`set constraints ${constraints} immediate`.execute(trx);
 }

@@ -14,7 +14,7 @@
  * plan into the same gap.
  */
 import type { Trx } from '../../db/database.js';
-import { repairSchedule, type RepairBlock, type RepairBooking, type RepairResult } from '../../scheduler/repair.js';
+import { inWriteOrder, repairSchedule, type RepairBlock, type RepairMove, type RepairBooking, type RepairResult } from '../../scheduler/repair.js';
 import type { ShiftCalendar } from '../../scheduler/index.js';
 import { recordAlerts } from '../alerts/index.js';
 import type { OutboxEvent } from '../realtime/index.js';
@@ -233,9 +233,18 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
   if (!result) return { moved: [], anchors: [], blocked: [], offCalendar: [], events: [], profile };
 
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const anchorWrites = result.anchors.map((a) => ({ id: a.id, start: anchors.get(a.id)!.start, end: a.end, bump: req.bumpAnchors ?? false }));
+  const anchorWrites = result.anchors.map((a) => {
+    const was = byId.get(a.id)!;
+    return { id: a.id, fromStart: was.start, fromEnd: was.end, toStart: anchors.get(a.id)!.start, toEnd: a.end, bump: req.bumpAnchors ?? false };
+  });
   const written = performance.now();
-  await writeBookings(trx, [...anchorWrites, ...result.moves.map((m) => ({ id: m.id, start: m.toStart, end: m.toEnd, bump: true }))]);
+  // an anchor's version is bumped only when asked (the action writing its row bumps it itself); a moved booking's always
+  const versionKept = new Set(anchorWrites.filter((a) => !a.bump).map((a) => a.id));
+  const writes = inWriteOrder<RepairMove>([...anchorWrites, ...result.moves]);
+  await writeBookings(
+    trx,
+    writes.map((w) => ({ id: w.id, start: w.toStart, end: w.toEnd, bump: !versionKept.has(w.id) })),
+  );
   profile.writeMs = performance.now() - written;
 
   const moved: MovedBooking[] = result.moves.map((m) => {
