@@ -16,6 +16,7 @@
 import type { Trx } from '../../db/database.js';
 import { inWriteOrder, repairSchedule, type RepairBlock, type RepairMove, type RepairBooking, type RepairResult } from '../../scheduler/repair.js';
 import type { ShiftCalendar } from '../../scheduler/index.js';
+import { isoOfMs } from '../../shared/dates.js';
 import { recordAlerts } from '../alerts/index.js';
 import type { OutboxEvent } from '../realtime/index.js';
 import { loadSubstationAvailability } from './availability.repository.js';
@@ -76,7 +77,6 @@ export interface RepairOutcome {
 const MAX_ROUNDS = 16;
 /** Moves shorter than this change the events, not the worker's alerts. */
 const NOTICEABLE_MS = 60_000;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Shift calendars of the workers not read yet (a booking's work is laid out in its worker's shifts while its substation is available). */
 async function calendarsFor(trx: Trx, workerIds: string[], now: Date, known: Map<string, ShiftCalendar>): Promise<Map<string, ShiftCalendar>> {
@@ -257,9 +257,9 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
       stationId: r.stationId,
       substationId: r.substationId,
       status: r.status,
-      from: { plannedStart: iso(m.fromStart), plannedEnd: iso(m.fromEnd) },
-      plannedStart: iso(m.toStart),
-      plannedEnd: iso(m.toEnd),
+      from: { plannedStart: isoOfMs(m.fromStart), plannedEnd: isoOfMs(m.fromEnd) },
+      plannedStart: isoOfMs(m.toStart),
+      plannedEnd: isoOfMs(m.toEnd),
     };
   });
   const events: OutboxEvent[] = moved.map((b) => ({
@@ -296,14 +296,14 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
   };
   for (const blocked of result.blocked) {
     const r = byId.get(blocked.id)!;
-    events.push(blockedEvent(r.id, { pinned: true, plannedStart: iso(r.start), predecessorsEnd: iso(blocked.predecessorsEnd) }));
+    events.push(blockedEvent(r.id, { pinned: true, plannedStart: isoOfMs(r.start), predecessorsEnd: isoOfMs(blocked.predecessorsEnd) }));
   }
   for (const id of result.offCalendar) {
     const r = byId.get(id)!;
-    events.push(blockedEvent(id, { pinned: true, plannedStart: iso(r.start), plannedEnd: iso(r.end), outsideCalendar: true }));
+    events.push(blockedEvent(id, { pinned: true, plannedStart: isoOfMs(r.start), plannedEnd: isoOfMs(r.end), outsideCalendar: true }));
   }
   for (const a of result.anchors) {
-    if (a.cappedBy !== null) events.push(blockedEvent(a.id, { plannedEnd: iso(a.end), cappedBy: a.cappedBy }));
+    if (a.cappedBy !== null) events.push(blockedEvent(a.id, { plannedEnd: isoOfMs(a.end), cappedBy: a.cappedBy }));
   }
   // the worker is told of a move they would notice: a minute or more
   const firstMovedOf = new Map<string, MovedBooking>();
