@@ -1,7 +1,9 @@
 /**
  * The pages people open all day, on the `--full` dataset and on the same
  * dataset with months of history (`seed --history`), side by side in one run
- * with the signed-in `SELECT 1` route of each server (issue #18 item 4):
+ * with the signed-in `SELECT 1` route of each server and a route that sends
+ * the default list page's bytes from memory (what a page of that size costs
+ * to serve without the database) (issue #18 item 4):
  * the plans list (default order, a status filter with a sort, the late filter,
  * a search, its second page by cursor), a plan's detail, the board's three
  * reads, a worker's tasks, and the events replay a reconnecting client gets.
@@ -63,6 +65,9 @@ async function server(name: string, history: number) {
   await migrateToLatest(database.db);
   const app: FastifyInstance = await buildApp({ database, config, logger: false });
   app.get('/bench/select1-signed-in', async () => (await sql<{ one: number }>`select 1 as one`.execute(database.db)).rows[0]);
+  // the default list page's own bytes, kept as text: what serving a page costs without reading it (set once the server is up)
+  let pageBody = '{}';
+  app.get('/bench/page-bytes-signed-in', async (_req, reply) => reply.type('application/json; charset=utf-8').send(pageBody));
   if (fresh) {
     await seedDatabase(database.db, { size: 'full', adminPassword: password, demoPin: '123456' });
     const started = performance.now();
@@ -91,6 +96,7 @@ async function server(name: string, history: number) {
   const released = await get<{ items: { id: string }[] }>('/api/mes/production-plans?status=in_production&status=released&limit=1');
   const running = await get<{ items: { workerId: string }[] }>('/api/mes/worker-assignments?status=in_progress&limit=1');
   const first = await get<{ nextCursor?: string | null }>('/api/mes/production-plans');
+  pageBody = await (await fetch(`${origin}/api/mes/production-plans`, { headers })).text();
   // the event a reconnecting client saw last: replayEvents before the newest (the oldest kept if fewer)
   const seen = await sql<{ from: number | null; to: number | null; n: number }>`
     select (select min(id) from (select id from mes.events order by id desc limit ${replayEvents + 1}) e)::int as from,
@@ -125,6 +131,7 @@ for (const s of [full, past]) {
 type Server = typeof full;
 const routes: { name: string; path: (s: Server) => string }[] = [
   { name: 'SELECT 1, signed in', path: () => '/bench/select1-signed-in' },
+  { name: 'the default plans list page as kept bytes, signed in (no database)', path: () => '/bench/page-bytes-signed-in' },
   { name: 'plans list (default: newest 50)', path: () => '/api/mes/production-plans' },
   { name: 'plans list, completed, by due date', path: () => '/api/mes/production-plans?status=completed&sort=dueDate' },
   { name: 'plans list, late', path: () => '/api/mes/production-plans?late=true' },
