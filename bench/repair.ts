@@ -226,7 +226,11 @@ async function median(db: Db, body: (trx: Trx) => Promise<unknown>, prepare?: (t
   // the run of median total CPU, with its split
   cpu.sort((a, b) => a.node + a.db - (b.node + b.db));
   const mid = cpu[Math.floor((cpu.length - 1) / 2)]!;
-  const part = (k: keyof Cpu) => percentile(cpu.map((c) => c[k]).sort((a, b) => a - b), 50);
+  const part = (k: keyof Cpu) =>
+    percentile(
+      cpu.map((c) => c[k]).sort((a, b) => a - b),
+      50,
+    );
   return { median: percentile(ms, 50), max: ms[ms.length - 1]!, cpu: mid, parts: { node: part('node'), nodeMain: part('nodeMain'), db: part('db') }, last };
 }
 
@@ -306,10 +310,12 @@ async function main() {
     console.log(`\n## Repair after a completion, plan of ${open} open steps (${ENGINE})\n`);
     console.log(`machine: ${machine()}; load average ${load1!.toFixed(2)} / ${load5!.toFixed(2)} (1 / 5 min); median of ${RUNS} after 2 warm-ups\n`);
     console.log(
-      'CPU ms: the issue\'s measure ("database and CPU time"), less inflated by a busy machine than wall time (not immune): this process\'s CPU time (every thread, GC included) plus that of the PostgreSQL backend serving the transaction (/proc/<pid>/schedstat), in the run of median total; then the median of each part alone: Node\'s main thread, its other threads (V8\'s concurrent marking and sweeping and optimizing compiles, which vary most from run to run), PostgreSQL\n',
+      "CPU ms: the issue's measure (\"database and CPU time\"), less inflated by a busy machine than wall time (not immune): this process's CPU time (every thread, GC included) plus that of the PostgreSQL backend serving the transaction (/proc/<pid>/schedstat), in the run of median total; then the median of each part alone: Node's main thread, its other threads (V8's concurrent marking and sweeping and optimizing compiles, which vary most from run to run), PostgreSQL\n",
     );
     const header = () => {
-      console.log('| what | median ms | max ms | CPU ms: Node + PostgreSQL (median) | median parts: Node main / other threads / PostgreSQL | bookings moved | vs SELECT 1 | vs plain read |');
+      console.log(
+        '| what | median ms | max ms | CPU ms: Node + PostgreSQL (median) | median parts: Node main / other threads / PostgreSQL | bookings moved | vs SELECT 1 | vs plain read |',
+      );
       console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     };
     header();

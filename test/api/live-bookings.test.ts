@@ -153,10 +153,20 @@ describeEachEngine('live bookings and repair', (ctx) => {
       const problem = expectProblem(res, 409, new RegExp(`${first.steps[0]}.*${first.id}`));
       expect(problem.conflictingAssignmentId).toBe(first.steps[0]);
     });
+    // the worker's queue says so before the tap, in the same words
+    const task = async (worker: string, id: string) =>
+      ((await planner.get(`/api/mes/workers/${worker}/tasks`)).json().tasks as { id: string; canStart: boolean; startBlockedBy: string | null }[]).find(
+        (t) => t.id === id,
+      );
+    expect(await task(B.workerId, other.steps[0]!)).toMatchObject({
+      canStart: false,
+      startBlockedBy: expect.stringMatching(new RegExp(`substation ST-910-01 is booked by ${first.steps[0]}`)),
+    });
 
     // the holder's own worker picks another of their steps first: accepted, and the holder moves after it
     const own = await released('Own choice', [{ ...A, substationId: B.substationId }]);
     expect((await booking(own.steps[0]!)).start).toBeGreaterThanOrEqual(holder.end);
+    expect(await task(A.workerId, own.steps[0]!)).toMatchObject({ canStart: true, startBlockedBy: null });
     const started = await act(own.steps[0]!, 'start');
     expect(started.statusCode, started.body).toBe(200);
     const ownNow = await booking(own.steps[0]!);

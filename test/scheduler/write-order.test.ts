@@ -45,10 +45,15 @@ function overlapsDuringWrite(old: { start: number; end: number }[], writes: Repa
 describe('the order the repair writes its moves in', () => {
   it('a push to the right, latest first, and a pull to the left, earliest first, never land on a booking not written yet', () => {
     fc.assert(
-      fc.property(chain, fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 12 }), fc.constantFrom(1 as const, -1 as const), (old, shifts, direction) => {
-        const writes = moved(old, shifts, direction);
-        expect(overlapsDuringWrite(old, inWriteOrder(writes))).toEqual([]);
-      }),
+      fc.property(
+        chain,
+        fc.array(fc.integer({ min: 0, max: 8 }), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom(1 as const, -1 as const),
+        (old, shifts, direction) => {
+          const writes = moved(old, shifts, direction);
+          expect(overlapsDuringWrite(old, inWriteOrder(writes))).toEqual([]);
+        },
+      ),
     );
   });
 

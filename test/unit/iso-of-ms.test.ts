@@ -14,7 +14,16 @@ describe('isoOfMs', () => {
 
   it("equals it on a day's edges, before 1970 and in leap years, one call after another", () => {
     const day = Date.UTC(2028, 1, 29);
-    for (const ms of [day - 1, day, day + 86_399_999, day + 86_400_000, Date.UTC(1969, 11, 31, 23, 59, 59, 999), 0, -1, Date.UTC(9999, 11, 31, 23, 59, 59, 999)]) {
+    for (const ms of [
+      day - 1,
+      day,
+      day + 86_399_999,
+      day + 86_400_000,
+      Date.UTC(1969, 11, 31, 23, 59, 59, 999),
+      0,
+      -1,
+      Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+    ]) {
       expect(isoOfMs(ms)).toBe(new Date(ms).toISOString());
     }
   });

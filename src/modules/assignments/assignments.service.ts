@@ -14,6 +14,7 @@ import type { PageOf } from '../../shared/pagination.js';
 import type { SessionUser } from '../auth/index.js';
 import { lockPlan } from '../plans/index.js';
 import type { PlanStatus } from '../../shared/schema.js';
+import { startHolds } from '../scheduling/index.js';
 import { reportedStatus } from '../workers/index.js';
 import * as views from './assignment-views.repository.js';
 import * as repo from './assignments.repository.js';
@@ -95,6 +96,26 @@ export async function workerTasks(db: Db, workerId: string, user: SessionUser, c
   const rows = await views.findWorkerQueue(db, workerId);
   const workerTask = worker.currentAssignmentId ? { assignmentId: worker.currentAssignmentId, status: worker.currentStatus ?? 'in_progress' } : null;
   const now = clock.now();
+  const tasks = rows.map(({ task: found, substationStatus, substationAssignmentId }) => {
+    const task = { ...found, waitingFor: seenBy(user, found.waitingFor) };
+    const refusal =
+      task.status === 'in_progress' || task.status === 'paused'
+        ? actionRefusal('start', { assignmentId: task.id, status: task.status, planId: task.planId, planStatus: task.planStatus })
+        : startRefusal({
+            assignmentId: task.id,
+            status: task.status,
+            planId: task.planId,
+            planStatus: task.planStatus,
+            waitingFor: task.waitingFor,
+            workerId,
+            workerTask,
+            substation: { id: task.substationId, status: substationStatus, currentAssignmentId: substationAssignmentId },
+          });
+    return { task, refusal };
+  });
+  // a task the rules let start may still find its worker or substation held by a booking (as a start would): one read for them all
+  const startable = tasks.filter((t) => t.refusal === undefined).map(({ task }) => task);
+  const holds = await startHolds(db, workerId, startable, { now, utcOffsetMinutes: clock.utcOffsetMinutes });
   return {
     worker: {
       id: worker.id,
@@ -103,22 +124,9 @@ export async function workerTasks(db: Db, workerId: string, user: SessionUser, c
       currentAssignmentId: worker.currentAssignmentId,
       currentPlanId: worker.currentPlanId,
     },
-    tasks: rows.map(({ task: found, substationStatus, substationAssignmentId }) => {
-      const task = { ...found, waitingFor: seenBy(user, found.waitingFor) };
-      const refusal =
-        task.status === 'in_progress' || task.status === 'paused'
-          ? actionRefusal('start', { assignmentId: task.id, status: task.status, planId: task.planId, planStatus: task.planStatus })
-          : startRefusal({
-              assignmentId: task.id,
-              status: task.status,
-              planId: task.planId,
-              planStatus: task.planStatus,
-              waitingFor: task.waitingFor,
-              workerId,
-              workerTask,
-              substation: { id: task.substationId, status: substationStatus, currentAssignmentId: substationAssignmentId },
-            });
-      return { ...task, canStart: refusal === undefined, startBlockedBy: refusal ? word(refusal.msg) : null };
+    tasks: tasks.map(({ task, refusal }) => {
+      const blocked = refusal?.msg ?? holds.get(task.id);
+      return { ...task, canStart: blocked === undefined, startBlockedBy: blocked ? word(blocked) : null };
     }),
   };
 }

@@ -16,5 +16,5 @@ export { MoveBody, MoveResult } from './scheduling.schema.js';
 export { planGantt, workerGantt } from './gantt.service.js';
 export { PlanGantt, WorkerGantt, WorkerGanttQuery } from './gantt.schema.js';
 export { warmSchedulerThread } from './scheduler-thread.js';
-export { bookCompletion, bookPause, bookResume, bookStart, extendOverrunning, liveContext, type LiveContext } from './live-booking.service.js';
+export { bookCompletion, bookPause, bookResume, bookStart, extendOverrunning, liveContext, type LiveContext, startHolds } from './live-booking.service.js';
 export { type MovedBooking, repairBookings, type RepairOutcome, type RepairRequest } from './repair.service.js';

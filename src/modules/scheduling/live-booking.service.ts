@@ -8,17 +8,18 @@
 import type { Db, Trx } from '../../db/database.js';
 import { lockScheduling } from '../../db/locks.js';
 import { formatLocal } from '../../scheduler/index.js';
-import { DomainError, m } from '../../shared/errors.js';
+import { DomainError, m, type Message } from '../../shared/errors.js';
 import { type OutboxEvent, recordEvents } from '../realtime/index.js';
 import { endAtPause, endAtResume, endAtStart, grownEnd, type Shifts, type StartedStep } from './live-booking.rules.js';
 import {
   endBookingAt,
   findLiveBooking,
-  findStartClash,
+  findStartClashes,
   findStartedBookings,
   loadWorkerCalendars,
   nextBookingIds,
   openSuccessorIds,
+  type StartClash,
 } from './repair.repository.js';
 import { repairBookings } from './repair.service.js';
 
@@ -44,7 +45,7 @@ export interface LiveStep {
 export const defaultOverrunStepMinutes = 15;
 
 /** The calendar a started step's remaining work is laid out in: its worker's shifts (one place, for substation calendars to join). */
-async function shiftsOf(trx: Trx, workerId: string, ctx: { now: Date; utcOffsetMinutes: number }): Promise<Shifts> {
+async function shiftsOf(trx: Db, workerId: string, ctx: { now: Date; utcOffsetMinutes: number }): Promise<Shifts> {
   const calendars = await loadWorkerCalendars(trx, [workerId], ctx.now);
   return { calendar: calendars.get(workerId)!, utcOffsetMinutes: ctx.utcOffsetMinutes };
 }
@@ -89,6 +90,44 @@ async function rebook(trx: Trx, step: LiveStep, from: { start: Date; end: Date }
   return [bookingEvent(step, from, { start: to.start, end: written?.end ?? to.end }, cause), ...repair.events];
 }
 
+/** A start refused because a booking holds the step's worker or substation over its work from now, naming the holder. */
+function heldBy(clash: StartClash, step: { workerId: string; substationId: string; workMinutes: number }, utcOffsetMinutes: number): Message {
+  const at = (d: Date) => formatLocal(d.getTime(), utcOffsetMinutes, true);
+  const who = clash.workerId === step.workerId ? m('worker.named', { workerId: step.workerId }) : m('substation.named', { substationId: step.substationId });
+  return m('start.resource_booked', {
+    who,
+    by: clash.id,
+    nodeId: clash.nodeId,
+    planId: clash.planId,
+    from: at(clash.plannedStart),
+    to: at(clash.plannedEnd),
+    minutes: Math.round(step.workMinutes),
+  });
+}
+
+/**
+ * Which of a worker's steps, each otherwise free to start, a booking holding
+ * the worker or the substation would refuse now (as bookStart does), with
+ * the refusal: what the worker's queue shows before the tap, in one read.
+ */
+export async function startHolds(
+  db: Db,
+  workerId: string,
+  steps: { id: string; substationId: string; workMinutes: number }[],
+  ctx: { now: Date; utcOffsetMinutes: number },
+): Promise<Map<string, Message>> {
+  if (steps.length === 0) return new Map();
+  const shifts = await shiftsOf(db, workerId, ctx);
+  const ends = steps.map((s) => ({ id: s.id, substationId: s.substationId, end: endAtStart(shifts, ctx.now, s.workMinutes) }));
+  const clashes = await findStartClashes(db, { workerId, now: ctx.now, steps: ends });
+  const holds = new Map<string, Message>();
+  for (const s of steps) {
+    const clash = clashes.get(s.id);
+    if (clash) holds.set(s.id, heldBy(clash, { workerId, ...s }, ctx.utcOffsetMinutes));
+  }
+  return holds;
+}
+
 /**
  * Before a start: the worker and the substation must be free now, for the
  * step's work (a booking of another step that is started or pinned, or of
@@ -100,30 +139,14 @@ export async function bookStart(trx: Trx, step: LiveStep, ctx: LiveContext): Pro
   const booking = (await findLiveBooking(trx, step.id))!;
   const shifts = await shiftsOf(trx, step.workerId, ctx);
   const end = endAtStart(shifts, ctx.now, booking.workMinutes);
-  const clash = await findStartClash(trx, {
-    id: step.id,
-    workerId: step.workerId,
-    substationId: step.substationId,
-    now: ctx.now,
-    start: ctx.now,
-    end: new Date(end),
-  });
+  const clash = (await findStartClashes(trx, { workerId: step.workerId, now: ctx.now, steps: [{ id: step.id, substationId: step.substationId, end }] })).get(
+    step.id,
+  );
   if (clash) {
-    const at = (d: Date) => formatLocal(d.getTime(), ctx.utcOffsetMinutes, true);
-    const who = clash.workerId === step.workerId ? m('worker.named', { workerId: step.workerId }) : m('substation.named', { substationId: step.substationId });
-    throw new DomainError(
-      'conflict',
-      m('start.resource_booked', {
-        who,
-        by: clash.id,
-        nodeId: clash.nodeId,
-        planId: clash.planId,
-        from: at(clash.plannedStart),
-        to: at(clash.plannedEnd),
-        minutes: Math.round(booking.workMinutes),
-      }),
-      { conflictingAssignmentId: clash.id, conflictingPlanId: clash.planId },
-    );
+    throw new DomainError('conflict', heldBy(clash, { ...step, workMinutes: booking.workMinutes }, ctx.utcOffsetMinutes), {
+      conflictingAssignmentId: clash.id,
+      conflictingPlanId: clash.planId,
+    });
   }
   return rebook(trx, step, { start: booking.start, end: booking.end }, { start: ctx.now.getTime(), end }, ctx, 'start');
 }

@@ -6,7 +6,7 @@
  * the one set-based write of a repair's final state.
  */
 import { sql } from 'kysely';
-import type { Trx } from '../../db/database.js';
+import type { Db, Trx } from '../../db/database.js';
 import type { ShiftCalendar } from '../../scheduler/index.js';
 import { alwaysOnShift, toShiftCalendar } from './scheduling.repository.js';
 
@@ -129,7 +129,7 @@ export async function openBookingIds(trx: Trx, q: { now: Date; workerIds: string
 }
 
 /** Shift calendars of workers (a worker without one: always on shift). */
-export async function loadWorkerCalendars(trx: Trx, workerIds: string[], now: Date): Promise<Map<string, ShiftCalendar>> {
+export async function loadWorkerCalendars(trx: Db, workerIds: string[], now: Date): Promise<Map<string, ShiftCalendar>> {
   if (workerIds.length === 0) return new Map();
   const result = await sql<{ id: string; hasCalendar: boolean; calendar: Parameters<typeof toShiftCalendar>[0] }>`
     select w.id, w.shift_calendar_id is not null as "hasCalendar",
@@ -218,32 +218,41 @@ export async function findLiveBooking(trx: Trx, id: string) {
   return r ? { ...r, workMinutes: Number(r.workMinutes), pausedMinutes: Number(r.pausedMinutes) } : undefined;
 }
 
+/** An open booking that holds a step's worker or substation at its start (findStartClashes). */
+export interface StartClash {
+  id: string;
+  planId: string;
+  nodeId: string;
+  workerId: string;
+  substationId: string;
+  plannedStart: Date;
+  plannedEnd: Date;
+}
+
 /**
- * The first other open booking of the worker or the substation over [start, end)
- * that a start cannot push away: started, pinned, or another worker's step
- * already begun at `now` (that worker is due at the substation). The worker's
- * own not-started steps never hold them: they choose what to do first, and
- * the repair pushes the rest.
+ * For each step of one worker that would start now and run until its `end`, the first other open booking of the worker
+ * or of the step's substation over [now, end) that a start cannot push away: started, pinned, or another worker's step
+ * already begun at `now` (that worker is due at the substation). The worker's own not-started steps never hold them:
+ * they choose what to do first, and the repair pushes the rest. One statement for all the steps (a worker's queue asks
+ * for each startable task; a start for its own). Keyed by step id; a step missing is free to start.
  */
-export async function findStartClash(trx: Trx, q: { id: string; workerId: string; substationId: string; now: Date; start: Date; end: Date }) {
-  const result = await sql<{
-    id: string;
-    planId: string;
-    nodeId: string;
-    workerId: string;
-    substationId: string;
-    status: string;
-    plannedStart: Date;
-    plannedEnd: Date;
-  }>`
-    select a.id, a.plan_id as "planId", n.node_id as "nodeId", a.worker_id as "workerId", a.substation_id as "substationId", a.status,
+export async function findStartClashes(
+  db: Db,
+  q: { workerId: string; now: Date; steps: { id: string; substationId: string; end: number }[] },
+): Promise<Map<string, StartClash>> {
+  if (q.steps.length === 0) return new Map();
+  const result = await sql<StartClash & { stepId: string }>`
+    select t.id as "stepId", a.id, a.plan_id as "planId", n.node_id as "nodeId", a.worker_id as "workerId", a.substation_id as "substationId",
            a.planned_start as "plannedStart", a.planned_end as "plannedEnd"
-      from mes.worker_assignments a join mes.production_plan_nodes n on n.id = a.node_id
-     where (a.worker_id = ${q.workerId} or a.substation_id = ${q.substationId}) and a.id <> ${q.id} and a.status in ${open}
-       and tstzrange(a.planned_start, a.planned_end, '[)') && tstzrange(${q.start}::timestamptz, ${q.end}::timestamptz, '[)')
-       and (a.status in ('in_progress', 'paused') or a.pinned or (a.planned_start <= ${q.now}::timestamptz and a.worker_id <> ${q.workerId}))
-     order by a.planned_start, a.id limit 1`.execute(trx);
-  return result.rows[0];
+      from unnest(${q.steps.map((x) => x.id)}::text[], ${q.steps.map((x) => x.substationId)}::text[], ${q.steps.map((x) => x.end)}::float8[]) as t(id, substation_id, e)
+      cross join lateral (
+        select a.* from mes.worker_assignments a
+         where (a.worker_id = ${q.workerId} or a.substation_id = t.substation_id) and a.id <> t.id and a.status in ${open}
+           and tstzrange(a.planned_start, a.planned_end, '[)') && tstzrange(${q.now}::timestamptz, to_timestamp(t.e / 1000), '[)')
+           and (a.status in ('in_progress', 'paused') or a.pinned or (a.planned_start <= ${q.now}::timestamptz and a.worker_id <> ${q.workerId}))
+         order by a.planned_start, a.id limit 1) a
+      join mes.production_plan_nodes n on n.id = a.node_id`.execute(db);
+  return new Map(result.rows.map(({ stepId, ...clash }) => [stepId, clash]));
 }
 
 /** Every started booking (at most one per worker): what the overrun sweep looks at. */
