@@ -139,9 +139,21 @@ describeEachEngine('analytics rollups equal their recomputation (property)', (ct
               await db().selectFrom('mes.worker_assignments').select('id').where('plan_id', 'in', planIds).where('status', 'in', fits).orderBy('id').execute()
             ).map((r) => r.id);
             const pool = fitting.length > 0 ? fitting : steps;
-            const id = pool[a.step % pool.length]!;
-            // a completion with nothing running completes a step it starts first (so most sequences complete something)
-            if (a.kind === 'complete' && fitting.length === 0) await planner.post(`/api/mes/worker-assignments/${id}/start`, {});
+            let id = pool[a.step % pool.length]!;
+            // a completion with nothing running completes a step it starts first, the ready step booked first (another worker's
+            // step booked from now on its substation would refuse any other), so most sequences complete something
+            if (a.kind === 'complete' && fitting.length === 0) {
+              const front = await db()
+                .selectFrom('mes.worker_assignments')
+                .select('id')
+                .where('plan_id', 'in', planIds)
+                .where('status', '=', 'ready')
+                .orderBy('planned_start')
+                .orderBy('id')
+                .executeTakeFirst();
+              if (front) id = front.id;
+              await planner.post(`/api/mes/worker-assignments/${id}/start`, {});
+            }
             const body =
               a.kind === 'pause'
                 ? { reason: a.reason }

@@ -28,6 +28,12 @@ export const usersRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { db } = app.mes;
   const config = { roles: ['admin'] as const };
   const actor = (request: FastifyRequest): service.Actor => ({ user: currentUser(request), token: sessionToken(request) });
+  // a change here may end sessions or change who a signed-in user is: this process forgets its kept users before the
+  // answer leaves (the trigger's NOTIFY tells every process, this one too, but only after the answer may have been read
+  // and the next request served from the cache); changes to accounts are rare, so all of them go
+  app.addHook('onSend', async (request, reply) => {
+    if (request.method !== 'GET' && reply.statusCode < 400) app.mes.sessions.clear();
+  });
 
   app.get(
     '/users',
