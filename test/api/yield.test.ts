@@ -5,6 +5,7 @@ import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
 import { type Client, expectNoWrite, expectProblem, seed, signIn } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
 import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
+import { setPlannedEnd } from '../../src/modules/plans/plans.repository.js';
 
 interface DetailNode {
   nodeId: string;
@@ -307,5 +308,27 @@ describeEachEngine('yield carried forward', (ctx) => {
     );
     await finish(planId);
     await cleanIntegrity();
+  });
+
+  it("a replan that ends before the plan's planned start moves the start with it (a Saturday remake of a plan released for Monday)", async () => {
+    const id = await releasedPlan();
+    // as release books a plan for the next shift: its planned start after the end of steps replanned now
+    const later = await db()
+      .transaction()
+      .execute(async (trx) => {
+        const p = (await sql<{ end: Date }>`select planned_end as end from mes.production_plans where id = ${id}`.execute(trx)).rows[0]!;
+        await sql`update mes.production_plans set planned_start = planned_end where id = ${id}`.execute(trx);
+        const earlier = new Date(p.end.getTime() - 3_600_000);
+        await setPlannedEnd(trx, id, earlier);
+        return (
+          await sql<{ start: Date; end: Date; first: Date }>`
+        select p.planned_start as start, p.planned_end as end,
+               (select min(a.planned_start) from mes.worker_assignments a where a.plan_id = p.id and a.status <> 'cancelled') as first
+          from mes.production_plans p where p.id = ${id}`.execute(trx)
+        ).rows[0]!;
+      });
+    expect(later.start.getTime()).toBeLessThanOrEqual(later.end.getTime());
+    expect(later.start.getTime()).toBe(Math.min(later.first.getTime(), later.end.getTime()));
+    await finish(id);
   });
 });

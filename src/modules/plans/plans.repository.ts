@@ -4,7 +4,7 @@
  * plans refer to a piece of master data. Plan documents are written by
  * plan-documents.repository.ts, the list is read by plan-list.repository.ts.
  */
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { type Db, PREPARED, type Trx } from '../../db/database.js';
 import { take } from '../../db/locks.js';
 import { isoSql, isoText } from '../../shared/dates.js';
@@ -218,8 +218,17 @@ export async function bumpPlanVersion(trx: Trx, planId: string): Promise<void> {
     .execute();
 }
 
+/**
+ * A plan's planned start once its steps moved: its earliest active step's (steps may now start earlier than at release:
+ * replanned on a Saturday shift, a plan released for Monday starts on Saturday), never after its planned end.
+ */
+const plannedStartSql = (end: RawBuilder<unknown>) =>
+  sql`least(${end}, coalesce((select min(a.planned_start) from mes.worker_assignments a where a.plan_id = p.id and a.status <> 'cancelled'), p.planned_start))`;
+
+/** After a plan's steps were replanned: its planned end, and its planned start with it (plannedStartSql). */
 export async function setPlannedEnd(trx: Trx, planId: string, plannedEnd: Date): Promise<void> {
-  await trx.updateTable('mes.production_plans').set({ planned_end: plannedEnd }).where('id', '=', planId).execute();
+  const end = sql`${plannedEnd}::timestamptz`;
+  await sql`update mes.production_plans p set planned_end = ${end}, planned_start = ${plannedStartSql(end)} where p.id = ${planId}`.execute(trx);
 }
 
 /** Whether work on the plan has ever started (a resumed plan goes back to production, not to released). */
@@ -399,10 +408,7 @@ export async function setPlannedWindows(trx: Trx, ends: readonly { planId: strin
   if (ends.length === 0) return;
   await sql`
     update mes.production_plans p
-       set planned_end = x.planned_end,
-           planned_start = least(x.planned_end,
-             coalesce((select min(a.planned_start) from mes.worker_assignments a where a.plan_id = p.id and a.status <> 'cancelled'), p.planned_start)),
-           version = p.version + 1
+       set planned_end = x.planned_end, planned_start = ${plannedStartSql(sql`x.planned_end`)}, version = p.version + 1
       from unnest(${ends.map((e) => e.planId)}::text[], ${ends.map((e) => e.plannedEnd.toISOString())}::timestamptz[]) as x(id, planned_end)
      where p.id = x.id`.execute(trx);
 }
