@@ -31,6 +31,18 @@ export interface RepairRow {
   successors: string[];
 }
 
+/** The ids of the open bookings on these workers or substations that end after `now`, and of the named open bookings. */
+function openIdsSql(q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[] }) {
+  return sql`
+    select a.id from mes.worker_assignments a
+     where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+    union
+    select a.id from mes.worker_assignments a
+     where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+    union
+    select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}`;
+}
+
 /**
  * Open bookings that end after `now` (the repair passes the earliest of now and its anchors' starts) on the given workers or substations,
  * the named ones, and every open booking of the plans of the `planOf` ones (what a push through plan successors reaches, in one read); each with its predecessors' live ends (completed: the actual
@@ -45,13 +57,7 @@ export async function loadRepairRows(
   const result = await sql<RepairTuples>`
     with picked as (
       select u.id from (
-        select a.id from mes.worker_assignments a
-         where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
-        union
-        select a.id from mes.worker_assignments a
-         where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
-        union
-        select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}
+        ${openIdsSql(q)}
         union
         select a.id from mes.worker_assignments a
          where a.plan_id in (select b.plan_id from mes.worker_assignments b where b.id = any(${q.planOf ?? []}::text[])) and a.status in ${open}
@@ -117,14 +123,7 @@ interface RepairTuples {
 export async function openBookingIds(trx: Trx, q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[] }): Promise<string[]> {
   // one json array: a row per id cost the driver's row parser more than the query
   const result = await sql<{ ids: string[] }>`
-    select coalesce(json_agg(u.id), '[]') as ids from (
-      select a.id from mes.worker_assignments a
-       where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
-      union
-      select a.id from mes.worker_assignments a
-       where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
-      union
-      select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}) u`.execute(trx);
+    select coalesce(json_agg(u.id), '[]') as ids from (${openIdsSql(q)}) u`.execute(trx);
   return result.rows[0]!.ids;
 }
 
@@ -154,6 +153,9 @@ export async function loadSubstationBlocks(trx: Trx, substationIds: string[], no
   return rows.map((r) => ({ kind: 'substation' as const, id: r.substationId, start: r.startsAt.getTime(), end: r.endsAt.getTime() }));
 }
 
+/** A PostgreSQL array literal of numbers, made in one join (the driver's array writer quotes and escapes each element). */
+const numbers = (values: number[]) => `{${values.join(',')}}`;
+
 /**
  * Writes a repair's final state in one statement. The exclusion constraints
  * are deferred for it (moving A into B's old slot and B further on is no
@@ -169,9 +171,6 @@ export async function loadSubstationBlocks(trx: Trx, substationIds: string[], no
  * statement show; a JSON list instead, estimated at 100 rows, was hashed and
  * the table's order won. Times go as whole epoch milliseconds.
  */
-/** A PostgreSQL array literal of numbers, made in one join (the driver's array writer quotes and escapes each element). */
-const numbers = (values: number[]) => `{${values.join(',')}}`;
-
 export async function writeBookings(trx: Trx, moves: { id: string; start: number; end: number; bump: boolean }[]): Promise<void> {
   if (moves.length === 0) return;
   const constraints = sql.raw('mes.worker_assignments_worker_no_overlap, mes.worker_assignments_substation_no_overlap');

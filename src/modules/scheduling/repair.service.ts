@@ -239,11 +239,10 @@ export async function repairBookings(trx: Trx, req: RepairRequest): Promise<Repa
   });
   const written = performance.now();
   // an anchor's version is bumped only when asked (the action writing its row bumps it itself); a moved booking's always
-  const versionKept = new Set(anchorWrites.filter((a) => !a.bump).map((a) => a.id));
-  const writes = inWriteOrder<RepairMove>([...anchorWrites, ...result.moves]);
+  const writes = inWriteOrder<RepairMove & { bump?: boolean }>([...anchorWrites, ...result.moves]);
   await writeBookings(
     trx,
-    writes.map((w) => ({ id: w.id, start: w.toStart, end: w.toEnd, bump: !versionKept.has(w.id) })),
+    writes.map((w) => ({ id: w.id, start: w.toStart, end: w.toEnd, bump: w.bump ?? true })),
   );
   profile.writeMs = performance.now() - written;
 
