@@ -1,7 +1,7 @@
 /** Apps on real ports and outbox writes for the realtime tests. */
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { buildApp } from '../../src/app.js';
 import type { Database } from '../../src/db/database.js';
 import type { DB } from '../../src/db/schema.js';
@@ -51,3 +51,14 @@ export async function eventIds(db: Kysely<DB>, entityIds: string[]): Promise<num
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the app's hub has read every committed event (the NOTIFY that
+ * wakes it arrives asynchronously): a stream opened after this starts live
+ * after them.
+ */
+export async function caughtUp(db: Kysely<DB>, running: RunningApp): Promise<void> {
+  const { rows } = await sql<{ id: number | null }>`select max(id) as id from mes.events`.execute(db);
+  const head = Number(rows[0]?.id ?? 0);
+  for (let i = 0; i < 100 && running.realtime.stats.position.id < head; i++) await sleep(20);
+}

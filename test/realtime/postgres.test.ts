@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvents } from '../../src/modules/realtime/outbox.repository.js';
 import { type Client, seed, signIn } from '../helpers/api.js';
 import { type TestDatabase, createTestDatabase } from '../helpers/engines.js';
-import { type RunningApp, commitEvents, eventIds, planEvent, sleep, startApp } from './helpers.js';
+import { type RunningApp, caughtUp, commitEvents, eventIds, planEvent, sleep, startApp } from './helpers.js';
 import { type SseClient, connectSse, eventData } from './sse-client.js';
 
 type Data = { id: number; entityId: string };
@@ -37,11 +37,6 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('event streams on PostgreSQL', (
          where datname = current_database() and application_name = 'burkol-mes-listener'
          order by pid`.execute(db())
     ).rows;
-  const caughtUp = async (running: RunningApp) => {
-    const { rows } = await sql<{ id: number | null }>`select max(id) as id from mes.events`.execute(db());
-    const head = Number(rows[0]?.id ?? 0);
-    for (let i = 0; i < 100 && running.realtime.stats.position.id < head; i++) await sleep(20);
-  };
   const entityIdsOf = (client: SseClient) => eventData<Data>(client.events()).map((d) => d.entityId);
 
   beforeAll(async () => {
@@ -115,7 +110,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('event streams on PostgreSQL', (
     await commitEvents(db(), later);
     await b.realtime.listener.start(); // B catches up: publishes `seen` (the client has them) and `later`
     await moved.waitForEvents(2);
-    await caughtUp(b);
+    await caughtUp(db(), b);
     await sleep(100);
     expect(entityIdsOf(moved)).toEqual(later.map((e) => e.entityId));
     expect(moved.events().map((m) => m.id)).toEqual(
@@ -228,7 +223,7 @@ describe.runIf(!!process.env.TEST_DATABASE_URL)('event streams on PostgreSQL', (
 
   it('serves 200 clients while API requests keep succeeding', async () => {
     const running = apps[0]!;
-    await caughtUp(running); // a fresh client starts at its app's position
+    await caughtUp(db(), running); // a fresh client starts at its app's position
     const many = await Promise.all(Array.from({ length: 200 }, () => connect(running, '/api/mes/stream/plans')));
     const events = Array.from({ length: 20 }, () => planEvent());
     const agent = new http.Agent({ keepAlive: true, maxSockets: 10 });
