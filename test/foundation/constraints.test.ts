@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { seedDatabase } from '../../src/seed/seed.js';
@@ -97,6 +98,54 @@ describeEachEngine('database guards', (ctx) => {
     // the keys are identities: a worker's cannot be rewritten
     await expect(sql`update mes.workers set booking_key = 999 where id = 'W-002'`.execute(db)).rejects.toMatchObject({ code: '428C9' });
     await sql`delete from mes.worker_assignments`.execute(db);
+  });
+
+  it('checks bookings as the half-open interval to the microsecond, per resource key (0039: the constraints compare boxes)', async () => {
+    const db = ctx.database.db;
+    const key = async (table: 'workers' | 'substations', id: string) =>
+      (await sql<{ k: number }>`select booking_key as k from ${sql.table(`mes.${table}`)} where id = ${id}`.execute(db)).rows[0]!.k;
+    // neighbouring keys: a box of one resource must not reach into the next one's
+    expect((await key('workers', 'W-002')) - (await key('workers', 'W-001'))).toBe(1);
+    await assignment('WA-0101-030', nodeA, 'W-001', 'ST-001-01', '2030-01-05T08:00Z', '2030-01-05T10:00Z').execute(db);
+    // one microsecond of overlap, at either end, is refused
+    await expect(assignment('WA-0101-031', nodeB, 'W-001', 'ST-001-02', '2030-01-05T09:59:59.999999Z', '2030-01-05T11:00Z').execute(db)).rejects.toMatchObject({
+      code: '23P01',
+      constraint: 'worker_assignments_worker_no_overlap',
+    });
+    await expect(assignment('WA-0101-032', nodeB, 'W-001', 'ST-001-02', '2030-01-05T07:00Z', '2030-01-05T08:00:00.000001Z').execute(db)).rejects.toMatchObject({
+      code: '23P01',
+      constraint: 'worker_assignments_worker_no_overlap',
+    });
+    // the next worker at the same times, and the same worker right after, are not
+    await assignment('WA-0101-033', nodeB, 'W-002', 'ST-001-02', '2030-01-05T08:00Z', '2030-01-05T10:00Z').execute(db);
+    await sql`delete from mes.worker_assignments where id = 'WA-0101-033'`.execute(db);
+    await assignment('WA-0101-034', nodeB, 'W-001', 'ST-001-02', '2030-01-05T10:00Z', '2030-01-05T10:00:00.000001Z').execute(db);
+    await sql`delete from mes.worker_assignments`.execute(db);
+  });
+
+  it('the booking box overlaps another exactly when the keys are equal and the half-open intervals overlap (property)', async () => {
+    const db = ctx.database.db;
+    // microseconds from 2000-01-01 over two centuries; the second booking often starts or ends within 3 µs of the first's ends
+    const span = fc.tuple(fc.integer({ min: 0, max: 2 ** 52 }), fc.integer({ min: 1, max: 10 ** 12 }));
+    const pair = fc
+      .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), span, span, fc.integer({ min: -3, max: 3 }), fc.boolean())
+      .map(([k1, k2, [s1, d1], [s2, d2], near, atEnd]) => {
+        const start2 = near === 0 && s2 % 2 === 0 ? s2 : atEnd ? s1 + d1 + near : s1 - d2 + near;
+        return { k1, k2, s1, e1: s1 + d1, s2: Math.max(0, start2), e2: Math.max(0, start2) + d2 };
+      });
+    await fc.assert(
+      fc.asyncProperty(fc.array(pair, { minLength: 1, maxLength: 50 }), async (pairs) => {
+        const col = <K extends keyof (typeof pairs)[number]>(k: K) => pairs.map((p) => p[k]);
+        const { rows } = await sql<{ box: boolean; range: boolean }>`
+          select mes.booking_box(k1, t0 + s1 * us, t0 + e1 * us) && mes.booking_box(k2, t0 + s2 * us, t0 + e2 * us) as box,
+                 k1 = k2 and tstzrange(t0 + s1 * us, t0 + e1 * us, '[)') && tstzrange(t0 + s2 * us, t0 + e2 * us, '[)') as range
+            from unnest(${col('k1')}::int[], ${col('s1')}::int8[], ${col('e1')}::int8[], ${col('k2')}::int[], ${col('s2')}::int8[], ${col('e2')}::int8[])
+                   as p(k1, s1, e1, k2, s2, e2),
+                 (select timestamptz '2000-01-01 00:00:00+00' as t0, interval '1 microsecond' as us) c`.execute(db);
+        expect(rows.map((r) => r.box)).toEqual(rows.map((r) => r.range));
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('moves stock only through the ledger, never below zero, and keeps the ledger append-only', async () => {

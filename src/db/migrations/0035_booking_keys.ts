@@ -26,7 +26,8 @@ import { runStatements } from './0027_analytics_rollups.js';
 
 const open = `status in ('pending', 'ready', 'in_progress', 'paused')`;
 
-const exclusions = (worker: string, substation: string) => `
+/** The two exclusion constraints over (resource key or id =, tstzrange &&), replacing the ones of the same names (0039 goes back to these). */
+export const exclusions = (worker: string, substation: string) => `
   alter table mes.worker_assignments
     drop constraint worker_assignments_worker_no_overlap,
     drop constraint worker_assignments_substation_no_overlap,

@@ -253,8 +253,9 @@ export function findFirstSuccessor(db: Db, nodeDbId: number) {
 
 /**
  * An active booking of the worker or substation overlapping [start, end), other than the assignment itself.
- * Asked as the exclusion constraints ask it (resource =, tstzrange &&, over open bookings), so their GiST
- * indexes answer it without walking the resource's other bookings.
+ * Asked as the exclusion constraints ask it (resource =, [start, end) overlapping, over open bookings); read through the
+ * open-booking indexes of 0014 (resource, planned start): the constraints' GiST indexes are over booking keys and, since
+ * 0039, boxes.
  */
 export async function findOverlap(db: Db, assignmentId: string, workerId: string, substationId: string, start: Date, end: Date) {
   const result = await sql<{ id: string; workerId: string; substationId: string; plannedStart: Date; plannedEnd: Date }>`
