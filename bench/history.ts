@@ -5,7 +5,9 @@
  * the default list page's bytes from memory (what a page of that size costs
  * to serve without the database) (issue #18 item 4):
  * the plans list (default order, a status filter with a sort, the late filter,
- * a search, its second page by cursor), a plan's detail, the board's three
+ * a search, its second page by cursor; the default order again while plans
+ * are created through the API once and ten times a second, each of which
+ * drops the server's kept list pages), a plan's detail, the board's three
  * reads, a worker's tasks, and the events replay a reconnecting client gets.
  * Both servers run in this process on loopback; each route is measured on one
  * and then the other, so load changes hit both alike.
@@ -37,7 +39,7 @@ import { migrateToLatest } from '../src/db/migrator.js';
 import { seedHistory } from '../src/seed/history-writer.js';
 import { seedDatabase } from '../src/seed/seed.js';
 import { startDemoFloor } from '../src/seed/demo-floor.js';
-import { cannon, machine, type Measured, scratchDatabase } from './lib.js';
+import { cannon, machine, type Measured, scalePlan, scratchDatabase } from './lib.js';
 import { watchdog } from './watchdog.js';
 
 const arg = (name: string, fallback: number) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : fallback);
@@ -129,10 +131,51 @@ for (const s of [full, past]) {
 }
 
 type Server = typeof full;
-const routes: { name: string; path: (s: Server) => string }[] = [
+/**
+ * Creates a plan through the API `perSecond` times a second until stopped (a
+ * planner entering orders; on a floor, any start, pause or completion stamps
+ * its plan the same way): each one is the newest plan, so it changes the
+ * default list page and drops every kept list page of the server.
+ */
+function planWriter(s: Server, perSecond: number): () => Promise<{ written: number; failed: number }> {
+  let stopped = false;
+  let written = 0;
+  let failed = 0;
+  const created: string[] = [];
+  const every = 1000 / perSecond;
+  const loop = (async () => {
+    let next = performance.now();
+    while (!stopped) {
+      const res = await fetch(`${s.origin}/api/mes/production-plans`, {
+        method: 'POST',
+        headers: { ...s.headers, 'content-type': 'application/json' },
+        body: JSON.stringify(scalePlan(`bench writer ${written + failed}`)),
+      });
+      const body = (await res.json()) as { id?: string };
+      if (res.ok && body.id) {
+        written++;
+        created.push(body.id);
+      } else failed++;
+      next += every;
+      const wait = next - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    // the drafts go again, so a reused database keeps its size from run to run
+    for (const id of created) await fetch(`${s.origin}/api/mes/production-plans/${id}`, { method: 'DELETE', headers: s.headers });
+    return { written, failed };
+  };
+}
+
+const routes: { name: string; path: (s: Server) => string; writesPerSecond?: number }[] = [
   { name: 'SELECT 1, signed in', path: () => '/bench/select1-signed-in' },
   { name: 'the default plans list page as kept bytes, signed in (no database)', path: () => '/bench/page-bytes-signed-in' },
   { name: 'plans list (default: newest 50)', path: () => '/api/mes/production-plans' },
+  { name: 'plans list (default), a plan created every second meanwhile', path: () => '/api/mes/production-plans', writesPerSecond: 1 },
+  { name: 'plans list (default), ten plans created a second meanwhile', path: () => '/api/mes/production-plans', writesPerSecond: 10 },
   { name: 'plans list, completed, by due date', path: () => '/api/mes/production-plans?status=completed&sort=dueDate' },
   { name: 'plans list, late', path: () => '/api/mes/production-plans?late=true' },
   { name: 'plans list, search "cabinet"', path: () => '/api/mes/production-plans?q=cabinet' },
@@ -165,8 +208,15 @@ const rows: { name: string; a: Measured; b: Measured }[] = [];
 for (const r of routes.filter((r, i) => i === 0 || !only || only.some((w) => r.name.includes(w)))) {
   const kept = (s: Server) => ({ hits: s.app.mes.planLists.hits, misses: s.app.mes.planLists.misses });
   const k0 = [kept(full), kept(past)];
-  const a = await cannon(r.name, { url: `${full.origin}${r.path(full)}`, headers: full.headers, duration: 4, connections: 20 });
-  const b = await cannon(r.name, { url: `${past.origin}${r.path(past)}`, headers: past.headers, duration: 4, connections: 20 });
+  const run = async (s: Server) => {
+    const stop = r.writesPerSecond ? planWriter(s, r.writesPerSecond) : undefined;
+    const measured = await cannon(r.name, { url: `${s.origin}${r.path(s)}`, headers: s.headers, duration: 4, connections: 20 });
+    const writes = await stop?.();
+    if (writes) console.log(`${r.name} on ${s.name}: ${writes.written} plans created${writes.failed > 0 ? `, ${writes.failed} creations failed` : ''}`);
+    return measured;
+  };
+  const a = await run(full);
+  const b = await run(past);
   rows.push({ name: r.name, a, b });
   // kept list pages served / read afresh during the route's run, on each server
   const k = [full, past].map((s, i) => `${kept(s).hits - k0[i]!.hits}/${kept(s).misses - k0[i]!.misses}`);
