@@ -31,16 +31,20 @@ export interface RepairRow {
   successors: string[];
 }
 
-/** The ids of the open bookings on these workers or substations that end after `now`, and of the named open bookings. */
-function openIdsSql(q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[] }) {
+/**
+ * The ids of the open bookings on these workers or substations that end after `now`, and of the named open bookings;
+ * none of the plans in `besides` (plans read whole already).
+ */
+function openIdsSql(q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[]; besides?: string[] }) {
+  const others = q.besides?.length ? sql` and a.plan_id <> all(${q.besides}::text[])` : sql``;
   return sql`
     select a.id from mes.worker_assignments a
-     where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+     where a.worker_id = any(${q.workerIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz${others}
     union
     select a.id from mes.worker_assignments a
-     where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz
+     where a.substation_id = any(${q.substationIds}::text[]) and a.status in ${open} and a.planned_end > ${q.now}::timestamptz${others}
     union
-    select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}`;
+    select a.id from mes.worker_assignments a where a.id = any(${q.ids}::text[]) and a.status in ${open}${others}`;
 }
 
 /**
@@ -120,7 +124,10 @@ interface RepairTuples {
  * Ids only of the open bookings `loadRepairRows` would read for these resources and ids (no plans): a later round of a repair
  * asks this first and reads in full only the bookings it has not read yet (most later rounds find none: the plan was read whole).
  */
-export async function openBookingIds(trx: Trx, q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[] }): Promise<string[]> {
+export async function openBookingIds(
+  trx: Trx,
+  q: { now: Date; workerIds: string[]; substationIds: string[]; ids: string[]; besides?: string[] },
+): Promise<string[]> {
   // one json array: a row per id cost the driver's row parser more than the query
   const result = await sql<{ ids: string[] }>`
     select coalesce(json_agg(u.id), '[]') as ids from (${openIdsSql(q)}) u`.execute(trx);
