@@ -18,6 +18,9 @@ async function catalog(db: Kysely<DB>): Promise<string[]> {
     union all
     select 'function ' || p.proname || ' ' || md5(p.prosrc) from pg_proc p where p.pronamespace = 'mes'::regnamespace
     union all
+    select 'options ' || c.relname || ' ' || array_to_string(c.reloptions, ',') from pg_class c
+     where c.relnamespace = 'mes'::regnamespace and c.reloptions is not null
+    union all
     select 'trigger ' || tgrelid::regclass::text || ' ' || tgname || ' ' || pg_get_triggerdef(t.oid)
       from pg_trigger t join pg_class c on c.oid = t.tgrelid
      where c.relnamespace = 'mes'::regnamespace and not t.tgisinternal
@@ -37,6 +40,7 @@ describeEachEngine('migrations', (ctx) => {
     const before = await catalog(db);
     expect(before.length).toBeGreaterThan(100);
     expect(before.some((i) => i.includes('worker_assignments_worker_no_overlap') && i.includes('EXCLUDE USING gist'))).toBe(true);
+    expect(before).toContain('options worker_assignments autovacuum_vacuum_threshold=1000,autovacuum_vacuum_scale_factor=0.01');
 
     await migrateTo(db, '0');
     expect(await schemaExists(db)).toBe(false);
