@@ -206,7 +206,7 @@ for (const filter of sizedFilters) {
 
 const rows: { name: string; a: Measured; b: Measured }[] = [];
 for (const r of routes.filter((r, i) => i === 0 || !only || only.some((w) => r.name.includes(w)))) {
-  const kept = (s: Server) => ({ hits: s.app.mes.planLists.hits, misses: s.app.mes.planLists.misses });
+  const kept = (s: Server) => ({ hits: s.app.mes.planLists.hits, misses: s.app.mes.planLists.misses, reads: s.app.mes.planLists.reads });
   const k0 = [kept(full), kept(past)];
   const run = async (s: Server) => {
     const stop = r.writesPerSecond ? planWriter(s, r.writesPerSecond) : undefined;
@@ -218,10 +218,10 @@ for (const r of routes.filter((r, i) => i === 0 || !only || only.some((w) => r.n
   const a = await run(full);
   const b = await run(past);
   rows.push({ name: r.name, a, b });
-  // kept list pages served / read afresh during the route's run, on each server
-  const k = [full, past].map((s, i) => `${kept(s).hits - k0[i]!.hits}/${kept(s).misses - k0[i]!.misses}`);
+  // kept list pages served / missed / read afresh (misses together share a read) during the route's run, on each server
+  const k = [full, past].map((s, i) => `${kept(s).hits - k0[i]!.hits}/${kept(s).misses - k0[i]!.misses}/${kept(s).reads - k0[i]!.reads}`);
   console.log(
-    `${r.name}: ${Math.round(a.rps)} / ${Math.round(b.rps)} req/s${a.errors + b.errors > 0 ? ` (errors ${a.errors} / ${b.errors})` : ''}; list pages kept/read ${k.join(' and ')}`,
+    `${r.name}: ${Math.round(a.rps)} / ${Math.round(b.rps)} req/s${a.errors + b.errors > 0 ? ` (errors ${a.errors} / ${b.errors})` : ''}; list pages kept/missed/read ${k.join(' and ')}`,
   );
 }
 /**

@@ -109,6 +109,15 @@ export function createMetrics(app: FastifyInstance): MesMetrics {
       this.inc({ cache: 'session', result: 'miss' }, sessions.misses);
     },
   });
+  new Counter({
+    name: 'mes_plan_list_reads_total',
+    help: 'Plans list pages read from the database (requests that missed the same kept page together share one read)',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(app.mes.planLists.reads);
+    },
+  });
   new Gauge({
     name: 'mes_cache_entries',
     help: 'Entries held by the per-process caches (plan_detail, plan_list, plan_catalog, session)',

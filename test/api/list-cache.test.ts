@@ -142,12 +142,15 @@ describeEachEngine('kept pages of the plans list', (ctx) => {
     expect((await list(planner, url)).json<Page>().total).toBe(before + 1);
   });
 
-  it('answers reads that arrive together after a change with the change (their checks are one query)', async () => {
+  it('answers reads that arrive together after a change with the change (their checks are one query, their reads one per page)', async () => {
     await list();
     await list(planner, '/api/mes/production-plans?limit=3');
     await sql`update mes.production_plans set name = 'Changed while kept' where id = ${ids[2]!}`.execute(db());
-    const answers = await Promise.all([list(), list(planner, '/api/mes/production-plans?limit=3'), list(), list(plannerOnOther)]);
+    const reads = app.mes.planLists.reads;
+    const answers = await Promise.all([list(), list(planner, '/api/mes/production-plans?limit=3'), list(), list(), list(plannerOnOther)]);
     for (const res of answers) expect(item(res.json<Page>(), ids[2]!)?.name).toBe('Changed while kept');
+    // three requests for the default page and one for limit=3 on this instance: two reads
+    expect(app.mes.planLists.reads - reads).toBe(2);
   });
 
   it("shows a step that passes its planned end, though nothing was written then, and a step's booking moved", async () => {
@@ -267,5 +270,6 @@ describeEachEngine('kept pages of the plans list', (ctx) => {
     const metrics = await app.metrics.render();
     expect(metrics).toMatch(/mes_cache_lookups_total\{cache="plan_list",result="hit"\} [1-9]/);
     expect(metrics).toMatch(/mes_cache_entries\{cache="plan_list"\} [1-9]/);
+    expect(metrics).toMatch(/mes_plan_list_reads_total [1-9]/);
   });
 });

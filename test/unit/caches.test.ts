@@ -197,4 +197,31 @@ describe('PlanListCache', () => {
     small.set('fits', { body: 'x'.repeat(25), snapshot: 's', validUntil: null });
     expect([await small.lookup('big'), await small.lookup('fits')]).toEqual([undefined, 'x'.repeat(25)]);
   });
+
+  it('shares one read among the requests that miss a page together, never one that began before a request arrived', async () => {
+    const { check } = checker(new Set());
+    const cache = new PlanListCache(1_000_000, check);
+    // the database as a read sees it: the version current when the read starts
+    let version = 1;
+    const started: number[] = [];
+    const read = async () => {
+      const seen = version;
+      started.push(seen);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return `v${seen}`;
+    };
+    const together = [cache.readShared('a', read), cache.readShared('a', read), cache.readShared('b', read)];
+    // a change committed before the read began is in it
+    version = 2;
+    await new Promise((resolve) => setImmediate(resolve));
+    // this request arrives while the read of 'a' runs: the change below, committed before it asked, must be in its answer
+    version = 3;
+    const later = cache.readShared('a', read);
+    expect(await Promise.all([...together, later])).toEqual(['v2', 'v2', 'v2', 'v3']);
+    expect([started, cache.reads]).toEqual([[2, 2, 3], 3]);
+    // a failed read fails the requests that shared it, and the next request reads again
+    const failing = [cache.readShared('c', () => Promise.reject(new Error('gone'))), cache.readShared('c', read)];
+    for (const r of await Promise.allSettled(failing)) expect(r).toMatchObject({ status: 'rejected', reason: { message: 'gone' } });
+    expect(await cache.readShared('c', read)).toBe('v3');
+  });
 });

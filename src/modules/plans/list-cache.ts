@@ -39,7 +39,8 @@
  *
  * Any change to any plan invalidates every kept page: a live floor that
  * completes a step every few seconds keeps few pages for long, and a miss
- * costs what an uncached read does.
+ * costs what an uncached read does, once for the requests that missed the
+ * same page together (readShared).
  */
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
@@ -65,6 +66,10 @@ export class PlanListCache {
   private readonly checks: DataLoader<string, { changed: boolean; snapshot: string; now: number }> | undefined;
   hits = 0;
   misses = 0;
+  /** pages read afresh: a read shared by requests that missed together counts once */
+  reads = 0;
+  /** reads not started yet, by key (see readShared) */
+  private readonly pending = new Map<string, Promise<string>>();
 
   constructor(maxChars: number, check: SnapshotChecker) {
     if (maxChars <= 0) return;
@@ -111,5 +116,29 @@ export class PlanListCache {
 
   set(key: string, kept: KeptListPage): void {
     this.entries?.set(key, kept);
+  }
+
+  /**
+   * One fresh read for the requests that miss the same page together: after a
+   * change, every open list page is told by its event stream and asks again at
+   * once, and each would read the page itself. The read starts on the next turn
+   * of the event loop, after those requests arrived, so each still sees every
+   * change committed before it was sent; a request arriving once the read has
+   * started waits for a read of its own. At ten changes a second and 20
+   * connections, ~18 reads followed each change (BENCHMARKS.md, "The list
+   * while plans are being written").
+   */
+  readShared(key: string, read: () => Promise<string>): Promise<string> {
+    const waiting = this.pending.get(key);
+    if (waiting) return waiting;
+    const shared = new Promise<string>((resolve, reject) => {
+      setImmediate(() => {
+        this.pending.delete(key);
+        this.reads++;
+        read().then(resolve, reject);
+      });
+    });
+    this.pending.set(key, shared);
+    return shared;
   }
 }

@@ -92,18 +92,21 @@ function listKey(q: PlanListQuery): string {
 
 /**
  * The list page's JSON body: the kept one while nothing it shows changed (one
- * shared check query, see list-cache.ts), else read, sent and kept.
+ * shared check query, see list-cache.ts), else read (once for the requests
+ * that missed it together), sent and kept.
  */
 export async function listPlansBody(db: Db, query: PlanListQuery, pages?: PlanListCache): Promise<string> {
-  const key = pages?.enabled ? listKey(query) : undefined;
-  if (key !== undefined) {
-    const kept = await pages!.lookup(key);
-    if (kept !== undefined) return kept;
-  }
-  const page = await listPlans(db, query);
-  const body = planPageBody(page);
-  if (key !== undefined) pages!.set(key, { body, snapshot: page.snapshot, validUntil: page.validUntil });
-  return body;
+  if (!pages?.enabled) return planPageBody(await listPlans(db, query));
+  const key = listKey(query);
+  const kept = await pages.lookup(key);
+  if (kept !== undefined) return kept;
+  // the requests that missed this page together share one read (see readShared)
+  return pages.readShared(key, async () => {
+    const page = await listPlans(db, query);
+    const body = planPageBody(page);
+    pages.set(key, { body, snapshot: page.snapshot, validUntil: page.validUntil });
+    return body;
+  });
 }
 
 /** The check of kept list pages' snapshots (see list-cache.ts), against this database. */
