@@ -11,9 +11,8 @@
  * support functions, and the range's through a detoasted copy of the
  * variable-length value (perf of the backend: detoast_attr, range_deserialize
  * and range_gist_consistent at the top). Moving 999 bookings in one statement
- * spent 36–44 ms in the two constraints; the same statement against these
- * boxes 12 ms (EXPLAIN ANALYZE of the repair's write on the bench's plan,
- * side by side in one session).
+ * spent 36–44 ms in the two constraints, and 12 ms in these (EXPLAIN ANALYZE
+ * of the repair's write on the bench's plan, side by side in one session).
  *
  * The box of a booking of resource key k over [start, end):
  *   x from start to end − ½ µs, in µs since 2000-01-01 (float8);

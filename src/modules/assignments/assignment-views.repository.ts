@@ -111,8 +111,8 @@ export async function listAssignments(db: Db, f: AssignmentFilter): Promise<{ it
   if (f.from) where.push(sql`a.planned_end > ${f.from}::timestamptz`);
   if (f.to) where.push(sql`a.planned_start < ${f.to}::timestamptz`);
   // prepared, one statement per combination of filters, with the page's limit and offset written into the text (validated
-  // integers): planning this seven-table join took ~3-5 ms, running it for the board's running steps 0.2-0.5 ms (EXPLAIN on
-  // --full and on 24 months of history), and with a parameter for the limit PostgreSQL kept planning each call afresh
+  // integers): planning was most of this statement's time (see summaryJson), and with a parameter for the limit
+  // PostgreSQL kept planning each call afresh
   const result = await sql<{ item: AssignmentSummary; total: number }>`${sql.raw(PREPARED)}
     select ${summaryJson} as item, count(*) over ()::int as total
       from ${fromAssignments}
