@@ -22,11 +22,14 @@
  * start2 < end1: the half-open [start, end) of the tstzrange it replaces, so
  * bookings that touch do not conflict and one microsecond (PostgreSQL's
  * resolution) of overlap does. The x values are exact: the interval's epoch
- * as numeric, a whole number of µs, is a float8 integer up to 2^53 µs (about
- * 285 years either side of 2000). date_part's float8 seconds were not (at 2142
- * a float8 second count no longer tells microseconds apart; the property test
- * in test/foundation/constraints.test.ts found it) and saved only ~1 ms on
- * 1,000 rows. Every function used is immutable, so the SQL function inlines
+ * as numeric, a whole number of µs, cast to float8. Within 2^52 µs of 2000
+ * (1857 to 2142) a float8 also holds end − ½ µs, so the box is the interval
+ * exactly. From 2^52 to 2^53 µs (to 2285) end − ½ µs rounds to the end or to
+ * a microsecond before it: an overlap is still refused, but two bookings that
+ * touch may be refused too. The property tests in
+ * test/foundation/constraints.test.ts check both; they also caught the first
+ * variant, date_part's float8 seconds, mis-ordering microseconds from 2142 on.
+ * Every function used is immutable, so the SQL function inlines
  * into the index expression. planned_end > planned_start (0001's check), so no
  * box is inverted.
  *
