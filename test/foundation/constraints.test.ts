@@ -22,6 +22,10 @@ describeEachEngine('database guards', (ctx) => {
     sql`insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, status, planned_start, planned_end, work_minutes)
         values (${id}, ${planId}, ${node}, ${worker}, 'ST-001', ${substation}, ${status}, ${start}::timestamptz, ${end}::timestamptz, 60)`;
 
+  /** The insert fails on the named exclusion constraint against double booking (23P01). */
+  const refusedAsOverlap = (insert: Promise<unknown>, resource: 'worker' | 'substation') =>
+    expect(insert).rejects.toMatchObject({ code: '23P01', constraint: `worker_assignments_${resource}_no_overlap` });
+
   it('generates plan codes PPL-MMYY-001, -002 and restarts each month', async () => {
     const db = ctx.database.db;
     await sql`delete from mes.code_counters where prefix = 'PPL'`.execute(db);
@@ -49,10 +53,7 @@ describeEachEngine('database guards', (ctx) => {
   it('rejects an overlapping assignment of the same worker (exclusion constraint)', async () => {
     const db = ctx.database.db;
     await assignment('WA-0101-001', nodeA, 'W-001', 'ST-001-01', '2030-01-01T08:00Z', '2030-01-01T10:00Z').execute(db);
-    await expect(assignment('WA-0101-002', nodeB, 'W-001', 'ST-001-02', '2030-01-01T09:00Z', '2030-01-01T11:00Z').execute(db)).rejects.toMatchObject({
-      code: '23P01',
-      constraint: 'worker_assignments_worker_no_overlap',
-    });
+    await refusedAsOverlap(assignment('WA-0101-002', nodeB, 'W-001', 'ST-001-02', '2030-01-01T09:00Z', '2030-01-01T11:00Z').execute(db), 'worker');
     // touching intervals do not overlap
     await assignment('WA-0101-003', nodeB, 'W-001', 'ST-001-02', '2030-01-01T10:00Z', '2030-01-01T11:00Z').execute(db);
     await sql`delete from mes.worker_assignments`.execute(db);
@@ -62,10 +63,7 @@ describeEachEngine('database guards', (ctx) => {
     const db = ctx.database.db;
     await assignment('WA-0101-010', nodeA, 'W-001', 'ST-001-01', '2030-01-02T08:00Z', '2030-01-02T10:00Z', 'cancelled').execute(db);
     await assignment('WA-0101-011', nodeA, 'W-002', 'ST-001-01', '2030-01-02T08:30Z', '2030-01-02T10:00Z').execute(db);
-    await expect(assignment('WA-0101-012', nodeB, 'W-003', 'ST-001-01', '2030-01-02T09:00Z', '2030-01-02T09:30Z').execute(db)).rejects.toMatchObject({
-      code: '23P01',
-      constraint: 'worker_assignments_substation_no_overlap',
-    });
+    await refusedAsOverlap(assignment('WA-0101-012', nodeB, 'W-003', 'ST-001-01', '2030-01-02T09:00Z', '2030-01-02T09:30Z').execute(db), 'substation');
     await sql`delete from mes.worker_assignments`.execute(db);
   });
 
@@ -86,10 +84,7 @@ describeEachEngine('database guards', (ctx) => {
     // moving the booking to another worker and substation moves its keys
     await sql`update mes.worker_assignments set worker_id = 'W-002', substation_id = 'ST-001-02' where id = 'WA-0101-020'`.execute(db);
     expect(await keys('WA-0101-020')).toEqual({ worker: true, substation: true });
-    await expect(assignment('WA-0101-021', nodeB, 'W-002', 'ST-001-01', '2030-01-03T09:00Z', '2030-01-03T09:30Z').execute(db)).rejects.toMatchObject({
-      code: '23P01',
-      constraint: 'worker_assignments_worker_no_overlap',
-    });
+    await refusedAsOverlap(assignment('WA-0101-021', nodeB, 'W-002', 'ST-001-01', '2030-01-03T09:00Z', '2030-01-03T09:30Z').execute(db), 'worker');
     // an unknown worker is still the foreign key's violation
     await expect(assignment('WA-0101-022', nodeB, 'W-404', 'ST-001-01', '2030-01-04T09:00Z', '2030-01-04T09:30Z').execute(db)).rejects.toMatchObject({
       code: '23503',
@@ -108,14 +103,8 @@ describeEachEngine('database guards', (ctx) => {
     expect((await key('workers', 'W-002')) - (await key('workers', 'W-001'))).toBe(1);
     await assignment('WA-0101-030', nodeA, 'W-001', 'ST-001-01', '2030-01-05T08:00Z', '2030-01-05T10:00Z').execute(db);
     // one microsecond of overlap, at either end, is refused
-    await expect(assignment('WA-0101-031', nodeB, 'W-001', 'ST-001-02', '2030-01-05T09:59:59.999999Z', '2030-01-05T11:00Z').execute(db)).rejects.toMatchObject({
-      code: '23P01',
-      constraint: 'worker_assignments_worker_no_overlap',
-    });
-    await expect(assignment('WA-0101-032', nodeB, 'W-001', 'ST-001-02', '2030-01-05T07:00Z', '2030-01-05T08:00:00.000001Z').execute(db)).rejects.toMatchObject({
-      code: '23P01',
-      constraint: 'worker_assignments_worker_no_overlap',
-    });
+    await refusedAsOverlap(assignment('WA-0101-031', nodeB, 'W-001', 'ST-001-02', '2030-01-05T09:59:59.999999Z', '2030-01-05T11:00Z').execute(db), 'worker');
+    await refusedAsOverlap(assignment('WA-0101-032', nodeB, 'W-001', 'ST-001-02', '2030-01-05T07:00Z', '2030-01-05T08:00:00.000001Z').execute(db), 'worker');
     // the next worker at the same times, and the same worker right after, are not
     await assignment('WA-0101-033', nodeB, 'W-002', 'ST-001-02', '2030-01-05T08:00Z', '2030-01-05T10:00Z').execute(db);
     await sql`delete from mes.worker_assignments where id = 'WA-0101-033'`.execute(db);
