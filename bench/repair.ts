@@ -208,9 +208,10 @@ async function median(db: Db, body: (trx: Trx) => Promise<unknown>, prepare?: (t
   let last: unknown;
   // each rolled-back run leaves ~1,000 dead versions in every index of a table of a few thousand live rows; over the
   // bench's ~70 runs that reached 70,000 entries for a 1,000-step plan and tripled the read (BENCHMARKS.md). A plant's
-  // autovacuum cleans a table at 20 % dead rows, within a minute (its naptime): a repair moving a whole 1,000-step plan
-  // finds the previous one's versions gone. So the bench vacuums before every run (not timed); until 2026-12-04 it did
-  // once per case, and with 20 warm-ups the later runs' PostgreSQL time grew by a third
+  // autovacuum (0040: once 1,000 + 1 % of worker_assignments' rows are dead, checked every minute) cleans up after a
+  // repair that moved a whole 1,000-step plan before the next such repair, as a rule. So the bench vacuums before every
+  // run (not timed); until 2026-12-04 it did once per case, and with 20 warm-ups the later runs' PostgreSQL time grew by
+  // a third
   await sql`vacuum analyze mes.worker_assignments`.execute(db);
   for (let i = 0; i < RUNS + WARMUPS; i++) {
     if (i > 0) await sql`vacuum mes.worker_assignments`.execute(db);
