@@ -7,7 +7,7 @@
  * assignments and plans repositories.
  */
 import { type RawBuilder, sql } from 'kysely';
-import type { Db, Trx } from '../../db/database.js';
+import { type Db, PREPARED, type Trx } from '../../db/database.js';
 import { take } from '../../db/locks.js';
 import { isoSql } from '../../shared/dates.js';
 import type { BusyRuns, SchedulerStation, SchedulerWorker, ShiftCalendar } from '../../scheduler/index.js';
@@ -17,12 +17,17 @@ interface CalendarRow {
   exceptions: { date: string; start: number | null; end: number | null }[] | null;
 }
 
+/** One row of the candidates (kind, id and bookings null); every other: one resource's bookings (candidates null). */
 interface ResourcesRow {
-  stations: { id: string; substations: string[] }[] | null;
-  workers: { id: string; operations: string[]; stations: string[]; calendarId: string | null }[] | null;
-  calendars: Record<string, CalendarRow> | null;
-  /** [kind, resource id, runs]: one row per resource, as a floor's worth of bookings is many (runs: see decodeRuns) */
-  booked: ['worker' | 'substation', string, string][] | null;
+  kind: 'worker' | 'substation' | null;
+  id: string | null;
+  candidates: {
+    stations: { id: string; substations: string[] }[] | null;
+    workers: { id: string; operations: string[]; stations: string[]; calendarId: string | null }[] | null;
+    calendars: Record<string, CalendarRow> | null;
+  } | null;
+  /** see decodeBookings */
+  bookings: Uint8Array | null;
 }
 
 export interface SchedulingResources {
@@ -63,23 +68,22 @@ export async function loadSchedulingResources(
   const planIds = typeof opts.planId === 'string' ? [opts.planId] : opts.planId;
   const until = opts.until ?? 'infinity';
   const mergeGapMs = opts.mergeGapMs ?? 1;
-  // One resource's open bookings of other plans in [now, until) as busy runs: range_agg merges the bookings, each
-  // lengthened by a hair under mergeGapMs so that runs whose gap is shorter than that become one (a gap of exactly
-  // mergeGapMs stays), and the lengthening is taken off the merged run's end again. No labels: a step that waits on
-  // a run names the booking that ends it through findBookingsEndingAt. Each run goes as two float8 of epoch ms in
-  // binary (float8send), base64 in the JSON: on a full floor (thousands of runs) writing and parsing them as decimal
-  // numbers was most of the read's CPU after the scan. The ms are exact: date_part's float8 seconds are within a
-  // fraction of a microsecond of the timestamp, rounded to whole microseconds, then divided by 1000 (the nearest
-  // float8, as extract's numeric cast to float8 gave, and without numeric arithmetic).
-  const stretchUs = Math.max(0, Math.round(mergeGapMs * 1000) - 1);
-  const epochMs = (t: RawBuilder<unknown>, minusUs = 0) => sql`float8send((round(date_part('epoch', ${t}) * 1e6::float8) - ${minusUs}::float8) / 1e3::float8)`;
-  const runs = (resource: RawBuilder<unknown>) => sql`
-    select encode(string_agg(${epochMs(sql`lower(r)`)} || ${epochMs(sql`upper(r)`, stretchUs)}, '' order by r), 'base64') as runs
-      from unnest((select range_agg(tstzrange(a.planned_start, greatest(a.planned_end, ${now}::timestamptz) + ${stretchUs}::bigint * interval '1 microsecond'))
-                     from mes.worker_assignments a
-                    where ${resource} and a.plan_id <> all(${planIds}::text[]) and a.status in ('pending', 'ready', 'in_progress', 'paused')
-                      and a.planned_start < ${until}::timestamptz and a.planned_end > ${now}::timestamptz)) r`;
-  const result = await sql<{ r: ResourcesRow }>`
+  // Two kinds of row: one of the candidates (a JSON value: stations, workers, calendars), and one per resource
+  // with other plans' open bookings in [now, until), unmerged and unlabelled, each as its start and end in
+  // timestamptz's binary form (timestamptz_send: big-endian int8 of microseconds since 2000, exact), as one bytea.
+  //  - Not inside the JSON: on a full floor (thousands of bookings) building and escaping that text was most of the
+  //    read's PostgreSQL CPU.
+  //  - Merged into busy runs here (mergeBusyRuns, a pass over sorted numbers), not by range_agg over tstzrange, which
+  //    cost PostgreSQL more per booking than the index scan does.
+  //  - In no asked order (an ordered aggregate sorts every resource's bookings again): mergeBusyRuns sorts what
+  //    does not arrive in start order.
+  //  - No labels: a step that waits on a run names the booking that ends it through findBookingsEndingAt.
+  const bookings = (resource: RawBuilder<unknown>) => sql`
+    select string_agg(timestamptz_send(a.planned_start) || timestamptz_send(a.planned_end), ''::bytea) as bookings
+      from mes.worker_assignments a
+     where ${resource} and a.plan_id <> all(${planIds}::text[]) and a.status in ('pending', 'ready', 'in_progress', 'paused')
+       and a.planned_start < ${until}::timestamptz and a.planned_end > ${now}::timestamptz`;
+  const result = await sql<ResourcesRow>`${sql.raw(PREPARED)}
     with st as (
       select s.id from mes.stations s where s.id = any(${stationIds}::text[]) and s.archived_at is null
     ), subs as (
@@ -91,7 +95,7 @@ export async function loadSchedulingResources(
          and exists (select 1 from mes.worker_operations wo where wo.worker_id = w.id and wo.operation_id = any(${operationIds}::text[]))
          and exists (select 1 from mes.worker_stations ws join st on st.id = ws.station_id where ws.worker_id = w.id)
     )
-    select json_build_object(
+    select null as kind, null as id, json_build_object(
       'stations', (select json_agg(json_build_object('id', st.id,
                      'substations', coalesce((select json_agg(subs.id order by subs.id) from subs where subs.station_id = st.id), '[]'::json)) order by st.id) from st),
       'workers', (select json_agg(json_build_object('id', wk.id, 'calendarId', wk.shift_calendar_id,
@@ -102,38 +106,86 @@ export async function loadSchedulingResources(
                                    from mes.shift_calendar_windows where calendar_id = c.id),
                      'exceptions', (select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute))
                                    from mes.shift_calendar_exceptions where calendar_id = c.id and date >= (${now}::timestamptz - interval '2 days')::date)))
-                     from mes.shift_calendars c where c.id in (select shift_calendar_id from wk)),
-      'booked', (select json_agg(json_build_array(kind, id, m.runs)) from (
-                   select 'worker' as kind, wk.id, m.* from wk cross join lateral (${runs(sql`a.worker_id = wk.id`)}) m
-                   union all
-                   select 'substation', subs.id, m.* from subs cross join lateral (${runs(sql`a.substation_id = subs.id`)}) m) m
-                  where m.runs is not null)
-    ) as r`.execute(trx);
-  const r = result.rows[0]!.r;
+                     from mes.shift_calendars c where c.id in (select shift_calendar_id from wk))
+    ) as candidates, null::bytea as bookings
+    union all
+    select 'worker', wk.id, null, m.bookings from wk cross join lateral (${bookings(sql`a.worker_id = wk.id`)}) m where m.bookings is not null
+    union all
+    select 'substation', subs.id, null, m.bookings from subs cross join lateral (${bookings(sql`a.substation_id = subs.id`)}) m where m.bookings is not null`.execute(
+    trx,
+  );
+  // the candidates' row is the one without a kind (a union's rows come in no promised order)
+  const c = result.rows.find((row) => row.kind === null)!.candidates!;
+  const booked = result.rows.filter((row) => row.kind !== null);
   return {
-    stations: r.stations ?? [],
-    workers: (r.workers ?? []).map((w) => ({
+    stations: c.stations ?? [],
+    workers: (c.workers ?? []).map((w) => ({
       id: w.id,
       operations: w.operations ?? [],
       stations: w.stations ?? [],
-      calendar: w.calendarId === null ? alwaysOnShift : toShiftCalendar(r.calendars?.[w.calendarId]),
+      calendar: w.calendarId === null ? alwaysOnShift : toShiftCalendar(c.calendars?.[w.calendarId]),
     })),
-    booked: (r.booked ?? []).map(([kind, id, runs]) => ({ kind, id, ...decodeRuns(runs) })),
+    booked: booked.map((row) => ({ kind: row.kind!, id: row.id!, ...mergeBusyRuns(decodeBookings(row.bookings!), now.getTime(), mergeGapMs) })),
   };
 }
 
-/** One resource's runs as loadSchedulingResources sends them: base64 of big-endian float8 pairs (start, end). */
-function decodeRuns(base64: string): { starts: Float64Array; ends: Float64Array } {
-  const bytes = Buffer.from(base64, 'base64');
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Microseconds from the Unix epoch to 2000-01-01, PostgreSQL's epoch of timestamps. */
+const PG_EPOCH_US = 946_684_800_000_000;
+
+/**
+ * One resource's bookings as loadSchedulingResources reads them ((start, end) pairs, each a big-endian int8 of
+ * microseconds since 2000) as epoch ms, the nearest float8 to each (microseconds since 1970 are integers well
+ * below 2^53, so the only rounding is the division by 1000).
+ */
+export function decodeBookings(bytes: Uint8Array): { starts: Float64Array; ends: Float64Array } {
   const n = bytes.byteLength >> 4;
   const starts = new Float64Array(n);
   const ends = new Float64Array(n);
+  // high word signed (before 2000 is negative), low word unsigned
+  const us = (o: number) =>
+    ((bytes[o]! << 24) | (bytes[o + 1]! << 16) | (bytes[o + 2]! << 8) | bytes[o + 3]!) * 4_294_967_296 +
+    (((bytes[o + 4]! << 24) | (bytes[o + 5]! << 16) | (bytes[o + 6]! << 8) | bytes[o + 7]!) >>> 0);
   for (let i = 0; i < n; i++) {
-    starts[i] = view.getFloat64(16 * i);
-    ends[i] = view.getFloat64(16 * i + 8);
+    starts[i] = (us(16 * i) + PG_EPOCH_US) / 1000;
+    ends[i] = (us(16 * i + 8) + PG_EPOCH_US) / 1000;
   }
   return { starts, ends };
+}
+
+/**
+ * One resource's bookings (any order; they do not overlap, the exclusion constraints see to that, though a step
+ * running past its planned end counts as busy until `now`) as busy runs in start order: bookings whose gap is
+ * shorter than `mergeGapMs` (no step of the plan fits in it) become one run; a gap of exactly that stays.
+ */
+export function mergeBusyRuns(
+  bookings: { starts: Float64Array; ends: Float64Array },
+  now: number,
+  mergeGapMs: number,
+): { starts: Float64Array; ends: Float64Array } {
+  let { starts: from, ends: to } = bookings;
+  const n = from.length;
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = from[i - 1]! <= from[i]!;
+  if (!sorted) {
+    const order = Uint32Array.from({ length: n }, (_, k) => k).sort((a, b) => from[a]! - from[b]!);
+    from = Float64Array.from(order, (k) => bookings.starts[k]!);
+    to = Float64Array.from(order, (k) => bookings.ends[k]!);
+  }
+  const starts = new Float64Array(n);
+  const ends = new Float64Array(n);
+  let runs = 0;
+  for (let i = 0; i < n; i++) {
+    const start = from[i]!;
+    const end = to[i]! > now ? to[i]! : now;
+    if (runs > 0 && start - ends[runs - 1]! < mergeGapMs) {
+      if (end > ends[runs - 1]!) ends[runs - 1] = end;
+    } else {
+      starts[runs] = start;
+      ends[runs] = end;
+      runs++;
+    }
+  }
+  return { starts: starts.slice(0, runs), ends: ends.slice(0, runs) };
 }
 
 /**
@@ -153,7 +205,7 @@ export async function findBookingsEndingAt(
      where ${resource} and a.plan_id <> all(${opts.planIds}::text[]) and a.status in ('pending', 'ready', 'in_progress', 'paused')
        and a.planned_start < to_timestamp(x.t / 1000.0)
      order by a.planned_start desc limit 1)`;
-  const result = await sql<{ i: number | string; t: number; b: [string, number | string] | null }>`
+  const result = await sql<{ i: number | string; t: number; b: [string, number | string] | null }>`${sql.raw(PREPARED)}
     select x.i, x.t, case when x.kind = 'worker' then ${last(sql`a.worker_id = x.rid`)} else ${last(sql`a.substation_id = x.rid`)} end as b
       from unnest(${opts.runs.map((r) => r.kind)}::text[], ${opts.runs.map((r) => r.id)}::text[], ${opts.runs.map((r) => r.end)}::float8[])
            with ordinality as x(kind, rid, t, i)`.execute(trx);
