@@ -35,6 +35,12 @@
  * Where a measured plan lands (its start, days after `now`) is printed too: a
  * floor booked for months still has gaps a short step fits in.
  *
+ * Each floor is a database of its own (built in one and copied), and the
+ * floors are measured in turn: round after round one release on each, the
+ * order rotating, so that a slow spell of a shared machine weighs on all of
+ * them alike (measured one floor after the other, the empty floor's median
+ * moved by 10 ms between two runs on the same machine).
+ *
  *   npm run bench:release-scale                 RELEASES=15 per floor by default
  *   RELEASES=30 npm run bench:release-scale
  */
@@ -73,8 +79,8 @@ async function releaseParts(
   planId: string,
   opts: LifecycleOptions,
   url: string,
-): Promise<{ read: number; scheduler: number; insert: number; windows: number; cpuNode: number; cpuDb: number }> {
-  let parts = { read: 0, scheduler: 0, insert: 0, windows: 0, cpuNode: 0, cpuDb: 0 };
+): Promise<{ read: number; scheduler: number; insert: number; windows: number; cpuNode: number; cpuMain: number; cpuDb: number }> {
+  let parts = { read: 0, scheduler: 0, insert: 0, windows: 0, cpuNode: 0, cpuMain: 0, cpuDb: 0 };
   try {
     await db.transaction().execute(async (trx) => {
       await lockScheduling(trx);
@@ -101,6 +107,7 @@ async function releaseParts(
         insert: performance.now() - t,
         windows: profile.windows,
         cpuNode: cpu.node,
+        cpuMain: cpu.nodeMain,
         cpuDb: cpu.db,
       };
       throw new Rollback();
@@ -119,12 +126,23 @@ interface FloorFigures {
   scheduler: number[];
   insert: number[];
   cpuNode: number[];
+  cpuMain: number[];
   cpuDb: number[];
   windows: number[];
   landsAfterDays: number[];
 }
 
-async function measureFloor(db: Db, floor: number, opts: LifecycleOptions, url: string): Promise<FloorFigures> {
+/** A floor's own database, kept open while the floors are measured in turn. */
+interface Floor {
+  figures: FloorFigures;
+  db: Db;
+  url: string;
+  close: () => Promise<void>;
+}
+
+async function openFloor(floor: number, url: string): Promise<Floor> {
+  const database = await openDatabase({ databaseUrl: url, poolSize: 2 });
+  const db = database.db;
   const openBookings = Number(
     (await sql<{ n: string }>`select count(*) as n from mes.worker_assignments where status in ('pending', 'ready', 'in_progress', 'paused')`.execute(db))
       .rows[0]!.n,
@@ -137,28 +155,33 @@ async function measureFloor(db: Db, floor: number, opts: LifecycleOptions, url: 
     scheduler: [],
     insert: [],
     cpuNode: [],
+    cpuMain: [],
     cpuDb: [],
     windows: [],
     landsAfterDays: [],
   };
-  for (let i = 0; i < RELEASES + 2; i++) {
-    const plan = await createPlan(db, benchPlan(`Measured on ${floor} #${i}`), 'bench');
-    const parts = await releaseParts(db, plan.id, opts, url);
-    const t = performance.now();
-    const released = await releasePlan(db, plan.id, true, opts);
-    const ms = performance.now() - t;
-    await cancelPlan(db, plan.id, opts);
-    if (i < 2) continue; // warm-up: JIT, plan caches, the scheduler thread
-    figures.releases.push(ms);
-    figures.read.push(parts.read);
-    figures.scheduler.push(parts.scheduler);
-    figures.insert.push(parts.insert);
-    figures.cpuNode.push(parts.cpuNode);
-    figures.cpuDb.push(parts.cpuDb);
-    figures.windows.push(parts.windows);
-    figures.landsAfterDays.push((Date.parse(released.plan.plannedStart!) - NOW.getTime()) / 86_400_000);
-  }
-  return figures;
+  return { figures, db, url, close: () => database.close() };
+}
+
+/** One measured release on a floor (its parts in a rolled-back transaction, then the release itself), cancelled after, so the floor keeps its size. */
+async function measureRelease(f: Floor, round: number, opts: LifecycleOptions, warmUp: boolean): Promise<void> {
+  const { db, figures } = f;
+  const plan = await createPlan(db, benchPlan(`Measured on ${figures.floor} #${round}`), 'bench');
+  const parts = await releaseParts(db, plan.id, opts, f.url);
+  const t = performance.now();
+  const released = await releasePlan(db, plan.id, true, opts);
+  const ms = performance.now() - t;
+  await cancelPlan(db, plan.id, opts);
+  if (warmUp) return; // JIT, plan caches, the scheduler thread
+  figures.releases.push(ms);
+  figures.read.push(parts.read);
+  figures.scheduler.push(parts.scheduler);
+  figures.insert.push(parts.insert);
+  figures.cpuNode.push(parts.cpuNode);
+  figures.cpuMain.push(parts.cpuMain);
+  figures.cpuDb.push(parts.cpuDb);
+  figures.windows.push(parts.windows);
+  figures.landsAfterDays.push((Date.parse(released.plan.plannedStart!) - NOW.getTime()) / 86_400_000);
 }
 
 /** Releases TILE plans one after another through the service: the tile every further floor repeats. Returns its span in whole weeks. */
@@ -223,61 +246,87 @@ async function main() {
   const name = `bench_scale_${process.pid}`;
   const url = await scratchDatabase(name);
   const config = loadConfig([], { ...process.env, LOG_LEVEL: 'silent' });
-  const database = await openDatabase({ databaseUrl: url, poolSize: 4 });
-  const db = database.db;
+  let database = await openDatabase({ databaseUrl: url, poolSize: 4 });
+  const floors: Floor[] = [];
+  const copies: string[] = [];
   try {
-    await migrateToLatest(db);
-    await seedDatabase(db, { size: 'full', adminPassword: 'bench-password', demoPin: '1234' });
+    await migrateToLatest(database.db);
+    await seedDatabase(database.db, { size: 'full', adminPassword: 'bench-password', demoPin: '1234' });
     const opts: LifecycleOptions = { actor: 'bench', now: NOW, utcOffsetMinutes: config.utcOffsetMinutes, schedulerBudgetMs: config.schedulerBudgetMs };
-    const [cpu] = machine().split(',');
     console.log(`machine: ${machine()}`);
     console.log(
-      `database: PostgreSQL, seeded --full; now = ${NOW.toISOString()}; scheduler budget ${opts.schedulerBudgetMs} ms; ${RELEASES} releases per floor (+2 warm-up)`,
+      `database: PostgreSQL, seeded --full; now = ${NOW.toISOString()}; scheduler budget ${opts.schedulerBudgetMs} ms; ${RELEASES} releases per floor (+2 warm-up), the floors in turn`,
     );
-    void cpu;
 
-    const results: FloorFigures[] = [];
+    // each floor is built in this database and copied (create database ... template) into one of its own, so that
+    // the floors can be measured in turn: a release on each, round after round, the order rotating, and a slow
+    // spell of a shared machine falls on every floor alike instead of on whichever was being measured then
     let tile: { ids: string[]; weeks: number } | undefined;
     let booked = 0;
     for (const floor of FLOORS) {
       if (floor > booked) {
         const t = performance.now();
         if (!tile) {
-          tile = await releaseTile(db, opts);
+          tile = await releaseTile(database.db, opts);
           booked = TILE;
         }
         const tiles = Math.ceil(floor / TILE);
-        await repeatTile(db, tile.ids, tile.weeks, Math.round(booked / TILE), tiles);
+        await repeatTile(database.db, tile.ids, tile.weeks, Math.round(booked / TILE), tiles);
         booked = tiles * TILE;
         // statistics of every table the copies grew 20-fold (autovacuum would catch up later; stale ones make the
         // planner pick sequential scans and JIT-compile the reschedule's reads, seconds of it)
-        await sql`vacuum analyze mes.worker_assignments, mes.production_plans, mes.production_plan_nodes, mes.node_predecessors, mes.node_stations`.execute(db);
+        await sql`vacuum analyze mes.worker_assignments, mes.production_plans, mes.production_plan_nodes, mes.node_predecessors, mes.node_stations`.execute(
+          database.db,
+        );
         console.log(
           `floor of ${booked} plans built in ${((performance.now() - t) / 1000).toFixed(1)} s (a tile of ${TILE} released plans spans ${tile.weeks} week(s), repeated ${tiles} times)`,
         );
       }
-      results.push(await measureFloor(db, booked, opts, url));
+      const copy = `${name}_${booked}`;
+      await database.close(); // a template must have no other session
+      floors.push(await openFloor(booked, await copyDatabase(url, copy, name)));
+      copies.push(copy);
+      database = await openDatabase({ databaseUrl: url, poolSize: 4 });
+    }
+    for (let round = 0; round < RELEASES + 2; round++) {
+      for (let k = 0; k < floors.length; k++) await measureRelease(floors[(round + k) % floors.length]!, round, opts, round < 2);
     }
 
+    const results = floors.map((fl) => fl.figures);
     const empty = results[0]!;
     console.log('');
     console.log(
-      '| other plans booked | open bookings | release median ms | p90 ms | vs empty | read ms | scheduler ms | insert ms | parts CPU ms: Node + PostgreSQL | CPU vs empty | windows read | lands after (days, median) |',
+      '| other plans booked | open bookings | release median ms | p90 ms | vs empty | read ms | scheduler ms | insert ms | parts CPU ms: Node + PostgreSQL | of Node: main thread | CPU vs empty | windows read | lands after (days, median) |',
     );
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     const cpuOf = (r: FloorFigures) => med(r.cpuNode.map((n, i) => n + r.cpuDb[i]!));
     for (const r of results) {
       console.log(
-        `| ${r.floor} | ${r.openBookings} | ${f(med(r.releases))} | ${f(p90(r.releases))} | ${(med(r.releases) / med(empty.releases)).toFixed(2)}× | ${f(med(r.read))} | ${f(med(r.scheduler))} | ${f(med(r.insert))} | ${f(cpuOf(r))} = ${f(med(r.cpuNode))} + ${f(med(r.cpuDb))} | ${(cpuOf(r) / cpuOf(empty)).toFixed(2)}× | ${Math.max(...r.windows)} | ${med(r.landsAfterDays).toFixed(2)} |`,
+        `| ${r.floor} | ${r.openBookings} | ${f(med(r.releases))} | ${f(p90(r.releases))} | ${(med(r.releases) / med(empty.releases)).toFixed(2)}× | ${f(med(r.read))} | ${f(med(r.scheduler))} | ${f(med(r.insert))} | ${f(cpuOf(r))} = ${f(med(r.cpuNode))} + ${f(med(r.cpuDb))} | ${f(med(r.cpuMain))} | ${(cpuOf(r) / cpuOf(empty)).toFixed(2)}× | ${Math.max(...r.windows)} | ${med(r.landsAfterDays).toFixed(2)} |`,
       );
     }
-    if (tile) await rescheduleRow(db, tile.ids, opts, config.rescheduleBudgetMs);
+    if (tile) await rescheduleRow(database.db, tile.ids, opts, config.rescheduleBudgetMs);
   } finally {
     await stopSchedulerThread();
+    for (const fl of floors) await fl.close();
     await database.close();
-    if (process.env.KEEP_DATABASE) console.log(`kept database ${name}`);
-    else await dropDatabase(url, name);
+    if (process.env.KEEP_DATABASE) console.log(`kept databases ${[name, ...copies].join(', ')}`);
+    else for (const db of [name, ...copies]) await dropDatabase(url, db);
   }
+}
+
+/** A copy of database `template` named `copy` on the same server; its URL. */
+async function copyDatabase(url: string, copy: string, template: string): Promise<string> {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`drop database if exists ${copy} with (force)`);
+  await client.query(`create database ${copy} template ${template}`);
+  await client.end();
+  const target = new URL(url);
+  target.pathname = `/${copy}`;
+  return target.toString();
 }
 
 async function dropDatabase(url: string, name: string): Promise<void> {
