@@ -22,20 +22,12 @@ export interface OutboxEvent {
 
 export async function recordEvents(trx: Trx, events: OutboxEvent[], actor: string | null): Promise<void> {
   if (events.length === 0) return;
-  const rows = events.map((e) => ({
-    topic: e.topic,
-    entity_type: e.entityType,
-    entity_id: e.entityId,
-    change: e.change,
-    plan_id: e.planId ?? null,
-    worker_id: e.workerId ?? null,
-    station_id: e.stationId ?? null,
-    payload: e.payload ?? {},
-    actor,
-  }));
+  // each event as an array, its fields by position: a floor reschedule records ~14,000 events, and as objects their
+  // repeated keys were a quarter of the JSON and the larger part of PostgreSQL's parsing (13,889 events: 247-282 ms
+  // as objects through jsonb_to_recordset, 164-174 ms as arrays)
+  const rows = events.map((e) => [e.topic, e.entityType, e.entityId, e.change, e.planId ?? null, e.workerId ?? null, e.stationId ?? null, e.payload ?? {}]);
   await sql`
     insert into mes.events (topic, entity_type, entity_id, change, plan_id, worker_id, station_id, payload, actor)
-    select topic, entity_type, entity_id, change, plan_id, worker_id, station_id, payload, actor
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(topic text, entity_type text, entity_id text, change text,
-        plan_id text, worker_id text, station_id text, payload jsonb, actor text)`.execute(trx);
+    select e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, e->7, ${actor}::text
+      from jsonb_array_elements(${JSON.stringify(rows)}::jsonb) as x(e)`.execute(trx);
 }
