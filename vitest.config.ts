@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,10 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
-    // vitest's default is one worker fewer than the CPUs: one on a two-core machine, where the files ran one after
-    // another (1,548 s of a 27-minute CI run). Most files wait on PostgreSQL, a spawned server or a browser much of
-    // the time, and each has its own database and ports, so two run side by side even on two cores.
-    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 60_000,
     hookTimeout: 120_000,
     env: { NODE_ENV: 'test' },
