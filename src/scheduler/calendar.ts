@@ -208,13 +208,20 @@ export class CompiledCalendar {
   segmentsBetween(a: number, b: number): Interval[] {
     const out: Interval[] = [];
     if (b <= a) return out;
+    let from = a;
     let i = this.firstEndAfter(a);
     while (i >= 0 && i < this.starts.length) {
-      const s = Math.max(this.starts[i]!, a);
+      const s = Math.max(this.starts[i]!, from);
       if (s >= b) break;
-      out.push({ start: s, end: Math.min(this.ends[i]!, b) });
+      const e = Math.min(this.ends[i]!, b);
+      // a shift that runs over the end of the compiled days (22:00-24:00 on the last, 00:00-06:00 on the next) is
+      // one interval that grows when the next days are compiled: what follows its first part continues that segment
+      const last = out.at(-1);
+      if (last && last.end >= s) last.end = e;
+      else out.push({ start: s, end: e });
       if (this.ends[i]! >= b) break;
-      i = this.firstEndAfter(this.ends[i]!);
+      from = this.ends[i]!;
+      i = this.firstEndAfter(from);
     }
     return out;
   }

@@ -55,6 +55,19 @@ describe('workedSegments', () => {
     ]);
   });
 
+  it('gives a night shift that runs over the end of the calendar days compiled first as one segment', () => {
+    // 22:00-24:00 and 00:00-02:00 every day: one shift a night; the calendar compiles 14 days at a time, and the
+    // night from the 14th day to the 15th was the start of a segment twice, its first part and then the whole
+    const nights: ShiftCalendar = {
+      weekly: Array.from({ length: 7 }, () => [
+        { start: 0, end: 120 },
+        { start: 1320, end: 1440 },
+      ]),
+    };
+    const segs = workedSegments(nights, 0, at(0, 22), { minutes: 20 * 240 });
+    expect(segs).toEqual(Array.from({ length: 20 }, (_, d) => ({ start: at(d, 22), end: at(d + 1, 2) })));
+  });
+
   it('segments are disjoint, ordered, on shift, and sum to the booked minutes (property)', () => {
     const windows = fc
       .array(fc.tuple(fc.integer({ min: 0, max: 1439 }), fc.integer({ min: 1, max: 600 })), { minLength: 1, maxLength: 3 })
@@ -66,6 +79,10 @@ describe('workedSegments', () => {
         fc.integer({ min: 1, max: 3000 }),
         fc.integer({ min: -720, max: 840 }),
         (weekly, startMin, minutes, offset) => {
+          // within the calendar's horizon (a year: a calendar of a minute a day cannot hold 3,000 minutes); each day
+          // holds at least its longest window, so 50 weeks of those are a lower bound of what a year holds
+          const weekMinimum = weekly.reduce((sum, day) => sum + Math.max(...day.map((w) => w.end - w.start)), 0);
+          fc.pre(minutes <= 50 * weekMinimum);
           const cal: ShiftCalendar = { weekly };
           const start = MON + startMin * MIN;
           const end = addWorkingMinutes(cal, offset, start, minutes);
