@@ -146,6 +146,7 @@ describeEachEngine('POST /api/mes/schedule/reschedule', (ctx) => {
         )
       ).rows.map((r) => r.id);
     const idsBefore = await openIds();
+    const lastEvent = (await sql<{ id: string }>`select coalesce(max(id), 0) as id from mes.events`.execute(ctx.database.db)).rows[0]!.id;
 
     const res = await reschedule([started, urgent, pinned]);
     expect(res.statusCode, res.body).toBe(200);
@@ -168,6 +169,19 @@ describeEachEngine('POST /api/mes/schedule/reschedule', (ctx) => {
     );
     expect(moves.rows.length).toBeGreaterThan(0);
     expect(moves.rows[0]!.from).toMatchObject({ plannedStart: expect.any(String), workerId: expect.any(String) });
+    // every worker who lost or got a step hears it once for the whole floor, with the plans concerned
+    const told = await sql<{ workerId: string; planIds: string[] }>`
+      select worker_id as "workerId", payload->'planIds' as "planIds" from mes.events
+       where topic = 'workers' and change = 'schedule_changed' and id > ${lastEvent}`.execute(ctx.database.db);
+    const moved = await sql<{ workerId: string; planId: string }>`
+      select e.worker_id as "workerId", e.plan_id as "planId" from mes.events e where e.id > ${lastEvent} and e.topic = 'assignments' and e.change = 'rescheduled'
+      union select e.payload->'from'->>'workerId', e.plan_id from mes.events e where e.id > ${lastEvent} and e.topic = 'assignments' and e.change = 'rescheduled'`.execute(
+      ctx.database.db,
+    );
+    const expected = new Map<string, Set<string>>();
+    for (const r of moved.rows) expected.set(r.workerId, (expected.get(r.workerId) ?? new Set()).add(r.planId));
+    expect(told.rows.map((r) => r.workerId).sort()).toEqual([...expected.keys()].sort());
+    for (const r of told.rows) expect(r.planIds).toEqual([...expected.get(r.workerId)!].sort());
     expect(await runIntegrityChecks(ctx.database.db)).toEqual([]);
   });
 

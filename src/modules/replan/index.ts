@@ -7,6 +7,7 @@
  */
 export {
   assignmentEvents,
+  bookingEvent,
   type BookingOfNode,
   cancelledEvent,
   type LiveAssignment,

@@ -31,9 +31,9 @@ export interface BookingOfNode {
   nodeId: string;
 }
 
-/** An event per assignment, and a `schedule_changed` per worker concerned (theirs, and `alsoChanged`: workers who lost work). */
-export function assignmentEvents(planId: string, rows: BookingOfNode[], change: string, alsoChanged: string[] = []): OutboxEvent[] {
-  const events: OutboxEvent[] = rows.map((a) => ({
+/** A booking's event: where and when it is, for the streams of its plan, worker and station. */
+export function bookingEvent(planId: string, a: BookingOfNode, change: string): OutboxEvent & { payload: Record<string, unknown> } {
+  return {
     topic: 'assignments',
     entityType: 'assignment',
     entityId: a.id,
@@ -48,7 +48,12 @@ export function assignmentEvents(planId: string, rows: BookingOfNode[], change: 
       plannedStart: new Date(a.start).toISOString(),
       plannedEnd: new Date(a.end).toISOString(),
     },
-  }));
+  };
+}
+
+/** An event per assignment, and a `schedule_changed` per worker concerned (theirs, and `alsoChanged`: workers who lost work). */
+export function assignmentEvents(planId: string, rows: BookingOfNode[], change: string, alsoChanged: string[] = []): OutboxEvent[] {
+  const events: OutboxEvent[] = rows.map((a) => bookingEvent(planId, a, change));
   for (const workerId of new Set([...rows.map((a) => a.workerId), ...alsoChanged])) {
     events.push({ topic: 'workers', entityType: 'worker', entityId: workerId, change: 'schedule_changed', workerId, planId, payload: { planId } });
   }
