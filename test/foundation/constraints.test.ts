@@ -67,7 +67,7 @@ describeEachEngine('database guards', (ctx) => {
     await sql`delete from mes.worker_assignments`.execute(db);
   });
 
-  it('keeps the booking keys the exclusion constraints compare on the ids, whatever a statement writes (0035)', async () => {
+  it('keeps the booking keys the exclusion constraints compare on the ids, whatever a statement writes (0035, 0041)', async () => {
     const db = ctx.database.db;
     const keys = async (id: string) =>
       (
@@ -78,13 +78,26 @@ describeEachEngine('database guards', (ctx) => {
       ).rows[0];
     await assignment('WA-0101-020', nodeA, 'W-001', 'ST-001-01', '2030-01-03T08:00Z', '2030-01-03T10:00Z').execute(db);
     expect(await keys('WA-0101-020')).toEqual({ worker: true, substation: true });
-    // a key written by hand is set back from the id: it cannot hide a booking from the constraint
-    await sql`update mes.worker_assignments set worker_key = worker_key + 1000, substation_key = 0 where id = 'WA-0101-020'`.execute(db);
+    // a key written by hand that is not its id's is refused: it cannot hide a booking from the constraint
+    const wrongKey = async (set: ReturnType<typeof sql>, constraint: string) =>
+      expect(sql`update mes.worker_assignments set ${set} where id = 'WA-0101-020'`.execute(db)).rejects.toMatchObject({ code: '23503', constraint });
+    await wrongKey(sql`worker_key = worker_key + 1000`, 'worker_assignments_worker_id_fkey');
+    await wrongKey(sql`substation_key = 0`, 'worker_assignments_substation_id_fkey');
+    // ... and so is another resource's key with a move, or the old key kept with a move to an unknown worker
+    await wrongKey(sql`worker_id = 'W-002', worker_key = (select booking_key from mes.workers where id = 'W-003')`, 'worker_assignments_worker_id_fkey');
+    await wrongKey(sql`worker_id = 'W-404'`, 'worker_assignments_worker_id_fkey');
     expect(await keys('WA-0101-020')).toEqual({ worker: true, substation: true });
-    // moving the booking to another worker and substation moves its keys
+    // moving the booking to another worker and substation by the ids alone moves its keys
     await sql`update mes.worker_assignments set worker_id = 'W-002', substation_id = 'ST-001-02' where id = 'WA-0101-020'`.execute(db);
     expect(await keys('WA-0101-020')).toEqual({ worker: true, substation: true });
     await refusedAsOverlap(assignment('WA-0101-021', nodeB, 'W-002', 'ST-001-01', '2030-01-03T09:00Z', '2030-01-03T09:30Z').execute(db), 'worker');
+    // ... and so does a move naming the new ids with their keys (the floor's rebooking), checked by the foreign keys
+    await sql`update mes.worker_assignments
+                 set worker_id = 'W-003', worker_key = (select booking_key from mes.workers where id = 'W-003'),
+                     substation_id = 'ST-001-01', substation_key = (select booking_key from mes.substations where id = 'ST-001-01')
+               where id = 'WA-0101-020'`.execute(db);
+    expect(await keys('WA-0101-020')).toEqual({ worker: true, substation: true });
+    await refusedAsOverlap(assignment('WA-0101-021', nodeB, 'W-003', 'ST-001-02', '2030-01-03T09:00Z', '2030-01-03T09:30Z').execute(db), 'worker');
     // an unknown worker is still the foreign key's violation
     await expect(assignment('WA-0101-022', nodeB, 'W-404', 'ST-001-01', '2030-01-04T09:00Z', '2030-01-04T09:30Z').execute(db)).rejects.toMatchObject({
       code: '23503',

@@ -34,6 +34,7 @@ import * as m0036 from './0036_repair_write_guards.js';
 import * as m0038 from './0038_plan_summaries.js';
 import * as m0039 from './0039_booking_boxes.js';
 import * as m0040 from './0040_assignments_autovacuum.js';
+import * as m0041 from './0041_booking_keys_checked.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -67,4 +68,5 @@ export const migrations: Record<string, Migration> = {
   '0038_plan_summaries': m0038,
   '0039_booking_boxes': m0039,
   '0040_assignments_autovacuum': m0040,
+  '0041_booking_keys_checked': m0041,
 };

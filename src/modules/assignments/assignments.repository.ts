@@ -136,9 +136,13 @@ export async function rebookAssignments(trx: Trx, rows: (Omit<NewAssignment, 'no
     update mes.worker_assignments a
        set worker_id = x.worker_id, station_id = x.station_id, substation_id = x.substation_id, planned_start = x.planned_start,
            planned_end = x.planned_end, work_minutes = x.work_minutes, status = x.status, pinned = x.pinned, wait_reason = x.wait_reason,
-           baseline_start = null, baseline_end = null, version = a.version + 1
+           baseline_start = null, baseline_end = null, version = a.version + 1,
+           -- the new resources' booking keys, which the foreign keys check against the ids (0041) instead of a row trigger
+           -- looking each up again; an unknown id keeps the old key, so the trigger runs and names the missing row
+           worker_key = coalesce(w.booking_key, a.worker_key), substation_key = coalesce(s.booking_key, a.substation_key)
       from jsonb_to_recordset(${JSON.stringify(json)}::jsonb) as x(id text, worker_id text, station_id text, substation_id text,
              planned_start timestamptz, planned_end timestamptz, work_minutes numeric, status text, pinned boolean, wait_reason jsonb)
+           left join mes.workers w on w.id = x.worker_id left join mes.substations s on s.id = x.substation_id
      where a.id = x.id and a.status in ('pending', 'ready')`.execute(trx);
   await sql`set constraints ${constraints} immediate`.execute(trx);
 }
