@@ -7,6 +7,7 @@ import { buildApp } from './app.js';
 import { type Config, loadConfig } from './config.js';
 import { openDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrator.js';
+import { hashCost, productionHashCost } from './modules/auth/index.js';
 import { startDemoFloor } from './seed/demo-floor.js';
 import { hasMesData, SeedRefusedError, seedDatabase } from './seed/seed.js';
 import { describeFailure } from './shared/failure.js';
@@ -17,6 +18,7 @@ async function main() {
   const app = await buildApp({ database, config });
   const log = app.log;
   log.info({ engine: database.engine, data: database.location }, `database: ${database.engine} at ${database.location}`);
+  if (hashCost() !== productionHashCost) log.warn("NODE_ENV=test: new passwords and PINs are hashed at the test runner's low cost; unset it for a plant");
 
   try {
     const applied = await migrateToLatest(database.db);

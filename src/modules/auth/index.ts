@@ -4,3 +4,4 @@ export type { Role, SessionUser } from './auth.schema.js';
 export { authenticate, deleteExpiredSessions, openSessions, sessionOf } from './auth.service.js';
 export { SessionCache } from './session-cache.js';
 export { sessionCookie } from './auth.request.js';
+export { hashCost, productionHashCost } from './passwords.js';
