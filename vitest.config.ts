@@ -7,8 +7,9 @@ export default defineConfig({
     pool: 'forks',
     // the files share their worker process instead of each getting a new one: every file that opens the app imported
     // its whole module graph again (~3 s each under tsx, ~5 min of the CI run's 109 files), and its code ran cold.
-    // Nothing in src keeps state in a module that one file could leave for the next (each file opens its own app,
-    // databases and scheduler thread and closes them)
+    // Nothing in src keeps state in a module that one file could leave for the next: each file opens its own app and
+    // databases and closes them; the scheduler thread is the one module-level resource, and it is stateless (each
+    // request carries its whole input) and unref'd while idle, so the files share it
     isolate: false,
     testTimeout: 60_000,
     hookTimeout: 120_000,
