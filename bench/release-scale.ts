@@ -74,13 +74,8 @@ class Rollback extends Error {}
  * of scheduleNodes), the insert; and the CPU time of the three together, this process's (every thread: the scheduler's
  * too) and the transaction's PostgreSQL backend's, which a busy machine inflates much less than wall time.
  */
-async function releaseParts(
-  db: Db,
-  planId: string,
-  opts: LifecycleOptions,
-  url: string,
-): Promise<{ read: number; scheduler: number; insert: number; windows: number; cpuNode: number; cpuMain: number; cpuDb: number }> {
-  let parts = { read: 0, scheduler: 0, insert: 0, windows: 0, cpuNode: 0, cpuMain: 0, cpuDb: 0 };
+async function releaseParts(db: Db, planId: string, opts: LifecycleOptions, url: string): Promise<Record<Part, number>> {
+  let parts: Record<Part, number> = { read: 0, scheduler: 0, insert: 0, windows: 0, cpuNode: 0, cpuMain: 0, cpuDb: 0 };
   try {
     await db.transaction().execute(async (trx) => {
       await lockScheduling(trx);
@@ -118,19 +113,12 @@ async function releaseParts(
   return parts;
 }
 
-interface FloorFigures {
-  floor: number;
-  openBookings: number;
-  releases: number[];
-  read: number[];
-  scheduler: number[];
-  insert: number[];
-  cpuNode: number[];
-  cpuMain: number[];
-  cpuDb: number[];
-  windows: number[];
-  landsAfterDays: number[];
-}
+/** What releaseParts measures of one release. */
+const partNames = ['read', 'scheduler', 'insert', 'windows', 'cpuNode', 'cpuMain', 'cpuDb'] as const;
+type Part = (typeof partNames)[number];
+
+/** A floor's figures: per release, its time, each of its parts, where the plan landed. */
+type FloorFigures = { floor: number; openBookings: number; releases: number[]; landsAfterDays: number[] } & Record<Part, number[]>;
 
 /** A floor's own database, kept open while the floors are measured in turn. */
 interface Floor {
@@ -147,19 +135,8 @@ async function openFloor(floor: number, url: string): Promise<Floor> {
     (await sql<{ n: string }>`select count(*) as n from mes.worker_assignments where status in ('pending', 'ready', 'in_progress', 'paused')`.execute(db))
       .rows[0]!.n,
   );
-  const figures: FloorFigures = {
-    floor,
-    openBookings,
-    releases: [],
-    read: [],
-    scheduler: [],
-    insert: [],
-    cpuNode: [],
-    cpuMain: [],
-    cpuDb: [],
-    windows: [],
-    landsAfterDays: [],
-  };
+  const perPart = Object.fromEntries(partNames.map((k) => [k, [] as number[]])) as Record<Part, number[]>;
+  const figures: FloorFigures = { floor, openBookings, releases: [], landsAfterDays: [], ...perPart };
   return { figures, db, url, close: () => database.close() };
 }
 
@@ -174,13 +151,7 @@ async function measureRelease(f: Floor, round: number, opts: LifecycleOptions, w
   await cancelPlan(db, plan.id, opts);
   if (warmUp) return; // JIT, plan caches, the scheduler thread
   figures.releases.push(ms);
-  figures.read.push(parts.read);
-  figures.scheduler.push(parts.scheduler);
-  figures.insert.push(parts.insert);
-  figures.cpuNode.push(parts.cpuNode);
-  figures.cpuMain.push(parts.cpuMain);
-  figures.cpuDb.push(parts.cpuDb);
-  figures.windows.push(parts.windows);
+  for (const k of partNames) figures[k].push(parts[k]);
   figures.landsAfterDays.push((Date.parse(released.plan.plannedStart!) - NOW.getTime()) / 86_400_000);
 }
 
