@@ -97,7 +97,7 @@
  *     priority sum is the best possible too, and with one plan it goes straight
  *     to the local search's phase 2 (phase 1 only crosses makespan plateaus).
  */
-import { MINUTE_MS } from './calendar.js';
+import { HORIZON_DAYS, MINUTE_MS } from './calendar.js';
 import { BIND_SHIFT, BIND_SUB, BIND_WORKER, type Decoded } from './solution.js';
 import { computeLowerBounds } from './lowerbound.js';
 import { buildModel, type Model } from './model.js';
@@ -151,6 +151,8 @@ export function schedulePlan(input: ScheduleInput): ScheduleResult {
     throw new UnschedulableError([
       {
         nodeId: model.nodes[v]?.id ?? '?',
+        kind: 'horizon',
+        params: { horizonDays: HORIZON_DAYS },
         reason: 'cannot be placed within the scheduling horizon (qualified workers are booked or off shift until its end)',
       },
     ]);

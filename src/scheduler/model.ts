@@ -7,7 +7,7 @@ import { bookingCalendar } from './availability.js';
 import { buildBase } from './base.js';
 import { CompiledCalendar, HORIZON_DAYS, MINUTE_MS } from './calendar.js';
 import { cyclicComponents, topologicalOrder } from './graph.js';
-import type { BusyRuns, ScheduleInput, SchedulingProblem, ShiftCalendar } from './types.js';
+import type { BusyRuns, ScheduleInput, SchedulingProblem, SchedulingProblemKind, ShiftCalendar } from './types.js';
 import { UnschedulableError } from './types.js';
 
 /** One candidate station of a node with its eligible substations and workers. */
@@ -184,51 +184,65 @@ export function buildModel(input: ScheduleInput): Model {
   // ---- nodes -------------------------------------------------------------------
   const nodeIndex = new Map<string, number>();
   input.nodes.forEach((n, i) => {
-    if (nodeIndex.has(n.id)) problems.push({ nodeId: n.id, reason: `duplicate node id ${n.id}` });
+    if (nodeIndex.has(n.id)) problems.push({ nodeId: n.id, kind: 'duplicate_node', params: {}, reason: `duplicate node id ${n.id}` });
     else nodeIndex.set(n.id, i);
   });
 
   const nodes: ModelNode[] = [];
   input.nodes.forEach((n, i) => {
-    const bad = (reason: string): void => {
-      problems.push({ nodeId: n.id, reason });
+    const bad = (kind: SchedulingProblemKind, params: SchedulingProblem['params'], reason: string): void => {
+      problems.push({ nodeId: n.id, kind, params, reason });
     };
     const preds: number[] = [];
     for (const p of n.predecessors ?? []) {
       const pi = nodeIndex.get(p);
-      if (pi === undefined) bad(`unknown predecessor ${p}`);
+      if (pi === undefined) bad('unknown_predecessor', { predecessor: p }, `unknown predecessor ${p}`);
       else if (!preds.includes(pi)) preds.push(pi);
     }
     let numbersOk = true;
     if (!isPos(n.quantity)) {
-      bad(`quantity must be > 0 (got ${String(n.quantity)})`);
+      bad('not_positive', { field: 'quantity', value: String(n.quantity) }, `quantity must be > 0 (got ${String(n.quantity)})`);
       numbersOk = false;
     }
     if (!isPos(n.nominalTimeMinutes)) {
-      bad(`nominalTimeMinutes must be > 0 (got ${String(n.nominalTimeMinutes)})`);
+      bad(
+        'not_positive',
+        { field: 'nominalTimeMinutes', value: String(n.nominalTimeMinutes) },
+        `nominalTimeMinutes must be > 0 (got ${String(n.nominalTimeMinutes)})`,
+      );
       numbersOk = false;
     }
     if (!isPos(n.efficiency)) {
-      bad(`efficiency must be > 0 (got ${String(n.efficiency)})`);
+      bad('not_positive', { field: 'efficiency', value: String(n.efficiency) }, `efficiency must be > 0 (got ${String(n.efficiency)})`);
       numbersOk = false;
     }
-    if (n.notBefore !== undefined && !Number.isFinite(n.notBefore)) bad('notBefore must be a finite epoch-ms number');
+    if (n.notBefore !== undefined && !Number.isFinite(n.notBefore)) bad('not_finite', { field: 'notBefore' }, 'notBefore must be a finite epoch-ms number');
 
     const pin = n.pin ?? {};
     const problemsBefore = problems.length;
     let pinStation: number | undefined;
     if (pin.stationId !== undefined) {
       pinStation = stationIndex.get(pin.stationId);
-      if (pinStation === undefined) bad(`pinned station ${pin.stationId} is not available (unknown or archived)`);
+      if (pinStation === undefined)
+        bad('pinned_station_unavailable', { stationId: pin.stationId }, `pinned station ${pin.stationId} is not available (unknown or archived)`);
     }
     let pinSub: number | undefined;
     if (pin.substationId !== undefined) {
       pinSub = subIndex.get(pin.substationId);
-      if (pinSub === undefined) bad(`pinned substation ${pin.substationId} is not available (unknown, archived or under maintenance)`);
+      if (pinSub === undefined)
+        bad(
+          'pinned_substation_unavailable',
+          { substationId: pin.substationId },
+          `pinned substation ${pin.substationId} is not available (unknown, archived or under maintenance)`,
+        );
       else {
         const owner = subStation[pinSub]!;
         if (pinStation !== undefined && pinStation !== owner) {
-          bad(`pinned substation ${pin.substationId} does not belong to pinned station ${pin.stationId}`);
+          bad(
+            'pinned_substation_elsewhere',
+            { substationId: pin.substationId, stationId: pin.stationId! },
+            `pinned substation ${pin.substationId} does not belong to pinned station ${pin.stationId}`,
+          );
         }
         pinStation = owner; // pinned substation implies its station
       }
@@ -237,7 +251,11 @@ export function buildModel(input: ScheduleInput): Model {
     if (pin.workerId !== undefined) {
       pinWorker = workerIndex.get(pin.workerId);
       if (pinWorker === undefined)
-        bad(`pinned worker ${pin.workerId} is not available (unknown, archived, or neither qualified nor allowed for this plan's steps)`);
+        bad(
+          'pinned_worker_unavailable',
+          { workerId: pin.workerId },
+          `pinned worker ${pin.workerId} is not available (unknown, archived, or neither qualified nor allowed for this plan's steps)`,
+        );
     }
 
     const opts: ModelOption[] = [];
@@ -267,7 +285,11 @@ export function buildModel(input: ScheduleInput): Model {
         return;
       }
       if (c.timeMinutes !== undefined && !isPos(c.timeMinutes)) {
-        bad(`candidate ${c.stationId}: timeMinutes must be > 0 (got ${String(c.timeMinutes)})`);
+        bad(
+          'not_positive',
+          { field: `timeMinutes (${c.stationId})`, value: String(c.timeMinutes) },
+          `candidate ${c.stationId}: timeMinutes must be > 0 (got ${String(c.timeMinutes)})`,
+        );
         return;
       }
       const workers: number[] = [];
@@ -303,20 +325,41 @@ export function buildModel(input: ScheduleInput): Model {
     if (alreadyExplained) {
       // already explained by a pin (or candidate) problem reported above
     } else if (pinStation !== undefined && !pinnedStationIsCandidate) {
-      bad(`pinned station ${stationIds[pinStation]} is not among the node's candidate stations`);
+      bad(
+        'pinned_station_not_candidate',
+        { stationId: stationIds[pinStation]! },
+        `pinned station ${stationIds[pinStation]} is not among the node's candidate stations`,
+      );
     } else if (opts.length === 0 && numbersOk) {
       const stationsTried = (n.candidates ?? []).length;
-      if (stationsTried === 0) bad('no capable station (no candidates)');
+      if (stationsTried === 0) bad('no_candidates', {}, 'no capable station (no candidates)');
       else if (noWorker.length === 0 && offShift.size === 0) {
         const parts: string[] = [];
         if (unknown.length) parts.push(`unknown station ${unknown.join(', ')}`);
         if (noSubs.length) parts.push(`no substation at ${noSubs.join(', ')}`);
-        bad(`no capable station${parts.length ? ` (${parts.join('; ')})` : ''}`);
+        bad(
+          'no_capable_station',
+          { unknownStations: unknown.join(', '), stationsWithoutSubstation: noSubs.join(', ') },
+          `no capable station${parts.length ? ` (${parts.join('; ')})` : ''}`,
+        );
       } else if (offShift.size > 0) {
-        bad(`no qualified worker is on shift within the ${HORIZON_DAYS}-day horizon (${[...offShift].join(', ')} never on shift)`);
+        bad(
+          'no_worker_on_shift',
+          { workers: [...offShift].join(', '), horizonDays: HORIZON_DAYS },
+          `no qualified worker is on shift within the ${HORIZON_DAYS}-day horizon (${[...offShift].join(', ')} never on shift)`,
+        );
       } else {
-        const who = pinWorker !== undefined ? `pinned worker ${workerIds[pinWorker]} is not qualified/allowed` : 'no qualified worker allowed';
-        bad(`${who} at ${noWorker.join(', ')} for ${n.operationId}`);
+        const stations = noWorker.join(', ');
+        if (pinWorker !== undefined) {
+          const workerId = workerIds[pinWorker]!;
+          bad(
+            'pinned_worker_not_qualified',
+            { workerId, stations, operationId: n.operationId },
+            `pinned worker ${workerId} is not qualified/allowed at ${stations} for ${n.operationId}`,
+          );
+        } else {
+          bad('no_qualified_worker', { stations, operationId: n.operationId }, `no qualified worker allowed at ${stations} for ${n.operationId}`);
+        }
       }
     }
 
@@ -353,10 +396,11 @@ export function buildModel(input: ScheduleInput): Model {
     for (const comp of cyclicComponents(nodes)) {
       const names = comp.map((k) => nodes[k]!.id);
       for (const k of comp) {
-        problems.push({
-          nodeId: nodes[k]!.id,
-          reason: comp.length === 1 ? 'precedence cycle (node is its own predecessor)' : `precedence cycle among ${names.join(', ')}`,
-        });
+        problems.push(
+          comp.length === 1
+            ? { nodeId: nodes[k]!.id, kind: 'own_predecessor', params: {}, reason: 'precedence cycle (node is its own predecessor)' }
+            : { nodeId: nodes[k]!.id, kind: 'precedence_cycle', params: { nodes: names.join(', ') }, reason: `precedence cycle among ${names.join(', ')}` },
+        );
       }
     }
   }

@@ -190,8 +190,34 @@ export interface ScheduleResult {
   stats: ScheduleStats;
 }
 
+/**
+ * Why a node cannot be scheduled, as data: the app words `kind` with `params` in the reader's language
+ * (lists in params are ids joined with ", "; empty when there are none).
+ */
+export type SchedulingProblemKind =
+  | 'duplicate_node'
+  | 'unknown_predecessor'
+  | 'not_positive'
+  | 'not_finite'
+  | 'pinned_station_unavailable'
+  | 'pinned_substation_unavailable'
+  | 'pinned_substation_elsewhere'
+  | 'pinned_worker_unavailable'
+  | 'pinned_station_not_candidate'
+  | 'no_candidates'
+  | 'no_capable_station'
+  | 'no_worker_on_shift'
+  | 'no_qualified_worker'
+  | 'pinned_worker_not_qualified'
+  | 'own_predecessor'
+  | 'precedence_cycle'
+  | 'horizon';
+
 export interface SchedulingProblem {
   nodeId: string;
+  kind: SchedulingProblemKind;
+  params: Record<string, string | number>;
+  /** the same in English, for logs and the error's message */
   reason: string;
 }
 

@@ -120,8 +120,17 @@ describeEachEngine('plan lifecycle', (ctx) => {
     doc.nodes[2]!.assignedStations = [{ stationId: 'ST-090', priority: 1 }];
     const id = await newPlan(doc);
     await expectNoWrite(db, async () => {
-      const res = expectProblem(await planner.post(`/api/mes/production-plans/${id}/release`, {}), 422, /node N3: .*worker/);
+      const res = expectProblem(
+        await planner.post(`/api/mes/production-plans/${id}/release`, {}),
+        422,
+        /node N3: no qualified worker allowed at ST-090 for OP-004/,
+      );
       expect(res.field).toBe('nodes/2');
+      // the scheduler's reason is worded in the reader's language too, not passed on in English
+      const tr = expectProblem(await planner.post(`/api/mes/production-plans/${id}/release`, {}, { 'accept-language': 'tr' }), 422);
+      expect(tr.detail).toContain('N3 düğümü: ST-090 istasyonunda OP-004 için izinli yetkin çalışan yok');
+      expect(tr.errors[0].message).toContain('izinli yetkin çalışan yok');
+      expect(tr.detail).not.toMatch(/qualified|worker|allowed/);
     });
   });
 
@@ -147,6 +156,8 @@ describeEachEngine('plan lifecycle', (ctx) => {
     // every substation under maintenance: nowhere to work
     await sql`update mes.substations set status = 'maintenance' where id = 'ST-091-01'`.execute(db);
     await refused(/node N4: no capable station \(no substation at ST-091\)/);
+    const tr = expectProblem(await planner.post(`/api/mes/production-plans/${id}/release`, {}, { 'accept-language': 'tr' }), 422);
+    expect(tr.detail).toContain('N4 düğümü: işi yapabilecek istasyon yok (ST-091 istasyonunda alt istasyon yok)');
     await sql`update mes.substations set status = 'available' where id = 'ST-091-01'`.execute(db);
     // the station no longer does the operation
     await sql`delete from mes.station_operations where station_id = 'ST-091' and operation_id = 'OP-006'`.execute(db);

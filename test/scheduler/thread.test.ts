@@ -96,7 +96,14 @@ describe('scheduler thread', () => {
     input.nodes[3] = { ...input.nodes[3]!, candidates: [{ stationId: 'ST-9', priority: 1 }] };
     const error = await scheduleOnThread(input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnschedulableError);
-    expect((error as UnschedulableError).problems).toEqual([{ nodeId: 'J0-3', reason: expect.stringContaining('ST-9') }]);
+    expect((error as UnschedulableError).problems).toEqual([
+      {
+        nodeId: 'J0-3',
+        kind: 'no_capable_station',
+        params: { unknownStations: 'ST-9', stationsWithoutSubstation: '' },
+        reason: expect.stringContaining('ST-9'),
+      },
+    ]);
   });
 
   it('leaves the main event loop free while it searches', async () => {

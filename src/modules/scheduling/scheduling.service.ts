@@ -23,6 +23,7 @@ import { detail, DomainError, m, summaryOf } from '../../shared/errors.js';
 import type { WaitReason } from '../../shared/wait-reasons.js';
 import type { NewAssignment } from '../assignments/index.js';
 import type { PlanDetail } from '../plans/index.js';
+import { problemReason } from './problems.rules.js';
 import { scheduleOnThread } from './scheduler-thread.js';
 import { loadSubstationAvailability, withAvailability } from './availability.repository.js';
 import { findBookingsEndingAt, loadSchedulingResources } from './scheduling.repository.js';
@@ -306,7 +307,7 @@ export async function scheduleNodes(trx: Trx, req: ScheduleRequest): Promise<Sch
     if (error instanceof UnschedulableError) {
       const index = new Map(plan.nodes.map((n, i) => [n.nodeId, i]));
       const errors = error.problems.map((p) =>
-        detail(`nodes/${index.get(p.nodeId) ?? '?'}`, m('schedule.node_problem', { nodeId: p.nodeId, reason: p.reason })),
+        detail(`nodes/${index.get(p.nodeId) ?? '?'}`, m('schedule.node_problem', { nodeId: p.nodeId, reason: problemReason(p) })),
       );
       const first = errors[0]!;
       throw new DomainError('rule_violated', summaryOf(errors), {
@@ -399,7 +400,7 @@ export async function scheduleFloor(
         const o = owner.get(p.nodeId);
         return detail(
           `body/planIds/${o ? index.get(o.part.plan.id) : '?'}`,
-          m('schedule.floor_node_problem', { planId: o?.part.plan.id ?? '?', nodeId: o?.nodeId ?? p.nodeId, reason: p.reason }),
+          m('schedule.floor_node_problem', { planId: o?.part.plan.id ?? '?', nodeId: o?.nodeId ?? p.nodeId, reason: problemReason(p) }),
         );
       });
       throw new DomainError('rule_violated', summaryOf(errors), { field: errors[0]!.field, errors });
