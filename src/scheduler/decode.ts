@@ -73,17 +73,27 @@ export class Decoder {
     this.load.fill(0);
   }
 
+  /**
+   * Room for k triples in the scratch arrays, keeping the ones already listed: it grows while a step's triples are
+   * being listed (more than 64 worker-substation pairs), and the triples before it must survive the move (they once
+   * did not: zeroed, they read as the model's first worker and substation, whatever the step's station).
+   */
   private ensureCap(k: number): void {
     if (k <= this.cap) return;
     let c = this.cap;
     while (c < k) c *= 2;
     this.cap = c;
-    this.pLb = new Float64Array(c);
-    this.pKey = new Float64Array(c);
-    this.pOpt = new Int32Array(c);
-    this.pW = new Int32Array(c);
-    this.pS = new Int32Array(c);
-    this.pIdx = new Int32Array(c);
+    const grown = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => {
+      const next = make(c);
+      next.set(old);
+      return next;
+    };
+    this.pLb = grown(this.pLb, (n) => new Float64Array(n));
+    this.pKey = grown(this.pKey, (n) => new Float64Array(n));
+    this.pOpt = grown(this.pOpt, (n) => new Int32Array(n));
+    this.pW = grown(this.pW, (n) => new Int32Array(n));
+    this.pS = grown(this.pS, (n) => new Int32Array(n));
+    this.pIdx = new Int32Array(c); // the heap is built after the listing
   }
 
   /**

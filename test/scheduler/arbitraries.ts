@@ -83,6 +83,8 @@ const arbRawBooking = fc.record({
 
 export interface InstanceParams {
   maxNodes?: number;
+  /** stations of 4-12 substations and 6-12 workers: a step can have more than 64 worker-substation pairs */
+  wide?: boolean;
 }
 
 export function arbInstance(params: InstanceParams = {}): fc.Arbitrary<ScheduleInput> {
@@ -92,8 +94,10 @@ export function arbInstance(params: InstanceParams = {}): fc.Arbitrary<ScheduleI
       nowMin: fc.integer({ min: 0, max: 14 * 1440 }),
       nowMs: fc.integer({ min: 0, max: 59_999 }),
       utcOffset: fc.constantFrom(0, 60, 180, 330, 345, -300, -480, 840),
-      stationSubs: fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 4 }),
-      workers: fc.array(arbRawWorker, { minLength: 1, maxLength: 4 }),
+      stationSubs: params.wide
+        ? fc.array(fc.integer({ min: 4, max: 12 }), { minLength: 1, maxLength: 3 })
+        : fc.array(fc.integer({ min: 1, max: 2 }), { minLength: 1, maxLength: 4 }),
+      workers: fc.array(arbRawWorker, { minLength: params.wide ? 6 : 1, maxLength: params.wide ? 12 : 4 }),
       nodes: fc.array(arbRawNode, { minLength: 1, maxLength: maxNodes }),
       booked: fc.array(arbRawBooking, { maxLength: 5 }),
     })

@@ -94,3 +94,37 @@ describe('incremental decoding', () => {
     );
   });
 });
+
+describe('a step with many worker-substation pairs', () => {
+  it('is booked on a substation of its station with a worker allowed there, not on the model’s first worker and substation', () => {
+    // 8 workers × 10 substations at ST-B: the decoder's scratch grows past 64 pairs while listing them
+    const always = { weekly: Array.from({ length: 7 }, () => [{ start: 0, end: 1440 }]) };
+    const model = buildModel({
+      now: Date.UTC(2024, 2, 4, 8),
+      nodes: [
+        {
+          id: 'N1',
+          operationId: 'OP-1',
+          quantity: 1,
+          nominalTimeMinutes: 10,
+          efficiency: 1,
+          predecessors: [],
+          candidates: [{ stationId: 'ST-B', priority: 1 }],
+        },
+      ],
+      stations: [
+        { id: 'ST-A', substations: ['ST-A-1'] },
+        { id: 'ST-B', substations: Array.from({ length: 10 }, (_, i) => `ST-B-${i}`) },
+      ],
+      workers: [
+        { id: 'W-A', operations: ['OP-1'], stations: ['ST-A'], calendar: always },
+        ...Array.from({ length: 8 }, (_, i) => ({ id: `W-B${i}`, operations: ['OP-1'], stations: ['ST-B'], calendar: always })),
+      ],
+      booked: [],
+    });
+    const out = newDecoded(1);
+    new Decoder(model).decode({ order: Int32Array.of(0), modeOpt: Int32Array.of(-1), modeWorker: Int32Array.of(-1), choice: CHOICE_EF }, out);
+    expect(model.subIds[out.sub[0]!]).toMatch(/^ST-B-/);
+    expect(model.workerIds[out.worker[0]!]).toMatch(/^W-B/);
+  });
+});

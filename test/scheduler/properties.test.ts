@@ -30,6 +30,20 @@ describe('scheduler properties (fast-check)', () => {
     );
   });
 
+  it('a step with more than 64 worker-substation pairs gets a substation of its station and a worker allowed there', () => {
+    let wide = 0;
+    fc.assert(
+      fc.property(arbInstance({ wide: true, maxNodes: 4 }), (input) => {
+        const pairs = (stationId: string) =>
+          input.stations.find((s) => s.id === stationId)!.substations.length * input.workers.filter((w) => w.stations.includes(stationId)).length;
+        if (input.nodes.some((n) => n.candidates.reduce((sum, c) => sum + pairs(c.stationId), 0) > 64)) wide++;
+        expect(checkSchedule(input, run(input))).toEqual([]);
+      }),
+      { numRuns: 60 },
+    );
+    expect(wide).toBeGreaterThan(5); // the case itself came up
+  });
+
   it('greedy only (improve: false) is feasible and equals the greedy makespan', () => {
     fc.assert(
       fc.property(arbInstance(), (input) => {
