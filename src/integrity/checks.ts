@@ -290,6 +290,25 @@ export const integrityChecks: IntegrityCheck[] = [
          and tstzrange(a.planned_start, a.planned_end, '[)') && tstzrange(b.starts_at, b.ends_at, '[)')`,
   },
   {
+    name: 'bookings_on_their_station',
+    description:
+      "a booking's substation belongs to its station (migration 0042), and an open booking's worker is allowed at that station and qualified for the step's operation",
+    query: sql`
+      select 'assignment ' || a.id as kind, 'substation ' || a.substation_id || ' belongs to ' || s.station_id || ', not ' || a.station_id as id
+        from mes.worker_assignments a join mes.substations s on s.id = a.substation_id
+       where s.station_id <> a.station_id
+      union all
+      select 'assignment ' || a.id, 'worker ' || a.worker_id || ' is not allowed at ' || a.station_id
+        from mes.worker_assignments a
+       where a.status in ('pending', 'ready', 'in_progress', 'paused')
+         and not exists (select 1 from mes.worker_stations ws where ws.worker_id = a.worker_id and ws.station_id = a.station_id)
+      union all
+      select 'assignment ' || a.id, 'worker ' || a.worker_id || ' is not qualified for ' || n.operation_id
+        from mes.worker_assignments a join mes.production_plan_nodes n on n.id = a.node_id
+       where a.status in ('pending', 'ready', 'in_progress', 'paused')
+         and not exists (select 1 from mes.worker_operations wo where wo.worker_id = a.worker_id and wo.operation_id = n.operation_id)`,
+  },
+  {
     name: 'analytics_rollups_match',
     description:
       'the analytics facts equal their recomputation from the hot tables (archived plans keep theirs) and the daily rollups equal the facts by local day (migration 0027)',

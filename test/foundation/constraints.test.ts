@@ -67,7 +67,7 @@ describeEachEngine('database guards', (ctx) => {
     await sql`delete from mes.worker_assignments`.execute(db);
   });
 
-  it('keeps the booking keys the exclusion constraints compare on the ids, whatever a statement writes (0035, 0041)', async () => {
+  it('keeps the booking keys the exclusion constraints compare on the ids, and the substation on its station, whatever a statement writes (0035, 0041, 0042)', async () => {
     const db = ctx.database.db;
     const keys = async (id: string) =>
       (
@@ -103,6 +103,13 @@ describeEachEngine('database guards', (ctx) => {
       code: '23503',
       constraint: 'worker_assignments_worker_id_fkey',
     });
+    // a substation of another station is refused, on insert and on a move (0042)
+    await expect(assignment('WA-0101-023', nodeB, 'W-002', 'ST-002-01', '2030-01-05T09:00Z', '2030-01-05T09:30Z').execute(db)).rejects.toMatchObject({
+      code: '23503',
+      constraint: 'worker_assignments_substation_id_fkey',
+    });
+    await wrongKey(sql`substation_id = 'ST-002-01'`, 'worker_assignments_substation_id_fkey');
+    await sql`update mes.worker_assignments set station_id = 'ST-002', substation_id = 'ST-002-01' where id = 'WA-0101-020'`.execute(db);
     // the keys are identities: a worker's cannot be rewritten
     await expect(sql`update mes.workers set booking_key = 999 where id = 'W-002'`.execute(db)).rejects.toMatchObject({ code: '428C9' });
     await sql`delete from mes.worker_assignments`.execute(db);

@@ -88,6 +88,6 @@ describeEachEngine('migrations', (ctx) => {
   });
 
   it('refuses an unknown rollback target with a clear message', async () => {
-    await expect(migrateTo(ctx.database.db, '0042')).rejects.toThrow(/unknown migration "0042"/);
+    await expect(migrateTo(ctx.database.db, '0099')).rejects.toThrow(/unknown migration "0099"/);
   });
 });

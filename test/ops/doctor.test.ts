@@ -271,6 +271,32 @@ const breakages: { check: string; how: string; run: (trx: Transaction<DB>, f: Fi
     },
   },
   {
+    check: 'bookings_on_their_station',
+    how: "a booking moved onto another station's substation with the foreign keys switched off (session_replication_role = replica)",
+    run: async (trx, f) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`update mes.worker_assignments a set substation_id = (select s.id from mes.substations s where s.station_id <> a.station_id order by s.id limit 1)
+                 where a.id = ${f.ready.id}`.execute(trx);
+      await sql`set local session_replication_role = origin`.execute(trx);
+    },
+  },
+  {
+    check: 'bookings_on_their_station',
+    how: 'a ready booking whose worker is no longer allowed at its station',
+    run: async (trx, f) => {
+      await sql`delete from mes.worker_stations ws using mes.worker_assignments a
+                 where a.id = ${f.ready.id} and ws.worker_id = a.worker_id and ws.station_id = a.station_id`.execute(trx);
+    },
+  },
+  {
+    check: 'bookings_on_their_station',
+    how: "a ready booking whose worker is no longer qualified for the step's operation",
+    run: async (trx, f) => {
+      await sql`delete from mes.worker_operations wo using mes.worker_assignments a, mes.production_plan_nodes n
+                 where a.id = ${f.ready.id} and n.id = a.node_id and wo.worker_id = a.worker_id and wo.operation_id = n.operation_id`.execute(trx);
+    },
+  },
+  {
     check: 'analytics_rollups_match',
     how: 'a daily rollup row that no completed step is behind',
     run: async (trx, f) => {

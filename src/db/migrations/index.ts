@@ -35,6 +35,7 @@ import * as m0038 from './0038_plan_summaries.js';
 import * as m0039 from './0039_booking_boxes.js';
 import * as m0040 from './0040_assignments_autovacuum.js';
 import * as m0041 from './0041_booking_keys_checked.js';
+import * as m0042 from './0042_substation_of_station.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -69,4 +70,5 @@ export const migrations: Record<string, Migration> = {
   '0039_booking_boxes': m0039,
   '0040_assignments_autovacuum': m0040,
   '0041_booking_keys_checked': m0041,
+  '0042_substation_of_station': m0042,
 };
