@@ -42,7 +42,8 @@ describeEachEngine('yield carried forward, property', (ctx) => {
   };
   const complete = async (planId: string, nodeId: string, good: number, scrap: number, materials?: { materialCode: string; quantity: number }[]) => {
     const a = (await nodeOf(planId, nodeId)).assignment;
-    expect((await planner.post(`/api/mes/worker-assignments/${a.id}/start`)).statusCode).toBe(200);
+    const started = await planner.post(`/api/mes/worker-assignments/${a.id}/start`);
+    expect(started.statusCode, started.body).toBe(200);
     const res = await planner.post(`/api/mes/worker-assignments/${a.id}/complete`, {
       goodQuantity: good,
       ...(scrap > 0 ? { scrapQuantity: scrap, scrapReason: 'random scrap' } : {}),
