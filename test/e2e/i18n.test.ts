@@ -140,11 +140,16 @@ describe.skipIf(!hasChromium)('the UI in Turkish', () => {
     await page.getByTestId('plan-status').waitFor();
     await page.locator('.react-flow__node').first().waitFor();
     await expectNoEnglish(page, `/production/${planId}`);
+    // the graph library's own controls are named in Turkish too (they are labels, not text: checked by name)
+    await page.getByRole('button', { name: 'Yakınlaştır', exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: /^(Zoom In|Zoom Out|Fit View)$/ }).count()).toBe(0);
     await screenshot(page, 'plan-tr');
 
     await page.goto('/designer');
     await page.getByRole('heading', { name: 'Operasyonlar' }).waitFor();
     await expectNoEnglish(page, '/designer');
+    await page.getByRole('button', { name: 'Şemanın tamamını sığdır', exact: true }).waitFor();
+    expect(await page.getByRole('button', { name: /^(Zoom In|Zoom Out|Fit View|Toggle Interactivity)$/ }).count()).toBe(0);
 
     await page.goto('/board');
     await page.getByRole('heading', { name: 'Canlı pano' }).waitFor();

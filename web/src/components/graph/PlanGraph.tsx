@@ -7,6 +7,7 @@ import type { PlanDetail, PlanDetailNode } from '../../api/types';
 import { formatTime } from '../../format';
 import { Badge, StatusBadge, classNames, statusTone } from '../../ui';
 import './graph.css';
+import { useFlowLabels } from './flowLabels';
 import { InitialFit } from './InitialFit';
 import { autoLayout, needsLayout } from './layout';
 
@@ -60,10 +61,19 @@ export function PlanGraph({ plan }: { plan: PlanDetail }) {
     return { nodes, edges };
   }, [plan]);
   const { t } = useTranslation();
+  const flowLabels = useFlowLabels();
 
   return (
     <div className="graph" aria-label={t('graph.ofPlan', { id: plan.id })}>
-      <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} minZoom={0.2} nodesConnectable={false} elementsSelectable={false}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        minZoom={0.2}
+        nodesConnectable={false}
+        elementsSelectable={false}
+        ariaLabelConfig={flowLabels}
+      >
         <InitialFit />
         <Background gap={24} />
         <Controls showInteractive={false} />

@@ -4,9 +4,10 @@
  */
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { type DragEvent, useCallback, useMemo } from 'react';
+import { type DragEvent, useCallback } from 'react';
 import { useTranslation } from 'react-i18next';
 import '../../components/graph/graph.css';
+import { useFlowLabels } from '../../components/graph/flowLabels';
 import { InitialFit } from '../../components/graph/InitialFit';
 import { nodeHeight, nodeWidth } from '../../components/graph/layout';
 import { DesignNode } from './DesignNode';
@@ -23,8 +24,7 @@ type CanvasProps = Pick<DesignerState, 'nodes' | 'edges' | 'readOnly' | 'opensEm
 
 export function DesignerCanvas({ nodes, edges, readOnly, opensEmpty, onNodesChange, onEdgesChange, onConnect, addStep }: CanvasProps) {
   const { t } = useTranslation();
-  // a new object only when the language changes (t changes with it)
-  const ariaLabels = useMemo(() => ({ 'node.a11yDescription.default': t('designer.canvas.nodeHelp') }), [t]);
+  const ariaLabels = useFlowLabels(t('designer.canvas.nodeHelp'));
   const flow = useReactFlow<StepNode>();
   const onDragOver = useCallback((e: DragEvent) => {
     if (e.dataTransfer.types.includes(operationMime)) {
