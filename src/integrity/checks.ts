@@ -292,11 +292,11 @@ export const integrityChecks: IntegrityCheck[] = [
   {
     name: 'bookings_on_their_station',
     description:
-      "a booking's substation belongs to its station (migration 0042), and an open booking's worker is allowed at that station and qualified for the step's operation",
+      "an open booking's substation belongs to its station (migration 0042), and its worker is allowed at that station and qualified for the step's operation (finished bookings are the record of what ran, and stay as they are)",
     query: sql`
       select 'assignment ' || a.id as kind, 'substation ' || a.substation_id || ' belongs to ' || s.station_id || ', not ' || a.station_id as id
         from mes.worker_assignments a join mes.substations s on s.id = a.substation_id
-       where s.station_id <> a.station_id
+       where a.status in ('pending', 'ready', 'in_progress', 'paused') and s.station_id <> a.station_id
       union all
       select 'assignment ' || a.id, 'worker ' || a.worker_id || ' is not allowed at ' || a.station_id
         from mes.worker_assignments a

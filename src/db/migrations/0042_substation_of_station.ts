@@ -13,12 +13,13 @@
  *
  * Bookings written before the fix may break it. The constraint is added NOT
  * VALID (checked for every row written from now on) and validated when no
- * existing row breaks it; otherwise it stays unvalidated and `npm run doctor`
- * names those bookings (check `bookings_on_their_station`). Whether the worker
- * is allowed at the station and qualified for the step cannot be a foreign key
- * (history keeps bookings whose worker later left the station); the app
- * refuses such changes while open bookings need them, and the same doctor
- * check names open bookings that break it.
+ * existing row breaks it; otherwise it stays unvalidated, and `npm run doctor`
+ * names the open ones (check `bookings_on_their_station`; rescheduling their
+ * plans books them again, and finished ones are the record of what ran).
+ * Whether the worker is allowed at the station and qualified for the step
+ * cannot be a foreign key (history keeps bookings whose worker later left the
+ * station); the app refuses such changes while open bookings need them, and
+ * the same doctor check names open bookings that break it.
  */
 import { type Kysely } from 'kysely';
 import { runStatements } from './0027_analytics_rollups.js';
