@@ -28,14 +28,13 @@ export class Decoder {
   private readonly w: BusyLists;
   private readonly s: BusyLists;
   private readonly load: Float64Array;
-  // pair scratch
-  private cap = 64;
-  private pLb = new Float64Array(64);
-  private pKey = new Float64Array(64);
-  private pOpt = new Int32Array(64);
-  private pW = new Int32Array(64);
-  private pS = new Int32Array(64);
-  private pIdx = new Int32Array(64);
+  // triple scratch, sized for the step with the most (option, worker, substation) triples
+  private readonly pLb: Float64Array;
+  private readonly pKey: Float64Array;
+  private readonly pOpt: Int32Array;
+  private readonly pW: Int32Array;
+  private readonly pS: Int32Array;
+  private readonly pIdx: Int32Array;
   private stamp = 0;
   private readonly calStamp: Float64Array;
   private readonly calT0: Float64Array;
@@ -65,35 +64,26 @@ export class Decoder {
     this.calStamp = new Float64Array(model.calCount).fill(-1);
     this.calT0 = new Float64Array(model.calCount);
     this.calE0 = new Float64Array(model.calCount);
+    // sized once from the model (it never changes): the listing never grows them, so it can lose nothing (it once
+    // grew them past 64 without copying, and the lost triples read as the model's first worker and substation)
+    let most = 1;
+    for (const nd of model.nodes) {
+      let k = 0;
+      for (const op of nd.opts) k += op.workers.length * op.subs.length;
+      if (k > most) most = k;
+    }
+    this.pLb = new Float64Array(most);
+    this.pKey = new Float64Array(most);
+    this.pOpt = new Int32Array(most);
+    this.pW = new Int32Array(most);
+    this.pS = new Int32Array(most);
+    this.pIdx = new Int32Array(most);
   }
 
   private reset(): void {
     this.w.reset();
     this.s.reset();
     this.load.fill(0);
-  }
-
-  /**
-   * Room for k triples in the scratch arrays, keeping the ones already listed: it grows while a step's triples are
-   * being listed (more than 64 worker-substation pairs), and the triples before it must survive the move (they once
-   * did not: zeroed, they read as the model's first worker and substation, whatever the step's station).
-   */
-  private ensureCap(k: number): void {
-    if (k <= this.cap) return;
-    let c = this.cap;
-    while (c < k) c *= 2;
-    this.cap = c;
-    const grown = <T extends Float64Array | Int32Array>(old: T, make: (n: number) => T): T => {
-      const next = make(c);
-      next.set(old);
-      return next;
-    };
-    this.pLb = grown(this.pLb, (n) => new Float64Array(n));
-    this.pKey = grown(this.pKey, (n) => new Float64Array(n));
-    this.pOpt = grown(this.pOpt, (n) => new Int32Array(n));
-    this.pW = grown(this.pW, (n) => new Int32Array(n));
-    this.pS = grown(this.pS, (n) => new Int32Array(n));
-    this.pIdx = new Int32Array(c); // the heap is built after the listing
   }
 
   /**
@@ -348,7 +338,6 @@ export class Decoder {
             we = this.workerAlone(cal, w, est, workMs);
             if (we === Infinity) continue;
           }
-          this.ensureCap(np + subs.length);
           const key = pf ? op.prio : 0;
           for (const s of subs) {
             const sg = this.sGapCache[s]!;
