@@ -9,7 +9,7 @@ import { runIntegrityChecks } from '../../src/integrity/checks.js';
 import type { PlanDocument } from '../../src/modules/plans/plans.schema.js';
 import { type Client, seed, signIn } from '../helpers/api.js';
 import { describeEachEngine } from '../helpers/engines.js';
-import { samplePlan } from '../helpers/plans.js';
+import { pinSamplePlan, samplePlan } from '../helpers/plans.js';
 
 describeEachEngine('yield carried forward, property', (ctx) => {
   let planner: Client;
@@ -63,7 +63,9 @@ describeEachEngine('yield carried forward, property', (ctx) => {
           paint: fc.boolean(),
         }),
         async (run) => {
-          const doc: PlanDocument = samplePlan({ name: `Yield property ${Math.random().toString(36).slice(2, 8)}`, quantity: 20 });
+          // pinned: each step on its own worker and substation. Unpinned, the scheduler may book the second cut on the
+          // first cut's substation right now (its worker on shift, the first's not), and starting the first now is refused
+          const doc: PlanDocument = pinSamplePlan(samplePlan({ name: `Yield property ${Math.random().toString(36).slice(2, 8)}`, quantity: 20 }));
           doc.nodes[2]!.output = { materialCode: 'WIP-001-FRAME', quantity: 20 };
           doc.nodes[3]!.materialInputs = [
             { materialCode: 'POWDER-RAL7035', requiredQuantity: 3 },
