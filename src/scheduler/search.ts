@@ -310,9 +310,11 @@ export class Search {
     let it = 0;
     for (; it < maxIt; it++) {
       if (this.optimal(best)) break;
-      // one plan whose makespan meets its bound has only its tie-breakers (priority sum, balance) left to gain: one stall's
-      // patience for those, not four (on a full floor the release otherwise spent ~180 decodes on a priority sum it rarely moves)
-      const limit = !this.multiPlan && best.makespanEnd <= this.lbEnd ? Math.min(patience, stallLimit) : patience;
+      // one plan whose makespan meets its bound has only its tie-breakers (priority sum, balance) left to gain: the moves
+      // go to those (neighbor's tieBreakersOnly) and half a stall's patience, not four stalls' (on a full floor the release
+      // otherwise spent ~180 decodes on a priority sum it rarely moves, and one stall's mostly on moves that could not gain)
+      const atBound = !this.multiPlan && best.makespanEnd <= this.lbEnd;
+      const limit = atBound ? Math.min(patience, stallLimit >> 1) : patience;
       if (patience > 0 && it - lastGain >= limit) {
         // phase 1 ran dry: go on to phase 2 early; phase 2 ran dry: done
         if (phase2) break;
@@ -352,7 +354,7 @@ export class Search {
         copySolution(curSol, candSol);
         this.moves.recomputePos(candSol.order);
         this.moves.dirty = n;
-        if (!this.moves.neighbor(candSol, curDec, path, phase2) || this.moves.dirty >= n) {
+        if (!this.moves.neighbor(candSol, curDec, path, phase2, atBound) || this.moves.dirty >= n) {
           stall++;
           iterCost = Math.max(iterCost * 0.9, this.elapsed() - before);
           continue;
