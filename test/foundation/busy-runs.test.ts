@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { decodeBookings, mergeBusyRuns } from '../../src/modules/scheduling/scheduling.repository.js';
+import { decodeBookings, loadSchedulingResources, mergeBusyRuns } from '../../src/modules/scheduling/scheduling.repository.js';
+import { seedDatabase } from '../../src/seed/seed.js';
 import { describeEachEngine } from '../helpers/engines.js';
 
 /**
@@ -30,6 +31,95 @@ describeEachEngine('bookings as the release reads them', (ctx) => {
         expect([...ends]).toEqual(rows[0]!.ends.map(Number));
       }),
       { numRuns: 30 },
+    );
+  });
+});
+
+describeEachEngine('the bookings a schedule reads', (ctx) => {
+  it("gives each candidate the busy runs of other plans' open bookings in the window, never the scheduled plans' own (property)", async () => {
+    const db = ctx.database.db;
+    await seedDatabase(db, { size: 'default', clear: true, adminPassword: 'admin-pass-123', demoPin: '1234' });
+    const nodes = await sql<{ id: number; plan_id: string }>`select id, plan_id from mes.production_plan_nodes order by plan_id, sequence`.execute(db);
+    const plans = [...new Set(nodes.rows.map((n) => n.plan_id))].slice(0, 3);
+    const nodesOf = plans.map((p) => nodes.rows.filter((n) => n.plan_id === p).map((n) => n.id));
+    const workers = (await sql<{ worker_id: string }>`select worker_id from mes.worker_stations where station_id = 'ST-001' order by 1`.execute(db)).rows.map(
+      (r) => r.worker_id,
+    );
+    const subs = (await sql<{ id: string }>`select id from mes.substations where station_id = 'ST-001' order by 1`.execute(db)).rows.map((r) => r.id);
+    const ops = (await sql<{ operation_id: string }>`select operation_id from mes.station_operations where station_id = 'ST-001'`.execute(db)).rows.map(
+      (r) => r.operation_id,
+    );
+    const T0 = Date.UTC(2031, 0, 6, 6);
+    let written = 0; // ids never reused (the analytics keep completed steps' ids)
+    const MIN = 60_000;
+    const booking = fc.record({
+      plan: fc.integer({ min: 0, max: plans.length - 1 }),
+      worker: fc.integer({ min: 0, max: workers.length - 1 }),
+      sub: fc.integer({ min: 0, max: subs.length - 1 }),
+      gap: fc.integer({ min: 0, max: 600 }),
+      minutes: fc.integer({ min: 1, max: 3000 }),
+      status: fc.constantFrom('pending', 'ready', 'in_progress', 'paused', 'completed', 'cancelled'),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(booking, { maxLength: 14 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 0, max: 4000 }),
+        fc.integer({ min: 1, max: 8000 }),
+        async (list, scheduled, fromMin, lengthMin) => {
+          // one after another in time (never overlapping), each on a node of its own
+          const used = plans.map(() => 0);
+          let at = T0;
+          const rows = list.flatMap((b) => {
+            const node = nodesOf[b.plan]![used[b.plan]!++];
+            const start = at + b.gap * MIN;
+            at = start + b.minutes * MIN;
+            return node === undefined ? [] : [{ ...b, node, start, end: at }];
+          });
+          const now = T0 + fromMin * MIN;
+          const until = now + lengthMin * MIN;
+          await db.transaction().execute(async (trx) => {
+            await sql`delete from mes.worker_assignments`.execute(trx);
+            for (const r of rows) {
+              const [start, end] = [new Date(r.start).toISOString(), new Date(r.end).toISOString()];
+              const done = r.status === 'completed';
+              await sql`insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, status, planned_start, planned_end,
+                                                            work_minutes, actual_start, actual_end, good_quantity)
+                values (${`WA-0131-${String(++written).padStart(3, '0')}`}, ${plans[r.plan]}, ${r.node}, ${workers[r.worker]}, 'ST-001', ${subs[r.sub]},
+                        ${r.status}, ${start}::timestamptz, ${end}::timestamptz, 1, ${done ? start : null}::timestamptz, ${done ? end : null}::timestamptz,
+                        ${done ? 1 : null})`.execute(trx);
+            }
+            const read = await loadSchedulingResources(trx, {
+              planId: [plans[scheduled]!],
+              stationIds: ['ST-001'],
+              operationIds: ops,
+              now: new Date(now),
+              until: new Date(until),
+            });
+            const open = ['pending', 'ready', 'in_progress', 'paused'];
+            const expected = new Map<string, [number, number][]>();
+            for (const r of rows) {
+              if (r.plan === scheduled || !open.includes(r.status) || r.start >= until || r.end <= now) continue;
+              for (const key of [`worker ${workers[r.worker]}`, `substation ${subs[r.sub]}`])
+                expected.set(key, [...(expected.get(key) ?? []), [r.start, r.end]]);
+            }
+            const candidates = new Set([
+              ...read.workers.map((w) => `worker ${w.id}`),
+              ...read.stations.flatMap((s) => s.substations.map((id) => `substation ${id}`)),
+            ]);
+            const want = [...expected]
+              .filter(([key]) => candidates.has(key))
+              .map(([key, pairs]) => {
+                const runs = mergeBusyRuns({ starts: Float64Array.from(pairs, (p) => p[0]), ends: Float64Array.from(pairs, (p) => p[1]) }, now, 1);
+                return [key, [...runs.starts], [...runs.ends]];
+              });
+            const got = read.booked.map((b) => [`${b.kind} ${b.id}`, [...b.starts], [...b.ends]]);
+            expect(got.sort()).toEqual(want.sort());
+            await sql`delete from mes.worker_assignments`.execute(trx);
+          });
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 });

@@ -36,6 +36,7 @@ import * as m0039 from './0039_booking_boxes.js';
 import * as m0040 from './0040_assignments_autovacuum.js';
 import * as m0041 from './0041_booking_keys_checked.js';
 import * as m0042 from './0042_substation_of_station.js';
+import * as m0043 from './0043_busy_pairs.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -71,4 +72,5 @@ export const migrations: Record<string, Migration> = {
   '0040_assignments_autovacuum': m0040,
   '0041_booking_keys_checked': m0041,
   '0042_substation_of_station': m0042,
+  '0043_busy_pairs': m0043,
 };

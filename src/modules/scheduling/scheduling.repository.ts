@@ -19,7 +19,7 @@ interface CalendarRow {
 
 /** One row of the candidates (kind, id and bookings null); every other: one resource's bookings (candidates null). */
 interface ResourcesRow {
-  kind: 'worker' | 'substation' | null;
+  kind: 'worker' | 'substation' | 'own_worker' | 'own_substation' | null;
   id: string | null;
   candidates: {
     stations: { id: string; substations: string[] }[] | null;
@@ -68,29 +68,38 @@ export async function loadSchedulingResources(
   const planIds = typeof opts.planId === 'string' ? [opts.planId] : opts.planId;
   const until = opts.until ?? 'infinity';
   const mergeGapMs = opts.mergeGapMs ?? 1;
-  // Two kinds of row: one of the candidates (a JSON value: stations, workers, calendars), and one per resource
-  // with other plans' open bookings in [now, until), unmerged and unlabelled, each as its start and end in
-  // timestamptz's binary form (timestamptz_send: big-endian int8 of microseconds since 2000, exact), as one bytea.
-  //  - Not inside the JSON: on a full floor (thousands of bookings) building and escaping that text was most of the
-  //    read's PostgreSQL CPU.
+  // Rows of three kinds: one of the candidates (a JSON value: stations, workers, calendars); one per resource with
+  // open bookings in [now, until), unmerged and unlabelled, each as its start and end in timestamptz's binary form
+  // (timestamptz_send: big-endian int8 of microseconds since 2000, exact), as one bytea; and one per resource on
+  // which the plans being scheduled have open bookings, in the same form, to be taken out of the others (a release
+  // has none).
+  //  - From 0043's busy indexes, by resource key: an index-only scan whose rows carry their pair already
+  //    (busy_pair), with no per-row filter on the plan: on a full floor (~10,000 bookings in a release's first
+  //    window) per-row work was most of the read's PostgreSQL CPU, and building and escaping JSON text more before.
   //  - Merged into busy runs here (mergeBusyRuns, a pass over sorted numbers), not by range_agg over tstzrange, which
   //    cost PostgreSQL more per booking than the index scan does.
   //  - In no asked order (an ordered aggregate sorts every resource's bookings again): mergeBusyRuns sorts what
   //    does not arrive in start order.
   //  - No labels: a step that waits on a run names the booking that ends it through findBookingsEndingAt.
-  const bookings = (resource: RawBuilder<unknown>) => sql`
-    select string_agg(timestamptz_send(a.planned_start) || timestamptz_send(a.planned_end), ''::bytea) as bookings
+  const bookings = (keyColumn: RawBuilder<unknown>, key: RawBuilder<unknown>) => sql`
+    select string_agg(a.busy_pair, ''::bytea) as bookings
       from mes.worker_assignments a
-     where ${resource} and a.plan_id <> all(${planIds}::text[]) and a.status in ('pending', 'ready', 'in_progress', 'paused')
+     where ${keyColumn} = ${key} and a.status in ('pending', 'ready', 'in_progress', 'paused')
        and a.planned_start < ${until}::timestamptz and a.planned_end > ${now}::timestamptz`;
+  const own = (column: RawBuilder<unknown>) => sql`
+    select ${column} as id, string_agg(a.busy_pair, ''::bytea) as bookings
+      from mes.worker_assignments a
+     where a.plan_id = any(${planIds}::text[]) and a.status in ('pending', 'ready', 'in_progress', 'paused')
+       and a.planned_start < ${until}::timestamptz and a.planned_end > ${now}::timestamptz
+     group by 1`;
   const result = await sql<ResourcesRow>`${sql.raw(PREPARED)}
     with st as (
       select s.id from mes.stations s where s.id = any(${stationIds}::text[]) and s.archived_at is null
     ), subs as (
-      select ss.id, ss.station_id from mes.substations ss join st on st.id = ss.station_id
+      select ss.id, ss.station_id, ss.booking_key from mes.substations ss join st on st.id = ss.station_id
        where ss.archived_at is null and ss.status <> 'maintenance'
     ), wk as (
-      select w.id, w.shift_calendar_id from mes.workers w
+      select w.id, w.shift_calendar_id, w.booking_key from mes.workers w
        where w.archived_at is null
          and exists (select 1 from mes.worker_operations wo where wo.worker_id = w.id and wo.operation_id = any(${operationIds}::text[]))
          and exists (select 1 from mes.worker_stations ws join st on st.id = ws.station_id where ws.worker_id = w.id)
@@ -109,14 +118,23 @@ export async function loadSchedulingResources(
                      from mes.shift_calendars c where c.id in (select shift_calendar_id from wk))
     ) as candidates, null::bytea as bookings
     union all
-    select 'worker', wk.id, null, m.bookings from wk cross join lateral (${bookings(sql`a.worker_id = wk.id`)}) m where m.bookings is not null
+    select 'worker', wk.id, null, m.bookings from wk cross join lateral (${bookings(sql`a.worker_key`, sql`wk.booking_key`)}) m where m.bookings is not null
     union all
-    select 'substation', subs.id, null, m.bookings from subs cross join lateral (${bookings(sql`a.substation_id = subs.id`)}) m where m.bookings is not null`.execute(
-    trx,
-  );
+    select 'substation', subs.id, null, m.bookings from subs cross join lateral (${bookings(sql`a.substation_key`, sql`subs.booking_key`)}) m where m.bookings is not null
+    union all
+    select 'own_worker', o.id, null, o.bookings from (${own(sql`a.worker_id`)}) o
+    union all
+    select 'own_substation', o.id, null, o.bookings from (${own(sql`a.substation_id`)}) o`.execute(trx);
   // the candidates' row is the one without a kind (a union's rows come in no promised order)
   const c = result.rows.find((row) => row.kind === null)!.candidates!;
-  const booked = result.rows.filter((row) => row.kind !== null);
+  // the scheduled plans' own bookings per resource, end by start (epoch ms)
+  const ownOf = new Map<string, Map<number, number>>();
+  for (const row of result.rows) {
+    if (row.kind !== 'own_worker' && row.kind !== 'own_substation') continue;
+    const { starts, ends } = decodeBookings(row.bookings!);
+    ownOf.set(`${row.kind.slice(4)} ${row.id}`, new Map(Array.from(starts, (start, i) => [start, ends[i]!])));
+  }
+  const booked = result.rows.filter((row) => row.kind === 'worker' || row.kind === 'substation');
   return {
     stations: c.stations ?? [],
     workers: (c.workers ?? []).map((w) => ({
@@ -125,8 +143,24 @@ export async function loadSchedulingResources(
       stations: w.stations ?? [],
       calendar: w.calendarId === null ? alwaysOnShift : toShiftCalendar(c.calendars?.[w.calendarId]),
     })),
-    booked: booked.map((row) => ({ kind: row.kind!, id: row.id!, ...mergeBusyRuns(decodeBookings(row.bookings!), now.getTime(), mergeGapMs) })),
+    booked: booked
+      .map((row) => {
+        const kind = row.kind as 'worker' | 'substation';
+        const own = ownOf.get(`${kind} ${row.id}`);
+        const bookings = decodeBookings(row.bookings!);
+        return { kind, id: row.id!, ...mergeBusyRuns(own ? without(bookings, own) : bookings, now.getTime(), mergeGapMs) };
+      })
+      .filter((b) => b.starts.length > 0),
   };
+}
+
+/**
+ * The bookings that are not the scheduled plans' own (`own`: their end by start, epoch ms, on this resource). Open
+ * bookings of one resource never overlap, so no other booking has an own one's start and end.
+ */
+function without(bookings: { starts: Float64Array; ends: Float64Array }, own: Map<number, number>): { starts: Float64Array; ends: Float64Array } {
+  const keep = Array.from(bookings.starts.keys()).filter((i) => own.get(bookings.starts[i]!) !== bookings.ends[i]);
+  return { starts: Float64Array.from(keep, (i) => bookings.starts[i]!), ends: Float64Array.from(keep, (i) => bookings.ends[i]!) };
 }
 
 /** Microseconds from the Unix epoch to 2000-01-01, PostgreSQL's epoch of timestamps. */
