@@ -70,8 +70,8 @@
  *     `patience` iterations without a new best (default 4 stalls: 80 for
  *     small plans, 400 for 100 nodes, 600 from 150 nodes; in phase 1 this
  *     moves on to phase 2, in phase 2 it ends the search; one plan whose makespan
-     meets its bound has only the tie-breakers left: nine moves in ten go to the
-     priority sum and the balance, with half a stall's patience), or before the time
+ *     meets its bound has only the tie-breakers left: nine moves in ten go to the
+ *     priority sum and the balance, with half a stall's patience), or before the time
  *     budget (default 1000 ms from the call, with a margin of 2 iterations +
  *     3%) would be exceeded, or when the makespan equals the lower bound with
  *     the best possible priority sum. Results are reproducible whenever the

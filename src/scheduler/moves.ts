@@ -239,7 +239,7 @@ export class ListMoves {
    */
   neighbor(sol: Solution, d: Decoded, path: number[], phase2: boolean, tieBreakersOnly = false): boolean {
     let r = this.rng.next();
-    // phase 2 spends a third of its moves on priorities and balance
+    // phase 2 spends a third of its moves on priorities and balance (nine in ten at the bound)
     if (phase2 && this.rng.next() < (tieBreakersOnly ? 0.9 : 0.33)) r = 0.75 + 0.15 * this.rng.next();
     if (r < 0.4 && this.moveSwap(sol, d, path)) return true;
     if (r < 0.75 && path.length > 0) {
