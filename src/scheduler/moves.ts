@@ -234,13 +234,13 @@ export class ListMoves {
   }
 
   /**
-   * A random move on `sol`; false if none applied. `tieBreakersOnly`: the makespan is at its bound (one plan), so
-   * only the priority sum and the balance can still gain: nine moves in ten go to them.
+   * A random move on `sol`; false if none applied. `atBound`: the makespan is at its bound (one plan), so only the
+   * priority sum and the balance can still gain: nine moves in ten go to them.
    */
-  neighbor(sol: Solution, d: Decoded, path: number[], phase2: boolean, tieBreakersOnly = false): boolean {
+  neighbor(sol: Solution, d: Decoded, path: number[], phase2: boolean, atBound = false): boolean {
     let r = this.rng.next();
     // phase 2 spends a third of its moves on priorities and balance (nine in ten at the bound)
-    if (phase2 && this.rng.next() < (tieBreakersOnly ? 0.9 : 0.33)) r = 0.75 + 0.15 * this.rng.next();
+    if (phase2 && this.rng.next() < (atBound ? 0.9 : 0.33)) r = 0.75 + 0.15 * this.rng.next();
     if (r < 0.4 && this.moveSwap(sol, d, path)) return true;
     if (r < 0.75 && path.length > 0) {
       for (let t = 0; t < 3; t++) if (this.moveReassign(sol, d, this.rng.pick(path))) return true;

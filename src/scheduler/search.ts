@@ -311,7 +311,7 @@ export class Search {
     for (; it < maxIt; it++) {
       if (this.optimal(best)) break;
       // one plan whose makespan meets its bound has only its tie-breakers (priority sum, balance) left to gain: the moves
-      // go to those (neighbor's tieBreakersOnly) and half a stall's patience, not four stalls' (on a full floor the release
+      // go to those (neighbor's atBound) and half a stall's patience, not four stalls' (on a full floor the release
       // otherwise spent ~180 decodes on a priority sum it rarely moves, and one stall's mostly on moves that could not gain)
       const atBound = !this.multiPlan && best.makespanEnd <= this.lbEnd;
       const limit = atBound ? Math.min(patience, stallLimit >> 1) : patience;
