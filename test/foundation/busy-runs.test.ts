@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { decodeBookings, loadSchedulingResources, mergeBusyRuns } from '../../src/modules/scheduling/scheduling.repository.js';
 import { seedDatabase } from '../../src/seed/seed.js';
-import { describeEachEngine } from '../helpers/engines.js';
+import { createTestDatabase, describeEachEngine } from '../helpers/engines.js';
 
 /**
  * Release reads other plans' bookings as timestamptz_send pairs and merges them
@@ -122,6 +122,57 @@ describeEachEngine('the bookings a schedule reads', (ctx) => {
       { numRuns: 40 },
     );
   });
+});
+
+/**
+ * The read runs on every release, move and repair; planning it costs as much as a busy floor's bookings cost to read.
+ * Its arguments reach the planner only as scalar subqueries, so PostgreSQL's plan cache settles on the generic plan
+ * after five executions on a connection, however much their values would have made the custom plans look cheaper.
+ */
+it.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL: the read of a busy floor is planned once per connection, not on every release', async () => {
+  const test = await createTestDatabase('postgres', 1);
+  try {
+    const db = test.database.db;
+    await seedDatabase(db, { size: 'default', clear: true, adminPassword: 'admin-pass-123', demoPin: '1234' });
+    // 300 plans of 10 steps, one booking each, back to back on ST-001's workers and substations over two months: a
+    // short window and one plan's id, seen, make the custom plans cheaper than the generic one (the code before)
+    const plans = (
+      await sql<{ id: string }>`insert into mes.production_plans (id, work_order_code, name, quantity, status, allow_shortage, created_by)
+        select mes.generate_production_plan_code(), 'WO-LOAD', 'load ' || g, 1, 'draft', true, 'test' from generate_series(1, 300) g returning id`.execute(db)
+    ).rows.map((r) => r.id);
+    await sql`insert into mes.production_plan_nodes (plan_id, node_id, sequence, name, operation_id, quantity, nominal_time, efficiency, position_x, position_y)
+      select p, 'n' || k, k, 'step ' || k, (select operation_id from mes.station_operations where station_id = 'ST-001' order by 1 limit 1), 1, 20, 1, 0, 0
+        from unnest(${plans}::text[]) p, generate_series(1, 10) k`.execute(db);
+    await sql`with w as (select array_agg(worker_id order by worker_id) as ids from mes.worker_stations where station_id = 'ST-001'),
+                   s as (select array_agg(id order by id) as ids from mes.substations where station_id = 'ST-001'),
+                   n as (select id, plan_id, row_number() over (order by id) - 1 as i from mes.production_plan_nodes where plan_id = any(${plans}::text[]))
+      insert into mes.worker_assignments (id, plan_id, node_id, worker_id, station_id, substation_id, status, planned_start, planned_end, work_minutes)
+      select mes.generate_assignment_code(), n.plan_id, n.id, w.ids[1 + n.i % cardinality(w.ids)], 'ST-001', s.ids[1 + n.i % cardinality(s.ids)], 'pending',
+             timestamptz '2031-01-06 06:00+00' + n.i * interval '30 minutes', timestamptz '2031-01-06 06:20+00' + n.i * interval '30 minutes', 20
+        from n, w, s`.execute(db);
+    await sql`analyze mes.worker_assignments`.execute(db);
+    const ops = (await sql<{ operation_id: string }>`select operation_id from mes.station_operations where station_id = 'ST-001'`.execute(db)).rows;
+    const counts: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const now = new Date(Date.UTC(2031, 0, 20 + i, 6));
+      const read = await db.transaction().execute((trx) =>
+        loadSchedulingResources(trx, {
+          planId: plans[100 + i]!,
+          stationIds: ['ST-001'],
+          operationIds: ops.map((o) => o.operation_id),
+          now,
+          until: new Date(now.getTime() + 2 * 86_400_000),
+        }),
+      );
+      counts.push(read.booked.reduce((n, b) => n + b.starts.length, 0));
+    }
+    expect(Math.min(...counts)).toBeGreaterThan(0); // the window holds bookings
+    const { rows } = await sql<{ generic: string; custom: string }>`select generic_plans as generic, custom_plans as custom
+      from pg_prepared_statements where statement like '%own_substation%'`.execute(db);
+    expect(rows.map((r) => [Number(r.custom), Number(r.generic)])).toEqual([[5, 3]]);
+  } finally {
+    await test.drop();
+  }
 });
 
 describe('mergeBusyRuns', () => {
