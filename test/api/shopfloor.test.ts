@@ -181,6 +181,34 @@ describeEachEngine('shop floor execution', (ctx) => {
     await finish(p.id);
   });
 
+  it('sends the head of a long queue, in queue order, and counts every open task; a limit outside 1-500 is 400 naming it', async () => {
+    const plans = [
+      await releasedPlan({ N2: { workerId: 'W-001', substationId: 'ST-001-02' } }),
+      await releasedPlan({ N1: { workerId: 'W-001', substationId: 'ST-001-01' }, N2: { workerId: 'W-001', substationId: 'ST-001-02' } }),
+    ];
+    expect((await act(op['W-001']!, plans[0]!.N2, 'start')).statusCode).toBe(200);
+    const all = (await op['W-001']!.get('/api/mes/workers/W-001/tasks?limit=500')).json();
+    const open = await sql<{ n: number }>`select count(*)::int as n from mes.worker_assignments
+      where worker_id = 'W-001' and status in ('in_progress', 'paused', 'ready', 'pending')`.execute(db());
+    expect(all.total).toBe(open.rows[0]!.n);
+    expect(all.tasks).toHaveLength(all.total);
+    expect(all.total).toBeGreaterThanOrEqual(4);
+    // the default is 50: the whole of this queue
+    expect((await op['W-001']!.get('/api/mes/workers/W-001/tasks')).json().tasks.map((t: { id: string }) => t.id)).toEqual(
+      all.tasks.map((t: { id: string }) => t.id),
+    );
+    for (const limit of [1, 2, 3]) {
+      const head = (await op['W-001']!.get(`/api/mes/workers/W-001/tasks?limit=${limit}`)).json();
+      expect(head.total).toBe(all.total);
+      expect(head.tasks).toEqual(all.tasks.slice(0, limit));
+    }
+    expect(all.tasks[0]).toMatchObject({ id: plans[0]!.N2, status: 'in_progress' });
+    for (const bad of ['0', '501', 'many', '2.5']) {
+      expect(expectProblem(await op['W-001']!.get(`/api/mes/workers/W-001/tasks?limit=${bad}`), 400).field).toBe('querystring/limit');
+    }
+    for (const p of plans) await finish(p.id);
+  });
+
   it('shows on the plan detail what each step waits for, as the worker queue does', async () => {
     const draft = await planner.post('/api/mes/production-plans', pinSamplePlan(samplePlan({ name: `Waits ${Math.random().toString(36).slice(2, 8)}` })));
     const waits = (plan: { nodes: { nodeId: string; waitingFor?: unknown }[] }) => Object.fromEntries(plan.nodes.map((n) => [n.nodeId, n.waitingFor]));

@@ -37,6 +37,7 @@ import * as m0040 from './0040_assignments_autovacuum.js';
 import * as m0041 from './0041_booking_keys_checked.js';
 import * as m0042 from './0042_substation_of_station.js';
 import * as m0043 from './0043_busy_pairs.js';
+import * as m0044 from './0044_worker_queue.js';
 
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
@@ -73,4 +74,5 @@ export const migrations: Record<string, Migration> = {
   '0041_booking_keys_checked': m0041,
   '0042_substation_of_station': m0042,
   '0043_busy_pairs': m0043,
+  '0044_worker_queue': m0044,
 };

@@ -167,11 +167,22 @@ export type WorkerTask = Static<typeof WorkerTask>;
 
 export const WorkerTasks = Type.Object({
   worker: WorkerState,
-  tasks: Type.Array(WorkerTask, { description: 'the current task first (in progress or paused), then ready, then pending; each in planned order' }),
+  tasks: Type.Array(WorkerTask, {
+    description: 'the current task first (in progress or paused), then ready, then pending; each in planned order; the first `limit` of them',
+  }),
+  total: Type.Integer({ minimum: 0, description: 'the open tasks the worker has in all (more than `tasks` holds when the queue is longer than `limit`)' }),
 });
 export type WorkerTasks = Static<typeof WorkerTasks>;
 
 // ---- requests -----------------------------------------------------------------
+
+export const WorkerTasksQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'how many tasks of the queue to return, from its head' }),
+  },
+  { additionalProperties: false },
+);
+export type WorkerTasksQuery = Static<typeof WorkerTasksQuery>;
 
 export const AssignmentListQuery = Type.Object(
   {

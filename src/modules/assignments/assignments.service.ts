@@ -87,13 +87,23 @@ export async function listAssignments(
   return { items, total, limit: query.limit, offset: query.offset };
 }
 
-/** The worker's queue, with what each pending task waits for and whether it could start now. */
-/** `word` says why a task cannot start in the reader's language (English by default). */
-export async function workerTasks(db: Db, workerId: string, user: SessionUser, clock: Clock, word: (msg: Message) => string = english): Promise<WorkerTasks> {
+/**
+ * The head of the worker's queue (`limit` tasks, 50 by default), with what each pending task waits for and whether it
+ * could start now, and how many open tasks there are in all. `word` says why a task cannot start in the reader's
+ * language (English by default).
+ */
+export async function workerTasks(
+  db: Db,
+  workerId: string,
+  user: SessionUser,
+  clock: Clock,
+  opts: { limit?: number; word?: (msg: Message) => string } = {},
+): Promise<WorkerTasks> {
+  const word = opts.word ?? english;
   if (!mayRead(user, workerId)) throw forbidden(m('worker.you_are_not', { you: user.workerId ?? '', workerId }));
   const worker = await views.findWorkerRecord(db, workerId, clock.now());
   if (!worker) throw notFound('worker', workerId);
-  const rows = await views.findWorkerQueue(db, workerId);
+  const { rows, total } = await views.findWorkerQueue(db, workerId, opts.limit ?? 50);
   const workerTask = worker.currentAssignmentId ? { assignmentId: worker.currentAssignmentId, status: worker.currentStatus ?? 'in_progress' } : null;
   const now = clock.now();
   const tasks = rows.map(({ task: found, substationStatus, substationAssignmentId }) => {
@@ -128,6 +138,7 @@ export async function workerTasks(db: Db, workerId: string, user: SessionUser, c
       const blocked = refusal?.msg ?? holds.get(task.id);
       return { ...task, canStart: blocked === undefined, startBlockedBy: blocked ? word(blocked) : null };
     }),
+    total,
   };
 }
 

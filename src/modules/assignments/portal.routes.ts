@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { localeFor, translate } from '../../i18n/index.js';
 import { Problem } from '../../shared/problem.schema.js';
 import { anyRole, currentUser } from '../auth/index.js';
-import { WorkerParams, WorkerTasks } from './assignments.schema.js';
+import { WorkerParams, WorkerTasks, WorkerTasksQuery } from './assignments.schema.js';
 import { workerTasks } from './assignments.service.js';
 
 export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -17,8 +17,10 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "A worker's queue: the current task, then ready, then pending ones with what they wait for",
         description:
           'Each task carries plan, work order, operation, station and substation, planned and actual times, quantity, material inputs and the planner’s note; ' +
-          'canStart and startBlockedBy say whether start would be accepted now. Operators read only their own queue.',
+          'canStart and startBlockedBy say whether start would be accepted now. Operators read only their own queue. ' +
+          'The queue is cut after `limit` tasks (50 by default); `total` counts them all.',
         params: WorkerParams,
+        querystring: WorkerTasksQuery,
         response: { 200: WorkerTasks, 401: Problem, 403: Problem, 404: Problem },
       },
       config: { roles: anyRole },
@@ -26,7 +28,8 @@ export const portalRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = currentUser(request);
       const locale = localeFor(user.locale, request.headers['accept-language']);
-      return workerTasks(db, request.params.id, user, { now: () => new Date(), utcOffsetMinutes: config.utcOffsetMinutes }, (msg) => translate(msg, locale));
+      const clock = { now: () => new Date(), utcOffsetMinutes: config.utcOffsetMinutes };
+      return workerTasks(db, request.params.id, user, clock, { limit: request.query.limit, word: (msg) => translate(msg, locale) });
     },
   );
 };

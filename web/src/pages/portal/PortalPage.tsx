@@ -63,6 +63,8 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const chosen = list.find((task) => task.id === chosenId && task.status === 'ready');
   const current = running ?? chosen ?? list.find((task) => task.status === 'ready') ?? list[0];
   const queue = list.filter((task) => task !== current);
+  // the API sends the head of a long queue (50 tasks); the rest comes as these are done
+  const later = Math.max(0, (tasks.data?.total ?? list.length) - list.length);
   const worker = tasks.data?.worker;
   const busy = state.pending !== null;
   const run = async (action: ShopFloorAction, body?: unknown) => {
@@ -169,7 +171,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
           )}
         </section>
         <section className="portal__queue card" aria-label={t('portal.nextTasks')}>
-          <h2 className="portal__queue-title">{t('portal.next', { n: formatNumber(queue.length) })}</h2>
+          <h2 className="portal__queue-title">{t('portal.next', { n: formatNumber(queue.length + later) })}</h2>
           {queue.length === 0 && notices.withdrawn.length === 0 && <p className="muted">{t('portal.nothingQueued')}</p>}
           <ol>
             {queue.map((task) => (
@@ -183,6 +185,11 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
             ))}
             <WithdrawnItems notices={notices} />
           </ol>
+          {later > 0 && (
+            <p className="muted" data-testid="portal-later">
+              {t('portal.moreLater', { n: formatNumber(later) })}
+            </p>
+          )}
         </section>
         {current && <TaskDocuments assignmentId={current.id} />}
       </main>
