@@ -35,6 +35,9 @@
  * Where a measured plan lands (its start, days after `now`) is printed too: a
  * floor booked for months still has gaps a short step fits in.
  *
+ * Then, on the same floors in turn, the tablet's read of the queue of the
+ * worker with the most open tasks (workerTasks, 50 tasks of it).
+ *
  * Each floor is a database of its own (built in one and copied), and the
  * floors are measured in turn: round after round one release on each, the
  * order rotating, so that a slow spell of a shared machine weighs on all of
@@ -50,6 +53,7 @@ import { loadConfig } from '../src/config.js';
 import { type Db, openDatabase } from '../src/db/database.js';
 import { lockScheduling } from '../src/db/locks.js';
 import { migrateToLatest } from '../src/db/migrator.js';
+import { workerTasks } from '../src/modules/assignments/assignments.service.js';
 import { insertAssignments } from '../src/modules/assignments/index.js';
 import { type FloorProfile, rescheduleFloor } from '../src/modules/plans/floor.service.js';
 import { cancelPlan, type LifecycleOptions, releasePlan } from '../src/modules/plans/lifecycle.service.js';
@@ -276,6 +280,7 @@ async function main() {
         `| ${r.floor} | ${r.openBookings} | ${f(med(r.releases))} | ${f(p90(r.releases))} | ${(med(r.releases) / med(empty.releases)).toFixed(2)}× | ${f(med(r.read))} | ${f(med(r.scheduler))} | ${f(med(r.insert))} | ${f(cpuOf(r))} = ${f(med(r.cpuNode))} + ${f(med(r.cpuDb))} | ${f(med(r.cpuMain))} | ${(cpuOf(r) / cpuOf(empty)).toFixed(2)}× | ${Math.max(...r.windows)} | ${med(r.landsAfterDays).toFixed(2)} |`,
       );
     }
+    await queueRows(floors);
     if (tile) await rescheduleRow(database.db, tile.ids, opts, config.rescheduleBudgetMs);
   } finally {
     await stopSchedulerThread();
@@ -307,6 +312,45 @@ async function dropDatabase(url: string, name: string): Promise<void> {
   await client.connect();
   await client.query(`drop database if exists ${name} with (force)`);
   await client.end();
+}
+
+/**
+ * A worker's queue as the tablet reads it (workerTasks, the service behind GET /api/mes/workers/:id/tasks, with
+ * its default limit of 50), for the worker with the most open tasks on each floor, the floors in turn: on a full
+ * order book a worker holds thousands of open steps, and the tablet reads its queue after every change of it.
+ */
+async function queueRows(floors: Floor[]): Promise<void> {
+  const reader = { id: 0, username: 'bench', displayName: 'bench', role: 'admin', workerId: null, locale: 'en' } as const;
+  const clock = { now: () => NOW, utcOffsetMinutes: 0 };
+  const busiest = await Promise.all(
+    floors.map(async (fl) => {
+      const { rows } = await sql<{ id: string | null; n: number }>`select w.id, (select count(*)::int from mes.worker_assignments a
+          where a.worker_id = w.id and a.status in ('pending', 'ready', 'in_progress', 'paused')) as n
+        from mes.workers w order by n desc, w.id limit 1`.execute(fl.db);
+      return rows[0]!;
+    }),
+  );
+  const times: number[][] = floors.map(() => []);
+  const bytes: number[] = floors.map(() => 0);
+  for (let round = 0; round < RELEASES + 2; round++) {
+    for (let j = 0; j < floors.length; j++) {
+      const k = (round + j) % floors.length;
+      const t = performance.now();
+      const queue = await workerTasks(floors[k]!.db, busiest[k]!.id!, reader, clock);
+      if (round >= 2) times[k]!.push(performance.now() - t);
+      bytes[k] = JSON.stringify(queue).length;
+    }
+  }
+  console.log('');
+  console.log("a worker's queue (the tablet's read, 50 tasks of it), for the worker with the most open tasks, the floors in turn:");
+  console.log('');
+  console.log("| other plans booked | the worker's open tasks | median ms | p90 ms | vs empty | JSON kB |");
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  floors.forEach((fl, k) => {
+    console.log(
+      `| ${fl.figures.floor} | ${busiest[k]!.n} | ${f(med(times[k]!))} | ${f(p90(times[k]!))} | ${(med(times[k]!) / med(times[0]!)).toFixed(2)}× | ${f(bytes[k]! / 1000)} |`,
+    );
+  });
 }
 
 const RESCHEDULED = Number(process.env.RESCHEDULED ?? 200);
