@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
-import { findPlanDetail } from '../../src/modules/plans/plans.repository.js';
+import { loadPlanCatalog } from '../../src/modules/plans/plan-documents.repository.js';
+import { findPlanDetail, findPlanRevisions } from '../../src/modules/plans/plans.repository.js';
 import { findAvailableWorkers } from '../../src/modules/workers/workers.repository.js';
 import { buildDataset } from '../../src/seed/dataset.js';
 import { seedDatabase } from '../../src/seed/seed.js';
-import { describeEachEngine } from '../helpers/engines.js';
+import { createTestDatabase, describeEachEngine } from '../helpers/engines.js';
 
 describeEachEngine("the seed's two queries", (ctx) => {
   beforeAll(async () => {
@@ -56,4 +57,32 @@ describeEachEngine("the seed's two queries", (ctx) => {
     const forLaser = await findAvailableWorkers(db, 'ST-001', 'OP-001');
     expect(forLaser.map((w) => w.id)).toEqual(allowed.filter((w) => qualified.includes(w)));
   });
+});
+
+/**
+ * Statements marked PREPARED are planned once per connection only if PostgreSQL's plan cache settles on their generic
+ * plan, which it keeps from the sixth execution when the custom plans cost no less. Arguments the planner can see
+ * (a three-element array against the generic plan's guess of ten) made these two look cheaper planned anew, and they
+ * were, on every call (measured on the release bench's 5,000-plan floor: 1.6 and 2.6 ms a call against 0.4 and 0.7).
+ */
+it.runIf(process.env.TEST_DATABASE_URL)("PostgreSQL: the plan catalog's and the plan revisions' reads are planned once per connection", async () => {
+  const test = await createTestDatabase('postgres', 1);
+  try {
+    const db = test.database.db;
+    await seedDatabase(db, { size: 'default', clear: true, adminPassword: 'admin-pass-123', demoPin: '1234' });
+    const plans = (await sql<{ id: string }>`select id from mes.production_plans order by id`.execute(db)).rows.map((r) => r.id);
+    for (let i = 0; i < 8; i++) {
+      expect((await findPlanRevisions(db, plans.slice(0, 1 + (i % 3)))).size).toBe(1 + (i % 3));
+      const catalog = await loadPlanCatalog(db, { operations: ['OP-001'], stations: ['ST-001', 'ST-002'], materials: [], substations: [], workers: [] });
+      expect([...catalog.stations.keys()].sort()).toEqual(['ST-001', 'ST-002']);
+    }
+    const { rows } = await sql<{ s: string; generic: string; custom: string }>`select statement as s, generic_plans as generic, custom_plans as custom
+      from pg_prepared_statements where statement like '%plan_revisions r where%' or statement like '%''operations'', (select json_object_agg%'`.execute(db);
+    expect(rows.map((r) => [Number(r.custom), Number(r.generic)])).toEqual([
+      [5, 3],
+      [5, 3],
+    ]);
+  } finally {
+    await test.drop();
+  }
 });

@@ -5,7 +5,7 @@
  * and the master data documents are validated against (the catalog).
  */
 import { type RawBuilder, sql } from 'kysely';
-import { type Db, PREPARED, type Trx } from '../../db/database.js';
+import { type Db, planBlind, PREPARED, type Trx } from '../../db/database.js';
 import { planHeaderFields } from './plans.repository.js';
 import type { CatalogNames, PlanCatalog, PlanReferences } from './plans.rules.js';
 import { DEFAULT_PLAN_PRIORITY, type PlanDetail, type PlanDocument } from './plans.schema.js';
@@ -231,7 +231,8 @@ export type NamedPlanCatalog = PlanCatalog & { names: CatalogNames };
  */
 export async function loadPlanCatalog(db: Db, refs: PlanReferences | 'all'): Promise<NamedPlanCatalog & { stamp: string }> {
   type Named = { name: string };
-  const among = (column: string, ids: (r: PlanReferences) => string[]) => (refs === 'all' ? sql`` : sql`and ${sql.ref(column)} = any(${ids(refs)}::text[])`);
+  const among = (column: string, ids: (r: PlanReferences) => string[]) =>
+    refs === 'all' ? sql`` : sql`and ${sql.ref(column)} = any(${planBlind(ids(refs), 'text[]')})`;
   const result = await sql<{
     c: {
       operations: Record<string, string> | null;

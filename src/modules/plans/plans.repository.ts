@@ -5,7 +5,7 @@
  * plan-documents.repository.ts, the list is read by plan-list.repository.ts.
  */
 import { type RawBuilder, sql } from 'kysely';
-import { type Db, PREPARED, type Trx } from '../../db/database.js';
+import { type Db, planBlind, PREPARED, type Trx } from '../../db/database.js';
 import { take } from '../../db/locks.js';
 import { isoSql, isoText } from '../../shared/dates.js';
 import { unfinishedPlanStatuses } from '../../shared/schema.js';
@@ -66,7 +66,7 @@ const revisionSql = (plan: string) => sql<string>`coalesce((select r.revision fr
 /** The revisions plans' details have now, by plan id; a plan that does not exist is left out. One indexed lookup per plan. */
 export async function findPlanRevisions(db: Db, planIds: readonly string[]): Promise<Map<string, string>> {
   const result = await sql<{ id: string; revision: string }>`${sql.raw(PREPARED)}
-    select p.id, ${revisionSql('p.id')} as revision from mes.production_plans p where p.id = any(${planIds}::text[])`.execute(db);
+    select p.id, ${revisionSql('p.id')} as revision from mes.production_plans p where p.id = any(${planBlind(planIds, 'text[]')})`.execute(db);
   return new Map(result.rows.map((r) => [r.id, r.revision]));
 }
 

@@ -7,7 +7,7 @@
  * assignments and plans repositories.
  */
 import { type RawBuilder, sql } from 'kysely';
-import { type Db, PREPARED, type Trx } from '../../db/database.js';
+import { type Db, planBlind, PREPARED, type Trx } from '../../db/database.js';
 import { take } from '../../db/locks.js';
 import { isoSql } from '../../shared/dates.js';
 import type { BusyRuns, SchedulerStation, SchedulerWorker, ShiftCalendar } from '../../scheduler/index.js';
@@ -81,13 +81,10 @@ export async function loadSchedulingResources(
   //  - In no asked order (an ordered aggregate sorts every resource's bookings again): mergeBusyRuns sorts what
   //    does not arrive in start order.
   //  - No labels: a step that waits on a run names the booking that ends it through findBookingsEndingAt.
-  //  - Every argument comes in as a scalar subquery (`arg`), whose value the planner does not look at: the plan is
-  //    the same whatever the arguments are, so the statement's first (custom) plans cost what its generic plan does
-  //    and PostgreSQL's plan cache keeps the generic one from the sixth execution on a connection. With the values in
-  //    sight, a busy floor's short window made the custom plans look cheaper, and every read was planned anew: ~2–3
-  //    ms, as much as reading the busy floor's extra bookings costs (BENCHMARKS.md, eighth session).
-  const arg = (value: unknown, type: 'text[]' | 'timestamptz') => sql`(select ${value}::${sql.raw(type)})::${sql.raw(type)}`;
-  const inWindow = sql`a.planned_start < ${arg(until, 'timestamptz')} and a.planned_end > ${arg(now, 'timestamptz')}`;
+  //  - Every argument comes in planBlind: with the values in sight, a busy floor's short window made the custom plans
+  //    look cheaper than the generic one, and every read was planned anew: ~2–3 ms, as much as reading the busy
+  //    floor's extra bookings costs (BENCHMARKS.md, eighth session).
+  const inWindow = sql`a.planned_start < ${planBlind(until, 'timestamptz')} and a.planned_end > ${planBlind(now, 'timestamptz')}`;
   const bookings = (keyColumn: RawBuilder<unknown>, key: RawBuilder<unknown>) => sql`
     select string_agg(a.busy_pair, ''::bytea) as bookings
       from mes.worker_assignments a
@@ -95,18 +92,18 @@ export async function loadSchedulingResources(
   const own = (column: RawBuilder<unknown>) => sql`
     select ${column} as id, string_agg(a.busy_pair, ''::bytea) as bookings
       from mes.worker_assignments a
-     where a.plan_id = any(${arg(planIds, 'text[]')}) and a.status in ('pending', 'ready', 'in_progress', 'paused') and ${inWindow}
+     where a.plan_id = any(${planBlind(planIds, 'text[]')}) and a.status in ('pending', 'ready', 'in_progress', 'paused') and ${inWindow}
      group by 1`;
   const result = await sql<ResourcesRow>`${sql.raw(PREPARED)}
     with st as (
-      select s.id from mes.stations s where s.id = any(${arg(stationIds, 'text[]')}) and s.archived_at is null
+      select s.id from mes.stations s where s.id = any(${planBlind(stationIds, 'text[]')}) and s.archived_at is null
     ), subs as (
       select ss.id, ss.station_id, ss.booking_key from mes.substations ss join st on st.id = ss.station_id
        where ss.archived_at is null and ss.status <> 'maintenance'
     ), wk as (
       select w.id, w.shift_calendar_id, w.booking_key from mes.workers w
        where w.archived_at is null
-         and exists (select 1 from mes.worker_operations wo where wo.worker_id = w.id and wo.operation_id = any(${arg(operationIds, 'text[]')}))
+         and exists (select 1 from mes.worker_operations wo where wo.worker_id = w.id and wo.operation_id = any(${planBlind(operationIds, 'text[]')}))
          and exists (select 1 from mes.worker_stations ws join st on st.id = ws.station_id where ws.worker_id = w.id)
     )
     select null as kind, null as id, json_build_object(
@@ -119,7 +116,7 @@ export async function loadSchedulingResources(
                      'windows', (select json_agg(json_build_object('weekday', weekday, 'start', start_minute, 'end', end_minute))
                                    from mes.shift_calendar_windows where calendar_id = c.id),
                      'exceptions', (select json_agg(json_build_object('date', to_char(date, 'YYYY-MM-DD'), 'start', start_minute, 'end', end_minute))
-                                   from mes.shift_calendar_exceptions where calendar_id = c.id and date >= (${arg(now, 'timestamptz')} - interval '2 days')::date)))
+                                   from mes.shift_calendar_exceptions where calendar_id = c.id and date >= (${planBlind(now, 'timestamptz')} - interval '2 days')::date)))
                      from mes.shift_calendars c where c.id in (select shift_calendar_id from wk))
     ) as candidates, null::bytea as bookings
     union all
