@@ -176,9 +176,12 @@ export type WorkerTasks = Static<typeof WorkerTasks>;
 
 // ---- requests -----------------------------------------------------------------
 
+/** How many tasks of a worker's queue GET /workers/:id/tasks sends when not asked for another number. */
+export const WORKER_TASKS_LIMIT = 50;
+
 export const WorkerTasksQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50, description: 'how many tasks of the queue to return, from its head' }),
+    limit: Type.Integer({ minimum: 1, maximum: 500, default: WORKER_TASKS_LIMIT, description: 'how many tasks of the queue to return, from its head' }),
   },
   { additionalProperties: false },
 );

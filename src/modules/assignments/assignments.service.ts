@@ -19,6 +19,7 @@ import { reportedStatus } from '../workers/index.js';
 import * as views from './assignment-views.repository.js';
 import * as repo from './assignments.repository.js';
 import { type Acting, actingAs, type AssignmentAction, actionRefusal, mayRead, seenBy, startRefusal } from './assignments.rules.js';
+import { WORKER_TASKS_LIMIT } from './assignments.schema.js';
 import type { ActionResult, AssignmentDetail, AssignmentListQuery, AssignmentSummary, ProblemView, WorkerState, WorkerTasks } from './assignments.schema.js';
 import * as idempotency from './idempotency.repository.js';
 
@@ -88,7 +89,7 @@ export async function listAssignments(
 }
 
 /**
- * The head of the worker's queue (`limit` tasks, 50 by default), with what each pending task waits for and whether it
+ * The head of the worker's queue (`limit` tasks, WORKER_TASKS_LIMIT by default), with what each pending task waits for and whether it
  * could start now, and how many open tasks there are in all. `word` says why a task cannot start in the reader's
  * language (English by default).
  */
@@ -103,7 +104,7 @@ export async function workerTasks(
   if (!mayRead(user, workerId)) throw forbidden(m('worker.you_are_not', { you: user.workerId ?? '', workerId }));
   const worker = await views.findWorkerRecord(db, workerId, clock.now());
   if (!worker) throw notFound('worker', workerId);
-  const { rows, total } = await views.findWorkerQueue(db, workerId, opts.limit ?? 50);
+  const { rows, total } = await views.findWorkerQueue(db, workerId, opts.limit ?? WORKER_TASKS_LIMIT);
   const workerTask = worker.currentAssignmentId ? { assignmentId: worker.currentAssignmentId, status: worker.currentStatus ?? 'in_progress' } : null;
   const now = clock.now();
   const tasks = rows.map(({ task: found, substationStatus, substationAssignmentId }) => {

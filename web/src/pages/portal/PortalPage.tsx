@@ -63,7 +63,7 @@ export function PortalPage({ user, onSignOut }: { user: SessionUser; onSignOut: 
   const chosen = list.find((task) => task.id === chosenId && task.status === 'ready');
   const current = running ?? chosen ?? list.find((task) => task.status === 'ready') ?? list[0];
   const queue = list.filter((task) => task !== current);
-  // the API sends the head of a long queue (50 tasks); the rest comes as these are done
+  // the API sends the head of a long queue (its default limit); the rest comes as these are done
   const later = Math.max(0, (tasks.data?.total ?? list.length) - list.length);
   const worker = tasks.data?.worker;
   const busy = state.pending !== null;
