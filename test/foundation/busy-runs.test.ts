@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBookings, loadSchedulingResources, mergeBusyRuns } from '../../src/modules/scheduling/scheduling.repository.js';
 import { seedDatabase } from '../../src/seed/seed.js';
 import { createTestDatabase, describeEachEngine } from '../helpers/engines.js';
+import { planCacheCounts } from '../helpers/plan-cache.js';
 
 /**
  * Release reads other plans' bookings as timestamptz_send pairs and merges them
@@ -167,9 +168,7 @@ it.runIf(process.env.TEST_DATABASE_URL)('PostgreSQL: the read of a busy floor is
       counts.push(read.booked.reduce((n, b) => n + b.starts.length, 0));
     }
     expect(Math.min(...counts)).toBeGreaterThan(0); // the window holds bookings
-    const { rows } = await sql<{ generic: string; custom: string }>`select generic_plans as generic, custom_plans as custom
-      from pg_prepared_statements where statement like '%own_substation%'`.execute(db);
-    expect(rows.map((r) => [Number(r.custom), Number(r.generic)])).toEqual([[5, 3]]);
+    expect(await planCacheCounts(db, ['%own_substation%'])).toEqual([[5, 3]]);
   } finally {
     await test.drop();
   }

@@ -6,6 +6,7 @@ import { findAvailableWorkers } from '../../src/modules/workers/workers.reposito
 import { buildDataset } from '../../src/seed/dataset.js';
 import { seedDatabase } from '../../src/seed/seed.js';
 import { createTestDatabase, describeEachEngine } from '../helpers/engines.js';
+import { planCacheCounts } from '../helpers/plan-cache.js';
 
 describeEachEngine("the seed's two queries", (ctx) => {
   beforeAll(async () => {
@@ -76,9 +77,7 @@ it.runIf(process.env.TEST_DATABASE_URL)("PostgreSQL: the plan catalog's and the 
       const catalog = await loadPlanCatalog(db, { operations: ['OP-001'], stations: ['ST-001', 'ST-002'], materials: [], substations: [], workers: [] });
       expect([...catalog.stations.keys()].sort()).toEqual(['ST-001', 'ST-002']);
     }
-    const { rows } = await sql<{ s: string; generic: string; custom: string }>`select statement as s, generic_plans as generic, custom_plans as custom
-      from pg_prepared_statements where statement like '%plan_revisions r where%' or statement like '%''operations'', (select json_object_agg%'`.execute(db);
-    expect(rows.map((r) => [Number(r.custom), Number(r.generic)])).toEqual([
+    expect(await planCacheCounts(db, ['%plan_revisions r where%', "%'operations', (select json_object_agg%"])).toEqual([
       [5, 3],
       [5, 3],
     ]);
